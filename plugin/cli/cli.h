@@ -1,0 +1,52 @@
+/*
+ * cli.h - the command-line front end: shared options, the subcommand
+ * table, and helpers every subcommand uses. Only this layer prints and
+ * picks exit codes (0 ok, 1 findings, 2 usage or input error).
+ */
+#ifndef SG_CLI_H
+#define SG_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "../core/fileset.h"
+#include "../core/model.h"
+
+#define SG_EXIT_OK 0
+#define SG_EXIT_FINDINGS 1
+#define SG_EXIT_ERROR 2
+
+enum sg_format { SG_FMT_TEXT, SG_FMT_JSON };
+
+struct sg_cli {
+    const char *prog;
+    const char *root;
+    const char *kernel;
+    enum sg_semantics semantics;
+    enum sg_format format;
+    bool live;
+    bool color; /* decided from --no-color, NO_COLOR and isatty */
+    char *lensdir;
+    char **args; /* positional arguments after the options */
+    int n_args;
+};
+
+/* Parse the options of subcommand CMD (argv[0] is CMD). Prints usage
+ * errors itself; returns 0, or SG_EXIT_ERROR, or -1 after --help. */
+int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv);
+void sg_cli_free(struct sg_cli *cli);
+
+/* Model options from the parsed command line. */
+void sg_cli_model_opts(const struct sg_cli *cli, struct sg_model_opts *o);
+
+int sg_cmd_show(struct sg_cli *cli);
+
+/* Print a diagnostic as "file:line: severity: message" (gcc style). */
+void sg_print_diag(FILE *f, const struct sg_diag *d, bool color);
+
+/* Colour escapes, empty when colour is off. */
+const char *sg_c(bool color, const char *code);
+
+#define SG_VERSION "0.1.0"
+
+#endif

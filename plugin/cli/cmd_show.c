@@ -1,0 +1,238 @@
+/*
+ * cmd_show.c - `sysctl-guard show`: the effective configuration with
+ * provenance, as text for people or as JSON (format "sysctl-guard/1").
+ */
+#include "cli.h"
+#include "../core/keys.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const live_names[] = {
+    [SG_LIVE_UNCHECKED] = "unchecked", [SG_LIVE_SAME] = "same",
+    [SG_LIVE_DRIFT] = "drift",         [SG_LIVE_MISSING] = "missing",
+    [SG_LIVE_UNREADABLE] = "unreadable",
+};
+
+static const char *file_via(const struct sg_model *m, const char *path)
+{
+    for (size_t i = 0; i < m->n_files; i++)
+        if (strcmp(m->files[i]->path, path) == 0)
+            return m->files[i]->via;
+    return NULL;
+}
+
+/* Whether setting S is one the user asked for (no KEY args: all). */
+static bool wanted(const struct sg_cli *cli, const char *key)
+{
+    if (cli->n_args == 0)
+        return true;
+    for (int i = 0; i < cli->n_args; i++) {
+        char *k = sg_key_normalize(cli->args[i]);
+        bool eq = k && strcmp(k, key) == 0;
+        free(k);
+        if (eq)
+            return true;
+    }
+    return false;
+}
+
+/* ---- JSON ---- */
+
+static cJSON *json_setting(const struct sg_model *m, const struct sg_setting *s)
+{
+    const struct sg_assignment *w = s->winner;
+    cJSON *o = cJSON_CreateObject(), *ov = cJSON_CreateArray();
+    const char *via = file_via(m, w->file);
+
+    cJSON_AddStringToObject(o, "key", s->key);
+    if (w->value)
+        cJSON_AddStringToObject(o, "value", w->value);
+    else
+        cJSON_AddNullToObject(o, "value");
+    cJSON_AddStringToObject(o, "file", w->file);
+    cJSON_AddNumberToObject(o, "line", w->line);
+    if (via)
+        cJSON_AddStringToObject(o, "via", via);
+    cJSON_AddBoolToObject(o, "ignore_failure", w->ignore_failure);
+    if (w->exclude)
+        cJSON_AddBoolToObject(o, "exclude", true);
+    if (w->glob)
+        cJSON_AddBoolToObject(o, "glob", true);
+    for (size_t i = 0; i < s->n_overridden; i++) {
+        const struct sg_assignment *a = s->overridden[i];
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "file", a->file);
+        cJSON_AddNumberToObject(e, "line", a->line);
+        if (a->value)
+            cJSON_AddStringToObject(e, "value", a->value);
+        else
+            cJSON_AddNullToObject(e, "value");
+        cJSON_AddItemToArray(ov, e);
+    }
+    cJSON_AddItemToObject(o, "overridden", ov);
+    if (s->live != SG_LIVE_UNCHECKED) {
+        cJSON *l = cJSON_CreateObject();
+        cJSON_AddStringToObject(l, "state", live_names[s->live]);
+        if (s->live_value)
+            cJSON_AddStringToObject(l, "value", s->live_value);
+        cJSON_AddItemToObject(o, "live", l);
+    }
+    return o;
+}
+
+static cJSON *json_diags(const struct sg_diags *d)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < d->n; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "severity",
+                                sg_severity_name(d->v[i].severity));
+        cJSON_AddStringToObject(o, "code", d->v[i].code);
+        if (d->v[i].file)
+            cJSON_AddStringToObject(o, "file", d->v[i].file);
+        if (d->v[i].line)
+            cJSON_AddNumberToObject(o, "line", d->v[i].line);
+        cJSON_AddStringToObject(o, "message", d->v[i].message);
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
+static int show_json(const struct sg_cli *cli, const struct sg_model *m)
+{
+    cJSON *o = cJSON_CreateObject(), *tool = cJSON_CreateObject();
+    cJSON *files = cJSON_CreateArray(), *settings = cJSON_CreateArray();
+
+    cJSON_AddStringToObject(o, "format", "sysctl-guard/1");
+    cJSON_AddStringToObject(tool, "name", "sysctl-guard");
+    cJSON_AddStringToObject(tool, "version", SG_VERSION);
+    cJSON_AddItemToObject(o, "tool", tool);
+    cJSON_AddStringToObject(o, "root", m->root);
+    cJSON_AddStringToObject(o, "kernel", m->kernel.release);
+    cJSON_AddStringToObject(o, "semantics", sg_semantics_name(m->semantics));
+    for (size_t i = 0; i < m->n_applied; i++)
+        cJSON_AddItemToArray(files,
+                             cJSON_CreateString(m->applied[i].file->path));
+    cJSON_AddItemToObject(o, "files", files);
+    for (size_t i = 0; i < m->n_settings; i++)
+        if (wanted(cli, m->settings[i].key))
+            cJSON_AddItemToArray(settings,
+                                 json_setting(m, &m->settings[i]));
+    /* Asked-for keys nothing sets explicitly: say so, or name the glob. */
+    for (int i = 0; i < cli->n_args; i++) {
+        char *k = sg_key_normalize(cli->args[i]);
+        if (!k || sg_model_get(m, k)) {
+            free(k);
+            continue;
+        }
+        const struct sg_assignment *g = sg_model_effective(m, k);
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "key", k);
+        if (g) {
+            cJSON_AddStringToObject(e, "value", g->value);
+            cJSON_AddStringToObject(e, "file", g->file);
+            cJSON_AddNumberToObject(e, "line", g->line);
+            cJSON_AddStringToObject(e, "from_glob", g->key);
+        } else {
+            cJSON_AddNullToObject(e, "value");
+        }
+        cJSON_AddItemToArray(settings, e);
+        free(k);
+    }
+    cJSON_AddItemToObject(o, "settings", settings);
+    cJSON_AddItemToObject(o, "diagnostics", json_diags(&m->diags));
+    char *s = cJSON_Print(o);
+    cJSON_Delete(o);
+    if (!s) {
+        fprintf(stderr, "%s show: out of memory\n", cli->prog);
+        return SG_EXIT_ERROR;
+    }
+    puts(s);
+    free(s);
+    return 0;
+}
+
+/* ---- text ---- */
+
+static void show_text_setting(const struct sg_cli *cli,
+                              const struct sg_model *m,
+                              const struct sg_setting *s)
+{
+    const struct sg_assignment *w = s->winner;
+    bool c = cli->color;
+    const char *via = file_via(m, w->file);
+
+    if (w->exclude)
+        printf("%s-%s%s (excluded from globs)", sg_c(c, "\033[1m"), s->key,
+               sg_c(c, "\033[0m"));
+    else
+        printf("%s%s%s%s = %s", w->ignore_failure ? "-" : "",
+               sg_c(c, "\033[1m"), s->key, sg_c(c, "\033[0m"), w->value);
+    printf("    %s%s:%u%s%s%s\n", sg_c(c, "\033[2m"), w->file, w->line,
+           via ? " via " : "", via ? via : "", sg_c(c, "\033[0m"));
+    for (size_t i = s->n_overridden; i-- > 0;) {
+        const struct sg_assignment *a = s->overridden[i];
+        printf("    overrides %s:%u (%s)\n", a->file, a->line,
+               a->value ? a->value : "excluded");
+    }
+    if (s->live == SG_LIVE_DRIFT)
+        printf("    %sdrift%s: the running kernel has %s\n",
+               sg_c(c, "\033[33m"), sg_c(c, "\033[0m"), s->live_value);
+    else if (s->live == SG_LIVE_MISSING)
+        printf("    %smissing%s: the running kernel has no such key\n",
+               sg_c(c, "\033[31m"), sg_c(c, "\033[0m"));
+    else if (s->live == SG_LIVE_UNREADABLE)
+        printf("    live value unreadable (write-only or not permitted)\n");
+}
+
+static int show_text(const struct sg_cli *cli, const struct sg_model *m)
+{
+    printf("# root %s, kernel %s, %s order; files applied:\n", m->root,
+           m->kernel.release,
+           m->semantics == SG_SEM_SYSTEMD ? "systemd-sysctl"
+                                          : "sysctl --system");
+    for (size_t i = 0; i < m->n_applied; i++)
+        printf("#   %s%s%s\n", m->applied[i].file->path,
+               m->applied[i].via ? " via " : "",
+               m->applied[i].via ? m->applied[i].via : "");
+    for (size_t i = 0; i < m->n_settings; i++)
+        if (wanted(cli, m->settings[i].key))
+            show_text_setting(cli, m, &m->settings[i]);
+    for (int i = 0; i < cli->n_args; i++) {
+        char *k = sg_key_normalize(cli->args[i]);
+        if (k && !sg_model_get(m, k)) {
+            const struct sg_assignment *g = sg_model_effective(m, k);
+            if (g)
+                printf("%s = %s    %s:%u (glob %s)\n", k, g->value, g->file,
+                       g->line, g->key);
+            else
+                printf("%s: not configured\n", k);
+        }
+        free(k);
+    }
+    for (size_t i = 0; i < m->diags.n; i++)
+        sg_print_diag(stderr, &m->diags.v[i], false);
+    return 0;
+}
+
+int sg_cmd_show(struct sg_cli *cli)
+{
+    struct sg_model_opts o;
+    struct sg_model *m = NULL;
+    char *err = NULL;
+
+    sg_cli_model_opts(cli, &o);
+    int r = sg_model_load(&o, &m, &err);
+    if (r < 0) {
+        fprintf(stderr, "%s show: %s\n", cli->prog, err ? err : strerror(-r));
+        free(err);
+        return SG_EXIT_ERROR;
+    }
+    r = cli->format == SG_FMT_JSON ? show_json(cli, m) : show_text(cli, m);
+    if (r == 0 && sg_diag_count(&m->diags, SG_SEV_ERROR) > 0)
+        r = SG_EXIT_ERROR;
+    sg_model_free(m);
+    return r;
+}

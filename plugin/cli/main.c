@@ -1,0 +1,249 @@
+/*
+ * main.c - entry point: the subcommand table, shared option parsing,
+ * usage text generated from the options table, and where the lens lives.
+ */
+#include "cli.h"
+#include "../core/util.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef SG_LENSDIR
+#define SG_LENSDIR "/usr/local/share/sysctl-guard/lenses"
+#endif
+
+enum opt_id {
+    OPT_ROOT = 256,
+    OPT_KERNEL,
+    OPT_SEMANTICS,
+    OPT_FORMAT,
+    OPT_LIVE,
+    OPT_NO_COLOR,
+    OPT_HELP,
+};
+
+/* The options table: one row per option, usage text generated from it. */
+static const struct opt_row {
+    const char *name;
+    int has_arg;
+    int id;
+    const char *arg;
+    const char *help;
+} opt_rows[] = {
+    {"root", 1, OPT_ROOT, "DIR", "evaluate the tree under DIR as if it were /"},
+    {"kernel", 1, OPT_KERNEL, "VER",
+     "kernel release (default: the running kernel)"},
+    {"semantics", 1, OPT_SEMANTICS, "S",
+     "systemd (default) or procps: whose file order to model"},
+    {"format", 1, OPT_FORMAT, "F", "text (default) or json"},
+    {"live", 0, OPT_LIVE, NULL,
+     "also read <root>/proc/sys: drift and keys the kernel lacks"},
+    {"no-color", 0, OPT_NO_COLOR, NULL, "never colour the output"},
+    {"help", 0, OPT_HELP, NULL, "show this help"},
+};
+#define N_OPTS (sizeof(opt_rows) / sizeof(*opt_rows))
+
+static const struct cmd_row {
+    const char *name;
+    const char *args;
+    const char *summary;
+    int (*run)(struct sg_cli *);
+} cmd_rows[] = {
+    {"show", "[OPTIONS] [KEY...]",
+     "effective configuration with provenance", sg_cmd_show},
+};
+#define N_CMDS (sizeof(cmd_rows) / sizeof(*cmd_rows))
+
+static void print_options(FILE *f)
+{
+    for (size_t i = 0; i < N_OPTS; i++) {
+        char left[40];
+        snprintf(left, sizeof(left), "--%s%s%s", opt_rows[i].name,
+                 opt_rows[i].arg ? " " : "",
+                 opt_rows[i].arg ? opt_rows[i].arg : "");
+        fprintf(f, "  %-22s %s\n", left, opt_rows[i].help);
+    }
+}
+
+static void usage(FILE *f, const char *prog)
+{
+    fprintf(f,
+            "usage: %s COMMAND [OPTIONS] [ARGS]\n\n"
+            "Tells whether a Linux machine's persistent sysctl configuration "
+            "is safe\nfor the kernel it runs, reading /etc/sysctl.conf and "
+            "every sysctl.d\ndirectory with systemd-sysctl's (or procps') "
+            "precedence.\n\ncommands:\n",
+            prog);
+    for (size_t i = 0; i < N_CMDS; i++)
+        fprintf(f, "  %-6s %-20s %s\n", cmd_rows[i].name, cmd_rows[i].args,
+                cmd_rows[i].summary);
+    fprintf(f, "\noptions:\n");
+    print_options(f);
+    fprintf(f, "\nexit status: 0 ok, 1 findings, 2 usage or input error\n"
+               "environment: NO_COLOR disables colour; "
+               "SYSCTL_GUARD_LENSDIR overrides the lens directory\n");
+}
+
+static bool file_exists(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0;
+}
+
+/* The lens: $SYSCTL_GUARD_LENSDIR, else the source tree next to the
+ * binary (build/../lenses), else the installed directory. */
+static char *find_lensdir(void)
+{
+    const char *env = getenv("SYSCTL_GUARD_LENSDIR");
+    char exe[PATH_MAX];
+    ssize_t n;
+
+    if (env && *env)
+        return strdup(env);
+    n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *dir = dirname(exe);
+        char *cand = sg_strdup_printf("%s/../lenses", dir);
+        char *lens = cand ? sg_strdup_printf("%s/sysctl_guard.aug", cand)
+                          : NULL;
+        bool ok = lens && file_exists(lens);
+        free(lens);
+        if (ok)
+            return cand;
+        free(cand);
+    }
+    return strdup(SG_LENSDIR);
+}
+
+static bool want_color(bool no_color_flag)
+{
+    const char *nc = getenv("NO_COLOR");
+    return !no_color_flag && !(nc && *nc) && isatty(STDOUT_FILENO);
+}
+
+int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
+{
+    struct option lopts[N_OPTS + 1];
+    bool no_color = false;
+    int c;
+
+    memset(lopts, 0, sizeof(lopts));
+    for (size_t i = 0; i < N_OPTS; i++) {
+        lopts[i].name = opt_rows[i].name;
+        lopts[i].has_arg = opt_rows[i].has_arg;
+        lopts[i].val = opt_rows[i].id;
+    }
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+h", lopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_ROOT:
+            cli->root = optarg;
+            break;
+        case OPT_KERNEL:
+            cli->kernel = optarg;
+            break;
+        case OPT_SEMANTICS:
+            if (sg_semantics_parse(optarg, &cli->semantics) < 0) {
+                fprintf(stderr,
+                        "%s %s: --semantics must be systemd or procps, "
+                        "not \"%s\"\n",
+                        cli->prog, cmd, optarg);
+                return SG_EXIT_ERROR;
+            }
+            break;
+        case OPT_FORMAT:
+            if (strcmp(optarg, "text") == 0)
+                cli->format = SG_FMT_TEXT;
+            else if (strcmp(optarg, "json") == 0)
+                cli->format = SG_FMT_JSON;
+            else {
+                fprintf(stderr,
+                        "%s %s: --format must be text or json, not \"%s\"\n",
+                        cli->prog, cmd, optarg);
+                return SG_EXIT_ERROR;
+            }
+            break;
+        case OPT_LIVE:
+            cli->live = true;
+            break;
+        case OPT_NO_COLOR:
+            no_color = true;
+            break;
+        case 'h':
+        case OPT_HELP:
+            usage(stdout, cli->prog);
+            return -1;
+        default:
+            fprintf(stderr, "%s %s: unknown or incomplete option \"%s\"\n",
+                    cli->prog, cmd, argv[optind - 1]);
+            fprintf(stderr, "Try '%s --help'.\n", cli->prog);
+            return SG_EXIT_ERROR;
+        }
+    }
+    cli->args = argv + optind;
+    cli->n_args = argc - optind;
+    cli->color = want_color(no_color);
+    cli->lensdir = find_lensdir();
+    if (!cli->lensdir) {
+        fprintf(stderr, "%s: out of memory\n", cli->prog);
+        return SG_EXIT_ERROR;
+    }
+    return 0;
+}
+
+void sg_cli_free(struct sg_cli *cli)
+{
+    free(cli->lensdir);
+}
+
+void sg_cli_model_opts(const struct sg_cli *cli, struct sg_model_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->root = cli->root;
+    o->kernel = cli->kernel;
+    o->semantics = cli->semantics;
+    o->lensdir = cli->lensdir;
+    o->live = cli->live;
+}
+
+int main(int argc, char **argv)
+{
+    struct sg_cli cli = {.prog = "sysctl-guard"};
+    int r;
+
+    if (argc < 2) {
+        usage(stderr, cli.prog);
+        return SG_EXIT_ERROR;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout, cli.prog);
+        return SG_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("sysctl-guard %s\n", SG_VERSION);
+        return SG_EXIT_OK;
+    }
+    for (size_t i = 0; i < N_CMDS; i++) {
+        if (strcmp(argv[1], cmd_rows[i].name) != 0)
+            continue;
+        r = sg_cli_parse(&cli, argv[1], argc - 1, argv + 1);
+        if (r == 0)
+            r = cmd_rows[i].run(&cli);
+        else if (r < 0)
+            r = SG_EXIT_OK;
+        sg_cli_free(&cli);
+        return r;
+    }
+    fprintf(stderr, "%s: unknown command \"%s\"\nTry '%s --help'.\n",
+            cli.prog, argv[1], cli.prog);
+    return SG_EXIT_ERROR;
+}

@@ -1,0 +1,259 @@
+/*
+ * fileset.c - see fileset.h.
+ */
+#include "fileset.h"
+#include "rootfs.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Highest precedence first. */
+static const char *const sysctl_dirs[] = {
+    "/etc/sysctl.d",     "/run/sysctl.d", "/usr/local/lib/sysctl.d",
+    "/usr/lib/sysctl.d", "/lib/sysctl.d",
+};
+#define N_DIRS (sizeof(sysctl_dirs) / sizeof(*sysctl_dirs))
+#define SYSCTL_CONF "/etc/sysctl.conf"
+
+static const char *const semantics_names[] = {
+    [SG_SEM_SYSTEMD] = "systemd",
+    [SG_SEM_PROCPS] = "procps",
+};
+
+const char *sg_semantics_name(enum sg_semantics s)
+{
+    return semantics_names[s];
+}
+
+int sg_semantics_parse(const char *s, enum sg_semantics *out)
+{
+    for (size_t i = 0; i < 2; i++)
+        if (strcmp(s, semantics_names[i]) == 0) {
+            *out = (enum sg_semantics)i;
+            return 0;
+        }
+    return -EINVAL;
+}
+
+struct candidate {
+    char *name;
+    size_t dir; /* index into sysctl_dirs */
+    char *entry; /* target path of the directory entry */
+};
+
+struct candidates {
+    struct candidate *v;
+    size_t n, cap;
+};
+
+static int cmp_candidate(const void *a, const void *b)
+{
+    const struct candidate *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    if (c)
+        return c;
+    return (x->dir > y->dir) - (x->dir < y->dir);
+}
+
+/* A name the tools skip silently: hidden files. Names that look like a
+ * config someone meant to be read (x.conf.bak, x.conf~, x.dpkg-old, ...)
+ * are worth a word; a README is not. */
+static bool is_quietly_skipped(const char *name)
+{
+    return name[0] == '.' || strncmp(name, "README", 6) == 0;
+}
+
+static int scan_dir(const char *root, size_t di, const char *dir,
+                    struct candidates *cs, struct sg_diags *diags)
+{
+    char *host = sg_path_join(root, dir);
+    DIR *d;
+    struct dirent *de;
+    int r = 0;
+
+    if (!host)
+        return -ENOMEM;
+    d = opendir(host);
+    free(host);
+    if (!d) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return 0;
+        return sg_diag_add(diags, SG_SEV_ERROR, "unreadable", dir, 0,
+                           "cannot list directory: %s", strerror(errno));
+    }
+    while ((de = readdir(d))) {
+        const char *n = de->d_name;
+        if (is_quietly_skipped(n))
+            continue;
+        char *entry = sg_strdup_printf("%s/%s", dir, n);
+        if (!entry) {
+            r = -ENOMEM;
+            break;
+        }
+        if (!sg_str_has_suffix(n, ".conf") || strlen(n) == 5) {
+            r = sg_diag_add(diags, SG_SEV_INFO, "not-conf", entry, 0,
+                            "ignored: only *.conf files are read");
+            free(entry);
+            if (r < 0)
+                break;
+            continue;
+        }
+        char *hp = sg_path_join(root, entry);
+        struct stat st;
+        bool is_dir = hp && lstat(hp, &st) == 0 && S_ISDIR(st.st_mode);
+        free(hp);
+        if (is_dir) {
+            r = sg_diag_add(diags, SG_SEV_WARNING, "not-file", entry, 0,
+                            "is a directory, not a file: ignored");
+            free(entry);
+            if (r < 0)
+                break;
+            continue;
+        }
+        struct candidate c = {.name = strdup(n), .dir = di, .entry = entry};
+        if (!c.name || SG_PUSH(*cs, c) < 0) {
+            free(c.name);
+            free(entry);
+            r = -ENOMEM;
+            break;
+        }
+    }
+    closedir(d);
+    return r;
+}
+
+static int push_source(struct sg_sources *s, const char *path,
+                       const char *via)
+{
+    struct sg_source src = {.path = strdup(path),
+                            .via = via ? strdup(via) : NULL};
+    if (!src.path || (via && !src.via) || SG_PUSH(*s, src) < 0) {
+        free(src.path);
+        free(src.via);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+/* Decide what the surviving entry C stands for: a file to apply (added to
+ * both orders), a mask, or something broken (a diagnostic). */
+static int resolve_survivor(const char *root, const struct candidate *c,
+                            struct sg_fileset *fs, struct sg_diags *diags)
+{
+    char *resolved = NULL;
+    int r = sg_chase(root, c->entry, &resolved);
+
+    if (r == 0 || r == -ENOENT) {
+        if (resolved && strcmp(resolved, "/dev/null") == 0) {
+            r = sg_diag_add(diags, SG_SEV_INFO, "masked", c->entry, 0,
+                            "masked (symlink to /dev/null)");
+            free(resolved);
+            return r;
+        }
+    }
+    if (r == -ENOENT) {
+        r = sg_diag_add(diags, SG_SEV_ERROR, "unreadable", c->entry, 0,
+                        "dangling symlink (to %s inside the root): ignored",
+                        resolved ? resolved : "?");
+        free(resolved);
+        return r;
+    }
+    if (r < 0) {
+        free(resolved);
+        if (r == -ENOMEM)
+            return r;
+        return sg_diag_add(diags, SG_SEV_ERROR, "unreadable", c->entry, 0,
+                           "cannot resolve: %s", strerror(-r));
+    }
+    const char *via = strcmp(resolved, c->entry) != 0 ? c->entry : NULL;
+    if (strcmp(resolved, SYSCTL_CONF) == 0)
+        fs->sysctl_conf_linked = true;
+    r = push_source(&fs->systemd, resolved, via);
+    if (r == 0)
+        r = push_source(&fs->procps, resolved, via);
+    free(resolved);
+    return r;
+}
+
+/* Skip directories that resolve to one already scanned (/lib -> usr/lib). */
+static bool same_dir_seen(const char *root, size_t di, char **seen)
+{
+    char *res = NULL;
+    bool dup = false;
+
+    if (sg_chase(root, sysctl_dirs[di], &res) == 0)
+        for (size_t j = 0; j < di && !dup; j++)
+            dup = seen[j] && strcmp(seen[j], res) == 0;
+    seen[di] = res;
+    return dup;
+}
+
+int sg_fileset_scan(const char *root, struct sg_fileset *fs,
+                    struct sg_diags *diags)
+{
+    struct candidates cs = {0};
+    char *seen[N_DIRS] = {0};
+    int r = 0;
+
+    memset(fs, 0, sizeof(*fs));
+    for (size_t di = 0; di < N_DIRS && r == 0; di++)
+        if (!same_dir_seen(root, di, seen))
+            r = scan_dir(root, di, sysctl_dirs[di], &cs, diags);
+    for (size_t di = 0; di < N_DIRS; di++)
+        free(seen[di]);
+    if (cs.n)
+        qsort(cs.v, cs.n, sizeof(*cs.v), cmp_candidate);
+    for (size_t i = 0; i < cs.n && r == 0; i++) {
+        if (i > 0 && strcmp(cs.v[i].name, cs.v[i - 1].name) == 0) {
+            size_t w = i;
+            while (w > 0 && strcmp(cs.v[w - 1].name, cs.v[i].name) == 0)
+                w--;
+            r = sg_diag_add(diags, SG_SEV_INFO, "hidden", cs.v[i].entry, 0,
+                            "hidden by %s (same name, higher directory)",
+                            cs.v[w].entry);
+            continue;
+        }
+        r = resolve_survivor(root, &cs.v[i], fs, diags);
+    }
+    if (r == 0) {
+        char *res = NULL;
+        int cr = sg_chase(root, SYSCTL_CONF, &res);
+        if (cr == 0) {
+            fs->sysctl_conf_exists = true;
+            r = push_source(&fs->procps, res, strcmp(res, SYSCTL_CONF) != 0
+                                                  ? SYSCTL_CONF
+                                                  : NULL);
+        } else if (cr == -ENOMEM) {
+            r = cr;
+        }
+        free(res);
+    }
+    for (size_t i = 0; i < cs.n; i++) {
+        free(cs.v[i].name);
+        free(cs.v[i].entry);
+    }
+    free(cs.v);
+    if (r < 0)
+        sg_fileset_free(fs);
+    return r;
+}
+
+static void sources_free(struct sg_sources *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->v[i].path);
+        free(s->v[i].via);
+    }
+    free(s->v);
+    memset(s, 0, sizeof(*s));
+}
+
+void sg_fileset_free(struct sg_fileset *fs)
+{
+    sources_free(&fs->systemd);
+    sources_free(&fs->procps);
+}

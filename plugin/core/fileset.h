@@ -1,0 +1,54 @@
+/*
+ * fileset.h - which sysctl files apply at boot, and in which order.
+ *
+ * systemd-sysctl (sysctl.d(5)) and procps "sysctl --system" agree on the
+ * directories and on "first of a name wins": *.conf files in
+ *   /etc/sysctl.d  /run/sysctl.d  /usr/local/lib/sysctl.d  /usr/lib/sysctl.d
+ *   /lib/sysctl.d (only where it is not the same directory as /usr/lib's)
+ * are collected; a name in a higher directory hides the same name below;
+ * a symlink to /dev/null masks; the survivors apply sorted by file name
+ * across directories. They differ on /etc/sysctl.conf: systemd reads it
+ * only through a sysctl.d symlink (distributions ship
+ * 99-sysctl.conf -> ../sysctl.conf), procps always applies it last.
+ *
+ * A survivor that is a symlink is applied, reported and edited at its
+ * resolved path inside the root; the link is kept as "via".
+ */
+#ifndef SG_FILESET_H
+#define SG_FILESET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+
+enum sg_semantics { SG_SEM_SYSTEMD, SG_SEM_PROCPS };
+
+const char *sg_semantics_name(enum sg_semantics s);
+int sg_semantics_parse(const char *s, enum sg_semantics *out);
+
+struct sg_source {
+    char *path; /* target path the text is read from (resolved) */
+    char *via;  /* the sysctl.d entry, when it is a symlink; else NULL */
+};
+
+struct sg_sources {
+    struct sg_source *v;
+    size_t n, cap;
+};
+
+struct sg_fileset {
+    struct sg_sources systemd; /* application order, systemd-sysctl */
+    struct sg_sources procps;  /* application order, sysctl --system */
+    bool sysctl_conf_exists;   /* /etc/sysctl.conf is there */
+    bool sysctl_conf_linked;   /* ... and a sysctl.d entry leads to it */
+};
+
+/* Scan the tree under ROOT ("/" for this machine). Files that do not count
+ * (hidden, masked, not *.conf, directories, dangling links) produce
+ * diagnostics. Returns 0 or -ENOMEM. */
+int sg_fileset_scan(const char *root, struct sg_fileset *fs,
+                    struct sg_diags *diags);
+void sg_fileset_free(struct sg_fileset *fs);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * keys.c - see keys.h.
+ */
+#include "keys.h"
+
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void swap_separators(char *s)
+{
+    for (; *s; s++) {
+        if (*s == '.')
+            *s = '/';
+        else if (*s == '/')
+            *s = '.';
+    }
+}
+
+char *sg_key_normalize(const char *raw)
+{
+    size_t len = strlen(raw);
+    char *s = malloc(len + 1), *o;
+    const char *first = strpbrk(raw, "/.");
+
+    if (!s)
+        return NULL;
+    memcpy(s, raw, len + 1);
+    if (first && *first == '/')
+        swap_separators(s);
+    /* Drop empty components: "net..ipv4." -> "net.ipv4". */
+    o = s;
+    for (const char *p = s; *p; p++) {
+        if (*p == '.' && (o == s || o[-1] == '.'))
+            continue;
+        *o++ = *p;
+    }
+    if (o > s && o[-1] == '.')
+        o--;
+    *o = '\0';
+    return s;
+}
+
+char *sg_key_to_path(const char *key)
+{
+    char *s = strdup(key);
+    if (s)
+        swap_separators(s);
+    return s;
+}
+
+bool sg_key_is_glob(const char *key)
+{
+    return strpbrk(key, "*?[") != NULL;
+}
+
+bool sg_key_glob_match(const char *pattern, const char *key)
+{
+    char *p = sg_key_to_path(pattern), *k = sg_key_to_path(key);
+    bool m = p && k && fnmatch(p, k, FNM_PATHNAME) == 0;
+
+    free(p);
+    free(k);
+    return m;
+}

@@ -1,0 +1,560 @@
+/*
+ * model.c - see model.h. Build order: file set -> read and parse each
+ * file once -> application order -> settings (for both semantics) ->
+ * cross-semantics and boot diagnostics -> optional live values.
+ */
+#include "model.h"
+#include "keys.h"
+#include "rootfs.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- settings: key -> winner, via a small open-addressing index ---- */
+
+struct settings {
+    struct sg_setting *v;
+    size_t n, cap;
+    size_t *slots; /* index + 1, 0 = empty */
+    size_t nslots;
+};
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static int settings_rehash(struct settings *st)
+{
+    size_t ns = st->nslots ? st->nslots * 2 : 64;
+    size_t *slots = calloc(ns, sizeof(*slots));
+
+    if (!slots)
+        return -ENOMEM;
+    for (size_t i = 0; i < st->n; i++) {
+        size_t h = hash_str(st->v[i].key) & (ns - 1);
+        while (slots[h])
+            h = (h + 1) & (ns - 1);
+        slots[h] = i + 1;
+    }
+    free(st->slots);
+    st->slots = slots;
+    st->nslots = ns;
+    return 0;
+}
+
+static int push_unique(struct sg_setting *s, const struct sg_assignment *a)
+{
+    for (size_t i = 0; i < s->n_overridden; i++)
+        if (s->overridden[i] == a)
+            return 0;
+    const struct sg_assignment **o =
+        realloc(s->overridden, (s->n_overridden + 1) * sizeof(*o));
+    if (!o)
+        return -ENOMEM;
+    o[s->n_overridden++] = a;
+    s->overridden = o;
+    return 0;
+}
+
+/* Apply assignment A: it becomes the winner of its key. */
+static int settings_apply(struct settings *st, const struct sg_assignment *a,
+                          size_t seq)
+{
+    if ((st->n + 1) * 2 > st->nslots && settings_rehash(st) < 0)
+        return -ENOMEM;
+    size_t h = hash_str(a->key) & (st->nslots - 1);
+    while (st->slots[h]) {
+        struct sg_setting *s = &st->v[st->slots[h] - 1];
+        if (strcmp(s->key, a->key) == 0) {
+            if (s->winner == a)
+                return 0; /* the same line applied twice (procps) */
+            if (push_unique(s, s->winner) < 0)
+                return -ENOMEM;
+            s->winner = a;
+            s->seq = seq;
+            return 0;
+        }
+        h = (h + 1) & (st->nslots - 1);
+    }
+    struct sg_setting s = {.key = a->key, .winner = a, .seq = seq};
+    if (SG_PUSH(*st, s) < 0)
+        return -ENOMEM;
+    st->slots[h] = st->n;
+    return 0;
+}
+
+static int cmp_setting(const void *a, const void *b)
+{
+    return strcmp(((const struct sg_setting *)a)->key,
+                  ((const struct sg_setting *)b)->key);
+}
+
+static void settings_free(struct sg_setting *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].overridden);
+        free(v[i].live_value);
+    }
+    free(v);
+}
+
+/* Effective settings of an application order, sorted by key. A line
+ * applied twice (procps: sysctl.conf via 99-sysctl.conf, then last) never
+ * appears as overriding itself. */
+static int compute_settings(const struct sg_applied *ap, size_t n,
+                            struct sg_setting **out, size_t *nout)
+{
+    struct settings st = {0};
+    size_t seq = 0;
+    int r = 0;
+
+    for (size_t i = 0; i < n && r == 0; i++) {
+        const struct sg_assignments *as = &ap[i].file->assignments;
+        for (size_t j = 0; j < as->n && r == 0; j++)
+            r = settings_apply(&st, &as->v[j], seq++);
+    }
+    free(st.slots);
+    if (r < 0) {
+        settings_free(st.v, st.n);
+        return r;
+    }
+    for (size_t i = 0; i < st.n; i++) {
+        struct sg_setting *s = &st.v[i];
+        size_t w = 0;
+        for (size_t k = 0; k < s->n_overridden; k++)
+            if (s->overridden[k] != s->winner)
+                s->overridden[w++] = s->overridden[k];
+        s->n_overridden = w;
+    }
+    if (st.n)
+        qsort(st.v, st.n, sizeof(*st.v), cmp_setting);
+    *out = st.v;
+    *nout = st.n;
+    return 0;
+}
+
+/* ---- files ---- */
+
+static struct sg_file *find_file(struct sg_model *m, const char *path)
+{
+    for (size_t i = 0; i < m->n_files; i++)
+        if (strcmp(m->files[i]->path, path) == 0)
+            return m->files[i];
+    return NULL;
+}
+
+static int read_diag(struct sg_model *m, const char *path,
+                     enum sg_read_status st, int err)
+{
+    switch (st) {
+    case SG_READ_OK:
+        return 0;
+    case SG_READ_NOT_FILE:
+        return sg_diag_add(&m->diags, SG_SEV_ERROR, "not-file", path, 0,
+                           "not a regular file: ignored");
+    case SG_READ_TOO_BIG:
+        return sg_diag_add(&m->diags, SG_SEV_ERROR, "too-big", path, 0,
+                           "larger than %u MiB, not a sysctl file: ignored",
+                           SG_MAX_FILE_SIZE >> 20);
+    case SG_READ_NUL:
+        return sg_diag_add(&m->diags, SG_SEV_ERROR, "binary", path,
+                           (unsigned)err,
+                           "contains a NUL byte, not a text file: ignored");
+    case SG_READ_ERRNO:
+        break;
+    }
+    if (err == ENOMEM)
+        return -ENOMEM;
+    return sg_diag_add(&m->diags, SG_SEV_ERROR, "unreadable", path, 0,
+                       "cannot read: %s", strerror(err));
+}
+
+/* Read and parse the file at target PATH once; later applications of the
+ * same path share it. HOST is where it is on this machine. */
+static int load_file(struct sg_model *m, struct sg_parser *p,
+                     const char *path, const char *host, const char *via,
+                     struct sg_file **out)
+{
+    struct sg_file *f = find_file(m, path);
+    char *text = NULL;
+    size_t len;
+    int err = 0, r;
+
+    if (f) {
+        *out = f;
+        return 0;
+    }
+    struct sg_file **nf = realloc(m->files, (m->n_files + 1) * sizeof(*nf));
+    if (!nf)
+        return -ENOMEM;
+    m->files = nf;
+    f = calloc(1, sizeof(*f));
+    if (!f)
+        return -ENOMEM;
+    f->path = strdup(path);
+    f->via = via ? strdup(via) : NULL;
+    if (!f->path || (via && !f->via)) {
+        free(f->path);
+        free(f->via);
+        free(f);
+        return -ENOMEM;
+    }
+    m->files[m->n_files++] = f;
+    *out = f;
+
+    enum sg_read_status st = sg_read_file(host, &text, &len, &err);
+    if (st != SG_READ_OK)
+        return read_diag(m, path, st, err);
+    f->readable = true;
+    f->final_newline = len == 0 || text[len - 1] == '\n';
+    r = sg_parse_text(p, f->path, text, &f->assignments, &m->diags);
+    free(text);
+    if (r == -EINVAL) { /* reported: the file counts as unreadable */
+        f->readable = false;
+        sg_assignments_free(&f->assignments);
+        r = 0;
+    }
+    return r;
+}
+
+static void applied_free(struct sg_applied *ap, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(ap[i].via);
+    free(ap);
+}
+
+static int apply_sources(struct sg_model *m, struct sg_parser *p,
+                         const struct sg_sources *srcs,
+                         struct sg_applied **out, size_t *nout)
+{
+    struct sg_applied *ap = calloc(srcs->n ? srcs->n : 1, sizeof(*ap));
+    int r = 0;
+
+    if (!ap)
+        return -ENOMEM;
+    for (size_t i = 0; i < srcs->n && r == 0; i++) {
+        const struct sg_source *s = &srcs->v[i];
+        char *host = sg_path_join(m->root, s->path);
+        struct sg_file *f = NULL;
+        if (!host) {
+            r = -ENOMEM;
+            break;
+        }
+        r = load_file(m, p, s->path, host, s->via, &f);
+        free(host);
+        if (r == 0 && f->readable) {
+            ap[*nout].file = f;
+            ap[*nout].via = s->via ? strdup(s->via) : NULL;
+            if (s->via && !ap[*nout].via)
+                r = -ENOMEM;
+            (*nout)++;
+        }
+    }
+    if (r < 0) {
+        applied_free(ap, *nout);
+        *nout = 0;
+        return r;
+    }
+    *out = ap;
+    return 0;
+}
+
+/* ---- diagnostics that need the whole picture ---- */
+
+static const char *value_or_unset(const struct sg_assignment *a)
+{
+    return a ? (a->value ? a->value : "(excluded)") : "(not set)";
+}
+
+static bool same_value(const struct sg_assignment *a,
+                       const struct sg_assignment *b)
+{
+    const char *x = a ? a->value : NULL, *y = b ? b->value : NULL;
+    if (!x || !y)
+        return x == y;
+    return strcmp(x, y) == 0;
+}
+
+/* "\"v\" (file:line)" for A, or "(not set)". */
+static char *describe(const struct sg_assignment *a)
+{
+    if (!a)
+        return strdup("(not set)");
+    return sg_strdup_printf("\"%s\" (%s:%u)", value_or_unset(a), a->file,
+                            a->line);
+}
+
+static int disagreement(struct sg_model *m, const char *key,
+                        const struct sg_assignment *sd,
+                        const struct sg_assignment *ps)
+{
+    const struct sg_assignment *at = sd ? sd : ps;
+    char *x = describe(sd), *y = describe(ps);
+    int r = -ENOMEM;
+
+    if (x && y)
+        r = sg_diag_add(&m->diags, SG_SEV_WARNING, "semantics-disagree",
+                        at->file, at->line,
+                        "%s: systemd-sysctl at boot ends with %s, "
+                        "sysctl --system with %s",
+                        key, x, y);
+    free(x);
+    free(y);
+    return r;
+}
+
+/* Every key on which the two orders end with different values. */
+static int compare_semantics(struct sg_model *m, const struct sg_setting *a,
+                             size_t na, const struct sg_setting *b, size_t nb)
+{
+    size_t i = 0, j = 0;
+    int r = 0;
+
+    while (r == 0 && (i < na || j < nb)) {
+        int c = i >= na ? 1 : j >= nb ? -1 : strcmp(a[i].key, b[j].key);
+        if (c < 0) {
+            r = disagreement(m, a[i].key, a[i].winner, NULL);
+            i++;
+        } else if (c > 0) {
+            r = disagreement(m, b[j].key, NULL, b[j].winner);
+            j++;
+        } else {
+            if (!same_value(a[i].winner, b[j].winner))
+                r = disagreement(m, a[i].key, a[i].winner, b[j].winner);
+            i++;
+            j++;
+        }
+    }
+    return r;
+}
+
+static int boot_diagnostics(struct sg_model *m, const struct sg_fileset *fs)
+{
+    if (!fs->sysctl_conf_exists || fs->sysctl_conf_linked)
+        return 0;
+    struct sg_file *f = find_file(m, "/etc/sysctl.conf");
+    bool sets = f && f->assignments.n > 0;
+    return sg_diag_add(
+        &m->diags,
+        sets && m->semantics == SG_SEM_SYSTEMD ? SG_SEV_WARNING : SG_SEV_INFO,
+        "not-read-at-boot", "/etc/sysctl.conf", 0,
+        "not read by systemd-sysctl at boot: no sysctl.d entry links to it "
+        "(99-sysctl.conf -> ../sysctl.conf); only `sysctl --system` applies "
+        "it%s",
+        sets ? "" : " (it sets nothing)");
+}
+
+/* ---- live values from <root>/proc/sys ---- */
+
+/* Collapse blank runs to one space and trim: "32768\t60999\n" and
+ * "32768 60999" are the same value. */
+static void squeeze(char *s)
+{
+    char *o = s;
+    bool blank = false;
+
+    for (char *p = s; *p; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+            blank = o != s;
+            continue;
+        }
+        if (blank)
+            *o++ = ' ';
+        blank = false;
+        *o++ = *p;
+    }
+    *o = '\0';
+}
+
+static int read_live(struct sg_model *m, struct sg_setting *s)
+{
+    char *kp = sg_key_to_path(s->key);
+    char *proc = kp ? sg_strdup_printf("/proc/sys/%s", kp) : NULL;
+    char *host = proc ? sg_path_join(m->root, proc) : NULL;
+    char *text = NULL;
+    size_t len;
+    int err = 0;
+
+    free(kp);
+    free(proc);
+    if (!host)
+        return -ENOMEM;
+    enum sg_read_status st = sg_read_file(host, &text, &len, &err);
+    free(host);
+    if (st != SG_READ_OK) {
+        if (st == SG_READ_ERRNO && err == ENOMEM)
+            return -ENOMEM;
+        s->live = st == SG_READ_ERRNO && (err == ENOENT || err == ENOTDIR)
+                      ? SG_LIVE_MISSING
+                      : SG_LIVE_UNREADABLE;
+        return 0;
+    }
+    squeeze(text);
+    s->live_value = text;
+    char *want = strdup(s->winner->value);
+    if (!want)
+        return -ENOMEM;
+    squeeze(want);
+    s->live = strcmp(want, text) == 0 ? SG_LIVE_SAME : SG_LIVE_DRIFT;
+    free(want);
+    return 0;
+}
+
+/* ---- building ---- */
+
+static int load_tree(struct sg_model *m, struct sg_parser *p,
+                     const struct sg_model_opts *o)
+{
+    struct sg_fileset fs;
+    struct sg_applied *other = NULL;
+    size_t n_other = 0;
+    struct sg_setting *os = NULL;
+    size_t n_os = 0;
+    int r = sg_fileset_scan(m->root, &fs, &m->diags);
+
+    if (r < 0)
+        return r;
+    const struct sg_sources *mine =
+        o->semantics == SG_SEM_SYSTEMD ? &fs.systemd : &fs.procps;
+    const struct sg_sources *theirs =
+        o->semantics == SG_SEM_SYSTEMD ? &fs.procps : &fs.systemd;
+    r = apply_sources(m, p, mine, &m->applied, &m->n_applied);
+    if (r == 0)
+        r = apply_sources(m, p, theirs, &other, &n_other);
+    if (r == 0)
+        r = compute_settings(m->applied, m->n_applied, &m->settings,
+                             &m->n_settings);
+    if (r == 0)
+        r = compute_settings(other, n_other, &os, &n_os);
+    if (r == 0)
+        r = o->semantics == SG_SEM_SYSTEMD
+                ? compare_semantics(m, m->settings, m->n_settings, os, n_os)
+                : compare_semantics(m, os, n_os, m->settings, m->n_settings);
+    if (r == 0)
+        r = boot_diagnostics(m, &fs);
+    settings_free(os, n_os);
+    applied_free(other, n_other);
+    sg_fileset_free(&fs);
+    return r;
+}
+
+static int load_fragment(struct sg_model *m, struct sg_parser *p,
+                         const char *path)
+{
+    struct sg_file *f = NULL;
+    int r = load_file(m, p, path, path, NULL, &f);
+
+    if (r < 0)
+        return r;
+    m->applied = calloc(1, sizeof(*m->applied));
+    if (!m->applied)
+        return -ENOMEM;
+    if (f->readable) {
+        m->applied[0].file = f;
+        m->n_applied = 1;
+    }
+    return compute_settings(m->applied, m->n_applied, &m->settings,
+                            &m->n_settings);
+}
+
+int sg_model_load(const struct sg_model_opts *o, struct sg_model **out,
+                  char **errmsg)
+{
+    struct sg_model *m = calloc(1, sizeof(*m));
+    struct sg_parser *p = NULL;
+    int r;
+
+    *errmsg = NULL;
+    *out = NULL;
+    if (!m)
+        return -ENOMEM;
+    m->root = strdup(o->root ? o->root : "/");
+    m->semantics = o->semantics;
+    m->fragment = o->fragment != NULL;
+    if (!m->root) {
+        r = -ENOMEM;
+        goto fail;
+    }
+    r = o->kernel ? sg_kver_parse(o->kernel, &m->kernel)
+                  : sg_kver_running(&m->kernel);
+    if (r < 0) {
+        *errmsg = sg_strdup_printf("kernel version \"%s\" does not parse "
+                                   "(expected N.N[.N][suffix])",
+                                   o->kernel ? o->kernel : "(uname)");
+        goto fail;
+    }
+    r = sg_parser_new(o->lensdir, &p, errmsg);
+    if (r < 0)
+        goto fail;
+    r = o->fragment ? load_fragment(m, p, o->fragment) : load_tree(m, p, o);
+    for (size_t i = 0; r == 0 && o->live && !o->fragment &&
+                       i < m->n_settings;
+         i++)
+        if (!m->settings[i].winner->glob && m->settings[i].winner->value)
+            r = read_live(m, &m->settings[i]);
+    sg_parser_free(p);
+    if (r < 0)
+        goto fail;
+    *out = m;
+    return 0;
+fail:
+    if (r == -ENOMEM && !*errmsg)
+        *errmsg = strdup("out of memory");
+    sg_model_free(m);
+    return r;
+}
+
+void sg_model_free(struct sg_model *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->n_files; i++) {
+        sg_assignments_free(&m->files[i]->assignments);
+        free(m->files[i]->path);
+        free(m->files[i]->via);
+        free(m->files[i]);
+    }
+    free(m->files);
+    applied_free(m->applied, m->n_applied);
+    settings_free(m->settings, m->n_settings);
+    sg_diags_free(&m->diags);
+    free(m->root);
+    free(m);
+}
+
+const struct sg_setting *sg_model_get(const struct sg_model *m,
+                                      const char *key)
+{
+    struct sg_setting k = {.key = key};
+    if (!m->n_settings)
+        return NULL;
+    return bsearch(&k, m->settings, m->n_settings, sizeof(k), cmp_setting);
+}
+
+const struct sg_assignment *sg_model_effective(const struct sg_model *m,
+                                               const char *key)
+{
+    const struct sg_setting *s = sg_model_get(m, key);
+    const struct sg_setting *best = NULL;
+
+    if (s && !s->winner->glob)
+        return s->winner->value ? s->winner : NULL;
+    /* Not explicitly set: the glob applied last that matches wins. */
+    for (size_t i = 0; i < m->n_settings; i++) {
+        const struct sg_setting *g = &m->settings[i];
+        if (!g->winner->glob || !g->winner->value ||
+            (best && g->seq < best->seq) ||
+            !sg_key_glob_match(g->key, key))
+            continue;
+        best = g;
+    }
+    return best ? best->winner : NULL;
+}

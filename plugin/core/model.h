@@ -1,0 +1,102 @@
+/*
+ * model.h - the config model: what the kernel will be told at boot.
+ *
+ * Built from a tree (--root, default "/") or from one fragment file (a
+ * file checked on its own, as pre-commit passes them, reported as given):
+ * - files: every file applied, in order, with the symlink it came through;
+ * - assignments: every line that carries a key, with file and line;
+ * - settings: per canonical key, the assignment that wins and the ones it
+ *   overrode (earliest first); glob keys are settings of their own;
+ * - diagnostics about the input.
+ * The other semantics (systemd vs procps) is evaluated too, and every key
+ * on which the two end differently becomes a diagnostic.
+ *
+ * Invariants: the model owns all memory it points to; assignments never
+ * move once the model is built; settings are sorted by key.
+ */
+#ifndef SG_MODEL_H
+#define SG_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "fileset.h"
+#include "kver.h"
+#include "parse.h"
+
+struct sg_model_opts {
+    const char *root;     /* tree evaluated as "/"; NULL = "/" */
+    const char *fragment; /* instead of a tree: this one file, as given */
+    enum sg_semantics semantics;
+    const char *lensdir;
+    const char *kernel;   /* release string; NULL = the running kernel */
+    bool live;            /* also read <root>/proc/sys */
+};
+
+/* One file as read. */
+struct sg_file {
+    char *path;     /* target path (fragments: as given) */
+    char *via;      /* symlink it was reached through, or NULL */
+    bool readable;  /* false: see diagnostics */
+    bool final_newline;
+    struct sg_assignments assignments;
+};
+
+/* One application of a file, in order (procps applies sysctl.conf twice
+ * when 99-sysctl.conf links to it). */
+struct sg_applied {
+    struct sg_file *file;
+    char *via; /* owned: the link this application came through, or NULL */
+};
+
+enum sg_live_state {
+    SG_LIVE_UNCHECKED = 0,
+    SG_LIVE_SAME,      /* running value equals the configured one */
+    SG_LIVE_DRIFT,     /* running value differs */
+    SG_LIVE_MISSING,   /* the running kernel has no such key */
+    SG_LIVE_UNREADABLE /* write-only or permission denied */
+};
+
+struct sg_setting {
+    const char *key;
+    const struct sg_assignment *winner;
+    const struct sg_assignment **overridden; /* earliest first */
+    size_t n_overridden;
+    size_t seq; /* position of the winner's application: later wins */
+    enum sg_live_state live;
+    char *live_value;
+};
+
+struct sg_model {
+    char *root;
+    enum sg_semantics semantics;
+    bool fragment;
+    struct sg_kver kernel;
+    struct sg_file **files; /* unique files, in first-application order */
+    size_t n_files;
+    struct sg_applied *applied;
+    size_t n_applied;
+    struct sg_setting *settings;
+    size_t n_settings;
+    struct sg_diags diags;
+};
+
+/* Build a model. Input problems are diagnostics, not failures; the return
+ * is 0, or a negative errno for what stops everything (no memory, no
+ * lens, a kernel string that does not parse), with *ERRMSG saying why. */
+int sg_model_load(const struct sg_model_opts *opts, struct sg_model **out,
+                  char **errmsg);
+void sg_model_free(struct sg_model *m);
+
+/* The setting for canonical KEY as written (glob keys by pattern), or NULL. */
+const struct sg_setting *sg_model_get(const struct sg_model *m,
+                                      const char *key);
+
+/* The value the kernel ends with for the concrete KEY: an explicit setting,
+ * else the last glob that matches it (as systemd-sysctl applies globs to
+ * keys not set explicitly). NULL when nothing sets it. */
+const struct sg_assignment *sg_model_effective(const struct sg_model *m,
+                                               const char *key);
+
+#endif

@@ -1,0 +1,240 @@
+/*
+ * parse.c - see parse.h.
+ */
+#include "parse.h"
+#include "keys.h"
+#include "util.h"
+
+#include <augeas.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LENS "Sysctl_Guard.lns"
+#define TEXT_NODE "/sg/text"
+#define TREE_NODE "/sg/tree"
+
+struct sg_parser {
+    augeas *aug;
+};
+
+int sg_parser_new(const char *lensdir, struct sg_parser **out, char **errmsg)
+{
+    struct sg_parser *p = calloc(1, sizeof(*p));
+
+    *errmsg = NULL;
+    if (!p)
+        return -ENOMEM;
+    p->aug = aug_init(NULL, lensdir,
+                      AUG_NO_MODL_AUTOLOAD | AUG_NO_STDINC | AUG_NO_LOAD |
+                          AUG_NO_ERR_CLOSE);
+    if (!p->aug || aug_error(p->aug) != AUG_NOERROR) {
+        if (p->aug)
+            *errmsg = sg_strdup_printf("%s", aug_error_message(p->aug));
+        sg_parser_free(p);
+        return -EINVAL;
+    }
+    /* Compile the lens now, so a broken or missing lens is reported once,
+     * here, and not as a parse error of the first file. */
+    if (aug_set(p->aug, TEXT_NODE, "") < 0 ||
+        aug_text_store(p->aug, LENS, TEXT_NODE, TREE_NODE) < 0) {
+        const char *m = aug_error_minor_message(p->aug);
+        *errmsg = sg_strdup_printf("cannot load lens %s from %s: %s%s%s",
+                                   LENS, lensdir, aug_error_message(p->aug),
+                                   m ? ": " : "", m ? m : "");
+        sg_parser_free(p);
+        return -ENOENT;
+    }
+    *out = p;
+    return 0;
+}
+
+void sg_parser_free(struct sg_parser *p)
+{
+    if (!p)
+        return;
+    aug_close(p->aug);
+    free(p);
+}
+
+void sg_assignment_clear(struct sg_assignment *a)
+{
+    free(a->raw_key);
+    free(a->key);
+    free(a->value);
+    memset(a, 0, sizeof(*a));
+}
+
+void sg_assignments_free(struct sg_assignments *as)
+{
+    for (size_t i = 0; i < as->n; i++)
+        sg_assignment_clear(&as->v[i]);
+    free(as->v);
+    as->v = NULL;
+    as->n = as->cap = 0;
+}
+
+/* Line numbers of the non-blank lines of TEXT, in order. A blank line is
+ * one made of " \t\r" only: exactly what the lens turns into a hidden,
+ * unlabelled node. */
+static int nonblank_lines(const char *text, unsigned **lines, size_t *n)
+{
+    struct {
+        unsigned *v;
+        size_t n, cap;
+    } l = {0};
+    unsigned no = 1;
+
+    for (const char *p = text; *p; no++) {
+        const char *e = strchr(p, '\n');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (strspn(p, " \t\r") < len && SG_PUSH(l, no) < 0) {
+            free(l.v);
+            return -ENOMEM;
+        }
+        p += len + (e != NULL);
+    }
+    *lines = l.v;
+    *n = l.n;
+    return 0;
+}
+
+/* Report why aug_text_store failed, with the line Augeas gives. */
+static int store_error(struct sg_parser *p, const char *file,
+                       struct sg_diags *diags)
+{
+    const char *line = NULL, *msg = NULL;
+    unsigned ln = 0;
+
+    aug_get(p->aug, "/augeas/text" TREE_NODE "/error/line", &line);
+    aug_get(p->aug, "/augeas/text" TREE_NODE "/error/message", &msg);
+    if (line)
+        ln = (unsigned)strtoul(line, NULL, 10);
+    sg_diag_add(diags, SG_SEV_ERROR, "parse-error", file, ln,
+                "cannot parse: %s", msg ? msg : aug_error_message(p->aug));
+    aug_rm(p->aug, "/augeas/text");
+    return -EINVAL;
+}
+
+/* Fill A from the children of one entry node, read from nodeset "c"
+ * starting at *CI: [ignore_failure|exclude]? key value? */
+static int read_entry(struct sg_parser *p, int nc, int *ci,
+                      struct sg_assignment *a)
+{
+    const char *label, *value;
+
+    if (*ci < nc && aug_ns_attr(p->aug, "c", *ci, &value, &label, NULL) == 1) {
+        if (strcmp(label, "ignore_failure") == 0) {
+            a->ignore_failure = true;
+            (*ci)++;
+        } else if (strcmp(label, "exclude") == 0) {
+            a->exclude = true;
+            (*ci)++;
+        }
+    }
+    if (*ci >= nc || aug_ns_attr(p->aug, "c", *ci, &value, &label, NULL) != 1 ||
+        strcmp(label, "key") != 0 || !value)
+        return -EINVAL; /* the lens guarantees a key: tree out of step */
+    (*ci)++;
+    a->raw_key = strdup(value);
+    if (!a->exclude) {
+        if (*ci < nc &&
+            aug_ns_attr(p->aug, "c", *ci, &value, &label, NULL) == 1 &&
+            strcmp(label, "value") == 0) {
+            a->value = strdup(value ? value : "");
+            (*ci)++;
+        } else {
+            a->value = strdup("");
+        }
+        if (!a->value)
+            return -ENOMEM;
+    }
+    if (!a->raw_key)
+        return -ENOMEM;
+    a->key = sg_key_normalize(a->raw_key);
+    if (!a->key)
+        return -ENOMEM;
+    a->glob = sg_key_is_glob(a->key);
+    return 0;
+}
+
+int sg_parse_text(struct sg_parser *p, const char *file, const char *text,
+                  struct sg_assignments *out, struct sg_diags *diags)
+{
+    unsigned *lines = NULL;
+    size_t nlines = 0;
+    char *copy = NULL;
+    int r;
+
+    /* The lens needs a final "\n" (see lenses/sysctl_guard.aug). */
+    size_t len = strlen(text);
+    if (len > 0 && text[len - 1] != '\n') {
+        copy = sg_strdup_printf("%s\n", text);
+        if (!copy)
+            return -ENOMEM;
+        text = copy;
+    }
+    r = nonblank_lines(text, &lines, &nlines);
+    if (r < 0)
+        goto out;
+    if (aug_set(p->aug, TEXT_NODE, text) < 0) {
+        r = -ENOMEM;
+        goto out;
+    }
+    if (aug_text_store(p->aug, LENS, TEXT_NODE, TREE_NODE) < 0) {
+        r = store_error(p, file, diags);
+        goto out;
+    }
+    int nl = aug_defvar(p->aug, "l", TREE_NODE "/*");
+    int nc = aug_defvar(p->aug, "c", TREE_NODE "/*/*");
+    if (nl < 0 || nc < 0) {
+        r = -ENOMEM;
+        goto out;
+    }
+    int ci = 0;
+    for (int i = 0; i < nl; i++) {
+        const char *label, *value;
+        unsigned ln = (size_t)i < nlines ? lines[i] : 0;
+
+        if (aug_ns_attr(p->aug, "l", i, &value, &label, NULL) != 1 || !label)
+            continue;
+        if (strcmp(label, "#comment") == 0)
+            continue;
+        if (strcmp(label, "#invalid") == 0) {
+            r = sg_diag_add(diags, SG_SEV_WARNING, "not-assignment", file, ln,
+                            "line is not an assignment, ignored: %s",
+                            value ? value : "");
+            if (r < 0)
+                goto out;
+            continue;
+        }
+        struct sg_assignment a = {.file = file, .line = ln};
+        r = read_entry(p, nc, &ci, &a);
+        if (r == 0 && a.key[0] == '\0') {
+            /* "- = 1" or a key of separators only: nothing to set. */
+            r = sg_diag_add(diags, SG_SEV_WARNING, "not-assignment", file, ln,
+                            "key \"%s\" names no sysctl, ignored", a.raw_key);
+            sg_assignment_clear(&a);
+            if (r < 0)
+                goto out;
+            continue;
+        }
+        if (r == 0)
+            r = SG_PUSH(*out, a);
+        if (r < 0) {
+            sg_assignment_clear(&a);
+            if (r == -EINVAL)
+                sg_diag_add(diags, SG_SEV_ERROR, "parse-error", file, ln,
+                            "unexpected tree shape from lens %s", LENS);
+            goto out;
+        }
+    }
+    r = 0;
+out:
+    aug_defvar(p->aug, "l", NULL);
+    aug_defvar(p->aug, "c", NULL);
+    aug_rm(p->aug, TREE_NODE);
+    free(lines);
+    free(copy);
+    return r;
+}

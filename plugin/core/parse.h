@@ -1,0 +1,58 @@
+/*
+ * parse.h - the text of one sysctl file, through Augeas and the project's
+ * Sysctl_Guard lens, into assignments with their 1-based lines.
+ *
+ * Augeas is initialised once with AUG_NO_MODL_AUTOLOAD | AUG_NO_STDINC and
+ * only the lens directory on its load path: no stock lens is compiled and
+ * no file is loaded behind our back. Each text goes through
+ * aug_text_store(); the resulting tree is walked once, with two nodesets
+ * (aug_defvar + aug_ns_attr), never with one aug_match per key.
+ *
+ * Line numbers: the lens makes exactly one node per line, and blank lines
+ * (the only lines matching [ \t\r]*) are unlabelled nodes that path
+ * expressions do not see; so the k-th visible node is the k-th non-blank
+ * line of the text, which is counted here without any parsing.
+ */
+#ifndef SG_PARSE_H
+#define SG_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+
+/* One line of a sysctl file that carries a key. */
+struct sg_assignment {
+    const char *file; /* target path (not owned: the model's file table) */
+    unsigned line;    /* 1-based */
+    char *raw_key;    /* as written, without the "-" flag */
+    char *key;        /* canonical dot form (keys.h) */
+    char *value;      /* trimmed; "" for "k =", NULL for a "-k" exclusion */
+    bool ignore_failure; /* "-k = v" */
+    bool exclude;        /* "-k": exclude k from globs */
+    bool glob;           /* key is a pattern */
+};
+
+struct sg_assignments {
+    struct sg_assignment *v;
+    size_t n, cap;
+};
+
+struct sg_parser;
+
+/* Create a parser using the lens found in LENSDIR. On failure returns a
+ * negative errno and, when Augeas had something to say, *ERRMSG. */
+int sg_parser_new(const char *lensdir, struct sg_parser **out, char **errmsg);
+void sg_parser_free(struct sg_parser *p);
+
+/* Parse TEXT (NUL-free, any line ends, final newline optional), shown in
+ * diagnostics as FILE; append its assignments to OUT. Lines that are no
+ * assignment become warnings. Returns 0, or a negative errno after adding
+ * an error diagnostic for FILE. */
+int sg_parse_text(struct sg_parser *p, const char *file, const char *text,
+                  struct sg_assignments *out, struct sg_diags *diags);
+
+void sg_assignment_clear(struct sg_assignment *a);
+void sg_assignments_free(struct sg_assignments *as);
+
+#endif

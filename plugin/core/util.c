@@ -1,0 +1,207 @@
+/*
+ * util.c - see util.h.
+ */
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int sg_grow(void **v, size_t es, size_t n, size_t *cap)
+{
+    if (n < *cap)
+        return 0;
+    size_t ncap = *cap ? *cap * 2 : 8;
+    if (ncap > ((size_t)-1) / es)
+        return -ENOMEM;
+    void *nv = realloc(*v, ncap * es);
+    if (!nv)
+        return -ENOMEM;
+    *v = nv;
+    *cap = ncap;
+    return 0;
+}
+
+char *sg_strdup_printf(const char *fmt, ...)
+{
+    va_list ap;
+    char *s = NULL;
+
+    va_start(ap, fmt);
+    if (vasprintf(&s, fmt, ap) < 0)
+        s = NULL;
+    va_end(ap);
+    return s;
+}
+
+char *sg_path_join(const char *root, const char *path)
+{
+    size_t rl = strlen(root);
+
+    while (rl > 0 && root[rl - 1] == '/')
+        rl--;
+    while (*path == '/')
+        path++;
+    return sg_strdup_printf("%.*s/%s", (int)rl, root, path);
+}
+
+bool sg_str_has_suffix(const char *s, const char *suffix)
+{
+    size_t sl = strlen(s), fl = strlen(suffix);
+    return sl >= fl && memcmp(s + sl - fl, suffix, fl) == 0;
+}
+
+enum sg_read_status sg_read_file(const char *path, char **buf, size_t *len,
+                                 int *err)
+{
+    struct stat st;
+    char *b = NULL;
+    size_t n = 0;
+    int fd;
+
+    *buf = NULL;
+    *len = 0;
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        *err = errno;
+        return SG_READ_ERRNO;
+    }
+    if (fstat(fd, &st) < 0) {
+        *err = errno;
+        close(fd);
+        return SG_READ_ERRNO;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return SG_READ_NOT_FILE;
+    }
+    if ((unsigned long long)st.st_size > SG_MAX_FILE_SIZE) {
+        close(fd);
+        return SG_READ_TOO_BIG;
+    }
+    /* Read up to one byte past the limit: the file may grow under us. */
+    size_t cap = (size_t)st.st_size + 1;
+    b = malloc(cap + 1);
+    if (!b) {
+        *err = ENOMEM;
+        close(fd);
+        return SG_READ_ERRNO;
+    }
+    for (;;) {
+        if (n == cap) {
+            if (cap > SG_MAX_FILE_SIZE) {
+                free(b);
+                close(fd);
+                return SG_READ_TOO_BIG;
+            }
+            size_t ncap = cap * 2 > SG_MAX_FILE_SIZE + 1 ? SG_MAX_FILE_SIZE + 1
+                                                         : cap * 2;
+            char *nb = realloc(b, ncap + 1);
+            if (!nb) {
+                free(b);
+                close(fd);
+                *err = ENOMEM;
+                return SG_READ_ERRNO;
+            }
+            b = nb;
+            cap = ncap;
+        }
+        ssize_t r = read(fd, b + n, cap - n);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            *err = errno;
+            free(b);
+            close(fd);
+            return SG_READ_ERRNO;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    if (n > SG_MAX_FILE_SIZE) {
+        free(b);
+        return SG_READ_TOO_BIG;
+    }
+    b[n] = '\0';
+    const char *nul = memchr(b, '\0', n);
+    if (nul) {
+        int line = 1;
+        for (const char *p = b; p < nul; p++)
+            line += *p == '\n';
+        *err = line;
+        free(b);
+        return SG_READ_NUL;
+    }
+    *buf = b;
+    *len = n;
+    return SG_READ_OK;
+}
+
+int sg_write_atomic(const char *path, const char *buf, size_t len)
+{
+    struct stat st;
+    bool have_st = stat(path, &st) == 0;
+    char *tmp = sg_strdup_printf("%s.sg-XXXXXX", path);
+    int fd, r = 0;
+
+    if (!tmp)
+        return -ENOMEM;
+    fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0) {
+        r = -errno;
+        free(tmp);
+        return r;
+    }
+    for (size_t off = 0; off < len;) {
+        ssize_t w = write(fd, buf + off, len - off);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            r = -errno;
+            goto fail;
+        }
+        off += (size_t)w;
+    }
+    if (have_st) {
+        if (fchown(fd, st.st_uid, st.st_gid) < 0 && geteuid() == 0) {
+            r = -errno;
+            goto fail;
+        }
+        if (fchmod(fd, st.st_mode & 07777) < 0) {
+            r = -errno;
+            goto fail;
+        }
+    } else if (fchmod(fd, 0644) < 0) {
+        r = -errno;
+        goto fail;
+    }
+    if (fsync(fd) < 0) {
+        r = -errno;
+        goto fail;
+    }
+    if (close(fd) < 0) {
+        fd = -1;
+        r = -errno;
+        goto fail;
+    }
+    fd = -1;
+    if (rename(tmp, path) < 0) {
+        r = -errno;
+        goto fail;
+    }
+    free(tmp);
+    return 0;
+fail:
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+    free(tmp);
+    return r;
+}

@@ -1,0 +1,53 @@
+/*
+ * util.h - small helpers shared by the core library: growable arrays,
+ * formatted string allocation, bounded file reading.
+ *
+ * Contract: nothing here prints or exits; allocation failure is reported
+ * as NULL or -ENOMEM and the caller decides.
+ */
+#ifndef SG_UTIL_H
+#define SG_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Largest configuration file we read: anything bigger is not a config. */
+#define SG_MAX_FILE_SIZE (16u * 1024u * 1024u)
+
+/* Grow *V (element size ES, count *N, capacity *CAP) to hold one more.
+ * Returns 0, or -ENOMEM with nothing changed. */
+int sg_grow(void **v, size_t es, size_t n, size_t *cap);
+
+/* Append element E to a vector declared as { T *v; size_t n, cap; }. */
+#define SG_PUSH(vec, e)                                                        \
+    (sg_grow((void **)&(vec).v, sizeof(*(vec).v), (vec).n, &(vec).cap) < 0    \
+         ? -12 /* -ENOMEM */                                                   \
+         : ((vec).v[(vec).n++] = (e), 0))
+
+char *sg_strdup_printf(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* Join ROOT and the absolute target path PATH ("/" root yields PATH). */
+char *sg_path_join(const char *root, const char *path);
+
+/* Why a file could not be read, for diagnostics. */
+enum sg_read_status {
+    SG_READ_OK = 0,
+    SG_READ_ERRNO,    /* open/read failed, errno in *err */
+    SG_READ_NOT_FILE, /* a directory, device, fifo ... */
+    SG_READ_TOO_BIG,  /* over SG_MAX_FILE_SIZE */
+    SG_READ_NUL,      /* contains a NUL byte, at line *err */
+};
+
+/* Read the regular file PATH (following symlinks) into a NUL-terminated
+ * buffer. On SG_READ_OK, *buf and *len hold the bytes. */
+enum sg_read_status sg_read_file(const char *path, char **buf, size_t *len,
+                                 int *err);
+
+/* Write BUF (LEN bytes) to PATH via a temporary file in the same directory,
+ * fsync and rename, keeping the mode, owner and group of an existing file. */
+int sg_write_atomic(const char *path, const char *buf, size_t len);
+
+bool sg_str_has_suffix(const char *s, const char *suffix);
+
+#endif

@@ -1,0 +1,27 @@
+#!/bin/sh
+# deps.sh - install the Debian packages sysctl-guard builds and tests with,
+# when they are missing. Called by `make deps` (and so by `make run` and
+# `make test`); does nothing when everything is there.
+set -eu
+
+PKGS="build-essential pkg-config clang libaugeas-dev augeas-tools augeas-lenses
+libxml2-dev libxml2-utils libcjson-dev python3 valgrind"
+
+missing=""
+for p in $PKGS; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps: installing:$missing" >&2
+if [ "$(id -u)" -ne 0 ]; then
+    SUDO=sudo
+else
+    SUDO=
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
