@@ -62,6 +62,9 @@ int sg_chase(const char *root, const char *path, char **resolved)
                 *resolved = *rest ? sg_strdup_printf("%s/%s", cand, rest)
                                   : strdup(cand);
                 r = -ENOENT;
+                size_t rl = *resolved ? strlen(*resolved) : 0;
+                while (rl > 1 && (*resolved)[rl - 1] == '/')
+                    (*resolved)[--rl] = '\0';
             }
             free(cand);
             goto out;
@@ -89,7 +92,8 @@ int sg_chase(const char *root, const char *path, char **resolved)
         target[tl] = '\0';
         if (target[0] == '/')
             done[0] = '\0';
-        char *ntodo = sg_strdup_printf("%s/%s", target, rest);
+        char *ntodo = *rest ? sg_strdup_printf("%s/%s", target, rest)
+                            : strdup(target);
         if (!ntodo) {
             r = -ENOMEM;
             goto out;

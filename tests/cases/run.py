@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Table-driven case tests: each directory under tests/cases/ is a tree and
+the output the CLI must print for it.
+
+A case directory holds:
+  root/          the tree, evaluated with --root (copied first: setup may
+                 add files git cannot hold, and nothing may touch the source)
+  args           the command line, one argument per line ("{root}" = the copy)
+  expected.json  the JSON the command prints, "root" given as "{root}"
+  exit           the expected exit status (default 0)
+  setup.sh       optional: run in the copy's directory before the command
+
+Usage: run.py BINARY [BINARY...] [--update] [--only NAME]
+Every case runs with every binary (the plain and the ASan/UBSan build).
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+LENSDIR = os.path.join(HERE, "..", "..", "lenses")
+
+
+def normalise(doc, root):
+    """Make output comparable: the temporary root and the version vary."""
+    text = json.dumps(doc)
+    text = text.replace(root, "{root}")
+    doc = json.loads(text)
+    if isinstance(doc, dict) and "tool" in doc:
+        doc["tool"]["version"] = "*"
+    return doc
+
+
+def run_case(binary, name, update):
+    case = os.path.join(HERE, name)
+    with tempfile.TemporaryDirectory(prefix="sg-case-") as tmp:
+        root = os.path.join(tmp, "root")
+        if os.path.isdir(os.path.join(case, "root")):
+            shutil.copytree(os.path.join(case, "root"), root, symlinks=True)
+        else:
+            os.mkdir(root)
+        for extra in os.listdir(case):
+            if extra.startswith("outside"):
+                shutil.copy(os.path.join(case, extra), tmp)
+        if os.path.exists(os.path.join(case, "setup.sh")):
+            subprocess.run(["sh", os.path.join(case, "setup.sh")], cwd=tmp,
+                           check=True)
+        with open(os.path.join(case, "args")) as f:
+            args = [a.replace("{root}", root).replace("{case}", case)
+                    for a in f.read().splitlines() if a]
+        env = dict(os.environ, SYSCTL_GUARD_LENSDIR=LENSDIR, NO_COLOR="1")
+        p = subprocess.run([binary] + args, capture_output=True, text=True,
+                           env=env, timeout=120)
+        want_exit = 0
+        if os.path.exists(os.path.join(case, "exit")):
+            with open(os.path.join(case, "exit")) as f:
+                want_exit = int(f.read())
+        problems = []
+        if p.returncode != want_exit:
+            problems.append("exit %d, expected %d" % (p.returncode, want_exit))
+        if "Sanitizer" in p.stderr or "runtime error" in p.stderr:
+            problems.append("sanitizer report:\n" + p.stderr)
+        try:
+            got = normalise(json.loads(p.stdout), root)
+        except ValueError as e:
+            return ["output is not JSON (%s):\n%s%s" % (e, p.stdout, p.stderr)]
+        exp_path = os.path.join(case, "expected.json")
+        if update:
+            with open(exp_path, "w") as f:
+                json.dump(got, f, indent=2, sort_keys=True)
+                f.write("\n")
+            return problems
+        with open(exp_path) as f:
+            want = json.load(f)
+        if got != want:
+            problems.append("output differs:\n--- expected\n%s\n--- got\n%s" % (
+                json.dumps(want, indent=2, sort_keys=True),
+                json.dumps(got, indent=2, sort_keys=True)))
+        return problems
+
+
+def main():
+    argv = sys.argv[1:]
+    update = "--update" in argv
+    only = None
+    if "--only" in argv:
+        only = argv[argv.index("--only") + 1]
+        argv.remove("--only")
+        argv.remove(only)
+    binaries = [a for a in argv if not a.startswith("--")]
+    cases = sorted(d for d in os.listdir(HERE)
+                   if os.path.isdir(os.path.join(HERE, d))
+                   and os.path.exists(os.path.join(HERE, d, "args")))
+    if only:
+        cases = [c for c in cases if c == only]
+    passed = failed = 0
+    for binary in binaries:
+        for name in cases:
+            problems = run_case(binary, name, update)
+            if problems:
+                failed += 1
+                print("FAIL %s [%s]" % (name, os.path.basename(
+                    os.path.dirname(binary)) or binary))
+                for pr in problems:
+                    print("  " + pr.replace("\n", "\n  "))
+            else:
+                passed += 1
+                print("ok   %s [%s]" % (name, binary))
+        if update:
+            break
+    print("cases: %d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed or not passed else 0)
+
+
+if __name__ == "__main__":
+    main()
