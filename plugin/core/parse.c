@@ -13,6 +13,7 @@
 #define LENS "Sysctl_Guard.lns"
 #define TEXT_NODE "/sg/text"
 #define TREE_NODE "/sg/tree"
+#define OUT_NODE "/sg/out"
 
 struct sg_parser {
     augeas *aug;
@@ -73,6 +74,9 @@ void sg_assignments_free(struct sg_assignments *as)
     as->v = NULL;
     as->n = as->cap = 0;
 }
+
+static const char *with_final_newline(const char *text, char **copy,
+                                      bool *added);
 
 /* Line numbers of the non-blank lines of TEXT, in order. A blank line is
  * one made of " \t\r" only: exactly what the lens turns into a hidden,
@@ -163,17 +167,14 @@ int sg_parse_text(struct sg_parser *p, const char *file, const char *text,
 {
     unsigned *lines = NULL;
     size_t nlines = 0;
-    char *copy = NULL;
+    char *copy;
+    bool added;
     int r;
 
     /* The lens needs a final "\n" (see lenses/sysctl_guard.aug). */
-    size_t len = strlen(text);
-    if (len > 0 && text[len - 1] != '\n') {
-        copy = sg_strdup_printf("%s\n", text);
-        if (!copy)
-            return -ENOMEM;
-        text = copy;
-    }
+    text = with_final_newline(text, &copy, &added);
+    if (!text)
+        return -ENOMEM;
     r = nonblank_lines(text, &lines, &nlines);
     if (r < 0)
         goto out;
@@ -235,6 +236,54 @@ out:
     aug_defvar(p->aug, "c", NULL);
     aug_rm(p->aug, TREE_NODE);
     free(lines);
+    free(copy);
+    return r;
+}
+
+/* The lens needs a final "\n": add it when missing (*ADDED says so). */
+static const char *with_final_newline(const char *text, char **copy,
+                                      bool *added)
+{
+    size_t len = strlen(text);
+
+    *copy = NULL;
+    *added = len > 0 && text[len - 1] != '\n';
+    if (!*added)
+        return text;
+    *copy = sg_strdup_printf("%s\n", text);
+    return *copy;
+}
+
+int sg_parse_roundtrip(struct sg_parser *p, const char *text, char **out)
+{
+    char *copy;
+    bool added;
+    const char *in = with_final_newline(text, &copy, &added);
+    const char *res = NULL;
+    int r = -EINVAL;
+
+    *out = NULL;
+    if (!in)
+        return -ENOMEM;
+    if (aug_set(p->aug, TEXT_NODE, in) < 0 ||
+        aug_text_store(p->aug, LENS, TEXT_NODE, TREE_NODE) < 0 ||
+        aug_text_retrieve(p->aug, LENS, TEXT_NODE, TREE_NODE, OUT_NODE) < 0 ||
+        aug_get(p->aug, OUT_NODE, &res) != 1 || !res)
+        goto out;
+    *out = strdup(res);
+    if (!*out) {
+        r = -ENOMEM;
+        goto out;
+    }
+    /* Give the file back the ending it had. */
+    size_t len = strlen(*out);
+    if (added && len > 0 && (*out)[len - 1] == '\n')
+        (*out)[len - 1] = '\0';
+    r = 0;
+out:
+    aug_rm(p->aug, TREE_NODE);
+    aug_rm(p->aug, OUT_NODE);
+    aug_rm(p->aug, "/augeas/text");
     free(copy);
     return r;
 }

@@ -52,6 +52,11 @@ void sg_parser_free(struct sg_parser *p);
 int sg_parse_text(struct sg_parser *p, const char *file, const char *text,
                   struct sg_assignments *out, struct sg_diags *diags);
 
+/* Parse TEXT into a tree and write the tree straight back (get, then put):
+ * the put direction of the lens and of the loader's final-newline handling.
+ * *OUT is the text written; for an unchanged tree it equals TEXT. */
+int sg_parse_roundtrip(struct sg_parser *p, const char *text, char **out);
+
 void sg_assignment_clear(struct sg_assignment *a);
 void sg_assignments_free(struct sg_assignments *as);
 

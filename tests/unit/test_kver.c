@@ -1,0 +1,56 @@
+/* Kernel release strings: every distribution string of facts.md parses,
+ * numbers compare, junk is refused. */
+#include "check.h"
+#include "kver.h"
+
+static int cmp(const char *a, const char *b)
+{
+    struct sg_kver x, y;
+    if (sg_kver_parse(a, &x) < 0 || sg_kver_parse(b, &y) < 0)
+        return 99;
+    return sg_kver_cmp(&x, &y);
+}
+
+int main(void)
+{
+    static const struct {
+        const char *s;
+        unsigned maj, min, patch;
+    } ok[] = {
+        {"3.10.0-1160.el7.x86_64", 3, 10, 0},
+        {"4.18.0-193.el8.x86_64", 4, 18, 0},
+        {"5.14.0-162.23.1.el9_1.x86_64", 5, 14, 0},
+        {"4.15.0-30-generic", 4, 15, 0},
+        {"5.4.0-150-generic", 5, 4, 0},
+        {"5.15.0-91-generic", 5, 15, 0},
+        {"6.8.0-31-generic", 6, 8, 0},
+        {"4.19.0-26-amd64", 4, 19, 0},
+        {"5.10.0-23-amd64", 5, 10, 0},
+        {"6.1.0-13-amd64", 6, 1, 0},
+        {"6.12.38+deb13-amd64", 6, 12, 38},
+        {"4.12", 4, 12, 0},
+        {"6.14.0", 6, 14, 0},
+        {"6.18.44-fc-v669", 6, 18, 44},
+    };
+    for (size_t i = 0; i < sizeof(ok) / sizeof(*ok); i++) {
+        struct sg_kver k;
+        CHECK(sg_kver_parse(ok[i].s, &k) == 0);
+        CHECK(k.major == ok[i].maj && k.minor == ok[i].min &&
+              k.patch == ok[i].patch);
+        CHECK_STR(k.release, ok[i].s);
+    }
+    static const char *const bad[] = {"",     "6",       "linux-6.1", "6.x",
+                                      "6.1x", "v6.1.0", "6..1",     "1234567.1",
+                                      NULL};
+    for (size_t i = 0; bad[i]; i++) {
+        struct sg_kver k;
+        CHECK(sg_kver_parse(bad[i], &k) < 0);
+    }
+    CHECK(cmp("4.11.12", "4.12") < 0);
+    CHECK(cmp("4.12.0-1", "4.12") == 0);
+    CHECK(cmp("4.18.0-193.el8.x86_64", "4.12") > 0);
+    CHECK(cmp("3.10.0-1160.el7.x86_64", "4.12") < 0);
+    CHECK(cmp("6.12.38+deb13-amd64", "6.14") < 0);
+    CHECK(cmp("10.0", "9.99") > 0);
+    return check_done("kver");
+}

@@ -1,0 +1,88 @@
+/* The loader over the real lens: lines, flags, globs, line ends, and the
+ * put direction (including a last line without "\n"). */
+#include "check.h"
+#include "parse.h"
+
+#include <stdlib.h>
+
+static struct sg_parser *parser(void)
+{
+    struct sg_parser *p = NULL;
+    char *err = NULL;
+    const char *dir = getenv("SYSCTL_GUARD_LENSDIR");
+    if (sg_parser_new(dir ? dir : "lenses", &p, &err) < 0) {
+        fprintf(stderr, "parser: %s\n", err ? err : "?");
+        free(err);
+        exit(1);
+    }
+    return p;
+}
+
+static void roundtrip(struct sg_parser *p, const char *text)
+{
+    char *out = NULL;
+    CHECK(sg_parse_roundtrip(p, text, &out) == 0);
+    CHECK_STR(out, text);
+    free(out);
+}
+
+int main(void)
+{
+    struct sg_parser *p = parser();
+    struct sg_assignments as = {0};
+    struct sg_diags d = {0};
+
+    const char *text = "# head\n"
+                       "\n"
+                       "net.ipv4.tcp_tw_reuse = 1 # only for the proxy\n"
+                       "   \t\n"
+                       "-net.ipv4.ping_group_range = 0 2147483647\n"
+                       "-net.ipv4.conf.all.rp_filter\n"
+                       "net/ipv4/conf/eth0.100/rp_filter=2\r\n"
+                       "kernel.sysrq\n"
+                       "net.ipv4.conf.*.rp_filter =\n"
+                       "vm.swappiness = 10"; /* no final newline */
+    CHECK(sg_parse_text(p, "/t.conf", text, &as, &d) == 0);
+    CHECK(as.n == 6);
+    if (as.n == 6) {
+        CHECK(as.v[0].line == 3);
+        CHECK_STR(as.v[0].key, "net.ipv4.tcp_tw_reuse");
+        CHECK_STR(as.v[0].value, "1 # only for the proxy");
+        CHECK(as.v[1].line == 5 && as.v[1].ignore_failure);
+        CHECK_STR(as.v[1].value, "0 2147483647");
+        CHECK(as.v[2].line == 6 && as.v[2].exclude && !as.v[2].value);
+        CHECK(as.v[3].line == 7);
+        CHECK_STR(as.v[3].raw_key, "net/ipv4/conf/eth0.100/rp_filter");
+        CHECK_STR(as.v[3].key, "net.ipv4.conf.eth0/100.rp_filter");
+        CHECK_STR(as.v[3].value, "2");
+        CHECK(as.v[4].line == 9 && as.v[4].glob);
+        CHECK_STR(as.v[4].value, "");
+        CHECK(as.v[5].line == 10);
+        CHECK_STR(as.v[5].value, "10");
+        CHECK_STR(as.v[5].file, "/t.conf");
+    }
+    CHECK(d.n == 1);
+    if (d.n == 1) {
+        CHECK(d.v[0].line == 8 && d.v[0].severity == SG_SEV_WARNING);
+        CHECK_STR(d.v[0].code, "not-assignment");
+    }
+    sg_assignments_free(&as);
+    sg_diags_free(&d);
+
+    /* An empty file, and a file of blanks only. */
+    CHECK(sg_parse_text(p, "/e.conf", "", &as, &d) == 0 && as.n == 0);
+    CHECK(sg_parse_text(p, "/e.conf", "\n \r\n\t", &as, &d) == 0 && as.n == 0);
+    CHECK(d.n == 0);
+
+    /* Put: an unchanged tree gives back every byte, final newline or not. */
+    roundtrip(p, text);
+    roundtrip(p, "a = 1\n");
+    roundtrip(p, "a = 1");
+    roundtrip(p, "# only a comment");
+    roundtrip(p, "   ");
+    roundtrip(p, "\r\n\r\nx=1\r\n");
+    roundtrip(p, "");
+
+    sg_parser_free(p);
+    return check_done("parse");
+}
