@@ -12,7 +12,8 @@ Module: Sysctl_Guard
 
   Semantics (systemd src/sysctl/sysctl.c parse_line, procps sysctl.c):
   - whole-line comments only: "k = 1 # x" has the value "1 # x";
-  - key and value are trimmed of " \t\r" at both ends, inner blanks stay;
+  - key and value are trimmed of " \t\r" at both ends, inner blanks stay
+    (the value's trailing blanks by the loader, see value_re);
   - a leading "-" marks "ignore failure", blanks after it are skipped;
   - the key is stored verbatim (dot or slash form, globs included): the
     loader normalises it, the lens never rejects a key for its characters;
@@ -28,43 +29,45 @@ Module: Sysctl_Guard
 *)
 module Sysctl_Guard =
 
-(* Group: regular expressions, each describing a line without its "\n" *)
+(* Group: regular expressions
+   Plain character classes only: no regexp difference, which would make
+   the lens compile to large automata and parse several times slower. *)
 
 let sp       = /[ \t\r]*/
 (* A key: no "=", no line end, no blanks at either end *)
 let key_re      = /[^ \t\r\n=]([^=\n]*[^ \t\r\n=])?/
 (* Without a "-" flag a key cannot start with "-" or a comment marker *)
-let key_bare_re = key_re - /[-#;][^\n]*/
-let value_re    = /[^ \t\r\n]([^\n]*[^ \t\r\n])?/
-
-let blank_re   = sp
-let comment_re = sp . /[#;][^\n]*/
-let entry_re   = sp . (/-/ . sp . key_re | key_bare_re) . sp . /=/
-               . (sp . value_re)? . sp
-let exclude_re = sp . /-/ . sp . key_re . sp
-let invalid_re = /[^\n]*/ - (blank_re | comment_re | entry_re | exclude_re)
+let key_bare_re = /[^-#; \t\r\n=]([^=\n]*[^ \t\r\n=])?/
+(* A value runs to the end of the line; its trailing blanks are kept in
+   the tree (trimming them here costs a fifth of the parse time) and the
+   loader trims them, as systemd and procps do. *)
+let value_re    = /[^ \t\r\n][^\n]*/
+(* No "=", and not a blank line, a comment or a "-key" exclusion *)
+let invalid_re  = /[ \t\r]*[^-#;= \t\r\n][^=\n]*/
 
 (* Group: lenses for one line, each ending with its "\n" *)
 
-let indent = del sp ""
-let flag (name:string) = [ label name . del (/-/ . sp) "-" ]
-let key_any  = [ label "key" . store key_re ]
-let key_bare = [ label "key" . store key_bare_re ]
-let value    = [ label "value" . store value_re ]
-let assign   = del (sp . /=/) " =" . (del sp " " . value)?
-
-(* [eol] ends a line that carries a key: trailing blanks, then "\n" *)
+let indent   = del sp ""
 let eol      = del /[ \t\r]*\n/ "\n"
+let nl       = del "\n" "\n"
+let flag (name:string) = [ label name . del "-" "-" ]
+let key (re:regexp) = [ label "key" . store re ] . del sp " "
+let value    = [ label "value" . store value_re ]
+(* "=" then the value, if any, then the end of the line *)
+let assign   = del "=" "=" . (del sp " " . value . nl | eol)
 
-(* An assignment, or a "-key" glob exclusion: one lens, because a union of
-   two "seq" subtrees cannot be told apart when the tree is put back *)
+(* View: entry
+   An assignment or a "-key" glob exclusion. One lens, because a union of
+   two "seq" subtrees cannot be told apart when the tree is put back.
+   The key may be missing ("= 1", "- = 1", "-"): the line still parses,
+   and the loader reports that it names no sysctl. *)
 let entry =
   [ seq "entry" . indent
-    . ( flag "ignore_failure" . key_any . assign
-      | key_bare . assign
-      | flag "exclude" . key_any )
-    . eol ]
-let nl      = del "\n" "\n"
+    . ( flag "ignore_failure" . del sp "" . (key key_re)? . assign
+      | (key key_bare_re)? . assign
+      | flag "exclude" . ( del sp "" . [ label "key" . store key_re ] . eol
+                         | eol ) ) ]
+
 let comment = [ label "#comment" . indent . store /[#;][^\n]*/ . nl ]
 let invalid = [ label "#invalid" . store invalid_re . nl ]
 let blank   = [ del /[ \t\r]*\n/ "\n" ]

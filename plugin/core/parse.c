@@ -136,16 +136,23 @@ static int read_entry(struct sg_parser *p, int nc, int *ci,
             (*ci)++;
         }
     }
-    if (*ci >= nc || aug_ns_attr(p->aug, "c", *ci, &value, &label, NULL) != 1 ||
-        strcmp(label, "key") != 0 || !value)
-        return -EINVAL; /* the lens guarantees a key: tree out of step */
-    (*ci)++;
-    a->raw_key = strdup(value);
+    /* The key may be missing ("= 1"): the caller reports that. */
+    if (*ci < nc && aug_ns_attr(p->aug, "c", *ci, &value, &label, NULL) == 1 &&
+        strcmp(label, "key") == 0 && value) {
+        (*ci)++;
+        a->raw_key = strdup(value);
+    } else {
+        a->raw_key = strdup("");
+    }
     if (!a->exclude) {
         if (*ci < nc &&
             aug_ns_attr(p->aug, "c", *ci, &value, &label, NULL) == 1 &&
             strcmp(label, "value") == 0) {
-            a->value = strdup(value ? value : "");
+            /* The lens keeps the value's trailing blanks: trim them. */
+            size_t vl = value ? strlen(value) : 0;
+            while (vl > 0 && strchr(" \t\r", value[vl - 1]))
+                vl--;
+            a->value = strndup(value ? value : "", vl);
             (*ci)++;
         } else {
             a->value = strdup("");
@@ -214,7 +221,9 @@ int sg_parse_text(struct sg_parser *p, const char *file, const char *text,
         if (r == 0 && a.key[0] == '\0') {
             /* "- = 1" or a key of separators only: nothing to set. */
             r = sg_diag_add(diags, SG_SEV_WARNING, "not-assignment", file, ln,
-                            "key \"%s\" names no sysctl, ignored", a.raw_key);
+                            a.raw_key[0] ? "key \"%s\" names no sysctl, ignored"
+                                         : "line has no key, ignored%s",
+                            a.raw_key);
             sg_assignment_clear(&a);
             if (r < 0)
                 goto out;

