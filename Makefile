@@ -30,7 +30,8 @@ ASAN_BIN := $(B)/asan/sysctl-guard
 UNIT     := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 ASAN_UNIT:= $(UNIT_SRC:tests/unit/%.c=$(B)/asan/unit/%)
 
-.PHONY: all deps run test test-unit test-lens test-cases install uninstall \
+.PHONY: all deps run test test-unit test-lens test-cases test-valgrind \
+        install uninstall \
         bench fuzz clean help
 
 # ---- build ----
@@ -65,7 +66,7 @@ run: deps
 # ---- test ----
 test: deps
 	@$(MAKE) --no-print-directory all $(ASAN_BIN) $(UNIT) $(ASAN_UNIT)
-	@$(MAKE) --no-print-directory test-lens test-unit test-cases
+	@$(MAKE) --no-print-directory test-lens test-unit test-valgrind test-cases
 
 test-lens:
 	augparse -I lenses tests/lens/test_sysctl_guard.aug
@@ -74,6 +75,17 @@ test-lens:
 test-unit: $(UNIT) $(ASAN_UNIT)
 	@set -e; for t in $(UNIT) $(ASAN_UNIT); do \
 	    echo "== $$t"; SYSCTL_GUARD_LENSDIR=lenses $$t; done
+
+VALGRIND := valgrind -q --error-exitcode=9 --leak-check=full \
+             --errors-for-leak-kinds=definite
+test-valgrind: $(UNIT) $(BIN)
+	@set -e; for t in $(UNIT); do \
+	    SYSCTL_GUARD_LENSDIR=lenses $(VALGRIND) $$t >/dev/null; done; \
+	for c in tests/cases/*/root; do \
+	    SYSCTL_GUARD_LENSDIR=lenses $(VALGRIND) ./$(BIN) show --kernel 6.1 \
+	        --live --format json --root $$c >/dev/null 2>&1 || \
+	    [ $$? -ne 9 ] || { echo "valgrind: errors on $$c"; exit 1; }; done
+	@echo "valgrind: unit tests and case trees clean"
 
 test-cases: $(BIN) $(ASAN_BIN)
 	python3 tests/cases/run.py $(BIN) $(ASAN_BIN)
@@ -99,9 +111,9 @@ fuzz: deps
 	clang -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
 	    -Iplugin/core -o $(B)/fuzz/fuzz_parse tests/fuzz/fuzz_parse.c \
 	    $(CORE_SRC) $(PKG_LIBS)
+	@mkdir -p $(B)/fuzz/corpus
 	SYSCTL_GUARD_LENSDIR=lenses $(B)/fuzz/fuzz_parse -max_total_time=$(FUZZ_SECS) \
 	    -max_len=4096 $(B)/fuzz/corpus tests/fuzz/corpus
-	@mkdir -p $(B)/fuzz/corpus
 
 clean:
 	rm -rf $(B)

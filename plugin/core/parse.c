@@ -78,6 +78,22 @@ void sg_assignments_free(struct sg_assignments *as)
 static const char *with_final_newline(const char *text, char **copy,
                                       bool *added);
 
+/* Augeas encodes trees with the bytes 0x03 and 0x04 internally: a text
+ * holding them makes aug_text_retrieve() abort on an assertion. Such a file
+ * is no sysctl file; find the first, so the caller can refuse it. */
+static const char *augeas_unsafe_byte(const char *text)
+{
+    return strpbrk(text, "\003\004");
+}
+
+static unsigned line_of(const char *text, const char *at)
+{
+    unsigned line = 1;
+    for (const char *p = text; p < at; p++)
+        line += *p == '\n';
+    return line;
+}
+
 /* Line numbers of the non-blank lines of TEXT, in order. A blank line is
  * one made of " \t\r" only: exactly what the lens turns into a hidden,
  * unlabelled node. */
@@ -178,6 +194,14 @@ int sg_parse_text(struct sg_parser *p, const char *file, const char *text,
     bool added;
     int r;
 
+    const char *bad = augeas_unsafe_byte(text);
+    if (bad) {
+        sg_diag_add(diags, SG_SEV_ERROR, "binary", file, line_of(text, bad),
+                    "contains the control byte 0x%02x, not a text file: "
+                    "ignored",
+                    (unsigned)*bad);
+        return -EINVAL;
+    }
     /* The lens needs a final "\n" (see lenses/sysctl_guard.aug). */
     text = with_final_newline(text, &copy, &added);
     if (!text)
@@ -274,6 +298,10 @@ int sg_parse_roundtrip(struct sg_parser *p, const char *text, char **out)
     *out = NULL;
     if (!in)
         return -ENOMEM;
+    if (augeas_unsafe_byte(text)) {
+        free(copy);
+        return -EINVAL;
+    }
     if (aug_set(p->aug, TEXT_NODE, in) < 0 ||
         aug_text_store(p->aug, LENS, TEXT_NODE, TREE_NODE) < 0 ||
         aug_text_retrieve(p->aug, LENS, TEXT_NODE, TREE_NODE, OUT_NODE) < 0 ||

@@ -54,7 +54,8 @@ int sg_parse_text(struct sg_parser *p, const char *file, const char *text,
 
 /* Parse TEXT into a tree and write the tree straight back (get, then put):
  * the put direction of the lens and of the loader's final-newline handling.
- * *OUT is the text written; for an unchanged tree it equals TEXT. */
+ * *OUT is the text written; for an unchanged tree it equals TEXT. Texts
+ * holding the bytes 0x03 or 0x04 (Augeas's own markers) give -EINVAL. */
 int sg_parse_roundtrip(struct sg_parser *p, const char *text, char **out);
 
 void sg_assignment_clear(struct sg_assignment *a);

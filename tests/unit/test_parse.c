@@ -3,6 +3,7 @@
 #include "check.h"
 #include "parse.h"
 
+#include <errno.h>
 #include <stdlib.h>
 
 static struct sg_parser *parser(void)
@@ -82,6 +83,17 @@ int main(void)
     roundtrip(p, "   ");
     roundtrip(p, "\r\n\r\nx=1\r\n");
     roundtrip(p, "");
+
+    /* Bytes Augeas uses as markers: refused, never an assertion abort
+     * (found by fuzzing: aug_text_retrieve asserted on "\004"). */
+    char *out = NULL;
+    CHECK(sg_parse_text(p, "/c.conf", "# a\nb = x\004y\n", &as, &d) ==
+          -EINVAL);
+    CHECK(d.n == 1 && d.v[0].line == 2 && d.v[0].severity == SG_SEV_ERROR);
+    CHECK(sg_parse_roundtrip(p, "# odif\004it\n", &out) == -EINVAL);
+    CHECK(sg_parse_roundtrip(p, "a = \003\n", &out) == -EINVAL && !out);
+    sg_assignments_free(&as);
+    sg_diags_free(&d);
 
     sg_parser_free(p);
     return check_done("parse");
