@@ -188,6 +188,15 @@ int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
             return SG_EXIT_ERROR;
         }
     }
+    if (cli->root) {
+        struct stat st;
+        int se = stat(cli->root, &st) < 0 ? errno : 0;
+        if (se || !S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "%s %s: --root %s: %s\n", cli->prog, cmd,
+                    cli->root, se ? strerror(se) : "not a directory");
+            return SG_EXIT_ERROR;
+        }
+    }
     cli->args = argv + optind;
     cli->n_args = argc - optind;
     cli->color = want_color(no_color);

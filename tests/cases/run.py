@@ -9,6 +9,8 @@ A case directory holds:
   expected.json  the JSON the command prints, "root" given as "{root}"
   exit           the expected exit status (default 0)
   setup.sh       optional: run in the copy's directory before the command
+  stderr         optional: text stderr must contain (then expected.json
+                 may be absent: nothing is printed on stdout)
 
 Usage: run.py BINARY [BINARY...] [--update] [--only NAME]
 Every case runs with every binary (the plain and the ASan/UBSan build).
@@ -63,6 +65,16 @@ def run_case(binary, name, update):
             problems.append("exit %d, expected %d" % (p.returncode, want_exit))
         if "Sanitizer" in p.stderr or "runtime error" in p.stderr:
             problems.append("sanitizer report:\n" + p.stderr)
+        stderr_path = os.path.join(case, "stderr")
+        if os.path.exists(stderr_path):
+            with open(stderr_path) as f:
+                want_err = f.read().strip().replace("{root}", root)
+            if want_err not in p.stderr:
+                problems.append("stderr lacks %r:\n%s" % (want_err, p.stderr))
+            if not os.path.exists(os.path.join(case, "expected.json")):
+                if p.stdout:
+                    problems.append("unexpected output:\n" + p.stdout)
+                return problems
         try:
             got = normalise(json.loads(p.stdout), root)
         except ValueError as e:
