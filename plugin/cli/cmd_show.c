@@ -10,8 +10,8 @@
 #include <string.h>
 
 static const char *const live_names[] = {
-    [SG_LIVE_UNCHECKED] = "unchecked", [SG_LIVE_SAME] = "same",
-    [SG_LIVE_DRIFT] = "drift",         [SG_LIVE_MISSING] = "missing",
+    [SG_LIVE_UNCHECKED] = "unchecked",   [SG_LIVE_SAME] = "same",
+    [SG_LIVE_DRIFT] = "drift",           [SG_LIVE_MISSING] = "missing",
     [SG_LIVE_UNREADABLE] = "unreadable",
 };
 
@@ -118,8 +118,7 @@ static int show_json(const struct sg_cli *cli, const struct sg_model *m)
     cJSON_AddItemToObject(o, "files", files);
     for (size_t i = 0; i < m->n_settings; i++)
         if (wanted(cli, m->settings[i].key))
-            cJSON_AddItemToArray(settings,
-                                 json_setting(m, &m->settings[i]));
+            cJSON_AddItemToArray(settings, json_setting(m, &m->settings[i]));
     /* Asked-for keys nothing sets explicitly: say so, or name the glob. */
     for (int i = 0; i < cli->n_args; i++) {
         char *k = sg_key_normalize(cli->args[i]);

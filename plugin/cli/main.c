@@ -55,8 +55,8 @@ static const struct cmd_row {
     const char *summary;
     int (*run)(struct sg_cli *);
 } cmd_rows[] = {
-    {"show", "[OPTIONS] [KEY...]",
-     "effective configuration with provenance", sg_cmd_show},
+    {"show", "[OPTIONS] [KEY...]", "effective configuration with provenance",
+     sg_cmd_show},
 };
 #define N_CMDS (sizeof(cmd_rows) / sizeof(*cmd_rows))
 
@@ -111,8 +111,8 @@ static char *find_lensdir(void)
         exe[n] = '\0';
         char *dir = dirname(exe);
         char *cand = sg_strdup_printf("%s/../lenses", dir);
-        char *lens = cand ? sg_strdup_printf("%s/sysctl_guard.aug", cand)
-                          : NULL;
+        char *lens =
+            cand ? sg_strdup_printf("%s/sysctl_guard.aug", cand) : NULL;
         bool ok = lens && file_exists(lens);
         free(lens);
         if (ok)
@@ -192,8 +192,8 @@ int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
         struct stat st;
         int se = stat(cli->root, &st) < 0 ? errno : 0;
         if (se || !S_ISDIR(st.st_mode)) {
-            fprintf(stderr, "%s %s: --root %s: %s\n", cli->prog, cmd,
-                    cli->root, se ? strerror(se) : "not a directory");
+            fprintf(stderr, "%s %s: --root %s: %s\n", cli->prog, cmd, cli->root,
+                    se ? strerror(se) : "not a directory");
             return SG_EXIT_ERROR;
         }
     }
@@ -252,7 +252,7 @@ int main(int argc, char **argv)
         sg_cli_free(&cli);
         return r;
     }
-    fprintf(stderr, "%s: unknown command \"%s\"\nTry '%s --help'.\n",
-            cli.prog, argv[1], cli.prog);
+    fprintf(stderr, "%s: unknown command \"%s\"\nTry '%s --help'.\n", cli.prog,
+            argv[1], cli.prog);
     return SG_EXIT_ERROR;
 }

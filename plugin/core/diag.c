@@ -22,12 +22,14 @@ int sg_diag_add(struct sg_diags *d, enum sg_severity sev, const char *code,
     va_end(ap);
     g.code = strdup(code);
     g.file = file ? strdup(file) : NULL;
+    /* On success the vector owns g's strings. */
     if (!g.message || !g.code || (file && !g.file) || SG_PUSH(*d, g) < 0) {
         free(g.message);
         free(g.code);
         free(g.file);
         return -ENOMEM;
     }
+    // cppcheck-suppress memleak ; g was copied into d by SG_PUSH
     return 0;
 }
 

@@ -41,7 +41,7 @@ int sg_semantics_parse(const char *s, enum sg_semantics *out)
 
 struct candidate {
     char *name;
-    size_t dir; /* index into sysctl_dirs */
+    size_t dir;  /* index into sysctl_dirs */
     char *entry; /* target path of the directory entry */
 };
 
@@ -126,8 +126,7 @@ static int scan_dir(const char *root, size_t di, const char *dir,
     return r;
 }
 
-static int push_source(struct sg_sources *s, const char *path,
-                       const char *via)
+static int push_source(struct sg_sources *s, const char *path, const char *via)
 {
     struct sg_source src = {.path = strdup(path),
                             .via = via ? strdup(via) : NULL};
@@ -224,9 +223,8 @@ int sg_fileset_scan(const char *root, struct sg_fileset *fs,
         int cr = sg_chase(root, SYSCTL_CONF, &res);
         if (cr == 0) {
             fs->sysctl_conf_exists = true;
-            r = push_source(&fs->procps, res, strcmp(res, SYSCTL_CONF) != 0
-                                                  ? SYSCTL_CONF
-                                                  : NULL);
+            r = push_source(&fs->procps, res,
+                            strcmp(res, SYSCTL_CONF) != 0 ? SYSCTL_CONF : NULL);
         } else if (cr == -ENOMEM) {
             r = cr;
         }

@@ -178,9 +178,8 @@ static int read_diag(struct sg_model *m, const char *path,
 
 /* Read and parse the file at target PATH once; later applications of the
  * same path share it. HOST is where it is on this machine. */
-static int load_file(struct sg_model *m, struct sg_parser *p,
-                     const char *path, const char *host, const char *via,
-                     struct sg_file **out)
+static int load_file(struct sg_model *m, struct sg_parser *p, const char *path,
+                     const char *host, const char *via, struct sg_file **out)
 {
     struct sg_file *f = find_file(m, path);
     char *text = NULL;
@@ -232,8 +231,8 @@ static void applied_free(struct sg_applied *ap, size_t n)
 }
 
 static int apply_sources(struct sg_model *m, struct sg_parser *p,
-                         const struct sg_sources *srcs,
-                         struct sg_applied **out, size_t *nout)
+                         const struct sg_sources *srcs, struct sg_applied **out,
+                         size_t *nout)
 {
     struct sg_applied *ap = calloc(srcs->n ? srcs->n : 1, sizeof(*ap));
     int r = 0;
@@ -495,8 +494,7 @@ int sg_model_load(const struct sg_model_opts *o, struct sg_model **out,
     if (r < 0)
         goto fail;
     r = o->fragment ? load_fragment(m, p, o->fragment) : load_tree(m, p, o);
-    for (size_t i = 0; r == 0 && o->live && !o->fragment &&
-                       i < m->n_settings;
+    for (size_t i = 0; r == 0 && o->live && !o->fragment && i < m->n_settings;
          i++)
         if (!m->settings[i].winner->glob && m->settings[i].winner->value)
             r = read_live(m, &m->settings[i]);
@@ -530,8 +528,7 @@ void sg_model_free(struct sg_model *m)
     free(m);
 }
 
-const struct sg_setting *sg_model_get(const struct sg_model *m,
-                                      const char *key)
+const struct sg_setting *sg_model_get(const struct sg_model *m, const char *key)
 {
     struct sg_setting k = {.key = key};
     if (!m->n_settings)
@@ -551,8 +548,7 @@ const struct sg_assignment *sg_model_effective(const struct sg_model *m,
     for (size_t i = 0; i < m->n_settings; i++) {
         const struct sg_setting *g = &m->settings[i];
         if (!g->winner->glob || !g->winner->value ||
-            (best && g->seq < best->seq) ||
-            !sg_key_glob_match(g->key, key))
+            (best && g->seq < best->seq) || !sg_key_glob_match(g->key, key))
             continue;
         best = g;
     }

@@ -30,15 +30,15 @@ struct sg_model_opts {
     const char *fragment; /* instead of a tree: this one file, as given */
     enum sg_semantics semantics;
     const char *lensdir;
-    const char *kernel;   /* release string; NULL = the running kernel */
-    bool live;            /* also read <root>/proc/sys */
+    const char *kernel; /* release string; NULL = the running kernel */
+    bool live;          /* also read <root>/proc/sys */
 };
 
 /* One file as read. */
 struct sg_file {
-    char *path;     /* target path (fragments: as given) */
-    char *via;      /* symlink it was reached through, or NULL */
-    bool readable;  /* false: see diagnostics */
+    char *path;    /* target path (fragments: as given) */
+    char *via;     /* symlink it was reached through, or NULL */
+    bool readable; /* false: see diagnostics */
     bool final_newline;
     struct sg_assignments assignments;
 };

@@ -40,8 +40,8 @@ int sg_parser_new(const char *lensdir, struct sg_parser **out, char **errmsg)
     if (aug_set(p->aug, TEXT_NODE, "") < 0 ||
         aug_text_store(p->aug, LENS, TEXT_NODE, TREE_NODE) < 0) {
         const char *m = aug_error_minor_message(p->aug);
-        *errmsg = sg_strdup_printf("cannot load lens %s from %s: %s%s%s",
-                                   LENS, lensdir, aug_error_message(p->aug),
+        *errmsg = sg_strdup_printf("cannot load lens %s from %s: %s%s%s", LENS,
+                                   lensdir, aug_error_message(p->aug),
                                    m ? ": " : "", m ? m : "");
         sg_parser_free(p);
         return -ENOENT;

@@ -23,11 +23,11 @@
 
 /* One line of a sysctl file that carries a key. */
 struct sg_assignment {
-    const char *file; /* target path (not owned: the model's file table) */
-    unsigned line;    /* 1-based */
-    char *raw_key;    /* as written, without the "-" flag */
-    char *key;        /* canonical dot form (keys.h) */
-    char *value;      /* trimmed; "" for "k =", NULL for a "-k" exclusion */
+    const char *file;    /* target path (not owned: the model's file table) */
+    unsigned line;       /* 1-based */
+    char *raw_key;       /* as written, without the "-" flag */
+    char *key;           /* canonical dot form (keys.h) */
+    char *value;         /* trimmed; "" for "k =", NULL for a "-k" exclusion */
     bool ignore_failure; /* "-k = v" */
     bool exclude;        /* "-k": exclude k from globs */
     bool glob;           /* key is a pattern */

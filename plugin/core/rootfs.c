@@ -92,8 +92,8 @@ int sg_chase(const char *root, const char *path, char **resolved)
         target[tl] = '\0';
         if (target[0] == '/')
             done[0] = '\0';
-        char *ntodo = *rest ? sg_strdup_printf("%s/%s", target, rest)
-                            : strdup(target);
+        char *ntodo =
+            *rest ? sg_strdup_printf("%s/%s", target, rest) : strdup(target);
         if (!ntodo) {
             r = -ENOMEM;
             goto out;

@@ -99,8 +99,8 @@ enum sg_read_status sg_read_file(const char *path, char **buf, size_t *len,
                 close(fd);
                 return SG_READ_TOO_BIG;
             }
-            size_t ncap = cap * 2 > SG_MAX_FILE_SIZE + 1 ? SG_MAX_FILE_SIZE + 1
-                                                         : cap * 2;
+            size_t ncap =
+                cap * 2 > SG_MAX_FILE_SIZE + 1 ? SG_MAX_FILE_SIZE + 1 : cap * 2;
             char *nb = realloc(b, ncap + 1);
             if (!nb) {
                 free(b);

@@ -20,7 +20,7 @@ int sg_grow(void **v, size_t es, size_t n, size_t *cap);
 
 /* Append element E to a vector declared as { T *v; size_t n, cap; }. */
 #define SG_PUSH(vec, e)                                                        \
-    (sg_grow((void **)&(vec).v, sizeof(*(vec).v), (vec).n, &(vec).cap) < 0    \
+    (sg_grow((void **)&(vec).v, sizeof(*(vec).v), (vec).n, &(vec).cap) < 0     \
          ? -12 /* -ENOMEM */                                                   \
          : ((vec).v[(vec).n++] = (e), 0))
 

@@ -29,8 +29,9 @@ static int check_passed, check_failed;
             check_passed++;                                                    \
         } else {                                                               \
             check_failed++;                                                    \
-            fprintf(stderr, "%s:%d: CHECK_STR failed: %s\n  got:  %s\n"       \
-                            "  want: %s\n",                                    \
+            fprintf(stderr,                                                    \
+                    "%s:%d: CHECK_STR failed: %s\n  got:  %s\n"                \
+                    "  want: %s\n",                                            \
                     __FILE__, __LINE__, #got, g_ ? g_ : "(null)",              \
                     w_ ? w_ : "(null)");                                       \
         }                                                                      \

@@ -16,9 +16,11 @@ int main(void)
     norm("net.ipv4.tcp_tw_reuse", "net.ipv4.tcp_tw_reuse");
     norm("net/ipv4/tcp_tw_reuse", "net.ipv4.tcp_tw_reuse");
     /* first separator "/": dots are literal (VLAN interface eth0.100) */
-    norm("net/ipv4/conf/eth0.100/rp_filter", "net.ipv4.conf.eth0/100.rp_filter");
+    norm("net/ipv4/conf/eth0.100/rp_filter",
+         "net.ipv4.conf.eth0/100.rp_filter");
     /* first separator ".": slashes are literal dots */
-    norm("net.ipv4.conf.eth0/100.rp_filter", "net.ipv4.conf.eth0/100.rp_filter");
+    norm("net.ipv4.conf.eth0/100.rp_filter",
+         "net.ipv4.conf.eth0/100.rp_filter");
     norm("/net//core/somaxconn/", "net.core.somaxconn");
     norm("net..core.somaxconn.", "net.core.somaxconn");
     norm("kernel", "kernel");

@@ -39,9 +39,9 @@ int main(void)
               k.patch == ok[i].patch);
         CHECK_STR(k.release, ok[i].s);
     }
-    static const char *const bad[] = {"",     "6",       "linux-6.1", "6.x",
-                                      "6.1x", "v6.1.0", "6..1",     "1234567.1",
-                                      NULL};
+    static const char *const bad[] = {"",     "6",         "linux-6.1",
+                                      "6.x",  "6.1x",      "v6.1.0",
+                                      "6..1", "1234567.1", NULL};
     for (size_t i = 0; bad[i]; i++) {
         struct sg_kver k;
         CHECK(sg_kver_parse(bad[i], &k) < 0);

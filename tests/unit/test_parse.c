@@ -87,8 +87,7 @@ int main(void)
     /* Bytes Augeas uses as markers: refused, never an assertion abort
      * (found by fuzzing: aug_text_retrieve asserted on "\004"). */
     char *out = NULL;
-    CHECK(sg_parse_text(p, "/c.conf", "# a\nb = x\004y\n", &as, &d) ==
-          -EINVAL);
+    CHECK(sg_parse_text(p, "/c.conf", "# a\nb = x\004y\n", &as, &d) == -EINVAL);
     CHECK(d.n == 1 && d.v[0].line == 2 && d.v[0].severity == SG_SEV_ERROR);
     CHECK(sg_parse_roundtrip(p, "# odif\004it\n", &out) == -EINVAL);
     CHECK(sg_parse_roundtrip(p, "a = \003\n", &out) == -EINVAL && !out);
