@@ -14,7 +14,7 @@ CFLAGS   ?= -O2 -g
 WARN     := -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+PKG_LIBS   = -Wl,--as-needed -Wl,-O1 $(shell pkg-config --libs $(PKGS))
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(PKG_CFLAGS) -DSG_LENSDIR='"$(LENSDIR)"'
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=all

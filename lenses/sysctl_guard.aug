@@ -4,11 +4,13 @@ Module: Sysctl_Guard
 
   Every line of a file becomes exactly one node, in order, so the position
   of a node among its siblings is the file's 1-based line number:
-  - a blank line          -> an unlabelled node
-  - a comment (# or ;)    -> "#comment" = the whole comment text, marker included
-  - key = value           -> seq node { ignore_failure? key value? }
-  - -key (no "=")         -> seq node { exclude key }   (glob exclusion)
-  - anything else         -> "#invalid" = the raw line (systemd warns, ignores)
+  - a blank line      -> an unlabelled node
+  - a comment (# or ;) -> "#comment" = the whole comment text, marker included
+  - any other line    -> seq node { ignore_failure? key value? }:
+      key = value       { key value }        ("key =" : value node, no value)
+      -key = value      { ignore_failure key value }
+      -key              { ignore_failure key }  glob exclusion (no "=")
+      key               { key }              no assignment: the loader warns
 
   Semantics (systemd src/sysctl/sysctl.c parse_line, procps sysctl.c):
   - whole-line comments only: "k = 1 # x" has the value "1 # x";
@@ -42,39 +44,40 @@ let key_bare_re = /[^-#; \t\r\n=]([^=\n]*[^ \t\r\n=])?/
    the tree (trimming them here costs a fifth of the parse time) and the
    loader trims them, as systemd and procps do. *)
 let value_re    = /[^ \t\r\n][^\n]*/
-(* No "=", and not a blank line, a comment or a "-key" exclusion *)
-let invalid_re  = /[ \t\r]*[^-#;= \t\r\n][^=\n]*/
 
 (* Group: lenses for one line, each ending with its "\n" *)
 
 let indent   = del sp ""
 let eol      = del /[ \t\r]*\n/ "\n"
 let nl       = del "\n" "\n"
-let flag (name:string) = [ label name . del "-" "-" ]
+(* "-": ignore failure when the line assigns, exclude from globs when not *)
+let dash     = [ label "ignore_failure" . del /-[ \t\r]*/ "-" ]
 let key (re:regexp) = [ label "key" . store re ] . del sp " "
-let value    = [ label "value" . store value_re ]
-(* "=" then the value, if any, then the end of the line *)
-let assign   = del "=" "=" . (del sp " " . value . nl | eol)
+(* "=" then the value, or an empty value node for "k =" *)
+let assign   = del "=" "="
+             . ( del sp " " . [ label "value" . store value_re ] . nl
+               | [ label "value" ] . eol )
 
 (* View: entry
-   An assignment or a "-key" glob exclusion. One lens, because a union of
-   two "seq" subtrees cannot be told apart when the tree is put back.
-   The key may be missing ("= 1", "- = 1", "-"): the line still parses,
-   and the loader reports that it names no sysctl. *)
+   Every line that is not blank and not a comment, as systemd's parse_line
+   sees it: an optional "-", a key, and "=" with a value or not. Without
+   "=" a "-key" is a glob exclusion and a bare "key" is no assignment (the
+   loader warns); a missing key ("= 1") is a key node without a value,
+   reported by the loader too. Every entry has exactly one key node, so a
+   flat walk over all entries' children can tell where each entry starts. *)
+let no_key = [ label "key" ]
 let entry =
   [ seq "entry" . indent
-    . ( flag "ignore_failure" . del sp "" . (key key_re)? . assign
-      | (key key_bare_re)? . assign
-      | flag "exclude" . ( del sp "" . [ label "key" . store key_re ] . eol
-                         | eol ) ) ]
+    . ( dash . (key key_re | no_key) . (assign | nl)
+      | key key_bare_re . (assign | nl)
+      | no_key . assign ) ]
 
 let comment = [ label "#comment" . indent . store /[#;][^\n]*/ . nl ]
-let invalid = [ label "#invalid" . store invalid_re . nl ]
 let blank   = [ del /[ \t\r]*\n/ "\n" ]
 
 (* View: line
    Exactly one node per line, whatever the line holds *)
-let line = blank | comment | entry | invalid
+let line = blank | comment | entry
 
 (* View: lns *)
 let lns = line*

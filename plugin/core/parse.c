@@ -137,47 +137,45 @@ static int store_error(struct sg_parser *p, const char *file,
 }
 
 /* Fill A from the children of one entry node, read from nodeset "c"
- * starting at *CI: [ignore_failure|exclude]? key value? */
+ * starting at *CI: ignore_failure? key value?. As in systemd's
+ * parse_line, a "-" line with a value node ignores failure and one without
+ * is a glob exclusion; a line with neither "-" nor a value node is no
+ * assignment, which the caller reports (*ASSIGNS false). */
 static int read_entry(struct sg_parser *p, int nc, int *ci,
-                      struct sg_assignment *a)
+                      struct sg_assignment *a, bool *assigns)
 {
     const char *label, *value;
+    bool dash = false, has_value = false;
 
-    if (*ci < nc && aug_ns_attr(p->aug, "c", *ci, &value, &label, NULL) == 1) {
-        if (strcmp(label, "ignore_failure") == 0) {
-            a->ignore_failure = true;
-            (*ci)++;
-        } else if (strcmp(label, "exclude") == 0) {
-            a->exclude = true;
-            (*ci)++;
-        }
-    }
-    /* The key may be missing ("= 1"): the caller reports that. */
     if (*ci < nc && aug_ns_attr(p->aug, "c", *ci, &value, &label, NULL) == 1 &&
-        strcmp(label, "key") == 0 && value) {
+        strcmp(label, "ignore_failure") == 0) {
+        dash = true;
         (*ci)++;
-        a->raw_key = strdup(value);
-    } else {
-        a->raw_key = strdup("");
     }
-    if (!a->exclude) {
-        if (*ci < nc &&
-            aug_ns_attr(p->aug, "c", *ci, &value, &label, NULL) == 1 &&
-            strcmp(label, "value") == 0) {
-            /* The lens keeps the value's trailing blanks: trim them. */
-            size_t vl = value ? strlen(value) : 0;
-            while (vl > 0 && strchr(" \t\r", value[vl - 1]))
-                vl--;
-            a->value = strndup(value ? value : "", vl);
-            (*ci)++;
-        } else {
-            a->value = strdup("");
-        }
+    /* Every entry has exactly one key node (without a value when the line
+     * names no key): it marks where the entry's children are. */
+    if (*ci >= nc || aug_ns_attr(p->aug, "c", *ci, &value, &label, NULL) != 1 ||
+        strcmp(label, "key") != 0)
+        return -EINVAL;
+    (*ci)++;
+    a->raw_key = strdup(value ? value : "");
+    if (*ci < nc && aug_ns_attr(p->aug, "c", *ci, &value, &label, NULL) == 1 &&
+        strcmp(label, "value") == 0) {
+        /* The lens keeps the value's trailing blanks: trim them. */
+        size_t vl = value ? strlen(value) : 0;
+        while (vl > 0 && strchr(" \t\r", value[vl - 1]))
+            vl--;
+        a->value = strndup(value ? value : "", vl);
+        has_value = true;
+        (*ci)++;
         if (!a->value)
             return -ENOMEM;
     }
     if (!a->raw_key)
         return -ENOMEM;
+    a->ignore_failure = dash && has_value;
+    a->exclude = dash && !has_value;
+    *assigns = has_value || dash;
     a->key = sg_key_normalize(a->raw_key);
     if (!a->key)
         return -ENOMEM;
@@ -232,16 +230,18 @@ int sg_parse_text(struct sg_parser *p, const char *file, const char *text,
             continue;
         if (strcmp(label, "#comment") == 0)
             continue;
-        if (strcmp(label, "#invalid") == 0) {
+        struct sg_assignment a = {.file = file, .line = ln};
+        bool assigns = true;
+        r = read_entry(p, nc, &ci, &a, &assigns);
+        if (r == 0 && !assigns) {
             r = sg_diag_add(diags, SG_SEV_WARNING, "not-assignment", file, ln,
                             "line is not an assignment, ignored: %s",
-                            value ? value : "");
+                            a.raw_key);
+            sg_assignment_clear(&a);
             if (r < 0)
                 goto out;
             continue;
         }
-        struct sg_assignment a = {.file = file, .line = ln};
-        r = read_entry(p, nc, &ci, &a);
         if (r == 0 && a.key[0] == '\0') {
             /* "- = 1" or a key of separators only: nothing to set. */
             r = sg_diag_add(diags, SG_SEV_WARNING, "not-assignment", file, ln,

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""make bench: time `sysctl-guard show` on a ~30-file host-like tree and on
+"""make bench: time `sysctl-guard show` on a ~30-file host tree (the stock
+Ubuntu/systemd/Debian files of tests/cases plus operators' drop-ins) and on
 a generated 1000-file / 100k-line tree, against augtool loading the same
 files (default init with every stock lens, and -A with one transform).
 
@@ -41,6 +42,31 @@ def write_tree(root, nfiles, lines_per_file, seed):
                     f.write("%s.k%d = %d\n" % (k, j, rnd.randrange(100000)))
 
 
+def write_host_tree(root):
+    """A host as shipped and then tuned: the stock Ubuntu 22.04, systemd and
+    Debian 12 files of tests/cases, plus operators' drop-ins, ~30 files."""
+    cases = os.path.join(HERE, "..", "cases")
+    shutil.copytree(os.path.join(cases, "stock-ubuntu2204", "root"), root,
+                    symlinks=True)
+    for src in ("stock-systemd/root/usr/lib/sysctl.d/50-default.conf",
+                "stock-debian12/root/etc/sysctl.conf"):
+        shutil.copy(os.path.join(cases, src), os.path.join(
+            root, "usr/lib/sysctl.d" if "50-default" in src else "etc"))
+    rnd = random.Random(3)
+    d = os.path.join(root, "etc", "sysctl.d")
+    for i in range(18):
+        with open(os.path.join(d, "%02d-tuning-%d.conf" % (60 + i, i)), "w") as f:
+            f.write("# Managed by configuration management: do not edit.\n"
+                    "# Tuning for service %d, see the runbook.\n\n" % i)
+            for j in range(rnd.randrange(3, 9)):
+                f.write("%s = %d\n" % (rnd.choice(KEYS), rnd.randrange(9999)))
+    n = sum(len(fs) for _, _, fs in os.walk(root))
+    lines = sum(sum(1 for _ in open(os.path.join(dp, f)))
+                for dp, _, fs in os.walk(root) for f in fs
+                if os.path.isfile(os.path.join(dp, f)))
+    return n, lines
+
+
 def median_ms(cmd, runs, env=None):
     times = []
     for _ in range(runs):
@@ -59,10 +85,15 @@ def bench_tree(name, root, binary, runs):
     sg = median_ms([binary, "show", "--root", root, "--kernel", "6.1",
                     "--format", "json"], runs, env)
     aug_default = median_ms(["augtool", "-r", root, "match",
-                             "/files/etc/sysctl.d/*"], max(3, runs // 4))
-    aug_bare = median_ms(["augtool", "-A", "-r", root, "-t",
-                          "Sysctl incl /etc/sysctl.d/*.conf", "match",
-                          "/files/etc/sysctl.d/*"], runs)
+                             "/augeas/files//error"], max(3, runs // 4))
+    # The same files: every sysctl.d directory and /etc/sysctl.conf.
+    xfm = []
+    for glob in ("/etc/sysctl.d/*.conf", "/run/sysctl.d/*.conf",
+                 "/usr/local/lib/sysctl.d/*.conf", "/usr/lib/sysctl.d/*.conf",
+                 "/etc/sysctl.conf"):
+        xfm += ["-t", "Sysctl incl " + glob]
+    aug_bare = median_ms(["augtool", "-A", "-r", root] + xfm +
+                         ["match", "/augeas/files//error"], runs)
     print("%-28s %10.2f ms" % (name + ": sysctl-guard show", sg))
     print("%-28s %10.2f ms  (ratio %.2f)" % ("  augtool default init",
                                              aug_default, sg / aug_default))
@@ -79,10 +110,11 @@ def main():
     tmp = tempfile.mkdtemp(prefix="sg-bench-")
     try:
         host = os.path.join(tmp, "host")
-        write_tree(host, 30, 30, 1)
+        nfiles, nlines = write_host_tree(host)
         big = os.path.join(tmp, "big")
         write_tree(big, 1000, 100, 2)
-        sg_host, _ = bench_tree("host tree (30 files)", host, binary, runs)
+        sg_host, _ = bench_tree("host tree (%d files, %d lines)" % (
+            nfiles, nlines), host, binary, runs)
         sg_big, aug_big = bench_tree("1000 files / 100k lines", big, binary,
                                      max(5, runs // 4))
         ok_host = sg_host <= 5.0

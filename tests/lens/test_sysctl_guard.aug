@@ -33,10 +33,10 @@ test lns get "-net.ipv4.ping_group_range = 0 2147483647\n- kernel.x = 1\n" =
         { "value" = "0 2147483647" } }
   { "2" { "ignore_failure" } { "key" = "kernel.x" } { "value" = "1" } }
 
-(* Test: "-key" without "=" is a glob exclusion *)
+(* Test: "-key" without "=" is a glob exclusion: "-" and no value node *)
 test lns get "net.ipv4.conf.*.rp_filter = 2\n-net.ipv4.conf.lo.rp_filter\n" =
   { "1" { "key" = "net.ipv4.conf.*.rp_filter" } { "value" = "2" } }
-  { "2" { "exclude" } { "key" = "net.ipv4.conf.lo.rp_filter" } }
+  { "2" { "ignore_failure" } { "key" = "net.ipv4.conf.lo.rp_filter" } }
 
 (* Test: slash keys, and dots inside a slash key (interface eth0.100) *)
 test lns get "net/ipv4/conf/eth0.100/rp_filter = 0\nnet.ipv4.conf.eth0/100.rp_filter=0\n" =
@@ -53,29 +53,30 @@ test lns get "# dos\r\na = 1\r\n\r\nb =\r\n" =
   { "#comment" = "# dos\r" }
   { "1" { "key" = "a" } { "value" = "1\r" } }
   { }
-  { "2" { "key" = "b" } }
+  { "2" { "key" = "b" } { "value" } }
 
-(* Test: an empty value is an assignment without a value node *)
+(* Test: an empty value is a value node without a value *)
 test lns get "kernel.x =\nkernel.y=   \n" =
-  { "1" { "key" = "kernel.x" } }
-  { "2" { "key" = "kernel.y" } }
+  { "1" { "key" = "kernel.x" } { "value" } }
+  { "2" { "key" = "kernel.y" } { "value" } }
 
 (* Test: "=" inside the value stays; only the first "=" separates *)
 test lns get "kernel.core_pattern = |/bin/x a=b\n" =
   { "1" { "key" = "kernel.core_pattern" } { "value" = "|/bin/x a=b" } }
 
-(* Test: lines that are no assignment are kept verbatim, never fatal *)
+(* Test: lines without "=" (and no "-") are keys without value: the loader
+   reports them as no assignment; nothing is ever fatal *)
 test lns get "kernel.sysrq\nx\n  a b c  \n" =
-  { "#invalid" = "kernel.sysrq" }
-  { "#invalid" = "x" }
-  { "#invalid" = "  a b c  " }
+  { "1" { "key" = "kernel.sysrq" } }
+  { "2" { "key" = "x" } }
+  { "3" { "key" = "a b c" } }
 
 (* Test: a missing key still parses; the loader reports the line *)
 test lns get "= 1\n- = 2\n-\n-  \n" =
-  { "1" { "value" = "1" } }
-  { "2" { "ignore_failure" } { "value" = "2" } }
-  { "3" { "exclude" } }
-  { "4" { "exclude" } }
+  { "1" { "key" } { "value" = "1" } }
+  { "2" { "ignore_failure" } { "key" } { "value" = "2" } }
+  { "3" { "ignore_failure" } { "key" } }
+  { "4" { "ignore_failure" } { "key" } }
 
 (* Test: a last line without "\n" is the loader's job (see the lens) *)
 test lns get "a = 1" = *
@@ -103,6 +104,9 @@ test lns put "a = 1\nnet.ipv4.tcp_tw_recycle = 1\n" after
   insb "#comment" "/2" ;
   set "/#comment" "# net.ipv4.tcp_tw_recycle = 1" ;
   rm "/2" = "a = 1\n# net.ipv4.tcp_tw_recycle = 1\n"
+
+(* Test: a changed line keeps the text after it *)
+test lns put "a\n-b\n" after set "/1/key" "c" = "c\n-b\n"
 
 (* Test: the ignore-failure flag can be added and dropped *)
 test lns put "a = 1\n-b = 2\n" after
@@ -172,12 +176,12 @@ test lns get systemd_50_default =
   { "#comment" = "# Source route verification" }
   { "3" { "key" = "net.ipv4.conf.default.rp_filter" } { "value" = "2" } }
   { "4" { "key" = "net.ipv4.conf.*.rp_filter" } { "value" = "2" } }
-  { "5" { "exclude" } { "key" = "net.ipv4.conf.all.rp_filter" } }
+  { "5" { "ignore_failure" } { "key" = "net.ipv4.conf.all.rp_filter" } }
   { }
   { "#comment" = "# Do not accept source routing" }
   { "6" { "key" = "net.ipv4.conf.default.accept_source_route" } { "value" = "0" } }
   { "7" { "key" = "net.ipv4.conf.*.accept_source_route" } { "value" = "0" } }
-  { "8" { "exclude" } { "key" = "net.ipv4.conf.all.accept_source_route" } }
+  { "8" { "ignore_failure" } { "key" = "net.ipv4.conf.all.accept_source_route" } }
   { }
   { "#comment" = "# ping(8) without CAP_NET_ADMIN and CAP_NET_RAW" }
   { "9" { "ignore_failure" } { "key" = "net.ipv4.ping_group_range" } { "value" = "0 2147483647" } }

@@ -70,6 +70,18 @@ int main(void)
     sg_assignments_free(&as);
     sg_diags_free(&d);
 
+    /* Entries without a value next to entries without a key must not be
+     * merged by the flat walk over children. */
+    CHECK(sg_parse_text(p, "/m.conf", "kernel.sysrq\n= 1\n-\nvm.x = 2\n", &as,
+                        &d) == 0);
+    CHECK(as.n == 1 && d.n == 3);
+    if (as.n == 1) {
+        CHECK_STR(as.v[0].key, "vm.x");
+        CHECK(as.v[0].line == 4);
+    }
+    sg_assignments_free(&as);
+    sg_diags_free(&d);
+
     /* An empty file, and a file of blanks only. */
     CHECK(sg_parse_text(p, "/e.conf", "", &as, &d) == 0 && as.n == 0);
     CHECK(sg_parse_text(p, "/e.conf", "\n \r\n\t", &as, &d) == 0 && as.n == 0);
