@@ -5,7 +5,7 @@ Module: Sysctl_Guard
   Every line of a file becomes exactly one node, in order, so the position
   of a node among its siblings is the file's 1-based line number:
   - a blank line      -> an unlabelled node
-  - a comment (# or ;) -> "#comment" = the whole comment text, marker included
+  - a comment (# or ;) -> "#comment" = the line as written, marker included
   - any other line    -> seq node { ignore_failure? key value? }:
       key = value       { key value }        ("key =" : value node, no value)
       -key = value      { ignore_failure key value }
@@ -72,7 +72,8 @@ let entry =
       | key key_bare_re . (assign | nl)
       | no_key . assign ) ]
 
-let comment = [ label "#comment" . indent . store /[#;][^\n]*/ . nl ]
+(* The comment's value is its line as written, indentation included *)
+let comment = [ label "#comment" . store /[ \t\r]*[#;][^\n]*/ . nl ]
 let blank   = [ del /[ \t\r]*\n/ "\n" ]
 
 (* View: line

@@ -7,11 +7,20 @@
 #include "keys.h"
 #include "rootfs.h"
 #include "util.h"
+#include "wire.h"
 
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Trees with less text than this are parsed in one process: below it,
+ * fork + hand-back costs more than the second core saves. */
+#define SG_PARALLEL_MIN_BYTES (64u * 1024u)
 
 /* ---- settings: key -> winner, via a small open-addressing index ---- */
 
@@ -409,6 +418,127 @@ static int read_live(struct sg_model *m, struct sg_setting *s)
 
 /* ---- building ---- */
 
+/* ---- parsing a large tree on two cores ---- */
+
+struct pending {
+    const struct sg_source *src;
+    char *host;
+    size_t size;
+};
+
+static int load_pending(struct sg_model *m, struct sg_parser *p,
+                        const struct pending *pd, size_t from, size_t to)
+{
+    int r = 0;
+    for (size_t i = from; i < to && r == 0; i++) {
+        struct sg_file *f;
+        r = load_file(m, p, pd[i].src->path, pd[i].host, pd[i].src->via, &f);
+    }
+    return r;
+}
+
+/* Child side: parse PD[FROM..TO), write the results to FD, never return. */
+static void __attribute__((noreturn))
+child_parse(struct sg_model *m, struct sg_parser *p, const struct pending *pd,
+            size_t from, size_t to, int fd)
+{
+    size_t f0 = m->n_files, d0 = m->diags.n, len = 0;
+    char *buf = NULL;
+    int ok = load_pending(m, p, pd, from, to) == 0 &&
+             sg_wire_encode(m->files + f0, m->n_files - f0, &m->diags, d0,
+                            &buf, &len) == 0;
+    for (size_t off = 0; ok && off < len;) {
+        ssize_t w = write(fd, buf + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        ok = w > 0;
+        off += ok ? (size_t)w : 0;
+    }
+    _exit(ok ? 0 : 1); /* no atexit handlers, no stdio flush: the parent's */
+}
+
+/* Parent side: collect what the child wrote to FD; -1 if it failed. */
+static int collect_child(struct sg_model *m, pid_t pid, int fd)
+{
+    int status;
+    struct stat st;
+    char *buf = NULL;
+    int r = -1;
+
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || fstat(fd, &st) < 0 ||
+        st.st_size <= 0)
+        return -1;
+    buf = malloc((size_t)st.st_size);
+    if (buf && pread(fd, buf, (size_t)st.st_size, 0) == st.st_size)
+        r = sg_wire_decode(buf, (size_t)st.st_size, &m->files, &m->n_files,
+                           &m->diags) == 0
+                ? 0
+                : -1;
+    free(buf);
+    return r;
+}
+
+/* Read and parse every file either order applies, once, in order of first
+ * application. A large tree is split by size: a forked child parses the
+ * second half (it inherits the compiled lens) and hands its results back
+ * through a memfd; any failure there and the parent parses that half too.
+ * The result is the same as parsing everything here, diagnostics included. */
+static int preload(struct sg_model *m, struct sg_parser *p,
+                   const struct sg_sources *a, const struct sg_sources *b)
+{
+    struct {
+        struct pending *v;
+        size_t n, cap;
+    } pd = {0};
+    size_t total = 0;
+    int r = 0;
+
+    for (int pass = 0; pass < 2 && r == 0; pass++) {
+        const struct sg_sources *s = pass ? b : a;
+        for (size_t i = 0; i < s->n && r == 0; i++) {
+            bool seen = false;
+            for (size_t j = 0; j < pd.n && !seen; j++)
+                seen = strcmp(pd.v[j].src->path, s->v[i].path) == 0;
+            if (seen)
+                continue;
+            struct pending e = {.src = &s->v[i],
+                                .host = sg_path_join(m->root, s->v[i].path)};
+            struct stat st;
+            if (!e.host || SG_PUSH(pd, e) < 0) {
+                free(e.host);
+                r = -ENOMEM;
+                break;
+            }
+            if (stat(e.host, &st) == 0 && S_ISREG(st.st_mode))
+                pd.v[pd.n - 1].size = (size_t)st.st_size;
+            total += pd.v[pd.n - 1].size;
+        }
+    }
+    size_t k = 0, acc = 0;
+    while (k < pd.n && acc < total / 2)
+        acc += pd.v[k++].size;
+    int fd = -1;
+    pid_t pid = -1;
+    if (r == 0 && pd.n >= 2 && total >= SG_PARALLEL_MIN_BYTES && k < pd.n &&
+        (fd = memfd_create("sysctl-guard", MFD_CLOEXEC)) >= 0)
+        pid = fork();
+    if (pid == 0)
+        child_parse(m, p, pd.v, k, pd.n, fd);
+    if (r == 0)
+        r = load_pending(m, p, pd.v, 0, pid > 0 ? k : pd.n);
+    if (pid > 0 && (collect_child(m, pid, fd) < 0 && r == 0))
+        r = load_pending(m, p, pd.v, k, pd.n); /* the child failed */
+    if (fd >= 0)
+        close(fd);
+    for (size_t i = 0; i < pd.n; i++)
+        free(pd.v[i].host);
+    free(pd.v);
+    return r;
+}
+
 static int load_tree(struct sg_model *m, struct sg_parser *p,
                      const struct sg_model_opts *o)
 {
@@ -425,7 +555,9 @@ static int load_tree(struct sg_model *m, struct sg_parser *p,
         o->semantics == SG_SEM_SYSTEMD ? &fs.systemd : &fs.procps;
     const struct sg_sources *theirs =
         o->semantics == SG_SEM_SYSTEMD ? &fs.procps : &fs.systemd;
-    r = apply_sources(m, p, mine, &m->applied, &m->n_applied);
+    r = preload(m, p, mine, theirs);
+    if (r == 0)
+        r = apply_sources(m, p, mine, &m->applied, &m->n_applied);
     if (r == 0)
         r = apply_sources(m, p, theirs, &other, &n_other);
     if (r == 0)
@@ -514,12 +646,8 @@ void sg_model_free(struct sg_model *m)
 {
     if (!m)
         return;
-    for (size_t i = 0; i < m->n_files; i++) {
-        sg_assignments_free(&m->files[i]->assignments);
-        free(m->files[i]->path);
-        free(m->files[i]->via);
-        free(m->files[i]);
-    }
+    for (size_t i = 0; i < m->n_files; i++)
+        sg_file_free(m->files[i]);
     free(m->files);
     applied_free(m->applied, m->n_applied);
     settings_free(m->settings, m->n_settings);

@@ -18,7 +18,7 @@ test lns get "a.b = 1\nc.d=2\n  e.f\t=\t32768\t60999  \n" =
 (* Test: whole-line comments only; an inline "#" belongs to the value *)
 test lns get "# one\n  ; two\nnet.ipv4.tcp_tw_reuse = 1 # only for the proxy\n" =
   { "#comment" = "# one" }
-  { "#comment" = "; two" }
+  { "#comment" = "  ; two" }
   { "1" { "key" = "net.ipv4.tcp_tw_reuse" }
         { "value" = "1 # only for the proxy" } }
 
