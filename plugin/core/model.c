@@ -445,8 +445,8 @@ child_parse(struct sg_model *m, struct sg_parser *p, const struct pending *pd,
     size_t f0 = m->n_files, d0 = m->diags.n, len = 0;
     char *buf = NULL;
     int ok = load_pending(m, p, pd, from, to) == 0 &&
-             sg_wire_encode(m->files + f0, m->n_files - f0, &m->diags, d0,
-                            &buf, &len) == 0;
+             sg_wire_encode(m->files + f0, m->n_files - f0, &m->diags, d0, &buf,
+                            &len) == 0;
     for (size_t off = 0; ok && off < len;) {
         ssize_t w = write(fd, buf + off, len - off);
         if (w < 0 && errno == EINTR)
@@ -487,7 +487,8 @@ static int collect_child(struct sg_model *m, pid_t pid, int fd)
  * through a memfd; any failure there and the parent parses that half too.
  * The result is the same as parsing everything here, diagnostics included. */
 static int preload(struct sg_model *m, struct sg_parser *p,
-                   const struct sg_sources *a, const struct sg_sources *b)
+                   const struct sg_sources *a, const struct sg_sources *b,
+                   bool serial)
 {
     struct {
         struct pending *v;
@@ -522,8 +523,8 @@ static int preload(struct sg_model *m, struct sg_parser *p,
         acc += pd.v[k++].size;
     int fd = -1;
     pid_t pid = -1;
-    if (r == 0 && pd.n >= 2 && total >= SG_PARALLEL_MIN_BYTES && k < pd.n &&
-        (fd = memfd_create("sysctl-guard", MFD_CLOEXEC)) >= 0)
+    if (r == 0 && !serial && pd.n >= 2 && total >= SG_PARALLEL_MIN_BYTES &&
+        k < pd.n && (fd = memfd_create("sysctl-guard", MFD_CLOEXEC)) >= 0)
         pid = fork();
     if (pid == 0)
         child_parse(m, p, pd.v, k, pd.n, fd);
@@ -555,7 +556,7 @@ static int load_tree(struct sg_model *m, struct sg_parser *p,
         o->semantics == SG_SEM_SYSTEMD ? &fs.systemd : &fs.procps;
     const struct sg_sources *theirs =
         o->semantics == SG_SEM_SYSTEMD ? &fs.procps : &fs.systemd;
-    r = preload(m, p, mine, theirs);
+    r = preload(m, p, mine, theirs, o->serial);
     if (r == 0)
         r = apply_sources(m, p, mine, &m->applied, &m->n_applied);
     if (r == 0)

@@ -67,8 +67,8 @@ int sg_wire_encode(struct sg_file *const *f, size_t n, const struct sg_diags *d,
     for (size_t i = 0; i < n; i++) {
         put_str(&w, f[i]->path);
         put_str(&w, f[i]->via);
-        put_u32(&w, (uint32_t)f[i]->readable | (uint32_t)f[i]->final_newline
-                                                   << 1);
+        put_u32(&w,
+                (uint32_t)f[i]->readable | (uint32_t)f[i]->final_newline << 1);
         put_u32(&w, (uint32_t)f[i]->assignments.n);
         for (size_t j = 0; j < f[i]->assignments.n; j++) {
             const struct sg_assignment *a = &f[i]->assignments.v[j];
