@@ -54,9 +54,8 @@ let nl       = del "\n" "\n"
 let dash     = [ label "ignore_failure" . del /-[ \t\r]*/ "-" ]
 let key (re:regexp) = [ label "key" . store re ] . del sp " "
 (* "=" then the value, or an empty value node for "k =" *)
-let assign   = del "=" "="
-             . ( del sp " " . [ label "value" . store value_re ] . nl
-               | [ label "value" ] . eol )
+let assign   = del "=" "=" . del sp " "
+             . ( [ label "value" . store value_re ] | [ label "value" ] ) . nl
 
 (* View: entry
    Every line that is not blank and not a comment, as systemd's parse_line
