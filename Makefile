@@ -6,6 +6,7 @@ DESTDIR  ?=
 BINDIR   := $(PREFIX)/bin
 DATADIR  := $(PREFIX)/share/sysctl-guard
 LENSDIR  := $(DATADIR)/lenses
+POLICYDIR:= $(DATADIR)/policies
 MANDIR   := $(PREFIX)/share/man/man1
 
 CC       ?= cc
@@ -15,7 +16,8 @@ WARN     := -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-pro
             -Wmissing-prototypes
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = -Wl,--as-needed -Wl,-O1 $(shell pkg-config --libs $(PKGS))
-ALL_CFLAGS = $(WARN) $(CFLAGS) $(PKG_CFLAGS) -DSG_LENSDIR='"$(LENSDIR)"'
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(PKG_CFLAGS) -DSG_LENSDIR='"$(LENSDIR)"' \
+             -DSG_POLICYDIR='"$(POLICYDIR)"'
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=all
 
@@ -92,9 +94,11 @@ test-cases: $(BIN) $(ASAN_BIN)
 
 # ---- install ----
 install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LENSDIR) $(DESTDIR)$(MANDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LENSDIR) $(DESTDIR)$(MANDIR) \
+	    $(DESTDIR)$(POLICYDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/sysctl-guard
 	install -m 0644 lenses/sysctl_guard.aug $(DESTDIR)$(LENSDIR)/
+	install -m 0644 policies/*.xml policies/policy.rng $(DESTDIR)$(POLICYDIR)/
 	install -m 0644 doc/sysctl-guard.1 $(DESTDIR)$(MANDIR)/
 
 uninstall:

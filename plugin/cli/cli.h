@@ -16,7 +16,9 @@
 #define SG_EXIT_FINDINGS 1
 #define SG_EXIT_ERROR 2
 
-enum sg_format { SG_FMT_TEXT, SG_FMT_JSON };
+enum sg_format { SG_FMT_TEXT, SG_FMT_JSON, SG_FMT_GCC };
+
+#define SG_MAX_LIST 32
 
 struct sg_cli {
     const char *prog;
@@ -26,7 +28,13 @@ struct sg_cli {
     enum sg_format format;
     bool live;
     bool color; /* decided from --no-color, NO_COLOR and isatty */
+    enum sg_severity fail_on;
+    const char *profiles[SG_MAX_LIST];
+    size_t n_profiles;
+    const char *policies[SG_MAX_LIST];
+    size_t n_policies;
     char *lensdir;
+    char *policydir; /* the default policies and the schema */
     char **args; /* positional arguments after the options */
     int n_args;
 };
@@ -40,6 +48,16 @@ void sg_cli_free(struct sg_cli *cli);
 void sg_cli_model_opts(const struct sg_cli *cli, struct sg_model_opts *o);
 
 int sg_cmd_show(struct sg_cli *cli);
+int sg_cmd_check(struct sg_cli *cli);
+int sg_cmd_explain(struct sg_cli *cli);
+int sg_cmd_policy(struct sg_cli *cli);
+
+/* Load the policies the command line names (default: the policy
+ * directory). Prints problems; returns 0 or SG_EXIT_ERROR. */
+struct sg_policies;
+int sg_cli_load_policies(const struct sg_cli *cli, const char *const *paths,
+                         size_t n, struct sg_policies *ps);
+char *sg_cli_schema(const struct sg_cli *cli);
 
 /* Print a diagnostic as "file:line: severity: message" (gcc style). */
 void sg_print_diag(FILE *f, const struct sg_diag *d, bool color);

@@ -17,6 +17,9 @@
 #ifndef SG_LENSDIR
 #define SG_LENSDIR "/usr/local/share/sysctl-guard/lenses"
 #endif
+#ifndef SG_POLICYDIR
+#define SG_POLICYDIR "/usr/local/share/sysctl-guard/policies"
+#endif
 
 enum opt_id {
     OPT_ROOT = 256,
@@ -25,6 +28,9 @@ enum opt_id {
     OPT_FORMAT,
     OPT_LIVE,
     OPT_NO_COLOR,
+    OPT_PROFILE,
+    OPT_POLICY,
+    OPT_FAIL_ON,
     OPT_HELP,
 };
 
@@ -41,7 +47,13 @@ static const struct opt_row {
      "kernel release (default: the running kernel)"},
     {"semantics", 1, OPT_SEMANTICS, "S",
      "systemd (default) or procps: whose file order to model"},
-    {"format", 1, OPT_FORMAT, "F", "text (default) or json"},
+    {"format", 1, OPT_FORMAT, "F", "text (default), json or gcc"},
+    {"profile", 1, OPT_PROFILE, "NAME",
+     "host role for profile-aware rules: client, server, nat (repeatable)"},
+    {"policy", 1, OPT_POLICY, "PATH",
+     "policy file or directory (repeatable; default: the shipped ones)"},
+    {"fail-on", 1, OPT_FAIL_ON, "LEVEL",
+     "check exits 1 on findings at or over error|warning (default)|info"},
     {"live", 0, OPT_LIVE, NULL,
      "also read <root>/proc/sys: drift and keys the kernel lacks"},
     {"no-color", 0, OPT_NO_COLOR, NULL, "never colour the output"},
@@ -55,8 +67,15 @@ static const struct cmd_row {
     const char *summary;
     int (*run)(struct sg_cli *);
 } cmd_rows[] = {
+    {"check", "[OPTIONS] [FILE...]",
+     "findings for the tree, or for these files each on its own",
+     sg_cmd_check},
     {"show", "[OPTIONS] [KEY...]", "effective configuration with provenance",
      sg_cmd_show},
+    {"explain", "KEY|RULE", "the guidance per kernel version, with references",
+     sg_cmd_explain},
+    {"policy", "validate FILE...", "schema and semantic check of policies",
+     sg_cmd_policy},
 };
 #define N_CMDS (sizeof(cmd_rows) / sizeof(*cmd_rows))
 
@@ -81,13 +100,14 @@ static void usage(FILE *f, const char *prog)
             "precedence.\n\ncommands:\n",
             prog);
     for (size_t i = 0; i < N_CMDS; i++)
-        fprintf(f, "  %-6s %-20s %s\n", cmd_rows[i].name, cmd_rows[i].args,
+        fprintf(f, "  %-7s %-20s %s\n", cmd_rows[i].name, cmd_rows[i].args,
                 cmd_rows[i].summary);
     fprintf(f, "\noptions:\n");
     print_options(f);
     fprintf(f, "\nexit status: 0 ok, 1 findings, 2 usage or input error\n"
-               "environment: NO_COLOR disables colour; "
-               "SYSCTL_GUARD_LENSDIR overrides the lens directory\n");
+               "environment: NO_COLOR disables colour; SYSCTL_GUARD_LENSDIR and "
+               "SYSCTL_GUARD_POLICYDIR\noverride the lens and policy "
+               "directories\n");
 }
 
 static bool file_exists(const char *p)
@@ -96,11 +116,12 @@ static bool file_exists(const char *p)
     return stat(p, &st) == 0;
 }
 
-/* The lens: $SYSCTL_GUARD_LENSDIR, else the source tree next to the
- * binary (build/../lenses), else the installed directory. */
-static char *find_lensdir(void)
+/* A data directory: $ENV, else the source tree next to the binary
+ * (build/../SUB, when it holds PROBE), else the installed directory. */
+static char *find_datadir(const char *env_name, const char *sub,
+                          const char *probe, const char *installed)
 {
-    const char *env = getenv("SYSCTL_GUARD_LENSDIR");
+    const char *env = getenv(env_name);
     char exe[PATH_MAX];
     ssize_t n;
 
@@ -110,16 +131,15 @@ static char *find_lensdir(void)
     if (n > 0) {
         exe[n] = '\0';
         char *dir = dirname(exe);
-        char *cand = sg_strdup_printf("%s/../lenses", dir);
-        char *lens =
-            cand ? sg_strdup_printf("%s/sysctl_guard.aug", cand) : NULL;
-        bool ok = lens && file_exists(lens);
-        free(lens);
+        char *cand = sg_strdup_printf("%s/../%s", dir, sub);
+        char *file = cand ? sg_strdup_printf("%s/%s", cand, probe) : NULL;
+        bool ok = file && file_exists(file);
+        free(file);
         if (ok)
             return cand;
         free(cand);
     }
-    return strdup(SG_LENSDIR);
+    return strdup(installed);
 }
 
 static bool want_color(bool no_color_flag)
@@ -164,9 +184,40 @@ int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
                 cli->format = SG_FMT_TEXT;
             else if (strcmp(optarg, "json") == 0)
                 cli->format = SG_FMT_JSON;
+            else if (strcmp(optarg, "gcc") == 0)
+                cli->format = SG_FMT_GCC;
             else {
                 fprintf(stderr,
-                        "%s %s: --format must be text or json, not \"%s\"\n",
+                        "%s %s: --format must be text, json or gcc, not "
+                        "\"%s\"\n",
+                        cli->prog, cmd, optarg);
+                return SG_EXIT_ERROR;
+            }
+            break;
+        case OPT_PROFILE:
+            /* "--profile server,nat" and repeated --profile both work. */
+            for (char *save = NULL, *t = strtok_r(optarg, ",", &save); t;
+                 t = strtok_r(NULL, ",", &save)) {
+                if (cli->n_profiles == SG_MAX_LIST) {
+                    fprintf(stderr, "%s %s: too many profiles\n", cli->prog,
+                            cmd);
+                    return SG_EXIT_ERROR;
+                }
+                cli->profiles[cli->n_profiles++] = t;
+            }
+            break;
+        case OPT_POLICY:
+            if (cli->n_policies == SG_MAX_LIST) {
+                fprintf(stderr, "%s %s: too many --policy\n", cli->prog, cmd);
+                return SG_EXIT_ERROR;
+            }
+            cli->policies[cli->n_policies++] = optarg;
+            break;
+        case OPT_FAIL_ON:
+            if (sg_severity_parse(optarg, &cli->fail_on) < 0) {
+                fprintf(stderr,
+                        "%s %s: --fail-on must be error, warning or info, not "
+                        "\"%s\"\n",
                         cli->prog, cmd, optarg);
                 return SG_EXIT_ERROR;
             }
@@ -200,8 +251,11 @@ int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
     cli->args = argv + optind;
     cli->n_args = argc - optind;
     cli->color = want_color(no_color);
-    cli->lensdir = find_lensdir();
-    if (!cli->lensdir) {
+    cli->lensdir = find_datadir("SYSCTL_GUARD_LENSDIR", "lenses",
+                                "sysctl_guard.aug", SG_LENSDIR);
+    cli->policydir = find_datadir("SYSCTL_GUARD_POLICYDIR", "policies",
+                                  "policy.rng", SG_POLICYDIR);
+    if (!cli->lensdir || !cli->policydir) {
         fprintf(stderr, "%s: out of memory\n", cli->prog);
         return SG_EXIT_ERROR;
     }
@@ -211,6 +265,7 @@ int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
 void sg_cli_free(struct sg_cli *cli)
 {
     free(cli->lensdir);
+    free(cli->policydir);
 }
 
 void sg_cli_model_opts(const struct sg_cli *cli, struct sg_model_opts *o)
@@ -225,7 +280,7 @@ void sg_cli_model_opts(const struct sg_cli *cli, struct sg_model_opts *o)
 
 int main(int argc, char **argv)
 {
-    struct sg_cli cli = {.prog = "sysctl-guard"};
+    struct sg_cli cli = {.prog = "sysctl-guard", .fail_on = SG_SEV_WARNING};
     int r;
 
     if (argc < 2) {

@@ -344,6 +344,9 @@ static int compare_semantics(struct sg_model *m, const struct sg_setting *a,
     return r;
 }
 
+/* /etc/sysctl.conf that systemd-sysctl never reads: "not-read-at-boot"
+ * when it sets something (that is lost at boot), "not-read-at-boot-empty"
+ * when it only holds comments (as Debian 13 ships it). */
 static int boot_diagnostics(struct sg_model *m, const struct sg_fileset *fs)
 {
     if (!fs->sysctl_conf_exists || fs->sysctl_conf_linked)
@@ -351,9 +354,9 @@ static int boot_diagnostics(struct sg_model *m, const struct sg_fileset *fs)
     struct sg_file *f = find_file(m, "/etc/sysctl.conf");
     bool sets = f && f->assignments.n > 0;
     return sg_diag_add(
-        &m->diags,
-        sets && m->semantics == SG_SEM_SYSTEMD ? SG_SEV_WARNING : SG_SEV_INFO,
-        "not-read-at-boot", "/etc/sysctl.conf", 0,
+        &m->diags, sets ? SG_SEV_WARNING : SG_SEV_INFO,
+        sets ? "not-read-at-boot" : "not-read-at-boot-empty",
+        "/etc/sysctl.conf", 0,
         "not read by systemd-sysctl at boot: no sysctl.d entry links to it "
         "(99-sysctl.conf -> ../sysctl.conf); only `sysctl --system` applies "
         "it%s",

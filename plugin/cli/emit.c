@@ -1,0 +1,251 @@
+/*
+ * emit.c - see emit.h.
+ */
+#include "emit.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+int sg_report_add_file(struct sg_report *r, const char *path)
+{
+    char **nf = realloc(r->files, (r->n_files + 1) * sizeof(*nf));
+    if (!nf)
+        return -1;
+    r->files = nf;
+    if (!(r->files[r->n_files] = strdup(path)))
+        return -1;
+    r->n_files++;
+    return 0;
+}
+
+static int cmp_finding(const void *x, const void *y)
+{
+    const struct sg_finding *a = x, *b = y;
+    int c;
+    if (!a->file != !b->file)
+        return a->file ? -1 : 1;
+    if (a->file && (c = strcmp(a->file, b->file)))
+        return c;
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    return strcmp(a->rule->id, b->rule->id);
+}
+
+void sg_report_sort(struct sg_report *r)
+{
+    if (r->findings.n)
+        qsort(r->findings.v, r->findings.n, sizeof(*r->findings.v),
+              cmp_finding);
+}
+
+void sg_report_free(struct sg_report *r)
+{
+    for (size_t i = 0; i < r->n_files; i++)
+        free(r->files[i]);
+    free(r->files);
+    sg_findings_free(&r->findings);
+    sg_diags_free(&r->diags);
+}
+
+/* ---- JSON ---- */
+
+static cJSON *json_finding(const struct sg_finding *f)
+{
+    cJSON *o = cJSON_CreateObject(), *refs = cJSON_CreateArray();
+
+    cJSON_AddStringToObject(o, "rule", f->rule->id);
+    cJSON_AddStringToObject(o, "severity", sg_severity_name(f->severity));
+    cJSON_AddStringToObject(o, "title", f->rule->title);
+    if (f->key)
+        cJSON_AddStringToObject(o, "key", f->key);
+    if (f->value)
+        cJSON_AddStringToObject(o, "value", f->value);
+    if (f->file) {
+        cJSON_AddStringToObject(o, "file", f->file);
+        cJSON_AddNumberToObject(o, "line", f->line);
+    }
+    cJSON_AddStringToObject(o, "message", f->message);
+    for (size_t i = 0; i < f->rule->n_refs; i++)
+        cJSON_AddItemToArray(refs, cJSON_CreateString(f->rule->refs[i].href));
+    cJSON_AddItemToObject(o, "references", refs);
+    if (f->fix != SG_FIX_NONE) {
+        cJSON *fx = cJSON_CreateObject();
+        cJSON_AddStringToObject(fx, "action", sg_fix_name(f->fix));
+        cJSON_AddStringToObject(fx, "key", f->fix_key);
+        if (f->fix_value)
+            cJSON_AddStringToObject(fx, "value", f->fix_value);
+        if (f->fix_file)
+            cJSON_AddStringToObject(fx, "file", f->fix_file);
+        cJSON_AddItemToObject(o, "fix", fx);
+    }
+    return o;
+}
+
+static void emit_json(const struct sg_cli *cli, const struct sg_report *r)
+{
+    cJSON *o = cJSON_CreateObject(), *tool = cJSON_CreateObject();
+    cJSON *files = cJSON_CreateArray(), *fs = cJSON_CreateArray();
+    cJSON *diags = cJSON_CreateArray(), *sum = cJSON_CreateObject();
+    cJSON *profiles = cJSON_CreateArray();
+
+    cJSON_AddStringToObject(o, "format", "sysctl-guard/1");
+    cJSON_AddStringToObject(tool, "name", "sysctl-guard");
+    cJSON_AddStringToObject(tool, "version", SG_VERSION);
+    cJSON_AddItemToObject(o, "tool", tool);
+    if (r->root)
+        cJSON_AddStringToObject(o, "root", r->root);
+    else
+        cJSON_AddNullToObject(o, "root");
+    cJSON_AddStringToObject(o, "kernel", r->kernel);
+    cJSON_AddStringToObject(o, "semantics", sg_semantics_name(r->semantics));
+    for (size_t i = 0; i < cli->n_profiles; i++)
+        cJSON_AddItemToArray(profiles, cJSON_CreateString(cli->profiles[i]));
+    cJSON_AddItemToObject(o, "profiles", profiles);
+    for (size_t i = 0; i < r->n_files; i++)
+        cJSON_AddItemToArray(files, cJSON_CreateString(r->files[i]));
+    cJSON_AddItemToObject(o, "files", files);
+    for (size_t i = 0; i < r->findings.n; i++)
+        cJSON_AddItemToArray(fs, json_finding(&r->findings.v[i]));
+    cJSON_AddItemToObject(o, "findings", fs);
+    for (int s = SG_SEV_ERROR; s >= SG_SEV_INFO; s--)
+        cJSON_AddNumberToObject(
+            sum, sg_severity_name((enum sg_severity)s),
+            (double)sg_findings_count(&r->findings, (enum sg_severity)s));
+    cJSON_AddItemToObject(o, "summary", sum);
+    for (size_t i = 0; i < r->diags.n; i++) {
+        const struct sg_diag *d = &r->diags.v[i];
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "severity", sg_severity_name(d->severity));
+        cJSON_AddStringToObject(e, "code", d->code);
+        if (d->file)
+            cJSON_AddStringToObject(e, "file", d->file);
+        if (d->line)
+            cJSON_AddNumberToObject(e, "line", d->line);
+        cJSON_AddStringToObject(e, "message", d->message);
+        cJSON_AddItemToArray(diags, e);
+    }
+    cJSON_AddItemToObject(o, "diagnostics", diags);
+    char *s = cJSON_Print(o);
+    if (s)
+        puts(s);
+    free(s);
+    cJSON_Delete(o);
+}
+
+/* Diagnostics worth printing next to findings: not mere information, and
+ * not one a rule already turned into a finding. */
+static bool print_diag(const struct sg_report *r, const struct sg_diag *d)
+{
+    if (d->severity == SG_SEV_INFO)
+        return false;
+    for (size_t i = 0; r->ps && i < r->ps->n_rules; i++)
+        if (r->ps->rules[i].diagnostic &&
+            strcmp(r->ps->rules[i].diagnostic, d->code) == 0)
+            return false;
+    return true;
+}
+
+/* ---- gcc: file:line:col: severity: message [rule] ---- */
+
+static void emit_gcc(const struct sg_cli *cli, const struct sg_report *r)
+{
+    (void)cli;
+    for (size_t i = 0; i < r->diags.n; i++) {
+        const struct sg_diag *d = &r->diags.v[i];
+        if (!print_diag(r, d))
+            continue;
+        printf("%s:%u:1: %s: %s [%s]\n", d->file ? d->file : "sysctl-guard",
+               d->line ? d->line : 1, sg_severity_name(d->severity),
+               d->message, d->code);
+    }
+    for (size_t i = 0; i < r->findings.n; i++) {
+        const struct sg_finding *f = &r->findings.v[i];
+        /* gcc's "info" is "note". */
+        const char *sev =
+            f->severity == SG_SEV_INFO ? "note" : sg_severity_name(f->severity);
+        if (f->file)
+            printf("%s:%u:1: %s: %s [%s]\n", f->file, f->line ? f->line : 1,
+                   sev, f->message, f->rule->id);
+        else
+            printf("sysctl-guard: %s: %s [%s]\n", sev, f->message,
+                   f->rule->id);
+    }
+}
+
+/* ---- text, for people ---- */
+
+static const char *sev_color(enum sg_severity s)
+{
+    return s == SG_SEV_ERROR ? "\033[1;31m"
+           : s == SG_SEV_WARNING ? "\033[1;33m"
+                                 : "\033[1;36m";
+}
+
+static void emit_text(const struct sg_cli *cli, const struct sg_report *r)
+{
+    bool c = cli->color;
+
+    for (size_t i = 0; i < r->findings.n; i++) {
+        const struct sg_finding *f = &r->findings.v[i];
+        if (f->file && f->line)
+            printf("%s%s:%u:%s ", sg_c(c, "\033[1m"), f->file, f->line,
+                   sg_c(c, "\033[0m"));
+        else if (f->file)
+            printf("%s%s:%s ", sg_c(c, "\033[1m"), f->file, sg_c(c, "\033[0m"));
+        printf("%s%s%s: %s %s[%s]%s\n", sg_c(c, sev_color(f->severity)),
+               sg_severity_name(f->severity), sg_c(c, "\033[0m"),
+               f->rule->title, sg_c(c, "\033[2m"), f->rule->id,
+               sg_c(c, "\033[0m"));
+        printf("    %s\n", f->message);
+        switch (f->fix) {
+        case SG_FIX_REMOVE:
+            printf("    %sfix:%s remove %s from %s\n", sg_c(c, "\033[32m"),
+                   sg_c(c, "\033[0m"), f->fix_key,
+                   f->fix_file ? f->fix_file : "every file that sets it");
+            break;
+        case SG_FIX_COMMENT:
+            printf("    %sfix:%s comment out %s in %s\n", sg_c(c, "\033[32m"),
+                   sg_c(c, "\033[0m"), f->fix_key,
+                   f->fix_file ? f->fix_file : "every file that sets it");
+            break;
+        case SG_FIX_SET:
+            printf("    %sfix:%s set %s = %s in %s\n", sg_c(c, "\033[32m"),
+                   sg_c(c, "\033[0m"), f->fix_key,
+                   f->fix_value ? f->fix_value : "", f->fix_file);
+            break;
+        case SG_FIX_NONE:
+            break;
+        }
+        for (size_t j = 0; j < f->rule->n_refs; j++)
+            printf("    see: %s\n", f->rule->refs[j].href);
+    }
+    for (size_t i = 0; i < r->diags.n; i++)
+        if (print_diag(r, &r->diags.v[i]))
+            sg_print_diag(stderr, &r->diags.v[i], c);
+    size_t e = sg_findings_count(&r->findings, SG_SEV_ERROR),
+           w = sg_findings_count(&r->findings, SG_SEV_WARNING),
+           n = sg_findings_count(&r->findings, SG_SEV_INFO);
+    if (r->findings.n == 0)
+        printf("sysctl-guard: no findings (kernel %s, %zu files)\n",
+               r->kernel, r->n_files);
+    else
+        printf("sysctl-guard: %zu error%s, %zu warning%s, %zu info "
+               "(kernel %s, %zu files)\n",
+               e, e == 1 ? "" : "s", w, w == 1 ? "" : "s", n, r->kernel,
+               r->n_files);
+}
+
+/* ---- the table ---- */
+
+static void (*const emitters[])(const struct sg_cli *,
+                                const struct sg_report *) = {
+    [SG_FMT_TEXT] = emit_text,
+    [SG_FMT_JSON] = emit_json,
+    [SG_FMT_GCC] = emit_gcc,
+};
+
+void sg_emit_report(const struct sg_cli *cli, const struct sg_report *r)
+{
+    emitters[cli->format](cli, r);
+}

@@ -1,0 +1,66 @@
+/*
+ * policies.c - the command line's view of policies: where they are, and
+ * `sysctl-guard policy validate FILE...`.
+ */
+#include "cli.h"
+#include "../core/policy.h"
+#include "../core/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+char *sg_cli_schema(const struct sg_cli *cli)
+{
+    return sg_strdup_printf("%s/policy.rng", cli->policydir);
+}
+
+int sg_cli_load_policies(const struct sg_cli *cli, const char *const *paths,
+                         size_t n, struct sg_policies *ps)
+{
+    struct sg_diags d = {0};
+    char *schema = sg_cli_schema(cli);
+    const char *dflt[] = {cli->policydir};
+    int r;
+
+    if (!schema) {
+        fprintf(stderr, "%s: out of memory\n", cli->prog);
+        return SG_EXIT_ERROR;
+    }
+    if (n == 0) {
+        paths = dflt;
+        n = 1;
+    }
+    r = sg_policies_load(paths, n, schema, ps, &d);
+    for (size_t i = 0; i < d.n; i++)
+        sg_print_diag(stderr, &d.v[i], false);
+    if (r == 0 && ps->n_rules == 0) {
+        fprintf(stderr, "%s: no policy rules found in %s\n", cli->prog,
+                paths[0]);
+        r = -1;
+    }
+    sg_diags_free(&d);
+    free(schema);
+    if (r < 0) {
+        sg_policies_free(ps);
+        return SG_EXIT_ERROR;
+    }
+    return 0;
+}
+
+int sg_cmd_policy(struct sg_cli *cli)
+{
+    struct sg_policies ps;
+
+    if (cli->n_args < 2 || strcmp(cli->args[0], "validate") != 0) {
+        fprintf(stderr, "usage: %s policy validate FILE...\n", cli->prog);
+        return SG_EXIT_ERROR;
+    }
+    int r = sg_cli_load_policies(cli, (const char *const *)cli->args + 1,
+                                 (size_t)cli->n_args - 1, &ps);
+    if (r != 0)
+        return r;
+    printf("%zu polic%s, %zu rules, %zu keys: valid\n", ps.n_files,
+           ps.n_files == 1 ? "y" : "ies", ps.n_rules, ps.n_keys);
+    sg_policies_free(&ps);
+    return SG_EXIT_OK;
+}

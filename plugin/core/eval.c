@@ -1,0 +1,530 @@
+/*
+ * eval.c - see eval.h.
+ */
+#include "eval.h"
+#include "keys.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What a rule is looking at. */
+struct subject {
+    const char *key;
+    const char *value;              /* configured or default; NULL: none */
+    bool configured;                /* set by a file (not a default) */
+    const struct sg_assignment *at; /* the line, when configured */
+    const char *diag_message;       /* diagnostic rules */
+    const char *diag_file;
+    unsigned diag_line;
+};
+
+struct ctx {
+    const struct sg_model *m;
+    const struct sg_policies *ps;
+    const struct sg_eval_opts *o;
+    struct sg_findings *out;
+};
+
+/* ---- values as the kernel reads them ---- */
+
+static bool leading_int(const char *s, long long *out)
+{
+    char *end;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (!*s || !strchr("+-0123456789", *s))
+        return false;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (end == s || errno)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* The leading blank-separated integers of S (at most 16). */
+static size_t int_fields(const char *s, long long *f)
+{
+    size_t n = 0;
+    while (n < 16) {
+        while (*s == ' ' || *s == '\t')
+            s++;
+        char *end;
+        errno = 0;
+        long long v = strtoll(s, &end, 10);
+        if (end == s || errno || (*end && !strchr(" \t", *end)))
+            break;
+        f[n++] = v;
+        s = end;
+    }
+    return n;
+}
+
+/* The number a check looks at in VALUE, per its "of". */
+static bool part_of(const char *value, enum sg_of of, int field, long long *out)
+{
+    long long f[16];
+    size_t n;
+
+    if (!value)
+        return false;
+    if (of == SG_OF_VALUE)
+        return leading_int(value, out);
+    n = int_fields(value, f);
+    switch (of) {
+    case SG_OF_FIELD:
+        if ((size_t)field > n)
+            return false;
+        *out = f[field - 1];
+        return true;
+    case SG_OF_SPAN:
+        if (n < 1)
+            return false;
+        *out = f[n - 1] - f[0];
+        return true;
+    case SG_OF_PARITY:
+        if (n < 1)
+            return false;
+        *out = llabs(f[n - 1] - f[0]) % 2;
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The effective value of KEY: configured, else the declared default. */
+static const char *value_of(const struct ctx *c, const char *key,
+                            bool *configured)
+{
+    const struct sg_assignment *a = sg_model_effective(c->m, key);
+    *configured = a != NULL;
+    if (a)
+        return a->value;
+    return sg_policies_default(c->ps, key, &c->m->kernel);
+}
+
+static const char *live_of(const struct ctx *c, const char *key)
+{
+    const struct sg_setting *s = sg_model_get(c->m, key);
+    return s && (s->live == SG_LIVE_SAME || s->live == SG_LIVE_DRIFT)
+               ? s->live_value
+               : NULL;
+}
+
+static bool not_in_kernel(const struct ctx *c, const char *key)
+{
+    const struct sg_setting *s = sg_model_get(c->m, key);
+    if (s && s->live == SG_LIVE_MISSING)
+        return true; /* the running kernel says so: trust it over versions */
+    if (s && (s->live == SG_LIVE_SAME || s->live == SG_LIVE_DRIFT))
+        return false;
+    const struct sg_keyinfo *k = sg_policies_key(c->ps, key);
+    return k && (k->exists.has_from || k->exists.has_before) &&
+           !sg_krange_contains(&k->exists, &c->m->kernel);
+}
+
+static bool compare(enum sg_op op, long long a, long long b)
+{
+    switch (op) {
+    case SG_OP_EQ:
+        return a == b;
+    case SG_OP_NE:
+        return a != b;
+    case SG_OP_LT:
+        return a < b;
+    case SG_OP_LE:
+        return a <= b;
+    case SG_OP_GT:
+        return a > b;
+    case SG_OP_GE:
+        return a >= b;
+    default:
+        return false;
+    }
+}
+
+static bool in_list(const char *list, const char *value, long long num,
+                    bool numeric)
+{
+    char *copy = strdup(list ? list : "");
+    bool found = false;
+    for (char *save = NULL, *t = copy ? strtok_r(copy, " \t", &save) : NULL;
+         t && !found; t = strtok_r(NULL, " \t", &save)) {
+        long long x;
+        found = numeric && leading_int(t, &x) ? x == num
+                                              : strcmp(t, value) == 0;
+    }
+    free(copy);
+    return found;
+}
+
+static bool check(const struct ctx *c, const struct subject *s,
+                  const struct sg_check *k)
+{
+    const char *key = k->key ? k->key : s->key;
+    bool configured = s->configured;
+    const char *value = s->value;
+
+    if (k->key && (!s->key || strcmp(k->key, s->key) != 0))
+        value = value_of(c, key, &configured);
+    switch (k->op) {
+    case SG_OP_ABSENT:
+        return !configured;
+    case SG_OP_PRESENT:
+        return configured;
+    case SG_OP_NOT_IN_KERNEL:
+        return not_in_kernel(c, key);
+    case SG_OP_MATCHES:
+        return value && k->has_re && regexec(&k->re, value, 0, NULL, 0) == 0;
+    default:
+        break;
+    }
+    if (!value)
+        return false;
+    long long a;
+    bool numeric = part_of(value, k->of, k->field, &a);
+    if (k->op == SG_OP_IN || k->op == SG_OP_NOT_IN)
+        return in_list(k->value, value, a, numeric) == (k->op == SG_OP_IN);
+    const char *other = NULL;
+    long long b;
+    bool ok = false, dummy;
+    switch (k->than) {
+    case SG_THAN_LITERAL:
+        other = k->value;
+        break;
+    case SG_THAN_DEFAULT:
+        other = sg_policies_default(c->ps, key, &c->m->kernel);
+        break;
+    case SG_THAN_LIVE:
+        other = live_of(c, key);
+        break;
+    case SG_THAN_KEY:
+        other = value_of(c, k->than_key, &dummy);
+        break;
+    case SG_THAN_FIELD:
+        ok = numeric && part_of(value, SG_OF_FIELD, k->than_field, &b);
+        return ok && compare(k->op, a, b);
+    }
+    if (!other)
+        return false;
+    if (numeric && leading_int(other, &b))
+        return compare(k->op, a, b);
+    /* Not numbers: only equality means something. */
+    if (k->op == SG_OP_EQ)
+        return strcmp(value, other) == 0;
+    if (k->op == SG_OP_NE)
+        return strcmp(value, other) != 0;
+    return false;
+}
+
+static bool holds(const struct ctx *c, const struct subject *s,
+                  const struct sg_cond *cond)
+{
+    switch (cond->kind) {
+    case SG_COND_CHECK:
+        return check(c, s, &cond->check);
+    case SG_COND_NOT:
+        return cond->n_kids == 0 || !holds(c, s, &cond->kids[0]);
+    case SG_COND_ANY:
+        for (size_t i = 0; i < cond->n_kids; i++)
+            if (holds(c, s, &cond->kids[i]))
+                return true;
+        return false;
+    case SG_COND_ALL:
+        break;
+    }
+    for (size_t i = 0; i < cond->n_kids; i++)
+        if (!holds(c, s, &cond->kids[i]))
+            return false;
+    return true;
+}
+
+/* ---- findings ---- */
+
+/* The value with an inline "comment" cut off: what the operator meant. */
+static char *uncommented(const char *v)
+{
+    const char *p = v;
+    size_t n = strlen(v);
+    for (; *p; p++)
+        if ((*p == '#' || *p == ';') && p > v && strchr(" \t", p[-1])) {
+            n = (size_t)(p - v);
+            break;
+        }
+    while (n > 0 && strchr(" \t", v[n - 1]))
+        n--;
+    return strndup(v, n);
+}
+
+struct text {
+    char *v;
+    size_t n, cap;
+};
+
+static int append(struct text *t, const char *s, size_t len)
+{
+    size_t need = t->n + len + 1;
+    if (need > t->cap) {
+        size_t cap = t->cap ? t->cap : 64;
+        while (cap < need)
+            cap *= 2;
+        char *nv = realloc(t->v, cap);
+        if (!nv)
+            return -ENOMEM;
+        t->v = nv;
+        t->cap = cap;
+    }
+    memcpy(t->v + t->n, s, len);
+    t->n += len;
+    t->v[t->n] = '\0';
+    return 0;
+}
+
+/* TEMPLATE with {placeholders} filled from the subject. */
+static char *render(const struct ctx *c, const struct sg_rule *r,
+                    const struct subject *s, const char *tmpl)
+{
+    struct text b = {0};
+    const char *p = tmpl;
+    char num[32];
+
+    while (p && *p) {
+        const char *e = *p == '{' ? strchr(p, '}') : NULL;
+        const char *rep = NULL;
+        char *own = NULL;
+        if (e) {
+            size_t l = (size_t)(e - p - 1);
+            const char *name = p + 1;
+#define IS(x) (l == strlen(x) && strncmp(name, x, l) == 0)
+            if (IS("key"))
+                rep = s->key ? s->key : "";
+            else if (IS("value"))
+                rep = s->value ? s->value : "(not set)";
+            else if (IS("kernel"))
+                rep = c->m->kernel.release;
+            else if (IS("rule"))
+                rep = r->id;
+            else if (IS("diagnostic"))
+                rep = s->diag_message ? s->diag_message : "";
+            else if (IS("file"))
+                rep = s->at         ? s->at->file
+                      : s->diag_file ? s->diag_file
+                                     : "(not configured)";
+            else if (IS("line")) {
+                snprintf(num, sizeof(num), "%u",
+                         s->at ? s->at->line : s->diag_line);
+                rep = num;
+            } else if (IS("default"))
+                rep = s->key ? sg_policies_default(c->ps, s->key,
+                                                   &c->m->kernel)
+                             : NULL;
+            else if (IS("uncommented"))
+                rep = own = s->value ? uncommented(s->value) : NULL;
+            else if (l == 6 && strncmp(name, "field", 5) == 0) {
+                long long f;
+                if (part_of(s->value, SG_OF_FIELD, name[5] - '0', &f)) {
+                    snprintf(num, sizeof(num), "%lld", f);
+                    rep = num;
+                }
+            }
+#undef IS
+            if (!rep)
+                rep = "(unknown)";
+        }
+        int rc = e ? append(&b, rep, strlen(rep)) : append(&b, p, 1);
+        free(own);
+        if (rc < 0) {
+            free(b.v);
+            return NULL;
+        }
+        p = e ? e + 1 : p + 1;
+    }
+    return b.v ? b.v : strdup("");
+}
+
+static bool owned_by_operator(const char *file)
+{
+    return strncmp(file, "/usr/", 5) != 0 && strncmp(file, "/run/", 5) != 0 &&
+           strncmp(file, "/lib/", 5) != 0;
+}
+
+static int add_finding(const struct ctx *c, const struct sg_rule *r,
+                       const struct subject *s)
+{
+    struct sg_finding f = {.rule = r, .severity = r->severity};
+
+    if (s->at && s->at->ignore_failure && r->has_ignored_severity)
+        f.severity = r->ignored_severity;
+    f.key = s->key ? strdup(s->key) : NULL;
+    f.value = s->value ? strdup(s->value) : NULL;
+    f.file = s->at ? strdup(s->at->file)
+             : s->diag_file ? strdup(s->diag_file)
+                            : NULL;
+    f.line = s->at ? s->at->line : s->diag_file ? s->diag_line : 0;
+    f.message = render(c, r, s, r->message);
+    f.fix = s->key ? r->fix : SG_FIX_NONE;
+    if (f.fix != SG_FIX_NONE) {
+        f.fix_key = strdup(s->key);
+        if (r->fix_value)
+            f.fix_value = render(c, r, s, r->fix_value);
+        const char *file = s->at ? s->at->file : NULL;
+        if (f.fix == SG_FIX_SET && !c->m->fragment &&
+            (!file || !owned_by_operator(file)))
+            file = SG_DROPIN;
+        f.fix_file = file ? strdup(file) : NULL;
+    }
+    if (!f.message || SG_PUSH(*c->out, f) < 0) {
+        free(f.key);
+        free(f.value);
+        free(f.file);
+        free(f.message);
+        free(f.fix_key);
+        free(f.fix_value);
+        free(f.fix_file);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+static bool key_matches(const char *pattern, const char *key)
+{
+    return sg_key_is_glob(pattern) ? fnmatch(pattern, key, 0) == 0
+                                   : strcmp(pattern, key) == 0;
+}
+
+static int eval_lines(const struct ctx *c, const struct sg_rule *r)
+{
+    const struct sg_model *m = c->m;
+    int rc = 0;
+
+    for (size_t i = 0; i < m->n_applied && rc == 0; i++) {
+        const struct sg_file *f = m->applied[i].file;
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = m->applied[j].file == f;
+        for (size_t j = 0; !seen && j < f->assignments.n && rc == 0; j++) {
+            const struct sg_assignment *a = &f->assignments.v[j];
+            if (!a->value || !key_matches(r->key, a->key))
+                continue;
+            struct subject s = {.key = a->key, .value = a->value,
+                                .configured = true, .at = a};
+            if (holds(c, &s, &r->when))
+                rc = add_finding(c, r, &s);
+        }
+    }
+    return rc;
+}
+
+static int eval_effective(const struct ctx *c, const struct sg_rule *r)
+{
+    if (!sg_key_is_glob(r->key)) {
+        struct subject s = {.key = r->key};
+        s.at = sg_model_effective(c->m, r->key);
+        s.configured = s.at != NULL;
+        s.value = s.at ? s.at->value
+                       : sg_policies_default(c->ps, r->key, &c->m->kernel);
+        return holds(c, &s, &r->when) ? add_finding(c, r, &s) : 0;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < c->m->n_settings && rc == 0; i++) {
+        const struct sg_setting *st = &c->m->settings[i];
+        if (st->winner->glob || !st->winner->value ||
+            !key_matches(r->key, st->key))
+            continue;
+        struct subject s = {.key = st->key, .value = st->winner->value,
+                            .configured = true, .at = st->winner};
+        if (holds(c, &s, &r->when))
+            rc = add_finding(c, r, &s);
+    }
+    return rc;
+}
+
+static int eval_diagnostic(const struct ctx *c, const struct sg_rule *r)
+{
+    int rc = 0;
+    for (size_t i = 0; i < c->m->diags.n && rc == 0; i++) {
+        const struct sg_diag *d = &c->m->diags.v[i];
+        if (strcmp(d->code, r->diagnostic) != 0)
+            continue;
+        struct subject s = {.diag_message = d->message,
+                            .diag_file = d->file,
+                            .diag_line = d->line};
+        rc = add_finding(c, r, &s);
+    }
+    return rc;
+}
+
+bool sg_rule_applies(const struct sg_rule *r, const struct sg_kver *k,
+                     const struct sg_eval_opts *o)
+{
+    if (!sg_krange_contains(&r->kernel, k))
+        return false;
+    if (r->n_profiles == 0)
+        return true;
+    bool any = false;
+    for (size_t i = 0; i < r->n_profiles && !any; i++)
+        for (size_t j = 0; j < o->n_profiles && !any; j++)
+            any = strcmp(r->profiles[i], o->profiles[j]) == 0;
+    return r->profiles_not ? !any : any;
+}
+
+static int cmp_finding(const void *x, const void *y)
+{
+    const struct sg_finding *a = x, *b = y;
+    int c;
+    if (!a->file != !b->file)
+        return a->file ? -1 : 1;
+    if (a->file && (c = strcmp(a->file, b->file)))
+        return c;
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    return strcmp(a->rule->id, b->rule->id);
+}
+
+int sg_evaluate(const struct sg_model *m, const struct sg_policies *ps,
+                const struct sg_eval_opts *o, struct sg_findings *out)
+{
+    struct ctx c = {.m = m, .ps = ps, .o = o, .out = out};
+    int rc = 0;
+
+    for (size_t i = 0; i < ps->n_rules && rc == 0; i++) {
+        const struct sg_rule *r = &ps->rules[i];
+        if (!sg_rule_applies(r, &m->kernel, o))
+            continue;
+        rc = r->diagnostic ? eval_diagnostic(&c, r)
+             : r->on_lines ? eval_lines(&c, r)
+                           : eval_effective(&c, r);
+    }
+    if (out->n)
+        qsort(out->v, out->n, sizeof(*out->v), cmp_finding);
+    return rc;
+}
+
+void sg_findings_free(struct sg_findings *fs)
+{
+    for (size_t i = 0; i < fs->n; i++) {
+        struct sg_finding *f = &fs->v[i];
+        free(f->key);
+        free(f->value);
+        free(f->file);
+        free(f->message);
+        free(f->fix_key);
+        free(f->fix_value);
+        free(f->fix_file);
+    }
+    free(fs->v);
+    memset(fs, 0, sizeof(*fs));
+}
+
+size_t sg_findings_count(const struct sg_findings *fs, enum sg_severity sev)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < fs->n; i++)
+        n += fs->v[i].severity == sev;
+    return n;
+}

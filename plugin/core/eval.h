@@ -1,0 +1,37 @@
+/*
+ * eval.h - policies over a config model: the findings.
+ *
+ * A rule applies when the model's kernel is in its range and the profiles
+ * given match its profiles. Its subject is
+ * - a key, on its effective value: the winning assignment, else a glob
+ *   that sets it, else the kernel default the policies declare for this
+ *   kernel (then the finding has no file and line);
+ * - a key, on every line that sets it (files in application order), or
+ * - a diagnostic code of the model (e.g. semantics-disagree).
+ * Conditions are checked against the subject and the effective values of
+ * other keys; numbers are read as the kernel reads them (the leading
+ * integer: "1 # note" is 1).
+ */
+#ifndef SG_EVAL_H
+#define SG_EVAL_H
+
+#include "finding.h"
+#include "model.h"
+#include "policy.h"
+
+/* Where a "set" fix goes when no file the operator owns sets the key. */
+#define SG_DROPIN "/etc/sysctl.d/99-zz-sysctl-guard.conf"
+
+struct sg_eval_opts {
+    const char *const *profiles;
+    size_t n_profiles;
+};
+
+int sg_evaluate(const struct sg_model *m, const struct sg_policies *ps,
+                const struct sg_eval_opts *o, struct sg_findings *out);
+
+/* Whether RULE applies to kernel K with the given profiles. */
+bool sg_rule_applies(const struct sg_rule *r, const struct sg_kver *k,
+                     const struct sg_eval_opts *o);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * finding.h - what a policy rule says about a configuration: the rule,
+ * where (target path and 1-based line, or nowhere for a key that is not
+ * configured), the message with its placeholders filled in, and the fix.
+ * Findings are data; the emitters in plugin/cli/ are views of them.
+ */
+#ifndef SG_FINDING_H
+#define SG_FINDING_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "policy.h"
+
+struct sg_finding {
+    const struct sg_rule *rule;
+    enum sg_severity severity;
+    char *key;     /* NULL for findings about files (diagnostic rules) */
+    char *value;   /* the value the rule looked at, or NULL */
+    char *file;    /* target path, or NULL */
+    unsigned line; /* 1-based; 0 with no file */
+    char *message;
+    enum sg_fix_action fix;
+    char *fix_key, *fix_value, *fix_file;
+};
+
+struct sg_findings {
+    struct sg_finding *v;
+    size_t n, cap;
+};
+
+void sg_findings_free(struct sg_findings *fs);
+size_t sg_findings_count(const struct sg_findings *fs, enum sg_severity sev);
+
+#endif

@@ -1,0 +1,740 @@
+/*
+ * policy.c - see policy.h. Three passes: read and validate each file
+ * (bytes -> libxml2 tree -> RELAX NG), build rules and keys from the tree,
+ * then check the whole set for meaning.
+ */
+#include "policy.h"
+#include "keys.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <libxml/parser.h>
+#include <libxml/relaxng.h>
+#include <libxml/xmlerror.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define SG_MAX_POLICY_SIZE (1024u * 1024u)
+
+bool sg_krange_contains(const struct sg_krange *r, const struct sg_kver *k)
+{
+    return (!r->has_from || sg_kver_cmp(k, &r->from) >= 0) &&
+           (!r->has_before || sg_kver_cmp(k, &r->before) < 0);
+}
+
+static const char *const op_names[] = {
+    [SG_OP_ABSENT] = "absent", [SG_OP_PRESENT] = "present",
+    [SG_OP_NOT_IN_KERNEL] = "not-in-kernel",
+    [SG_OP_EQ] = "eq",         [SG_OP_NE] = "ne",
+    [SG_OP_LT] = "lt",         [SG_OP_LE] = "le",
+    [SG_OP_GT] = "gt",         [SG_OP_GE] = "ge",
+    [SG_OP_IN] = "in",         [SG_OP_NOT_IN] = "not-in",
+    [SG_OP_MATCHES] = "matches",
+};
+
+const char *sg_op_name(enum sg_op op)
+{
+    return op_names[op];
+}
+
+static const char *const fix_names[] = {
+    [SG_FIX_NONE] = "none",
+    [SG_FIX_REMOVE] = "remove",
+    [SG_FIX_SET] = "set",
+    [SG_FIX_COMMENT] = "comment",
+};
+
+const char *sg_fix_name(enum sg_fix_action a)
+{
+    return fix_names[a];
+}
+
+/* ---- the loading context: where diagnostics go ---- */
+
+struct loader {
+    struct sg_policies *ps;
+    struct sg_diags *diags;
+    const char *file; /* policy file being read */
+    int errors;
+    int oom;
+};
+
+static void problem(struct loader *l, unsigned line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void problem(struct loader *l, unsigned line, const char *fmt, ...)
+{
+    va_list ap;
+    char *msg = NULL;
+
+    va_start(ap, fmt);
+    if (vasprintf(&msg, fmt, ap) < 0)
+        msg = NULL;
+    va_end(ap);
+    l->errors++;
+    if (!msg || sg_diag_add(l->diags, SG_SEV_ERROR, "policy", l->file, line,
+                            "%s", msg) < 0)
+        l->oom = 1;
+    free(msg);
+}
+
+/* libxml2 reports parse and validation errors here. */
+static void xml_error(void *ctx, xmlErrorPtr e)
+{
+    struct loader *l = ctx;
+    char *m = e && e->message ? strdup(e->message) : NULL;
+    size_t n = m ? strlen(m) : 0;
+
+    while (n > 0 && (m[n - 1] == '\n' || m[n - 1] == ' '))
+        m[--n] = '\0';
+    if (e && e->level >= XML_ERR_ERROR)
+        problem(l, e ? (unsigned)(e->line > 0 ? e->line : 0) : 0, "%s",
+                m ? m : "XML error");
+    free(m);
+}
+
+/* ---- small XML helpers ---- */
+
+#define NS "urn:sysctl-guard:policy:1"
+
+static bool is_el(xmlNodePtr n, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && n->ns &&
+           xmlStrEqual(n->ns->href, BAD_CAST NS) &&
+           xmlStrEqual(n->name, BAD_CAST name);
+}
+
+static unsigned line_of(xmlNodePtr n)
+{
+    long l = xmlGetLineNo(n);
+    return l > 0 ? (unsigned)l : 0;
+}
+
+/* An attribute's value as a malloc'd string, or NULL. */
+static char *attr(struct loader *l, xmlNodePtr n, const char *name)
+{
+    xmlChar *v = xmlGetProp(n, BAD_CAST name);
+    char *s = NULL;
+    if (v) {
+        s = strdup((const char *)v);
+        if (!s)
+            l->oom = 1;
+        xmlFree(v);
+    }
+    return s;
+}
+
+/* Element text with blank runs collapsed: policies are pretty-printed. */
+static char *text_of(struct loader *l, xmlNodePtr n)
+{
+    xmlChar *v = xmlNodeGetContent(n);
+    char *s = v ? strdup((const char *)v) : NULL, *o = s;
+    bool blank = false;
+
+    if (v)
+        xmlFree(v);
+    if (!s) {
+        l->oom = 1;
+        return NULL;
+    }
+    for (const char *p = s; *p; p++) {
+        if (strchr(" \t\r\n", *p)) {
+            blank = o != s;
+            continue;
+        }
+        if (blank)
+            *o++ = ' ';
+        blank = false;
+        *o++ = *p;
+    }
+    *o = '\0';
+    return s;
+}
+
+static void kver_attr(struct loader *l, xmlNodePtr n, const char *name,
+                      bool *has, struct sg_kver *k)
+{
+    char *v = attr(l, n, name);
+    if (v) {
+        *has = sg_kver_parse(v, k) == 0;
+        if (!*has)
+            problem(l, line_of(n), "%s=\"%s\" is no kernel version", name, v);
+    }
+    free(v);
+}
+
+static void range_attrs(struct loader *l, xmlNodePtr n, const char *from,
+                        const char *before, struct sg_krange *r)
+{
+    kver_attr(l, n, from, &r->has_from, &r->from);
+    kver_attr(l, n, before, &r->has_before, &r->before);
+    if (r->has_from && r->has_before && sg_kver_cmp(&r->from, &r->before) >= 0)
+        problem(l, line_of(n), "empty kernel range: %s is not before %s",
+                r->from.release, r->before.release);
+}
+
+static int severity_attr(struct loader *l, xmlNodePtr n, const char *name,
+                         enum sg_severity *out)
+{
+    char *v = attr(l, n, name);
+    int r = v ? sg_severity_parse(v, out) : -ENOENT;
+    if (v && r < 0)
+        problem(l, line_of(n), "unknown severity \"%s\"", v);
+    free(v);
+    return r;
+}
+
+/* ---- keys ---- */
+
+static void load_key(struct loader *l, xmlNodePtr n)
+{
+    struct sg_keyinfo k = {.file = l->file, .line = line_of(n)};
+    char *name = attr(l, n, "name");
+
+    k.name = name ? sg_key_normalize(name) : NULL;
+    free(name);
+    range_attrs(l, n, "since", "until", &k.exists);
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (is_el(c, "doc")) {
+            free(k.doc);
+            k.doc = text_of(l, c);
+        } else if (is_el(c, "default")) {
+            struct sg_default d = {.value = attr(l, c, "value")};
+            range_attrs(l, c, "from", "before", &d.range);
+            struct sg_default *nd = realloc(
+                k.defaults, (k.n_defaults + 1) * sizeof(*k.defaults));
+            if (!nd) {
+                free(d.value);
+                l->oom = 1;
+                continue;
+            }
+            k.defaults = nd;
+            k.defaults[k.n_defaults++] = d;
+        }
+    }
+    struct sg_keyinfo *nk =
+        realloc(l->ps->keys, (l->ps->n_keys + 1) * sizeof(*nk));
+    if (!k.name || !nk) {
+        l->oom = 1;
+        if (nk)
+            l->ps->keys = nk;
+        free(k.name);
+        free(k.doc);
+        for (size_t i = 0; i < k.n_defaults; i++)
+            free(k.defaults[i].value);
+        free(k.defaults);
+        return;
+    }
+    l->ps->keys = nk;
+    l->ps->keys[l->ps->n_keys++] = k;
+}
+
+/* ---- conditions ---- */
+
+static int field_number(const char *s)
+{
+    if (strncmp(s, "field", 5) != 0 || s[5] < '1' || s[5] > '9' || s[6])
+        return 0;
+    return s[5] - '0';
+}
+
+static void load_check(struct loader *l, xmlNodePtr n, struct sg_check *c)
+{
+    char *key = attr(l, n, "key"), *of = attr(l, n, "of"),
+         *op = attr(l, n, "op"), *than = attr(l, n, "than");
+
+    c->line = line_of(n);
+    c->key = key ? sg_key_normalize(key) : NULL;
+    if (key && !c->key)
+        l->oom = 1;
+    c->value = attr(l, n, "value");
+    c->of = SG_OF_VALUE;
+    if (of && strcmp(of, "span") == 0)
+        c->of = SG_OF_SPAN;
+    else if (of && strcmp(of, "parity") == 0)
+        c->of = SG_OF_PARITY;
+    else if (of && (c->field = field_number(of)) > 0)
+        c->of = SG_OF_FIELD;
+    for (size_t i = 0; op && i < sizeof(op_names) / sizeof(*op_names); i++)
+        if (strcmp(op, op_names[i]) == 0)
+            c->op = (enum sg_op)i;
+    c->than = SG_THAN_LITERAL;
+    if (than && strcmp(than, "default") == 0)
+        c->than = SG_THAN_DEFAULT;
+    else if (than && strcmp(than, "live") == 0)
+        c->than = SG_THAN_LIVE;
+    else if (than && (c->than_field = field_number(than)) > 0)
+        c->than = SG_THAN_FIELD;
+    else if (than) {
+        c->than = SG_THAN_KEY;
+        c->than_key = sg_key_normalize(than);
+        if (!c->than_key)
+            l->oom = 1;
+    }
+    if (c->op == SG_OP_MATCHES && c->value) {
+        int e = regcomp(&c->re, c->value, REG_EXTENDED | REG_NOSUB);
+        if (e) {
+            char buf[128];
+            regerror(e, &c->re, buf, sizeof(buf));
+            problem(l, c->line, "bad regular expression \"%s\": %s", c->value,
+                    buf);
+        } else {
+            c->has_re = true;
+        }
+    }
+    free(key);
+    free(of);
+    free(op);
+    free(than);
+}
+
+static void load_cond(struct loader *l, xmlNodePtr n, struct sg_cond *c);
+
+static void load_kids(struct loader *l, xmlNodePtr n, struct sg_cond *c)
+{
+    for (xmlNodePtr k = n->children; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE)
+            continue;
+        struct sg_cond *nk =
+            realloc(c->kids, (c->n_kids + 1) * sizeof(*c->kids));
+        if (!nk) {
+            l->oom = 1;
+            return;
+        }
+        c->kids = nk;
+        memset(&c->kids[c->n_kids], 0, sizeof(*c->kids));
+        load_cond(l, k, &c->kids[c->n_kids++]);
+    }
+}
+
+static void load_cond(struct loader *l, xmlNodePtr n, struct sg_cond *c)
+{
+    if (is_el(n, "check")) {
+        c->kind = SG_COND_CHECK;
+        load_check(l, n, &c->check);
+        return;
+    }
+    c->kind = is_el(n, "any")   ? SG_COND_ANY
+              : is_el(n, "not") ? SG_COND_NOT
+                                : SG_COND_ALL;
+    load_kids(l, n, c);
+}
+
+/* ---- rules ---- */
+
+static void load_rule(struct loader *l, xmlNodePtr n)
+{
+    struct sg_rule r = {.file = l->file, .line = line_of(n)};
+    char *key = attr(l, n, "key"), *on = attr(l, n, "on");
+
+    r.id = attr(l, n, "id");
+    severity_attr(l, n, "severity", &r.severity);
+    r.has_ignored_severity =
+        severity_attr(l, n, "ignored-severity", &r.ignored_severity) == 0;
+    r.key = key ? sg_key_normalize(key) : NULL;
+    r.diagnostic = attr(l, n, "diagnostic");
+    r.on_lines = on && strcmp(on, "lines") == 0;
+    r.when.kind = SG_COND_ALL;
+    free(key);
+    free(on);
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (is_el(c, "title"))
+            r.title = text_of(l, c);
+        else if (is_el(c, "message"))
+            r.message = text_of(l, c);
+        else if (is_el(c, "rationale"))
+            r.rationale = text_of(l, c);
+        else if (is_el(c, "kernel"))
+            range_attrs(l, c, "from", "before", &r.kernel);
+        else if (is_el(c, "when"))
+            load_kids(l, c, &r.when);
+        else if (is_el(c, "profiles")) {
+            char *nt = attr(l, c, "not"), *list = text_of(l, c);
+            r.profiles_not = nt != NULL;
+            free(nt);
+            for (char *save = NULL, *t = list ? strtok_r(list, " ", &save)
+                                              : NULL;
+                 t; t = strtok_r(NULL, " ", &save)) {
+                char **np =
+                    realloc(r.profiles, (r.n_profiles + 1) * sizeof(char *));
+                if (!np || !(np[r.n_profiles] = strdup(t))) {
+                    if (np)
+                        r.profiles = np;
+                    l->oom = 1;
+                    break;
+                }
+                r.profiles = np;
+                r.n_profiles++;
+            }
+            free(list);
+        } else if (is_el(c, "reference")) {
+            struct sg_reference ref = {.href = attr(l, c, "href"),
+                                       .text = text_of(l, c)};
+            struct sg_reference *nr =
+                realloc(r.refs, (r.n_refs + 1) * sizeof(*nr));
+            if (!nr) {
+                free(ref.href);
+                free(ref.text);
+                l->oom = 1;
+                continue;
+            }
+            r.refs = nr;
+            r.refs[r.n_refs++] = ref;
+        } else if (is_el(c, "fix")) {
+            char *a = attr(l, c, "action");
+            r.fix = !a                          ? SG_FIX_NONE
+                    : strcmp(a, "remove") == 0  ? SG_FIX_REMOVE
+                    : strcmp(a, "comment") == 0 ? SG_FIX_COMMENT
+                                                : SG_FIX_SET;
+            r.fix_value = attr(l, c, "value");
+            free(a);
+        }
+    }
+    struct sg_rule *nr =
+        realloc(l->ps->rules, (l->ps->n_rules + 1) * sizeof(*nr));
+    if (!nr) {
+        l->oom = 1;
+        return; /* r leaks only on OOM, when we stop anyway */
+    }
+    l->ps->rules = nr;
+    l->ps->rules[l->ps->n_rules++] = r;
+}
+
+/* ---- one file ---- */
+
+static bool has_doctype(struct loader *l, const char *buf)
+{
+    const char *d = strstr(buf, "<!DOCTYPE");
+    if (!d)
+        return false;
+    unsigned line = 1;
+    for (const char *p = buf; p < d; p++)
+        line += *p == '\n';
+    problem(l, line,
+            "a DOCTYPE is not allowed in a policy (no DTDs, no entities)");
+    return true;
+}
+
+static void load_file(struct loader *l, const char *path,
+                      xmlRelaxNGPtr schema)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    int err = 0;
+
+    l->file = path;
+    enum sg_read_status st = sg_read_file(path, &buf, &len, &err);
+    if (st == SG_READ_OK && len > SG_MAX_POLICY_SIZE) {
+        problem(l, 0, "larger than %u KiB: not a policy",
+                SG_MAX_POLICY_SIZE >> 10);
+        free(buf);
+        return;
+    }
+    if (st != SG_READ_OK) {
+        problem(l, st == SG_READ_NUL ? (unsigned)err : 0, "cannot read: %s",
+                st == SG_READ_ERRNO      ? strerror(err)
+                : st == SG_READ_NOT_FILE ? "not a regular file"
+                : st == SG_READ_TOO_BIG  ? "too large"
+                                         : "contains a NUL byte");
+        return;
+    }
+    if (has_doctype(l, buf)) {
+        free(buf);
+        return;
+    }
+    int before = l->errors;
+    xmlDocPtr doc = xmlReadMemory(buf, (int)len, path, NULL,
+                                  XML_PARSE_NONET | XML_PARSE_NOCDATA);
+    free(buf);
+    if (!doc || l->errors > before) {
+        if (doc)
+            xmlFreeDoc(doc);
+        else if (l->errors == before)
+            problem(l, 0, "not well-formed XML");
+        return;
+    }
+    if (doc->intSubset || doc->extSubset) {
+        problem(l, 0, "a DOCTYPE is not allowed in a policy");
+        xmlFreeDoc(doc);
+        return;
+    }
+    xmlRelaxNGValidCtxtPtr v = xmlRelaxNGNewValidCtxt(schema);
+    if (!v) {
+        l->oom = 1;
+        xmlFreeDoc(doc);
+        return;
+    }
+    xmlRelaxNGSetValidStructuredErrors(v, xml_error, l);
+    int bad = xmlRelaxNGValidateDoc(v, doc);
+    xmlRelaxNGFreeValidCtxt(v);
+    if (bad != 0) {
+        if (l->errors == before)
+            problem(l, 0, "does not follow the policy schema");
+        xmlFreeDoc(doc);
+        return;
+    }
+    char **nf = realloc(l->ps->files, (l->ps->n_files + 1) * sizeof(*nf));
+    char *copy = strdup(path);
+    if (!nf || !copy) {
+        free(copy);
+        if (nf)
+            l->ps->files = nf;
+        l->oom = 1;
+        xmlFreeDoc(doc);
+        return;
+    }
+    l->ps->files = nf;
+    l->ps->files[l->ps->n_files++] = copy;
+    l->file = copy; /* rules and keys point at the kept copy */
+    for (xmlNodePtr c = xmlDocGetRootElement(doc)->children; c; c = c->next) {
+        if (is_el(c, "key"))
+            load_key(l, c);
+        else if (is_el(c, "rule"))
+            load_rule(l, c);
+    }
+    xmlFreeDoc(doc);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A directory stands for its *.xml files, in name order. */
+static void load_path(struct loader *l, const char *path,
+                      xmlRelaxNGPtr schema)
+{
+    struct stat st;
+    if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        load_file(l, path, schema);
+        return;
+    }
+    DIR *d = opendir(path);
+    struct {
+        char **v;
+        size_t n, cap;
+    } names = {0};
+    if (!d) {
+        l->file = path;
+        problem(l, 0, "cannot open directory: %s", strerror(errno));
+        return;
+    }
+    for (struct dirent *de; (de = readdir(d));) {
+        if (de->d_name[0] == '.' || !sg_str_has_suffix(de->d_name, ".xml"))
+            continue;
+        char *p = sg_strdup_printf("%s/%s", path, de->d_name);
+        if (!p || SG_PUSH(names, p) < 0) {
+            free(p);
+            l->oom = 1;
+            break;
+        }
+    }
+    closedir(d);
+    if (names.n)
+        qsort(names.v, names.n, sizeof(*names.v), cmp_str);
+    for (size_t i = 0; i < names.n; i++) {
+        load_file(l, names.v[i], schema);
+        free(names.v[i]);
+    }
+    free(names.v);
+}
+
+/* ---- meaning ---- */
+
+static bool ranges_overlap(const struct sg_krange *a, const struct sg_krange *b)
+{
+    /* [a.from, a.before) and [b.from, b.before) intersect unless one ends
+     * before the other starts. */
+    if (a->has_before && b->has_from && sg_kver_cmp(&a->before, &b->from) <= 0)
+        return false;
+    if (b->has_before && a->has_from && sg_kver_cmp(&b->before, &a->from) <= 0)
+        return false;
+    return true;
+}
+
+static void check_placeholders(struct loader *l, const struct sg_rule *r,
+                               const char *text)
+{
+    static const char *const known[] = {
+        "key",    "value",  "kernel", "file",   "line",   "default",
+        "rule",   "diagnostic", "uncommented", "field1", "field2", "field3",
+        NULL};
+    for (const char *p = text ? strchr(text, '{') : NULL; p;
+         p = strchr(p + 1, '{')) {
+        const char *e = strchr(p, '}');
+        if (!e)
+            break;
+        bool ok = false;
+        for (size_t i = 0; known[i] && !ok; i++)
+            ok = strlen(known[i]) == (size_t)(e - p - 1) &&
+                 strncmp(p + 1, known[i], (size_t)(e - p - 1)) == 0;
+        if (!ok)
+            problem(l, r->line, "rule %s: unknown placeholder %.*s", r->id,
+                    (int)(e - p + 1), p);
+    }
+}
+
+static void check_cond_keys(struct loader *l, const struct sg_rule *r,
+                            const struct sg_cond *c)
+{
+    for (size_t i = 0; i < c->n_kids; i++)
+        check_cond_keys(l, r, &c->kids[i]);
+    if (c->kind != SG_COND_CHECK)
+        return;
+    const struct sg_check *k = &c->check;
+    const char *names[2] = {k->key, k->than_key};
+    for (size_t i = 0; i < 2; i++)
+        if (names[i] && !sg_policies_key(l->ps, names[i]))
+            problem(l, k->line,
+                    "rule %s: key %s is not declared by any <key>", r->id,
+                    names[i]);
+    if (!k->key && !r->key)
+        problem(l, k->line, "rule %s: a check without key= needs a rule key",
+                r->id);
+    if ((k->than == SG_THAN_DEFAULT || k->op == SG_OP_NOT_IN_KERNEL) &&
+        !sg_policies_key(l->ps, k->key ? k->key : r->key ? r->key : ""))
+        problem(l, k->line, "rule %s: %s needs the key declared by a <key>",
+                r->id,
+                k->op == SG_OP_NOT_IN_KERNEL ? "not-in-kernel" : "than=default");
+}
+
+static void check_meaning(struct loader *l)
+{
+    struct sg_policies *ps = l->ps;
+
+    for (size_t i = 0; i < ps->n_keys; i++) {
+        const struct sg_keyinfo *k = &ps->keys[i];
+        l->file = k->file;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(ps->keys[j].name, k->name) == 0)
+                problem(l, k->line, "key %s is declared twice (also %s:%u)",
+                        k->name, ps->keys[j].file, ps->keys[j].line);
+        for (size_t a = 0; a < k->n_defaults; a++)
+            for (size_t b = 0; b < a; b++)
+                if (ranges_overlap(&k->defaults[a].range,
+                                   &k->defaults[b].range))
+                    problem(l, k->line,
+                            "key %s: defaults \"%s\" and \"%s\" have "
+                            "overlapping kernel ranges",
+                            k->name, k->defaults[b].value,
+                            k->defaults[a].value);
+    }
+    for (size_t i = 0; i < ps->n_rules; i++) {
+        const struct sg_rule *r = &ps->rules[i];
+        l->file = r->file;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(ps->rules[j].id, r->id) == 0)
+                problem(l, r->line, "duplicate rule id %s (also %s:%u)", r->id,
+                        ps->rules[j].file, ps->rules[j].line);
+        if (r->key && !sg_key_is_glob(r->key) && !sg_policies_key(ps, r->key))
+            problem(l, r->line, "rule %s: key %s is not declared by any <key>",
+                    r->id, r->key);
+        check_cond_keys(l, r, &r->when);
+        check_placeholders(l, r, r->message);
+        check_placeholders(l, r, r->fix_value);
+    }
+}
+
+int sg_policies_load(const char *const *paths, size_t n, const char *schema,
+                     struct sg_policies *out, struct sg_diags *diags)
+{
+    struct loader l = {.ps = out, .diags = diags, .file = schema};
+
+    memset(out, 0, sizeof(*out));
+    xmlSetStructuredErrorFunc(&l, xml_error);
+    xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewParserCtxt(schema);
+    xmlRelaxNGPtr rng = NULL;
+    if (pc) {
+        xmlRelaxNGSetParserStructuredErrors(pc, xml_error, &l);
+        rng = xmlRelaxNGParse(pc);
+        xmlRelaxNGFreeParserCtxt(pc);
+    }
+    if (!rng) {
+        if (!l.errors)
+            problem(&l, 0, "cannot load the policy schema");
+    } else {
+        for (size_t i = 0; i < n; i++)
+            load_path(&l, paths[i], rng);
+        xmlRelaxNGFree(rng);
+        check_meaning(&l);
+    }
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    if (l.oom)
+        return -ENOMEM;
+    return l.errors ? -EINVAL : 0;
+}
+
+/* ---- lookup and freeing ---- */
+
+const struct sg_keyinfo *sg_policies_key(const struct sg_policies *ps,
+                                         const char *name)
+{
+    for (size_t i = 0; i < ps->n_keys; i++)
+        if (strcmp(ps->keys[i].name, name) == 0)
+            return &ps->keys[i];
+    return NULL;
+}
+
+const char *sg_policies_default(const struct sg_policies *ps,
+                                const char *key, const struct sg_kver *k)
+{
+    const struct sg_keyinfo *ki = sg_policies_key(ps, key);
+    for (size_t i = 0; ki && i < ki->n_defaults; i++)
+        if (sg_krange_contains(&ki->defaults[i].range, k))
+            return ki->defaults[i].value;
+    return NULL;
+}
+
+static void cond_free(struct sg_cond *c)
+{
+    for (size_t i = 0; i < c->n_kids; i++)
+        cond_free(&c->kids[i]);
+    free(c->kids);
+    if (c->kind == SG_COND_CHECK) {
+        free(c->check.key);
+        free(c->check.value);
+        free(c->check.than_key);
+        if (c->check.has_re)
+            regfree(&c->check.re);
+    }
+}
+
+void sg_policies_free(struct sg_policies *ps)
+{
+    for (size_t i = 0; i < ps->n_rules; i++) {
+        struct sg_rule *r = &ps->rules[i];
+        free(r->id);
+        free(r->key);
+        free(r->diagnostic);
+        free(r->title);
+        free(r->message);
+        free(r->rationale);
+        for (size_t j = 0; j < r->n_profiles; j++)
+            free(r->profiles[j]);
+        free(r->profiles);
+        cond_free(&r->when);
+        for (size_t j = 0; j < r->n_refs; j++) {
+            free(r->refs[j].href);
+            free(r->refs[j].text);
+        }
+        free(r->refs);
+        free(r->fix_value);
+    }
+    free(ps->rules);
+    for (size_t i = 0; i < ps->n_keys; i++) {
+        struct sg_keyinfo *k = &ps->keys[i];
+        free(k->name);
+        free(k->doc);
+        for (size_t j = 0; j < k->n_defaults; j++)
+            free(k->defaults[j].value);
+        free(k->defaults);
+    }
+    free(ps->keys);
+    for (size_t i = 0; i < ps->n_files; i++)
+        free(ps->files[i]);
+    free(ps->files);
+    memset(ps, 0, sizeof(*ps));
+}

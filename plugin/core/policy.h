@@ -1,0 +1,157 @@
+/*
+ * policy.h - XML policies: kernel-tuning guidance as data.
+ *
+ * A policy file (namespace urn:sysctl-guard:policy:1, schema
+ * policies/policy.rng) declares keys (the kernels that have them, their
+ * defaults per kernel version) and rules. Loading is safe for untrusted
+ * files: no network, no DTD (so no entities, no XXE, no entity expansion),
+ * no XInclude, at most 1 MiB; the document is validated against the RELAX
+ * NG schema with libxml2 and then checked for meaning (duplicate rule ids,
+ * checks on undeclared keys, overlapping default ranges, bad regular
+ * expressions, unknown placeholders). Every problem is a diagnostic with
+ * the policy file and line.
+ */
+#ifndef SG_POLICY_H
+#define SG_POLICY_H
+
+#include <regex.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "kver.h"
+
+/* A kernel version range [from, before); either end may be open. */
+struct sg_krange {
+    bool has_from, has_before;
+    struct sg_kver from, before;
+};
+
+bool sg_krange_contains(const struct sg_krange *r, const struct sg_kver *k);
+
+struct sg_default {
+    struct sg_krange range;
+    char *value;
+};
+
+struct sg_keyinfo {
+    char *name; /* canonical dot form */
+    struct sg_krange exists; /* since = from, until = before */
+    char *doc;
+    struct sg_default *defaults;
+    size_t n_defaults;
+    const char *file;
+    unsigned line;
+};
+
+enum sg_op {
+    SG_OP_ABSENT,
+    SG_OP_PRESENT,
+    SG_OP_NOT_IN_KERNEL,
+    SG_OP_EQ,
+    SG_OP_NE,
+    SG_OP_LT,
+    SG_OP_LE,
+    SG_OP_GT,
+    SG_OP_GE,
+    SG_OP_IN,
+    SG_OP_NOT_IN,
+    SG_OP_MATCHES,
+};
+
+/* What of a value a check looks at. */
+enum sg_of { SG_OF_VALUE, SG_OF_FIELD, SG_OF_SPAN, SG_OF_PARITY };
+
+/* What a comparison compares with. */
+enum sg_than {
+    SG_THAN_LITERAL,
+    SG_THAN_DEFAULT,
+    SG_THAN_LIVE,
+    SG_THAN_FIELD,
+    SG_THAN_KEY,
+};
+
+struct sg_check {
+    char *key; /* NULL: the rule's subject */
+    enum sg_of of;
+    int field; /* 1-based, for SG_OF_FIELD */
+    enum sg_op op;
+    char *value; /* literal operand; space-separated list for in/not-in */
+    enum sg_than than;
+    int than_field;
+    char *than_key;
+    regex_t re;
+    bool has_re;
+    unsigned line;
+};
+
+enum sg_cond_kind { SG_COND_ALL, SG_COND_ANY, SG_COND_NOT, SG_COND_CHECK };
+
+struct sg_cond {
+    enum sg_cond_kind kind;
+    struct sg_cond *kids;
+    size_t n_kids;
+    struct sg_check check;
+};
+
+enum sg_fix_action {
+    SG_FIX_NONE,
+    SG_FIX_REMOVE,
+    SG_FIX_SET,
+    SG_FIX_COMMENT,
+};
+
+struct sg_reference {
+    char *href;
+    char *text;
+};
+
+struct sg_rule {
+    char *id;
+    enum sg_severity severity;
+    bool has_ignored_severity; /* severity for lines with the "-" flag */
+    enum sg_severity ignored_severity;
+    char *key;        /* subject key or glob, or NULL */
+    char *diagnostic; /* subject: a model diagnostic code, or NULL */
+    bool on_lines;    /* every line that sets the key, not the winner */
+    char *title, *message, *rationale;
+    struct sg_krange kernel;
+    char **profiles;
+    size_t n_profiles;
+    bool profiles_not; /* applies unless one of the profiles is given */
+    struct sg_cond when; /* SG_COND_ALL, possibly empty */
+    struct sg_reference *refs;
+    size_t n_refs;
+    enum sg_fix_action fix;
+    char *fix_value;
+    const char *file; /* policy file */
+    unsigned line;
+};
+
+struct sg_policies {
+    char **files;
+    size_t n_files;
+    struct sg_rule *rules;
+    size_t n_rules;
+    struct sg_keyinfo *keys;
+    size_t n_keys;
+};
+
+/* Load the policy files or directories (every *.xml in it, sorted) in
+ * PATHS, validating each against the schema SCHEMA. Problems become
+ * diagnostics; the return is 0 when every file loaded and meant something,
+ * -EINVAL when one did not (see DIAGS), -ENOMEM. */
+int sg_policies_load(const char *const *paths, size_t n, const char *schema,
+                     struct sg_policies *out, struct sg_diags *diags);
+void sg_policies_free(struct sg_policies *ps);
+
+const struct sg_keyinfo *sg_policies_key(const struct sg_policies *ps,
+                                         const char *name);
+/* The default of KEY for kernel K, or NULL. */
+const char *sg_policies_default(const struct sg_policies *ps,
+                                const char *key, const struct sg_kver *k);
+
+const char *sg_op_name(enum sg_op op);
+const char *sg_fix_name(enum sg_fix_action a);
+
+#endif
