@@ -83,11 +83,12 @@ VALGRIND := valgrind -q --error-exitcode=9 --leak-check=full \
 test-valgrind: $(UNIT) $(BIN)
 	@set -e; for t in $(UNIT); do \
 	    SYSCTL_GUARD_LENSDIR=lenses $(VALGRIND) $$t >/dev/null; done; \
-	for c in tests/cases/*/root; do \
-	    SYSCTL_GUARD_LENSDIR=lenses $(VALGRIND) ./$(BIN) show --kernel 6.1 \
+	for c in tests/cases/*/root; do for cmd in show check; do \
+	    SYSCTL_GUARD_LENSDIR=lenses $(VALGRIND) ./$(BIN) $$cmd --kernel 6.1 \
 	        --live --format json --root $$c >/dev/null 2>&1 || \
-	    [ $$? -ne 9 ] || { echo "valgrind: errors on $$c"; exit 1; }; done
-	@echo "valgrind: unit tests and case trees clean"
+	    [ $$? -ne 9 ] || { echo "valgrind: errors on $$cmd $$c"; exit 1; }; \
+	done; done
+	@echo "valgrind: unit tests, show and check on the case trees clean"
 
 test-cases: $(BIN) $(ASAN_BIN)
 	python3 tests/cases/run.py $(BIN) $(ASAN_BIN)

@@ -61,10 +61,10 @@ static cJSON *json_finding(const struct sg_finding *f)
         cJSON_AddStringToObject(o, "key", f->key);
     if (f->value)
         cJSON_AddStringToObject(o, "value", f->value);
-    if (f->file) {
+    if (f->file)
         cJSON_AddStringToObject(o, "file", f->file);
+    if (f->file && f->line)
         cJSON_AddNumberToObject(o, "line", f->line);
-    }
     cJSON_AddStringToObject(o, "message", f->message);
     for (size_t i = 0; i < f->rule->n_refs; i++)
         cJSON_AddItemToArray(refs, cJSON_CreateString(f->rule->refs[i].href));
@@ -227,13 +227,13 @@ static void emit_text(const struct sg_cli *cli, const struct sg_report *r)
            w = sg_findings_count(&r->findings, SG_SEV_WARNING),
            n = sg_findings_count(&r->findings, SG_SEV_INFO);
     if (r->findings.n == 0)
-        printf("sysctl-guard: no findings (kernel %s, %zu files)\n",
-               r->kernel, r->n_files);
+        printf("sysctl-guard: no findings (kernel %s, %zu file%s)\n",
+               r->kernel, r->n_files, r->n_files == 1 ? "" : "s");
     else
         printf("sysctl-guard: %zu error%s, %zu warning%s, %zu info "
-               "(kernel %s, %zu files)\n",
+               "(kernel %s, %zu file%s)\n",
                e, e == 1 ? "" : "s", w, w == 1 ? "" : "s", n, r->kernel,
-               r->n_files);
+               r->n_files, r->n_files == 1 ? "" : "s");
 }
 
 /* ---- the table ---- */

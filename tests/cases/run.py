@@ -11,6 +11,8 @@ A case directory holds:
   setup.sh       optional: run in the copy's directory before the command
   stderr         optional: text stderr must contain (then expected.json
                  may be absent: nothing is printed on stdout)
+  expected.txt   instead of expected.json: the exact text printed (for the
+                 gcc and text formats)
 
 Usage: run.py BINARY [BINARY...] [--update] [--only NAME]
 Every case runs with every binary (the plain and the ASan/UBSan build).
@@ -24,6 +26,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LENSDIR = os.path.join(HERE, "..", "..", "lenses")
+POLICYDIR = os.path.join(HERE, "..", "..", "policies")
 
 
 def normalise(doc, root):
@@ -53,7 +56,8 @@ def run_case(binary, name, update):
         with open(os.path.join(case, "args")) as f:
             args = [a.replace("{root}", root).replace("{case}", case)
                     for a in f.read().splitlines() if a]
-        env = dict(os.environ, SYSCTL_GUARD_LENSDIR=LENSDIR, NO_COLOR="1")
+        env = dict(os.environ, SYSCTL_GUARD_LENSDIR=LENSDIR,
+                   SYSCTL_GUARD_POLICYDIR=POLICYDIR, NO_COLOR="1")
         p = subprocess.run([binary] + args, capture_output=True, text=True,
                            env=env, timeout=120)
         want_exit = 0
@@ -65,6 +69,28 @@ def run_case(binary, name, update):
             problems.append("exit %d, expected %d" % (p.returncode, want_exit))
         if "Sanitizer" in p.stderr or "runtime error" in p.stderr:
             problems.append("sanitizer report:\n" + p.stderr)
+        exit_path = os.path.join(case, "exit")
+        if update and p.returncode != 0 and not os.path.exists(
+                os.path.join(case, "stderr")):
+            with open(exit_path, "w") as f:
+                f.write("%d\n" % p.returncode)
+        elif update and os.path.exists(exit_path) and p.returncode == 0:
+            os.unlink(exit_path)
+        if update:
+            problems = [pr for pr in problems if not pr.startswith("exit ")]
+        txt_path = os.path.join(case, "expected.txt")
+        if os.path.exists(txt_path):
+            got_txt = p.stdout.replace(root, "{root}")
+            if update:
+                with open(txt_path, "w") as f:
+                    f.write(got_txt)
+            else:
+                with open(txt_path) as f:
+                    want_txt = f.read()
+                if got_txt != want_txt:
+                    problems.append("output differs:\n--- expected\n%s--- got\n%s"
+                                    % (want_txt, got_txt))
+            return problems
         stderr_path = os.path.join(case, "stderr")
         if os.path.exists(stderr_path):
             with open(stderr_path) as f:

@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""Writes the rule case trees: for every shipped rule, a tree that triggers
+it and one that must not, across the distribution kernels of facts.md.
+Run it after changing the table, then `run.py BINARY --update --only NAME`
+and review the expected.json it writes before committing.
+
+Each row: name, kernel, extra arguments, {path: text}.
+"""
+import os
+import shutil
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+D = "etc/sysctl.d/50-tuning.conf"
+
+CASES = [
+    # tcp_tw_recycle
+    ("rule-tw-recycle-removed", "5.15.0-91-generic", [],
+     {D: "net.ipv4.tcp_tw_recycle = 1\nnet.ipv4.tcp_tw_recycle = 0\n"}),
+    ("rule-tw-recycle-removed-dash", "6.1.0-13-amd64", [],
+     {D: "-net.ipv4.tcp_tw_recycle = 0\n"}),
+    ("rule-tw-recycle-removed-not", "3.10.0-1160.el7.x86_64", [],
+     {D: "net.ipv4.tcp_tw_recycle = 0\n"}),
+    ("rule-tw-recycle-nat", "3.10.0-1160.el7.x86_64", ["--profile", "nat"],
+     {D: "net.ipv4.tcp_tw_recycle = 1\n"}),
+    ("rule-tw-recycle-enabled", "3.10.0-1160.el7.x86_64", ["--profile", "client"],
+     {D: "net.ipv4.tcp_tw_recycle = 1\n"}),
+    ("rule-tw-recycle-enabled-not", "3.10.0-1160.el7.x86_64", [],
+     {D: "net.ipv4.tcp_tw_recycle = 0\n"}),
+    # tcp_tw_reuse
+    ("rule-tw-reuse-delay-missing", "6.8.0-31-generic", [],
+     {D: "net.ipv4.tcp_tw_reuse_delay = 100\n"}),
+    ("rule-tw-reuse-delay-missing-not", "6.14.0", [],
+     {D: "net.ipv4.tcp_tw_reuse_delay = 100\n"}),
+    ("rule-tw-reuse-server", "6.1.0-13-amd64", ["--profile", "server"],
+     {D: "net.ipv4.tcp_tw_reuse = 1\n"}),
+    ("rule-tw-reuse-outgoing-only", "5.4.0-150-generic", ["--profile", "client"],
+     {D: "net.ipv4.tcp_tw_reuse = 1\n"}),
+    ("rule-tw-reuse-outgoing-only-not", "5.4.0-150-generic", [],
+     {D: "net.ipv4.tcp_tw_reuse = 0\n"}),
+    ("rule-tw-reuse-default", "4.18.0-193.el8.x86_64", [],
+     {D: "net.ipv4.tcp_tw_reuse = 2\n"}),
+    ("rule-tw-reuse-2-boolean", "4.15.0-30-generic", [],
+     {D: "net.ipv4.tcp_tw_reuse = 2\n"}),
+    ("rule-tw-reuse-no-timestamps", "6.12.38+deb13-amd64", [],
+     {D: "net.ipv4.tcp_tw_reuse = 1\nnet.ipv4.tcp_timestamps = 0\n"}),
+    ("rule-tw-reuse-no-timestamps-not", "6.12.38+deb13-amd64", [],
+     {D: "net.ipv4.tcp_tw_reuse = 2\nnet.ipv4.tcp_timestamps = 1\n"}),
+    # the ephemeral port range
+    ("rule-port-range-inverted", "5.10.0-23-amd64", [],
+     {D: "net.ipv4.ip_local_port_range = 61001 32768\n"}),
+    ("rule-port-range-privileged", "5.14.0-162.23.1.el9_1.x86_64", [],
+     {D: "net.ipv4.ip_local_port_range = 80 65001\n"}),
+    ("rule-port-range-privileged-not", "5.14.0-162.23.1.el9_1.x86_64", [],
+     {D: "net.ipv4.ip_unprivileged_port_start = 80\n"
+         "net.ipv4.ip_local_port_range = 80 65001\n"}),
+    ("rule-port-range-narrow", "6.1.0-13-amd64", [],
+     {D: "net.ipv4.ip_local_port_range = 40000 50001\n"}),
+    ("rule-port-range-narrow-not", "6.1.0-13-amd64", [],
+     {D: "net.ipv4.ip_local_port_range = 1024 65001\n"}),
+    ("rule-port-range-parity", "6.1.0-13-amd64", [],
+     {D: "net.ipv4.ip_local_port_range = 1024 65000\n"}),
+    # other folklore
+    ("rule-tw-buckets-lowered", "6.1.0-13-amd64", ["--live"],
+     {D: "net.ipv4.tcp_max_tw_buckets = 5000\n",
+      "proc/sys/net/ipv4/tcp_max_tw_buckets": "262144\n"}),
+    ("rule-tw-buckets-lowered-not", "6.1.0-13-amd64", [],
+     {D: "net.ipv4.tcp_max_tw_buckets = 5000\n"}),
+    ("rule-fin-timeout-not-time-wait", "6.1.0-13-amd64", [],
+     {D: "net.ipv4.tcp_fin_timeout = 15\n"}),
+    ("rule-fin-timeout-not-time-wait-not", "6.1.0-13-amd64", [],
+     {D: "net.ipv4.tcp_fin_timeout = 120\n"}),
+    ("rule-inline-comment", "6.1.0-13-amd64", [],
+     {D: "kernel.core_pattern = core # keep it short\n"
+         "vm.swappiness = 10 ; low\n"}),
+    ("rule-inline-comment-not", "6.1.0-13-amd64", [],
+     {D: "# a comment of its own\nvm.swappiness = 10\n"
+         "kernel.core_pattern = |/usr/lib/x#y %p\n"}),
+    # how the files are read
+    ("rule-sysctl-conf-not-read", "6.12.38+deb13-amd64", [],
+     {"etc/sysctl.conf": "vm.swappiness = 10\n"}),
+    ("rule-sysctl-conf-not-read-not", "6.12.38+deb13-amd64", [],
+     {"etc/sysctl.conf": "# comments only, as Debian 13 ships it\n"}),
+    ("rule-semantics-disagree", "6.1.0-13-amd64", [],
+     {"etc/sysctl.conf": "vm.swappiness = 10\n",
+      "etc/sysctl.d/99-sysctl.conf": "@../sysctl.conf",
+      "etc/sysctl.d/99-zz-late.conf": "vm.swappiness = 30\n"}),
+    ("rule-semantics-disagree-not", "6.1.0-13-amd64", [],
+     {"etc/sysctl.conf": "vm.swappiness = 10\n",
+      "etc/sysctl.d/99-sysctl.conf": "@../sysctl.conf",
+      "etc/sysctl.d/10-early.conf": "vm.swappiness = 30\n"}),
+    # listen-backlog
+    ("rule-somaxconn-below-default", "5.15.0-91-generic", [],
+     {D: "net.core.somaxconn = 1024\n"}),
+    ("rule-somaxconn-below-default-not", "4.19.0-26-amd64", [],
+     {D: "net.core.somaxconn = 1024\n"}),
+    ("rule-somaxconn-default", "6.8.0-31-generic", [],
+     {D: "net.core.somaxconn = 4096\n"}),
+    # the mission's example, everything at once, on a modern kernel
+    ("check-famous-advice", "6.1.0-13-amd64", ["--profile", "server"],
+     {D: "# too many TIME_WAIT sockets?\nnet.ipv4.tcp_tw_recycle = 1\n"
+         "net.ipv4.tcp_tw_reuse = 1\n"}),
+]
+
+
+def main():
+    for name, kernel, extra, files in CASES:
+        case = os.path.join(HERE, name)
+        shutil.rmtree(case, ignore_errors=True)
+        for path, text in files.items():
+            p = os.path.join(case, "root", path)
+            os.makedirs(os.path.dirname(p), exist_ok=True)
+            if text.startswith("@"):
+                os.symlink(text[1:], p)
+            else:
+                with open(p, "w") as f:
+                    f.write(text)
+        args = ["check", "--format", "json", "--kernel", kernel] + extra + [
+            "--root", "{root}"]
+        with open(os.path.join(case, "args"), "w") as f:
+            f.write("\n".join(args) + "\n")
+
+
+if __name__ == "__main__":
+    main()
