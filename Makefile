@@ -32,7 +32,7 @@ ASAN_BIN := $(B)/asan/sysctl-guard
 UNIT     := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 ASAN_UNIT:= $(UNIT_SRC:tests/unit/%.c=$(B)/asan/unit/%)
 
-.PHONY: all deps run test test-unit test-lens test-cases test-valgrind \
+.PHONY: all deps run test test-unit test-lens test-cases test-valgrind test-policy \
         install uninstall \
         bench fuzz clean help
 
@@ -68,7 +68,8 @@ run: deps
 # ---- test ----
 test: deps
 	@$(MAKE) --no-print-directory all $(ASAN_BIN) $(UNIT) $(ASAN_UNIT)
-	@$(MAKE) --no-print-directory test-lens test-unit test-valgrind test-cases
+	@$(MAKE) --no-print-directory test-lens test-unit test-policy test-valgrind \
+	    test-cases
 
 test-lens:
 	augparse -I lenses tests/lens/test_sysctl_guard.aug
@@ -89,6 +90,10 @@ test-valgrind: $(UNIT) $(BIN)
 	    [ $$? -ne 9 ] || { echo "valgrind: errors on $$cmd $$c"; exit 1; }; \
 	done; done
 	@echo "valgrind: unit tests, show and check on the case trees clean"
+
+test-policy: $(BIN) $(ASAN_BIN)
+	sh tests/policy/run.sh ./$(BIN)
+	sh tests/policy/run.sh ./$(ASAN_BIN)
 
 test-cases: $(BIN) $(ASAN_BIN)
 	python3 tests/cases/run.py $(BIN) $(ASAN_BIN)
