@@ -116,14 +116,19 @@ bench: deps $(BIN)
 	python3 tests/bench/bench.py $(BIN)
 
 FUZZ_SECS ?= 60
+FUZZERS  := fuzz_parse fuzz_policy
 fuzz: deps
 	@mkdir -p $(B)/fuzz
-	clang -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
-	    -Iplugin/core -o $(B)/fuzz/fuzz_parse tests/fuzz/fuzz_parse.c \
-	    $(CORE_SRC) $(PKG_LIBS)
-	@mkdir -p $(B)/fuzz/corpus
+	@set -e; for f in $(FUZZERS); do \
+	    clang -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
+	        -D_GNU_SOURCE -Iplugin/core -o $(B)/fuzz/$$f tests/fuzz/$$f.c \
+	        $(CORE_SRC) $(PKG_LIBS); done
+	@mkdir -p $(B)/fuzz/corpus $(B)/fuzz/policy-corpus
 	SYSCTL_GUARD_LENSDIR=lenses $(B)/fuzz/fuzz_parse -max_total_time=$(FUZZ_SECS) \
 	    -max_len=4096 $(B)/fuzz/corpus tests/fuzz/corpus
+	SYSCTL_GUARD_LENSDIR=lenses SYSCTL_GUARD_POLICYDIR=policies \
+	    $(B)/fuzz/fuzz_policy -max_total_time=$(FUZZ_SECS) -max_len=65536 \
+	    $(B)/fuzz/policy-corpus tests/fuzz/policy-corpus
 
 clean:
 	rm -rf $(B)
@@ -134,6 +139,6 @@ help:
 	@echo "make test       lens (augparse), unit (plain + ASan/UBSan) and case tests"
 	@echo "make install    install to \$$DESTDIR\$$PREFIX (PREFIX=$(PREFIX))"
 	@echo "make bench      time show on a host tree and a 1000-file tree vs augtool"
-	@echo "make fuzz       libFuzzer on the lens + model (FUZZ_SECS=$(FUZZ_SECS))"
+	@echo "make fuzz       libFuzzer: lens + model, policy loader + evaluation (FUZZ_SECS=$(FUZZ_SECS) each)"
 	@echo "make deps       install the Debian packages needed (scripts/deps.sh)"
 	@echo "make clean      remove build/"
