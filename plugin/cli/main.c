@@ -116,10 +116,12 @@ static bool file_exists(const char *p)
     return stat(p, &st) == 0;
 }
 
-/* A data directory: $ENV, else the source tree next to the binary
- * (build/../SUB, when it holds PROBE), else the installed directory. */
+/* A data directory: $ENV; else the installed directory when
+ * PREFER_INSTALLED and it holds PROBE; else the source tree next to the
+ * binary (build/../SUB, when it holds PROBE); else the installed one. */
 static char *find_datadir(const char *env_name, const char *sub,
-                          const char *probe, const char *installed)
+                          const char *probe, const char *installed,
+                          bool prefer_installed)
 {
     const char *env = getenv(env_name);
     char exe[PATH_MAX];
@@ -127,6 +129,13 @@ static char *find_datadir(const char *env_name, const char *sub,
 
     if (env && *env)
         return strdup(env);
+    if (prefer_installed) {
+        char *file = sg_strdup_printf("%s/%s", installed, probe);
+        bool ok = file && file_exists(file);
+        free(file);
+        if (ok)
+            return strdup(installed);
+    }
     n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
     if (n > 0) {
         exe[n] = '\0';
@@ -251,10 +260,13 @@ int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
     cli->args = argv + optind;
     cli->n_args = argc - optind;
     cli->color = want_color(no_color);
+    /* The lens must match the binary: the source tree's comes first. The
+     * policies are the installed ones first (an operator may have added
+     * their own there), then the source tree's. */
     cli->lensdir = find_datadir("SYSCTL_GUARD_LENSDIR", "lenses",
-                                "sysctl_guard.aug", SG_LENSDIR);
+                                "sysctl_guard.aug", SG_LENSDIR, false);
     cli->policydir = find_datadir("SYSCTL_GUARD_POLICYDIR", "policies",
-                                  "policy.rng", SG_POLICYDIR);
+                                  "policy.rng", SG_POLICYDIR, true);
     if (!cli->lensdir || !cli->policydir) {
         fprintf(stderr, "%s: out of memory\n", cli->prog);
         return SG_EXIT_ERROR;

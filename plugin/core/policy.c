@@ -601,6 +601,33 @@ static void check_cond_keys(struct loader *l, const struct sg_rule *r,
                 k->op == SG_OP_NOT_IN_KERNEL ? "not-in-kernel" : "than=default");
 }
 
+static bool is_ident(const char *s)
+{
+    if (!s || !*s || !strchr("abcdefghijklmnopqrstuvwxyz0123456789", *s))
+        return false;
+    return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(s);
+}
+
+static void check_names(struct loader *l, const struct sg_rule *r)
+{
+    if (!is_ident(r->id))
+        problem(l, r->line, "rule id \"%s\" is not [a-z0-9][a-z0-9-]*",
+                r->id ? r->id : "");
+    if (r->diagnostic && !is_ident(r->diagnostic))
+        problem(l, r->line, "diagnostic \"%s\" is not [a-z0-9][a-z0-9-]*",
+                r->diagnostic);
+    for (size_t i = 0; i < r->n_profiles; i++)
+        if (!is_ident(r->profiles[i]))
+            problem(l, r->line, "profile \"%s\" is not [a-z0-9][a-z0-9-]*",
+                    r->profiles[i]);
+    if (r->key && (!*r->key || strpbrk(r->key, " \t=")))
+        problem(l, r->line, "\"%s\" is no sysctl key", r->key);
+    if (!r->title || !*r->title || !r->message || !*r->message ||
+        !r->rationale || !*r->rationale)
+        problem(l, r->line, "rule %s: title, message and rationale must not "
+                            "be empty", r->id ? r->id : "");
+}
+
 static void check_meaning(struct loader *l)
 {
     struct sg_policies *ps = l->ps;
@@ -629,6 +656,7 @@ static void check_meaning(struct loader *l)
             if (strcmp(ps->rules[j].id, r->id) == 0)
                 problem(l, r->line, "duplicate rule id %s (also %s:%u)", r->id,
                         ps->rules[j].file, ps->rules[j].line);
+        check_names(l, r);
         if (r->key && !sg_key_is_glob(r->key) && !sg_policies_key(ps, r->key))
             problem(l, r->line, "rule %s: key %s is not declared by any <key>",
                     r->id, r->key);
@@ -637,6 +665,7 @@ static void check_meaning(struct loader *l)
         check_placeholders(l, r, r->fix_value);
     }
 }
+
 
 int sg_policies_load(const char *const *paths, size_t n, const char *schema,
                      struct sg_policies *out, struct sg_diags *diags)

@@ -4,8 +4,9 @@ Ubuntu/systemd/Debian files of tests/cases plus operators' drop-ins) and on
 a generated 1000-file / 100k-line tree, against augtool loading the same
 files (default init with every stock lens, and -A with one transform).
 
-Targets (issue #2): host tree <= 5 ms median; the 1000-file tree no slower
-than augtool's bare (-A, one transform) load of it.
+Targets: host tree <= 5 ms median; the 1000-file tree no slower than
+augtool's bare (-A, one transform) load of it; `check` (policies loaded
+and evaluated too) held to the same targets.
 Usage: bench.py BINARY [--runs N]
 """
 import os
@@ -19,6 +20,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LENSDIR = os.path.normpath(os.path.join(HERE, "..", "..", "lenses"))
+POLICYDIR = os.path.normpath(os.path.join(HERE, "..", "..", "policies"))
 KEYS = ["net.ipv4.tcp_fin_timeout", "net.core.somaxconn", "vm.swappiness",
         "net.ipv4.ip_local_port_range", "kernel.pid_max", "fs.file-max",
         "net.ipv4.conf.all.rp_filter", "net.ipv4.tcp_tw_reuse",
@@ -81,9 +83,12 @@ def median_ms(cmd, runs, env=None):
 
 
 def bench_tree(name, root, binary, runs):
-    env = dict(os.environ, SYSCTL_GUARD_LENSDIR=LENSDIR)
+    env = dict(os.environ, SYSCTL_GUARD_LENSDIR=LENSDIR,
+               SYSCTL_GUARD_POLICYDIR=POLICYDIR)
     sg = median_ms([binary, "show", "--root", root, "--kernel", "6.1",
                     "--format", "json"], runs, env)
+    chk = median_ms([binary, "check", "--root", root, "--kernel", "6.1",
+                     "--format", "json"], runs, env)
     aug_default = median_ms(["augtool", "-r", root, "match",
                              "/augeas/files//error"], max(3, runs // 4))
     # The same files: every sysctl.d directory and /etc/sysctl.conf.
@@ -95,11 +100,12 @@ def bench_tree(name, root, binary, runs):
     aug_bare = median_ms(["augtool", "-A", "-r", root] + xfm +
                          ["match", "/augeas/files//error"], runs)
     print("%-28s %10.2f ms" % (name + ": sysctl-guard show", sg))
+    print("%-28s %10.2f ms" % ("  sysctl-guard check", chk))
     print("%-28s %10.2f ms  (ratio %.2f)" % ("  augtool default init",
                                              aug_default, sg / aug_default))
     print("%-28s %10.2f ms  (ratio %.2f)" % ("  augtool -A, one transform",
                                              aug_bare, sg / aug_bare))
-    return sg, aug_bare
+    return max(sg, chk), aug_bare
 
 
 def main():
@@ -119,7 +125,8 @@ def main():
                                      max(5, runs // 4))
         ok_host = sg_host <= 5.0
         ok_big = sg_big <= aug_big
-        print("target host <= 5 ms median: %s" % ("met" if ok_host else "MISSED"))
+        print("target host <= 5 ms median (show and check): %s" % (
+            "met" if ok_host else "MISSED"))
         print("target 1000 files <= augtool -A: %s" % (
             "met" if ok_big else "MISSED"))
     finally:
