@@ -92,6 +92,10 @@ int sg_cmd_explain(struct sg_cli *cli)
         return r;
     char *key = sg_key_normalize(cli->args[0]);
     const struct sg_keyinfo *k = key ? sg_policies_key(&ps, key) : NULL;
+    /* A rule: its key's history (existence, defaults) comes first. */
+    for (size_t i = 0; !k && i < ps.n_rules; i++)
+        if (strcmp(ps.rules[i].id, cli->args[0]) == 0 && ps.rules[i].key)
+            k = sg_policies_key(&ps, ps.rules[i].key);
     if (k) {
         print_key(k);
         shown++;
