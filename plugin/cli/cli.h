@@ -35,7 +35,7 @@ struct sg_cli {
     size_t n_policies;
     char *lensdir;
     char *policydir; /* the default policies and the schema */
-    char **args; /* positional arguments after the options */
+    char **args;     /* positional arguments after the options */
     int n_args;
 };
 

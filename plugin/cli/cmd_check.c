@@ -49,8 +49,9 @@ static int check_model(struct sg_cli *cli, const struct sg_model_opts *o,
 int sg_cmd_check(struct sg_cli *cli)
 {
     struct sg_policies ps;
-    struct sg_report rep = {.root = cli->n_args ? NULL : cli->root ? cli->root
-                                                                   : "/",
+    struct sg_report rep = {.root = cli->n_args ? NULL
+                                    : cli->root ? cli->root
+                                                : "/",
                             .semantics = cli->semantics};
     struct sg_model_opts o;
     int r;

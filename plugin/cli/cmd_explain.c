@@ -55,8 +55,8 @@ static void print_rule(const struct sg_cli *cli, const struct sg_rule *r)
         printf("; diagnostic %s", r->diagnostic);
     printf("\n  why: %s\n", r->rationale);
     if (r->fix != SG_FIX_NONE)
-        printf("  fix: %s%s%s\n", sg_fix_name(r->fix),
-               r->fix_value ? " " : "", r->fix_value ? r->fix_value : "");
+        printf("  fix: %s%s%s\n", sg_fix_name(r->fix), r->fix_value ? " " : "",
+               r->fix_value ? r->fix_value : "");
     for (size_t i = 0; i < r->n_refs; i++)
         printf("  see: %s\n       %s\n", r->refs[i].text, r->refs[i].href);
 }

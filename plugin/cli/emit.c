@@ -19,24 +19,11 @@ int sg_report_add_file(struct sg_report *r, const char *path)
     return 0;
 }
 
-static int cmp_finding(const void *x, const void *y)
-{
-    const struct sg_finding *a = x, *b = y;
-    int c;
-    if (!a->file != !b->file)
-        return a->file ? -1 : 1;
-    if (a->file && (c = strcmp(a->file, b->file)))
-        return c;
-    if (a->line != b->line)
-        return a->line < b->line ? -1 : 1;
-    return strcmp(a->rule->id, b->rule->id);
-}
-
 void sg_report_sort(struct sg_report *r)
 {
     if (r->findings.n)
         qsort(r->findings.v, r->findings.n, sizeof(*r->findings.v),
-              cmp_finding);
+              sg_finding_cmp);
 }
 
 void sg_report_free(struct sg_report *r)
@@ -156,8 +143,8 @@ static void emit_gcc(const struct sg_cli *cli, const struct sg_report *r)
         if (!print_diag(r, d))
             continue;
         printf("%s:%u:1: %s: %s [%s]\n", d->file ? d->file : "sysctl-guard",
-               d->line ? d->line : 1, sg_severity_name(d->severity),
-               d->message, d->code);
+               d->line ? d->line : 1, sg_severity_name(d->severity), d->message,
+               d->code);
     }
     for (size_t i = 0; i < r->findings.n; i++) {
         const struct sg_finding *f = &r->findings.v[i];
@@ -168,8 +155,7 @@ static void emit_gcc(const struct sg_cli *cli, const struct sg_report *r)
             printf("%s:%u:1: %s: %s [%s]\n", f->file, f->line ? f->line : 1,
                    sev, f->message, f->rule->id);
         else
-            printf("sysctl-guard: %s: %s [%s]\n", sev, f->message,
-                   f->rule->id);
+            printf("sysctl-guard: %s: %s [%s]\n", sev, f->message, f->rule->id);
     }
 }
 
@@ -177,7 +163,7 @@ static void emit_gcc(const struct sg_cli *cli, const struct sg_report *r)
 
 static const char *sev_color(enum sg_severity s)
 {
-    return s == SG_SEV_ERROR ? "\033[1;31m"
+    return s == SG_SEV_ERROR     ? "\033[1;31m"
            : s == SG_SEV_WARNING ? "\033[1;33m"
                                  : "\033[1;36m";
 }
@@ -227,8 +213,8 @@ static void emit_text(const struct sg_cli *cli, const struct sg_report *r)
            w = sg_findings_count(&r->findings, SG_SEV_WARNING),
            n = sg_findings_count(&r->findings, SG_SEV_INFO);
     if (r->findings.n == 0)
-        printf("sysctl-guard: no findings (kernel %s, %zu file%s)\n",
-               r->kernel, r->n_files, r->n_files == 1 ? "" : "s");
+        printf("sysctl-guard: no findings (kernel %s, %zu file%s)\n", r->kernel,
+               r->n_files, r->n_files == 1 ? "" : "s");
     else
         printf("sysctl-guard: %zu error%s, %zu warning%s, %zu info "
                "(kernel %s, %zu file%s)\n",

@@ -68,8 +68,7 @@ static const struct cmd_row {
     int (*run)(struct sg_cli *);
 } cmd_rows[] = {
     {"check", "[OPTIONS] [FILE...]",
-     "findings for the tree, or for these files each on its own",
-     sg_cmd_check},
+     "findings for the tree, or for these files each on its own", sg_cmd_check},
     {"show", "[OPTIONS] [KEY...]", "effective configuration with provenance",
      sg_cmd_show},
     {"explain", "KEY|RULE", "the guidance per kernel version, with references",
@@ -104,10 +103,11 @@ static void usage(FILE *f, const char *prog)
                 cmd_rows[i].summary);
     fprintf(f, "\noptions:\n");
     print_options(f);
-    fprintf(f, "\nexit status: 0 ok, 1 findings, 2 usage or input error\n"
-               "environment: NO_COLOR disables colour; SYSCTL_GUARD_LENSDIR and "
-               "SYSCTL_GUARD_POLICYDIR\noverride the lens and policy "
-               "directories\n");
+    fprintf(f,
+            "\nexit status: 0 ok, 1 findings, 2 usage or input error\n"
+            "environment: NO_COLOR disables colour; SYSCTL_GUARD_LENSDIR and "
+            "SYSCTL_GUARD_POLICYDIR\noverride the lens and policy "
+            "directories\n");
 }
 
 static bool file_exists(const char *p)

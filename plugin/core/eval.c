@@ -156,8 +156,8 @@ static bool in_list(const char *list, const char *value, long long num,
     for (char *save = NULL, *t = copy ? strtok_r(copy, " \t", &save) : NULL;
          t && !found; t = strtok_r(NULL, " \t", &save)) {
         long long x;
-        found = numeric && leading_int(t, &x) ? x == num
-                                              : strcmp(t, value) == 0;
+        found =
+            numeric && leading_int(t, &x) ? x == num : strcmp(t, value) == 0;
     }
     free(copy);
     return found;
@@ -312,7 +312,7 @@ static char *render(const struct ctx *c, const struct sg_rule *r,
             else if (IS("diagnostic"))
                 rep = s->diag_message ? s->diag_message : "";
             else if (IS("file"))
-                rep = s->at         ? s->at->file
+                rep = s->at          ? s->at->file
                       : s->diag_file ? s->diag_file
                                      : "(not configured)";
             else if (IS("line")) {
@@ -320,8 +320,7 @@ static char *render(const struct ctx *c, const struct sg_rule *r,
                          s->at ? s->at->line : s->diag_line);
                 rep = num;
             } else if (IS("default"))
-                rep = s->key ? sg_policies_default(c->ps, s->key,
-                                                   &c->m->kernel)
+                rep = s->key ? sg_policies_default(c->ps, s->key, &c->m->kernel)
                              : NULL;
             else if (IS("uncommented"))
                 rep = own = s->value ? uncommented(s->value) : NULL;
@@ -336,6 +335,7 @@ static char *render(const struct ctx *c, const struct sg_rule *r,
             if (!rep)
                 rep = "(unknown)";
         }
+        // cppcheck-suppress nullPointer ; rep is set whenever e is
         int rc = e ? append(&b, rep, strlen(rep)) : append(&b, p, 1);
         free(own);
         if (rc < 0) {
@@ -362,7 +362,7 @@ static int add_finding(const struct ctx *c, const struct sg_rule *r,
         f.severity = r->ignored_severity;
     f.key = s->key ? strdup(s->key) : NULL;
     f.value = s->value ? strdup(s->value) : NULL;
-    f.file = s->at ? strdup(s->at->file)
+    f.file = s->at          ? strdup(s->at->file)
              : s->diag_file ? strdup(s->diag_file)
                             : NULL;
     f.line = s->at ? s->at->line : s->diag_file ? s->diag_line : 0;
@@ -388,6 +388,7 @@ static int add_finding(const struct ctx *c, const struct sg_rule *r,
         free(f.fix_file);
         return -ENOMEM;
     }
+    // cppcheck-suppress memleak ; f was copied into the findings by SG_PUSH
     return 0;
 }
 
@@ -411,8 +412,8 @@ static int eval_lines(const struct ctx *c, const struct sg_rule *r)
             const struct sg_assignment *a = &f->assignments.v[j];
             if (!a->value || !key_matches(r->key, a->key))
                 continue;
-            struct subject s = {.key = a->key, .value = a->value,
-                                .configured = true, .at = a};
+            struct subject s = {
+                .key = a->key, .value = a->value, .configured = true, .at = a};
             if (holds(c, &s, &r->when))
                 rc = add_finding(c, r, &s);
         }
@@ -436,8 +437,10 @@ static int eval_effective(const struct ctx *c, const struct sg_rule *r)
         if (st->winner->glob || !st->winner->value ||
             !key_matches(r->key, st->key))
             continue;
-        struct subject s = {.key = st->key, .value = st->winner->value,
-                            .configured = true, .at = st->winner};
+        struct subject s = {.key = st->key,
+                            .value = st->winner->value,
+                            .configured = true,
+                            .at = st->winner};
         if (holds(c, &s, &r->when))
             rc = add_finding(c, r, &s);
     }
@@ -473,7 +476,7 @@ bool sg_rule_applies(const struct sg_rule *r, const struct sg_kver *k,
     return r->profiles_not ? !any : any;
 }
 
-static int cmp_finding(const void *x, const void *y)
+int sg_finding_cmp(const void *x, const void *y)
 {
     const struct sg_finding *a = x, *b = y;
     int c;
@@ -501,7 +504,7 @@ int sg_evaluate(const struct sg_model *m, const struct sg_policies *ps,
                            : eval_effective(&c, r);
     }
     if (out->n)
-        qsort(out->v, out->n, sizeof(*out->v), cmp_finding);
+        qsort(out->v, out->n, sizeof(*out->v), sg_finding_cmp);
     return rc;
 }
 

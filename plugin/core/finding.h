@@ -30,6 +30,8 @@ struct sg_findings {
 };
 
 void sg_findings_free(struct sg_findings *fs);
+/* qsort order: by file (findings without one last), line, rule id. */
+int sg_finding_cmp(const void *a, const void *b);
 size_t sg_findings_count(const struct sg_findings *fs, enum sg_severity sev);
 
 #endif

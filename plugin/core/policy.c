@@ -26,12 +26,17 @@ bool sg_krange_contains(const struct sg_krange *r, const struct sg_kver *k)
 }
 
 static const char *const op_names[] = {
-    [SG_OP_ABSENT] = "absent", [SG_OP_PRESENT] = "present",
+    [SG_OP_ABSENT] = "absent",
+    [SG_OP_PRESENT] = "present",
     [SG_OP_NOT_IN_KERNEL] = "not-in-kernel",
-    [SG_OP_EQ] = "eq",         [SG_OP_NE] = "ne",
-    [SG_OP_LT] = "lt",         [SG_OP_LE] = "le",
-    [SG_OP_GT] = "gt",         [SG_OP_GE] = "ge",
-    [SG_OP_IN] = "in",         [SG_OP_NOT_IN] = "not-in",
+    [SG_OP_EQ] = "eq",
+    [SG_OP_NE] = "ne",
+    [SG_OP_LT] = "lt",
+    [SG_OP_LE] = "le",
+    [SG_OP_GT] = "gt",
+    [SG_OP_GE] = "ge",
+    [SG_OP_IN] = "in",
+    [SG_OP_NOT_IN] = "not-in",
     [SG_OP_MATCHES] = "matches",
 };
 
@@ -204,8 +209,8 @@ static void load_key(struct loader *l, xmlNodePtr n)
         } else if (is_el(c, "default")) {
             struct sg_default d = {.value = attr(l, c, "value")};
             range_attrs(l, c, "from", "before", &d.range);
-            struct sg_default *nd = realloc(
-                k.defaults, (k.n_defaults + 1) * sizeof(*k.defaults));
+            struct sg_default *nd =
+                realloc(k.defaults, (k.n_defaults + 1) * sizeof(*k.defaults));
             if (!nd) {
                 free(d.value);
                 l->oom = 1;
@@ -355,8 +360,8 @@ static void load_rule(struct loader *l, xmlNodePtr n)
             char *nt = attr(l, c, "not"), *list = text_of(l, c);
             r.profiles_not = nt != NULL;
             free(nt);
-            for (char *save = NULL, *t = list ? strtok_r(list, " ", &save)
-                                              : NULL;
+            for (char *save = NULL,
+                      *t = list ? strtok_r(list, " ", &save) : NULL;
                  t; t = strtok_r(NULL, " ", &save)) {
                 char **np =
                     realloc(r.profiles, (r.n_profiles + 1) * sizeof(char *));
@@ -418,8 +423,7 @@ static bool has_doctype(struct loader *l, const char *buf)
     return true;
 }
 
-static void load_file(struct loader *l, const char *path,
-                      xmlRelaxNGPtr schema)
+static void load_file(struct loader *l, const char *path, xmlRelaxNGPtr schema)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -504,8 +508,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* A directory stands for its *.xml files, in name order. */
-static void load_path(struct loader *l, const char *path,
-                      xmlRelaxNGPtr schema)
+static void load_path(struct loader *l, const char *path, xmlRelaxNGPtr schema)
 {
     struct stat st;
     if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
@@ -559,9 +562,9 @@ static void check_placeholders(struct loader *l, const struct sg_rule *r,
                                const char *text)
 {
     static const char *const known[] = {
-        "key",    "value",  "kernel", "file",   "line",   "default",
-        "rule",   "diagnostic", "uncommented", "field1", "field2", "field3",
-        NULL};
+        "key",     "value",  "kernel",     "file",        "line",
+        "default", "rule",   "diagnostic", "uncommented", "field1",
+        "field2",  "field3", NULL};
     for (const char *p = text ? strchr(text, '{') : NULL; p;
          p = strchr(p + 1, '{')) {
         const char *e = strchr(p, '}');
@@ -588,17 +591,18 @@ static void check_cond_keys(struct loader *l, const struct sg_rule *r,
     const char *names[2] = {k->key, k->than_key};
     for (size_t i = 0; i < 2; i++)
         if (names[i] && !sg_policies_key(l->ps, names[i]))
-            problem(l, k->line,
-                    "rule %s: key %s is not declared by any <key>", r->id,
-                    names[i]);
+            problem(l, k->line, "rule %s: key %s is not declared by any <key>",
+                    r->id, names[i]);
     if (!k->key && !r->key)
         problem(l, k->line, "rule %s: a check without key= needs a rule key",
                 r->id);
     if ((k->than == SG_THAN_DEFAULT || k->op == SG_OP_NOT_IN_KERNEL) &&
-        !sg_policies_key(l->ps, k->key ? k->key : r->key ? r->key : ""))
-        problem(l, k->line, "rule %s: %s needs the key declared by a <key>",
-                r->id,
-                k->op == SG_OP_NOT_IN_KERNEL ? "not-in-kernel" : "than=default");
+        !sg_policies_key(l->ps, k->key   ? k->key
+                                : r->key ? r->key
+                                         : ""))
+        problem(
+            l, k->line, "rule %s: %s needs the key declared by a <key>", r->id,
+            k->op == SG_OP_NOT_IN_KERNEL ? "not-in-kernel" : "than=default");
 }
 
 static bool is_ident(const char *s)
@@ -624,8 +628,10 @@ static void check_names(struct loader *l, const struct sg_rule *r)
         problem(l, r->line, "\"%s\" is no sysctl key", r->key);
     if (!r->title || !*r->title || !r->message || !*r->message ||
         !r->rationale || !*r->rationale)
-        problem(l, r->line, "rule %s: title, message and rationale must not "
-                            "be empty", r->id ? r->id : "");
+        problem(l, r->line,
+                "rule %s: title, message and rationale must not "
+                "be empty",
+                r->id ? r->id : "");
 }
 
 static void check_meaning(struct loader *l)
@@ -665,7 +671,6 @@ static void check_meaning(struct loader *l)
         check_placeholders(l, r, r->fix_value);
     }
 }
-
 
 int sg_policies_load(const char *const *paths, size_t n, const char *schema,
                      struct sg_policies *out, struct sg_diags *diags)
@@ -707,8 +712,8 @@ const struct sg_keyinfo *sg_policies_key(const struct sg_policies *ps,
     return NULL;
 }
 
-const char *sg_policies_default(const struct sg_policies *ps,
-                                const char *key, const struct sg_kver *k)
+const char *sg_policies_default(const struct sg_policies *ps, const char *key,
+                                const struct sg_kver *k)
 {
     const struct sg_keyinfo *ki = sg_policies_key(ps, key);
     for (size_t i = 0; ki && i < ki->n_defaults; i++)

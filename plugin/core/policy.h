@@ -35,7 +35,7 @@ struct sg_default {
 };
 
 struct sg_keyinfo {
-    char *name; /* canonical dot form */
+    char *name;              /* canonical dot form */
     struct sg_krange exists; /* since = from, until = before */
     char *doc;
     struct sg_default *defaults;
@@ -118,7 +118,7 @@ struct sg_rule {
     struct sg_krange kernel;
     char **profiles;
     size_t n_profiles;
-    bool profiles_not; /* applies unless one of the profiles is given */
+    bool profiles_not;   /* applies unless one of the profiles is given */
     struct sg_cond when; /* SG_COND_ALL, possibly empty */
     struct sg_reference *refs;
     size_t n_refs;
@@ -148,8 +148,8 @@ void sg_policies_free(struct sg_policies *ps);
 const struct sg_keyinfo *sg_policies_key(const struct sg_policies *ps,
                                          const char *name);
 /* The default of KEY for kernel K, or NULL. */
-const char *sg_policies_default(const struct sg_policies *ps,
-                                const char *key, const struct sg_kver *k);
+const char *sg_policies_default(const struct sg_policies *ps, const char *key,
+                                const struct sg_kver *k);
 
 const char *sg_op_name(enum sg_op op);
 const char *sg_fix_name(enum sg_fix_action a);
