@@ -285,64 +285,71 @@ static int append(struct text *t, const char *s, size_t len)
     return 0;
 }
 
+/* The text for placeholder NAME (LEN bytes): never NULL. NUM is scratch
+ * space; *OWN is set when the text was allocated for the caller. */
+static const char *placeholder(const struct ctx *c, const struct sg_rule *r,
+                               const struct subject *s, const char *name,
+                               size_t len, char num[32], char **own)
+{
+    const char *rep = NULL;
+#define IS(x) (len == strlen(x) && strncmp(name, x, len) == 0)
+    if (IS("key"))
+        rep = s->key ? s->key : "";
+    else if (IS("value"))
+        rep = s->value ? s->value : "(not set)";
+    else if (IS("kernel"))
+        rep = c->m->kernel.release;
+    else if (IS("rule"))
+        rep = r->id;
+    else if (IS("diagnostic"))
+        rep = s->diag_message ? s->diag_message : "";
+    else if (IS("file"))
+        rep = s->at          ? s->at->file
+              : s->diag_file ? s->diag_file
+                             : "(not configured)";
+    else if (IS("line")) {
+        snprintf(num, 32, "%u", s->at ? s->at->line : s->diag_line);
+        rep = num;
+    } else if (IS("default"))
+        rep = s->key ? sg_policies_default(c->ps, s->key, &c->m->kernel) : NULL;
+    else if (IS("uncommented"))
+        rep = *own = s->value ? uncommented(s->value) : NULL;
+    else if (len == 6 && strncmp(name, "field", 5) == 0) {
+        long long f;
+        if (part_of(s->value, SG_OF_FIELD, name[5] - '0', &f)) {
+            snprintf(num, 32, "%lld", f);
+            rep = num;
+        }
+    }
+#undef IS
+    return rep ? rep : "(unknown)";
+}
+
 /* TEMPLATE with {placeholders} filled from the subject. */
 static char *render(const struct ctx *c, const struct sg_rule *r,
                     const struct subject *s, const char *tmpl)
 {
     struct text b = {0};
-    const char *p = tmpl;
     char num[32];
 
-    while (p && *p) {
+    for (const char *p = tmpl; p && *p;) {
         const char *e = *p == '{' ? strchr(p, '}') : NULL;
-        const char *rep = NULL;
         char *own = NULL;
+        int rc;
         if (e) {
-            size_t l = (size_t)(e - p - 1);
-            const char *name = p + 1;
-#define IS(x) (l == strlen(x) && strncmp(name, x, l) == 0)
-            if (IS("key"))
-                rep = s->key ? s->key : "";
-            else if (IS("value"))
-                rep = s->value ? s->value : "(not set)";
-            else if (IS("kernel"))
-                rep = c->m->kernel.release;
-            else if (IS("rule"))
-                rep = r->id;
-            else if (IS("diagnostic"))
-                rep = s->diag_message ? s->diag_message : "";
-            else if (IS("file"))
-                rep = s->at          ? s->at->file
-                      : s->diag_file ? s->diag_file
-                                     : "(not configured)";
-            else if (IS("line")) {
-                snprintf(num, sizeof(num), "%u",
-                         s->at ? s->at->line : s->diag_line);
-                rep = num;
-            } else if (IS("default"))
-                rep = s->key ? sg_policies_default(c->ps, s->key, &c->m->kernel)
-                             : NULL;
-            else if (IS("uncommented"))
-                rep = own = s->value ? uncommented(s->value) : NULL;
-            else if (l == 6 && strncmp(name, "field", 5) == 0) {
-                long long f;
-                if (part_of(s->value, SG_OF_FIELD, name[5] - '0', &f)) {
-                    snprintf(num, sizeof(num), "%lld", f);
-                    rep = num;
-                }
-            }
-#undef IS
-            if (!rep)
-                rep = "(unknown)";
+            const char *rep =
+                placeholder(c, r, s, p + 1, (size_t)(e - p - 1), num, &own);
+            rc = append(&b, rep, strlen(rep));
+            p = e + 1;
+        } else {
+            rc = append(&b, p, 1);
+            p++;
         }
-        // cppcheck-suppress nullPointer ; rep is set whenever e is
-        int rc = e ? append(&b, rep, strlen(rep)) : append(&b, p, 1);
         free(own);
         if (rc < 0) {
             free(b.v);
             return NULL;
         }
-        p = e ? e + 1 : p + 1;
     }
     return b.v ? b.v : strdup("");
 }

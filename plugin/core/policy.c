@@ -330,6 +330,40 @@ static void load_cond(struct loader *l, xmlNodePtr n, struct sg_cond *c)
 
 /* ---- rules ---- */
 
+static void cond_free(struct sg_cond *c)
+{
+    for (size_t i = 0; i < c->n_kids; i++)
+        cond_free(&c->kids[i]);
+    free(c->kids);
+    if (c->kind == SG_COND_CHECK) {
+        free(c->check.key);
+        free(c->check.value);
+        free(c->check.than_key);
+        if (c->check.has_re)
+            regfree(&c->check.re);
+    }
+}
+
+static void rule_free(struct sg_rule *r)
+{
+    free(r->id);
+    free(r->key);
+    free(r->diagnostic);
+    free(r->title);
+    free(r->message);
+    free(r->rationale);
+    for (size_t j = 0; j < r->n_profiles; j++)
+        free(r->profiles[j]);
+    free(r->profiles);
+    cond_free(&r->when);
+    for (size_t j = 0; j < r->n_refs; j++) {
+        free(r->refs[j].href);
+        free(r->refs[j].text);
+    }
+    free(r->refs);
+    free(r->fix_value);
+}
+
 static void load_rule(struct loader *l, xmlNodePtr n)
 {
     struct sg_rule r = {.file = l->file, .line = line_of(n)};
@@ -402,7 +436,8 @@ static void load_rule(struct loader *l, xmlNodePtr n)
         realloc(l->ps->rules, (l->ps->n_rules + 1) * sizeof(*nr));
     if (!nr) {
         l->oom = 1;
-        return; /* r leaks only on OOM, when we stop anyway */
+        rule_free(&r);
+        return;
     }
     l->ps->rules = nr;
     l->ps->rules[l->ps->n_rules++] = r;
@@ -722,40 +757,10 @@ const char *sg_policies_default(const struct sg_policies *ps, const char *key,
     return NULL;
 }
 
-static void cond_free(struct sg_cond *c)
-{
-    for (size_t i = 0; i < c->n_kids; i++)
-        cond_free(&c->kids[i]);
-    free(c->kids);
-    if (c->kind == SG_COND_CHECK) {
-        free(c->check.key);
-        free(c->check.value);
-        free(c->check.than_key);
-        if (c->check.has_re)
-            regfree(&c->check.re);
-    }
-}
-
 void sg_policies_free(struct sg_policies *ps)
 {
     for (size_t i = 0; i < ps->n_rules; i++) {
-        struct sg_rule *r = &ps->rules[i];
-        free(r->id);
-        free(r->key);
-        free(r->diagnostic);
-        free(r->title);
-        free(r->message);
-        free(r->rationale);
-        for (size_t j = 0; j < r->n_profiles; j++)
-            free(r->profiles[j]);
-        free(r->profiles);
-        cond_free(&r->when);
-        for (size_t j = 0; j < r->n_refs; j++) {
-            free(r->refs[j].href);
-            free(r->refs[j].text);
-        }
-        free(r->refs);
-        free(r->fix_value);
+        rule_free(&ps->rules[i]);
     }
     free(ps->rules);
     for (size_t i = 0; i < ps->n_keys; i++) {
