@@ -230,7 +230,8 @@ int sg_parse_text(struct sg_parser *p, const char *file, const char *text,
             continue;
         if (strcmp(label, "#comment") == 0)
             continue;
-        struct sg_assignment a = {.file = file, .line = ln};
+        struct sg_assignment a = {.file = file, .line = ln,
+                                  .entry = (unsigned)strtoul(label, NULL, 10)};
         bool assigns = true;
         r = read_entry(p, nc, &ci, &a, &assigns);
         if (r == 0 && !assigns) {
@@ -314,6 +315,119 @@ int sg_parse_roundtrip(struct sg_parser *p, const char *text, char **out)
     /* Give the file back the ending it had. */
     size_t len = strlen(*out);
     if (added && len > 0 && (*out)[len - 1] == '\n')
+        (*out)[len - 1] = '\0';
+    r = 0;
+out:
+    aug_rm(p->aug, TREE_NODE);
+    aug_rm(p->aug, OUT_NODE);
+    aug_rm(p->aug, "/augeas/text");
+    free(copy);
+    return r;
+}
+
+/* Line LINE (1-based) of TEXT, without its end, or NULL. */
+static char *line_text(const char *text, unsigned line)
+{
+    const char *p = text;
+    for (unsigned l = 1; l < line && p; l++) {
+        p = strchr(p, '\n');
+        p = p ? p + 1 : NULL;
+    }
+    if (!p || !*p)
+        return NULL;
+    size_t n = strcspn(p, "\n");
+    while (n > 0 && p[n - 1] == '\r')
+        n--;
+    return strndup(p, n);
+}
+
+static int edit_one(struct sg_parser *p, const char *text,
+                    const struct sg_line_edit *e, unsigned *next_new)
+{
+    char *path = NULL, *sub = NULL, *lt = NULL;
+    int r = -EINVAL;
+
+    if ((e->value && strpbrk(e->value, "\n\r")) ||
+        (e->key && strpbrk(e->key, "\n\r=")))
+        return -EINVAL; /* would not be one line any more */
+    path = sg_strdup_printf(TREE_NODE "/%u",
+                            e->op == SG_LINE_APPEND ? (*next_new)++ : e->entry);
+    if (!path)
+        return -ENOMEM;
+    switch (e->op) {
+    case SG_LINE_REMOVE:
+        r = aug_rm(p->aug, path) > 0 ? 0 : -ENOENT;
+        break;
+    case SG_LINE_SET:
+        sub = sg_strdup_printf("%s/value", path);
+        r = sub && aug_match(p->aug, path, NULL) == 1 &&
+                    aug_set(p->aug, sub, e->value) == 0
+                ? 0
+                : -ENOENT;
+        break;
+    case SG_LINE_COMMENT:
+        lt = line_text(text, e->line);
+        sub = sg_strdup_printf("%s/preceding-sibling::*[1]", path);
+        char *c = lt ? sg_strdup_printf("# %s", lt) : NULL;
+        r = c && sub && aug_insert(p->aug, path, "#comment", 1) == 0 &&
+                    aug_set(p->aug, sub, c) == 0 && aug_rm(p->aug, path) > 0
+                ? 0
+                : -ENOENT;
+        free(c);
+        break;
+    case SG_LINE_APPEND:
+        sub = sg_strdup_printf("%s/key", path);
+        r = sub && aug_set(p->aug, sub, e->key) == 0 ? 0 : -ENOMEM;
+        free(sub);
+        sub = r == 0 ? sg_strdup_printf("%s/value", path) : NULL;
+        if (r == 0)
+            r = sub && aug_set(p->aug, sub, e->value) == 0 ? 0 : -ENOMEM;
+        break;
+    }
+    free(path);
+    free(sub);
+    free(lt);
+    return r;
+}
+
+int sg_parse_edit(struct sg_parser *p, const char *text,
+                  const struct sg_line_edit *edits, size_t n, char **out)
+{
+    char *copy;
+    bool added, appended = false;
+    const char *in = with_final_newline(text, &copy, &added);
+    const char *res = NULL;
+    unsigned next_new = 1000000;
+    int r = -EINVAL;
+
+    *out = NULL;
+    if (!in)
+        return -ENOMEM;
+    if (augeas_unsafe_byte(text)) {
+        free(copy);
+        return -EINVAL;
+    }
+    if (aug_set(p->aug, TEXT_NODE, in) < 0 ||
+        aug_text_store(p->aug, LENS, TEXT_NODE, TREE_NODE) < 0)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        r = edit_one(p, in, &edits[i], &next_new);
+        if (r < 0)
+            goto out;
+        appended |= edits[i].op == SG_LINE_APPEND;
+    }
+    r = -EINVAL;
+    if (aug_text_retrieve(p->aug, LENS, TEXT_NODE, TREE_NODE, OUT_NODE) < 0 ||
+        aug_get(p->aug, OUT_NODE, &res) != 1 || !res)
+        goto out;
+    *out = strdup(res);
+    if (!*out) {
+        r = -ENOMEM;
+        goto out;
+    }
+    /* Give the file back the ending it had, unless a line was added. */
+    size_t len = strlen(*out);
+    if (added && !appended && len > 0 && (*out)[len - 1] == '\n')
         (*out)[len - 1] = '\0';
     r = 0;
 out:

@@ -25,6 +25,7 @@
 struct sg_assignment {
     const char *file;    /* target path (not owned: the model's file table) */
     unsigned line;       /* 1-based */
+    unsigned entry; /* the seq label of its node in the lens tree */
     char *raw_key;       /* as written, without the "-" flag */
     char *key;           /* canonical dot form (keys.h) */
     char *value;         /* trimmed; "" for "k =", NULL for a "-k" exclusion */
@@ -57,6 +58,28 @@ int sg_parse_text(struct sg_parser *p, const char *file, const char *text,
  * *OUT is the text written; for an unchanged tree it equals TEXT. Texts
  * holding the bytes 0x03 or 0x04 (Augeas's own markers) give -EINVAL. */
 int sg_parse_roundtrip(struct sg_parser *p, const char *text, char **out);
+
+/* An edit of one line, addressed by the entry's seq label (struct
+ * sg_assignment.entry) or, for SG_LINE_APPEND, at the end. */
+enum sg_line_op {
+    SG_LINE_REMOVE,  /* drop the line */
+    SG_LINE_COMMENT, /* replace it by "# " + the line as written */
+    SG_LINE_SET,     /* give it VALUE */
+    SG_LINE_APPEND,  /* add "KEY = VALUE" at the end */
+};
+
+struct sg_line_edit {
+    enum sg_line_op op;
+    unsigned entry; /* seq label of the line's node */
+    unsigned line;  /* its 1-based line (for COMMENT: the text kept) */
+    const char *key, *value;
+};
+
+/* Apply EDITS to TEXT through the lens (aug_text_store, aug_rm/aug_set/
+ * aug_insert, aug_text_retrieve): comments, blank lines and every
+ * unedited line stay byte for byte. *OUT is the new text. */
+int sg_parse_edit(struct sg_parser *p, const char *text,
+                  const struct sg_line_edit *edits, size_t n, char **out);
 
 void sg_assignment_clear(struct sg_assignment *a);
 void sg_assignments_free(struct sg_assignments *as);

@@ -96,6 +96,45 @@ int main(void)
     roundtrip(p, "\r\n\r\nx=1\r\n");
     roundtrip(p, "");
 
+    /* Edits through the lens: everything not edited stays byte for byte. */
+    {
+        const char *in = "# keep me\r\n"
+                         "net.ipv4.tcp_tw_recycle = 1\n"
+                         "\n"
+                         "  net.ipv4.tcp_tw_reuse\t=\t1 # proxy\n"
+                         "-net.ipv4.ip_local_port_range = 61000 32768\n"
+                         "vm.swappiness = 10"; /* no final newline */
+        struct sg_line_edit e[] = {
+            {.op = SG_LINE_REMOVE, .entry = 1, .line = 2},
+            {.op = SG_LINE_SET, .entry = 2, .line = 4, .value = "1"},
+            {.op = SG_LINE_COMMENT, .entry = 3, .line = 5},
+        };
+        char *edited = NULL;
+        CHECK(sg_parse_edit(p, in, e, 3, &edited) == 0);
+        CHECK_STR(edited, "# keep me\r\n"
+                          "\n"
+                          "  net.ipv4.tcp_tw_reuse\t=\t1\n"
+                          "# -net.ipv4.ip_local_port_range = 61000 32768\n"
+                          "vm.swappiness = 10");
+        free(edited);
+        struct sg_line_edit add = {.op = SG_LINE_APPEND,
+                                   .key = "net.ipv4.tcp_tw_reuse",
+                                   .value = "0"};
+        CHECK(sg_parse_edit(p, "a = 1", &add, 1, &edited) == 0);
+        CHECK_STR(edited, "a = 1\nnet.ipv4.tcp_tw_reuse = 0\n");
+        free(edited);
+        CHECK(sg_parse_edit(p, "", &add, 1, &edited) == 0);
+        CHECK_STR(edited, "net.ipv4.tcp_tw_reuse = 0\n");
+        free(edited);
+        /* An entry that is not there, and a value that is two lines. */
+        struct sg_line_edit bad[] = {
+            {.op = SG_LINE_REMOVE, .entry = 9, .line = 9},
+            {.op = SG_LINE_SET, .entry = 1, .line = 1, .value = "1\nx = 2"},
+        };
+        CHECK(sg_parse_edit(p, "a = 1\n", &bad[0], 1, &edited) < 0 && !edited);
+        CHECK(sg_parse_edit(p, "a = 1\n", &bad[1], 1, &edited) < 0 && !edited);
+    }
+
     /* Bytes Augeas uses as markers: refused, never an assertion abort
      * (found by fuzzing: aug_text_retrieve asserted on "\004"). */
     char *out = NULL;
