@@ -27,7 +27,9 @@ struct sg_cli {
     enum sg_semantics semantics;
     enum sg_format format;
     bool live;
-    bool color; /* decided from --no-color, NO_COLOR and isatty */
+    bool dry_run; /* fix: print the diff, change nothing */
+    bool backup;  /* fix: keep FILE.bak */
+    bool color;   /* decided from --no-color, NO_COLOR and isatty */
     enum sg_severity fail_on;
     const char *profiles[SG_MAX_LIST];
     size_t n_profiles;
@@ -49,6 +51,7 @@ void sg_cli_model_opts(const struct sg_cli *cli, struct sg_model_opts *o);
 
 int sg_cmd_show(struct sg_cli *cli);
 int sg_cmd_check(struct sg_cli *cli);
+int sg_cmd_fix(struct sg_cli *cli);
 int sg_cmd_explain(struct sg_cli *cli);
 int sg_cmd_policy(struct sg_cli *cli);
 

@@ -31,6 +31,8 @@ enum opt_id {
     OPT_PROFILE,
     OPT_POLICY,
     OPT_FAIL_ON,
+    OPT_DRY_RUN,
+    OPT_BACKUP,
     OPT_HELP,
 };
 
@@ -54,6 +56,9 @@ static const struct opt_row {
      "policy file or directory (repeatable; default: the shipped ones)"},
     {"fail-on", 1, OPT_FAIL_ON, "LEVEL",
      "check exits 1 on findings at or over error|warning (default)|info"},
+    {"dry-run", 0, OPT_DRY_RUN, NULL,
+     "fix: print the unified diff, change nothing"},
+    {"backup", 0, OPT_BACKUP, NULL, "fix: keep the old file as FILE.bak"},
     {"live", 0, OPT_LIVE, NULL,
      "also read <root>/proc/sys: drift and keys the kernel lacks"},
     {"no-color", 0, OPT_NO_COLOR, NULL, "never colour the output"},
@@ -69,6 +74,8 @@ static const struct cmd_row {
 } cmd_rows[] = {
     {"check", "[OPTIONS] [FILE...]",
      "findings for the tree, or for these files each on its own", sg_cmd_check},
+    {"fix", "[OPTIONS] [FILE...]",
+     "apply the fix-ups in place (--dry-run: print the diff)", sg_cmd_fix},
     {"show", "[OPTIONS] [KEY...]", "effective configuration with provenance",
      sg_cmd_show},
     {"explain", "KEY|RULE", "the guidance per kernel version, with references",
@@ -233,6 +240,12 @@ int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
             break;
         case OPT_LIVE:
             cli->live = true;
+            break;
+        case OPT_DRY_RUN:
+            cli->dry_run = true;
+            break;
+        case OPT_BACKUP:
+            cli->backup = true;
             break;
         case OPT_NO_COLOR:
             no_color = true;

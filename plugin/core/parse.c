@@ -230,7 +230,8 @@ int sg_parse_text(struct sg_parser *p, const char *file, const char *text,
             continue;
         if (strcmp(label, "#comment") == 0)
             continue;
-        struct sg_assignment a = {.file = file, .line = ln,
+        struct sg_assignment a = {.file = file,
+                                  .line = ln,
                                   .entry = (unsigned)strtoul(label, NULL, 10)};
         bool assigns = true;
         r = read_entry(p, nc, &ci, &a, &assigns);

@@ -25,7 +25,7 @@
 struct sg_assignment {
     const char *file;    /* target path (not owned: the model's file table) */
     unsigned line;       /* 1-based */
-    unsigned entry; /* the seq label of its node in the lens tree */
+    unsigned entry;      /* the seq label of its node in the lens tree */
     char *raw_key;       /* as written, without the "-" flag */
     char *key;           /* canonical dot form (keys.h) */
     char *value;         /* trimmed; "" for "k =", NULL for a "-k" exclusion */

@@ -197,6 +197,16 @@ int sg_write_atomic(const char *path, const char *buf, size_t len)
         goto fail;
     }
     free(tmp);
+    /* Make the rename itself durable. */
+    char *dir = strdup(path), *slash = dir ? strrchr(dir, '/') : NULL;
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    int dfd = slash ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    free(dir);
     return 0;
 fail:
     if (fd >= 0)

@@ -1,0 +1,375 @@
+/*
+ * fix.c - see fix.h.
+ */
+#include "fix.h"
+#include "eval.h"
+#include "keys.h"
+#include "parse.h"
+#include "rootfs.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define DROPIN_HEADER                                                          \
+    "# Written by sysctl-guard fix. This file sorts after the other\n"         \
+    "# sysctl.d files, so the settings here win at boot.\n"
+
+/* The edits planned for one file. */
+struct pending {
+    char *path;
+    struct sg_line_edit *v;
+    size_t n, cap;
+    char **fixes;
+    size_t n_fixes;
+};
+
+struct plan {
+    struct pending *v;
+    size_t n, cap;
+};
+
+static bool editable(const struct sg_model *m, const char *path)
+{
+    return m->fragment ||
+           (strncmp(path, "/usr/", 5) != 0 && strncmp(path, "/run/", 5) != 0 &&
+            strncmp(path, "/lib/", 5) != 0);
+}
+
+static struct pending *pending_for(struct plan *pl, const char *path)
+{
+    for (size_t i = 0; i < pl->n; i++)
+        if (strcmp(pl->v[i].path, path) == 0)
+            return &pl->v[i];
+    struct pending p = {.path = strdup(path)};
+    if (!p.path || SG_PUSH(*pl, p) < 0) {
+        free(p.path);
+        return NULL;
+    }
+    return &pl->v[pl->n - 1];
+}
+
+static const struct sg_assignment *
+assignment_at(const struct sg_model *m, const char *file, unsigned line)
+{
+    for (size_t i = 0; i < m->n_files; i++) {
+        if (strcmp(m->files[i]->path, file) != 0)
+            continue;
+        const struct sg_assignments *as = &m->files[i]->assignments;
+        for (size_t j = 0; j < as->n; j++)
+            if (as->v[j].line == line)
+                return &as->v[j];
+    }
+    return NULL;
+}
+
+static int strength(enum sg_line_op op)
+{
+    return op == SG_LINE_REMOVE ? 3 : op == SG_LINE_COMMENT ? 2 : 1;
+}
+
+/* Add OP for assignment A (or an append when A is NULL) to FILE; of two
+ * edits of one line the stronger stays (remove > comment out > set). */
+static int add_edit(struct plan *pl, const char *file, enum sg_line_op op,
+                    const struct sg_assignment *a, const char *key,
+                    const char *value, const char *why)
+{
+    struct pending *p = pending_for(pl, file);
+    if (!p)
+        return -ENOMEM;
+    for (size_t i = 0; i < p->n; i++) {
+        struct sg_line_edit *e = &p->v[i];
+        bool same = a ? e->op != SG_LINE_APPEND && e->entry == a->entry
+                      : e->op == SG_LINE_APPEND && strcmp(e->key, key) == 0;
+        if (!same)
+            continue;
+        if (strength(op) >= strength(e->op)) {
+            e->op = op;
+            e->value = value;
+        }
+        goto note;
+    }
+    struct sg_line_edit e = {.op = op,
+                             .entry = a ? a->entry : 0,
+                             .line = a ? a->line : 0,
+                             .key = key,
+                             .value = value};
+    if (SG_PUSH(*p, e) < 0)
+        return -ENOMEM;
+note:;
+    char **nf = realloc(p->fixes, (p->n_fixes + 1) * sizeof(*nf));
+    if (!nf)
+        return -ENOMEM;
+    p->fixes = nf;
+    if (!(p->fixes[p->n_fixes] = strdup(why)))
+        return -ENOMEM;
+    p->n_fixes++;
+    return 0;
+}
+
+static int cannot(struct sg_diags *d, const struct sg_finding *f,
+                  const char *file, unsigned line)
+{
+    return sg_diag_add(d, SG_SEV_WARNING, "not-fixable", file, line,
+                       "%s: not fixed here: %s belongs to a package (never "
+                       "edited); override it in /etc/sysctl.d",
+                       f->rule->id, file);
+}
+
+/* Remove or comment out every line that sets KEY with a value. */
+static int every_line(const struct sg_model *m, struct plan *pl,
+                      const struct sg_finding *f, enum sg_line_op op,
+                      const char *why, struct sg_diags *d)
+{
+    int r = 0;
+    for (size_t i = 0; i < m->n_applied && r == 0; i++) {
+        const struct sg_file *file = m->applied[i].file;
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = m->applied[j].file == file;
+        for (size_t j = 0; !seen && j < file->assignments.n && r == 0; j++) {
+            const struct sg_assignment *a = &file->assignments.v[j];
+            if (!a->value || strcmp(a->key, f->fix_key) != 0)
+                continue;
+            r = editable(m, a->file)
+                    ? add_edit(pl, a->file, op, a, NULL, NULL, why)
+                    : cannot(d, f, a->file, a->line);
+        }
+    }
+    return r;
+}
+
+static int plan_finding(const struct sg_model *m, struct plan *pl,
+                        const struct sg_finding *f, struct sg_diags *d)
+{
+    char why[512];
+    const struct sg_assignment *a =
+        f->file ? assignment_at(m, f->file, f->line) : NULL;
+
+    snprintf(why, sizeof(why), "%s %s:%u", f->rule->id, f->file ? f->file : "-",
+             f->line);
+    if (f->fix == SG_FIX_SET) {
+        if (a && f->fix_file && strcmp(f->fix_file, a->file) == 0)
+            return add_edit(pl, a->file, SG_LINE_SET, a, f->fix_key,
+                            f->fix_value, why);
+        if (!f->fix_file)
+            return cannot(d, f, f->file ? f->file : "-", f->line);
+        return add_edit(pl, f->fix_file, SG_LINE_APPEND, NULL, f->fix_key,
+                        f->fix_value, why);
+    }
+    enum sg_line_op op =
+        f->fix == SG_FIX_REMOVE ? SG_LINE_REMOVE : SG_LINE_COMMENT;
+    if (f->rule->on_lines) {
+        if (!a)
+            return 0;
+        return editable(m, a->file)
+                   ? add_edit(pl, a->file, op, a, NULL, NULL, why)
+                   : cannot(d, f, a->file, a->line);
+    }
+    return every_line(m, pl, f, op, why, d);
+}
+
+static const struct sg_file *model_file(const struct sg_model *m,
+                                        const char *path)
+{
+    for (size_t i = 0; i < m->n_files; i++)
+        if (strcmp(m->files[i]->path, path) == 0)
+            return m->files[i];
+    return NULL;
+}
+
+static char *host_path(const struct sg_model *m, const char *path)
+{
+    return m->fragment ? strdup(path) : sg_path_join(m->root, path);
+}
+
+static int cmp_change(const void *a, const void *b)
+{
+    return strcmp(((const struct sg_change *)a)->path,
+                  ((const struct sg_change *)b)->path);
+}
+
+/* Turn one file's edits into its new text. */
+static int realise(const struct sg_model *m, struct sg_parser *p,
+                   struct pending *pd, struct sg_changes *out,
+                   struct sg_diags *d)
+{
+    const struct sg_file *f = model_file(m, pd->path);
+    struct sg_change c = {0};
+    char *host = host_path(m, pd->path);
+    int err = 0, r;
+    size_t len;
+
+    if (!host)
+        return -ENOMEM;
+    if (f) {
+        enum sg_read_status st = sg_read_file(host, &c.before, &len, &err);
+        if (st != SG_READ_OK || !f->readable) {
+            free(host);
+            free(c.before);
+            return sg_diag_add(d, SG_SEV_ERROR, "not-fixable", pd->path, 0,
+                               "cannot read it again to edit it");
+        }
+    } else {
+        struct stat st;
+        if (lstat(host, &st) == 0) {
+            free(host);
+            /* It exists but was not read (not *.conf, hidden ...). */
+            return sg_diag_add(d, SG_SEV_ERROR, "not-fixable", pd->path, 0,
+                               "exists but was not read: not edited");
+        }
+    }
+    free(host);
+    r = sg_parse_edit(p, c.before ? c.before : DROPIN_HEADER, pd->v, pd->n,
+                      &c.after);
+    if (r < 0) {
+        free(c.before);
+        return r == -ENOMEM
+                   ? r
+                   : sg_diag_add(d, SG_SEV_ERROR, "not-fixable", pd->path, 0,
+                                 "the lens could not make the edit");
+    }
+    if (c.before && strcmp(c.before, c.after) == 0) {
+        free(c.before);
+        free(c.after);
+        return 0;
+    }
+    c.path = strdup(pd->path);
+    c.fixes = pd->fixes;
+    c.n_fixes = pd->n_fixes;
+    if (!c.path || SG_PUSH(*out, c) < 0) {
+        free(c.path);
+        free(c.before);
+        free(c.after);
+        return -ENOMEM;
+    }
+    pd->fixes = NULL; /* now the change's */
+    pd->n_fixes = 0;
+    return 0;
+}
+
+int sg_fix_plan(const struct sg_model *m, const struct sg_findings *fs,
+                const char *lensdir, struct sg_changes *out,
+                struct sg_diags *diags)
+{
+    struct plan pl = {0};
+    struct sg_parser *p = NULL;
+    char *err = NULL;
+    int r = 0;
+
+    memset(out, 0, sizeof(*out));
+    for (size_t i = 0; i < fs->n && r == 0; i++)
+        if (fs->v[i].fix != SG_FIX_NONE)
+            r = plan_finding(m, &pl, &fs->v[i], diags);
+    if (r == 0 && pl.n) {
+        r = sg_parser_new(lensdir, &p, &err);
+        if (r < 0)
+            sg_diag_add(diags, SG_SEV_ERROR, "lens", lensdir, 0, "%s",
+                        err ? err : "cannot load the lens");
+        free(err);
+    }
+    for (size_t i = 0; i < pl.n && r == 0; i++)
+        r = realise(m, p, &pl.v[i], out, diags);
+    sg_parser_free(p);
+    for (size_t i = 0; i < pl.n; i++) {
+        free(pl.v[i].path);
+        free(pl.v[i].v);
+        for (size_t j = 0; j < pl.v[i].n_fixes; j++)
+            free(pl.v[i].fixes[j]);
+        free(pl.v[i].fixes);
+    }
+    free(pl.v);
+    if (out->n)
+        qsort(out->v, out->n, sizeof(*out->v), cmp_change);
+    return r;
+}
+
+/* Write one change, refusing when the file is not what was read. */
+static int apply_one(const struct sg_model *m, const struct sg_change *c,
+                     bool backup, struct sg_diags *d)
+{
+    char *host = host_path(m, c->path), *now = NULL, *res = NULL;
+    size_t len;
+    int err = 0, r;
+
+    if (!host)
+        return -ENOMEM;
+    if (!m->fragment) {
+        /* The path must still lead to itself inside the root: no symlink
+         * swapped into it since it was read. */
+        int cr = sg_chase(m->root, c->path, &res);
+        bool ok = (cr == 0 || (cr == -ENOENT && !c->before)) && res &&
+                  strcmp(res, c->path) == 0;
+        free(res);
+        if (!ok) {
+            free(host);
+            sg_diag_add(d, SG_SEV_ERROR, "not-fixed", c->path, 0,
+                        "no longer resolves to itself inside the root: not "
+                        "edited");
+            return -ELOOP;
+        }
+    }
+    enum sg_read_status st = sg_read_file(host, &now, &len, &err);
+    if (c->before ? st != SG_READ_OK || strcmp(now, c->before) != 0
+                  : !(st == SG_READ_ERRNO && err == ENOENT)) {
+        free(now);
+        free(host);
+        sg_diag_add(d, SG_SEV_ERROR, "not-fixed", c->path, 0,
+                    "changed since it was read: not edited");
+        return -EAGAIN;
+    }
+    free(now);
+    if (!c->before) {
+        /* A new drop-in: its directory may be missing on a minimal root. */
+        char *dir = strdup(host), *slash = dir ? strrchr(dir, '/') : NULL;
+        if (slash && slash != dir) {
+            *slash = '\0';
+            mkdir(dir, 0755);
+        }
+        free(dir);
+    }
+    r = 0;
+    if (backup && c->before) {
+        char *bak = sg_strdup_printf("%s.bak", host);
+        r = bak ? sg_write_atomic(bak, c->before, strlen(c->before)) : -ENOMEM;
+        free(bak);
+    }
+    if (r == 0)
+        r = sg_write_atomic(host, c->after, strlen(c->after));
+    if (r < 0)
+        sg_diag_add(d, SG_SEV_ERROR, "not-fixed", c->path, 0,
+                    "cannot write: %s (the file is unchanged)", strerror(-r));
+    free(host);
+    return r;
+}
+
+int sg_fix_apply(const struct sg_model *m, const struct sg_changes *cs,
+                 bool backup, struct sg_diags *diags)
+{
+    int first = 0;
+    for (size_t i = 0; i < cs->n; i++) {
+        int r = apply_one(m, &cs->v[i], backup, diags);
+        if (r == -ENOMEM)
+            return r;
+        if (r < 0 && !first)
+            first = r;
+    }
+    return first;
+}
+
+void sg_changes_free(struct sg_changes *cs)
+{
+    for (size_t i = 0; i < cs->n; i++) {
+        free(cs->v[i].path);
+        free(cs->v[i].before);
+        free(cs->v[i].after);
+        for (size_t j = 0; j < cs->v[i].n_fixes; j++)
+            free(cs->v[i].fixes[j]);
+        free(cs->v[i].fixes);
+    }
+    free(cs->v);
+    memset(cs, 0, sizeof(*cs));
+}

@@ -1,0 +1,50 @@
+/*
+ * fix.h - fix-ups that land where they win.
+ *
+ * From the findings of a model, the edits that fix them: remove or
+ * comment out every offending line; set a value on the line that wins,
+ * or, when no file the operator owns sets the key, append it to a drop-in
+ * that sorts after every other sysctl.d file (eval.h SG_DROPIN). Files
+ * under /usr, /run and /lib belong to packages and are never edited.
+ * Edits go through the lens (parse.h sg_parse_edit), so every line not
+ * edited stays byte for byte; a file is written atomically (temporary file
+ * in the same directory, fsync, rename, fsync of the directory), keeping
+ * owner, group and mode, and only if it still holds what was read.
+ */
+#ifndef SG_FIX_H
+#define SG_FIX_H
+
+#include <stdbool.h>
+
+#include "finding.h"
+#include "model.h"
+
+struct sg_change {
+    char *path;   /* target path */
+    char *before; /* NULL: a new file */
+    char *after;
+    char **fixes; /* "rule file:line" of each finding it fixes */
+    size_t n_fixes;
+};
+
+struct sg_changes {
+    struct sg_change *v;
+    size_t n, cap;
+};
+
+/* The changes that fix FS in model M (one per file, in path order).
+ * Findings that cannot be fixed here become diagnostics. */
+int sg_fix_plan(const struct sg_model *m, const struct sg_findings *fs,
+                const char *lensdir, struct sg_changes *out,
+                struct sg_diags *diags);
+
+/* Write the changes under M's root (fragments: as given). BACKUP keeps the
+ * old text as FILE.bak. Returns 0, or a negative errno after a diagnostic
+ * naming the file; files already written stay written, the failing one is
+ * untouched. */
+int sg_fix_apply(const struct sg_model *m, const struct sg_changes *cs,
+                 bool backup, struct sg_diags *diags);
+
+void sg_changes_free(struct sg_changes *cs);
+
+#endif
