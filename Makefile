@@ -33,6 +33,7 @@ UNIT     := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 ASAN_UNIT:= $(UNIT_SRC:tests/unit/%.c=$(B)/asan/unit/%)
 
 .PHONY: all deps run test test-unit test-lens test-cases test-valgrind test-policy \
+        test-fix \
         install uninstall \
         bench fuzz clean help
 
@@ -70,7 +71,7 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory all $(ASAN_BIN) $(UNIT) $(ASAN_UNIT)
 	@$(MAKE) --no-print-directory test-lens test-unit test-policy test-valgrind \
-	    test-cases
+	    test-cases test-fix
 
 test-lens:
 	augparse -I lenses tests/lens/test_sysctl_guard.aug
@@ -78,13 +79,15 @@ test-lens:
 
 test-unit: $(UNIT) $(ASAN_UNIT)
 	@set -e; for t in $(UNIT) $(ASAN_UNIT); do \
-	    echo "== $$t"; SYSCTL_GUARD_LENSDIR=lenses $$t; done
+	    echo "== $$t"; SYSCTL_GUARD_LENSDIR=lenses \
+	    SYSCTL_GUARD_POLICYDIR=policies $$t; done
 
 VALGRIND := valgrind -q --error-exitcode=9 --leak-check=full \
              --errors-for-leak-kinds=definite
 test-valgrind: $(UNIT) $(BIN)
 	@set -e; for t in $(UNIT); do \
-	    SYSCTL_GUARD_LENSDIR=lenses $(VALGRIND) $$t >/dev/null; done; \
+	    SYSCTL_GUARD_LENSDIR=lenses SYSCTL_GUARD_POLICYDIR=policies \
+	        $(VALGRIND) $$t >/dev/null; done; \
 	for c in tests/cases/*/root; do for cmd in show check; do \
 	    SYSCTL_GUARD_LENSDIR=lenses SYSCTL_GUARD_POLICYDIR=policies \
 	        $(VALGRIND) ./$(BIN) $$cmd --kernel 6.1 \
@@ -96,6 +99,10 @@ test-valgrind: $(UNIT) $(BIN)
 test-policy: $(BIN) $(ASAN_BIN)
 	sh tests/policy/run.sh ./$(BIN)
 	sh tests/policy/run.sh ./$(ASAN_BIN)
+
+test-fix: $(BIN) $(ASAN_BIN)
+	python3 tests/fix/run.py ./$(BIN)
+	python3 tests/fix/run.py ./$(ASAN_BIN)
 
 test-cases: $(BIN) $(ASAN_BIN)
 	python3 tests/cases/run.py $(BIN) $(ASAN_BIN)

@@ -248,6 +248,7 @@ static int realise(const struct sg_model *m, struct sg_parser *p,
     }
     pd->fixes = NULL; /* now the change's */
     pd->n_fixes = 0;
+    // cppcheck-suppress memleak ; c was copied into OUT by SG_PUSH
     return 0;
 }
 
@@ -287,6 +288,27 @@ int sg_fix_plan(const struct sg_model *m, const struct sg_findings *fs,
     return r;
 }
 
+/* Create the missing directories of the target path PATH (a new drop-in
+ * on a minimal root has no /etc/sysctl.d), component by component. */
+static int make_parents(const struct sg_model *m, const char *path)
+{
+    char *dir = strdup(path);
+    int r = 0;
+
+    if (!dir)
+        return -1;
+    for (char *p = dir + 1; r == 0 && (p = strchr(p, '/')); p++) {
+        *p = '\0';
+        char *host = host_path(m, dir);
+        if (!host || (mkdir(host, 0755) < 0 && errno != EEXIST))
+            r = -1;
+        free(host);
+        *p = '/';
+    }
+    free(dir);
+    return r;
+}
+
 /* Write one change, refusing when the file is not what was read. */
 static int apply_one(const struct sg_model *m, const struct sg_change *c,
                      bool backup, struct sg_diags *d)
@@ -322,14 +344,11 @@ static int apply_one(const struct sg_model *m, const struct sg_change *c,
         return -EAGAIN;
     }
     free(now);
-    if (!c->before) {
-        /* A new drop-in: its directory may be missing on a minimal root. */
-        char *dir = strdup(host), *slash = dir ? strrchr(dir, '/') : NULL;
-        if (slash && slash != dir) {
-            *slash = '\0';
-            mkdir(dir, 0755);
-        }
-        free(dir);
+    if (!c->before && make_parents(m, c->path) < 0) {
+        free(host);
+        sg_diag_add(d, SG_SEV_ERROR, "not-fixed", c->path, 0,
+                    "cannot create its directory: %s", strerror(errno));
+        return -errno;
     }
     r = 0;
     if (backup && c->before) {

@@ -117,9 +117,8 @@ int main(void)
                           "# -net.ipv4.ip_local_port_range = 61000 32768\n"
                           "vm.swappiness = 10");
         free(edited);
-        struct sg_line_edit add = {.op = SG_LINE_APPEND,
-                                   .key = "net.ipv4.tcp_tw_reuse",
-                                   .value = "0"};
+        struct sg_line_edit add = {
+            .op = SG_LINE_APPEND, .key = "net.ipv4.tcp_tw_reuse", .value = "0"};
         CHECK(sg_parse_edit(p, "a = 1", &add, 1, &edited) == 0);
         CHECK_STR(edited, "a = 1\nnet.ipv4.tcp_tw_reuse = 0\n");
         free(edited);

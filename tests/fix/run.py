@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""fix tests with the real binary.
+
+1. Every case tree under tests/cases/ that has fixable findings: copy it,
+   run `fix`; then `fix --dry-run` has nothing left to change, a second
+   `fix` changes no byte, comment and blank lines are all still there in
+   order, lines of keys no fix touches are unchanged, owner and mode kept,
+   and a symlink that led to an edited file is still a symlink.
+2. Faults: a read-only directory (run as nobody), a file size limit
+   (ulimit -f), the process killed while saving: the file is the old one
+   or the new one, never a mix, and nothing else is left behind.
+Usage: run.py BINARY
+"""
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.normpath(os.path.join(HERE, "..", ".."))
+CASES = os.path.join(TOP, "tests", "cases")
+ENV = dict(os.environ, SYSCTL_GUARD_LENSDIR=os.path.join(TOP, "lenses"),
+           SYSCTL_GUARD_POLICYDIR=os.path.join(TOP, "policies"), NO_COLOR="1")
+passed = failed = 0
+
+
+def ok(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL " + what)
+    return cond
+
+
+def run(binary, args, **kw):
+    return subprocess.run([binary] + args, capture_output=True, text=True,
+                          env=kw.pop("env", ENV), **kw)
+
+
+def case_args(case):
+    with open(os.path.join(case, "args")) as f:
+        args = [a for a in f.read().splitlines() if a]
+    if not args or args[0] != "check" or "--root" not in args:
+        return None
+    # keep the kernel and profiles; drop format and the root
+    keep, skip = [], False
+    for a in args[1:]:
+        if skip:
+            skip = False
+            continue
+        if a in ("--format", "--root", "--fail-on"):
+            skip = True
+            continue
+        keep.append(a)
+    return keep
+
+
+def snapshot(root):
+    files = {}
+    for dp, dns, fns in os.walk(root):
+        for n in fns + dns:
+            p = os.path.join(dp, n)
+            rel = os.path.relpath(p, root)
+            st = os.lstat(p)
+            if os.path.islink(p):
+                files[rel] = ("link", os.readlink(p))
+            elif os.path.isfile(p):
+                with open(p, "rb") as f:
+                    files[rel] = ("file", f.read(), st.st_mode, st.st_uid,
+                                  st.st_gid)
+    return files
+
+
+def blank_or_comment(line):
+    s = line.strip()
+    return not s or s[0] in "#;"
+
+
+def is_subsequence(small, big):
+    it = iter(big)
+    return all(any(x == y for y in it) for x in small)
+
+
+def check_case(binary, name):
+    case = os.path.join(CASES, name)
+    extra = case_args(case)
+    if extra is None:
+        return
+    with tempfile.TemporaryDirectory(prefix="sg-fix-") as tmp:
+        root = os.path.join(tmp, "root")
+        shutil.copytree(os.path.join(case, "root"), root, symlinks=True)
+        if os.path.exists(os.path.join(case, "setup.sh")):
+            subprocess.run(["sh", os.path.join(case, "setup.sh")], cwd=tmp,
+                           check=True)
+        before = run(binary, ["check", "--format", "json", "--root", root]
+                     + extra)
+        try:
+            findings = json.loads(before.stdout)["findings"]
+        except ValueError:
+            return
+        fixes = [f["fix"] for f in findings if "fix" in f]
+        if not fixes:
+            return
+        # owner and mode must survive
+        for f in fixes:
+            p = os.path.join(root, f.get("file", "/").lstrip("/"))
+            if os.path.isfile(p) and not os.path.islink(p):
+                os.chmod(p, 0o640)
+                os.chown(p, 1234, 2345)
+        snap0 = snapshot(root)
+        r1 = run(binary, ["fix", "--root", root] + extra)
+        ok(r1.returncode == 0, "%s: fix exit %d: %s%s" % (
+            name, r1.returncode, r1.stdout, r1.stderr))
+        snap1 = snapshot(root)
+        dry = run(binary, ["fix", "--dry-run", "--root", root] + extra)
+        ok(dry.returncode == 0 and dry.stdout == "",
+           "%s: dry-run after fix still changes: %s" % (name, dry.stdout))
+        r2 = run(binary, ["fix", "--root", root] + extra)
+        ok(r2.returncode == 0 and snapshot(root) == snap1,
+           "%s: a second fix changed something" % name)
+        fixed_keys = {f["key"] for f in fixes}
+        for rel, v in snap0.items():
+            if v[0] == "link":
+                ok(snap1.get(rel) == v, "%s: symlink %s replaced" % (name, rel))
+                continue
+            if rel not in snap1:
+                ok(False, "%s: %s disappeared" % (name, rel))
+                continue
+            old = v[1].decode(errors="replace").splitlines()
+            new = snap1[rel][1].decode(errors="replace").splitlines()
+            ok(snap1[rel][2:] == v[2:],
+               "%s: %s owner or mode changed" % (name, rel))
+            ok(is_subsequence([l for l in old if blank_or_comment(l)], new),
+               "%s: %s lost comments or blank lines" % (name, rel))
+            untouched = [l for l in old if not blank_or_comment(l) and
+                         not any(k in l.replace("/", ".") for k in fixed_keys)]
+            ok(is_subsequence(untouched, new),
+               "%s: %s changed lines no fix is about" % (name, rel))
+
+
+def fault_tree(tmp, size_lines=20):
+    root = os.path.join(tmp, "root")
+    d = os.path.join(root, "etc", "sysctl.d")
+    os.makedirs(d)
+    p = os.path.join(d, "50-tuning.conf")
+    with open(p, "w") as f:
+        for i in range(size_lines):
+            f.write("# padding line %d to make the file larger\n" % i)
+        f.write("net.ipv4.tcp_tw_recycle = 1\n")
+    with open(p, "rb") as f:
+        return root, p, f.read()
+
+
+def faults(binary):
+    args = ["--kernel", "6.1.0-13-amd64"]
+    # A directory the user cannot write to.
+    with tempfile.TemporaryDirectory(prefix="sg-ro-") as tmp:
+        os.chmod(tmp, 0o755)
+        root, p, old = fault_tree(tmp)
+        r = run(binary, ["fix", "--root", root] + args,
+                preexec_fn=lambda: (os.setgid(65534), os.setuid(65534)))
+        ok(r.returncode == 2 and "cannot write" in r.stderr,
+           "read-only dir: exit %d %s" % (r.returncode, r.stderr))
+        ok(open(p, "rb").read() == old, "read-only dir: file changed")
+        ok(os.listdir(os.path.dirname(p)) == ["50-tuning.conf"],
+           "read-only dir: left files behind")
+    # A file size limit (a full disk looks the same to write(2)).
+    with tempfile.TemporaryDirectory(prefix="sg-fsize-") as tmp:
+        root, p, old = fault_tree(tmp, 2000)
+        r = subprocess.run(["sh", "-c", 'ulimit -f 16; exec "$@"', "sh",
+                            binary, "fix", "--root", root] + args,
+                           capture_output=True, text=True, env=ENV)
+        ok(r.returncode == 2 and "cannot write" in r.stderr,
+           "ulimit -f: exit %d %s" % (r.returncode, r.stderr))
+        ok(open(p, "rb").read() == old, "ulimit -f: file changed")
+        ok(os.listdir(os.path.dirname(p)) == ["50-tuning.conf"],
+           "ulimit -f: left files behind")
+    # Killed at random moments while fixing a large file.
+    with tempfile.TemporaryDirectory(prefix="sg-kill-") as tmp:
+        root, p, old = fault_tree(tmp, 5000)
+        new = old.replace(b"net.ipv4.tcp_tw_recycle = 1\n", b"")
+        rnd = random.Random(7)
+        finished = killed = 0
+        for i in range(12):
+            with open(p, "wb") as f:
+                f.write(old)
+            proc = subprocess.Popen([binary, "fix", "--root", root] + args,
+                                    stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL, env=ENV)
+            try:
+                proc.wait(timeout=rnd.uniform(0.02, 2.0))
+                finished += 1
+            except subprocess.TimeoutExpired:
+                proc.send_signal(signal.SIGKILL)
+                proc.wait()
+                killed += 1
+            now = open(p, "rb").read()
+            ok(now in (old, new), "kill %d: the file is neither old nor new" % i)
+        ok(finished and killed, "kill: %d finished, %d killed: no mix of both"
+           % (finished, killed))
+
+
+def main():
+    binary = os.path.abspath(sys.argv[1])
+    for name in sorted(os.listdir(CASES)):
+        if os.path.exists(os.path.join(CASES, name, "args")):
+            check_case(binary, name)
+    if os.geteuid() == 0:
+        faults(binary)
+    else:
+        print("fault tests need root (setuid nobody): not run")
+    print("fix: %d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+/* fix: a file changed, or a symlink swapped in, between reading and
+ * writing is refused and left as it is; a new drop-in is created with its
+ * directory. The end-to-end fix tests are tests/fix/run.py. */
+#include "check.h"
+#include "eval.h"
+#include "fix.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char root[] = "/tmp/sg-fix-XXXXXX";
+
+static void put(const char *rel, const char *text)
+{
+    char *p = sg_path_join(root, rel);
+    FILE *f = fopen(p, "w");
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+    free(p);
+}
+
+static char *get(const char *rel)
+{
+    char *p = sg_path_join(root, rel), *buf = NULL;
+    size_t len;
+    int err;
+    sg_read_file(p, &buf, &len, &err);
+    free(p);
+    return buf;
+}
+
+/* Model, findings and changes for the tree as it is now. */
+static struct sg_model *plan(struct sg_policies *ps, struct sg_changes *cs)
+{
+    const char *ld = getenv("SYSCTL_GUARD_LENSDIR");
+    struct sg_model_opts o = {.root = root,
+                              .lensdir = ld ? ld : "lenses",
+                              .kernel = "6.1.0-13-amd64"};
+    struct sg_model *m = NULL;
+    struct sg_findings fs = {0};
+    struct sg_eval_opts eo = {0};
+    char *err = NULL;
+    if (sg_model_load(&o, &m, &err) < 0 || sg_evaluate(m, ps, &eo, &fs) < 0 ||
+        sg_fix_plan(m, &fs, o.lensdir, cs, &m->diags) < 0)
+        exit(1);
+    sg_findings_free(&fs);
+    return m;
+}
+
+int main(void)
+{
+    const char *pd = getenv("SYSCTL_GUARD_POLICYDIR");
+    char *schema = sg_strdup_printf("%s/policy.rng", pd ? pd : "policies");
+    const char *paths[] = {pd ? pd : "policies"};
+    struct sg_policies ps;
+    struct sg_diags d = {0};
+    if (!mkdtemp(root) || sg_policies_load(paths, 1, schema, &ps, &d) < 0)
+        return 1;
+
+    char *e = sg_path_join(root, "/etc");
+    mkdir(e, 0755);
+    free(e);
+    e = sg_path_join(root, "/etc/sysctl.d");
+    mkdir(e, 0755);
+    free(e);
+    put("/etc/sysctl.d/50-a.conf", "# keep\nnet.ipv4.tcp_tw_recycle = 1\n");
+
+    /* Changed between planning and writing: refused, left as it is. */
+    struct sg_changes cs;
+    struct sg_model *m = plan(&ps, &cs);
+    CHECK(cs.n == 1);
+    put("/etc/sysctl.d/50-a.conf", "# changed by someone else\n");
+    CHECK(sg_fix_apply(m, &cs, false, &m->diags) == -EAGAIN);
+    char *now = get("/etc/sysctl.d/50-a.conf");
+    CHECK_STR(now, "# changed by someone else\n");
+    free(now);
+    sg_changes_free(&cs);
+    sg_model_free(m);
+
+    /* A symlink swapped in for the directory: refused. */
+    put("/etc/sysctl.d/50-a.conf", "net.ipv4.tcp_tw_recycle = 1\n");
+    m = plan(&ps, &cs);
+    CHECK(cs.n == 1);
+    char *dir = sg_path_join(root, "/etc/sysctl.d");
+    char *moved = sg_path_join(root, "/etc/elsewhere");
+    CHECK(rename(dir, moved) == 0 && symlink("elsewhere", dir) == 0);
+    CHECK(sg_fix_apply(m, &cs, false, &m->diags) == -ELOOP);
+    now = get("/etc/elsewhere/50-a.conf");
+    CHECK_STR(now, "net.ipv4.tcp_tw_recycle = 1\n");
+    free(now);
+    unlink(dir);
+    CHECK(rename(moved, dir) == 0);
+    free(dir);
+    free(moved);
+    sg_changes_free(&cs);
+    sg_model_free(m);
+
+    /* A set rewrites its line in place; --backup keeps the old text. */
+    put("/etc/sysctl.d/50-a.conf", "net.ipv4.tcp_tw_reuse = 1 # note\n");
+    m = plan(&ps, &cs);
+    CHECK(cs.n == 1 && cs.v[0].before != NULL);
+    CHECK(sg_fix_apply(m, &cs, true, &m->diags) == 0);
+    now = get("/etc/sysctl.d/50-a.conf");
+    CHECK_STR(now, "net.ipv4.tcp_tw_reuse = 1\n");
+    free(now);
+    now = get("/etc/sysctl.d/50-a.conf.bak");
+    CHECK_STR(now, "net.ipv4.tcp_tw_reuse = 1 # note\n");
+    free(now);
+    sg_changes_free(&cs);
+    sg_model_free(m);
+
+    sg_policies_free(&ps);
+    sg_diags_free(&d);
+    free(schema);
+    char *cmd = sg_strdup_printf("rm -rf '%s'", root);
+    if (cmd && system(cmd) != 0)
+        fprintf(stderr, "cleanup failed\n");
+    free(cmd);
+    return check_done("fix");
+}
