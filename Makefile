@@ -33,7 +33,7 @@ UNIT     := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 ASAN_UNIT:= $(UNIT_SRC:tests/unit/%.c=$(B)/asan/unit/%)
 
 .PHONY: all deps run test test-unit test-lens test-cases test-valgrind test-policy \
-        test-fix \
+        test-fix test-plan \
         install uninstall \
         bench fuzz clean help
 
@@ -71,7 +71,7 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory all $(ASAN_BIN) $(UNIT) $(ASAN_UNIT)
 	@$(MAKE) --no-print-directory test-lens test-unit test-policy test-valgrind \
-	    test-cases test-fix
+	    test-cases test-fix test-plan
 
 test-lens:
 	augparse -I lenses tests/lens/test_sysctl_guard.aug
@@ -103,6 +103,9 @@ test-policy: $(BIN) $(ASAN_BIN)
 test-fix: $(BIN) $(ASAN_BIN)
 	python3 tests/fix/run.py ./$(BIN)
 	python3 tests/fix/run.py ./$(ASAN_BIN)
+
+test-plan: $(BIN)
+	python3 tests/plan/run.py ./$(BIN)
 
 test-cases: $(BIN) $(ASAN_BIN)
 	python3 tests/cases/run.py $(BIN) $(ASAN_BIN)
@@ -145,7 +148,8 @@ clean:
 help:
 	@echo "make            build $(BIN)"
 	@echo "make run        install missing packages, build, show this machine's sysctl config"
-	@echo "make test       lens (augparse), unit (plain + ASan/UBSan) and case tests"
+	@echo "make test       lens (augparse), unit (plain, ASan/UBSan, valgrind), policy, case,"
+	@echo "                fix and plan tests (real ansible-playbook, sh, shellcheck)"
 	@echo "make install    install to \$$DESTDIR\$$PREFIX (PREFIX=$(PREFIX))"
 	@echo "make bench      time show on a host tree and a 1000-file tree vs augtool"
 	@echo "make fuzz       libFuzzer: lens + model, policy loader + evaluation (FUZZ_SECS=$(FUZZ_SECS) each)"

@@ -29,6 +29,7 @@ struct sg_cli {
     bool live;
     bool dry_run; /* fix: print the diff, change nothing */
     bool backup;  /* fix: keep FILE.bak */
+    const char *emit; /* plan: sh, ansible, ansible-tasks, salt */
     bool color;   /* decided from --no-color, NO_COLOR and isatty */
     enum sg_severity fail_on;
     const char *profiles[SG_MAX_LIST];
@@ -52,6 +53,7 @@ void sg_cli_model_opts(const struct sg_cli *cli, struct sg_model_opts *o);
 int sg_cmd_show(struct sg_cli *cli);
 int sg_cmd_check(struct sg_cli *cli);
 int sg_cmd_fix(struct sg_cli *cli);
+int sg_cmd_plan(struct sg_cli *cli);
 int sg_cmd_explain(struct sg_cli *cli);
 int sg_cmd_policy(struct sg_cli *cli);
 

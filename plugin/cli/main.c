@@ -33,6 +33,7 @@ enum opt_id {
     OPT_FAIL_ON,
     OPT_DRY_RUN,
     OPT_BACKUP,
+    OPT_EMIT,
     OPT_HELP,
 };
 
@@ -59,6 +60,8 @@ static const struct opt_row {
     {"dry-run", 0, OPT_DRY_RUN, NULL,
      "fix: print the unified diff, change nothing"},
     {"backup", 0, OPT_BACKUP, NULL, "fix: keep the old file as FILE.bak"},
+    {"emit", 1, OPT_EMIT, "KIND",
+     "plan: sh, ansible (a playbook), ansible-tasks or salt (an SLS)"},
     {"live", 0, OPT_LIVE, NULL,
      "also read <root>/proc/sys: drift and keys the kernel lacks"},
     {"no-color", 0, OPT_NO_COLOR, NULL, "never colour the output"},
@@ -76,6 +79,8 @@ static const struct cmd_row {
      "findings for the tree, or for these files each on its own", sg_cmd_check},
     {"fix", "[OPTIONS] [FILE...]",
      "apply the fix-ups in place (--dry-run: print the diff)", sg_cmd_fix},
+    {"plan", "--emit KIND [OPTIONS]",
+     "the fix-ups for Ansible, Salt or sh to apply", sg_cmd_plan},
     {"show", "[OPTIONS] [KEY...]", "effective configuration with provenance",
      sg_cmd_show},
     {"explain", "KEY|RULE", "the guidance per kernel version, with references",
@@ -246,6 +251,17 @@ int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
             break;
         case OPT_BACKUP:
             cli->backup = true;
+            break;
+        case OPT_EMIT:
+            if (strcmp(optarg, "sh") && strcmp(optarg, "ansible") &&
+                strcmp(optarg, "ansible-tasks") && strcmp(optarg, "salt")) {
+                fprintf(stderr,
+                        "%s %s: --emit must be sh, ansible, ansible-tasks or "
+                        "salt, not \"%s\"\n",
+                        cli->prog, cmd, optarg);
+                return SG_EXIT_ERROR;
+            }
+            cli->emit = optarg;
             break;
         case OPT_NO_COLOR:
             no_color = true;

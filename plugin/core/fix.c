@@ -23,7 +23,9 @@ struct pending {
     char *path;
     struct sg_line_edit *v;
     size_t n, cap;
-    char **fixes;
+    char **whys; /* per edit: the first finding it fixes (owned) */
+    size_t whys_cap;
+    char **fixes; /* every finding fixed in this file (owned) */
     size_t n_fixes;
 };
 
@@ -95,10 +97,16 @@ static int add_edit(struct plan *pl, const char *file, enum sg_line_op op,
     struct sg_line_edit e = {.op = op,
                              .entry = a ? a->entry : 0,
                              .line = a ? a->line : 0,
-                             .key = key,
+                             .key = a && !key ? a->key : key,
                              .value = value};
-    if (SG_PUSH(*p, e) < 0)
+    if (sg_grow((void **)&p->whys, sizeof(*p->whys), p->n, &p->whys_cap) < 0)
         return -ENOMEM;
+    if (!(p->whys[p->n] = strdup(why)))
+        return -ENOMEM;
+    if (SG_PUSH(*p, e) < 0) {
+        free(p->whys[p->n]);
+        return -ENOMEM;
+    }
 note:;
     char **nf = realloc(p->fixes, (p->n_fixes + 1) * sizeof(*nf));
     if (!nf)
@@ -252,6 +260,91 @@ static int realise(const struct sg_model *m, struct sg_parser *p,
     return 0;
 }
 
+static void plan_free(struct plan *pl)
+{
+    for (size_t i = 0; i < pl->n; i++) {
+        free(pl->v[i].path);
+        for (size_t j = 0; j < pl->v[i].n; j++)
+            free(pl->v[i].whys[j]);
+        free(pl->v[i].whys);
+        free(pl->v[i].v);
+        for (size_t j = 0; j < pl->v[i].n_fixes; j++)
+            free(pl->v[i].fixes[j]);
+        free(pl->v[i].fixes);
+    }
+    free(pl->v);
+    memset(pl, 0, sizeof(*pl));
+}
+
+static int build_plan(const struct sg_model *m, const struct sg_findings *fs,
+                      struct plan *pl, struct sg_diags *diags)
+{
+    int r = 0;
+    for (size_t i = 0; i < fs->n && r == 0; i++)
+        if (fs->v[i].fix != SG_FIX_NONE)
+            r = plan_finding(m, pl, &fs->v[i], diags);
+    return r;
+}
+
+static int cmp_op(const void *x, const void *y)
+{
+    const struct sg_plan_op *a = x, *b = y;
+    /* Removals and comments first, then sets: a reload must never see a
+     * key the running kernel lacks. Then by file and line. */
+    int ka = a->op == SG_LINE_SET || a->op == SG_LINE_APPEND;
+    int kb = b->op == SG_LINE_SET || b->op == SG_LINE_APPEND;
+    int c = strcmp(a->file, b->file);
+    if (ka != kb)
+        return ka - kb;
+    if (c)
+        return c;
+    return (a->line > b->line) - (a->line < b->line);
+}
+
+int sg_fix_ops(const struct sg_model *m, const struct sg_findings *fs,
+               struct sg_plan_ops *out, struct sg_diags *diags)
+{
+    struct plan pl = {0};
+    int r = build_plan(m, fs, &pl, diags);
+
+    memset(out, 0, sizeof(*out));
+    for (size_t i = 0; i < pl.n && r == 0; i++)
+        for (size_t j = 0; j < pl.v[i].n && r == 0; j++) {
+            const struct sg_line_edit *e = &pl.v[i].v[j];
+            struct sg_plan_op op = {
+                .op = e->op,
+                .file = strdup(pl.v[i].path),
+                .line = e->line,
+                .key = e->key ? strdup(e->key) : NULL,
+                .value = e->value ? strdup(e->value) : NULL,
+                .why = strdup(pl.v[i].whys[j])};
+            if (!op.file || !op.why || (e->key && !op.key) ||
+                (e->value && !op.value) || SG_PUSH(*out, op) < 0) {
+                free(op.file);
+                free(op.key);
+                free(op.value);
+                free(op.why);
+                r = -ENOMEM;
+            }
+        }
+    plan_free(&pl);
+    if (out->n)
+        qsort(out->v, out->n, sizeof(*out->v), cmp_op);
+    return r;
+}
+
+void sg_plan_ops_free(struct sg_plan_ops *ops)
+{
+    for (size_t i = 0; i < ops->n; i++) {
+        free(ops->v[i].file);
+        free(ops->v[i].key);
+        free(ops->v[i].value);
+        free(ops->v[i].why);
+    }
+    free(ops->v);
+    memset(ops, 0, sizeof(*ops));
+}
+
 int sg_fix_plan(const struct sg_model *m, const struct sg_findings *fs,
                 const char *lensdir, struct sg_changes *out,
                 struct sg_diags *diags)
@@ -262,9 +355,7 @@ int sg_fix_plan(const struct sg_model *m, const struct sg_findings *fs,
     int r = 0;
 
     memset(out, 0, sizeof(*out));
-    for (size_t i = 0; i < fs->n && r == 0; i++)
-        if (fs->v[i].fix != SG_FIX_NONE)
-            r = plan_finding(m, &pl, &fs->v[i], diags);
+    r = build_plan(m, fs, &pl, diags);
     if (r == 0 && pl.n) {
         r = sg_parser_new(lensdir, &p, &err);
         if (r < 0)
@@ -275,14 +366,7 @@ int sg_fix_plan(const struct sg_model *m, const struct sg_findings *fs,
     for (size_t i = 0; i < pl.n && r == 0; i++)
         r = realise(m, p, &pl.v[i], out, diags);
     sg_parser_free(p);
-    for (size_t i = 0; i < pl.n; i++) {
-        free(pl.v[i].path);
-        free(pl.v[i].v);
-        for (size_t j = 0; j < pl.v[i].n_fixes; j++)
-            free(pl.v[i].fixes[j]);
-        free(pl.v[i].fixes);
-    }
-    free(pl.v);
+    plan_free(&pl);
     if (out->n)
         qsort(out->v, out->n, sizeof(*out->v), cmp_change);
     return r;

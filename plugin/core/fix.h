@@ -18,6 +18,7 @@
 
 #include "finding.h"
 #include "model.h"
+#include "parse.h"
 
 struct sg_change {
     char *path;   /* target path */
@@ -46,5 +47,25 @@ int sg_fix_apply(const struct sg_model *m, const struct sg_changes *cs,
                  bool backup, struct sg_diags *diags);
 
 void sg_changes_free(struct sg_changes *cs);
+
+/* The same fixes as operations another tool applies (plan --emit): what to
+ * do to which line of which file, removals and comments first. */
+struct sg_plan_op {
+    enum sg_line_op op;
+    char *file;    /* target path */
+    unsigned line; /* 0 for an append */
+    char *key;     /* canonical */
+    char *value;   /* SET and APPEND */
+    char *why;     /* "rule file:line" of the finding */
+};
+
+struct sg_plan_ops {
+    struct sg_plan_op *v;
+    size_t n, cap;
+};
+
+int sg_fix_ops(const struct sg_model *m, const struct sg_findings *fs,
+               struct sg_plan_ops *out, struct sg_diags *diags);
+void sg_plan_ops_free(struct sg_plan_ops *ops);
 
 #endif

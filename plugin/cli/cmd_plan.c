@@ -1,0 +1,419 @@
+/*
+ * cmd_plan.c - `sysctl-guard plan --emit sh|ansible|ansible-tasks|salt`:
+ * the fix-ups of `fix`, as a script or as tasks/states another tool
+ * applies. Every path is prefixed with the root parameter (default "/"),
+ * reloads follow the reload parameter (default on), and removals come
+ * before sets: `sysctl -p FILE` fails on a key the running kernel lacks,
+ * so a file must be clean of such keys before anything reloads it.
+ * Each step carries the finding it fixes (rule file:line).
+ */
+#include "cli.h"
+#include "../core/eval.h"
+#include "../core/fix.h"
+#include "../core/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A regular expression for a line that sets KEY, in any spelling: leading
+ * blanks, an optional "-", components separated by "." or "/". PERL
+ * selects Python/PCRE syntax (\s), else POSIX ERE ([[:space:]]). */
+static char *key_regex(const char *key, bool perl)
+{
+    const char *sp = perl ? "\\s*" : "[[:space:]]*";
+    size_t cap = strlen(key) * 6 + 64;
+    char *r = malloc(cap), *o = r;
+
+    if (!r)
+        return NULL;
+    o += sprintf(o, "^%s-?%s", sp, sp);
+    for (const char *p = key; *p; p++) {
+        if (*p == '.' || *p == '/')
+            o += sprintf(o, "[./]");
+        else if (strchr("\\^$*+?()[]{}|", *p))
+            o += sprintf(o, "\\%c", *p);
+        else
+            *o++ = *p;
+    }
+    sprintf(o, "%s=", sp);
+    return r;
+}
+
+/* A string as a single-quoted YAML scalar. */
+static void yq(const char *s)
+{
+    putchar('\'');
+    for (; *s; s++) {
+        if (*s == '\'')
+            putchar('\'');
+        putchar(*s);
+    }
+    putchar('\'');
+}
+
+/* A string as a single-quoted shell word. */
+static void shq(const char *s)
+{
+    putchar('\'');
+    for (; *s; s++) {
+        if (*s == '\'')
+            fputs("'\\''", stdout);
+        else
+            putchar(*s);
+    }
+    putchar('\'');
+}
+
+static const char *verb(enum sg_line_op op)
+{
+    return op == SG_LINE_REMOVE    ? "remove"
+           : op == SG_LINE_COMMENT ? "comment out"
+                                   : "set";
+}
+
+/* Whether an earlier step already does what step I does: the steps match
+ * lines by key, so one per file, key and kind is enough. */
+static bool repeated(const struct sg_plan_ops *ops, size_t i)
+{
+    const struct sg_plan_op *o = &ops->v[i];
+    bool set = o->op == SG_LINE_SET || o->op == SG_LINE_APPEND;
+    for (size_t j = 0; j < i; j++) {
+        const struct sg_plan_op *p = &ops->v[j];
+        bool pset = p->op == SG_LINE_SET || p->op == SG_LINE_APPEND;
+        if (strcmp(p->file, o->file) == 0 && strcmp(p->key, o->key) == 0 &&
+            (p->op == o->op || (set && pset)))
+            return true;
+    }
+    return false;
+}
+
+/* The comment line naming every finding a step fixes. */
+static void print_fixes(const struct sg_plan_ops *ops, size_t i,
+                        const char *indent)
+{
+    printf("%s# fixes %s", indent, ops->v[i].why);
+    for (size_t j = i + 1; j < ops->n; j++)
+        if (repeated(ops, j) && strcmp(ops->v[j].file, ops->v[i].file) == 0 &&
+            strcmp(ops->v[j].key, ops->v[i].key) == 0)
+            printf(", %s", ops->v[j].why);
+    printf("\n");
+}
+
+/* ---- ansible ---- */
+
+#define ANS_PATH "{{ sysctl_guard_root | regex_replace('/+$', '') }}"
+
+static void ansible_tasks(const struct sg_plan_ops *ops, const char *indent)
+{
+    for (size_t i = 0; i < ops->n; i++) {
+        const struct sg_plan_op *o = &ops->v[i];
+        if (repeated(ops, i))
+            continue;
+        char *re = key_regex(o->key, true);
+        print_fixes(ops, i, indent);
+        printf("%s- name: ", indent);
+        char *name =
+            o->op == SG_LINE_APPEND
+                ? sg_strdup_printf("sysctl-guard: the directory of %s", o->file)
+                : sg_strdup_printf("sysctl-guard: %s %s in %s", verb(o->op),
+                                   o->key, o->file);
+        yq(name ? name : o->key);
+        free(name);
+        printf("\n");
+        switch (o->op) {
+        case SG_LINE_REMOVE:
+            printf("%s  ansible.builtin.lineinfile:\n", indent);
+            printf("%s    path: \"" ANS_PATH "%s\"\n", indent, o->file);
+            printf("%s    regexp: ", indent);
+            yq(re);
+            printf("\n%s    state: absent\n", indent);
+            break;
+        case SG_LINE_COMMENT:
+            printf("%s  ansible.builtin.replace:\n", indent);
+            printf("%s    path: \"" ANS_PATH "%s\"\n", indent, o->file);
+            printf("%s    regexp: ", indent);
+            char *grp = sg_strdup_printf("(%s.*)$", re);
+            yq(grp ? grp : re);
+            free(grp);
+            printf("\n%s    replace: '# \\1'\n", indent);
+            break;
+        case SG_LINE_SET:
+        case SG_LINE_APPEND:
+            if (o->op == SG_LINE_APPEND) {
+                /* The drop-in's directory may be missing on a bare root. */
+                char *dir = strdup(o->file), *sl = dir ? strrchr(dir, '/') : 0;
+                if (sl)
+                    *sl = '\0';
+                printf("%s  ansible.builtin.file:\n", indent);
+                printf("%s    path: \"" ANS_PATH "%s\"\n", indent,
+                       dir ? dir : "");
+                printf("%s    state: directory\n%s    mode: '0755'\n", indent,
+                       indent);
+                printf("%s- name: ", indent);
+                char *n2 = sg_strdup_printf("sysctl-guard: set %s in %s",
+                                            o->key, o->file);
+                yq(n2 ? n2 : o->key);
+                free(n2);
+                printf("\n");
+                free(dir);
+            }
+            printf("%s  ansible.posix.sysctl:\n", indent);
+            printf("%s    name: ", indent);
+            yq(o->key);
+            printf("\n%s    value: ", indent);
+            yq(o->value ? o->value : "");
+            printf("\n%s    sysctl_file: \"" ANS_PATH "%s\"\n", indent,
+                   o->file);
+            printf("%s    reload: \"{{ sysctl_guard_reload | bool }}\"\n",
+                   indent);
+            break;
+        }
+        free(re);
+    }
+}
+
+static void emit_ansible(const struct sg_model *m,
+                         const struct sg_plan_ops *ops, bool tasks_only)
+{
+    printf("# sysctl-guard %s plan: %zu step%s for kernel %s\n", SG_VERSION,
+           ops->n, ops->n == 1 ? "" : "s", m->kernel.release);
+    printf("# Parameters: sysctl_guard_root (default /) prefixes every path;\n"
+           "# sysctl_guard_reload (default true) reloads the files set.\n");
+    if (tasks_only) {
+        printf("# Tasks only: include_tasks/import_tasks it; define the two "
+               "variables in the play.\n");
+        if (!ops->n)
+            printf("[]\n");
+        ansible_tasks(ops, "");
+        return;
+    }
+    printf("- name: sysctl-guard fix-ups\n"
+           "  hosts: all\n"
+           "  gather_facts: false\n"
+           "  vars:\n"
+           "    sysctl_guard_root: /\n"
+           "    sysctl_guard_reload: true\n"
+           "  tasks:%s\n",
+           ops->n ? "" : " []");
+    ansible_tasks(ops, "    ");
+}
+
+/* ---- salt ---- */
+
+static void emit_salt(const struct sg_model *m, const struct sg_plan_ops *ops)
+{
+    printf("# sysctl-guard %s plan: %zu step%s for kernel %s\n", SG_VERSION,
+           ops->n, ops->n == 1 ? "" : "s", m->kernel.release);
+    printf("# Parameters (Jinja context or pillar): sysctl_guard_root "
+           "(default /),\n# sysctl_guard_reload (default True).\n");
+    printf("{%%- set sysctl_guard_root = sysctl_guard_root | default("
+           "salt['pillar.get']('sysctl_guard_root', '/')) %%}\n"
+           "{%%- set sysctl_guard_reload = sysctl_guard_reload | default("
+           "salt['pillar.get']('sysctl_guard_reload', True)) %%}\n"
+           "{%%- set prefix = sysctl_guard_root.rstrip('/') %%}\n");
+    for (size_t i = 0; i < ops->n; i++) {
+        const struct sg_plan_op *o = &ops->v[i];
+        if (repeated(ops, i))
+            continue;
+        char *re = key_regex(o->key, true);
+        printf("\n");
+        print_fixes(ops, i, "");
+        if (o->op == SG_LINE_APPEND) {
+            /* The drop-in's directory may be missing on a bare root. */
+            char *dir = strdup(o->file), *sl = dir ? strrchr(dir, '/') : 0;
+            if (sl)
+                *sl = '\0';
+            printf("sysctl-guard-%zu-directory:\n  file.directory:\n"
+                   "    - name: {{ prefix }}%s\n    - makedirs: True\n",
+                   i + 1, dir ? dir : "");
+            free(dir);
+        }
+        printf("sysctl-guard-%zu-%s:\n", i + 1,
+               o->op == SG_LINE_REMOVE    ? "remove"
+               : o->op == SG_LINE_COMMENT ? "comment"
+                                          : "set");
+        switch (o->op) {
+        case SG_LINE_REMOVE:
+            printf("  file.line:\n    - name: {{ prefix }}%s\n"
+                   "    - mode: delete\n    - match: ",
+                   o->file);
+            yq(re);
+            printf("\n");
+            break;
+        case SG_LINE_COMMENT:
+            printf("  file.comment:\n    - name: {{ prefix }}%s\n"
+                   "    - regex: ",
+                   o->file);
+            yq(re);
+            printf("\n    - char: '# '\n");
+            break;
+        case SG_LINE_SET:
+        case SG_LINE_APPEND:
+            printf("  sysctl.present:\n    - name: ");
+            yq(o->key);
+            printf("\n    - value: ");
+            yq(o->value ? o->value : "");
+            printf("\n    - config: {{ prefix }}%s\n", o->file);
+            break;
+        }
+        free(re);
+    }
+    /* sysctl.present applies each value itself; reload the edited files so
+     * their other lines apply too, once every removal is done. */
+    printf("\n{%%- if sysctl_guard_reload %%}\n");
+    for (size_t i = 0; i < ops->n; i++) {
+        const struct sg_plan_op *o = &ops->v[i];
+        bool first = true;
+        for (size_t j = 0; j < i && first; j++)
+            first = strcmp(ops->v[j].file, o->file) != 0;
+        if (!first)
+            continue;
+        printf("sysctl-guard-reload-%zu:\n  cmd.run:\n"
+               "    - name: sysctl -p {{ prefix }}%s\n    - onchanges:\n",
+               i + 1, o->file);
+        for (size_t j = 0; j < ops->n; j++)
+            if (strcmp(ops->v[j].file, o->file) == 0 && !repeated(ops, j))
+                printf("      - sysctl-guard-%zu-%s\n", j + 1,
+                       ops->v[j].op == SG_LINE_REMOVE    ? "remove"
+                       : ops->v[j].op == SG_LINE_COMMENT ? "comment"
+                                                         : "set");
+    }
+    printf("{%%- endif %%}\n");
+}
+
+/* ---- sh ---- */
+
+static void emit_sh(const struct sg_model *m, const struct sg_plan_ops *ops)
+{
+    printf(
+        "#!/bin/sh\n"
+        "# sysctl-guard %s plan: %zu step%s for kernel %s.\n"
+        "# SYSCTL_GUARD_ROOT (default /) prefixes every path;\n"
+        "# SYSCTL_GUARD_RELOAD=0 skips `sysctl -p` of the files set.\n"
+        "# Idempotent: a second run changes nothing.\n"
+        "# shellcheck disable=SC2016 # the single quotes hold awk programs\n"
+        "set -eu\n"
+        "root=${SYSCTL_GUARD_ROOT:-/}\n"
+        "root=${root%%/}\n"
+        "reload=${SYSCTL_GUARD_RELOAD:-1}\n"
+        "\n"
+        "# edit FILE AWK-PROGRAM [VAR=VALUE...]: rewrite FILE in place\n"
+        "# (same inode: owner and mode stay) only when the text changes.\n"
+        "edit() {\n"
+        "    f=$1 prog=$2\n"
+        "    shift 2\n"
+        "    [ -f \"$f\" ] || return 0\n"
+        "    tmp=$(mktemp \"$f.sg-XXXXXX\")\n"
+        "    awk \"$@\" \"$prog\" \"$f\" > \"$tmp\"\n"
+        "    if cmp -s \"$f\" \"$tmp\"; then rm -f \"$tmp\"; return 0; fi\n"
+        "    cat \"$tmp\" > \"$f\"\n"
+        "    rm -f \"$tmp\"\n"
+        "}\n"
+        "\n"
+        "# set_key FILE KEY VALUE RE: every line matching RE becomes\n"
+        "# KEY = VALUE; without one, KEY = VALUE is appended.\n"
+        "set_key() {\n"
+        "    [ -f \"$1\" ] || { mkdir -p \"$(dirname \"$1\")\"; : > \"$1\"; }\n"
+        "    edit \"$1\" '\n"
+        "        $0 ~ re { print k \" = \" v; found = 1; next }\n"
+        "        { print }\n"
+        "        END { if (!found) print k \" = \" v }\n"
+        "        ' -v k=\"$2\" -v v=\"$3\" -v re=\"$4\"\n"
+        "    [ \"$reload\" = 0 ] || sysctl -p \"$1\" >/dev/null\n"
+        "}\n",
+        SG_VERSION, ops->n, ops->n == 1 ? "" : "s", m->kernel.release);
+    for (size_t i = 0; i < ops->n; i++) {
+        const struct sg_plan_op *o = &ops->v[i];
+        if (repeated(ops, i))
+            continue;
+        char *re = key_regex(o->key, false);
+        char *path = sg_strdup_printf("%s", o->file);
+        printf("\n");
+        print_fixes(ops, i, "");
+        switch (o->op) {
+        case SG_LINE_REMOVE:
+            printf("edit \"$root\"");
+            shq(path);
+            printf(" '$0 !~ re' -v re=");
+            shq(re);
+            printf("\n");
+            break;
+        case SG_LINE_COMMENT:
+            printf("edit \"$root\"");
+            shq(path);
+            printf(" '{ print ($0 ~ re ? \"# \" $0 : $0) }' -v re=");
+            shq(re);
+            printf("\n");
+            break;
+        case SG_LINE_SET:
+        case SG_LINE_APPEND:
+            printf("set_key \"$root\"");
+            shq(path);
+            printf(" ");
+            shq(o->key);
+            printf(" ");
+            shq(o->value ? o->value : "");
+            printf(" ");
+            shq(re);
+            printf("\n");
+            break;
+        }
+        free(path);
+        free(re);
+    }
+}
+
+int sg_cmd_plan(struct sg_cli *cli)
+{
+    struct sg_policies ps;
+    struct sg_model_opts o;
+    struct sg_model *m = NULL;
+    struct sg_findings fs = {0};
+    struct sg_plan_ops ops = {0};
+    struct sg_eval_opts eo = {.profiles = cli->profiles,
+                              .n_profiles = cli->n_profiles};
+    char *err = NULL;
+    int r;
+
+    if (!cli->emit || cli->n_args) {
+        fprintf(stderr,
+                "usage: %s plan --emit sh|ansible|ansible-tasks|salt "
+                "[OPTIONS]\n",
+                cli->prog);
+        return SG_EXIT_ERROR;
+    }
+    r = sg_cli_load_policies(cli, cli->policies, cli->n_policies, &ps);
+    if (r != 0)
+        return r;
+    sg_cli_model_opts(cli, &o);
+    if (sg_model_load(&o, &m, &err) < 0) {
+        fprintf(stderr, "%s plan: %s\n", cli->prog, err ? err : "failed");
+        free(err);
+        sg_policies_free(&ps);
+        return SG_EXIT_ERROR;
+    }
+    size_t d0 = m->diags.n;
+    r = sg_evaluate(m, &ps, &eo, &fs);
+    if (r == 0)
+        r = sg_fix_ops(m, &fs, &ops, &m->diags);
+    for (size_t i = 0; i < m->diags.n; i++)
+        if (m->diags.v[i].severity > SG_SEV_INFO &&
+            (i >= d0 || m->diags.v[i].severity == SG_SEV_ERROR))
+            sg_print_diag(stderr, &m->diags.v[i], false);
+    if (r < 0 || sg_diag_count(&m->diags, SG_SEV_ERROR) > 0) {
+        r = SG_EXIT_ERROR;
+    } else {
+        if (strcmp(cli->emit, "sh") == 0)
+            emit_sh(m, &ops);
+        else if (strcmp(cli->emit, "salt") == 0)
+            emit_salt(m, &ops);
+        else
+            emit_ansible(m, &ops, strcmp(cli->emit, "ansible-tasks") == 0);
+        r = SG_EXIT_OK;
+    }
+    sg_plan_ops_free(&ops);
+    sg_findings_free(&fs);
+    sg_model_free(m);
+    sg_policies_free(&ps);
+    return r;
+}

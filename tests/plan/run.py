@@ -1,0 +1,246 @@
+#!/usr/bin/env python3
+"""plan tests: the emitted remediation, applied by the real engines.
+
+For every case tree under tests/cases/ with fixable findings:
+- sh: `plan --emit sh` passes shellcheck, `sh` applies it to a copy with
+  SYSCTL_GUARD_ROOT=COPY SYSCTL_GUARD_RELOAD=0, after which `fix --dry-run`
+  finds nothing left to change; a second run changes no byte.
+- ansible: `plan --emit ansible` applied by the real `ansible-playbook -i
+  localhost, -c local -e sysctl_guard_root=COPY -e sysctl_guard_reload=false`
+  leaves nothing to fix; a second run reports changed=0. The tasks-only
+  form runs from a wrapper play the same way.
+- salt: Salt is not installable here. The SLS is rendered with Jinja2 the
+  way Salt renders it (defaults, and a root given as context), parsed as
+  YAML, and every state is checked against the documented parameters of
+  sysctl.present, file.line, file.comment and cmd.run, with requisites
+  pointing at states that exist. It is not applied.
+Usage: run.py BINARY
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.normpath(os.path.join(HERE, "..", ".."))
+CASES = os.path.join(TOP, "tests", "cases")
+ENV = dict(os.environ, SYSCTL_GUARD_LENSDIR=os.path.join(TOP, "lenses"),
+           SYSCTL_GUARD_POLICYDIR=os.path.join(TOP, "policies"), NO_COLOR="1",
+           ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="False",
+           ANSIBLE_INVENTORY_UNPARSED_WARNING="False")
+passed = failed = 0
+
+# Documented parameters (Salt state docs) of the states the plan uses.
+SALT_STATES = {
+    "sysctl.present": {"name", "value", "config"},
+    "file.line": {"name", "content", "match", "mode", "location", "before",
+                  "after", "show_changes", "backup", "quiet", "indent",
+                  "create", "user", "group", "file_mode"},
+    "file.comment": {"name", "regex", "char", "backup", "ignore_missing"},
+    "file.directory": {"name", "makedirs", "user", "group", "dir_mode",
+                       "file_mode", "mode"},
+    "cmd.run": {"name", "onchanges", "cwd", "runas", "shell", "env",
+                "stateful", "unless", "onlyif", "creates"},
+}
+
+
+def ok(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL " + what)
+    return cond
+
+
+def sg(binary, args):
+    return subprocess.run([binary] + args, capture_output=True, text=True,
+                          env=ENV)
+
+
+def snapshot(root):
+    out = {}
+    for dp, _, fns in os.walk(root):
+        for n in fns:
+            p = os.path.join(dp, n)
+            if not os.path.islink(p):
+                with open(p, "rb") as f:
+                    out[os.path.relpath(p, root)] = f.read()
+    return out
+
+
+def tree_args(case):
+    with open(os.path.join(case, "args")) as f:
+        args = [a for a in f.read().splitlines() if a]
+    if not args or args[0] != "check" or "--root" not in args:
+        return None
+    keep, skip = [], False
+    for a in args[1:]:
+        if skip:
+            skip = False
+        elif a in ("--format", "--root", "--fail-on"):
+            skip = True
+        else:
+            keep.append(a)
+    return keep
+
+
+def copy_tree(case, tmp, name):
+    root = os.path.join(tmp, name)
+    shutil.copytree(os.path.join(case, "root"), root, symlinks=True)
+    return root
+
+
+def left_to_fix(binary, root, extra):
+    r = sg(binary, ["fix", "--dry-run", "--root", root] + extra)
+    return r.returncode, r.stdout
+
+
+def test_sh(binary, name, case, extra, tmp):
+    root = copy_tree(case, tmp, "sh")
+    script = sg(binary, ["plan", "--emit", "sh", "--root", root] + extra)
+    if not ok(script.returncode == 0, "%s: plan sh exit %d %s" % (
+            name, script.returncode, script.stderr)):
+        return
+    path = os.path.join(tmp, "plan.sh")
+    with open(path, "w") as f:
+        f.write(script.stdout)
+    if shutil.which("shellcheck"):
+        sc = subprocess.run(["shellcheck", "-s", "sh", path],
+                            capture_output=True, text=True)
+        ok(sc.returncode == 0, "%s: shellcheck: %s" % (name, sc.stdout))
+    env = dict(ENV, SYSCTL_GUARD_ROOT=root, SYSCTL_GUARD_RELOAD="0")
+    run = subprocess.run(["sh", path], capture_output=True, text=True, env=env)
+    ok(run.returncode == 0, "%s: sh plan failed: %s" % (name, run.stderr))
+    rc, diff = left_to_fix(binary, root, extra)
+    ok(rc == 0 and not diff, "%s: left to fix after sh:\n%s" % (name, diff))
+    snap = snapshot(root)
+    subprocess.run(["sh", path], capture_output=True, env=env)
+    ok(snapshot(root) == snap, "%s: second sh run changed files" % name)
+
+
+def recap_changed(out):
+    for line in out.splitlines():
+        if "changed=" in line and "ok=" in line:
+            return int(line.split("changed=")[1].split()[0])
+    return -1
+
+
+def test_ansible(binary, name, case, extra, tmp, tasks_only):
+    root = copy_tree(case, tmp, "ansible-tasks" if tasks_only else "ansible")
+    kind = "ansible-tasks" if tasks_only else "ansible"
+    plan = sg(binary, ["plan", "--emit", kind, "--root", root] + extra)
+    if not ok(plan.returncode == 0, "%s: plan %s exit %d" % (
+            name, kind, plan.returncode)):
+        return
+    play = os.path.join(tmp, kind + ".yml")
+    if tasks_only:
+        with open(os.path.join(tmp, "tasks.yml"), "w") as f:
+            f.write(plan.stdout)
+        with open(play, "w") as f:
+            f.write("- hosts: all\n  gather_facts: false\n  vars:\n"
+                    "    sysctl_guard_root: /\n    sysctl_guard_reload: true\n"
+                    "  tasks:\n    - ansible.builtin.import_tasks: tasks.yml\n")
+    else:
+        with open(play, "w") as f:
+            f.write(plan.stdout)
+    cmd = ["ansible-playbook", "-i", "localhost,", "-c", "local",
+           "-e", "sysctl_guard_root=" + root,
+           "-e", "sysctl_guard_reload=false", play]
+    first = subprocess.run(cmd, capture_output=True, text=True, env=ENV,
+                           cwd=tmp)
+    if not ok(first.returncode == 0, "%s: ansible-playbook (%s) failed:\n%s"
+              % (name, kind, first.stdout[-3000:] + first.stderr[-2000:])):
+        return
+    rc, diff = left_to_fix(binary, root, extra)
+    ok(rc == 0 and not diff, "%s: left to fix after %s:\n%s" % (
+        name, kind, diff))
+    second = subprocess.run(cmd, capture_output=True, text=True, env=ENV,
+                            cwd=tmp)
+    ok(second.returncode == 0 and recap_changed(second.stdout) == 0,
+       "%s: second %s run not changed=0:\n%s" % (name, kind, second.stdout))
+
+
+def test_salt(binary, name, case, extra, tmp):
+    import jinja2
+    import yaml
+    root = copy_tree(case, tmp, "salt")
+    plan = sg(binary, ["plan", "--emit", "salt", "--root", root] + extra)
+    if not ok(plan.returncode == 0, "%s: plan salt exit %d" % (
+            name, plan.returncode)):
+        return
+    pillar = {"pillar.get": lambda key, default=None: default}
+    for ctx in ({}, {"sysctl_guard_root": root + "/",
+                     "sysctl_guard_reload": False}):
+        text = jinja2.Environment().from_string(plan.stdout).render(
+            salt=pillar, **ctx)
+        try:
+            doc = yaml.safe_load(text) or {}
+        except yaml.YAMLError as e:
+            ok(False, "%s: SLS is not YAML: %s\n%s" % (name, e, text))
+            continue
+        ok(isinstance(doc, dict), "%s: SLS is not a mapping" % name)
+        for sid, body in doc.items():
+            if not ok(isinstance(body, dict) and len(body) == 1,
+                      "%s: state %s is not one function" % (name, sid)):
+                continue
+            fn, args = next(iter(body.items()))
+            if not ok(fn in SALT_STATES, "%s: %s uses %s" % (name, sid, fn)):
+                continue
+            keys = set()
+            for a in args:
+                ok(isinstance(a, dict) and len(a) == 1,
+                   "%s: %s: argument %r" % (name, sid, a))
+                keys |= set(a)
+            ok(keys <= SALT_STATES[fn], "%s: %s: %s takes no %s" % (
+                name, sid, fn, keys - SALT_STATES[fn]))
+            ok("name" in keys, "%s: %s has no name" % (name, sid))
+            for a in args:
+                for req in a.get("onchanges", []) if isinstance(a, dict) \
+                        else []:
+                    ok(req in doc, "%s: %s needs missing %s" % (
+                        name, sid, req))
+                path = a.get("name") if isinstance(a, dict) else None
+                if ctx and fn.startswith("file.") and path:
+                    ok(path.startswith(root + "/etc/"),
+                       "%s: %s path %s not under the root" % (name, sid, path))
+        if not ctx:
+            ok(any(k.startswith("sysctl-guard-reload") for k in doc) or
+               not doc, "%s: no reload by default" % name)
+
+
+def main():
+    binary = os.path.abspath(sys.argv[1])
+    have_ansible = shutil.which("ansible-playbook") is not None
+    ok(have_ansible, "ansible-playbook is not installed (make deps)")
+    for name in sorted(os.listdir(CASES)):
+        case = os.path.join(CASES, name)
+        extra = tree_args(case) if os.path.exists(
+            os.path.join(case, "args")) else None
+        if extra is None or os.path.exists(os.path.join(case, "setup.sh")):
+            continue
+        with tempfile.TemporaryDirectory(prefix="sg-plan-") as tmp:
+            root = copy_tree(case, tmp, "probe")
+            r = sg(binary, ["check", "--format", "json", "--root", root] +
+                   extra)
+            try:
+                fixes = [f for f in json.loads(r.stdout)["findings"]
+                         if "fix" in f]
+            except ValueError:
+                continue
+            if not fixes:
+                continue
+            test_sh(binary, name, case, extra, tmp)
+            test_salt(binary, name, case, extra, tmp)
+            if have_ansible:
+                test_ansible(binary, name, case, extra, tmp, False)
+                test_ansible(binary, name, case, extra, tmp, True)
+    print("plan: %d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
