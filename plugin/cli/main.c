@@ -183,7 +183,7 @@ int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
     }
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+h", lopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
         switch (c) {
         case OPT_ROOT:
             cli->root = optarg;

@@ -206,8 +206,35 @@ def faults(binary):
            % (finished, killed))
 
 
+def fragments(binary):
+    """pre-commit --fix style: files given as arguments, each on its own."""
+    with tempfile.TemporaryDirectory(prefix="sg-frag-") as tmp:
+        a = os.path.join(tmp, "a.conf")
+        b = os.path.join(tmp, "b.conf")
+        with open(a, "w") as f:
+            f.write("# a\nnet.ipv4.tcp_tw_recycle = 1\nvm.swappiness = 10 # low\n")
+        with open(b, "w") as f:
+            f.write("vm.swappiness = 10\n")
+        b0 = open(b, "rb").read()
+        args = ["--kernel", "6.1.0-13-amd64"]
+        dry = run(binary, ["fix", "--dry-run", a, b] + args)
+        ok(dry.returncode == 1 and "--- a" + a in dry.stdout and b not in
+           dry.stdout, "fragments: dry-run %d %s" % (dry.returncode,
+                                                     dry.stdout))
+        r = run(binary, ["fix", a, b] + args)
+        ok(r.returncode == 0, "fragments: fix exit %d %s" % (r.returncode,
+                                                             r.stderr))
+        ok(open(a).read() == "# a\nvm.swappiness = 10\n",
+           "fragments: a.conf is %r" % open(a).read())
+        ok(open(b, "rb").read() == b0, "fragments: b.conf changed")
+        c = run(binary, ["check", a, b] + args)
+        ok(c.returncode == 0, "fragments: check after fix exit %d" %
+           c.returncode)
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
+    fragments(binary)
     for name in sorted(os.listdir(CASES)):
         if os.path.exists(os.path.join(CASES, name, "args")):
             check_case(binary, name)
