@@ -290,40 +290,7 @@ static const char *with_final_newline(const char *text, char **copy,
 
 int sg_parse_roundtrip(struct sg_parser *p, const char *text, char **out)
 {
-    char *copy;
-    bool added;
-    const char *in = with_final_newline(text, &copy, &added);
-    const char *res = NULL;
-    int r = -EINVAL;
-
-    *out = NULL;
-    if (!in)
-        return -ENOMEM;
-    if (augeas_unsafe_byte(text)) {
-        free(copy);
-        return -EINVAL;
-    }
-    if (aug_set(p->aug, TEXT_NODE, in) < 0 ||
-        aug_text_store(p->aug, LENS, TEXT_NODE, TREE_NODE) < 0 ||
-        aug_text_retrieve(p->aug, LENS, TEXT_NODE, TREE_NODE, OUT_NODE) < 0 ||
-        aug_get(p->aug, OUT_NODE, &res) != 1 || !res)
-        goto out;
-    *out = strdup(res);
-    if (!*out) {
-        r = -ENOMEM;
-        goto out;
-    }
-    /* Give the file back the ending it had. */
-    size_t len = strlen(*out);
-    if (added && len > 0 && (*out)[len - 1] == '\n')
-        (*out)[len - 1] = '\0';
-    r = 0;
-out:
-    aug_rm(p->aug, TREE_NODE);
-    aug_rm(p->aug, OUT_NODE);
-    aug_rm(p->aug, "/augeas/text");
-    free(copy);
-    return r;
+    return sg_parse_edit(p, text, NULL, 0, out);
 }
 
 /* Line LINE (1-based) of TEXT, without its end, or NULL. */

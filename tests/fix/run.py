@@ -20,11 +20,9 @@ import subprocess
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-TOP = os.path.normpath(os.path.join(HERE, "..", ".."))
-CASES = os.path.join(TOP, "tests", "cases")
-ENV = dict(os.environ, SYSCTL_GUARD_LENSDIR=os.path.join(TOP, "lenses"),
-           SYSCTL_GUARD_POLICYDIR=os.path.join(TOP, "policies"), NO_COLOR="1")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from sgtest import CASES, ENV, snapshot, tree_args  # noqa: E402
+
 passed = failed = 0
 
 
@@ -43,38 +41,8 @@ def run(binary, args, **kw):
                           env=kw.pop("env", ENV), **kw)
 
 
-def case_args(case):
-    with open(os.path.join(case, "args")) as f:
-        args = [a for a in f.read().splitlines() if a]
-    if not args or args[0] != "check" or "--root" not in args:
-        return None
-    # keep the kernel and profiles; drop format and the root
-    keep, skip = [], False
-    for a in args[1:]:
-        if skip:
-            skip = False
-            continue
-        if a in ("--format", "--root", "--fail-on"):
-            skip = True
-            continue
-        keep.append(a)
-    return keep
 
 
-def snapshot(root):
-    files = {}
-    for dp, dns, fns in os.walk(root):
-        for n in fns + dns:
-            p = os.path.join(dp, n)
-            rel = os.path.relpath(p, root)
-            st = os.lstat(p)
-            if os.path.islink(p):
-                files[rel] = ("link", os.readlink(p))
-            elif os.path.isfile(p):
-                with open(p, "rb") as f:
-                    files[rel] = ("file", f.read(), st.st_mode, st.st_uid,
-                                  st.st_gid)
-    return files
 
 
 def blank_or_comment(line):
@@ -89,7 +57,7 @@ def is_subsequence(small, big):
 
 def check_case(binary, name):
     case = os.path.join(CASES, name)
-    extra = case_args(case)
+    extra = tree_args(case)
     if extra is None:
         return
     with tempfile.TemporaryDirectory(prefix="sg-fix-") as tmp:

@@ -23,13 +23,9 @@ import subprocess
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-TOP = os.path.normpath(os.path.join(HERE, "..", ".."))
-CASES = os.path.join(TOP, "tests", "cases")
-ENV = dict(os.environ, SYSCTL_GUARD_LENSDIR=os.path.join(TOP, "lenses"),
-           SYSCTL_GUARD_POLICYDIR=os.path.join(TOP, "policies"), NO_COLOR="1",
-           ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="False",
-           ANSIBLE_INVENTORY_UNPARSED_WARNING="False")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from sgtest import CASES, ENV, snapshot, tree_args  # noqa: E402
+
 passed = failed = 0
 
 # Documented parameters (Salt state docs) of the states the plan uses.
@@ -61,31 +57,6 @@ def sg(binary, args):
                           env=ENV)
 
 
-def snapshot(root):
-    out = {}
-    for dp, _, fns in os.walk(root):
-        for n in fns:
-            p = os.path.join(dp, n)
-            if not os.path.islink(p):
-                with open(p, "rb") as f:
-                    out[os.path.relpath(p, root)] = f.read()
-    return out
-
-
-def tree_args(case):
-    with open(os.path.join(case, "args")) as f:
-        args = [a for a in f.read().splitlines() if a]
-    if not args or args[0] != "check" or "--root" not in args:
-        return None
-    keep, skip = [], False
-    for a in args[1:]:
-        if skip:
-            skip = False
-        elif a in ("--format", "--root", "--fail-on"):
-            skip = True
-        else:
-            keep.append(a)
-    return keep
 
 
 def copy_tree(case, tmp, name):

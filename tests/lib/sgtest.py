@@ -1,0 +1,47 @@
+"""Shared by the Python test drivers: the environment that points the binary
+at this tree's lens and policies, and the case-tree helpers."""
+import os
+
+TOP = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
+CASES = os.path.join(TOP, "tests", "cases")
+ENV = dict(os.environ, SYSCTL_GUARD_LENSDIR=os.path.join(TOP, "lenses"),
+           SYSCTL_GUARD_POLICYDIR=os.path.join(TOP, "policies"), NO_COLOR="1",
+           ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="False",
+           ANSIBLE_INVENTORY_UNPARSED_WARNING="False")
+
+
+def tree_args(case):
+    """The kernel/profile arguments of a `check --root` case, or None."""
+    path = os.path.join(case, "args")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        args = [a for a in f.read().splitlines() if a]
+    if not args or args[0] != "check" or "--root" not in args:
+        return None
+    keep, skip = [], False
+    for a in args[1:]:
+        if skip:
+            skip = False
+        elif a in ("--format", "--root", "--fail-on"):
+            skip = True
+        else:
+            keep.append(a)
+    return keep
+
+
+def snapshot(root):
+    """Every file and symlink under ROOT: content, mode, owner; link target."""
+    out = {}
+    for dp, dns, fns in os.walk(root):
+        for n in fns + dns:
+            p = os.path.join(dp, n)
+            rel = os.path.relpath(p, root)
+            st = os.lstat(p)
+            if os.path.islink(p):
+                out[rel] = ("link", os.readlink(p))
+            elif os.path.isfile(p):
+                with open(p, "rb") as f:
+                    out[rel] = ("file", f.read(), st.st_mode, st.st_uid,
+                                st.st_gid)
+    return out
