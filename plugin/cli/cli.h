@@ -27,10 +27,10 @@ struct sg_cli {
     enum sg_semantics semantics;
     enum sg_format format;
     bool live;
-    bool dry_run; /* fix: print the diff, change nothing */
-    bool backup;  /* fix: keep FILE.bak */
+    bool dry_run;     /* fix: print the diff, change nothing */
+    bool backup;      /* fix: keep FILE.bak */
     const char *emit; /* plan: sh, ansible, ansible-tasks, salt */
-    bool color;   /* decided from --no-color, NO_COLOR and isatty */
+    bool color;       /* decided from --no-color, NO_COLOR and isatty */
     enum sg_severity fail_on;
     const char *profiles[SG_MAX_LIST];
     size_t n_profiles;

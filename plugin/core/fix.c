@@ -311,13 +311,12 @@ int sg_fix_ops(const struct sg_model *m, const struct sg_findings *fs,
     for (size_t i = 0; i < pl.n && r == 0; i++)
         for (size_t j = 0; j < pl.v[i].n && r == 0; j++) {
             const struct sg_line_edit *e = &pl.v[i].v[j];
-            struct sg_plan_op op = {
-                .op = e->op,
-                .file = strdup(pl.v[i].path),
-                .line = e->line,
-                .key = e->key ? strdup(e->key) : NULL,
-                .value = e->value ? strdup(e->value) : NULL,
-                .why = strdup(pl.v[i].whys[j])};
+            struct sg_plan_op op = {.op = e->op,
+                                    .file = strdup(pl.v[i].path),
+                                    .line = e->line,
+                                    .key = e->key ? strdup(e->key) : NULL,
+                                    .value = e->value ? strdup(e->value) : NULL,
+                                    .why = strdup(pl.v[i].whys[j])};
             if (!op.file || !op.why || (e->key && !op.key) ||
                 (e->value && !op.value) || SG_PUSH(*out, op) < 0) {
                 free(op.file);

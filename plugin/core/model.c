@@ -187,14 +187,17 @@ static int read_diag(struct sg_model *m, const char *path,
 
 /* Read and parse the file at target PATH once; later applications of the
  * same path share it. HOST is where it is on this machine. */
-static int load_file(struct sg_model *m, struct sg_parser *p, const char *path,
-                     const char *host, const char *via, struct sg_file **out)
+/* Add the file at target PATH to the file table and read it (HOST is
+ * where it is on this machine): *TEXT is its text, or NULL when it was
+ * already there or could not be read (then reported). */
+static int open_file(struct sg_model *m, const char *path, const char *host,
+                     const char *via, struct sg_file **out, char **text)
 {
     struct sg_file *f = find_file(m, path);
-    char *text = NULL;
     size_t len;
-    int err = 0, r;
+    int err = 0;
 
+    *text = NULL;
     if (f) {
         *out = f;
         return 0;
@@ -217,18 +220,53 @@ static int load_file(struct sg_model *m, struct sg_parser *p, const char *path,
     m->files[m->n_files++] = f;
     *out = f;
 
-    enum sg_read_status st = sg_read_file(host, &text, &len, &err);
+    enum sg_read_status st = sg_read_file(host, text, &len, &err);
     if (st != SG_READ_OK)
         return read_diag(m, path, st, err);
     f->readable = true;
-    f->final_newline = len == 0 || text[len - 1] == '\n';
-    r = sg_parse_text(p, f->path, text, &f->assignments, &m->diags);
-    free(text);
-    if (r == -EINVAL) { /* reported: the file counts as unreadable */
-        f->readable = false;
-        sg_assignments_free(&f->assignments);
-        r = 0;
+    f->final_newline = len == 0 || (*text)[len - 1] == '\n';
+    return 0;
+}
+
+/* Parse the texts of N opened files at once. A file the lens refused
+ * counts as unreadable (it was reported). */
+static int parse_files(struct sg_model *m, struct sg_parser *p,
+                       struct sg_file **files, char **texts, size_t n)
+{
+    struct sg_parse_input *in = calloc(n ? n : 1, sizeof(*in));
+    size_t k = 0;
+    int r;
+
+    if (!in)
+        return -ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        if (texts[i])
+            in[k++] = (struct sg_parse_input){.file = files[i]->path,
+                                              .text = texts[i],
+                                              .out = &files[i]->assignments};
+    r = sg_parse_batch(p, in, k, &m->diags);
+    for (size_t i = 0, j = 0; r == 0 && i < n; i++) {
+        if (!texts[i])
+            continue;
+        if (in[j++].result < 0) {
+            files[i]->readable = false;
+            sg_assignments_free(&files[i]->assignments);
+        }
     }
+    free(in);
+    return r;
+}
+
+/* Read and parse the file at target PATH once; later applications of the
+ * same path share it. */
+static int load_file(struct sg_model *m, struct sg_parser *p, const char *path,
+                     const char *host, const char *via, struct sg_file **out)
+{
+    char *text = NULL;
+    int r = open_file(m, path, host, via, out, &text);
+    if (r == 0 && text)
+        r = parse_files(m, p, out, &text, 1);
+    free(text);
     return r;
 }
 
@@ -432,11 +470,20 @@ struct pending {
 static int load_pending(struct sg_model *m, struct sg_parser *p,
                         const struct pending *pd, size_t from, size_t to)
 {
-    int r = 0;
-    for (size_t i = from; i < to && r == 0; i++) {
-        struct sg_file *f;
-        r = load_file(m, p, pd[i].src->path, pd[i].host, pd[i].src->via, &f);
-    }
+    size_t n = to > from ? to - from : 0;
+    struct sg_file **files = calloc(n ? n : 1, sizeof(*files));
+    char **texts = calloc(n ? n : 1, sizeof(*texts));
+    int r = files && texts ? 0 : -ENOMEM;
+
+    for (size_t i = 0; i < n && r == 0; i++)
+        r = open_file(m, pd[from + i].src->path, pd[from + i].host,
+                      pd[from + i].src->via, &files[i], &texts[i]);
+    if (r == 0)
+        r = parse_files(m, p, files, texts, n);
+    for (size_t i = 0; texts && i < n; i++)
+        free(texts[i]);
+    free(texts);
+    free(files);
     return r;
 }
 

@@ -183,95 +183,159 @@ static int read_entry(struct sg_parser *p, int nc, int *ci,
     return 0;
 }
 
+/* Turn the line node LABEL (line LN of FILE) into an assignment, or a
+ * diagnostic; ENTRY_BASE is the number of entries of earlier files in the
+ * same tree (seq labels run on across files). */
+static int take_node(struct sg_parser *p, const char *label, int nc, int *ci,
+                     const char *file, unsigned ln, unsigned entry_base,
+                     struct sg_assignments *out, struct sg_diags *diags)
+{
+    struct sg_assignment a = {.file = file,
+                              .line = ln,
+                              .entry = (unsigned)strtoul(label, NULL, 10) -
+                                       entry_base};
+    bool assigns = true;
+    int r = read_entry(p, nc, ci, &a, &assigns);
+
+    if (r == 0 && !assigns) {
+        r = sg_diag_add(diags, SG_SEV_WARNING, "not-assignment", file, ln,
+                        "line is not an assignment, ignored: %s", a.raw_key);
+        sg_assignment_clear(&a);
+        return r;
+    }
+    if (r == 0 && a.key[0] == '\0') {
+        /* "- = 1" or a key of separators only: nothing to set. */
+        r = sg_diag_add(diags, SG_SEV_WARNING, "not-assignment", file, ln,
+                        a.raw_key[0] ? "key \"%s\" names no sysctl, ignored"
+                                     : "line has no key, ignored%s",
+                        a.raw_key);
+        sg_assignment_clear(&a);
+        return r;
+    }
+    if (r == 0)
+        r = SG_PUSH(*out, a);
+    if (r < 0) {
+        sg_assignment_clear(&a);
+        if (r == -EINVAL)
+            sg_diag_add(diags, SG_SEV_ERROR, "parse-error", file, ln,
+                        "unexpected tree shape from lens %s", LENS);
+    }
+    return r;
+}
+
+/* Per input: its text with a final newline, and its non-blank lines. */
+struct prepared {
+    char *copy;
+    const char *text;
+    unsigned *lines;
+    size_t nlines;
+};
+
+int sg_parse_batch(struct sg_parser *p, struct sg_parse_input *in, size_t n,
+                   struct sg_diags *diags)
+{
+    struct prepared *pr = calloc(n ? n : 1, sizeof(*pr));
+    char *all = NULL;
+    size_t total = 0;
+    int r = 0;
+
+    if (!pr)
+        return -ENOMEM;
+    for (size_t i = 0; i < n && r == 0; i++) {
+        bool added;
+        const char *bad = augeas_unsafe_byte(in[i].text);
+        in[i].result = 0;
+        if (bad) {
+            in[i].result = -EINVAL;
+            r = sg_diag_add(diags, SG_SEV_ERROR, "binary", in[i].file,
+                            line_of(in[i].text, bad),
+                            "contains the control byte 0x%02x, not a text "
+                            "file: ignored",
+                            (unsigned)*bad);
+            continue;
+        }
+        /* The lens needs a final "\n" (see lenses/sysctl_guard.aug). */
+        pr[i].text = with_final_newline(in[i].text, &pr[i].copy, &added);
+        if (!pr[i].text)
+            r = -ENOMEM;
+        else
+            r = nonblank_lines(pr[i].text, &pr[i].lines, &pr[i].nlines);
+        total += pr[i].text ? strlen(pr[i].text) : 0;
+    }
+    /* The lens is line by line, so the texts parse as one: one store and
+     * one walk for all of them. */
+    if (r == 0 && !(all = malloc(total + 1)))
+        r = -ENOMEM;
+    if (r == 0) {
+        size_t off = 0;
+        for (size_t i = 0; i < n; i++)
+            if (in[i].result == 0) {
+                size_t l = strlen(pr[i].text);
+                memcpy(all + off, pr[i].text, l);
+                off += l;
+            }
+        all[off] = '\0';
+    }
+    if (r == 0 && aug_set(p->aug, TEXT_NODE, all) < 0)
+        r = -ENOMEM;
+    free(all);
+    if (r == 0 && aug_text_store(p->aug, LENS, TEXT_NODE, TREE_NODE) < 0) {
+        aug_rm(p->aug, "/augeas/text");
+        /* Somewhere a text the lens refuses: find it file by file. */
+        for (size_t i = 0; i < n && r == 0; i++) {
+            if (in[i].result != 0)
+                continue;
+            if (aug_set(p->aug, TEXT_NODE, pr[i].text) < 0)
+                r = -ENOMEM;
+            else if (aug_text_store(p->aug, LENS, TEXT_NODE, TREE_NODE) < 0)
+                in[i].result = store_error(p, in[i].file, diags);
+            else
+                r = sg_parse_batch(p, &in[i], 1, diags);
+        }
+        goto out;
+    }
+    int nl = r == 0 ? aug_defvar(p->aug, "l", TREE_NODE "/*") : -1;
+    int nc = r == 0 ? aug_defvar(p->aug, "c", TREE_NODE "/*/*") : -1;
+    if (r == 0 && (nl < 0 || nc < 0))
+        r = -ENOMEM;
+    int ci = 0, node = 0;
+    unsigned entries = 0;
+    for (size_t i = 0; i < n && r == 0; i++) {
+        unsigned base = entries;
+        if (in[i].result != 0)
+            continue;
+        for (size_t k = 0; k < pr[i].nlines && r == 0; k++, node++) {
+            const char *label, *value;
+            if (node >= nl ||
+                aug_ns_attr(p->aug, "l", node, &value, &label, NULL) != 1 ||
+                !label)
+                continue;
+            if (strcmp(label, "#comment") == 0)
+                continue;
+            entries++;
+            r = take_node(p, label, nc, &ci, in[i].file, pr[i].lines[k], base,
+                          in[i].out, diags);
+            if (r == -EINVAL)
+                in[i].result = r;
+        }
+    }
+out:
+    /* The variables and the tree are replaced by the next parse: removing
+     * them here would cost a tenth of the parse (callgrind). */
+    for (size_t i = 0; i < n; i++) {
+        free(pr[i].copy);
+        free(pr[i].lines);
+    }
+    free(pr);
+    return r;
+}
+
 int sg_parse_text(struct sg_parser *p, const char *file, const char *text,
                   struct sg_assignments *out, struct sg_diags *diags)
 {
-    unsigned *lines = NULL;
-    size_t nlines = 0;
-    char *copy;
-    bool added;
-    int r;
-
-    const char *bad = augeas_unsafe_byte(text);
-    if (bad) {
-        sg_diag_add(diags, SG_SEV_ERROR, "binary", file, line_of(text, bad),
-                    "contains the control byte 0x%02x, not a text file: "
-                    "ignored",
-                    (unsigned)*bad);
-        return -EINVAL;
-    }
-    /* The lens needs a final "\n" (see lenses/sysctl_guard.aug). */
-    text = with_final_newline(text, &copy, &added);
-    if (!text)
-        return -ENOMEM;
-    r = nonblank_lines(text, &lines, &nlines);
-    if (r < 0)
-        goto out;
-    if (aug_set(p->aug, TEXT_NODE, text) < 0) {
-        r = -ENOMEM;
-        goto out;
-    }
-    if (aug_text_store(p->aug, LENS, TEXT_NODE, TREE_NODE) < 0) {
-        r = store_error(p, file, diags);
-        goto out;
-    }
-    int nl = aug_defvar(p->aug, "l", TREE_NODE "/*");
-    int nc = aug_defvar(p->aug, "c", TREE_NODE "/*/*");
-    if (nl < 0 || nc < 0) {
-        r = -ENOMEM;
-        goto out;
-    }
-    int ci = 0;
-    for (int i = 0; i < nl; i++) {
-        const char *label, *value;
-        unsigned ln = (size_t)i < nlines ? lines[i] : 0;
-
-        if (aug_ns_attr(p->aug, "l", i, &value, &label, NULL) != 1 || !label)
-            continue;
-        if (strcmp(label, "#comment") == 0)
-            continue;
-        struct sg_assignment a = {.file = file,
-                                  .line = ln,
-                                  .entry = (unsigned)strtoul(label, NULL, 10)};
-        bool assigns = true;
-        r = read_entry(p, nc, &ci, &a, &assigns);
-        if (r == 0 && !assigns) {
-            r = sg_diag_add(diags, SG_SEV_WARNING, "not-assignment", file, ln,
-                            "line is not an assignment, ignored: %s",
-                            a.raw_key);
-            sg_assignment_clear(&a);
-            if (r < 0)
-                goto out;
-            continue;
-        }
-        if (r == 0 && a.key[0] == '\0') {
-            /* "- = 1" or a key of separators only: nothing to set. */
-            r = sg_diag_add(diags, SG_SEV_WARNING, "not-assignment", file, ln,
-                            a.raw_key[0] ? "key \"%s\" names no sysctl, ignored"
-                                         : "line has no key, ignored%s",
-                            a.raw_key);
-            sg_assignment_clear(&a);
-            if (r < 0)
-                goto out;
-            continue;
-        }
-        if (r == 0)
-            r = SG_PUSH(*out, a);
-        if (r < 0) {
-            sg_assignment_clear(&a);
-            if (r == -EINVAL)
-                sg_diag_add(diags, SG_SEV_ERROR, "parse-error", file, ln,
-                            "unexpected tree shape from lens %s", LENS);
-            goto out;
-        }
-    }
-    r = 0;
-out:
-    /* The variables and the tree are replaced by the next file's: removing
-     * them here would cost a tenth of the parse (callgrind). */
-    free(lines);
-    free(copy);
-    return r;
+    struct sg_parse_input in = {.file = file, .text = text, .out = out};
+    int r = sg_parse_batch(p, &in, 1, diags);
+    return r < 0 ? r : in.result;
 }
 
 /* The lens needs a final "\n": add it when missing (*ADDED says so). */

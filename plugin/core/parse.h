@@ -81,6 +81,20 @@ struct sg_line_edit {
 int sg_parse_edit(struct sg_parser *p, const char *text,
                   const struct sg_line_edit *edits, size_t n, char **out);
 
+/* Several texts at once, as one Augeas store and one walk (the lens is
+ * line by line, so this is the same as parsing each on its own, only
+ * cheaper). Each input's RESULT is 0 or -EINVAL (reported in DIAGS, its
+ * assignments then incomplete); the return is 0 or -ENOMEM. */
+struct sg_parse_input {
+    const char *file; /* shown in diagnostics, set in assignments */
+    const char *text;
+    struct sg_assignments *out;
+    int result;
+};
+
+int sg_parse_batch(struct sg_parser *p, struct sg_parse_input *in, size_t n,
+                   struct sg_diags *diags);
+
 void sg_assignment_clear(struct sg_assignment *a);
 void sg_assignments_free(struct sg_assignments *as);
 
