@@ -70,6 +70,9 @@ static int fix_one(struct sg_cli *cli, const struct sg_model_opts *o,
         goto out;
     }
     print_diags(&m->diags, d0, cli->color);
+    /* A file that could not be planned (changed since read, ...) is an
+     * error even when the others are fixed. */
+    bool plan_errors = sg_diag_count(&m->diags, SG_SEV_ERROR) > 0;
     for (size_t i = 0; i < cs.n; i++) {
         const struct sg_change *c = &cs.v[i];
         if (cli->dry_run) {
@@ -107,6 +110,8 @@ static int fix_one(struct sg_cli *cli, const struct sg_model_opts *o,
                         fs.v[i].rule->title, fs.v[i].rule->id);
         r = SG_EXIT_FINDINGS;
     }
+    if (plan_errors)
+        r = SG_EXIT_ERROR;
 out:
     sg_changes_free(&cs);
     sg_findings_free(&fs);

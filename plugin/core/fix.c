@@ -221,6 +221,14 @@ static int realise(const struct sg_model *m, struct sg_parser *p,
             return sg_diag_add(d, SG_SEV_ERROR, "not-fixable", pd->path, 0,
                                "cannot read it again to edit it");
         }
+        /* The edits address lines of the text the model was built from:
+         * on any other text they would hit the wrong lines. */
+        if (len != f->text_len || sg_hash(c.before, len) != f->text_hash) {
+            free(host);
+            free(c.before);
+            return sg_diag_add(d, SG_SEV_ERROR, "not-fixed", pd->path, 0,
+                               "changed since it was read: not edited");
+        }
     } else {
         struct stat st;
         if (lstat(host, &st) == 0) {

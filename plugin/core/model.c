@@ -31,14 +31,6 @@ struct settings {
     size_t nslots;
 };
 
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
-
 static int settings_rehash(struct settings *st)
 {
     size_t ns = st->nslots ? st->nslots * 2 : 64;
@@ -47,7 +39,7 @@ static int settings_rehash(struct settings *st)
     if (!slots)
         return -ENOMEM;
     for (size_t i = 0; i < st->n; i++) {
-        size_t h = hash_str(st->v[i].key) & (ns - 1);
+        size_t h = sg_hash(st->v[i].key, strlen(st->v[i].key)) & (ns - 1);
         while (slots[h])
             h = (h + 1) & (ns - 1);
         slots[h] = i + 1;
@@ -78,7 +70,7 @@ static int settings_apply(struct settings *st, const struct sg_assignment *a,
 {
     if ((st->n + 1) * 2 > st->nslots && settings_rehash(st) < 0)
         return -ENOMEM;
-    size_t h = hash_str(a->key) & (st->nslots - 1);
+    size_t h = sg_hash(a->key, strlen(a->key)) & (st->nslots - 1);
     while (st->slots[h]) {
         struct sg_setting *s = &st->v[st->slots[h] - 1];
         if (strcmp(s->key, a->key) == 0) {
@@ -224,7 +216,8 @@ static int open_file(struct sg_model *m, const char *path, const char *host,
     if (st != SG_READ_OK)
         return read_diag(m, path, st, err);
     f->readable = true;
-    f->final_newline = len == 0 || (*text)[len - 1] == '\n';
+    f->text_len = len;
+    f->text_hash = sg_hash(*text, len);
     return 0;
 }
 

@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
 #include "fileset.h"
@@ -37,10 +38,11 @@ struct sg_model_opts {
 
 /* One file as read. */
 struct sg_file {
-    char *path;    /* target path (fragments: as given) */
-    char *via;     /* symlink it was reached through, or NULL */
-    bool readable; /* false: see diagnostics */
-    bool final_newline;
+    char *path;         /* target path (fragments: as given) */
+    char *via;          /* symlink it was reached through, or NULL */
+    bool readable;      /* false: see diagnostics */
+    size_t text_len;    /* what was read, so that fix can tell */
+    uint64_t text_hash; /* whether the file still holds it (sg_hash) */
     struct sg_assignments assignments;
 };
 

@@ -50,6 +50,15 @@ char *sg_path_join(const char *root, const char *path)
     return sg_strdup_printf("%.*s/%s", (int)rl, root, path);
 }
 
+uint64_t sg_hash(const void *p, size_t len)
+{
+    const unsigned char *b = p;
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ b[i]) * 1099511628211ull;
+    return h;
+}
+
 bool sg_str_has_suffix(const char *s, const char *suffix)
 {
     size_t sl = strlen(s), fl = strlen(suffix);

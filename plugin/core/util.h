@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Largest configuration file we read: anything bigger is not a config. */
 #define SG_MAX_FILE_SIZE (16u * 1024u * 1024u)
@@ -49,5 +50,9 @@ enum sg_read_status sg_read_file(const char *path, char **buf, size_t *len,
 int sg_write_atomic(const char *path, const char *buf, size_t len);
 
 bool sg_str_has_suffix(const char *s, const char *suffix);
+
+/* FNV-1a over LEN bytes: hash tables, and telling whether a file still
+ * holds the text that was read. */
+uint64_t sg_hash(const void *p, size_t len);
 
 #endif

@@ -67,8 +67,9 @@ int sg_wire_encode(struct sg_file *const *f, size_t n, const struct sg_diags *d,
     for (size_t i = 0; i < n; i++) {
         put_str(&w, f[i]->path);
         put_str(&w, f[i]->via);
-        put_u32(&w,
-                (uint32_t)f[i]->readable | (uint32_t)f[i]->final_newline << 1);
+        put_u32(&w, (uint32_t)f[i]->readable);
+        put(&w, &f[i]->text_len, sizeof(f[i]->text_len));
+        put(&w, &f[i]->text_hash, sizeof(f[i]->text_hash));
         put_u32(&w, (uint32_t)f[i]->assignments.n);
         for (size_t j = 0; j < f[i]->assignments.n; j++) {
             const struct sg_assignment *a = &f[i]->assignments.v[j];
@@ -158,7 +159,14 @@ static struct sg_file *get_file(struct rbuf *r)
     f->via = get_str(r);
     uint32_t flags = get_u32(r);
     f->readable = flags & 1;
-    f->final_newline = flags & 2;
+    if (r->left < sizeof(f->text_len) + sizeof(f->text_hash))
+        r->err = -EBADMSG;
+    if (!r->err) {
+        memcpy(&f->text_len, r->p, sizeof(f->text_len));
+        memcpy(&f->text_hash, r->p + sizeof(f->text_len), sizeof(f->text_hash));
+        r->p += sizeof(f->text_len) + sizeof(f->text_hash);
+        r->left -= sizeof(f->text_len) + sizeof(f->text_hash);
+    }
     uint32_t na = get_u32(r);
     if (!f->path && !r->err)
         r->err = -EBADMSG;

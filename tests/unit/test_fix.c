@@ -34,19 +34,31 @@ static char *get(const char *rel)
     return buf;
 }
 
-/* Model, findings and changes for the tree as it is now. */
-static struct sg_model *plan(struct sg_policies *ps, struct sg_changes *cs)
+static const char *lensdir(void)
 {
     const char *ld = getenv("SYSCTL_GUARD_LENSDIR");
-    struct sg_model_opts o = {.root = root,
-                              .lensdir = ld ? ld : "lenses",
-                              .kernel = "6.1.0-13-amd64"};
+    return ld ? ld : "lenses";
+}
+
+/* Model and findings for the tree as it is now. */
+static struct sg_model *evaluate(struct sg_policies *ps, struct sg_findings *fs)
+{
+    struct sg_model_opts o = {
+        .root = root, .lensdir = lensdir(), .kernel = "6.1.0-13-amd64"};
     struct sg_model *m = NULL;
-    struct sg_findings fs = {0};
     struct sg_eval_opts eo = {0};
     char *err = NULL;
-    if (sg_model_load(&o, &m, &err) < 0 || sg_evaluate(m, ps, &eo, &fs) < 0 ||
-        sg_fix_plan(m, &fs, o.lensdir, cs, &m->diags) < 0)
+    if (sg_model_load(&o, &m, &err) < 0 || sg_evaluate(m, ps, &eo, fs) < 0)
+        exit(1);
+    return m;
+}
+
+/* ... and the changes that fix them. */
+static struct sg_model *plan(struct sg_policies *ps, struct sg_changes *cs)
+{
+    struct sg_findings fs = {0};
+    struct sg_model *m = evaluate(ps, &fs);
+    if (sg_fix_plan(m, &fs, lensdir(), cs, &m->diags) < 0)
         exit(1);
     sg_findings_free(&fs);
     return m;
@@ -58,6 +70,7 @@ int main(void)
     char *schema = sg_strdup_printf("%s/policy.rng", pd ? pd : "policies");
     const char *paths[] = {pd ? pd : "policies"};
     struct sg_policies ps;
+    struct sg_changes cs = {0};
     struct sg_diags d = {0};
     if (!mkdtemp(root) || sg_policies_load(paths, 1, schema, &ps, &d) < 0)
         return 1;
@@ -70,8 +83,23 @@ int main(void)
     free(e);
     put("/etc/sysctl.d/50-a.conf", "# keep\nnet.ipv4.tcp_tw_recycle = 1\n");
 
+    /* Changed between reading and planning: the edits would address the
+     * wrong lines, so nothing is planned and the file stays. */
+    {
+        struct sg_findings fs = {0};
+        struct sg_model *m0 = evaluate(&ps, &fs);
+        put("/etc/sysctl.d/50-a.conf", "# new first line\n"
+                                       "net.ipv4.tcp_tw_recycle = 1\n");
+        CHECK(fs.n == 1 &&
+              sg_fix_plan(m0, &fs, lensdir(), &cs, &m0->diags) == 0);
+        CHECK(cs.n == 0 && sg_diag_count(&m0->diags, SG_SEV_ERROR) == 1);
+        sg_changes_free(&cs);
+        sg_findings_free(&fs);
+        sg_model_free(m0);
+        put("/etc/sysctl.d/50-a.conf", "# keep\nnet.ipv4.tcp_tw_recycle = 1\n");
+    }
+
     /* Changed between planning and writing: refused, left as it is. */
-    struct sg_changes cs;
     struct sg_model *m = plan(&ps, &cs);
     CHECK(cs.n == 1);
     put("/etc/sysctl.d/50-a.conf", "# changed by someone else\n");
