@@ -17,8 +17,7 @@ int sg_diag_add(struct sg_diags *d, enum sg_severity sev, const char *code,
     va_list ap;
 
     va_start(ap, fmt);
-    if (vasprintf(&g.message, fmt, ap) < 0)
-        g.message = NULL;
+    g.message = sg_strdup_vprintf(fmt, ap);
     va_end(ap);
     g.code = strdup(code);
     g.file = file ? strdup(file) : NULL;

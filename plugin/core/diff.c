@@ -59,36 +59,13 @@ struct op {
     size_t a, b;
 };
 
-struct text {
-    char *v;
-    size_t n, cap;
-};
-
-static int put(struct text *t, const char *s, size_t n)
+static int put_line(struct sg_buf *t, char kind, const char *s, size_t n)
 {
-    if (t->n + n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 256;
-        while (cap < t->n + n + 1)
-            cap *= 2;
-        char *nv = realloc(t->v, cap);
-        if (!nv)
-            return -1;
-        t->v = nv;
-        t->cap = cap;
-    }
-    memcpy(t->v + t->n, s, n);
-    t->n += n;
-    t->v[t->n] = '\0';
-    return 0;
-}
-
-static int put_line(struct text *t, char kind, const char *s, size_t n)
-{
-    int r = put(t, &kind, 1);
+    int r = sg_buf_add(t, &kind, 1);
     if (r == 0)
-        r = put(t, s, n);
+        r = sg_buf_add(t, s, n);
     if (r == 0 && (n == 0 || s[n - 1] != '\n'))
-        r = put(t, "\n\\ No newline at end of file\n", 30);
+        r = sg_buf_add(t, "\n\\ No newline at end of file\n", 30);
     return r;
 }
 
@@ -149,7 +126,7 @@ static struct op *script(const struct lines *a, const struct lines *b,
 char *sg_diff_unified(const char *path, const char *before, const char *after)
 {
     struct lines a = {0}, b = {0};
-    struct text out = {0};
+    struct sg_buf out = {0};
     struct op *ops = NULL;
     size_t nops = 0;
     int r = 0;
@@ -166,7 +143,7 @@ char *sg_diff_unified(const char *path, const char *before, const char *after)
     if (!hdr)
         goto fail;
     if (changed)
-        r = put(&out, hdr, strlen(hdr));
+        r = sg_buf_add(&out, hdr, strlen(hdr));
     free(hdr);
     /* Hunks: runs of changes with 3 lines of context around them. */
     for (size_t i = 0; changed && r == 0 && i < nops;) {
@@ -191,7 +168,7 @@ char *sg_diff_unified(const char *path, const char *before, const char *after)
         snprintf(h, sizeof(h), "@@ -%zu,%zu +%zu,%zu @@\n",
                  la ? ops[start].a + 1 : ops[start].a, la,
                  lb ? ops[start].b + 1 : ops[start].b, lb);
-        r = put(&out, h, strlen(h));
+        r = sg_buf_add(&out, h, strlen(h));
         for (size_t k = start; r == 0 && k < end; k++) {
             const struct op *o = &ops[k];
             r = o->kind == '+'

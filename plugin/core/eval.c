@@ -261,30 +261,6 @@ static char *uncommented(const char *v)
     return strndup(v, n);
 }
 
-struct text {
-    char *v;
-    size_t n, cap;
-};
-
-static int append(struct text *t, const char *s, size_t len)
-{
-    size_t need = t->n + len + 1;
-    if (need > t->cap) {
-        size_t cap = t->cap ? t->cap : 64;
-        while (cap < need)
-            cap *= 2;
-        char *nv = realloc(t->v, cap);
-        if (!nv)
-            return -ENOMEM;
-        t->v = nv;
-        t->cap = cap;
-    }
-    memcpy(t->v + t->n, s, len);
-    t->n += len;
-    t->v[t->n] = '\0';
-    return 0;
-}
-
 /* The text for placeholder NAME (LEN bytes): never NULL. NUM is scratch
  * space; *OWN is set when the text was allocated for the caller. */
 static const char *placeholder(const struct ctx *c, const struct sg_rule *r,
@@ -329,7 +305,7 @@ static const char *placeholder(const struct ctx *c, const struct sg_rule *r,
 static char *render(const struct ctx *c, const struct sg_rule *r,
                     const struct subject *s, const char *tmpl)
 {
-    struct text b = {0};
+    struct sg_buf b = {0};
     char num[32];
 
     for (const char *p = tmpl; p && *p;) {
@@ -339,10 +315,10 @@ static char *render(const struct ctx *c, const struct sg_rule *r,
         if (e) {
             const char *rep =
                 placeholder(c, r, s, p + 1, (size_t)(e - p - 1), num, &own);
-            rc = append(&b, rep, strlen(rep));
+            rc = sg_buf_add(&b, rep, strlen(rep));
             p = e + 1;
         } else {
-            rc = append(&b, p, 1);
+            rc = sg_buf_add(&b, p, 1);
             p++;
         }
         free(own);

@@ -40,11 +40,6 @@ static const char *const op_names[] = {
     [SG_OP_MATCHES] = "matches",
 };
 
-const char *sg_op_name(enum sg_op op)
-{
-    return op_names[op];
-}
-
 static const char *const fix_names[] = {
     [SG_FIX_NONE] = "none",
     [SG_FIX_REMOVE] = "remove",
@@ -73,11 +68,9 @@ static void problem(struct loader *l, unsigned line, const char *fmt, ...)
 static void problem(struct loader *l, unsigned line, const char *fmt, ...)
 {
     va_list ap;
-    char *msg = NULL;
 
     va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0)
-        msg = NULL;
+    char *msg = sg_strdup_vprintf(fmt, ap);
     va_end(ap);
     l->errors++;
     if (!msg || sg_diag_add(l->diags, SG_SEV_ERROR, "policy", l->file, line,

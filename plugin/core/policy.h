@@ -151,7 +151,6 @@ const struct sg_keyinfo *sg_policies_key(const struct sg_policies *ps,
 const char *sg_policies_default(const struct sg_policies *ps, const char *key,
                                 const struct sg_kver *k);
 
-const char *sg_op_name(enum sg_op op);
 const char *sg_fix_name(enum sg_fix_action a);
 
 #endif

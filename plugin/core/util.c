@@ -27,16 +27,41 @@ int sg_grow(void **v, size_t es, size_t n, size_t *cap)
     return 0;
 }
 
+char *sg_strdup_vprintf(const char *fmt, va_list ap)
+{
+    char *s = NULL;
+    if (vasprintf(&s, fmt, ap) < 0)
+        s = NULL;
+    return s;
+}
+
 char *sg_strdup_printf(const char *fmt, ...)
 {
     va_list ap;
-    char *s = NULL;
 
     va_start(ap, fmt);
-    if (vasprintf(&s, fmt, ap) < 0)
-        s = NULL;
+    char *s = sg_strdup_vprintf(fmt, ap);
     va_end(ap);
     return s;
+}
+
+int sg_buf_add(struct sg_buf *buf, const char *s, size_t len)
+{
+    size_t need = buf->n + len + 1;
+    if (need > buf->cap) {
+        size_t cap = buf->cap ? buf->cap : 64;
+        while (cap < need)
+            cap *= 2;
+        char *nv = realloc(buf->v, cap);
+        if (!nv)
+            return -ENOMEM;
+        buf->v = nv;
+        buf->cap = cap;
+    }
+    memcpy(buf->v + buf->n, s, len);
+    buf->n += len;
+    buf->v[buf->n] = '\0';
+    return 0;
 }
 
 char *sg_path_join(const char *root, const char *path)

@@ -8,6 +8,7 @@
 #ifndef SG_UTIL_H
 #define SG_UTIL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,6 +28,17 @@ int sg_grow(void **v, size_t es, size_t n, size_t *cap);
 
 char *sg_strdup_printf(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
+char *sg_strdup_vprintf(const char *fmt, va_list ap)
+    __attribute__((format(printf, 1, 0)));
+
+/* A growing, always NUL-terminated text. */
+struct sg_buf {
+    char *v;
+    size_t n, cap;
+};
+
+/* Append LEN bytes of S; returns 0 or -ENOMEM (BUF unchanged). */
+int sg_buf_add(struct sg_buf *buf, const char *s, size_t len);
 
 /* Join ROOT and the absolute target path PATH ("/" root yields PATH). */
 char *sg_path_join(const char *root, const char *path);
