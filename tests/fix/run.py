@@ -21,20 +21,10 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from sgtest import CASES, ENV, snapshot, tree_args  # noqa: E402
+from sgtest import CASES, ENV, Tally, snapshot, tree_args  # noqa: E402
 
-passed = failed = 0
-
-
-def ok(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL " + what)
-    return cond
-
+TALLY = Tally()
+ok = TALLY.ok
 
 def run(binary, args, **kw):
     return subprocess.run([binary] + args, capture_output=True, text=True,
@@ -127,28 +117,28 @@ def fault_tree(tmp, size_lines=20):
 
 def faults(binary):
     args = ["--kernel", "6.1.0-13-amd64"]
+    def refused(what, r, p, old):
+        """A fix that could not write: exit 2, said why, nothing touched."""
+        ok(r.returncode == 2 and "cannot write" in r.stderr,
+           "%s: exit %d %s" % (what, r.returncode, r.stderr))
+        ok(open(p, "rb").read() == old, "%s: file changed" % what)
+        ok(os.listdir(os.path.dirname(p)) == ["50-tuning.conf"],
+           "%s: left files behind" % what)
+
     # A directory the user cannot write to.
     with tempfile.TemporaryDirectory(prefix="sg-ro-") as tmp:
         os.chmod(tmp, 0o755)
         root, p, old = fault_tree(tmp)
-        r = run(binary, ["fix", "--root", root] + args,
-                preexec_fn=lambda: (os.setgid(65534), os.setuid(65534)))
-        ok(r.returncode == 2 and "cannot write" in r.stderr,
-           "read-only dir: exit %d %s" % (r.returncode, r.stderr))
-        ok(open(p, "rb").read() == old, "read-only dir: file changed")
-        ok(os.listdir(os.path.dirname(p)) == ["50-tuning.conf"],
-           "read-only dir: left files behind")
+        refused("read-only dir", run(
+            binary, ["fix", "--root", root] + args,
+            preexec_fn=lambda: (os.setgid(65534), os.setuid(65534))), p, old)
     # A file size limit (a full disk looks the same to write(2)).
     with tempfile.TemporaryDirectory(prefix="sg-fsize-") as tmp:
         root, p, old = fault_tree(tmp, 2000)
-        r = subprocess.run(["sh", "-c", 'ulimit -f 16; exec "$@"', "sh",
-                            binary, "fix", "--root", root] + args,
-                           capture_output=True, text=True, env=ENV)
-        ok(r.returncode == 2 and "cannot write" in r.stderr,
-           "ulimit -f: exit %d %s" % (r.returncode, r.stderr))
-        ok(open(p, "rb").read() == old, "ulimit -f: file changed")
-        ok(os.listdir(os.path.dirname(p)) == ["50-tuning.conf"],
-           "ulimit -f: left files behind")
+        refused("ulimit -f", subprocess.run(
+            ["sh", "-c", 'ulimit -f 16; exec "$@"', "sh", binary, "fix",
+             "--root", root] + args, capture_output=True, text=True, env=ENV),
+            p, old)
     # Killed at random moments while fixing a large file.
     with tempfile.TemporaryDirectory(prefix="sg-kill-") as tmp:
         root, p, old = fault_tree(tmp, 5000)
@@ -211,8 +201,7 @@ def main():
     if ok(os.geteuid() == 0, "fault tests need root (they run a part as "
           "nobody): run make test as root"):
         faults(binary)
-    print("fix: %d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    sys.exit(TALLY.done("fix"))
 
 
 if __name__ == "__main__":

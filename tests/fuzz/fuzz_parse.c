@@ -17,6 +17,12 @@
 static struct sg_parser *parser;
 static char frag[] = "/tmp/sg-fuzz-XXXXXX";
 
+/* libFuzzer ends with exit(): the scratch file goes then. */
+static void remove_scratch(void)
+{
+    unlink(frag);
+}
+
 static const char *lensdir(void)
 {
     const char *d = getenv("SYSCTL_GUARD_LENSDIR");
@@ -37,6 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (fd < 0)
             abort();
         close(fd);
+        atexit(remove_scratch);
     }
     /* The loader refuses NUL bytes before parsing: stop at the first. */
     char *text = strndup((const char *)data, size);

@@ -17,6 +17,12 @@ static char policy[] = "/tmp/sg-fuzz-policy-XXXXXX";
 static struct sg_model *model;
 static char *schema;
 
+/* libFuzzer ends with exit(): the scratch file goes then. */
+static void remove_scratch(void)
+{
+    unlink(policy);
+}
+
 static void setup(void)
 {
     const char *pd = getenv("SYSCTL_GUARD_POLICYDIR");
@@ -31,6 +37,7 @@ static void setup(void)
         abort();
     close(fd);
     close(pfd);
+    atexit(remove_scratch);
     struct sg_model_opts o = {.fragment = conf,
                               .lensdir = ld ? ld : "lenses",
                               .kernel = "5.15.0-91-generic"};

@@ -45,3 +45,23 @@ def snapshot(root):
                     out[rel] = ("file", f.read(), st.st_mode, st.st_uid,
                                 st.st_gid)
     return out
+
+
+class Tally:
+    """Counts checks; prints what failed; ends with "NAME: N passed, N
+    failed" (the line CI reads) and the exit status."""
+
+    def __init__(self):
+        self.passed = self.failed = 0
+
+    def ok(self, cond, what):
+        if cond:
+            self.passed += 1
+        else:
+            self.failed += 1
+            print("FAIL " + what)
+        return cond
+
+    def done(self, name):
+        print("%s: %d passed, %d failed" % (name, self.passed, self.failed))
+        return 1 if self.failed else 0

@@ -24,9 +24,10 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from sgtest import CASES, ENV, snapshot, tree_args  # noqa: E402
+from sgtest import CASES, ENV, Tally, snapshot, tree_args  # noqa: E402
 
-passed = failed = 0
+TALLY = Tally()
+ok = TALLY.ok
 
 # Documented parameters (Salt state docs) of the states the plan uses.
 SALT_STATES = {
@@ -40,16 +41,6 @@ SALT_STATES = {
     "cmd.run": {"name", "onchanges", "cwd", "runas", "shell", "env",
                 "stateful", "unless", "onlyif", "creates"},
 }
-
-
-def ok(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL " + what)
-    return cond
 
 
 def sg(binary, args):
@@ -211,8 +202,7 @@ def main():
             if have_ansible:
                 test_ansible(binary, name, case, extra, tmp, False)
                 test_ansible(binary, name, case, extra, tmp, True)
-    print("plan: %d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    sys.exit(TALLY.done("plan"))
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
 #include "check.h"
 #include "eval.h"
 #include "fix.h"
+#include "tree.h"
 #include "util.h"
 
 #include <errno.h>
@@ -11,17 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char root[] = "/tmp/sg-fix-XXXXXX";
+static char *root;
 
 static void put(const char *rel, const char *text)
 {
-    char *p = sg_path_join(root, rel);
-    FILE *f = fopen(p, "w");
-    if (f) {
-        fputs(text, f);
-        fclose(f);
-    }
-    free(p);
+    tree_put(root, rel, text);
 }
 
 static char *get(const char *rel)
@@ -72,15 +67,12 @@ int main(void)
     struct sg_policies ps;
     struct sg_changes cs = {0};
     struct sg_diags d = {0};
-    if (!mkdtemp(root) || sg_policies_load(paths, 1, schema, &ps, &d) < 0)
+    root = tree_new("fix");
+    if (sg_policies_load(paths, 1, schema, &ps, &d) < 0)
         return 1;
 
-    char *e = sg_path_join(root, "/etc");
-    mkdir(e, 0755);
-    free(e);
-    e = sg_path_join(root, "/etc/sysctl.d");
-    mkdir(e, 0755);
-    free(e);
+    tree_mkdir(root, "/etc");
+    tree_mkdir(root, "/etc/sysctl.d");
     put("/etc/sysctl.d/50-a.conf", "# keep\nnet.ipv4.tcp_tw_recycle = 1\n");
 
     /* Changed between reading and planning: the edits would address the
@@ -145,9 +137,6 @@ int main(void)
     sg_policies_free(&ps);
     sg_diags_free(&d);
     free(schema);
-    char *cmd = sg_strdup_printf("rm -rf '%s'", root);
-    if (cmd && system(cmd) != 0)
-        fprintf(stderr, "cleanup failed\n");
-    free(cmd);
+    tree_remove(root);
     return check_done("fix");
 }

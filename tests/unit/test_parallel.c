@@ -3,6 +3,7 @@
  * the same order. Also: the hand-back format refuses truncated input. */
 #include "check.h"
 #include "model.h"
+#include "tree.h"
 #include "util.h"
 #include "wire.h"
 
@@ -10,7 +11,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
-static char root[] = "/tmp/sg-par-XXXXXX";
+static char *root;
 
 static void write_tree(void)
 {
@@ -59,8 +60,7 @@ static struct sg_model *load(bool serial)
 
 int main(void)
 {
-    if (!mkdtemp(root))
-        return 1;
+    root = tree_new("par");
     write_tree();
     struct sg_model *a = load(true), *b = load(false);
 
@@ -109,9 +109,6 @@ int main(void)
 
     sg_model_free(a);
     sg_model_free(b);
-    char *cmd = sg_strdup_printf("rm -rf '%s'", root);
-    if (cmd && system(cmd) != 0)
-        fprintf(stderr, "cleanup failed\n");
-    free(cmd);
+    tree_remove(root);
     return check_done("parallel");
 }

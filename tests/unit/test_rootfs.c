@@ -1,6 +1,7 @@
 /* sg_chase: symlinks resolved inside the root, never out of it. */
 #include "check.h"
 #include "rootfs.h"
+#include "tree.h"
 #include "util.h"
 
 #include <errno.h>
@@ -9,32 +10,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char root[] = "/tmp/sg-rootfs-XXXXXX";
+static char *root;
 
 static void put(const char *rel, const char *text)
 {
-    char *p = sg_path_join(root, rel);
-    FILE *f = fopen(p, "w");
-    if (f) {
-        fputs(text, f);
-        fclose(f);
-    }
-    free(p);
+    tree_put(root, rel, text);
 }
 
 static void link_(const char *target, const char *rel)
 {
-    char *p = sg_path_join(root, rel);
-    if (symlink(target, p) < 0)
-        perror(p);
-    free(p);
+    tree_link(root, target, rel);
 }
 
 static void mkd(const char *rel)
 {
-    char *p = sg_path_join(root, rel);
-    mkdir(p, 0755);
-    free(p);
+    tree_mkdir(root, rel);
 }
 
 static void chase(const char *path, int want_r, const char *want)
@@ -50,8 +40,7 @@ static void chase(const char *path, int want_r, const char *want)
 
 int main(void)
 {
-    if (!mkdtemp(root))
-        return 1;
+    root = tree_new("rootfs");
     mkd("etc");
     mkd("etc/sysctl.d");
     put("etc/sysctl.conf", "a = 1\n");
@@ -76,9 +65,6 @@ int main(void)
     chase("/etc/sysctl.d/loop-a.conf", -ELOOP, NULL);
     chase("/", 0, "/");
 
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-    if (system(cmd) != 0)
-        fprintf(stderr, "cleanup of %s failed\n", root);
+    tree_remove(root);
     return check_done("rootfs");
 }
