@@ -33,7 +33,7 @@ UNIT     := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 ASAN_UNIT:= $(UNIT_SRC:tests/unit/%.c=$(B)/asan/unit/%)
 
 .PHONY: all deps run test test-unit test-lens test-cases test-valgrind test-policy \
-        test-fix test-plan \
+        test-fix test-plan test-cli \
         install uninstall \
         bench fuzz clean help
 
@@ -71,7 +71,7 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory all $(ASAN_BIN) $(UNIT) $(ASAN_UNIT)
 	@$(MAKE) --no-print-directory test-lens test-unit test-policy test-valgrind \
-	    test-cases test-fix test-plan
+	    test-cases test-fix test-plan test-cli
 
 test-lens:
 	augparse -I lenses tests/lens/test_sysctl_guard.aug
@@ -103,6 +103,9 @@ test-policy: $(BIN) $(ASAN_BIN)
 test-fix: $(BIN) $(ASAN_BIN)
 	python3 tests/fix/run.py ./$(BIN)
 	python3 tests/fix/run.py ./$(ASAN_BIN)
+
+test-cli: $(BIN)
+	python3 tests/cli/run.py ./$(BIN)
 
 test-plan: $(BIN)
 	python3 tests/plan/run.py ./$(BIN)

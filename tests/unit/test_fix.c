@@ -134,6 +134,23 @@ int main(void)
     sg_changes_free(&cs);
     sg_model_free(m);
 
+    /* The drop-in's path is taken by something that was not read (here a
+     * directory): nothing is written there. The set comes from an inline
+     * comment in a package's file, which is never edited itself. */
+    tree_mkdir(root, "/usr");
+    tree_mkdir(root, "/usr/lib");
+    tree_mkdir(root, "/usr/lib/sysctl.d");
+    tree_put(root, "/usr/lib/sysctl.d/50-v.conf",
+             "net.core.somaxconn = 8192 # vendor\n");
+    tree_mkdir(root, SG_DROPIN);
+    m = plan(&ps, &cs);
+    CHECK(cs.n == 0 && sg_diag_count(&m->diags, SG_SEV_ERROR) == 1);
+    for (size_t i = 0; i < m->diags.n; i++)
+        if (m->diags.v[i].severity == SG_SEV_ERROR)
+            CHECK_STR(m->diags.v[i].file, SG_DROPIN);
+    sg_changes_free(&cs);
+    sg_model_free(m);
+
     sg_policies_free(&ps);
     sg_diags_free(&d);
     free(schema);

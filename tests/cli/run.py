@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Command-line behaviour a person sees: colour on a terminal (a real pty),
+none with NO_COLOR, --no-color or a pipe; and `make install` honouring
+PREFIX and DESTDIR, the installed binary finding its lens and policies.
+Usage: run.py BINARY
+"""
+import os
+import pty
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from sgtest import CASES, ENV, TOP, Tally  # noqa: E402
+
+T = Tally()
+ESC = b"\x1b["
+
+
+def on_tty(argv, env):
+    """Run ARGV with stdout on a pseudo-terminal; return what it printed."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(argv[0], argv, env)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.waitpid(pid, 0)
+    return out
+
+
+def colours(binary):
+    root = os.path.join(CASES, "check-famous-advice", "root")
+    argv = [binary, "check", "--kernel", "6.1.0-13-amd64", "--root", root]
+    env = {k: v for k, v in ENV.items() if k != "NO_COLOR"}
+    tty = on_tty(argv, env)
+    T.ok(ESC in tty and b"tw-recycle-removed" in tty,
+         "no colour on a terminal: %r" % tty[:200])
+    T.ok(ESC not in on_tty(argv, dict(env, NO_COLOR="1")),
+         "colour despite NO_COLOR")
+    T.ok(ESC not in on_tty(argv + ["--no-color"], env),
+         "colour despite --no-color")
+    piped = subprocess.run(argv, capture_output=True, env=env).stdout
+    T.ok(ESC not in piped and b"tw-recycle-removed" in piped,
+         "colour on a pipe")
+
+
+def install(binary):
+    with tempfile.TemporaryDirectory(prefix="sg-install-") as dest:
+        prefix = "/opt/sysctl-guard-test"
+        r = subprocess.run(["make", "-s", "-C", TOP, "install",
+                            "PREFIX=" + prefix, "DESTDIR=" + dest],
+                           capture_output=True, text=True)
+        T.ok(r.returncode == 0, "make install: %s" % r.stderr)
+        base = dest + prefix
+        for f in ("bin/sysctl-guard",
+                  "share/sysctl-guard/lenses/sysctl_guard.aug",
+                  "share/sysctl-guard/policies/policy.rng",
+                  "share/sysctl-guard/policies/time-wait.xml",
+                  "share/man/man1/sysctl-guard.1"):
+            T.ok(os.path.isfile(os.path.join(base, f)), "not installed: " + f)
+        T.ok(os.access(os.path.join(base, "bin/sysctl-guard"), os.X_OK),
+             "installed binary not executable")
+        # The installed binary knows where its data is, given the directories
+        # (DESTDIR is a staging area, so point it there explicitly).
+        env = dict(os.environ,
+                   SYSCTL_GUARD_LENSDIR=base + "/share/sysctl-guard/lenses",
+                   SYSCTL_GUARD_POLICYDIR=base + "/share/sysctl-guard/policies")
+        c = subprocess.run([base + "/bin/sysctl-guard", "check", "--kernel",
+                            "6.1.0-13-amd64", "--root",
+                            os.path.join(CASES, "check-stock-debian12", "root")],
+                           capture_output=True, text=True, env=env)
+        T.ok(c.returncode == 0 and "no findings" in c.stdout,
+             "installed binary: %d %s %s" % (c.returncode, c.stdout, c.stderr))
+
+
+def main():
+    binary = os.path.abspath(sys.argv[1])
+    colours(binary)
+    install(binary)
+    sys.exit(T.done("cli"))
+
+
+if __name__ == "__main__":
+    main()
