@@ -330,7 +330,7 @@ static char *render(const struct ctx *c, const struct sg_rule *r,
     return b.v ? b.v : strdup("");
 }
 
-static bool owned_by_operator(const char *file)
+bool sg_operator_owns(const char *file)
 {
     return strncmp(file, "/usr/", 5) != 0 && strncmp(file, "/run/", 5) != 0 &&
            strncmp(file, "/lib/", 5) != 0;
@@ -357,7 +357,7 @@ static int add_finding(const struct ctx *c, const struct sg_rule *r,
             f.fix_value = render(c, r, s, r->fix_value);
         const char *file = s->at ? s->at->file : NULL;
         if (f.fix == SG_FIX_SET && !c->m->fragment &&
-            (!file || !owned_by_operator(file)))
+            (!file || !sg_operator_owns(file)))
             file = SG_DROPIN;
         f.fix_file = file ? strdup(file) : NULL;
     }

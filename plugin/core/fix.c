@@ -36,9 +36,7 @@ struct plan {
 
 static bool editable(const struct sg_model *m, const char *path)
 {
-    return m->fragment ||
-           (strncmp(path, "/usr/", 5) != 0 && strncmp(path, "/run/", 5) != 0 &&
-            strncmp(path, "/lib/", 5) != 0);
+    return m->fragment || sg_operator_owns(path);
 }
 
 static struct pending *pending_for(struct plan *pl, const char *path)
