@@ -16,7 +16,14 @@
 #define SG_EXIT_FINDINGS 1
 #define SG_EXIT_ERROR 2
 
-enum sg_format { SG_FMT_TEXT, SG_FMT_JSON, SG_FMT_GCC };
+enum sg_format {
+    SG_FMT_TEXT,
+    SG_FMT_JSON,
+    SG_FMT_GCC,
+    SG_FMT_SARIF,
+    SG_FMT_SALT,     /* a Salt state return */
+    SG_FMT_STATEFUL, /* Salt cmd.run stateful: "changed=... comment=..." */
+};
 
 #define SG_MAX_LIST 32
 

@@ -33,11 +33,17 @@ void sg_report_free(struct sg_report *r)
     free(r->files);
     sg_findings_free(&r->findings);
     sg_diags_free(&r->diags);
+    for (size_t i = 0; i < r->edits.n; i++) {
+        free(r->edits.v[i].why);
+        free(r->edits.v[i].file);
+        free(r->edits.v[i].insert);
+    }
+    free(r->edits.v);
 }
 
 /* ---- JSON ---- */
 
-static cJSON *json_finding(const struct sg_finding *f)
+cJSON *sg_json_finding(const struct sg_finding *f)
 {
     cJSON *o = cJSON_CreateObject(), *refs = cJSON_CreateArray();
 
@@ -69,11 +75,30 @@ static cJSON *json_finding(const struct sg_finding *f)
     return o;
 }
 
+cJSON *sg_json_summary(const struct sg_findings *fs)
+{
+    cJSON *sum = cJSON_CreateObject();
+    for (int s = SG_SEV_ERROR; s >= SG_SEV_INFO; s--)
+        cJSON_AddNumberToObject(
+            sum, sg_severity_name((enum sg_severity)s),
+            (double)sg_findings_count(fs, (enum sg_severity)s));
+    return sum;
+}
+
+void sg_summary_line(const struct sg_findings *fs, char *buf, size_t len)
+{
+    size_t e = sg_findings_count(fs, SG_SEV_ERROR),
+           w = sg_findings_count(fs, SG_SEV_WARNING),
+           n = sg_findings_count(fs, SG_SEV_INFO);
+    snprintf(buf, len, "%zu error%s, %zu warning%s, %zu info", e,
+             e == 1 ? "" : "s", w, w == 1 ? "" : "s", n);
+}
+
 static void emit_json(const struct sg_cli *cli, const struct sg_report *r)
 {
     cJSON *o = cJSON_CreateObject(), *tool = cJSON_CreateObject();
     cJSON *files = cJSON_CreateArray(), *fs = cJSON_CreateArray();
-    cJSON *diags = cJSON_CreateArray(), *sum = cJSON_CreateObject();
+    cJSON *diags = cJSON_CreateArray();
     cJSON *profiles = cJSON_CreateArray();
 
     cJSON_AddStringToObject(o, "format", "sysctl-guard/1");
@@ -93,13 +118,9 @@ static void emit_json(const struct sg_cli *cli, const struct sg_report *r)
         cJSON_AddItemToArray(files, cJSON_CreateString(r->files[i]));
     cJSON_AddItemToObject(o, "files", files);
     for (size_t i = 0; i < r->findings.n; i++)
-        cJSON_AddItemToArray(fs, json_finding(&r->findings.v[i]));
+        cJSON_AddItemToArray(fs, sg_json_finding(&r->findings.v[i]));
     cJSON_AddItemToObject(o, "findings", fs);
-    for (int s = SG_SEV_ERROR; s >= SG_SEV_INFO; s--)
-        cJSON_AddNumberToObject(
-            sum, sg_severity_name((enum sg_severity)s),
-            (double)sg_findings_count(&r->findings, (enum sg_severity)s));
-    cJSON_AddItemToObject(o, "summary", sum);
+    cJSON_AddItemToObject(o, "summary", sg_json_summary(&r->findings));
     for (size_t i = 0; i < r->diags.n; i++) {
         const struct sg_diag *d = &r->diags.v[i];
         cJSON *e = cJSON_CreateObject();
@@ -226,9 +247,9 @@ static void emit_text(const struct sg_cli *cli, const struct sg_report *r)
 
 static void (*const emitters[])(const struct sg_cli *,
                                 const struct sg_report *) = {
-    [SG_FMT_TEXT] = emit_text,
-    [SG_FMT_JSON] = emit_json,
-    [SG_FMT_GCC] = emit_gcc,
+    [SG_FMT_TEXT] = emit_text,    [SG_FMT_JSON] = emit_json,
+    [SG_FMT_GCC] = emit_gcc,      [SG_FMT_SARIF] = sg_emit_sarif,
+    [SG_FMT_SALT] = sg_emit_salt, [SG_FMT_STATEFUL] = sg_emit_stateful,
 };
 
 void sg_emit_report(const struct sg_cli *cli, const struct sg_report *r)

@@ -1,7 +1,9 @@
 /*
  * emit.h - a check report (findings, diagnostics, the files read) and its
- * views: text for people, JSON (format "sysctl-guard/1"), gcc. A new
- * format is one function here and one line in emit.c's table.
+ * views: text for people, JSON (format "sysctl-guard/1"), gcc, SARIF
+ * 2.1.0 (emit_sarif.c), a Salt state return and Salt's stateful line
+ * (emit_salt.c). A new format is one function and one line in emit.c's
+ * table.
  */
 #ifndef SG_EMIT_H
 #define SG_EMIT_H
@@ -9,6 +11,21 @@
 #include "cli.h"
 #include "../core/finding.h"
 #include "../core/policy.h"
+
+/* One replacement that fixes a finding (SARIF's fixes): in FILE (target
+ * path), LENGTH bytes at OFFSET become INSERT. WHY names the finding as
+ * fix.h does: "rule file:line". */
+struct sg_edit {
+    char *why;
+    char *file;
+    size_t offset, length;
+    char *insert;
+};
+
+struct sg_edits {
+    struct sg_edit *v;
+    size_t n, cap;
+};
 
 struct sg_report {
     const struct sg_policies *ps; /* rules on diagnostics replace them */
@@ -19,6 +36,7 @@ struct sg_report {
     size_t n_files;
     struct sg_findings findings;
     struct sg_diags diags;
+    struct sg_edits edits; /* filled for views that show fixes as edits */
 };
 
 int sg_report_add_file(struct sg_report *r, const char *path);
@@ -26,5 +44,24 @@ void sg_report_sort(struct sg_report *r);
 void sg_report_free(struct sg_report *r);
 
 void sg_emit_report(const struct sg_cli *cli, const struct sg_report *r);
+
+/* The emitters of other files, for emit.c's table. */
+void sg_emit_sarif(const struct sg_cli *cli, const struct sg_report *r);
+void sg_emit_salt(const struct sg_cli *cli, const struct sg_report *r);
+void sg_emit_stateful(const struct sg_cli *cli, const struct sg_report *r);
+
+/* A finding and a summary as JSON (format "sysctl-guard/1"), for every
+ * view that carries findings (JSON, the Ansible module). */
+struct cJSON;
+struct cJSON *sg_json_finding(const struct sg_finding *f);
+struct cJSON *sg_json_summary(const struct sg_findings *fs);
+
+/* The result of `fix` (emit_salt.c): a Salt state return or the stateful
+ * line; a dry run is Salt's test mode. */
+struct sg_session;
+void sg_emit_fix(const struct sg_cli *cli, const struct sg_session *s);
+
+/* "N errors, M warnings, K info" for FS, into BUF. */
+void sg_summary_line(const struct sg_findings *fs, char *buf, size_t len);
 
 #endif

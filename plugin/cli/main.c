@@ -50,7 +50,9 @@ static const struct opt_row {
      "kernel release (default: the running kernel)"},
     {"semantics", 1, OPT_SEMANTICS, "S",
      "systemd (default) or procps: whose file order to model"},
-    {"format", 1, OPT_FORMAT, "F", "text (default), json or gcc"},
+    {"format", 1, OPT_FORMAT, "F",
+     "text (default), json, gcc, sarif, salt (a state return) or "
+     "stateful (Salt cmd.run's stateful line)"},
     {"profile", 1, OPT_PROFILE, "NAME",
      "host role for profile-aware rules: client, server, nat (repeatable)"},
     {"policy", 1, OPT_POLICY, "PATH",
@@ -207,10 +209,16 @@ int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
                 cli->format = SG_FMT_JSON;
             else if (strcmp(optarg, "gcc") == 0)
                 cli->format = SG_FMT_GCC;
+            else if (strcmp(optarg, "sarif") == 0)
+                cli->format = SG_FMT_SARIF;
+            else if (strcmp(optarg, "salt") == 0)
+                cli->format = SG_FMT_SALT;
+            else if (strcmp(optarg, "stateful") == 0)
+                cli->format = SG_FMT_STATEFUL;
             else {
                 fprintf(stderr,
-                        "%s %s: --format must be text, json or gcc, not "
-                        "\"%s\"\n",
+                        "%s %s: --format must be text, json, gcc, sarif, "
+                        "salt or stateful, not \"%s\"\n",
                         cli->prog, cmd, optarg);
                 return SG_EXIT_ERROR;
             }

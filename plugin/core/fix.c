@@ -481,3 +481,85 @@ void sg_changes_free(struct sg_changes *cs)
     free(cs->v);
     memset(cs, 0, sizeof(*cs));
 }
+
+/* The op of OPS on line LINE of FILE, or NULL. */
+static const struct sg_plan_op *op_at(const struct sg_plan_ops *ops,
+                                      const char *file, unsigned line)
+{
+    for (size_t i = 0; i < ops->n; i++)
+        if (ops->v[i].line == line && ops->v[i].op != SG_LINE_APPEND &&
+            strcmp(ops->v[i].file, file) == 0)
+            return &ops->v[i];
+    return NULL;
+}
+
+/* The effective value of KEY once OPS are applied: replay its
+ * assignments in order, skipping removed and commented lines, taking a
+ * set's new value; an append lands in the drop-in, which sorts last. */
+static const char *value_after(const struct sg_setting *s,
+                               const struct sg_plan_ops *ops, const char *key)
+{
+    const char *v = NULL;
+    for (size_t i = 0; s && i <= s->n_overridden; i++) {
+        const struct sg_assignment *a =
+            i < s->n_overridden ? s->overridden[i] : s->winner;
+        const struct sg_plan_op *op = op_at(ops, a->file, a->line);
+        if (!op) {
+            if (a->value) /* not a "-key" exclusion */
+                v = a->value;
+        } else if (op->op == SG_LINE_SET)
+            v = op->value;
+    }
+    for (size_t i = 0; i < ops->n; i++)
+        if (ops->v[i].op == SG_LINE_APPEND && strcmp(ops->v[i].key, key) == 0)
+            v = ops->v[i].value;
+    return v;
+}
+
+static int cmp_effect(const void *a, const void *b)
+{
+    return strcmp(((const struct sg_effect *)a)->key,
+                  ((const struct sg_effect *)b)->key);
+}
+
+int sg_fix_effects(const struct sg_model *m, const struct sg_plan_ops *ops,
+                   struct sg_effects *out)
+{
+    memset(out, 0, sizeof(*out));
+    for (size_t i = 0; i < ops->n; i++) {
+        const char *key = ops->v[i].key;
+        bool seen = false;
+        for (size_t j = 0; j < out->n && !seen; j++)
+            seen = strcmp(out->v[j].key, key) == 0;
+        if (!key || seen)
+            continue;
+        const struct sg_setting *s = sg_model_get(m, key);
+        const char *old = s && s->winner ? s->winner->value : NULL;
+        const char *nv = value_after(s, ops, key);
+        struct sg_effect e = {.key = strdup(key),
+                              .old_value = old ? strdup(old) : NULL,
+                              .new_value = nv ? strdup(nv) : NULL};
+        if (!e.key || (old && !e.old_value) || (nv && !e.new_value) ||
+            SG_PUSH(*out, e) < 0) {
+            free(e.key);
+            free(e.old_value);
+            free(e.new_value);
+            sg_effects_free(out);
+            return -ENOMEM;
+        }
+    }
+    if (out->n)
+        qsort(out->v, out->n, sizeof(*out->v), cmp_effect);
+    return 0;
+}
+
+void sg_effects_free(struct sg_effects *fx)
+{
+    for (size_t i = 0; i < fx->n; i++) {
+        free(fx->v[i].key);
+        free(fx->v[i].old_value);
+        free(fx->v[i].new_value);
+    }
+    free(fx->v);
+    memset(fx, 0, sizeof(*fx));
+}

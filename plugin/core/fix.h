@@ -68,4 +68,23 @@ int sg_fix_ops(const struct sg_model *m, const struct sg_findings *fs,
                struct sg_plan_ops *out, struct sg_diags *diags);
 void sg_plan_ops_free(struct sg_plan_ops *ops);
 
+/* What OPS do to the effective value of each key they touch (Salt's
+ * changes, {key: {old, new}}): the value now and the value after; NULL
+ * when nothing sets the key (the kernel's default applies). One entry
+ * per key, in key order. */
+struct sg_effect {
+    char *key;
+    char *old_value;
+    char *new_value;
+};
+
+struct sg_effects {
+    struct sg_effect *v;
+    size_t n, cap;
+};
+
+int sg_fix_effects(const struct sg_model *m, const struct sg_plan_ops *ops,
+                   struct sg_effects *out);
+void sg_effects_free(struct sg_effects *fx);
+
 #endif

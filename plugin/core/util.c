@@ -64,6 +64,17 @@ int sg_buf_add(struct sg_buf *buf, const char *s, size_t len)
     return 0;
 }
 
+int sg_buf_printf(struct sg_buf *buf, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = sg_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    int r = s ? sg_buf_add(buf, s, strlen(s)) : -ENOMEM;
+    free(s);
+    return r;
+}
+
 char *sg_path_join(const char *root, const char *path)
 {
     size_t rl = strlen(root);

@@ -39,6 +39,9 @@ struct sg_buf {
 
 /* Append LEN bytes of S; returns 0 or -ENOMEM (BUF unchanged). */
 int sg_buf_add(struct sg_buf *buf, const char *s, size_t len);
+/* Append formatted text; returns 0 or -ENOMEM (BUF unchanged). */
+int sg_buf_printf(struct sg_buf *buf, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Join ROOT and the absolute target path PATH ("/" root yields PATH). */
 char *sg_path_join(const char *root, const char *path);

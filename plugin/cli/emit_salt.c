@@ -1,0 +1,238 @@
+/*
+ * emit_salt.c - the views Salt reads.
+ *
+ * A state return (--format salt): one JSON object {name, changes, result,
+ * comment} as a state function returns it. `changes` is {key: {old, new}}
+ * of effective values (null: the key is no longer set and the kernel's
+ * default applies); `result` is true, false, or null when a dry run (Salt's
+ * test mode) has changes to make. `check` changes nothing: its result says
+ * whether any finding reaches --fail-on.
+ *
+ * The stateful line (--format stateful), for cmd.run/cmd.script with
+ * `stateful: True`: what happened for people, then as the last line
+ * `changed=yes|no comment='...'` plus counts. Salt splits that line with
+ * shlex and each word at "=", so a word holding a second "=" fails the
+ * state: the comment carries none (each "=" becomes ":").
+ */
+#include "emit.h"
+#include "session.h"
+#include "../core/diff.h"
+#include "../core/util.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The state's name: the root, or the fragments checked. */
+static char *state_name(const struct sg_cli *cli, const struct sg_report *r)
+{
+    struct sg_buf b = {0};
+    if (r->root)
+        sg_buf_printf(&b, "%s", r->root);
+    for (int i = 0; !r->root && i < cli->n_args; i++)
+        sg_buf_printf(&b, "%s%s", i ? " " : "", cli->args[i]);
+    return b.v ? b.v : strdup("");
+}
+
+static void finding_line(struct sg_buf *b, const struct sg_finding *f)
+{
+    if (f->file)
+        sg_buf_printf(b, "%s:%u: ", f->file, f->line);
+    sg_buf_printf(b, "%s: %s [%s]\n", sg_severity_name(f->severity),
+                  f->rule->title, f->rule->id);
+}
+
+static void print_state(const char *name, cJSON *changes, int result,
+                        const char *comment)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", name);
+    cJSON_AddItemToObject(o, "changes", changes);
+    if (result < 0)
+        cJSON_AddNullToObject(o, "result");
+    else
+        cJSON_AddBoolToObject(o, "result", result);
+    cJSON_AddStringToObject(o, "comment", comment);
+    char *s = cJSON_Print(o);
+    if (s)
+        puts(s);
+    free(s);
+    cJSON_Delete(o);
+}
+
+/* COMMENT as one shlex word holding no "=" and no line break. */
+static void print_quoted_comment(const char *comment)
+{
+    fputs("comment='", stdout);
+    for (const char *p = comment; *p; p++) {
+        if (*p == '\'')
+            fputs("'\"'\"'", stdout);
+        else if (*p == '=')
+            putchar(':');
+        else if (*p == '\n' || *p == '\r' || *p == '\t')
+            putchar(' ');
+        else
+            putchar(*p);
+    }
+    putchar('\'');
+}
+
+static void print_stateful_line(bool changed, const char *comment,
+                                const struct sg_findings *fs)
+{
+    /* An empty line first: the state line must be the last one even when
+     * what precedes it does not end a line. */
+    printf("\nchanged=%s ", changed ? "yes" : "no");
+    print_quoted_comment(comment);
+    printf(" errors=%zu warnings=%zu info=%zu\n",
+           sg_findings_count(fs, SG_SEV_ERROR),
+           sg_findings_count(fs, SG_SEV_WARNING),
+           sg_findings_count(fs, SG_SEV_INFO));
+}
+
+static bool reaches(const struct sg_cli *cli, const struct sg_findings *fs)
+{
+    for (size_t i = 0; i < fs->n; i++)
+        if (fs->v[i].severity >= cli->fail_on)
+            return true;
+    return false;
+}
+
+static bool input_error(const struct sg_report *r)
+{
+    return sg_diag_count(&r->diags, SG_SEV_ERROR) > 0;
+}
+
+/* The comment of a check: the summary, then a line per finding and per
+ * error. */
+static char *check_comment(const struct sg_report *r, bool one_line)
+{
+    struct sg_buf b = {0};
+    char sum[128];
+
+    sg_summary_line(&r->findings, sum, sizeof(sum));
+    sg_buf_printf(&b, "%s (kernel %s, %zu file%s)", sum, r->kernel, r->n_files,
+                  r->n_files == 1 ? "" : "s");
+    for (size_t i = 0; i < r->diags.n; i++)
+        if (r->diags.v[i].severity == SG_SEV_ERROR)
+            sg_buf_printf(&b, "%s%s:%u: error: %s", one_line ? "; " : "\n",
+                          r->diags.v[i].file ? r->diags.v[i].file : "-",
+                          r->diags.v[i].line, r->diags.v[i].message);
+    for (size_t i = 0; !one_line && i < r->findings.n; i++) {
+        sg_buf_printf(&b, "\n");
+        finding_line(&b, &r->findings.v[i]);
+        b.n--; /* no final newline */
+        b.v[b.n] = '\0';
+    }
+    return b.v ? b.v : strdup("");
+}
+
+void sg_emit_salt(const struct sg_cli *cli, const struct sg_report *r)
+{
+    char *name = state_name(cli, r), *comment = check_comment(r, false);
+    bool ok = !input_error(r) && !reaches(cli, &r->findings);
+
+    print_state(name ? name : "", cJSON_CreateObject(), ok,
+                comment ? comment : "");
+    free(name);
+    free(comment);
+}
+
+void sg_emit_stateful(const struct sg_cli *cli, const struct sg_report *r)
+{
+    struct sg_buf b = {0};
+    char *comment = check_comment(r, true);
+
+    (void)cli;
+    for (size_t i = 0; i < r->findings.n; i++)
+        finding_line(&b, &r->findings.v[i]);
+    fputs(b.v ? b.v : "", stdout);
+    print_stateful_line(false, comment ? comment : "", &r->findings);
+    free(b.v);
+    free(comment);
+}
+
+/* ---- fix ---- */
+
+static cJSON *effects_json(const struct sg_effects *fx)
+{
+    cJSON *o = cJSON_CreateObject();
+    for (size_t i = 0; i < fx->n; i++) {
+        cJSON *e = cJSON_CreateObject();
+        if (fx->v[i].old_value)
+            cJSON_AddStringToObject(e, "old", fx->v[i].old_value);
+        else
+            cJSON_AddNullToObject(e, "old");
+        if (fx->v[i].new_value)
+            cJSON_AddStringToObject(e, "new", fx->v[i].new_value);
+        else
+            cJSON_AddNullToObject(e, "new");
+        cJSON_AddItemToObject(o, fx->v[i].key, e);
+    }
+    return o;
+}
+
+/* What the fix did (or, in a dry run, would do), the findings a fix could
+ * still change, and the errors. */
+static char *fix_comment(const struct sg_cli *cli, const struct sg_session *s,
+                         bool one_line)
+{
+    struct sg_buf b = {0};
+    const char *sep = one_line ? "; " : "\n";
+    size_t n = 0;
+
+    for (size_t i = 0; i < s->changes.n; i++)
+        n += s->changes.v[i].n_fixes;
+    if (!s->changes.n)
+        sg_buf_printf(&b, "nothing to fix");
+    else
+        sg_buf_printf(&b, "%s %zu finding%s in %zu file%s",
+                      cli->dry_run ? "would fix" : "fixed", n,
+                      n == 1 ? "" : "s", s->changes.n,
+                      s->changes.n == 1 ? "" : "s");
+    for (size_t i = 0; !one_line && i < s->changes.n; i++)
+        for (size_t j = 0; j < s->changes.v[i].n_fixes; j++)
+            sg_buf_printf(&b, "%s%s: %s", sep, s->changes.v[i].path,
+                          s->changes.v[i].fixes[j]);
+    if (s->n_left)
+        sg_buf_printf(&b, "%s%zu left to fix", sep, s->n_left);
+    const struct sg_diags *ds[] = {&s->report.diags, &s->fix_diags};
+    for (size_t k = 0; k < 2; k++)
+        for (size_t i = 0; i < ds[k]->n; i++)
+            if (ds[k]->v[i].severity == SG_SEV_ERROR)
+                sg_buf_printf(&b, "%s%s:%u: error: %s", sep,
+                              ds[k]->v[i].file ? ds[k]->v[i].file : "-",
+                              ds[k]->v[i].line, ds[k]->v[i].message);
+    return b.v ? b.v : strdup("");
+}
+
+void sg_emit_fix(const struct sg_cli *cli, const struct sg_session *s)
+{
+    bool failed = s->status == SG_EXIT_ERROR ||
+                  (!cli->dry_run && s->status != SG_EXIT_OK);
+    char *comment = fix_comment(cli, s, cli->format == SG_FMT_STATEFUL);
+
+    if (cli->format == SG_FMT_SALT) {
+        char *name = state_name(cli, &s->report);
+        int result = failed ? 0 : cli->dry_run && s->changes.n ? -1 : 1;
+        print_state(name ? name : "", effects_json(&s->effects), result,
+                    comment ? comment : "");
+        free(name);
+    } else {
+        /* For people (Salt shows it as the changes' stdout): the diff of
+         * a dry run, or what was fixed. */
+        for (size_t i = 0; i < s->changes.n; i++) {
+            const struct sg_change *c = &s->changes.v[i];
+            if (cli->dry_run) {
+                char *d = sg_diff_unified(c->path, c->before, c->after);
+                fputs(d ? d : "", stdout);
+                free(d);
+            }
+            for (size_t j = 0; !cli->dry_run && j < c->n_fixes; j++)
+                printf("fixed %s: %s\n", c->path, c->fixes[j]);
+        }
+        print_stateful_line(s->changes.n > 0 && !failed, comment ? comment : "",
+                            &s->report.findings);
+    }
+    free(comment);
+}

@@ -1,0 +1,262 @@
+/*
+ * session.c - see session.h.
+ */
+#include "session.h"
+#include "../core/eval.h"
+#include "../core/util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Move the findings of SRC to the end of DST; SRC ends empty. */
+static int move_findings(struct sg_findings *dst, struct sg_findings *src)
+{
+    for (size_t i = 0; i < src->n; i++)
+        if (SG_PUSH(*dst, src->v[i]) < 0) {
+            /* The rest stays in SRC, to be freed with it. */
+            memmove(src->v, src->v + i, (src->n - i) * sizeof(*src->v));
+            src->n -= i;
+            return -ENOMEM;
+        }
+    free(src->v);
+    memset(src, 0, sizeof(*src));
+    return 0;
+}
+
+static int copy_diags(struct sg_diags *dst, const struct sg_diags *src)
+{
+    for (size_t i = 0; i < src->n; i++) {
+        const struct sg_diag *d = &src->v[i];
+        if (sg_diag_add(dst, d->severity, d->code, d->file, d->line, "%s",
+                        d->message) < 0)
+            return -ENOMEM;
+    }
+    return 0;
+}
+
+/* Load and evaluate one tree or fragment. */
+static int evaluate(const struct sg_cli *cli, const struct sg_model_opts *o,
+                    const struct sg_policies *ps, struct sg_model **m,
+                    struct sg_findings *fs, char **err)
+{
+    struct sg_eval_opts eo = {.profiles = cli->profiles,
+                              .n_profiles = cli->n_profiles};
+    if (sg_model_load(o, m, err) < 0)
+        return -1;
+    if (sg_evaluate(*m, ps, &eo, fs) < 0) {
+        *err = strdup("out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* What model M was read from, into the report. */
+static int report_model(struct sg_report *rep, const struct sg_model *m)
+{
+    for (size_t i = 0; i < m->n_applied; i++)
+        if (sg_report_add_file(rep, m->applied[i].file->path) < 0)
+            return -ENOMEM;
+    if (!rep->kernel[0])
+        snprintf(rep->kernel, sizeof(rep->kernel), "%s", m->kernel.release);
+    return copy_diags(&rep->diags, &m->diags);
+}
+
+/* Add the effects of ONE target's changes; a key fixed in two fragments
+ * keeps its first old value and its last new one. */
+static int add_effects(struct sg_session *s, const struct sg_model *m,
+                       const struct sg_findings *fs)
+{
+    struct sg_plan_ops ops;
+    struct sg_effects fx;
+    struct sg_diags quiet = {0}; /* sg_fix_plan reported these already */
+    int r = sg_fix_ops(m, fs, &ops, &quiet);
+
+    sg_diags_free(&quiet);
+    if (r == 0)
+        r = sg_fix_effects(m, &ops, &fx);
+    sg_plan_ops_free(&ops);
+    for (size_t i = 0; r == 0 && i < fx.n; i++) {
+        struct sg_effect *e = &fx.v[i], *old = NULL;
+        for (size_t j = 0; j < s->effects.n && !old; j++)
+            if (strcmp(s->effects.v[j].key, e->key) == 0)
+                old = &s->effects.v[j];
+        if (old) {
+            free(old->new_value);
+            old->new_value = e->new_value;
+            e->new_value = NULL;
+        } else if (SG_PUSH(s->effects, *e) == 0) {
+            memset(e, 0, sizeof(*e));
+        } else
+            r = -ENOMEM;
+    }
+    if (r == 0)
+        sg_effects_free(&fx);
+    return r;
+}
+
+/* The replacement that turns BEFORE into AFTER: the text between their
+ * common prefix and common suffix. */
+static int add_edit(struct sg_edits *es, const char *why, const char *file,
+                    const char *before, const char *after)
+{
+    size_t lb = strlen(before), la = strlen(after), p = 0, q = 0;
+    while (p < lb && p < la && before[p] == after[p])
+        p++;
+    while (q < lb - p && q < la - p && before[lb - 1 - q] == after[la - 1 - q])
+        q++;
+    struct sg_edit e = {.why = strdup(why),
+                        .file = strdup(file),
+                        .offset = p,
+                        .length = lb - p - q,
+                        .insert = strndup(after + p, la - p - q)};
+    if (!e.why || !e.file || !e.insert || SG_PUSH(*es, e) < 0) {
+        free(e.why);
+        free(e.file);
+        free(e.insert);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+/* Per finding with a fix, the edits of its fix alone (for SARIF). */
+static int finding_edits(const struct sg_cli *cli, const struct sg_model *m,
+                         const struct sg_findings *fs, struct sg_edits *es)
+{
+    int r = 0;
+    for (size_t i = 0; i < fs->n && r == 0; i++) {
+        const struct sg_finding *f = &fs->v[i];
+        struct sg_findings one = {.v = &fs->v[i], .n = 1};
+        struct sg_changes cs;
+        struct sg_diags quiet = {0}; /* the fix's own run reports them */
+        char why[512];
+
+        if (f->fix == SG_FIX_NONE)
+            continue;
+        snprintf(why, sizeof(why), "%s %s:%u", f->rule->id,
+                 f->file ? f->file : "-", f->line);
+        r = sg_fix_plan(m, &one, cli->lensdir, &cs, &quiet) < 0 ? -ENOMEM : 0;
+        for (size_t j = 0; j < cs.n && r == 0; j++)
+            r = add_edit(es, why, cs.v[j].path,
+                         cs.v[j].before ? cs.v[j].before : "", cs.v[j].after);
+        sg_changes_free(&cs);
+        sg_diags_free(&quiet);
+    }
+    return r;
+}
+
+static int move_changes(struct sg_changes *dst, struct sg_changes *src)
+{
+    for (size_t i = 0; i < src->n; i++) {
+        if (SG_PUSH(*dst, src->v[i]) < 0)
+            return -ENOMEM; /* src still owns the rest */
+        memset(&src->v[i], 0, sizeof(src->v[i]));
+    }
+    return 0;
+}
+
+/* One tree or fragment. */
+static int run_one(const struct sg_cli *cli, const struct sg_model_opts *o,
+                   const struct sg_policies *ps, enum sg_session_mode mode,
+                   struct sg_session *s, char **err)
+{
+    struct sg_model *m = NULL;
+    struct sg_findings fs = {0};
+    struct sg_changes cs = {0};
+    int r = evaluate(cli, o, ps, &m, &fs, err);
+
+    if (r < 0)
+        goto out;
+    if (mode == SG_SESSION_CHECK ||
+        sg_diag_count(&m->diags, SG_SEV_ERROR) > 0) {
+        /* Nothing is fixed in a tree that did not read cleanly. */
+        r = report_model(&s->report, m);
+        if (r == 0 && cli->format == SG_FMT_SARIF)
+            r = finding_edits(cli, m, &fs, &s->report.edits);
+        if (r == 0)
+            r = move_findings(&s->report.findings, &fs);
+        goto out;
+    }
+    r = sg_fix_plan(m, &fs, cli->lensdir, &cs, &s->fix_diags);
+    if (r == 0)
+        r = add_effects(s, m, &fs);
+    if (r == 0 && mode == SG_SESSION_FIX && cs.n) {
+        int ar = sg_fix_apply(m, &cs, cli->backup, &s->fix_diags);
+        if (ar == -ENOMEM)
+            r = ar;
+        /* Check again: the findings left are the answer. */
+        sg_findings_free(&fs);
+        sg_model_free(m);
+        m = NULL;
+        if (r == 0 && evaluate(cli, o, ps, &m, &fs, err) < 0)
+            goto out_err;
+    }
+    for (size_t i = 0; r == 0 && mode == SG_SESSION_FIX && i < fs.n; i++)
+        s->n_left += fs.v[i].fix != SG_FIX_NONE;
+    if (r == 0)
+        r = report_model(&s->report, m);
+    if (r == 0)
+        r = move_findings(&s->report.findings, &fs);
+    if (r == 0)
+        r = move_changes(&s->changes, &cs);
+out:
+    if (r < 0 && !*err)
+        *err = strdup(r == -ENOMEM ? "out of memory" : "failed");
+out_err:
+    if (*err)
+        r = -1;
+    sg_changes_free(&cs);
+    sg_findings_free(&fs);
+    sg_model_free(m);
+    return r < 0 ? -1 : 0;
+}
+
+static int status_of(const struct sg_cli *cli, enum sg_session_mode mode,
+                     const struct sg_session *s)
+{
+    if (sg_diag_count(&s->report.diags, SG_SEV_ERROR) > 0 ||
+        sg_diag_count(&s->fix_diags, SG_SEV_ERROR) > 0)
+        return SG_EXIT_ERROR;
+    switch (mode) {
+    case SG_SESSION_CHECK:
+        for (size_t i = 0; i < s->report.findings.n; i++)
+            if (s->report.findings.v[i].severity >= cli->fail_on)
+                return SG_EXIT_FINDINGS;
+        return SG_EXIT_OK;
+    case SG_SESSION_PLAN:
+        return s->changes.n ? SG_EXIT_FINDINGS : SG_EXIT_OK;
+    case SG_SESSION_FIX:
+        return s->n_left ? SG_EXIT_FINDINGS : SG_EXIT_OK;
+    }
+    return SG_EXIT_ERROR;
+}
+
+int sg_session_run(const struct sg_cli *cli, const struct sg_policies *ps,
+                   enum sg_session_mode mode, struct sg_session *s, char **err)
+{
+    struct sg_model_opts o;
+    int n = cli->n_args ? cli->n_args : 1;
+
+    memset(s, 0, sizeof(*s));
+    *err = NULL;
+    s->report.ps = ps;
+    s->report.root = cli->n_args ? NULL : cli->root ? cli->root : "/";
+    s->report.semantics = cli->semantics;
+    sg_cli_model_opts(cli, &o);
+    for (int i = 0; i < n; i++) {
+        o.fragment = cli->n_args ? cli->args[i] : NULL;
+        if (run_one(cli, &o, ps, mode, s, err) < 0)
+            return -1;
+    }
+    sg_report_sort(&s->report);
+    s->status = status_of(cli, mode, s);
+    return 0;
+}
+
+void sg_session_free(struct sg_session *s)
+{
+    sg_report_free(&s->report);
+    sg_diags_free(&s->fix_diags);
+    sg_changes_free(&s->changes);
+    sg_effects_free(&s->effects);
+}
