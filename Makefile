@@ -28,6 +28,8 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 HDRS     := $(wildcard plugin/core/*.h plugin/cli/*.h tests/unit/*.h)
 
 BIN      := $(B)/sysctl-guard
+# The Ansible module: the binary under the module's name, its docs beside it.
+MODULE   := $(B)/ansible/sysctl_guard
 ASAN_BIN := $(B)/asan/sysctl-guard
 UNIT     := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 ASAN_UNIT:= $(UNIT_SRC:tests/unit/%.c=$(B)/asan/unit/%)
@@ -38,7 +40,12 @@ ASAN_UNIT:= $(UNIT_SRC:tests/unit/%.c=$(B)/asan/unit/%)
         bench fuzz clean help
 
 # ---- build ----
-all: $(BIN)
+all: $(BIN) $(MODULE)
+
+$(MODULE): $(BIN) plugin/ansible/sysctl_guard.yml
+	@mkdir -p $(B)/ansible
+	ln -sf ../sysctl-guard $@
+	cp plugin/ansible/sysctl_guard.yml $(B)/ansible/
 
 $(BIN): $(CORE_SRC) $(CLI_SRC) $(HDRS) | $(B)
 	$(CC) $(ALL_CFLAGS) -o $@ $(CORE_SRC) $(CLI_SRC) $(PKG_LIBS)
@@ -121,6 +128,12 @@ install: $(BIN)
 	install -m 0644 lenses/sysctl_guard.aug $(DESTDIR)$(LENSDIR)/
 	install -m 0644 policies/*.xml policies/policy.rng $(DESTDIR)$(POLICYDIR)/
 	install -m 0644 doc/sysctl-guard.1 $(DESTDIR)$(MANDIR)/
+	install -d $(DESTDIR)$(DATADIR)/ansible
+	install -m 0755 $(BIN) $(DESTDIR)$(DATADIR)/ansible/sysctl_guard
+	install -m 0644 plugin/ansible/sysctl_guard.yml $(DESTDIR)$(DATADIR)/ansible/
+	install -d $(DESTDIR)$(DATADIR)/salt/_states
+	install -m 0644 plugin/salt/_states/sysctl_guard.py \
+	    $(DESTDIR)$(DATADIR)/salt/_states/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sysctl-guard $(DESTDIR)$(MANDIR)/sysctl-guard.1

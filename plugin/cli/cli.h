@@ -70,6 +70,17 @@ struct sg_policies;
 int sg_cli_load_policies(const struct sg_cli *cli, const char *const *paths,
                          size_t n, struct sg_policies *ps);
 char *sg_cli_schema(const struct sg_cli *cli);
+/* The same, with the problems as diagnostics in D; 0 or -1. */
+int sg_cli_policies(const struct sg_cli *cli, const char *const *paths,
+                    size_t n, struct sg_policies *ps, struct sg_diags *d);
+
+/* Where the lens and the default policies are (see main.c); 0 or -1. */
+int sg_cli_datadirs(struct sg_cli *cli);
+
+/* Ansible binary-module mode (ansible.c): ARG looks like the JSON
+ * arguments file Ansible passes, and the module run over it. */
+bool sg_ansible_args_file(const char *arg);
+int sg_ansible_main(const char *args_path);
 
 /* Print a diagnostic as "file:line: severity: message" (gcc style). */
 void sg_print_diag(FILE *f, const struct sg_diag *d, bool color);

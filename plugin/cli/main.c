@@ -297,6 +297,15 @@ int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
     cli->args = argv + optind;
     cli->n_args = argc - optind;
     cli->color = want_color(no_color);
+    if (sg_cli_datadirs(cli) < 0) {
+        fprintf(stderr, "%s: out of memory\n", cli->prog);
+        return SG_EXIT_ERROR;
+    }
+    return 0;
+}
+
+int sg_cli_datadirs(struct sg_cli *cli)
+{
     /* The lens must match the binary: the source tree's comes first. The
      * policies are the installed ones first (an operator may have added
      * their own there), then the source tree's. */
@@ -304,11 +313,7 @@ int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
                                 "sysctl_guard.aug", SG_LENSDIR, false);
     cli->policydir = find_datadir("SYSCTL_GUARD_POLICYDIR", "policies",
                                   "policy.rng", SG_POLICYDIR, true);
-    if (!cli->lensdir || !cli->policydir) {
-        fprintf(stderr, "%s: out of memory\n", cli->prog);
-        return SG_EXIT_ERROR;
-    }
-    return 0;
+    return cli->lensdir && cli->policydir ? 0 : -1;
 }
 
 void sg_cli_free(struct sg_cli *cli)
@@ -356,6 +361,9 @@ int main(int argc, char **argv)
         sg_cli_free(&cli);
         return r;
     }
+    /* Ansible runs a binary module as `MODULE ARGS-FILE`. */
+    if (argc == 2 && sg_ansible_args_file(argv[1]))
+        return sg_ansible_main(argv[1]);
     fprintf(stderr, "%s: unknown command \"%s\"\nTry '%s --help'.\n", cli.prog,
             argv[1], cli.prog);
     return SG_EXIT_ERROR;

@@ -14,37 +14,47 @@ char *sg_cli_schema(const struct sg_cli *cli)
     return sg_strdup_printf("%s/policy.rng", cli->policydir);
 }
 
-int sg_cli_load_policies(const struct sg_cli *cli, const char *const *paths,
-                         size_t n, struct sg_policies *ps)
+int sg_cli_policies(const struct sg_cli *cli, const char *const *paths,
+                    size_t n, struct sg_policies *ps, struct sg_diags *d)
 {
-    struct sg_diags d = {0};
     char *schema = sg_cli_schema(cli);
     const char *dflt[] = {cli->policydir};
     int r;
 
     if (!schema) {
-        fprintf(stderr, "%s: out of memory\n", cli->prog);
-        return SG_EXIT_ERROR;
+        memset(ps, 0, sizeof(*ps));
+        return -1;
     }
     if (n == 0) {
         paths = dflt;
         n = 1;
     }
-    r = sg_policies_load(paths, n, schema, ps, &d);
-    for (size_t i = 0; i < d.n; i++)
-        sg_print_diag(stderr, &d.v[i], false);
+    r = sg_policies_load(paths, n, schema, ps, d);
     if (r == 0 && ps->n_rules == 0) {
-        fprintf(stderr, "%s: no policy rules found in %s\n", cli->prog,
-                paths[0]);
+        sg_diag_add(d, SG_SEV_ERROR, "policy", paths[0], 0,
+                    "no policy rules found");
         r = -1;
     }
-    sg_diags_free(&d);
     free(schema);
     if (r < 0) {
         sg_policies_free(ps);
-        return SG_EXIT_ERROR;
+        return -1;
     }
     return 0;
+}
+
+int sg_cli_load_policies(const struct sg_cli *cli, const char *const *paths,
+                         size_t n, struct sg_policies *ps)
+{
+    struct sg_diags d = {0};
+    int r = sg_cli_policies(cli, paths, n, ps, &d);
+
+    for (size_t i = 0; i < d.n; i++)
+        sg_print_diag(stderr, &d.v[i], false);
+    if (r < 0 && d.n == 0)
+        fprintf(stderr, "%s: out of memory\n", cli->prog);
+    sg_diags_free(&d);
+    return r < 0 ? SG_EXIT_ERROR : 0;
 }
 
 int sg_cmd_policy(struct sg_cli *cli)

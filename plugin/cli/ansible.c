@@ -1,0 +1,451 @@
+/*
+ * ansible.c - the binary as the Ansible module `sysctl_guard`.
+ *
+ * Ansible runs a binary module as `MODULE ARGS-FILE`, the file holding one
+ * JSON object: the task's parameters and internal `_ansible_*` keys
+ * (`_ansible_check_mode`, `_ansible_diff`, ...; the ones not used here
+ * are ignored). The module prints one JSON object on stdout: changed,
+ * failed, msg, findings and summary (as in --format json), kernel, the
+ * changes {key: {old, new}}, and in diff mode `diff` (before/after per
+ * file). Parameters are checked as AnsibleModule checks them: an unknown
+ * one, a wrong type or a value outside the choices fails the task with a
+ * message naming the valid ones. Check mode never writes and predicts
+ * `changed` from the planned fix. The documentation is
+ * plugin/ansible/sysctl_guard.yml (installed beside the module).
+ */
+#include "cli.h"
+#include "emit.h"
+#include "session.h"
+#include "../core/util.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MODULE "sysctl_guard"
+
+enum ptype { P_STR, P_LIST, P_CHOICE };
+
+static const struct param {
+    const char *name;
+    enum ptype type;
+    const char *choices[4];
+    const char *dflt;
+} params[] = {
+    /* sorted by name: the order of the "Supported parameters" list */
+    {"fail_on", P_CHOICE, {"error", "warning", "info"}, "warning"},
+    {"kernel", P_STR, {0}, NULL},
+    {"policies", P_LIST, {0}, NULL},
+    {"profile", P_LIST, {0}, NULL},
+    {"root", P_STR, {0}, "/"},
+    {"semantics", P_CHOICE, {"systemd", "procps"}, "systemd"},
+    {"state", P_CHOICE, {"checked", "fixed"}, "checked"},
+};
+#define N_PARAMS (sizeof(params) / sizeof(*params))
+
+bool sg_ansible_args_file(const char *arg)
+{
+    struct stat st;
+    char *text = NULL;
+    size_t len;
+    int err;
+    bool yes = false;
+
+    if (stat(arg, &st) < 0 || !S_ISREG(st.st_mode))
+        return false;
+    if (sg_read_file(arg, &text, &len, &err) == SG_READ_OK) {
+        const char *p = text;
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+            p++;
+        yes = *p == '{';
+    }
+    free(text);
+    return yes;
+}
+
+/* Print the result and return the exit status (1 when failed, as
+ * AnsibleModule.fail_json exits). Takes O. */
+static int finish(cJSON *o, bool failed, const char *msg)
+{
+    cJSON_AddBoolToObject(o, "failed", failed);
+    if (!cJSON_GetObjectItemCaseSensitive(o, "changed"))
+        cJSON_AddBoolToObject(o, "changed", false);
+    cJSON_AddStringToObject(o, "msg", msg);
+    char *s = cJSON_PrintUnformatted(o);
+    puts(s ? s : "{\"failed\": true, \"msg\": \"out of memory\"}");
+    free(s);
+    cJSON_Delete(o);
+    return failed ? 1 : 0;
+}
+
+static int fail(cJSON *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int fail(cJSON *o, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = sg_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    int r = finish(o, true, msg ? msg : "out of memory");
+    free(msg);
+    return r;
+}
+
+static const struct param *param_named(const char *name)
+{
+    for (size_t i = 0; i < N_PARAMS; i++)
+        if (strcmp(params[i].name, name) == 0)
+            return &params[i];
+    return NULL;
+}
+
+static const char *json_type(const cJSON *v)
+{
+    return cJSON_IsString(v)   ? "str"
+           : cJSON_IsNumber(v) ? "int"
+           : cJSON_IsBool(v)   ? "bool"
+           : cJSON_IsArray(v)  ? "list"
+           : cJSON_IsObject(v) ? "dict"
+                               : "NoneType";
+}
+
+/* Check one parameter's value; a message into ERR when it is wrong. */
+static bool valid(const struct param *p, const cJSON *v, struct sg_buf *err)
+{
+    if (cJSON_IsNull(v))
+        return true;
+    switch (p->type) {
+    case P_STR:
+        if (cJSON_IsString(v) || cJSON_IsNumber(v))
+            return true;
+        break;
+    case P_LIST:
+        if (cJSON_IsString(v))
+            return true; /* "a,b" as AnsibleModule splits it */
+        if (cJSON_IsArray(v)) {
+            const cJSON *e;
+            cJSON_ArrayForEach(e, v) if (!cJSON_IsString(e))
+            {
+                sg_buf_printf(err,
+                              "Elements value for option '%s' is of type %s "
+                              "and we were unable to convert to str",
+                              p->name, json_type(e));
+                return false;
+            }
+            return true;
+        }
+        break;
+    case P_CHOICE:
+        for (size_t i = 0; cJSON_IsString(v) && p->choices[i]; i++)
+            if (strcmp(v->valuestring, p->choices[i]) == 0)
+                return true;
+        sg_buf_printf(err, "value of %s must be one of: ", p->name);
+        for (size_t i = 0; p->choices[i]; i++)
+            sg_buf_printf(err, "%s%s", i ? ", " : "", p->choices[i]);
+        if (cJSON_IsString(v))
+            sg_buf_printf(err, ", got: %s", v->valuestring);
+        else
+            sg_buf_printf(err, ", got a %s", json_type(v));
+        return false;
+    }
+    sg_buf_printf(err,
+                  "argument '%s' is of type %s and we were unable to convert "
+                  "to %s",
+                  p->name, json_type(v), p->type == P_LIST ? "list" : "str");
+    return false;
+}
+
+/* Validate ARGS: unknown parameters first (all of them, by name), then
+ * types and choices. Returns false with the message in ERR. */
+static bool check_args(const cJSON *args, struct sg_buf *err)
+{
+    const cJSON *v;
+    struct sg_buf unknown = {0};
+
+    cJSON_ArrayForEach(v, args)
+    {
+        if (strncmp(v->string, "_ansible_", 9) == 0 || param_named(v->string))
+            continue;
+        sg_buf_printf(&unknown, "%s%s", unknown.n ? ", " : "", v->string);
+    }
+    if (unknown.n) {
+        sg_buf_printf(err,
+                      "Unsupported parameters for (%s) module: %s. Supported "
+                      "parameters include: ",
+                      MODULE, unknown.v);
+        for (size_t i = 0; i < N_PARAMS; i++)
+            sg_buf_printf(err, "%s%s", i ? ", " : "", params[i].name);
+        sg_buf_printf(err, ".");
+        free(unknown.v);
+        return false;
+    }
+    for (size_t i = 0; i < N_PARAMS; i++) {
+        v = cJSON_GetObjectItemCaseSensitive(args, params[i].name);
+        if (v && !valid(&params[i], v, err))
+            return false;
+    }
+    return true;
+}
+
+/* Numbers given for strings become strings, as AnsibleModule converts
+ * them (YAML reads `kernel: 6.1` as a number). */
+static void convert_numbers(cJSON *args)
+{
+    for (size_t i = 0; i < N_PARAMS; i++) {
+        cJSON *v = cJSON_GetObjectItemCaseSensitive(args, params[i].name);
+        char num[64];
+        if (params[i].type != P_STR || !cJSON_IsNumber(v))
+            continue;
+        snprintf(num, sizeof(num), "%.15g", v->valuedouble);
+        cJSON_ReplaceItemInObjectCaseSensitive(args, params[i].name,
+                                               cJSON_CreateString(num));
+    }
+}
+
+static const char *str_arg(const cJSON *args, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(args, name);
+    if (cJSON_IsString(v))
+        return v->valuestring;
+    return param_named(name)->dflt;
+}
+
+static bool flag(const cJSON *args, const char *name)
+{
+    return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(args, name));
+}
+
+/* A list parameter into OUT (at most SG_MAX_LIST): a JSON list, or a
+ * comma-separated string (split in place). */
+static int list_arg(cJSON *args, const char *name, const char **out, size_t *n)
+{
+    cJSON *v = cJSON_GetObjectItemCaseSensitive(args, name), *e;
+    *n = 0;
+    if (cJSON_IsString(v)) {
+        for (char *save = NULL, *t = strtok_r(v->valuestring, ",", &save); t;
+             t = strtok_r(NULL, ",", &save)) {
+            if (*n == SG_MAX_LIST)
+                return -1;
+            out[(*n)++] = t;
+        }
+    } else if (cJSON_IsArray(v)) {
+        cJSON_ArrayForEach(e, v)
+        {
+            if (*n == SG_MAX_LIST)
+                return -1;
+            out[(*n)++] = e->valuestring;
+        }
+    }
+    return 0;
+}
+
+/* The module_args Ansible shows back: every parameter, defaults filled. */
+static cJSON *invocation(const cJSON *args)
+{
+    cJSON *inv = cJSON_CreateObject(), *ma = cJSON_CreateObject();
+    for (size_t i = 0; i < N_PARAMS; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(args, params[i].name);
+        if (v)
+            cJSON_AddItemToObject(ma, params[i].name, cJSON_Duplicate(v, 1));
+        else if (params[i].dflt)
+            cJSON_AddStringToObject(ma, params[i].name, params[i].dflt);
+        else
+            cJSON_AddNullToObject(ma, params[i].name);
+    }
+    cJSON_AddItemToObject(inv, "module_args", ma);
+    return inv;
+}
+
+static cJSON *effects_json(const struct sg_effects *fx)
+{
+    cJSON *o = cJSON_CreateObject();
+    for (size_t i = 0; i < fx->n; i++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddItemToObject(e, "old",
+                              fx->v[i].old_value
+                                  ? cJSON_CreateString(fx->v[i].old_value)
+                                  : cJSON_CreateNull());
+        cJSON_AddItemToObject(e, "new",
+                              fx->v[i].new_value
+                                  ? cJSON_CreateString(fx->v[i].new_value)
+                                  : cJSON_CreateNull());
+        cJSON_AddItemToObject(o, fx->v[i].key, e);
+    }
+    return o;
+}
+
+/* Ansible's diff: one before/after pair per file. */
+static cJSON *diff_json(const struct sg_changes *cs)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < cs->n; i++) {
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddStringToObject(d, "before_header",
+                                cs->v[i].before ? cs->v[i].path : "/dev/null");
+        cJSON_AddStringToObject(d, "after_header", cs->v[i].path);
+        cJSON_AddStringToObject(d, "before",
+                                cs->v[i].before ? cs->v[i].before : "");
+        cJSON_AddStringToObject(d, "after", cs->v[i].after);
+        cJSON_AddItemToArray(a, d);
+    }
+    return a;
+}
+
+/* The errors of a run, for msg. */
+static void error_lines(struct sg_buf *b, const struct sg_diags *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (d->v[i].severity == SG_SEV_ERROR) {
+            sg_buf_printf(b, "; %s", d->v[i].file ? d->v[i].file : "");
+            if (d->v[i].line)
+                sg_buf_printf(b, ":%u", d->v[i].line);
+            sg_buf_printf(b, ": %s", d->v[i].message);
+        }
+}
+
+static bool reaches(const struct sg_findings *fs, enum sg_severity level)
+{
+    for (size_t i = 0; i < fs->n; i++)
+        if (fs->v[i].severity >= level)
+            return true;
+    return false;
+}
+
+/* Run the session the parameters ask for and fill the result O. */
+static int run(struct sg_cli *cli, cJSON *args, cJSON *o)
+{
+    bool fixed = strcmp(str_arg(args, "state"), "fixed") == 0;
+    bool check_mode = flag(args, "_ansible_check_mode");
+    struct sg_policies ps;
+    struct sg_diags pd = {0};
+    struct sg_session s;
+    struct sg_buf msg = {0};
+    char *err = NULL, sum[128];
+    int r;
+
+    if (sg_cli_policies(cli, cli->policies, cli->n_policies, &ps, &pd) < 0) {
+        error_lines(&msg, &pd);
+        sg_diags_free(&pd);
+        r = fail(o, "cannot load the policies%s", msg.v ? msg.v : "");
+        free(msg.v);
+        return r;
+    }
+    sg_diags_free(&pd);
+    enum sg_session_mode mode = !fixed       ? SG_SESSION_CHECK
+                                : check_mode ? SG_SESSION_PLAN
+                                             : SG_SESSION_FIX;
+    if (sg_session_run(cli, &ps, mode, &s, &err) < 0) {
+        r = fail(o, "%s", err ? err : "failed");
+        free(err);
+        sg_session_free(&s);
+        sg_policies_free(&ps);
+        return r;
+    }
+    const struct sg_report *rep = &s.report;
+    cJSON *fs = cJSON_CreateArray(), *files = cJSON_CreateArray();
+    for (size_t i = 0; i < rep->findings.n; i++)
+        cJSON_AddItemToArray(fs, sg_json_finding(&rep->findings.v[i]));
+    for (size_t i = 0; i < rep->n_files; i++)
+        cJSON_AddItemToArray(files, cJSON_CreateString(rep->files[i]));
+    /* A file that could not be written is a "not-fixed" error; the
+     * others were written. */
+    size_t unwritten = 0;
+    for (size_t i = 0; !check_mode && i < s.fix_diags.n; i++)
+        unwritten += s.fix_diags.v[i].severity == SG_SEV_ERROR &&
+                     strcmp(s.fix_diags.v[i].code, "not-fixed") == 0;
+    bool changed = fixed && s.changes.n > unwritten;
+    cJSON_AddBoolToObject(o, "changed", changed);
+    cJSON_AddStringToObject(o, "root", cli->root);
+    cJSON_AddStringToObject(o, "kernel", rep->kernel);
+    cJSON_AddItemToObject(o, "files", files);
+    cJSON_AddItemToObject(o, "findings", fs);
+    cJSON_AddItemToObject(o, "summary", sg_json_summary(&rep->findings));
+    cJSON_AddItemToObject(o, "changes", effects_json(&s.effects));
+    if (flag(args, "_ansible_diff") && s.changes.n)
+        cJSON_AddItemToObject(o, "diff", diff_json(&s.changes));
+    cJSON_AddItemToObject(o, "invocation", invocation(args));
+
+    sg_summary_line(&rep->findings, sum, sizeof(sum));
+    bool failed = s.status == SG_EXIT_ERROR;
+    if (!fixed) {
+        sg_buf_printf(&msg, "%s (kernel %s)", sum, rep->kernel);
+        failed = failed || reaches(&rep->findings, cli->fail_on);
+    } else {
+        size_t n = 0;
+        for (size_t i = 0; i < s.changes.n; i++)
+            n += s.changes.v[i].n_fixes;
+        if (s.changes.n)
+            sg_buf_printf(&msg, "%s %zu finding%s in %zu file%s; ",
+                          check_mode ? "would fix" : "fixed", n,
+                          n == 1 ? "" : "s", s.changes.n,
+                          s.changes.n == 1 ? "" : "s");
+        else
+            sg_buf_printf(&msg, "nothing to fix; ");
+        sg_buf_printf(&msg, "%s %s (kernel %s)", check_mode ? "now" : "left",
+                      sum, rep->kernel);
+        if (!check_mode && s.n_left) {
+            sg_buf_printf(&msg, "; %zu still to fix", s.n_left);
+            failed = true;
+        }
+    }
+    error_lines(&msg, &rep->diags);
+    error_lines(&msg, &s.fix_diags);
+    r = finish(o, failed, msg.v ? msg.v : "");
+    free(msg.v);
+    sg_session_free(&s);
+    sg_policies_free(&ps);
+    return r;
+}
+
+int sg_ansible_main(const char *args_path)
+{
+    struct sg_cli cli = {.prog = "sysctl-guard", .fail_on = SG_SEV_WARNING};
+    cJSON *o = cJSON_CreateObject(), *args;
+    char *text = NULL;
+    size_t len;
+    int err = 0, r;
+    struct sg_buf why = {0};
+
+    if (sg_read_file(args_path, &text, &len, &err) != SG_READ_OK)
+        return fail(o, "cannot read the arguments file %s: %s", args_path,
+                    err ? strerror(err) : "not a regular text file");
+    args = cJSON_ParseWithLength(text, len);
+    free(text);
+    if (!cJSON_IsObject(args)) {
+        cJSON_Delete(args);
+        return fail(o, "the arguments file %s is not a JSON object", args_path);
+    }
+    if (!check_args(args, &why)) {
+        cJSON_AddItemToObject(o, "invocation", invocation(args));
+        r = fail(o, "%s", why.v);
+        free(why.v);
+        cJSON_Delete(args);
+        return r;
+    }
+    convert_numbers(args);
+    cli.root = str_arg(args, "root");
+    cli.kernel = str_arg(args, "kernel");
+    sg_semantics_parse(str_arg(args, "semantics"), &cli.semantics);
+    sg_severity_parse(str_arg(args, "fail_on"), &cli.fail_on);
+    cli.format = SG_FMT_JSON;
+    if (list_arg(args, "profile", cli.profiles, &cli.n_profiles) < 0 ||
+        list_arg(args, "policies", cli.policies, &cli.n_policies) < 0) {
+        r = fail(o, "at most %d profiles and %d policies", SG_MAX_LIST,
+                 SG_MAX_LIST);
+    } else if (sg_cli_datadirs(&cli) < 0) {
+        r = fail(o, "out of memory");
+    } else {
+        struct stat st;
+        int se = stat(cli.root, &st) < 0 ? errno : 0;
+        if (se || !S_ISDIR(st.st_mode))
+            r = fail(o, "root %s: %s", cli.root,
+                     se ? strerror(se) : "not a directory");
+        else
+            r = run(&cli, args, o);
+    }
+    sg_cli_free(&cli);
+    cJSON_Delete(args);
+    return r;
+}

@@ -1,0 +1,104 @@
+"""
+State module for sysctl-guard: check or enforce a machine's persistent
+sysctl configuration against the sysctl-guard policies.
+
+Copy this file to the ``_states`` directory of the Salt file roots (and
+run ``saltutil.sync_states``); ``sysctl-guard`` must be installed on the
+minion. Both states run the binary, which prints the state return itself
+(``--format salt``): ``name``, ``changes`` as ``{key: {old, new}}`` of
+effective values, ``result`` and ``comment``.
+
+.. code-block:: yaml
+
+    sysctl audit:
+      sysctl_guard.checked:
+        - name: /
+        - kernel: {{ grains['kernelrelease'] }}
+        - profile: [server]
+
+    sysctl remediation:
+      sysctl_guard.enforced:
+        - name: /
+
+``checked`` changes nothing; its result is False when a finding reaches
+``fail_on``. ``enforced`` applies the fix-ups; with ``test=True`` it
+changes nothing and returns result None with the changes it would make.
+"""
+
+import json
+import shutil
+
+__virtualname__ = "sysctl_guard"
+
+
+def __virtual__():
+    if shutil.which("sysctl-guard"):
+        return __virtualname__
+    return (False, "sysctl_guard: the sysctl-guard binary is not on PATH")
+
+
+def _command(verb, name, kernel, profile, policies, semantics, fail_on,
+             binary):
+    cmd = [binary, verb, "--format", "salt", "--no-color", "--root", name]
+    if kernel:
+        cmd += ["--kernel", str(kernel)]
+    if isinstance(profile, str):
+        profile = [profile]
+    for p in profile or []:
+        cmd += ["--profile", p]
+    if isinstance(policies, str):
+        policies = [policies]
+    for p in policies or []:
+        cmd += ["--policy", p]
+    if semantics:
+        cmd += ["--semantics", semantics]
+    if fail_on:
+        cmd += ["--fail-on", fail_on]
+    return cmd
+
+
+def _run(name, cmd):
+    out = __salt__["cmd.run_all"](cmd, python_shell=False, ignore_retcode=True)
+    try:
+        ret = json.loads(out.get("stdout") or "")
+    except ValueError:
+        ret = None
+    if not isinstance(ret, dict) or not {"changes", "result",
+                                         "comment"} <= set(ret):
+        return {
+            "name": name,
+            "changes": {},
+            "result": False,
+            "comment": "sysctl-guard failed (exit {}): {}".format(
+                out.get("retcode"), (out.get("stderr") or "").strip()),
+        }
+    ret["name"] = name
+    stderr = (out.get("stderr") or "").strip()
+    if stderr:
+        ret["comment"] = "{}\n{}".format(ret["comment"], stderr).strip()
+    return ret
+
+
+def checked(name="/", kernel=None, profile=None, policies=None,
+            semantics=None, fail_on=None, binary="sysctl-guard"):
+    """
+    Report the findings for the tree NAME (default ``/``); fail when one
+    reaches ``fail_on`` (error, warning (default) or info). Never changes
+    anything, in test mode or not.
+    """
+    return _run(name, _command("check", name, kernel, profile, policies,
+                               semantics, fail_on, binary))
+
+
+def enforced(name="/", kernel=None, profile=None, policies=None,
+             semantics=None, fail_on=None, binary="sysctl-guard"):
+    """
+    Apply the fix-ups to the tree NAME (default ``/``): remove
+    ``tcp_tw_recycle`` and the other fixable findings, in place. In test
+    mode, report what would change (result None) and write nothing.
+    """
+    cmd = _command("fix", name, kernel, profile, policies, semantics,
+                   fail_on, binary)
+    if __opts__.get("test"):
+        cmd.append("--dry-run")
+    return _run(name, cmd)
