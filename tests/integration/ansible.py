@@ -1,0 +1,298 @@
+#!/usr/bin/env python3
+"""Ansible integration: the binary as the `sysctl_guard` module, run by the
+real ansible-playbook (JSON callback, so every host's module result is
+read back and compared with `sysctl-guard check --format json`).
+
+- ansible-doc renders the adjacent sysctl_guard.yml;
+- examples/ansible (a copy): audit.yml on each sample host gives the
+  findings `check` gives, fails where an error is found, and runs the
+  ansible_facts.kernel task on this machine; remediate.yml in check+diff
+  mode predicts `changed` as `fix --dry-run` does, shows before/after and
+  writes nothing; for real it fixes (nothing left to fix, no error left),
+  and a second run reports changed=0;
+- a fleet of every case tree with a kernel (>= 20 hosts, forks=8): each
+  host's findings equal the case's expected.json; fixed, then changed=0;
+- bad parameters fail the task with AnsibleModule's messages.
+Usage: ansible.py BINARY
+"""
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from sgtest import CASES, ENV, TOP, Tally, snapshot, tree_args  # noqa: E402
+
+TALLY = Tally()
+ok = TALLY.ok
+BIN = os.path.abspath(sys.argv[1])
+
+
+def module_dir(tmp):
+    """The binary under test as the module, its docs beside it."""
+    d = os.path.join(tmp, "library")
+    os.makedirs(d)
+    os.symlink(BIN, os.path.join(d, "sysctl_guard"))
+    shutil.copy(os.path.join(TOP, "plugin", "ansible", "sysctl_guard.yml"), d)
+    return d
+
+
+def playbook(cwd, lib, args, env_extra=None):
+    """Run ansible-playbook with the JSON callback; (rc, parsed output)."""
+    env = dict(ENV, ANSIBLE_LIBRARY=lib, ANSIBLE_STDOUT_CALLBACK="json",
+               ANSIBLE_RETRY_FILES_ENABLED="False")
+    env.update(env_extra or {})
+    r = subprocess.run(["ansible-playbook"] + args, cwd=cwd, env=env,
+                       capture_output=True, text=True, timeout=900)
+    try:
+        out = json.loads(r.stdout)
+    except ValueError:
+        print(r.stdout[-3000:], r.stderr[-3000:])
+        out = {"plays": [], "stats": {}}
+    return r.returncode, out
+
+
+def results(out, task_name):
+    """{host: module result} of the task named TASK_NAME."""
+    res = {}
+    for play in out["plays"]:
+        for task in play["tasks"]:
+            if task["task"]["name"] == task_name:
+                res.update(task["hosts"])
+    return res
+
+
+def check_json(root, args):
+    r = subprocess.run([BIN, "check", "--format", "json", "--root", root] +
+                       args, capture_output=True, text=True, env=ENV)
+    return r.returncode, json.loads(r.stdout) if r.stdout else {}
+
+
+def sg_rc(args):
+    return subprocess.run([BIN] + args, capture_output=True, text=True,
+                          env=ENV).returncode
+
+
+def host_args(inv_host):
+    a = ["--kernel", inv_host["sysctl_guard_kernel"]]
+    for p in inv_host.get("sysctl_guard_profile", []):
+        a += ["--profile", p]
+    return a
+
+
+def test_doc(lib):
+    r = subprocess.run(["ansible-doc", "-M", lib, "sysctl_guard"],
+                       capture_output=True, text=True, env=ENV)
+    ok(r.returncode == 0, "ansible-doc sysctl_guard: rc %d %s" %
+       (r.returncode, r.stderr[-500:]))
+    for want in ("choices: [checked, fixed]", "fail_on", "EXAMPLES",
+                 "RETURN VALUES", "ansible_facts.kernel"):
+        ok(want in r.stdout, "ansible-doc shows %r" % want)
+
+
+def example_hosts(ex):
+    import yaml
+    with open(os.path.join(ex, "inventory", "hosts.yml")) as f:
+        return yaml.safe_load(f)["fleet"]["hosts"]
+
+
+def test_examples(tmp, lib):
+    ex = os.path.join(tmp, "ex")
+    shutil.copytree(os.path.join(TOP, "examples", "ansible"), ex,
+                    symlinks=True)
+    src = ["-e", "sysctl_guard_src=" + TOP]
+    hosts = example_hosts(ex)
+    ok(len(hosts) >= 5, "the example inventory has several hosts")
+
+    rc, out = playbook(ex, lib, ["audit.yml"] + src)
+    got = results(out, "Check the sysctl files against the policies")
+    for h, inv in hosts.items():
+        root = os.path.join(ex, "roots", h)
+        crc, want = check_json(root, host_args(inv))
+        res = got.get(h, {})
+        ok(res.get("findings") == want.get("findings"),
+           "audit %s: findings as check gives them" % h)
+        ok(res.get("summary") == want.get("summary"), "audit %s: summary" % h)
+        ok(res.get("kernel") == inv["sysctl_guard_kernel"],
+           "audit %s: kernel" % h)
+        ok(res.get("failed", False) == (want["summary"]["error"] > 0),
+           "audit %s: failed iff an error (fail_on=error)" % h)
+        ok(res.get("changed") is False, "audit %s: changed=false" % h)
+    local = results(out, "Check /etc/sysctl.conf and every sysctl.d directory")
+    ok(local.get("localhost", {}).get("kernel") == platform.release(),
+       "audit: ansible_facts.kernel reaches the module")
+
+    # Check mode with diff: predicted, shown, nothing written.
+    before = snapshot(os.path.join(ex, "roots"))
+    rc, out = playbook(ex, lib, ["remediate.yml", "--check", "--diff"] + src)
+    got = results(out, "Fix the sysctl files")
+    for h, inv in hosts.items():
+        root = os.path.join(ex, "roots", h)
+        would = sg_rc(["fix", "--dry-run", "--root", root] +
+                      host_args(inv)) == 1
+        res = got.get(h, {})
+        ok(res.get("changed") == would,
+           "check mode %s: changed=%s predicted" % (h, would))
+        diff = res.get("diff") or []
+        ok(bool(diff) == would and all(
+            d["before"] != d["after"] and d["after_header"].startswith("/etc/")
+            for d in diff), "diff mode %s: before/after per file" % h)
+    ok(any(r.get("changed") for r in got.values()),
+       "check mode: some sample host has something to fix")
+    ok(snapshot(os.path.join(ex, "roots")) == before,
+       "check mode wrote nothing")
+
+    # For real, then again.
+    rc, out = playbook(ex, lib, ["remediate.yml"] + src)
+    ok(rc == 0, "remediate.yml: rc %d" % rc)
+    got = results(out, "Fix the sysctl files")
+    for h, inv in hosts.items():
+        root = os.path.join(ex, "roots", h)
+        ok(sg_rc(["fix", "--dry-run", "--root", root] + host_args(inv)) == 0,
+           "remediate %s: nothing left to fix" % h)
+        ok(sg_rc(["check", "--fail-on", "error", "--root", root] +
+                 host_args(inv)) == 0, "remediate %s: no error left" % h)
+        ok(h in got and not got[h].get("failed", False),
+           "remediate %s: ok" % h)
+    rc, out = playbook(ex, lib, ["remediate.yml"] + src)
+    ok(rc == 0 and all(s["changed"] == 0 for s in out["stats"].values()),
+       "remediate.yml again: changed=0 on every host")
+
+
+def write_fleet(tmp):
+    """Every case tree with a kernel as a host: its own root copy."""
+    import yaml
+    hosts, expect = {}, {}
+    for name in sorted(os.listdir(CASES)):
+        case = os.path.join(CASES, name)
+        args = tree_args(case) if os.path.isdir(case) else None
+        if args is None or "--live" in args or not os.path.exists(
+                os.path.join(case, "expected.json")):
+            continue  # the module reads no /proc/sys: --live is not in it
+        root = os.path.join(tmp, "fleet", name)
+        shutil.copytree(os.path.join(case, "root"), root, symlinks=True)
+        h = {"root": root, "kernel": args[args.index("--kernel") + 1]}
+        h["profile"] = [args[i + 1] for i, a in enumerate(args)
+                        if a == "--profile"]
+        h["semantics"] = (args[args.index("--semantics") + 1]
+                          if "--semantics" in args else "systemd")
+        hosts[name] = h
+        with open(os.path.join(case, "expected.json")) as f:
+            expect[name] = json.load(f)
+    inv = {"fleet": {"hosts": {n: {"sg_root": h["root"],
+                                   "sg_kernel": h["kernel"],
+                                   "sg_profile": h["profile"],
+                                   "sg_semantics": h["semantics"]}
+                               for n, h in hosts.items()},
+                     "vars": {"ansible_connection": "local"}}}
+    with open(os.path.join(tmp, "fleet.yml"), "w") as f:
+        yaml.safe_dump(inv, f)
+    with open(os.path.join(tmp, "fleet-play.yml"), "w") as f:
+        f.write("""- hosts: fleet
+  gather_facts: false
+  tasks:
+    - name: sysctl_guard
+      sysctl_guard:
+        root: "{{ sg_root }}"
+        kernel: "{{ sg_kernel }}"
+        profile: "{{ sg_profile }}"
+        semantics: "{{ sg_semantics }}"
+        state: "{{ sg_state }}"
+        fail_on: info
+      ignore_errors: true
+""")
+    return hosts, expect
+
+
+def test_fleet(tmp, lib):
+    hosts, expect = write_fleet(tmp)
+    ok(len(hosts) >= 20, "fleet of %d hosts (>= 20)" % len(hosts))
+    base = ["-i", "fleet.yml", "fleet-play.yml", "--forks", "8"]
+    rc, out = playbook(tmp, lib, base + ["-e", "sg_state=checked"])
+    got = results(out, "sysctl_guard")
+    ok(len(got) == len(hosts), "fleet: every host answered")
+    for n in hosts:
+        ok(got.get(n, {}).get("findings") == expect[n]["findings"],
+           "fleet %s: findings equal expected.json" % n)
+    rc, out = playbook(tmp, lib, base + ["-e", "sg_state=fixed"])
+    got = results(out, "sysctl_guard")
+    ok(any(r.get("changed") for r in got.values()), "fleet: fixes applied")
+    for n, h in hosts.items():
+        args = ["--kernel", h["kernel"], "--semantics", h["semantics"]] + sum(
+            (["--profile", p] for p in h["profile"]), [])
+        ok(sg_rc(["fix", "--dry-run", "--root", h["root"]] + args) == 0,
+           "fleet %s: nothing left to fix" % n)
+    rc, out = playbook(tmp, lib, base + ["-e", "sg_state=fixed"])
+    ok(all(s["changed"] == 0 for s in out["stats"].values()) and
+       len(out["stats"]) == len(hosts), "fleet again: changed=0 everywhere")
+
+
+BAD = [
+    ({"root": "{root}", "bogus": 1, "other": "x"},
+     "Unsupported parameters for (sysctl_guard) module: bogus, other. "
+     "Supported parameters include: fail_on, kernel, policies, profile, "
+     "root, semantics, state."),
+    ({"root": "{root}", "state": "wrong"},
+     "value of state must be one of: checked, fixed, got: wrong"),
+    ({"root": "{root}", "fail_on": "fatal"},
+     "value of fail_on must be one of: error, warning, info, got: fatal"),
+    ({"root": "{root}", "profile": [{"a": 1}]},
+     "Elements value for option 'profile' is of type dict"),
+    ({"root": "{root}/missing"}, "No such file or directory"),
+    ({"root": "{root}", "kernel": "not-a-kernel"}, "not-a-kernel"),
+]
+
+
+def test_bad_params(tmp, lib):
+    root = os.path.join(tmp, "bad-root")
+    shutil.copytree(os.path.join(TOP, "examples", "roots",
+                                 "time-wait-advice"), root, symlinks=True)
+    tasks = []
+    for i, (params, _) in enumerate(BAD):
+        p = json.loads(json.dumps(params).replace("{root}", root))
+        tasks.append({"name": "bad%d" % i, "sysctl_guard": p,
+                      "ignore_errors": True})
+    play = [{"hosts": "localhost", "gather_facts": False, "tasks": tasks}]
+    with open(os.path.join(tmp, "bad.yml"), "w") as f:
+        json.dump(play, f)  # JSON is YAML
+    rc, out = playbook(tmp, lib, ["-i", "localhost,", "-c", "local",
+                                  "bad.yml"])
+    for i, (_, msg) in enumerate(BAD):
+        res = results(out, "bad%d" % i).get("localhost", {})
+        ok(res.get("failed") is True and msg in res.get("msg", ""),
+           "bad parameters %d: failed with %r (got %r)" %
+           (i, msg, res.get("msg")))
+    # A number where a string is expected is converted, as AnsibleModule
+    # does (YAML reads `kernel: 6.1` as a number).
+    with open(os.path.join(tmp, "num.yml"), "w") as f:
+        f.write("""- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: num
+      sysctl_guard: {root: "%s", kernel: 6.1, fail_on: error}
+      ignore_errors: true
+""" % root)
+    rc, out = playbook(tmp, lib, ["-i", "localhost,", "-c", "local",
+                                  "num.yml"])
+    res = results(out, "num").get("localhost", {})
+    ok(res.get("kernel") == "6.1", "kernel: 6.1 (a YAML number) is taken")
+
+
+def main():
+    if not shutil.which("ansible-playbook"):
+        print("ansible: ansible-playbook is not installed (make deps)")
+        return 1
+    with tempfile.TemporaryDirectory() as tmp:
+        lib = module_dir(tmp)
+        test_doc(lib)
+        test_examples(tmp, lib)
+        test_fleet(tmp, lib)
+        test_bad_params(tmp, lib)
+    return TALLY.done("ansible")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
