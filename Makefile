@@ -35,7 +35,8 @@ UNIT     := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 ASAN_UNIT:= $(UNIT_SRC:tests/unit/%.c=$(B)/asan/unit/%)
 
 .PHONY: all deps run test test-unit test-lens test-cases test-valgrind test-policy \
-        test-fix test-plan test-cli \
+        test-fix test-plan test-cli test-integration test-ansible test-salt \
+        test-precommit test-sarif \
         install uninstall \
         bench fuzz clean help
 
@@ -78,7 +79,7 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory all $(ASAN_BIN) $(UNIT) $(ASAN_UNIT)
 	@$(MAKE) --no-print-directory test-lens test-unit test-policy test-valgrind \
-	    test-cases test-fix test-plan test-cli
+	    test-cases test-fix test-plan test-cli test-integration
 
 test-lens:
 	augparse -I lenses tests/lens/test_sysctl_guard.aug
@@ -101,7 +102,23 @@ test-valgrind: $(UNIT) $(BIN)
 	        --live --format json --root $$c >/dev/null 2>&1 || \
 	    [ $$? -ne 9 ] || { echo "valgrind: errors on $$cmd $$c"; exit 1; }; \
 	done; done
-	@echo "valgrind: unit tests, show and check on the case trees clean"
+	@set -e; for c in tests/cases/*/root; do \
+	    SYSCTL_GUARD_LENSDIR=lenses SYSCTL_GUARD_POLICYDIR=policies \
+	        $(VALGRIND) ./$(BIN) check --kernel 6.1 --format sarif \
+	        --root $$c >/dev/null 2>&1 || \
+	    [ $$? -ne 9 ] || { echo "valgrind: errors on sarif $$c"; exit 1; }; \
+	done
+	@set -e; r=examples/roots/time-wait-advice; \
+	for f in salt stateful; do \
+	    SYSCTL_GUARD_LENSDIR=lenses SYSCTL_GUARD_POLICYDIR=policies \
+	        $(VALGRIND) ./$(BIN) fix --dry-run --kernel 6.1 --format $$f \
+	        --root $$r >/dev/null 2>&1 || \
+	    { echo "valgrind: errors on fix --format $$f"; exit 1; }; done; \
+	a=$$(mktemp); printf '{"root": "%s", "kernel": "6.1", "state": "fixed", "_ansible_check_mode": true, "_ansible_diff": true}' "$$r" >$$a; \
+	SYSCTL_GUARD_LENSDIR=lenses SYSCTL_GUARD_POLICYDIR=policies \
+	    $(VALGRIND) ./$(BIN) $$a >/dev/null 2>&1 || [ $$? -ne 9 ] || \
+	    { rm -f $$a; echo "valgrind: errors in module mode"; exit 1; }; rm -f $$a
+	@echo "valgrind: unit tests; show, check, sarif on the case trees; salt, stateful, module mode clean"
 
 test-policy: $(BIN) $(ASAN_BIN)
 	sh tests/policy/run.sh ./$(BIN)
@@ -119,6 +136,24 @@ test-plan: $(BIN)
 
 test-cases: $(BIN) $(ASAN_BIN)
 	python3 tests/cases/run.py $(BIN) $(ASAN_BIN)
+
+# Integrations: the real ansible-playbook and pre-commit; Salt's contracts;
+# SARIF 2.1.0. The formats also run under ASan+UBSan.
+test-integration: test-ansible test-salt test-precommit test-sarif
+
+test-ansible: $(BIN) $(MODULE)
+	python3 tests/integration/ansible.py ./$(BIN)
+
+test-salt: $(BIN) $(ASAN_BIN)
+	python3 tests/integration/salt.py ./$(BIN)
+	python3 tests/integration/salt.py ./$(ASAN_BIN)
+
+test-precommit: $(BIN)
+	python3 tests/integration/precommit.py ./$(BIN)
+
+test-sarif: $(BIN) $(ASAN_BIN)
+	python3 tests/integration/sarif.py ./$(BIN)
+	python3 tests/integration/sarif.py ./$(ASAN_BIN)
 
 # ---- install ----
 install: $(BIN)
@@ -165,7 +200,8 @@ help:
 	@echo "make            build $(BIN)"
 	@echo "make run        install missing packages, build, show this machine's sysctl config"
 	@echo "make test       lens (augparse), unit (plain, ASan/UBSan, valgrind), policy, case,"
-	@echo "                fix and plan tests (real ansible-playbook, sh, shellcheck)"
+	@echo "                fix and plan tests (real ansible-playbook, sh, shellcheck),"
+	@echo "                integrations (Ansible module, Salt, pre-commit, SARIF)"
 	@echo "make install    install to \$$DESTDIR\$$PREFIX (PREFIX=$(PREFIX))"
 	@echo "make bench      time show on a host tree and a 1000-file tree vs augtool"
 	@echo "make fuzz       libFuzzer: lens + model, policy loader + evaluation (FUZZ_SECS=$(FUZZ_SECS) each)"

@@ -217,26 +217,30 @@ static bool flag(const cJSON *args, const char *name)
     return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(args, name));
 }
 
-/* A list parameter into OUT (at most SG_MAX_LIST): a JSON list, or a
- * comma-separated string (split in place). */
+/* A list parameter into OUT (at most SG_MAX_LIST). A comma-separated
+ * string becomes a list first, as AnsibleModule converts it (and so the
+ * invocation shows the list). */
 static int list_arg(cJSON *args, const char *name, const char **out, size_t *n)
 {
     cJSON *v = cJSON_GetObjectItemCaseSensitive(args, name), *e;
     *n = 0;
     if (cJSON_IsString(v)) {
-        for (char *save = NULL, *t = strtok_r(v->valuestring, ",", &save); t;
-             t = strtok_r(NULL, ",", &save)) {
-            if (*n == SG_MAX_LIST)
-                return -1;
-            out[(*n)++] = t;
-        }
-    } else if (cJSON_IsArray(v)) {
-        cJSON_ArrayForEach(e, v)
-        {
-            if (*n == SG_MAX_LIST)
-                return -1;
-            out[(*n)++] = e->valuestring;
-        }
+        cJSON *list = cJSON_CreateArray();
+        char *copy = strdup(v->valuestring);
+        for (char *save = NULL, *t = copy ? strtok_r(copy, ",", &save) : NULL;
+             t; t = strtok_r(NULL, ",", &save))
+            cJSON_AddItemToArray(list, cJSON_CreateString(t));
+        free(copy);
+        cJSON_ReplaceItemInObjectCaseSensitive(args, name, list);
+        v = list;
+    }
+    if (!cJSON_IsArray(v))
+        return 0;
+    cJSON_ArrayForEach(e, v)
+    {
+        if (*n == SG_MAX_LIST)
+            return -1;
+        out[(*n)++] = e->valuestring;
     }
     return 0;
 }

@@ -103,6 +103,20 @@ static bool input_error(const struct sg_report *r)
     return sg_diag_count(&r->diags, SG_SEV_ERROR) > 0;
 }
 
+/* Each error of D as "SEP file:line: error: message". */
+static void error_lines(struct sg_buf *b, const struct sg_diags *d,
+                        const char *sep)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        if (d->v[i].severity != SG_SEV_ERROR)
+            continue;
+        sg_buf_printf(b, "%s%s", sep, d->v[i].file ? d->v[i].file : "-");
+        if (d->v[i].line)
+            sg_buf_printf(b, ":%u", d->v[i].line);
+        sg_buf_printf(b, ": error: %s", d->v[i].message);
+    }
+}
+
 /* The comment of a check: the summary, then a line per finding and per
  * error. */
 static char *check_comment(const struct sg_report *r, bool one_line)
@@ -113,11 +127,7 @@ static char *check_comment(const struct sg_report *r, bool one_line)
     sg_summary_line(&r->findings, sum, sizeof(sum));
     sg_buf_printf(&b, "%s (kernel %s, %zu file%s)", sum, r->kernel, r->n_files,
                   r->n_files == 1 ? "" : "s");
-    for (size_t i = 0; i < r->diags.n; i++)
-        if (r->diags.v[i].severity == SG_SEV_ERROR)
-            sg_buf_printf(&b, "%s%s:%u: error: %s", one_line ? "; " : "\n",
-                          r->diags.v[i].file ? r->diags.v[i].file : "-",
-                          r->diags.v[i].line, r->diags.v[i].message);
+    error_lines(&b, &r->diags, one_line ? "; " : "\n");
     for (size_t i = 0; !one_line && i < r->findings.n; i++) {
         sg_buf_printf(&b, "\n");
         finding_line(&b, &r->findings.v[i]);
@@ -196,13 +206,8 @@ static char *fix_comment(const struct sg_cli *cli, const struct sg_session *s,
                           s->changes.v[i].fixes[j]);
     if (s->n_left)
         sg_buf_printf(&b, "%s%zu left to fix", sep, s->n_left);
-    const struct sg_diags *ds[] = {&s->report.diags, &s->fix_diags};
-    for (size_t k = 0; k < 2; k++)
-        for (size_t i = 0; i < ds[k]->n; i++)
-            if (ds[k]->v[i].severity == SG_SEV_ERROR)
-                sg_buf_printf(&b, "%s%s:%u: error: %s", sep,
-                              ds[k]->v[i].file ? ds[k]->v[i].file : "-",
-                              ds[k]->v[i].line, ds[k]->v[i].message);
+    error_lines(&b, &s->report.diags, sep);
+    error_lines(&b, &s->fix_diags, sep);
     return b.v ? b.v : strdup("");
 }
 

@@ -1,0 +1,314 @@
+#!/usr/bin/env python3
+"""Salt integration, against Salt's documented contracts (Salt is not in
+the package registries here, so nothing below runs inside Salt):
+
+- `--format salt` is a state return: exactly name, changes, result,
+  comment; changes {key: {old, new}}; result None only for a dry run (test
+  mode) with changes. For every case tree: check never reports changes,
+  its result is its exit status; fix --dry-run predicts exactly the
+  changes fix then makes, writing nothing; fix's new values are what
+  `show` reads afterwards; a second fix has no changes.
+- `--format stateful` for cmd.run/cmd.script `stateful: True`: the last
+  non-empty line is parsed as the Salt docs describe it (shlex, then each
+  word split at "=" into exactly one key and one value; changed is
+  yes/no/true/false), also when paths hold quotes and "=".
+- plugin/salt/_states/sysctl_guard.py is loaded with the smallest honest
+  harness: the dunders Salt injects (__salt__['cmd.run_all'] running the
+  real binary, __opts__['test']).
+- examples/salt/*.sls are rendered with Jinja2 as Salt renders them
+  (pillar.get, grains), parsed as YAML, every state checked against the
+  state's documented or actual parameters and its requisites, and run
+  through the harness: sysctl_guard.* by the state module, cmd.run with
+  stateful by sh (test_name in test mode). `sysctl --system` is not run.
+Usage: salt.py BINARY
+"""
+import importlib.util
+import inspect
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from sgtest import CASES, ENV, TOP, Tally, snapshot, tree_args  # noqa: E402
+
+TALLY = Tally()
+ok = TALLY.ok
+BIN = os.path.abspath(sys.argv[1])
+STATE_KEYS = {"name", "changes", "result", "comment"}
+KERNEL = "6.1.0-13-amd64"
+
+
+def sg(args, env=ENV):
+    return subprocess.run([BIN] + args, capture_output=True, text=True,
+                          env=env)
+
+
+def state(args):
+    r = sg(args)
+    try:
+        return r.returncode, json.loads(r.stdout)
+    except ValueError:
+        return r.returncode, {}
+
+
+def stateful_line(stdout):
+    """The stateful protocol as Salt's cmd state documents it: the last
+    non-empty line, split with shlex, each word "key=value" with exactly
+    one "=" (a second one makes Salt fail the state)."""
+    lines = [ln for ln in stdout.splitlines() if ln.strip()]
+    data = {}
+    for word in shlex.split(lines[-1]):
+        key, val = word.split("=")  # ValueError, as in Salt, on a 2nd "="
+        data[key] = val
+    if data.get("changed", "no").lower() not in ("yes", "no", "true",
+                                                  "false"):
+        raise ValueError("changed=" + data["changed"])
+    data["changed"] = data.get("changed", "no").lower() in ("yes", "true")
+    return data
+
+
+def is_state(d):
+    return (set(d) == STATE_KEYS and isinstance(d["changes"], dict) and
+            d["result"] in (True, False, None) and
+            isinstance(d["comment"], str) and all(
+                set(v) == {"old", "new"} for v in d["changes"].values()))
+
+
+def effective(root, extra, key):
+    r = sg(["show", "--format", "json", "--root", root] + extra + [key])
+    s = json.loads(r.stdout).get("settings", [])
+    return s[0]["value"] if s else None
+
+
+def test_case(tmp, name, extra):
+    root = os.path.join(tmp, name)
+    shutil.copytree(os.path.join(CASES, name, "root"), root, symlinks=True)
+    rc, st = state(["check", "--format", "salt", "--root", root] + extra)
+    ok(is_state(st) and st["changes"] == {} and st["name"] == root and
+       st["result"] == (rc == 0), "%s: check --format salt" % name)
+    r = sg(["check", "--format", "stateful", "--root", root] + extra)
+    line = stateful_line(r.stdout)
+    ok(line["changed"] is False and r.returncode == rc,
+       "%s: check --format stateful" % name)
+
+    would = sg(["fix", "--dry-run", "--root", root] + extra).returncode == 1
+    before = snapshot(root)
+    rc, dry = state(["fix", "--dry-run", "--format", "salt", "--root",
+                     root] + extra)
+    ok(rc == 0 and is_state(dry) and
+       dry["result"] == (None if would else True) and
+       bool(dry["changes"]) == would, "%s: fix --dry-run --format salt" % name)
+    r = sg(["fix", "--dry-run", "--format", "stateful", "--root", root] +
+           extra)
+    ok(r.returncode == 0 and stateful_line(r.stdout)["changed"] == would,
+       "%s: fix --dry-run --format stateful" % name)
+    ok(snapshot(root) == before, "%s: dry runs wrote nothing" % name)
+
+    rc, done = state(["fix", "--format", "salt", "--root", root] + extra)
+    ok(is_state(done) and done["changes"] == dry["changes"] and
+       done["result"] is (rc == 0), "%s: fix makes the predicted changes"
+       % name)
+    for key, ch in done["changes"].items():
+        if "*" not in key:
+            ok(effective(root, extra, key) == ch["new"],
+               "%s: %s is now %r" % (name, key, ch["new"]))
+    rc, again = state(["fix", "--format", "salt", "--root", root] + extra)
+    ok(is_state(again) and again["changes"] == {} and again["result"],
+       "%s: a second fix changes nothing" % name)
+
+
+def test_quoting(tmp):
+    root = os.path.join(tmp, "quotes")
+    shutil.copytree(os.path.join(TOP, "examples", "roots",
+                                 "time-wait-advice"), root, symlinks=True)
+    os.mkfifo(os.path.join(root, "etc", "sysctl.d", "x='y=z.conf"))
+    r = sg(["check", "--format", "stateful", "--root", root, "--kernel",
+            KERNEL])
+    try:
+        line = stateful_line(r.stdout)
+    except ValueError as e:
+        line = {"error": str(e)}
+    ok("x:'y:z.conf" in line.get("comment", "") and
+       line.get("errors") == "1", "stateful comment with ' and = parses: %r"
+       % line)
+
+
+class Harness:
+    """The dunders Salt's loader gives a state module, and nothing else."""
+
+    def __init__(self, path, env):
+        spec = importlib.util.spec_from_file_location("sysctl_guard", path)
+        self.mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(self.mod)
+        self.env = env
+        self.mod.__salt__ = {"cmd.run_all": self.run_all}
+        self.mod.__opts__ = {"test": False}
+
+    def run_all(self, cmd, python_shell=False, ignore_retcode=False):
+        assert python_shell is False and isinstance(cmd, list)
+        r = subprocess.run(cmd, capture_output=True, text=True, env=self.env)
+        return {"retcode": r.returncode, "stdout": r.stdout,
+                "stderr": r.stderr, "pid": 0}
+
+    def call(self, fun, test=False, **kw):
+        self.mod.__opts__["test"] = test
+        return getattr(self.mod, fun)(**kw)
+
+
+def test_state_module(tmp, env):
+    path = os.path.join(TOP, "plugin", "salt", "_states", "sysctl_guard.py")
+    h = Harness(path, env)
+    ok(h.mod.__virtual__() == "sysctl_guard", "__virtual__ with the binary")
+    empty = dict(env, PATH=os.path.join(tmp, "empty"))
+    old = os.environ["PATH"]
+    os.environ["PATH"] = empty["PATH"]
+    ok(h.mod.__virtual__()[0] is False, "__virtual__ without the binary")
+    os.environ["PATH"] = old
+
+    root = os.path.join(tmp, "state-module")
+    shutil.copytree(os.path.join(TOP, "examples", "roots",
+                                 "time-wait-advice"), root, symlinks=True)
+    before = snapshot(root)
+    ret = h.call("checked", name=root, kernel=KERNEL, profile="server")
+    ok(is_state(ret) and ret["result"] is False and ret["changes"] == {} and
+       "tw-recycle-removed" in ret["comment"], "checked: fails, no changes")
+    ret = h.call("checked", name=root, kernel=KERNEL, fail_on="error",
+                 policies=[os.path.join(TOP, "policies",
+                                        "listen-backlog.xml")])
+    ok(is_state(ret) and ret["result"] is True,
+       "checked: passes with fail_on=error and a policy without errors")
+    ret = h.call("enforced", test=True, name=root, kernel=KERNEL)
+    ok(is_state(ret) and ret["result"] is None and
+       "net.ipv4.tcp_tw_recycle" in ret["changes"] and
+       snapshot(root) == before, "enforced, test=True: None, nothing written")
+    ret = h.call("enforced", name=root, kernel=KERNEL)
+    ok(is_state(ret) and ret["result"] is True and
+       ret["changes"]["net.ipv4.tcp_tw_recycle"] == {"old": "1", "new": None},
+       "enforced: fixed, changes {key: {old, new}}")
+    ret = h.call("enforced", name=root, kernel=KERNEL)
+    ok(is_state(ret) and ret["result"] is True and ret["changes"] == {},
+       "enforced again: no changes")
+    ret = h.call("checked", name=os.path.join(tmp, "missing"))
+    ok(ret["result"] is False and "sysctl-guard failed" in ret["comment"],
+       "checked on a missing root: result False, says why")
+    return h
+
+
+# Documented parameters of cmd.run (Salt's cmd state) used by the SLS.
+CMD_RUN = {"name", "stateful", "onchanges", "require", "cwd", "env",
+           "runas", "shell", "unless", "onlyif", "creates"}
+REQUISITES = {"require", "onchanges", "watch"}
+
+
+def render_sls(path, root):
+    import jinja2
+    import yaml
+    with open(path) as f:
+        tpl = jinja2.Template(f.read())
+    text = tpl.render(salt={"pillar.get": lambda k, d=None: root},
+                      grains={"kernelrelease": KERNEL})
+    return yaml.safe_load(text)
+
+
+def params(args):
+    out = {}
+    for a in args:
+        out.update(a)
+    return out
+
+
+def run_sls(h, name, sls, test, bindir):
+    """Run the states of SLS in order; {id: return}."""
+    rets = {}
+    for sid, body in sls.items():
+        (fun, args), = body.items()
+        p = params(args)
+        mod = fun.split(".")[0]
+        for req in REQUISITES & set(p):
+            for r in p[req]:
+                (rmod, rid), = r.items()
+                ok(rid in sls and list(sls[rid])[0].split(".")[0] == rmod,
+                   "%s: %s %s -> %s exists" % (name, sid, req, rid))
+        if mod == "sysctl_guard":
+            sig = inspect.signature(getattr(h.mod, fun.split(".")[1]))
+            extra = set(p) - set(sig.parameters) - REQUISITES
+            ok(not extra, "%s: %s: parameters %s" % (name, sid, extra))
+            kw = {k: v for k, v in p.items() if k not in REQUISITES}
+            rets[sid] = h.call(fun.split(".")[1], test=test, **kw)
+        elif fun == "cmd.run":
+            ok(set(p) <= CMD_RUN, "%s: %s: cmd.run parameters" % (name, sid))
+            if "stateful" not in p:
+                continue  # e.g. sysctl --system: not run here
+            cmd = p["name"]
+            if test:
+                cmd = params(p["stateful"])["test_name"]
+            env = dict(h.env, PATH=bindir + os.pathsep + h.env["PATH"])
+            r = subprocess.run(cmd, shell=True, capture_output=True,
+                               text=True, env=env)
+            line = stateful_line(r.stdout)
+            rets[sid] = {"result": r.returncode == 0,
+                         "changed": line["changed"],
+                         "comment": line.get("comment", "")}
+        else:
+            ok(False, "%s: %s: unexpected state %s" % (name, sid, fun))
+    return rets
+
+
+def test_sls(tmp, h, bindir):
+    sdir = os.path.join(TOP, "examples", "salt")
+    for name in ("audit.sls", "enforce.sls", "enforce-cmd.sls"):
+        root = os.path.join(tmp, "sls-" + name)
+        shutil.copytree(os.path.join(TOP, "examples", "roots",
+                                     "time-wait-advice"), root, symlinks=True)
+        sls = render_sls(os.path.join(sdir, name), root)
+        before = snapshot(root)
+        test_rets = run_sls(h, name, sls, True, bindir)
+        ok(snapshot(root) == before, "%s test=True wrote nothing" % name)
+        rets = run_sls(h, name, sls, False, bindir)
+        again = run_sls(h, name, sls, False, bindir)
+        first = list(rets.values())[0]
+        if name == "audit.sls":
+            ok(first["result"] is False and first["changes"] == {},
+               "audit.sls: the error is reported, nothing changes")
+        elif name == "enforce.sls":
+            ok(list(test_rets.values())[0]["result"] is None and
+               first["result"] is True and first["changes"] and
+               list(again.values())[0]["changes"] == {},
+               "enforce.sls: test None, then fixed, then no changes")
+        else:
+            ok(list(test_rets.values())[0]["changed"] and first["changed"] and
+               first["result"] and not list(again.values())[0]["changed"],
+               "enforce-cmd.sls: stateful changed=yes, then changed=no")
+        ok(sg(["fix", "--dry-run", "--root", root, "--kernel",
+               KERNEL]).returncode == (1 if name == "audit.sls" else 0),
+           "%s: what is left to fix" % name)
+
+
+def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        n = 0
+        for name in sorted(os.listdir(CASES)):
+            case = os.path.join(CASES, name)
+            args = tree_args(case) if os.path.isdir(case) else None
+            if args is None or "--live" in args:
+                continue
+            test_case(tmp, name, args)
+            n += 1
+        ok(n >= 20, "ran %d case trees" % n)
+        test_quoting(tmp)
+        # The binary on PATH, as on a minion with sysctl-guard installed.
+        bindir = os.path.join(tmp, "bin")
+        os.makedirs(bindir)
+        os.symlink(BIN, os.path.join(bindir, "sysctl-guard"))
+        os.environ["PATH"] = bindir + os.pathsep + os.environ["PATH"]
+        h = test_state_module(tmp, dict(ENV, PATH=os.environ["PATH"]))
+        test_sls(tmp, h, bindir)
+    return TALLY.done("salt")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
