@@ -115,6 +115,9 @@ static void usage(FILE *f, const char *prog)
     for (size_t i = 0; i < N_CMDS; i++)
         fprintf(f, "  %-7s %-20s %s\n", cmd_rows[i].name, cmd_rows[i].args,
                 cmd_rows[i].summary);
+    fprintf(f, "  %-28s %s\n", "ARGS.json",
+            "as the Ansible module sysctl_guard: ARGS.json is the arguments "
+            "file");
     fprintf(f, "\noptions:\n");
     print_options(f);
     fprintf(f,
