@@ -103,6 +103,7 @@ static int add_edit(struct sg_edits *es, const char *why, const char *file,
     size_t lb = strlen(before), la = strlen(after), p = 0, q = 0;
     while (p < lb && p < la && before[p] == after[p])
         p++;
+    // cppcheck-suppress knownConditionTrueFalse ; false only when p == lb
     while (q < lb - p && q < la - p && before[lb - 1 - q] == after[la - 1 - q])
         q++;
     struct sg_edit e = {.why = strdup(why),
