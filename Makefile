@@ -141,8 +141,9 @@ test-cases: $(BIN) $(ASAN_BIN)
 # SARIF 2.1.0. The formats also run under ASan+UBSan.
 test-integration: test-ansible test-salt test-precommit test-sarif
 
-test-ansible: $(BIN) $(MODULE)
+test-ansible: $(BIN) $(MODULE) $(ASAN_BIN)
 	python3 tests/integration/ansible.py ./$(BIN)
+	python3 tests/integration/ansible.py ./$(ASAN_BIN) --direct-only
 
 test-salt: $(BIN) $(ASAN_BIN)
 	python3 tests/integration/salt.py ./$(BIN)
@@ -180,18 +181,25 @@ bench: deps $(BIN)
 
 FUZZ_SECS ?= 60
 FUZZERS  := fuzz_parse fuzz_policy
+FUZZ_CC  := clang -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
+            -D_GNU_SOURCE -Iplugin/core
 fuzz: deps
 	@mkdir -p $(B)/fuzz
 	@set -e; for f in $(FUZZERS); do \
-	    clang -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
-	        -D_GNU_SOURCE -Iplugin/core -o $(B)/fuzz/$$f tests/fuzz/$$f.c \
-	        $(CORE_SRC) $(PKG_LIBS); done
+	    $(FUZZ_CC) -o $(B)/fuzz/$$f tests/fuzz/$$f.c $(CORE_SRC) $(PKG_LIBS); \
+	done
+	$(FUZZ_CC) -Dmain=sysctl_guard_main -o $(B)/fuzz/fuzz_module_args \
+	    tests/fuzz/fuzz_module_args.c $(CORE_SRC) $(CLI_SRC) $(PKG_LIBS)
 	@mkdir -p $(B)/fuzz/corpus $(B)/fuzz/policy-corpus
 	SYSCTL_GUARD_LENSDIR=lenses $(B)/fuzz/fuzz_parse -max_total_time=$(FUZZ_SECS) \
 	    -max_len=4096 $(B)/fuzz/corpus tests/fuzz/corpus
 	SYSCTL_GUARD_LENSDIR=lenses SYSCTL_GUARD_POLICYDIR=policies \
 	    $(B)/fuzz/fuzz_policy -max_total_time=$(FUZZ_SECS) -max_len=65536 \
 	    $(B)/fuzz/policy-corpus tests/fuzz/policy-corpus
+	@mkdir -p $(B)/fuzz/args-corpus
+	SYSCTL_GUARD_LENSDIR=lenses SYSCTL_GUARD_POLICYDIR=policies \
+	    $(B)/fuzz/fuzz_module_args -max_total_time=$(FUZZ_SECS) -max_len=4096 \
+	    $(B)/fuzz/args-corpus tests/fuzz/args-corpus
 
 clean:
 	rm -rf $(B)
@@ -204,6 +212,6 @@ help:
 	@echo "                integrations (Ansible module, Salt, pre-commit, SARIF)"
 	@echo "make install    install to \$$DESTDIR\$$PREFIX (PREFIX=$(PREFIX))"
 	@echo "make bench      time show on a host tree and a 1000-file tree vs augtool"
-	@echo "make fuzz       libFuzzer: lens + model, policy loader + evaluation (FUZZ_SECS=$(FUZZ_SECS) each)"
+	@echo "make fuzz       libFuzzer: lens + model, policy loader + evaluation, module args (FUZZ_SECS=$(FUZZ_SECS) each)"
 	@echo "make deps       install the Debian packages needed (scripts/deps.sh)"
 	@echo "make clean      remove build/"

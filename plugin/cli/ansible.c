@@ -163,24 +163,26 @@ static bool check_args(const cJSON *args, struct sg_buf *err)
 {
     const cJSON *v;
     struct sg_buf unknown = {0};
+    size_t n_unknown = 0;
 
     cJSON_ArrayForEach(v, args)
     {
         if (strncmp(v->string, "_ansible_", 9) == 0 || param_named(v->string))
             continue;
-        sg_buf_printf(&unknown, "%s%s", unknown.n ? ", " : "", v->string);
+        sg_buf_printf(&unknown, "%s%s", n_unknown++ ? ", " : "", v->string);
     }
-    if (unknown.n) {
+    if (n_unknown) {
         sg_buf_printf(err,
                       "Unsupported parameters for (%s) module: %s. Supported "
                       "parameters include: ",
-                      MODULE, unknown.v);
+                      MODULE, unknown.v ? unknown.v : "");
         for (size_t i = 0; i < N_PARAMS; i++)
             sg_buf_printf(err, "%s%s", i ? ", " : "", params[i].name);
         sg_buf_printf(err, ".");
-        free(unknown.v);
-        return false;
     }
+    free(unknown.v);
+    if (n_unknown)
+        return false;
     for (size_t i = 0; i < N_PARAMS; i++) {
         v = cJSON_GetObjectItemCaseSensitive(args, params[i].name);
         if (v && !valid(&params[i], v, err))

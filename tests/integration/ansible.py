@@ -12,8 +12,11 @@ read back and compared with `sysctl-guard check --format json`).
   and a second run reports changed=0;
 - a fleet of every case tree with a kernel (>= 20 hosts, forks=8): each
   host's findings equal the case's expected.json; fixed, then changed=0;
-- bad parameters fail the task with AnsibleModule's messages.
-Usage: ansible.py BINARY
+- bad parameters fail the task with AnsibleModule's messages;
+- direct: the args files Ansible would never write (an empty key, a list,
+  not JSON, a repeated key) get a JSON failure or a usage error, no crash
+  (also run with the ASan binary: `--direct-only`).
+Usage: ansible.py BINARY [--direct-only]
 """
 import json
 import os
@@ -29,6 +32,7 @@ from sgtest import CASES, ENV, TOP, Tally, snapshot, tree_args  # noqa: E402
 TALLY = Tally()
 ok = TALLY.ok
 BIN = os.path.abspath(sys.argv[1])
+DIRECT_ONLY = "--direct-only" in sys.argv[2:]
 
 
 def module_dir(tmp):
@@ -281,7 +285,52 @@ def test_bad_params(tmp, lib):
     ok(res.get("kernel") == "6.1", "kernel: 6.1 (a YAML number) is taken")
 
 
+DIRECT = [
+    ('{"": 1}', 1, "Unsupported parameters for (sysctl_guard) module: ."),
+    ('{"state": "fixed", "_ansible_check_mode": true, "root": "{root}",'
+     ' "kernel": "6.1", "profile": "server,,nat,"}', 0, "would fix"),
+    # A repeated key: the first counts (root exists; its error fails).
+    ('{"root": "{root}", "root": "/nonexistent", "kernel": "6.1"}', 1,
+     "1 error, 3 warnings, 3 info (kernel 6.1)"),
+    ('{"policies": "/nonexistent", "root": "{root}"}', 1,
+     "cannot load the policies"),
+    ('{"root": "{root}", "kernel": true}', 1, "argument 'kernel' is of type"),
+]
+
+
+def test_direct(tmp):
+    root = os.path.join(tmp, "direct-root")
+    shutil.copytree(os.path.join(TOP, "examples", "roots",
+                                 "time-wait-advice"), root, symlinks=True)
+    before = snapshot(root)
+    path = os.path.join(tmp, "args")
+    for text, rc, msg in DIRECT:
+        with open(path, "w") as f:
+            f.write(text.replace("{root}", root))
+        r = subprocess.run([BIN, path], capture_output=True, text=True,
+                           env=ENV)
+        try:
+            res = json.loads(r.stdout)
+        except ValueError:
+            res = {}
+        ok(r.returncode == rc and msg in res.get("msg", ""),
+           "direct %s: rc %d, msg %r (got %d %r %s)" %
+           (text, rc, msg, r.returncode, res.get("msg"), r.stderr[-300:]))
+    for text in ("[1]", "not json", ""):
+        with open(path, "w") as f:
+            f.write(text)
+        r = subprocess.run([BIN, path], capture_output=True, text=True,
+                           env=ENV)
+        ok(r.returncode == 2 and "unknown command" in r.stderr,
+           "direct %r: not an args file, a usage error" % text)
+    ok(snapshot(root) == before, "direct: check mode wrote nothing")
+
+
 def main():
+    if DIRECT_ONLY:
+        with tempfile.TemporaryDirectory() as tmp:
+            test_direct(tmp)
+        return TALLY.done("ansible (direct)")
     if not shutil.which("ansible-playbook"):
         print("ansible: ansible-playbook is not installed (make deps)")
         return 1
@@ -291,6 +340,7 @@ def main():
         test_examples(tmp, lib)
         test_fleet(tmp, lib)
         test_bad_params(tmp, lib)
+        test_direct(tmp)
     return TALLY.done("ansible")
 
 
