@@ -17,7 +17,7 @@ WARN     := -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-pro
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = -Wl,--as-needed -Wl,-O1 $(shell pkg-config --libs $(PKGS))
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(PKG_CFLAGS) -DSG_LENSDIR='"$(LENSDIR)"' \
-             -DSG_POLICYDIR='"$(POLICYDIR)"'
+             -DSG_POLICYDIR='"$(POLICYDIR)"' -I$(B)
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=all
 
@@ -26,6 +26,9 @@ CORE_SRC := $(wildcard plugin/core/*.c)
 CLI_SRC  := $(wildcard plugin/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 HDRS     := $(wildcard plugin/core/*.h plugin/cli/*.h tests/unit/*.h)
+# The lens and the shipped policies, built into the binary (embedded.c).
+EMBED    := lenses/sysctl_guard.aug policies/policy.rng $(wildcard policies/*.xml)
+EMBED_INC:= $(B)/embedded.inc
 
 BIN      := $(B)/sysctl-guard
 # The Ansible module: the binary under the module's name, its docs beside it.
@@ -48,10 +51,15 @@ $(MODULE): $(BIN) plugin/ansible/sysctl_guard.yml
 	ln -sf ../sysctl-guard $@
 	cp plugin/ansible/sysctl_guard.yml $(B)/ansible/
 
-$(BIN): $(CORE_SRC) $(CLI_SRC) $(HDRS) | $(B)
+$(EMBED_INC): $(EMBED) | $(B)
+	@i=0; for f in $(EMBED); do i=$$((i+1)); \
+	    printf 'SG_EMBED("%s", "%s", "%s", sg_blob%d)\n' "$${f%%/*}" \
+	        "$${f##*/}" "$(CURDIR)/$$f" $$i; done >$@
+
+$(BIN): $(CORE_SRC) $(CLI_SRC) $(HDRS) $(EMBED_INC) | $(B)
 	$(CC) $(ALL_CFLAGS) -o $@ $(CORE_SRC) $(CLI_SRC) $(PKG_LIBS)
 
-$(ASAN_BIN): $(CORE_SRC) $(CLI_SRC) $(HDRS) | $(B)
+$(ASAN_BIN): $(CORE_SRC) $(CLI_SRC) $(HDRS) $(EMBED_INC) | $(B)
 	@mkdir -p $(B)/asan
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -o $@ $(CORE_SRC) $(CLI_SRC) $(PKG_LIBS)
 
@@ -188,7 +196,8 @@ fuzz: deps
 	@set -e; for f in $(FUZZERS); do \
 	    $(FUZZ_CC) -o $(B)/fuzz/$$f tests/fuzz/$$f.c $(CORE_SRC) $(PKG_LIBS); \
 	done
-	$(FUZZ_CC) -Dmain=sysctl_guard_main -o $(B)/fuzz/fuzz_module_args \
+	$(MAKE) --no-print-directory $(EMBED_INC)
+	$(FUZZ_CC) -I$(B) -Dmain=sysctl_guard_main -o $(B)/fuzz/fuzz_module_args \
 	    tests/fuzz/fuzz_module_args.c $(CORE_SRC) $(CLI_SRC) $(PKG_LIBS)
 	@mkdir -p $(B)/fuzz/corpus $(B)/fuzz/policy-corpus
 	SYSCTL_GUARD_LENSDIR=lenses $(B)/fuzz/fuzz_parse -max_total_time=$(FUZZ_SECS) \

@@ -74,6 +74,11 @@ char *sg_cli_schema(const struct sg_cli *cli);
 int sg_cli_policies(const struct sg_cli *cli, const char *const *paths,
                     size_t n, struct sg_policies *ps, struct sg_diags *d);
 
+/* The built-in lens and policies, written to a private directory (with
+ * subdirectories lenses/ and policies/) the first time this is called and
+ * removed at exit (embedded.c); NULL if that failed. */
+const char *sg_embedded_datadir(void);
+
 /* Where the lens and the default policies are (see main.c); 0 or -1. */
 int sg_cli_datadirs(struct sg_cli *cli);
 

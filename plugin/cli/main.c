@@ -135,7 +135,8 @@ static bool file_exists(const char *p)
 
 /* A data directory: $ENV; else the installed directory when
  * PREFER_INSTALLED and it holds PROBE; else the source tree next to the
- * binary (build/../SUB, when it holds PROBE); else the installed one. */
+ * binary (build/../SUB, when it holds PROBE); else the installed one when
+ * it holds PROBE; else the copies built into the binary (embedded.c). */
 static char *find_datadir(const char *env_name, const char *sub,
                           const char *probe, const char *installed,
                           bool prefer_installed)
@@ -146,25 +147,26 @@ static char *find_datadir(const char *env_name, const char *sub,
 
     if (env && *env)
         return strdup(env);
-    if (prefer_installed) {
-        char *file = sg_strdup_printf("%s/%s", installed, probe);
-        bool ok = file && file_exists(file);
-        free(file);
-        if (ok)
-            return strdup(installed);
-    }
+    char *file = sg_strdup_printf("%s/%s", installed, probe);
+    bool has_installed = file && file_exists(file);
+    free(file);
+    if (prefer_installed && has_installed)
+        return strdup(installed);
     n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
     if (n > 0) {
         exe[n] = '\0';
         char *dir = dirname(exe);
         char *cand = sg_strdup_printf("%s/../%s", dir, sub);
-        char *file = cand ? sg_strdup_printf("%s/%s", cand, probe) : NULL;
+        file = cand ? sg_strdup_printf("%s/%s", cand, probe) : NULL;
         bool ok = file && file_exists(file);
         free(file);
         if (ok)
             return cand;
         free(cand);
     }
+    const char *emb = has_installed ? NULL : sg_embedded_datadir();
+    if (emb)
+        return sg_strdup_printf("%s/%s", emb, sub);
     return strdup(installed);
 }
 

@@ -44,10 +44,15 @@ def module_dir(tmp):
     return d
 
 
-def playbook(cwd, lib, args, env_extra=None):
-    """Run ansible-playbook with the JSON callback; (rc, parsed output)."""
+def playbook(cwd, lib, args, env_extra=None, alone=False):
+    """Run ansible-playbook with the JSON callback; (rc, parsed output).
+    ALONE: no SYSCTL_GUARD_* variables, as on a host where nothing but the
+    module Ansible copies is there (it uses its built-in lens and policies)."""
     env = dict(ENV, ANSIBLE_LIBRARY=lib, ANSIBLE_STDOUT_CALLBACK="json",
                ANSIBLE_RETRY_FILES_ENABLED="False")
+    if alone:
+        env = {k: v for k, v in env.items()
+               if not k.startswith("SYSCTL_GUARD_")}
     env.update(env_extra or {})
     r = subprocess.run(["ansible-playbook"] + args, cwd=cwd, env=env,
                        capture_output=True, text=True, timeout=900)
@@ -107,11 +112,15 @@ def test_examples(tmp, lib):
     ex = os.path.join(tmp, "ex")
     shutil.copytree(os.path.join(TOP, "examples", "ansible"), ex,
                     symlinks=True)
-    src = ["-e", "sysctl_guard_src=" + TOP]
+    # The examples run as on hosts with nothing installed: the module
+    # brings its lens and policies and leaves no scratch directory behind.
+    scratch = os.path.join(tmp, "host-tmp")
+    os.makedirs(scratch)
+    alone = {"TMPDIR": scratch}
     hosts = example_hosts(ex)
     ok(len(hosts) >= 5, "the example inventory has several hosts")
 
-    rc, out = playbook(ex, lib, ["audit.yml"] + src)
+    rc, out = playbook(ex, lib, ["audit.yml"], alone, True)
     got = results(out, "Check the sysctl files against the policies")
     for h, inv in hosts.items():
         root = os.path.join(ex, "roots", h)
@@ -131,7 +140,8 @@ def test_examples(tmp, lib):
 
     # Check mode with diff: predicted, shown, nothing written.
     before = snapshot(os.path.join(ex, "roots"))
-    rc, out = playbook(ex, lib, ["remediate.yml", "--check", "--diff"] + src)
+    rc, out = playbook(ex, lib, ["remediate.yml", "--check", "--diff"],
+                       alone, True)
     got = results(out, "Fix the sysctl files")
     for h, inv in hosts.items():
         root = os.path.join(ex, "roots", h)
@@ -150,7 +160,7 @@ def test_examples(tmp, lib):
        "check mode wrote nothing")
 
     # For real, then again.
-    rc, out = playbook(ex, lib, ["remediate.yml"] + src)
+    rc, out = playbook(ex, lib, ["remediate.yml"], alone, True)
     ok(rc == 0, "remediate.yml: rc %d" % rc)
     got = results(out, "Fix the sysctl files")
     for h, inv in hosts.items():
@@ -161,9 +171,11 @@ def test_examples(tmp, lib):
                  host_args(inv)) == 0, "remediate %s: no error left" % h)
         ok(h in got and not got[h].get("failed", False),
            "remediate %s: ok" % h)
-    rc, out = playbook(ex, lib, ["remediate.yml"] + src)
+    rc, out = playbook(ex, lib, ["remediate.yml"], alone, True)
     ok(rc == 0 and all(s["changed"] == 0 for s in out["stats"].values()),
        "remediate.yml again: changed=0 on every host")
+    left = [n for n in os.listdir(scratch) if n.startswith("sysctl-guard-")]
+    ok(not left, "the module removed its scratch directories: %s" % left)
 
 
 def write_fleet(tmp):
@@ -324,6 +336,30 @@ def test_direct(tmp):
         ok(r.returncode == 2 and "unknown command" in r.stderr,
            "direct %r: not an args file, a usage error" % text)
     ok(snapshot(root) == before, "direct: check mode wrote nothing")
+
+    # The binary alone (as Ansible copies it), nothing installed, no
+    # variables: the built-in lens and policies, the same findings.
+    alone = os.path.join(tmp, "alone")
+    os.makedirs(os.path.join(alone, "tmp"))
+    shutil.copy(BIN, os.path.join(alone, "sysctl_guard"))
+    env = {k: v for k, v in ENV.items() if not k.startswith("SYSCTL_GUARD_")}
+    env["TMPDIR"] = os.path.join(alone, "tmp")
+    with open(path, "w") as f:
+        json.dump({"root": root, "kernel": "6.1"}, f)
+    r = subprocess.run([os.path.join(alone, "sysctl_guard"), path],
+                       capture_output=True, text=True, env=env)
+    want = subprocess.run([BIN, "check", "--format", "json", "--root", root,
+                           "--kernel", "6.1"], capture_output=True,
+                          text=True, env=ENV)
+    try:
+        got = json.loads(r.stdout).get("findings")
+    except ValueError:
+        got = None
+    ok(got and got == json.loads(want.stdout)["findings"],
+       "the binary alone: built-in lens and policies, same findings (%s)"
+       % r.stderr[-300:])
+    ok(os.listdir(os.path.join(alone, "tmp")) == [],
+       "the binary alone: its scratch directory is gone")
 
 
 def main():

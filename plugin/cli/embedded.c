@@ -1,0 +1,110 @@
+/*
+ * embedded.c - the lens and the shipped policies, built into the binary.
+ *
+ * Ansible copies a binary module alone to the managed host, where the
+ * lens and the policies may not be installed. When no data directory is
+ * found (main.c find_datadir), the copies built in here are written to a
+ * private directory (mkdtemp, mode 0700, under $TMPDIR or /tmp), used from
+ * there, and removed at exit. Nothing is written when a directory exists:
+ * a binary that finds its data never pays for this.
+ *
+ * The blobs come from build/embedded.inc (Makefile): one SG_EMBED(dir,
+ * name, path, id) per file, assembled with .incbin.
+ */
+#include "cli.h"
+#include "../core/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define SG_EMBED(dir, name, path, id)                                          \
+    __asm__(".section .rodata\n" #id "_start:\n"                               \
+            ".incbin \"" path "\"\n" #id "_end:\n"                             \
+            ".previous\n");                                                    \
+    extern const char id##_start[], id##_end[];
+#include "embedded.inc"
+#undef SG_EMBED
+
+static const struct blob {
+    const char *dir, *name;
+    const char *start, *end;
+} blobs[] = {
+#define SG_EMBED(dir, name, path, id) {dir, name, id##_start, id##_end},
+#include "embedded.inc"
+#undef SG_EMBED
+};
+#define N_BLOBS (sizeof(blobs) / sizeof(*blobs))
+
+static char *datadir; /* the private directory, once written */
+
+static void remove_datadir(void)
+{
+    for (size_t i = 0; datadir && i < N_BLOBS; i++) {
+        char *p =
+            sg_strdup_printf("%s/%s/%s", datadir, blobs[i].dir, blobs[i].name);
+        if (p)
+            unlink(p);
+        free(p);
+    }
+    for (size_t i = 0; datadir && i < N_BLOBS; i++) {
+        char *p = sg_strdup_printf("%s/%s", datadir, blobs[i].dir);
+        if (p)
+            rmdir(p); /* fails harmlessly for a directory already gone */
+        free(p);
+    }
+    if (datadir)
+        rmdir(datadir);
+    free(datadir);
+    datadir = NULL;
+}
+
+static int write_blob(const char *dir, const struct blob *b)
+{
+    char *sub = sg_strdup_printf("%s/%s", dir, b->dir);
+    char *path = sub ? sg_strdup_printf("%s/%s", sub, b->name) : NULL;
+    int r = -1, fd;
+
+    if (path && (mkdir(sub, 0700) == 0 || errno == EEXIST) &&
+        (fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) >= 0) {
+        size_t len = (size_t)(b->end - b->start), off = 0;
+        while (off < len) {
+            ssize_t w = write(fd, b->start + off, len - off);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0)
+                break;
+            off += (size_t)w;
+        }
+        r = close(fd) == 0 && off == len ? 0 : -1;
+    }
+    free(path);
+    free(sub);
+    return r;
+}
+
+const char *sg_embedded_datadir(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    char *dir;
+
+    if (datadir)
+        return datadir;
+    dir =
+        sg_strdup_printf("%s/sysctl-guard-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!dir || !mkdtemp(dir)) {
+        free(dir);
+        return NULL;
+    }
+    datadir = dir;
+    atexit(remove_datadir);
+    for (size_t i = 0; i < N_BLOBS; i++)
+        if (write_blob(dir, &blobs[i]) < 0) {
+            remove_datadir();
+            return NULL;
+        }
+    return datadir;
+}
