@@ -264,24 +264,6 @@ static cJSON *invocation(const cJSON *args)
     return inv;
 }
 
-static cJSON *effects_json(const struct sg_effects *fx)
-{
-    cJSON *o = cJSON_CreateObject();
-    for (size_t i = 0; i < fx->n; i++) {
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddItemToObject(e, "old",
-                              fx->v[i].old_value
-                                  ? cJSON_CreateString(fx->v[i].old_value)
-                                  : cJSON_CreateNull());
-        cJSON_AddItemToObject(e, "new",
-                              fx->v[i].new_value
-                                  ? cJSON_CreateString(fx->v[i].new_value)
-                                  : cJSON_CreateNull());
-        cJSON_AddItemToObject(o, fx->v[i].key, e);
-    }
-    return o;
-}
-
 /* Ansible's diff: one before/after pair per file. */
 static cJSON *diff_json(const struct sg_changes *cs)
 {
@@ -368,7 +350,7 @@ static int run(struct sg_cli *cli, cJSON *args, cJSON *o)
     cJSON_AddItemToObject(o, "files", files);
     cJSON_AddItemToObject(o, "findings", fs);
     cJSON_AddItemToObject(o, "summary", sg_json_summary(&rep->findings));
-    cJSON_AddItemToObject(o, "changes", effects_json(&s.effects));
+    cJSON_AddItemToObject(o, "changes", sg_json_effects(&s.effects));
     if (flag(args, "_ansible_diff") && s.changes.n)
         cJSON_AddItemToObject(o, "diff", diff_json(&s.changes));
     cJSON_AddItemToObject(o, "invocation", invocation(args));

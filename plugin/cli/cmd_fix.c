@@ -10,7 +10,6 @@
  */
 #include "cli.h"
 #include "session.h"
-#include "../core/diff.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -28,17 +27,7 @@ static void print_text(const struct sg_cli *cli, const struct sg_session *s)
     if (sg_diag_count(&s->report.diags, SG_SEV_ERROR) > 0)
         print_diags(&s->report.diags, cli->color);
     print_diags(&s->fix_diags, cli->color);
-    for (size_t i = 0; i < s->changes.n; i++) {
-        const struct sg_change *c = &s->changes.v[i];
-        if (cli->dry_run) {
-            char *d = sg_diff_unified(c->path, c->before, c->after);
-            fputs(d ? d : "", stdout);
-            free(d);
-            continue;
-        }
-        for (size_t j = 0; j < c->n_fixes; j++)
-            printf("fixed %s: %s\n", c->path, c->fixes[j]);
-    }
+    sg_print_changes(cli, s);
     for (size_t i = 0; s->n_left && i < s->report.findings.n; i++) {
         const struct sg_finding *f = &s->report.findings.v[i];
         if (f->fix != SG_FIX_NONE)

@@ -2,6 +2,8 @@
  * emit.c - see emit.h.
  */
 #include "emit.h"
+#include "session.h"
+#include "../core/diff.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -83,6 +85,38 @@ cJSON *sg_json_summary(const struct sg_findings *fs)
             sum, sg_severity_name((enum sg_severity)s),
             (double)sg_findings_count(fs, (enum sg_severity)s));
     return sum;
+}
+
+cJSON *sg_json_effects(const struct sg_effects *fx)
+{
+    cJSON *o = cJSON_CreateObject();
+    for (size_t i = 0; i < fx->n; i++) {
+        const struct sg_effect *e = &fx->v[i];
+        cJSON *kv = cJSON_CreateObject();
+        cJSON_AddItemToObject(kv, "old",
+                              e->old_value ? cJSON_CreateString(e->old_value)
+                                           : cJSON_CreateNull());
+        cJSON_AddItemToObject(kv, "new",
+                              e->new_value ? cJSON_CreateString(e->new_value)
+                                           : cJSON_CreateNull());
+        cJSON_AddItemToObject(o, e->key, kv);
+    }
+    return o;
+}
+
+void sg_print_changes(const struct sg_cli *cli, const struct sg_session *s)
+{
+    for (size_t i = 0; i < s->changes.n; i++) {
+        const struct sg_change *c = &s->changes.v[i];
+        if (cli->dry_run) {
+            char *d = sg_diff_unified(c->path, c->before, c->after);
+            fputs(d ? d : "", stdout);
+            free(d);
+            continue;
+        }
+        for (size_t j = 0; j < c->n_fixes; j++)
+            printf("fixed %s: %s\n", c->path, c->fixes[j]);
+    }
 }
 
 void sg_summary_line(const struct sg_findings *fs, char *buf, size_t len)

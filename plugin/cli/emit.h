@@ -55,11 +55,18 @@ void sg_emit_stateful(const struct sg_cli *cli, const struct sg_report *r);
 struct cJSON;
 struct cJSON *sg_json_finding(const struct sg_finding *f);
 struct cJSON *sg_json_summary(const struct sg_findings *fs);
+/* What a fix does to each key: {key: {old, new}}, null for "not set". */
+struct sg_effects;
+struct cJSON *sg_json_effects(const struct sg_effects *fx);
 
 /* The result of `fix` (emit_salt.c): a Salt state return or the stateful
  * line; a dry run is Salt's test mode. */
 struct sg_session;
 void sg_emit_fix(const struct sg_cli *cli, const struct sg_session *s);
+
+/* The changes of a fix for people: the unified diff of a dry run, or a
+ * "fixed PATH: rule file:line" line per finding fixed. */
+void sg_print_changes(const struct sg_cli *cli, const struct sg_session *s);
 
 /* "N errors, M warnings, K info" for FS, into BUF. */
 void sg_summary_line(const struct sg_findings *fs, char *buf, size_t len);

@@ -16,7 +16,6 @@
  */
 #include "emit.h"
 #include "session.h"
-#include "../core/diff.h"
 #include "../core/util.h"
 
 #include <cjson/cJSON.h>
@@ -164,24 +163,6 @@ void sg_emit_stateful(const struct sg_cli *cli, const struct sg_report *r)
 
 /* ---- fix ---- */
 
-static cJSON *effects_json(const struct sg_effects *fx)
-{
-    cJSON *o = cJSON_CreateObject();
-    for (size_t i = 0; i < fx->n; i++) {
-        cJSON *e = cJSON_CreateObject();
-        if (fx->v[i].old_value)
-            cJSON_AddStringToObject(e, "old", fx->v[i].old_value);
-        else
-            cJSON_AddNullToObject(e, "old");
-        if (fx->v[i].new_value)
-            cJSON_AddStringToObject(e, "new", fx->v[i].new_value);
-        else
-            cJSON_AddNullToObject(e, "new");
-        cJSON_AddItemToObject(o, fx->v[i].key, e);
-    }
-    return o;
-}
-
 /* What the fix did (or, in a dry run, would do), the findings a fix could
  * still change, and the errors. */
 static char *fix_comment(const struct sg_cli *cli, const struct sg_session *s,
@@ -220,22 +201,12 @@ void sg_emit_fix(const struct sg_cli *cli, const struct sg_session *s)
     if (cli->format == SG_FMT_SALT) {
         char *name = state_name(cli, &s->report);
         int result = failed ? 0 : cli->dry_run && s->changes.n ? -1 : 1;
-        print_state(name ? name : "", effects_json(&s->effects), result,
+        print_state(name ? name : "", sg_json_effects(&s->effects), result,
                     comment ? comment : "");
         free(name);
     } else {
-        /* For people (Salt shows it as the changes' stdout): the diff of
-         * a dry run, or what was fixed. */
-        for (size_t i = 0; i < s->changes.n; i++) {
-            const struct sg_change *c = &s->changes.v[i];
-            if (cli->dry_run) {
-                char *d = sg_diff_unified(c->path, c->before, c->after);
-                fputs(d ? d : "", stdout);
-                free(d);
-            }
-            for (size_t j = 0; !cli->dry_run && j < c->n_fixes; j++)
-                printf("fixed %s: %s\n", c->path, c->fixes[j]);
-        }
+        /* For people (Salt shows it as the changes' stdout). */
+        sg_print_changes(cli, s);
         print_stateful_line(s->changes.n > 0 && !failed, comment ? comment : "",
                             &s->report.findings);
     }
