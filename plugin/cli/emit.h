@@ -13,7 +13,8 @@
 #include "../core/policy.h"
 
 /* One replacement that fixes a finding (SARIF's fixes): in FILE (target
- * path), LENGTH bytes at OFFSET become INSERT. WHY names the finding as
+ * path), LENGTH characters at OFFSET become INSERT (counted in UTF-16
+ * code units, as SARIF's columnKind utf16CodeUnits says). WHY names the finding as
  * fix.h does: "rule file:line". */
 struct sg_edit {
     char *why;

@@ -5,8 +5,8 @@
  * description, help with the references, helpUri, default level); one
  * result per finding with its location, a partial fingerprint that does
  * not move with the line (rule, file, key, value), and the fix as
- * replacements (byte offsets into the file as read: report.edits, made by
- * the lens exactly as `fix` would). Diagnostics about the input are tool
+ * replacements (character offsets into the file as read, in UTF-16 code
+ * units: report.edits, made by the lens exactly as `fix` would). Diagnostics about the input are tool
  * notifications of the invocation.
  *
  * Locations are relative to the current directory (the repository, for a

@@ -95,21 +95,43 @@ static int add_effects(struct sg_session *s, const struct sg_model *m,
     return r;
 }
 
-/* The replacement that turns BEFORE into AFTER: the text between their
- * common prefix and common suffix. */
+/* How many UTF-16 code units the N bytes at S are (SARIF counts
+ * characters so, columnKind utf16CodeUnits): a code point beyond U+FFFF
+ * (a 4-byte UTF-8 sequence) is two; a byte that is not UTF-8 is one. */
+static size_t utf16_units(const char *s, size_t n)
+{
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c & 0xC0) != 0x80)
+            u += c >= 0xF0 ? 2 : 1;
+    }
+    return u;
+}
+
+/* The replacement that turns BEFORE into AFTER: the lines between their
+ * common leading and trailing lines, in UTF-16 code units. */
 static int add_edit(struct sg_edits *es, const char *why, const char *file,
                     const char *before, const char *after)
 {
     size_t lb = strlen(before), la = strlen(after), p = 0, q = 0;
+    /* Whole lines: the fixes of two findings on neighbouring lines must not
+     * overlap ("k1 = 1\nk2 = 2\n" minus its first line would otherwise
+     * share "k" with the next one). */
     while (p < lb && p < la && before[p] == after[p])
         p++;
+    while (p > 0 && before[p - 1] != '\n')
+        p--;
     // cppcheck-suppress knownConditionTrueFalse ; false only when p == lb
     while (q < lb - p && q < la - p && before[lb - 1 - q] == after[la - 1 - q])
         q++;
+    while (q > 0 && ((lb - q > 0 && before[lb - q - 1] != '\n') ||
+                     (la - q > 0 && after[la - q - 1] != '\n')))
+        q--;
     struct sg_edit e = {.why = strdup(why),
                         .file = strdup(file),
-                        .offset = p,
-                        .length = lb - p - q,
+                        .offset = utf16_units(before, p),
+                        .length = utf16_units(before + p, lb - p - q),
                         .insert = strndup(after + p, la - p - q)};
     if (!e.why || !e.file || !e.insert || SG_PUSH(*es, e) < 0) {
         free(e.why);

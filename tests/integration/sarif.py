@@ -114,8 +114,8 @@ def host_path(uri, cwd):
 
 
 def apply_fixes(log, cwd):
-    """Apply every fix's replacements (bytes = chars: the trees are ASCII).
-    Returns {path: text}, or None when two fixes overlap."""
+    """Apply every fix's replacements, offsets in UTF-16 code units (the
+    run's columnKind). Returns {path: text}, or None when two overlap."""
     edits = {}
     for res in log["runs"][0]["results"]:
         for fx in res.get("fixes", []):
@@ -133,13 +133,14 @@ def apply_fixes(log, cwd):
                 text = f.read()
         except FileNotFoundError:
             text = ""
-        end = len(text) + 1
+        t16 = text.encode("utf-16-le")
+        end = len(t16) // 2 + 1
         for off, ln, ins in sorted(set(es), reverse=True):
             if off + ln > end:
                 return None  # overlapping fixes: not comparable
-            text = text[:off] + ins + text[off + ln:]
+            t16 = t16[:2 * off] + ins.encode("utf-16-le") + t16[2 * (off + ln):]
             end = off
-        out[p] = text
+        out[p] = t16.decode("utf-16-le")
     return out
 
 
@@ -201,8 +202,10 @@ def test_fragments(tmp):
     work = os.path.join(tmp, "frag")
     d = os.path.join(work, "roles", "net", "files", "sysctl.d")
     os.makedirs(d)
-    with open(os.path.join(d, "60 tuning.conf"), "w") as f:
-        f.write("net.ipv4.tcp_tw_recycle = 1\n")
+    with open(os.path.join(d, "60 tuning.conf"), "w", encoding="utf-8") as f:
+        f.write("# réglage ≥ 4.12 \U0001F680 from a blog\n"
+                "net.ipv4.tcp_tw_recycle = 1\n"
+                "net.core.somaxconn = 1024\n")
     r = sg(["check", "--format", "sarif", "--kernel", "6.1",
             "roles/net/files/sysctl.d/60 tuning.conf"], work)
     log = json.loads(r.stdout)
@@ -217,8 +220,10 @@ def test_fragments(tmp):
     sg(["fix", "--kernel", "6.1", "roles/net/files/sysctl.d/60 tuning.conf"],
        work)
     for p, text in fixed.items():
-        with open(p) as f:
-            ok(f.read() == text == "", "fragment: the fix removes the line")
+        with open(p, encoding="utf-8") as f:
+            got = f.read()
+        ok(got == text and "tcp_tw_recycle" not in got and "\U0001F680" in got,
+           "fragment with non-ASCII text: the fixes give what fix writes")
 
 
 def main():
