@@ -126,7 +126,13 @@ test-valgrind: $(UNIT) $(BIN)
 	SYSCTL_GUARD_LENSDIR=lenses SYSCTL_GUARD_POLICYDIR=policies \
 	    $(VALGRIND) ./$(BIN) $$a >/dev/null 2>&1 || [ $$? -ne 9 ] || \
 	    { rm -f $$a; echo "valgrind: errors in module mode"; exit 1; }; rm -f $$a
-	@echo "valgrind: unit tests; show, check, sarif on the case trees; salt, stateful, module mode clean"
+	@set -e; d=$$(mktemp -d); cp $(BIN) $$d/sysctl_guard; \
+	env -u SYSCTL_GUARD_LENSDIR -u SYSCTL_GUARD_POLICYDIR TMPDIR=$$d \
+	    $(VALGRIND) $$d/sysctl_guard check --kernel 6.1 \
+	    --root examples/roots/time-wait-advice >/dev/null 2>&1 || \
+	    [ $$? -ne 9 ] || { rm -rf $$d; echo "valgrind: errors with the built-in data"; exit 1; }; \
+	rm -rf $$d
+	@echo "valgrind: unit tests; show, check, sarif on the case trees; salt, stateful, module mode, built-in data clean"
 
 test-policy: $(BIN) $(ASAN_BIN)
 	sh tests/policy/run.sh ./$(BIN)
