@@ -151,6 +151,48 @@ int main(void)
     sg_changes_free(&cs);
     sg_model_free(m);
 
+    /* What planned ops do to each key's effective value (Salt's and the
+     * module's changes): replayed over the key's assignments in order. */
+    put("/etc/sysctl.d/10-a.conf", "kernel.pid_max = 100\nvm.swappiness = 10\n"
+                                   "fs.file-max = 5\n");
+    put("/etc/sysctl.d/20-b.conf", "kernel.pid_max = 200\nvm.swappiness = 20\n"
+                                   "fs.file-max = 6\n");
+    {
+        struct sg_findings fs = {0};
+        struct sg_effects fx;
+        m = evaluate(&ps, &fs);
+        struct sg_plan_op v[] = {
+            {SG_LINE_REMOVE, "/etc/sysctl.d/20-b.conf", 1, "kernel.pid_max",
+             NULL, "t"},
+            {SG_LINE_SET, "/etc/sysctl.d/20-b.conf", 2, "vm.swappiness", "30",
+             "t"},
+            {SG_LINE_COMMENT, "/etc/sysctl.d/10-a.conf", 3, "fs.file-max", NULL,
+             "t"},
+            {SG_LINE_REMOVE, "/etc/sysctl.d/20-b.conf", 3, "fs.file-max", NULL,
+             "t"},
+            {SG_LINE_APPEND, SG_DROPIN, 0, "net.ipv4.tcp_fin_timeout", "30",
+             "t"},
+        };
+        struct sg_plan_ops ops = {.v = v, .n = sizeof(v) / sizeof(*v)};
+        CHECK(sg_fix_effects(m, &ops, &fx) == 0 && fx.n == 4);
+        /* key order: fs, kernel, net, vm */
+        CHECK_STR(fx.v[0].key, "fs.file-max");
+        CHECK_STR(fx.v[0].old_value, "6");
+        CHECK(fx.v[0].new_value == NULL);
+        CHECK_STR(fx.v[1].key, "kernel.pid_max");
+        CHECK_STR(fx.v[1].old_value, "200");
+        CHECK_STR(fx.v[1].new_value, "100");
+        CHECK_STR(fx.v[2].key, "net.ipv4.tcp_fin_timeout");
+        CHECK(fx.v[2].old_value == NULL);
+        CHECK_STR(fx.v[2].new_value, "30");
+        CHECK_STR(fx.v[3].key, "vm.swappiness");
+        CHECK_STR(fx.v[3].old_value, "20");
+        CHECK_STR(fx.v[3].new_value, "30");
+        sg_effects_free(&fx);
+        sg_findings_free(&fs);
+        sg_model_free(m);
+    }
+
     sg_policies_free(&ps);
     sg_diags_free(&d);
     free(schema);
