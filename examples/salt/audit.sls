@@ -7,6 +7,6 @@
 sysctl audit:
   sysctl_guard.checked:
     - name: {{ root }}
-    - kernel: {{ grains['kernelrelease'] }}
+    - kernel: "{{ grains['kernelrelease'] }}"  # quoted: YAML reads 5.10 as 5.1
     - profile: [server]
     - fail_on: error

@@ -5,7 +5,7 @@
 sysctl remediation:
   sysctl_guard.enforced:
     - name: {{ root }}
-    - kernel: {{ grains['kernelrelease'] }}
+    - kernel: "{{ grains['kernelrelease'] }}"  # quoted: YAML reads 5.10 as 5.1
 
 reload sysctl after the fix:
   cmd.run:
