@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Command-line behaviour a person sees: colour on a terminal (a real pty),
 none with NO_COLOR, --no-color or a pipe; and `make install` honouring
-PREFIX and DESTDIR, the installed binary finding its lens and policies.
+PREFIX and DESTDIR, the installed binary finding its lens and policies,
+the installed Ansible module documented and the Salt state module in place.
 Usage: run.py BINARY
 """
 import os
@@ -64,7 +65,10 @@ def install(binary):
                   "share/sysctl-guard/lenses/sysctl_guard.aug",
                   "share/sysctl-guard/policies/policy.rng",
                   "share/sysctl-guard/policies/time-wait.xml",
-                  "share/man/man1/sysctl-guard.1"):
+                  "share/man/man1/sysctl-guard.1",
+                  "share/sysctl-guard/ansible/sysctl_guard",
+                  "share/sysctl-guard/ansible/sysctl_guard.yml",
+                  "share/sysctl-guard/salt/_states/sysctl_guard.py"):
             T.ok(os.path.isfile(os.path.join(base, f)), "not installed: " + f)
         T.ok(os.access(os.path.join(base, "bin/sysctl-guard"), os.X_OK),
              "installed binary not executable")
@@ -79,6 +83,12 @@ def install(binary):
                            capture_output=True, text=True, env=env)
         T.ok(c.returncode == 0 and "no findings" in c.stdout,
              "installed binary: %d %s %s" % (c.returncode, c.stdout, c.stderr))
+        # The installed module is documented where it lies.
+        d = subprocess.run(["ansible-doc", "-M",
+                            base + "/share/sysctl-guard/ansible",
+                            "sysctl_guard"], capture_output=True, text=True)
+        T.ok(d.returncode == 0 and "state" in d.stdout,
+             "ansible-doc on the installed module: %s" % d.stderr[-300:])
 
 
 def main():
