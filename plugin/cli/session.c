@@ -223,6 +223,11 @@ static int run_one(const struct sg_cli *cli, const struct sg_model_opts *o,
     if (r == 0)
         r = move_changes(&s->changes, &cs);
 out:
+    if (r < 0 && !*err && r != -ENOMEM && s->fix_diags.n) {
+        /* Planning stopped (no lens, ...): its last diagnostic says why. */
+        const struct sg_diag *d = &s->fix_diags.v[s->fix_diags.n - 1];
+        *err = sg_strdup_printf("%s: %s", d->file ? d->file : "-", d->message);
+    }
     if (r < 0 && !*err)
         *err = strdup(r == -ENOMEM ? "out of memory" : "failed");
 out_err:
