@@ -39,10 +39,16 @@ int sg_parser_new(const char *lensdir, struct sg_parser **out, char **errmsg)
      * here, and not as a parse error of the first file. */
     if (aug_set(p->aug, TEXT_NODE, "") < 0 ||
         aug_text_store(p->aug, LENS, TEXT_NODE, TREE_NODE) < 0) {
-        const char *m = aug_error_minor_message(p->aug);
-        *errmsg = sg_strdup_printf("cannot load lens %s from %s: %s%s%s", LENS,
-                                   lensdir, aug_error_message(p->aug),
-                                   m ? ": " : "", m ? m : "");
+        const char *m = aug_error_minor_message(p->aug), *why = NULL;
+        /* A lens that compiles but rejects the empty file reports it in
+         * the tree, not as an Augeas error. */
+        if (aug_error(p->aug) == AUG_NOERROR)
+            aug_get(p->aug, "/augeas/text" TREE_NODE "/error/message", &why);
+        const char *det = aug_error_details(p->aug);
+        *errmsg = sg_strdup_printf(
+            "cannot load lens %s from %s: %s%s%s%s%s", LENS, lensdir,
+            why ? why : aug_error_message(p->aug), m ? ": " : "", m ? m : "",
+            det ? "\n" : "", det ? det : "");
         sg_parser_free(p);
         return -ENOENT;
     }
