@@ -91,10 +91,30 @@ def install(binary):
              "ansible-doc on the installed module: %s" % d.stderr[-300:])
 
 
+def bad_lens(binary):
+    """A lens that does not load names itself and where it fails."""
+    with tempfile.TemporaryDirectory(prefix="sg-lens-") as d:
+        for text, want in (("module Sysctl_Guard =\n let lns = (\n",
+                            "sysctl_guard.aug:3.0:syntax error"),
+                           ('module Sysctl_Guard =\n let lns = del "x" "x"\n',
+                            "Input string does not match at all")):
+            with open(os.path.join(d, "sysctl_guard.aug"), "w") as f:
+                f.write(text)
+            r = subprocess.run([binary, "show", "--root",
+                                os.path.join(CASES, "check-stock-debian12",
+                                             "root")],
+                               capture_output=True, text=True,
+                               env=dict(os.environ, SYSCTL_GUARD_LENSDIR=d))
+            T.ok(r.returncode == 2 and "cannot load lens" in r.stderr and
+                 want in r.stderr, "bad lens: %d %s" % (r.returncode,
+                                                       r.stderr))
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     colours(binary)
     install(binary)
+    bad_lens(binary)
     sys.exit(T.done("cli"))
 
 
