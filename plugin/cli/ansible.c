@@ -48,21 +48,16 @@ static const struct param {
 bool sg_ansible_args_file(const char *arg)
 {
     struct stat st;
-    char *text = NULL;
-    size_t len;
-    int err;
-    bool yes = false;
+    FILE *f;
+    int c;
 
-    if (stat(arg, &st) < 0 || !S_ISREG(st.st_mode))
+    /* Only its first non-blank byte: the module reads it whole later. */
+    if (stat(arg, &st) < 0 || !S_ISREG(st.st_mode) || !(f = fopen(arg, "r")))
         return false;
-    if (sg_read_file(arg, &text, &len, &err) == SG_READ_OK) {
-        const char *p = text;
-        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-            p++;
-        yes = *p == '{';
-    }
-    free(text);
-    return yes;
+    while ((c = getc(f)) == ' ' || c == '\t' || c == '\n' || c == '\r')
+        ;
+    fclose(f);
+    return c == '{';
 }
 
 /* Print the result and return the exit status (1 when failed, as
@@ -169,7 +164,8 @@ static bool check_args(const cJSON *args, struct sg_buf *err)
     {
         if (strncmp(v->string, "_ansible_", 9) == 0 || param_named(v->string))
             continue;
-        sg_buf_printf(&unknown, "%s%s", n_unknown++ ? ", " : "", v->string);
+        sg_buf_printf(&unknown, "%s%s", n_unknown ? ", " : "", v->string);
+        n_unknown++;
     }
     if (n_unknown) {
         sg_buf_printf(err,
@@ -281,26 +277,6 @@ static cJSON *diff_json(const struct sg_changes *cs)
     return a;
 }
 
-/* The errors of a run, for msg. */
-static void error_lines(struct sg_buf *b, const struct sg_diags *d)
-{
-    for (size_t i = 0; i < d->n; i++)
-        if (d->v[i].severity == SG_SEV_ERROR) {
-            sg_buf_printf(b, "; %s", d->v[i].file ? d->v[i].file : "");
-            if (d->v[i].line)
-                sg_buf_printf(b, ":%u", d->v[i].line);
-            sg_buf_printf(b, ": %s", d->v[i].message);
-        }
-}
-
-static bool reaches(const struct sg_findings *fs, enum sg_severity level)
-{
-    for (size_t i = 0; i < fs->n; i++)
-        if (fs->v[i].severity >= level)
-            return true;
-    return false;
-}
-
 /* Run the session the parameters ask for and fill the result O. */
 static int run(struct sg_cli *cli, cJSON *args, cJSON *o)
 {
@@ -314,7 +290,7 @@ static int run(struct sg_cli *cli, cJSON *args, cJSON *o)
     int r;
 
     if (sg_cli_policies(cli, cli->policies, cli->n_policies, &ps, &pd) < 0) {
-        error_lines(&msg, &pd);
+        sg_error_lines(&msg, &pd, "; ");
         sg_diags_free(&pd);
         r = fail(o, "cannot load the policies%s", msg.v ? msg.v : "");
         free(msg.v);
@@ -359,27 +335,18 @@ static int run(struct sg_cli *cli, cJSON *args, cJSON *o)
     bool failed = s.status == SG_EXIT_ERROR;
     if (!fixed) {
         sg_buf_printf(&msg, "%s (kernel %s)", sum, rep->kernel);
-        failed = failed || reaches(&rep->findings, cli->fail_on);
+        failed = failed || sg_findings_reach(&rep->findings, cli->fail_on);
     } else {
-        size_t n = 0;
-        for (size_t i = 0; i < s.changes.n; i++)
-            n += s.changes.v[i].n_fixes;
-        if (s.changes.n)
-            sg_buf_printf(&msg, "%s %zu finding%s in %zu file%s; ",
-                          check_mode ? "would fix" : "fixed", n,
-                          n == 1 ? "" : "s", s.changes.n,
-                          s.changes.n == 1 ? "" : "s");
-        else
-            sg_buf_printf(&msg, "nothing to fix; ");
-        sg_buf_printf(&msg, "%s %s (kernel %s)", check_mode ? "now" : "left",
+        sg_fix_headline(&msg, &s, check_mode);
+        sg_buf_printf(&msg, "; %s %s (kernel %s)", check_mode ? "now" : "left",
                       sum, rep->kernel);
         if (!check_mode && s.n_left) {
             sg_buf_printf(&msg, "; %zu still to fix", s.n_left);
             failed = true;
         }
     }
-    error_lines(&msg, &rep->diags);
-    error_lines(&msg, &s.fix_diags);
+    sg_error_lines(&msg, &rep->diags, "; ");
+    sg_error_lines(&msg, &s.fix_diags, "; ");
     r = finish(o, failed, msg.v ? msg.v : "");
     free(msg.v);
     sg_session_free(&s);

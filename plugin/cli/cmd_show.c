@@ -3,6 +3,7 @@
  * provenance, as text for people or as JSON (format "sysctl-guard/1").
  */
 #include "cli.h"
+#include "emit.h"
 #include "../core/keys.h"
 
 #include <cjson/cJSON.h>
@@ -142,14 +143,8 @@ static int show_json(const struct sg_cli *cli, const struct sg_model *m)
     }
     cJSON_AddItemToObject(o, "settings", settings);
     cJSON_AddItemToObject(o, "diagnostics", json_diags(&m->diags));
-    char *s = cJSON_Print(o);
-    cJSON_Delete(o);
-    if (!s) {
-        fprintf(stderr, "%s show: out of memory\n", cli->prog);
+    if (sg_json_print(o) < 0)
         return SG_EXIT_ERROR;
-    }
-    puts(s);
-    free(s);
     return 0;
 }
 
@@ -223,8 +218,7 @@ int sg_cmd_show(struct sg_cli *cli)
     char *err = NULL;
 
     if (cli->format != SG_FMT_TEXT && cli->format != SG_FMT_JSON) {
-        fprintf(stderr, "%s show: --format must be text or json\n",
-                cli->prog);
+        fprintf(stderr, "%s show: --format must be text or json\n", cli->prog);
         return SG_EXIT_ERROR;
     }
     sg_cli_model_opts(cli, &o);

@@ -4,6 +4,7 @@
 #include "emit.h"
 #include "session.h"
 #include "../core/diff.h"
+#include "../core/util.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -77,6 +78,19 @@ cJSON *sg_json_finding(const struct sg_finding *f)
     return o;
 }
 
+int sg_json_print(cJSON *o)
+{
+    char *s = cJSON_Print(o);
+    cJSON_Delete(o);
+    if (!s) {
+        fputs("sysctl-guard: out of memory\n", stderr);
+        return -1;
+    }
+    puts(s);
+    free(s);
+    return 0;
+}
+
 cJSON *sg_json_summary(const struct sg_findings *fs)
 {
     cJSON *sum = cJSON_CreateObject();
@@ -117,6 +131,31 @@ void sg_print_changes(const struct sg_cli *cli, const struct sg_session *s)
         for (size_t j = 0; j < c->n_fixes; j++)
             printf("fixed %s: %s\n", c->path, c->fixes[j]);
     }
+}
+
+void sg_error_lines(struct sg_buf *b, const struct sg_diags *d, const char *sep)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        if (d->v[i].severity != SG_SEV_ERROR)
+            continue;
+        sg_buf_printf(b, "%s%s", sep, d->v[i].file ? d->v[i].file : "-");
+        if (d->v[i].line)
+            sg_buf_printf(b, ":%u", d->v[i].line);
+        sg_buf_printf(b, ": error: %s", d->v[i].message);
+    }
+}
+
+void sg_fix_headline(struct sg_buf *b, const struct sg_session *s, bool would)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->changes.n; i++)
+        n += s->changes.v[i].n_fixes;
+    if (!s->changes.n)
+        sg_buf_printf(b, "nothing to fix");
+    else
+        sg_buf_printf(b, "%s %zu finding%s in %zu file%s",
+                      would ? "would fix" : "fixed", n, n == 1 ? "" : "s",
+                      s->changes.n, s->changes.n == 1 ? "" : "s");
 }
 
 void sg_summary_line(const struct sg_findings *fs, char *buf, size_t len)
@@ -168,11 +207,7 @@ static void emit_json(const struct sg_cli *cli, const struct sg_report *r)
         cJSON_AddItemToArray(diags, e);
     }
     cJSON_AddItemToObject(o, "diagnostics", diags);
-    char *s = cJSON_Print(o);
-    if (s)
-        puts(s);
-    free(s);
-    cJSON_Delete(o);
+    sg_json_print(o);
 }
 
 /* Diagnostics worth printing next to findings: not mere information, and

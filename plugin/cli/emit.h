@@ -14,8 +14,8 @@
 
 /* One replacement that fixes a finding (SARIF's fixes): in FILE (target
  * path), LENGTH characters at OFFSET become INSERT (counted in UTF-16
- * code units, as SARIF's columnKind utf16CodeUnits says). WHY names the finding as
- * fix.h does: "rule file:line". */
+ * code units, as SARIF's columnKind utf16CodeUnits says). WHY names the finding
+ * as fix.h does: "rule file:line". */
 struct sg_edit {
     char *why;
     char *file;
@@ -55,6 +55,8 @@ void sg_emit_stateful(const struct sg_cli *cli, const struct sg_report *r);
  * view that carries findings (JSON, the Ansible module). */
 struct cJSON;
 struct cJSON *sg_json_finding(const struct sg_finding *f);
+/* Print O (indented) and free it; -1 (said on stderr) without memory. */
+int sg_json_print(struct cJSON *o);
 struct cJSON *sg_json_summary(const struct sg_findings *fs);
 /* What a fix does to each key: {key: {old, new}}, null for "not set". */
 struct sg_effects;
@@ -68,6 +70,15 @@ void sg_emit_fix(const struct sg_cli *cli, const struct sg_session *s);
 /* The changes of a fix for people: the unified diff of a dry run, or a
  * "fixed PATH: rule file:line" line per finding fixed. */
 void sg_print_changes(const struct sg_cli *cli, const struct sg_session *s);
+
+/* Each error of D, as "SEP file:line: error: message", onto B. */
+struct sg_buf;
+void sg_error_lines(struct sg_buf *b, const struct sg_diags *d,
+                    const char *sep);
+
+/* "fixed N findings in M files" ("would fix" when WOULD, "nothing to fix"
+ * without changes), onto B. */
+void sg_fix_headline(struct sg_buf *b, const struct sg_session *s, bool would);
 
 /* "N errors, M warnings, K info" for FS, into BUF. */
 void sg_summary_line(const struct sg_findings *fs, char *buf, size_t len);

@@ -52,11 +52,7 @@ static void print_state(const char *name, cJSON *changes, int result,
     else
         cJSON_AddBoolToObject(o, "result", result);
     cJSON_AddStringToObject(o, "comment", comment);
-    char *s = cJSON_Print(o);
-    if (s)
-        puts(s);
-    free(s);
-    cJSON_Delete(o);
+    sg_json_print(o);
 }
 
 /* COMMENT as one shlex word holding no "=" and no line break. */
@@ -89,33 +85,6 @@ static void print_stateful_line(bool changed, const char *comment,
            sg_findings_count(fs, SG_SEV_INFO));
 }
 
-static bool reaches(const struct sg_cli *cli, const struct sg_findings *fs)
-{
-    for (size_t i = 0; i < fs->n; i++)
-        if (fs->v[i].severity >= cli->fail_on)
-            return true;
-    return false;
-}
-
-static bool input_error(const struct sg_report *r)
-{
-    return sg_diag_count(&r->diags, SG_SEV_ERROR) > 0;
-}
-
-/* Each error of D as "SEP file:line: error: message". */
-static void error_lines(struct sg_buf *b, const struct sg_diags *d,
-                        const char *sep)
-{
-    for (size_t i = 0; i < d->n; i++) {
-        if (d->v[i].severity != SG_SEV_ERROR)
-            continue;
-        sg_buf_printf(b, "%s%s", sep, d->v[i].file ? d->v[i].file : "-");
-        if (d->v[i].line)
-            sg_buf_printf(b, ":%u", d->v[i].line);
-        sg_buf_printf(b, ": error: %s", d->v[i].message);
-    }
-}
-
 /* The comment of a check: the summary, then a line per finding and per
  * error. */
 static char *check_comment(const struct sg_report *r, bool one_line)
@@ -126,7 +95,7 @@ static char *check_comment(const struct sg_report *r, bool one_line)
     sg_summary_line(&r->findings, sum, sizeof(sum));
     sg_buf_printf(&b, "%s (kernel %s, %zu file%s)", sum, r->kernel, r->n_files,
                   r->n_files == 1 ? "" : "s");
-    error_lines(&b, &r->diags, one_line ? "; " : "\n");
+    sg_error_lines(&b, &r->diags, one_line ? "; " : "\n");
     for (size_t i = 0; !one_line && i < r->findings.n; i++) {
         sg_buf_printf(&b, "\n");
         finding_line(&b, &r->findings.v[i]);
@@ -139,7 +108,8 @@ static char *check_comment(const struct sg_report *r, bool one_line)
 void sg_emit_salt(const struct sg_cli *cli, const struct sg_report *r)
 {
     char *name = state_name(cli, r), *comment = check_comment(r, false);
-    bool ok = !input_error(r) && !reaches(cli, &r->findings);
+    bool ok = sg_diag_count(&r->diags, SG_SEV_ERROR) == 0 &&
+              !sg_findings_reach(&r->findings, cli->fail_on);
 
     print_state(name ? name : "", cJSON_CreateObject(), ok,
                 comment ? comment : "");
@@ -170,25 +140,16 @@ static char *fix_comment(const struct sg_cli *cli, const struct sg_session *s,
 {
     struct sg_buf b = {0};
     const char *sep = one_line ? "; " : "\n";
-    size_t n = 0;
 
-    for (size_t i = 0; i < s->changes.n; i++)
-        n += s->changes.v[i].n_fixes;
-    if (!s->changes.n)
-        sg_buf_printf(&b, "nothing to fix");
-    else
-        sg_buf_printf(&b, "%s %zu finding%s in %zu file%s",
-                      cli->dry_run ? "would fix" : "fixed", n,
-                      n == 1 ? "" : "s", s->changes.n,
-                      s->changes.n == 1 ? "" : "s");
+    sg_fix_headline(&b, s, cli->dry_run);
     for (size_t i = 0; !one_line && i < s->changes.n; i++)
         for (size_t j = 0; j < s->changes.v[i].n_fixes; j++)
             sg_buf_printf(&b, "%s%s: %s", sep, s->changes.v[i].path,
                           s->changes.v[i].fixes[j]);
     if (s->n_left)
         sg_buf_printf(&b, "%s%zu left to fix", sep, s->n_left);
-    error_lines(&b, &s->report.diags, sep);
-    error_lines(&b, &s->fix_diags, sep);
+    sg_error_lines(&b, &s->report.diags, sep);
+    sg_error_lines(&b, &s->fix_diags, sep);
     return b.v ? b.v : strdup("");
 }
 

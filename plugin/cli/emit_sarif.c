@@ -6,8 +6,8 @@
  * result per finding with its location, a partial fingerprint that does
  * not move with the line (rule, file, key, value), and the fix as
  * replacements (character offsets into the file as read, in UTF-16 code
- * units: report.edits, made by the lens exactly as `fix` would). Diagnostics about the input are tool
- * notifications of the invocation.
+ * units: report.edits, made by the lens exactly as `fix` would). Diagnostics
+ * about the input are tool notifications of the invocation.
  *
  * Locations are relative to the current directory (the repository, for a
  * pre-commit or CI run: uriBaseId %SRCROOT%) when the path given or the
@@ -114,10 +114,12 @@ static size_t rule_index(const struct sg_report *r, const struct sg_rule *rule)
     return r->ps ? (size_t)(rule - r->ps->rules) : 0;
 }
 
-static cJSON *location(const struct sg_report *r, const char *file,
-                       unsigned line)
+/* OBJ's "locations": FILE (and LINE, when it has one). */
+static void add_location(cJSON *obj, const struct sg_report *r,
+                         const char *file, unsigned line)
 {
-    cJSON *loc = cJSON_CreateObject(), *phys = cJSON_CreateObject();
+    cJSON *locs = cJSON_CreateArray(), *loc = cJSON_CreateObject();
+    cJSON *phys = cJSON_CreateObject();
     cJSON_AddItemToObject(phys, "artifactLocation", artifact(r, file));
     if (line) {
         cJSON *region = cJSON_CreateObject();
@@ -125,7 +127,8 @@ static cJSON *location(const struct sg_report *r, const char *file,
         cJSON_AddItemToObject(phys, "region", region);
     }
     cJSON_AddItemToObject(loc, "physicalLocation", phys);
-    return loc;
+    cJSON_AddItemToArray(locs, loc);
+    cJSON_AddItemToObject(obj, "locations", locs);
 }
 
 static const char *fix_words(const struct sg_finding *f, char *buf, size_t n)
@@ -154,8 +157,7 @@ static cJSON *fixes_json(const struct sg_report *r, const struct sg_finding *f)
     char why[512], words[512];
     cJSON *changes = cJSON_CreateArray();
 
-    snprintf(why, sizeof(why), "%s %s:%u", f->rule->id, f->file ? f->file : "-",
-             f->line);
+    sg_finding_why(f, why, sizeof(why));
     for (size_t i = 0; i < r->edits.n; i++) {
         const struct sg_edit *e = &r->edits.v[i];
         if (strcmp(e->why, why) != 0)
@@ -194,11 +196,8 @@ static cJSON *result_json(const struct sg_report *r, const struct sg_finding *f)
     cJSON_AddNumberToObject(o, "ruleIndex", (double)rule_index(r, f->rule));
     cJSON_AddStringToObject(o, "level", level(f->severity));
     cJSON_AddItemToObject(o, "message", text_obj("text", f->message));
-    if (f->file) {
-        cJSON *locs = cJSON_CreateArray();
-        cJSON_AddItemToArray(locs, location(r, f->file, f->line));
-        cJSON_AddItemToObject(o, "locations", locs);
-    }
+    if (f->file)
+        add_location(o, r, f->file, f->line);
     /* Stable when lines move: what is wrong, where, with which value. */
     sg_buf_printf(&id, "%s|%s|%s|%s", f->rule->id, f->file ? f->file : "",
                   f->key ? f->key : "", f->value ? f->value : "");
@@ -230,11 +229,8 @@ static cJSON *invocation(const struct sg_report *r)
         cJSON_AddItemToObject(n, "descriptor", desc);
         cJSON_AddStringToObject(n, "level", level(d->severity));
         cJSON_AddItemToObject(n, "message", text_obj("text", d->message));
-        if (d->file) {
-            cJSON *locs = cJSON_CreateArray();
-            cJSON_AddItemToArray(locs, location(r, d->file, d->line));
-            cJSON_AddItemToObject(n, "locations", locs);
-        }
+        if (d->file)
+            add_location(n, r, d->file, d->line);
         cJSON_AddItemToArray(notes, n);
     }
     cJSON_AddBoolToObject(inv, "executionSuccessful",
@@ -281,11 +277,7 @@ void sg_emit_sarif(const struct sg_cli *cli, const struct sg_report *r)
     cJSON_AddStringToObject(run, "columnKind", "utf16CodeUnits");
     cJSON_AddItemToArray(runs, run);
     cJSON_AddItemToObject(o, "runs", runs);
-    char *s = cJSON_Print(o);
-    if (s)
-        puts(s);
-    free(s);
+    sg_json_print(o);
     free(cwd);
     free(base.v);
-    cJSON_Delete(o);
 }

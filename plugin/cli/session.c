@@ -142,11 +142,15 @@ static int add_edit(struct sg_edits *es, const char *why, const char *file,
     return 0;
 }
 
-/* Per finding with a fix, the edits of its fix alone (for SARIF). */
+/* Per finding with a fix, the edits of its fix alone (for SARIF); one
+ * parser for all of them, and none when nothing has a fix. */
 static int finding_edits(const struct sg_cli *cli, const struct sg_model *m,
                          const struct sg_findings *fs, struct sg_edits *es)
 {
+    struct sg_parser *p = NULL;
+    char *err = NULL;
     int r = 0;
+
     for (size_t i = 0; i < fs->n && r == 0; i++) {
         const struct sg_finding *f = &fs->v[i];
         struct sg_findings one = {.v = &fs->v[i], .n = 1};
@@ -156,15 +160,20 @@ static int finding_edits(const struct sg_cli *cli, const struct sg_model *m,
 
         if (f->fix == SG_FIX_NONE)
             continue;
-        snprintf(why, sizeof(why), "%s %s:%u", f->rule->id,
-                 f->file ? f->file : "-", f->line);
-        r = sg_fix_plan(m, &one, cli->lensdir, &cs, &quiet) < 0 ? -ENOMEM : 0;
+        if (!p && sg_parser_new(cli->lensdir, &p, &err) < 0) {
+            r = -ENOMEM; /* the model loaded this very lens */
+            break;
+        }
+        sg_finding_why(f, why, sizeof(why));
+        r = sg_fix_plan_with(m, &one, p, &cs, &quiet) < 0 ? -ENOMEM : 0;
         for (size_t j = 0; j < cs.n && r == 0; j++)
             r = add_edit(es, why, cs.v[j].path,
                          cs.v[j].before ? cs.v[j].before : "", cs.v[j].after);
         sg_changes_free(&cs);
         sg_diags_free(&quiet);
     }
+    free(err);
+    sg_parser_free(p);
     return r;
 }
 
@@ -247,10 +256,9 @@ static int status_of(const struct sg_cli *cli, enum sg_session_mode mode,
         return SG_EXIT_ERROR;
     switch (mode) {
     case SG_SESSION_CHECK:
-        for (size_t i = 0; i < s->report.findings.n; i++)
-            if (s->report.findings.v[i].severity >= cli->fail_on)
-                return SG_EXIT_FINDINGS;
-        return SG_EXIT_OK;
+        return sg_findings_reach(&s->report.findings, cli->fail_on)
+                   ? SG_EXIT_FINDINGS
+                   : SG_EXIT_OK;
     case SG_SESSION_PLAN:
         return s->changes.n ? SG_EXIT_FINDINGS : SG_EXIT_OK;
     case SG_SESSION_FIX:

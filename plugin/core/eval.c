@@ -514,3 +514,18 @@ size_t sg_findings_count(const struct sg_findings *fs, enum sg_severity sev)
         n += fs->v[i].severity == sev;
     return n;
 }
+
+bool sg_findings_reach(const struct sg_findings *fs, enum sg_severity level)
+{
+    for (size_t i = 0; i < fs->n; i++)
+        if (fs->v[i].severity >= level)
+            return true;
+    return false;
+}
+
+const char *sg_finding_why(const struct sg_finding *f, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s %s:%u", f->rule->id, f->file ? f->file : "-",
+             f->line);
+    return buf;
+}

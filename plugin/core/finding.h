@@ -7,6 +7,7 @@
 #ifndef SG_FINDING_H
 #define SG_FINDING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "diag.h"
@@ -33,5 +34,10 @@ void sg_findings_free(struct sg_findings *fs);
 /* qsort order: by file (findings without one last), line, rule id. */
 int sg_finding_cmp(const void *a, const void *b);
 size_t sg_findings_count(const struct sg_findings *fs, enum sg_severity sev);
+/* Whether a finding has severity LEVEL or higher (--fail-on). */
+bool sg_findings_reach(const struct sg_findings *fs, enum sg_severity level);
+/* The name of a finding in fixes and their diagnostics, "rule file:line"
+ * ("rule -:0" when it is about no line), into BUF. */
+const char *sg_finding_why(const struct sg_finding *f, char *buf, size_t len);
 
 #endif

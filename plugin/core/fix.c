@@ -155,8 +155,7 @@ static int plan_finding(const struct sg_model *m, struct plan *pl,
     const struct sg_assignment *a =
         f->file ? assignment_at(m, f->file, f->line) : NULL;
 
-    snprintf(why, sizeof(why), "%s %s:%u", f->rule->id, f->file ? f->file : "-",
-             f->line);
+    sg_finding_why(f, why, sizeof(why));
     if (f->fix == SG_FIX_SET) {
         if (a && f->fix_file && strcmp(f->fix_file, a->file) == 0)
             return add_edit(pl, a->file, SG_LINE_SET, a, f->fix_key,
@@ -350,31 +349,47 @@ void sg_plan_ops_free(struct sg_plan_ops *ops)
     memset(ops, 0, sizeof(*ops));
 }
 
-int sg_fix_plan(const struct sg_model *m, const struct sg_findings *fs,
-                const char *lensdir, struct sg_changes *out,
-                struct sg_diags *diags)
+/* Plan FS; the parser is P, or (when there is something to realise) one
+ * made from LENSDIR: a clean tree never starts Augeas for this. */
+static int plan_changes(const struct sg_model *m, const struct sg_findings *fs,
+                        struct sg_parser *p, const char *lensdir,
+                        struct sg_changes *out, struct sg_diags *diags)
 {
     struct plan pl = {0};
-    struct sg_parser *p = NULL;
+    struct sg_parser *own = NULL;
     char *err = NULL;
-    int r = 0;
+    int r = build_plan(m, fs, &pl, diags);
 
     memset(out, 0, sizeof(*out));
-    r = build_plan(m, fs, &pl, diags);
-    if (r == 0 && pl.n) {
-        r = sg_parser_new(lensdir, &p, &err);
+    if (r == 0 && pl.n && !p) {
+        r = sg_parser_new(lensdir, &own, &err);
         if (r < 0)
             sg_diag_add(diags, SG_SEV_ERROR, "lens", lensdir, 0, "%s",
                         err ? err : "cannot load the lens");
         free(err);
+        p = own;
     }
     for (size_t i = 0; i < pl.n && r == 0; i++)
         r = realise(m, p, &pl.v[i], out, diags);
-    sg_parser_free(p);
+    sg_parser_free(own);
     plan_free(&pl);
     if (out->n)
         qsort(out->v, out->n, sizeof(*out->v), cmp_change);
     return r;
+}
+
+int sg_fix_plan(const struct sg_model *m, const struct sg_findings *fs,
+                const char *lensdir, struct sg_changes *out,
+                struct sg_diags *diags)
+{
+    return plan_changes(m, fs, NULL, lensdir, out, diags);
+}
+
+int sg_fix_plan_with(const struct sg_model *m, const struct sg_findings *fs,
+                     struct sg_parser *p, struct sg_changes *out,
+                     struct sg_diags *diags)
+{
+    return plan_changes(m, fs, p, NULL, out, diags);
 }
 
 /* Create the missing directories of the target path PATH (a new drop-in

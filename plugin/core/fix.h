@@ -38,6 +38,10 @@ struct sg_changes {
 int sg_fix_plan(const struct sg_model *m, const struct sg_findings *fs,
                 const char *lensdir, struct sg_changes *out,
                 struct sg_diags *diags);
+/* The same with a parser the caller keeps (one Augeas for many plans). */
+int sg_fix_plan_with(const struct sg_model *m, const struct sg_findings *fs,
+                     struct sg_parser *p, struct sg_changes *out,
+                     struct sg_diags *diags);
 
 /* Write the changes under M's root (fragments: as given). BACKUP keeps the
  * old text as FILE.bak. Returns 0, or a negative errno after a diagnostic

@@ -244,8 +244,13 @@ def test_fleet(tmp, lib):
     got = results(out, "sysctl_guard")
     ok(len(got) == len(hosts), "fleet: every host answered")
     for n in hosts:
-        ok(got.get(n, {}).get("findings") == expect[n]["findings"],
+        res = got.get(n, {})
+        ok(res.get("findings") == expect[n]["findings"],
            "fleet %s: findings equal expected.json" % n)
+        # fail_on=info: failed exactly when there is a finding (or an input
+        # error, which a case tree with expected.json has not).
+        ok(res.get("failed", False) == bool(expect[n]["findings"]),
+           "fleet %s: failed iff a finding reaches fail_on" % n)
     rc, out = playbook(tmp, lib, base + ["-e", "sg_state=fixed"])
     got = results(out, "sysctl_guard")
     ok(any(r.get("changed") for r in got.values()), "fleet: fixes applied")
