@@ -7,6 +7,13 @@ files (default init with every stock lens, and -A with one transform).
 Targets: host tree <= 5 ms median; the 1000-file tree no slower than
 augtool's bare (-A, one transform) load of it; `check` (policies loaded
 and evaluated too) held to the same targets.
+
+Wall-clock time depends on the machine, so two more lines put it in
+context: the floor (`sysctl-guard --version`: a process that loads the same
+libraries - libaugeas, libxml2 with ICU, libcjson - and does nothing), and,
+when valgrind is installed, instruction counts (callgrind), which are the
+same on every x86_64 machine for the same binary and input and so compare
+runs across machines and show what `check` adds to `show`.
 Usage: bench.py BINARY [--runs N]
 """
 import os
@@ -82,6 +89,43 @@ def median_ms(cmd, runs, env=None):
     return statistics.median(times)
 
 
+def instructions(cmd, env):
+    """Instructions executed by CMD (callgrind), or None without valgrind."""
+    if not shutil.which("valgrind"):
+        return None
+    with tempfile.TemporaryDirectory(prefix="sg-cg-") as d:
+        p = subprocess.run(["valgrind", "--tool=callgrind",
+                            "--callgrind-out-file=" + os.path.join(d, "out")]
+                           + cmd, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, env=env)
+        for line in p.stderr.decode(errors="replace").splitlines():
+            if "Collected :" in line:
+                return int(line.split(":")[-1])
+    return None
+
+
+def bench_floor(binary, root, runs):
+    """What the machine charges before any work: start-up, and per run."""
+    env = dict(os.environ, SYSCTL_GUARD_LENSDIR=LENSDIR,
+               SYSCTL_GUARD_POLICYDIR=POLICYDIR)
+    floor = median_ms([binary, "--version"], runs, env)
+    print("%-28s %10.2f ms" % ("start-up floor (--version)", floor))
+    args = ["--root", root, "--kernel", "6.1", "--format", "json"]
+    counts = {what: instructions(cmd, env) for what, cmd in (
+        ("--version", [binary, "--version"]),
+        ("show", [binary, "show"] + args),
+        ("check", [binary, "check"] + args))}
+    if None in counts.values():
+        print("instructions: valgrind not installed, not counted")
+        return
+    print("instructions (callgrind, host tree): --version %.1fM, show %.1fM,"
+          " check %.1fM (check adds %.1fM, %+.0f%%, to show)" % (
+              counts["--version"] / 1e6, counts["show"] / 1e6,
+              counts["check"] / 1e6,
+              (counts["check"] - counts["show"]) / 1e6,
+              100.0 * (counts["check"] - counts["show"]) / counts["show"]))
+
+
 def bench_tree(name, root, binary, runs):
     env = dict(os.environ, SYSCTL_GUARD_LENSDIR=LENSDIR,
                SYSCTL_GUARD_POLICYDIR=POLICYDIR)
@@ -122,6 +166,7 @@ def main():
         show_host, check_host, _ = bench_tree(
             "host tree (%d files, %d lines)" % (nfiles, nlines), host, binary,
             runs)
+        bench_floor(binary, host, runs)
         show_big, check_big, aug_big = bench_tree(
             "1000 files / 100k lines", big, binary, max(5, runs // 4))
         for what, t, target in (("host tree, show", show_host, 5.0),
