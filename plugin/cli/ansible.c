@@ -9,8 +9,9 @@
  * changes {key: {old, new}}, and in diff mode `diff` (before/after per
  * file). Parameters are checked as AnsibleModule checks them: an unknown
  * one, a wrong type or a value outside the choices fails the task with a
- * message naming the valid ones. Check mode never writes and predicts
- * `changed` from the planned fix. The documentation is
+ * message naming the valid ones; numbers for strings and "a,b" for lists
+ * are converted, and paths get variables and ~ expanded. Check mode never
+ * writes and predicts `changed` from the planned fix. The documentation is
  * plugin/ansible/sysctl_guard.yml (installed beside the module).
  */
 #include "cli.h"
@@ -20,8 +21,10 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #define MODULE "sysctl_guard"
@@ -33,15 +36,16 @@ static const struct param {
     enum ptype type;
     const char *choices[4];
     const char *dflt;
+    bool path; /* type path (or elements path): variables and ~ expanded */
 } params[] = {
     /* sorted by name: the order of the "Supported parameters" list */
-    {"fail_on", P_CHOICE, {"error", "warning", "info"}, "warning"},
-    {"kernel", P_STR, {0}, NULL},
-    {"policies", P_LIST, {0}, NULL},
-    {"profile", P_LIST, {0}, NULL},
-    {"root", P_STR, {0}, "/"},
-    {"semantics", P_CHOICE, {"systemd", "procps"}, "systemd"},
-    {"state", P_CHOICE, {"checked", "fixed"}, "checked"},
+    {"fail_on", P_CHOICE, {"error", "warning", "info"}, "warning", false},
+    {"kernel", P_STR, {0}, NULL, false},
+    {"policies", P_LIST, {0}, NULL, true},
+    {"profile", P_LIST, {0}, NULL, false},
+    {"root", P_STR, {0}, "/", true},
+    {"semantics", P_CHOICE, {"systemd", "procps"}, "systemd", false},
+    {"state", P_CHOICE, {"checked", "fixed"}, "checked", false},
 };
 #define N_PARAMS (sizeof(params) / sizeof(*params))
 
@@ -203,6 +207,130 @@ static void convert_numbers(cJSON *args)
     }
 }
 
+/* A comma-separated string for a list becomes the list, as AnsibleModule
+ * converts it (and so the invocation shows the list). */
+static void split_lists(cJSON *args)
+{
+    for (size_t i = 0; i < N_PARAMS; i++) {
+        cJSON *v = cJSON_GetObjectItemCaseSensitive(args, params[i].name);
+        if (params[i].type != P_LIST || !cJSON_IsString(v))
+            continue;
+        cJSON *list = cJSON_CreateArray();
+        char *copy = strdup(v->valuestring);
+        for (char *save = NULL, *t = copy ? strtok_r(copy, ",", &save) : NULL;
+             t; t = strtok_r(NULL, ",", &save))
+            cJSON_AddItemToArray(list, cJSON_CreateString(t));
+        free(copy);
+        cJSON_ReplaceItemInObjectCaseSensitive(args, params[i].name, list);
+    }
+}
+
+/* $NAME and ${NAME} replaced by the variable's value, as Python's
+ * os.path.expandvars does: NAME is [A-Za-z0-9_]+ (or anything but "}"
+ * between braces), and a variable that is not set stays as written. */
+static char *expand_vars(const char *s)
+{
+    struct sg_buf b = {0};
+    const char *p = s;
+
+    while (*p) {
+        const char *d = strchr(p, '$'), *name, *end;
+        size_t len;
+        if (!d)
+            break;
+        if (d[1] == '{' && (end = strchr(d + 2, '}'))) {
+            name = d + 2;
+            len = (size_t)(end - name);
+            end++;
+        } else {
+            name = d + 1;
+            for (end = name; *end == '_' || (*end >= '0' && *end <= '9') ||
+                             ((*end | 0x20) >= 'a' && (*end | 0x20) <= 'z');
+                 end++)
+                ;
+            len = (size_t)(end - name);
+            if (!len) {
+                sg_buf_add(&b, p, (size_t)(d + 1 - p));
+                p = d + 1;
+                continue;
+            }
+        }
+        char *n = strndup(name, len);
+        const char *val = n ? getenv(n) : NULL;
+        free(n);
+        sg_buf_add(&b, p, (size_t)(d - p));
+        if (val)
+            sg_buf_add(&b, val, strlen(val));
+        else
+            sg_buf_add(&b, d, (size_t)(end - d));
+        p = end;
+    }
+    sg_buf_add(&b, p, strlen(p));
+    return b.v ? b.v : strdup(s);
+}
+
+/* A leading ~ or ~USER replaced by the home directory, as Python's
+ * os.path.expanduser does: $HOME for ~ (else the password database), and
+ * a user that does not exist leaves the path as written. */
+static char *expand_user(const char *s)
+{
+    if (s[0] != '~')
+        return strdup(s);
+    const char *rest = strchr(s, '/');
+    size_t nlen = rest ? (size_t)(rest - s - 1) : strlen(s + 1);
+    const char *home = NULL;
+    if (!rest)
+        rest = s + strlen(s);
+    if (nlen == 0 && (home = getenv("HOME")) == NULL) {
+        struct passwd *pw = getpwuid(getuid());
+        home = pw ? pw->pw_dir : NULL;
+    } else if (nlen) {
+        char *name = strndup(s + 1, nlen);
+        struct passwd *pw = name ? getpwnam(name) : NULL;
+        free(name);
+        home = pw ? pw->pw_dir : NULL;
+    }
+    if (!home)
+        return strdup(s);
+    size_t hlen = strlen(home);
+    while (hlen && home[hlen - 1] == '/')
+        hlen--;
+    if (hlen == 0 && !*rest)
+        return strdup("/");
+    return sg_strdup_printf("%.*s%s", (int)hlen, home, rest);
+}
+
+/* String V of type path expanded as AnsibleModule expands it:
+ * os.path.expanduser(os.path.expandvars(V)). A binary module gets the
+ * task's text as written. */
+static void expand_path(cJSON *v)
+{
+    if (!cJSON_IsString(v))
+        return;
+    char *vars = expand_vars(v->valuestring);
+    char *full = vars ? expand_user(vars) : NULL;
+    if (full)
+        cJSON_SetValuestring(v, full);
+    free(vars);
+    free(full);
+}
+
+/* Parameters of type path, and list elements of type path. */
+static void expand_paths(cJSON *args)
+{
+    for (size_t i = 0; i < N_PARAMS; i++) {
+        cJSON *v = cJSON_GetObjectItemCaseSensitive(args, params[i].name), *e;
+        if (!params[i].path)
+            continue;
+        if (cJSON_IsArray(v)) {
+            for (e = v->child; e; e = e->next)
+                expand_path(e);
+        } else {
+            expand_path(v);
+        }
+    }
+}
+
 static const char *str_arg(const cJSON *args, const char *name)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(args, name);
@@ -216,23 +344,11 @@ static bool flag(const cJSON *args, const char *name)
     return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(args, name));
 }
 
-/* A list parameter into OUT (at most SG_MAX_LIST). A comma-separated
- * string becomes a list first, as AnsibleModule converts it (and so the
- * invocation shows the list). */
+/* A list parameter into OUT (at most SG_MAX_LIST). */
 static int list_arg(cJSON *args, const char *name, const char **out, size_t *n)
 {
     cJSON *v = cJSON_GetObjectItemCaseSensitive(args, name), *e;
     *n = 0;
-    if (cJSON_IsString(v)) {
-        cJSON *list = cJSON_CreateArray();
-        char *copy = strdup(v->valuestring);
-        for (char *save = NULL, *t = copy ? strtok_r(copy, ",", &save) : NULL;
-             t; t = strtok_r(NULL, ",", &save))
-            cJSON_AddItemToArray(list, cJSON_CreateString(t));
-        free(copy);
-        cJSON_ReplaceItemInObjectCaseSensitive(args, name, list);
-        v = list;
-    }
     if (!cJSON_IsArray(v))
         return 0;
     cJSON_ArrayForEach(e, v)
@@ -381,6 +497,8 @@ int sg_ansible_main(const char *args_path)
         return r;
     }
     convert_numbers(args);
+    split_lists(args);
+    expand_paths(args);
     cli.root = str_arg(args, "root");
     cli.kernel = str_arg(args, "kernel");
     sg_semantics_parse(str_arg(args, "semantics"), &cli.semantics);

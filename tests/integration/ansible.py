@@ -313,6 +313,43 @@ def test_bad_params(tmp, lib):
                                   "num.yml"])
     res = results(out, "num").get("localhost", {})
     ok(res.get("kernel") == "6.1", "kernel: 6.1 (a YAML number) is taken")
+    # Paths as operators write them (type path): ~ and variables of the
+    # task's environment, expanded on the managed host.
+    home = os.path.join(tmp, "home-play")
+    shutil.copytree(root, os.path.join(home, "images", "web"), symlinks=True)
+    with open(os.path.join(tmp, "paths.yml"), "w") as f:
+        f.write("""- hosts: localhost
+  gather_facts: false
+  environment: {HOME: "%s", SG_IMAGES: "%s/images"}
+  tasks:
+    - name: tilde
+      sysctl_guard: {root: "~/images/web", kernel: "6.1"}
+      ignore_errors: true
+    - name: variable
+      sysctl_guard:
+        root: "${SG_IMAGES}/web"
+        kernel: "6.1"
+        policies: "$SG_POLICIES/time-wait.xml,$SG_POLICIES/listen-backlog.xml"
+      ignore_errors: true
+""" % (home, home))
+    rc, out = playbook(tmp, lib, ["-i", "localhost,", "-c", "local",
+                                  "paths.yml"],
+                       env_extra={"SG_POLICIES":
+                                  os.path.join(TOP, "policies")})
+    want = check_json(root, ["--kernel", "6.1"])[1].get("findings")
+    for task in ("tilde", "variable"):
+        res = results(out, task).get("localhost", {})
+        used = res.get("invocation", {}).get("module_args", {})
+        ok(want and res.get("findings") == want and
+           used.get("root") == os.path.join(home, "images", "web"),
+           "root as written in a play (%s): expanded, same findings as "
+           "check (got %r, %r)" % (task, used.get("root"), res.get("msg")))
+    used = results(out, "variable").get("localhost", {}).get(
+        "invocation", {}).get("module_args", {})
+    ok(used.get("policies") == [os.path.join(TOP, "policies", p) for p in
+                                ("time-wait.xml", "listen-backlog.xml")],
+       "policies as written in a play: a list of expanded paths (got %r)"
+       % used.get("policies"))
 
 
 DIRECT = [
@@ -328,6 +365,65 @@ DIRECT = [
 ]
 
 
+# Paths as a task may write them, expanded as AnsibleModule expands type
+# path (os.path.expanduser(os.path.expandvars(value))); the expected value
+# is what Python itself makes of each under the same environment.
+PATHS = ["~/r", "~", "~/", "$SGT_HOME/r", "${SGT_HOME}/r", "${SGT_HOME}r",
+         "$SGT_UNSET/r", "${SGT_UNSET}/r", "~sg-no-such-user/r", "${}/r",
+         "$/r", "${SGT_HOME/r", "$SGT_HOME$SGT_HOME", "~root/r", "a$b~/r",
+         "$SGT_TILDE/r"]
+
+
+def run_module(path, text, env):
+    """The module on an args file holding TEXT: (rc, result, stderr)."""
+    with open(path, "w") as f:
+        f.write(text)
+    r = subprocess.run([BIN, path], capture_output=True, text=True, env=env)
+    try:
+        res = json.loads(r.stdout)
+    except ValueError:
+        res = {}
+    return r.returncode, res, r.stderr
+
+
+def python_expand(path, env):
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        return os.path.expanduser(os.path.expandvars(path))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def test_paths(tmp):
+    home = os.path.join(tmp, "home")
+    os.makedirs(home, exist_ok=True)
+    env = dict(ENV, HOME=home, SGT_HOME=home, SGT_TILDE="~")
+    env.pop("SGT_UNSET", None)
+    path = os.path.join(tmp, "args")
+    for p in PATHS:
+        want = python_expand(p, env)
+        rc, res, _ = run_module(path, json.dumps(
+            {"root": "/", "kernel": "6.1", "policies": [p, p]}), env)
+        # No policies there: the message names the path as expanded.
+        ok(rc == 1 and (want + ": ") in res.get("msg", ""),
+           "path %r is expanded as AnsibleModule would: %r (got %r)" %
+           (p, want, res.get("msg")))
+    # The root too, and the invocation shows what was used.
+    root = os.path.join(home, "r")
+    shutil.copytree(os.path.join(TOP, "examples", "roots",
+                                 "time-wait-advice"), root, symlinks=True)
+    for p in ("~/r", "$SGT_HOME/r", "${SGT_HOME}/r"):
+        _, res, _ = run_module(path, json.dumps({"root": p, "kernel": "6.1"}),
+                               env)
+        args = res.get("invocation", {}).get("module_args", {})
+        ok(args.get("root") == root and res.get("findings"),
+           "root %r: evaluated as %s (got %r, %r)" %
+           (p, root, args.get("root"), res.get("msg")))
+
+
 def test_direct(tmp):
     root = os.path.join(tmp, "direct-root")
     shutil.copytree(os.path.join(TOP, "examples", "roots",
@@ -335,17 +431,10 @@ def test_direct(tmp):
     before = snapshot(root)
     path = os.path.join(tmp, "args")
     for text, rc, msg in DIRECT:
-        with open(path, "w") as f:
-            f.write(text.replace("{root}", root))
-        r = subprocess.run([BIN, path], capture_output=True, text=True,
-                           env=ENV)
-        try:
-            res = json.loads(r.stdout)
-        except ValueError:
-            res = {}
-        ok(r.returncode == rc and msg in res.get("msg", ""),
+        got, res, err = run_module(path, text.replace("{root}", root), ENV)
+        ok(got == rc and msg in res.get("msg", ""),
            "direct %s: rc %d, msg %r (got %d %r %s)" %
-           (text, rc, msg, r.returncode, res.get("msg"), r.stderr[-300:]))
+           (text, rc, msg, got, res.get("msg"), err[-300:]))
     for text in ("[1]", "not json", ""):
         with open(path, "w") as f:
             f.write(text)
@@ -384,6 +473,7 @@ def main():
     if DIRECT_ONLY:
         with tempfile.TemporaryDirectory() as tmp:
             test_direct(tmp)
+            test_paths(tmp)
         return TALLY.done("ansible (direct)")
     if not shutil.which("ansible-playbook"):
         print("ansible: ansible-playbook is not installed (make deps)")
@@ -395,6 +485,7 @@ def main():
         test_fleet(tmp, lib)
         test_bad_params(tmp, lib)
         test_direct(tmp)
+        test_paths(tmp)
     return TALLY.done("ansible")
 
 
