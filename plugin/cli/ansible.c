@@ -446,7 +446,6 @@ static int run(struct sg_cli *cli, cJSON *args, cJSON *o)
     cJSON_AddItemToObject(o, "changes", sg_json_effects(&s.effects));
     if (flag(args, "_ansible_diff") && s.changes.n)
         cJSON_AddItemToObject(o, "diff", diff_json(&s.changes));
-    cJSON_AddItemToObject(o, "invocation", invocation(args));
 
     sg_summary_line(&rep->findings, sum, sizeof(sum));
     bool failed = s.status == SG_EXIT_ERROR;
@@ -499,6 +498,9 @@ int sg_ansible_main(const char *args_path)
     convert_numbers(args);
     split_lists(args);
     expand_paths(args);
+    /* Every result from here on shows the parameters as used, failed
+     * or not, as AnsibleModule's exit_json and fail_json do. */
+    cJSON_AddItemToObject(o, "invocation", invocation(args));
     cli.root = str_arg(args, "root");
     cli.kernel = str_arg(args, "kernel");
     sg_semantics_parse(str_arg(args, "semantics"), &cli.semantics);

@@ -299,6 +299,8 @@ def test_bad_params(tmp, lib):
         ok(res.get("failed") is True and msg in res.get("msg", ""),
            "bad parameters %d: failed with %r (got %r)" %
            (i, msg, res.get("msg")))
+        ok("module_args" in res.get("invocation", {}),
+           "bad parameters %d: the invocation is returned" % i)
     # A number where a string is expected is converted, as AnsibleModule
     # does (YAML reads `kernel: 6.1` as a number).
     with open(os.path.join(tmp, "num.yml"), "w") as f:
@@ -435,6 +437,9 @@ def test_direct(tmp):
         ok(got == rc and msg in res.get("msg", ""),
            "direct %s: rc %d, msg %r (got %d %r %s)" %
            (text, rc, msg, got, res.get("msg"), err[-300:]))
+        # As AnsibleModule's fail_json: the parameters as used, always.
+        ok("module_args" in res.get("invocation", {}),
+           "direct %s: the result has the invocation" % text)
     for text in ("[1]", "not json", ""):
         with open(path, "w") as f:
             f.write(text)
