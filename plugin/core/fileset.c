@@ -67,10 +67,15 @@ static bool is_quietly_skipped(const char *name)
     return name[0] == '.' || strncmp(name, "README", 6) == 0;
 }
 
+/* List directory DIR (index DI), which is RESOLVED inside the root: the
+ * entries are named under DIR, as the tools name them, and read from
+ * RESOLVED, so a directory that is a symlink ("/run/sysctl.d ->
+ * /usr/lib/sysctl.d", absolute or not) is the root's, never the host's. */
 static int scan_dir(const char *root, size_t di, const char *dir,
-                    struct candidates *cs, struct sg_diags *diags)
+                    const char *resolved, struct candidates *cs,
+                    struct sg_diags *diags)
 {
-    char *host = sg_path_join(root, dir);
+    char *host = sg_path_join(root, resolved);
     DIR *d;
     struct dirent *de;
     int r = 0;
@@ -78,8 +83,8 @@ static int scan_dir(const char *root, size_t di, const char *dir,
     if (!host)
         return -ENOMEM;
     d = opendir(host);
-    free(host);
     if (!d) {
+        free(host);
         if (errno == ENOENT || errno == ENOTDIR)
             return 0;
         return sg_diag_add(diags, SG_SEV_ERROR, "unreadable", dir, 0,
@@ -102,7 +107,7 @@ static int scan_dir(const char *root, size_t di, const char *dir,
                 break;
             continue;
         }
-        char *hp = sg_path_join(root, entry);
+        char *hp = sg_strdup_printf("%s/%s", host, n);
         struct stat st;
         bool is_dir = hp && lstat(hp, &st) == 0 && S_ISDIR(st.st_mode);
         free(hp);
@@ -123,6 +128,7 @@ static int scan_dir(const char *root, size_t di, const char *dir,
         }
     }
     closedir(d);
+    free(host);
     return r;
 }
 
@@ -178,17 +184,28 @@ static int resolve_survivor(const char *root, const struct candidate *c,
     return r;
 }
 
-/* Skip directories that resolve to one already scanned (/lib -> usr/lib). */
-static bool same_dir_seen(const char *root, size_t di, char **seen)
+/* Resolve directory DI inside the root into SEEN[DI] and list it, unless
+ * it is missing or resolves to one already listed (/lib -> usr/lib). */
+static int scan_sysctl_dir(const char *root, size_t di, char **seen,
+                           struct candidates *cs, struct sg_diags *diags)
 {
     char *res = NULL;
-    bool dup = false;
+    int r = sg_chase(root, sysctl_dirs[di], &res);
 
-    if (sg_chase(root, sysctl_dirs[di], &res) == 0)
-        for (size_t j = 0; j < di && !dup; j++)
-            dup = seen[j] && strcmp(seen[j], res) == 0;
+    if (r < 0) {
+        free(res);
+        if (r == -ENOENT || r == -ENOTDIR)
+            return 0;
+        if (r == -ENOMEM)
+            return r;
+        return sg_diag_add(diags, SG_SEV_ERROR, "unreadable", sysctl_dirs[di],
+                           0, "cannot list directory: %s", strerror(-r));
+    }
     seen[di] = res;
-    return dup;
+    for (size_t j = 0; j < di; j++)
+        if (seen[j] && strcmp(seen[j], res) == 0)
+            return 0;
+    return scan_dir(root, di, sysctl_dirs[di], res, cs, diags);
 }
 
 int sg_fileset_scan(const char *root, struct sg_fileset *fs,
@@ -200,8 +217,7 @@ int sg_fileset_scan(const char *root, struct sg_fileset *fs,
 
     memset(fs, 0, sizeof(*fs));
     for (size_t di = 0; di < N_DIRS && r == 0; di++)
-        if (!same_dir_seen(root, di, seen))
-            r = scan_dir(root, di, sysctl_dirs[di], &cs, diags);
+        r = scan_sysctl_dir(root, di, seen, &cs, diags);
     for (size_t di = 0; di < N_DIRS; di++)
         free(seen[di]);
     if (cs.n)

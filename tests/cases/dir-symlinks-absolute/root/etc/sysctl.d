@@ -1,0 +1,1 @@
+/srv/sg-case-conf/sysctl.d
