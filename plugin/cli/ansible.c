@@ -72,8 +72,11 @@ static int finish(cJSON *o, bool failed, const char *msg)
     if (!cJSON_GetObjectItemCaseSensitive(o, "changed"))
         cJSON_AddBoolToObject(o, "changed", false);
     cJSON_AddStringToObject(o, "msg", msg);
-    char *s = cJSON_PrintUnformatted(o);
+    char *raw = cJSON_PrintUnformatted(o);
+    /* JSON is UTF-8; files may hold Latin-1 values and comments. */
+    char *s = raw ? sg_utf8_repair(raw) : NULL;
     puts(s ? s : "{\"failed\": true, \"msg\": \"out of memory\"}");
+    free(raw);
     free(s);
     cJSON_Delete(o);
     return failed ? 1 : 0;

@@ -103,7 +103,57 @@ static void print_fixes(const struct sg_plan_ops *ops, size_t i,
 
 #define ANS_PATH "{{ sysctl_guard_root | regex_replace('/+$', '') }}"
 
-static void ansible_tasks(const struct sg_plan_ops *ops, const char *indent)
+/* Whether the file at target PATH in M's tree holds text other than UTF-8
+ * (Latin-1 comments): ansible.posix.sysctl reads its file as UTF-8 and
+ * fails on such a file, ansible.builtin.lineinfile works on its bytes. */
+static bool not_utf8(const struct sg_model *m, const char *path)
+{
+    char *host = sg_path_join(m->root, path), *text = NULL;
+    size_t len;
+    int err;
+    bool r = host && sg_read_file(host, &text, &len, &err) == SG_READ_OK &&
+             !sg_utf8_valid(text);
+    free(host);
+    free(text);
+    return r;
+}
+
+/* Set KEY in a file that is not UTF-8: lineinfile rewrites the line that
+ * sets it (keeping a "-" prefix and the indentation), then the file is
+ * reloaded as ansible.posix.sysctl would. Task number I names the result. */
+static void ansible_set_lineinfile(const struct sg_plan_op *o, const char *re,
+                                   size_t i, const char *indent)
+{
+    /* RE is "^\s*-?\s*KEY\s*=": the prefix becomes group 1. */
+    char *grp = sg_strdup_printf("^(\\s*-?\\s*)%s.*$", re + 9);
+    struct sg_buf line = {0};
+
+    sg_buf_printf(&line, "\\1%s = ", o->key);
+    for (const char *v = o->value ? o->value : ""; *v; v++)
+        sg_buf_add(&line, *v == '\\' ? "\\\\" : v, *v == '\\' ? 2 : 1);
+    printf("%s  ansible.builtin.lineinfile:\n", indent);
+    printf("%s    path: \"" ANS_PATH "%s\"\n", indent, o->file);
+    printf("%s    regexp: ", indent);
+    yq(grp ? grp : re);
+    printf("\n%s    line: ", indent);
+    yq(line.v ? line.v : "");
+    printf("\n%s    backrefs: true\n", indent);
+    printf("%s  register: sysctl_guard_set_%zu\n", indent, i);
+    printf("%s- name: ", indent);
+    char *name = sg_strdup_printf("sysctl-guard: reload %s", o->file);
+    yq(name ? name : o->file);
+    printf("\n%s  ansible.builtin.command:\n", indent);
+    printf("%s    argv: [sysctl, -p, \"" ANS_PATH "%s\"]\n", indent, o->file);
+    printf("%s  when: sysctl_guard_reload | bool and sysctl_guard_set_%zu "
+           "is changed\n",
+           indent, i);
+    free(name);
+    free(line.v);
+    free(grp);
+}
+
+static void ansible_tasks(const struct sg_model *m,
+                          const struct sg_plan_ops *ops, const char *indent)
 {
     for (size_t i = 0; i < ops->n; i++) {
         const struct sg_plan_op *o = &ops->v[i];
@@ -157,6 +207,10 @@ static void ansible_tasks(const struct sg_plan_ops *ops, const char *indent)
                 printf("\n");
                 free(dir);
             }
+            if (o->op == SG_LINE_SET && not_utf8(m, o->file)) {
+                ansible_set_lineinfile(o, re, i, indent);
+                break;
+            }
             printf("%s  ansible.posix.sysctl:\n", indent);
             printf("%s    name: ", indent);
             yq(o->key);
@@ -184,7 +238,7 @@ static void emit_ansible(const struct sg_model *m,
                "variables in the play.\n");
         if (!ops->n)
             printf("[]\n");
-        ansible_tasks(ops, "");
+        ansible_tasks(m, ops, "");
         return;
     }
     printf("- name: sysctl-guard fix-ups\n"
@@ -195,7 +249,7 @@ static void emit_ansible(const struct sg_model *m,
            "    sysctl_guard_reload: true\n"
            "  tasks:%s\n",
            ops->n ? "" : " []");
-    ansible_tasks(ops, "    ");
+    ansible_tasks(m, ops, "    ");
 }
 
 /* ---- salt ---- */

@@ -80,7 +80,10 @@ cJSON *sg_json_finding(const struct sg_finding *f)
 
 int sg_json_print(cJSON *o)
 {
-    char *s = cJSON_Print(o);
+    char *raw = cJSON_Print(o);
+    /* JSON is UTF-8; files may hold Latin-1 values and comments. */
+    char *s = raw ? sg_utf8_repair(raw) : NULL;
+    free(raw);
     cJSON_Delete(o);
     if (!s) {
         fputs("sysctl-guard: out of memory\n", stderr);

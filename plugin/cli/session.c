@@ -166,9 +166,15 @@ static int finding_edits(const struct sg_cli *cli, const struct sg_model *m,
         }
         sg_finding_why(f, why, sizeof(why));
         r = sg_fix_plan_with(m, &one, p, &cs, &quiet) < 0 ? -ENOMEM : 0;
-        for (size_t j = 0; j < cs.n && r == 0; j++)
-            r = add_edit(es, why, cs.v[j].path,
-                         cs.v[j].before ? cs.v[j].before : "", cs.v[j].after);
+        for (size_t j = 0; j < cs.n && r == 0; j++) {
+            const char *before = cs.v[j].before ? cs.v[j].before : "";
+            /* SARIF's offsets count UTF-16 code units of the decoded text
+             * and its replacements are Unicode: an edit to a file that is
+             * not UTF-8 (Latin-1 comments) cannot be given exactly, so it
+             * is left to `fix`, which writes the file's own bytes. */
+            if (sg_utf8_valid(before) && sg_utf8_valid(cs.v[j].after))
+                r = add_edit(es, why, cs.v[j].path, before, cs.v[j].after);
+        }
         sg_changes_free(&cs);
         sg_diags_free(&quiet);
     }

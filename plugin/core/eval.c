@@ -349,7 +349,11 @@ static int add_finding(const struct ctx *c, const struct sg_rule *r,
              : s->diag_file ? strdup(s->diag_file)
                             : NULL;
     f.line = s->at ? s->at->line : s->diag_file ? s->diag_line : 0;
-    f.message = render(c, r, s, r->message);
+    /* Prose for people and for every output format: valid UTF-8 even when
+     * the value quoted in it is Latin-1 (the value itself stays as read). */
+    char *msg = render(c, r, s, r->message);
+    f.message = msg ? sg_utf8_repair(msg) : NULL;
+    free(msg);
     f.fix = s->key ? r->fix : SG_FIX_NONE;
     if (f.fix != SG_FIX_NONE) {
         f.fix_key = strdup(s->key);

@@ -75,6 +75,64 @@ int sg_buf_printf(struct sg_buf *buf, const char *fmt, ...)
     return r;
 }
 
+/* The length of the valid UTF-8 sequence at S, or 0 if there is none. The
+ * tests stop at the first byte out of range, so S's NUL is never passed. */
+static size_t utf8_seq(const unsigned char *s)
+{
+    unsigned char c = s[0], lo, hi;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        return (s[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        lo = c == 0xE0 ? 0xA0 : 0x80; /* no overlong forms */
+        hi = c == 0xED ? 0x9F : 0xBF; /* no surrogates */
+        return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 ? 3 : 0;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        lo = c == 0xF0 ? 0x90 : 0x80; /* no overlong forms */
+        hi = c == 0xF4 ? 0x8F : 0xBF; /* nothing past U+10FFFF */
+        return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 &&
+                       (s[3] & 0xC0) == 0x80
+                   ? 4
+                   : 0;
+    }
+    return 0;
+}
+
+bool sg_utf8_valid(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n;
+
+    while (*p && (n = utf8_seq(p)) > 0)
+        p += n;
+    return !*p;
+}
+
+char *sg_utf8_repair(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    struct sg_buf b = {0};
+
+    for (;;) {
+        const unsigned char *run = p;
+        size_t n;
+        while (*p && (n = utf8_seq(p)) > 0)
+            p += n;
+        if (!*p && !b.v)
+            return strdup(s); /* valid throughout: the usual case */
+        if (sg_buf_add(&b, (const char *)run, (size_t)(p - run)) < 0 ||
+            (*p && sg_buf_add(&b, "\xEF\xBF\xBD", 3) < 0)) {
+            free(b.v);
+            return NULL;
+        }
+        if (!*p++)
+            return b.v;
+    }
+}
+
 char *sg_path_join(const char *root, const char *path)
 {
     size_t rl = strlen(root);

@@ -43,6 +43,14 @@ int sg_buf_add(struct sg_buf *buf, const char *s, size_t len);
 int sg_buf_printf(struct sg_buf *buf, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* S with every byte that does not start a valid UTF-8 sequence (RFC 3629:
+ * no overlong forms, surrogates or code points past U+10FFFF) replaced by
+ * U+FFFD, for output that must be UTF-8 (JSON): config files may hold
+ * Latin-1 text. A new string, or NULL without memory. */
+char *sg_utf8_repair(const char *s);
+/* Whether S is valid UTF-8 throughout. */
+bool sg_utf8_valid(const char *s);
+
 /* Join ROOT and the absolute target path PATH ("/" root yields PATH). */
 char *sg_path_join(const char *root, const char *path);
 

@@ -42,16 +42,30 @@ STATE_KEYS = {"name", "changes", "result", "comment"}
 KERNEL = "6.1.0-13-amd64"
 
 
+def salt_text(data):
+    """Command output as Salt's cmd module decodes it (cmdmod._run): UTF-8,
+    and when that fails, again with errors="replace" (and an error in the
+    minion's log). A fix's diff shows a file's bytes as they are."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("utf-8", errors="replace")
+
+
 def sg(args, env=ENV):
-    return subprocess.run([BIN] + args, capture_output=True, text=True,
-                          env=env)
+    r = subprocess.run([BIN] + args, capture_output=True, env=env)
+    r.raw = r.stdout
+    r.stdout, r.stderr = salt_text(r.stdout), salt_text(r.stderr)
+    return r
 
 
 def state(args):
+    """A --format salt run: (exit status, the state return). The return is
+    JSON, so it must be UTF-8 whatever bytes the files hold."""
     r = sg(args)
     try:
-        return r.returncode, json.loads(r.stdout)
-    except ValueError:
+        return r.returncode, json.loads(r.raw.decode("utf-8"))
+    except ValueError:  # UnicodeDecodeError is one
         return r.returncode, {}
 
 

@@ -226,6 +226,39 @@ def test_fragments(tmp):
            "fragment with non-ASCII text: the fixes give what fix writes")
 
 
+def test_latin1(tmp):
+    """A file that is not UTF-8: the log still is (JSON), the finding is
+    there, and no fix is offered, since SARIF's offsets and replacement
+    text are Unicode and could not give the file's own bytes back."""
+    work = os.path.join(tmp, "latin1")
+    d = os.path.join(work, "sysctl.d")
+    os.makedirs(d)
+    conf = os.path.join(d, "60-web.conf")
+    with open(conf, "wb") as f:
+        f.write(b"# f\xfcr den Webserver\n"
+                b"net.core.somaxconn = 8192 # f\xfcr nginx\n"
+                b"net.ipv4.tcp_tw_recycle = 1\n")
+    r = subprocess.run([BIN, "check", "--format", "sarif", "--kernel", "6.1",
+                        "sysctl.d/60-web.conf"], cwd=work, env=ENV,
+                       capture_output=True)
+    try:
+        log = json.loads(r.stdout.decode("utf-8"))
+    except ValueError:
+        log = None
+    ok(log is not None, "Latin-1 file: the SARIF log is UTF-8 JSON")
+    if log is None:
+        return
+    validate(log, "latin1")
+    res = log["runs"][0]["results"]
+    ok(sorted(x["ruleId"] for x in res) ==
+       ["inline-comment", "tw-recycle-removed"] and
+       "f\ufffdr nginx" in res[0]["message"]["text"] + res[1]["message"]["text"],
+       "Latin-1 file: the findings, the byte shown as U+FFFD")
+    ok(not any(x.get("fixes") for x in res),
+       "Latin-1 file: no SARIF fixes (fix edits it: %s)" %
+       [x.get("fixes") for x in res])
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         n = 0
@@ -241,6 +274,7 @@ def main():
            % len(COMPARED))
         test_moves(tmp)
         test_fragments(tmp)
+        test_latin1(tmp)
     return TALLY.done("sarif")
 
 

@@ -1,0 +1,52 @@
+/* Helpers of util.c: UTF-8 repair for JSON output. */
+#include "check.h"
+#include "util.h"
+
+#include <stdlib.h>
+
+static void repair(const char *in, const char *want)
+{
+    char *got = sg_utf8_repair(in);
+    CHECK_STR(got, want);
+    free(got);
+}
+
+#define FFFD "\xEF\xBF\xBD"
+
+int main(void)
+{
+    /* valid text is unchanged, whatever its script */
+    repair("", "");
+    repair("net.core.somaxconn = 4096", "net.core.somaxconn = 4096");
+    repair("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x90\xA7", /* café € penguin */
+           "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x90\xA7");
+    repair("\xED\x9F\xBF \xEF\xBF\xBF \xF4\x8F\xBF\xBF", /* U+D7FF U+FFFF max */
+           "\xED\x9F\xBF \xEF\xBF\xBF \xF4\x8F\xBF\xBF");
+    /* Latin-1: one replacement per byte */
+    repair("caf\xE9", "caf" FFFD);
+    repair("\xDC"
+           "berwachung",
+           FFFD "berwachung");
+    repair("\xFF\xFE", FFFD FFFD);
+    /* overlong forms, surrogates, past U+10FFFF, stray continuations */
+    repair("\xC0\xAF", FFFD FFFD);
+    repair("\xC1\xBF", FFFD FFFD);
+    repair("\xE0\x80\xAF", FFFD FFFD FFFD);
+    repair("\xF0\x80\x80\xAF", FFFD FFFD FFFD FFFD);
+    repair("\xED\xA0\x80", FFFD FFFD FFFD);
+    repair("\xF4\x90\x80\x80", FFFD FFFD FFFD FFFD);
+    repair("\xF5\x80\x80\x80", FFFD FFFD FFFD FFFD);
+    repair("a\x80"
+           "b",
+           "a" FFFD "b");
+    /* a sequence cut by the end of the string, or by ASCII */
+    repair("x\xE2\x82", "x" FFFD FFFD);
+    repair("\xF0\x9F\x90", FFFD FFFD FFFD);
+    repair("\xC3"
+           "A",
+           FFFD "A");
+    repair("\xE2\x82"
+           "1\xC3\xA9",
+           FFFD FFFD "1\xC3\xA9");
+    return check_done("util");
+}
