@@ -1,7 +1,8 @@
 /*
  * fuzz_parse.c - libFuzzer target: arbitrary bytes through the loader and
  * the lens (get, and put via a round trip that must give the bytes back),
- * then through the model as a fragment file.
+ * then through the model as a fragment file; and the UTF-8 repair JSON
+ * output applies to such bytes.
  * Build and run: make fuzz (FUZZ_SECS=N).
  */
 #include "model.h"
@@ -49,6 +50,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *text = strndup((const char *)data, size);
     if (!text)
         return 0;
+
+    /* What JSON output does with the file's bytes: valid UTF-8 after,
+     * and nothing touched that was valid before. */
+    char *fixed = sg_utf8_repair(text);
+    if (fixed && (!sg_utf8_valid(fixed) ||
+                  (sg_utf8_valid(text) && strcmp(fixed, text) != 0)))
+        abort();
+    free(fixed);
 
     struct sg_assignments as = {0};
     struct sg_diags d = {0};
