@@ -187,8 +187,11 @@ enum sg_read_status sg_read_file(const char *path, char **buf, size_t *len,
         close(fd);
         return SG_READ_TOO_BIG;
     }
-    /* Read up to one byte past the limit: the file may grow under us. */
-    size_t cap = (size_t)st.st_size + 1;
+    /* Read up to one byte past the size: the file may grow under us. Files
+     * of procfs say size 0, and a sysctl's gives its value in the first
+     * read only (at a later offset the handler returns nothing): ask for
+     * plenty at once. */
+    size_t cap = st.st_size ? (size_t)st.st_size + 1 : 65536;
     b = malloc(cap + 1);
     if (!b) {
         *err = ENOMEM;

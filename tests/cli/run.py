@@ -5,6 +5,7 @@ PREFIX and DESTDIR, the installed binary finding its lens and policies,
 the installed Ansible module documented and the Salt state module in place.
 Usage: run.py BINARY
 """
+import json
 import os
 import pty
 import subprocess
@@ -110,11 +111,38 @@ def bad_lens(binary):
                                                        r.stderr))
 
 
+def live_procfs(binary):
+    """--live against the real procfs (the case trees hold regular files):
+    a sysctl file there reports size 0 and gives its value in one read."""
+    keys = {"kernel.pid_max": "kernel/pid_max",
+            "net.ipv4.ip_local_port_range": "net/ipv4/ip_local_port_range",
+            "kernel.hostname": "kernel/hostname"}
+    with tempfile.TemporaryDirectory(prefix="sg-live-") as d:
+        os.makedirs(os.path.join(d, "etc", "sysctl.d"))
+        with open(os.path.join(d, "etc", "sysctl.d", "10-x.conf"), "w") as f:
+            f.write("kernel.pid_max = 1\n"
+                    "net.ipv4.ip_local_port_range = 1 2\n"
+                    "kernel.hostname = x\n")
+        os.symlink("/proc", os.path.join(d, "proc"))  # the running kernel
+        r = subprocess.run([binary, "show", "--live", "--format", "json",
+                            "--kernel", "6.1", "--root", d],
+                           capture_output=True, text=True)
+        got = {s["key"]: s.get("live", {}).get("value")
+               for s in json.loads(r.stdout or "{}").get("settings", [])}
+        for key, rel in keys.items():
+            with open("/proc/sys/" + rel) as f:
+                want = " ".join(f.read().split())
+            T.ok(got.get(key) == want,
+                 "--live reads %s whole: %r (got %r)" % (key, want,
+                                                          got.get(key)))
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     colours(binary)
     install(binary)
     bad_lens(binary)
+    live_procfs(binary)
     sys.exit(T.done("cli"))
 
 
