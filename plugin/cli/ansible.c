@@ -253,7 +253,8 @@ static char *expand_vars(const char *s)
                 ;
             len = (size_t)(end - name);
             if (!len) {
-                sg_buf_add(&b, p, (size_t)(d + 1 - p));
+                if (sg_buf_add(&b, p, (size_t)(d + 1 - p)) < 0)
+                    goto oom;
                 p = d + 1;
                 continue;
             }
@@ -261,15 +262,17 @@ static char *expand_vars(const char *s)
         char *n = strndup(name, len);
         const char *val = n ? getenv(n) : NULL;
         free(n);
-        sg_buf_add(&b, p, (size_t)(d - p));
-        if (val)
-            sg_buf_add(&b, val, strlen(val));
-        else
-            sg_buf_add(&b, d, (size_t)(end - d));
+        if (sg_buf_add(&b, p, (size_t)(d - p)) < 0 ||
+            (val ? sg_buf_add(&b, val, strlen(val))
+                 : sg_buf_add(&b, d, (size_t)(end - d))) < 0)
+            goto oom;
         p = end;
     }
-    sg_buf_add(&b, p, strlen(p));
-    return b.v ? b.v : strdup(s);
+    if (sg_buf_add(&b, p, strlen(p)) == 0)
+        return b.v;
+oom:
+    free(b.v);
+    return NULL; /* the value stays as written */
 }
 
 /* A leading ~ or ~USER replaced by the home directory, as Python's

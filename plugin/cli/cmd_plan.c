@@ -124,8 +124,12 @@ static bool not_utf8(const struct sg_model *m, const char *path)
 static void ansible_set_lineinfile(const struct sg_plan_op *o, const char *re,
                                    size_t i, const char *indent)
 {
-    /* RE is "^\s*-?\s*KEY\s*=": the prefix becomes group 1. */
-    char *grp = sg_strdup_printf("^(\\s*-?\\s*)%s.*$", re + 9);
+    /* RE is "^\s*-?\s*KEY\s*=" (key_regex): the prefix becomes group 1. */
+    static const char pre[] = "^\\s*-?\\s*";
+    char *grp =
+        strncmp(re, pre, sizeof(pre) - 1) == 0
+            ? sg_strdup_printf("^(%s)%s.*$", pre + 1, re + sizeof(pre) - 1)
+            : NULL;
     struct sg_buf line = {0};
 
     sg_buf_printf(&line, "\\1%s = ", o->key);
