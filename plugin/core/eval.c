@@ -82,13 +82,16 @@ static bool part_of(const char *value, enum sg_of of, int field, long long *out)
             return false;
         *out = f[field - 1];
         return true;
+    /* Span and parity compare the last field with the first: a value with
+     * one field has neither ("ip_local_port_range = 32768" moves the first
+     * port only; the kernel keeps the last). */
     case SG_OF_SPAN:
-        if (n < 1)
+        if (n < 2)
             return false;
         *out = f[n - 1] - f[0];
         return true;
     case SG_OF_PARITY:
-        if (n < 1)
+        if (n < 2)
             return false;
         *out = llabs(f[n - 1] - f[0]) % 2;
         return true;

@@ -48,6 +48,9 @@ CASES = [
     # the ephemeral port range
     ("rule-port-range-inverted", "5.10.0-23-amd64", [],
      {D: "net.ipv4.ip_local_port_range = 61001 32768\n"}),
+    # inverted and both ends even: rejected, so neither narrow nor parity
+    ("rule-port-range-inverted-parity", "5.10.0-23-amd64", [],
+     {D: "net.ipv4.ip_local_port_range = 60000 32768\n"}),
     ("rule-port-range-privileged", "5.14.0-162.23.1.el9_1.x86_64", [],
      {D: "net.ipv4.ip_local_port_range = 80 65001\n"}),
     ("rule-port-range-privileged-not", "5.14.0-162.23.1.el9_1.x86_64", [],
@@ -57,6 +60,9 @@ CASES = [
      {D: "net.ipv4.ip_local_port_range = 40000 50001\n"}),
     ("rule-port-range-narrow-not", "6.1.0-13-amd64", [],
      {D: "net.ipv4.ip_local_port_range = 1024 65001\n"}),
+    # one number moves the first port only: no span, no parity
+    ("rule-port-range-narrow-one-port", "6.1.0-13-amd64", [],
+     {D: "net.ipv4.ip_local_port_range = 40000\n"}),
     ("rule-port-range-parity", "6.1.0-13-amd64", [],
      {D: "net.ipv4.ip_local_port_range = 1024 65000\n"}),
     # other folklore
