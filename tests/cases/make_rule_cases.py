@@ -60,9 +60,11 @@ CASES = [
      {D: "net.ipv4.ip_local_port_range = 40000 50001\n"}),
     ("rule-port-range-narrow-not", "6.1.0-13-amd64", [],
      {D: "net.ipv4.ip_local_port_range = 1024 65001\n"}),
-    # one number moves the first port only: no span, no parity
-    ("rule-port-range-narrow-one-port", "6.1.0-13-amd64", [],
+    # one number moves the first port only: said so, and no span or parity
+    ("rule-port-range-one-port", "6.1.0-13-amd64", [],
      {D: "net.ipv4.ip_local_port_range = 40000\n"}),
+    ("rule-port-range-one-port-not", "6.1.0-13-amd64", [],
+     {D: "net.ipv4.ip_local_port_range = 32768\t60999\n"}),
     ("rule-port-range-parity", "6.1.0-13-amd64", [],
      {D: "net.ipv4.ip_local_port_range = 1024 65000\n"}),
     # other folklore
