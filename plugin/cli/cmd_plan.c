@@ -103,19 +103,13 @@ static void print_fixes(const struct sg_plan_ops *ops, size_t i,
 
 #define ANS_PATH "{{ sysctl_guard_root | regex_replace('/+$', '') }}"
 
-/* Whether the file at target PATH in M's tree holds text other than UTF-8
- * (Latin-1 comments): ansible.posix.sysctl reads its file as UTF-8 and
- * fails on such a file, ansible.builtin.lineinfile works on its bytes. */
+/* Whether the file at target PATH in M holds text other than UTF-8 (Latin-1
+ * comments): ansible.posix.sysctl reads its file as UTF-8 and fails on such
+ * a file, ansible.builtin.lineinfile works on its bytes. */
 static bool not_utf8(const struct sg_model *m, const char *path)
 {
-    char *host = sg_path_join(m->root, path), *text = NULL;
-    size_t len;
-    int err;
-    bool r = host && sg_read_file(host, &text, &len, &err) == SG_READ_OK &&
-             !sg_utf8_valid(text);
-    free(host);
-    free(text);
-    return r;
+    const struct sg_file *f = sg_model_file(m, path);
+    return f && f->not_utf8; /* no file: a new drop-in */
 }
 
 /* Set KEY in a file that is not UTF-8: lineinfile rewrites the line that

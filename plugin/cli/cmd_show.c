@@ -18,10 +18,8 @@ static const char *const live_names[] = {
 
 static const char *file_via(const struct sg_model *m, const char *path)
 {
-    for (size_t i = 0; i < m->n_files; i++)
-        if (strcmp(m->files[i]->path, path) == 0)
-            return m->files[i]->via;
-    return NULL;
+    const struct sg_file *f = sg_model_file(m, path);
+    return f ? f->via : NULL;
 }
 
 /* Whether setting S is one the user asked for (no KEY args: all). */

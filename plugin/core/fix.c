@@ -55,14 +55,10 @@ static struct pending *pending_for(struct plan *pl, const char *path)
 static const struct sg_assignment *
 assignment_at(const struct sg_model *m, const char *file, unsigned line)
 {
-    for (size_t i = 0; i < m->n_files; i++) {
-        if (strcmp(m->files[i]->path, file) != 0)
-            continue;
-        const struct sg_assignments *as = &m->files[i]->assignments;
-        for (size_t j = 0; j < as->n; j++)
-            if (as->v[j].line == line)
-                return &as->v[j];
-    }
+    const struct sg_file *f = sg_model_file(m, file);
+    for (size_t j = 0; f && j < f->assignments.n; j++)
+        if (f->assignments.v[j].line == line)
+            return &f->assignments.v[j];
     return NULL;
 }
 
@@ -177,15 +173,6 @@ static int plan_finding(const struct sg_model *m, struct plan *pl,
     return every_line(m, pl, f, op, why, d);
 }
 
-static const struct sg_file *model_file(const struct sg_model *m,
-                                        const char *path)
-{
-    for (size_t i = 0; i < m->n_files; i++)
-        if (strcmp(m->files[i]->path, path) == 0)
-            return m->files[i];
-    return NULL;
-}
-
 static char *host_path(const struct sg_model *m, const char *path)
 {
     return m->fragment ? strdup(path) : sg_path_join(m->root, path);
@@ -202,7 +189,7 @@ static int realise(const struct sg_model *m, struct sg_parser *p,
                    struct pending *pd, struct sg_changes *out,
                    struct sg_diags *d)
 {
-    const struct sg_file *f = model_file(m, pd->path);
+    const struct sg_file *f = sg_model_file(m, pd->path);
     struct sg_change c = {0};
     char *host = host_path(m, pd->path);
     int err = 0, r;

@@ -143,7 +143,7 @@ static int compute_settings(const struct sg_applied *ap, size_t n,
 
 /* ---- files ---- */
 
-static struct sg_file *find_file(struct sg_model *m, const char *path)
+struct sg_file *sg_model_file(const struct sg_model *m, const char *path)
 {
     for (size_t i = 0; i < m->n_files; i++)
         if (strcmp(m->files[i]->path, path) == 0)
@@ -185,7 +185,7 @@ static int read_diag(struct sg_model *m, const char *path,
 static int open_file(struct sg_model *m, const char *path, const char *host,
                      const char *via, struct sg_file **out, char **text)
 {
-    struct sg_file *f = find_file(m, path);
+    struct sg_file *f = sg_model_file(m, path);
     size_t len;
     int err = 0;
 
@@ -218,6 +218,7 @@ static int open_file(struct sg_model *m, const char *path, const char *host,
     f->readable = true;
     f->text_len = len;
     f->text_hash = sg_hash(*text, len);
+    f->not_utf8 = !sg_utf8_valid(*text);
     return 0;
 }
 
@@ -382,7 +383,7 @@ static int boot_diagnostics(struct sg_model *m, const struct sg_fileset *fs)
 {
     if (!fs->sysctl_conf_exists || fs->sysctl_conf_linked)
         return 0;
-    struct sg_file *f = find_file(m, "/etc/sysctl.conf");
+    struct sg_file *f = sg_model_file(m, "/etc/sysctl.conf");
     bool sets = f && f->assignments.n > 0;
     return sg_diag_add(
         &m->diags, sets ? SG_SEV_WARNING : SG_SEV_INFO,

@@ -41,6 +41,7 @@ struct sg_file {
     char *path;         /* target path (fragments: as given) */
     char *via;          /* symlink it was reached through, or NULL */
     bool readable;      /* false: see diagnostics */
+    bool not_utf8;      /* holds bytes that are not UTF-8 (Latin-1 text) */
     size_t text_len;    /* what was read, so that fix can tell */
     uint64_t text_hash; /* whether the file still holds it (sg_hash) */
     struct sg_assignments assignments;
@@ -93,6 +94,8 @@ int sg_model_load(const struct sg_model_opts *opts, struct sg_model **out,
 void sg_model_free(struct sg_model *m);
 
 /* The setting for canonical KEY as written (glob keys by pattern), or NULL. */
+/* The file at target PATH that M read, or NULL. */
+struct sg_file *sg_model_file(const struct sg_model *m, const char *path);
 const struct sg_setting *sg_model_get(const struct sg_model *m,
                                       const char *key);
 

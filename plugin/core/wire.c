@@ -67,7 +67,7 @@ int sg_wire_encode(struct sg_file *const *f, size_t n, const struct sg_diags *d,
     for (size_t i = 0; i < n; i++) {
         put_str(&w, f[i]->path);
         put_str(&w, f[i]->via);
-        put_u32(&w, (uint32_t)f[i]->readable);
+        put_u32(&w, (uint32_t)f[i]->readable | (uint32_t)f[i]->not_utf8 << 1);
         put(&w, &f[i]->text_len, sizeof(f[i]->text_len));
         put(&w, &f[i]->text_hash, sizeof(f[i]->text_hash));
         put_u32(&w, (uint32_t)f[i]->assignments.n);
@@ -159,6 +159,7 @@ static struct sg_file *get_file(struct rbuf *r)
     f->via = get_str(r);
     uint32_t flags = get_u32(r);
     f->readable = flags & 1;
+    f->not_utf8 = flags >> 1 & 1;
     if (r->left < sizeof(f->text_len) + sizeof(f->text_hash))
         r->err = -EBADMSG;
     if (!r->err) {

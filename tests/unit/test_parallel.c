@@ -26,7 +26,7 @@ static void write_tree(void)
         for (int j = 0; f && j < 60; j++)
             fprintf(f, "# comment %d\nnet.core.k%d = %d\n", j, j % 17, i * j);
         if (f && i == 45) /* something to report, in the second half */
-            fprintf(f, "kernel.sysrq\n");
+            fprintf(f, "kernel.sysrq\n# f\xfcr (Latin-1)\n");
         if (f)
             fclose(f);
         free(p);
@@ -69,7 +69,11 @@ int main(void)
         CHECK_STR(b->files[i]->path, a->files[i]->path);
         CHECK(b->files[i]->assignments.n == a->files[i]->assignments.n);
         CHECK(b->files[i]->readable == a->files[i]->readable);
+        CHECK(b->files[i]->not_utf8 == a->files[i]->not_utf8);
     }
+    for (size_t i = 0; i < b->n_files; i++)
+        CHECK(b->files[i]->not_utf8 ==
+              (strstr(b->files[i]->path, "45-gen") != NULL));
     CHECK(a->n_settings == 17 && b->n_settings == a->n_settings);
     for (size_t i = 0; i < a->n_settings && i < b->n_settings; i++) {
         CHECK_STR(b->settings[i].key, a->settings[i].key);
