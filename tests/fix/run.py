@@ -7,8 +7,10 @@
    order, lines of keys no fix touches are unchanged, owner and mode kept,
    and a symlink that led to an edited file is still a symlink.
 2. Faults: a read-only directory (run as nobody), a file size limit
-   (ulimit -f), the process killed while saving: the file is the old one
-   or the new one, never a mix, and nothing else is left behind.
+   (ulimit -f): exit 2, the file untouched and nothing else left behind.
+   The process killed at points spread over a fix (timed against one
+   fix on this machine): the file is the old one or the new one, never a
+   mix.
 Usage: run.py BINARY
 """
 import json
@@ -19,6 +21,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from sgtest import CASES, ENV, Tally, snapshot, tree_args  # noqa: E402
@@ -139,20 +142,36 @@ def faults(binary):
             ["sh", "-c", 'ulimit -f 16; exec "$@"', "sh", binary, "fix",
              "--root", root] + args, capture_output=True, text=True, env=ENV),
             p, old)
-    # Killed at random moments while fixing a large file.
+    # Killed at moments spread over a fix of a large file. The moments are
+    # fractions of how long one fix takes here, so a slow machine (or ASan)
+    # kills at the same points of the work as a fast one; the last two wait
+    # three times as long and must see the fix finish.
     with tempfile.TemporaryDirectory(prefix="sg-kill-") as tmp:
         root, p, old = fault_tree(tmp, 5000)
         new = old.replace(b"net.ipv4.tcp_tw_recycle = 1\n", b"")
+        took = []
+        for _ in range(2):
+            with open(p, "wb") as f:
+                f.write(old)
+            start = time.monotonic()
+            r = run(binary, ["fix", "--root", root] + args)
+            took.append(time.monotonic() - start)
+            ok(r.returncode == 0 and open(p, "rb").read() == new,
+               "kill: a fix left alone did not finish: exit %d %s"
+               % (r.returncode, r.stderr))
+        once = min(took)
         rnd = random.Random(7)
+        moments = [once * (k + rnd.random()) / 10 for k in range(10)]
+        moments += [once * 3, once * 3]
         finished = killed = 0
-        for i in range(12):
+        for i, moment in enumerate(moments):
             with open(p, "wb") as f:
                 f.write(old)
             proc = subprocess.Popen([binary, "fix", "--root", root] + args,
                                     stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL, env=ENV)
             try:
-                proc.wait(timeout=rnd.uniform(0.02, 2.0))
+                proc.wait(timeout=moment)
                 finished += 1
             except subprocess.TimeoutExpired:
                 proc.send_signal(signal.SIGKILL)
@@ -160,6 +179,8 @@ def faults(binary):
                 killed += 1
             now = open(p, "rb").read()
             ok(now in (old, new), "kill %d: the file is neither old nor new" % i)
+            ok(proc.returncode != 0 or now == new,
+               "kill %d: exit 0 but the file is not fixed" % i)
         ok(finished and killed, "kill: %d finished, %d killed: no mix of both"
            % (finished, killed))
 
