@@ -93,9 +93,10 @@ int sg_model_load(const struct sg_model_opts *opts, struct sg_model **out,
                   char **errmsg);
 void sg_model_free(struct sg_model *m);
 
-/* The setting for canonical KEY as written (glob keys by pattern), or NULL. */
 /* The file at target PATH that M read, or NULL. */
 struct sg_file *sg_model_file(const struct sg_model *m, const char *path);
+
+/* The setting for canonical KEY as written (glob keys by pattern), or NULL. */
 const struct sg_setting *sg_model_get(const struct sg_model *m,
                                       const char *key);
 
