@@ -176,16 +176,30 @@ class Harness:
 def test_state_module(tmp, env):
     path = os.path.join(TOP, "plugin", "salt", "_states", "sysctl_guard.py")
     h = Harness(path, env)
-    ok(h.mod.__virtual__() == "sysctl_guard", "__virtual__ with the binary")
-    empty = dict(env, PATH=os.path.join(tmp, "empty"))
-    old = os.environ["PATH"]
-    os.environ["PATH"] = empty["PATH"]
-    ok(h.mod.__virtual__()[0] is False, "__virtual__ without the binary")
-    os.environ["PATH"] = old
+    ok(h.mod.__virtual__() == "sysctl_guard", "__virtual__ loads")
 
     root = os.path.join(tmp, "state-module")
     shutil.copytree(os.path.join(TOP, "examples", "roots",
                                  "time-wait-advice"), root, symlinks=True)
+    # A binary that is not on the minion's PATH: the state fails, names it,
+    # and nothing runs; given by its full path, it runs.
+    old = os.environ["PATH"]
+    os.environ["PATH"] = os.path.join(tmp, "empty")
+    try:
+        ret = h.call("checked", name=root, kernel=KERNEL)
+        ok(is_state(ret) and ret["result"] is False and
+           "'sysctl-guard' is not an executable" in ret["comment"],
+           "checked without the binary on PATH: %r" % ret)
+        ret = h.call("checked", name=root, kernel=KERNEL, binary=BIN)
+        ok(is_state(ret) and "tw-recycle-removed" in ret["comment"],
+           "checked with binary: a full path and no PATH: %r" % ret)
+        ret = h.call("enforced", name=root, kernel=KERNEL,
+                     binary=os.path.join(tmp, "no-such-binary"))
+        ok(is_state(ret) and ret["result"] is False and
+           "no-such-binary" in ret["comment"],
+           "enforced with a binary: that does not exist: %r" % ret)
+    finally:
+        os.environ["PATH"] = old
     before = snapshot(root)
     ret = h.call("checked", name=root, kernel=KERNEL, profile="server")
     ok(is_state(ret) and ret["result"] is False and ret["changes"] == {} and

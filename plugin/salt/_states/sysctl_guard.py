@@ -4,7 +4,8 @@ sysctl configuration against the sysctl-guard policies.
 
 Copy this file to the ``_states`` directory of the Salt file roots (and
 run ``saltutil.sync_states``); ``sysctl-guard`` must be installed on the
-minion. Both states run the binary, which prints the state return itself
+minion, on its PATH or named by the ``binary`` parameter (a state whose
+binary is missing fails and says so). Both states run the binary, which prints the state return itself
 (``--format salt``): ``name``, ``changes`` as ``{key: {old, new}}`` of
 effective values, ``result`` and ``comment``.
 
@@ -32,9 +33,9 @@ __virtualname__ = "sysctl_guard"
 
 
 def __virtual__():
-    if shutil.which("sysctl-guard"):
-        return __virtualname__
-    return (False, "sysctl_guard: the sysctl-guard binary is not on PATH")
+    # Always loads: the binary is a parameter, so whether it is there is
+    # told per state, by name, in the state's comment (see _run).
+    return __virtualname__
 
 
 def _command(verb, name, kernel, profile, policies, semantics, fail_on,
@@ -58,6 +59,15 @@ def _command(verb, name, kernel, profile, policies, semantics, fail_on,
 
 
 def _run(name, cmd):
+    if not shutil.which(cmd[0]):
+        return {
+            "name": name,
+            "changes": {},
+            "result": False,
+            "comment": "sysctl-guard: {!r} is not an executable on the "
+                       "minion's PATH (set binary: to its full path)".format(
+                           cmd[0]),
+        }
     out = __salt__["cmd.run_all"](cmd, python_shell=False, ignore_retcode=True)
     try:
         ret = json.loads(out.get("stdout") or "")
