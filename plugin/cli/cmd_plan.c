@@ -16,17 +16,18 @@
 #include <string.h>
 
 /* A regular expression for a line that sets KEY, in any spelling: leading
- * blanks, an optional "-", components separated by "." or "/". PERL
- * selects Python/PCRE syntax (\s), else POSIX ERE ([[:space:]]). */
-static char *key_regex(const char *key, bool perl)
+ * blanks, an optional "-", components separated by "." or "/". BLANK is
+ * the regex for a run of blanks in the dialect at hand: "\s*" (Python,
+ * one line at a time), "[[:space:]]*" (POSIX ERE), "[ \t]*" (a whole file
+ * in multi-line mode, where \s would cross line ends). */
+static char *key_regex(const char *key, const char *blank)
 {
-    const char *sp = perl ? "\\s*" : "[[:space:]]*";
-    size_t cap = strlen(key) * 6 + 64;
+    size_t cap = strlen(key) * 6 + 3 * strlen(blank) + 16;
     char *r = malloc(cap), *o = r;
 
     if (!r)
         return NULL;
-    o += sprintf(o, "^%s-?%s", sp, sp);
+    o += sprintf(o, "^%s-?%s", blank, blank);
     for (const char *p = key; *p; p++) {
         if (*p == '.' || *p == '/')
             o += sprintf(o, "[./]");
@@ -35,7 +36,7 @@ static char *key_regex(const char *key, bool perl)
         else
             *o++ = *p;
     }
-    sprintf(o, "%s=", sp);
+    sprintf(o, "%s=", blank);
     return r;
 }
 
@@ -113,8 +114,9 @@ static bool not_utf8(const struct sg_model *m, const char *path)
 }
 
 /* Set KEY in a file that is not UTF-8: lineinfile rewrites the line that
- * sets it (keeping a "-" prefix and the indentation), then the file is
- * reloaded as ansible.posix.sysctl would. Task number I names the result. */
+ * sets it (keeping a "-" prefix and the indentation) or, for an append to
+ * a drop-in, adds the line at the end; then the file is reloaded as
+ * ansible.posix.sysctl would. Task number I names the result. */
 static void ansible_set_lineinfile(const struct sg_plan_op *o, const char *re,
                                    size_t i, const char *indent)
 {
@@ -126,16 +128,20 @@ static void ansible_set_lineinfile(const struct sg_plan_op *o, const char *re,
             : NULL;
     struct sg_buf line = {0};
 
-    sg_buf_printf(&line, "\\1%s = ", o->key);
+    bool append = o->op == SG_LINE_APPEND;
+
+    /* With backrefs, "\\" in LINE is one backslash; without, it is text. */
+    sg_buf_printf(&line, "%s%s = ", append ? "" : "\\1", o->key);
     for (const char *v = o->value ? o->value : ""; *v; v++)
-        sg_buf_add(&line, *v == '\\' ? "\\\\" : v, *v == '\\' ? 2 : 1);
+        sg_buf_add(&line, *v == '\\' && !append ? "\\\\" : v,
+                   *v == '\\' && !append ? 2 : 1);
     printf("%s  ansible.builtin.lineinfile:\n", indent);
     printf("%s    path: \"" ANS_PATH "%s\"\n", indent, o->file);
     printf("%s    regexp: ", indent);
-    yq(grp ? grp : re);
+    yq(grp && !append ? grp : re);
     printf("\n%s    line: ", indent);
     yq(line.v ? line.v : "");
-    printf("\n%s    backrefs: true\n", indent);
+    printf("\n%s    %s\n", indent, append ? "create: true" : "backrefs: true");
     printf("%s  register: sysctl_guard_set_%zu\n", indent, i);
     printf("%s- name: ", indent);
     char *name = sg_strdup_printf("sysctl-guard: reload %s", o->file);
@@ -157,7 +163,7 @@ static void ansible_tasks(const struct sg_model *m,
         const struct sg_plan_op *o = &ops->v[i];
         if (repeated(ops, i))
             continue;
-        char *re = key_regex(o->key, true);
+        char *re = key_regex(o->key, "\\s*");
         print_fixes(ops, i, indent);
         printf("%s- name: ", indent);
         char *name =
@@ -205,7 +211,7 @@ static void ansible_tasks(const struct sg_model *m,
                 printf("\n");
                 free(dir);
             }
-            if (o->op == SG_LINE_SET && not_utf8(m, o->file)) {
+            if (not_utf8(m, o->file)) {
                 ansible_set_lineinfile(o, re, i, indent);
                 break;
             }
@@ -252,12 +258,107 @@ static void emit_ansible(const struct sg_model *m,
 
 /* ---- salt ---- */
 
+/* Salt's file.replace runs Python's re over the whole file with
+ * re.MULTILINE: blanks are [ \t], never \s, which would run across line
+ * ends. */
+#define SALT_BLANK "[ \\t]*"
+
+/* A state id: sysctl-guard-N-WHAT. */
+static const char *salt_what(enum sg_line_op op)
+{
+    return op == SG_LINE_REMOVE    ? "remove"
+           : op == SG_LINE_COMMENT ? "comment"
+                                   : "set";
+}
+
+/* VALUE as Python re replacement text: a backslash stands for itself. */
+static char *salt_repl(const char *prefix, const char *key, const char *value)
+{
+    struct sg_buf b = {0};
+    sg_buf_printf(&b, "%s%s = ", prefix, key);
+    for (const char *v = value ? value : ""; *v; v++)
+        sg_buf_add(&b, *v == '\\' ? "\\\\" : v, *v == '\\' ? 2 : 1);
+    return b.v;
+}
+
+/* One file.replace over target FILE. */
+static void salt_replace(const char *file, const char *pattern,
+                         const char *repl, const char *append)
+{
+    printf("  file.replace:\n    - name: {{ prefix }}%s\n    - pattern: ",
+           file);
+    yq(pattern);
+    printf("\n    - repl: ");
+    yq(repl);
+    if (append) {
+        printf("\n    - append_if_not_found: True\n    - not_found_content: ");
+        yq(append);
+    }
+    printf("\n    - backup: False\n");
+}
+
+/* The edit of a file that is not UTF-8, which Salt's file states decode
+ * and fail on: a byte-wise awk (LC_ALL=C) run by cmd.run as a stateful
+ * command, writing a temporary file renamed over the old one (owner and
+ * mode copied) only when the text changes. Its inputs come through the
+ * environment, so no quoting reaches the script. */
+static void salt_bytes_edit(const struct sg_plan_op *o)
+{
+    char *re = key_regex(o->key, "[[:blank:]]*");
+    printf("  cmd.run:\n"
+           "    - stateful: True\n"
+           "    - env:\n"
+           "      - SG_FILE: '{{ prefix }}%s'\n"
+           "      - SG_OP: %s\n"
+           "      - SG_KEY: ",
+           o->file, salt_what(o->op));
+    yq(o->key);
+    printf("\n      - SG_VALUE: ");
+    yq(o->value ? o->value : "");
+    printf("\n      - SG_RE: ");
+    yq(re ? re : "");
+    printf("\n      - SG_APPEND: '%d'\n", o->op == SG_LINE_APPEND);
+    printf(
+        "    - name: |\n"
+        "        set -eu\n"
+        "        f=$SG_FILE\n"
+        "        if [ ! -e \"$f\" ]; then mkdir -p \"$(dirname \"$f\")\"; "
+        ": > \"$f\"; fi\n"
+        "        tmp=$(mktemp \"$f.sg-XXXXXX\")\n"
+        "        LC_ALL=C awk '\n"
+        "          BEGIN { op = ENVIRON[\"SG_OP\"]; re = ENVIRON[\"SG_RE\"]\n"
+        "                  kv = ENVIRON[\"SG_KEY\"] \" = \" "
+        "ENVIRON[\"SG_VALUE\"] }\n"
+        "          $0 ~ re {\n"
+        "            found = 1\n"
+        "            if (op == \"remove\") next\n"
+        "            if (op == \"comment\") { print \"# \" $0; next }\n"
+        "            match($0, /^[ \\t]*-?[ \\t]*/)\n"
+        "            print substr($0, 1, RLENGTH) kv; next\n"
+        "          }\n"
+        "          { print }\n"
+        "          END { if (op == \"set\" && !found && "
+        "ENVIRON[\"SG_APPEND\"] == \"1\") print kv }\n"
+        "        ' \"$f\" > \"$tmp\"\n"
+        "        if cmp -s \"$f\" \"$tmp\"; then\n"
+        "          rm -f \"$tmp\"\n"
+        "          echo \"changed=no comment='$SG_KEY already done'\"\n"
+        "        else\n"
+        "          chown --reference=\"$f\" \"$tmp\" &&\n"
+        "            chmod --reference=\"$f\" \"$tmp\" &&\n"
+        "            mv -f \"$tmp\" \"$f\" || { rm -f \"$tmp\"; exit 1; }\n"
+        "          echo \"changed=yes comment='$SG_OP $SG_KEY'\"\n"
+        "        fi\n");
+    free(re);
+}
+
 static void emit_salt(const struct sg_model *m, const struct sg_plan_ops *ops)
 {
     printf("# sysctl-guard %s plan: %zu step%s for kernel %s\n", SG_VERSION,
            ops->n, ops->n == 1 ? "" : "s", m->kernel.release);
     printf("# Parameters (Jinja context or pillar): sysctl_guard_root "
-           "(default /),\n# sysctl_guard_reload (default True).\n");
+           "(default /),\n# sysctl_guard_reload (default True). The states "
+           "edit files only;\n# the reloads at the end apply them.\n");
     printf("{%%- set sysctl_guard_root = sysctl_guard_root | default("
            "salt['pillar.get']('sysctl_guard_root', '/')) %%}\n"
            "{%%- set sysctl_guard_reload = sysctl_guard_reload | default("
@@ -267,51 +368,53 @@ static void emit_salt(const struct sg_model *m, const struct sg_plan_ops *ops)
         const struct sg_plan_op *o = &ops->v[i];
         if (repeated(ops, i))
             continue;
-        char *re = key_regex(o->key, true);
         printf("\n");
         print_fixes(ops, i, "");
-        if (o->op == SG_LINE_APPEND) {
-            /* The drop-in's directory may be missing on a bare root. */
-            char *dir = strdup(o->file), *sl = dir ? strrchr(dir, '/') : 0;
-            if (sl)
-                *sl = '\0';
-            printf("sysctl-guard-%zu-directory:\n  file.directory:\n"
-                   "    - name: {{ prefix }}%s\n    - makedirs: True\n",
-                   i + 1, dir ? dir : "");
-            free(dir);
+        bool bytes = not_utf8(m, o->file);
+        if (o->op == SG_LINE_APPEND && !bytes)
+            /* The drop-in and its directory may be missing on a bare root;
+             * an existing file is left as it is. */
+            printf("sysctl-guard-%zu-file:\n  file.managed:\n"
+                   "    - name: {{ prefix }}%s\n    - replace: False\n"
+                   "    - makedirs: True\n",
+                   i + 1, o->file);
+        printf("sysctl-guard-%zu-%s:\n", i + 1, salt_what(o->op));
+        if (bytes) {
+            salt_bytes_edit(o);
+            continue;
         }
-        printf("sysctl-guard-%zu-%s:\n", i + 1,
-               o->op == SG_LINE_REMOVE    ? "remove"
-               : o->op == SG_LINE_COMMENT ? "comment"
-                                          : "set");
+        char *re = key_regex(o->key, SALT_BLANK), *pat = NULL, *repl = NULL;
+        /* RE is "^BLANK-?BLANKKEYBLANK=": split after the prefix. */
+        const char *keypart = re ? re + 1 + 2 * strlen(SALT_BLANK) + 2 : "";
         switch (o->op) {
         case SG_LINE_REMOVE:
-            printf("  file.line:\n    - name: {{ prefix }}%s\n"
-                   "    - mode: delete\n    - match: ",
-                   o->file);
-            yq(re);
-            printf("\n");
+            pat = sg_strdup_printf("%s.*\\n?", re ? re : "");
+            salt_replace(o->file, pat ? pat : "", "", NULL);
             break;
         case SG_LINE_COMMENT:
-            printf("  file.comment:\n    - name: {{ prefix }}%s\n"
-                   "    - regex: ",
-                   o->file);
-            yq(re);
-            printf("\n    - char: '# '\n");
+            pat = sg_strdup_printf("^(%s.*)$", re ? re + 1 : "");
+            salt_replace(o->file, pat ? pat : "", "# \\g<1>", NULL);
             break;
         case SG_LINE_SET:
         case SG_LINE_APPEND:
-            printf("  sysctl.present:\n    - name: ");
-            yq(o->key);
-            printf("\n    - value: ");
-            yq(o->value ? o->value : "");
-            printf("\n    - config: {{ prefix }}%s\n", o->file);
+            pat = sg_strdup_printf("^(" SALT_BLANK "-?" SALT_BLANK ")%s.*$",
+                                   keypart);
+            repl = salt_repl("\\g<1>", o->key, o->value);
+            char *line = salt_repl("", o->key, o->value);
+            salt_replace(o->file, pat ? pat : "", repl ? repl : "",
+                         o->op == SG_LINE_APPEND ? line : NULL);
+            free(line);
+            if (o->op == SG_LINE_APPEND)
+                printf("    - require:\n      - sysctl-guard-%zu-file\n",
+                       i + 1);
             break;
         }
+        free(repl);
+        free(pat);
         free(re);
     }
-    /* sysctl.present applies each value itself; reload the edited files so
-     * their other lines apply too, once every removal is done. */
+    /* The states edit files only; reload the edited files, once every
+     * removal is done, so their values apply (as sysctl -p would). */
     printf("\n{%%- if sysctl_guard_reload %%}\n");
     for (size_t i = 0; i < ops->n; i++) {
         const struct sg_plan_op *o = &ops->v[i];
@@ -326,9 +429,7 @@ static void emit_salt(const struct sg_model *m, const struct sg_plan_ops *ops)
         for (size_t j = 0; j < ops->n; j++)
             if (strcmp(ops->v[j].file, o->file) == 0 && !repeated(ops, j))
                 printf("      - sysctl-guard-%zu-%s\n", j + 1,
-                       ops->v[j].op == SG_LINE_REMOVE    ? "remove"
-                       : ops->v[j].op == SG_LINE_COMMENT ? "comment"
-                                                         : "set");
+                       salt_what(ops->v[j].op));
     }
     printf("{%%- endif %%}\n");
 }
@@ -378,7 +479,7 @@ static void emit_sh(const struct sg_model *m, const struct sg_plan_ops *ops)
         const struct sg_plan_op *o = &ops->v[i];
         if (repeated(ops, i))
             continue;
-        char *re = key_regex(o->key, false);
+        char *re = key_regex(o->key, "[[:space:]]*");
         char *path = sg_strdup_printf("%s", o->file);
         printf("\n");
         print_fixes(ops, i, "");

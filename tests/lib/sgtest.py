@@ -11,12 +11,14 @@ ENV = dict(os.environ, SYSCTL_GUARD_LENSDIR=os.path.join(TOP, "lenses"),
 
 
 def tree_args(case):
-    """The kernel/profile arguments of a `check --root` case, or None."""
+    """The kernel/profile/policy arguments of a `check --root` case, or
+    None ("{case}" stands for the case's directory, as in cases/run.py)."""
     path = os.path.join(case, "args")
     if not os.path.exists(path):
         return None
     with open(path) as f:
-        args = [a for a in f.read().splitlines() if a]
+        args = [a.replace("{case}", os.path.abspath(case))
+                for a in f.read().splitlines() if a]
     if not args or args[0] != "check" or "--root" not in args:
         return None
     keep, skip = [], False

@@ -11,13 +11,18 @@ For every case tree under tests/cases/ with fixable findings:
   form runs from a wrapper play the same way.
 - salt: Salt is not installable here. The SLS is rendered with Jinja2 the
   way Salt renders it (defaults, and a root given as context), parsed as
-  YAML, and every state is checked against the documented parameters of
-  sysctl.present, file.line, file.comment and cmd.run, with requisites
-  pointing at states that exist. It is not applied.
+  YAML, every state is checked against the documented parameters of
+  file.replace, file.managed and cmd.run, with requisites pointing at
+  states that exist. Then it is applied to a copy as Salt's code applies
+  those states (salt_apply: file.replace with Python's re as Salt's
+  file.replace runs it, stateful cmd.run by sh; reloads are not run):
+  nothing is left to fix, and a second application changes nothing.
 Usage: run.py BINARY
 """
 import json
 import os
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -31,16 +36,98 @@ ok = TALLY.ok
 
 # Documented parameters (Salt state docs) of the states the plan uses.
 SALT_STATES = {
-    "sysctl.present": {"name", "value", "config"},
-    "file.line": {"name", "content", "match", "mode", "location", "before",
-                  "after", "show_changes", "backup", "quiet", "indent",
-                  "create", "user", "group", "file_mode"},
-    "file.comment": {"name", "regex", "char", "backup", "ignore_missing"},
-    "file.directory": {"name", "makedirs", "user", "group", "dir_mode",
-                       "file_mode", "mode"},
+    "file.replace": {"name", "pattern", "repl", "count", "flags", "bufsize",
+                     "append_if_not_found", "prepend_if_not_found",
+                     "not_found_content", "backup", "show_changes",
+                     "ignore_if_missing", "backslash_literal", "require"},
+    "file.managed": {"name", "replace", "makedirs", "user", "group", "mode",
+                     "contents", "source"},
     "cmd.run": {"name", "onchanges", "cwd", "runas", "shell", "env",
-                "stateful", "unless", "onlyif", "creates"},
+                "stateful", "unless", "onlyif", "creates", "require"},
 }
+
+
+def salt_args(args):
+    out = {}
+    for a in args:
+        out.update(a)
+    return out
+
+
+def salt_replace(a):
+    """What Salt's file.replace does (salt/modules/file.py replace(), read
+    in Salt's source): Python's re over the file's bytes with flags 8
+    (re.MULTILINE), repl as bytes, every match (count 0); with
+    append_if_not_found, not_found_content is appended (after a newline
+    if the file lacks one) unless the pattern matched or the content is
+    already a line. The file must exist; its text is decoded as UTF-8 on
+    the way out, so a file that is not UTF-8 fails. Returns whether the
+    file changed."""
+    path = a["name"]
+    if not os.path.isfile(path):
+        raise RuntimeError("file.replace: File not found: %s" % path)
+    with open(path, "rb") as f:
+        data = f.read()
+    data.decode("utf-8")  # raises as Salt's to_str would
+    pat = re.compile(a["pattern"].encode(), a.get("flags", 8))
+    result, n = pat.subn(a["repl"].encode(), data, a.get("count", 0))
+    if not n and a.get("append_if_not_found"):
+        content = a["not_found_content"].encode()
+        if not re.search(b"^" + re.escape(content) + b"($|(?=\r\n))",
+                         data, re.MULTILINE):
+            if result and not result.endswith(b"\n"):
+                result += b"\n"
+            result += content + b"\n"
+    if result == data:
+        return False
+    with open(path, "wb") as f:
+        f.write(result)
+    return True
+
+
+def salt_apply(doc, root):
+    """Apply a rendered plan SLS state by state, in order, as far as it
+    can be applied without Salt: file.managed (replace: False, makedirs)
+    and file.replace as Salt's code does them, cmd.run with stateful by sh
+    with its env, read back as Salt reads the stateful line. A cmd.run
+    that is not stateful (a reload) is not run. Every file it would touch
+    must be under ROOT. Returns {id: changed}."""
+    changed = {}
+    for sid, body in doc.items():
+        (fn, args), = body.items()
+        a = salt_args(args)
+        env = dict(ENV)
+        for e in a.get("env", []):
+            env.update({k: str(v) for k, v in e.items()})
+        target = env.get("SG_FILE") if fn == "cmd.run" else a["name"]
+        if target is not None and (fn != "cmd.run" or a.get("stateful")) \
+                and not target.startswith(root + "/"):
+            raise RuntimeError("%s: %s is not under %s" % (sid, target, root))
+        if fn == "file.managed":
+            assert a.get("replace") is False and "contents" not in a
+            if a.get("makedirs"):
+                os.makedirs(os.path.dirname(a["name"]), exist_ok=True)
+            changed[sid] = not os.path.exists(a["name"])
+            open(a["name"], "ab").close()
+        elif fn == "file.replace":
+            changed[sid] = salt_replace(a)
+        elif fn == "cmd.run" and a.get("stateful"):
+            if target is None:
+                raise RuntimeError("%s: a stateful command without SG_FILE"
+                                   % sid)
+            r = subprocess.run(["sh", "-c", a["name"]], capture_output=True,
+                               env=env)
+            if r.returncode != 0:
+                raise RuntimeError("%s: exit %d: %s" % (sid, r.returncode,
+                                                        r.stderr))
+            last = [x for x in r.stdout.decode().splitlines() if x.strip()]
+            words = dict(w.split("=", 1) for w in shlex.split(last[-1]))
+            changed[sid] = words["changed"] in ("yes", "true", "True")
+        elif fn == "cmd.run":
+            continue
+        else:
+            raise RuntimeError("%s: %s is not applied here" % (sid, fn))
+    return changed
 
 
 def sg(binary, args):
@@ -54,6 +141,20 @@ def copy_tree(case, tmp, name):
     root = os.path.join(tmp, name)
     shutil.copytree(os.path.join(case, "root"), root, symlinks=True)
     return root
+
+
+def kept_lines(name, how, before, root):
+    """Every comment and blank line of every file still there, in order
+    (a step may add lines, e.g. "# " before a line it comments out)."""
+    after = snapshot(root)
+    for rel, item in before.items():
+        if item[0] != "file":
+            continue
+        want = [x for x in item[1].split(b"\n")
+                if not x.strip() or x.lstrip()[:1] in (b"#", b";")]
+        got = iter(after.get(rel, ("file", b""))[1].split(b"\n"))
+        ok(all(any(x == y for y in got) for x in want),
+           "%s: %s lost comment or blank lines of %s" % (name, how, rel))
 
 
 def left_to_fix(binary, root, extra):
@@ -77,8 +178,10 @@ def test_sh(binary, name, case, extra, tmp):
     ok(sc is not None and sc.returncode == 0, "%s: shellcheck: %s" % (
         name, sc.stdout if sc else "not installed (make deps)"))
     env = dict(ENV, SYSCTL_GUARD_ROOT=root, SYSCTL_GUARD_RELOAD="0")
+    before = snapshot(root)
     run = subprocess.run(["sh", path], capture_output=True, text=True, env=env)
     ok(run.returncode == 0, "%s: sh plan failed: %s" % (name, run.stderr))
+    kept_lines(name, "sh", before, root)
     rc, diff = left_to_fix(binary, root, extra)
     ok(rc == 0 and not diff, "%s: left to fix after sh:\n%s" % (name, diff))
     snap = snapshot(root)
@@ -114,8 +217,10 @@ def test_ansible(binary, name, case, extra, tmp, tasks_only):
     cmd = ["ansible-playbook", "-i", "localhost,", "-c", "local",
            "-e", "sysctl_guard_root=" + root,
            "-e", "sysctl_guard_reload=false", play]
+    before = snapshot(root)
     first = subprocess.run(cmd, capture_output=True, text=True, env=ENV,
                            cwd=tmp)
+    kept_lines(name, kind, before, root)
     if not ok(first.returncode == 0, "%s: ansible-playbook (%s) failed:\n%s"
               % (name, kind, first.stdout[-3000:] + first.stderr[-2000:])):
         return
@@ -163,8 +268,9 @@ def test_salt(binary, name, case, extra, tmp):
                 name, sid, fn, keys - SALT_STATES[fn]))
             ok("name" in keys, "%s: %s has no name" % (name, sid))
             for a in args:
-                for req in a.get("onchanges", []) if isinstance(a, dict) \
-                        else []:
+                for req in [r for k in ("onchanges", "require")
+                            for r in (a.get(k, []) if isinstance(a, dict)
+                                      else [])]:
                     ok(req in doc, "%s: %s needs missing %s" % (
                         name, sid, req))
                 path = a.get("name") if isinstance(a, dict) else None
@@ -174,6 +280,24 @@ def test_salt(binary, name, case, extra, tmp):
         if not ctx:
             ok(any(k.startswith("sysctl-guard-reload") for k in doc) or
                not doc, "%s: no reload by default" % name)
+            continue
+        # Applied to the copy (no reloads: sysctl_guard_reload False):
+        # nothing is left to fix, and a second application changes nothing.
+        try:
+            before = snapshot(root)
+            first = salt_apply(doc, root)
+            kept_lines(name, "salt", before, root)
+            rc, diff = left_to_fix(binary, root, extra)
+            ok(rc == 0 and not diff, "%s: left to fix after salt:\n%s" % (
+                name, diff))
+            ok(any(first.values()), "%s: salt changed nothing" % name)
+            snap = snapshot(root)
+            again = salt_apply(doc, root)
+            ok(not any(again.values()) and snapshot(root) == snap,
+               "%s: second salt run changed %s" % (
+                   name, [k for k, v in again.items() if v]))
+        except (RuntimeError, UnicodeDecodeError, KeyError) as e:
+            ok(False, "%s: salt plan: %s" % (name, e))
 
 
 def main():
