@@ -299,8 +299,8 @@ static void salt_replace(const char *file, const char *pattern,
 
 /* The edit of a file that is not UTF-8, which Salt's file states decode
  * and fail on: a byte-wise awk (LC_ALL=C) run by cmd.run as a stateful
- * command, writing a temporary file renamed over the old one (owner and
- * mode copied) only when the text changes. Its inputs come through the
+ * command, writing a copy of the file (cp -p: owner, group and mode) that
+ * is renamed over it only when the text changes. Its inputs come through the
  * environment, so no quoting reaches the script. */
 static void salt_bytes_edit(const struct sg_plan_op *o)
 {
@@ -322,9 +322,14 @@ static void salt_bytes_edit(const struct sg_plan_op *o)
         "    - name: |\n"
         "        set -eu\n"
         "        f=$SG_FILE\n"
-        "        if [ ! -e \"$f\" ]; then mkdir -p \"$(dirname \"$f\")\"; "
-        ": > \"$f\"; fi\n"
+        "        if [ ! -e \"$f\" ]; then\n"
+        "          if [ \"$SG_APPEND\" != 1 ]; then\n"
+        "            echo \"changed=no comment='no such file'\"; exit 0\n"
+        "          fi\n"
+        "          mkdir -p \"$(dirname \"$f\")\"; : > \"$f\"\n"
+        "        fi\n"
         "        tmp=$(mktemp \"$f.sg-XXXXXX\")\n"
+        "        cp -p \"$f\" \"$tmp\"\n"
         "        LC_ALL=C awk '\n"
         "          BEGIN { op = ENVIRON[\"SG_OP\"]; re = ENVIRON[\"SG_RE\"]\n"
         "                  kv = ENVIRON[\"SG_KEY\"] \" = \" "
@@ -344,9 +349,7 @@ static void salt_bytes_edit(const struct sg_plan_op *o)
         "          rm -f \"$tmp\"\n"
         "          echo \"changed=no comment='$SG_KEY already done'\"\n"
         "        else\n"
-        "          chown --reference=\"$f\" \"$tmp\" &&\n"
-        "            chmod --reference=\"$f\" \"$tmp\" &&\n"
-        "            mv -f \"$tmp\" \"$f\" || { rm -f \"$tmp\"; exit 1; }\n"
+        "          mv -f \"$tmp\" \"$f\"\n"
         "          echo \"changed=yes comment='$SG_OP $SG_KEY'\"\n"
         "        fi\n");
     free(re);
@@ -450,28 +453,50 @@ static void emit_sh(const struct sg_model *m, const struct sg_plan_ops *ops)
         "root=${root%%/}\n"
         "reload=${SYSCTL_GUARD_RELOAD:-1}\n"
         "\n"
-        "# edit FILE AWK-PROGRAM [VAR=VALUE...]: rewrite FILE in place\n"
-        "# (same inode: owner and mode stay) only when the text changes.\n"
+        "# edit FILE AWK-PROGRAM: FILE through the program, byte-wise; the\n"
+        "# result replaces FILE atomically (a copy made with cp -p keeps\n"
+        "# owner, group and mode, then a rename) only when the text changes.\n"
+        "# The program reads SG_KEY, SG_VALUE and SG_RE from the environment\n"
+        "# (awk -v would turn backslashes into escapes).\n"
         "edit() {\n"
-        "    f=$1 prog=$2\n"
-        "    shift 2\n"
-        "    [ -f \"$f\" ] || return 0\n"
-        "    tmp=$(mktemp \"$f.sg-XXXXXX\")\n"
-        "    awk \"$@\" \"$prog\" \"$f\" > \"$tmp\"\n"
-        "    if cmp -s \"$f\" \"$tmp\"; then rm -f \"$tmp\"; return 0; fi\n"
-        "    cat \"$tmp\" > \"$f\"\n"
-        "    rm -f \"$tmp\"\n"
+        "    [ -f \"$1\" ] || return 0\n"
+        "    tmp=$(mktemp \"$1.sg-XXXXXX\")\n"
+        "    cp -p \"$1\" \"$tmp\"\n"
+        "    LC_ALL=C awk \"$2\" \"$1\" > \"$tmp\"\n"
+        "    if cmp -s \"$1\" \"$tmp\"; then rm -f \"$tmp\"; else mv -f "
+        "\"$tmp\" \"$1\"; fi\n"
+        "}\n"
+        "\n"
+        "# remove_key FILE RE, comment_key FILE RE: drop, or put \"# \" "
+        "before,\n"
+        "# every line matching RE.\n"
+        "remove_key() {\n"
+        "    SG_RE=$2; export SG_RE\n"
+        "    edit \"$1\" '$0 !~ ENVIRON[\"SG_RE\"]'\n"
+        "}\n"
+        "comment_key() {\n"
+        "    SG_RE=$2; export SG_RE\n"
+        "    edit \"$1\" '{ print ($0 ~ ENVIRON[\"SG_RE\"] ? \"# \" $0 : $0) "
+        "}'\n"
         "}\n"
         "\n"
         "# set_key FILE KEY VALUE RE: every line matching RE becomes\n"
-        "# KEY = VALUE; without one, KEY = VALUE is appended.\n"
+        "# KEY = VALUE, keeping its indentation and a \"-\" before the key;\n"
+        "# without one, KEY = VALUE is appended.\n"
         "set_key() {\n"
         "    [ -f \"$1\" ] || { mkdir -p \"$(dirname \"$1\")\"; : > \"$1\"; }\n"
+        "    SG_KEY=$2 SG_VALUE=$3 SG_RE=$4\n"
+        "    export SG_KEY SG_VALUE SG_RE\n"
         "    edit \"$1\" '\n"
-        "        $0 ~ re { print k \" = \" v; found = 1; next }\n"
+        "        BEGIN { kv = ENVIRON[\"SG_KEY\"] \" = \" "
+        "ENVIRON[\"SG_VALUE\"] }\n"
+        "        $0 ~ ENVIRON[\"SG_RE\"] {\n"
+        "            match($0, /^[[:space:]]*-?[[:space:]]*/)\n"
+        "            print substr($0, 1, RLENGTH) kv; found = 1; next\n"
+        "        }\n"
         "        { print }\n"
-        "        END { if (!found) print k \" = \" v }\n"
-        "        ' -v k=\"$2\" -v v=\"$3\" -v re=\"$4\"\n"
+        "        END { if (!found) print kv }\n"
+        "        '\n"
         "    [ \"$reload\" = 0 ] || sysctl -p \"$1\" >/dev/null\n"
         "}\n",
         SG_VERSION, ops->n, ops->n == 1 ? "" : "s", m->kernel.release);
@@ -485,16 +510,11 @@ static void emit_sh(const struct sg_model *m, const struct sg_plan_ops *ops)
         print_fixes(ops, i, "");
         switch (o->op) {
         case SG_LINE_REMOVE:
-            printf("edit \"$root\"");
-            shq(path);
-            printf(" '$0 !~ re' -v re=");
-            shq(re);
-            printf("\n");
-            break;
         case SG_LINE_COMMENT:
-            printf("edit \"$root\"");
+            printf("%s \"$root\"",
+                   o->op == SG_LINE_REMOVE ? "remove_key" : "comment_key");
             shq(path);
-            printf(" '{ print ($0 ~ re ? \"# \" $0 : $0) }' -v re=");
+            printf(" ");
             shq(re);
             printf("\n");
             break;

@@ -138,18 +138,32 @@ def sg(binary, args):
 
 
 def copy_tree(case, tmp, name):
+    """A copy of the case's tree whose files under etc/ have an owner and
+    a mode of their own (0640, uid/gid 4321 when run as root), which every
+    engine must keep."""
     root = os.path.join(tmp, name)
     shutil.copytree(os.path.join(case, "root"), root, symlinks=True)
+    for dp, _, fns in os.walk(os.path.join(root, "etc")):
+        for n in fns:
+            p = os.path.join(dp, n)
+            if os.path.isfile(p) and not os.path.islink(p):
+                os.chmod(p, 0o640)
+                if os.geteuid() == 0:
+                    os.chown(p, 4321, 4321)
     return root
 
 
 def kept_lines(name, how, before, root):
     """Every comment and blank line of every file still there, in order
-    (a step may add lines, e.g. "# " before a line it comments out)."""
+    (a step may add lines, e.g. "# " before a line it comments out), and
+    every file keeps its mode and owner."""
     after = snapshot(root)
     for rel, item in before.items():
         if item[0] != "file":
             continue
+        ok(after.get(rel, item)[2:] == item[2:], "%s: %s changed mode or "
+           "owner of %s: %r -> %r" % (name, how, rel, item[2:],
+                                      after.get(rel, item)[2:]))
         want = [x for x in item[1].split(b"\n")
                 if not x.strip() or x.lstrip()[:1] in (b"#", b";")]
         got = iter(after.get(rel, ("file", b""))[1].split(b"\n"))
