@@ -40,16 +40,32 @@ static char *key_regex(const char *key, const char *blank)
     return r;
 }
 
-/* A string as a single-quoted YAML scalar. */
+/* S inside a YAML double-quoted scalar (the quotes not printed): "\", the
+ * quote and control characters escaped, and every "{" as Jinja's
+ * {{ '{' }}: Ansible renders the strings of a playbook as Jinja, Salt the
+ * whole SLS, and a file or key name may hold "{{" or "{%". YAML is
+ * Unicode: text that is not UTF-8 is repaired (U+FFFD). */
+static void yq_body(const char *s)
+{
+    char *fixed = sg_utf8_valid(s) ? NULL : sg_utf8_repair(s);
+    for (const unsigned char *p = (const void *)(fixed ? fixed : s); *p; p++)
+        if (*p == '\\' || *p == '"')
+            printf("\\%c", *p);
+        else if (*p < 0x20 || *p == 0x7f)
+            printf("\\x%02x", *p);
+        else if (*p == '{')
+            fputs("{{ '{' }}", stdout);
+        else
+            putchar(*p);
+    free(fixed);
+}
+
+/* A string as a YAML double-quoted scalar (see yq_body). */
 static void yq(const char *s)
 {
-    putchar('\'');
-    for (; *s; s++) {
-        if (*s == '\'')
-            putchar('\'');
-        putchar(*s);
-    }
-    putchar('\'');
+    putchar('"');
+    yq_body(s);
+    putchar('"');
 }
 
 /* A string as a single-quoted shell word. */
@@ -88,21 +104,44 @@ static bool repeated(const struct sg_plan_ops *ops, size_t i)
     return false;
 }
 
+/* A file name or finding as text of a comment line: a control character
+ * (a newline in a file name) would end the comment, so it prints as "?";
+ * JINJA: the comment is rendered as Jinja too (Salt), see yq_body. */
+static void comment_text(const char *s, bool jinja)
+{
+    for (const unsigned char *p = (const void *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            putchar('?');
+        else if (*p == '{' && jinja)
+            fputs("{{ '{' }}", stdout);
+        else
+            putchar(*p);
+}
+
 /* The comment line naming every finding a step fixes. */
 static void print_fixes(const struct sg_plan_ops *ops, size_t i,
-                        const char *indent)
+                        const char *indent, bool jinja)
 {
-    printf("%s# fixes %s", indent, ops->v[i].why);
+    printf("%s# fixes ", indent);
+    comment_text(ops->v[i].why, jinja);
     for (size_t j = i + 1; j < ops->n; j++)
         if (repeated(ops, j) && strcmp(ops->v[j].file, ops->v[i].file) == 0 &&
-            strcmp(ops->v[j].key, ops->v[i].key) == 0)
-            printf(", %s", ops->v[j].why);
+            strcmp(ops->v[j].key, ops->v[i].key) == 0) {
+            printf(", ");
+            comment_text(ops->v[j].why, jinja);
+        }
     printf("\n");
 }
 
 /* ---- ansible ---- */
 
-#define ANS_PATH "{{ sysctl_guard_root | regex_replace('/+$', '') }}"
+/* Target PATH under the root parameter, as a YAML double-quoted scalar. */
+static void ans_path(const char *path)
+{
+    fputs("\"{{ sysctl_guard_root | regex_replace('/+$', '') }}", stdout);
+    yq_body(path);
+    putchar('"');
+}
 
 /* Whether the file at target PATH in M holds text other than UTF-8 (Latin-1
  * comments): ansible.posix.sysctl reads its file as UTF-8 and fails on such
@@ -136,7 +175,9 @@ static void ansible_set_lineinfile(const struct sg_plan_op *o, const char *re,
         sg_buf_add(&line, *v == '\\' && !append ? "\\\\" : v,
                    *v == '\\' && !append ? 2 : 1);
     printf("%s  ansible.builtin.lineinfile:\n", indent);
-    printf("%s    path: \"" ANS_PATH "%s\"\n", indent, o->file);
+    printf("%s    path: ", indent);
+    ans_path(o->file);
+    printf("\n");
     printf("%s    regexp: ", indent);
     yq(grp && !append ? grp : re);
     printf("\n%s    line: ", indent);
@@ -147,7 +188,9 @@ static void ansible_set_lineinfile(const struct sg_plan_op *o, const char *re,
     char *name = sg_strdup_printf("sysctl-guard: reload %s", o->file);
     yq(name ? name : o->file);
     printf("\n%s  ansible.builtin.command:\n", indent);
-    printf("%s    argv: [sysctl, -p, \"" ANS_PATH "%s\"]\n", indent, o->file);
+    printf("%s    argv: [sysctl, -p, ", indent);
+    ans_path(o->file);
+    printf("]\n");
     printf("%s  when: sysctl_guard_reload | bool and sysctl_guard_set_%zu "
            "is changed\n",
            indent, i);
@@ -164,7 +207,7 @@ static void ansible_tasks(const struct sg_model *m,
         if (repeated(ops, i))
             continue;
         char *re = key_regex(o->key, "\\s*");
-        print_fixes(ops, i, indent);
+        print_fixes(ops, i, indent, false);
         printf("%s- name: ", indent);
         char *name =
             o->op == SG_LINE_APPEND
@@ -177,14 +220,18 @@ static void ansible_tasks(const struct sg_model *m,
         switch (o->op) {
         case SG_LINE_REMOVE:
             printf("%s  ansible.builtin.lineinfile:\n", indent);
-            printf("%s    path: \"" ANS_PATH "%s\"\n", indent, o->file);
+            printf("%s    path: ", indent);
+            ans_path(o->file);
+            printf("\n");
             printf("%s    regexp: ", indent);
             yq(re);
             printf("\n%s    state: absent\n", indent);
             break;
         case SG_LINE_COMMENT:
             printf("%s  ansible.builtin.replace:\n", indent);
-            printf("%s    path: \"" ANS_PATH "%s\"\n", indent, o->file);
+            printf("%s    path: ", indent);
+            ans_path(o->file);
+            printf("\n");
             printf("%s    regexp: ", indent);
             char *grp = sg_strdup_printf("(%s.*)$", re);
             yq(grp ? grp : re);
@@ -199,8 +246,9 @@ static void ansible_tasks(const struct sg_model *m,
                 if (sl)
                     *sl = '\0';
                 printf("%s  ansible.builtin.file:\n", indent);
-                printf("%s    path: \"" ANS_PATH "%s\"\n", indent,
-                       dir ? dir : "");
+                printf("%s    path: ", indent);
+                ans_path(dir ? dir : "");
+                printf("\n");
                 printf("%s    state: directory\n%s    mode: '0755'\n", indent,
                        indent);
                 printf("%s- name: ", indent);
@@ -220,8 +268,9 @@ static void ansible_tasks(const struct sg_model *m,
             yq(o->key);
             printf("\n%s    value: ", indent);
             yq(o->value ? o->value : "");
-            printf("\n%s    sysctl_file: \"" ANS_PATH "%s\"\n", indent,
-                   o->file);
+            printf("\n%s    sysctl_file: ", indent);
+            ans_path(o->file);
+            printf("\n");
             printf("%s    reload: \"{{ sysctl_guard_reload | bool }}\"\n",
                    indent);
             break;
@@ -263,6 +312,15 @@ static void emit_ansible(const struct sg_model *m,
  * ends. */
 #define SALT_BLANK "[ \\t]*"
 
+/* Target PATH under the root parameter, as a YAML double-quoted scalar
+ * (the header makes prefix safe inside one). */
+static void salt_path(const char *path)
+{
+    fputs("\"{{ prefix }}", stdout);
+    yq_body(path);
+    putchar('"');
+}
+
 /* A state id: sysctl-guard-N-WHAT. */
 static const char *salt_what(enum sg_line_op op)
 {
@@ -285,8 +343,9 @@ static char *salt_repl(const char *prefix, const char *key, const char *value)
 static void salt_replace(const char *file, const char *pattern,
                          const char *repl, const char *append)
 {
-    printf("  file.replace:\n    - name: {{ prefix }}%s\n    - pattern: ",
-           file);
+    printf("  file.replace:\n    - name: ");
+    salt_path(file);
+    printf("\n    - pattern: ");
     yq(pattern);
     printf("\n    - repl: ");
     yq(repl);
@@ -308,10 +367,11 @@ static void salt_bytes_edit(const struct sg_plan_op *o)
     printf("  cmd.run:\n"
            "    - stateful: True\n"
            "    - env:\n"
-           "      - SG_FILE: '{{ prefix }}%s'\n"
-           "      - SG_OP: %s\n"
+           "      - SG_FILE: ");
+    salt_path(o->file);
+    printf("\n      - SG_OP: %s\n"
            "      - SG_KEY: ",
-           o->file, salt_what(o->op));
+           salt_what(o->op));
     yq(o->key);
     printf("\n      - SG_VALUE: ");
     yq(o->value ? o->value : "");
@@ -366,21 +426,25 @@ static void emit_salt(const struct sg_model *m, const struct sg_plan_ops *ops)
            "salt['pillar.get']('sysctl_guard_root', '/')) %%}\n"
            "{%%- set sysctl_guard_reload = sysctl_guard_reload | default("
            "salt['pillar.get']('sysctl_guard_reload', True)) %%}\n"
-           "{%%- set prefix = sysctl_guard_root.rstrip('/') %%}\n");
+           "{#- prefix goes inside YAML double quotes: \\ and \" escaped "
+           "#}\n"
+           "{%%- set prefix = sysctl_guard_root.rstrip('/')"
+           ".replace('\\\\', '\\\\\\\\').replace('\"', '\\\\\"') %%}\n");
     for (size_t i = 0; i < ops->n; i++) {
         const struct sg_plan_op *o = &ops->v[i];
         if (repeated(ops, i))
             continue;
         printf("\n");
-        print_fixes(ops, i, "");
+        print_fixes(ops, i, "", true);
         bool bytes = not_utf8(m, o->file);
-        if (o->op == SG_LINE_APPEND && !bytes)
+        if (o->op == SG_LINE_APPEND && !bytes) {
             /* The drop-in and its directory may be missing on a bare root;
              * an existing file is left as it is. */
-            printf("sysctl-guard-%zu-file:\n  file.managed:\n"
-                   "    - name: {{ prefix }}%s\n    - replace: False\n"
-                   "    - makedirs: True\n",
-                   i + 1, o->file);
+            printf("sysctl-guard-%zu-file:\n  file.managed:\n    - name: ",
+                   i + 1);
+            salt_path(o->file);
+            printf("\n    - replace: False\n    - makedirs: True\n");
+        }
         printf("sysctl-guard-%zu-%s:\n", i + 1, salt_what(o->op));
         if (bytes) {
             salt_bytes_edit(o);
@@ -426,9 +490,13 @@ static void emit_salt(const struct sg_model *m, const struct sg_plan_ops *ops)
             first = strcmp(ops->v[j].file, o->file) != 0;
         if (!first)
             continue;
+        /* The file through the environment: no shell quoting needed. */
         printf("sysctl-guard-reload-%zu:\n  cmd.run:\n"
-               "    - name: sysctl -p {{ prefix }}%s\n    - onchanges:\n",
-               i + 1, o->file);
+               "    - name: sysctl -p \"$SG_FILE\"\n"
+               "    - env:\n      - SG_FILE: ",
+               i + 1);
+        salt_path(o->file);
+        printf("\n    - onchanges:\n");
         for (size_t j = 0; j < ops->n; j++)
             if (strcmp(ops->v[j].file, o->file) == 0 && !repeated(ops, j))
                 printf("      - sysctl-guard-%zu-%s\n", j + 1,
@@ -507,7 +575,7 @@ static void emit_sh(const struct sg_model *m, const struct sg_plan_ops *ops)
         char *re = key_regex(o->key, "[[:space:]]*");
         char *path = sg_strdup_printf("%s", o->file);
         printf("\n");
-        print_fixes(ops, i, "");
+        print_fixes(ops, i, "", false);
         switch (o->op) {
         case SG_LINE_REMOVE:
         case SG_LINE_COMMENT:

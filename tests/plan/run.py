@@ -258,8 +258,12 @@ def test_salt(binary, name, case, extra, tmp):
     pillar = {"pillar.get": lambda key, default=None: default}
     for ctx in ({}, {"sysctl_guard_root": root + "/",
                      "sysctl_guard_reload": False}):
-        text = jinja2.Environment().from_string(plan.stdout).render(
-            salt=pillar, **ctx)
+        try:
+            text = jinja2.Environment().from_string(plan.stdout).render(
+                salt=pillar, **ctx)
+        except jinja2.TemplateError as e:
+            ok(False, "%s: SLS is not a Jinja template: %s" % (name, e))
+            continue
         try:
             doc = yaml.safe_load(text) or {}
         except yaml.YAMLError as e:
@@ -314,6 +318,42 @@ def test_salt(binary, name, case, extra, tmp):
             ok(False, "%s: salt plan: %s" % (name, e))
 
 
+# A file name that is hard to quote: a quote of each kind, a backslash, a
+# "#" after a blank (a YAML comment), Jinja's {{ and {%, shell command
+# substitutions, and a line break.
+ODD_NAME = ("50-it's #1 \"q\" \\x {{a}} {%b%} $(touch PWNED);"
+            "`touch PWNED2`\nz.conf")
+
+
+def test_odd_names(binary, have_ansible):
+    """Every engine applies a plan for a file with ODD_NAME as it does for
+    any other file, and no part of the name runs as a command."""
+    with tempfile.TemporaryDirectory(prefix="sg-plan-odd-") as tmp:
+        case = os.path.join(tmp, "case")
+        d = os.path.join(case, "root", "etc", "sysctl.d")
+        os.makedirs(d)
+        with open(os.path.join(d, ODD_NAME), "w") as f:
+            f.write("# tuning\nnet.ipv4.tcp_tw_recycle = 1\n"
+                    "net.core.somaxconn = 1024\n")
+        extra = ["--kernel", "6.1.0-13-amd64"]
+        work = os.path.join(tmp, "work")
+        os.makedirs(work)
+        cwd = os.getcwd()
+        os.chdir(work)
+        try:
+            test_sh(binary, "odd-name", case, extra, work)
+            test_salt(binary, "odd-name", case, extra, work)
+            if have_ansible:
+                test_ansible(binary, "odd-name", case, extra, work, False)
+                test_ansible(binary, "odd-name", case, extra, work, True)
+        finally:
+            os.chdir(cwd)
+        ran = [os.path.join(dp, n) for top in (tmp, cwd)
+               for dp, _, fns in os.walk(top) for n in fns
+               if n.startswith("PWNED")]
+        ok(not ran, "odd-name: a part of the name ran: %s" % ran)
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     have_ansible = shutil.which("ansible-playbook") is not None
@@ -340,6 +380,7 @@ def main():
             if have_ansible:
                 test_ansible(binary, name, case, extra, tmp, False)
                 test_ansible(binary, name, case, extra, tmp, True)
+    test_odd_names(binary, have_ansible)
     sys.exit(TALLY.done("plan"))
 
 
