@@ -182,7 +182,10 @@ static void ansible_set_lineinfile(const struct sg_plan_op *o, const char *re,
     yq(grp && !append ? grp : re);
     printf("\n%s    line: ", indent);
     yq(line.v ? line.v : "");
-    printf("\n%s    %s\n", indent, append ? "create: true" : "backrefs: true");
+    /* An append adds the line at the end (the file exists: it was read). */
+    printf("\n");
+    if (!append)
+        printf("%s    backrefs: true\n", indent);
     printf("%s  register: sysctl_guard_set_%zu\n", indent, i);
     printf("%s- name: ", indent);
     char *name = sg_strdup_printf("sysctl-guard: reload %s", o->file);
