@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "emit.h"
 #include "../core/keys.h"
+#include "../core/util.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -157,21 +158,22 @@ static void show_text_setting(const struct sg_cli *cli,
     const char *via = file_via(m, w->file);
 
     if (w->exclude)
-        printf("%s-%s%s (excluded from globs)", sg_c(c, "\033[1m"), s->key,
-               sg_c(c, "\033[0m"));
+        printf("%s-%s%s (excluded from globs)", sg_c(c, "\033[1m"),
+               sg_vis(s->key), sg_c(c, "\033[0m"));
     else
         printf("%s%s%s%s = %s", w->ignore_failure ? "-" : "",
-               sg_c(c, "\033[1m"), s->key, sg_c(c, "\033[0m"), w->value);
-    printf("    %s%s:%u%s%s%s\n", sg_c(c, "\033[2m"), w->file, w->line,
-           via ? " via " : "", via ? via : "", sg_c(c, "\033[0m"));
+               sg_c(c, "\033[1m"), sg_vis(s->key), sg_c(c, "\033[0m"),
+               sg_vis(w->value));
+    printf("    %s%s:%u%s%s%s\n", sg_c(c, "\033[2m"), sg_vis(w->file), w->line,
+           via ? " via " : "", via ? sg_vis(via) : "", sg_c(c, "\033[0m"));
     for (size_t i = s->n_overridden; i-- > 0;) {
         const struct sg_assignment *a = s->overridden[i];
-        printf("    overrides %s:%u (%s)\n", a->file, a->line,
-               a->value ? a->value : "excluded");
+        printf("    overrides %s:%u (%s)\n", sg_vis(a->file), a->line,
+               a->value ? sg_vis(a->value) : "excluded");
     }
     if (s->live == SG_LIVE_DRIFT)
         printf("    %sdrift%s: the running kernel has %s\n",
-               sg_c(c, "\033[33m"), sg_c(c, "\033[0m"), s->live_value);
+               sg_c(c, "\033[33m"), sg_c(c, "\033[0m"), sg_vis(s->live_value));
     else if (s->live == SG_LIVE_MISSING)
         printf("    %smissing%s: the running kernel has no such key\n",
                sg_c(c, "\033[31m"), sg_c(c, "\033[0m"));
@@ -181,14 +183,14 @@ static void show_text_setting(const struct sg_cli *cli,
 
 static int show_text(const struct sg_cli *cli, const struct sg_model *m)
 {
-    printf("# root %s, kernel %s, %s order; files applied:\n", m->root,
-           m->kernel.release,
+    printf("# root %s, kernel %s, %s order; files applied:\n", sg_vis(m->root),
+           sg_vis(m->kernel.release),
            m->semantics == SG_SEM_SYSTEMD ? "systemd-sysctl"
                                           : "sysctl --system");
     for (size_t i = 0; i < m->n_applied; i++)
-        printf("#   %s%s%s\n", m->applied[i].file->path,
+        printf("#   %s%s%s\n", sg_vis(m->applied[i].file->path),
                m->applied[i].via ? " via " : "",
-               m->applied[i].via ? m->applied[i].via : "");
+               m->applied[i].via ? sg_vis(m->applied[i].via) : "");
     for (size_t i = 0; i < m->n_settings; i++)
         if (wanted(cli, m->settings[i].key))
             show_text_setting(cli, m, &m->settings[i]);
@@ -197,10 +199,11 @@ static int show_text(const struct sg_cli *cli, const struct sg_model *m)
         if (k && !sg_model_get(m, k)) {
             const struct sg_assignment *g = sg_model_effective(m, k);
             if (g)
-                printf("%s = %s    %s:%u (glob %s)\n", k, g->value, g->file,
-                       g->line, g->key);
+                printf("%s = %s    %s:%u (glob %s)\n", sg_vis(k),
+                       sg_vis(g->value), sg_vis(g->file), g->line,
+                       sg_vis(g->key));
             else
-                printf("%s: not configured\n", k);
+                printf("%s: not configured\n", sg_vis(k));
         }
         free(k);
     }

@@ -126,13 +126,15 @@ void sg_print_changes(const struct sg_cli *cli, const struct sg_session *s)
     for (size_t i = 0; i < s->changes.n; i++) {
         const struct sg_change *c = &s->changes.v[i];
         if (cli->dry_run) {
-            char *d = sg_diff_unified(c->path, c->before, c->after);
+            /* A patch: the lines as they are (as diff(1) prints them), the
+             * file name on one line. */
+            char *d = sg_diff_unified(sg_vis(c->path), c->before, c->after);
             fputs(d ? d : "", stdout);
             free(d);
             continue;
         }
         for (size_t j = 0; j < c->n_fixes; j++)
-            printf("fixed %s: %s\n", c->path, c->fixes[j]);
+            printf("fixed %s: %s\n", sg_vis(c->path), sg_vis(c->fixes[j]));
     }
 }
 
@@ -235,9 +237,10 @@ static void emit_gcc(const struct sg_cli *cli, const struct sg_report *r)
         const struct sg_diag *d = &r->diags.v[i];
         if (!print_diag(r, d))
             continue;
-        printf("%s:%u:1: %s: %s [%s]\n", d->file ? d->file : "sysctl-guard",
-               d->line ? d->line : 1, sg_severity_name(d->severity), d->message,
-               d->code);
+        printf("%s:%u:1: %s: %s [%s]\n",
+               d->file ? sg_vis(d->file) : "sysctl-guard",
+               d->line ? d->line : 1, sg_severity_name(d->severity),
+               sg_vis(d->message), d->code);
     }
     for (size_t i = 0; i < r->findings.n; i++) {
         const struct sg_finding *f = &r->findings.v[i];
@@ -245,10 +248,11 @@ static void emit_gcc(const struct sg_cli *cli, const struct sg_report *r)
         const char *sev =
             f->severity == SG_SEV_INFO ? "note" : sg_severity_name(f->severity);
         if (f->file)
-            printf("%s:%u:1: %s: %s [%s]\n", f->file, f->line ? f->line : 1,
-                   sev, f->message, f->rule->id);
+            printf("%s:%u:1: %s: %s [%s]\n", sg_vis(f->file),
+                   f->line ? f->line : 1, sev, sg_vis(f->message), f->rule->id);
         else
-            printf("sysctl-guard: %s: %s [%s]\n", sev, f->message, f->rule->id);
+            printf("sysctl-guard: %s: %s [%s]\n", sev, sg_vis(f->message),
+                   f->rule->id);
     }
 }
 
@@ -268,30 +272,34 @@ static void emit_text(const struct sg_cli *cli, const struct sg_report *r)
     for (size_t i = 0; i < r->findings.n; i++) {
         const struct sg_finding *f = &r->findings.v[i];
         if (f->file && f->line)
-            printf("%s%s:%u:%s ", sg_c(c, "\033[1m"), f->file, f->line,
+            printf("%s%s:%u:%s ", sg_c(c, "\033[1m"), sg_vis(f->file), f->line,
                    sg_c(c, "\033[0m"));
         else if (f->file)
-            printf("%s%s:%s ", sg_c(c, "\033[1m"), f->file, sg_c(c, "\033[0m"));
+            printf("%s%s:%s ", sg_c(c, "\033[1m"), sg_vis(f->file),
+                   sg_c(c, "\033[0m"));
         printf("%s%s%s: %s %s[%s]%s\n", sg_c(c, sev_color(f->severity)),
                sg_severity_name(f->severity), sg_c(c, "\033[0m"),
                f->rule->title, sg_c(c, "\033[2m"), f->rule->id,
                sg_c(c, "\033[0m"));
-        printf("    %s\n", f->message);
+        printf("    %s\n", sg_vis(f->message));
         switch (f->fix) {
         case SG_FIX_REMOVE:
             printf("    %sfix:%s remove %s from %s\n", sg_c(c, "\033[32m"),
-                   sg_c(c, "\033[0m"), f->fix_key,
-                   f->fix_file ? f->fix_file : "every file that sets it");
+                   sg_c(c, "\033[0m"), sg_vis(f->fix_key),
+                   f->fix_file ? sg_vis(f->fix_file)
+                               : "every file that sets it");
             break;
         case SG_FIX_COMMENT:
             printf("    %sfix:%s comment out %s in %s\n", sg_c(c, "\033[32m"),
-                   sg_c(c, "\033[0m"), f->fix_key,
-                   f->fix_file ? f->fix_file : "every file that sets it");
+                   sg_c(c, "\033[0m"), sg_vis(f->fix_key),
+                   f->fix_file ? sg_vis(f->fix_file)
+                               : "every file that sets it");
             break;
         case SG_FIX_SET:
             printf("    %sfix:%s set %s = %s in %s\n", sg_c(c, "\033[32m"),
-                   sg_c(c, "\033[0m"), f->fix_key,
-                   f->fix_value ? f->fix_value : "", f->fix_file);
+                   sg_c(c, "\033[0m"), sg_vis(f->fix_key),
+                   sg_vis(f->fix_value ? f->fix_value : ""),
+                   sg_vis(f->fix_file));
             break;
         case SG_FIX_NONE:
             break;

@@ -2,6 +2,7 @@
  * output.c - printing helpers shared by the subcommands.
  */
 #include "cli.h"
+#include "../core/util.h"
 
 const char *sg_c(bool color, const char *code)
 {
@@ -17,10 +18,10 @@ void sg_print_diag(FILE *f, const struct sg_diag *d, bool color)
     };
 
     if (d->file && d->line)
-        fprintf(f, "%s:%u: ", d->file, d->line);
+        fprintf(f, "%s:%u: ", sg_vis(d->file), d->line);
     else if (d->file)
-        fprintf(f, "%s: ", d->file);
+        fprintf(f, "%s: ", sg_vis(d->file));
     fprintf(f, "%s%s%s: %s [%s]\n", sg_c(color, sev_color[d->severity]),
-            sg_severity_name(d->severity), sg_c(color, "\033[0m"), d->message,
-            d->code);
+            sg_severity_name(d->severity), sg_c(color, "\033[0m"),
+            sg_vis(d->message), d->code);
 }

@@ -133,6 +133,34 @@ char *sg_utf8_repair(const char *s)
     }
 }
 
+static bool vis_control(unsigned char c)
+{
+    return (c < 0x20 && c != '\t') || c == 0x7f;
+}
+
+const char *sg_vis(const char *s)
+{
+    static char *ring[8];
+    static unsigned next;
+    const unsigned char *p = (const unsigned char *)s;
+    struct sg_buf b = {0};
+
+    while (*p && !vis_control(*p))
+        p++;
+    if (!*p)
+        return s;
+    for (p = (const unsigned char *)s; *p; p++)
+        if (vis_control(*p) ? sg_buf_printf(&b, "\\x%02x", *p) < 0
+                            : sg_buf_add(&b, (const char *)p, 1) < 0) {
+            free(b.v);
+            return "?";
+        }
+    free(ring[next]);
+    ring[next] = b.v;
+    next = (next + 1) % 8;
+    return b.v;
+}
+
 char *sg_path_join(const char *root, const char *path)
 {
     size_t rl = strlen(root);

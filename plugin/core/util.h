@@ -51,6 +51,13 @@ char *sg_utf8_repair(const char *s);
 /* Whether S is valid UTF-8 throughout. */
 bool sg_utf8_valid(const char *s);
 
+/* S as a terminal or a one-line format (gcc) may show it: every control
+ * byte but the tab (a line break or an escape sequence in a file name or a
+ * value) as "\xNN". S itself when it holds none (the usual case); else a
+ * copy that lives until eight later calls have been made (a ring, so that
+ * one printf can take several), or "?" without memory. */
+const char *sg_vis(const char *s);
+
 /* Join ROOT and the absolute target path PATH ("/" root yields PATH). */
 char *sg_path_join(const char *root, const char *path);
 

@@ -137,12 +137,48 @@ def live_procfs(binary):
                                                           got.get(key)))
 
 
+def control_bytes(binary):
+    """A file name with a line break and an escape sequence, and a value
+    with one: gcc output stays one line per finding and no output for
+    people passes a control byte through (a terminal would act on it),
+    except the lines of a patch (fix --dry-run), which stay as they are."""
+    with tempfile.TemporaryDirectory(prefix="sg-ctl-") as d:
+        sd = os.path.join(d, "etc", "sysctl.d")
+        os.makedirs(sd)
+        name = "50-a\nb\x1b]0;owned\x07.conf"
+        with open(os.path.join(sd, name), "wb") as f:
+            f.write(b"net.ipv4.tcp_tw_recycle = 1\n"
+                    b"kernel.core_pattern = x\x1b[2Jy\n")
+        base = [binary, "--kernel", "6.1.0-13-amd64", "--root", d]
+        for argv in (["check", "--format", "gcc"], ["check"], ["show"],
+                     ["fix", "--dry-run", "--format", "text"]):
+            cmd = [base[0], argv[0]] + base[1:] + argv[1:]
+            r = subprocess.run(cmd, capture_output=True, env=ENV)
+            out = r.stdout + r.stderr
+            if argv[0] == "fix":
+                # a patch: its lines as they are (as diff(1) and git print
+                # them), only the file names on the header lines made safe
+                out = b"".join(x for x in out.splitlines(True)
+                               if x[:4] in (b"--- ", b"+++ "))
+                T.ok(len(out.splitlines()) == 2, "fix: two header lines %r"
+                     % out)
+            T.ok(b"\x1b" not in out and b"\x07" not in out and
+                 b"\\x1b" in out,
+                 "%s: control bytes shown as they are: %r" % (argv, out[:300]))
+            if argv[-1] == "gcc":
+                lines = r.stdout.decode().splitlines()
+                T.ok(len(lines) == 1 and "\\x0a" in lines[0] and
+                     lines[0].endswith("[tw-recycle-removed]"),
+                     "gcc: one line for the finding: %r" % lines)
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     colours(binary)
     install(binary)
     bad_lens(binary)
     live_procfs(binary)
+    control_bytes(binary)
     sys.exit(T.done("cli"))
 
 

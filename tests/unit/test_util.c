@@ -1,4 +1,5 @@
-/* Helpers of util.c: UTF-8 repair for JSON output; reading procfs. */
+/* Helpers of util.c: UTF-8 repair for JSON output; control bytes made
+ * visible for terminals and one-line formats; reading procfs. */
 #include "check.h"
 #include "util.h"
 
@@ -34,8 +35,28 @@ static void proc_file(const char *path)
     free(got);
 }
 
+static void vis(const char *in, const char *want)
+{
+    const char *got = sg_vis(in);
+    CHECK_STR(got, want);
+}
+
 int main(void)
 {
+    /* sg_vis: text without control bytes is returned as it is */
+    const char *plain = "/etc/sysctl.d/50-caf\xC3\xA9 #1.conf";
+    CHECK(sg_vis(plain) == plain);
+    vis("32768\t60999", "32768\t60999");
+    vis("a\nb", "a\\x0ab");
+    vis("\x1b]0;owned\x07x\r", "\\x1b]0;owned\\x07x\\x0d");
+    vis("\x7f\x01", "\\x7f\\x01");
+    /* eight results live at once: one printf may take several */
+    const char *ring[8];
+    for (int i = 0; i < 8; i++)
+        ring[i] = sg_vis(i % 2 ? "odd\n" : "even\n");
+    for (int i = 0; i < 8; i++)
+        CHECK_STR(ring[i], i % 2 ? "odd\\x0a" : "even\\x0a");
+
     proc_file("/proc/sys/kernel/pid_max");
     proc_file("/proc/sys/net/ipv4/ip_local_port_range");
 
