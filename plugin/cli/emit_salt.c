@@ -36,7 +36,7 @@ static char *state_name(const struct sg_cli *cli, const struct sg_report *r)
 static void finding_line(struct sg_buf *b, const struct sg_finding *f)
 {
     if (f->file)
-        sg_buf_printf(b, "%s:%u: ", f->file, f->line);
+        sg_buf_printf(b, "%s:%u: ", sg_vis(f->file), f->line);
     sg_buf_printf(b, "%s: %s [%s]\n", sg_severity_name(f->severity),
                   f->rule->title, f->rule->id);
 }
@@ -64,8 +64,8 @@ static void print_quoted_comment(const char *comment)
             fputs("'\"'\"'", stdout);
         else if (*p == '=')
             putchar(':');
-        else if (*p == '\n' || *p == '\r' || *p == '\t')
-            putchar(' ');
+        else if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            putchar(' '); /* a line break would end the state line */
         else
             putchar(*p);
     }

@@ -151,7 +151,8 @@ def control_bytes(binary):
                     b"kernel.core_pattern = x\x1b[2Jy\n")
         base = [binary, "--kernel", "6.1.0-13-amd64", "--root", d]
         for argv in (["check", "--format", "gcc"], ["check"], ["show"],
-                     ["fix", "--dry-run", "--format", "text"]):
+                     ["fix", "--dry-run", "--format", "text"],
+                     ["check", "--format", "stateful"]):
             cmd = [base[0], argv[0]] + base[1:] + argv[1:]
             r = subprocess.run(cmd, capture_output=True, env=ENV)
             out = r.stdout + r.stderr
