@@ -132,7 +132,14 @@ test-valgrind: $(UNIT) $(BIN)
 	    --root examples/roots/time-wait-advice >/dev/null 2>&1 || \
 	    [ $$? -ne 9 ] || { rm -rf $$d; echo "valgrind: errors with the built-in data"; exit 1; }; \
 	rm -rf $$d
-	@echo "valgrind: unit tests; show, check, sarif on the case trees; salt, stateful, module mode, built-in data clean"
+	@set -e; for c in plan-edits plan-edits-latin1; do \
+	    for e in sh ansible salt; do \
+	    SYSCTL_GUARD_LENSDIR=lenses $(VALGRIND) ./$(BIN) plan --emit $$e \
+	        --kernel 6.1 --policy tests/cases/plan-edits/policy.xml \
+	        --root tests/cases/$$c/root >/dev/null 2>&1 || \
+	    [ $$? -ne 9 ] || { echo "valgrind: errors on plan --emit $$e $$c"; exit 1; }; \
+	done; done
+	@echo "valgrind: unit tests; show, check, sarif on the case trees; salt, stateful, module mode, built-in data, plan (sh, ansible, salt) clean"
 
 test-policy: $(BIN) $(ASAN_BIN)
 	sh tests/policy/run.sh ./$(BIN)

@@ -208,13 +208,16 @@ def write_fleet(tmp):
                         if a == "--profile"]
         h["semantics"] = (args[args.index("--semantics") + 1]
                           if "--semantics" in args else "systemd")
+        h["policies"] = [args[i + 1] for i, a in enumerate(args)
+                         if a == "--policy"]
         hosts[name] = h
         with open(os.path.join(case, "expected.json")) as f:
             expect[name] = json.load(f)
     inv = {"fleet": {"hosts": {n: {"sg_root": h["root"],
                                    "sg_kernel": h["kernel"],
                                    "sg_profile": h["profile"],
-                                   "sg_semantics": h["semantics"]}
+                                   "sg_semantics": h["semantics"],
+                                   "sg_policies": h["policies"]}
                                for n, h in hosts.items()},
                      "vars": {"ansible_connection": "local"}}}
     with open(os.path.join(tmp, "fleet.yml"), "w") as f:
@@ -229,6 +232,7 @@ def write_fleet(tmp):
         kernel: "{{ sg_kernel }}"
         profile: "{{ sg_profile }}"
         semantics: "{{ sg_semantics }}"
+        policies: "{{ sg_policies if sg_policies else omit }}"
         state: "{{ sg_state }}"
         fail_on: info
       ignore_errors: true
@@ -256,7 +260,8 @@ def test_fleet(tmp, lib):
     ok(any(r.get("changed") for r in got.values()), "fleet: fixes applied")
     for n, h in hosts.items():
         args = ["--kernel", h["kernel"], "--semantics", h["semantics"]] + sum(
-            (["--profile", p] for p in h["profile"]), [])
+            (["--profile", p] for p in h["profile"]), []) + sum(
+            (["--policy", p] for p in h["policies"]), [])
         ok(sg_rc(["fix", "--dry-run", "--root", h["root"]] + args) == 0,
            "fleet %s: nothing left to fix" % n)
     rc, out = playbook(tmp, lib, base + ["-e", "sg_state=fixed"])
