@@ -355,6 +355,8 @@ static void salt_replace(const char *file, const char *pattern,
     if (append) {
         printf("\n    - append_if_not_found: True\n    - not_found_content: ");
         yq(append);
+        /* In test mode file.managed has not created the drop-in yet. */
+        printf("\n    - ignore_if_missing: True");
     }
     printf("\n    - backup: False\n");
 }
