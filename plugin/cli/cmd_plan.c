@@ -133,6 +133,18 @@ static void print_fixes(const struct sg_plan_ops *ops, size_t i,
     printf("\n");
 }
 
+/* The first comment line of a plan: version, steps, kernel (a release
+ * given with --kernel is the operator's text: kept to the comment). */
+static void print_headline(const struct sg_model *m,
+                           const struct sg_plan_ops *ops, bool jinja,
+                           const char *end)
+{
+    printf("# sysctl-guard %s plan: %zu step%s for kernel ", SG_VERSION, ops->n,
+           ops->n == 1 ? "" : "s");
+    comment_text(m->kernel.release, jinja);
+    printf("%s\n", end);
+}
+
 /* ---- ansible ---- */
 
 /* Target PATH under the root parameter, as a YAML double-quoted scalar. */
@@ -285,8 +297,7 @@ static void ansible_tasks(const struct sg_model *m,
 static void emit_ansible(const struct sg_model *m,
                          const struct sg_plan_ops *ops, bool tasks_only)
 {
-    printf("# sysctl-guard %s plan: %zu step%s for kernel %s\n", SG_VERSION,
-           ops->n, ops->n == 1 ? "" : "s", m->kernel.release);
+    print_headline(m, ops, false, "");
     printf("# Parameters: sysctl_guard_root (default /) prefixes every path;\n"
            "# sysctl_guard_reload (default true) reloads the files set.\n");
     if (tasks_only) {
@@ -422,8 +433,7 @@ static void salt_bytes_edit(const struct sg_plan_op *o)
 
 static void emit_salt(const struct sg_model *m, const struct sg_plan_ops *ops)
 {
-    printf("# sysctl-guard %s plan: %zu step%s for kernel %s\n", SG_VERSION,
-           ops->n, ops->n == 1 ? "" : "s", m->kernel.release);
+    print_headline(m, ops, true, "");
     printf("# Parameters (Jinja context or pillar): sysctl_guard_root "
            "(default /),\n# sysctl_guard_reload (default True). The states "
            "edit files only;\n# the reloads at the end apply them.\n");
@@ -514,9 +524,9 @@ static void emit_salt(const struct sg_model *m, const struct sg_plan_ops *ops)
 
 static void emit_sh(const struct sg_model *m, const struct sg_plan_ops *ops)
 {
+    printf("#!/bin/sh\n");
+    print_headline(m, ops, false, ".");
     printf(
-        "#!/bin/sh\n"
-        "# sysctl-guard %s plan: %zu step%s for kernel %s.\n"
         "# SYSCTL_GUARD_ROOT (default /) prefixes every path;\n"
         "# SYSCTL_GUARD_RELOAD=0 skips `sysctl -p` of the files set.\n"
         "# Idempotent: a second run changes nothing.\n"
@@ -571,8 +581,7 @@ static void emit_sh(const struct sg_model *m, const struct sg_plan_ops *ops)
         "        END { if (!found) print kv }\n"
         "        '\n"
         "    [ \"$reload\" = 0 ] || sysctl -p \"$1\" >/dev/null\n"
-        "}\n",
-        SG_VERSION, ops->n, ops->n == 1 ? "" : "s", m->kernel.release);
+        "}\n");
     for (size_t i = 0; i < ops->n; i++) {
         const struct sg_plan_op *o = &ops->v[i];
         if (repeated(ops, i))

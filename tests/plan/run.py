@@ -329,8 +329,9 @@ ODD_NAME = ("50-it's #1 \"q\" \\x {{a}} {%b%} $(touch PWNED);"
 
 
 def test_odd_names(binary, have_ansible):
-    """Every engine applies a plan for a file with ODD_NAME as it does for
-    any other file, and no part of the name runs as a command."""
+    """Every engine applies a plan for a file with ODD_NAME (and an odd
+    --kernel) as it does for any other file, and no part of the name runs
+    as a command."""
     with tempfile.TemporaryDirectory(prefix="sg-plan-odd-") as tmp:
         case = os.path.join(tmp, "case")
         d = os.path.join(case, "root", "etc", "sysctl.d")
@@ -338,7 +339,9 @@ def test_odd_names(binary, have_ansible):
         with open(os.path.join(d, ODD_NAME), "w") as f:
             f.write("# tuning\nnet.ipv4.tcp_tw_recycle = 1\n"
                     "net.core.somaxconn = 1024\n")
-        extra = ["--kernel", "6.1.0-13-amd64"]
+        # The kernel release is the operator's text and goes into each
+        # plan's first comment line.
+        extra = ["--kernel", "6.1.0-13-amd64\n{{a}} {%b%} $(touch PWNED3)"]
         work = os.path.join(tmp, "work")
         os.makedirs(work)
         cwd = os.getcwd()
