@@ -314,12 +314,12 @@ static void emit_text(const struct sg_cli *cli, const struct sg_report *r)
            w = sg_findings_count(&r->findings, SG_SEV_WARNING),
            n = sg_findings_count(&r->findings, SG_SEV_INFO);
     if (r->findings.n == 0)
-        printf("sysctl-guard: no findings (kernel %s, %zu file%s)\n", r->kernel,
-               r->n_files, r->n_files == 1 ? "" : "s");
+        printf("sysctl-guard: no findings (kernel %s, %zu file%s)\n",
+               sg_vis(r->kernel), r->n_files, r->n_files == 1 ? "" : "s");
     else
         printf("sysctl-guard: %zu error%s, %zu warning%s, %zu info "
                "(kernel %s, %zu file%s)\n",
-               e, e == 1 ? "" : "s", w, w == 1 ? "" : "s", n, r->kernel,
+               e, e == 1 ? "" : "s", w, w == 1 ? "" : "s", n, sg_vis(r->kernel),
                r->n_files, r->n_files == 1 ? "" : "s");
 }
 
