@@ -60,10 +60,9 @@ def salt_replace(a):
     (re.MULTILINE), repl as bytes, every match (count 0); with
     append_if_not_found, not_found_content is appended (after a newline
     if the file lacks one) unless the pattern matched or the content is
-    already a line. The file must exist (else ignore_if_missing: nothing
-    happens); its text is decoded as UTF-8 on
-    the way out, so a file that is not UTF-8 fails. Returns whether the
-    file changed."""
+    already a line. The file must exist (with ignore_if_missing, a missing
+    one is left alone); its text is decoded as UTF-8 on the way out, so a
+    file that is not UTF-8 fails. Returns whether the file changed."""
     path = a["name"]
     if not os.path.isfile(path):
         if a.get("ignore_if_missing"):
