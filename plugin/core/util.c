@@ -145,6 +145,8 @@ const char *sg_vis(const char *s)
     const unsigned char *p = (const unsigned char *)s;
     struct sg_buf b = {0};
 
+    if (!s)
+        return "(null)"; /* as printf's %s prints it: never a crash */
     while (*p && !vis_control(*p))
         p++;
     if (!*p)

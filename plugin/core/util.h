@@ -55,7 +55,8 @@ bool sg_utf8_valid(const char *s);
  * byte but the tab (a line break or an escape sequence in a file name or a
  * value) as "\xNN". S itself when it holds none (the usual case); else a
  * copy that lives until eight later calls have been made (a ring, so that
- * one printf can take several), or "?" without memory. */
+ * one printf can take several), or "?" without memory; "(null)" for
+ * NULL, as printf prints it. */
 const char *sg_vis(const char *s);
 
 /* Join ROOT and the absolute target path PATH ("/" root yields PATH). */

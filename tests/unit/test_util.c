@@ -50,6 +50,7 @@ int main(void)
     vis("a\nb", "a\\x0ab");
     vis("\x1b]0;owned\x07x\r", "\\x1b]0;owned\\x07x\\x0d");
     vis("\x7f\x01", "\\x7f\\x01");
+    CHECK_STR(sg_vis(NULL), "(null)");
     /* eight results live at once: one printf may take several */
     const char *ring[8];
     for (int i = 0; i < 8; i++)
