@@ -384,10 +384,13 @@ static cJSON *invocation(const cJSON *args)
 }
 
 /* Ansible's diff: one before/after pair per file. */
-static cJSON *diff_json(const struct sg_changes *cs)
+static cJSON *diff_json(const struct sg_session *s)
 {
+    const struct sg_changes *cs = &s->changes;
     cJSON *a = cJSON_CreateArray();
     for (size_t i = 0; i < cs->n; i++) {
+        if (!sg_change_counts(s, &cs->v[i]))
+            continue; /* not written: no diff to show */
         cJSON *d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "before_header",
                                 cs->v[i].before ? cs->v[i].path : "/dev/null");
@@ -436,13 +439,8 @@ static int run(struct sg_cli *cli, cJSON *args, cJSON *o)
         cJSON_AddItemToArray(fs, sg_json_finding(&rep->findings.v[i]));
     for (size_t i = 0; i < rep->n_files; i++)
         cJSON_AddItemToArray(files, cJSON_CreateString(rep->files[i]));
-    /* A file that could not be written is a "not-fixed" error; the
-     * others were written. */
-    size_t unwritten = 0;
-    for (size_t i = 0; !check_mode && i < s.fix_diags.n; i++)
-        unwritten += s.fix_diags.v[i].severity == SG_SEV_ERROR &&
-                     strcmp(s.fix_diags.v[i].code, "not-fixed") == 0;
-    bool changed = fixed && s.changes.n > unwritten;
+    /* Check mode predicts; a real run counts what was written. */
+    bool changed = fixed && sg_session_changed(&s) > 0;
     cJSON_AddBoolToObject(o, "changed", changed);
     cJSON_AddStringToObject(o, "root", cli->root);
     cJSON_AddStringToObject(o, "kernel", rep->kernel);
@@ -451,7 +449,7 @@ static int run(struct sg_cli *cli, cJSON *args, cJSON *o)
     cJSON_AddItemToObject(o, "summary", sg_json_summary(&rep->findings));
     cJSON_AddItemToObject(o, "changes", sg_json_effects(&s.effects));
     if (flag(args, "_ansible_diff") && s.changes.n)
-        cJSON_AddItemToObject(o, "diff", diff_json(&s.changes));
+        cJSON_AddItemToObject(o, "diff", diff_json(&s));
 
     sg_summary_line(&rep->findings, sum, sizeof(sum));
     bool failed = s.status == SG_EXIT_ERROR;

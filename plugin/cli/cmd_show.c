@@ -14,7 +14,7 @@
 static const char *const live_names[] = {
     [SG_LIVE_UNCHECKED] = "unchecked",   [SG_LIVE_SAME] = "same",
     [SG_LIVE_DRIFT] = "drift",           [SG_LIVE_MISSING] = "missing",
-    [SG_LIVE_UNREADABLE] = "unreadable",
+    [SG_LIVE_UNREADABLE] = "unreadable", [SG_LIVE_NOT_SYSCTL] = "not-sysctl",
 };
 
 static const char *file_via(const struct sg_model *m, const char *path)
@@ -77,6 +77,8 @@ static cJSON *json_setting(const struct sg_model *m, const struct sg_setting *s)
         cJSON_AddStringToObject(l, "state", live_names[s->live]);
         if (s->live_value)
             cJSON_AddStringToObject(l, "value", s->live_value);
+        if (s->live_what)
+            cJSON_AddStringToObject(l, "what", s->live_what);
         cJSON_AddItemToObject(o, "live", l);
     }
     return o;
@@ -179,6 +181,9 @@ static void show_text_setting(const struct sg_cli *cli,
                sg_c(c, "\033[31m"), sg_c(c, "\033[0m"));
     else if (s->live == SG_LIVE_UNREADABLE)
         printf("    live value unreadable (write-only or not permitted)\n");
+    else if (s->live == SG_LIVE_NOT_SYSCTL)
+        printf("    live value not read: /proc/sys has %s there\n",
+               s->live_what);
 }
 
 static int show_text(const struct sg_cli *cli, const struct sg_model *m)

@@ -133,7 +133,7 @@ void sg_print_changes(const struct sg_cli *cli, const struct sg_session *s)
             free(d);
             continue;
         }
-        for (size_t j = 0; j < c->n_fixes; j++)
+        for (size_t j = 0; c->written && j < c->n_fixes; j++)
             printf("fixed %s: %s\n", sg_vis(c->path), sg_vis(c->fixes[j]));
     }
 }
@@ -152,15 +152,22 @@ void sg_error_lines(struct sg_buf *b, const struct sg_diags *d, const char *sep)
 
 void sg_fix_headline(struct sg_buf *b, const struct sg_session *s, bool would)
 {
-    size_t n = 0;
+    size_t n = 0, files = sg_session_changed(s);
     for (size_t i = 0; i < s->changes.n; i++)
-        n += s->changes.v[i].n_fixes;
+        if (sg_change_counts(s, &s->changes.v[i]))
+            n += s->changes.v[i].n_fixes;
     if (!s->changes.n)
         sg_buf_printf(b, "nothing to fix");
+    else if (!files)
+        sg_buf_printf(b, "fixed nothing: no file could be written");
     else
         sg_buf_printf(b, "%s %zu finding%s in %zu file%s",
                       would ? "would fix" : "fixed", n, n == 1 ? "" : "s",
-                      s->changes.n, s->changes.n == 1 ? "" : "s");
+                      files, files == 1 ? "" : "s");
+    if (files && files < s->changes.n)
+        sg_buf_printf(b, " (%zu file%s could not be written)",
+                      s->changes.n - files,
+                      s->changes.n - files == 1 ? "" : "s");
 }
 
 void sg_summary_line(const struct sg_findings *fs, char *buf, size_t len)

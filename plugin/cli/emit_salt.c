@@ -143,7 +143,9 @@ static char *fix_comment(const struct sg_cli *cli, const struct sg_session *s,
 
     sg_fix_headline(&b, s, cli->dry_run);
     for (size_t i = 0; !one_line && i < s->changes.n; i++)
-        for (size_t j = 0; j < s->changes.v[i].n_fixes; j++)
+        for (size_t j = 0; sg_change_counts(s, &s->changes.v[i]) &&
+                           j < s->changes.v[i].n_fixes;
+             j++)
             sg_buf_printf(&b, "%s%s: %s", sep, s->changes.v[i].path,
                           s->changes.v[i].fixes[j]);
     if (s->n_left)
@@ -161,14 +163,16 @@ void sg_emit_fix(const struct sg_cli *cli, const struct sg_session *s)
 
     if (cli->format == SG_FMT_SALT) {
         char *name = state_name(cli, &s->report);
-        int result = failed ? 0 : cli->dry_run && s->changes.n ? -1 : 1;
+        int result = failed                            ? 0
+                     : cli->dry_run && s->changes.n ? -1
+                                                    : 1;
         print_state(name ? name : "", sg_json_effects(&s->effects), result,
                     comment ? comment : "");
         free(name);
     } else {
         /* For people (Salt shows it as the changes' stdout). */
         sg_print_changes(cli, s);
-        print_stateful_line(s->changes.n > 0 && !failed, comment ? comment : "",
+        print_stateful_line(sg_session_changed(s) > 0, comment ? comment : "",
                             &s->report.findings);
     }
     free(comment);

@@ -65,7 +65,8 @@ static int report_model(struct sg_report *rep, const struct sg_model *m)
 /* Add the effects of ONE target's changes; a key fixed in two fragments
  * keeps its first old value and its last new one. */
 static int add_effects(struct sg_session *s, const struct sg_model *m,
-                       const struct sg_findings *fs)
+                       const struct sg_findings *fs,
+                       const struct sg_changes *written)
 {
     struct sg_plan_ops ops;
     struct sg_effects fx;
@@ -73,6 +74,23 @@ static int add_effects(struct sg_session *s, const struct sg_model *m,
     int r = sg_fix_ops(m, fs, &ops, &quiet);
 
     sg_diags_free(&quiet);
+    /* After a fix, only what was written has an effect. */
+    for (size_t i = 0, w = 0; r == 0 && written && i < ops.n; i++) {
+        bool kept = false;
+        for (size_t j = 0; j < written->n && !kept; j++)
+            kept = written->v[j].written &&
+                   strcmp(written->v[j].path, ops.v[i].file) == 0;
+        if (kept) {
+            ops.v[w++] = ops.v[i];
+        } else {
+            free(ops.v[i].file);
+            free(ops.v[i].key);
+            free(ops.v[i].value);
+            free(ops.v[i].why);
+        }
+        if (i + 1 == ops.n)
+            ops.n = w;
+    }
     if (r == 0)
         r = sg_fix_effects(m, &ops, &fx);
     sg_plan_ops_free(&ops);
@@ -216,12 +234,12 @@ static int run_one(const struct sg_cli *cli, const struct sg_model_opts *o,
         goto out;
     }
     r = sg_fix_plan(m, &fs, cli->lensdir, &cs, &s->fix_diags);
+    if (r == 0 && mode == SG_SESSION_FIX && cs.n &&
+        sg_fix_apply(m, &cs, cli->backup, &s->fix_diags) == -ENOMEM)
+        r = -ENOMEM;
     if (r == 0)
-        r = add_effects(s, m, &fs);
+        r = add_effects(s, m, &fs, mode == SG_SESSION_FIX ? &cs : NULL);
     if (r == 0 && mode == SG_SESSION_FIX && cs.n) {
-        int ar = sg_fix_apply(m, &cs, cli->backup, &s->fix_diags);
-        if (ar == -ENOMEM)
-            r = ar;
         /* Check again: the findings left are the answer. */
         sg_findings_free(&fs);
         sg_model_free(m);
@@ -284,6 +302,7 @@ int sg_session_run(const struct sg_cli *cli, const struct sg_policies *ps,
     s->report.ps = ps;
     s->report.root = cli->n_args ? NULL : cli->root ? cli->root : "/";
     s->report.semantics = cli->semantics;
+    s->applied = mode == SG_SESSION_FIX;
     sg_cli_model_opts(cli, &o);
     for (int i = 0; i < n; i++) {
         o.fragment = cli->n_args ? cli->args[i] : NULL;
@@ -293,6 +312,19 @@ int sg_session_run(const struct sg_cli *cli, const struct sg_policies *ps,
     sg_report_sort(&s->report);
     s->status = status_of(cli, mode, s);
     return 0;
+}
+
+bool sg_change_counts(const struct sg_session *s, const struct sg_change *c)
+{
+    return !s->applied || c->written;
+}
+
+size_t sg_session_changed(const struct sg_session *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->changes.n; i++)
+        n += sg_change_counts(s, &s->changes.v[i]);
+    return n;
 }
 
 void sg_session_free(struct sg_session *s)

@@ -21,10 +21,12 @@ enum sg_session_mode {
 struct sg_session {
     struct sg_report report;   /* findings: after the fix when it ran */
     struct sg_diags fix_diags; /* from planning and writing */
-    struct sg_changes changes; /* planned, or written (SG_SESSION_FIX) */
+    struct sg_changes changes; /* planned; after a fix each says whether
+                                  it was written */
     struct sg_effects effects; /* per key: effective value before, after */
     size_t n_left;             /* findings with a fix, after the fix */
     int status;                /* the exit code the run amounts to */
+    bool applied;              /* SG_SESSION_FIX: changes were written */
 };
 
 /* Run MODE over the command line's tree or fragments with policies PS.
@@ -37,5 +39,11 @@ struct sg_session {
 int sg_session_run(const struct sg_cli *cli, const struct sg_policies *ps,
                    enum sg_session_mode mode, struct sg_session *s, char **err);
 void sg_session_free(struct sg_session *s);
+
+/* Whether change C counts as done: planned (check mode, dry run) or
+ * written (fix). What every front end reports as fixed or changed. */
+bool sg_change_counts(const struct sg_session *s, const struct sg_change *c);
+/* How many changes count. */
+size_t sg_session_changed(const struct sg_session *s);
 
 #endif

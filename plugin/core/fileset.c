@@ -7,6 +7,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -71,24 +73,26 @@ static bool is_quietly_skipped(const char *name)
  * entries are named under DIR, as the tools name them, and read from
  * RESOLVED, so a directory that is a symlink ("/run/sysctl.d ->
  * /usr/lib/sysctl.d", absolute or not) is the root's, never the host's. */
-static int scan_dir(const char *root, size_t di, const char *dir,
+static int scan_dir(int rootfd, size_t di, const char *dir,
                     const char *resolved, struct candidates *cs,
                     struct sg_diags *diags)
 {
-    char *host = sg_path_join(root, resolved);
+    int dfd = sg_root_openat(rootfd, resolved, O_RDONLY | O_DIRECTORY);
     DIR *d;
     struct dirent *de;
     int r = 0;
 
-    if (!host)
-        return -ENOMEM;
-    d = opendir(host);
+    if (dfd == -ENOMEM)
+        return dfd;
+    d = dfd >= 0 ? fdopendir(dfd) : NULL;
     if (!d) {
-        free(host);
-        if (errno == ENOENT || errno == ENOTDIR)
+        int e = dfd >= 0 ? errno : -dfd;
+        if (dfd >= 0)
+            close(dfd);
+        if (e == ENOENT || e == ENOTDIR)
             return 0;
         return sg_diag_add(diags, SG_SEV_ERROR, "unreadable", dir, 0,
-                           "cannot list directory: %s", strerror(errno));
+                           "cannot list directory: %s", strerror(e));
     }
     while ((de = readdir(d))) {
         const char *n = de->d_name;
@@ -107,12 +111,11 @@ static int scan_dir(const char *root, size_t di, const char *dir,
                 break;
             continue;
         }
-        char *hp = sg_strdup_printf("%s/%s", host, n);
         struct stat st;
-        bool is_dir = hp && lstat(hp, &st) == 0 && S_ISDIR(st.st_mode);
-        free(hp);
+        bool is_dir = fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                      S_ISDIR(st.st_mode);
         if (is_dir) {
-            r = sg_diag_add(diags, SG_SEV_WARNING, "not-file", entry, 0,
+            r = sg_diag_add(diags, SG_SEV_ERROR, "not-file", entry, 0,
                             "is a directory, not a file: ignored");
             free(entry);
             if (r < 0)
@@ -128,7 +131,6 @@ static int scan_dir(const char *root, size_t di, const char *dir,
         }
     }
     closedir(d);
-    free(host);
     return r;
 }
 
@@ -146,11 +148,11 @@ static int push_source(struct sg_sources *s, const char *path, const char *via)
 
 /* Decide what the surviving entry C stands for: a file to apply (added to
  * both orders), a mask, or something broken (a diagnostic). */
-static int resolve_survivor(const char *root, const struct candidate *c,
+static int resolve_survivor(int rootfd, const struct candidate *c,
                             struct sg_fileset *fs, struct sg_diags *diags)
 {
     char *resolved = NULL;
-    int r = sg_chase(root, c->entry, &resolved);
+    int r = sg_chase_at(rootfd, c->entry, &resolved);
 
     if (r == 0 || r == -ENOENT) {
         if (resolved && strcmp(resolved, "/dev/null") == 0) {
@@ -186,11 +188,11 @@ static int resolve_survivor(const char *root, const struct candidate *c,
 
 /* Resolve directory DI inside the root into SEEN[DI] and list it, unless
  * it is missing or resolves to one already listed (/lib -> usr/lib). */
-static int scan_sysctl_dir(const char *root, size_t di, char **seen,
+static int scan_sysctl_dir(int rootfd, size_t di, char **seen,
                            struct candidates *cs, struct sg_diags *diags)
 {
     char *res = NULL;
-    int r = sg_chase(root, sysctl_dirs[di], &res);
+    int r = sg_chase_at(rootfd, sysctl_dirs[di], &res);
 
     if (r < 0) {
         free(res);
@@ -205,10 +207,10 @@ static int scan_sysctl_dir(const char *root, size_t di, char **seen,
     for (size_t j = 0; j < di; j++)
         if (seen[j] && strcmp(seen[j], res) == 0)
             return 0;
-    return scan_dir(root, di, sysctl_dirs[di], res, cs, diags);
+    return scan_dir(rootfd, di, sysctl_dirs[di], res, cs, diags);
 }
 
-int sg_fileset_scan(const char *root, struct sg_fileset *fs,
+int sg_fileset_scan(int rootfd, struct sg_fileset *fs,
                     struct sg_diags *diags)
 {
     struct candidates cs = {0};
@@ -217,7 +219,7 @@ int sg_fileset_scan(const char *root, struct sg_fileset *fs,
 
     memset(fs, 0, sizeof(*fs));
     for (size_t di = 0; di < N_DIRS && r == 0; di++)
-        r = scan_sysctl_dir(root, di, seen, &cs, diags);
+        r = scan_sysctl_dir(rootfd, di, seen, &cs, diags);
     for (size_t di = 0; di < N_DIRS; di++)
         free(seen[di]);
     if (cs.n)
@@ -232,11 +234,11 @@ int sg_fileset_scan(const char *root, struct sg_fileset *fs,
                             cs.v[w].entry);
             continue;
         }
-        r = resolve_survivor(root, &cs.v[i], fs, diags);
+        r = resolve_survivor(rootfd, &cs.v[i], fs, diags);
     }
     if (r == 0) {
         char *res = NULL;
-        int cr = sg_chase(root, SYSCTL_CONF, &res);
+        int cr = sg_chase_at(rootfd, SYSCTL_CONF, &res);
         if (cr == 0) {
             fs->sysctl_conf_exists = true;
             r = push_source(&fs->procps, res,

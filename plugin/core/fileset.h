@@ -44,10 +44,10 @@ struct sg_fileset {
     bool sysctl_conf_linked;   /* ... and a sysctl.d entry leads to it */
 };
 
-/* Scan the tree under ROOT ("/" for this machine). Files that do not count
- * (hidden, masked, not *.conf, directories, dangling links) produce
- * diagnostics. Returns 0 or -ENOMEM. */
-int sg_fileset_scan(const char *root, struct sg_fileset *fs,
+/* Scan the tree opened as ROOTFD (rootfs.h; "/" for this machine). Files
+ * that do not count (hidden, masked, not *.conf, directories, dangling
+ * links) produce diagnostics. Returns 0 or -ENOMEM. */
+int sg_fileset_scan(int rootfd, struct sg_fileset *fs,
                     struct sg_diags *diags);
 void sg_fileset_free(struct sg_fileset *fs);
 

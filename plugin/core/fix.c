@@ -6,13 +6,16 @@
 #include "keys.h"
 #include "parse.h"
 #include "rootfs.h"
+#include "save.h"
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define DROPIN_HEADER                                                          \
     "# Written by sysctl-guard fix. This file sorts after the other\n"         \
@@ -173,11 +176,6 @@ static int plan_finding(const struct sg_model *m, struct plan *pl,
     return every_line(m, pl, f, op, why, d);
 }
 
-static char *host_path(const struct sg_model *m, const char *path)
-{
-    return m->fragment ? strdup(path) : sg_path_join(m->root, path);
-}
-
 static int cmp_change(const void *a, const void *b)
 {
     return strcmp(((const struct sg_change *)a)->path,
@@ -191,16 +189,19 @@ static int realise(const struct sg_model *m, struct sg_parser *p,
 {
     const struct sg_file *f = sg_model_file(m, pd->path);
     struct sg_change c = {0};
-    char *host = host_path(m, pd->path);
     int err = 0, r;
     size_t len;
+    struct stat st;
 
-    if (!host)
-        return -ENOMEM;
+    if (m->fragment && lstat(pd->path, &st) == 0 && S_ISLNK(st.st_mode))
+        return sg_diag_add(d, SG_SEV_ERROR, "not-fixable", pd->path, 0,
+                           "is a symlink: not edited, as the link would "
+                           "become a copy; fix its target instead");
     if (f) {
-        enum sg_read_status st = sg_read_file(host, &c.before, &len, &err);
-        if (st != SG_READ_OK || !f->readable) {
-            free(host);
+        enum sg_read_status rs =
+            m->fragment ? sg_read_file(pd->path, &c.before, &len, &err)
+                        : sg_read_at(m->rootfd, pd->path, &c.before, &len, &err);
+        if (rs != SG_READ_OK || !f->readable) {
             free(c.before);
             return sg_diag_add(d, SG_SEV_ERROR, "not-fixable", pd->path, 0,
                                "cannot read it again to edit it");
@@ -208,21 +209,20 @@ static int realise(const struct sg_model *m, struct sg_parser *p,
         /* The edits address lines of the text the model was built from:
          * on any other text they would hit the wrong lines. */
         if (len != f->text_len || sg_hash(c.before, len) != f->text_hash) {
-            free(host);
             free(c.before);
             return sg_diag_add(d, SG_SEV_ERROR, "not-fixed", pd->path, 0,
                                "changed since it was read: not edited");
         }
     } else {
-        struct stat st;
-        if (lstat(host, &st) == 0) {
-            free(host);
+        int fd = m->fragment ? -1 : sg_root_openat(m->rootfd, pd->path, O_PATH);
+        if (m->fragment || fd >= 0 || fd == -ELOOP) {
+            if (fd >= 0)
+                close(fd);
             /* It exists but was not read (not *.conf, hidden ...). */
             return sg_diag_add(d, SG_SEV_ERROR, "not-fixable", pd->path, 0,
                                "exists but was not read: not edited");
         }
     }
-    free(host);
     r = sg_parse_edit(p, c.before ? c.before : DROPIN_HEADER, pd->v, pd->n,
                       &c.after);
     if (r < 0) {
@@ -379,85 +379,31 @@ int sg_fix_plan_with(const struct sg_model *m, const struct sg_findings *fs,
     return plan_changes(m, fs, p, NULL, out, diags);
 }
 
-/* Create the missing directories of the target path PATH (a new drop-in
- * on a minimal root has no /etc/sysctl.d), component by component. */
-static int make_parents(const struct sg_model *m, const char *path)
-{
-    char *dir = strdup(path);
-    int r = 0;
-
-    if (!dir)
-        return -1;
-    for (char *p = dir + 1; r == 0 && (p = strchr(p, '/')); p++) {
-        *p = '\0';
-        char *host = host_path(m, dir);
-        if (!host || (mkdir(host, 0755) < 0 && errno != EEXIST))
-            r = -1;
-        free(host);
-        *p = '/';
-    }
-    free(dir);
-    return r;
-}
-
-/* Write one change, refusing when the file is not what was read. */
-static int apply_one(const struct sg_model *m, const struct sg_change *c,
+/* Write one change (save.h), refusing when the file is not what was
+ * read; C->written says whether it was. */
+static int apply_one(const struct sg_model *m, struct sg_change *c,
                      bool backup, struct sg_diags *d)
 {
-    char *host = host_path(m, c->path), *now = NULL, *res = NULL;
-    size_t len;
-    int err = 0, r;
+    struct sg_save sv;
+    char *why = NULL;
+    int r = sg_save_begin(m->fragment ? -1 : m->rootfd, c->path, c->before,
+                          &sv, &why);
 
-    if (!host)
-        return -ENOMEM;
-    if (!m->fragment) {
-        /* The path must still lead to itself inside the root: no symlink
-         * swapped into it since it was read. */
-        int cr = sg_chase(m->root, c->path, &res);
-        bool ok = (cr == 0 || (cr == -ENOENT && !c->before)) && res &&
-                  strcmp(res, c->path) == 0;
-        free(res);
-        if (!ok) {
-            free(host);
-            sg_diag_add(d, SG_SEV_ERROR, "not-fixed", c->path, 0,
-                        "no longer resolves to itself inside the root: not "
-                        "edited");
-            return -ELOOP;
-        }
-    }
-    enum sg_read_status st = sg_read_file(host, &now, &len, &err);
-    if (c->before ? st != SG_READ_OK || strcmp(now, c->before) != 0
-                  : !(st == SG_READ_ERRNO && err == ENOENT)) {
-        free(now);
-        free(host);
-        sg_diag_add(d, SG_SEV_ERROR, "not-fixed", c->path, 0,
-                    "changed since it was read: not edited");
-        return -EAGAIN;
-    }
-    free(now);
-    if (!c->before && make_parents(m, c->path) < 0) {
-        free(host);
-        sg_diag_add(d, SG_SEV_ERROR, "not-fixed", c->path, 0,
-                    "cannot create its directory: %s", strerror(errno));
-        return -errno;
-    }
-    r = 0;
-    if (backup && c->before) {
-        char *bak = sg_strdup_printf("%s.bak", host);
-        r = bak ? sg_write_atomic(bak, c->before, strlen(c->before)) : -ENOMEM;
-        free(bak);
-    }
+    if (r == 0 && backup && c->before)
+        r = sg_save_backup(&sv, c->before, strlen(c->before), &why);
     if (r == 0)
-        r = sg_write_atomic(host, c->after, strlen(c->after));
-    if (r < 0)
+        r = sg_save_commit(&sv, c->after, strlen(c->after), &why);
+    sg_save_end(&sv);
+    c->written = r == 0;
+    if (r < 0 && (why || r != -ENOMEM))
         sg_diag_add(d, SG_SEV_ERROR, "not-fixed", c->path, 0,
-                    "cannot write: %s (the file is unchanged)", strerror(-r));
-    free(host);
+                    "%s (the file is unchanged)", why ? why : strerror(-r));
+    free(why);
     return r;
 }
 
-int sg_fix_apply(const struct sg_model *m, const struct sg_changes *cs,
-                 bool backup, struct sg_diags *diags)
+int sg_fix_apply(const struct sg_model *m, struct sg_changes *cs, bool backup,
+                 struct sg_diags *diags)
 {
     int first = 0;
     for (size_t i = 0; i < cs->n; i++) {

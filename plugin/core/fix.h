@@ -26,6 +26,7 @@ struct sg_change {
     char *after;
     char **fixes; /* "rule file:line" of each finding it fixes */
     size_t n_fixes;
+    bool written; /* sg_fix_apply wrote it */
 };
 
 struct sg_changes {
@@ -43,11 +44,11 @@ int sg_fix_plan_with(const struct sg_model *m, const struct sg_findings *fs,
                      struct sg_parser *p, struct sg_changes *out,
                      struct sg_diags *diags);
 
-/* Write the changes under M's root (fragments: as given). BACKUP keeps the
- * old text as FILE.bak. Returns 0, or a negative errno after a diagnostic
- * naming the file; files already written stay written, the failing one is
- * untouched. */
-int sg_fix_apply(const struct sg_model *m, const struct sg_changes *cs,
+/* Write the changes under M's root (fragments: as given) as save.h says,
+ * marking each change written or not. BACKUP keeps the old text as
+ * FILE.bak. Returns 0, or a negative errno after a diagnostic naming the
+ * file; files already written stay written, the failing one is untouched. */
+int sg_fix_apply(const struct sg_model *m, struct sg_changes *cs,
                  bool backup, struct sg_diags *diags);
 
 void sg_changes_free(struct sg_changes *cs);

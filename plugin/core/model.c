@@ -10,6 +10,7 @@
 #include "wire.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,10 +146,19 @@ static int compute_settings(const struct sg_applied *ap, size_t n,
 
 struct sg_file *sg_model_file(const struct sg_model *m, const char *path)
 {
-    for (size_t i = 0; i < m->n_files; i++)
-        if (strcmp(m->files[i]->path, path) == 0)
-            return m->files[i];
-    return NULL;
+    size_t i = sg_strmap_get(&m->file_index, path);
+    return i == SIZE_MAX ? NULL : m->files[i];
+}
+
+/* Index the files from FROM on (added by open_file, or decoded from the
+ * child's results). */
+static int index_files(struct sg_model *m, size_t from)
+{
+    size_t old;
+    for (size_t i = from; i < m->n_files; i++)
+        if (sg_strmap_put(&m->file_index, m->files[i]->path, i, &old) < 0)
+            return -ENOMEM;
+    return 0;
 }
 
 static int read_diag(struct sg_model *m, const char *path,
@@ -182,8 +192,8 @@ static int read_diag(struct sg_model *m, const char *path,
 /* Add the file at target PATH to the file table and read it (HOST is
  * where it is on this machine): *TEXT is its text, or NULL when it was
  * already there or could not be read (then reported). */
-static int open_file(struct sg_model *m, const char *path, const char *host,
-                     const char *via, struct sg_file **out, char **text)
+static int open_file(struct sg_model *m, const char *path, const char *via,
+                     struct sg_file **out, char **text)
 {
     struct sg_file *f = sg_model_file(m, path);
     size_t len;
@@ -211,8 +221,12 @@ static int open_file(struct sg_model *m, const char *path, const char *host,
     }
     m->files[m->n_files++] = f;
     *out = f;
+    if (index_files(m, m->n_files - 1) < 0)
+        return -ENOMEM;
 
-    enum sg_read_status st = sg_read_file(host, text, &len, &err);
+    enum sg_read_status st = m->fragment
+                                 ? sg_read_file(path, text, &len, &err)
+                                 : sg_read_at(m->rootfd, path, text, &len, &err);
     if (st != SG_READ_OK)
         return read_diag(m, path, st, err);
     f->readable = true;
@@ -254,10 +268,10 @@ static int parse_files(struct sg_model *m, struct sg_parser *p,
 /* Read and parse the file at target PATH once; later applications of the
  * same path share it. */
 static int load_file(struct sg_model *m, struct sg_parser *p, const char *path,
-                     const char *host, const char *via, struct sg_file **out)
+                     const char *via, struct sg_file **out)
 {
     char *text = NULL;
-    int r = open_file(m, path, host, via, out, &text);
+    int r = open_file(m, path, via, out, &text);
     if (r == 0 && text)
         r = parse_files(m, p, out, &text, 1);
     free(text);
@@ -282,14 +296,8 @@ static int apply_sources(struct sg_model *m, struct sg_parser *p,
         return -ENOMEM;
     for (size_t i = 0; i < srcs->n && r == 0; i++) {
         const struct sg_source *s = &srcs->v[i];
-        char *host = sg_path_join(m->root, s->path);
         struct sg_file *f = NULL;
-        if (!host) {
-            r = -ENOMEM;
-            break;
-        }
-        r = load_file(m, p, s->path, host, s->via, &f);
-        free(host);
+        r = load_file(m, p, s->path, s->via, &f);
         if (r == 0 && f->readable) {
             ap[*nout].file = f;
             ap[*nout].via = s->via ? strdup(s->via) : NULL;
@@ -417,29 +425,87 @@ static void squeeze(char *s)
     *o = '\0';
 }
 
+/* Whether the path form KP of a key names a file under /proc/sys at all:
+ * no empty, "." or ".." component (a key "net/../../etc/hostname" is no
+ * sysctl, whatever the tree holds). */
+static bool sysctl_path_ok(const char *kp)
+{
+    for (const char *p = kp;;) {
+        size_t cl = strcspn(p, "/");
+        if (cl == 0 || (cl == 1 && p[0] == '.') ||
+            (cl == 2 && p[0] == '.' && p[1] == '.'))
+            return false;
+        if (!p[cl])
+            return true;
+        p += cl + 1;
+    }
+}
+
+/* What a /proc/sys entry that is no sysctl file is, for the reader. */
+static const char *what_is(int rootfd, const char *proc)
+{
+    int fd = sg_root_openat(rootfd, proc, O_PATH);
+    struct stat st;
+    const char *what = "not a regular file";
+
+    if (fd == -ELOOP)
+        return "a symlink (the kernel's /proc/sys has none)";
+    if (fd < 0)
+        return what;
+    if (fstat(fd, &st) == 0)
+        what = S_ISDIR(st.st_mode)    ? "a directory"
+               : S_ISFIFO(st.st_mode) ? "a FIFO"
+               : S_ISSOCK(st.st_mode) ? "a socket"
+               : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                                                            : what;
+    close(fd);
+    return what;
+}
+
+/* The running value of S from <root>/proc/sys, opened beneath the root
+ * (sg_read_at: no symlink followed, no FIFO or device opened). */
 static int read_live(struct sg_model *m, struct sg_setting *s)
 {
     char *kp = sg_key_to_path(s->key);
     char *proc = kp ? sg_strdup_printf("/proc/sys/%s", kp) : NULL;
-    char *host = proc ? sg_path_join(m->root, proc) : NULL;
     char *text = NULL;
     size_t len;
     int err = 0;
 
-    free(kp);
-    free(proc);
-    if (!host)
+    if (!proc) {
+        free(kp);
         return -ENOMEM;
-    enum sg_read_status st = sg_read_file(host, &text, &len, &err);
-    free(host);
-    if (st != SG_READ_OK) {
-        if (st == SG_READ_ERRNO && err == ENOMEM)
-            return -ENOMEM;
-        s->live = st == SG_READ_ERRNO && (err == ENOENT || err == ENOTDIR)
-                      ? SG_LIVE_MISSING
-                      : SG_LIVE_UNREADABLE;
+    }
+    if (!sysctl_path_ok(kp)) {
+        free(kp);
+        free(proc);
+        s->live = SG_LIVE_MISSING;
         return 0;
     }
+    free(kp);
+    enum sg_read_status st = sg_read_at(m->rootfd, proc, &text, &len, &err);
+    if (st != SG_READ_OK) {
+        if (st == SG_READ_ERRNO && err == ENOMEM) {
+            free(proc);
+            return -ENOMEM;
+        }
+        if (st == SG_READ_ERRNO && (err == ENOENT || err == ENOTDIR))
+            s->live = SG_LIVE_MISSING;
+        else if (st == SG_READ_NOT_FILE ||
+                 (st == SG_READ_ERRNO && (err == ELOOP || err == EXDEV))) {
+            s->live = SG_LIVE_NOT_SYSCTL;
+            s->live_what = what_is(m->rootfd, proc);
+        } else if (st == SG_READ_ERRNO && (err == EACCES || err == EPERM))
+            s->live = SG_LIVE_UNREADABLE;
+        else {
+            s->live = SG_LIVE_NOT_SYSCTL;
+            s->live_what = st == SG_READ_ERRNO ? "unreadable"
+                                               : "not a sysctl value";
+        }
+        free(proc);
+        return 0;
+    }
+    free(proc);
     squeeze(text);
     s->live_value = text;
     char *want = strdup(s->winner->value);
@@ -457,7 +523,6 @@ static int read_live(struct sg_model *m, struct sg_setting *s)
 
 struct pending {
     const struct sg_source *src;
-    char *host;
     size_t size;
 };
 
@@ -470,8 +535,8 @@ static int load_pending(struct sg_model *m, struct sg_parser *p,
     int r = files && texts ? 0 : -ENOMEM;
 
     for (size_t i = 0; i < n && r == 0; i++)
-        r = open_file(m, pd[from + i].src->path, pd[from + i].host,
-                      pd[from + i].src->via, &files[i], &texts[i]);
+        r = open_file(m, pd[from + i].src->path, pd[from + i].src->via,
+                      &files[i], &texts[i]);
     if (r == 0)
         r = parse_files(m, p, files, texts, n);
     for (size_t i = 0; texts && i < n; i++)
@@ -504,6 +569,7 @@ child_parse(struct sg_model *m, struct sg_parser *p, const struct pending *pd,
 /* Parent side: collect what the child wrote to FD; -1 if it failed. */
 static int collect_child(struct sg_model *m, pid_t pid, int fd)
 {
+    size_t f0 = m->n_files;
     int status;
     struct stat st;
     char *buf = NULL;
@@ -521,6 +587,8 @@ static int collect_child(struct sg_model *m, pid_t pid, int fd)
                            &m->diags) == 0
                 ? 0
                 : -1;
+    if (r == 0 && index_files(m, f0) < 0)
+        r = -1;
     free(buf);
     return r;
 }
@@ -530,6 +598,19 @@ static int collect_child(struct sg_model *m, pid_t pid, int fd)
  * second half (it inherits the compiled lens) and hands its results back
  * through a memfd; any failure there and the parent parses that half too.
  * The result is the same as parsing everything here, diagnostics included. */
+/* Paths already taken (borrowed). */
+struct seen {
+    struct sg_strmap map;
+};
+
+static int seen_add(struct seen *s, const char *path, bool *dup)
+{
+    size_t old;
+    int r = sg_strmap_put(&s->map, path, 0, &old);
+    *dup = old != SIZE_MAX;
+    return r;
+}
+
 static int preload(struct sg_model *m, struct sg_parser *p,
                    const struct sg_sources *a, const struct sg_sources *b,
                    bool serial)
@@ -541,27 +622,32 @@ static int preload(struct sg_model *m, struct sg_parser *p,
     size_t total = 0;
     int r = 0;
 
+    struct seen seen = {0};
+
     for (int pass = 0; pass < 2 && r == 0; pass++) {
         const struct sg_sources *s = pass ? b : a;
         for (size_t i = 0; i < s->n && r == 0; i++) {
-            bool seen = false;
-            for (size_t j = 0; j < pd.n && !seen; j++)
-                seen = strcmp(pd.v[j].src->path, s->v[i].path) == 0;
-            if (seen)
+            bool dup = false;
+            r = seen_add(&seen, s->v[i].path, &dup);
+            if (r < 0 || dup)
                 continue;
-            struct pending e = {.src = &s->v[i],
-                                .host = sg_path_join(m->root, s->v[i].path)};
+            struct pending e = {.src = &s->v[i]};
+            /* The size only splits the work: a file that cannot be
+             * looked at counts 0 (reading it reports why). */
+            int fd = sg_root_openat(m->rootfd, s->v[i].path, O_PATH);
             struct stat st;
-            if (!e.host || SG_PUSH(pd, e) < 0) {
-                free(e.host);
+            if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+                e.size = (size_t)st.st_size;
+            if (fd >= 0)
+                close(fd);
+            if (SG_PUSH(pd, e) < 0) {
                 r = -ENOMEM;
                 break;
             }
-            if (stat(e.host, &st) == 0 && S_ISREG(st.st_mode))
-                pd.v[pd.n - 1].size = (size_t)st.st_size;
-            total += pd.v[pd.n - 1].size;
+            total += e.size;
         }
     }
+    sg_strmap_free(&seen.map);
     size_t k = 0, acc = 0;
     while (k < pd.n && acc < total / 2)
         acc += pd.v[k++].size;
@@ -578,8 +664,6 @@ static int preload(struct sg_model *m, struct sg_parser *p,
         r = load_pending(m, p, pd.v, k, pd.n); /* the child failed */
     if (fd >= 0)
         close(fd);
-    for (size_t i = 0; i < pd.n; i++)
-        free(pd.v[i].host);
     free(pd.v);
     return r;
 }
@@ -592,7 +676,7 @@ static int load_tree(struct sg_model *m, struct sg_parser *p,
     size_t n_other = 0;
     struct sg_setting *os = NULL;
     size_t n_os = 0;
-    int r = sg_fileset_scan(m->root, &fs, &m->diags);
+    int r = sg_fileset_scan(m->rootfd, &fs, &m->diags);
 
     if (r < 0)
         return r;
@@ -626,7 +710,7 @@ static int load_fragment(struct sg_model *m, struct sg_parser *p,
                          const char *path)
 {
     struct sg_file *f = NULL;
-    int r = load_file(m, p, path, path, NULL, &f);
+    int r = load_file(m, p, path, NULL, &f);
 
     if (r < 0)
         return r;
@@ -655,8 +739,16 @@ int sg_model_load(const struct sg_model_opts *o, struct sg_model **out,
     m->root = strdup(o->root ? o->root : "/");
     m->semantics = o->semantics;
     m->fragment = o->fragment != NULL;
+    m->rootfd = -1;
     if (!m->root) {
         r = -ENOMEM;
+        goto fail;
+    }
+    if (!m->fragment && (m->rootfd = sg_root_open(m->root)) < 0) {
+        r = m->rootfd;
+        m->rootfd = -1;
+        *errmsg = sg_strdup_printf("cannot open the root %s: %s", m->root,
+                                   strerror(-r));
         goto fail;
     }
     r = o->kernel ? sg_kver_parse(o->kernel, &m->kernel)
@@ -697,6 +789,9 @@ void sg_model_free(struct sg_model *m)
     applied_free(m->applied, m->n_applied);
     settings_free(m->settings, m->n_settings);
     sg_diags_free(&m->diags);
+    sg_strmap_free(&m->file_index);
+    if (m->rootfd >= 0)
+        close(m->rootfd);
     free(m->root);
     free(m);
 }

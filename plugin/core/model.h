@@ -25,6 +25,7 @@
 #include "fileset.h"
 #include "kver.h"
 #include "parse.h"
+#include "util.h"
 
 struct sg_model_opts {
     const char *root;     /* tree evaluated as "/"; NULL = "/" */
@@ -59,7 +60,8 @@ enum sg_live_state {
     SG_LIVE_SAME,      /* running value equals the configured one */
     SG_LIVE_DRIFT,     /* running value differs */
     SG_LIVE_MISSING,   /* the running kernel has no such key */
-    SG_LIVE_UNREADABLE /* write-only or permission denied */
+    SG_LIVE_UNREADABLE, /* write-only or permission denied */
+    SG_LIVE_NOT_SYSCTL  /* no sysctl file there: live_what says what */
 };
 
 struct sg_setting {
@@ -70,10 +72,12 @@ struct sg_setting {
     size_t seq; /* position of the winner's application: later wins */
     enum sg_live_state live;
     char *live_value;
+    const char *live_what; /* SG_LIVE_NOT_SYSCTL: "a directory", ... */
 };
 
 struct sg_model {
     char *root;
+    int rootfd; /* the tree, opened once (rootfs.h); -1: fragment or none */
     enum sg_semantics semantics;
     bool fragment;
     struct sg_kver kernel;
@@ -84,6 +88,7 @@ struct sg_model {
     struct sg_setting *settings;
     size_t n_settings;
     struct sg_diags diags;
+    struct sg_strmap file_index; /* path -> index into files */
 };
 
 /* Build a model. Input problems are diagnostics, not failures; the return

@@ -358,84 +358,14 @@ static const char *with_final_newline(const char *text, char **copy,
     return *copy;
 }
 
+/* Store TEXT (with its final "\n") and write the tree back: the put
+ * direction of the lens, whole. */
 int sg_parse_roundtrip(struct sg_parser *p, const char *text, char **out)
 {
-    return sg_parse_edit(p, text, NULL, 0, out);
-}
-
-/* Line LINE (1-based) of TEXT, without its end, or NULL. */
-static char *line_text(const char *text, unsigned line)
-{
-    const char *p = text;
-    for (unsigned l = 1; l < line && p; l++) {
-        p = strchr(p, '\n');
-        p = p ? p + 1 : NULL;
-    }
-    if (!p || !*p)
-        return NULL;
-    size_t n = strcspn(p, "\n");
-    while (n > 0 && p[n - 1] == '\r')
-        n--;
-    return strndup(p, n);
-}
-
-static int edit_one(struct sg_parser *p, const char *text,
-                    const struct sg_line_edit *e, unsigned *next_new)
-{
-    char *path = NULL, *sub = NULL, *lt = NULL;
-    int r = -EINVAL;
-
-    if ((e->value && strpbrk(e->value, "\n\r")) ||
-        (e->key && strpbrk(e->key, "\n\r=")))
-        return -EINVAL; /* would not be one line any more */
-    path = sg_strdup_printf(TREE_NODE "/%u",
-                            e->op == SG_LINE_APPEND ? (*next_new)++ : e->entry);
-    if (!path)
-        return -ENOMEM;
-    switch (e->op) {
-    case SG_LINE_REMOVE:
-        r = aug_rm(p->aug, path) > 0 ? 0 : -ENOENT;
-        break;
-    case SG_LINE_SET:
-        sub = sg_strdup_printf("%s/value", path);
-        r = sub && aug_match(p->aug, path, NULL) == 1 &&
-                    aug_set(p->aug, sub, e->value) == 0
-                ? 0
-                : -ENOENT;
-        break;
-    case SG_LINE_COMMENT:
-        lt = line_text(text, e->line);
-        sub = sg_strdup_printf("%s/preceding-sibling::*[1]", path);
-        char *c = lt ? sg_strdup_printf("# %s", lt) : NULL;
-        r = c && sub && aug_insert(p->aug, path, "#comment", 1) == 0 &&
-                    aug_set(p->aug, sub, c) == 0 && aug_rm(p->aug, path) > 0
-                ? 0
-                : -ENOENT;
-        free(c);
-        break;
-    case SG_LINE_APPEND:
-        sub = sg_strdup_printf("%s/key", path);
-        r = sub && aug_set(p->aug, sub, e->key) == 0 ? 0 : -ENOMEM;
-        free(sub);
-        sub = r == 0 ? sg_strdup_printf("%s/value", path) : NULL;
-        if (r == 0)
-            r = sub && aug_set(p->aug, sub, e->value) == 0 ? 0 : -ENOMEM;
-        break;
-    }
-    free(path);
-    free(sub);
-    free(lt);
-    return r;
-}
-
-int sg_parse_edit(struct sg_parser *p, const char *text,
-                  const struct sg_line_edit *edits, size_t n, char **out)
-{
     char *copy;
-    bool added, appended = false;
+    bool added;
     const char *in = with_final_newline(text, &copy, &added);
     const char *res = NULL;
-    unsigned next_new = 1000000;
     int r = -EINVAL;
 
     *out = NULL;
@@ -445,33 +375,225 @@ int sg_parse_edit(struct sg_parser *p, const char *text,
         free(copy);
         return -EINVAL;
     }
-    if (aug_set(p->aug, TEXT_NODE, in) < 0 ||
-        aug_text_store(p->aug, LENS, TEXT_NODE, TREE_NODE) < 0)
-        goto out;
-    for (size_t i = 0; i < n; i++) {
-        r = edit_one(p, in, &edits[i], &next_new);
-        if (r < 0)
-            goto out;
-        appended |= edits[i].op == SG_LINE_APPEND;
+    if (aug_set(p->aug, TEXT_NODE, in) == 0 &&
+        aug_text_store(p->aug, LENS, TEXT_NODE, TREE_NODE) == 0 &&
+        aug_text_retrieve(p->aug, LENS, TEXT_NODE, TREE_NODE, OUT_NODE) == 0 &&
+        aug_get(p->aug, OUT_NODE, &res) == 1 && res) {
+        *out = strdup(res);
+        r = *out ? 0 : -ENOMEM;
+        size_t len = *out ? strlen(*out) : 0;
+        if (added && len > 0 && (*out)[len - 1] == '\n')
+            (*out)[len - 1] = '\0';
     }
-    r = -EINVAL;
-    if (aug_text_retrieve(p->aug, LENS, TEXT_NODE, TREE_NODE, OUT_NODE) < 0 ||
-        aug_get(p->aug, OUT_NODE, &res) != 1 || !res)
-        goto out;
-    *out = strdup(res);
-    if (!*out) {
-        r = -ENOMEM;
-        goto out;
-    }
-    /* Give the file back the ending it had, unless a line was added. */
-    size_t len = strlen(*out);
-    if (added && !appended && len > 0 && (*out)[len - 1] == '\n')
-        (*out)[len - 1] = '\0';
-    r = 0;
-out:
     aug_rm(p->aug, TREE_NODE);
     aug_rm(p->aug, OUT_NODE);
     aug_rm(p->aug, "/augeas/text");
     free(copy);
+    return r;
+}
+
+/* Run the lens over the one-line text LINE ("...\n"), let EDIT change its
+ * tree, and give back what the lens writes (*OUT, with its "\n"). */
+static int lens_line(struct sg_parser *p, const char *line,
+                     int (*edit)(struct sg_parser *, const void *),
+                     const void *ctx, char **out)
+{
+    const char *res = NULL;
+    int r = -EINVAL;
+
+    *out = NULL;
+    if (aug_set(p->aug, TEXT_NODE, line) == 0 &&
+        aug_text_store(p->aug, LENS, TEXT_NODE, TREE_NODE) == 0 &&
+        (r = edit(p, ctx)) == 0) {
+        r = -EINVAL;
+        if (aug_text_retrieve(p->aug, LENS, TEXT_NODE, TREE_NODE, OUT_NODE) ==
+                0 &&
+            aug_get(p->aug, OUT_NODE, &res) == 1 && res) {
+            *out = strdup(res);
+            r = *out ? 0 : -ENOMEM;
+        }
+    }
+    aug_rm(p->aug, TREE_NODE);
+    aug_rm(p->aug, OUT_NODE);
+    aug_rm(p->aug, "/augeas/text");
+    return r;
+}
+
+/* A SET: the line's one entry gets the new value. */
+static int set_value(struct sg_parser *p, const void *value)
+{
+    if (aug_match(p->aug, TREE_NODE "/*[key]", NULL) != 1)
+        return -ENOENT;
+    return aug_set(p->aug, TREE_NODE "/*[key]/value", value) == 0 ? 0
+                                                                   : -ENOENT;
+}
+
+struct appends {
+    const struct sg_line_edit *v;
+    size_t n;
+};
+
+/* APPENDs: new entries "key = value", in order, into an empty tree. */
+static int add_entries(struct sg_parser *p, const void *ctx)
+{
+    const struct appends *a = ctx;
+    for (size_t i = 0; i < a->n; i++) {
+        char *k = sg_strdup_printf(TREE_NODE "/%zu/key", i + 1);
+        char *v = sg_strdup_printf(TREE_NODE "/%zu/value", i + 1);
+        int r = k && v && aug_set(p->aug, k, a->v[i].key) == 0 &&
+                        aug_set(p->aug, v, a->v[i].value) == 0
+                    ? 0
+                    : -ENOMEM;
+        free(k);
+        free(v);
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}
+
+static int cmp_edit_line(const void *x, const void *y)
+{
+    const struct sg_line_edit *const *a = x, *const *b = y;
+    return ((*a)->line > (*b)->line) - ((*a)->line < (*b)->line);
+}
+
+/* Append the lens's one-line output L (ending in "\n") with the line end
+ * EOL instead of its "\n". */
+static int add_with_eol(struct sg_buf *b, const char *l, const char *eol)
+{
+    size_t n = strlen(l);
+    if (n > 0 && l[n - 1] == '\n')
+        n--;
+    return sg_buf_add(b, l, n) < 0 || sg_buf_add(b, eol, strlen(eol)) < 0
+               ? -ENOMEM
+               : 0;
+}
+
+/* One edited line: CONTENT (LEN bytes, its end "\r\n", "\n" or "" cut
+ * off and given as EOL) turned by E into what OUT gets. */
+static int edit_line(struct sg_parser *p, const char *content, size_t len,
+                     const char *eol, const struct sg_line_edit *e,
+                     struct sg_buf *out)
+{
+    char *line = NULL, *res = NULL;
+    int r;
+
+    switch (e->op) {
+    case SG_LINE_REMOVE:
+        return 0;
+    case SG_LINE_COMMENT:
+        /* What the lens writes for a #comment node: its value verbatim. */
+        return sg_buf_add(out, "# ", 2) < 0 || sg_buf_add(out, content, len) < 0 ||
+                       sg_buf_add(out, eol, strlen(eol)) < 0
+                   ? -ENOMEM
+                   : 0;
+    case SG_LINE_SET:
+        line = sg_strdup_printf("%.*s\n", (int)len, content);
+        if (!line)
+            return -ENOMEM;
+        r = lens_line(p, line, set_value, e->value, &res);
+        if (r == 0)
+            r = add_with_eol(out, res, eol);
+        free(line);
+        free(res);
+        return r;
+    case SG_LINE_APPEND:
+        break;
+    }
+    return -EINVAL;
+}
+
+int sg_parse_edit(struct sg_parser *p, const char *text,
+                  const struct sg_line_edit *edits, size_t n, char **out)
+{
+    const struct sg_line_edit **byline = calloc(n ? n : 1, sizeof(*byline));
+    struct sg_line_edit *adds = calloc(n ? n : 1, sizeof(*adds));
+    struct sg_buf b = {0};
+    size_t nl = 0, na = 0, k = 0;
+    const char *crlf = NULL;
+    int r = 0;
+
+    *out = NULL;
+    if (!byline || !adds) {
+        r = -ENOMEM;
+        goto out;
+    }
+    if (augeas_unsafe_byte(text)) {
+        r = -EINVAL;
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct sg_line_edit *e = &edits[i];
+        if ((e->value && strpbrk(e->value, "\n\r")) ||
+            (e->key && strpbrk(e->key, "\n\r="))) {
+            r = -EINVAL; /* would not be one line any more */
+            goto out;
+        }
+        if (e->op == SG_LINE_APPEND)
+            adds[na++] = *e;
+        else
+            byline[nl++] = e;
+    }
+    if (nl)
+        qsort(byline, nl, sizeof(*byline), cmp_edit_line);
+    /* Line by line: an unedited line is copied as it is; an edited one
+     * goes through the lens on its own (the lens is line by line), so the
+     * cost is linear in the text and every line keeps its own end. */
+    unsigned no = 1;
+    const char *at = text;
+    while (*at && r == 0) {
+        const char *e = strchr(at, '\n');
+        size_t len = e ? (size_t)(e - at) + 1 : strlen(at);
+        while (k < nl && byline[k]->line < no)
+            k++; /* an edit of a line that is not there: none of ours */
+        if (k < nl && byline[k]->line == no) {
+            size_t cl = e ? (size_t)(e - at) : len;
+            const char *eol = e ? "\n" : "";
+            if (e && cl > 0 && at[cl - 1] == '\r') {
+                cl--;
+                eol = "\r\n";
+            }
+            r = edit_line(p, at, cl, eol, byline[k], &b);
+            while (k < nl && byline[k]->line == no)
+                k++;
+        } else if (sg_buf_add(&b, at, len) < 0)
+            r = -ENOMEM;
+        if (e && !crlf)
+            crlf = e > at && e[-1] == '\r' ? "\r\n" : "\n";
+        at += len;
+        no++;
+    }
+    if (r == 0 && k < nl)
+        r = -ENOENT; /* an edit past the end of the text */
+    if (r == 0 && na) {
+        /* New lines at the end, in the file's line ends. */
+        const char *eol = crlf ? crlf : "\n";
+        struct appends a = {adds, na};
+        char *res = NULL;
+        if (b.n > 0 && b.v[b.n - 1] != '\n' && sg_buf_add(&b, eol, strlen(eol)) < 0)
+            r = -ENOMEM;
+        if (r == 0)
+            r = lens_line(p, "", add_entries, &a, &res);
+        for (char *l = res; r == 0 && l && *l;) {
+            char *e = strchr(l, '\n');
+            size_t len = e ? (size_t)(e - l) : strlen(l);
+            r = sg_buf_add(&b, l, len) < 0 || sg_buf_add(&b, eol, strlen(eol)) < 0
+                    ? -ENOMEM
+                    : 0;
+            l += len + (e != NULL);
+        }
+        free(res);
+    }
+    if (r == 0 && !b.v)
+        r = sg_buf_add(&b, "", 0);
+    if (r == 0) {
+        *out = b.v;
+        b.v = NULL;
+    }
+out:
+    free(b.v);
+    free(byline);
+    free(adds);
     return r;
 }

@@ -53,14 +53,15 @@ void sg_parser_free(struct sg_parser *p);
 int sg_parse_text(struct sg_parser *p, const char *file, const char *text,
                   struct sg_assignments *out, struct sg_diags *diags);
 
-/* Parse TEXT into a tree and write the tree straight back (get, then put):
- * the put direction of the lens and of the loader's final-newline handling.
- * *OUT is the text written; for an unchanged tree it equals TEXT. Texts
- * holding the bytes 0x03 or 0x04 (Augeas's own markers) give -EINVAL. */
+/* Parse TEXT into a tree and write the whole tree straight back (get, then
+ * put): the put direction of the lens and of the loader's final-newline
+ * handling. *OUT is the text written; for an unchanged tree it equals
+ * TEXT. Texts holding the bytes 0x03 or 0x04 (Augeas's own markers) give
+ * -EINVAL. */
 int sg_parse_roundtrip(struct sg_parser *p, const char *text, char **out);
 
-/* An edit of one line, addressed by the entry's seq label (struct
- * sg_assignment.entry) or, for SG_LINE_APPEND, at the end. */
+/* An edit of one line, addressed by its 1-based line number (struct
+ * sg_assignment.line) or, for SG_LINE_APPEND, at the end. */
 enum sg_line_op {
     SG_LINE_REMOVE,  /* drop the line */
     SG_LINE_COMMENT, /* replace it by "# " + the line as written */
@@ -70,14 +71,16 @@ enum sg_line_op {
 
 struct sg_line_edit {
     enum sg_line_op op;
-    unsigned entry; /* seq label of the line's node */
-    unsigned line;  /* its 1-based line (for COMMENT: the text kept) */
+    unsigned entry; /* seq label of the line's node (kept for the plans) */
+    unsigned line;  /* its 1-based line */
     const char *key, *value;
 };
 
-/* Apply EDITS to TEXT through the lens (aug_text_store, aug_rm/aug_set/
- * aug_insert, aug_text_retrieve): comments, blank lines and every
- * unedited line stay byte for byte. *OUT is the new text. */
+/* Apply EDITS (at most one per line) to TEXT. Unedited lines are copied
+ * byte for byte; an edited line goes through the lens on its own
+ * (aug_text_store of that line, aug_set, aug_text_retrieve), keeping its
+ * own line end (CRLF stays CRLF); appended lines take the line end of the
+ * file's first line. Linear in the text. *OUT is the new text. */
 int sg_parse_edit(struct sg_parser *p, const char *text,
                   const struct sg_line_edit *edits, size_t n, char **out);
 

@@ -189,50 +189,28 @@ bool sg_str_has_suffix(const char *s, const char *suffix)
     return sl >= fl && memcmp(s + sl - fl, suffix, fl) == 0;
 }
 
-enum sg_read_status sg_read_file(const char *path, char **buf, size_t *len,
-                                 int *err)
+enum sg_read_status sg_read_fd(int fd, const struct stat *st, char **buf,
+                               size_t *len, int *err)
 {
-    struct stat st;
     char *b = NULL;
     size_t n = 0;
-    int fd;
 
-    *buf = NULL;
-    *len = 0;
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0) {
-        *err = errno;
-        return SG_READ_ERRNO;
-    }
-    if (fstat(fd, &st) < 0) {
-        *err = errno;
-        close(fd);
-        return SG_READ_ERRNO;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        return SG_READ_NOT_FILE;
-    }
-    if ((unsigned long long)st.st_size > SG_MAX_FILE_SIZE) {
-        close(fd);
+    if ((unsigned long long)st->st_size > SG_MAX_FILE_SIZE)
         return SG_READ_TOO_BIG;
-    }
     /* Read up to one byte past the size: the file may grow under us. Files
      * of procfs say size 0, and a sysctl's gives its value in the first
      * read only (at a later offset the handler returns nothing): ask for
      * plenty at once. */
-    size_t cap = st.st_size ? (size_t)st.st_size + 1 : 65536;
+    size_t cap = st->st_size ? (size_t)st->st_size + 1 : 65536;
     b = malloc(cap + 1);
     if (!b) {
         *err = ENOMEM;
-        close(fd);
         return SG_READ_ERRNO;
     }
     for (;;) {
         if (n == cap) {
             if (cap > SG_MAX_FILE_SIZE) {
                 free(b);
-                close(fd);
                 return SG_READ_TOO_BIG;
             }
             size_t ncap =
@@ -240,7 +218,6 @@ enum sg_read_status sg_read_file(const char *path, char **buf, size_t *len,
             char *nb = realloc(b, ncap + 1);
             if (!nb) {
                 free(b);
-                close(fd);
                 *err = ENOMEM;
                 return SG_READ_ERRNO;
             }
@@ -253,14 +230,12 @@ enum sg_read_status sg_read_file(const char *path, char **buf, size_t *len,
                 continue;
             *err = errno;
             free(b);
-            close(fd);
             return SG_READ_ERRNO;
         }
         if (r == 0)
             break;
         n += (size_t)r;
     }
-    close(fd);
     if (n > SG_MAX_FILE_SIZE) {
         free(b);
         return SG_READ_TOO_BIG;
@@ -280,74 +255,148 @@ enum sg_read_status sg_read_file(const char *path, char **buf, size_t *len,
     return SG_READ_OK;
 }
 
-int sg_write_atomic(const char *path, const char *buf, size_t len)
+int sg_reopen_regular(int pfd, struct stat *st, int *fd,
+                      enum sg_read_status *why, int *err)
 {
-    struct stat st;
-    bool have_st = stat(path, &st) == 0;
-    char *tmp = sg_strdup_printf("%s.sg-XXXXXX", path);
-    int fd, r = 0;
+    char proc[64];
 
-    if (!tmp)
+    *fd = -1;
+    if (fstat(pfd, st) < 0) {
+        *err = errno;
+        *why = SG_READ_ERRNO;
+        return -1;
+    }
+    if (!S_ISREG(st->st_mode)) {
+        *why = SG_READ_NOT_FILE;
+        return -1;
+    }
+    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+    *fd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (*fd >= 0)
+        return 0;
+    *err = errno;
+    *why = SG_READ_ERRNO;
+    return errno == ENOENT ? 1 : -1; /* 1: no /proc, open by name */
+}
+
+bool sg_same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+enum sg_read_status sg_read_reopened(int pfd, int (*open_again)(void *),
+                                     void *ctx, char **buf, size_t *len,
+                                     int *err)
+{
+    struct stat st, st2;
+    enum sg_read_status why = SG_READ_OK;
+    int fd;
+
+    *buf = NULL;
+    *len = 0;
+    int r = sg_reopen_regular(pfd, &st, &fd, &why, err);
+    if (r > 0) {
+        /* No /proc: open by name again, and make sure it is the file that
+         * was looked at (O_NONBLOCK | O_NOCTTY: no side effects if a
+         * device was swapped in meanwhile; it is refused unread). */
+        fd = open_again(ctx);
+        if (fd < 0) {
+            *err = -fd;
+            return SG_READ_ERRNO;
+        }
+        if (fstat(fd, &st2) < 0 || !sg_same_file(&st, &st2)) {
+            close(fd);
+            *err = EAGAIN;
+            return SG_READ_ERRNO;
+        }
+    } else if (r < 0)
+        return why;
+    why = sg_read_fd(fd, &st, buf, len, err);
+    close(fd);
+    return why;
+}
+
+static int open_path_again(void *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    return fd < 0 ? -errno : fd;
+}
+
+enum sg_read_status sg_read_file(const char *path, char **buf, size_t *len,
+                                 int *err)
+{
+    int pfd = open(path, O_PATH | O_CLOEXEC);
+
+    *buf = NULL;
+    *len = 0;
+    if (pfd < 0) {
+        *err = errno;
+        return SG_READ_ERRNO;
+    }
+    enum sg_read_status st =
+        sg_read_reopened(pfd, open_path_again, (void *)path, buf, len, err);
+    close(pfd);
+    return st;
+}
+
+/* ---- a map of borrowed strings to indices ---- */
+
+static int strmap_grow(struct sg_strmap *m)
+{
+    size_t ns = m->nslots ? m->nslots * 2 : 64;
+    struct sg_strmap_slot *v = calloc(ns, sizeof(*v));
+
+    if (!v)
         return -ENOMEM;
-    fd = mkostemp(tmp, O_CLOEXEC);
-    if (fd < 0) {
-        r = -errno;
-        free(tmp);
-        return r;
+    for (size_t i = 0; i < m->nslots; i++) {
+        if (!m->v[i].key)
+            continue;
+        size_t h = sg_hash(m->v[i].key, strlen(m->v[i].key)) & (ns - 1);
+        while (v[h].key)
+            h = (h + 1) & (ns - 1);
+        v[h] = m->v[i];
     }
-    for (size_t off = 0; off < len;) {
-        ssize_t w = write(fd, buf + off, len - off);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            r = -errno;
-            goto fail;
-        }
-        off += (size_t)w;
-    }
-    if (have_st) {
-        if (fchown(fd, st.st_uid, st.st_gid) < 0 && geteuid() == 0) {
-            r = -errno;
-            goto fail;
-        }
-        if (fchmod(fd, st.st_mode & 07777) < 0) {
-            r = -errno;
-            goto fail;
-        }
-    } else if (fchmod(fd, 0644) < 0) {
-        r = -errno;
-        goto fail;
-    }
-    if (fsync(fd) < 0) {
-        r = -errno;
-        goto fail;
-    }
-    if (close(fd) < 0) {
-        fd = -1;
-        r = -errno;
-        goto fail;
-    }
-    fd = -1;
-    if (rename(tmp, path) < 0) {
-        r = -errno;
-        goto fail;
-    }
-    free(tmp);
-    /* Make the rename itself durable. */
-    char *dir = strdup(path), *slash = dir ? strrchr(dir, '/') : NULL;
-    if (slash)
-        *(slash == dir ? slash + 1 : slash) = '\0';
-    int dfd = slash ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    free(dir);
+    free(m->v);
+    m->v = v;
+    m->nslots = ns;
     return 0;
-fail:
-    if (fd >= 0)
-        close(fd);
-    unlink(tmp);
-    free(tmp);
-    return r;
+}
+
+size_t sg_strmap_get(const struct sg_strmap *m, const char *key)
+{
+    if (!m->nslots)
+        return SIZE_MAX;
+    size_t h = sg_hash(key, strlen(key)) & (m->nslots - 1);
+    while (m->v[h].key) {
+        if (strcmp(m->v[h].key, key) == 0)
+            return m->v[h].val;
+        h = (h + 1) & (m->nslots - 1);
+    }
+    return SIZE_MAX;
+}
+
+int sg_strmap_put(struct sg_strmap *m, const char *key, size_t val,
+                  size_t *old)
+{
+    *old = SIZE_MAX;
+    if ((m->n + 1) * 2 > m->nslots && strmap_grow(m) < 0)
+        return -ENOMEM;
+    size_t h = sg_hash(key, strlen(key)) & (m->nslots - 1);
+    while (m->v[h].key) {
+        if (strcmp(m->v[h].key, key) == 0) {
+            *old = m->v[h].val;
+            return 0;
+        }
+        h = (h + 1) & (m->nslots - 1);
+    }
+    m->v[h].key = key;
+    m->v[h].val = val;
+    m->n++;
+    return 0;
+}
+
+void sg_strmap_free(struct sg_strmap *m)
+{
+    free(m->v);
+    memset(m, 0, sizeof(*m));
 }

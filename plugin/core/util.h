@@ -72,18 +72,54 @@ enum sg_read_status {
 };
 
 /* Read the regular file PATH (following symlinks) into a NUL-terminated
- * buffer. On SG_READ_OK, *buf and *len hold the bytes. */
+ * buffer. On SG_READ_OK, *buf and *len hold the bytes. The file's type is
+ * checked before it is opened for reading (through an O_PATH descriptor):
+ * a FIFO or a device is SG_READ_NOT_FILE, never opened. */
 enum sg_read_status sg_read_file(const char *path, char **buf, size_t *len,
                                  int *err);
 
-/* Write BUF (LEN bytes) to PATH via a temporary file in the same directory,
- * fsync and rename, keeping the mode, owner and group of an existing file. */
-int sg_write_atomic(const char *path, const char *buf, size_t len);
+struct stat;
+/* The regular file behind the O_PATH descriptor PFD, opened for reading as
+ * *FD (through /proc/self/fd, the very inode). Returns 0; 1 when /proc is
+ * not there (the caller opens it by name and compares with *ST); -1 with
+ * *WHY (and *ERR) when it is no regular file or cannot be opened. */
+int sg_reopen_regular(int pfd, struct stat *st, int *fd,
+                      enum sg_read_status *why, int *err);
+/* Read the regular file behind PFD; OPEN_AGAIN(CTX) opens it by name
+ * (descriptor or -errno) when /proc is missing. */
+enum sg_read_status sg_read_reopened(int pfd, int (*open_again)(void *),
+                                     void *ctx, char **buf, size_t *len,
+                                     int *err);
+/* Read the open descriptor FD of a regular file whose fstat is ST. */
+enum sg_read_status sg_read_fd(int fd, const struct stat *st, char **buf,
+                               size_t *len, int *err);
+/* Whether two stats are of the same inode. */
+bool sg_same_file(const struct stat *a, const struct stat *b);
 
 bool sg_str_has_suffix(const char *s, const char *suffix);
 
 /* FNV-1a over LEN bytes: hash tables, and telling whether a file still
  * holds the text that was read. */
 uint64_t sg_hash(const void *p, size_t len);
+
+/* A map from strings owned elsewhere (they must outlive it) to indices:
+ * open addressing, O(1) per lookup, for the tables that grow with the
+ * number of files of a tree. */
+struct sg_strmap_slot {
+    const char *key;
+    size_t val;
+};
+struct sg_strmap {
+    struct sg_strmap_slot *v;
+    size_t nslots, n;
+};
+
+/* KEY's value, or SIZE_MAX. */
+size_t sg_strmap_get(const struct sg_strmap *m, const char *key);
+/* Map KEY to VAL unless it is there (*OLD: its value, else SIZE_MAX).
+ * Returns 0 or -ENOMEM. */
+int sg_strmap_put(struct sg_strmap *m, const char *key, size_t val,
+                  size_t *old);
+void sg_strmap_free(struct sg_strmap *m);
 
 #endif
