@@ -148,6 +148,8 @@ test-policy: $(BIN) $(ASAN_BIN)
 test-fix: $(BIN) $(ASAN_BIN)
 	python3 tests/fix/run.py ./$(BIN)
 	python3 tests/fix/run.py ./$(ASAN_BIN)
+	python3 tests/fix/attack.py ./$(BIN)
+	python3 tests/fix/attack.py ./$(ASAN_BIN) --quick
 
 test-cli: $(BIN)
 	python3 tests/cli/run.py ./$(BIN)
