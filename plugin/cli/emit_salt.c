@@ -163,9 +163,7 @@ void sg_emit_fix(const struct sg_cli *cli, const struct sg_session *s)
 
     if (cli->format == SG_FMT_SALT) {
         char *name = state_name(cli, &s->report);
-        int result = failed                            ? 0
-                     : cli->dry_run && s->changes.n ? -1
-                                                    : 1;
+        int result = failed ? 0 : cli->dry_run && s->changes.n ? -1 : 1;
         print_state(name ? name : "", sg_json_effects(&s->effects), result,
                     comment ? comment : "");
         free(name);

@@ -210,8 +210,7 @@ static int scan_sysctl_dir(int rootfd, size_t di, char **seen,
     return scan_dir(rootfd, di, sysctl_dirs[di], res, cs, diags);
 }
 
-int sg_fileset_scan(int rootfd, struct sg_fileset *fs,
-                    struct sg_diags *diags)
+int sg_fileset_scan(int rootfd, struct sg_fileset *fs, struct sg_diags *diags)
 {
     struct candidates cs = {0};
     char *seen[N_DIRS] = {0};

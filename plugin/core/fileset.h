@@ -47,8 +47,7 @@ struct sg_fileset {
 /* Scan the tree opened as ROOTFD (rootfs.h; "/" for this machine). Files
  * that do not count (hidden, masked, not *.conf, directories, dangling
  * links) produce diagnostics. Returns 0 or -ENOMEM. */
-int sg_fileset_scan(int rootfd, struct sg_fileset *fs,
-                    struct sg_diags *diags);
+int sg_fileset_scan(int rootfd, struct sg_fileset *fs, struct sg_diags *diags);
 void sg_fileset_free(struct sg_fileset *fs);
 
 #endif

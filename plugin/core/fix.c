@@ -199,8 +199,9 @@ static int realise(const struct sg_model *m, struct sg_parser *p,
                            "become a copy; fix its target instead");
     if (f) {
         enum sg_read_status rs =
-            m->fragment ? sg_read_file(pd->path, &c.before, &len, &err)
-                        : sg_read_at(m->rootfd, pd->path, &c.before, &len, &err);
+            m->fragment
+                ? sg_read_file(pd->path, &c.before, &len, &err)
+                : sg_read_at(m->rootfd, pd->path, &c.before, &len, &err);
         if (rs != SG_READ_OK || !f->readable) {
             free(c.before);
             return sg_diag_add(d, SG_SEV_ERROR, "not-fixable", pd->path, 0,
@@ -381,13 +382,13 @@ int sg_fix_plan_with(const struct sg_model *m, const struct sg_findings *fs,
 
 /* Write one change (save.h), refusing when the file is not what was
  * read; C->written says whether it was. */
-static int apply_one(const struct sg_model *m, struct sg_change *c,
-                     bool backup, struct sg_diags *d)
+static int apply_one(const struct sg_model *m, struct sg_change *c, bool backup,
+                     struct sg_diags *d)
 {
     struct sg_save sv;
     char *why = NULL;
-    int r = sg_save_begin(m->fragment ? -1 : m->rootfd, c->path, c->before,
-                          &sv, &why);
+    int r = sg_save_begin(m->fragment ? -1 : m->rootfd, c->path, c->before, &sv,
+                          &why);
 
     if (r == 0 && backup && c->before)
         r = sg_save_backup(&sv, c->before, strlen(c->before), &why);

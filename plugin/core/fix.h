@@ -48,8 +48,8 @@ int sg_fix_plan_with(const struct sg_model *m, const struct sg_findings *fs,
  * marking each change written or not. BACKUP keeps the old text as
  * FILE.bak. Returns 0, or a negative errno after a diagnostic naming the
  * file; files already written stay written, the failing one is untouched. */
-int sg_fix_apply(const struct sg_model *m, struct sg_changes *cs,
-                 bool backup, struct sg_diags *diags);
+int sg_fix_apply(const struct sg_model *m, struct sg_changes *cs, bool backup,
+                 struct sg_diags *diags);
 
 void sg_changes_free(struct sg_changes *cs);
 

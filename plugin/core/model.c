@@ -224,9 +224,9 @@ static int open_file(struct sg_model *m, const char *path, const char *via,
     if (index_files(m, m->n_files - 1) < 0)
         return -ENOMEM;
 
-    enum sg_read_status st = m->fragment
-                                 ? sg_read_file(path, text, &len, &err)
-                                 : sg_read_at(m->rootfd, path, text, &len, &err);
+    enum sg_read_status st =
+        m->fragment ? sg_read_file(path, text, &len, &err)
+                    : sg_read_at(m->rootfd, path, text, &len, &err);
     if (st != SG_READ_OK)
         return read_diag(m, path, st, err);
     f->readable = true;
@@ -453,9 +453,9 @@ static const char *what_is(int rootfd, const char *proc)
     if (fd < 0)
         return what;
     if (fstat(fd, &st) == 0)
-        what = S_ISDIR(st.st_mode)    ? "a directory"
-               : S_ISFIFO(st.st_mode) ? "a FIFO"
-               : S_ISSOCK(st.st_mode) ? "a socket"
+        what = S_ISDIR(st.st_mode)                          ? "a directory"
+               : S_ISFIFO(st.st_mode)                       ? "a FIFO"
+               : S_ISSOCK(st.st_mode)                       ? "a socket"
                : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
                                                             : what;
     close(fd);
@@ -499,8 +499,8 @@ static int read_live(struct sg_model *m, struct sg_setting *s)
             s->live = SG_LIVE_UNREADABLE;
         else {
             s->live = SG_LIVE_NOT_SYSCTL;
-            s->live_what = st == SG_READ_ERRNO ? "unreadable"
-                                               : "not a sysctl value";
+            s->live_what =
+                st == SG_READ_ERRNO ? "unreadable" : "not a sysctl value";
         }
         free(proc);
         return 0;

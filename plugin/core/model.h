@@ -57,9 +57,9 @@ struct sg_applied {
 
 enum sg_live_state {
     SG_LIVE_UNCHECKED = 0,
-    SG_LIVE_SAME,      /* running value equals the configured one */
-    SG_LIVE_DRIFT,     /* running value differs */
-    SG_LIVE_MISSING,   /* the running kernel has no such key */
+    SG_LIVE_SAME,       /* running value equals the configured one */
+    SG_LIVE_DRIFT,      /* running value differs */
+    SG_LIVE_MISSING,    /* the running kernel has no such key */
     SG_LIVE_UNREADABLE, /* write-only or permission denied */
     SG_LIVE_NOT_SYSCTL  /* no sysctl file there: live_what says what */
 };

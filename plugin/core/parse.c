@@ -424,8 +424,7 @@ static int set_value(struct sg_parser *p, const void *value)
 {
     if (aug_match(p->aug, TREE_NODE "/*[key]", NULL) != 1)
         return -ENOENT;
-    return aug_set(p->aug, TREE_NODE "/*[key]/value", value) == 0 ? 0
-                                                                   : -ENOENT;
+    return aug_set(p->aug, TREE_NODE "/*[key]/value", value) == 0 ? 0 : -ENOENT;
 }
 
 struct appends {
@@ -484,7 +483,8 @@ static int edit_line(struct sg_parser *p, const char *content, size_t len,
         return 0;
     case SG_LINE_COMMENT:
         /* What the lens writes for a #comment node: its value verbatim. */
-        return sg_buf_add(out, "# ", 2) < 0 || sg_buf_add(out, content, len) < 0 ||
+        return sg_buf_add(out, "# ", 2) < 0 ||
+                       sg_buf_add(out, content, len) < 0 ||
                        sg_buf_add(out, eol, strlen(eol)) < 0
                    ? -ENOMEM
                    : 0;
@@ -571,14 +571,16 @@ int sg_parse_edit(struct sg_parser *p, const char *text,
         const char *eol = crlf ? crlf : "\n";
         struct appends a = {adds, na};
         char *res = NULL;
-        if (b.n > 0 && b.v[b.n - 1] != '\n' && sg_buf_add(&b, eol, strlen(eol)) < 0)
+        if (b.n > 0 && b.v[b.n - 1] != '\n' &&
+            sg_buf_add(&b, eol, strlen(eol)) < 0)
             r = -ENOMEM;
         if (r == 0)
             r = lens_line(p, "", add_entries, &a, &res);
         for (char *l = res; r == 0 && l && *l;) {
             char *e = strchr(l, '\n');
             size_t len = e ? (size_t)(e - l) : strlen(l);
-            r = sg_buf_add(&b, l, len) < 0 || sg_buf_add(&b, eol, strlen(eol)) < 0
+            r = sg_buf_add(&b, l, len) < 0 ||
+                        sg_buf_add(&b, eol, strlen(eol)) < 0
                     ? -ENOMEM
                     : 0;
             l += len + (e != NULL);

@@ -4,6 +4,7 @@
  * then check the whole set for meaning.
  */
 #include "policy.h"
+#include "policy_regex.h"
 #include "keys.h"
 #include "util.h"
 
@@ -272,7 +273,12 @@ static void load_check(struct loader *l, xmlNodePtr n, struct sg_check *c)
         if (!c->than_key)
             l->oom = 1;
     }
-    if (c->op == SG_OP_MATCHES && c->value) {
+    char rwhy[160];
+    if (c->op == SG_OP_MATCHES && c->value &&
+        sg_regex_check(c->value, rwhy, sizeof(rwhy)) < 0) {
+        problem(l, c->line, "regular expression \"%s\" not allowed: %s",
+                c->value, rwhy);
+    } else if (c->op == SG_OP_MATCHES && c->value) {
         int e = regcomp(&c->re, c->value, REG_EXTENDED | REG_NOSUB);
         if (e) {
             char buf[128];

@@ -182,8 +182,8 @@ static int openat2_beneath(int rootfd, const char *rel, int flags)
 {
     struct open_how how = {
         .flags = (unsigned long long)(flags | O_NOFOLLOW | O_CLOEXEC),
-        .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
-                   RESOLVE_NO_MAGICLINKS,
+        .resolve =
+            RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
     };
     long fd;
 
@@ -223,7 +223,8 @@ static int walk_beneath(int rootfd, const char *rel, int flags)
     }
     /* O_PATH|O_NOFOLLOW opens a symlink itself: a resolved path has none. */
     struct stat sb;
-    if (r >= 0 && (flags & O_PATH) && fstat(r, &sb) == 0 && S_ISLNK(sb.st_mode)) {
+    if (r >= 0 && (flags & O_PATH) && fstat(r, &sb) == 0 &&
+        S_ISLNK(sb.st_mode)) {
         close(r);
         r = -ELOOP;
     }
@@ -311,8 +312,8 @@ int sg_root_open_parent(int rootfd, const char *resolved, bool mkdirs,
             cur = -1;
             break;
         }
-        int next = openat(cur, p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-                                      O_CLOEXEC);
+        int next =
+            openat(cur, p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         int e = errno;
         close(cur);
         cur = next;

@@ -119,10 +119,11 @@ static int open_existing(struct sg_save *s, char **text, size_t *len,
     r = sg_reopen_regular(pfd, &s->st, &s->fd, &rs, &err);
     if (r > 0) {
         struct stat st2;
-        s->fd = openat(s->dirfd, s->base,
-                       O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK |
-                           O_CLOEXEC);
-        if (s->fd >= 0 && (fstat(s->fd, &st2) < 0 || !sg_same_file(&s->st, &st2))) {
+        s->fd =
+            openat(s->dirfd, s->base,
+                   O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+        if (s->fd >= 0 &&
+            (fstat(s->fd, &st2) < 0 || !sg_same_file(&s->st, &st2))) {
             close(s->fd);
             s->fd = -1;
             errno = EAGAIN;
@@ -154,16 +155,16 @@ int sg_save_begin(int rootfd, const char *path, const char *before,
     s->fd = -1;
     s->fragment = rootfd < 0;
     *why = NULL;
-    s->dirfd = s->fragment
-                   ? open_fragment_dir(path, &base)
-                   : sg_root_open_parent(rootfd, path, !before, &base);
+    s->dirfd = s->fragment ? open_fragment_dir(path, &base)
+                           : sg_root_open_parent(rootfd, path, !before, &base);
     if (s->dirfd < 0) {
         r = s->dirfd;
         s->dirfd = -1;
         if (r == -ELOOP && !s->fragment)
-            return fail(why, r, "no longer resolves to itself inside the "
-                                "root (a symlink is on its path now): not "
-                                "edited");
+            return fail(why, r,
+                        "no longer resolves to itself inside the "
+                        "root (a symlink is on its path now): not "
+                        "edited");
         return fail(why, r, "cannot open its directory%s: %s",
                     s->fragment ? "" : " inside the root", strerror(-r));
     }
@@ -181,8 +182,9 @@ int sg_save_begin(int rootfd, const char *path, const char *before,
         struct stat st;
         if (fstatat(s->dirfd, s->base, &st, AT_SYMLINK_NOFOLLOW) == 0 ||
             errno != ENOENT)
-            return fail(why, EEXIST, "changed since it was read (it exists "
-                                     "now): not edited");
+            return fail(why, EEXIST,
+                        "changed since it was read (it exists "
+                        "now): not edited");
         return 0;
     }
     char *now = NULL;
@@ -205,13 +207,16 @@ static int copy_xattrs(int from, int to, char **why)
     int r = 0;
 
     if (nl < 0)
-        return errno == ENOTSUP ? 0 : fail(why, errno, "cannot list its "
-                                           "extended attributes: %s",
-                                           strerror(errno));
+        return errno == ENOTSUP ? 0
+                                : fail(why, errno,
+                                       "cannot list its "
+                                       "extended attributes: %s",
+                                       strerror(errno));
     if (nl > 0 && (!(names = malloc((size_t)nl)) ||
                    (nl = flistxattr(from, names, (size_t)nl)) < 0)) {
-        r = fail(why, names ? errno : ENOMEM, "cannot list its extended "
-                                              "attributes");
+        r = fail(why, names ? errno : ENOMEM,
+                 "cannot list its extended "
+                 "attributes");
         goto out;
     }
     for (ssize_t i = 0; i < nl; i += (ssize_t)strlen(names + i) + 1) {
@@ -238,8 +243,9 @@ static int copy_xattrs(int from, int to, char **why)
                  j += (ssize_t)strlen(names + j) + 1)
                 kept = strcmp(have + i, names + j) == 0;
             if (!kept && fremovexattr(to, have + i) < 0 && errno != ENODATA) {
-                r = fail(why, errno, "cannot drop the inherited attribute "
-                                     "%s: not edited",
+                r = fail(why, errno,
+                         "cannot drop the inherited attribute "
+                         "%s: not edited",
                          have + i);
                 goto out;
             }
@@ -283,7 +289,8 @@ static int write_temp(struct sg_save *s, const char *buf, size_t len,
             break;
     }
     if (fd < 0)
-        return fail(why, errno, "cannot write (no new file can be made beside it): %s",
+        return fail(why, errno,
+                    "cannot write (no new file can be made beside it): %s",
                     strerror(errno));
     r = write_all(fd, buf, len);
     if (r < 0) {
@@ -292,8 +299,7 @@ static int write_temp(struct sg_save *s, const char *buf, size_t len,
     }
     if (s->fd >= 0) {
         if (fchown(fd, s->st.st_uid, s->st.st_gid) < 0) {
-            r = fail(why, errno,
-                     "cannot keep its owner %u:%u (%s): not edited",
+            r = fail(why, errno, "cannot keep its owner %u:%u (%s): not edited",
                      (unsigned)s->st.st_uid, (unsigned)s->st.st_gid,
                      strerror(errno));
             goto fail;
@@ -364,12 +370,13 @@ int sg_save_commit(struct sg_save *s, const char *buf, size_t len, char **why)
         return r;
     if (!unchanged(s)) {
         unlinkat(s->dirfd, tmp, 0);
-        return fail(why, EAGAIN, "changed while it was being fixed: not "
-                                 "edited");
+        return fail(why, EAGAIN,
+                    "changed while it was being fixed: not "
+                    "edited");
     }
-    r = s->fd < 0 ? renameat2(s->dirfd, tmp, s->dirfd, s->base,
-                              RENAME_NOREPLACE)
-                  : renameat(s->dirfd, tmp, s->dirfd, s->base);
+    r = s->fd < 0
+            ? renameat2(s->dirfd, tmp, s->dirfd, s->base, RENAME_NOREPLACE)
+            : renameat(s->dirfd, tmp, s->dirfd, s->base);
     if (r < 0) {
         r = fail(why, errno,
                  errno == EEXIST ? "changed since it was read (it exists "
@@ -393,9 +400,10 @@ int sg_save_commit(struct sg_save *s, const char *buf, size_t len, char **why)
             unlinkat(s->dirfd, tmp, 0);
         free(text);
         free(ignored);
-        return fail(why, r, "changed while it was being written (another "
-                            "writer took no lock): its text was put back, "
-                            "not edited");
+        return fail(why, r,
+                    "changed while it was being written (another "
+                    "writer took no lock): its text was put back, "
+                    "not edited");
     }
     fsync(s->dirfd); /* make the rename itself durable */
     return 0;

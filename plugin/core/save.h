@@ -47,12 +47,10 @@ int sg_save_begin(int rootfd, const char *path, const char *before,
 
 /* Write BUF as FILE.bak beside it, with the file's metadata (any old .bak,
  * a symlink included, is replaced, never followed). */
-int sg_save_backup(struct sg_save *s, const char *buf, size_t len,
-                   char **why);
+int sg_save_backup(struct sg_save *s, const char *buf, size_t len, char **why);
 
 /* Replace the file's text by BUF. */
-int sg_save_commit(struct sg_save *s, const char *buf, size_t len,
-                   char **why);
+int sg_save_commit(struct sg_save *s, const char *buf, size_t len, char **why);
 
 /* Release the lock and the descriptors. */
 void sg_save_end(struct sg_save *s);

@@ -375,8 +375,7 @@ size_t sg_strmap_get(const struct sg_strmap *m, const char *key)
     return SIZE_MAX;
 }
 
-int sg_strmap_put(struct sg_strmap *m, const char *key, size_t val,
-                  size_t *old)
+int sg_strmap_put(struct sg_strmap *m, const char *key, size_t val, size_t *old)
 {
     *old = SIZE_MAX;
     if ((m->n + 1) * 2 > m->nslots && strmap_grow(m) < 0)
