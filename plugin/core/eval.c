@@ -395,9 +395,7 @@ static int eval_lines(const struct ctx *c, const struct sg_rule *r)
 
     for (size_t i = 0; i < m->n_applied && rc == 0; i++) {
         const struct sg_file *f = m->applied[i].file;
-        bool seen = false;
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = m->applied[j].file == f;
+        bool seen = !m->applied[i].first;
         for (size_t j = 0; !seen && j < f->assignments.n && rc == 0; j++) {
             const struct sg_assignment *a = &f->assignments.v[j];
             if (!a->value || !key_matches(r->key, a->key))

@@ -55,13 +55,23 @@ static struct pending *pending_for(struct plan *pl, const char *path)
     return &pl->v[pl->n - 1];
 }
 
+/* The assignment on LINE of FILE: a binary search, as a file's
+ * assignments are in line order. */
 static const struct sg_assignment *
 assignment_at(const struct sg_model *m, const char *file, unsigned line)
 {
     const struct sg_file *f = sg_model_file(m, file);
-    for (size_t j = 0; f && j < f->assignments.n; j++)
-        if (f->assignments.v[j].line == line)
-            return &f->assignments.v[j];
+    size_t lo = 0, hi = f ? f->assignments.n : 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        unsigned l = f->assignments.v[mid].line;
+        if (l == line)
+            return &f->assignments.v[mid];
+        if (l < line)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return NULL;
 }
 
@@ -81,7 +91,7 @@ static int add_edit(struct plan *pl, const char *file, enum sg_line_op op,
         return -ENOMEM;
     for (size_t i = 0; i < p->n; i++) {
         struct sg_line_edit *e = &p->v[i];
-        bool same = a ? e->op != SG_LINE_APPEND && e->entry == a->entry
+        bool same = a ? e->op != SG_LINE_APPEND && e->line == a->line
                       : e->op == SG_LINE_APPEND && strcmp(e->key, key) == 0;
         if (!same)
             continue;
@@ -92,7 +102,6 @@ static int add_edit(struct plan *pl, const char *file, enum sg_line_op op,
         goto note;
     }
     struct sg_line_edit e = {.op = op,
-                             .entry = a ? a->entry : 0,
                              .line = a ? a->line : 0,
                              .key = a && !key ? a->key : key,
                              .value = value};
@@ -132,9 +141,7 @@ static int every_line(const struct sg_model *m, struct plan *pl,
     int r = 0;
     for (size_t i = 0; i < m->n_applied && r == 0; i++) {
         const struct sg_file *file = m->applied[i].file;
-        bool seen = false;
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = m->applied[j].file == file;
+        bool seen = !m->applied[i].first;
         for (size_t j = 0; !seen && j < file->assignments.n && r == 0; j++) {
             const struct sg_assignment *a = &file->assignments.v[j];
             if (!a->value || strcmp(a->key, f->fix_key) != 0)

@@ -290,6 +290,7 @@ static int apply_sources(struct sg_model *m, struct sg_parser *p,
                          size_t *nout)
 {
     struct sg_applied *ap = calloc(srcs->n ? srcs->n : 1, sizeof(*ap));
+    struct sg_strmap once = {0};
     int r = 0;
 
     if (!ap)
@@ -297,8 +298,12 @@ static int apply_sources(struct sg_model *m, struct sg_parser *p,
     for (size_t i = 0; i < srcs->n && r == 0; i++) {
         const struct sg_source *s = &srcs->v[i];
         struct sg_file *f = NULL;
+        size_t old = 0;
         r = load_file(m, p, s->path, s->via, &f);
+        if (r == 0 && f->readable)
+            r = sg_strmap_put(&once, f->path, 0, &old);
         if (r == 0 && f->readable) {
+            ap[*nout].first = old == SIZE_MAX;
             ap[*nout].file = f;
             ap[*nout].via = s->via ? strdup(s->via) : NULL;
             if (s->via && !ap[*nout].via)
@@ -306,6 +311,7 @@ static int apply_sources(struct sg_model *m, struct sg_parser *p,
             (*nout)++;
         }
     }
+    sg_strmap_free(&once);
     if (r < 0) {
         applied_free(ap, *nout);
         *nout = 0;
@@ -719,6 +725,7 @@ static int load_fragment(struct sg_model *m, struct sg_parser *p,
         return -ENOMEM;
     if (f->readable) {
         m->applied[0].file = f;
+        m->applied[0].first = true;
         m->n_applied = 1;
     }
     return compute_settings(m->applied, m->n_applied, &m->settings,

@@ -52,7 +52,8 @@ struct sg_file {
  * when 99-sysctl.conf links to it). */
 struct sg_applied {
     struct sg_file *file;
-    char *via; /* owned: the link this application came through, or NULL */
+    char *via;  /* owned: the link this application came through, or NULL */
+    bool first; /* the first application of FILE (walk each file once) */
 };
 
 enum sg_live_state {

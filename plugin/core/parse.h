@@ -11,7 +11,9 @@
  * Line numbers: the lens makes exactly one node per line, and blank lines
  * (the only lines matching [ \t\r]*) are unlabelled nodes that path
  * expressions do not see; so the k-th visible node is the k-th non-blank
- * line of the text, which is counted here without any parsing.
+ * line of the text, which is counted here without any parsing. Texts are
+ * stored in groups of whole lines of at most 64 KiB (parse.c), so memory
+ * held by Augeas is bounded whatever the size of the input.
  */
 #ifndef SG_PARSE_H
 #define SG_PARSE_H
@@ -25,7 +27,6 @@
 struct sg_assignment {
     const char *file;    /* target path (not owned: the model's file table) */
     unsigned line;       /* 1-based */
-    unsigned entry;      /* the seq label of its node in the lens tree */
     char *raw_key;       /* as written, without the "-" flag */
     char *key;           /* canonical dot form (keys.h) */
     char *value;         /* trimmed; "" for "k =", NULL for a "-k" exclusion */
@@ -71,8 +72,7 @@ enum sg_line_op {
 
 struct sg_line_edit {
     enum sg_line_op op;
-    unsigned entry; /* seq label of the line's node (kept for the plans) */
-    unsigned line;  /* its 1-based line */
+    unsigned line; /* its 1-based line */
     const char *key, *value;
 };
 

@@ -74,7 +74,6 @@ int sg_wire_encode(struct sg_file *const *f, size_t n, const struct sg_diags *d,
         for (size_t j = 0; j < f[i]->assignments.n; j++) {
             const struct sg_assignment *a = &f[i]->assignments.v[j];
             put_u32(&w, a->line);
-            put_u32(&w, a->entry);
             put_u32(&w, (uint32_t)a->ignore_failure |
                             (uint32_t)a->exclude << 1 | (uint32_t)a->glob << 2);
             put_str(&w, a->raw_key);
@@ -174,7 +173,6 @@ static struct sg_file *get_file(struct rbuf *r)
     for (uint32_t j = 0; j < na && !r->err; j++) {
         struct sg_assignment a = {.file = f->path};
         a.line = get_u32(r);
-        a.entry = get_u32(r);
         uint32_t af = get_u32(r);
         a.ignore_failure = af & 1;
         a.exclude = af & 2;
