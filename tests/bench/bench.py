@@ -14,6 +14,9 @@ libraries - libaugeas, libxml2 with ICU, libcjson - and does nothing), and,
 when valgrind is installed, instruction counts (callgrind), which are the
 same on every x86_64 machine for the same binary and input and so compare
 runs across machines and show what `check` adds to `show`.
+Scale (issue 10): `check` over 1k and 100k two-line files (target:
+within 1.2x of 100 times the 1k-file time) and `fix` of one file of 10k
+and 100k lines (target: within 12x), with the peak memory per line.
 Usage: bench.py BINARY [--runs N]
 """
 import os
@@ -152,6 +155,72 @@ def bench_tree(name, root, binary, runs):
     return sg, chk, aug_bare
 
 
+def write_small_files(root, n):
+    """N files of two lines each (a comment and a setting)."""
+    d = os.path.join(root, "etc", "sysctl.d")
+    os.makedirs(d)
+    for i in range(n):
+        with open(os.path.join(d, "%06d-x.conf" % i), "w") as f:
+            f.write("# file %d\nnet.core.k%d = %d\n" % (i, i, i))
+
+
+def write_one_file(root, nlines):
+    """One drop-in of NLINES lines whose first line fix removes."""
+    d = os.path.join(root, "etc", "sysctl.d")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "50-big.conf"), "w") as f:
+        f.write("net.ipv4.tcp_tw_recycle = 1\n")
+        for i in range(nlines - 1):
+            f.write("# note %d\n" % i if i % 3 == 0 else
+                    "net.core.k%d = %d\n" % (i, i))
+
+
+def peak_kb(cmd, env):
+    """Wall time (ms) and peak RSS (KiB) of one run of CMD."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, env=env)
+    _, status, ru = os.wait4(p.pid, 0)
+    return (time.perf_counter() - t) * 1000, ru.ru_maxrss
+
+
+def bench_scale(binary, tmp):
+    """Issue 10's scale targets: check over 100k two-line files within
+    1.2x of 100 times the 1k-file time; fix of a file with 10x the lines
+    within 12x the time; memory per line."""
+    env = dict(os.environ, SYSCTL_GUARD_LENSDIR=LENSDIR,
+               SYSCTL_GUARD_POLICYDIR=POLICYDIR)
+    res = {}
+    for n in (1000, 100000):
+        root = os.path.join(tmp, "files%d" % n)
+        write_small_files(root, n)
+        ms = min(peak_kb([binary, "check", "--root", root, "--kernel", "6.1",
+                          "--format", "json"], env)[0]
+                 for _ in range(3 if n == 1000 else 1))
+        res[n] = ms
+        print("%-28s %10.2f ms" % ("check, %d two-line files" % n, ms))
+        shutil.rmtree(root)
+    print("target %-18s <= %7.2f ms: %s" % (
+        "100k files", 1.2 * 100 * res[1000],
+        "met" if res[100000] <= 1.2 * 100 * res[1000] else "MISSED"))
+    fix = {}
+    for n in (10000, 100000):
+        root = os.path.join(tmp, "lines%d" % n)
+        runs = []
+        for _ in range(3):
+            write_one_file(root, n)
+            runs.append(peak_kb([binary, "fix", "--root", root, "--kernel",
+                                 "6.1"], env))
+        ms, kb = min(runs)
+        fix[n] = ms
+        print("%-28s %10.2f ms  peak %d KiB (%.0f bytes a line)" % (
+            "fix, one file of %d lines" % n, ms, kb, kb * 1024.0 / n))
+        shutil.rmtree(root)
+    print("target %-18s <= %7.2f ms: %s" % (
+        "fix, 10x the lines", 12 * fix[10000],
+        "met" if fix[100000] <= 12 * fix[10000] else "MISSED"))
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     runs = 21
@@ -175,6 +244,7 @@ def main():
                                 ("1000 files, check", check_big, aug_big)):
             print("target %-18s <= %7.2f ms: %s" % (
                 what, target, "met" if t <= target else "MISSED"))
+        bench_scale(binary, tmp)
     finally:
         shutil.rmtree(tmp)
 
