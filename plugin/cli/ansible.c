@@ -483,9 +483,24 @@ int sg_ansible_main(const char *args_path)
     int err = 0, r;
     struct sg_buf why = {0};
 
-    if (sg_read_file(args_path, &text, &len, &err) != SG_READ_OK)
+    switch (sg_read_file(args_path, &text, &len, &err)) {
+    case SG_READ_OK:
+        break;
+    case SG_READ_NUL:
+        return fail(o, "the arguments file %s holds a NUL byte (line %d): "
+                       "not JSON",
+                    args_path, err);
+    case SG_READ_TOO_BIG:
+        return fail(o, "the arguments file %s is larger than %u MiB: not "
+                       "module arguments",
+                    args_path, SG_MAX_FILE_SIZE >> 20);
+    case SG_READ_NOT_FILE:
+        return fail(o, "the arguments file %s is not a regular file",
+                    args_path);
+    case SG_READ_ERRNO:
         return fail(o, "cannot read the arguments file %s: %s", args_path,
-                    err ? strerror(err) : "not a regular text file");
+                    strerror(err));
+    }
     args = cJSON_ParseWithLength(text, len);
     free(text);
     if (!cJSON_IsObject(args)) {

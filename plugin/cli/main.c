@@ -284,8 +284,15 @@ int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
             usage(stdout, cli->prog);
             return -1;
         default:
-            fprintf(stderr, "%s %s: unknown or incomplete option \"%s\"\n",
-                    cli->prog, cmd, argv[optind - 1]);
+            /* In a cluster ("-xy") optind has not moved on: name the
+             * letter, not the word before it. */
+            if (optopt > 0 && optopt < 128)
+                fprintf(stderr, "%s %s: unknown option \"-%c\"\n", cli->prog,
+                        cmd, optopt);
+            else
+                fprintf(stderr,
+                        "%s %s: unknown or incomplete option \"%s\"\n",
+                        cli->prog, cmd, sg_vis(argv[optind - 1]));
             fprintf(stderr, "Try '%s --help'.\n", cli->prog);
             return SG_EXIT_ERROR;
         }

@@ -180,8 +180,42 @@ def control_bytes(binary):
                      "gcc: one line for the finding: %r" % lines)
 
 
+def messages(binary):
+    """Errors that say what is wrong (issue 10): a cluster of short options
+    names the bad letter; an Ansible arguments file with a NUL byte or over
+    the size limit says so; --live on a directory names it."""
+    r = subprocess.run([binary, "check", "-xy"], capture_output=True,
+                       text=True, env=ENV)
+    T.ok(r.returncode == 2 and 'unknown option "-x"' in r.stderr,
+         "check -xy: %d %s" % (r.returncode, r.stderr))
+    with tempfile.TemporaryDirectory(prefix="sg-msg-") as d:
+        for name, data, want in (
+                ("nul.json", b'{"root": "/x"}\n\0\n', "holds a NUL byte (line 2)"),
+                ("big.json", b"{" + b" " * (17 << 20) + b"}",
+                 "is larger than 16 MiB")):
+            p = os.path.join(d, name)
+            with open(p, "wb") as f:
+                f.write(data)
+            r = subprocess.run([binary, p], capture_output=True, text=True,
+                               env=ENV)
+            out = json.loads(r.stdout or "{}")
+            T.ok(r.returncode == 1 and out.get("failed") and
+                 want in out.get("msg", ""), "module args %s: %s"
+                 % (name, r.stdout[:300]))
+        os.makedirs(os.path.join(d, "etc", "sysctl.d"))
+        os.makedirs(os.path.join(d, "proc", "sys", "vm", "swappiness"))
+        with open(os.path.join(d, "etc", "sysctl.d", "10-x.conf"), "w") as f:
+            f.write("vm.swappiness = 10\n")
+        r = subprocess.run([binary, "show", "--live", "--kernel", "6.1",
+                            "--root", d], capture_output=True, text=True,
+                           env=ENV)
+        T.ok("/proc/sys has a directory there" in r.stdout,
+             "--live on a directory names it: %s" % r.stdout)
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
+    messages(binary)
     colours(binary)
     install(binary)
     bad_lens(binary)

@@ -105,9 +105,9 @@ int main(void)
                          "-net.ipv4.ip_local_port_range = 61000 32768\n"
                          "vm.swappiness = 10"; /* no final newline */
         struct sg_line_edit e[] = {
-            {.op = SG_LINE_REMOVE, .entry = 1, .line = 2},
-            {.op = SG_LINE_SET, .entry = 2, .line = 4, .value = "1"},
-            {.op = SG_LINE_COMMENT, .entry = 3, .line = 5},
+            {.op = SG_LINE_REMOVE, .line = 2},
+            {.op = SG_LINE_SET, .line = 4, .value = "1"},
+            {.op = SG_LINE_COMMENT, .line = 5},
         };
         char *edited = NULL;
         CHECK(sg_parse_edit(p, in, e, 3, &edited) == 0);
@@ -125,10 +125,32 @@ int main(void)
         CHECK(sg_parse_edit(p, "", &add, 1, &edited) == 0);
         CHECK_STR(edited, "net.ipv4.tcp_tw_reuse = 0\n");
         free(edited);
+        /* CRLF files keep their line ends: a set, a comment, an append
+         * (in the file's line end, after a last line without one). */
+        struct sg_line_edit crlf[] = {
+            {.op = SG_LINE_COMMENT, .line = 1},
+            {.op = SG_LINE_SET, .line = 2, .value = "2"},
+        };
+        CHECK(sg_parse_edit(p, "a = 1\r\nb = 2 # x\r\n", crlf, 2, &edited) ==
+              0);
+        CHECK_STR(edited, "# a = 1\r\nb = 2\r\n");
+        free(edited);
+        CHECK(sg_parse_edit(p, "a = 1\r\nb = 2", &add, 1, &edited) == 0);
+        CHECK_STR(edited, "a = 1\r\nb = 2\r\nnet.ipv4.tcp_tw_reuse = 0\r\n");
+        free(edited);
+        CHECK(sg_parse_edit(p, "a = 1\r\n", &crlf[1], 1, &edited) < 0);
+        /* Two appends at once, in order. */
+        struct sg_line_edit two[] = {
+            {.op = SG_LINE_APPEND, .key = "k.a", .value = "1"},
+            {.op = SG_LINE_APPEND, .key = "k.b", .value = "2 3"},
+        };
+        CHECK(sg_parse_edit(p, "# x\n", two, 2, &edited) == 0);
+        CHECK_STR(edited, "# x\nk.a = 1\nk.b = 2 3\n");
+        free(edited);
         /* An entry that is not there, and a value that is two lines. */
         struct sg_line_edit bad[] = {
-            {.op = SG_LINE_REMOVE, .entry = 9, .line = 9},
-            {.op = SG_LINE_SET, .entry = 1, .line = 1, .value = "1\nx = 2"},
+            {.op = SG_LINE_REMOVE, .line = 9},
+            {.op = SG_LINE_SET, .line = 1, .value = "1\nx = 2"},
         };
         CHECK(sg_parse_edit(p, "a = 1\n", &bad[0], 1, &edited) < 0 && !edited);
         CHECK(sg_parse_edit(p, "a = 1\n", &bad[1], 1, &edited) < 0 && !edited);
