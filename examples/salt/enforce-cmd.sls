@@ -2,7 +2,8 @@
     cmd.run stateful protocol (last line "changed=yes|no comment='...'"),
     and with test=True Salt runs test_name, the dry run, instead. -#}
 {%- set root = salt['pillar.get']('sysctl_guard:root', '/') %}
-{%- set args = '--root ' ~ root ~ ' --kernel ' ~ grains['kernelrelease'] %}
+{#- quote: Salt's shell-quoting filter (a root may hold spaces) -#}
+{%- set args = '--root ' ~ (root | quote) ~ ' --kernel ' ~ (grains['kernelrelease'] | quote) %}
 
 sysctl remediation:
   cmd.run:
@@ -10,8 +11,13 @@ sysctl remediation:
     - stateful:
       - test_name: sysctl-guard fix --dry-run --format stateful {{ args }}
 
-reload sysctl after the fix:
+{#- Only the machine's own files go into its kernel: an image root is
+    never reloaded here. -#}
+{%- if root.rstrip('/') == '' %}
+
+reload sysctl after the fix, as boot does:
   cmd.run:
-    - name: sysctl --system
+    - name: systemctl restart systemd-sysctl.service
     - onchanges:
       - cmd: sysctl remediation
+{%- endif %}

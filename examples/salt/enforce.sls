@@ -7,8 +7,13 @@ sysctl remediation:
     - name: {{ root }}
     - kernel: "{{ grains['kernelrelease'] }}"  # quoted: YAML reads 5.10 as 5.1
 
-reload sysctl after the fix:
+{#- Only the machine's own files go into its kernel: an image root (a
+    container rootfs, a mounted disk) is never reloaded here. -#}
+{%- if root.rstrip('/') == '' %}
+
+reload sysctl after the fix, as boot does:
   cmd.run:
-    - name: sysctl --system
+    - name: systemctl restart systemd-sysctl.service
     - onchanges:
       - sysctl_guard: sysctl remediation
+{%- endif %}

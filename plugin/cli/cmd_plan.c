@@ -2,9 +2,12 @@
  * cmd_plan.c - `sysctl-guard plan --emit sh|ansible|ansible-tasks|salt`:
  * the fix-ups of `fix`, as a script or as tasks/states another tool
  * applies. Every path is prefixed with the root parameter (default "/"),
- * reloads follow the reload parameter (default on), and removals come
- * before sets: `sysctl -p FILE` fails on a key the running kernel lacks,
- * so a file must be clean of such keys before anything reloads it.
+ * whose default lives where inventory, pillar or the environment override
+ * it. The files are only edited; the kernel is reloaded once, at the end,
+ * the way boot does it (systemd-sysctl.service, or `sysctl --system` for
+ * --semantics procps), only when something changed and only when the root
+ * is "/" unless the reload parameter asks otherwise: an image's files are
+ * never loaded into the kernel that runs the plan. Removals come first.
  * Each step carries the finding it fixes (rule file:line).
  */
 #include "cli.h"
@@ -148,11 +151,31 @@ static void print_headline(const struct sg_model *m,
 /* ---- ansible ---- */
 
 /* Target PATH under the root parameter, as a YAML double-quoted scalar. */
+#define ANS_ROOT "(sysctl_guard_root | default('/') | regex_replace('/+$', ''))"
+/* Reload: as asked, else only when the root is "/". */
+#define ANS_RELOAD                                                             \
+    "(sysctl_guard_reload | default(" ANS_ROOT " == '')) | bool"
+
 static void ans_path(const char *path)
 {
-    fputs("\"{{ sysctl_guard_root | regex_replace('/+$', '') }}", stdout);
+    fputs("\"{{ " ANS_ROOT " }}", stdout);
     yq_body(path);
     putchar('"');
+}
+
+/* How boot applies the files: the command, as an argv. */
+static const char *boot_reload_argv(const struct sg_model *m)
+{
+    return m->semantics == SG_SEM_SYSTEMD
+               ? "[systemctl, restart, systemd-sysctl.service]"
+               : "[sysctl, --system]";
+}
+
+static const char *boot_reload_sh(const struct sg_model *m)
+{
+    return m->semantics == SG_SEM_SYSTEMD
+               ? "systemctl restart systemd-sysctl.service"
+               : "sysctl --system";
 }
 
 /* Whether the file at target PATH in M holds text other than UTF-8 (Latin-1
@@ -166,10 +189,9 @@ static bool not_utf8(const struct sg_model *m, const char *path)
 
 /* Set KEY in a file that is not UTF-8: lineinfile rewrites the line that
  * sets it (keeping a "-" prefix and the indentation) or, for an append to
- * a drop-in, adds the line at the end; then the file is reloaded as
- * ansible.posix.sysctl would. Task number I names the result. */
+ * a drop-in, adds the line at the end (the reload comes at the end). */
 static void ansible_set_lineinfile(const struct sg_plan_op *o, const char *re,
-                                   size_t i, const char *indent)
+                                   const char *indent)
 {
     /* RE is "^\s*-?\s*KEY\s*=" (key_regex): the prefix becomes group 1. */
     static const char pre[] = "^\\s*-?\\s*";
@@ -198,20 +220,35 @@ static void ansible_set_lineinfile(const struct sg_plan_op *o, const char *re,
     printf("\n");
     if (!append)
         printf("%s    backrefs: true\n", indent);
-    printf("%s  register: sysctl_guard_set_%zu\n", indent, i);
-    printf("%s- name: ", indent);
-    char *name = sg_strdup_printf("sysctl-guard: reload %s", o->file);
-    yq(name ? name : o->file);
-    printf("\n%s  ansible.builtin.command:\n", indent);
-    printf("%s    argv: [sysctl, -p, ", indent);
-    ans_path(o->file);
-    printf("]\n");
-    printf("%s  when: sysctl_guard_reload | bool and sysctl_guard_set_%zu "
-           "is changed\n",
-           indent, i);
-    free(name);
     free(line.v);
     free(grp);
+}
+
+/* The last task: reload the kernel as boot does, once, when an edit
+ * changed something and the reload parameter (default: the root is "/")
+ * says so. */
+static void ansible_reload(const struct sg_model *m,
+                           const struct sg_plan_ops *ops, const char *indent)
+{
+    bool any = false;
+    for (size_t i = 0; i < ops->n; i++)
+        any |= !repeated(ops, i);
+    if (!any)
+        return;
+    printf("%s- name: \"sysctl-guard: reload the kernel as boot does\"\n",
+           indent);
+    printf("%s  ansible.builtin.command:\n%s    argv: %s\n", indent, indent,
+           boot_reload_argv(m));
+    printf("%s  changed_when: true\n", indent);
+    printf("%s  when:\n%s    - \"%s\"\n%s    - >-\n%s      ", indent, indent,
+           ANS_RELOAD, indent, indent);
+    const char *sep = "";
+    for (size_t i = 0; i < ops->n; i++)
+        if (!repeated(ops, i)) {
+            printf("%ssysctl_guard_edit_%zu is changed", sep, i);
+            sep = " or ";
+        }
+    printf("\n");
 }
 
 static void ansible_tasks(const struct sg_model *m,
@@ -275,7 +312,7 @@ static void ansible_tasks(const struct sg_model *m,
                 free(dir);
             }
             if (not_utf8(m, o->file)) {
-                ansible_set_lineinfile(o, re, i, indent);
+                ansible_set_lineinfile(o, re, indent);
                 break;
             }
             printf("%s  ansible.posix.sysctl:\n", indent);
@@ -286,34 +323,39 @@ static void ansible_tasks(const struct sg_model *m,
             printf("\n%s    sysctl_file: ", indent);
             ans_path(o->file);
             printf("\n");
-            printf("%s    reload: \"{{ sysctl_guard_reload | bool }}\"\n",
-                   indent);
+            /* Only the file: the kernel is reloaded once, at the end. */
+            printf("%s    reload: false\n", indent);
             break;
         }
+        printf("%s  register: sysctl_guard_edit_%zu\n", indent, i);
         free(re);
     }
+    ansible_reload(m, ops, indent);
 }
 
 static void emit_ansible(const struct sg_model *m,
                          const struct sg_plan_ops *ops, bool tasks_only)
 {
     print_headline(m, ops, false, "");
-    printf("# Parameters: sysctl_guard_root (default /) prefixes every path;\n"
-           "# sysctl_guard_reload (default true) reloads the files set.\n");
+    printf("# Parameters, from inventory (host or group vars), the play or "
+           "-e:\n"
+           "# sysctl_guard_root (default /) prefixes every path;\n"
+           "# sysctl_guard_reload (default: true when the root is /, else "
+           "false)\n"
+           "# reloads the kernel once at the end, as boot does (%s).\n",
+           m->semantics == SG_SEM_SYSTEMD ? "systemd-sysctl.service"
+                                          : "sysctl --system");
     if (tasks_only) {
-        printf("# Tasks only: include_tasks/import_tasks it; define the two "
-               "variables in the play.\n");
+        printf("# Tasks only: include_tasks/import_tasks it.\n");
         if (!ops->n)
             printf("[]\n");
         ansible_tasks(m, ops, "");
         return;
     }
+    /* No play vars: they would beat the inventory's. */
     printf("- name: sysctl-guard fix-ups\n"
            "  hosts: all\n"
            "  gather_facts: false\n"
-           "  vars:\n"
-           "    sysctl_guard_root: /\n"
-           "    sysctl_guard_reload: true\n"
            "  tasks:%s\n",
            ops->n ? "" : " []");
     ansible_tasks(m, ops, "    ");
@@ -435,12 +477,15 @@ static void emit_salt(const struct sg_model *m, const struct sg_plan_ops *ops)
 {
     print_headline(m, ops, true, "");
     printf("# Parameters (Jinja context or pillar): sysctl_guard_root "
-           "(default /),\n# sysctl_guard_reload (default True). The states "
-           "edit files only;\n# the reloads at the end apply them.\n");
+           "(default /),\n# sysctl_guard_reload (default: True when the root "
+           "is /, else False).\n# The states edit files only; one reload at "
+           "the end applies them as\n# boot does (%s).\n",
+           boot_reload_sh(m));
     printf("{%%- set sysctl_guard_root = sysctl_guard_root | default("
            "salt['pillar.get']('sysctl_guard_root', '/')) %%}\n"
            "{%%- set sysctl_guard_reload = sysctl_guard_reload | default("
-           "salt['pillar.get']('sysctl_guard_reload', True)) %%}\n"
+           "salt['pillar.get']('sysctl_guard_reload', "
+           "sysctl_guard_root.rstrip('/') == '')) %%}\n"
            "{#- prefix goes inside YAML double quotes: \\ and \" escaped "
            "#}\n"
            "{%%- set prefix = sysctl_guard_root.rstrip('/')"
@@ -495,28 +540,21 @@ static void emit_salt(const struct sg_model *m, const struct sg_plan_ops *ops)
         free(pat);
         free(re);
     }
-    /* The states edit files only; reload the edited files, once every
-     * removal is done, so their values apply (as sysctl -p would). */
+    /* The states edit files only; one reload at the end applies them as
+     * boot does, when any of them changed something. */
+    bool any = false;
+    for (size_t i = 0; i < ops->n; i++)
+        any |= !repeated(ops, i);
+    if (!any)
+        return;
     printf("\n{%%- if sysctl_guard_reload %%}\n");
-    for (size_t i = 0; i < ops->n; i++) {
-        const struct sg_plan_op *o = &ops->v[i];
-        bool first = true;
-        for (size_t j = 0; j < i && first; j++)
-            first = strcmp(ops->v[j].file, o->file) != 0;
-        if (!first)
-            continue;
-        /* The file through the environment: no shell quoting needed. */
-        printf("sysctl-guard-reload-%zu:\n  cmd.run:\n"
-               "    - name: sysctl -p \"$SG_FILE\"\n"
-               "    - env:\n      - SG_FILE: ",
-               i + 1);
-        salt_path(o->file);
-        printf("\n    - onchanges:\n");
-        for (size_t j = 0; j < ops->n; j++)
-            if (strcmp(ops->v[j].file, o->file) == 0 && !repeated(ops, j))
-                printf("      - sysctl-guard-%zu-%s\n", j + 1,
-                       salt_what(ops->v[j].op));
-    }
+    printf("sysctl-guard-reload:\n  cmd.run:\n    - name: %s\n"
+           "    - onchanges:\n",
+           boot_reload_sh(m));
+    for (size_t i = 0; i < ops->n; i++)
+        if (!repeated(ops, i))
+            printf("      - sysctl-guard-%zu-%s\n", i + 1,
+                   salt_what(ops->v[i].op));
     printf("{%%- endif %%}\n");
 }
 
@@ -527,14 +565,24 @@ static void emit_sh(const struct sg_model *m, const struct sg_plan_ops *ops)
     printf("#!/bin/sh\n");
     print_headline(m, ops, false, ".");
     printf(
-        "# SYSCTL_GUARD_ROOT (default /) prefixes every path;\n"
-        "# SYSCTL_GUARD_RELOAD=0 skips `sysctl -p` of the files set.\n"
+        "# SYSCTL_GUARD_ROOT (default /) prefixes every path.\n"
+        "# SYSCTL_GUARD_RELOAD: 1 reloads the kernel at the end as boot "
+        "does\n"
+        "# (%s), 0 does not; by default only when the\n"
+        "# root is /. A step that fails does not stop the others: the "
+        "failures\n"
+        "# are listed at the end and the exit status is 1.\n"
         "# Idempotent: a second run changes nothing.\n"
         "# shellcheck disable=SC2016 # the single quotes hold awk programs\n"
-        "set -eu\n"
+        "set -u\n"
         "root=${SYSCTL_GUARD_ROOT:-/}\n"
-        "root=${root%%/}\n"
-        "reload=${SYSCTL_GUARD_RELOAD:-1}\n"
+        "while [ \"${root%%/}\" != \"$root\" ]; do root=${root%%/}; done\n"
+        "reload=${SYSCTL_GUARD_RELOAD:-}\n"
+        "if [ -z \"$reload\" ]; then\n"
+        "    if [ -z \"$root\" ]; then reload=1; else reload=0; fi\n"
+        "fi\n"
+        "changed=0\n"
+        "failed=''\n"
         "\n"
         "# edit FILE AWK-PROGRAM: FILE through the program, byte-wise; the\n"
         "# result replaces FILE atomically (a copy made with cp -p keeps\n"
@@ -543,11 +591,20 @@ static void emit_sh(const struct sg_model *m, const struct sg_plan_ops *ops)
         "# (awk -v would turn backslashes into escapes).\n"
         "edit() {\n"
         "    [ -f \"$1\" ] || return 0\n"
-        "    tmp=$(mktemp \"$1.sg-XXXXXX\")\n"
-        "    cp -p \"$1\" \"$tmp\"\n"
-        "    LC_ALL=C awk \"$2\" \"$1\" > \"$tmp\"\n"
-        "    if cmp -s \"$1\" \"$tmp\"; then rm -f \"$tmp\"; else mv -f "
-        "\"$tmp\" \"$1\"; fi\n"
+        "    tmp=$(mktemp \"$1.sg-XXXXXX\") || return 1\n"
+        "    if ! cp -p \"$1\" \"$tmp\" || ! LC_ALL=C awk \"$2\" \"$1\" > "
+        "\"$tmp\"; then\n"
+        "        rm -f \"$tmp\"; return 1\n"
+        "    fi\n"
+        "    if cmp -s \"$1\" \"$tmp\"; then rm -f \"$tmp\"; return 0; fi\n"
+        "    mv -f \"$tmp\" \"$1\" || { rm -f \"$tmp\"; return 1; }\n"
+        "    changed=1\n"
+        "}\n"
+        "\n"
+        "# step WHAT COMMAND...: run one step; a failure is noted, not fatal.\n"
+        "step() {\n"
+        "    what=$1; shift\n"
+        "    \"$@\" || failed=\"$failed\n  $what\"\n"
         "}\n"
         "\n"
         "# remove_key FILE RE, comment_key FILE RE: drop, or put \"# \" "
@@ -567,7 +624,10 @@ static void emit_sh(const struct sg_model *m, const struct sg_plan_ops *ops)
         "# KEY = VALUE, keeping its indentation and a \"-\" before the key;\n"
         "# without one, KEY = VALUE is appended.\n"
         "set_key() {\n"
-        "    [ -f \"$1\" ] || { mkdir -p \"$(dirname \"$1\")\"; : > \"$1\"; }\n"
+        "    if [ ! -f \"$1\" ]; then\n"
+        "        mkdir -p \"$(dirname \"$1\")\" && : > \"$1\" || return 1\n"
+        "        changed=1\n"
+        "    fi\n"
         "    SG_KEY=$2 SG_VALUE=$3 SG_RE=$4\n"
         "    export SG_KEY SG_VALUE SG_RE\n"
         "    edit \"$1\" '\n"
@@ -580,30 +640,33 @@ static void emit_sh(const struct sg_model *m, const struct sg_plan_ops *ops)
         "        { print }\n"
         "        END { if (!found) print kv }\n"
         "        '\n"
-        "    [ \"$reload\" = 0 ] || sysctl -p \"$1\" >/dev/null\n"
-        "}\n");
+        "}\n",
+        boot_reload_sh(m));
     for (size_t i = 0; i < ops->n; i++) {
         const struct sg_plan_op *o = &ops->v[i];
         if (repeated(ops, i))
             continue;
         char *re = key_regex(o->key, "[[:space:]]*");
-        char *path = sg_strdup_printf("%s", o->file);
+        char *what = sg_strdup_printf("%s %s in %s", verb(o->op), o->key,
+                                      o->file);
         printf("\n");
         print_fixes(ops, i, "", false);
+        printf("step ");
+        shq(what ? what : o->key);
         switch (o->op) {
         case SG_LINE_REMOVE:
         case SG_LINE_COMMENT:
-            printf("%s \"$root\"",
+            printf(" %s \"$root\"",
                    o->op == SG_LINE_REMOVE ? "remove_key" : "comment_key");
-            shq(path);
+            shq(o->file);
             printf(" ");
             shq(re);
             printf("\n");
             break;
         case SG_LINE_SET:
         case SG_LINE_APPEND:
-            printf("set_key \"$root\"");
-            shq(path);
+            printf(" set_key \"$root\"");
+            shq(o->file);
             printf(" ");
             shq(o->key);
             printf(" ");
@@ -613,9 +676,20 @@ static void emit_sh(const struct sg_model *m, const struct sg_plan_ops *ops)
             printf("\n");
             break;
         }
-        free(path);
+        free(what);
         free(re);
     }
+    printf("\n# The kernel, once, as boot applies the files: only for the "
+           "root /,\n# unless SYSCTL_GUARD_RELOAD says otherwise.\n"
+           "if [ \"$changed\" = 1 ] && [ \"$reload\" = 1 ]; then\n"
+           "    step 'reload the kernel (%s)' %s\n"
+           "fi\n"
+           "if [ -n \"$failed\" ]; then\n"
+           "    printf 'sysctl-guard plan: these steps failed:%%s\\n' "
+           "\"$failed\" >&2\n"
+           "    exit 1\n"
+           "fi\n",
+           boot_reload_sh(m), boot_reload_sh(m));
 }
 
 int sg_cmd_plan(struct sg_cli *cli)

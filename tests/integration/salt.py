@@ -233,10 +233,15 @@ REQUISITES = {"require", "onchanges", "watch"}
 
 
 def render_sls(path, root):
+    """Render as Salt's Jinja renderer does, with the filters the examples
+    use from Salt's own set (quote: shlex.quote, salt/utils/jinja.py)."""
     import jinja2
+    import shlex
     import yaml
+    env = jinja2.Environment()
+    env.filters["quote"] = shlex.quote
     with open(path) as f:
-        tpl = jinja2.Template(f.read())
+        tpl = env.from_string(f.read())
     text = tpl.render(salt={"pillar.get": lambda k, d=None: root},
                       grains={"kernelrelease": KERNEL})
     return yaml.safe_load(text)
@@ -288,6 +293,22 @@ def run_sls(h, name, sls, test, bindir):
 
 def test_sls(tmp, h, bindir):
     sdir = os.path.join(TOP, "examples", "salt")
+    # An image root is never reloaded into this kernel; the machine's own
+    # root (/) is, the way boot does; a root with a space is one word.
+    for name in ("enforce.sls", "enforce-cmd.sls"):
+        for root, want in (("/", True), ("/srv/images/web 1", False)):
+            sls = render_sls(os.path.join(sdir, name), root)
+            reloads = [params(a)["name"] for b in sls.values()
+                       for f, a in b.items() if f == "cmd.run" and
+                       "onchanges" in params(a)]
+            ok(reloads == (["systemctl restart systemd-sysctl.service"]
+                           if want else []),
+               "%s, root %r: reloads %s" % (name, root, reloads))
+            if name == "enforce-cmd.sls":
+                cmd = params(sls["sysctl remediation"]["cmd.run"])["name"]
+                words = shlex.split(cmd)
+                ok(words[words.index("--root") + 1] == root,
+                   "%s: the root %r is one shell word: %s" % (name, root, cmd))
     for name in ("audit.sls", "enforce.sls", "enforce-cmd.sls"):
         root = os.path.join(tmp, "sls-" + name)
         shutil.copytree(os.path.join(TOP, "examples", "roots",

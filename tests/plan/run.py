@@ -359,10 +359,178 @@ def test_odd_names(binary, have_ansible):
         ok(not ran, "odd-name: a part of the name ran: %s" % ran)
 
 
+STANDIN = """#!/bin/sh
+# A stand-in for %(name)s: records the call, touches no kernel.
+echo "%(name)s $*" >> "$SG_STANDIN_LOG"
+exit "${SG_STANDIN_EXIT:-0}"
+"""
+# mv that fails for one file: a step that fails half-way.
+FAILING_MV = """#!/bin/sh
+for a in "$@"; do last=$a; done
+if [ -n "${SG_FAIL_MV:-}" ]; then
+    case $last in *"$SG_FAIL_MV"*) echo "mv: refused (test)" >&2; exit 1;; esac
+fi
+exec /bin/mv "$@"
+"""
+
+
+def standins(tmp):
+    """A directory of stand-ins for systemctl, sysctl and systemd-sysctl,
+    first on PATH, and the log they write."""
+    d = os.path.join(tmp, "bin")
+    os.makedirs(d)
+    for name in ("systemctl", "sysctl", "systemd-sysctl"):
+        with open(os.path.join(d, name), "w") as f:
+            f.write(STANDIN % {"name": name})
+        os.chmod(os.path.join(d, name), 0o755)
+    with open(os.path.join(d, "mv"), "w") as f:
+        f.write(FAILING_MV)
+    os.chmod(os.path.join(d, "mv"), 0o755)
+    log = os.path.join(tmp, "standin.log")
+    open(log, "w").close()
+    env = dict(ENV, PATH=d + os.pathsep + os.environ["PATH"],
+               SG_STANDIN_LOG=log)
+    return env, log
+
+
+def calls(log):
+    with open(log) as f:
+        lines = f.read().splitlines()
+    open(log, "w").close()
+    return lines
+
+
+TWO_FILES = {"10-a.conf": "# a\nnet.ipv4.tcp_tw_recycle = 1\n",
+             "20-b.conf": "# b\nnet.ipv4.tcp_tw_recycle = 1\n"}
+
+
+def two_file_tree(tmp, name):
+    root = os.path.join(tmp, name)
+    d = os.path.join(root, "etc", "sysctl.d")
+    os.makedirs(d)
+    for n, text in TWO_FILES.items():
+        with open(os.path.join(d, n), "w") as f:
+            f.write(text)
+    return root
+
+
+def recycle_left(root):
+    d = os.path.join(root, "etc", "sysctl.d")
+    return [n for n in sorted(os.listdir(d))
+            if "tcp_tw_recycle" in open(os.path.join(d, n)).read()]
+
+
+def test_reloads(binary, have_ansible):
+    """No engine reloads a kernel for a root that is not /, unless asked;
+    when it does, it is once, the way boot does it (stand-ins record the
+    calls: the real sysctl and systemctl are never run); a failing step
+    does not stop the others (sh); the Ansible plan takes its root from
+    the inventory alone."""
+    extra = ["--kernel", "6.1"]
+    with tempfile.TemporaryDirectory(prefix="sg-plan-reload-") as tmp:
+        env, log = standins(tmp)
+        # sh
+        root = two_file_tree(tmp, "sh")
+        plan = sg(binary, ["plan", "--emit", "sh", "--root", root] + extra)
+        path = os.path.join(tmp, "plan.sh")
+        with open(path, "w") as f:
+            f.write(plan.stdout)
+        r = subprocess.run(["sh", path], capture_output=True, text=True,
+                           env=dict(env, SYSCTL_GUARD_ROOT=root))
+        ok(r.returncode == 0 and recycle_left(root) == [] and
+           calls(log) == [], "sh, image root: edited, no reload: %d %s"
+           % (r.returncode, r.stderr))
+        root = two_file_tree(tmp, "sh-reload")
+        r = subprocess.run(["sh", path], capture_output=True, text=True,
+                           env=dict(env, SYSCTL_GUARD_ROOT=root,
+                                    SYSCTL_GUARD_RELOAD="1"))
+        ok(r.returncode == 0 and calls(log) ==
+           ["systemctl restart systemd-sysctl.service"],
+           "sh, reload asked: once, as boot does: %s" % r.stderr)
+        root = two_file_tree(tmp, "sh-fail")
+        r = subprocess.run(["sh", path], capture_output=True, text=True,
+                           env=dict(env, SYSCTL_GUARD_ROOT=root,
+                                    SYSCTL_GUARD_RELOAD="1",
+                                    SG_FAIL_MV="10-a.conf",
+                                    SG_STANDIN_EXIT="1"))
+        ok(r.returncode == 1 and recycle_left(root) == ["10-a.conf"] and
+           "remove net.ipv4.tcp_tw_recycle in /etc/sysctl.d/10-a.conf"
+           in r.stderr and "reload the kernel" in r.stderr,
+           "sh: a failing step and a failing reload do not stop the rest, "
+           "and are reported: %d %s %s" % (r.returncode, recycle_left(root),
+                                           r.stderr))
+        calls(log)
+        procps = sg(binary, ["plan", "--emit", "sh", "--semantics", "procps",
+                             "--root", root] + extra).stdout
+        ok("sysctl --system" in procps and "sysctl -p" not in procps,
+           "sh, procps semantics: reloads with sysctl --system")
+        # Salt: the reload state exists only for the root / (or when asked)
+        import jinja2
+        import yaml
+        sls = sg(binary, ["plan", "--emit", "salt", "--root", root] +
+                 extra).stdout
+        pillar = {"pillar.get": lambda key, default=None: default}
+        for ctx, want in (({}, True), ({"sysctl_guard_root": root}, False),
+                          ({"sysctl_guard_root": root,
+                            "sysctl_guard_reload": True}, True)):
+            doc = yaml.safe_load(jinja2.Environment().from_string(sls).render(
+                salt=pillar, **ctx))
+            rl = doc.get("sysctl-guard-reload")
+            ok(bool(rl) == want and (not rl or salt_args(rl["cmd.run"])[
+                "name"] == "systemctl restart systemd-sysctl.service"),
+               "salt %s: reload state %s" % (ctx, rl))
+        if not have_ansible:
+            return
+        # Ansible: the root only in the inventory, as a host var.
+        root = two_file_tree(tmp, "ansible")
+        play = os.path.join(tmp, "plan.yml")
+        with open(play, "w") as f:
+            f.write(sg(binary, ["plan", "--emit", "ansible", "--root", root] +
+                       extra).stdout)
+        inv = os.path.join(tmp, "hosts.yml")
+        with open(inv, "w") as f:
+            f.write("all:\n  hosts:\n    target:\n      ansible_connection: "
+                    "local\n      sysctl_guard_root: %s\n" % json.dumps(root))
+        base = ["ansible-playbook", "-i", inv, play]
+        before = snapshot(root)
+        r = subprocess.run(base + ["--check", "--diff"], capture_output=True,
+                           text=True, env=env, cwd=tmp)
+        ok(r.returncode == 0 and snapshot(root) == before and
+           recap_changed(r.stdout) > 0 and calls(log) == [],
+           "ansible --check --diff, root from inventory: predicts, changes "
+           "nothing:\n%s" % r.stdout[-2000:])
+        r = subprocess.run(base, capture_output=True, text=True, env=env,
+                           cwd=tmp)
+        ok(r.returncode == 0 and recycle_left(root) == [] and
+           calls(log) == [], "ansible, root from inventory: edited there, "
+           "no reload:\n%s" % r.stdout[-2000:])
+        root2 = two_file_tree(tmp, "ansible-reload")
+        with open(inv, "w") as f:
+            f.write("all:\n  hosts:\n    target:\n      ansible_connection: "
+                    "local\n      sysctl_guard_root: %s\n"
+                    "      sysctl_guard_reload: true\n" % json.dumps(root2))
+        with open(play, "w") as f:
+            f.write(sg(binary, ["plan", "--emit", "ansible", "--root", root2] +
+                       extra).stdout)
+        r = subprocess.run(base, capture_output=True, text=True, env=env,
+                           cwd=tmp)
+        ok(r.returncode == 0 and calls(log) ==
+           ["systemctl restart systemd-sysctl.service"],
+           "ansible, reload asked in the inventory: once, as boot does:\n%s"
+           % r.stdout[-2000:])
+        r = subprocess.run(base, capture_output=True, text=True, env=env,
+                           cwd=tmp)
+        ok(r.returncode == 0 and recap_changed(r.stdout) == 0 and
+           calls(log) == [], "ansible, second run: nothing, no reload")
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     have_ansible = shutil.which("ansible-playbook") is not None
     ok(have_ansible, "ansible-playbook is not installed (make deps)")
+    test_reloads(binary, have_ansible)
+    if "--reloads-only" in sys.argv:
+        sys.exit(TALLY.done("plan"))
     for name in sorted(os.listdir(CASES)):
         case = os.path.join(CASES, name)
         extra = tree_args(case) if os.path.exists(
