@@ -339,11 +339,39 @@ bool sg_operator_owns(const char *file)
            strncmp(file, "/lib/", 5) != 0;
 }
 
+/* Whether a file the operator does not own sets KEY with a value, as the
+ * winner or under it. */
+static bool package_sets(const struct sg_model *m, const char *key)
+{
+    const struct sg_setting *st = sg_model_get(m, key);
+    for (size_t i = 0; st && i <= st->n_overridden; i++) {
+        const struct sg_assignment *a =
+            i < st->n_overridden ? st->overridden[i] : st->winner;
+        if (a->value && !sg_operator_owns(a->file))
+            return true;
+    }
+    return false;
+}
+
 static int add_finding(const struct ctx *c, const struct sg_rule *r,
                        const struct subject *s)
 {
     struct sg_finding f = {.rule = r, .severity = r->severity};
+    enum sg_fix_action fix = s->key ? r->fix : SG_FIX_NONE;
+    const char *dflt = NULL;
 
+    if (fix != SG_FIX_NONE && fix != SG_FIX_SET && !r->on_lines &&
+        !c->m->fragment && package_sets(c->m, s->key)) {
+        /* Removing the operator's lines cannot undo a package's (the
+         * package's would win, or come back from under them): the fix
+         * that wins is the kernel's default in the drop-in, or none. */
+        dflt = sg_policies_default(c->ps, s->key, &c->m->kernel);
+        fix = dflt ? SG_FIX_SET : SG_FIX_NONE;
+        /* The default is what the kernel gets already (the drop-in that
+         * overrides the package says so): the rule's remedy is in place. */
+        if (dflt && s->value && strcmp(dflt, s->value) == 0)
+            return 0;
+    }
     if (s->at && s->at->ignore_failure && r->has_ignored_severity)
         f.severity = r->ignored_severity;
     f.key = s->key ? strdup(s->key) : NULL;
@@ -357,10 +385,12 @@ static int add_finding(const struct ctx *c, const struct sg_rule *r,
     char *msg = render(c, r, s, r->message);
     f.message = msg ? sg_utf8_repair(msg) : NULL;
     free(msg);
-    f.fix = s->key ? r->fix : SG_FIX_NONE;
+    f.fix = fix;
     if (f.fix != SG_FIX_NONE) {
         f.fix_key = strdup(s->key);
-        if (r->fix_value)
+        if (dflt)
+            f.fix_value = strdup(dflt);
+        else if (r->fix_value)
             f.fix_value = render(c, r, s, r->fix_value);
         const char *file = s->at ? s->at->file : NULL;
         if (f.fix == SG_FIX_SET && !c->m->fragment &&
