@@ -220,6 +220,17 @@ static int take_node(struct sg_parser *p, int nc, int *ci, const char *file,
         sg_assignment_clear(&a);
         return r;
     }
+    if (r == 0 && strpbrk(a.key, " \t")) {
+        /* "sysctl -w net.core.rmem_default = 1": a command pasted into a
+         * file. The tools try to write /proc/sys/<that>, which no kernel
+         * has: the line sets nothing (and `sysctl -p` fails on it). It
+         * stays in the model, as the tools read it. */
+        r = sg_diag_add(diags, SG_SEV_WARNING, "key-has-blank", file, ln,
+                        "key \"%s\" holds a blank: no sysctl has one, so "
+                        "the line sets nothing (a command line pasted into "
+                        "the file?)",
+                        a.raw_key);
+    }
     if (r == 0)
         r = SG_PUSH(*out, a);
     if (r < 0) {
@@ -539,6 +550,36 @@ static int add_with_eol(struct sg_buf *b, const char *l, const char *eol)
                : 0;
 }
 
+/* A set that keeps the front of a value ("1 # only for the proxy" -> "1")
+ * drops text that its writer meant as a comment: it goes on a comment line
+ * of its own above the line, with the line's indentation and line end. */
+static int kept_comment(const char *content, size_t len, const char *value,
+                        const char *eol, struct sg_buf *out)
+{
+    const char *eq = memchr(content, '=', len), *end = content + len;
+    size_t vl = value ? strlen(value) : 0, ind = 0;
+
+    if (!eq || !value)
+        return 0;
+    const char *v = eq + 1;
+    while (v < end && (*v == ' ' || *v == '\t'))
+        v++;
+    if ((size_t)(end - v) <= vl || memcmp(v, value, vl) != 0)
+        return 0;
+    const char *rest = v + vl;
+    while (rest < end && (*rest == ' ' || *rest == '\t'))
+        rest++;
+    if (rest == v + vl || rest == end || (*rest != '#' && *rest != ';'))
+        return 0;
+    while (ind < len && (content[ind] == ' ' || content[ind] == '\t'))
+        ind++;
+    return sg_buf_add(out, content, ind) < 0 ||
+                   sg_buf_add(out, rest, (size_t)(end - rest)) < 0 ||
+                   sg_buf_add(out, *eol ? eol : "\n", *eol ? strlen(eol) : 1) < 0
+               ? -ENOMEM
+               : 0;
+}
+
 /* One edited line: CONTENT (LEN bytes, its end "\r\n", "\n" or "" cut
  * off and given as EOL) turned by E into what OUT gets. */
 static int edit_line(struct sg_parser *p, const char *content, size_t len,
@@ -559,6 +600,9 @@ static int edit_line(struct sg_parser *p, const char *content, size_t len,
                    ? -ENOMEM
                    : 0;
     case SG_LINE_SET:
+        r = kept_comment(content, len, e->value, eol, out);
+        if (r < 0)
+            return r;
         line = sg_strdup_printf("%.*s\n", (int)len, content);
         if (!line)
             return -ENOMEM;

@@ -203,7 +203,7 @@ def fragments(binary):
         r = run(binary, ["fix", a, b] + args)
         ok(r.returncode == 0, "fragments: fix exit %d %s" % (r.returncode,
                                                              r.stderr))
-        ok(open(a).read() == "# a\nvm.swappiness = 10\n",
+        ok(open(a).read() == "# a\n# low\nvm.swappiness = 10\n",
            "fragments: a.conf is %r" % open(a).read())
         ok(open(b, "rb").read() == b0, "fragments: b.conf changed")
         c = run(binary, ["check", a, b] + args)

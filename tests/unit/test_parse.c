@@ -111,8 +111,11 @@ int main(void)
         };
         char *edited = NULL;
         CHECK(sg_parse_edit(p, in, e, 3, &edited) == 0);
+        /* The set drops " # proxy" from the value: it is kept, as the
+         * comment it was meant to be, on its own line above. */
         CHECK_STR(edited, "# keep me\r\n"
                           "\n"
+                          "  # proxy\n"
                           "  net.ipv4.tcp_tw_reuse\t=\t1\n"
                           "# -net.ipv4.ip_local_port_range = 61000 32768\n"
                           "vm.swappiness = 10");
@@ -133,7 +136,7 @@ int main(void)
         };
         CHECK(sg_parse_edit(p, "a = 1\r\nb = 2 # x\r\n", crlf, 2, &edited) ==
               0);
-        CHECK_STR(edited, "# a = 1\r\nb = 2\r\n");
+        CHECK_STR(edited, "# a = 1\r\n# x\r\nb = 2\r\n");
         free(edited);
         CHECK(sg_parse_edit(p, "a = 1\r\nb = 2", &add, 1, &edited) == 0);
         CHECK_STR(edited, "a = 1\r\nb = 2\r\nnet.ipv4.tcp_tw_reuse = 0\r\n");
