@@ -126,7 +126,7 @@ int main(void)
     CHECK(cs.n == 1 && cs.v[0].before != NULL);
     CHECK(sg_fix_apply(m, &cs, true, &m->diags) == 0);
     now = get("/etc/sysctl.d/50-a.conf");
-    CHECK_STR(now, "net.ipv4.tcp_tw_reuse = 1\n");
+    CHECK_STR(now, "# note\nnet.ipv4.tcp_tw_reuse = 1\n");
     free(now);
     now = get("/etc/sysctl.d/50-a.conf.bak");
     CHECK_STR(now, "net.ipv4.tcp_tw_reuse = 1 # note\n");
