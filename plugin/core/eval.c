@@ -2,6 +2,7 @@
  * eval.c - see eval.h.
  */
 #include "eval.h"
+#include "policy_regex.h"
 #include "keys.h"
 #include "util.h"
 
@@ -183,7 +184,10 @@ static bool check(const struct ctx *c, const struct subject *s,
     case SG_OP_NOT_IN_KERNEL:
         return not_in_kernel(c, key);
     case SG_OP_MATCHES:
-        return value && k->has_re && regexec(&k->re, value, 0, NULL, 0) == 0;
+        /* Bounded: the pattern by policy_regex.h, the value by procps's
+         * 4096 bytes (a longer one is no value any tool writes). */
+        return value && k->has_re && strlen(value) <= SG_MAX_MATCHED_VALUE &&
+               regexec(&k->re, value, 0, NULL, 0) == 0;
     default:
         break;
     }

@@ -24,6 +24,8 @@
 #define SG_RE_MAX_DEPTH 8
 #define SG_RE_MAX_REPEAT 64
 #define SG_RE_MAX_EXPANDED 1024
+/* Longer values are not matched at all (procps reads at most 4096). */
+#define SG_MAX_MATCHED_VALUE 4096
 
 /* 0 if the ERE PATTERN is in the allowed language, else -1 with WHY (LEN
  * bytes) saying what is not allowed. Syntax errors are left to regcomp. */
