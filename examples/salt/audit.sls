@@ -6,7 +6,7 @@
 
 sysctl audit:
   sysctl_guard.checked:
-    - name: {{ root }}
+    - root: {{ root }}  # Salt sets name to the state ID
     - kernel: "{{ grains['kernelrelease'] }}"  # quoted: YAML reads 5.10 as 5.1
     - profile: [server]
     - fail_on: error

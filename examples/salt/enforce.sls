@@ -4,7 +4,7 @@
 
 sysctl remediation:
   sysctl_guard.enforced:
-    - name: {{ root }}
+    - root: {{ root }}  # Salt sets name to the state ID
     - kernel: "{{ grains['kernelrelease'] }}"  # quoted: YAML reads 5.10 as 5.1
 
 {#- Only the machine's own files go into its kernel: an image root (a

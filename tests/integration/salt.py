@@ -223,6 +223,29 @@ def test_state_module(tmp, env):
     ret = h.call("checked", name=os.path.join(tmp, "missing"))
     ok(ret["result"] is False and "sysctl-guard failed" in ret["comment"],
        "checked on a missing root: result False, says why")
+    # Salt always passes name (the state ID): the tree is root=, and a name
+    # that is no absolute path never becomes one.
+    fresh = os.path.join(tmp, "state-module-root")
+    shutil.copytree(os.path.join(TOP, "examples", "roots",
+                                 "time-wait-advice"), fresh, symlinks=True)
+    ret = h.call("checked", name="sysctl audit", root=fresh, kernel=KERNEL)
+    ok(ret["name"] == "sysctl audit" and "tw-recycle-removed" in
+       ret["comment"], "checked with root=, name the state ID: %r" % ret)
+    ret = h.call("enforced", test=True, name="sysctl remediation",
+                 root=fresh, kernel=KERNEL)
+    ok(ret["result"] is None and "net.ipv4.tcp_tw_recycle" in ret["changes"],
+       "enforced test=True with root=: predicts: %r" % ret)
+    ok(h.mod._tree("sysctl audit", None) == "/" and
+       h.mod._tree("/srv/x", None) == "/srv/x" and
+       h.mod._tree("ignored", "/srv/y") == "/srv/y",
+       "the tree: root=, else an absolute name, else /")
+    # An unquoted kernel: 5.10 arrives as 5.1: refused, with how to quote.
+    before = snapshot(fresh)
+    for fun in ("checked", "enforced"):
+        ret = h.call(fun, name="x", root=fresh, kernel=5.1)
+        ok(is_state(ret) and ret["result"] is False and "quote it" in
+           ret["comment"] and snapshot(fresh) == before,
+           "%s with kernel 5.1 (a float): refused: %r" % (fun, ret))
     return h
 
 
@@ -271,6 +294,7 @@ def run_sls(h, name, sls, test, bindir):
             extra = set(p) - set(sig.parameters) - REQUISITES
             ok(not extra, "%s: %s: parameters %s" % (name, sid, extra))
             kw = {k: v for k, v in p.items() if k not in REQUISITES}
+            kw.setdefault("name", sid)  # as Salt does: name is the state ID
             rets[sid] = h.call(fun.split(".")[1], test=test, **kw)
         elif fun == "cmd.run":
             ok(set(p) <= CMD_RUN, "%s: %s: cmd.run parameters" % (name, sid))

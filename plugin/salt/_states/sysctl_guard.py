@@ -13,13 +13,19 @@ effective values, ``result`` and ``comment``.
 
     sysctl audit:
       sysctl_guard.checked:
-        - name: /
-        - kernel: {{ grains['kernelrelease'] }}
+        - root: /
+        - kernel: "{{ grains['kernelrelease'] }}"
         - profile: [server]
 
     sysctl remediation:
       sysctl_guard.enforced:
-        - name: /
+        - root: /srv/images/web
+
+The tree is ``root`` (default ``/``). Salt always passes ``name`` (the
+state ID when the SLS gives none), so ``name`` is the tree only when
+``root`` is not given and ``name`` is an absolute path (``- name: /``, the
+older form). Quote ``kernel``: YAML reads an unquoted ``5.10`` as the
+number 5.1, which the state refuses rather than check the wrong kernel.
 
 ``checked`` changes nothing; its result is False when a finding reaches
 ``fail_on``. ``enforced`` applies the fix-ups; with ``test=True`` it
@@ -58,6 +64,28 @@ def _command(verb, name, kernel, profile, policies, semantics, fail_on,
     return cmd
 
 
+def _tree(name, root):
+    """The tree to evaluate: ROOT, else NAME when it is an absolute path
+    (Salt fills NAME with the state ID), else "/"."""
+    if root is not None:
+        return str(root)
+    return name if isinstance(name, str) and name.startswith("/") else "/"
+
+
+def _bad_kernel(name, kernel):
+    """A kernel that YAML turned into a number: refuse it, say why."""
+    if isinstance(kernel, bool) or isinstance(kernel, float):
+        return {
+            "name": name,
+            "changes": {},
+            "result": False,
+            "comment": "sysctl-guard: kernel {!r} arrived as a {} (YAML reads "
+                       "an unquoted 5.10 as 5.1): quote it, kernel: "
+                       "\"5.10\"".format(kernel, type(kernel).__name__),
+        }
+    return None
+
+
 def _run(name, cmd):
     if not shutil.which(cmd[0]):
         return {
@@ -90,25 +118,32 @@ def _run(name, cmd):
 
 
 def checked(name="/", kernel=None, profile=None, policies=None,
-            semantics=None, fail_on=None, binary="sysctl-guard"):
+            semantics=None, fail_on=None, binary="sysctl-guard", root=None):
     """
-    Report the findings for the tree NAME (default ``/``); fail when one
-    reaches ``fail_on`` (error, warning (default) or info). Never changes
-    anything, in test mode or not.
+    Report the findings for the tree ``root`` (default ``/``; see the
+    module's text for ``name``); fail when one reaches ``fail_on`` (error,
+    warning (default) or info). Never changes anything, in test mode or not.
     """
-    return _run(name, _command("check", name, kernel, profile, policies,
-                               semantics, fail_on, binary))
+    bad = _bad_kernel(name, kernel)
+    if bad:
+        return bad
+    return _run(name, _command("check", _tree(name, root), kernel, profile,
+                               policies, semantics, fail_on, binary))
 
 
 def enforced(name="/", kernel=None, profile=None, policies=None,
-             semantics=None, fail_on=None, binary="sysctl-guard"):
+             semantics=None, fail_on=None, binary="sysctl-guard", root=None):
     """
-    Apply the fix-ups to the tree NAME (default ``/``): remove
-    ``tcp_tw_recycle`` and the other fixable findings, in place. In test
-    mode, report what would change (result None) and write nothing.
+    Apply the fix-ups to the tree ``root`` (default ``/``; see the module's
+    text for ``name``): remove ``tcp_tw_recycle`` and the other fixable
+    findings, in place. In test mode, report what would change (result
+    None) and write nothing.
     """
-    cmd = _command("fix", name, kernel, profile, policies, semantics,
-                   fail_on, binary)
+    bad = _bad_kernel(name, kernel)
+    if bad:
+        return bad
+    cmd = _command("fix", _tree(name, root), kernel, profile, policies,
+                   semantics, fail_on, binary)
     if __opts__.get("test"):
         cmd.append("--dry-run")
     return _run(name, cmd)
