@@ -10,9 +10,11 @@
  */
 #include "cli.h"
 #include "session.h"
+#include "../core/util.h"
 
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void print_diags(const struct sg_diags *d, bool color)
 {
@@ -27,6 +29,13 @@ static void print_text(const struct sg_cli *cli, const struct sg_session *s)
     if (sg_diag_count(&s->report.diags, SG_SEV_ERROR) > 0)
         print_diags(&s->report.diags, cli->color);
     print_diags(&s->fix_diags, cli->color);
+    if (!s->changes.n && sg_diag_count(&s->report.diags, SG_SEV_ERROR) > 0) {
+        struct sg_buf b = {0};
+        sg_fix_headline(&b, s, cli->dry_run);
+        if (b.v && strncmp(b.v, "nothing fixed", 13) == 0)
+            fprintf(stderr, "%s fix: %s\n", cli->prog, b.v);
+        free(b.v);
+    }
     sg_print_changes(cli, s);
     for (size_t i = 0; s->n_left && i < s->report.findings.n; i++) {
         const struct sg_finding *f = &s->report.findings.v[i];

@@ -156,7 +156,17 @@ void sg_fix_headline(struct sg_buf *b, const struct sg_session *s, bool would)
     for (size_t i = 0; i < s->changes.n; i++)
         if (sg_change_counts(s, &s->changes.v[i]))
             n += s->changes.v[i].n_fixes;
-    if (!s->changes.n)
+    size_t fixable = 0;
+    for (size_t i = 0; i < s->report.findings.n; i++)
+        fixable += s->report.findings.v[i].fix != SG_FIX_NONE;
+    if (!s->changes.n && fixable &&
+        sg_diag_count(&s->report.diags, SG_SEV_ERROR) > 0)
+        sg_buf_printf(b,
+                      "nothing fixed: %zu finding%s could be, but the input "
+                      "has errors, and a tree that does not read cleanly is "
+                      "never edited",
+                      fixable, fixable == 1 ? "" : "s");
+    else if (!s->changes.n)
         sg_buf_printf(b, "nothing to fix");
     else if (!files)
         sg_buf_printf(b, "fixed nothing: no file could be written");

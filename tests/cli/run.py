@@ -211,6 +211,28 @@ def messages(binary):
                            env=ENV)
         T.ok("/proc/sys has a directory there" in r.stdout,
              "--live on a directory names it: %s" % r.stdout)
+        # A tree with an input error is not fixed, and every front end says
+        # why next to the finding it could have fixed.
+        os.makedirs(os.path.join(d, "etc", "sysctl.d", "20-dir.conf"))
+        with open(os.path.join(d, "etc", "sysctl.d", "30-t.conf"), "w") as f:
+            f.write("net.ipv4.tcp_tw_recycle = 1\n")
+        why = "the input has errors"
+        r = subprocess.run([binary, "fix", "--kernel", "6.1", "--root", d],
+                           capture_output=True, text=True, env=ENV)
+        T.ok(r.returncode == 2 and why in r.stderr,
+             "fix on a tree with an input error says why: %s" % r.stderr)
+        r = subprocess.run([binary, "fix", "--format", "salt", "--kernel",
+                            "6.1", "--root", d], capture_output=True,
+                           text=True, env=ENV)
+        T.ok(why in json.loads(r.stdout or "{}").get("comment", ""),
+             "salt: says why: %s" % r.stdout)
+        args = os.path.join(d, "args.json")
+        with open(args, "w") as f:
+            json.dump({"root": d, "kernel": "6.1", "state": "fixed"}, f)
+        r = subprocess.run([binary, args], capture_output=True, text=True,
+                           env=ENV)
+        T.ok(why in json.loads(r.stdout or "{}").get("msg", ""),
+             "module: says why: %s" % r.stdout)
 
 
 def main():
