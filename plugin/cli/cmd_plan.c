@@ -1,69 +1,94 @@
 /*
  * cmd_plan.c - `sysctl-guard plan --emit sh|ansible|ansible-tasks|salt`:
  * the fix-ups of `fix`, as a script or as tasks/states another tool
- * applies. Every path is prefixed with the root parameter (default "/"),
- * whose default lives where inventory, pillar or the environment override
- * it. The files are only edited; the kernel is reloaded once, at the end,
+ * applies.
+ *
+ * A plan is the changes `fix` would make (fix.h sg_fix_plan: per file, the
+ * text read and the text to write), so every engine writes exactly what
+ * `fix` writes: the same lines at the same places, comments, line ends
+ * and bytes that are not UTF-8 kept, a package's winner overridden in the
+ * drop-in. A plan states what it was computed from: the root, the kernel,
+ * and each file with the SHA-256 of its text then (or "absent") and of
+ * the text the plan leaves. On a target, every file is checked first: one
+ * that is neither (another host, a file changed since, a symlink in its
+ * place) refuses the whole plan before anything changes; one already
+ * fixed is left alone, so a second run changes nothing.
+ *
+ * Every path is prefixed with the root parameter (default "/"), whose
+ * default lives where inventory, pillar or the environment override it.
+ * The files are only written; the kernel is reloaded once, at the end,
  * the way boot does it (systemd-sysctl.service, or `sysctl --system` for
  * --semantics procps), only when something changed and only when the root
  * is "/" unless the reload parameter asks otherwise: an image's files are
- * never loaded into the kernel that runs the plan. Removals come first.
- * Each step carries the finding it fixes (rule file:line).
+ * never loaded into the kernel that runs the plan.
  */
 #include "cli.h"
 #include "../core/eval.h"
 #include "../core/fix.h"
+#include "../core/sha256.h"
 #include "../core/util.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* A regular expression for a line that sets KEY, in any spelling: leading
- * blanks, an optional "-", components separated by "." or "/". BLANK is
- * the regex for a run of blanks in the dialect at hand: "\s*" (Python,
- * one line at a time), "[[:space:]]*" (POSIX ERE), "[ \t]*" (a whole file
- * in multi-line mode, where \s would cross line ends). */
-static char *key_regex(const char *key, const char *blank)
-{
-    size_t cap = strlen(key) * 6 + 3 * strlen(blank) + 16;
-    char *r = malloc(cap), *o = r;
+/* One file of the plan, with its digests. */
+struct pfile {
+    const struct sg_change *c;
+    char before[65]; /* sha256 of the text read, or "absent" */
+    char after[65];
+    bool not_utf8;
+};
 
-    if (!r)
-        return NULL;
-    o += sprintf(o, "^%s-?%s", blank, blank);
-    for (const char *p = key; *p; p++) {
-        if (*p == '.' || *p == '/')
-            o += sprintf(o, "[./]");
-        else if (strchr("\\^$*+?()[]{}|", *p))
-            o += sprintf(o, "\\%c", *p);
+static struct pfile *plan_files(const struct sg_changes *cs)
+{
+    struct pfile *v = calloc(cs->n ? cs->n : 1, sizeof(*v));
+    for (size_t i = 0; v && i < cs->n; i++) {
+        const struct sg_change *c = &cs->v[i];
+        v[i].c = c;
+        if (c->before)
+            sg_sha256_hex(c->before, strlen(c->before), v[i].before);
         else
-            *o++ = *p;
+            strcpy(v[i].before, "absent");
+        sg_sha256_hex(c->after, strlen(c->after), v[i].after);
+        v[i].not_utf8 = !sg_utf8_valid(c->after) ||
+                        (c->before && !sg_utf8_valid(c->before));
     }
-    sprintf(o, "%s=", blank);
-    return r;
+    return v;
 }
 
+/* ---- quoting ---- */
+
 /* S inside a YAML double-quoted scalar (the quotes not printed): "\", the
- * quote and control characters escaped, and every "{" as Jinja's
- * {{ '{' }}: Ansible renders the strings of a playbook as Jinja, Salt the
- * whole SLS, and a file or key name may hold "{{" or "{%". YAML is
- * Unicode: text that is not UTF-8 is repaired (U+FFFD). */
-static void yq_body(const char *s)
+ * quote and control characters escaped (a line break as \n), and every
+ * "{" as Jinja's {{ '{' }} when JINJA (Salt renders the whole SLS; Ansible
+ * every string of a playbook). LATIN1: each byte is the code point of the
+ * same number (Salt's encoding: latin-1 writes the bytes back exactly). */
+static void yq_body_as(const char *s, bool jinja, bool latin1)
 {
-    char *fixed = sg_utf8_valid(s) ? NULL : sg_utf8_repair(s);
+    char *fixed = latin1 || sg_utf8_valid(s) ? NULL : sg_utf8_repair(s);
     for (const unsigned char *p = (const void *)(fixed ? fixed : s); *p; p++)
         if (*p == '\\' || *p == '"')
             printf("\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", stdout);
+        else if (*p == '\t')
+            fputs("\\t", stdout);
         else if (*p < 0x20 || *p == 0x7f)
             printf("\\x%02x", *p);
-        else if (*p == '{')
+        else if (*p == '{' && jinja)
             fputs("{{ '{' }}", stdout);
+        else if (*p >= 0x80 && latin1)
+            printf("\\x%02x", *p);
         else
             putchar(*p);
     free(fixed);
 }
 
-/* A string as a YAML double-quoted scalar (see yq_body). */
+static void yq_body(const char *s)
+{
+    yq_body_as(s, true, false);
+}
+
 static void yq(const char *s)
 {
     putchar('"');
@@ -84,32 +109,26 @@ static void shq(const char *s)
     putchar('\'');
 }
 
-static const char *verb(enum sg_line_op op)
+static void base64(const char *s)
 {
-    return op == SG_LINE_REMOVE    ? "remove"
-           : op == SG_LINE_COMMENT ? "comment out"
-                                   : "set";
-}
-
-/* Whether an earlier step already does what step I does: the steps match
- * lines by key, so one per file, key and kind is enough. */
-static bool repeated(const struct sg_plan_ops *ops, size_t i)
-{
-    const struct sg_plan_op *o = &ops->v[i];
-    bool set = o->op == SG_LINE_SET || o->op == SG_LINE_APPEND;
-    for (size_t j = 0; j < i; j++) {
-        const struct sg_plan_op *p = &ops->v[j];
-        bool pset = p->op == SG_LINE_SET || p->op == SG_LINE_APPEND;
-        if (strcmp(p->file, o->file) == 0 && strcmp(p->key, o->key) == 0 &&
-            (p->op == o->op || (set && pset)))
-            return true;
+    static const char t[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const unsigned char *p = (const void *)s;
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)p[i] << 16 |
+                     (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) |
+                     (i + 2 < n ? p[i + 2] : 0);
+        putchar(t[v >> 18 & 63]);
+        putchar(t[v >> 12 & 63]);
+        putchar(i + 1 < n ? t[v >> 6 & 63] : '=');
+        putchar(i + 2 < n ? t[v & 63] : '=');
     }
-    return false;
 }
 
 /* A file name or finding as text of a comment line: a control character
  * (a newline in a file name) would end the comment, so it prints as "?";
- * JINJA: the comment is rendered as Jinja too (Salt), see yq_body. */
+ * JINJA: the comment is rendered as Jinja too (Salt). */
 static void comment_text(const char *s, bool jinja)
 {
     for (const unsigned char *p = (const void *)s; *p; p++)
@@ -121,55 +140,7 @@ static void comment_text(const char *s, bool jinja)
             putchar(*p);
 }
 
-/* The comment line naming every finding a step fixes. */
-static void print_fixes(const struct sg_plan_ops *ops, size_t i,
-                        const char *indent, bool jinja)
-{
-    printf("%s# fixes ", indent);
-    comment_text(ops->v[i].why, jinja);
-    for (size_t j = i + 1; j < ops->n; j++)
-        if (repeated(ops, j) && strcmp(ops->v[j].file, ops->v[i].file) == 0 &&
-            strcmp(ops->v[j].key, ops->v[i].key) == 0) {
-            printf(", ");
-            comment_text(ops->v[j].why, jinja);
-        }
-    printf("\n");
-}
-
-/* The first comment line of a plan: version, steps, kernel (a release
- * given with --kernel is the operator's text: kept to the comment). */
-static void print_headline(const struct sg_model *m,
-                           const struct sg_plan_ops *ops, bool jinja,
-                           const char *end)
-{
-    printf("# sysctl-guard %s plan: %zu step%s for kernel ", SG_VERSION, ops->n,
-           ops->n == 1 ? "" : "s");
-    comment_text(m->kernel.release, jinja);
-    printf("%s\n", end);
-}
-
-/* ---- ansible ---- */
-
-/* Target PATH under the root parameter, as a YAML double-quoted scalar. */
-#define ANS_ROOT "(sysctl_guard_root | default('/') | regex_replace('/+$', ''))"
-/* Reload: as asked, else only when the root is "/". */
-#define ANS_RELOAD                                                             \
-    "(sysctl_guard_reload | default(" ANS_ROOT " == '')) | bool"
-
-static void ans_path(const char *path)
-{
-    fputs("\"{{ " ANS_ROOT " }}", stdout);
-    yq_body(path);
-    putchar('"');
-}
-
-/* How boot applies the files: the command, as an argv. */
-static const char *boot_reload_argv(const struct sg_model *m)
-{
-    return m->semantics == SG_SEM_SYSTEMD
-               ? "[systemctl, restart, systemd-sysctl.service]"
-               : "[sysctl, --system]";
-}
+/* ---- what every plan says first ---- */
 
 static const char *boot_reload_sh(const struct sg_model *m)
 {
@@ -178,178 +149,166 @@ static const char *boot_reload_sh(const struct sg_model *m)
                : "sysctl --system";
 }
 
-/* Whether the file at target PATH in M holds text other than UTF-8 (Latin-1
- * comments): ansible.posix.sysctl reads its file as UTF-8 and fails on such
- * a file, ansible.builtin.lineinfile works on its bytes. */
-static bool not_utf8(const struct sg_model *m, const char *path)
+static const char *boot_reload_argv(const struct sg_model *m)
 {
-    const struct sg_file *f = sg_model_file(m, path);
-    return f && f->not_utf8; /* no file: a new drop-in */
+    return m->semantics == SG_SEM_SYSTEMD
+               ? "[systemctl, restart, systemd-sysctl.service]"
+               : "[sysctl, --system]";
 }
 
-/* Set KEY in a file that is not UTF-8: lineinfile rewrites the line that
- * sets it (keeping a "-" prefix and the indentation) or, for an append to
- * a drop-in, adds the line at the end (the reload comes at the end). */
-static void ansible_set_lineinfile(const struct sg_plan_op *o, const char *re,
-                                   const char *indent)
+/* The comment lines that open a plan: version, kernel, root, and each
+ * file with its digests and the findings its new text fixes. */
+static void print_header(const struct sg_model *m, const struct pfile *fs,
+                         size_t n, bool jinja, const char *end)
 {
-    /* RE is "^\s*-?\s*KEY\s*=" (key_regex): the prefix becomes group 1. */
-    static const char pre[] = "^\\s*-?\\s*";
-    char *grp =
-        strncmp(re, pre, sizeof(pre) - 1) == 0
-            ? sg_strdup_printf("^(%s)%s.*$", pre + 1, re + sizeof(pre) - 1)
-            : NULL;
-    struct sg_buf line = {0};
-
-    bool append = o->op == SG_LINE_APPEND;
-
-    /* With backrefs, "\\" in LINE is one backslash; without, it is text. */
-    sg_buf_printf(&line, "%s%s = ", append ? "" : "\\1", o->key);
-    for (const char *v = o->value ? o->value : ""; *v; v++)
-        sg_buf_add(&line, *v == '\\' && !append ? "\\\\" : v,
-                   *v == '\\' && !append ? 2 : 1);
-    printf("%s  ansible.builtin.lineinfile:\n", indent);
-    printf("%s    path: ", indent);
-    ans_path(o->file);
-    printf("\n");
-    printf("%s    regexp: ", indent);
-    yq(grp && !append ? grp : re);
-    printf("\n%s    line: ", indent);
-    yq(line.v ? line.v : "");
-    /* An append adds the line at the end (the file exists: it was read). */
-    printf("\n");
-    if (!append)
-        printf("%s    backrefs: true\n", indent);
-    free(line.v);
-    free(grp);
-}
-
-/* The last task: reload the kernel as boot does, once, when an edit
- * changed something and the reload parameter (default: the root is "/")
- * says so. */
-static void ansible_reload(const struct sg_model *m,
-                           const struct sg_plan_ops *ops, const char *indent)
-{
-    bool any = false;
-    for (size_t i = 0; i < ops->n; i++)
-        any |= !repeated(ops, i);
-    if (!any)
-        return;
-    printf("%s- name: \"sysctl-guard: reload the kernel as boot does\"\n",
-           indent);
-    printf("%s  ansible.builtin.command:\n%s    argv: %s\n", indent, indent,
-           boot_reload_argv(m));
-    printf("%s  changed_when: true\n", indent);
-    printf("%s  when:\n%s    - \"%s\"\n%s    - >-\n%s      ", indent, indent,
-           ANS_RELOAD, indent, indent);
-    const char *sep = "";
-    for (size_t i = 0; i < ops->n; i++)
-        if (!repeated(ops, i)) {
-            printf("%ssysctl_guard_edit_%zu is changed", sep, i);
-            sep = " or ";
+    printf("# sysctl-guard %s plan: %zu file%s to write for kernel ",
+           SG_VERSION, n, n == 1 ? "" : "s");
+    comment_text(m->kernel.release, jinja);
+    printf("%s\n# Computed from the root ", end);
+    comment_text(m->root, jinja);
+    printf(" (--semantics %s). Each file must hold the text it held\n"
+           "# then (sha256 before) or the text this plan leaves (after): "
+           "any other\n# target is refused before anything changes.\n",
+           sg_semantics_name(m->semantics));
+    for (size_t i = 0; i < n; i++) {
+        printf("#   ");
+        comment_text(fs[i].c->path, jinja);
+        printf("\n#     before %s\n#     after  %s\n", fs[i].before,
+               fs[i].after);
+        for (size_t j = 0; j < fs[i].c->n_fixes; j++) {
+            printf("#     fixes ");
+            comment_text(fs[i].c->fixes[j], jinja);
+            printf("\n");
         }
-    printf("\n");
-}
-
-static void ansible_tasks(const struct sg_model *m,
-                          const struct sg_plan_ops *ops, const char *indent)
-{
-    for (size_t i = 0; i < ops->n; i++) {
-        const struct sg_plan_op *o = &ops->v[i];
-        if (repeated(ops, i))
-            continue;
-        char *re = key_regex(o->key, "\\s*");
-        print_fixes(ops, i, indent, false);
-        printf("%s- name: ", indent);
-        char *name =
-            o->op == SG_LINE_APPEND
-                ? sg_strdup_printf("sysctl-guard: the directory of %s", o->file)
-                : sg_strdup_printf("sysctl-guard: %s %s in %s", verb(o->op),
-                                   o->key, o->file);
-        yq(name ? name : o->key);
-        free(name);
-        printf("\n");
-        switch (o->op) {
-        case SG_LINE_REMOVE:
-            printf("%s  ansible.builtin.lineinfile:\n", indent);
-            printf("%s    path: ", indent);
-            ans_path(o->file);
-            printf("\n");
-            printf("%s    regexp: ", indent);
-            yq(re);
-            printf("\n%s    state: absent\n", indent);
-            break;
-        case SG_LINE_COMMENT:
-            printf("%s  ansible.builtin.replace:\n", indent);
-            printf("%s    path: ", indent);
-            ans_path(o->file);
-            printf("\n");
-            printf("%s    regexp: ", indent);
-            char *grp = sg_strdup_printf("(%s.*)$", re);
-            yq(grp ? grp : re);
-            free(grp);
-            printf("\n%s    replace: '# \\1'\n", indent);
-            break;
-        case SG_LINE_SET:
-        case SG_LINE_APPEND:
-            if (o->op == SG_LINE_APPEND) {
-                /* The drop-in's directory may be missing on a bare root. */
-                char *dir = strdup(o->file), *sl = dir ? strrchr(dir, '/') : 0;
-                if (sl)
-                    *sl = '\0';
-                printf("%s  ansible.builtin.file:\n", indent);
-                printf("%s    path: ", indent);
-                ans_path(dir ? dir : "");
-                printf("\n");
-                printf("%s    state: directory\n%s    mode: '0755'\n", indent,
-                       indent);
-                printf("%s- name: ", indent);
-                char *n2 = sg_strdup_printf("sysctl-guard: set %s in %s",
-                                            o->key, o->file);
-                yq(n2 ? n2 : o->key);
-                free(n2);
-                printf("\n");
-                free(dir);
-            }
-            if (not_utf8(m, o->file)) {
-                ansible_set_lineinfile(o, re, indent);
-                break;
-            }
-            printf("%s  ansible.posix.sysctl:\n", indent);
-            printf("%s    name: ", indent);
-            yq(o->key);
-            printf("\n%s    value: ", indent);
-            yq(o->value ? o->value : "");
-            printf("\n%s    sysctl_file: ", indent);
-            ans_path(o->file);
-            printf("\n");
-            /* Only the file: the kernel is reloaded once, at the end. */
-            printf("%s    reload: false\n", indent);
-            break;
-        }
-        printf("%s  register: sysctl_guard_edit_%zu\n", indent, i);
-        free(re);
     }
-    ansible_reload(m, ops, indent);
 }
 
-static void emit_ansible(const struct sg_model *m,
-                         const struct sg_plan_ops *ops, bool tasks_only)
+/* ---- ansible ---- */
+
+#define ANS_ROOT "(sysctl_guard_root | default('/') | regex_replace('/+$', ''))"
+/* Reload: as asked, else only when the root is "/". */
+#define ANS_RELOAD "(sysctl_guard_reload | default(" ANS_ROOT " == '')) | bool"
+
+/* Target PATH under the root parameter, as a YAML double-quoted scalar. */
+static void ans_path(const char *path)
 {
-    print_headline(m, ops, false, "");
+    fputs("\"{{ " ANS_ROOT " }}", stdout);
+    yq_body(path);
+    putchar('"');
+}
+
+static void ansible_tasks(const struct sg_model *m, const struct pfile *fs,
+                          size_t n, const char *in)
+{
+    if (!n)
+        return;
+    /* One stat and one assert per file, every path inline: a path in a
+     * loop's data would be rendered as Jinja a second time when used. */
+    for (size_t i = 0; i < n; i++) {
+        char *name =
+            sg_strdup_printf("sysctl-guard: look at %s", fs[i].c->path);
+        printf("%s- name: ", in);
+        yq(name ? name : fs[i].c->path);
+        free(name);
+        printf("\n%s  ansible.builtin.stat:\n%s    path: ", in, in);
+        ans_path(fs[i].c->path);
+        printf("\n%s    checksum_algorithm: sha256\n%s    get_mime: false\n"
+               "%s  register: sysctl_guard_file_%zu\n",
+               in, in, in, i);
+    }
+    for (size_t i = 0; i < n; i++) {
+        char *name = sg_strdup_printf("sysctl-guard: %s is as the plan found "
+                                      "it, or as it leaves it",
+                                      fs[i].c->path);
+        char *msg = sg_strdup_printf(
+            "%s differs from the file this plan was computed from: nothing "
+            "was changed; run sysctl-guard plan for this host",
+            fs[i].c->path);
+        printf("%s- name: ", in);
+        yq(name ? name : fs[i].c->path);
+        printf(
+            "\n%s  ansible.builtin.assert:\n%s    that: >-\n"
+            "%s      (('symlink' if sysctl_guard_file_%zu.stat.islnk else\n"
+            "%s      sysctl_guard_file_%zu.stat.checksum | default('absent'))\n"
+            "%s      if sysctl_guard_file_%zu.stat.exists else 'absent') in\n"
+            "%s      ['%s', '%s']\n%s    fail_msg: ",
+            in, in, in, i, in, i, in, i, in, fs[i].before, fs[i].after, in);
+        yq(msg ? msg : fs[i].c->path);
+        printf("\n%s    quiet: true\n", in);
+        free(name);
+        free(msg);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct sg_change *c = fs[i].c;
+        const char *sl = strrchr(c->path, '/');
+        printf("%s# fixes ", in);
+        for (size_t j = 0; j < c->n_fixes; j++) {
+            printf("%s", j ? ", " : "");
+            comment_text(c->fixes[j], false);
+        }
+        printf("\n");
+        if (!c->before && sl) {
+            /* The drop-in's directory may be missing on a bare root. */
+            char *dir = strndup(c->path, (size_t)(sl - c->path));
+            printf("%s- name: ", in);
+            char *name =
+                sg_strdup_printf("sysctl-guard: the directory of %s", c->path);
+            yq(name ? name : c->path);
+            printf("\n%s  ansible.builtin.file:\n%s    path: ", in, in);
+            ans_path(dir ? dir : "/");
+            printf("\n%s    state: directory\n%s    mode: '0755'\n", in, in);
+            printf("%s  when: (sysctl_guard_file_%zu.stat.checksum "
+                   "| default('absent')) == '%s'\n",
+                   in, i, fs[i].before);
+            free(name);
+            free(dir);
+        }
+        printf("%s- name: ", in);
+        char *name = sg_strdup_printf("sysctl-guard: write %s", c->path);
+        yq(name ? name : c->path);
+        free(name);
+        /* The bytes as base64: exact for text that is not UTF-8 (the
+         * filter decodes with surrogateescape, copy encodes them back),
+         * and no Jinja in a file's text is ever rendered. */
+        printf("\n%s  ansible.builtin.copy:\n%s    dest: ", in, in);
+        ans_path(c->path);
+        printf("\n%s    content: \"{{ '", in);
+        base64(c->after);
+        printf("' | b64decode }}\"\n");
+        if (!c->before)
+            printf("%s    mode: '0644'\n", in);
+        printf("%s  when: (sysctl_guard_file_%zu.stat.checksum | "
+               "default('absent')) == '%s'\n",
+               in, i, fs[i].before);
+        printf("%s  register: sysctl_guard_edit_%zu\n", in, i);
+    }
+    printf("%s- name: \"sysctl-guard: reload the kernel as boot does\"\n", in);
+    printf("%s  ansible.builtin.command:\n%s    argv: %s\n", in, in,
+           boot_reload_argv(m));
+    printf("%s  changed_when: true\n", in);
+    printf("%s  when:\n%s    - \"%s\"\n%s    - >-\n%s      ", in, in,
+           ANS_RELOAD, in, in);
+    for (size_t i = 0; i < n; i++)
+        printf("%ssysctl_guard_edit_%zu is changed", i ? " or " : "", i);
+    printf("\n");
+}
+
+static void emit_ansible(const struct sg_model *m, const struct pfile *fs,
+                         size_t n, bool tasks_only)
+{
+    print_header(m, fs, n, false, "");
     printf("# Parameters, from inventory (host or group vars), the play or "
            "-e:\n"
            "# sysctl_guard_root (default /) prefixes every path;\n"
            "# sysctl_guard_reload (default: true when the root is /, else "
            "false)\n"
            "# reloads the kernel once at the end, as boot does (%s).\n",
-           m->semantics == SG_SEM_SYSTEMD ? "systemd-sysctl.service"
-                                          : "sysctl --system");
+           boot_reload_sh(m));
     if (tasks_only) {
         printf("# Tasks only: include_tasks/import_tasks it.\n");
-        if (!ops->n)
+        if (!n)
             printf("[]\n");
-        ansible_tasks(m, ops, "");
+        ansible_tasks(m, fs, n, "");
         return;
     }
     /* No play vars: they would beat the inventory's. */
@@ -357,16 +316,11 @@ static void emit_ansible(const struct sg_model *m,
            "  hosts: all\n"
            "  gather_facts: false\n"
            "  tasks:%s\n",
-           ops->n ? "" : " []");
-    ansible_tasks(m, ops, "    ");
+           n ? "" : " []");
+    ansible_tasks(m, fs, n, "    ");
 }
 
 /* ---- salt ---- */
-
-/* Salt's file.replace runs Python's re over the whole file with
- * re.MULTILINE: blanks are [ \t], never \s, which would run across line
- * ends. */
-#define SALT_BLANK "[ \\t]*"
 
 /* Target PATH under the root parameter, as a YAML double-quoted scalar
  * (the header makes prefix safe inside one). */
@@ -377,109 +331,15 @@ static void salt_path(const char *path)
     putchar('"');
 }
 
-/* A state id: sysctl-guard-N-WHAT. */
-static const char *salt_what(enum sg_line_op op)
+static void emit_salt(const struct sg_model *m, const struct pfile *fs,
+                      size_t n)
 {
-    return op == SG_LINE_REMOVE    ? "remove"
-           : op == SG_LINE_COMMENT ? "comment"
-                                   : "set";
-}
-
-/* VALUE as Python re replacement text: a backslash stands for itself. */
-static char *salt_repl(const char *prefix, const char *key, const char *value)
-{
-    struct sg_buf b = {0};
-    sg_buf_printf(&b, "%s%s = ", prefix, key);
-    for (const char *v = value ? value : ""; *v; v++)
-        sg_buf_add(&b, *v == '\\' ? "\\\\" : v, *v == '\\' ? 2 : 1);
-    return b.v;
-}
-
-/* One file.replace over target FILE. */
-static void salt_replace(const char *file, const char *pattern,
-                         const char *repl, const char *append)
-{
-    printf("  file.replace:\n    - name: ");
-    salt_path(file);
-    printf("\n    - pattern: ");
-    yq(pattern);
-    printf("\n    - repl: ");
-    yq(repl);
-    if (append) {
-        printf("\n    - append_if_not_found: True\n    - not_found_content: ");
-        yq(append);
-        /* In test mode file.managed has not created the drop-in yet. */
-        printf("\n    - ignore_if_missing: True");
-    }
-    printf("\n    - backup: False\n");
-}
-
-/* The edit of a file that is not UTF-8, which Salt's file states decode
- * and fail on: a byte-wise awk (LC_ALL=C) run by cmd.run as a stateful
- * command, writing a copy of the file (cp -p: owner, group and mode) that
- * is renamed over it only when the text changes. Its inputs come through the
- * environment, so no quoting reaches the script. */
-static void salt_bytes_edit(const struct sg_plan_op *o)
-{
-    char *re = key_regex(o->key, "[[:blank:]]*");
-    printf("  cmd.run:\n"
-           "    - stateful: True\n"
-           "    - env:\n"
-           "      - SG_FILE: ");
-    salt_path(o->file);
-    printf("\n      - SG_OP: %s\n"
-           "      - SG_KEY: ",
-           salt_what(o->op));
-    yq(o->key);
-    printf("\n      - SG_VALUE: ");
-    yq(o->value ? o->value : "");
-    printf("\n      - SG_RE: ");
-    yq(re ? re : "");
-    printf("\n      - SG_APPEND: '%d'\n", o->op == SG_LINE_APPEND);
-    printf(
-        "    - name: |\n"
-        "        set -eu\n"
-        "        f=$SG_FILE\n"
-        "        if [ ! -e \"$f\" ]; then\n"
-        "          if [ \"$SG_APPEND\" != 1 ]; then\n"
-        "            echo \"changed=no comment='no such file'\"; exit 0\n"
-        "          fi\n"
-        "          mkdir -p \"$(dirname \"$f\")\"; : > \"$f\"\n"
-        "        fi\n"
-        "        tmp=$(mktemp \"$f.sg-XXXXXX\")\n"
-        "        cp -p \"$f\" \"$tmp\"\n"
-        "        LC_ALL=C awk '\n"
-        "          BEGIN { op = ENVIRON[\"SG_OP\"]; re = ENVIRON[\"SG_RE\"]\n"
-        "                  kv = ENVIRON[\"SG_KEY\"] \" = \" "
-        "ENVIRON[\"SG_VALUE\"] }\n"
-        "          $0 ~ re {\n"
-        "            found = 1\n"
-        "            if (op == \"remove\") next\n"
-        "            if (op == \"comment\") { print \"# \" $0; next }\n"
-        "            match($0, /^[ \\t]*-?[ \\t]*/)\n"
-        "            print substr($0, 1, RLENGTH) kv; next\n"
-        "          }\n"
-        "          { print }\n"
-        "          END { if (op == \"set\" && !found && "
-        "ENVIRON[\"SG_APPEND\"] == \"1\") print kv }\n"
-        "        ' \"$f\" > \"$tmp\"\n"
-        "        if cmp -s \"$f\" \"$tmp\"; then\n"
-        "          rm -f \"$tmp\"\n"
-        "          echo \"changed=no comment='$SG_KEY already done'\"\n"
-        "        else\n"
-        "          mv -f \"$tmp\" \"$f\"\n"
-        "          echo \"changed=yes comment='$SG_OP $SG_KEY'\"\n"
-        "        fi\n");
-    free(re);
-}
-
-static void emit_salt(const struct sg_model *m, const struct sg_plan_ops *ops)
-{
-    print_headline(m, ops, true, "");
+    print_header(m, fs, n, true, "");
     printf("# Parameters (Jinja context or pillar): sysctl_guard_root "
            "(default /),\n# sysctl_guard_reload (default: True when the root "
-           "is /, else False).\n# The states edit files only; one reload at "
-           "the end applies them as\n# boot does (%s).\n",
+           "is /, else False).\n# The files are checked when the SLS is "
+           "rendered (so test=True sees it\n# too); the states write them; "
+           "one reload at the end applies them as\n# boot does (%s).\n",
            boot_reload_sh(m));
     printf("{%%- set sysctl_guard_root = sysctl_guard_root | default("
            "salt['pillar.get']('sysctl_guard_root', '/')) %%}\n"
@@ -490,90 +350,73 @@ static void emit_salt(const struct sg_model *m, const struct sg_plan_ops *ops)
            "#}\n"
            "{%%- set prefix = sysctl_guard_root.rstrip('/')"
            ".replace('\\\\', '\\\\\\\\').replace('\"', '\\\\\"') %%}\n");
-    for (size_t i = 0; i < ops->n; i++) {
-        const struct sg_plan_op *o = &ops->v[i];
-        if (repeated(ops, i))
-            continue;
-        printf("\n");
-        print_fixes(ops, i, "", true);
-        bool bytes = not_utf8(m, o->file);
-        if (o->op == SG_LINE_APPEND && !bytes) {
-            /* The drop-in and its directory may be missing on a bare root;
-             * an existing file is left as it is. */
-            printf("sysctl-guard-%zu-file:\n  file.managed:\n    - name: ",
-                   i + 1);
-            salt_path(o->file);
-            printf("\n    - replace: False\n    - makedirs: True\n");
-        }
-        printf("sysctl-guard-%zu-%s:\n", i + 1, salt_what(o->op));
-        if (bytes) {
-            salt_bytes_edit(o);
-            continue;
-        }
-        char *re = key_regex(o->key, SALT_BLANK), *pat = NULL, *repl = NULL;
-        /* RE is "^BLANK-?BLANKKEYBLANK=": split after the prefix. */
-        const char *keypart = re ? re + 1 + 2 * strlen(SALT_BLANK) + 2 : "";
-        switch (o->op) {
-        case SG_LINE_REMOVE:
-            pat = sg_strdup_printf("%s.*\\n?", re ? re : "");
-            salt_replace(o->file, pat ? pat : "", "", NULL);
-            break;
-        case SG_LINE_COMMENT:
-            pat = sg_strdup_printf("^(%s.*)$", re ? re + 1 : "");
-            salt_replace(o->file, pat ? pat : "", "# \\g<1>", NULL);
-            break;
-        case SG_LINE_SET:
-        case SG_LINE_APPEND:
-            pat = sg_strdup_printf("^(" SALT_BLANK "-?" SALT_BLANK ")%s.*$",
-                                   keypart);
-            repl = salt_repl("\\g<1>", o->key, o->value);
-            char *line = salt_repl("", o->key, o->value);
-            salt_replace(o->file, pat ? pat : "", repl ? repl : "",
-                         o->op == SG_LINE_APPEND ? line : NULL);
-            free(line);
-            if (o->op == SG_LINE_APPEND)
-                printf("    - require:\n      - sysctl-guard-%zu-file\n",
-                       i + 1);
-            break;
-        }
-        free(repl);
-        free(pat);
-        free(re);
-    }
-    /* The states edit files only; one reload at the end applies them as
-     * boot does, when any of them changed something. */
-    bool any = false;
-    for (size_t i = 0; i < ops->n; i++)
-        any |= !repeated(ops, i);
-    if (!any)
+    if (!n)
         return;
+    printf("{%%- set sg = namespace(bad=[]) %%}\n");
+    for (size_t i = 0; i < n; i++) {
+        printf("{%%- set p = sysctl_guard_root.rstrip('/') ~ \"");
+        yq_body_as(fs[i].c->path, false, false);
+        printf("\" %%}\n"
+               "{%%- set s = 'symlink' if salt['file.is_link'](p) else "
+               "(salt['file.get_hash'](p, 'sha256') if "
+               "salt['file.file_exists'](p) else 'absent') %%}\n"
+               "{%%- if s not in ['%s', '%s'] %%}{%%- set sg.bad = sg.bad + "
+               "[p] %%}{%%- endif %%}\n",
+               fs[i].before, fs[i].after);
+    }
+    printf("{%%- if sg.bad %%}\n"
+           "sysctl-guard-refused:\n  test.fail_without_changes:\n"
+           "    - name: \"{{ sg.bad | join(', ') | replace('\\\\', '\\\\\\\\') "
+           "| replace('\"', '\\\\\"') }}: not the files this plan was "
+           "computed from; nothing was changed (run sysctl-guard plan for this "
+           "minion)\"\n"
+           "{%%- else %%}\n");
+    for (size_t i = 0; i < n; i++) {
+        const struct sg_change *c = fs[i].c;
+        printf("\n# fixes ");
+        for (size_t j = 0; j < c->n_fixes; j++) {
+            printf("%s", j ? ", " : "");
+            comment_text(c->fixes[j], true);
+        }
+        printf("\nsysctl-guard-%zu-write:\n  file.managed:\n    - name: ",
+               i + 1);
+        salt_path(c->path);
+        /* A text that is not UTF-8 goes as Latin-1, which maps each byte
+         * to one code point and back. */
+        printf("\n    - contents: \"");
+        yq_body_as(c->after, true, fs[i].not_utf8);
+        printf("\"\n    - contents_newline: False\n");
+        if (fs[i].not_utf8)
+            printf("    - encoding: latin-1\n");
+        if (!c->before)
+            printf("    - makedirs: True\n    - mode: '0644'\n");
+    }
     printf("\n{%%- if sysctl_guard_reload %%}\n");
     printf("sysctl-guard-reload:\n  cmd.run:\n    - name: %s\n"
            "    - onchanges:\n",
            boot_reload_sh(m));
-    for (size_t i = 0; i < ops->n; i++)
-        if (!repeated(ops, i))
-            printf("      - sysctl-guard-%zu-%s\n", i + 1,
-                   salt_what(ops->v[i].op));
-    printf("{%%- endif %%}\n");
+    for (size_t i = 0; i < n; i++)
+        printf("      - sysctl-guard-%zu-write\n", i + 1);
+    printf("{%%- endif %%}\n{%%- endif %%}\n");
 }
 
 /* ---- sh ---- */
 
-static void emit_sh(const struct sg_model *m, const struct sg_plan_ops *ops)
+static void emit_sh(const struct sg_model *m, const struct pfile *fs, size_t n)
 {
     printf("#!/bin/sh\n");
-    print_headline(m, ops, false, ".");
+    print_header(m, fs, n, false, ".");
     printf(
         "# SYSCTL_GUARD_ROOT (default /) prefixes every path.\n"
         "# SYSCTL_GUARD_RELOAD: 1 reloads the kernel at the end as boot "
         "does\n"
         "# (%s), 0 does not; by default only when the\n"
-        "# root is /. A step that fails does not stop the others: the "
-        "failures\n"
-        "# are listed at the end and the exit status is 1.\n"
-        "# Idempotent: a second run changes nothing.\n"
-        "# shellcheck disable=SC2016 # the single quotes hold awk programs\n"
+        "# root is /. A file that cannot be written does not stop the "
+        "others:\n"
+        "# the failures are listed at the end and the exit status is 1; a\n"
+        "# target that is not what the plan was computed from: exit 3.\n"
+        "# shellcheck disable=SC2016 # names and texts are literal: "
+        "single quotes\n"
         "set -u\n"
         "root=${SYSCTL_GUARD_ROOT:-/}\n"
         "while [ \"${root%%/}\" != \"$root\" ]; do root=${root%%/}; done\n"
@@ -584,100 +427,75 @@ static void emit_sh(const struct sg_model *m, const struct sg_plan_ops *ops)
         "changed=0\n"
         "failed=''\n"
         "\n"
-        "# edit FILE AWK-PROGRAM: FILE through the program, byte-wise; the\n"
-        "# result replaces FILE atomically (a copy made with cp -p keeps\n"
-        "# owner, group and mode, then a rename) only when the text changes.\n"
-        "# The program reads SG_KEY, SG_VALUE and SG_RE from the environment\n"
-        "# (awk -v would turn backslashes into escapes).\n"
-        "edit() {\n"
-        "    [ -f \"$1\" ] || return 0\n"
-        "    tmp=$(mktemp \"$1.sg-XXXXXX\") || return 1\n"
-        "    if ! cp -p \"$1\" \"$tmp\" || ! LC_ALL=C awk \"$2\" \"$1\" > "
-        "\"$tmp\"; then\n"
-        "        rm -f \"$tmp\"; return 1\n"
-        "    fi\n"
-        "    if cmp -s \"$1\" \"$tmp\"; then rm -f \"$tmp\"; return 0; fi\n"
-        "    mv -f \"$tmp\" \"$1\" || { rm -f \"$tmp\"; return 1; }\n"
-        "    changed=1\n"
+        "# digest FILE: its sha256, \"absent\", or \"symlink\".\n"
+        "digest() {\n"
+        "    if [ -L \"$1\" ]; then echo symlink\n"
+        "    elif [ -e \"$1\" ]; then sha256sum < \"$1\" | cut -c1-64\n"
+        "    else echo absent; fi\n"
         "}\n"
         "\n"
-        "# step WHAT COMMAND...: run one step; a failure is noted, not fatal.\n"
+        "# check FILE BEFORE AFTER: the file is as the plan found it, or as "
+        "it\n# leaves it; else nothing is done at all.\n"
+        "check() {\n"
+        "    d=$(digest \"$1\")\n"
+        "    if [ \"$d\" != \"$2\" ] && [ \"$d\" != \"$3\" ]; then\n"
+        "        printf 'sysctl-guard plan: %%s is not the file this plan "
+        "was computed from (sha256 %%s): nothing was changed; run "
+        "sysctl-guard plan for this host\\n' \"$1\" \"$d\" >&2\n"
+        "        exit 3\n"
+        "    fi\n"
+        "}\n"
+        "\n"
+        "# write FILE BEFORE TEXT: FILE gets TEXT when it still holds what it\n"
+        "# held (BEFORE), through a copy (cp -p: owner, group, mode) renamed\n"
+        "# over it.\n"
+        "write() {\n"
+        "    [ \"$(digest \"$1\")\" = \"$2\" ] || return 0\n"
+        "    dir=$(dirname \"$1\")\n"
+        "    mkdir -p \"$dir\" || return 1\n"
+        "    tmp=$(mktemp \"$dir/.sysctl-guard.XXXXXX\") || return 1\n"
+        "    if [ -e \"$1\" ]; then\n"
+        "        cp -p \"$1\" \"$tmp\" || { rm -f \"$tmp\"; return 1; }\n"
+        "    else\n"
+        "        chmod 0644 \"$tmp\" || { rm -f \"$tmp\"; return 1; }\n"
+        "    fi\n"
+        "    if printf '%%s' \"$3\" > \"$tmp\" && mv -f \"$tmp\" \"$1\"; then\n"
+        "        changed=1\n"
+        "    else\n"
+        "        rm -f \"$tmp\"; return 1\n"
+        "    fi\n"
+        "}\n"
+        "\n"
+        "# step WHAT COMMAND...: run one step; a failure is noted, not "
+        "fatal.\n"
         "step() {\n"
         "    what=$1; shift\n"
         "    \"$@\" || failed=\"$failed\n  $what\"\n"
-        "}\n"
-        "\n"
-        "# remove_key FILE RE, comment_key FILE RE: drop, or put \"# \" "
-        "before,\n"
-        "# every line matching RE.\n"
-        "remove_key() {\n"
-        "    SG_RE=$2; export SG_RE\n"
-        "    edit \"$1\" '$0 !~ ENVIRON[\"SG_RE\"]'\n"
-        "}\n"
-        "comment_key() {\n"
-        "    SG_RE=$2; export SG_RE\n"
-        "    edit \"$1\" '{ print ($0 ~ ENVIRON[\"SG_RE\"] ? \"# \" $0 : $0) "
-        "}'\n"
-        "}\n"
-        "\n"
-        "# set_key FILE KEY VALUE RE: every line matching RE becomes\n"
-        "# KEY = VALUE, keeping its indentation and a \"-\" before the key;\n"
-        "# without one, KEY = VALUE is appended.\n"
-        "set_key() {\n"
-        "    if [ ! -f \"$1\" ]; then\n"
-        "        mkdir -p \"$(dirname \"$1\")\" && : > \"$1\" || return 1\n"
-        "        changed=1\n"
-        "    fi\n"
-        "    SG_KEY=$2 SG_VALUE=$3 SG_RE=$4\n"
-        "    export SG_KEY SG_VALUE SG_RE\n"
-        "    edit \"$1\" '\n"
-        "        BEGIN { kv = ENVIRON[\"SG_KEY\"] \" = \" "
-        "ENVIRON[\"SG_VALUE\"] }\n"
-        "        $0 ~ ENVIRON[\"SG_RE\"] {\n"
-        "            match($0, /^[[:space:]]*-?[[:space:]]*/)\n"
-        "            print substr($0, 1, RLENGTH) kv; found = 1; next\n"
-        "        }\n"
-        "        { print }\n"
-        "        END { if (!found) print kv }\n"
-        "        '\n"
         "}\n",
         boot_reload_sh(m));
-    for (size_t i = 0; i < ops->n; i++) {
-        const struct sg_plan_op *o = &ops->v[i];
-        if (repeated(ops, i))
-            continue;
-        char *re = key_regex(o->key, "[[:space:]]*");
-        char *what = sg_strdup_printf("%s %s in %s", verb(o->op), o->key,
-                                      o->file);
+    if (n)
         printf("\n");
-        print_fixes(ops, i, "", false);
-        printf("step ");
-        shq(what ? what : o->key);
-        switch (o->op) {
-        case SG_LINE_REMOVE:
-        case SG_LINE_COMMENT:
-            printf(" %s \"$root\"",
-                   o->op == SG_LINE_REMOVE ? "remove_key" : "comment_key");
-            shq(o->file);
-            printf(" ");
-            shq(re);
-            printf("\n");
-            break;
-        case SG_LINE_SET:
-        case SG_LINE_APPEND:
-            printf(" set_key \"$root\"");
-            shq(o->file);
-            printf(" ");
-            shq(o->key);
-            printf(" ");
-            shq(o->value ? o->value : "");
-            printf(" ");
-            shq(re);
-            printf("\n");
-            break;
+    for (size_t i = 0; i < n; i++) {
+        printf("check \"$root\"");
+        shq(fs[i].c->path);
+        printf(" %s %s\n", fs[i].before, fs[i].after);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct sg_change *c = fs[i].c;
+        printf("\n# fixes ");
+        for (size_t j = 0; j < c->n_fixes; j++) {
+            printf("%s", j ? ", " : "");
+            comment_text(c->fixes[j], false);
         }
+        char *what = sg_strdup_printf("write %s", c->path);
+        printf("\nstep ");
+        shq(what ? what : c->path);
         free(what);
-        free(re);
+        printf(" write \"$root\"");
+        shq(c->path);
+        printf(" %s ", fs[i].before);
+        shq(c->after);
+        printf("\n");
     }
     printf("\n# The kernel, once, as boot applies the files: only for the "
            "root /,\n# unless SYSCTL_GUARD_RELOAD says otherwise.\n"
@@ -698,7 +516,7 @@ int sg_cmd_plan(struct sg_cli *cli)
     struct sg_model_opts o;
     struct sg_model *m = NULL;
     struct sg_findings fs = {0};
-    struct sg_plan_ops ops = {0};
+    struct sg_changes cs = {0};
     struct sg_eval_opts eo = {.profiles = cli->profiles,
                               .n_profiles = cli->n_profiles};
     char *err = NULL;
@@ -723,24 +541,26 @@ int sg_cmd_plan(struct sg_cli *cli)
     }
     size_t d0 = m->diags.n;
     r = sg_evaluate(m, &ps, &eo, &fs);
-    if (r == 0)
-        r = sg_fix_ops(m, &fs, &ops, &m->diags);
+    if (r == 0 && sg_diag_count(&m->diags, SG_SEV_ERROR) == 0)
+        r = sg_fix_plan(m, &fs, cli->lensdir, &cs, &m->diags);
     for (size_t i = 0; i < m->diags.n; i++)
         if (m->diags.v[i].severity > SG_SEV_INFO &&
             (i >= d0 || m->diags.v[i].severity == SG_SEV_ERROR))
             sg_print_diag(stderr, &m->diags.v[i], false);
-    if (r < 0 || sg_diag_count(&m->diags, SG_SEV_ERROR) > 0) {
+    struct pfile *pf = r == 0 ? plan_files(&cs) : NULL;
+    if (r < 0 || !pf || sg_diag_count(&m->diags, SG_SEV_ERROR) > 0) {
         r = SG_EXIT_ERROR;
     } else {
         if (strcmp(cli->emit, "sh") == 0)
-            emit_sh(m, &ops);
+            emit_sh(m, pf, cs.n);
         else if (strcmp(cli->emit, "salt") == 0)
-            emit_salt(m, &ops);
+            emit_salt(m, pf, cs.n);
         else
-            emit_ansible(m, &ops, strcmp(cli->emit, "ansible-tasks") == 0);
+            emit_ansible(m, pf, cs.n, strcmp(cli->emit, "ansible-tasks") == 0);
         r = SG_EXIT_OK;
     }
-    sg_plan_ops_free(&ops);
+    free(pf);
+    sg_changes_free(&cs);
     sg_findings_free(&fs);
     sg_model_free(m);
     sg_policies_free(&ps);

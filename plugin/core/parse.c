@@ -117,8 +117,8 @@ static int nonblank_lines(const char *text, size_t len, unsigned **lines,
         const char *e = memchr(p, '\n', (size_t)(end - p));
         size_t ll = e ? (size_t)(e - p) : (size_t)(end - p);
         size_t blank = 0;
-        while (blank < ll && (p[blank] == ' ' || p[blank] == '\t' ||
-                              p[blank] == '\r'))
+        while (blank < ll &&
+               (p[blank] == ' ' || p[blank] == '\t' || p[blank] == '\r'))
             blank++;
         if (blank < ll && SG_PUSH(l, no) < 0) {
             free(l.v);
@@ -267,8 +267,7 @@ static int parse_group(struct sg_parser *p, struct sg_parse_input *in,
 /* Each piece of PC[0..N) on its own: the group holds a text the lens
  * refuses, and this finds which. */
 static int parse_alone(struct sg_parser *p, struct sg_parse_input *in,
-                       const struct piece *pc, size_t n,
-                       struct sg_diags *diags)
+                       const struct piece *pc, size_t n, struct sg_diags *diags)
 {
     int r = 0;
     for (size_t i = 0; i < n && r == 0; i++) {
@@ -289,8 +288,7 @@ static int parse_alone(struct sg_parser *p, struct sg_parse_input *in,
 
 /* Store the pieces PC[0..N) as one text and walk the tree once. */
 static int parse_group(struct sg_parser *p, struct sg_parse_input *in,
-                       const struct piece *pc, size_t n,
-                       struct sg_diags *diags)
+                       const struct piece *pc, size_t n, struct sg_diags *diags)
 {
     size_t total = 0, off = 0;
     int r = 0;
@@ -312,8 +310,8 @@ static int parse_group(struct sg_parser *p, struct sg_parse_input *in,
     if (r == 0 && aug_text_store(p->aug, LENS, TEXT_NODE, TREE_NODE) < 0) {
         aug_rm(p->aug, "/augeas/text");
         return n > 1 ? parse_alone(p, in, pc, n, diags)
-                     : (in[pc[0].in].result = store_error(
-                            p, in[pc[0].in].file, pc[0].line0, diags),
+                     : (in[pc[0].in].result = store_error(p, in[pc[0].in].file,
+                                                          pc[0].line0, diags),
                         0);
     }
     int nl = r == 0 ? aug_defvar(p->aug, "l", TREE_NODE "/*") : -1;
@@ -575,7 +573,8 @@ static int kept_comment(const char *content, size_t len, const char *value,
         ind++;
     return sg_buf_add(out, content, ind) < 0 ||
                    sg_buf_add(out, rest, (size_t)(end - rest)) < 0 ||
-                   sg_buf_add(out, *eol ? eol : "\n", *eol ? strlen(eol) : 1) < 0
+                   sg_buf_add(out, *eol ? eol : "\n", *eol ? strlen(eol) : 1) <
+                       0
                ? -ENOMEM
                : 0;
 }

@@ -12,17 +12,18 @@ For every case tree under tests/cases/ with fixable findings:
 - salt: Salt is not installable here. The SLS is rendered with Jinja2 the
   way Salt renders it (defaults, and a root given as context), parsed as
   YAML, every state is checked against the documented parameters of
-  file.replace, file.managed and cmd.run, with requisites pointing at
-  states that exist. Then it is applied to a copy as Salt's code applies
-  those states (salt_apply: file.replace with Python's re as Salt's
-  file.replace runs it, stateful cmd.run by sh; reloads are not run):
-  nothing is left to fix, and a second application changes nothing.
+  file.managed, test.fail_without_changes and cmd.run, with requisites
+  pointing at states that exist, rendered with the execution functions it
+  calls (file.is_link, file.file_exists, file.get_hash) as Salt's file
+  module implements them. Then it is applied to a copy as Salt's code
+  applies those states (salt_apply: file.managed with contents; reloads
+  are not run): nothing is left to fix, and a second application changes
+  nothing.
 Usage: run.py BINARY
 """
 import json
 import os
 import re
-import shlex
 import shutil
 import subprocess
 import sys
@@ -36,15 +37,65 @@ ok = TALLY.ok
 
 # Documented parameters (Salt state docs) of the states the plan uses.
 SALT_STATES = {
-    "file.replace": {"name", "pattern", "repl", "count", "flags", "bufsize",
-                     "append_if_not_found", "prepend_if_not_found",
-                     "not_found_content", "backup", "show_changes",
-                     "ignore_if_missing", "backslash_literal", "require"},
-    "file.managed": {"name", "replace", "makedirs", "user", "group", "mode",
-                     "contents", "source"},
+    "file.managed": {"name", "contents", "contents_newline", "encoding",
+                     "makedirs", "mode", "user", "group", "replace"},
     "cmd.run": {"name", "onchanges", "cwd", "runas", "shell", "env",
                 "stateful", "unless", "onlyif", "creates", "require"},
+    "test.fail_without_changes": {"name"},
 }
+
+
+def salt_functions(base=""):
+    """The execution functions the SLS calls while it is rendered, as
+    Salt's file module implements them (salt/modules/file.py): is_link
+    (os.path.islink), file_exists (os.path.isfile), get_hash (hashlib over
+    the file's bytes, hex digest)."""
+    import hashlib
+
+    def get_hash(path, form="sha256"):
+        with open(path, "rb") as f:
+            return hashlib.new(form, f.read()).hexdigest()
+    # BASE: where "/" is for the render (a copy standing in for a host).
+    return {"pillar.get": lambda key, default=None: default,
+            "file.is_link": lambda p: os.path.islink(base + p),
+            "file.file_exists": lambda p: os.path.isfile(base + p),
+            "file.get_hash": lambda p, form="sha256": get_hash(base + p,
+                                                               form)}
+
+
+def salt_managed(a):
+    """What Salt's file.managed does with contents (salt/states/file.py,
+    salt/modules/file.py manage_file): the text encoded with `encoding`
+    (default UTF-8), a newline added unless contents_newline is False;
+    makedirs creates the directories; an existing file keeps its owner,
+    group and mode (the new text is copied over it), a new one gets
+    `mode`. Returns whether the file changed."""
+    path = a["name"]
+    data = a["contents"].encode(a.get("encoding") or "utf-8")
+    if a.get("contents_newline", True) and not data.endswith(b"\n"):
+        data += b"\n"
+    if os.path.lexists(path):
+        if os.path.islink(path) or not os.path.isfile(path):
+            raise RuntimeError("file.managed: %s is not a file" % path)
+        with open(path, "rb") as f:
+            if f.read() == data:
+                return False
+        st = os.stat(path)
+        tmp = path + ".salt-tmp"
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.chown(tmp, st.st_uid, st.st_gid)
+        os.chmod(tmp, st.st_mode & 0o7777)
+        os.rename(tmp, path)
+        return True
+    if not os.path.isdir(os.path.dirname(path)):
+        if not a.get("makedirs"):
+            raise RuntimeError("file.managed: no directory for %s" % path)
+        os.makedirs(os.path.dirname(path))
+    with open(path, "wb") as f:
+        f.write(data)
+    os.chmod(path, int(str(a.get("mode", "0644")), 8))
+    return True
 
 
 def salt_args(args):
@@ -54,87 +105,45 @@ def salt_args(args):
     return out
 
 
-def salt_replace(a):
-    """What Salt's file.replace does (salt/modules/file.py replace(), read
-    in Salt's source): Python's re over the file's bytes with flags 8
-    (re.MULTILINE), repl as bytes, every match (count 0); with
-    append_if_not_found, not_found_content is appended (after a newline
-    if the file lacks one) unless the pattern matched or the content is
-    already a line. The file must exist (with ignore_if_missing, a missing
-    one is left alone); its text is decoded as UTF-8 on the way out, so a
-    file that is not UTF-8 fails. Returns whether the file changed."""
-    path = a["name"]
-    if not os.path.isfile(path):
-        if a.get("ignore_if_missing"):
-            return False
-        raise RuntimeError("file.replace: File not found: %s" % path)
-    with open(path, "rb") as f:
-        data = f.read()
-    data.decode("utf-8")  # raises as Salt's to_str would
-    pat = re.compile(a["pattern"].encode(), a.get("flags", 8))
-    result, n = pat.subn(a["repl"].encode(), data, a.get("count", 0))
-    if not n and a.get("append_if_not_found"):
-        content = a["not_found_content"].encode()
-        if not re.search(b"^" + re.escape(content) + b"($|(?=\r\n))",
-                         data, re.MULTILINE):
-            if result and not result.endswith(b"\n"):
-                result += b"\n"
-            result += content + b"\n"
-    if result == data:
-        return False
-    with open(path, "wb") as f:
-        f.write(result)
-    return True
-
-
 def salt_apply(doc, root):
     """Apply a rendered plan SLS state by state, in order, as far as it
-    can be applied without Salt: file.managed (replace: False, makedirs)
-    and file.replace as Salt's code does them, cmd.run with stateful by sh
-    with its env, read back as Salt reads the stateful line. A cmd.run
-    that is not stateful (a reload) is not run. Every file it would touch
-    must be under ROOT. Returns {id: changed}."""
+    can be applied without Salt: file.managed as Salt's code does it; a
+    test.fail_without_changes fails the run; cmd.run (the reload) is not
+    run. Every file it would touch must be under ROOT. Returns
+    {id: changed}."""
     changed = {}
     for sid, body in doc.items():
         (fn, args), = body.items()
         a = salt_args(args)
-        env = dict(ENV)
-        for e in a.get("env", []):
-            env.update({k: str(v) for k, v in e.items()})
-        target = env.get("SG_FILE") if fn == "cmd.run" else a["name"]
-        if target is not None and (fn != "cmd.run" or a.get("stateful")) \
-                and not target.startswith(root + "/"):
-            raise RuntimeError("%s: %s is not under %s" % (sid, target, root))
+        if fn == "file.managed" and not a["name"].startswith(root + "/"):
+            raise RuntimeError("%s: %s is not under %s" % (sid, a["name"],
+                                                           root))
         if fn == "file.managed":
-            assert a.get("replace") is False and "contents" not in a
-            if a.get("makedirs"):
-                os.makedirs(os.path.dirname(a["name"]), exist_ok=True)
-            changed[sid] = not os.path.exists(a["name"])
-            open(a["name"], "ab").close()
-        elif fn == "file.replace":
-            changed[sid] = salt_replace(a)
-        elif fn == "cmd.run" and a.get("stateful"):
-            if target is None:
-                raise RuntimeError("%s: a stateful command without SG_FILE"
-                                   % sid)
-            r = subprocess.run(["sh", "-c", a["name"]], capture_output=True,
-                               env=env)
-            if r.returncode != 0:
-                raise RuntimeError("%s: exit %d: %s" % (sid, r.returncode,
-                                                        r.stderr))
-            last = [x for x in r.stdout.decode().splitlines() if x.strip()]
-            words = dict(w.split("=", 1) for w in shlex.split(last[-1]))
-            changed[sid] = words["changed"] in ("yes", "true", "True")
+            changed[sid] = salt_managed(a)
+        elif fn == "test.fail_without_changes":
+            raise RuntimeError("%s: %s" % (sid, a["name"]))
         elif fn == "cmd.run":
-            continue
+            continue  # the reload: not run here
         else:
             raise RuntimeError("%s: %s is not applied here" % (sid, fn))
     return changed
 
 
 def sg(binary, args):
-    return subprocess.run([binary] + args, capture_output=True, text=True,
-                          env=ENV)
+    """Run BINARY; its output as text, bytes that are not UTF-8 (a sh plan
+    holds a Latin-1 file's text as it is) kept as surrogates, which
+    write_text() turns back into the same bytes."""
+    r = subprocess.run([binary] + args, capture_output=True, env=ENV)
+    # Decoded by hand: text=True would turn a CRLF file's "\r\n" into "\n".
+    r.stdout = r.stdout.decode("utf-8", "surrogateescape")
+    r.stderr = r.stderr.decode("utf-8", "surrogateescape")
+    return r
+
+
+def write_text(path, text):
+    with open(path, "w", encoding="utf-8", errors="surrogateescape",
+              newline="") as f:
+        f.write(text)
 
 
 
@@ -185,8 +194,7 @@ def test_sh(binary, name, case, extra, tmp):
             name, script.returncode, script.stderr)):
         return
     path = os.path.join(tmp, "plan.sh")
-    with open(path, "w") as f:
-        f.write(script.stdout)
+    write_text(path, script.stdout)
     # shellcheck is a dependency (scripts/deps.sh): missing is a failure.
     sc = subprocess.run(["shellcheck", "-s", "sh", path],
                         capture_output=True, text=True) \
@@ -257,12 +265,11 @@ def test_salt(binary, name, case, extra, tmp):
     if not ok(plan.returncode == 0, "%s: plan salt exit %d" % (
             name, plan.returncode)):
         return
-    pillar = {"pillar.get": lambda key, default=None: default}
     for ctx in ({}, {"sysctl_guard_root": root + "/",
                      "sysctl_guard_reload": False}):
         try:
             text = jinja2.Environment().from_string(plan.stdout).render(
-                salt=pillar, **ctx)
+                salt=salt_functions("" if ctx else root), **ctx)
         except jinja2.TemplateError as e:
             ok(False, "%s: SLS is not a Jinja template: %s" % (name, e))
             continue
@@ -433,8 +440,7 @@ def test_reloads(binary, have_ansible):
         root = two_file_tree(tmp, "sh")
         plan = sg(binary, ["plan", "--emit", "sh", "--root", root] + extra)
         path = os.path.join(tmp, "plan.sh")
-        with open(path, "w") as f:
-            f.write(plan.stdout)
+        write_text(path, plan.stdout)
         r = subprocess.run(["sh", path], capture_output=True, text=True,
                            env=dict(env, SYSCTL_GUARD_ROOT=root))
         ok(r.returncode == 0 and recycle_left(root) == [] and
@@ -454,8 +460,8 @@ def test_reloads(binary, have_ansible):
                                     SG_FAIL_MV="10-a.conf",
                                     SG_STANDIN_EXIT="1"))
         ok(r.returncode == 1 and recycle_left(root) == ["10-a.conf"] and
-           "remove net.ipv4.tcp_tw_recycle in /etc/sysctl.d/10-a.conf"
-           in r.stderr and "reload the kernel" in r.stderr,
+           "write /etc/sysctl.d/10-a.conf" in r.stderr and
+           "reload the kernel" in r.stderr,
            "sh: a failing step and a failing reload do not stop the rest, "
            "and are reported: %d %s %s" % (r.returncode, recycle_left(root),
                                            r.stderr))
@@ -467,14 +473,15 @@ def test_reloads(binary, have_ansible):
         # Salt: the reload state exists only for the root / (or when asked)
         import jinja2
         import yaml
+        root = two_file_tree(tmp, "salt")
         sls = sg(binary, ["plan", "--emit", "salt", "--root", root] +
                  extra).stdout
-        pillar = {"pillar.get": lambda key, default=None: default}
+        # {} is a host whose / is the copy (file functions see the copy).
         for ctx, want in (({}, True), ({"sysctl_guard_root": root}, False),
                           ({"sysctl_guard_root": root,
                             "sysctl_guard_reload": True}, True)):
             doc = yaml.safe_load(jinja2.Environment().from_string(sls).render(
-                salt=pillar, **ctx))
+                salt=salt_functions("" if ctx else root), **ctx))
             rl = doc.get("sysctl-guard-reload")
             ok(bool(rl) == want and (not rl or salt_args(rl["cmd.run"])[
                 "name"] == "systemctl restart systemd-sysctl.service"),
@@ -524,11 +531,87 @@ def test_reloads(binary, have_ansible):
            calls(log) == [], "ansible, second run: nothing, no reload")
 
 
+def test_other_host(binary, have_ansible):
+    """A plan computed from host A's files, applied to host B whose files
+    differ (another comment; a drop-in B has and A had not): every engine
+    refuses before changing anything."""
+    import jinja2
+    import yaml
+    extra = ["--kernel", "6.1"]
+    with tempfile.TemporaryDirectory(prefix="sg-plan-other-") as tmp:
+        env, log = standins(tmp)
+        a = two_file_tree(tmp, "a")
+        with open(os.path.join(a, "etc", "sysctl.d", "30-c.conf"), "w") as f:
+            f.write("vm.swappiness = 60\n")
+        # A vendor file whose value the drop-in overrides: A's plan creates
+        # the drop-in.
+        os.makedirs(os.path.join(a, "usr", "lib", "sysctl.d"))
+        with open(os.path.join(a, "usr", "lib", "sysctl.d", "50-v.conf"),
+                  "w") as f:
+            f.write("net.core.somaxconn = 512\n")
+        plans = {e: sg(binary, ["plan", "--emit", e, "--root", a, "--kernel",
+                                "5.15.0-91-generic"]).stdout
+                 for e in ("sh", "ansible", "salt")}
+        ok("99-zz-sysctl-guard.conf" in plans["sh"],
+           "other host: A's plan creates the drop-in")
+        for what in ("comment", "drop-in"):
+            b = os.path.join(tmp, "b-" + what)
+            shutil.copytree(a, b, symlinks=True)
+            if what == "comment":
+                with open(os.path.join(b, "etc", "sysctl.d", "10-a.conf"),
+                          "a") as f:
+                    f.write("# host b\n")
+            else:
+                with open(os.path.join(b, "etc", "sysctl.d",
+                                       "99-zz-sysctl-guard.conf"), "w") as f:
+                    f.write("kernel.pid_max = 99999\n")
+            before = snapshot(b)
+            path = os.path.join(tmp, "plan.sh")
+            write_text(path, plans["sh"])
+            r = subprocess.run(["sh", path], capture_output=True, text=True,
+                               env=dict(env, SYSCTL_GUARD_ROOT=b))
+            ok(r.returncode == 3 and "not the file this plan was computed "
+               "from" in r.stderr and snapshot(b) == before and
+               calls(log) == [], "other host (%s), sh: refused, nothing "
+               "changed: %d %s" % (what, r.returncode, r.stderr))
+            doc = yaml.safe_load(jinja2.Environment().from_string(
+                plans["salt"]).render(salt=salt_functions(),
+                                      sysctl_guard_root=b))
+            ok(list(doc) == ["sysctl-guard-refused"],
+               "other host (%s), salt: only the refusal: %s" % (what,
+                                                               list(doc)))
+            try:
+                salt_apply(doc, b)
+                ok(False, "other host (%s), salt: applied" % what)
+            except RuntimeError as e:
+                ok("not the files this plan was computed from" in str(e) and
+                   snapshot(b) == before, "other host (%s), salt: %s"
+                   % (what, e))
+            if not have_ansible:
+                continue
+            play = os.path.join(tmp, "plan.yml")
+            with open(play, "w") as f:
+                f.write(plans["ansible"])
+            inv = os.path.join(tmp, "hosts.yml")
+            with open(inv, "w") as f:
+                f.write("all:\n  hosts:\n    b:\n      ansible_connection: "
+                        "local\n      sysctl_guard_root: %s\n"
+                        % json.dumps(b))
+            r = subprocess.run(["ansible-playbook", "-i", inv, play],
+                               capture_output=True, text=True, env=env,
+                               cwd=tmp)
+            ok(r.returncode != 0 and "differs from the file this plan was"
+               in r.stdout and snapshot(b) == before and calls(log) == [],
+               "other host (%s), ansible: refused, nothing changed:\n%s"
+               % (what, r.stdout[-1500:]))
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     have_ansible = shutil.which("ansible-playbook") is not None
     ok(have_ansible, "ansible-playbook is not installed (make deps)")
     test_reloads(binary, have_ansible)
+    test_other_host(binary, have_ansible)
     if "--reloads-only" in sys.argv:
         sys.exit(TALLY.done("plan"))
     for name in sorted(os.listdir(CASES)):
