@@ -88,14 +88,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fclose(f);
             return 0; /* the module would refuse it before running */
         }
-        for (int again = 1; again;) {
-            again = 0;
-            for (cJSON *k = o->child; k && !again; k = k->next)
-                if (k->string && (strcmp(k->string, "root") == 0 ||
-                                  strcmp(k->string, "_ansible_check_mode") == 0)) {
-                    cJSON_Delete(cJSON_DetachItemViaPointer(o, k));
-                    again = 1;
-                }
+        for (cJSON *k = o->child, *next; k; k = next) {
+            next = k->next; /* K may go */
+            if (k->string && (strcmp(k->string, "root") == 0 ||
+                              strcmp(k->string, "_ansible_check_mode") == 0))
+                cJSON_Delete(cJSON_DetachItemViaPointer(o, k));
         }
         cJSON_AddStringToObject(o, "root", root);
         cJSON_AddTrueToObject(o, "_ansible_check_mode");
