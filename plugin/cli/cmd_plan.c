@@ -343,9 +343,10 @@ static void emit_salt(const struct sg_model *m, const struct pfile *fs,
            boot_reload_sh(m));
     printf("{%%- set sysctl_guard_root = sysctl_guard_root | default("
            "salt['pillar.get']('sysctl_guard_root', '/')) %%}\n"
+           "{#- to_bool: a pillar's 'false' or 'no' is False #}\n"
            "{%%- set sysctl_guard_reload = sysctl_guard_reload | default("
            "salt['pillar.get']('sysctl_guard_reload', "
-           "sysctl_guard_root.rstrip('/') == '')) %%}\n"
+           "sysctl_guard_root.rstrip('/') == '')) | to_bool %%}\n"
            "{#- prefix goes inside YAML double quotes: \\ and \" escaped "
            "#}\n"
            "{%%- set prefix = sysctl_guard_root.rstrip('/')"

@@ -45,6 +45,27 @@ SALT_STATES = {
 }
 
 
+def salt_to_bool(val):
+    """Salt's to_bool Jinja filter (salt/utils/jinja.py)."""
+    if val is None:
+        return False
+    if isinstance(val, bool):
+        return val
+    if isinstance(val, (int, float)):
+        return val > 0
+    if isinstance(val, str):
+        return val.lower() in ("yes", "1", "true")
+    return len(val) > 0
+
+
+def salt_jinja():
+    """Jinja as Salt's renderer sets it up, as far as the SLS uses it."""
+    import jinja2
+    env = jinja2.Environment()
+    env.filters["to_bool"] = salt_to_bool
+    return env
+
+
 def salt_functions(base=""):
     """The execution functions the SLS calls while it is rendered, as
     Salt's file module implements them (salt/modules/file.py): is_link
@@ -268,7 +289,7 @@ def test_salt(binary, name, case, extra, tmp):
     for ctx in ({}, {"sysctl_guard_root": root + "/",
                      "sysctl_guard_reload": False}):
         try:
-            text = jinja2.Environment().from_string(plan.stdout).render(
+            text = salt_jinja().from_string(plan.stdout).render(
                 salt=salt_functions("" if ctx else root), **ctx)
         except jinja2.TemplateError as e:
             ok(False, "%s: SLS is not a Jinja template: %s" % (name, e))
@@ -479,9 +500,13 @@ def test_reloads(binary, have_ansible):
         # {} is a host whose / is the copy (file functions see the copy).
         for ctx, want in (({}, True), ({"sysctl_guard_root": root}, False),
                           ({"sysctl_guard_root": root,
-                            "sysctl_guard_reload": True}, True)):
-            doc = yaml.safe_load(jinja2.Environment().from_string(sls).render(
-                salt=salt_functions("" if ctx else root), **ctx))
+                            "sysctl_guard_reload": True}, True),
+                          ({"sysctl_guard_reload": "false"}, False)):
+            base = "" if "sysctl_guard_root" in ctx else root
+            doc = yaml.safe_load(salt_jinja().from_string(sls).render(
+                salt=salt_functions(base), **ctx))
+            ok("sysctl-guard-refused" not in doc, "salt %s: rendered for "
+               "the copy" % ctx)
             rl = doc.get("sysctl-guard-reload")
             ok(bool(rl) == want and (not rl or salt_args(rl["cmd.run"])[
                 "name"] == "systemctl restart systemd-sysctl.service"),
@@ -574,7 +599,7 @@ def test_other_host(binary, have_ansible):
                "from" in r.stderr and snapshot(b) == before and
                calls(log) == [], "other host (%s), sh: refused, nothing "
                "changed: %d %s" % (what, r.returncode, r.stderr))
-            doc = yaml.safe_load(jinja2.Environment().from_string(
+            doc = yaml.safe_load(salt_jinja().from_string(
                 plans["salt"]).render(salt=salt_functions(),
                                       sysctl_guard_root=b))
             ok(list(doc) == ["sysctl-guard-refused"],
