@@ -226,6 +226,19 @@ def messages(binary):
                            text=True, env=ENV)
         T.ok(why in json.loads(r.stdout or "{}").get("comment", ""),
              "salt: says why: %s" % r.stdout)
+        # changed= means written: an edit with a finding left is changed=yes.
+        e = os.path.join(d, "left")
+        os.makedirs(os.path.join(e, "etc", "sysctl.d"))
+        os.makedirs(os.path.join(e, "usr", "lib", "sysctl.d"))
+        for rel in ("etc/sysctl.d/60-t.conf", "usr/lib/sysctl.d/50-v.conf"):
+            with open(os.path.join(e, rel), "w") as f:
+                f.write("net.ipv4.tcp_tw_recycle = 1\n")
+        r = subprocess.run([binary, "fix", "--format", "stateful", "--kernel",
+                            "6.1", "--root", e], capture_output=True,
+                           text=True, env=ENV)
+        last = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
+        T.ok(last.startswith("changed=yes") and "left to fix" in last,
+             "stateful: written with a finding left is changed=yes: %s" % last)
         args = os.path.join(d, "args.json")
         with open(args, "w") as f:
             json.dump({"root": d, "kernel": "6.1", "state": "fixed"}, f)
