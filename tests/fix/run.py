@@ -16,6 +16,7 @@ Usage: run.py BINARY
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -28,6 +29,14 @@ from sgtest import CASES, ENV, Tally, snapshot, tree_args  # noqa: E402
 
 TALLY = Tally()
 ok = TALLY.ok
+
+def line_key(line):
+    """The key of an assignment line in the dot form the tool reports it
+    in, for any spelling the parser accepts ("/net/core//somaxconn/",
+    "net..ipv4...x"): separators collapsed, none at either end."""
+    key = line.split("=", 1)[0].strip().lstrip("-").strip()
+    return re.sub(r"[./]+", ".", key).strip(".")
+
 
 def run(binary, args, **kw):
     return subprocess.run([binary] + args, capture_output=True, text=True,
@@ -100,7 +109,7 @@ def check_case(binary, name):
             ok(is_subsequence([l for l in old if blank_or_comment(l)], new),
                "%s: %s lost comments or blank lines" % (name, rel))
             untouched = [l for l in old if not blank_or_comment(l) and
-                         not any(k in l.replace("/", ".") for k in fixed_keys)]
+                         not any(k in line_key(l) for k in fixed_keys)]
             ok(is_subsequence(untouched, new),
                "%s: %s changed lines no fix is about" % (name, rel))
 
