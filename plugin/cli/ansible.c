@@ -467,6 +467,35 @@ static int run(struct sg_cli *cli, cJSON *args, cJSON *o)
     }
     sg_error_lines(&msg, &rep->diags, "; ");
     sg_error_lines(&msg, &s.fix_diags, "; ");
+    /* Ansible shows warnings as [WARNING] lines: in check mode what a fix
+     * could not do; after a fix what is left, and why. */
+    cJSON *warn = cJSON_CreateArray();
+    for (size_t i = 0; check_mode && i < s.fix_diags.n; i++)
+        if (s.fix_diags.v[i].severity == SG_SEV_WARNING) {
+            char *w = sg_strdup_printf(
+                "%s:%u: %s", s.fix_diags.v[i].file ? s.fix_diags.v[i].file : "-",
+                s.fix_diags.v[i].line, s.fix_diags.v[i].message);
+            cJSON_AddItemToArray(warn, cJSON_CreateString(w ? w : ""));
+            free(w);
+        }
+    struct sg_buf left = {0};
+    if (!check_mode)
+        sg_left_lines(&left, &s, "\n");
+    for (char *l = left.v, *e; l && *l; l = e) {
+        l++;
+        e = strchr(l, '\n');
+        if (e)
+            *e = '\0';
+        cJSON_AddItemToArray(warn, cJSON_CreateString(l));
+        if (!e)
+            break;
+        *e = '\n';
+    }
+    free(left.v);
+    if (cJSON_GetArraySize(warn))
+        cJSON_AddItemToObject(o, "warnings", warn);
+    else
+        cJSON_Delete(warn);
     r = finish(o, failed, msg.v ? msg.v : "");
     free(msg.v);
     sg_session_free(&s);

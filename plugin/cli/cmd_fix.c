@@ -37,13 +37,20 @@ static void print_text(const struct sg_cli *cli, const struct sg_session *s)
         free(b.v);
     }
     sg_print_changes(cli, s);
-    for (size_t i = 0; s->n_left && i < s->report.findings.n; i++) {
-        const struct sg_finding *f = &s->report.findings.v[i];
-        if (f->fix != SG_FIX_NONE)
-            fprintf(stderr, "%s:%u: left to fix: %s [%s]\n",
-                    f->file ? f->file : "-", f->line, f->rule->title,
-                    f->rule->id);
+    /* What is left, and why (a package's file, ...). */
+    struct sg_buf left = {0};
+    sg_left_lines(&left, s, "\n");
+    for (char *l = left.v, *e; l && *l; l = e) {
+        l++; /* the "\n" before each */
+        e = strchr(l, '\n');
+        if (e)
+            *e = '\0';
+        fprintf(stderr, "%s\n", sg_vis(l));
+        if (!e)
+            break;
+        *e = '\n';
     }
+    free(left.v);
 }
 
 int sg_cmd_fix(struct sg_cli *cli)

@@ -138,6 +138,37 @@ void sg_print_changes(const struct sg_cli *cli, const struct sg_session *s)
     }
 }
 
+/* Why the fix of F did not land: the not-fixable warning about its line,
+ * or about its file. */
+static const char *why_left(const struct sg_session *s,
+                            const struct sg_finding *f)
+{
+    const char *file_why = NULL;
+    for (size_t i = 0; i < s->fix_diags.n; i++) {
+        const struct sg_diag *d = &s->fix_diags.v[i];
+        if (!d->file || !f->file || strcmp(d->file, f->file) != 0)
+            continue;
+        if (d->line == f->line)
+            return d->message;
+        file_why = file_why ? file_why : d->message;
+    }
+    return file_why;
+}
+
+void sg_left_lines(struct sg_buf *b, const struct sg_session *s,
+                   const char *sep)
+{
+    for (size_t i = 0; s->n_left && i < s->report.findings.n; i++) {
+        const struct sg_finding *f = &s->report.findings.v[i];
+        if (f->fix == SG_FIX_NONE)
+            continue;
+        const char *why = why_left(s, f);
+        sg_buf_printf(b, "%s%s:%u: left to fix: %s [%s]%s%s", sep,
+                      f->file ? f->file : "-", f->line, f->rule->title,
+                      f->rule->id, why ? ": " : "", why ? why : "");
+    }
+}
+
 void sg_error_lines(struct sg_buf *b, const struct sg_diags *d, const char *sep)
 {
     for (size_t i = 0; i < d->n; i++) {

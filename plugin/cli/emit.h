@@ -73,6 +73,12 @@ void sg_print_changes(const struct sg_cli *cli, const struct sg_session *s);
 
 /* Each error of D, as "SEP file:line: error: message", onto B. */
 struct sg_buf;
+struct sg_session;
+/* After a fix, each finding whose fix is left undone, as "SEP file:line:
+ * left to fix: title [rule]: why" (why: the warning that says why the fix
+ * could not be made there, e.g. a package's file), onto B. */
+void sg_left_lines(struct sg_buf *b, const struct sg_session *s,
+                   const char *sep);
 void sg_error_lines(struct sg_buf *b, const struct sg_diags *d,
                     const char *sep);
 

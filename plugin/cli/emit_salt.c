@@ -150,6 +150,8 @@ static char *fix_comment(const struct sg_cli *cli, const struct sg_session *s,
                           s->changes.v[i].fixes[j]);
     if (s->n_left)
         sg_buf_printf(&b, "%s%zu left to fix", sep, s->n_left);
+    if (!one_line)
+        sg_left_lines(&b, s, sep);
     sg_error_lines(&b, &s->report.diags, sep);
     sg_error_lines(&b, &s->fix_diags, sep);
     return b.v ? b.v : strdup("");
