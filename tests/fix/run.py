@@ -57,6 +57,87 @@ def is_subsequence(small, big):
     return all(any(x == y for y in it) for x in small)
 
 
+def module_params(extra):
+    """The Ansible module's parameters for a case's command-line options."""
+    p = {}
+    it = iter(extra)
+    for a in it:
+        v = next(it, None)
+        if a == "--kernel":
+            p["kernel"] = v
+        elif a == "--semantics":
+            p["semantics"] = v
+        elif a == "--profile":
+            p.setdefault("profile", []).append(v)
+        elif a == "--policy":
+            p.setdefault("policies", []).append(v)
+        else:
+            raise ValueError("no module parameter for %s" % a)
+    return p
+
+
+def contents(snap):
+    return {rel: v[1] for rel, v in snap.items() if v[0] == "file"}
+
+
+def same_ends(binary, name, case, extra, tmp, fixed):
+    """The other front ends over the same tree end where `fix` ended (the
+    same bytes in every file), and their predictions are what they then
+    do: the Ansible module's check+diff mode gives each file's text after,
+    and Salt's test mode (fix --dry-run --format salt) the same changes as
+    the real run."""
+    want = contents(fixed)
+    hows = ["module", "salt"]
+    try:
+        params = module_params(extra)
+    except ValueError as e:
+        # Said, not skipped silently: the module has no such parameter.
+        print("%s: module not run: %s" % (name, e))
+        hows.remove("module")
+    for how in hows:
+        root = os.path.join(tmp, how)
+        shutil.copytree(os.path.join(case, "root"), root, symlinks=True)
+        if os.path.exists(os.path.join(case, "setup.sh")):
+            return  # files git cannot hold: fix's own run covers them
+        if how == "module":
+            args = os.path.join(tmp, "args.json")
+            with open(args, "w") as f:
+                json.dump(dict(params, root=root, state="fixed",
+                               _ansible_check_mode=True, _ansible_diff=True), f)
+            pred = json.loads(run(binary, [args]).stdout or "{}")
+            with open(args, "w") as f:
+                json.dump(dict(params, root=root, state="fixed",
+                               _ansible_diff=True), f)
+            real = json.loads(run(binary, [args]).stdout or "{}")
+            after = contents(snapshot(root))
+            ok(not real.get("failed") and real.get("changed") and
+               pred.get("changed"), "%s: module: %s / %s" % (
+                   name, pred.get("msg"), real.get("msg")))
+            for d in pred.get("diff", []):
+                rel = d["after_header"].lstrip("/")
+                ok(after.get(rel, b"").decode(errors="replace") == d["after"],
+                   "%s: module check mode predicted another %s" % (name, rel))
+            ok(pred.get("changes") == real.get("changes"),
+               "%s: module check mode predicted changes %s, did %s" % (
+                   name, pred.get("changes"), real.get("changes")))
+        else:
+            pred = json.loads(run(binary, ["fix", "--dry-run", "--format",
+                                           "salt", "--root", root] +
+                                  extra).stdout or "{}")
+            real = json.loads(run(binary, ["fix", "--format", "salt",
+                                           "--root", root] + extra).stdout
+                              or "{}")
+            after = contents(snapshot(root))
+            ok(pred.get("result") is None and real.get("result") is True and
+               pred.get("changes") == real.get("changes"),
+               "%s: salt test mode predicted %s, did %s (%s)" % (
+                   name, pred.get("changes"), real.get("changes"),
+                   real.get("comment")))
+        ok(after == want, "%s: %s ended elsewhere than fix: %s" % (
+            name, how, sorted(k for k in set(after) | set(want)
+                              if after.get(k) != want.get(k))))
+
+
 def check_case(binary, name):
     case = os.path.join(CASES, name)
     extra = tree_args(case)
@@ -94,6 +175,7 @@ def check_case(binary, name):
         r2 = run(binary, ["fix", "--root", root] + extra)
         ok(r2.returncode == 0 and snapshot(root) == snap1,
            "%s: a second fix changed something" % name)
+        same_ends(binary, name, case, extra, tmp, snap1)
         fixed_keys = {f["key"] for f in fixes}
         for rel, v in snap0.items():
             if v[0] == "link":
