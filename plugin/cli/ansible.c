@@ -473,25 +473,16 @@ static int run(struct sg_cli *cli, cJSON *args, cJSON *o)
     for (size_t i = 0; check_mode && i < s.fix_diags.n; i++)
         if (s.fix_diags.v[i].severity == SG_SEV_WARNING) {
             char *w = sg_strdup_printf(
-                "%s:%u: %s", s.fix_diags.v[i].file ? s.fix_diags.v[i].file : "-",
+                "%s:%u: %s",
+                s.fix_diags.v[i].file ? s.fix_diags.v[i].file : "-",
                 s.fix_diags.v[i].line, s.fix_diags.v[i].message);
             cJSON_AddItemToArray(warn, cJSON_CreateString(w ? w : ""));
             free(w);
         }
-    struct sg_buf left = {0};
-    if (!check_mode)
-        sg_left_lines(&left, &s, "\n");
-    for (char *l = left.v, *e; l && *l; l = e) {
-        l++;
-        e = strchr(l, '\n');
-        if (e)
-            *e = '\0';
-        cJSON_AddItemToArray(warn, cJSON_CreateString(l));
-        if (!e)
-            break;
-        *e = '\n';
-    }
-    free(left.v);
+    struct sg_buf line = {0};
+    for (size_t i = 0; !check_mode && sg_left_next(&s, &i, &line);)
+        cJSON_AddItemToArray(warn, cJSON_CreateString(line.v));
+    free(line.v);
     if (cJSON_GetArraySize(warn))
         cJSON_AddItemToObject(o, "warnings", warn);
     else
@@ -516,12 +507,14 @@ int sg_ansible_main(const char *args_path)
     case SG_READ_OK:
         break;
     case SG_READ_NUL:
-        return fail(o, "the arguments file %s holds a NUL byte (line %d): "
-                       "not JSON",
+        return fail(o,
+                    "the arguments file %s holds a NUL byte (line %d): "
+                    "not JSON",
                     args_path, err);
     case SG_READ_TOO_BIG:
-        return fail(o, "the arguments file %s is larger than %u MiB: not "
-                       "module arguments",
+        return fail(o,
+                    "the arguments file %s is larger than %u MiB: not "
+                    "module arguments",
                     args_path, SG_MAX_FILE_SIZE >> 20);
     case SG_READ_NOT_FILE:
         return fail(o, "the arguments file %s is not a regular file",

@@ -29,28 +29,18 @@ static void print_text(const struct sg_cli *cli, const struct sg_session *s)
     if (sg_diag_count(&s->report.diags, SG_SEV_ERROR) > 0)
         print_diags(&s->report.diags, cli->color);
     print_diags(&s->fix_diags, cli->color);
-    if (!s->changes.n && sg_diag_count(&s->report.diags, SG_SEV_ERROR) > 0) {
+    if (sg_fix_blocked(s)) {
         struct sg_buf b = {0};
         sg_fix_headline(&b, s, cli->dry_run);
-        if (b.v && strncmp(b.v, "nothing fixed", 13) == 0)
-            fprintf(stderr, "%s fix: %s\n", cli->prog, b.v);
+        fprintf(stderr, "%s fix: %s\n", cli->prog, b.v ? b.v : "");
         free(b.v);
     }
     sg_print_changes(cli, s);
     /* What is left, and why (a package's file, ...). */
-    struct sg_buf left = {0};
-    sg_left_lines(&left, s, "\n");
-    for (char *l = left.v, *e; l && *l; l = e) {
-        l++; /* the "\n" before each */
-        e = strchr(l, '\n');
-        if (e)
-            *e = '\0';
-        fprintf(stderr, "%s\n", sg_vis(l));
-        if (!e)
-            break;
-        *e = '\n';
-    }
-    free(left.v);
+    struct sg_buf line = {0};
+    for (size_t i = 0; sg_left_next(s, &i, &line);)
+        fprintf(stderr, "%s\n", sg_vis(line.v));
+    free(line.v);
 }
 
 int sg_cmd_fix(struct sg_cli *cli)

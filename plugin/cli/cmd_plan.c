@@ -25,35 +25,87 @@
 #include "cli.h"
 #include "../core/eval.h"
 #include "../core/fix.h"
+#include "../core/rootfs.h"
 #include "../core/sha256.h"
 #include "../core/util.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* One file of the plan, with its digests. */
+/* One file of the plan, with its digests: the first ones are written (C
+ * is their change), the others were only read (C is NULL; before and
+ * after are the same): the plan's decisions rest on them too (a package's
+ * value the drop-in overrides), so a target must hold them as well. */
 struct pfile {
+    const char *path;
     const struct sg_change *c;
     char before[65]; /* sha256 of the text read, or "absent" */
     char after[65];
     bool not_utf8;
 };
 
-static struct pfile *plan_files(const struct sg_changes *cs)
+static void comment_text(const char *s, bool jinja);
+
+/* The files of the plan: CS's changes, then every other file M read, its
+ * text read again beneath the root for its digest. *N counts them all;
+ * NULL without memory or when a file cannot be read again (said). */
+static struct pfile *plan_files(const struct sg_model *m,
+                                const struct sg_changes *cs, size_t *n)
 {
-    struct pfile *v = calloc(cs->n ? cs->n : 1, sizeof(*v));
-    for (size_t i = 0; v && i < cs->n; i++) {
+    struct pfile *v = calloc(cs->n + m->n_files + 1, sizeof(*v));
+    size_t k = 0;
+
+    for (size_t i = 0; v && i < cs->n; i++, k++) {
         const struct sg_change *c = &cs->v[i];
-        v[i].c = c;
+        v[k].path = c->path;
+        v[k].c = c;
         if (c->before)
-            sg_sha256_hex(c->before, strlen(c->before), v[i].before);
+            sg_sha256_hex(c->before, strlen(c->before), v[k].before);
         else
-            strcpy(v[i].before, "absent");
-        sg_sha256_hex(c->after, strlen(c->after), v[i].after);
-        v[i].not_utf8 = !sg_utf8_valid(c->after) ||
+            strcpy(v[k].before, "absent");
+        sg_sha256_hex(c->after, strlen(c->after), v[k].after);
+        v[k].not_utf8 = !sg_utf8_valid(c->after) ||
                         (c->before && !sg_utf8_valid(c->before));
     }
+    for (size_t i = 0; v && cs->n && i < m->n_files; i++) {
+        const struct sg_file *f = m->files[i];
+        bool written = false;
+        for (size_t j = 0; j < cs->n && !written; j++)
+            written = strcmp(cs->v[j].path, f->path) == 0;
+        if (written || !f->readable)
+            continue;
+        char *text = NULL;
+        size_t len;
+        int err = 0;
+        if (sg_read_at(m->rootfd, f->path, &text, &len, &err) != SG_READ_OK ||
+            len != f->text_len || sg_hash(text, len) != f->text_hash) {
+            fprintf(stderr,
+                    "sysctl-guard plan: %s changed while the plan "
+                    "was made\n",
+                    sg_vis(f->path));
+            free(text);
+            free(v);
+            return NULL;
+        }
+        v[k].path = f->path;
+        sg_sha256_hex(text, len, v[k].before);
+        memcpy(v[k].after, v[k].before, sizeof(v[k].after));
+        free(text);
+        k++;
+    }
+    *n = k;
     return v;
+}
+
+/* The comment line naming the findings change C fixes. */
+static void print_fixes(const struct sg_change *c, const char *in, bool jinja)
+{
+    printf("%s# fixes ", in);
+    for (size_t j = 0; j < c->n_fixes; j++) {
+        printf("%s", j ? ", " : "");
+        comment_text(c->fixes[j], jinja);
+    }
+    printf("\n");
 }
 
 /* ---- quoting ---- */
@@ -159,10 +211,10 @@ static const char *boot_reload_argv(const struct sg_model *m)
 /* The comment lines that open a plan: version, kernel, root, and each
  * file with its digests and the findings its new text fixes. */
 static void print_header(const struct sg_model *m, const struct pfile *fs,
-                         size_t n, bool jinja, const char *end)
+                         size_t nw, size_t n, bool jinja, const char *end)
 {
     printf("# sysctl-guard %s plan: %zu file%s to write for kernel ",
-           SG_VERSION, n, n == 1 ? "" : "s");
+           SG_VERSION, nw, nw == 1 ? "" : "s");
     comment_text(m->kernel.release, jinja);
     printf("%s\n# Computed from the root ", end);
     comment_text(m->root, jinja);
@@ -172,7 +224,11 @@ static void print_header(const struct sg_model *m, const struct pfile *fs,
            sg_semantics_name(m->semantics));
     for (size_t i = 0; i < n; i++) {
         printf("#   ");
-        comment_text(fs[i].c->path, jinja);
+        comment_text(fs[i].path, jinja);
+        if (!fs[i].c) {
+            printf(" (read, not written)\n#     sha256 %s\n", fs[i].before);
+            continue;
+        }
         printf("\n#     before %s\n#     after  %s\n", fs[i].before,
                fs[i].after);
         for (size_t j = 0; j < fs[i].c->n_fixes; j++) {
@@ -198,20 +254,19 @@ static void ans_path(const char *path)
 }
 
 static void ansible_tasks(const struct sg_model *m, const struct pfile *fs,
-                          size_t n, const char *in)
+                          size_t nw, size_t n, const char *in)
 {
     if (!n)
         return;
     /* One stat and one assert per file, every path inline: a path in a
      * loop's data would be rendered as Jinja a second time when used. */
     for (size_t i = 0; i < n; i++) {
-        char *name =
-            sg_strdup_printf("sysctl-guard: look at %s", fs[i].c->path);
+        char *name = sg_strdup_printf("sysctl-guard: look at %s", fs[i].path);
         printf("%s- name: ", in);
-        yq(name ? name : fs[i].c->path);
+        yq(name ? name : fs[i].path);
         free(name);
         printf("\n%s  ansible.builtin.stat:\n%s    path: ", in, in);
-        ans_path(fs[i].c->path);
+        ans_path(fs[i].path);
         printf("\n%s    checksum_algorithm: sha256\n%s    get_mime: false\n"
                "%s  register: sysctl_guard_file_%zu\n",
                in, in, in, i);
@@ -219,13 +274,13 @@ static void ansible_tasks(const struct sg_model *m, const struct pfile *fs,
     for (size_t i = 0; i < n; i++) {
         char *name = sg_strdup_printf("sysctl-guard: %s is as the plan found "
                                       "it, or as it leaves it",
-                                      fs[i].c->path);
+                                      fs[i].path);
         char *msg = sg_strdup_printf(
             "%s differs from the file this plan was computed from: nothing "
             "was changed; run sysctl-guard plan for this host",
-            fs[i].c->path);
+            fs[i].path);
         printf("%s- name: ", in);
-        yq(name ? name : fs[i].c->path);
+        yq(name ? name : fs[i].path);
         printf(
             "\n%s  ansible.builtin.assert:\n%s    that: >-\n"
             "%s      (('symlink' if sysctl_guard_file_%zu.stat.islnk else\n"
@@ -233,20 +288,15 @@ static void ansible_tasks(const struct sg_model *m, const struct pfile *fs,
             "%s      if sysctl_guard_file_%zu.stat.exists else 'absent') in\n"
             "%s      ['%s', '%s']\n%s    fail_msg: ",
             in, in, in, i, in, i, in, i, in, fs[i].before, fs[i].after, in);
-        yq(msg ? msg : fs[i].c->path);
+        yq(msg ? msg : fs[i].path);
         printf("\n%s    quiet: true\n", in);
         free(name);
         free(msg);
     }
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < nw; i++) {
         const struct sg_change *c = fs[i].c;
         const char *sl = strrchr(c->path, '/');
-        printf("%s# fixes ", in);
-        for (size_t j = 0; j < c->n_fixes; j++) {
-            printf("%s", j ? ", " : "");
-            comment_text(c->fixes[j], false);
-        }
-        printf("\n");
+        print_fixes(c, in, false);
         if (!c->before && sl) {
             /* The drop-in's directory may be missing on a bare root. */
             char *dir = strndup(c->path, (size_t)(sl - c->path));
@@ -288,15 +338,15 @@ static void ansible_tasks(const struct sg_model *m, const struct pfile *fs,
     printf("%s  changed_when: true\n", in);
     printf("%s  when:\n%s    - \"%s\"\n%s    - >-\n%s      ", in, in,
            ANS_RELOAD, in, in);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < nw; i++)
         printf("%ssysctl_guard_edit_%zu is changed", i ? " or " : "", i);
     printf("\n");
 }
 
 static void emit_ansible(const struct sg_model *m, const struct pfile *fs,
-                         size_t n, bool tasks_only)
+                         size_t nw, size_t n, bool tasks_only)
 {
-    print_header(m, fs, n, false, "");
+    print_header(m, fs, nw, n, false, "");
     printf("# Parameters, from inventory (host or group vars), the play or "
            "-e:\n"
            "# sysctl_guard_root (default /) prefixes every path;\n"
@@ -308,7 +358,7 @@ static void emit_ansible(const struct sg_model *m, const struct pfile *fs,
         printf("# Tasks only: include_tasks/import_tasks it.\n");
         if (!n)
             printf("[]\n");
-        ansible_tasks(m, fs, n, "");
+        ansible_tasks(m, fs, nw, n, "");
         return;
     }
     /* No play vars: they would beat the inventory's. */
@@ -317,7 +367,7 @@ static void emit_ansible(const struct sg_model *m, const struct pfile *fs,
            "  gather_facts: false\n"
            "  tasks:%s\n",
            n ? "" : " []");
-    ansible_tasks(m, fs, n, "    ");
+    ansible_tasks(m, fs, nw, n, "    ");
 }
 
 /* ---- salt ---- */
@@ -332,9 +382,9 @@ static void salt_path(const char *path)
 }
 
 static void emit_salt(const struct sg_model *m, const struct pfile *fs,
-                      size_t n)
+                      size_t nw, size_t n)
 {
-    print_header(m, fs, n, true, "");
+    print_header(m, fs, nw, n, true, "");
     printf("# Parameters (Jinja context or pillar): sysctl_guard_root "
            "(default /),\n# sysctl_guard_reload (default: True when the root "
            "is /, else False).\n# The files are checked when the SLS is "
@@ -356,7 +406,7 @@ static void emit_salt(const struct sg_model *m, const struct pfile *fs,
     printf("{%%- set sg = namespace(bad=[]) %%}\n");
     for (size_t i = 0; i < n; i++) {
         printf("{%%- set p = sysctl_guard_root.rstrip('/') ~ \"");
-        yq_body_as(fs[i].c->path, false, false);
+        yq_body_as(fs[i].path, false, false);
         printf("\" %%}\n"
                "{%%- set s = 'symlink' if salt['file.is_link'](p) else "
                "(salt['file.get_hash'](p, 'sha256') if "
@@ -372,15 +422,11 @@ static void emit_salt(const struct sg_model *m, const struct pfile *fs,
            "computed from; nothing was changed (run sysctl-guard plan for this "
            "minion)\"\n"
            "{%%- else %%}\n");
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < nw; i++) {
         const struct sg_change *c = fs[i].c;
-        printf("\n# fixes ");
-        for (size_t j = 0; j < c->n_fixes; j++) {
-            printf("%s", j ? ", " : "");
-            comment_text(c->fixes[j], true);
-        }
-        printf("\nsysctl-guard-%zu-write:\n  file.managed:\n    - name: ",
-               i + 1);
+        printf("\n");
+        print_fixes(c, "", true);
+        printf("sysctl-guard-%zu-write:\n  file.managed:\n    - name: ", i + 1);
         salt_path(c->path);
         /* A text that is not UTF-8 goes as Latin-1, which maps each byte
          * to one code point and back. */
@@ -396,17 +442,18 @@ static void emit_salt(const struct sg_model *m, const struct pfile *fs,
     printf("sysctl-guard-reload:\n  cmd.run:\n    - name: %s\n"
            "    - onchanges:\n",
            boot_reload_sh(m));
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < nw; i++)
         printf("      - sysctl-guard-%zu-write\n", i + 1);
     printf("{%%- endif %%}\n{%%- endif %%}\n");
 }
 
 /* ---- sh ---- */
 
-static void emit_sh(const struct sg_model *m, const struct pfile *fs, size_t n)
+static void emit_sh(const struct sg_model *m, const struct pfile *fs, size_t nw,
+                    size_t n)
 {
     printf("#!/bin/sh\n");
-    print_header(m, fs, n, false, ".");
+    print_header(m, fs, nw, n, false, ".");
     printf(
         "# SYSCTL_GUARD_ROOT (default /) prefixes every path.\n"
         "# SYSCTL_GUARD_RELOAD: 1 reloads the kernel at the end as boot "
@@ -478,18 +525,15 @@ static void emit_sh(const struct sg_model *m, const struct pfile *fs, size_t n)
         printf("\n");
     for (size_t i = 0; i < n; i++) {
         printf("check \"$root\"");
-        shq(fs[i].c->path);
+        shq(fs[i].path);
         printf(" %s %s\n", fs[i].before, fs[i].after);
     }
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < nw; i++) {
         const struct sg_change *c = fs[i].c;
-        printf("\n# fixes ");
-        for (size_t j = 0; j < c->n_fixes; j++) {
-            printf("%s", j ? ", " : "");
-            comment_text(c->fixes[j], false);
-        }
+        printf("\n");
+        print_fixes(c, "", false);
         char *what = sg_strdup_printf("write %s", c->path);
-        printf("\nstep ");
+        printf("step ");
         shq(what ? what : c->path);
         free(what);
         printf(" write \"$root\"");
@@ -548,16 +592,18 @@ int sg_cmd_plan(struct sg_cli *cli)
         if (m->diags.v[i].severity > SG_SEV_INFO &&
             (i >= d0 || m->diags.v[i].severity == SG_SEV_ERROR))
             sg_print_diag(stderr, &m->diags.v[i], false);
-    struct pfile *pf = r == 0 ? plan_files(&cs) : NULL;
+    size_t n = 0;
+    struct pfile *pf = r == 0 ? plan_files(m, &cs, &n) : NULL;
     if (r < 0 || !pf || sg_diag_count(&m->diags, SG_SEV_ERROR) > 0) {
         r = SG_EXIT_ERROR;
     } else {
         if (strcmp(cli->emit, "sh") == 0)
-            emit_sh(m, pf, cs.n);
+            emit_sh(m, pf, cs.n, n);
         else if (strcmp(cli->emit, "salt") == 0)
-            emit_salt(m, pf, cs.n);
+            emit_salt(m, pf, cs.n, n);
         else
-            emit_ansible(m, pf, cs.n, strcmp(cli->emit, "ansible-tasks") == 0);
+            emit_ansible(m, pf, cs.n, n,
+                         strcmp(cli->emit, "ansible-tasks") == 0);
         r = SG_EXIT_OK;
     }
     free(pf);

@@ -155,18 +155,40 @@ static const char *why_left(const struct sg_session *s,
     return file_why;
 }
 
-void sg_left_lines(struct sg_buf *b, const struct sg_session *s,
-                   const char *sep)
+bool sg_left_next(const struct sg_session *s, size_t *i, struct sg_buf *line)
 {
-    for (size_t i = 0; s->n_left && i < s->report.findings.n; i++) {
-        const struct sg_finding *f = &s->report.findings.v[i];
+    for (; s->n_left && *i < s->report.findings.n; (*i)++) {
+        const struct sg_finding *f = &s->report.findings.v[*i];
         if (f->fix == SG_FIX_NONE)
             continue;
         const char *why = why_left(s, f);
-        sg_buf_printf(b, "%s%s:%u: left to fix: %s [%s]%s%s", sep,
+        line->n = 0;
+        sg_buf_printf(line, "%s:%u: left to fix: %s [%s]%s%s",
                       f->file ? f->file : "-", f->line, f->rule->title,
                       f->rule->id, why ? ": " : "", why ? why : "");
+        (*i)++;
+        return line->v != NULL;
     }
+    return false;
+}
+
+void sg_left_lines(struct sg_buf *b, const struct sg_session *s,
+                   const char *sep)
+{
+    struct sg_buf line = {0};
+    for (size_t i = 0; sg_left_next(s, &i, &line);)
+        sg_buf_printf(b, "%s%s", sep, line.v);
+    free(line.v);
+}
+
+size_t sg_fix_blocked(const struct sg_session *s)
+{
+    size_t fixable = 0;
+    if (s->changes.n || sg_diag_count(&s->report.diags, SG_SEV_ERROR) == 0)
+        return 0;
+    for (size_t i = 0; i < s->report.findings.n; i++)
+        fixable += s->report.findings.v[i].fix != SG_FIX_NONE;
+    return fixable;
 }
 
 void sg_error_lines(struct sg_buf *b, const struct sg_diags *d, const char *sep)
@@ -187,11 +209,8 @@ void sg_fix_headline(struct sg_buf *b, const struct sg_session *s, bool would)
     for (size_t i = 0; i < s->changes.n; i++)
         if (sg_change_counts(s, &s->changes.v[i]))
             n += s->changes.v[i].n_fixes;
-    size_t fixable = 0;
-    for (size_t i = 0; i < s->report.findings.n; i++)
-        fixable += s->report.findings.v[i].fix != SG_FIX_NONE;
-    if (!s->changes.n && fixable &&
-        sg_diag_count(&s->report.diags, SG_SEV_ERROR) > 0)
+    size_t fixable = sg_fix_blocked(s);
+    if (fixable)
         sg_buf_printf(b,
                       "nothing fixed: %zu finding%s could be, but the input "
                       "has errors, and a tree that does not read cleanly is "

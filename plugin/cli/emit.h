@@ -79,6 +79,12 @@ struct sg_session;
  * could not be made there, e.g. a package's file), onto B. */
 void sg_left_lines(struct sg_buf *b, const struct sg_session *s,
                    const char *sep);
+/* The same one at a time: the next such finding from *I on, into *LINE
+ * (its text replaced); false when there is none left. */
+bool sg_left_next(const struct sg_session *s, size_t *i, struct sg_buf *line);
+/* How many findings a fix could have fixed but did not touch because the
+ * input has errors (a tree that does not read cleanly is never edited). */
+size_t sg_fix_blocked(const struct sg_session *s);
 void sg_error_lines(struct sg_buf *b, const struct sg_diags *d,
                     const char *sep);
 

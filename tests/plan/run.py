@@ -558,8 +558,8 @@ def test_reloads(binary, have_ansible):
 
 def test_other_host(binary, have_ansible):
     """A plan computed from host A's files, applied to host B whose files
-    differ (another comment; a drop-in B has and A had not): every engine
-    refuses before changing anything."""
+    differ (another comment; a drop-in B has and A had not; a vendor file
+    the plan only read): every engine refuses before changing anything."""
     import jinja2
     import yaml
     extra = ["--kernel", "6.1"]
@@ -579,17 +579,23 @@ def test_other_host(binary, have_ansible):
                  for e in ("sh", "ansible", "salt")}
         ok("99-zz-sysctl-guard.conf" in plans["sh"],
            "other host: A's plan creates the drop-in")
-        for what in ("comment", "drop-in"):
+        for what in ("comment", "drop-in", "vendor"):
             b = os.path.join(tmp, "b-" + what)
             shutil.copytree(a, b, symlinks=True)
             if what == "comment":
                 with open(os.path.join(b, "etc", "sysctl.d", "10-a.conf"),
                           "a") as f:
                     f.write("# host b\n")
-            else:
+            elif what == "drop-in":
                 with open(os.path.join(b, "etc", "sysctl.d",
                                        "99-zz-sysctl-guard.conf"), "w") as f:
                     f.write("kernel.pid_max = 99999\n")
+            else:
+                # Only a file the plan reads and never writes differs: the
+                # value it decided on came from A's vendor file.
+                with open(os.path.join(b, "usr", "lib", "sysctl.d",
+                                       "50-v.conf"), "w") as f:
+                    f.write("net.core.somaxconn = 8192\n")
             before = snapshot(b)
             path = os.path.join(tmp, "plan.sh")
             write_text(path, plans["sh"])
