@@ -460,27 +460,19 @@ static int run(struct sg_cli *cli, cJSON *args, cJSON *o)
         sg_fix_headline(&msg, &s, check_mode);
         sg_buf_printf(&msg, "; %s %s (kernel %s)", check_mode ? "now" : "left",
                       sum, rep->kernel);
-        if (!check_mode && s.n_left) {
-            sg_buf_printf(&msg, "; %zu still to fix", s.n_left);
-            failed = true;
+        if (s.n_left) {
+            sg_buf_printf(&msg, "; %zu %s to fix", s.n_left,
+                          check_mode ? "would be left" : "still");
+            failed = failed || !check_mode;
         }
     }
     sg_error_lines(&msg, &rep->diags, "; ");
     sg_error_lines(&msg, &s.fix_diags, "; ");
-    /* Ansible shows warnings as [WARNING] lines: in check mode what a fix
-     * could not do; after a fix what is left, and why. */
+    /* Ansible shows warnings as [WARNING] lines: what is left after the
+     * fix (in check mode: would be), and why. */
     cJSON *warn = cJSON_CreateArray();
-    for (size_t i = 0; check_mode && i < s.fix_diags.n; i++)
-        if (s.fix_diags.v[i].severity == SG_SEV_WARNING) {
-            char *w = sg_strdup_printf(
-                "%s:%u: %s",
-                s.fix_diags.v[i].file ? s.fix_diags.v[i].file : "-",
-                s.fix_diags.v[i].line, s.fix_diags.v[i].message);
-            cJSON_AddItemToArray(warn, cJSON_CreateString(w ? w : ""));
-            free(w);
-        }
     struct sg_buf line = {0};
-    for (size_t i = 0; !check_mode && sg_left_next(&s, &i, &line);)
+    for (size_t i = 0; fixed && sg_left_next(&s, &i, &line);)
         cJSON_AddItemToArray(warn, cJSON_CreateString(line.v));
     free(line.v);
     if (cJSON_GetArraySize(warn))

@@ -138,38 +138,17 @@ void sg_print_changes(const struct sg_cli *cli, const struct sg_session *s)
     }
 }
 
-/* Why the fix of F did not land: the not-fixable warning about its line,
- * or about its file. */
-static const char *why_left(const struct sg_session *s,
-                            const struct sg_finding *f)
-{
-    const char *file_why = NULL;
-    for (size_t i = 0; i < s->fix_diags.n; i++) {
-        const struct sg_diag *d = &s->fix_diags.v[i];
-        if (!d->file || !f->file || strcmp(d->file, f->file) != 0)
-            continue;
-        if (d->line == f->line)
-            return d->message;
-        file_why = file_why ? file_why : d->message;
-    }
-    return file_why;
-}
-
 bool sg_left_next(const struct sg_session *s, size_t *i, struct sg_buf *line)
 {
-    for (; s->n_left && *i < s->report.findings.n; (*i)++) {
-        const struct sg_finding *f = &s->report.findings.v[*i];
-        if (f->fix == SG_FIX_NONE)
-            continue;
-        const char *why = why_left(s, f);
-        line->n = 0;
-        sg_buf_printf(line, "%s:%u: left to fix: %s [%s]%s%s",
-                      f->file ? f->file : "-", f->line, f->rule->title,
-                      f->rule->id, why ? ": " : "", why ? why : "");
-        (*i)++;
-        return line->v != NULL;
-    }
-    return false;
+    if (*i >= s->left.n)
+        return false;
+    const struct sg_finding *f = &s->left.v[(*i)++];
+    const char *why = f->why_left;
+    line->n = 0;
+    sg_buf_printf(line, "%s:%u: left to fix: %s [%s]%s%s",
+                  f->file ? f->file : "-", f->line, f->rule->title,
+                  f->rule->id, why ? ": " : "", why ? why : "");
+    return line->v != NULL;
 }
 
 void sg_left_lines(struct sg_buf *b, const struct sg_session *s,

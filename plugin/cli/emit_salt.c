@@ -159,8 +159,11 @@ static char *fix_comment(const struct sg_cli *cli, const struct sg_session *s,
 
 void sg_emit_fix(const struct sg_cli *cli, const struct sg_session *s)
 {
+    /* Test mode with nothing to change but findings a fix leaves: the
+     * real run fails, so the prediction does. */
     bool failed = s->status == SG_EXIT_ERROR ||
-                  (!cli->dry_run && s->status != SG_EXIT_OK);
+                  (!cli->dry_run && s->status != SG_EXIT_OK) ||
+                  (cli->dry_run && !s->changes.n && s->n_left);
     char *comment = fix_comment(cli, s, cli->format == SG_FMT_STATEFUL);
 
     if (cli->format == SG_FMT_SALT) {

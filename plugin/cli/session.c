@@ -66,20 +66,28 @@ static int report_model(struct sg_report *rep, const struct sg_model *m)
  * keeps its first old value and its last new one. */
 static int add_effects(struct sg_session *s, const struct sg_model *m,
                        const struct sg_findings *fs,
-                       const struct sg_changes *written)
+                       const struct sg_changes *cs, bool written)
 {
     struct sg_plan_ops ops;
     struct sg_effects fx;
     struct sg_diags quiet = {0}; /* sg_fix_plan reported these already */
-    int r = sg_fix_ops(m, fs, &ops, &quiet);
+    /* The findings CS fixes (judging may have taken fixes back). */
+    struct sg_findings fixed = {.v = calloc(fs->n + 1, sizeof(*fixed.v))};
+    if (!fixed.v)
+        return -ENOMEM;
+    for (size_t i = 0; i < fs->n; i++)
+        if (sg_changes_fix(cs, &fs->v[i]))
+            fixed.v[fixed.n++] = fs->v[i]; /* borrowed */
+    int r = sg_fix_ops(m, &fixed, &ops, &quiet);
 
+    free(fixed.v);
     sg_diags_free(&quiet);
     /* After a fix, only what was written has an effect. */
     for (size_t i = 0, w = 0; r == 0 && written && i < ops.n; i++) {
         bool kept = false;
-        for (size_t j = 0; j < written->n && !kept; j++)
-            kept = written->v[j].written &&
-                   strcmp(written->v[j].path, ops.v[i].file) == 0;
+        for (size_t j = 0; j < cs->n && !kept; j++)
+            kept = cs->v[j].written &&
+                   strcmp(cs->v[j].path, ops.v[i].file) == 0;
         if (kept) {
             ops.v[w++] = ops.v[i];
         } else {
@@ -219,6 +227,7 @@ static int run_one(const struct sg_cli *cli, const struct sg_model_opts *o,
     struct sg_model *m = NULL;
     struct sg_findings fs = {0};
     struct sg_changes cs = {0};
+    struct sg_findings after = {0};
     int r = evaluate(cli, o, ps, &m, &fs, err);
 
     if (r < 0)
@@ -233,22 +242,44 @@ static int run_one(const struct sg_cli *cli, const struct sg_model_opts *o,
             r = move_findings(&s->report.findings, &fs);
         goto out;
     }
-    r = sg_fix_plan(m, &fs, cli->lensdir, &cs, &s->fix_diags);
+    struct sg_eval_opts eo = {.profiles = cli->profiles,
+                              .n_profiles = cli->n_profiles};
+    r = sg_fix_plan(m, ps, &eo, &fs, cli->lensdir, &cs, &after,
+                    &s->fix_diags);
     if (r == 0 && mode == SG_SESSION_FIX && cs.n &&
         sg_fix_apply(m, &cs, cli->backup, &s->fix_diags) == -ENOMEM)
         r = -ENOMEM;
     if (r == 0)
-        r = add_effects(s, m, &fs, mode == SG_SESSION_FIX ? &cs : NULL);
+        r = add_effects(s, m, &fs, &cs, mode == SG_SESSION_FIX);
     if (r == 0 && mode == SG_SESSION_FIX && cs.n) {
         /* Check again: the findings left are the answer. */
-        sg_findings_free(&fs);
+        struct sg_findings before = fs;
+        sg_findings_free(&after);
         sg_model_free(m);
         m = NULL;
-        if (r == 0 && evaluate(cli, o, ps, &m, &fs, err) < 0)
+        memset(&fs, 0, sizeof(fs));
+        if (evaluate(cli, o, ps, &m, &fs, err) < 0) {
+            sg_findings_free(&before);
             goto out_err;
+        }
+        r = sg_fix_why_left(&before, &fs, &s->fix_diags);
+        sg_findings_free(&before);
     }
-    for (size_t i = 0; r == 0 && mode == SG_SESSION_FIX && i < fs.n; i++)
-        s->n_left += fs.v[i].fix != SG_FIX_NONE;
+    /* What is left: found again after a fix; for a plan, what it leaves. */
+    const struct sg_findings *left =
+        mode == SG_SESSION_FIX && cs.n ? &fs : &after;
+    for (size_t i = 0; r == 0 && i < left->n; i++) {
+        struct sg_finding c;
+        if (left->v[i].fix == SG_FIX_NONE)
+            continue;
+        if (sg_finding_copy(&left->v[i], &c) < 0)
+            r = -ENOMEM;
+        else if (SG_PUSH(s->left, c) < 0) {
+            sg_finding_clear(&c);
+            r = -ENOMEM;
+        }
+    }
+    s->n_left = s->left.n;
     if (r == 0)
         r = report_model(&s->report, m);
     if (r == 0)
@@ -267,6 +298,7 @@ out_err:
     if (*err)
         r = -1;
     sg_changes_free(&cs);
+    sg_findings_free(&after);
     sg_findings_free(&fs);
     sg_model_free(m);
     return r < 0 ? -1 : 0;
@@ -331,6 +363,7 @@ void sg_session_free(struct sg_session *s)
 {
     sg_report_free(&s->report);
     sg_diags_free(&s->fix_diags);
+    sg_findings_free(&s->left);
     sg_changes_free(&s->changes);
     sg_effects_free(&s->effects);
 }

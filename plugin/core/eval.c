@@ -403,13 +403,7 @@ static int add_finding(const struct ctx *c, const struct sg_rule *r,
         f.fix_file = file ? strdup(file) : NULL;
     }
     if (!f.message || SG_PUSH(*c->out, f) < 0) {
-        free(f.key);
-        free(f.value);
-        free(f.file);
-        free(f.message);
-        free(f.fix_key);
-        free(f.fix_value);
-        free(f.fix_file);
+        sg_finding_clear(&f);
         return -ENOMEM;
     }
     // cppcheck-suppress memleak ; f was copied into the findings by SG_PUSH
@@ -530,18 +524,23 @@ int sg_evaluate(const struct sg_model *m, const struct sg_policies *ps,
     return rc;
 }
 
+void sg_finding_clear(struct sg_finding *f)
+{
+    free(f->key);
+    free(f->value);
+    free(f->file);
+    free(f->message);
+    free(f->fix_key);
+    free(f->fix_value);
+    free(f->fix_file);
+    free(f->why_left);
+    memset(f, 0, sizeof(*f));
+}
+
 void sg_findings_free(struct sg_findings *fs)
 {
-    for (size_t i = 0; i < fs->n; i++) {
-        struct sg_finding *f = &fs->v[i];
-        free(f->key);
-        free(f->value);
-        free(f->file);
-        free(f->message);
-        free(f->fix_key);
-        free(f->fix_value);
-        free(f->fix_file);
-    }
+    for (size_t i = 0; i < fs->n; i++)
+        sg_finding_clear(&fs->v[i]);
     free(fs->v);
     memset(fs, 0, sizeof(*fs));
 }
@@ -567,4 +566,33 @@ const char *sg_finding_why(const struct sg_finding *f, char *buf, size_t len)
     snprintf(buf, len, "%s %s:%u", f->rule->id, f->file ? f->file : "-",
              f->line);
     return buf;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+bool sg_finding_same(const struct sg_finding *a, const struct sg_finding *b)
+{
+    if (a->rule != b->rule || !same_str(a->key, b->key))
+        return false;
+    if (!a->key)
+        return same_str(a->file, b->file) && same_str(a->message, b->message);
+    return !a->rule->on_lines ||
+           (same_str(a->value, b->value) && same_str(a->file, b->file));
+}
+
+int sg_finding_copy(const struct sg_finding *f, struct sg_finding *out)
+{
+    *out = *f;
+#define DUP(x) (out->x = f->x ? strdup(f->x) : NULL, !f->x || out->x)
+    bool ok = DUP(key) & DUP(value) & DUP(file) & DUP(message) &
+              DUP(fix_key) & DUP(fix_value) & DUP(fix_file) & DUP(why_left);
+#undef DUP
+    if (!ok) {
+        sg_finding_clear(out);
+        return -ENOMEM;
+    }
+    return 0;
 }

@@ -23,6 +23,8 @@ struct sg_finding {
     char *message;
     enum sg_fix_action fix;
     char *fix_key, *fix_value, *fix_file;
+    char *why_left; /* left after a fix: why it was not fixed, or NULL
+                       (fix.h sg_fix_why_left) */
 };
 
 struct sg_findings {
@@ -31,6 +33,15 @@ struct sg_findings {
 };
 
 void sg_findings_free(struct sg_findings *fs);
+/* Free what F holds (F itself is the caller's) and zero it. */
+void sg_finding_clear(struct sg_finding *f);
+/* A deep copy of F into OUT. Returns 0 or -ENOMEM. */
+int sg_finding_copy(const struct sg_finding *f, struct sg_finding *out);
+/* Whether A and B are the same finding in two states of one tree: the
+ * same rule about the same key (for rules on lines, the same value in the
+ * same file; for rules about diagnostics, the same file and message),
+ * wherever the lines moved. */
+bool sg_finding_same(const struct sg_finding *a, const struct sg_finding *b);
 /* qsort order: by file (findings without one last), line, rule id. */
 int sg_finding_cmp(const void *a, const void *b);
 size_t sg_findings_count(const struct sg_findings *fs, enum sg_severity sev);

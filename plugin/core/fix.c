@@ -344,47 +344,71 @@ void sg_plan_ops_free(struct sg_plan_ops *ops)
     memset(ops, 0, sizeof(*ops));
 }
 
-/* Plan FS; the parser is P, or (when there is something to realise) one
- * made from LENSDIR: a clean tree never starts Augeas for this. */
-static int plan_changes(const struct sg_model *m, const struct sg_findings *fs,
-                        struct sg_parser *p, const char *lensdir,
-                        struct sg_changes *out, struct sg_diags *diags)
+int sg_fix_plan_with(const struct sg_model *m, const struct sg_findings *fs,
+                     struct sg_parser *p, struct sg_changes *out,
+                     struct sg_diags *diags)
 {
     struct plan pl = {0};
-    struct sg_parser *own = NULL;
-    char *err = NULL;
     int r = build_plan(m, fs, &pl, diags);
 
     memset(out, 0, sizeof(*out));
-    if (r == 0 && pl.n && !p) {
-        r = sg_parser_new(lensdir, &own, &err);
-        if (r < 0)
-            sg_diag_add(diags, SG_SEV_ERROR, "lens", lensdir, 0, "%s",
-                        err ? err : "cannot load the lens");
-        free(err);
-        p = own;
-    }
     for (size_t i = 0; i < pl.n && r == 0; i++)
         r = realise(m, p, &pl.v[i], out, diags);
-    sg_parser_free(own);
     plan_free(&pl);
     if (out->n)
         qsort(out->v, out->n, sizeof(*out->v), cmp_change);
     return r;
 }
 
-int sg_fix_plan(const struct sg_model *m, const struct sg_findings *fs,
-                const char *lensdir, struct sg_changes *out,
-                struct sg_diags *diags)
+static int copy_findings(const struct sg_findings *fs, struct sg_findings *out)
 {
-    return plan_changes(m, fs, NULL, lensdir, out, diags);
+    memset(out, 0, sizeof(*out));
+    for (size_t i = 0; i < fs->n; i++) {
+        struct sg_finding c;
+        if (sg_finding_copy(&fs->v[i], &c) < 0)
+            return -ENOMEM;
+        if (SG_PUSH(*out, c) < 0) {
+            sg_finding_clear(&c);
+            return -ENOMEM;
+        }
+    }
+    return 0;
 }
 
-int sg_fix_plan_with(const struct sg_model *m, const struct sg_findings *fs,
-                     struct sg_parser *p, struct sg_changes *out,
-                     struct sg_diags *diags)
+int sg_fix_plan(const struct sg_model *m, const struct sg_policies *ps,
+                const struct sg_eval_opts *eo, const struct sg_findings *fs,
+                const char *lensdir, struct sg_changes *out,
+                struct sg_findings *after, struct sg_diags *diags)
 {
-    return plan_changes(m, fs, p, NULL, out, diags);
+    struct sg_findings mine = {0};
+    struct sg_parser *p = NULL;
+    char *err = NULL;
+    bool any = false;
+    int r = 0;
+
+    memset(out, 0, sizeof(*out));
+    for (size_t i = 0; i < fs->n && !any; i++)
+        any = fs->v[i].fix != SG_FIX_NONE;
+    if (any && (r = sg_parser_new(lensdir, &p, &err)) < 0) {
+        sg_diag_add(diags, SG_SEV_ERROR, "lens", lensdir, 0, "%s",
+                    err ? err : "cannot load the lens");
+        free(err);
+        return r;
+    }
+    if (any)
+        r = sg_fix_plan_with(m, fs, p, out, diags);
+    after = after ? after : &mine;
+    if (r == 0 && out->n) {
+        r = sg_fix_judge(m, ps, eo, fs, p, out, after, diags);
+    } else if (r == 0) {
+        /* Nothing changes: what is left is what is there. */
+        r = copy_findings(fs, after);
+        if (r == 0)
+            r = sg_fix_why_left(fs, after, diags);
+    }
+    sg_findings_free(&mine);
+    sg_parser_free(p);
+    return r;
 }
 
 /* Write one change (save.h), refusing when the file is not what was
@@ -518,4 +542,187 @@ void sg_effects_free(struct sg_effects *fx)
     }
     free(fx->v);
     memset(fx, 0, sizeof(*fx));
+}
+
+/* ---- judging a plan by what it leaves ---- */
+
+bool sg_changes_fix(const struct sg_changes *cs, const struct sg_finding *f)
+{
+    char why[512];
+    sg_finding_why(f, why, sizeof(why));
+    for (size_t i = 0; i < cs->n; i++)
+        for (size_t j = 0; j < cs->v[i].n_fixes; j++)
+            if (strcmp(cs->v[i].fixes[j], why) == 0)
+                return true;
+    return false;
+}
+
+/* Whether condition C reads KEY. */
+static bool cond_reads(const struct sg_cond *c, const char *key)
+{
+    if (c->kind == SG_COND_CHECK)
+        return (c->check.key && strcmp(c->check.key, key) == 0) ||
+               (c->check.than_key && strcmp(c->check.than_key, key) == 0);
+    for (size_t i = 0; i < c->n_kids; i++)
+        if (cond_reads(&c->kids[i], key))
+            return true;
+    return false;
+}
+
+/* Whether fixing F can have made the finding A: it touches A's key or a
+ * key A's rule reads. */
+static bool may_cause(const struct sg_finding *f, const struct sg_finding *a)
+{
+    const char *keys[] = {f->key, f->fix_key};
+    for (size_t i = 0; i < 2; i++)
+        if (keys[i] && ((a->key && strcmp(keys[i], a->key) == 0) ||
+                        cond_reads(&a->rule->when, keys[i])))
+            return true;
+    return false;
+}
+
+static const struct sg_finding *find_same(const struct sg_findings *fs,
+                                          const struct sg_finding *a,
+                                          size_t *at)
+{
+    for (size_t i = 0; i < fs->n; i++)
+        if (sg_finding_same(&fs->v[i], a)) {
+            *at = i;
+            return &fs->v[i];
+        }
+    return NULL;
+}
+
+/* Where a finding's fix diagnostics are: its line, or (a key no file
+ * sets) the file its fix goes to. */
+static const char *diag_file(const struct sg_finding *f)
+{
+    return f->file ? f->file : f->fix_file;
+}
+
+static int take_back(const struct sg_finding *f, const struct sg_finding *a,
+                     struct sg_diags *diags)
+{
+    const char *v = f->fix_value ? f->fix_value : "";
+    const char *what = f->fix == SG_FIX_REMOVE    ? "removing the line"
+                       : f->fix == SG_FIX_COMMENT ? "commenting it out"
+                                                  : NULL;
+    if (!what)
+        return sg_diag_add(diags, SG_SEV_WARNING, "not-fixed", diag_file(f),
+                           f->line,
+                           "not fixed: setting %s = %s would leave what "
+                           "%s says: %s",
+                           f->fix_key, v, a->rule->id, a->message);
+    return sg_diag_add(diags, SG_SEV_WARNING, "not-fixed", diag_file(f),
+                       f->line, "not fixed: %s would leave what %s says: %s",
+                       what, a->rule->id, a->message);
+}
+
+int sg_fix_judge(const struct sg_model *m, const struct sg_policies *ps,
+                 const struct sg_eval_opts *eo, const struct sg_findings *fs,
+                 struct sg_parser *p, struct sg_changes *cs,
+                 struct sg_findings *after, struct sg_diags *diags)
+{
+    bool *dropped = calloc(fs->n + 1, sizeof(*dropped));
+    struct sg_findings sub = {.v = calloc(fs->n + 1, sizeof(*sub.v))};
+    int r = dropped && sub.v ? 0 : -ENOMEM;
+
+    memset(after, 0, sizeof(*after));
+    while (r == 0) {
+        const char **paths = calloc(cs->n + 1, sizeof(*paths));
+        const char **texts = calloc(cs->n + 1, sizeof(*texts));
+        struct sg_model *d = NULL;
+        if (!paths || !texts)
+            r = -ENOMEM;
+        for (size_t i = 0; r == 0 && i < cs->n; i++) {
+            paths[i] = cs->v[i].path;
+            texts[i] = cs->v[i].after;
+        }
+        if (r == 0)
+            r = sg_model_derive(m, p, paths, texts, cs->n, &d);
+        free(paths);
+        free(texts);
+        if (r == -EINVAL) /* the lens wrote what it cannot read */
+            r = sg_diag_add(diags, SG_SEV_ERROR, "not-fixable", NULL, 0,
+                            "an edited file would not read back: nothing "
+                            "is fixed");
+        if (r == 0 && d)
+            r = sg_evaluate(d, ps, eo, after);
+        sg_model_free(d);
+        if (r < 0)
+            break;
+        /* What is worse than before, and which fixes may have made it. */
+        size_t taken = 0;
+        for (size_t i = 0; i < after->n; i++) {
+            const struct sg_finding *a = &after->v[i];
+            size_t at = 0;
+            const struct sg_finding *b = find_same(fs, a, &at);
+            if (b && (dropped[at] || !sg_changes_fix(cs, b)))
+                continue; /* was there, and no fix was to change that */
+            /* A fix is worse when it leaves its own finding, or a new one
+             * as grave as the one it removes (an error traded for a
+             * warning is progress: the warning is then reported). */
+            size_t before = taken;
+            for (size_t j = 0; j < fs->n && r == 0; j++)
+                if (!dropped[j] && sg_changes_fix(cs, &fs->v[j]) &&
+                    (b || a->severity >= fs->v[j].severity) &&
+                    may_cause(&fs->v[j], a)) {
+                    dropped[j] = true;
+                    taken++;
+                    r = take_back(&fs->v[j], a, diags);
+                }
+            /* Nothing it reads was fixed (a glob, ...): take all back. */
+            for (size_t j = 0; taken == before && j < fs->n && r == 0; j++)
+                if (!dropped[j] && sg_changes_fix(cs, &fs->v[j]) &&
+                    (b || a->severity >= fs->v[j].severity)) {
+                    dropped[j] = true;
+                    taken++;
+                    r = take_back(&fs->v[j], a, diags);
+                }
+        }
+        if (r < 0 || !taken)
+            break;
+        sg_findings_free(after);
+        sub.n = 0;
+        for (size_t j = 0; j < fs->n; j++)
+            if (!dropped[j])
+                sub.v[sub.n++] = fs->v[j]; /* borrowed */
+        struct sg_diags quiet = {0}; /* said by the first plan */
+        sg_changes_free(cs);
+        r = sg_fix_plan_with(m, &sub, p, cs, &quiet);
+        sg_diags_free(&quiet);
+    }
+    if (r == 0)
+        r = sg_fix_why_left(fs, after, diags);
+    free(sub.v);
+    free(dropped);
+    return r;
+}
+
+int sg_fix_why_left(const struct sg_findings *before,
+                    struct sg_findings *after, const struct sg_diags *diags)
+{
+    for (size_t i = 0; i < after->n; i++) {
+        struct sg_finding *a = &after->v[i];
+        size_t at = 0;
+        const struct sg_finding *b = find_same(before, a, &at);
+        const char *why = NULL, *file_why = NULL;
+        if (a->fix == SG_FIX_NONE)
+            continue;
+        b = b ? b : a;
+        for (size_t j = 0; j < diags->n && !why; j++) {
+            const struct sg_diag *d = &diags->v[j];
+            if (!d->file || !diag_file(b) || strcmp(d->file, diag_file(b)))
+                continue;
+            if (d->line == b->line)
+                why = d->message;
+            file_why = file_why ? file_why : d->message;
+        }
+        why = why ? why : file_why;
+        free(a->why_left);
+        a->why_left = why ? strdup(why) : NULL;
+        if (why && !a->why_left)
+            return -ENOMEM;
+    }
+    return 0;
 }

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 
+#include "eval.h"
 #include "finding.h"
 #include "model.h"
 #include "parse.h"
@@ -34,15 +35,44 @@ struct sg_changes {
     size_t n, cap;
 };
 
-/* The changes that fix FS in model M (one per file, in path order).
- * Findings that cannot be fixed here become diagnostics. */
-int sg_fix_plan(const struct sg_model *m, const struct sg_findings *fs,
+/* The changes that fix FS in model M (one per file, in path order),
+ * judged by what they leave (sg_fix_judge) against the policies PS with
+ * options EO. Findings that cannot be fixed here, and fixes taken back,
+ * become diagnostics. AFTER (may be NULL): the findings of the tree as
+ * the changes would leave it, those with a fix saying why they are left.
+ * A tree with nothing to fix never starts a parser (LENSDIR: the lens). */
+int sg_fix_plan(const struct sg_model *m, const struct sg_policies *ps,
+                const struct sg_eval_opts *eo, const struct sg_findings *fs,
                 const char *lensdir, struct sg_changes *out,
-                struct sg_diags *diags);
-/* The same with a parser the caller keeps (one Augeas for many plans). */
+                struct sg_findings *after, struct sg_diags *diags);
+/* The changes for FS as they are, not judged, with a parser the caller
+ * keeps (one Augeas for many plans). */
 int sg_fix_plan_with(const struct sg_model *m, const struct sg_findings *fs,
                      struct sg_parser *p, struct sg_changes *out,
                      struct sg_diags *diags);
+
+/* Judge the changes CS that fix FS in M by what they leave: M as it would
+ * be after them (model.h sg_model_derive), evaluated with the same
+ * policies PS and options EO. A fix is taken back when what it leaves is
+ * worse by those rules: a finding the tree did not have, or the finding
+ * it was to fix still there. Its finding gets a warning in DIAGS naming
+ * what it would have left, and CS is planned again without it (P: the
+ * parser), until nothing left is worse than before. *AFTER: the findings
+ * of the tree as CS leaves it, those with a fix saying why they are left
+ * (sg_fix_why_left). Returns 0 or a negative errno. */
+int sg_fix_judge(const struct sg_model *m, const struct sg_policies *ps,
+                 const struct sg_eval_opts *eo, const struct sg_findings *fs,
+                 struct sg_parser *p, struct sg_changes *cs,
+                 struct sg_findings *after, struct sg_diags *diags);
+
+/* Whether one of CS fixes F. */
+bool sg_changes_fix(const struct sg_changes *cs, const struct sg_finding *f);
+
+/* For each finding of AFTER that has a fix: why it is still there (its
+ * why_left), from what DIAGS (planning and writing) say about the same
+ * finding in BEFORE: its line there, else its file. Returns 0 or -ENOMEM. */
+int sg_fix_why_left(const struct sg_findings *before,
+                    struct sg_findings *after, const struct sg_diags *diags);
 
 /* Write the changes under M's root (fragments: as given) as save.h says,
  * marking each change written or not. BACKUP keeps the old text as

@@ -829,3 +829,189 @@ const struct sg_assignment *sg_model_effective(const struct sg_model *m,
     }
     return best ? best->winner : NULL;
 }
+
+/* ---- what a fix leaves (sg_model_derive) ---- */
+
+static int copy_assignments(struct sg_file *to, const struct sg_file *from)
+{
+    for (size_t i = 0; i < from->assignments.n; i++) {
+        const struct sg_assignment *a = &from->assignments.v[i];
+        struct sg_assignment c = *a;
+        c.file = to->path;
+        c.raw_key = strdup(a->raw_key);
+        c.key = strdup(a->key);
+        c.value = a->value ? strdup(a->value) : NULL;
+        if (!c.raw_key || !c.key || (a->value && !c.value) ||
+            SG_PUSH(to->assignments, c) < 0) {
+            sg_assignment_clear(&c);
+            return -ENOMEM;
+        }
+    }
+    return 0;
+}
+
+static struct sg_file *new_file(struct sg_model *d, const char *path,
+                                const char *via)
+{
+    struct sg_file *f = calloc(1, sizeof(*f));
+    struct sg_file **nf = realloc(d->files, (d->n_files + 1) * sizeof(*nf));
+
+    if (nf)
+        d->files = nf;
+    if (!f || !nf || !(f->path = strdup(path)) ||
+        (via && !(f->via = strdup(via)))) {
+        if (f)
+            free(f->path);
+        free(f);
+        return NULL;
+    }
+    d->files[d->n_files++] = f;
+    return f;
+}
+
+/* The name an application is sorted by: the sysctl.d entry's. */
+static const char *entry_name(const struct sg_applied *a)
+{
+    const char *p = a->via ? a->via : a->file->path;
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+/* Place the new file F among D's applications: sorted by name, hiding a
+ * same-named entry, before procps' trailing /etc/sysctl.conf. */
+static int apply_new(struct sg_model *d, struct sg_file *f)
+{
+    const char *name = strrchr(f->path, '/') ? strrchr(f->path, '/') + 1
+                                             : f->path;
+    size_t n = d->n_applied, at = n;
+    if (d->semantics == SG_SEM_PROCPS && n &&
+        !d->applied[n - 1].via &&
+        strcmp(d->applied[n - 1].file->path, "/etc/sysctl.conf") == 0)
+        at = n - 1;
+    for (size_t i = 0; i < at; i++) {
+        int c = strcmp(entry_name(&d->applied[i]), name);
+        if (c == 0) {
+            free(d->applied[i].via);
+            d->applied[i] = (struct sg_applied){.file = f};
+            return 0;
+        }
+        if (c > 0) {
+            at = i;
+            break;
+        }
+    }
+    struct sg_applied *ap = realloc(d->applied, (n + 1) * sizeof(*ap));
+    if (!ap)
+        return -ENOMEM;
+    memmove(ap + at + 1, ap + at, (n - at) * sizeof(*ap));
+    ap[at] = (struct sg_applied){.file = f};
+    d->applied = ap;
+    d->n_applied = n + 1;
+    return 0;
+}
+
+static const char *text_for(const char *path, const char *const *paths,
+                            const char *const *texts, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(paths[i], path) == 0)
+            return texts[i];
+    return NULL;
+}
+
+int sg_model_derive(const struct sg_model *m, struct sg_parser *p,
+                    const char *const *paths, const char *const *texts,
+                    size_t n, struct sg_model **out)
+{
+    struct sg_model *d = calloc(1, sizeof(*d));
+    int r = 0, bad = 0;
+
+    *out = NULL;
+    if (!d || !(d->root = strdup(m->root))) {
+        free(d);
+        return -ENOMEM;
+    }
+    d->rootfd = -1;
+    d->semantics = m->semantics;
+    d->fragment = m->fragment;
+    d->kernel = m->kernel;
+    for (size_t i = 0; r == 0 && i < m->diags.n; i++) {
+        const struct sg_diag *g = &m->diags.v[i];
+        if (!g->file || !text_for(g->file, paths, texts, n))
+            r = sg_diag_add(&d->diags, g->severity, g->code, g->file,
+                            g->line, "%s", g->message);
+    }
+    /* The files M read, in M's order; then the new ones. */
+    for (size_t i = 0; r == 0 && i < m->n_files + n; i++) {
+        const struct sg_file *of = i < m->n_files ? m->files[i] : NULL;
+        const char *path = of ? of->path : paths[i - m->n_files];
+        const char *text = of ? text_for(path, paths, texts, n)
+                              : texts[i - m->n_files];
+        if (!of && sg_model_file(m, path))
+            continue; /* not new */
+        struct sg_file *f = new_file(d, path, of ? of->via : NULL);
+        if (!f) {
+            r = -ENOMEM;
+            break;
+        }
+        f->readable = of ? of->readable : true;
+        if (text) {
+            f->readable = true;
+            f->text_len = strlen(text);
+            f->text_hash = sg_hash(text, f->text_len);
+            f->not_utf8 = !sg_utf8_valid(text);
+            int pr = sg_parse_text(p, path, text, &f->assignments, &d->diags);
+            if (pr == -ENOMEM)
+                r = pr;
+            else if (pr < 0)
+                bad = pr;
+        } else {
+            f->text_len = of->text_len;
+            f->text_hash = of->text_hash;
+            f->not_utf8 = of->not_utf8;
+            r = copy_assignments(f, of);
+        }
+    }
+    if (r == 0)
+        r = index_files(d, 0);
+    if (r == 0 && m->n_applied &&
+        !(d->applied = calloc(m->n_applied, sizeof(*d->applied))))
+        r = -ENOMEM;
+    for (size_t i = 0; r == 0 && i < m->n_applied; i++) {
+        const struct sg_applied *a = &m->applied[i];
+        d->applied[i].file = sg_model_file(d, a->file->path);
+        d->applied[i].via = a->via ? strdup(a->via) : NULL;
+        d->n_applied++;
+        if (a->via && !d->applied[i].via)
+            r = -ENOMEM;
+    }
+    for (size_t i = m->n_files; r == 0 && i < d->n_files; i++)
+        r = apply_new(d, d->files[i]);
+    /* Each file walked once by line rules: its first application. */
+    struct sg_strmap once = {0};
+    for (size_t i = 0; r == 0 && i < d->n_applied; i++) {
+        size_t old = 0;
+        r = sg_strmap_put(&once, d->applied[i].file->path, 0, &old);
+        d->applied[i].first = old == SIZE_MAX;
+    }
+    sg_strmap_free(&once);
+    if (r == 0)
+        r = compute_settings(d->applied, d->n_applied, &d->settings,
+                             &d->n_settings);
+    for (size_t i = 0; r == 0 && i < d->n_settings; i++) {
+        struct sg_setting *s = &d->settings[i];
+        const struct sg_setting *o = sg_model_get(m, s->key);
+        if (!o)
+            continue;
+        s->live = o->live;
+        s->live_what = o->live_what;
+        if (o->live_value && !(s->live_value = strdup(o->live_value)))
+            r = -ENOMEM;
+    }
+    if (r < 0) {
+        sg_model_free(d);
+        return r;
+    }
+    *out = d;
+    return bad;
+}

@@ -99,6 +99,17 @@ int sg_model_load(const struct sg_model_opts *opts, struct sg_model **out,
                   char **errmsg);
 void sg_model_free(struct sg_model *m);
 
+/* The model M would be if the files at PATHS held TEXTS instead: what a
+ * fix leaves, judged before it is written (fix.h sg_fix_judge). A path M
+ * did not read is a new file of /etc/sysctl.d, applied at its name's place
+ * in the order (hiding a same-named file below it). Nothing is read from
+ * the tree: the other files, the diagnostics about them and the live
+ * values are M's. Returns 0; -EINVAL when a text does not parse (OUT's
+ * diagnostics say why, *OUT is still built); -ENOMEM. */
+int sg_model_derive(const struct sg_model *m, struct sg_parser *p,
+                    const char *const *paths, const char *const *texts,
+                    size_t n, struct sg_model **out);
+
 /* The file at target PATH that M read, or NULL. */
 struct sg_file *sg_model_file(const struct sg_model *m, const char *path);
 

@@ -11,15 +11,16 @@ ENV = dict(os.environ, SYSCTL_GUARD_LENSDIR=os.path.join(TOP, "lenses"),
 
 
 def tree_args(case):
-    """The kernel/profile/policy arguments of a `check --root` case, or
-    None ("{case}" stands for the case's directory, as in cases/run.py)."""
+    """The kernel/profile/policy arguments of a `check --root` or `fix
+    --root` case, or None ("{case}" stands for the case's directory, as in
+    cases/run.py)."""
     path = os.path.join(case, "args")
     if not os.path.exists(path):
         return None
     with open(path) as f:
         args = [a.replace("{case}", os.path.abspath(case))
                 for a in f.read().splitlines() if a]
-    if not args or args[0] != "check" or "--root" not in args:
+    if not args or args[0] not in ("check", "fix") or "--root" not in args:
         return None
     keep, skip = [], False
     for a in args[1:]:
@@ -27,6 +28,8 @@ def tree_args(case):
             skip = False
         elif a in ("--format", "--root", "--fail-on"):
             skip = True
+        elif a in ("--dry-run", "--backup"):
+            continue
         else:
             keep.append(a)
     return keep

@@ -53,7 +53,8 @@ static struct sg_model *plan(struct sg_policies *ps, struct sg_changes *cs)
 {
     struct sg_findings fs = {0};
     struct sg_model *m = evaluate(ps, &fs);
-    if (sg_fix_plan(m, &fs, lensdir(), cs, &m->diags) < 0)
+    struct sg_eval_opts eo = {0};
+    if (sg_fix_plan(m, ps, &eo, &fs, lensdir(), cs, NULL, &m->diags) < 0)
         exit(1);
     sg_findings_free(&fs);
     return m;
@@ -83,7 +84,8 @@ int main(void)
         put("/etc/sysctl.d/50-a.conf", "# new first line\n"
                                        "net.ipv4.tcp_tw_recycle = 1\n");
         CHECK(fs.n == 1 &&
-              sg_fix_plan(m0, &fs, lensdir(), &cs, &m0->diags) == 0);
+              sg_fix_plan(m0, &ps, &(struct sg_eval_opts){0}, &fs,
+                          lensdir(), &cs, NULL, &m0->diags) == 0);
         CHECK(cs.n == 0 && sg_diag_count(&m0->diags, SG_SEV_ERROR) == 1);
         sg_changes_free(&cs);
         sg_findings_free(&fs);

@@ -2,10 +2,84 @@
  * semantics are covered table-driven in tests/cases/. */
 #include "check.h"
 #include "model.h"
+#include "tree.h"
 
+#include <errno.h>
+#include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+
+static const char *value_of(const struct sg_model *m, const char *key)
+{
+    const struct sg_assignment *a = sg_model_effective(m, key);
+    return a ? a->value : "(unset)";
+}
+
+/* sg_model_derive: the tree as a fix would leave it, from texts. */
+static void test_derive(const char *lensdir, enum sg_semantics sem)
+{
+    char *root = tree_new("derive");
+    tree_mkdir(root, "etc");
+    tree_mkdir(root, "etc/sysctl.d");
+    tree_mkdir(root, "usr");
+    tree_mkdir(root, "usr/lib");
+    tree_mkdir(root, "usr/lib/sysctl.d");
+    tree_put(root, "usr/lib/sysctl.d/50-vendor.conf",
+             "net.core.somaxconn = 256\nvm.swappiness = 10\n");
+    tree_put(root, "usr/lib/sysctl.d/99-zz-late.conf", "kernel.x = 1\n");
+    tree_put(root, "etc/sysctl.d/60-op.conf",
+             "# keep me\nnet.core.somaxconn = 1024\n");
+    tree_put(root, "etc/sysctl.conf", "vm.swappiness = 30\n");
+    struct sg_model_opts o = {.root = root, .lensdir = lensdir,
+                              .kernel = "6.1", .semantics = sem};
+    struct sg_model *m = NULL, *d = NULL;
+    struct sg_parser *p = NULL;
+    char *err = NULL;
+    CHECK(sg_model_load(&o, &m, &err) == 0 && m);
+    CHECK(sg_parser_new(lensdir, &p, &err) == 0 && p);
+    if (!m || !p)
+        exit(1);
+    CHECK_STR(value_of(m, "net.core.somaxconn"), "1024");
+
+    /* The operator's line removed: the vendor's 256 is what is left. A new
+     * drop-in sorts among the others by name (before 99-zz-late, which it
+     * hides when the name is the same), and before procps' sysctl.conf. */
+    const char *paths[] = {"/etc/sysctl.d/60-op.conf",
+                           "/etc/sysctl.d/70-new.conf",
+                           "/etc/sysctl.d/99-zz-late.conf"};
+    const char *texts[] = {"# keep me\n",
+                           "vm.swappiness = 5\nkernel.y = 2\n",
+                           "kernel.x = 3\n"};
+    CHECK(sg_model_derive(m, p, paths, texts, 3, &d) == 0 && d);
+    if (d) {
+        CHECK_STR(value_of(d, "net.core.somaxconn"), "256");
+        CHECK_STR(value_of(d, "kernel.y"), "2");
+        CHECK_STR(value_of(d, "kernel.x"), "3");
+        /* systemd: sysctl.conf is not read (no link), so 70-new wins;
+         * procps: sysctl.conf still comes last. */
+        CHECK_STR(value_of(d, "vm.swappiness"),
+                  sem == SG_SEM_PROCPS ? "30" : "5");
+        CHECK(d->n_applied == m->n_applied + 1);
+        const struct sg_setting *s = sg_model_get(d, "net.core.somaxconn");
+        CHECK(s && s->n_overridden == 0 &&
+              strcmp(s->winner->file, "/usr/lib/sysctl.d/50-vendor.conf") ==
+                  0);
+        /* M itself is untouched. */
+        CHECK_STR(value_of(m, "net.core.somaxconn"), "1024");
+        CHECK_STR(value_of(m, "kernel.x"), "1");
+        sg_model_free(d);
+    }
+    /* A text the lens cannot read: -EINVAL, and the model says why. */
+    const char *bad[] = {"a = \003\n"};
+    d = NULL;
+    CHECK(sg_model_derive(m, p, paths, bad, 1, &d) == -EINVAL && d &&
+          sg_diag_count(&d->diags, SG_SEV_ERROR) > 0);
+    sg_model_free(d);
+    sg_parser_free(p);
+    sg_model_free(m);
+    tree_remove(root);
+}
 
 int main(void)
 {
@@ -62,5 +136,7 @@ int main(void)
         sg_model_free(m);
     }
     unlink(path);
+    test_derive(dir ? dir : "lenses", SG_SEM_SYSTEMD);
+    test_derive(dir ? dir : "lenses", SG_SEM_PROCPS);
     return check_done("model");
 }
