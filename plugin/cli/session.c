@@ -170,21 +170,28 @@ static int add_edit(struct sg_edits *es, const char *why, const char *file,
 
 /* Per finding with a fix, the edits of its fix alone (for SARIF); one
  * parser for all of them, and none when nothing has a fix. */
-static int finding_edits(const struct sg_cli *cli, const struct sg_model *m,
+static int finding_edits(const struct sg_cli *cli, const struct sg_policies *ps,
+                         const struct sg_model *m,
                          const struct sg_findings *fs, struct sg_edits *es)
 {
+    struct sg_eval_opts eo = {.profiles = cli->profiles,
+                              .n_profiles = cli->n_profiles};
     struct sg_parser *p = NULL;
+    struct sg_changes judged = {0};
+    struct sg_diags said = {0}; /* the fix's own run reports them */
     char *err = NULL;
-    int r = 0;
+    /* Only the fixes `fix` makes: judged by what they leave. */
+    int r = sg_fix_plan(m, ps, &eo, fs, cli->lensdir, &judged, NULL, &said);
 
+    sg_diags_free(&said);
     for (size_t i = 0; i < fs->n && r == 0; i++) {
         const struct sg_finding *f = &fs->v[i];
         struct sg_findings one = {.v = &fs->v[i], .n = 1};
         struct sg_changes cs;
-        struct sg_diags quiet = {0}; /* the fix's own run reports them */
+        struct sg_diags quiet = {0};
         char why[512];
 
-        if (f->fix == SG_FIX_NONE)
+        if (f->fix == SG_FIX_NONE || !sg_changes_fix(&judged, f))
             continue;
         if (!p && sg_parser_new(cli->lensdir, &p, &err) < 0) {
             r = -ENOMEM; /* the model loaded this very lens */
@@ -204,9 +211,10 @@ static int finding_edits(const struct sg_cli *cli, const struct sg_model *m,
         sg_changes_free(&cs);
         sg_diags_free(&quiet);
     }
+    sg_changes_free(&judged);
     free(err);
     sg_parser_free(p);
-    return r;
+    return r < 0 ? -ENOMEM : 0;
 }
 
 static int move_changes(struct sg_changes *dst, struct sg_changes *src)
@@ -237,7 +245,7 @@ static int run_one(const struct sg_cli *cli, const struct sg_model_opts *o,
         /* Nothing is fixed in a tree that did not read cleanly. */
         r = report_model(&s->report, m);
         if (r == 0 && cli->format == SG_FMT_SARIF)
-            r = finding_edits(cli, m, &fs, &s->report.edits);
+            r = finding_edits(cli, ps, m, &fs, &s->report.edits);
         if (r == 0)
             r = move_findings(&s->report.findings, &fs);
         goto out;
