@@ -24,12 +24,13 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
 #define MODULE "sysctl_guard"
 
-enum ptype { P_STR, P_LIST, P_CHOICE };
+enum ptype { P_STR, P_LIST, P_CHOICE, P_BOOL };
 
 static const struct param {
     const char *name;
@@ -41,6 +42,7 @@ static const struct param {
     /* sorted by name: the order of the "Supported parameters" list */
     {"fail_on", P_CHOICE, {"error", "warning", "info"}, "warning", false},
     {"kernel", P_STR, {0}, NULL, false},
+    {"live", P_BOOL, {0}, "false", false},
     {"policies", P_LIST, {0}, NULL, true},
     {"profile", P_LIST, {0}, NULL, false},
     {"root", P_STR, {0}, "/", true},
@@ -113,6 +115,25 @@ static const char *json_type(const cJSON *v)
                                : "NoneType";
 }
 
+/* A boolean as AnsibleModule reads one (module_utils/parsing/convert_bool:
+ * BOOLEANS_TRUE / BOOLEANS_FALSE): 1 true, 0 false, -1 neither. */
+static int ansible_bool(const cJSON *v)
+{
+    static const char *const yes[] = {"y", "yes", "on", "1", "true", "t"};
+    static const char *const no[] = {"n", "no", "off", "0", "false", "f"};
+    if (cJSON_IsBool(v))
+        return cJSON_IsTrue(v);
+    if (cJSON_IsNumber(v) && (v->valuedouble == 0 || v->valuedouble == 1))
+        return v->valuedouble == 1;
+    for (size_t i = 0; cJSON_IsString(v) && i < 6; i++) {
+        if (strcasecmp(v->valuestring, yes[i]) == 0)
+            return 1;
+        if (strcasecmp(v->valuestring, no[i]) == 0)
+            return 0;
+    }
+    return -1;
+}
+
 /* Check one parameter's value; a message into ERR when it is wrong. */
 static bool valid(const struct param *p, const cJSON *v, struct sg_buf *err)
 {
@@ -139,6 +160,18 @@ static bool valid(const struct param *p, const cJSON *v, struct sg_buf *err)
             return true;
         }
         break;
+    case P_BOOL:
+        if (ansible_bool(v) >= 0)
+            return true;
+        sg_buf_printf(err,
+                      "argument '%s' is of type %s and we were unable to "
+                      "convert to bool: The value '%s' is not a valid "
+                      "boolean.  Valid booleans include: 0, 'on', 'f', "
+                      "'false', 1, 'no', 'n', '1', '0', 't', 'y', 'off', "
+                      "'yes', 'true'",
+                      p->name, json_type(v),
+                      cJSON_IsString(v) ? v->valuestring : "?");
+        return false;
     case P_CHOICE:
         for (size_t i = 0; cJSON_IsString(v) && p->choices[i]; i++)
             if (strcmp(v->valuestring, p->choices[i]) == 0)
@@ -196,12 +229,18 @@ static bool check_args(const cJSON *args, struct sg_buf *err)
 }
 
 /* Numbers given for strings become strings, as AnsibleModule converts
- * them (YAML reads `kernel: 6.1` as a number). */
+ * them (YAML reads `kernel: 6.1` as a number); booleans given as "yes",
+ * "on", 1 ... become true or false. */
 static void convert_numbers(cJSON *args)
 {
     for (size_t i = 0; i < N_PARAMS; i++) {
         cJSON *v = cJSON_GetObjectItemCaseSensitive(args, params[i].name);
         char num[64];
+        if (params[i].type == P_BOOL && v && !cJSON_IsNull(v)) {
+            cJSON_ReplaceItemInObjectCaseSensitive(
+                args, params[i].name, cJSON_CreateBool(ansible_bool(v) == 1));
+            continue;
+        }
         if (params[i].type != P_STR || !cJSON_IsNumber(v))
             continue;
         snprintf(num, sizeof(num), "%.15g", v->valuedouble);
@@ -374,6 +413,9 @@ static cJSON *invocation(const cJSON *args)
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(args, params[i].name);
         if (v)
             cJSON_AddItemToObject(ma, params[i].name, cJSON_Duplicate(v, 1));
+        else if (params[i].type == P_BOOL)
+            cJSON_AddBoolToObject(ma, params[i].name,
+                                  strcmp(params[i].dflt, "true") == 0);
         else if (params[i].dflt)
             cJSON_AddStringToObject(ma, params[i].name, params[i].dflt);
         else
@@ -536,6 +578,7 @@ int sg_ansible_main(const char *args_path)
     cJSON_AddItemToObject(o, "invocation", invocation(args));
     cli.root = str_arg(args, "root");
     cli.kernel = str_arg(args, "kernel");
+    cli.live = flag(args, "live");
     sg_semantics_parse(str_arg(args, "semantics"), &cli.semantics);
     sg_severity_parse(str_arg(args, "fail_on"), &cli.fail_on);
     cli.format = SG_FMT_JSON;

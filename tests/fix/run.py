@@ -25,6 +25,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from salt_harness import STATE_MODULE, Harness  # noqa: E402
 from sgtest import CASES, ENV, Tally, snapshot, tree_args  # noqa: E402
 
 TALLY = Tally()
@@ -61,9 +62,11 @@ def is_subsequence(small, big):
 def module_params(extra):
     """The Ansible module's parameters for a case's command-line options."""
     p = {}
-    it = iter(extra)
-    for a in it:
-        v = next(it, None)
+    i = 0
+    while i < len(extra):
+        a = extra[i]
+        v = extra[i + 1] if i + 1 < len(extra) else None
+        i += 2
         if a == "--kernel":
             p["kernel"] = v
         elif a == "--semantics":
@@ -72,6 +75,9 @@ def module_params(extra):
             p.setdefault("profile", []).append(v)
         elif a == "--policy":
             p.setdefault("policies", []).append(v)
+        elif a == "--live":
+            p["live"] = True
+            i -= 1
         else:
             raise ValueError("no module parameter for %s" % a)
     return p
@@ -88,13 +94,14 @@ def same_ends(binary, name, case, extra, tmp, fixed, left):
     and Salt's test mode (fix --dry-run --format salt) the same changes as
     the real run."""
     want = contents(fixed)
-    hows = ["module", "salt"]
+    hows = ["module", "salt", "state"]
     try:
         params = module_params(extra)
     except ValueError as e:
         # Said, not skipped silently: the module has no such parameter.
-        print("%s: module not run: %s" % (name, e))
+        print("%s: module and state not run: %s" % (name, e))
         hows.remove("module")
+        hows.remove("state")
     for how in hows:
         root = os.path.join(tmp, how)
         shutil.copytree(os.path.join(case, "root"), root, symlinks=True)
@@ -127,6 +134,24 @@ def same_ends(binary, name, case, extra, tmp, fixed, left):
             ok(pred.get("changes") == real.get("changes"),
                "%s: module check mode predicted changes %s, did %s" % (
                    name, pred.get("changes"), real.get("changes")))
+        elif how == "state":
+            # The Salt state module, loaded as Salt loads it, test mode
+            # first: sysctl_guard.enforced with root= (the state ID is the
+            # name) and the case's options as the state's parameters.
+            h = Harness(STATE_MODULE, ENV)
+            kw = dict(params, root=root, binary=binary,
+                      name="sysctl remediation")
+            pred = h.call("enforced", test=True, **kw)
+            real = h.call("enforced", **kw)
+            after = contents(snapshot(root))
+            ok(pred.get("result") is None and
+               real.get("result") is (not left) and
+               pred.get("changes") == real.get("changes") and
+               real.get("name") == "sysctl remediation" and
+               all(x in real.get("comment", "") for x in left) and
+               all(x in pred.get("comment", "") for x in left),
+               "%s: salt state module: test mode %r, then %r" % (
+                   name, pred, real))
         else:
             pred = json.loads(run(binary, ["fix", "--dry-run", "--format",
                                            "salt", "--root", root] +

@@ -272,7 +272,7 @@ def test_fleet(tmp, lib):
 BAD = [
     ({"root": "{root}", "bogus": 1, "other": "x"},
      "Unsupported parameters for (sysctl_guard) module: bogus, other. "
-     "Supported parameters include: fail_on, kernel, policies, profile, "
+     "Supported parameters include: fail_on, kernel, live, policies, profile, "
      "root, semantics, state."),
     ({"root": "{root}", "state": "wrong"},
      "value of state must be one of: checked, fixed, got: wrong"),
@@ -282,6 +282,8 @@ BAD = [
      "Elements value for option 'profile' is of type dict"),
     ({"root": "{root}/missing"}, "No such file or directory"),
     ({"root": "{root}", "kernel": "not-a-kernel"}, "not-a-kernel"),
+    ({"root": "{root}", "live": "maybe"},
+     "argument 'live' is of type str and we were unable to convert to bool"),
 ]
 
 
@@ -320,6 +322,35 @@ def test_bad_params(tmp, lib):
                                   "num.yml"])
     res = results(out, "num").get("localhost", {})
     ok(res.get("kernel") == "6.1", "kernel: 6.1 (a YAML number) is taken")
+    # live: the running kernel's values under the root (a case tree with
+    # a proc/sys of its own), as `check --live` reports them; "yes" is a
+    # boolean as AnsibleModule reads one.
+    live = os.path.join(tmp, "live-root")
+    shutil.copytree(os.path.join(CASES, "rule-tw-buckets-lowered", "root"),
+                    live, symlinks=True)
+    with open(os.path.join(tmp, "live.yml"), "w") as f:
+        f.write("""- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: live
+      sysctl_guard: {root: "%s", kernel: "6.1.0-13-amd64", live: "yes"}
+      ignore_errors: true
+    - name: files
+      sysctl_guard: {root: "%s", kernel: "6.1.0-13-amd64"}
+      ignore_errors: true
+""" % (live, live))
+    rc, out = playbook(tmp, lib, ["-i", "localhost,", "-c", "local",
+                                  "live.yml"])
+    res = results(out, "live").get("localhost", {})
+    files = results(out, "files").get("localhost", {})
+    _, want = check_json(live, ["--kernel", "6.1.0-13-amd64", "--live"])
+    ok(res.get("findings") == want["findings"] and want["findings"] and
+       files.get("findings") == [] and
+       res.get("invocation", {}).get("module_args", {}).get("live") is True,
+       "live: yes: the findings of check --live: %r / %r" % (
+           res.get("findings"), want["findings"]))
+    ok(files.get("invocation", {}).get("module_args", {}).get("live") is
+       False, "live defaults to false")
     # Paths as operators write them (type path): ~ and variables of the
     # task's environment, expanded on the managed host.
     home = os.path.join(tmp, "home-play")

@@ -33,6 +33,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from salt_harness import Harness  # noqa: E402
 from sgtest import CASES, ENV, TOP, Tally, snapshot, tree_args  # noqa: E402
 
 TALLY = Tally()
@@ -151,28 +152,6 @@ def test_quoting(tmp):
     ok("x:'y:z.conf" in line.get("comment", "") and
        line.get("errors") == "1", "stateful comment with ' and = parses: %r"
        % line)
-
-
-class Harness:
-    """The dunders Salt's loader gives a state module, and nothing else."""
-
-    def __init__(self, path, env):
-        spec = importlib.util.spec_from_file_location("sysctl_guard", path)
-        self.mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(self.mod)
-        self.env = env
-        self.mod.__salt__ = {"cmd.run_all": self.run_all}
-        self.mod.__opts__ = {"test": False}
-
-    def run_all(self, cmd, python_shell=False, ignore_retcode=False):
-        assert python_shell is False and isinstance(cmd, list)
-        r = subprocess.run(cmd, capture_output=True, text=True, env=self.env)
-        return {"retcode": r.returncode, "stdout": r.stdout,
-                "stderr": r.stderr, "pid": 0}
-
-    def call(self, fun, test=False, **kw):
-        self.mod.__opts__["test"] = test
-        return getattr(self.mod, fun)(**kw)
 
 
 def test_state_module(tmp, env):

@@ -86,6 +86,14 @@ def _bad_kernel(name, kernel):
     return None
 
 
+def _flag(value):
+    """A boolean parameter as Salt's states take one: True, or a string
+    such as "yes" or "true" (salt.utils.data.is_true)."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "yes", "true", "on", "y")
+    return bool(value) and not isinstance(value, float)
+
+
 def _run(name, cmd):
     if not shutil.which(cmd[0]):
         return {
@@ -118,32 +126,44 @@ def _run(name, cmd):
 
 
 def checked(name="/", kernel=None, profile=None, policies=None,
-            semantics=None, fail_on=None, binary="sysctl-guard", root=None):
+            semantics=None, fail_on=None, binary="sysctl-guard", root=None,
+            live=False):
     """
     Report the findings for the tree ``root`` (default ``/``; see the
     module's text for ``name``); fail when one reaches ``fail_on`` (error,
-    warning (default) or info). Never changes anything, in test mode or not.
+    warning (default) or info). ``live: True`` also reads the running
+    kernel's values (``root``/proc/sys: on the minion, with ``root: /``,
+    the minion's own kernel): drift and keys the kernel lacks. Never
+    changes anything, in test mode or not.
     """
     bad = _bad_kernel(name, kernel)
     if bad:
         return bad
-    return _run(name, _command("check", _tree(name, root), kernel, profile,
-                               policies, semantics, fail_on, binary))
+    cmd = _command("check", _tree(name, root), kernel, profile, policies,
+                   semantics, fail_on, binary)
+    if _flag(live):
+        cmd.append("--live")
+    return _run(name, cmd)
 
 
 def enforced(name="/", kernel=None, profile=None, policies=None,
-             semantics=None, fail_on=None, binary="sysctl-guard", root=None):
+             semantics=None, fail_on=None, binary="sysctl-guard", root=None,
+             live=False):
     """
     Apply the fix-ups to the tree ``root`` (default ``/``; see the module's
     text for ``name``): remove ``tcp_tw_recycle`` and the other fixable
-    findings, in place. In test mode, report what would change (result
-    None) and write nothing.
+    findings, in place (``live``: as for ``checked``, rules that compare
+    with the running kernel see it). In test mode, report what would change
+    (result None; False when nothing would and findings a fix cannot
+    remove are left) and write nothing.
     """
     bad = _bad_kernel(name, kernel)
     if bad:
         return bad
     cmd = _command("fix", _tree(name, root), kernel, profile, policies,
                    semantics, fail_on, binary)
+    if _flag(live):
+        cmd.append("--live")
     if __opts__.get("test"):
         cmd.append("--dry-run")
     return _run(name, cmd)
