@@ -463,12 +463,15 @@ static void emit_sh(const struct sg_model *m, const struct pfile *fs, size_t nw,
         "others:\n"
         "# the failures are listed at the end and the exit status is 1; a\n"
         "# target that is not what the plan was computed from: exit 3.\n"
+        "# SYSCTL_GUARD_DRY_RUN=1: check the target, print what would be\n"
+        "# written and reloaded (\"would write FILE\"), change nothing.\n"
         "# shellcheck disable=SC2016 # names and texts are literal: "
         "single quotes\n"
         "set -u\n"
         "root=${SYSCTL_GUARD_ROOT:-/}\n"
         "while [ \"${root%%/}\" != \"$root\" ]; do root=${root%%/}; done\n"
         "reload=${SYSCTL_GUARD_RELOAD:-}\n"
+        "dry=${SYSCTL_GUARD_DRY_RUN:-0}\n"
         "if [ -z \"$reload\" ]; then\n"
         "    if [ -z \"$root\" ]; then reload=1; else reload=0; fi\n"
         "fi\n"
@@ -499,6 +502,9 @@ static void emit_sh(const struct sg_model *m, const struct pfile *fs, size_t nw,
         "# over it.\n"
         "write() {\n"
         "    [ \"$(digest \"$1\")\" = \"$2\" ] || return 0\n"
+        "    if [ \"$dry\" = 1 ]; then\n"
+        "        printf 'would write %%s\\n' \"$1\"; changed=1; return 0\n"
+        "    fi\n"
         "    dir=$(dirname \"$1\")\n"
         "    mkdir -p \"$dir\" || return 1\n"
         "    tmp=$(mktemp \"$dir/.sysctl-guard.XXXXXX\") || return 1\n"
@@ -545,14 +551,18 @@ static void emit_sh(const struct sg_model *m, const struct pfile *fs, size_t nw,
     printf("\n# The kernel, once, as boot applies the files: only for the "
            "root /,\n# unless SYSCTL_GUARD_RELOAD says otherwise.\n"
            "if [ \"$changed\" = 1 ] && [ \"$reload\" = 1 ]; then\n"
-           "    step 'reload the kernel (%s)' %s\n"
+           "    if [ \"$dry\" = 1 ]; then\n"
+           "        echo 'would reload the kernel (%s)'\n"
+           "    else\n"
+           "        step 'reload the kernel (%s)' %s\n"
+           "    fi\n"
            "fi\n"
            "if [ -n \"$failed\" ]; then\n"
            "    printf 'sysctl-guard plan: these steps failed:%%s\\n' "
            "\"$failed\" >&2\n"
            "    exit 1\n"
            "fi\n",
-           boot_reload_sh(m), boot_reload_sh(m));
+           boot_reload_sh(m), boot_reload_sh(m), boot_reload_sh(m));
 }
 
 int sg_cmd_plan(struct sg_cli *cli)

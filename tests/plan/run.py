@@ -126,11 +126,25 @@ def salt_args(args):
     return out
 
 
-def salt_apply(doc, root):
+def salt_would_change(a):
+    """file.managed in test mode (salt/states/file.py, check_managed): a
+    change when the file is missing or its bytes are not the contents'."""
+    data = a["contents"].encode(a.get("encoding") or "utf-8")
+    if a.get("contents_newline", True) and not data.endswith(b"\n"):
+        data += b"\n"
+    if not os.path.isfile(a["name"]) or os.path.islink(a["name"]):
+        return True
+    with open(a["name"], "rb") as f:
+        return f.read() != data
+
+
+def salt_apply(doc, root, test=False):
     """Apply a rendered plan SLS state by state, in order, as far as it
-    can be applied without Salt: file.managed as Salt's code does it; a
-    test.fail_without_changes fails the run; cmd.run (the reload) is not
-    run. Every file it would touch must be under ROOT. Returns
+    can be applied without Salt: file.managed as Salt's code does it (in
+    test mode: whether it would change); a test.fail_without_changes fails
+    the run; cmd.run (the reload) is not run, and counts as changed when
+    one of its onchanges states changed (as Salt's requisites decide, in
+    test mode too). Every file it would touch must be under ROOT. Returns
     {id: changed}."""
     changed = {}
     for sid, body in doc.items():
@@ -140,11 +154,11 @@ def salt_apply(doc, root):
             raise RuntimeError("%s: %s is not under %s" % (sid, a["name"],
                                                            root))
         if fn == "file.managed":
-            changed[sid] = salt_managed(a)
+            changed[sid] = salt_would_change(a) if test else salt_managed(a)
         elif fn == "test.fail_without_changes":
             raise RuntimeError("%s: %s" % (sid, a["name"]))
         elif fn == "cmd.run":
-            continue  # the reload: not run here
+            changed[sid] = any(changed.get(r) for r in a.get("onchanges", []))
         else:
             raise RuntimeError("%s: %s is not applied here" % (sid, fn))
     return changed
@@ -208,7 +222,28 @@ def left_to_fix(binary, root, extra):
     return r.returncode, r.stdout
 
 
-def test_sh(binary, name, case, extra, tmp):
+def changed_files(before, after):
+    """The files whose bytes differ between two snapshots, or that are new."""
+    return sorted(rel for rel, v in after.items() if v[0] == "file" and
+                  (rel not in before or before[rel][1] != v[1]))
+
+
+def fix_result(binary, case, extra, tmp):
+    """Every file's bytes after `fix` of a copy of the case: where every
+    engine must end."""
+    root = copy_tree(case, tmp, "fixed")
+    sg(binary, ["fix", "--root", root] + extra)
+    return {rel: v[1] for rel, v in snapshot(root).items() if v[0] == "file"}
+
+
+def same_as_fix(name, how, root, want):
+    got = {rel: v[1] for rel, v in snapshot(root).items() if v[0] == "file"}
+    ok(got == want, "%s: %s ended elsewhere than fix: %s" % (
+        name, how, sorted(k for k in set(got) | set(want)
+                          if got.get(k) != want.get(k))))
+
+
+def test_sh(binary, name, case, extra, tmp, want):
     root = copy_tree(case, tmp, "sh")
     script = sg(binary, ["plan", "--emit", "sh", "--root", root] + extra)
     if not ok(script.returncode == 0, "%s: plan sh exit %d %s" % (
@@ -224,9 +259,22 @@ def test_sh(binary, name, case, extra, tmp):
         name, sc.stdout if sc else "not installed (make deps)"))
     env = dict(ENV, SYSCTL_GUARD_ROOT=root, SYSCTL_GUARD_RELOAD="0")
     before = snapshot(root)
+    # The dry run first: it names the files the real run then writes.
+    dry = subprocess.run(["sh", path], capture_output=True, text=True,
+                         env=dict(env, SYSCTL_GUARD_DRY_RUN="1"))
+    would = dry.stdout.count("would write ")
+    ok(dry.returncode == 0 and snapshot(root) == before and would,
+       "%s: sh dry run: %d %s" % (name, dry.returncode, dry.stderr))
     run = subprocess.run(["sh", path], capture_output=True, text=True, env=env)
     ok(run.returncode == 0, "%s: sh plan failed: %s" % (name, run.stderr))
     kept_lines(name, "sh", before, root)
+    # (Names are matched whole: one may hold a line break.)
+    wrote = changed_files(before, snapshot(root))
+    ok(would == len(wrote) and all("would write %s/%s\n" % (root, rel) in
+                                   dry.stdout for rel in wrote),
+       "%s: sh dry run said %r, the run wrote %s" % (
+           name, dry.stdout, wrote))
+    same_as_fix(name, "sh", root, want)
     rc, diff = left_to_fix(binary, root, extra)
     ok(rc == 0 and not diff, "%s: left to fix after sh:\n%s" % (name, diff))
     snap = snapshot(root)
@@ -241,7 +289,7 @@ def recap_changed(out):
     return -1
 
 
-def test_ansible(binary, name, case, extra, tmp, tasks_only):
+def test_ansible(binary, name, case, extra, tmp, tasks_only, want):
     root = copy_tree(case, tmp, "ansible-tasks" if tasks_only else "ansible")
     kind = "ansible-tasks" if tasks_only else "ansible"
     plan = sg(binary, ["plan", "--emit", kind, "--root", root] + extra)
@@ -263,9 +311,20 @@ def test_ansible(binary, name, case, extra, tmp, tasks_only):
            "-e", "sysctl_guard_root=" + root,
            "-e", "sysctl_guard_reload=false", play]
     before = snapshot(root)
+    # Check mode with --diff first: it writes nothing and predicts the
+    # changed count and each file's new text that the real run then makes.
+    pred = subprocess.run(cmd + ["--check", "--diff"], capture_output=True,
+                          text=True, env=ENV, cwd=tmp)
+    ok(pred.returncode == 0 and snapshot(root) == before,
+       "%s: %s --check --diff: %s" % (name, kind, pred.stdout[-2000:]))
     first = subprocess.run(cmd, capture_output=True, text=True, env=ENV,
                            cwd=tmp)
     kept_lines(name, kind, before, root)
+    ok(recap_changed(pred.stdout) == recap_changed(first.stdout) > 0,
+       "%s: %s check mode predicted changed=%d, the run changed=%d" % (
+           name, kind, recap_changed(pred.stdout),
+           recap_changed(first.stdout)))
+    same_as_fix(name, kind, root, want)
     if not ok(first.returncode == 0, "%s: ansible-playbook (%s) failed:\n%s"
               % (name, kind, first.stdout[-3000:] + first.stderr[-2000:])):
         return
@@ -278,7 +337,7 @@ def test_ansible(binary, name, case, extra, tmp, tasks_only):
        "%s: second %s run not changed=0:\n%s" % (name, kind, second.stdout))
 
 
-def test_salt(binary, name, case, extra, tmp):
+def test_salt(binary, name, case, extra, tmp, want):
     import jinja2
     import yaml
     root = copy_tree(case, tmp, "salt")
@@ -333,8 +392,15 @@ def test_salt(binary, name, case, extra, tmp):
         # nothing is left to fix, and a second application changes nothing.
         try:
             before = snapshot(root)
+            # Test mode first (test=True): what it says would change is
+            # what the real run changes, and nothing is written.
+            pred = salt_apply(doc, root, test=True)
+            ok(snapshot(root) == before, "%s: salt test mode wrote" % name)
             first = salt_apply(doc, root)
+            ok(pred == first, "%s: salt test mode predicted %s, did %s" % (
+                name, pred, first))
             kept_lines(name, "salt", before, root)
+            same_as_fix(name, "salt", root, want)
             rc, diff = left_to_fix(binary, root, extra)
             ok(rc == 0 and not diff, "%s: left to fix after salt:\n%s" % (
                 name, diff))
@@ -346,6 +412,33 @@ def test_salt(binary, name, case, extra, tmp):
                    name, [k for k, v in again.items() if v]))
         except (RuntimeError, UnicodeDecodeError, KeyError) as e:
             ok(False, "%s: salt plan: %s" % (name, e))
+
+
+def test_salt_reload(binary, name, case, extra, tmp):
+    """With the reload asked for (sysctl_guard_reload True), test mode
+    predicts it exactly when a file would change: before the run, and not
+    after it."""
+    import yaml
+    root = copy_tree(case, tmp, "salt-reload")
+    plan = sg(binary, ["plan", "--emit", "salt", "--root", root] + extra)
+    ctx = {"sysctl_guard_root": root + "/", "sysctl_guard_reload": True}
+
+    def render():
+        return yaml.safe_load(salt_jinja().from_string(plan.stdout).render(
+            salt=salt_functions(""), **ctx)) or {}
+    try:
+        doc = render()
+        reload_ids = [k for k in doc if k.startswith("sysctl-guard-reload")]
+        pred = salt_apply(doc, root, test=True)
+        ok(len(reload_ids) == 1 and pred[reload_ids[0]] and
+           any(pred.values()), "%s: salt test mode does not predict the "
+           "reload: %s" % (name, pred))
+        salt_apply(doc, root)
+        again = salt_apply(render(), root, test=True)
+        ok(not any(again.values()), "%s: after the run, test mode still "
+           "predicts %s" % (name, again))
+    except (RuntimeError, KeyError, ValueError) as e:
+        ok(False, "%s: salt plan with reload: %s" % (name, e))
 
 
 # A file name that is hard to quote: a quote of each kind, a backslash, a
@@ -374,11 +467,14 @@ def test_odd_names(binary, have_ansible):
         cwd = os.getcwd()
         os.chdir(work)
         try:
-            test_sh(binary, "odd-name", case, extra, work)
-            test_salt(binary, "odd-name", case, extra, work)
+            want = fix_result(binary, case, extra, work)
+            test_sh(binary, "odd-name", case, extra, work, want)
+            test_salt(binary, "odd-name", case, extra, work, want)
             if have_ansible:
-                test_ansible(binary, "odd-name", case, extra, work, False)
-                test_ansible(binary, "odd-name", case, extra, work, True)
+                test_ansible(binary, "odd-name", case, extra, work, False,
+                             want)
+                test_ansible(binary, "odd-name", case, extra, work, True,
+                             want)
         finally:
             os.chdir(cwd)
         ran = [os.path.join(dp, n) for top in (tmp, cwd)
@@ -662,11 +758,13 @@ def main():
                 continue
             if not fixes:
                 continue
-            test_sh(binary, name, case, extra, tmp)
-            test_salt(binary, name, case, extra, tmp)
+            want = fix_result(binary, case, extra, tmp)
+            test_sh(binary, name, case, extra, tmp, want)
+            test_salt(binary, name, case, extra, tmp, want)
+            test_salt_reload(binary, name, case, extra, tmp)
             if have_ansible:
-                test_ansible(binary, name, case, extra, tmp, False)
-                test_ansible(binary, name, case, extra, tmp, True)
+                test_ansible(binary, name, case, extra, tmp, False, want)
+                test_ansible(binary, name, case, extra, tmp, True, want)
     test_odd_names(binary, have_ansible)
     sys.exit(TALLY.done("plan"))
 
