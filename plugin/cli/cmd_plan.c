@@ -597,8 +597,7 @@ int sg_cmd_plan(struct sg_cli *cli)
     size_t d0 = m->diags.n;
     r = sg_evaluate(m, &ps, &eo, &fs);
     if (r == 0 && sg_diag_count(&m->diags, SG_SEV_ERROR) == 0)
-        r = sg_fix_plan(m, &ps, &eo, &fs, cli->lensdir, &cs, NULL,
-                        &m->diags);
+        r = sg_fix_plan(m, &ps, &eo, &fs, cli->lensdir, &cs, NULL, &m->diags);
     for (size_t i = 0; i < m->diags.n; i++)
         if (m->diags.v[i].severity > SG_SEV_INFO &&
             (i >= d0 || m->diags.v[i].severity == SG_SEV_ERROR))

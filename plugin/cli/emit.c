@@ -146,8 +146,8 @@ bool sg_left_next(const struct sg_session *s, size_t *i, struct sg_buf *line)
     const char *why = f->why_left;
     line->n = 0;
     sg_buf_printf(line, "%s:%u: left to fix: %s [%s]%s%s",
-                  f->file ? f->file : "-", f->line, f->rule->title,
-                  f->rule->id, why ? ": " : "", why ? why : "");
+                  f->file ? f->file : "-", f->line, f->rule->title, f->rule->id,
+                  why ? ": " : "", why ? why : "");
     return line->v != NULL;
 }
 

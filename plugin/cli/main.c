@@ -290,8 +290,7 @@ int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
                 fprintf(stderr, "%s %s: unknown option \"-%c\"\n", cli->prog,
                         cmd, optopt);
             else
-                fprintf(stderr,
-                        "%s %s: unknown or incomplete option \"%s\"\n",
+                fprintf(stderr, "%s %s: unknown or incomplete option \"%s\"\n",
                         cli->prog, cmd, sg_vis(argv[optind - 1]));
             fprintf(stderr, "Try '%s --help'.\n", cli->prog);
             return SG_EXIT_ERROR;

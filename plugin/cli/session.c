@@ -86,8 +86,8 @@ static int add_effects(struct sg_session *s, const struct sg_model *m,
     for (size_t i = 0, w = 0; r == 0 && written && i < ops.n; i++) {
         bool kept = false;
         for (size_t j = 0; j < cs->n && !kept; j++)
-            kept = cs->v[j].written &&
-                   strcmp(cs->v[j].path, ops.v[i].file) == 0;
+            kept =
+                cs->v[j].written && strcmp(cs->v[j].path, ops.v[i].file) == 0;
         if (kept) {
             ops.v[w++] = ops.v[i];
         } else {
@@ -171,8 +171,8 @@ static int add_edit(struct sg_edits *es, const char *why, const char *file,
 /* Per finding with a fix, the edits of its fix alone (for SARIF); one
  * parser for all of them, and none when nothing has a fix. */
 static int finding_edits(const struct sg_cli *cli, const struct sg_policies *ps,
-                         const struct sg_model *m,
-                         const struct sg_findings *fs, struct sg_edits *es)
+                         const struct sg_model *m, const struct sg_findings *fs,
+                         struct sg_edits *es)
 {
     struct sg_eval_opts eo = {.profiles = cli->profiles,
                               .n_profiles = cli->n_profiles};
@@ -252,8 +252,7 @@ static int run_one(const struct sg_cli *cli, const struct sg_model_opts *o,
     }
     struct sg_eval_opts eo = {.profiles = cli->profiles,
                               .n_profiles = cli->n_profiles};
-    r = sg_fix_plan(m, ps, &eo, &fs, cli->lensdir, &cs, &after,
-                    &s->fix_diags);
+    r = sg_fix_plan(m, ps, &eo, &fs, cli->lensdir, &cs, &after, &s->fix_diags);
     if (r == 0 && mode == SG_SESSION_FIX && cs.n &&
         sg_fix_apply(m, &cs, cli->backup, &s->fix_diags) == -ENOMEM)
         r = -ENOMEM;

@@ -587,8 +587,8 @@ int sg_finding_copy(const struct sg_finding *f, struct sg_finding *out)
 {
     *out = *f;
 #define DUP(x) (out->x = f->x ? strdup(f->x) : NULL, !f->x || out->x)
-    bool ok = DUP(key) & DUP(value) & DUP(file) & DUP(message) &
-              DUP(fix_key) & DUP(fix_value) & DUP(fix_file) & DUP(why_left);
+    bool ok = DUP(key) & DUP(value) & DUP(file) & DUP(message) & DUP(fix_key) &
+              DUP(fix_value) & DUP(fix_file) & DUP(why_left);
 #undef DUP
     if (!ok) {
         sg_finding_clear(out);

@@ -581,9 +581,8 @@ static bool may_cause(const struct sg_finding *f, const struct sg_finding *a)
     return false;
 }
 
-static const struct sg_finding *find_same(const struct sg_findings *fs,
-                                          const struct sg_finding *a,
-                                          size_t *at)
+static const struct sg_finding *
+find_same(const struct sg_findings *fs, const struct sg_finding *a, size_t *at)
 {
     for (size_t i = 0; i < fs->n; i++)
         if (sg_finding_same(&fs->v[i], a)) {
@@ -687,7 +686,7 @@ int sg_fix_judge(const struct sg_model *m, const struct sg_policies *ps,
         for (size_t j = 0; j < fs->n; j++)
             if (!dropped[j])
                 sub.v[sub.n++] = fs->v[j]; /* borrowed */
-        struct sg_diags quiet = {0}; /* said by the first plan */
+        struct sg_diags quiet = {0};       /* said by the first plan */
         sg_changes_free(cs);
         r = sg_fix_plan_with(m, &sub, p, cs, &quiet);
         sg_diags_free(&quiet);
@@ -699,8 +698,8 @@ int sg_fix_judge(const struct sg_model *m, const struct sg_policies *ps,
     return r;
 }
 
-int sg_fix_why_left(const struct sg_findings *before,
-                    struct sg_findings *after, const struct sg_diags *diags)
+int sg_fix_why_left(const struct sg_findings *before, struct sg_findings *after,
+                    const struct sg_diags *diags)
 {
     for (size_t i = 0; i < after->n; i++) {
         struct sg_finding *a = &after->v[i];

@@ -71,8 +71,8 @@ bool sg_changes_fix(const struct sg_changes *cs, const struct sg_finding *f);
 /* For each finding of AFTER that has a fix: why it is still there (its
  * why_left), from what DIAGS (planning and writing) say about the same
  * finding in BEFORE: its line there, else its file. Returns 0 or -ENOMEM. */
-int sg_fix_why_left(const struct sg_findings *before,
-                    struct sg_findings *after, const struct sg_diags *diags);
+int sg_fix_why_left(const struct sg_findings *before, struct sg_findings *after,
+                    const struct sg_diags *diags);
 
 /* Write the changes under M's root (fragments: as given) as save.h says,
  * marking each change written or not. BACKUP keeps the old text as

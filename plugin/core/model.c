@@ -881,11 +881,10 @@ static const char *entry_name(const struct sg_applied *a)
  * same-named entry, before procps' trailing /etc/sysctl.conf. */
 static int apply_new(struct sg_model *d, struct sg_file *f)
 {
-    const char *name = strrchr(f->path, '/') ? strrchr(f->path, '/') + 1
-                                             : f->path;
+    const char *name =
+        strrchr(f->path, '/') ? strrchr(f->path, '/') + 1 : f->path;
     size_t n = d->n_applied, at = n;
-    if (d->semantics == SG_SEM_PROCPS && n &&
-        !d->applied[n - 1].via &&
+    if (d->semantics == SG_SEM_PROCPS && n && !d->applied[n - 1].via &&
         strcmp(d->applied[n - 1].file->path, "/etc/sysctl.conf") == 0)
         at = n - 1;
     for (size_t i = 0; i < at; i++) {
@@ -938,15 +937,15 @@ int sg_model_derive(const struct sg_model *m, struct sg_parser *p,
     for (size_t i = 0; r == 0 && i < m->diags.n; i++) {
         const struct sg_diag *g = &m->diags.v[i];
         if (!g->file || !text_for(g->file, paths, texts, n))
-            r = sg_diag_add(&d->diags, g->severity, g->code, g->file,
-                            g->line, "%s", g->message);
+            r = sg_diag_add(&d->diags, g->severity, g->code, g->file, g->line,
+                            "%s", g->message);
     }
     /* The files M read, in M's order; then the new ones. */
     for (size_t i = 0; r == 0 && i < m->n_files + n; i++) {
         const struct sg_file *of = i < m->n_files ? m->files[i] : NULL;
         const char *path = of ? of->path : paths[i - m->n_files];
-        const char *text = of ? text_for(path, paths, texts, n)
-                              : texts[i - m->n_files];
+        const char *text =
+            of ? text_for(path, paths, texts, n) : texts[i - m->n_files];
         if (!of && sg_model_file(m, path))
             continue; /* not new */
         struct sg_file *f = new_file(d, path, of ? of->via : NULL);

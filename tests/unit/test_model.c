@@ -31,8 +31,8 @@ static void test_derive(const char *lensdir, enum sg_semantics sem)
     tree_put(root, "etc/sysctl.d/60-op.conf",
              "# keep me\nnet.core.somaxconn = 1024\n");
     tree_put(root, "etc/sysctl.conf", "vm.swappiness = 30\n");
-    struct sg_model_opts o = {.root = root, .lensdir = lensdir,
-                              .kernel = "6.1", .semantics = sem};
+    struct sg_model_opts o = {
+        .root = root, .lensdir = lensdir, .kernel = "6.1", .semantics = sem};
     struct sg_model *m = NULL, *d = NULL;
     struct sg_parser *p = NULL;
     char *err = NULL;
@@ -48,8 +48,7 @@ static void test_derive(const char *lensdir, enum sg_semantics sem)
     const char *paths[] = {"/etc/sysctl.d/60-op.conf",
                            "/etc/sysctl.d/70-new.conf",
                            "/etc/sysctl.d/99-zz-late.conf"};
-    const char *texts[] = {"# keep me\n",
-                           "vm.swappiness = 5\nkernel.y = 2\n",
+    const char *texts[] = {"# keep me\n", "vm.swappiness = 5\nkernel.y = 2\n",
                            "kernel.x = 3\n"};
     CHECK(sg_model_derive(m, p, paths, texts, 3, &d) == 0 && d);
     if (d) {
@@ -63,8 +62,7 @@ static void test_derive(const char *lensdir, enum sg_semantics sem)
         CHECK(d->n_applied == m->n_applied + 1);
         const struct sg_setting *s = sg_model_get(d, "net.core.somaxconn");
         CHECK(s && s->n_overridden == 0 &&
-              strcmp(s->winner->file, "/usr/lib/sysctl.d/50-vendor.conf") ==
-                  0);
+              strcmp(s->winner->file, "/usr/lib/sysctl.d/50-vendor.conf") == 0);
         /* M itself is untouched. */
         CHECK_STR(value_of(m, "net.core.somaxconn"), "1024");
         CHECK_STR(value_of(m, "kernel.x"), "1");

@@ -89,17 +89,16 @@ int main(void)
                              O_RDONLY) == -ELOOP);
         CHECK(sg_root_openat(rootfd, "/etc/sysctl.d/99-sysctl.conf", O_PATH) ==
               -ELOOP);
-        CHECK(sg_root_openat(rootfd, "/etc/alias.d/99-sysctl.conf",
-                             O_RDONLY) < 0);
+        CHECK(sg_root_openat(rootfd, "/etc/alias.d/99-sysctl.conf", O_RDONLY) <
+              0);
         CHECK(sg_root_openat(rootfd, "/etc/../../etc/sysctl.conf", O_RDONLY) <
               0);
         CHECK(sg_root_openat(rootfd, "/etc/nope", O_RDONLY) == -ENOENT);
         const char *base = NULL;
         CHECK(sg_root_open_parent(rootfd, "/etc/swapped.d/x.conf", true,
                                   &base) == -ELOOP);
-        fd = sg_root_open_parent(rootfd, walk ? "/new1/a/b.conf"
-                                              : "/new0/a/b.conf",
-                                 true, &base);
+        fd = sg_root_open_parent(
+            rootfd, walk ? "/new1/a/b.conf" : "/new0/a/b.conf", true, &base);
         CHECK(fd >= 0 && strcmp(base, "b.conf") == 0);
         if (fd >= 0)
             close(fd);
