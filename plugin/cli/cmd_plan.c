@@ -29,6 +29,7 @@
 #include "../core/sha256.h"
 #include "../core/util.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +46,149 @@ struct pfile {
 };
 
 static void comment_text(const char *s, bool jinja);
+
+/* What a sysctl.d directory held (its *.conf names, fileset.h
+ * sg_fileset_list, joined by "/", which no name holds) and what the plan
+ * leaves there (with the drop-in it adds): a target holding other names
+ * (another host's file, which could win over the plan's) is refused. */
+struct pdir {
+    const char *dir;
+    char *before, *after;
+};
+
+/* What a plan checks on its target beside the files: the directories'
+ * names, and (for the root "/") that the running kernel is one the
+ * policies decide for as for the plan's (policy.h sg_policies_window). */
+struct pctx {
+    struct pdir dirs[SG_N_SYSCTL_DIRS];
+    struct sg_krange win;
+};
+
+/* A kernel version as the plans compare them: major * 1000000 + minor *
+ * 1000 + patch (what kver_num in sh and the Jinja of the others compute
+ * from a release string). */
+static unsigned long kver_num(const struct sg_kver *k)
+{
+    return k->major * 1000000ul + k->minor * 1000ul + k->patch;
+}
+
+/* The window as a comment: ">= 4.12.0, < 5.8.0" ("any" when open). */
+static void print_window(const struct sg_krange *w)
+{
+    if (w->has_from)
+        printf(">= %u.%u.%u", w->from.major, w->from.minor, w->from.patch);
+    if (w->has_from && w->has_before)
+        printf(", ");
+    if (w->has_before)
+        printf("< %u.%u.%u", w->before.major, w->before.minor, w->before.patch);
+    if (!w->has_from && !w->has_before)
+        printf("any");
+}
+
+/* The Jinja expression that is false when kernel number KN (a Jinja
+ * expression) is outside the window. */
+static void jinja_in_window(const struct sg_krange *w, const char *kn)
+{
+    printf("(%s >= %lu and %s < %lu)", kn,
+           w->has_from ? kver_num(&w->from) : 0ul, kn,
+           w->has_before ? kver_num(&w->before) : 999999999ul);
+}
+
+/* Jinja: the kernel number of release expression K. */
+#define JINJA_KN(k)                                                            \
+    "((" k " ~ '.0.0').replace('-', '.').replace('+', '.').split('.')[0] | "   \
+    "int) * 1000000 + ((" k " ~ '.0.0').replace('-', '.').replace('+', "       \
+    "'.').split('.')[1] | int) * 1000 + ((" k " ~ '.0.0').replace('-', "       \
+    "'.').replace('+', '.').split('.')[2] | int)"
+
+static int cmp_name(const void *a, const void *b);
+
+/* Every directory's names (before, or AFTER the plan) as target paths,
+ * sorted, joined by "//". */
+static char *dir_paths(const struct pctx *x, bool after)
+{
+    struct {
+        char **v;
+        size_t n, cap;
+    } all = {0};
+    struct sg_buf b = {0};
+    for (size_t i = 0; i < SG_N_SYSCTL_DIRS; i++) {
+        char *names = strdup(after ? x->dirs[i].after : x->dirs[i].before);
+        for (char *sv = NULL, *t = names ? strtok_r(names, "/", &sv) : NULL; t;
+             t = strtok_r(NULL, "/", &sv)) {
+            char *p = sg_strdup_printf("%s/%s", x->dirs[i].dir, t);
+            if (!p || SG_PUSH(all, p) < 0)
+                free(p);
+        }
+        free(names);
+    }
+    if (all.n)
+        qsort(all.v, all.n, sizeof(*all.v), cmp_name);
+    for (size_t i = 0; i < all.n; i++) {
+        sg_buf_printf(&b, "%s%s", i ? "//" : "", all.v[i]);
+        free(all.v[i]);
+    }
+    free(all.v);
+    return b.v ? b.v : strdup("");
+}
+
+static char *join_names(char **v, size_t n)
+{
+    struct sg_buf b = {0};
+    for (size_t i = 0; i < n; i++)
+        sg_buf_printf(&b, "%s%s", i ? "/" : "", v[i]);
+    return b.v ? b.v : strdup("");
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void plan_dirs_free(struct pdir *d)
+{
+    for (size_t i = 0; i < SG_N_SYSCTL_DIRS; i++) {
+        free(d[i].before);
+        free(d[i].after);
+    }
+}
+
+static int plan_dirs(const struct sg_model *m, const struct sg_changes *cs,
+                     struct pdir *out)
+{
+    int r = 0;
+    memset(out, 0, SG_N_SYSCTL_DIRS * sizeof(*out));
+    for (size_t i = 0; i < SG_N_SYSCTL_DIRS && r == 0; i++) {
+        char **v = NULL;
+        size_t n = 0, len = strlen(sg_sysctl_dirs[i]);
+        out[i].dir = sg_sysctl_dirs[i];
+        r = sg_fileset_list(m->rootfd, sg_sysctl_dirs[i], &v, &n);
+        if (r == 0 && !(out[i].before = join_names(v, n)))
+            r = -ENOMEM;
+        char **all = r == 0 ? calloc(n + cs->n + 1, sizeof(*all)) : NULL;
+        size_t k = n;
+        if (r == 0 && !all)
+            r = -ENOMEM;
+        for (size_t j = 0; all && j < n; j++)
+            all[j] = v[j];
+        for (size_t j = 0; all && j < cs->n; j++) {
+            const char *p = cs->v[j].path;
+            if (!cs->v[j].before && strncmp(p, out[i].dir, len) == 0 &&
+                p[len] == '/' && !strchr(p + len + 1, '/'))
+                all[k++] = (char *)(p + len + 1);
+        }
+        if (all) {
+            qsort(all, k, sizeof(*all), cmp_name);
+            if (!(out[i].after = join_names(all, k)))
+                r = -ENOMEM;
+        }
+        free(all);
+        for (size_t j = 0; j < n; j++)
+            free(v[j]);
+        free(v);
+    }
+    return r;
+}
 
 /* The files of the plan: CS's changes, then every other file M read, its
  * text read again beneath the root for its digest. *N counts them all;
@@ -211,7 +355,8 @@ static const char *boot_reload_argv(const struct sg_model *m)
 /* The comment lines that open a plan: version, kernel, root, and each
  * file with its digests and the findings its new text fixes. */
 static void print_header(const struct sg_model *m, const struct pfile *fs,
-                         size_t nw, size_t n, bool jinja, const char *end)
+                         size_t nw, size_t n, const struct pctx *x, bool jinja,
+                         const char *end)
 {
     printf("# sysctl-guard %s plan: %zu file%s to write for kernel ",
            SG_VERSION, nw, nw == 1 ? "" : "s");
@@ -237,6 +382,23 @@ static void print_header(const struct sg_model *m, const struct pfile *fs,
             printf("\n");
         }
     }
+    if (!n)
+        return;
+    printf("# The sysctl.d directories must hold these *.conf names (as the "
+           "plan\n# found them, or as it leaves them), and no other:\n");
+    for (size_t i = 0; i < SG_N_SYSCTL_DIRS; i++) {
+        printf("#   %s: ", x->dirs[i].dir);
+        comment_text(*x->dirs[i].before ? x->dirs[i].before : "(none)", jinja);
+        if (strcmp(x->dirs[i].before, x->dirs[i].after) != 0) {
+            printf("\n#     after: ");
+            comment_text(x->dirs[i].after, jinja);
+        }
+        printf("\n");
+    }
+    printf("# The kernel the target runs (for the root /; or the one given)\n"
+           "# must be one the policies decide for as for this one: ");
+    print_window(&x->win);
+    printf(".\n");
 }
 
 /* ---- ansible ---- */
@@ -254,7 +416,8 @@ static void ans_path(const char *path)
 }
 
 static void ansible_tasks(const struct sg_model *m, const struct pfile *fs,
-                          size_t nw, size_t n, const char *in)
+                          size_t nw, size_t n, const struct pctx *x,
+                          const char *in)
 {
     if (!n)
         return;
@@ -271,6 +434,61 @@ static void ansible_tasks(const struct sg_model *m, const struct pfile *fs,
                "%s  register: sysctl_guard_file_%zu\n",
                in, in, in, i);
     }
+    /* The kernel: the one given (sysctl_guard_kernel), else for the root
+     * "/" the host's own (uname -r, run in check mode too). */
+    printf("%s- name: \"sysctl-guard: the kernel the host runs\"\n"
+           "%s  ansible.builtin.command:\n%s    argv: [uname, -r]\n"
+           "%s  check_mode: false\n%s  changed_when: false\n"
+           "%s  register: sysctl_guard_uname\n"
+           "%s  when: sysctl_guard_kernel is not defined and %s == ''\n",
+           in, in, in, in, in, in, in, ANS_ROOT);
+    printf("%s- name: \"sysctl-guard: the kernel is one the plan was made "
+           "for\"\n%s  ansible.builtin.assert:\n%s    that: >-\n%s      ",
+           in, in, in, in);
+    jinja_in_window(&x->win, JINJA_KN("sysctl_guard_k"));
+    printf("\n%s    fail_msg: \"the host runs kernel {{ sysctl_guard_k }}; "
+           "this plan was made for kernel {{ '",
+           in);
+    base64(m->kernel.release); /* the operator's text: never rendered */
+    printf("' | b64decode }} (the same decisions for ");
+    print_window(&x->win);
+    printf("): nothing was changed; run sysctl-guard plan for this "
+           "host\"\n%s    quiet: true\n"
+           "%s  vars:\n%s    sysctl_guard_k: \"{{ sysctl_guard_kernel | "
+           "default(sysctl_guard_uname.stdout | default('')) }}\"\n"
+           "%s  when: sysctl_guard_kernel is defined or %s == ''\n",
+           in, in, in, in, ANS_ROOT);
+    /* One find over the five directories, one assert: the target paths
+     * (the root cut off), sorted, joined by "//" (no path holds it), as
+     * base64 (no name is ever rendered as Jinja). */
+    printf("%s- name: \"sysctl-guard: list the sysctl.d directories\"\n"
+           "%s  ansible.builtin.find:\n%s    paths:\n",
+           in, in, in);
+    for (size_t i = 0; i < SG_N_SYSCTL_DIRS; i++) {
+        printf("%s      - ", in);
+        ans_path(x->dirs[i].dir);
+        printf("\n");
+    }
+    printf("%s    patterns: \"*.conf\"\n%s    file_type: any\n"
+           "%s    hidden: false\n%s  register: sysctl_guard_dirs\n",
+           in, in, in, in);
+    char *before = dir_paths(x, false), *after = dir_paths(x, true);
+    printf("%s- name: \"sysctl-guard: the sysctl.d directories hold the "
+           "*.conf files the plan found there, or those it leaves\"\n"
+           "%s  ansible.builtin.assert:\n%s    that: >-\n"
+           "%s      (sysctl_guard_dirs.files | map(attribute='path') |\n"
+           "%s      map('regex_replace', '^' ~ (%s | regex_escape), '') |\n"
+           "%s      sort | join('//') | b64encode) in ['",
+           in, in, in, in, in, ANS_ROOT, in);
+    base64(before ? before : "");
+    printf("', '");
+    base64(after ? after : "");
+    printf("']\n%s    fail_msg: \"the sysctl.d directories hold other *.conf "
+           "files than this plan was computed from: nothing was changed; run "
+           "sysctl-guard plan for this host\"\n%s    quiet: true\n",
+           in, in);
+    free(before);
+    free(after);
     for (size_t i = 0; i < n; i++) {
         char *name = sg_strdup_printf("sysctl-guard: %s is as the plan found "
                                       "it, or as it leaves it",
@@ -344,9 +562,10 @@ static void ansible_tasks(const struct sg_model *m, const struct pfile *fs,
 }
 
 static void emit_ansible(const struct sg_model *m, const struct pfile *fs,
-                         size_t nw, size_t n, bool tasks_only)
+                         size_t nw, size_t n, const struct pctx *x,
+                         bool tasks_only)
 {
-    print_header(m, fs, nw, n, false, "");
+    print_header(m, fs, nw, n, x, false, "");
     printf("# Parameters, from inventory (host or group vars), the play or "
            "-e:\n"
            "# sysctl_guard_root (default /) prefixes every path;\n"
@@ -358,7 +577,7 @@ static void emit_ansible(const struct sg_model *m, const struct pfile *fs,
         printf("# Tasks only: include_tasks/import_tasks it.\n");
         if (!n)
             printf("[]\n");
-        ansible_tasks(m, fs, nw, n, "");
+        ansible_tasks(m, fs, nw, n, x, "");
         return;
     }
     /* No play vars: they would beat the inventory's. */
@@ -367,7 +586,7 @@ static void emit_ansible(const struct sg_model *m, const struct pfile *fs,
            "  gather_facts: false\n"
            "  tasks:%s\n",
            n ? "" : " []");
-    ansible_tasks(m, fs, nw, n, "    ");
+    ansible_tasks(m, fs, nw, n, x, "    ");
 }
 
 /* ---- salt ---- */
@@ -382,9 +601,9 @@ static void salt_path(const char *path)
 }
 
 static void emit_salt(const struct sg_model *m, const struct pfile *fs,
-                      size_t nw, size_t n)
+                      size_t nw, size_t n, const struct pctx *x)
 {
-    print_header(m, fs, nw, n, true, "");
+    print_header(m, fs, nw, n, x, true, "");
     printf("# Parameters (Jinja context or pillar): sysctl_guard_root "
            "(default /),\n# sysctl_guard_reload (default: True when the root "
            "is /, else False).\n# The files are checked when the SLS is "
@@ -403,7 +622,38 @@ static void emit_salt(const struct sg_model *m, const struct pfile *fs,
            ".replace('\\\\', '\\\\\\\\').replace('\"', '\\\\\"') %%}\n");
     if (!n)
         return;
-    printf("{%%- set sg = namespace(bad=[]) %%}\n");
+    printf("{%%- set sg = namespace(bad=[], names=[]) %%}\n");
+    /* The kernel: sysctl_guard_kernel, else for the root "/" the minion's
+     * own (grains). */
+    printf("{%%- set k = sysctl_guard_kernel | default(salt['pillar.get']("
+           "'sysctl_guard_kernel', grains['kernelrelease'] if "
+           "sysctl_guard_root.rstrip('/') == '' else '')) %%}\n"
+           "{%%- if k and not ");
+    jinja_in_window(&x->win, JINJA_KN("k"));
+    printf(" %%}{%%- set sg.bad = sg.bad + ['kernel ' ~ k ~ ' (this plan is "
+           "for ");
+    print_window(&x->win);
+    printf(")'] %%}{%%- endif %%}\n");
+    /* Each sysctl.d directory's *.conf names, compared as base64 (no name
+     * is ever rendered as Jinja). */
+    for (size_t i = 0; i < SG_N_SYSCTL_DIRS; i++) {
+        printf("{%%- set d = sysctl_guard_root.rstrip('/') ~ '%s' %%}\n"
+               "{%%- set sg.names = [] %%}\n"
+               "{%%- for f in salt['file.find'](d, name='*.conf', "
+               "maxdepth=1) %%}\n"
+               "{%%- set b = f.split('/')[-1] %%}\n"
+               "{%%- if f == d ~ '/' ~ b and not b.startswith('.') %%}"
+               "{%%- set sg.names = sg.names + [b] %%}{%%- endif %%}\n"
+               "{%%- endfor %%}\n"
+               "{%%- if (sg.names | sort | join('/') | base64_encode) not in "
+               "['",
+               x->dirs[i].dir);
+        base64(x->dirs[i].before);
+        printf("', '");
+        base64(x->dirs[i].after);
+        printf("'] %%}{%%- set sg.bad = sg.bad + [d ~ ' (other *.conf "
+               "files)'] %%}{%%- endif %%}\n");
+    }
     for (size_t i = 0; i < n; i++) {
         printf("{%%- set p = sysctl_guard_root.rstrip('/') ~ \"");
         yq_body_as(fs[i].path, false, false);
@@ -450,10 +700,10 @@ static void emit_salt(const struct sg_model *m, const struct pfile *fs,
 /* ---- sh ---- */
 
 static void emit_sh(const struct sg_model *m, const struct pfile *fs, size_t nw,
-                    size_t n)
+                    size_t n, const struct pctx *x)
 {
     printf("#!/bin/sh\n");
-    print_header(m, fs, nw, n, false, ".");
+    print_header(m, fs, nw, n, x, false, ".");
     printf(
         "# SYSCTL_GUARD_ROOT (default /) prefixes every path.\n"
         "# SYSCTL_GUARD_RELOAD: 1 reloads the kernel at the end as boot "
@@ -463,13 +713,18 @@ static void emit_sh(const struct sg_model *m, const struct pfile *fs, size_t nw,
         "others:\n"
         "# the failures are listed at the end and the exit status is 1; a\n"
         "# target that is not what the plan was computed from: exit 3.\n"
+        "# SYSCTL_GUARD_KERNEL: the kernel the target runs (default: uname -r\n"
+        "# for the root /; none for an image): outside the versions for which\n"
+        "# the policies decide as for the plan's kernel, exit 3.\n"
         "# SYSCTL_GUARD_DRY_RUN=1: check the target, print what would be\n"
         "# written and reloaded (\"would write FILE\"), change nothing.\n"
         "# shellcheck disable=SC2016 # names and texts are literal: "
         "single quotes\n"
         "set -u\n"
+        "LC_ALL=C; export LC_ALL # globs sort bytewise, as the plan did\n"
         "root=${SYSCTL_GUARD_ROOT:-/}\n"
         "while [ \"${root%%/}\" != \"$root\" ]; do root=${root%%/}; done\n"
+        "kernel=${SYSCTL_GUARD_KERNEL:-}\n"
         "reload=${SYSCTL_GUARD_RELOAD:-}\n"
         "dry=${SYSCTL_GUARD_DRY_RUN:-0}\n"
         "if [ -z \"$reload\" ]; then\n"
@@ -493,6 +748,35 @@ static void emit_sh(const struct sg_model *m, const struct pfile *fs, size_t nw,
         "        printf 'sysctl-guard plan: %%s is not the file this plan "
         "was computed from (sha256 %%s): nothing was changed; run "
         "sysctl-guard plan for this host\\n' \"$1\" \"$d\" >&2\n"
+        "        exit 3\n"
+        "    fi\n"
+        "}\n"
+        "\n"
+        "# kver_num RELEASE: major * 1000000 + minor * 1000 + patch.\n"
+        "kver_num() {\n"
+        "    printf '%%s\\n' \"$1\" | awk -F'[.+-]' '{ printf \"%%d\\n\", "
+        "$1 * 1000000 + $2 * 1000 + ($3 ~ /^[0-9]+$/ ? $3 : 0) }'\n"
+        "}\n"
+        "\n"
+        "# names DIR: its *.conf entries (not hidden), sorted, joined by /.\n"
+        "names() {\n"
+        "    out=''\n"
+        "    for f in \"$1\"/*.conf; do\n"
+        "        if [ -e \"$f\" ] || [ -L \"$f\" ]; then "
+        "out=\"$out${out:+/}${f##*/}\"; fi\n"
+        "    done\n"
+        "    printf '%%s' \"$out\"\n"
+        "}\n"
+        "\n"
+        "# check_dir DIR BEFORE AFTER: DIR holds the *.conf files the plan\n"
+        "# found there, or those it leaves; another one (another host's,\n"
+        "# which could win over the plan's) refuses everything.\n"
+        "check_dir() {\n"
+        "    n=$(names \"$1\")\n"
+        "    if [ \"$n\" != \"$2\" ] && [ \"$n\" != \"$3\" ]; then\n"
+        "        printf 'sysctl-guard plan: %%s holds other *.conf files "
+        "(%%s) than this plan was computed from: nothing was changed; run "
+        "sysctl-guard plan for this host\\n' \"$1\" \"$n\" >&2\n"
         "        exit 3\n"
         "    fi\n"
         "}\n"
@@ -533,6 +817,31 @@ static void emit_sh(const struct sg_model *m, const struct pfile *fs, size_t nw,
         printf("check \"$root\"");
         shq(fs[i].path);
         printf(" %s %s\n", fs[i].before, fs[i].after);
+    }
+    if (n) {
+        printf("if [ -z \"$kernel\" ] && [ -z \"$root\" ]; then "
+               "kernel=$(uname -r); fi\n"
+               "if [ -n \"$kernel\" ]; then\n"
+               "    kn=$(kver_num \"$kernel\")\n"
+               "    if [ \"$kn\" -lt %lu ] || [ \"$kn\" -ge %lu ]; then\n"
+               "        printf 'sysctl-guard plan: the target runs kernel %%s; "
+               "this plan was made for %%s (the same decisions for ",
+               x->win.has_from ? kver_num(&x->win.from) : 0ul,
+               x->win.has_before ? kver_num(&x->win.before) : 999999999ul);
+        print_window(&x->win);
+        printf("): nothing was changed; run sysctl-guard plan for this "
+               "host\\n' \"$kernel\" ");
+        shq(m->kernel.release);
+        printf(" >&2\n        exit 3\n    fi\nfi\n");
+    }
+    for (size_t i = 0; n && i < SG_N_SYSCTL_DIRS; i++) {
+        printf("check_dir \"$root\"");
+        shq(x->dirs[i].dir);
+        putchar(' ');
+        shq(x->dirs[i].before);
+        putchar(' ');
+        shq(x->dirs[i].after);
+        putchar('\n');
     }
     for (size_t i = 0; i < nw; i++) {
         const struct sg_change *c = fs[i].c;
@@ -604,18 +913,28 @@ int sg_cmd_plan(struct sg_cli *cli)
             sg_print_diag(stderr, &m->diags.v[i], false);
     size_t n = 0;
     struct pfile *pf = r == 0 ? plan_files(m, &cs, &n) : NULL;
+    struct pctx x;
+    if (pf && plan_dirs(m, &cs, x.dirs) < 0) {
+        plan_dirs_free(x.dirs);
+        free(pf);
+        pf = NULL;
+    }
+    if (pf)
+        sg_policies_window(&ps, &m->kernel, &x.win);
     if (r < 0 || !pf || sg_diag_count(&m->diags, SG_SEV_ERROR) > 0) {
         r = SG_EXIT_ERROR;
     } else {
         if (strcmp(cli->emit, "sh") == 0)
-            emit_sh(m, pf, cs.n, n);
+            emit_sh(m, pf, cs.n, n, &x);
         else if (strcmp(cli->emit, "salt") == 0)
-            emit_salt(m, pf, cs.n, n);
+            emit_salt(m, pf, cs.n, n, &x);
         else
-            emit_ansible(m, pf, cs.n, n,
+            emit_ansible(m, pf, cs.n, n, &x,
                          strcmp(cli->emit, "ansible-tasks") == 0);
         r = SG_EXIT_OK;
     }
+    if (pf)
+        plan_dirs_free(x.dirs);
     free(pf);
     sg_changes_free(&cs);
     sg_findings_free(&fs);

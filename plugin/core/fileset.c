@@ -14,11 +14,12 @@
 #include <sys/stat.h>
 
 /* Highest precedence first. */
-static const char *const sysctl_dirs[] = {
+const char *const sg_sysctl_dirs[SG_N_SYSCTL_DIRS] = {
     "/etc/sysctl.d",     "/run/sysctl.d", "/usr/local/lib/sysctl.d",
     "/usr/lib/sysctl.d", "/lib/sysctl.d",
 };
-#define N_DIRS (sizeof(sysctl_dirs) / sizeof(*sysctl_dirs))
+#define sysctl_dirs sg_sysctl_dirs
+#define N_DIRS SG_N_SYSCTL_DIRS
 #define SYSCTL_CONF "/etc/sysctl.conf"
 
 static const char *const semantics_names[] = {
@@ -271,4 +272,54 @@ void sg_fileset_free(struct sg_fileset *fs)
 {
     sources_free(&fs->systemd);
     sources_free(&fs->procps);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int sg_fileset_list(int rootfd, const char *dir, char ***names, size_t *n)
+{
+    char *res = NULL;
+    int r = sg_chase_at(rootfd, dir, &res);
+    int dfd = r == 0 ? sg_root_openat(rootfd, res, O_RDONLY | O_DIRECTORY) : r;
+    DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+    struct dirent *de;
+    struct {
+        char **v;
+        size_t n, cap;
+    } out = {0};
+
+    free(res);
+    *names = NULL;
+    *n = 0;
+    if (!d) {
+        if (dfd >= 0)
+            close(dfd);
+        return dfd == -ENOMEM ? -ENOMEM : 0; /* not there: no entries */
+    }
+    r = 0;
+    while (r == 0 && (de = readdir(d))) {
+        const char *nm = de->d_name;
+        char *c;
+        if (nm[0] == '.' || !sg_str_has_suffix(nm, ".conf"))
+            continue;
+        if (!(c = strdup(nm)) || SG_PUSH(out, c) < 0) {
+            free(c);
+            r = -ENOMEM;
+        }
+    }
+    closedir(d);
+    if (r < 0) {
+        for (size_t i = 0; i < out.n; i++)
+            free(out.v[i]);
+        free(out.v);
+        return r;
+    }
+    if (out.n)
+        qsort(out.v, out.n, sizeof(*out.v), cmp_str);
+    *names = out.v;
+    *n = out.n;
+    return 0;
 }

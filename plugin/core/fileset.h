@@ -48,6 +48,16 @@ struct sg_fileset {
  * that do not count (hidden, masked, not *.conf, directories, dangling
  * links) produce diagnostics. Returns 0 or -ENOMEM. */
 int sg_fileset_scan(int rootfd, struct sg_fileset *fs, struct sg_diags *diags);
+
+/* The sysctl.d directories, highest precedence first. */
+#define SG_N_SYSCTL_DIRS 5
+extern const char *const sg_sysctl_dirs[SG_N_SYSCTL_DIRS];
+
+/* The names in directory DIR (a target path, resolved inside the tree
+ * ROOTFD) that a sysctl.d reader looks at: "*.conf", not hidden, of any
+ * type, sorted bytewise (what a plan's target must still have: plan
+ * --emit). A missing directory has none. Returns 0 or -ENOMEM. */
+int sg_fileset_list(int rootfd, const char *dir, char ***names, size_t *n);
 void sg_fileset_free(struct sg_fileset *fs);
 
 #endif

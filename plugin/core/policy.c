@@ -756,6 +756,41 @@ const char *sg_policies_default(const struct sg_policies *ps, const char *key,
     return NULL;
 }
 
+/* Narrow WIN (containing K) by the ends of range R. */
+static void narrow(struct sg_krange *win, const struct sg_krange *r,
+                   const struct sg_kver *k)
+{
+    const struct sg_kver *ends[2] = {r->has_from ? &r->from : NULL,
+                                     r->has_before ? &r->before : NULL};
+    for (size_t i = 0; i < 2; i++) {
+        const struct sg_kver *e = ends[i];
+        if (!e)
+            continue;
+        if (sg_kver_cmp(e, k) <= 0) {
+            if (!win->has_from || sg_kver_cmp(e, &win->from) > 0) {
+                win->from = *e;
+                win->has_from = true;
+            }
+        } else if (!win->has_before || sg_kver_cmp(e, &win->before) < 0) {
+            win->before = *e;
+            win->has_before = true;
+        }
+    }
+}
+
+void sg_policies_window(const struct sg_policies *ps, const struct sg_kver *k,
+                        struct sg_krange *out)
+{
+    memset(out, 0, sizeof(*out));
+    for (size_t i = 0; i < ps->n_rules; i++)
+        narrow(out, &ps->rules[i].kernel, k);
+    for (size_t i = 0; i < ps->n_keys; i++) {
+        narrow(out, &ps->keys[i].exists, k);
+        for (size_t j = 0; j < ps->keys[i].n_defaults; j++)
+            narrow(out, &ps->keys[i].defaults[j].range, k);
+    }
+}
+
 void sg_policies_free(struct sg_policies *ps)
 {
     for (size_t i = 0; i < ps->n_rules; i++) {

@@ -148,6 +148,13 @@ void sg_policies_free(struct sg_policies *ps);
 const struct sg_keyinfo *sg_policies_key(const struct sg_policies *ps,
                                          const char *name);
 /* The default of KEY for kernel K, or NULL. */
+/* The kernel versions around K for which PS decides exactly as for K:
+ * the nearest version at or below K, and the nearest above it, where a
+ * rule, a key's existence or a default begins or ends (an open end: none
+ * on that side). A plan made for K holds for a kernel in it. */
+void sg_policies_window(const struct sg_policies *ps, const struct sg_kver *k,
+                        struct sg_krange *out);
+
 const char *sg_policies_default(const struct sg_policies *ps, const char *key,
                                 const struct sg_kver *k);
 

@@ -58,11 +58,18 @@ def salt_to_bool(val):
     return len(val) > 0
 
 
-def salt_jinja():
-    """Jinja as Salt's renderer sets it up, as far as the SLS uses it."""
+def salt_jinja(kernel=None):
+    """Jinja as Salt's renderer sets it up, as far as the SLS uses it; the
+    minion's grains say it runs KERNEL (default: this machine's)."""
+    import base64
+    import platform
     import jinja2
     env = jinja2.Environment()
+    env.globals["grains"] = {"kernelrelease": kernel or platform.release()}
     env.filters["to_bool"] = salt_to_bool
+    # salt/utils/jinja.py base64_encode: salt.utils.hashutils.base64_b64encode
+    env.filters["base64_encode"] = lambda s: base64.b64encode(
+        s.encode("utf-8", "surrogateescape")).decode()
     return env
 
 
@@ -76,8 +83,21 @@ def salt_functions(base=""):
     def get_hash(path, form="sha256"):
         with open(path, "rb") as f:
             return hashlib.new(form, f.read()).hexdigest()
+    def find(path, name="*", maxdepth=None):
+        """file.find (salt/utils/find.py Finder) with name= and
+        maxdepth=1 as the SLS uses them: the entries of PATH, of any type,
+        whose name matches the glob (hidden ones too), as paths; nothing
+        for a missing directory."""
+        import fnmatch
+        assert maxdepth == 1
+        top = base + path
+        if not os.path.isdir(top):
+            return []
+        return [path + "/" + n for n in os.listdir(top)
+                if fnmatch.fnmatch(n, name)]
     # BASE: where "/" is for the render (a copy standing in for a host).
     return {"pillar.get": lambda key, default=None: default,
+            "file.find": find,
             "file.is_link": lambda p: os.path.islink(base + p),
             "file.file_exists": lambda p: os.path.isfile(base + p),
             "file.get_hash": lambda p, form="sha256": get_hash(base + p,
@@ -311,19 +331,24 @@ def test_ansible(binary, name, case, extra, tmp, tasks_only, want):
            "-e", "sysctl_guard_root=" + root,
            "-e", "sysctl_guard_reload=false", play]
     before = snapshot(root)
-    # Check mode with --diff first: it writes nothing and predicts the
-    # changed count and each file's new text that the real run then makes.
-    pred = subprocess.run(cmd + ["--check", "--diff"], capture_output=True,
-                          text=True, env=ENV, cwd=tmp)
-    ok(pred.returncode == 0 and snapshot(root) == before,
-       "%s: %s --check --diff: %s" % (name, kind, pred.stdout[-2000:]))
+    # The tasks-only form holds the same tasks: it is run once (from a
+    # wrapper play); the playbook gets check mode and a second run too.
+    if not tasks_only:
+        # Check mode with --diff first: it writes nothing and predicts the
+        # changed count that the real run then makes.
+        pred = subprocess.run(cmd + ["--check", "--diff"],
+                              capture_output=True, text=True, env=ENV,
+                              cwd=tmp)
+        ok(pred.returncode == 0 and snapshot(root) == before,
+           "%s: %s --check --diff: %s" % (name, kind, pred.stdout[-2000:]))
     first = subprocess.run(cmd, capture_output=True, text=True, env=ENV,
                            cwd=tmp)
     kept_lines(name, kind, before, root)
-    ok(recap_changed(pred.stdout) == recap_changed(first.stdout) > 0,
-       "%s: %s check mode predicted changed=%d, the run changed=%d" % (
-           name, kind, recap_changed(pred.stdout),
-           recap_changed(first.stdout)))
+    if not tasks_only:
+        ok(recap_changed(pred.stdout) == recap_changed(first.stdout) > 0,
+           "%s: %s check mode predicted changed=%d, the run changed=%d" % (
+               name, kind, recap_changed(pred.stdout),
+               recap_changed(first.stdout)))
     same_as_fix(name, kind, root, want)
     if not ok(first.returncode == 0, "%s: ansible-playbook (%s) failed:\n%s"
               % (name, kind, first.stdout[-3000:] + first.stderr[-2000:])):
@@ -331,6 +356,8 @@ def test_ansible(binary, name, case, extra, tmp, tasks_only, want):
     rc, diff = left_to_fix(binary, root, extra)
     ok(rc == 0 and not diff, "%s: left to fix after %s:\n%s" % (
         name, kind, diff))
+    if tasks_only:
+        return
     second = subprocess.run(cmd, capture_output=True, text=True, env=ENV,
                             cwd=tmp)
     ok(second.returncode == 0 and recap_changed(second.stdout) == 0,
@@ -348,7 +375,9 @@ def test_salt(binary, name, case, extra, tmp, want):
     for ctx in ({}, {"sysctl_guard_root": root + "/",
                      "sysctl_guard_reload": False}):
         try:
-            text = salt_jinja().from_string(plan.stdout).render(
+            kernel = extra[extra.index("--kernel") + 1] \
+                if "--kernel" in extra else None
+            text = salt_jinja(kernel).from_string(plan.stdout).render(
                 salt=salt_functions("" if ctx else root), **ctx)
         except jinja2.TemplateError as e:
             ok(False, "%s: SLS is not a Jinja template: %s" % (name, e))
@@ -599,7 +628,9 @@ def test_reloads(binary, have_ansible):
                             "sysctl_guard_reload": True}, True),
                           ({"sysctl_guard_reload": "false"}, False)):
             base = "" if "sysctl_guard_root" in ctx else root
-            doc = yaml.safe_load(salt_jinja().from_string(sls).render(
+            # (That host runs the kernel the plan was made for.)
+            doc = yaml.safe_load(salt_jinja(
+                extra[extra.index("--kernel") + 1]).from_string(sls).render(
                 salt=salt_functions(base), **ctx))
             ok("sysctl-guard-refused" not in doc, "salt %s: rendered for "
                "the copy" % ctx)
@@ -675,7 +706,8 @@ def test_other_host(binary, have_ansible):
                  for e in ("sh", "ansible", "salt")}
         ok("99-zz-sysctl-guard.conf" in plans["sh"],
            "other host: A's plan creates the drop-in")
-        for what in ("comment", "drop-in", "vendor"):
+        for what in ("comment", "drop-in", "vendor", "extra", "extra-vendor",
+                     "kernel"):
             b = os.path.join(tmp, "b-" + what)
             shutil.copytree(a, b, symlinks=True)
             if what == "comment":
@@ -686,6 +718,15 @@ def test_other_host(binary, have_ansible):
                 with open(os.path.join(b, "etc", "sysctl.d",
                                        "99-zz-sysctl-guard.conf"), "w") as f:
                     f.write("kernel.pid_max = 99999\n")
+            elif what == "kernel":
+                pass  # the same files; B runs 4.19, outside the window
+            elif what.startswith("extra"):
+                # A file A had not, which the plan neither reads nor
+                # writes: it could win over what the plan sets.
+                d = ("usr/lib/sysctl.d" if what == "extra-vendor" else
+                     "etc/sysctl.d")
+                with open(os.path.join(b, d, "95-b.conf"), "w") as f:
+                    f.write("vm.swappiness = 1\n")
             else:
                 # Only a file the plan reads and never writes differs: the
                 # value it decided on came from A's vendor file.
@@ -695,15 +736,24 @@ def test_other_host(binary, have_ansible):
             before = snapshot(b)
             path = os.path.join(tmp, "plan.sh")
             write_text(path, plans["sh"])
+            kernel = {"SYSCTL_GUARD_KERNEL": "4.19.0"} if what == "kernel" \
+                else {}
             r = subprocess.run(["sh", path], capture_output=True, text=True,
-                               env=dict(env, SYSCTL_GUARD_ROOT=b))
-            ok(r.returncode == 3 and "not the file this plan was computed "
-               "from" in r.stderr and snapshot(b) == before and
+                               env=dict(env, SYSCTL_GUARD_ROOT=b, **kernel))
+            why = ("holds other *.conf files" if what.startswith("extra")
+                   else "the target runs kernel 4.19.0; this plan was made "
+                   "for 5.15.0-91-generic (the same decisions for >= 5.4.0, "
+                   "< 6.14.0)" if what == "kernel"
+                   else "not the file this plan was computed from")
+            ok(r.returncode == 3 and why in r.stderr and
+               snapshot(b) == before and
                calls(log) == [], "other host (%s), sh: refused, nothing "
                "changed: %d %s" % (what, r.returncode, r.stderr))
+            ctx = {"sysctl_guard_kernel": "4.19.0"} if what == "kernel" \
+                else {}
             doc = yaml.safe_load(salt_jinja().from_string(
                 plans["salt"]).render(salt=salt_functions(),
-                                      sysctl_guard_root=b))
+                                      sysctl_guard_root=b, **ctx))
             ok(list(doc) == ["sysctl-guard-refused"],
                "other host (%s), salt: only the refusal: %s" % (what,
                                                                list(doc)))
@@ -712,6 +762,10 @@ def test_other_host(binary, have_ansible):
                 ok(False, "other host (%s), salt: applied" % what)
             except RuntimeError as e:
                 ok("not the files this plan was computed from" in str(e) and
+                   ("other *.conf files" in str(e)) ==
+                   what.startswith("extra") and
+                   ("kernel 4.19.0 (this plan is for >= 5.4.0, < 6.14.0)" in
+                    str(e)) == (what == "kernel") and
                    snapshot(b) == before, "other host (%s), salt: %s"
                    % (what, e))
             if not have_ansible:
@@ -722,15 +776,48 @@ def test_other_host(binary, have_ansible):
             inv = os.path.join(tmp, "hosts.yml")
             with open(inv, "w") as f:
                 f.write("all:\n  hosts:\n    b:\n      ansible_connection: "
-                        "local\n      sysctl_guard_root: %s\n"
-                        % json.dumps(b))
+                        "local\n      sysctl_guard_root: %s\n%s"
+                        % (json.dumps(b), "      sysctl_guard_kernel: "
+                           "'4.19.0'\n" if what == "kernel" else ""))
             r = subprocess.run(["ansible-playbook", "-i", inv, play],
                                capture_output=True, text=True, env=env,
                                cwd=tmp)
-            ok(r.returncode != 0 and "differs from the file this plan was"
-               in r.stdout and snapshot(b) == before and calls(log) == [],
+            why = ("directories hold other *.conf files than this plan" if
+                   what.startswith("extra") else
+                   "the host runs kernel 4.19.0; this plan was made for "
+                   "kernel 5.15.0-91-generic" if what == "kernel" else
+                   "differs from the file this plan was")
+            ok(r.returncode != 0 and why in r.stdout and
+               snapshot(b) == before and calls(log) == [],
                "other host (%s), ansible: refused, nothing changed:\n%s"
                % (what, r.stdout[-1500:]))
+
+
+def test_kernel_window(binary):
+    """A kernel the policies decide for as for the plan's is accepted by
+    every engine: the sh plan runs (SYSCTL_GUARD_KERNEL), the Salt plan
+    renders its writes (sysctl_guard_kernel); one outside is refused
+    (test_other_host)."""
+    import yaml
+    with tempfile.TemporaryDirectory(prefix="sg-plan-kernel-") as tmp:
+        env, log = standins(tmp)
+        a = two_file_tree(tmp, "a")
+        args = ["--root", a, "--kernel", "5.15.0-91-generic"]
+        sh_plan = sg(binary, ["plan", "--emit", "sh"] + args).stdout
+        salt_plan = sg(binary, ["plan", "--emit", "salt"] + args).stdout
+        path = os.path.join(tmp, "plan.sh")
+        write_text(path, sh_plan)
+        doc = yaml.safe_load(salt_jinja().from_string(salt_plan).render(
+            salt=salt_functions(), sysctl_guard_root=a,
+            sysctl_guard_kernel="6.1.0-13-amd64")) or {}
+        ok("sysctl-guard-refused" not in doc and doc,
+           "kernel in the window, salt: %s" % list(doc))
+        r = subprocess.run(["sh", path], capture_output=True, text=True,
+                           env=dict(env, SYSCTL_GUARD_ROOT=a,
+                                    SYSCTL_GUARD_KERNEL="6.1.0-13-amd64"))
+        ok(r.returncode == 0 and recycle_left(a) == [],
+           "kernel in the window, sh: applied: %d %s" % (r.returncode,
+                                                         r.stderr))
 
 
 def main():
@@ -739,6 +826,7 @@ def main():
     ok(have_ansible, "ansible-playbook is not installed (make deps)")
     test_reloads(binary, have_ansible)
     test_other_host(binary, have_ansible)
+    test_kernel_window(binary)
     if "--reloads-only" in sys.argv:
         sys.exit(TALLY.done("plan"))
     for name in sorted(os.listdir(CASES)):
