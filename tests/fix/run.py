@@ -188,6 +188,9 @@ def check_case(binary, name):
         try:
             findings = json.loads(before.stdout)["findings"]
         except ValueError:
+            # Said, never skipped silently.
+            ok(False, "%s: check --format json printed no JSON: %s%s" % (
+                name, before.stdout, before.stderr))
             return
         fixes = [f["fix"] for f in findings if "fix" in f]
         if not fixes:
@@ -220,6 +223,23 @@ def check_case(binary, name):
         ok(r2.returncode == r1.returncode and snapshot(root) == snap1,
            "%s: a second fix changed something" % name)
         same_ends(binary, name, case, extra, tmp, snap1, left)
+        # No effective value got worse: a finding the tree did not have
+        # before the fix is only one less grave than a finding the fix took
+        # away on the same key (an error traded for a warning).
+        after = json.loads(run(binary, ["check", "--format", "json",
+                                        "--root", root] + extra).stdout)
+        grave = {"info": 0, "warning": 1, "error": 2}
+        had = {(f["rule"], f.get("key")) for f in findings}
+        for f in after["findings"]:
+            if (f["rule"], f.get("key")) in had:
+                continue
+            ok(any(b.get("key") == f.get("key") and
+                   grave[b["severity"]] > grave[f["severity"]] and
+                   (b["rule"], b.get("key")) not in
+                   {(x["rule"], x.get("key")) for x in after["findings"]}
+                   for b in findings),
+               "%s: the fix left a new finding as grave as what it fixed: "
+               "%s" % (name, f))
         fixed_keys = {f["key"] for f in fixes}
         for rel, v in snap0.items():
             if v[0] == "link":
