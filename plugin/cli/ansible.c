@@ -502,8 +502,8 @@ static int run(struct sg_cli *cli, cJSON *args, cJSON *o)
         sg_fix_headline(&msg, &s, check_mode);
         sg_buf_printf(&msg, "; %s %s (kernel %s)", check_mode ? "now" : "left",
                       sum, rep->kernel);
-        if (s.n_left) {
-            sg_buf_printf(&msg, "; %zu %s to fix", s.n_left,
+        if (s.left.n) {
+            sg_buf_printf(&msg, "; %zu %s to fix", s.left.n,
                           check_mode ? "would be left" : "still");
             failed = failed || !check_mode;
         }

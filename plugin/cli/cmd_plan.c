@@ -101,8 +101,6 @@ static void jinja_in_window(const struct sg_krange *w, const char *kn)
     "'.').split('.')[1] | int) * 1000 + ((" k " ~ '.0.0').replace('-', "       \
     "'.').replace('+', '.').split('.')[2] | int)"
 
-static int cmp_name(const void *a, const void *b);
-
 /* Every directory's names (before, or AFTER the plan) as target paths,
  * sorted, joined by "//". */
 static char *dir_paths(const struct pctx *x, bool after)
@@ -123,7 +121,7 @@ static char *dir_paths(const struct pctx *x, bool after)
         free(names);
     }
     if (all.n)
-        qsort(all.v, all.n, sizeof(*all.v), cmp_name);
+        qsort(all.v, all.n, sizeof(*all.v), sg_strp_cmp);
     for (size_t i = 0; i < all.n; i++) {
         sg_buf_printf(&b, "%s%s", i ? "//" : "", all.v[i]);
         free(all.v[i]);
@@ -138,11 +136,6 @@ static char *join_names(char **v, size_t n)
     for (size_t i = 0; i < n; i++)
         sg_buf_printf(&b, "%s%s", i ? "/" : "", v[i]);
     return b.v ? b.v : strdup("");
-}
-
-static int cmp_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static void plan_dirs_free(struct pdir *d)
@@ -178,7 +171,7 @@ static int plan_dirs(const struct sg_model *m, const struct sg_changes *cs,
                 all[k++] = (char *)(p + len + 1);
         }
         if (all) {
-            qsort(all, k, sizeof(*all), cmp_name);
+            qsort(all, k, sizeof(*all), sg_strp_cmp);
             if (!(out[i].after = join_names(all, k)))
                 r = -ENOMEM;
         }
@@ -906,7 +899,8 @@ int sg_cmd_plan(struct sg_cli *cli)
     size_t d0 = m->diags.n;
     r = sg_evaluate(m, &ps, &eo, &fs);
     if (r == 0 && sg_diag_count(&m->diags, SG_SEV_ERROR) == 0)
-        r = sg_fix_plan(m, &ps, &eo, &fs, cli->lensdir, &cs, NULL, &m->diags);
+        r = sg_fix_plan(m, &ps, &eo, &fs, cli->lensdir, NULL, &cs, NULL,
+                        &m->diags);
     for (size_t i = 0; i < m->diags.n; i++)
         if (m->diags.v[i].severity > SG_SEV_INFO &&
             (i >= d0 || m->diags.v[i].severity == SG_SEV_ERROR))

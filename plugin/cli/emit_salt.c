@@ -148,8 +148,8 @@ static char *fix_comment(const struct sg_cli *cli, const struct sg_session *s,
              j++)
             sg_buf_printf(&b, "%s%s: %s", sep, s->changes.v[i].path,
                           s->changes.v[i].fixes[j]);
-    if (s->n_left)
-        sg_buf_printf(&b, "%s%zu left to fix", sep, s->n_left);
+    if (s->left.n)
+        sg_buf_printf(&b, "%s%zu left to fix", sep, s->left.n);
     if (!one_line)
         sg_left_lines(&b, s, sep);
     sg_error_lines(&b, &s->report.diags, sep);
@@ -163,7 +163,7 @@ void sg_emit_fix(const struct sg_cli *cli, const struct sg_session *s)
      * real run fails, so the prediction does. */
     bool failed = s->status == SG_EXIT_ERROR ||
                   (!cli->dry_run && s->status != SG_EXIT_OK) ||
-                  (cli->dry_run && !s->changes.n && s->n_left);
+                  (cli->dry_run && !s->changes.n && s->left.n);
     char *comment = fix_comment(cli, s, cli->format == SG_FMT_STATEFUL);
 
     if (cli->format == SG_FMT_SALT) {

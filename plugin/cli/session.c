@@ -180,9 +180,17 @@ static int finding_edits(const struct sg_cli *cli, const struct sg_policies *ps,
     struct sg_changes judged = {0};
     struct sg_diags said = {0}; /* the fix's own run reports them */
     char *err = NULL;
-    /* Only the fixes `fix` makes: judged by what they leave. */
-    int r = sg_fix_plan(m, ps, &eo, fs, cli->lensdir, &judged, NULL, &said);
+    bool any = false;
+    int r = 0;
 
+    for (size_t i = 0; i < fs->n && !any; i++)
+        any = fs->v[i].fix != SG_FIX_NONE;
+    if (any && sg_parser_new(cli->lensdir, &p, &err) < 0)
+        r = -ENOMEM; /* the model loaded this very lens */
+    /* Only the fixes `fix` makes (judged by what they leave); one parser
+     * for that plan and for each finding's edits. */
+    if (r == 0 && any)
+        r = sg_fix_plan(m, ps, &eo, fs, cli->lensdir, p, &judged, NULL, &said);
     sg_diags_free(&said);
     for (size_t i = 0; i < fs->n && r == 0; i++) {
         const struct sg_finding *f = &fs->v[i];
@@ -193,10 +201,6 @@ static int finding_edits(const struct sg_cli *cli, const struct sg_policies *ps,
 
         if (f->fix == SG_FIX_NONE || !sg_changes_fix(&judged, f))
             continue;
-        if (!p && sg_parser_new(cli->lensdir, &p, &err) < 0) {
-            r = -ENOMEM; /* the model loaded this very lens */
-            break;
-        }
         sg_finding_why(f, why, sizeof(why));
         r = sg_fix_plan_with(m, &one, p, &cs, &quiet) < 0 ? -ENOMEM : 0;
         for (size_t j = 0; j < cs.n && r == 0; j++) {
@@ -252,7 +256,8 @@ static int run_one(const struct sg_cli *cli, const struct sg_model_opts *o,
     }
     struct sg_eval_opts eo = {.profiles = cli->profiles,
                               .n_profiles = cli->n_profiles};
-    r = sg_fix_plan(m, ps, &eo, &fs, cli->lensdir, &cs, &after, &s->fix_diags);
+    r = sg_fix_plan(m, ps, &eo, &fs, cli->lensdir, NULL, &cs, &after,
+                    &s->fix_diags);
     if (r == 0 && mode == SG_SESSION_FIX && cs.n &&
         sg_fix_apply(m, &cs, cli->backup, &s->fix_diags) == -ENOMEM)
         r = -ENOMEM;
@@ -286,7 +291,6 @@ static int run_one(const struct sg_cli *cli, const struct sg_model_opts *o,
             r = -ENOMEM;
         }
     }
-    s->n_left = s->left.n;
     if (r == 0)
         r = report_model(&s->report, m);
     if (r == 0)
@@ -325,7 +329,7 @@ static int status_of(const struct sg_cli *cli, enum sg_session_mode mode,
     case SG_SESSION_PLAN:
         return s->changes.n ? SG_EXIT_FINDINGS : SG_EXIT_OK;
     case SG_SESSION_FIX:
-        return s->n_left ? SG_EXIT_FINDINGS : SG_EXIT_OK;
+        return s->left.n ? SG_EXIT_FINDINGS : SG_EXIT_OK;
     }
     return SG_EXIT_ERROR;
 }

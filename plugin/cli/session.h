@@ -27,7 +27,6 @@ struct sg_session {
     struct sg_findings left;   /* findings with a fix, after the fix (a
                                   plan: as it would leave them), each
                                   saying why it is left (why_left) */
-    size_t n_left;             /* left.n */
     int status;                /* the exit code the run amounts to */
     bool applied;              /* SG_SESSION_FIX: changes were written */
 };

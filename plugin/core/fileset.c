@@ -274,11 +274,6 @@ void sg_fileset_free(struct sg_fileset *fs)
     sources_free(&fs->procps);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int sg_fileset_list(int rootfd, const char *dir, char ***names, size_t *n)
 {
     char *res = NULL;
@@ -318,7 +313,7 @@ int sg_fileset_list(int rootfd, const char *dir, char ***names, size_t *n)
         return r;
     }
     if (out.n)
-        qsort(out.v, out.n, sizeof(*out.v), cmp_str);
+        qsort(out.v, out.n, sizeof(*out.v), sg_strp_cmp);
     *names = out.v;
     *n = out.n;
     return 0;

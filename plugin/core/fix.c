@@ -377,11 +377,12 @@ static int copy_findings(const struct sg_findings *fs, struct sg_findings *out)
 
 int sg_fix_plan(const struct sg_model *m, const struct sg_policies *ps,
                 const struct sg_eval_opts *eo, const struct sg_findings *fs,
-                const char *lensdir, struct sg_changes *out,
-                struct sg_findings *after, struct sg_diags *diags)
+                const char *lensdir, struct sg_parser *p,
+                struct sg_changes *out, struct sg_findings *after,
+                struct sg_diags *diags)
 {
     struct sg_findings mine = {0};
-    struct sg_parser *p = NULL;
+    struct sg_parser *own = NULL;
     char *err = NULL;
     bool any = false;
     int r = 0;
@@ -389,12 +390,13 @@ int sg_fix_plan(const struct sg_model *m, const struct sg_policies *ps,
     memset(out, 0, sizeof(*out));
     for (size_t i = 0; i < fs->n && !any; i++)
         any = fs->v[i].fix != SG_FIX_NONE;
-    if (any && (r = sg_parser_new(lensdir, &p, &err)) < 0) {
+    if (any && !p && (r = sg_parser_new(lensdir, &own, &err)) < 0) {
         sg_diag_add(diags, SG_SEV_ERROR, "lens", lensdir, 0, "%s",
                     err ? err : "cannot load the lens");
         free(err);
         return r;
     }
+    p = p ? p : own;
     if (any)
         r = sg_fix_plan_with(m, fs, p, out, diags);
     after = after ? after : &mine;
@@ -407,7 +409,7 @@ int sg_fix_plan(const struct sg_model *m, const struct sg_policies *ps,
             r = sg_fix_why_left(fs, after, diags);
     }
     sg_findings_free(&mine);
-    sg_parser_free(p);
+    sg_parser_free(own);
     return r;
 }
 

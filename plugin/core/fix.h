@@ -40,11 +40,13 @@ struct sg_changes {
  * options EO. Findings that cannot be fixed here, and fixes taken back,
  * become diagnostics. AFTER (may be NULL): the findings of the tree as
  * the changes would leave it, those with a fix saying why they are left.
- * A tree with nothing to fix never starts a parser (LENSDIR: the lens). */
+ * P: a parser the caller keeps, or NULL: one is made from LENSDIR when a
+ * finding has a fix (a tree with nothing to fix never starts Augeas). */
 int sg_fix_plan(const struct sg_model *m, const struct sg_policies *ps,
                 const struct sg_eval_opts *eo, const struct sg_findings *fs,
-                const char *lensdir, struct sg_changes *out,
-                struct sg_findings *after, struct sg_diags *diags);
+                const char *lensdir, struct sg_parser *p,
+                struct sg_changes *out, struct sg_findings *after,
+                struct sg_diags *diags);
 /* The changes for FS as they are, not judged, with a parser the caller
  * keeps (one Augeas for many plans). */
 int sg_fix_plan_with(const struct sg_model *m, const struct sg_findings *fs,

@@ -536,11 +536,6 @@ static void load_file(struct loader *l, const char *path, xmlRelaxNGPtr schema)
     xmlFreeDoc(doc);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* A directory stands for its *.xml files, in name order. */
 static void load_path(struct loader *l, const char *path, xmlRelaxNGPtr schema)
 {
@@ -571,7 +566,7 @@ static void load_path(struct loader *l, const char *path, xmlRelaxNGPtr schema)
     }
     closedir(d);
     if (names.n)
-        qsort(names.v, names.n, sizeof(*names.v), cmp_str);
+        qsort(names.v, names.n, sizeof(*names.v), sg_strp_cmp);
     for (size_t i = 0; i < names.n; i++) {
         load_file(l, names.v[i], schema);
         free(names.v[i]);

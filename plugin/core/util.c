@@ -399,3 +399,8 @@ void sg_strmap_free(struct sg_strmap *m)
     free(m->v);
     memset(m, 0, sizeof(*m));
 }
+
+int sg_strp_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}

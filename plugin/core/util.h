@@ -97,6 +97,8 @@ enum sg_read_status sg_read_fd(int fd, const struct stat *st, char **buf,
 bool sg_same_file(const struct stat *a, const struct stat *b);
 
 bool sg_str_has_suffix(const char *s, const char *suffix);
+/* qsort comparison of two char * (bytewise, as strcmp). */
+int sg_strp_cmp(const void *a, const void *b);
 
 /* FNV-1a over LEN bytes: hash tables, and telling whether a file still
  * holds the text that was read. */

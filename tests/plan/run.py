@@ -638,6 +638,14 @@ def test_reloads(binary, have_ansible):
             ok(bool(rl) == want and (not rl or salt_args(rl["cmd.run"])[
                 "name"] == "systemctl restart systemd-sysctl.service"),
                "salt %s: reload state %s" % (ctx, rl))
+        # The root / on a minion whose grains say it runs another kernel
+        # (4.19, outside the plan's window): only the refusal, saying so.
+        doc = yaml.safe_load(salt_jinja("4.19.0").from_string(sls).render(
+            salt=salt_functions(root)))
+        ok(list(doc) == ["sysctl-guard-refused"] and "kernel 4.19.0" in
+           salt_args(doc["sysctl-guard-refused"]
+                     ["test.fail_without_changes"])["name"],
+           "salt, root / on a 4.19 minion: refused for its kernel: %s" % doc)
         if not have_ansible:
             return
         # Ansible: the root only in the inventory, as a host var.

@@ -54,7 +54,7 @@ static struct sg_model *plan(struct sg_policies *ps, struct sg_changes *cs)
     struct sg_findings fs = {0};
     struct sg_model *m = evaluate(ps, &fs);
     struct sg_eval_opts eo = {0};
-    if (sg_fix_plan(m, ps, &eo, &fs, lensdir(), cs, NULL, &m->diags) < 0)
+    if (sg_fix_plan(m, ps, &eo, &fs, lensdir(), NULL, cs, NULL, &m->diags) < 0)
         exit(1);
     sg_findings_free(&fs);
     return m;

@@ -125,6 +125,19 @@ def _run(name, cmd):
     return ret
 
 
+def _state(verb, name, root, kernel, profile, policies, semantics, fail_on,
+           binary, live, extra=()):
+    """One state: VERB over the tree, with the options as the binary's."""
+    bad = _bad_kernel(name, kernel)
+    if bad:
+        return bad
+    cmd = _command(verb, _tree(name, root), kernel, profile, policies,
+                   semantics, fail_on, binary)
+    if _flag(live):
+        cmd.append("--live")
+    return _run(name, cmd + list(extra))
+
+
 def checked(name="/", kernel=None, profile=None, policies=None,
             semantics=None, fail_on=None, binary="sysctl-guard", root=None,
             live=False):
@@ -136,14 +149,8 @@ def checked(name="/", kernel=None, profile=None, policies=None,
     the minion's own kernel): drift and keys the kernel lacks. Never
     changes anything, in test mode or not.
     """
-    bad = _bad_kernel(name, kernel)
-    if bad:
-        return bad
-    cmd = _command("check", _tree(name, root), kernel, profile, policies,
-                   semantics, fail_on, binary)
-    if _flag(live):
-        cmd.append("--live")
-    return _run(name, cmd)
+    return _state("check", name, root, kernel, profile, policies, semantics,
+                  fail_on, binary, live)
 
 
 def enforced(name="/", kernel=None, profile=None, policies=None,
@@ -157,13 +164,6 @@ def enforced(name="/", kernel=None, profile=None, policies=None,
     (result None; False when nothing would and findings a fix cannot
     remove are left) and write nothing.
     """
-    bad = _bad_kernel(name, kernel)
-    if bad:
-        return bad
-    cmd = _command("fix", _tree(name, root), kernel, profile, policies,
-                   semantics, fail_on, binary)
-    if _flag(live):
-        cmd.append("--live")
-    if __opts__.get("test"):
-        cmd.append("--dry-run")
-    return _run(name, cmd)
+    return _state("fix", name, root, kernel, profile, policies, semantics,
+                  fail_on, binary, live,
+                  ["--dry-run"] if __opts__.get("test") else [])
