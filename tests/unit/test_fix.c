@@ -83,8 +83,9 @@ int main(void)
         struct sg_model *m0 = evaluate(&ps, &fs);
         put("/etc/sysctl.d/50-a.conf", "# new first line\n"
                                        "net.ipv4.tcp_tw_recycle = 1\n");
-        CHECK(fs.n == 1 && sg_fix_plan(m0, &ps, &(struct sg_eval_opts){0}, &fs,
-                                       lensdir(), &cs, NULL, &m0->diags) == 0);
+        CHECK(fs.n == 1 &&
+              sg_fix_plan(m0, &ps, &(struct sg_eval_opts){0}, &fs, lensdir(),
+                          NULL, &cs, NULL, &m0->diags) == 0);
         CHECK(cs.n == 0 && sg_diag_count(&m0->diags, SG_SEV_ERROR) == 1);
         sg_changes_free(&cs);
         sg_findings_free(&fs);
