@@ -7,6 +7,7 @@ BINDIR   := $(PREFIX)/bin
 DATADIR  := $(PREFIX)/share/sysctl-guard
 LENSDIR  := $(DATADIR)/lenses
 POLICYDIR:= $(DATADIR)/policies
+CATALOGDIR:= $(DATADIR)/catalog
 MANDIR   := $(PREFIX)/share/man/man1
 
 CC       ?= cc
@@ -17,7 +18,8 @@ WARN     := -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-pro
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = -Wl,--as-needed -Wl,-O1 $(shell pkg-config --libs $(PKGS))
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(PKG_CFLAGS) -DSG_LENSDIR='"$(LENSDIR)"' \
-             -DSG_POLICYDIR='"$(POLICYDIR)"' -I$(B)
+             -DSG_POLICYDIR='"$(POLICYDIR)"' -DSG_CATALOGDIR='"$(CATALOGDIR)"' \
+             -I$(B)
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=all
 
@@ -27,7 +29,8 @@ CLI_SRC  := $(wildcard plugin/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 HDRS     := $(wildcard plugin/core/*.h plugin/cli/*.h tests/unit/*.h)
 # The lens and the shipped policies, built into the binary (embedded.c).
-EMBED    := lenses/sysctl_guard.aug policies/policy.rng $(wildcard policies/*.xml)
+EMBED    := lenses/sysctl_guard.aug policies/policy.rng $(wildcard policies/*.xml) \
+            catalog/keys.tsv catalog/history.tsv
 EMBED_INC:= $(B)/embedded.inc
 
 BIN      := $(B)/sysctl-guard
@@ -182,10 +185,11 @@ test-sarif: $(BIN) $(ASAN_BIN)
 # ---- install ----
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LENSDIR) $(DESTDIR)$(MANDIR) \
-	    $(DESTDIR)$(POLICYDIR)
+	    $(DESTDIR)$(POLICYDIR) $(DESTDIR)$(CATALOGDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/sysctl-guard
 	install -m 0644 lenses/sysctl_guard.aug $(DESTDIR)$(LENSDIR)/
 	install -m 0644 policies/*.xml policies/policy.rng $(DESTDIR)$(POLICYDIR)/
+	install -m 0644 catalog/keys.tsv catalog/history.tsv $(DESTDIR)$(CATALOGDIR)/
 	install -m 0644 doc/sysctl-guard.1 $(DESTDIR)$(MANDIR)/
 	install -d $(DESTDIR)$(DATADIR)/ansible
 	install -m 0755 $(BIN) $(DESTDIR)$(DATADIR)/ansible/sysctl_guard

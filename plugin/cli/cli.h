@@ -44,8 +44,9 @@ struct sg_cli {
     const char *policies[SG_MAX_LIST];
     size_t n_policies;
     char *lensdir;
-    char *policydir; /* the default policies and the schema */
-    char **args;     /* positional arguments after the options */
+    char *policydir;  /* the default policies and the schema */
+    char *catalogdir; /* the kernel key catalog */
+    char **args;      /* positional arguments after the options */
     int n_args;
 };
 

@@ -17,6 +17,9 @@
 #ifndef SG_LENSDIR
 #define SG_LENSDIR "/usr/local/share/sysctl-guard/lenses"
 #endif
+#ifndef SG_CATALOGDIR
+#define SG_CATALOGDIR "/usr/local/share/sysctl-guard/catalog"
+#endif
 #ifndef SG_POLICYDIR
 #define SG_POLICYDIR "/usr/local/share/sysctl-guard/policies"
 #endif
@@ -324,13 +327,17 @@ int sg_cli_datadirs(struct sg_cli *cli)
                                 "sysctl_guard.aug", SG_LENSDIR, false);
     cli->policydir = find_datadir("SYSCTL_GUARD_POLICYDIR", "policies",
                                   "policy.rng", SG_POLICYDIR, true);
-    return cli->lensdir && cli->policydir ? 0 : -1;
+    /* The catalog is the binary's, like the lens. */
+    cli->catalogdir = find_datadir("SYSCTL_GUARD_CATALOGDIR", "catalog",
+                                   "keys.tsv", SG_CATALOGDIR, false);
+    return cli->lensdir && cli->policydir && cli->catalogdir ? 0 : -1;
 }
 
 void sg_cli_free(struct sg_cli *cli)
 {
     free(cli->lensdir);
     free(cli->policydir);
+    free(cli->catalogdir);
 }
 
 void sg_cli_model_opts(const struct sg_cli *cli, struct sg_model_opts *o)

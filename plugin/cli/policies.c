@@ -3,9 +3,11 @@
  * `sysctl-guard policy validate FILE...`.
  */
 #include "cli.h"
+#include "../core/catalog.h"
 #include "../core/policy.h"
 #include "../core/util.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +32,15 @@ int sg_cli_policies(const struct sg_cli *cli, const char *const *paths,
         n = 1;
     }
     r = sg_policies_load(paths, n, schema, ps, d);
+    if (r == 0 && ps->wants_catalog) {
+        /* Only policies that ask for it pay for reading it. */
+        struct sg_catalog *c = calloc(1, sizeof(*c));
+        r = c ? sg_catalog_load(cli->catalogdir, c, d) : -ENOMEM;
+        if (r == 0)
+            sg_policies_set_catalog(ps, c);
+        else
+            free(c);
+    }
     if (r == 0 && ps->n_rules == 0) {
         sg_diag_add(d, SG_SEV_ERROR, "policy", paths[0], 0,
                     "no policy rules found");

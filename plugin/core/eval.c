@@ -2,10 +2,12 @@
  * eval.c - see eval.h.
  */
 #include "eval.h"
+#include "catalog.h"
 #include "policy_regex.h"
 #include "keys.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdint.h>
@@ -41,7 +43,7 @@ static bool leading_int(const char *s, long long *out)
     if (!*s || !strchr("+-0123456789", *s))
         return false;
     errno = 0;
-    long long v = strtoll(s, &end, 10);
+    long long v = strtoll(s, &end, 0); /* base 0, as proc_get_long reads */
     if (end == s || errno)
         return false;
     *out = v;
@@ -57,7 +59,7 @@ static size_t int_fields(const char *s, long long *f)
             s++;
         char *end;
         errno = 0;
-        long long v = strtoll(s, &end, 10);
+        long long v = strtoll(s, &end, 0);
         if (end == s || errno || (*end && !strchr(" \t", *end)))
             break;
         f[n++] = v;
@@ -132,6 +134,92 @@ static bool not_in_kernel(const struct ctx *c, const char *key)
            !sg_krange_contains(&k->exists, &c->m->kernel);
 }
 
+/* ---- what the kernel key catalog says ---- */
+
+static enum sg_live_state live_state(const struct ctx *c, const char *key)
+{
+    const struct sg_setting *s = sg_model_get(c->m, key);
+    return s ? s->live : SG_LIVE_UNCHECKED;
+}
+
+/* The running kernel has the key (it was read, or is there unreadable). */
+static bool live_has(const struct ctx *c, const char *key)
+{
+    enum sg_live_state st = live_state(c, key);
+    return st == SG_LIVE_SAME || st == SG_LIVE_DRIFT ||
+           st == SG_LIVE_UNREADABLE;
+}
+
+/* A release of a distribution that backports keys into an old version
+ * (RHEL and its rebuilds: "4.18.0-553.el8_10.x86_64", Oracle's UEK): its
+ * version number does not say which keys it has, so the catalog's
+ * absence is no evidence there; only the running kernel is. */
+static bool backporting_release(const struct sg_kver *k)
+{
+    const char *p = k->release;
+    for (; (p = strstr(p, "el")) != NULL; p += 2)
+        if ((p == k->release || strchr(".-_", p[-1])) &&
+            isdigit((unsigned char)p[2]))
+            return true;
+    return strstr(k->release, "uek") != NULL;
+}
+
+static bool cat_unknown_key(const struct ctx *c, const char *key)
+{
+    const struct sg_catalog *cat = c->ps->catalog;
+    /* A key with a blank is key-has-blank's: no kernel key has one. A glob
+     * that matches nothing sets nothing, and the tools say nothing. */
+    return cat && !strpbrk(key, " \t") && !sg_key_is_glob(key) &&
+           !sg_policies_key(c->ps, key) && !live_has(c, key) &&
+           !sg_catalog_knows(cat, key);
+}
+
+static bool declares_kernels(const struct ctx *c, const char *key)
+{
+    const struct sg_keyinfo *k = sg_policies_key(c->ps, key);
+    return k && (k->exists.has_from || k->exists.has_before);
+}
+
+static bool cat_missing_key(const struct ctx *c, const char *key)
+{
+    const struct sg_catalog *cat = c->ps->catalog;
+    struct sg_catinfo in;
+    if (!cat || sg_key_is_glob(key) || declares_kernels(c, key) ||
+        !sg_catalog_knows(cat, key))
+        return false; /* the policy's own rule on it speaks instead */
+    if (live_state(c, key) == SG_LIVE_MISSING)
+        return true;
+    if (live_has(c, key) || backporting_release(&c->m->kernel))
+        return false;
+    sg_catalog_lookup(cat, key, &c->m->kernel, &in);
+    return in.state == SG_KS_ABSENT;
+}
+
+/* Why this kernel rejects VALUE for KEY, into BUF, or NULL. */
+static const char *cat_rejection(const struct ctx *c, const char *key,
+                                 const char *value, char *buf, size_t len)
+{
+    const struct sg_catalog *cat = c->ps->catalog;
+    struct sg_catinfo in;
+    if (!cat || !value || sg_key_is_glob(key) ||
+        live_state(c, key) == SG_LIVE_MISSING)
+        return NULL;
+    sg_catalog_lookup(cat, key, &c->m->kernel, &in);
+    return in.state == SG_KS_PRESENT
+               ? sg_catalog_rejects(in.row, value, buf, len)
+               : NULL;
+}
+
+static const struct sg_hist *cat_no_effect(const struct ctx *c, const char *key)
+{
+    const struct sg_catalog *cat = c->ps->catalog;
+    struct sg_catinfo in;
+    if (!cat || sg_key_is_glob(key))
+        return NULL;
+    sg_catalog_lookup(cat, key, &c->m->kernel, &in);
+    return in.state != SG_KS_ABSENT ? in.no_effect : NULL;
+}
+
 static bool compare(enum sg_op op, long long a, long long b)
 {
     switch (op) {
@@ -183,6 +271,16 @@ static bool check(const struct ctx *c, const struct subject *s,
         return configured;
     case SG_OP_NOT_IN_KERNEL:
         return not_in_kernel(c, key);
+    case SG_OP_UNKNOWN_KEY:
+        return cat_unknown_key(c, key);
+    case SG_OP_MISSING_KEY:
+        return cat_missing_key(c, key);
+    case SG_OP_REJECTED: {
+        char why[160];
+        return cat_rejection(c, key, value, why, sizeof(why)) != NULL;
+    }
+    case SG_OP_NO_EFFECT:
+        return cat_no_effect(c, key) != NULL;
     case SG_OP_MATCHES:
         /* Bounded: the pattern by policy_regex.h, the value by procps's
          * 4096 bytes (a longer one is no value any tool writes). */
@@ -268,6 +366,45 @@ static char *uncommented(const char *v)
     return strndup(v, n);
 }
 
+/* The catalog placeholders: {history} (when the key came and went),
+ * {suggestion} (" Did you mean K?" or nothing), {rejection} (why the
+ * handler rejects the value), {no-effect} (since when, and the commit),
+ * {source} (what said so: the running kernel or the catalog). */
+static char *catalog_text(const struct ctx *c, const struct subject *s,
+                          const char *name, size_t len)
+{
+    const struct sg_catalog *cat = c->ps->catalog;
+    const char *key = s->key;
+    char buf[200];
+    if (!cat || !key)
+        return strdup("");
+    if (len == 7 && strncmp(name, "history", 7) == 0)
+        return sg_catalog_history(cat, key, &c->m->kernel);
+    if (len == 10 && strncmp(name, "suggestion", 10) == 0) {
+        char *k = sg_catalog_suggest(cat, key);
+        char *r = k ? sg_strdup_printf(" Did you mean %s?", k) : strdup("");
+        free(k);
+        return r;
+    }
+    if (len == 9 && strncmp(name, "rejection", 9) == 0) {
+        const char *why = cat_rejection(c, key, s->value, buf, sizeof(buf));
+        return strdup(why ? why : "");
+    }
+    if (len == 9 && strncmp(name, "no-effect", 9) == 0) {
+        const struct sg_hist *h = cat_no_effect(c, key);
+        return h ? sg_strdup_printf("since Linux %u.%u (commit %.12s: %s)",
+                                    h->version.major, h->version.minor,
+                                    h->commit, h->what)
+                 : strdup("");
+    }
+    /* source: the running kernel decides only a key it lacks */
+    if (live_state(c, key) == SG_LIVE_MISSING)
+        return strdup("the running kernel (/proc/sys)");
+    return sg_strdup_printf("the key catalog, from kernel sources %s to %s",
+                            cat->versions[0].release,
+                            cat->versions[cat->n_versions - 1].release);
+}
+
 /* The text for placeholder NAME (LEN bytes): never NULL. NUM is scratch
  * space; *OWN is set when the text was allocated for the caller. */
 static const char *placeholder(const struct ctx *c, const struct sg_rule *r,
@@ -297,6 +434,9 @@ static const char *placeholder(const struct ctx *c, const struct sg_rule *r,
         rep = s->key ? sg_policies_default(c->ps, s->key, &c->m->kernel) : NULL;
     else if (IS("uncommented"))
         rep = *own = s->value ? uncommented(s->value) : NULL;
+    else if (IS("history") || IS("suggestion") || IS("rejection") ||
+             IS("no-effect") || IS("source"))
+        rep = *own = catalog_text(c, s, name, len);
     else if (len == 6 && strncmp(name, "field", 5) == 0) {
         long long f;
         if (part_of(s->value, SG_OF_FIELD, name[5] - '0', &f)) {

@@ -4,6 +4,7 @@
  * then check the whole set for meaning.
  */
 #include "policy.h"
+#include "catalog.h"
 #include "policy_regex.h"
 #include "keys.h"
 #include "util.h"
@@ -39,6 +40,10 @@ static const char *const op_names[] = {
     [SG_OP_IN] = "in",
     [SG_OP_NOT_IN] = "not-in",
     [SG_OP_MATCHES] = "matches",
+    [SG_OP_UNKNOWN_KEY] = "unknown-key",
+    [SG_OP_MISSING_KEY] = "missing-key",
+    [SG_OP_REJECTED] = "rejected",
+    [SG_OP_NO_EFFECT] = "no-effect",
 };
 
 static const char *const fix_names[] = {
@@ -260,6 +265,8 @@ static void load_check(struct loader *l, xmlNodePtr n, struct sg_check *c)
     for (size_t i = 0; op && i < sizeof(op_names) / sizeof(*op_names); i++)
         if (strcmp(op, op_names[i]) == 0)
             c->op = (enum sg_op)i;
+    if (c->op >= SG_OP_UNKNOWN_KEY)
+        l->ps->wants_catalog = true;
     c->than = SG_THAN_LITERAL;
     if (than && strcmp(than, "default") == 0)
         c->than = SG_THAN_DEFAULT;
@@ -591,9 +598,10 @@ static void check_placeholders(struct loader *l, const struct sg_rule *r,
                                const char *text)
 {
     static const char *const known[] = {
-        "key",     "value",  "kernel",     "file",        "line",
-        "default", "rule",   "diagnostic", "uncommented", "field1",
-        "field2",  "field3", NULL};
+        "key",     "value",     "kernel",     "file",        "line",
+        "default", "rule",      "diagnostic", "uncommented", "field1",
+        "field2",  "field3",    "history",    "suggestion",  "rejection",
+        "source",  "no-effect", NULL};
     for (const char *p = text ? strchr(text, '{') : NULL; p;
          p = strchr(p + 1, '{')) {
         const char *e = strchr(p, '}');
@@ -786,8 +794,18 @@ void sg_policies_window(const struct sg_policies *ps, const struct sg_kver *k,
     }
 }
 
+void sg_policies_set_catalog(struct sg_policies *ps, struct sg_catalog *c)
+{
+    if (ps->catalog) {
+        sg_catalog_free(ps->catalog);
+        free(ps->catalog);
+    }
+    ps->catalog = c;
+}
+
 void sg_policies_free(struct sg_policies *ps)
 {
+    sg_policies_set_catalog(ps, NULL);
     for (size_t i = 0; i < ps->n_rules; i++) {
         rule_free(&ps->rules[i]);
     }

@@ -57,6 +57,11 @@ enum sg_op {
     SG_OP_IN,
     SG_OP_NOT_IN,
     SG_OP_MATCHES,
+    /* The kernel key catalog (catalog.h) decides these: */
+    SG_OP_UNKNOWN_KEY, /* no kernel version has the key */
+    SG_OP_MISSING_KEY, /* some versions have it, this kernel does not */
+    SG_OP_REJECTED,    /* this kernel's handler rejects the value */
+    SG_OP_NO_EFFECT,   /* the key is there and does nothing on this kernel */
 };
 
 /* What of a value a check looks at. */
@@ -128,6 +133,8 @@ struct sg_rule {
     unsigned line;
 };
 
+struct sg_catalog;
+
 struct sg_policies {
     char **files;
     size_t n_files;
@@ -135,6 +142,8 @@ struct sg_policies {
     size_t n_rules;
     struct sg_keyinfo *keys;
     size_t n_keys;
+    bool wants_catalog;         /* a check uses the catalog */
+    struct sg_catalog *catalog; /* owned; NULL: catalog checks never hold */
 };
 
 /* Load the policy files or directories (every *.xml in it, sorted) in
@@ -144,6 +153,8 @@ struct sg_policies {
 int sg_policies_load(const char *const *paths, size_t n, const char *schema,
                      struct sg_policies *out, struct sg_diags *diags);
 void sg_policies_free(struct sg_policies *ps);
+/* Give PS the catalog its catalog checks consult (PS frees it). */
+void sg_policies_set_catalog(struct sg_policies *ps, struct sg_catalog *c);
 
 const struct sg_keyinfo *sg_policies_key(const struct sg_policies *ps,
                                          const char *name);

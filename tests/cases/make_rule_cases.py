@@ -103,6 +103,49 @@ CASES = [
      {D: "net.core.somaxconn = 1024\n"}),
     ("rule-somaxconn-default", "6.8.0-31-generic", [],
      {D: "net.core.somaxconn = 4096\n"}),
+    # the kernel key catalog (policies/kernel.xml)
+    ("rule-key-unknown", "6.1.0-13-amd64", [],
+     {D: "net.ipv4_timestamps = 1\nkernel.shmax = 68719476736\n"
+         "-kernel.exec-shield = 1\nnet.ipv4.conf.eth0.rp_filer = 1\n"
+         "net.ipv4.nothing.*.x = 1\n"}),
+    # an old kernel: a key that came after the oldest catalogued version
+    ("rule-key-missing-old", "4.19.0-26-amd64", [],
+     {D: "vm.percpu_pagelist_high_fraction = 8\nvm.percpu_pagelist_fraction = 8\n"}),
+    # templates, globs, keys only some versions have, a policy's own keys
+    ("rule-key-unknown-not", "6.1.0-13-amd64", [],
+     {D: "net.ipv4.conf.eth0/100.rp_filter = 1\nnet.ipv4.conf.*.rp_filter = 2\n"
+         "net.ipv6.conf.ens3.accept_ra = 0\nnet.ipv4.neigh.default.gc_thresh3 = 8192\n"
+         "sysctl -w net.core.rmem_default = 1\n"}),
+    # the running kernel decides: a key the catalog has never seen exists
+    ("rule-key-unknown-live", "6.1.0-13-amd64", ["--live"],
+     {D: "kernel.vendor_knob = 1\n",
+      "proc/sys/kernel/vendor_knob": "1\n"}),
+    ("rule-key-missing", "6.1.0-13-amd64", [],
+     {D: "kernel.sched_min_granularity_ns = 1000000\n"
+         "-kernel.sched_latency_ns = 6000000\nvm.percpu_pagelist_fraction = 8\n"}),
+    # 5.15 lies between 5.10 (has it) and 6.1 (has not): unknown, silent;
+    # a RHEL release backports, its number says nothing
+    ("rule-key-missing-not", "5.15.0-91-generic", [],
+     {D: "kernel.sched_min_granularity_ns = 1000000\n"}),
+    ("rule-key-missing-backport", "4.18.0-553.el8_10.x86_64", [],
+     {D: "vm.percpu_pagelist_high_fraction = 8\n"}),
+    # with live reading, the running kernel's /proc/sys says what is missing
+    ("rule-key-missing-live", "6.1.0-13-amd64", ["--live"],
+     {D: "vm.swappiness = 10\nnet.ipv4.tcp_ecn = 1\n",
+      "proc/sys/vm/swappiness": "60\n"}),
+    ("rule-value-rejected", "6.1.0-13-amd64", [],
+     {D: "vm.swappiness = 201\nvm.dirty_bytes = 0\n"
+         "net.ipv4.ip_local_port_range = 32768 65536\n"
+         "net.ipv4.tcp_timestamps = abc\nnet.ipv4.tcp_timestamps = 256\n"
+         "fs.protected_fifos = 3\nnet.core.somaxconn = -1\nkernel.pid_max = 08\n"}),
+    # what the handlers take: a blank and text after the number, base 0,
+    # fewer values than a vector holds, strings
+    ("rule-value-rejected-not", "6.1.0-13-amd64", [],
+     {D: "vm.swappiness = 180\nvm.dirty_bytes = 8192\n"
+         "net.ipv4.tcp_timestamps = 1 # on\nnet.core.somaxconn = 0x1000\n"
+         "kernel.pid_max = 010000000\n"
+         "net.ipv4.ip_local_port_range = 1024 65535\n"
+         "kernel.core_pattern = |/bin/false %p\nfs.protected_fifos = 2\n"}),
     # the mission's example, everything at once, on a modern kernel
     ("check-famous-advice", "6.1.0-13-amd64", ["--profile", "server"],
      {D: "# too many TIME_WAIT sockets?\nnet.ipv4.tcp_tw_recycle = 1\n"

@@ -1,0 +1,133 @@
+/*
+ * catalog.h - what each kernel version has: its sysctl keys, how the
+ * kernel parses and bounds their values, and how they changed.
+ *
+ * Two files (catalog/README.md): keys.tsv, generated from kernel sources
+ * by scripts/catalog (one row per key and set of facts, with the
+ * catalogued versions that have the key with them), and history.tsv, the
+ * changes whose release and commit are known (added, removed, no effect).
+ *
+ * A version between two catalogued ones is not guessed: a key is present
+ * or absent there only when the catalogued versions (and the history)
+ * around it agree, else its state is unknown; no fact about its value is
+ * used then either. A catalogued version stands for its whole series
+ * (6.1 for 6.1.y). Template rows ("net.ipv4.conf.<iface>.rp_filter")
+ * match any one component where the placeholder is.
+ */
+#ifndef SG_CATALOG_H
+#define SG_CATALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "kver.h"
+
+#define SG_CATALOG_MAX_VERSIONS 32
+
+enum sg_ctype {
+    SG_CT_UNKNOWN,
+    SG_CT_INT,
+    SG_CT_UINT,
+    SG_CT_U8,
+    SG_CT_ULONG,
+    SG_CT_BOOL,
+    SG_CT_STRING,
+    SG_CT_BITMAP,
+};
+
+enum sg_caccess { SG_CA_UNKNOWN, SG_CA_RW, SG_CA_RO, SG_CA_WO };
+
+/* One row of keys.tsv. Strings point into the catalog. */
+struct sg_catrow {
+    const char *key;
+    unsigned versions; /* bit i: version i has the key with these facts */
+    enum sg_ctype type;
+    unsigned n; /* values in a vector (1 for a scalar) */
+    bool has_min, has_max;
+    long long min, max;
+    enum sg_caccess access;
+    const char *netns;  /* "net", "init" (init_net only), "ipc", "user", "-" */
+    const char *module; /* where the distribution builds it as one, or "-" */
+    const char *source; /* file:line in the newest version's tree */
+    bool templated;     /* the key has a <placeholder> component */
+};
+
+enum sg_hkind { SG_H_ADDED, SG_H_REMOVED, SG_H_NO_EFFECT };
+
+/* One row of history.tsv. */
+struct sg_hist {
+    const char *key;
+    enum sg_hkind kind;
+    struct sg_kver version;
+    const char *commit, *what;
+};
+
+struct sg_catalog {
+    char *keys_text, *hist_text; /* the files, owned */
+    struct sg_kver versions[SG_CATALOG_MAX_VERSIONS];
+    size_t n_versions;
+    struct sg_catrow *rows; /* sorted by key (strcmp) */
+    size_t n_rows;
+    struct sg_catrow **templates; /* the templated rows */
+    size_t n_templates;
+    struct sg_hist *hist;
+    size_t n_hist;
+};
+
+/* Load DIR/keys.tsv and DIR/history.tsv. A malformed line is a diagnostic
+ * with its file and line, and the return is -EINVAL; -ENOMEM; -errno when
+ * a file cannot be read. */
+int sg_catalog_load(const char *dir, struct sg_catalog *out,
+                    struct sg_diags *diags);
+/* The same from texts in memory (copied); NAMEs are for diagnostics. */
+int sg_catalog_parse(const char *keys, size_t keys_len, const char *kname,
+                     const char *hist, size_t hist_len, const char *hname,
+                     struct sg_catalog *out, struct sg_diags *diags);
+void sg_catalog_free(struct sg_catalog *c);
+
+enum sg_kstate { SG_KS_UNKNOWN, SG_KS_PRESENT, SG_KS_ABSENT };
+
+/* What the catalog says about canonical KEY (no glob) on kernel K. */
+struct sg_catinfo {
+    enum sg_kstate state;
+    /* The facts that hold on K (present, and every catalogued version
+     * around K that has the key agrees), else NULL. */
+    const struct sg_catrow *row;
+    /* The history rows that decided the state, or NULL. */
+    const struct sg_hist *added, *removed;
+    const struct sg_hist *no_effect; /* in effect on K, or NULL */
+};
+
+void sg_catalog_lookup(const struct sg_catalog *c, const char *key,
+                       const struct sg_kver *k, struct sg_catinfo *out);
+
+/* Whether any catalogued version or the history knows KEY; a glob is
+ * known when it matches a key some version has. */
+bool sg_catalog_knows(const struct sg_catalog *c, const char *key);
+
+/* The known key nearest to the unknown KEY (same first component, few
+ * edits), or NULL. Allocated. */
+char *sg_catalog_suggest(const struct sg_catalog *c, const char *key);
+
+/* Why the kernel's handler rejects VALUE for ROW, into BUF ("above the
+ * maximum 100"), or NULL when it accepts it as far as the catalog knows.
+ * Numbers are read as the kernel reads them (proc_get_long: blanks, an
+ * optional "-", base 0, a blank or the end after each). */
+const char *sg_catalog_rejects(const struct sg_catrow *row, const char *value,
+                               char *buf, size_t len);
+
+/* A sentence on when KEY came and went, for K ("added in 4.19, commit
+ * 30aba6656f61 (...)"; "the catalogued kernels that have it: 6.1.192,
+ * 6.12.117"), allocated; NULL on ENOMEM. */
+char *sg_catalog_history(const struct sg_catalog *c, const char *key,
+                         const struct sg_kver *k);
+
+/* Every row for KEY (exact, then templates), in version order: calls FN
+ * until it returns false. */
+void sg_catalog_rows(const struct sg_catalog *c, const char *key,
+                     bool (*fn)(const struct sg_catrow *, void *), void *arg);
+
+const char *sg_ctype_name(enum sg_ctype t);
+
+#endif

@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""Merge per-version generator outputs into the catalog sysctl-guard ships.
+
+Usage: build.py -o catalog/keys.tsv VERSION.jsonl...
+
+Each input is what gen.py wrote for one kernel source tree (one JSON record
+per key, with the tree's version in "kernel"). The output is one line per
+key and set of facts, sorted by key, with the catalogued versions that have
+the key with exactly these facts (see catalog/README.md for the format).
+Only what the kernel enforces is kept: a bound the handler does not apply,
+or one the generator could not resolve to a number, is left out ("-").
+"""
+import argparse
+import json
+import re
+import sys
+
+COLUMNS = ('key', 'versions', 'type', 'min', 'max', 'access', 'netns',
+           'module', 'source')
+
+INT_TYPES = {
+    'int': 'int', 'unsigned int': 'uint', 'u8': 'u8',
+    'unsigned long': 'ulong', 'bool': 'bool',
+}
+
+
+def short_version(release):
+    """"6.1.192" -> "6.1": a catalogued version stands for its series."""
+    m = re.match(r'(\d+)\.(\d+)', release)
+    if not m:
+        raise ValueError('not a kernel version: %r' % release)
+    return '%s.%s' % m.groups()
+
+
+def version_key(v):
+    return tuple(int(x) for x in v.split('.'))
+
+
+def kind(rec):
+    """The value type as the handler parses it: int, uint, u8, ulong, bool,
+    string, bitmap, or "-" when the generator could not tell; "*N" for a
+    vector of N values."""
+    t = rec.get('type')
+    if not t:
+        return '-'
+    m = re.match(r'vector of (\d+) (.+)$', t)
+    n = 1
+    if m:
+        n, t = int(m.group(1)), m.group(2)
+    t = re.sub(r'\s*\(.*\)$', '', t)
+    if t in INT_TYPES:
+        base = INT_TYPES[t]
+    elif t.startswith('string'):
+        base = 'string'
+    elif t.startswith('bitmap'):
+        base = 'bitmap'
+    else:
+        return '-'
+    return base if n == 1 else '%s*%d' % (base, n)
+
+
+def bound(rec, which):
+    """A bound the handler enforces, as a decimal number, else "-"."""
+    b = rec.get('bounds') or ''
+    if b != 'enforced' and not b.startswith('via '):
+        return '-'
+    v = rec.get(which)
+    if isinstance(v, bool) or not isinstance(v, int):
+        return '-'
+    return str(v)
+
+
+def access(rec):
+    a = rec.get('access')
+    if a in ('rw', 'ro', 'wo'):
+        return a
+    mode = rec.get('mode') or ''
+    if re.fullmatch(r'0[0-7]{3}', mode):
+        m = int(mode, 8)
+        r, w = bool(m & 0o444), bool(m & 0o222)
+        return 'rw' if r and w else 'ro' if r else 'wo' if w else '-'
+    if 'S_IRUGO' in mode or 'S_IWUSR' in mode:
+        r, w = 'S_IRUGO' in mode or 'S_IRUSR' in mode, 'S_IWUSR' in mode
+        return 'rw' if r and w else 'ro' if r else 'wo' if w else '-'
+    return '-'
+
+
+def netns(rec):
+    ns = rec.get('namespace') or ''
+    if ns.startswith('init_net'):
+        return 'init'
+    if ns == 'net':
+        return 'net'
+    if ns.startswith('ipc'):
+        return 'ipc'
+    if ns.startswith('user'):
+        return 'user'
+    return '-'
+
+
+def module(rec):
+    """The module that provides the key where the distribution's config of
+    that version builds it as one (the generator's "expected")."""
+    if rec.get('expected') == 'module' and rec.get('module'):
+        return rec['module']
+    return '-'
+
+
+def arch_only(rec):
+    return (rec.get('expected') or '').startswith('no (arch/')
+
+
+def facts(rec):
+    return (kind(rec), bound(rec, 'min'), bound(rec, 'max'), access(rec),
+            netns(rec), module(rec))
+
+
+def clean(field):
+    if re.search(r'[\t\n\r]', field):
+        raise ValueError('field with a tab or newline: %r' % field)
+    return field
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('-o', '--out', required=True)
+    ap.add_argument('inputs', nargs='+')
+    a = ap.parse_args()
+
+    releases = {}           # short version -> release
+    per_key = {}            # key -> {version: record}
+    for path in a.inputs:
+        with open(path, encoding='utf-8') as f:
+            for n, line in enumerate(f, 1):
+                try:
+                    rec = json.loads(line)
+                    key, rel = rec['key'], rec['kernel']
+                except (ValueError, KeyError) as e:
+                    sys.exit('%s:%d: not a generator record (%s)' % (path, n, e))
+                v = short_version(rel)
+                if releases.setdefault(v, rel) != rel:
+                    sys.exit('%s: two releases of %s: %s and %s'
+                             % (path, v, releases[v], rel))
+                if key.startswith('<') or not re.fullmatch(r'[\x21-\x7e]+', key):
+                    continue  # a runtime name at the top (s390 appldata)
+                slot = per_key.setdefault(key, {})
+                old = slot.get(v)
+                # One record per key and version: a generic one before one
+                # that only an architecture other than x86 builds.
+                if old is None or (arch_only(old) and not arch_only(rec)):
+                    slot[v] = rec
+    versions = sorted(releases, key=version_key)
+    rows = []
+    for key in sorted(per_key):
+        groups = {}
+        for v in versions:
+            rec = per_key[key].get(v)
+            if rec is not None:
+                groups.setdefault(facts(rec), []).append((v, rec))
+        for fs, members in sorted(groups.items(),
+                                  key=lambda g: version_key(g[1][0][0])):
+            newest = members[-1][1]
+            src = '%s:%s' % (newest.get('file'), newest.get('line'))
+            rows.append((key, ','.join(v for v, _ in members)) + fs + (src,))
+    with open(a.out + '.tmp', 'w', encoding='utf-8', newline='\n') as out:
+        out.write('# sysctl-guard kernel key catalog: generated by '
+                  'scripts/catalog/build.py; do not edit (catalog/README.md)\n')
+        out.write('# versions\t%s\n' % '\t'.join(releases[v] for v in versions))
+        out.write('# %s\n' % '\t'.join(COLUMNS))
+        for r in rows:
+            out.write('\t'.join(clean(x) for x in r) + '\n')
+    import os
+    os.replace(a.out + '.tmp', a.out)
+    sys.stderr.write('%s: %d keys, %d rows, versions %s\n'
+                     % (a.out, len(per_key), len(rows), ' '.join(versions)))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,246 @@
+/* The kernel key catalog: loading, states between versions, templates,
+ * values as the kernel's handlers judge them, suggestions; and the
+ * shipped catalog loads and knows the keys it must. */
+#include "catalog.h"
+#include "check.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char keys[] =
+    "# test catalog\n"
+    "# versions\t5.10.1\t6.1.2\t6.12.3\n"
+    "# key\tversions\ttype\tmin\tmax\taccess\tnetns\tmodule\tsource\n"
+    "fs.protected_fifos\t5.10,6.1,6.12\tint\t0\t2\trw\t-\t-\tfs/namei.c:1\n"
+    "kernel.gone\t5.10\tint\t-\t-\trw\t-\t-\tk.c:1\n"
+    "kernel.moved_max\t5.10\tint\t0\t100\trw\t-\t-\tk.c:2\n"
+    "kernel.moved_max\t6.1,6.12\tint\t0\t200\trw\t-\t-\tk.c:3\n"
+    "kernel.new\t6.12\tulong\t8192\t-\trw\t-\t-\tk.c:4\n"
+    "kernel.ro\t5.10,6.1,6.12\tint\t-\t-\tro\t-\t-\tk.c:5\n"
+    "net.bridge.bridge-nf-call-iptables\t5.10,6.1,6.12\tint\t-\t-\trw\tnet\t"
+    "br_netfilter\tb.c:1\n"
+    "net.ipv4.conf.<iface>.rp_filter\t5.10,6.1,6.12\tint\t-\t-\trw\tnet\t-\t"
+    "d.c:1\n"
+    "net.ipv4.ip_local_port_range\t5.10,6.1,6.12\tint*2\t1\t65535\trw\tnet\t-"
+    "\ts.c:1\n"
+    "net.ipv4.tcp_timestamps\t5.10,6.1,6.12\tu8\t-\t-\trw\tnet\t-\ts.c:2\n"
+    "vm.unsigned\t5.10,6.1,6.12\tuint\t-\t-\trw\t-\t-\tv.c:1\n";
+
+static const char hist[] =
+    "# key\tchange\tversion\tcommit\twhat\n"
+    "kernel.gone\tremoved\t5.13\t8a99b6833c88\tmoved to debugfs\n"
+    "net.old\tremoved\t4.12\t4396e46187ca\tgone\n"
+    "net.ipv4.tcp_low_latency\tno-effect\t4.14\te7942d0633c4\tno prequeue\n";
+
+static struct sg_kver kv(const char *s)
+{
+    struct sg_kver k;
+    sg_kver_parse(s, &k);
+    return k;
+}
+
+static enum sg_kstate state(const struct sg_catalog *c, const char *key,
+                            const char *k)
+{
+    struct sg_catinfo in;
+    struct sg_kver v = kv(k);
+    sg_catalog_lookup(c, key, &v, &in);
+    return in.state;
+}
+
+static const struct sg_catrow *row(const struct sg_catalog *c, const char *key,
+                                   const char *k)
+{
+    struct sg_catinfo in;
+    struct sg_kver v = kv(k);
+    sg_catalog_lookup(c, key, &v, &in);
+    return in.row;
+}
+
+static const char *rej(const struct sg_catalog *c, const char *key,
+                       const char *k, const char *value)
+{
+    static char buf[200];
+    return sg_catalog_rejects(row(c, key, k), value, buf, sizeof(buf));
+}
+
+static void malformed(const char *text, const char *want_in_message)
+{
+    struct sg_catalog c;
+    struct sg_diags d = {0};
+    int r =
+        sg_catalog_parse(text, strlen(text), "k.tsv", "", 0, "h.tsv", &c, &d);
+    CHECK(r < 0);
+    CHECK(d.n == 1 && d.v[0].file && strcmp(d.v[0].file, "k.tsv") == 0);
+    CHECK(d.n == 1 && strstr(d.v[0].message, want_in_message));
+    sg_diags_free(&d);
+}
+
+static void synthetic(void)
+{
+    struct sg_catalog c;
+    struct sg_diags d = {0};
+    CHECK(sg_catalog_parse(keys, strlen(keys), "k", hist, strlen(hist), "h", &c,
+                           &d) == 0);
+    CHECK(d.n == 0);
+    CHECK(c.n_versions == 3 && c.n_hist == 3);
+
+    /* a catalogued series decides; 6.1.99 is 6.1 */
+    CHECK(state(&c, "fs.protected_fifos", "6.1.99") == SG_KS_PRESENT);
+    CHECK(state(&c, "kernel.new", "6.1") == SG_KS_ABSENT);
+    CHECK(state(&c, "kernel.new", "6.12.40") == SG_KS_PRESENT);
+    /* between two catalogued versions that disagree: unknown */
+    CHECK(state(&c, "kernel.new", "6.6") == SG_KS_UNKNOWN);
+    /* ... that agree: their state */
+    CHECK(state(&c, "fs.protected_fifos", "5.15") == SG_KS_PRESENT);
+    CHECK(state(&c, "kernel.new", "5.15") == SG_KS_ABSENT);
+    /* the history pins a change between two catalogued versions */
+    CHECK(state(&c, "kernel.gone", "5.12") == SG_KS_PRESENT);
+    CHECK(state(&c, "kernel.gone", "5.13") == SG_KS_ABSENT);
+    CHECK(state(&c, "kernel.gone", "5.15") == SG_KS_ABSENT);
+    /* older than everything: a key added later was absent; one present
+     * in the oldest may be older still */
+    CHECK(state(&c, "kernel.new", "4.19") == SG_KS_ABSENT);
+    CHECK(state(&c, "fs.protected_fifos", "4.4") == SG_KS_UNKNOWN);
+    /* only history: removed in 4.12, unknown before */
+    CHECK(state(&c, "net.old", "4.12") == SG_KS_ABSENT);
+    CHECK(state(&c, "net.old", "5.10") == SG_KS_ABSENT);
+    CHECK(state(&c, "net.old", "4.9") == SG_KS_UNKNOWN);
+    /* newer than everything: the newest's state and facts */
+    CHECK(state(&c, "kernel.new", "7.2") == SG_KS_PRESENT);
+    CHECK(row(&c, "kernel.new", "7.2") != NULL);
+
+    /* templates */
+    CHECK(state(&c, "net.ipv4.conf.eth0.rp_filter", "6.1") == SG_KS_PRESENT);
+    CHECK(state(&c, "net.ipv4.conf.eth0/100.rp_filter", "6.1") ==
+          SG_KS_PRESENT);
+    CHECK(!sg_catalog_knows(&c, "net.ipv4.conf.eth0.rp_filter.x"));
+    CHECK(!sg_catalog_knows(&c, "net.ipv4.conf.rp_filter"));
+    CHECK(sg_catalog_knows(&c, "net.ipv4.conf.*.rp_filter"));
+    CHECK(sg_catalog_knows(&c, "net.ipv4.conf.e[a-z]h0.rp_filter"));
+    CHECK(sg_catalog_knows(&c, "kernel.*"));
+    CHECK(!sg_catalog_knows(&c, "kernel.nothing*"));
+    CHECK(sg_catalog_knows(&c, "net.old")); /* history alone */
+    CHECK(!sg_catalog_knows(&c, "net.ipv4_timestamps"));
+
+    /* facts between versions: only where both sides agree */
+    CHECK(row(&c, "kernel.moved_max", "5.10") &&
+          row(&c, "kernel.moved_max", "5.10")->max == 100);
+    CHECK(row(&c, "kernel.moved_max", "6.6") &&
+          row(&c, "kernel.moved_max", "6.6")->max == 200);
+    CHECK(row(&c, "kernel.moved_max", "5.15") == NULL);
+
+    /* values as the handlers read them */
+    CHECK(rej(&c, "kernel.moved_max", "5.10", "100") == NULL);
+    CHECK(strstr(rej(&c, "kernel.moved_max", "5.10", "180"), "maximum 100"));
+    CHECK(rej(&c, "kernel.moved_max", "6.1", "180") == NULL);
+    CHECK(strstr(rej(&c, "kernel.moved_max", "6.1", "-1"), "minimum 0"));
+    CHECK(rej(&c, "kernel.moved_max", "6.1", "0x10") == NULL); /* base 0 */
+    CHECK(rej(&c, "kernel.moved_max", "6.1", "010") == NULL);  /* octal */
+    CHECK(rej(&c, "kernel.moved_max", "6.1", "08") != NULL);   /* not octal */
+    CHECK(rej(&c, "kernel.moved_max", "6.1", "1 # note") == NULL);
+    CHECK(rej(&c, "kernel.moved_max", "6.1", "1#note") != NULL);
+    CHECK(rej(&c, "kernel.moved_max", "6.1", "1.5") != NULL);
+    CHECK(rej(&c, "kernel.moved_max", "6.1", "yes") != NULL);
+    CHECK(rej(&c, "kernel.moved_max", "6.1", "") != NULL);
+    CHECK(rej(&c, "kernel.moved_max", "5.15", "180") == NULL); /* unknown */
+    CHECK(strstr(rej(&c, "kernel.new", "6.12", "0"), "minimum 8192"));
+    CHECK(rej(&c, "kernel.new", "6.12", "18446744073709551615") == NULL);
+    CHECK(rej(&c, "kernel.new", "6.12", "18446744073709551616") != NULL);
+    CHECK(rej(&c, "kernel.new", "6.12", "-8192") != NULL);
+    CHECK(rej(&c, "vm.unsigned", "6.1", "4294967295") == NULL);
+    CHECK(rej(&c, "vm.unsigned", "6.1", "4294967296") != NULL);
+    CHECK(rej(&c, "fs.protected_fifos", "6.1", "2147483648") != NULL);
+    CHECK(rej(&c, "fs.protected_fifos", "6.1", "3") != NULL);
+    CHECK(rej(&c, "net.ipv4.tcp_timestamps", "6.1", "255") == NULL);
+    CHECK(strstr(rej(&c, "net.ipv4.tcp_timestamps", "6.1", "256"), "u8"));
+    CHECK(strstr(rej(&c, "kernel.ro", "6.1", "1"), "read-only"));
+    /* a vector: every value is judged; fewer values are taken */
+    CHECK(rej(&c, "net.ipv4.ip_local_port_range", "6.1", "32768 60999") ==
+          NULL);
+    CHECK(rej(&c, "net.ipv4.ip_local_port_range", "6.1", "1024") == NULL);
+    CHECK(strstr(rej(&c, "net.ipv4.ip_local_port_range", "6.1", "32768 65536"),
+                 "maximum 65535"));
+    CHECK(rej(&c, "net.ipv4.ip_local_port_range", "6.1", "0 100") != NULL);
+
+    /* suggestions */
+    char *s = sg_catalog_suggest(&c, "net.ipv4.tcp_timestamp");
+    CHECK_STR(s, "net.ipv4.tcp_timestamps");
+    free(s);
+    s = sg_catalog_suggest(&c, "net.ipv4.conf.eth0.rp_filer");
+    CHECK_STR(s, "net.ipv4.conf.eth0.rp_filter");
+    free(s);
+    s = sg_catalog_suggest(&c, "vm.nothing_like_it_at_all");
+    CHECK_STR(s, NULL);
+    free(s);
+
+    /* sentences */
+    struct sg_kver k = kv("6.1");
+    char *h = sg_catalog_history(&c, "kernel.gone", &k);
+    CHECK(h && strstr(h, "removed it in 5.13 (commit 8a99b6833c88"));
+    CHECK(h && strstr(h, "5.10.1 has it and 6.1.2 and 6.12.3 do not"));
+    free(h);
+    h = sg_catalog_history(&c, "fs.protected_fifos", &k);
+    CHECK_STR(h, "all the catalogued kernels, 5.10.1, 6.1.2 and 6.12.3, "
+                 "have it");
+    free(h);
+    struct sg_catinfo in;
+    sg_catalog_lookup(&c, "net.ipv4.tcp_low_latency", &k, &in);
+    CHECK(in.no_effect && strcmp(in.no_effect->commit, "e7942d0633c4") == 0);
+    k = kv("4.9");
+    sg_catalog_lookup(&c, "net.ipv4.tcp_low_latency", &k, &in);
+    CHECK(in.no_effect == NULL);
+    sg_catalog_free(&c);
+
+    malformed("kernel.x\t5.10\tint\t-\t-\trw\t-\t-\tx\n", "versions line");
+    malformed("# versions\t5.10\n"
+              "kernel.x\t5.10\tint\t-\t-\trw\t-\t-\n",
+              "9 tab-separated");
+    malformed("# versions\t5.10\n"
+              "kernel.x\t4.4\tint\t-\t-\trw\t-\t-\tx\n",
+              "versions or type");
+    malformed("# versions\t5.10\n"
+              "kernel.x\t5.10\tint\t1e3\t-\trw\t-\t-\tx\n",
+              "bound");
+    malformed("# versions\t5.10\n"
+              "kernel.y\t5.10\tint\t-\t-\trw\t-\t-\tx\n"
+              "kernel.x\t5.10\tint\t-\t-\trw\t-\t-\tx\n",
+              "not sorted");
+    malformed("# versions\t6.1\t5.10\n", "oldest first");
+}
+
+/* The catalog the binary ships: it loads, and the facts every rule on it
+ * stands on are there. */
+static void shipped(void)
+{
+    struct sg_catalog c;
+    struct sg_diags d = {0};
+    const char *dir = getenv("SYSCTL_GUARD_CATALOGDIR");
+    CHECK(sg_catalog_load(dir ? dir : "catalog", &c, &d) == 0);
+    CHECK(d.n == 0);
+    CHECK(c.n_versions >= 4 && c.n_rows > 1000);
+    CHECK(state(&c, "net.ipv4.tcp_tw_recycle", "6.1") == SG_KS_ABSENT);
+    CHECK(state(&c, "net.ipv4.tcp_tw_recycle", "4.12") == SG_KS_ABSENT);
+    CHECK(state(&c, "net.ipv4.tcp_tw_reuse_delay", "6.12") == SG_KS_ABSENT);
+    CHECK(state(&c, "net.ipv4.tcp_tw_reuse_delay", "6.14") == SG_KS_PRESENT);
+    CHECK(state(&c, "kernel.sched_min_granularity_ns", "6.1") == SG_KS_ABSENT);
+    CHECK(state(&c, "net.ipv4.conf.eth0.rp_filter", "6.1") == SG_KS_PRESENT);
+    CHECK(state(&c, "vm.swappiness", "6.12") == SG_KS_PRESENT);
+    CHECK(rej(&c, "vm.swappiness", "6.1", "201") != NULL);
+    CHECK(rej(&c, "vm.dirty_bytes", "6.1", "0") != NULL);
+    CHECK(rej(&c, "net.ipv4.ip_local_port_range", "6.1", "32768 65536"));
+    const struct sg_catrow *r =
+        row(&c, "net.bridge.bridge-nf-call-iptables", "6.1");
+    CHECK(r && strcmp(r->module, "br_netfilter") == 0);
+    char *s = sg_catalog_suggest(&c, "kernel.shmax");
+    CHECK_STR(s, "kernel.shmmax");
+    free(s);
+    sg_catalog_free(&c);
+}
+
+int main(void)
+{
+    synthetic();
+    shipped();
+    return check_done("catalog");
+}
