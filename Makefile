@@ -40,7 +40,7 @@ ASAN_BIN := $(B)/asan/sysctl-guard
 UNIT     := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 ASAN_UNIT:= $(UNIT_SRC:tests/unit/%.c=$(B)/asan/unit/%)
 
-.PHONY: all deps run test test-unit test-lens test-cases test-valgrind test-policy \
+.PHONY: all deps run test test-unit test-catalog catalog test-lens test-cases test-valgrind test-policy \
         test-fix test-plan test-cli test-integration test-ansible test-salt \
         test-precommit test-sarif \
         install uninstall \
@@ -89,8 +89,17 @@ run: deps
 # ---- test ----
 test: deps
 	@$(MAKE) --no-print-directory all $(ASAN_BIN) $(UNIT) $(ASAN_UNIT)
-	@$(MAKE) --no-print-directory test-lens test-unit test-policy test-valgrind \
+	@$(MAKE) --no-print-directory test-lens test-unit test-catalog test-policy test-valgrind \
 	    test-cases test-fix test-plan test-cli test-integration
+
+# The catalog generator on synthetic kernel sources (tests/catalog).
+test-catalog:
+	python3 tests/catalog/test_gen.py
+
+# Regenerate catalog/keys.tsv from Debian's kernel source packages
+# (catalog/README.md; downloads ~0.8 GB, unpacks ~6 GB under build/catalog).
+catalog:
+	sh scripts/catalog/regen.sh
 
 test-lens:
 	augparse -I lenses tests/lens/test_sysctl_guard.aug
@@ -235,11 +244,12 @@ clean:
 help:
 	@echo "make            build $(BIN)"
 	@echo "make run        install missing packages, build, show this machine's sysctl config"
-	@echo "make test       lens (augparse), unit (plain, ASan/UBSan, valgrind), policy, case,"
+	@echo "make test       lens (augparse), unit (plain, ASan/UBSan, valgrind), catalog generator, policy, case,"
 	@echo "                fix and plan tests (real ansible-playbook, sh, shellcheck),"
 	@echo "                integrations (Ansible module, Salt, pre-commit, SARIF)"
 	@echo "make install    install to \$$DESTDIR\$$PREFIX (PREFIX=$(PREFIX))"
 	@echo "make bench      time show on a host tree and a 1000-file tree vs augtool"
 	@echo "make fuzz       libFuzzer: lens + model, policy loader + evaluation, module args (FUZZ_SECS=$(FUZZ_SECS) each)"
 	@echo "make deps       install the Debian packages needed (scripts/deps.sh)"
+	@echo "make catalog    regenerate catalog/keys.tsv from Debian kernel sources (catalog/README.md)"
 	@echo "make clean      remove build/"

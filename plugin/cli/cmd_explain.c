@@ -1,12 +1,15 @@
 /*
  * cmd_explain.c - `sysctl-guard explain KEY|RULE`: the guidance the loaded
- * policies hold, across kernel versions, with references. Readable in a
- * terminal; no model is built.
+ * policies hold, across kernel versions, with references, and what the
+ * kernel key catalog knows of a key (its type and bounds per version, its
+ * history). Readable in a terminal; no model is built.
  */
 #include "cli.h"
+#include "../core/catalog.h"
 #include "../core/keys.h"
 #include "../core/policy.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,6 +81,111 @@ static void print_key(const struct sg_keyinfo *k)
     }
 }
 
+static const char *access_name(enum sg_caccess a)
+{
+    return a == SG_CA_RW   ? "read-write"
+           : a == SG_CA_RO ? "read-only"
+           : a == SG_CA_WO ? "write-only"
+                           : "access unknown";
+}
+
+struct rows_ctx {
+    const struct sg_catalog *c;
+    int n;
+};
+
+static bool print_row(const struct sg_catrow *r, void *arg)
+{
+    struct rows_ctx *x = arg;
+    const char *sep = "";
+    printf("  %s:", x->n++ ? "and" : "kernel");
+    for (size_t i = 0; i < x->c->n_versions; i++)
+        if (r->versions & (1u << i)) {
+            printf("%s %s", sep, x->c->versions[i].release);
+            sep = ",";
+        }
+    printf(" (%s)\n    %s", r->key, sg_ctype_name(r->type));
+    if (r->n > 1)
+        printf(", a vector of %u", r->n);
+    if (r->has_min || r->has_max) {
+        printf(", ");
+        if (r->has_min)
+            printf("at least %lld", r->min);
+        if (r->has_min && r->has_max)
+            printf(" and ");
+        if (r->has_max)
+            printf("at most %lld", r->max);
+    }
+    printf(", %s", access_name(r->access));
+    if (strcmp(r->netns, "net") == 0)
+        printf(", per network namespace");
+    else if (strcmp(r->netns, "init") == 0)
+        printf(", in the initial network namespace only");
+    if (strcmp(r->module, "-") != 0)
+        printf(", module %s (on Debian's kernels)", r->module);
+    printf("\n    source: %s\n", r->source);
+    return true;
+}
+
+/* The page of the kernel's documentation that describes KEY's directory. */
+static const char *doc_page(const char *key)
+{
+    static const struct {
+        const char *prefix, *page;
+    } pages[] = {
+        {"net.ipv4.", "networking/ip-sysctl.html"},
+        {"net.ipv6.", "networking/ip-sysctl.html"},
+        {"net.netfilter.nf_conntrack", "networking/nf_conntrack-sysctl.html"},
+        {"net.mptcp.", "networking/mptcp-sysctl.html"},
+        {"net.core.", "admin-guide/sysctl/net.html"},
+        {"net.unix.", "admin-guide/sysctl/net.html"},
+        {"kernel.", "admin-guide/sysctl/kernel.html"},
+        {"vm.", "admin-guide/sysctl/vm.html"},
+        {"fs.", "admin-guide/sysctl/fs.html"},
+        {"user.", "admin-guide/sysctl/user.html"},
+        {"abi.", "admin-guide/sysctl/abi.html"},
+    };
+    for (size_t i = 0; i < sizeof(pages) / sizeof(*pages); i++)
+        if (strncmp(key, pages[i].prefix, strlen(pages[i].prefix)) == 0)
+            return pages[i].page;
+    return NULL;
+}
+
+/* What the catalog knows of KEY; 1 when it knows it, else 0. */
+static int print_catalog(const struct sg_cli *cli, const struct sg_catalog *c,
+                         const char *key, bool header)
+{
+    struct rows_ctx x = {c, 0};
+    if (!sg_catalog_knows(c, key))
+        return 0;
+    if (header)
+        printf("%s\n", key);
+    sg_catalog_rows(c, key, print_row, &x);
+    for (size_t i = 0; i < c->n_hist; i++) {
+        const struct sg_hist *h = &c->hist[i];
+        if (strcmp(h->key, key) == 0)
+            printf("  %s in Linux %u.%u: commit %s (%s)\n",
+                   h->kind == SG_H_ADDED     ? "added"
+                   : h->kind == SG_H_REMOVED ? "removed"
+                                             : "no effect since",
+                   h->version.major, h->version.minor, h->commit, h->what);
+    }
+    const char *page = doc_page(key);
+    if (page)
+        printf("  docs: https://docs.kernel.org/%s\n", page);
+    struct sg_kver k;
+    if (cli->kernel && sg_kver_parse(cli->kernel, &k) == 0) {
+        struct sg_catinfo in;
+        sg_catalog_lookup(c, key, &k, &in);
+        printf("  on %s: %s\n", k.release,
+               in.state == SG_KS_PRESENT  ? "present"
+               : in.state == SG_KS_ABSENT ? "absent"
+                                          : "unknown (the catalogued versions "
+                                            "around it disagree)");
+    }
+    return 1;
+}
+
 int sg_cmd_explain(struct sg_cli *cli)
 {
     struct sg_policies ps;
@@ -96,10 +204,20 @@ int sg_cmd_explain(struct sg_cli *cli)
     for (size_t i = 0; !k && i < ps.n_rules; i++)
         if (strcmp(ps.rules[i].id, cli->args[0]) == 0 && ps.rules[i].key)
             k = sg_policies_key(&ps, ps.rules[i].key);
+    struct sg_catalog own = {0};
+    const struct sg_catalog *cat = ps.catalog;
+    struct sg_diags cd = {0};
+    if (!cat && sg_catalog_load(cli->catalogdir, &own, &cd) == 0)
+        cat = &own;
+    sg_diags_free(&cd);
     if (k) {
         print_key(k);
+        if (cat && !sg_key_is_glob(k->name))
+            print_catalog(cli, cat, k->name, false);
         shown++;
-    }
+    } else if (key && cat && !sg_key_is_glob(key) &&
+               print_catalog(cli, cat, key, true))
+        shown++;
     for (size_t i = 0; i < ps.n_rules; i++) {
         const struct sg_rule *rule = &ps.rules[i];
         bool about = strcmp(rule->id, cli->args[0]) == 0 ||
@@ -110,11 +228,17 @@ int sg_cmd_explain(struct sg_cli *cli)
             shown++;
         }
     }
+    char *near = !shown && key && cat ? sg_catalog_suggest(cat, key) : NULL;
     free(key);
+    sg_catalog_free(&own);
     sg_policies_free(&ps);
     if (!shown) {
-        fprintf(stderr, "%s explain: no key or rule \"%s\" in the policies\n",
-                cli->prog, cli->args[0]);
+        fprintf(stderr,
+                "%s explain: no key or rule \"%s\" in the policies or the "
+                "kernel key catalog%s%s%s\n",
+                cli->prog, cli->args[0], near ? "; did you mean " : "",
+                near ? near : "", near ? "?" : "");
+        free(near);
         return SG_EXIT_ERROR;
     }
     return SG_EXIT_OK;

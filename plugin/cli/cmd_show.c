@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 #include "emit.h"
+#include "../core/catalog.h"
 #include "../core/keys.h"
 #include "../core/util.h"
 
@@ -36,6 +37,25 @@ static bool wanted(const struct sg_cli *cli, const char *key)
             return true;
     }
     return false;
+}
+
+/* The catalog, for marking keys the kernel lacks; NULL: no marks. */
+static const struct sg_catalog *catalog;
+
+/* "lacks" when the catalog says the model's kernel has no such key,
+ * "unknown-key" when no catalogued kernel has it, else NULL (has it, or
+ * cannot tell). The running kernel's word (live "missing") comes first. */
+static const char *catalog_mark(const struct sg_model *m,
+                                const struct sg_setting *s)
+{
+    struct sg_catinfo in;
+    if (!catalog || s->winner->glob || s->winner->exclude ||
+        s->live != SG_LIVE_UNCHECKED || strpbrk(s->key, " \t"))
+        return NULL;
+    if (!sg_catalog_knows(catalog, s->key))
+        return "unknown-key";
+    sg_catalog_lookup(catalog, s->key, &m->kernel, &in);
+    return in.state == SG_KS_ABSENT ? "lacks" : NULL;
 }
 
 /* ---- JSON ---- */
@@ -81,6 +101,9 @@ static cJSON *json_setting(const struct sg_model *m, const struct sg_setting *s)
             cJSON_AddStringToObject(l, "what", s->live_what);
         cJSON_AddItemToObject(o, "live", l);
     }
+    const char *mark = catalog_mark(m, s);
+    if (mark)
+        cJSON_AddStringToObject(o, "catalog", mark);
     return o;
 }
 
@@ -184,6 +207,14 @@ static void show_text_setting(const struct sg_cli *cli,
     else if (s->live == SG_LIVE_NOT_SYSCTL)
         printf("    live value not read: /proc/sys has %s there\n",
                s->live_what);
+    const char *mark = catalog_mark(m, s);
+    if (mark && strcmp(mark, "lacks") == 0)
+        printf("    %snot in kernel %s%s (the key catalog)\n",
+               sg_c(c, "\033[31m"), sg_vis(m->kernel.release),
+               sg_c(c, "\033[0m"));
+    else if (mark)
+        printf("    %sno such key%s in any catalogued kernel\n",
+               sg_c(c, "\033[31m"), sg_c(c, "\033[0m"));
 }
 
 static int show_text(const struct sg_cli *cli, const struct sg_model *m)
@@ -234,7 +265,14 @@ int sg_cmd_show(struct sg_cli *cli)
         free(err);
         return SG_EXIT_ERROR;
     }
+    struct sg_catalog cat;
+    struct sg_diags cd = {0};
+    catalog = sg_catalog_load(cli->catalogdir, &cat, &cd) == 0 ? &cat : NULL;
+    sg_diags_free(&cd);
     r = cli->format == SG_FMT_JSON ? show_json(cli, m) : show_text(cli, m);
+    if (catalog)
+        sg_catalog_free(&cat);
+    catalog = NULL;
     if (r == 0 && sg_diag_count(&m->diags, SG_SEV_ERROR) > 0)
         r = SG_EXIT_ERROR;
     sg_model_free(m);

@@ -65,9 +65,14 @@ static int push_unique(struct sg_setting *s, const struct sg_assignment *a)
     return 0;
 }
 
-/* Apply assignment A: it becomes the winner of its key. */
+/* Apply assignment A: it becomes the winner of its key. Under procps
+ * semantics an exclusion ("-key", no value) does not undo an earlier
+ * "key = v": procps 4 appends every line to its list (settinglist_add)
+ * and its writer only skips the exclusion entries, so v is still written;
+ * the exclusion keeps the key from globs only. systemd-sysctl replaces
+ * the earlier entry of the key with the exclusion. */
 static int settings_apply(struct settings *st, const struct sg_assignment *a,
-                          size_t seq)
+                          size_t seq, enum sg_semantics sem)
 {
     if ((st->n + 1) * 2 > st->nslots && settings_rehash(st) < 0)
         return -ENOMEM;
@@ -77,6 +82,8 @@ static int settings_apply(struct settings *st, const struct sg_assignment *a,
         if (strcmp(s->key, a->key) == 0) {
             if (s->winner == a)
                 return 0; /* the same line applied twice (procps) */
+            if (sem == SG_SEM_PROCPS && a->exclude && s->winner->value)
+                return 0;
             if (push_unique(s, s->winner) < 0)
                 return -ENOMEM;
             s->winner = a;
@@ -111,7 +118,8 @@ static void settings_free(struct sg_setting *v, size_t n)
  * applied twice (procps: sysctl.conf via 99-sysctl.conf, then last) never
  * appears as overriding itself. */
 static int compute_settings(const struct sg_applied *ap, size_t n,
-                            struct sg_setting **out, size_t *nout)
+                            enum sg_semantics sem, struct sg_setting **out,
+                            size_t *nout)
 {
     struct settings st = {0};
     size_t seq = 0;
@@ -120,7 +128,7 @@ static int compute_settings(const struct sg_applied *ap, size_t n,
     for (size_t i = 0; i < n && r == 0; i++) {
         const struct sg_assignments *as = &ap[i].file->assignments;
         for (size_t j = 0; j < as->n && r == 0; j++)
-            r = settings_apply(&st, &as->v[j], seq++);
+            r = settings_apply(&st, &as->v[j], seq++, sem);
     }
     free(st.slots);
     if (r < 0) {
@@ -696,10 +704,13 @@ static int load_tree(struct sg_model *m, struct sg_parser *p,
     if (r == 0)
         r = apply_sources(m, p, theirs, &other, &n_other);
     if (r == 0)
-        r = compute_settings(m->applied, m->n_applied, &m->settings,
-                             &m->n_settings);
+        r = compute_settings(m->applied, m->n_applied, o->semantics,
+                             &m->settings, &m->n_settings);
     if (r == 0)
-        r = compute_settings(other, n_other, &os, &n_os);
+        r = compute_settings(other, n_other,
+                             o->semantics == SG_SEM_SYSTEMD ? SG_SEM_PROCPS
+                                                            : SG_SEM_SYSTEMD,
+                             &os, &n_os);
     if (r == 0)
         r = o->semantics == SG_SEM_SYSTEMD
                 ? compare_semantics(m, m->settings, m->n_settings, os, n_os)
@@ -728,8 +739,8 @@ static int load_fragment(struct sg_model *m, struct sg_parser *p,
         m->applied[0].first = true;
         m->n_applied = 1;
     }
-    return compute_settings(m->applied, m->n_applied, &m->settings,
-                            &m->n_settings);
+    return compute_settings(m->applied, m->n_applied, m->semantics,
+                            &m->settings, &m->n_settings);
 }
 
 int sg_model_load(const struct sg_model_opts *o, struct sg_model **out,
@@ -995,8 +1006,8 @@ int sg_model_derive(const struct sg_model *m, struct sg_parser *p,
     }
     sg_strmap_free(&once);
     if (r == 0)
-        r = compute_settings(d->applied, d->n_applied, &d->settings,
-                             &d->n_settings);
+        r = compute_settings(d->applied, d->n_applied, d->semantics,
+                             &d->settings, &d->n_settings);
     for (size_t i = 0; r == 0 && i < d->n_settings; i++) {
         struct sg_setting *s = &d->settings[i];
         const struct sg_setting *o = sg_model_get(m, s->key);

@@ -747,11 +747,21 @@ class Generator:
                     continue
                 multi = [k for k, v in alts.items() if len(v) > 1]
                 if multi and depth == 0:
-                    k = multi[0]
-                    for val, fc in alts[k]:
+                    # One variant per condition under which fields take
+                    # other values (#ifdef X .extra1 = A, .extra2 = B
+                    # #else .extra1 = C ...): every multi-valued field
+                    # takes its value for that condition.
+                    condsets = []
+                    for k in multi:
+                        for val, fc in alts[k]:
+                            if fc not in condsets:
+                                condsets.append(fc)
+                    for fc in condsets:
                         e = Entry()
                         e.fields = dict(fields)
-                        e.fields[k] = val
+                        for k in multi:
+                            pick = [v for v, c in alts[k] if c == fc]
+                            e.fields[k] = pick[0] if pick else alts[k][0][0]
                         e.index, e.off, e.file, e.table = idx, ent_off, f, t
                         e.conds = tuple(ent_conds) + fc
                         if 'procname' in e.fields:
@@ -1226,6 +1236,12 @@ class Generator:
             if pname is None:
                 exp = e.file.expand(pn)
                 pname = c_string(exp)
+            if pname is None and re.fullmatch(r'\w+', pn.strip()):
+                # a constant string of the file:
+                # static const char ipv4_route_flush_procname[] = "flush";
+                cm = re.search(r'\bchar\s+%s\s*\[\s*\]\s*=\s*("[^"]*")\s*;'
+                               % re.escape(pn.strip()), e.file.code)
+                pname = c_string(cm.group(1)) if cm else None
             if pname is None:
                 self.stats['procname_unresolved'] += 1
                 pname = '<%s>' % pn
@@ -1280,12 +1296,18 @@ class Generator:
                     self.stats['tables_unregistered'] += 1
                     self.problems.append('table never reached: %s (%s:%d, %d entries)' % (name, t.file.rel, t.file.lineno(t.off), len(t.entries)))
         # dedupe (same key from same file/line)
-        uniq, seen = [], set()
+        # (variants of one entry under #if alternatives share its line:
+        # keep the one the config builds)
+        uniq, seen = [], {}
         for r in recs:
             k = (r['key'], r['file'], r['line'])
             if k in seen:
+                old = uniq[seen[k]]
+                if (str(old.get('expected')).startswith('no') and
+                        not str(r.get('expected')).startswith('no')):
+                    uniq[seen[k]] = r
                 continue
-            seen.add(k)
+            seen[k] = len(uniq)
             uniq.append(r)
         return uniq
 

@@ -155,6 +155,32 @@ def bench_tree(name, root, binary, runs):
     return sg, chk, aug_bare
 
 
+def bench_catalog(name, root, binary, runs):
+    """What consulting the kernel key catalog costs a check: the shipped
+    policies (policies/kernel.xml asks for the catalog) against the same
+    without kernel.xml (the catalog is then never read)."""
+    env = dict(os.environ, SYSCTL_GUARD_LENSDIR=LENSDIR,
+               SYSCTL_GUARD_POLICYDIR=POLICYDIR)
+    without = []
+    for f in sorted(os.listdir(POLICYDIR)):
+        if f.endswith(".xml") and f != "kernel.xml":
+            without += ["--policy", os.path.join(POLICYDIR, f)]
+    args = ["check", "--root", root, "--kernel", "6.1", "--format", "json"]
+    t_with = median_ms([binary] + args, runs, env)
+    t_without = median_ms([binary] + args + without, runs, env)
+    print("%-28s %10.2f ms  without the catalog %.2f ms (ratio %.3f)" % (
+        name + ": check", t_with, t_without, t_with / t_without))
+    i_with = instructions([binary] + args, env)
+    i_without = instructions([binary] + args + without, env)
+    ratio = t_with / t_without
+    if i_with and i_without:
+        ratio = i_with / i_without
+        print("%-28s %9.1fM instructions, without %.1fM (ratio %.3f)" % (
+            "", i_with / 1e6, i_without / 1e6, ratio))
+    print("target %-18s <= %7.2f: %s" % (
+        "catalog cost ratio", 1.10, "met" if ratio <= 1.10 else "MISSED"))
+
+
 def write_small_files(root, n):
     """N files of two lines each (a comment and a setting)."""
     d = os.path.join(root, "etc", "sysctl.d")
@@ -238,6 +264,8 @@ def main():
         bench_floor(binary, host, runs)
         show_big, check_big, aug_big = bench_tree(
             "1000 files / 100k lines", big, binary, max(5, runs // 4))
+        bench_catalog("host tree", host, binary, runs)
+        bench_catalog("1000 files", big, binary, max(5, runs // 4))
         for what, t, target in (("host tree, show", show_host, 5.0),
                                 ("host tree, check", check_host, 5.0),
                                 ("1000 files, show", show_big, aug_big),

@@ -22,6 +22,15 @@ CASES = [
      {D: "net.ipv4.tcp_tw_recycle = 0\n"}),
     ("rule-tw-recycle-nat", "3.10.0-1160.el7.x86_64", ["--profile", "nat"],
      {D: "net.ipv4.tcp_tw_recycle = 1\n"}),
+    # without timestamps recycling drops nothing: said so, not a NAT error
+    ("rule-tw-recycle-no-timestamps", "3.10.0-1160.el7.x86_64",
+     ["--profile", "nat"],
+     {D: "net.ipv4.tcp_tw_recycle = 1\nnet.ipv4.tcp_timestamps = 0\n"}),
+    ("rule-timestamps-off-reuse-default", "6.1.0-13-amd64", [],
+     {D: "net.ipv4.tcp_timestamps = 0\n"}),
+    # before 4.18 reuse defaults to 0: nothing to turn off
+    ("rule-timestamps-off-reuse-default-not", "4.15.0-213-generic", [],
+     {D: "net.ipv4.tcp_timestamps = 0\n"}),
     ("rule-tw-recycle-enabled", "3.10.0-1160.el7.x86_64", ["--profile", "client"],
      {D: "net.ipv4.tcp_tw_recycle = 1\n"}),
     ("rule-tw-recycle-enabled-not", "3.10.0-1160.el7.x86_64", [],

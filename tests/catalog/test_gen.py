@@ -1,0 +1,388 @@
+#!/usr/bin/env python3
+"""Unit tests of the catalog generator (scripts/catalog/gen.py) and of the
+merge (build.py) on small synthetic kernel trees: every handler kind,
+extra1/extra2 bounds (constants, variables, #defines), vectors, modes,
+per-network-namespace registration (and init_net only), #ifdef CONFIG_*,
+Kbuild/Kconfig module detection, .child trees and ctl_path registration.
+
+Usage: test_gen.py   (exit 0 when every check passed)
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SCRIPTS = os.path.join(HERE, "..", "..", "scripts", "catalog")
+sys.path.insert(0, SCRIPTS)
+import gen  # noqa: E402
+
+FAILED = []
+PASSED = [0]
+
+
+def check(cond, what):
+    if cond:
+        PASSED[0] += 1
+    else:
+        FAILED.append(what)
+        print("FAIL: " + what, file=sys.stderr)
+
+
+TREE = {
+    "Makefile": "VERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 99\n"
+                "obj-y += kernel/ mm/\nobj-$(CONFIG_NET) += net/\n",
+    "include/linux/sysctl.h": """
+#define SYSCTL_ZERO	((void *)&sysctl_vals[0])
+#define SYSCTL_ONE	((void *)&sysctl_vals[1])
+#define SYSCTL_TWO_HUNDRED	((void *)&sysctl_vals[2])
+""",
+    "kernel/Makefile": "obj-y += sysctl.o\n",
+    "kernel/sysctl.c": """
+const int sysctl_vals[] = { 0, 1, 200 };
+static int min_dirty = 2 * 4096;
+#define MAX_THING 500
+static unsigned long ul_max = 1000;
+static int range_min[] = { 1, 1 }, range_max[] = { 65535, 65535 };
+static struct ctl_table kern_table[] = {
+	{
+		.procname	= "plain_int",
+		.data		= &plain_int,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec,
+	},
+	{
+		.procname	= "bounded",
+		.data		= &bounded,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_TWO_HUNDRED,
+	},
+	{
+		.procname	= "var_min",
+		.data		= &var_min,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &min_dirty,
+	},
+	{
+		.procname	= "define_max",
+		.data		= &define_max,
+		.maxlen		= sizeof(unsigned int),
+		.mode		= 0644,
+		.proc_handler	= proc_douintvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &define_max_val,
+	},
+	{
+		.procname	= "ulong_key",
+		.data		= &ulong_key,
+		.maxlen		= sizeof(unsigned long),
+		.mode		= 0644,
+		.proc_handler	= proc_doulongvec_minmax,
+		.extra2		= &ul_max,
+	},
+	{
+		.procname	= "small",
+		.data		= &small,
+		.maxlen		= sizeof(u8),
+		.mode		= 0644,
+		.proc_handler	= proc_dou8vec_minmax,
+	},
+	{
+		.procname	= "flag",
+		.data		= &flag,
+		.maxlen		= sizeof(bool),
+		.mode		= 0644,
+		.proc_handler	= proc_dobool,
+	},
+	{
+		.procname	= "name",
+		.data		= name_buf,
+		.maxlen		= 64,
+		.mode		= 0644,
+		.proc_handler	= proc_dostring,
+	},
+	{
+		.procname	= "pair",
+		.data		= &pair,
+		.maxlen		= 2 * sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &range_min,
+		.extra2		= &range_max,
+	},
+	{
+		.procname	= "readonly",
+		.data		= &readonly,
+		.maxlen		= sizeof(int),
+		.mode		= 0444,
+		.proc_handler	= proc_dointvec,
+	},
+	{
+		.procname	= "writeonly",
+		.data		= &writeonly,
+		.maxlen		= sizeof(int),
+		.mode		= 0200,
+		.proc_handler	= proc_dointvec,
+	},
+#ifdef CONFIG_SCHED_DEBUG
+	{
+		.procname	= "sched_debug_knob",
+		.data		= &sched_debug_knob,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec,
+	},
+#endif
+	{
+		.procname	= "jit",
+		.data		= &jit,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+# ifdef CONFIG_JIT_ALWAYS_ON
+		.extra1		= SYSCTL_ONE,
+		.extra2		= SYSCTL_ONE,
+# else
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_TWO_HUNDRED,
+# endif
+	},
+	{
+		.procname	= "unused_extra",
+		.data		= &unused_extra,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec,
+		.extra1		= SYSCTL_ONE,
+	},
+	{ }
+};
+static const char flush_name[] = "flush";
+static struct ctl_table vm_table[] = {
+	{
+		.procname	= flush_name,
+		.maxlen		= sizeof(int),
+		.mode		= 0200,
+		.proc_handler	= flush_handler,
+	},
+	{
+		.procname	= "swappy",
+		.data		= &swappy,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_TWO_HUNDRED,
+	},
+	{ }
+};
+static int __init sysctl_init(void)
+{
+	register_sysctl_init("kernel", kern_table);
+	register_sysctl_init("vm", vm_table);
+	return 0;
+}
+""",
+    "net/Makefile": "obj-$(CONFIG_FOO) += foo/\nobj-y += core/\n",
+    "net/Kconfig": "config FOO\n\ttristate \"foo\"\n",
+    "net/foo/Makefile": "obj-$(CONFIG_FOO) += foo.o\n",
+    "net/foo/foo.c": """
+static struct ctl_table foo_table[] = {
+	{
+		.procname	= "foo_max",
+		.data		= &init_net.foo.max,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec,
+	},
+	{ }
+};
+static int __net_init foo_net_init(struct net *net)
+{
+	net->foo.hdr = register_net_sysctl(net, "net/foo", foo_table);
+	return 0;
+}
+""",
+    "net/core/Makefile": "obj-y += core.o\n",
+    "net/core/core.c": """
+static struct ctl_table core_init_table[] = {
+	{
+		.procname	= "only_init",
+		.data		= &only_init,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec,
+	},
+	{ }
+};
+static __net_init int core_net_init(struct net *net)
+{
+	if (net_eq(net, &init_net)) {
+		register_net_sysctl(net, "net/core", core_init_table);
+	}
+	return 0;
+}
+""",
+    "mm/Makefile": "obj-y += old.o\n",
+    "mm/old.c": """
+static struct ctl_table old_child[] = {
+	{
+		.procname	= "leaf",
+		.data		= &leaf,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec,
+	},
+	{ }
+};
+static struct ctl_table old_dir[] = {
+	{
+		.procname	= "olddir",
+		.mode		= 0555,
+		.child		= old_child,
+	},
+	{ }
+};
+static struct ctl_path old_path[] = {
+	{ .procname = "fs", },
+	{ }
+};
+static int __init old_init(void)
+{
+	register_sysctl_paths(old_path, old_dir);
+	return 0;
+}
+""",
+}
+
+
+def build(tree, root):
+    for path, text in tree.items():
+        p = os.path.join(root, path)
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        with open(p, "w") as f:
+            f.write(text)
+
+
+def main():
+    with tempfile.TemporaryDirectory(prefix="sg-gen-") as tmp:
+        src = os.path.join(tmp, "linux")
+        build(TREE, src)
+        for name, cfg in (("with", {"NET": "y", "FOO": "m", "SCHED_DEBUG": "y",
+                                     "SYSCTL": "y"}),
+                          ("without", {"NET": "y", "SYSCTL": "y"})):
+            g = gen.Generator(src, cfg)
+            recs = {r["key"]: r for r in g.run()}
+            check(g.version == "6.1.99", "version from the Makefile")
+            k = recs.get
+            for key in ("kernel.plain_int", "kernel.bounded", "vm.swappy",
+                        "vm.flush",
+                        "net.foo.foo_max", "net.core.only_init",
+                        "fs.olddir.leaf"):
+                check(key in recs, "%s: %s found" % (name, key))
+            if name == "with":
+                r = k("kernel.plain_int", {})
+                check(r.get("type") == "int" and r.get("min") is None and
+                      r.get("max") is None and r.get("access") == "rw",
+                      "plain int: no bounds, rw")
+                r = k("kernel.bounded", {})
+                check((r.get("min"), r.get("max")) == (0, 200) and
+                      r.get("bounds") == "enforced",
+                      "SYSCTL_* bounds from sysctl_vals[]: %r" % ((r.get("min"), r.get("max")),))
+                check(k("kernel.var_min", {}).get("min") == 8192,
+                      "a bound in a static variable with arithmetic")
+                r = k("kernel.ulong_key", {})
+                check(r.get("type") == "unsigned long" and r.get("max") == 1000,
+                      "proc_doulongvec_minmax: unsigned long, max 1000")
+                check(k("kernel.define_max", {}).get("type") == "unsigned int",
+                      "proc_douintvec_minmax: unsigned int")
+                check(k("kernel.small", {}).get("type") == "u8", "proc_dou8vec_minmax: u8")
+                check(k("kernel.flag", {}).get("type") == "bool", "proc_dobool: bool")
+                check(k("kernel.name", {}).get("type", "").startswith("string"),
+                      "proc_dostring: string")
+                r = k("kernel.pair", {})
+                check(r.get("type") == "vector of 2 int" and
+                      (r.get("min"), r.get("max")) == (1, 65535),
+                      "a vector of two with array bounds: %r" % r.get("type"))
+                check(k("kernel.readonly", {}).get("access") == "ro", "mode 0444: ro")
+                check(k("kernel.writeonly", {}).get("access") == "wo", "mode 0200: wo")
+                check("kernel.sched_debug_knob" in recs and
+                      "SCHED_DEBUG" in (k("kernel.sched_debug_knob")["configs"] or []),
+                      "an entry under #ifdef CONFIG_X carries X")
+                check(k("kernel.sched_debug_knob")["expected"] == "yes",
+                      "...and is expected when X is set")
+                r = k("kernel.jit", {})
+                check((r.get("min"), r.get("max")) == (0, 200),
+                      "#ifdef alternatives of two fields: the built one's "
+                      "bounds: %r" % ((r.get("min"), r.get("max")),))
+                r = k("kernel.unused_extra", {})
+                check(r.get("min") is None and "not used" in (r.get("bounds") or ""),
+                      "extra1 with proc_dointvec is no bound")
+                r = k("net.foo.foo_max", {})
+                check(r.get("per_netns") is True and r.get("namespace") == "net",
+                      "register_net_sysctl: per network namespace")
+                check(r.get("module") == "foo" and r.get("module_capable") is True
+                      and r.get("expected") == "module",
+                      "a tristate object: module foo, expected as a module: %r"
+                      % ((r.get("module"), r.get("expected")),))
+                r = k("net.core.only_init", {})
+                check((r.get("namespace") or "").startswith("init_net only"),
+                      "registered under net_eq(net, &init_net): init_net only")
+            else:
+                check(k("kernel.sched_debug_knob")["expected"].startswith("no"),
+                      "without CONFIG_SCHED_DEBUG the entry is not expected")
+                check(k("net.foo.foo_max")["expected"].startswith("no"),
+                      "without CONFIG_FOO the module's key is not expected")
+            with open(os.path.join(tmp, name + ".jsonl"), "w") as f:
+                for r in recs.values():
+                    r["kernel"] = g.version
+                    f.write(json.dumps(r) + "\n")
+
+        # build.py: the merged, compact catalog of two "versions"
+        other = os.path.join(tmp, "other.jsonl")
+        with open(os.path.join(tmp, "with.jsonl")) as f, open(other, "w") as o:
+            for line in f:
+                r = json.loads(line)
+                r["kernel"] = "6.12.1"
+                if r["key"] == "kernel.bounded":
+                    r["max"] = 100
+                if r["key"] != "kernel.sched_debug_knob":
+                    o.write(json.dumps(r) + "\n")
+        out = os.path.join(tmp, "keys.tsv")
+        subprocess.run([sys.executable, os.path.join(SCRIPTS, "build.py"),
+                        "-o", out, os.path.join(tmp, "with.jsonl"), other],
+                       check=True, stderr=subprocess.DEVNULL)
+        rows = [l.rstrip("\n").split("\t") for l in open(out)
+                if not l.startswith("#")]
+        by = {}
+        for r in rows:
+            by.setdefault(r[0], []).append(r)
+        check(open(out).read().splitlines()[1] == "# versions\t6.1.99\t6.12.1",
+              "the versions line")
+        check(all(len(r) == 9 for r in rows), "nine fields a row")
+        check([r[0] for r in rows] == sorted(r[0] for r in rows), "sorted by key")
+        check(by["kernel.plain_int"] == [["kernel.plain_int", "6.1,6.12", "int",
+                                          "-", "-", "rw", "-", "-",
+                                          "kernel/sysctl.c:8"]],
+              "one row for facts both versions share: %r" % by["kernel.plain_int"])
+        check([r[1:5] for r in by["kernel.bounded"]] ==
+              [["6.1", "int", "0", "200"], ["6.12", "int", "0", "100"]],
+              "a row per set of facts: %r" % by["kernel.bounded"])
+        check(by["kernel.sched_debug_knob"][0][1] == "6.1", "a key one version has")
+        check(by["kernel.pair"][0][2:5] == ["int*2", "1", "65535"], "vector type")
+        check(by["net.foo.foo_max"][0][6:8] == ["net", "foo"], "netns and module")
+        check(by["net.core.only_init"][0][6] == "init", "init_net only")
+        check(by["kernel.unused_extra"][0][3] == "-", "no unenforced bound")
+    print("gen: %d passed, %d failed" % (PASSED[0], len(FAILED)))
+    return 1 if FAILED else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
