@@ -163,7 +163,7 @@ static int print_catalog(const struct sg_cli *cli, const struct sg_catalog *c,
     sg_catalog_rows(c, key, print_row, &x);
     for (size_t i = 0; i < c->n_hist; i++) {
         const struct sg_hist *h = &c->hist[i];
-        if (strcmp(h->key, key) == 0)
+        if (sg_catalog_hist_applies(h, key))
             printf("  %s in Linux %u.%u: commit %s (%s)\n",
                    h->kind == SG_H_ADDED     ? "added"
                    : h->kind == SG_H_REMOVED ? "removed"

@@ -406,10 +406,15 @@ void sg_catalog_rows(const struct sg_catalog *c, const char *key,
             return;
 }
 
+bool sg_catalog_hist_applies(const struct sg_hist *h, const char *key)
+{
+    return key_match(h->key, key, false);
+}
+
 static bool has_hist(const struct sg_catalog *c, const char *key)
 {
     for (size_t i = 0; i < c->n_hist; i++)
-        if (strcmp(c->hist[i].key, key) == 0)
+        if (key_match(c->hist[i].key, key, false))
             return true;
     return false;
 }
@@ -506,7 +511,7 @@ void sg_catalog_lookup(const struct sg_catalog *c, const char *key,
     }
     for (size_t i = 0; i < c->n_hist && np < sizeof(pts) / sizeof(*pts); i++) {
         const struct sg_hist *h = &c->hist[i];
-        if (strcmp(h->key, key) != 0)
+        if (!key_match(h->key, key, false))
             continue;
         if (h->kind == SG_H_NO_EFFECT) {
             if (series_cmp(&h->version, k) <= 0)
@@ -721,7 +726,7 @@ char *sg_catalog_history(const struct sg_catalog *c, const char *key,
     sg_catalog_rows(c, key, acc_rows, &acc);
     const struct sg_hist *h = in.added ? in.added : in.removed;
     if (h)
-        r = sg_buf_printf(&b, "Linux %s it in %u.%u (commit %s: %s); ",
+        r = sg_buf_printf(&b, "Linux %s it in %u.%u, commit %s \"%s\"; ",
                           h == in.added ? "added" : "removed", h->version.major,
                           h->version.minor, hist_commit(h, cm, sizeof(cm)),
                           h->what);

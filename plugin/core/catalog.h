@@ -128,6 +128,9 @@ char *sg_catalog_history(const struct sg_catalog *c, const char *key,
 void sg_catalog_rows(const struct sg_catalog *c, const char *key,
                      bool (*fn)(const struct sg_catrow *, void *), void *arg);
 
+/* Whether history row H is about KEY (its key, or a template of it). */
+bool sg_catalog_hist_applies(const struct sg_hist *h, const char *key);
+
 const char *sg_ctype_name(enum sg_ctype t);
 
 #endif

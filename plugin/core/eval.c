@@ -392,7 +392,7 @@ static char *catalog_text(const struct ctx *c, const struct subject *s,
     }
     if (len == 9 && strncmp(name, "no-effect", 9) == 0) {
         const struct sg_hist *h = cat_no_effect(c, key);
-        return h ? sg_strdup_printf("since Linux %u.%u (commit %.12s: %s)",
+        return h ? sg_strdup_printf("since Linux %u.%u, commit %.12s \"%s\"",
                                     h->version.major, h->version.minor,
                                     h->commit, h->what)
                  : strdup("");

@@ -106,13 +106,22 @@ def module(rec):
     return '-'
 
 
+def key_module(recs):
+    """A key's module: that of the newest version whose config says (a
+    version generated without a config says nothing)."""
+    for rec in reversed(recs):
+        if rec.get('expected') is not None:
+            return module(rec)
+    return '-'
+
+
 def arch_only(rec):
     return (rec.get('expected') or '').startswith('no (arch/')
 
 
-def facts(rec):
+def facts(rec, mod):
     return (kind(rec), bound(rec, 'min'), bound(rec, 'max'), access(rec),
-            netns(rec), module(rec))
+            netns(rec), mod)
 
 
 def clean(field):
@@ -153,10 +162,12 @@ def main():
     rows = []
     for key in sorted(per_key):
         groups = {}
+        mod = key_module([per_key[key][v] for v in versions
+                          if v in per_key[key]])
         for v in versions:
             rec = per_key[key].get(v)
             if rec is not None:
-                groups.setdefault(facts(rec), []).append((v, rec))
+                groups.setdefault(facts(rec, mod), []).append((v, rec))
         for fs, members in sorted(groups.items(),
                                   key=lambda g: version_key(g[1][0][0])):
             newest = members[-1][1]

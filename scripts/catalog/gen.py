@@ -575,8 +575,9 @@ SKIP_REG_FILES = {'fs/proc/proc_sysctl.c', 'net/sysctl_net.c', 'include/linux/sy
                   'include/net/net_namespace.h'}
 
 TABLE_RE = re.compile(
-    r'\bstruct\s+ctl_table\s+(?:__\w+\s+)*(\w+)\s*\[\s*([^\]]*)\]\s*(?:__\w+(?:\([^)]*\))?\s*)*=\s*\{')
-MEMBER_RE = re.compile(r'\bstruct\s+ctl_table\s+(\w+)\s*\[[^\]]*\]\s*;')
+    r'(?:\bstruct\s+|(?<![\w.>])(?<!struct )(?<!struct\t))ctl_table\s+(?:__\w+\s+)*(\w+)\s*\[\s*([^\]]*)\]\s*(?:__\w+(?:\([^)]*\))?\s*)*=\s*\{')
+# old kernels (<=3.x): `typedef struct ctl_table ctl_table;` so `static ctl_table foo[] = {` is common
+MEMBER_RE = re.compile(r'(?:\bstruct\s+|(?<![\w.>]))ctl_table\s+(\w+)\s*\[[^\]]*\]\s*;')
 CTLPATH_RE = re.compile(r'\bstruct\s+ctl_path\s+(\w+)\s*\[\s*\]\s*(?:__\w+\s*)*=\s*\{')
 
 
@@ -842,7 +843,7 @@ class Generator:
 
     def resolve_table_arg(self, arg, f, off, depth=0):
         """-> list of Table."""
-        a = re.sub(r'\(\s*(?:const\s+)?struct\s+ctl_table\s*\*\s*\)', '', arg).strip().lstrip('&').strip()
+        a = re.sub(r'\(\s*(?:const\s+)?(?:struct\s+)?ctl_table\s*\*\s*\)', '', arg).strip().lstrip('&').strip()
         ids = re.findall(r'[A-Za-z_]\w*', a)
         if not ids:
             return []
@@ -866,7 +867,7 @@ class Generator:
                 if km:
                     cand = km.group(1)
                 else:
-                    cm = re.match(r'\s*(?:\(\s*struct\s+ctl_table\s*\*\s*\))?\s*&?\s*([A-Za-z_][\w.>-]*)\s*(\(.*\))?\s*$', rhs, re.S)
+                    cm = re.match(r'\s*(?:\(\s*(?:struct\s+)?ctl_table\s*\*\s*\))?\s*&?\s*([A-Za-z_][\w.>-]*)\s*(\(.*\))?\s*$', rhs, re.S)
                     if cm:
                         cand = cm.group(1)
                         if cm.group(2) and depth < 2:
@@ -1151,7 +1152,7 @@ class Generator:
         ff, body = self.handler_body(h, f)
         if not body:
             return None
-        m = re.search(r'struct\s+ctl_table\s+\w+\s*=\s*\{', body)
+        m = re.search(r'(?:struct\s+)?\bctl_table\s+\w+\s*=\s*\{', body)
         if not m:
             return None
         cb = match_close(body, m.end() - 1)
@@ -1255,8 +1256,30 @@ class Generator:
                 continue
             out.append((e, (path + '/' if path else '') + pname, reg, conds_extra))
 
+    def add_nf_ct_proto_regs(self):
+        """<= 4.19: conntrack protocol tables are kmemdup'd into pn->ctl_table / pn->ctl_compat_table
+        (in->ctl_table for the ipv4 l3proto) and registered by nf_ct_register_sysctl() in
+        nf_conntrack_proto.c with the literal paths "net/netfilter" (l4 tables) and "net/ipv4/netfilter"
+        (compat tables and l3proto_ipv4 ctl_table_path). Added as synthetic register_net_sysctl calls
+        at the kmemdup site, so the #if stack of that site applies."""
+        f0 = self.files.get('net/netfilter/nf_conntrack_proto.c')
+        if not f0 or 'nf_ct_register_sysctl' not in f0.code:
+            return
+        for f in list(self.files.values()):
+            for m in re.finditer(r'\b(\w+)->(ctl_table|ctl_compat_table)\s*=\s*kmemdup\s*\(\s*(\w+)', f.code):
+                tab = m.group(3)
+                if m.group(2) == 'ctl_compat_table' or 'l3proto' in f.rel:
+                    path = '"net/ipv4/netfilter"'
+                else:
+                    path = '"net/netfilter"'
+                self.stats['nf_ct_proto_synthetic_regs'] += 1
+                self.regs.append(dict(func='register_net_sysctl', file=f, off=m.start(), args=['net', path, tab],
+                                      net='net', path=path, table=tab, kind='path',
+                                      synthetic='nf_ct_register_sysctl (net/netfilter/nf_conntrack_proto.c)'))
+
     def run(self):
         self.scan()
+        self.add_nf_ct_proto_regs()
         leaves = []
         for r in self.regs:
             f = r['file']
@@ -1450,7 +1473,7 @@ class Generator:
             'data': fl.get('data'),
             'file': f.rel, 'line': f.lineno(e.off), 'table': e.table.name,
             'macro': fl.get('_macro'),
-            'register': '%s %s:%d' % (reg['func'], reg['file'].rel, reg['file'].lineno(reg['off'])),
+            'register': '%s %s:%d' % (reg['func'], reg['file'].rel, reg['file'].lineno(reg['off'])) + (' [synthetic: kmemdup site; registered by %s]' % reg['synthetic'] if reg.get('synthetic') else ''),
             'path_note': reg.get('path_note'),
             'per_netns': (ns == 'net') if ns else False,
             'namespace': ns,

@@ -9,7 +9,8 @@
 #
 # Environment: CATALOG_WORK (default build/catalog), where sources are
 # unpacked (about 1.5 GB a version); CATALOG_DEBS, a directory that already
-# holds the .deb files (skips the download).
+# holds the .deb files (skips the download); CATALOG_TREES, where the
+# release trees of the "tree=" lines are unpacked (kernel.org tarballs).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -31,9 +32,24 @@ fetch() { # PACKAGE=VERSION -> path of the .deb
 
 grep -v '^#' "$here/sources.txt" | while read -r series src cfgpkg; do
     [ -n "$series" ] || continue
-    tree=$work/src/$series
-    sdeb=$(fetch "$src")
-    cdeb=$(fetch "$cfgpkg")
+    cfg=
+    case $src in
+    tree=*)
+        rel=${src#tree=}
+        tree=${CATALOG_TREES:-$work/trees}/$rel
+        if [ ! -f "$tree/Makefile" ]; then
+            major=${rel%%.*}
+            echo "catalog: no tree $tree: unpack" \
+                "https://cdn.kernel.org/pub/linux/kernel/v$major.x/linux-$rel.tar.xz" \
+                "there (or set CATALOG_TREES)" >&2
+            exit 1
+        fi
+        ;;
+    *)
+        tree=$work/src/$series
+        sdeb=$(fetch "$src")
+        ;;
+    esac
     if [ ! -f "$tree/Makefile" ]; then
         echo "catalog: extracting $(basename "$sdeb")" >&2
         rm -rf "$tree" && mkdir -p "$tree"
@@ -45,14 +61,17 @@ grep -v '^#' "$here/sources.txt" | while read -r series src cfgpkg; do
                 '*/Documentation/admin-guide/sysctl/*' \
                 '*/Documentation/networking/*sysctl*'
     fi
-    cdir=$work/config/$series
-    rm -rf "$cdir" && mkdir -p "$cdir"
-    dpkg-deb --fsys-tarfile "$cdeb" | tar -x -C "$cdir" --wildcards \
-        './boot/config-*' './usr/lib/modules/*/config' 2>/dev/null || true
-    cfg=$(find "$cdir" -type f \( -name 'config-*' -o -name config \) | head -1)
-    [ -n "$cfg" ] || { echo "catalog: no config in $cdeb" >&2; exit 1; }
-    echo "catalog: generating $series with $(basename "$cfg")" >&2
-    $slow python3 "$here/gen.py" "$tree" --config "$cfg" \
+    if [ "$cfgpkg" != - ]; then
+        cdeb=$(fetch "$cfgpkg")
+        cdir=$work/config/$series
+        rm -rf "$cdir" && mkdir -p "$cdir"
+        dpkg-deb --fsys-tarfile "$cdeb" | tar -x -C "$cdir" --wildcards \
+            './boot/config-*' './usr/lib/modules/*/config' 2>/dev/null || true
+        cfg=$(find "$cdir" -type f \( -name 'config-*' -o -name config \) | head -1)
+        [ -n "$cfg" ] || { echo "catalog: no config in $cdeb" >&2; exit 1; }
+    fi
+    echo "catalog: generating $series${cfg:+ with $(basename "$cfg")}" >&2
+    $slow python3 "$here/gen.py" "$tree" ${cfg:+--config "$cfg"} \
         -o "$work/$series.jsonl" --problems "$work/$series.problems.txt" \
         --stats "$work/$series.stats.json" 2>/dev/null
 done

@@ -74,6 +74,9 @@ CASES = [
      {D: "net.ipv4.ip_local_port_range = 40000\n"}),
     ("rule-port-range-one-port-not", "6.1.0-13-amd64", [],
      {D: "net.ipv4.ip_local_port_range = 32768\t60999\n"}),
+    # 3.10 has neither the parity preference nor the 60999 default
+    ("rule-port-range-parity-old", "3.10.0-1160.el7.x86_64", [],
+     {D: "net.ipv4.ip_local_port_range = 40000 50000\n"}),
     ("rule-port-range-parity", "6.1.0-13-amd64", [],
      {D: "net.ipv4.ip_local_port_range = 1024 65000\n"}),
     # other folklore
@@ -132,9 +135,16 @@ CASES = [
     ("rule-key-missing", "6.1.0-13-amd64", [],
      {D: "kernel.sched_min_granularity_ns = 1000000\n"
          "-kernel.sched_latency_ns = 6000000\nvm.percpu_pagelist_fraction = 8\n"}),
-    # 5.15 lies between 5.10 (has it) and 6.1 (has not): unknown, silent;
-    # a RHEL release backports, its number says nothing
-    ("rule-key-missing-not", "5.15.0-91-generic", [],
+    # 5.17 lies between 5.15 (has it) and 6.1 (has not), and no history
+    # says when it went: unknown, silent; the same for 5.0 between 4.19
+    # (has not) and 5.4 (has); a RHEL release backports, its number says
+    # nothing
+    ("rule-key-missing-not", "5.17.0-1-amd64", [],
+     {D: "fscache.object_max_active = 12\n"}),
+    ("rule-key-missing-not-between", "5.0.0-13-generic", [],
+     {D: "net.ipv4.tcp_mtu_probe_floor = 48\n"}),
+    # the history pins it: sched_min_granularity_ns went in 5.13
+    ("rule-key-missing-history", "5.13.0-52-generic", [],
      {D: "kernel.sched_min_granularity_ns = 1000000\n"}),
     ("rule-key-missing-backport", "4.18.0-553.el8_10.x86_64", [],
      {D: "vm.percpu_pagelist_high_fraction = 8\n"}),
@@ -142,6 +152,12 @@ CASES = [
     ("rule-key-missing-live", "6.1.0-13-amd64", ["--live"],
      {D: "vm.swappiness = 10\nnet.ipv4.tcp_ecn = 1\n",
       "proc/sys/vm/swappiness": "60\n"}),
+    ("rule-key-no-effect", "6.12.38+deb13-amd64", [],
+     {D: "net.ipv4.tcp_low_latency = 1\nnet.ipv4.tcp_adv_win_scale = 2\n"
+         "net.ipv4.ipfrag_low_thresh = 196608\n"}),
+    # before the commits that made them so, they did something
+    ("rule-key-no-effect-not", "4.9.0-13-amd64", [],
+     {D: "net.ipv4.tcp_low_latency = 1\nnet.ipv4.tcp_adv_win_scale = 2\n"}),
     ("rule-value-rejected", "6.1.0-13-amd64", [],
      {D: "vm.swappiness = 201\nvm.dirty_bytes = 0\n"
          "net.ipv4.ip_local_port_range = 32768 65536\n"

@@ -177,7 +177,7 @@ static void synthetic(void)
     /* sentences */
     struct sg_kver k = kv("6.1");
     char *h = sg_catalog_history(&c, "kernel.gone", &k);
-    CHECK(h && strstr(h, "removed it in 5.13 (commit 8a99b6833c88"));
+    CHECK(h && strstr(h, "removed it in 5.13, commit 8a99b6833c88 \"moved"));
     CHECK(h && strstr(h, "5.10.1 has it and 6.1.2 and 6.12.3 do not"));
     free(h);
     h = sg_catalog_history(&c, "fs.protected_fifos", &k);
@@ -218,7 +218,21 @@ static void shipped(void)
     const char *dir = getenv("SYSCTL_GUARD_CATALOGDIR");
     CHECK(sg_catalog_load(dir ? dir : "catalog", &c, &d) == 0);
     CHECK(d.n == 0);
-    CHECK(c.n_versions >= 4 && c.n_rows > 1000);
+    CHECK(c.n_versions >= 11 && c.n_rows > 1500);
+    /* the oldest catalogued kernels, and the history between them */
+    CHECK(state(&c, "net.ipv4.tcp_tw_recycle", "4.11") == SG_KS_PRESENT);
+    CHECK(state(&c, "net.ipv4.tcp_tw_recycle", "3.10") == SG_KS_PRESENT);
+    CHECK(state(&c, "fs.protected_fifos", "4.14") == SG_KS_ABSENT);
+    CHECK(state(&c, "fs.protected_fifos", "4.19") == SG_KS_PRESENT);
+    CHECK(state(&c, "kernel.sched_min_granularity_ns", "5.12") ==
+          SG_KS_PRESENT);
+    CHECK(state(&c, "kernel.sched_min_granularity_ns", "5.13") ==
+          SG_KS_ABSENT);
+    CHECK(rej(&c, "vm.swappiness", "5.4", "180") != NULL);
+    CHECK(rej(&c, "vm.swappiness", "5.10", "180") == NULL);
+    CHECK(rej(&c, "vm.swappiness", "5.8", "180") == NULL); /* unknown */
+    CHECK(state(&c, "net.ipv6.conf.eth0.accept_untracked_na", "5.18") ==
+          SG_KS_ABSENT);
     CHECK(state(&c, "net.ipv4.tcp_tw_recycle", "6.1") == SG_KS_ABSENT);
     CHECK(state(&c, "net.ipv4.tcp_tw_recycle", "4.12") == SG_KS_ABSENT);
     CHECK(state(&c, "net.ipv4.tcp_tw_reuse_delay", "6.12") == SG_KS_ABSENT);
