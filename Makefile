@@ -40,7 +40,7 @@ ASAN_BIN := $(B)/asan/sysctl-guard
 UNIT     := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 ASAN_UNIT:= $(UNIT_SRC:tests/unit/%.c=$(B)/asan/unit/%)
 
-.PHONY: all deps run test test-unit test-catalog catalog test-lens test-cases test-valgrind test-policy \
+.PHONY: all deps run test test-unit test-catalog catalog verify-catalog test-lens test-cases test-valgrind test-policy \
         test-fix test-plan test-cli test-integration test-ansible test-salt \
         test-precommit test-sarif \
         install uninstall \
@@ -100,6 +100,11 @@ test-catalog:
 # (catalog/README.md; downloads ~0.8 GB, unpacks ~6 GB under build/catalog).
 catalog:
 	sh scripts/catalog/regen.sh
+
+# Boot the Debian kernels under QEMU and compare them with the catalog
+# (catalog/VERIFY.md); after `make catalog`.
+verify-catalog:
+	sh scripts/catalog/verify/all.sh
 
 test-lens:
 	augparse -I lenses tests/lens/test_sysctl_guard.aug
@@ -216,7 +221,7 @@ bench: deps $(BIN)
 	python3 tests/bench/bench.py $(BIN)
 
 FUZZ_SECS ?= 60
-FUZZERS  := fuzz_parse fuzz_policy
+FUZZERS  := fuzz_parse fuzz_policy fuzz_catalog
 FUZZ_CC  := clang -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
             -D_GNU_SOURCE -Iplugin/core
 fuzz: deps
@@ -233,6 +238,9 @@ fuzz: deps
 	SYSCTL_GUARD_LENSDIR=lenses SYSCTL_GUARD_POLICYDIR=policies \
 	    $(B)/fuzz/fuzz_policy -max_total_time=$(FUZZ_SECS) -max_len=65536 \
 	    $(B)/fuzz/policy-corpus tests/fuzz/policy-corpus
+	@mkdir -p $(B)/fuzz/catalog-corpus
+	$(B)/fuzz/fuzz_catalog -max_total_time=$(FUZZ_SECS) -max_len=8192 \
+	    $(B)/fuzz/catalog-corpus tests/fuzz/catalog-corpus
 	@mkdir -p $(B)/fuzz/args-corpus
 	SYSCTL_GUARD_LENSDIR=lenses SYSCTL_GUARD_POLICYDIR=policies \
 	    $(B)/fuzz/fuzz_module_args -max_total_time=$(FUZZ_SECS) -max_len=4096 \
@@ -249,7 +257,7 @@ help:
 	@echo "                integrations (Ansible module, Salt, pre-commit, SARIF)"
 	@echo "make install    install to \$$DESTDIR\$$PREFIX (PREFIX=$(PREFIX))"
 	@echo "make bench      time show on a host tree and a 1000-file tree vs augtool"
-	@echo "make fuzz       libFuzzer: lens + model, policy loader + evaluation, module args (FUZZ_SECS=$(FUZZ_SECS) each)"
+	@echo "make fuzz       libFuzzer: lens + model, policy loader + evaluation, catalog, module args (FUZZ_SECS=$(FUZZ_SECS) each)"
 	@echo "make deps       install the Debian packages needed (scripts/deps.sh)"
 	@echo "make catalog    regenerate catalog/keys.tsv from Debian kernel sources (catalog/README.md)"
 	@echo "make clean      remove build/"

@@ -88,7 +88,9 @@ static const struct cmd_row {
      "the fix-ups for Ansible, Salt or sh to apply", sg_cmd_plan},
     {"show", "[OPTIONS] [KEY...]", "effective configuration with provenance",
      sg_cmd_show},
-    {"explain", "KEY|RULE", "the guidance per kernel version, with references",
+    {"explain", "KEY|RULE",
+     "the guidance per kernel version, with references; what the kernel key "
+     "catalog knows of a key",
      sg_cmd_explain},
     {"policy", "validate FILE...", "schema and semantic check of policies",
      sg_cmd_policy},
@@ -125,9 +127,9 @@ static void usage(FILE *f, const char *prog)
     print_options(f);
     fprintf(f,
             "\nexit status: 0 ok, 1 findings, 2 usage or input error\n"
-            "environment: NO_COLOR disables colour; SYSCTL_GUARD_LENSDIR and "
-            "SYSCTL_GUARD_POLICYDIR\noverride the lens and policy "
-            "directories\n");
+            "environment: NO_COLOR disables colour; SYSCTL_GUARD_LENSDIR, "
+            "SYSCTL_GUARD_POLICYDIR\nand SYSCTL_GUARD_CATALOGDIR override the "
+            "lens, policy and kernel key catalog\ndirectories\n");
 }
 
 static bool file_exists(const char *p)

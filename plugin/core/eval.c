@@ -180,6 +180,37 @@ static bool declares_kernels(const struct ctx *c, const char *key)
     return k && (k->exists.has_from || k->exists.has_before);
 }
 
+static bool first_row(const struct sg_catrow *r, void *arg)
+{
+    *(const struct sg_catrow **)arg = r;
+    return false;
+}
+
+/* The module that provides KEY (the catalog's, the same in every row),
+ * or NULL. */
+static const char *cat_module(const struct ctx *c, const char *key)
+{
+    const struct sg_catrow *r = NULL;
+    if (!c->ps->catalog || sg_key_is_glob(key))
+        return NULL;
+    sg_catalog_rows(c->ps->catalog, key, first_row, &r);
+    return r && strcmp(r->module, "-") != 0 ? r->module : NULL;
+}
+
+/* A module's key on a kernel that has it, and nothing loads the module
+ * before systemd-sysctl (modload.h); only for a tree (not fragments). */
+static bool cat_module_not_loaded(const struct ctx *c, const char *key)
+{
+    const char *mod = cat_module(c, key);
+    struct sg_catinfo in;
+    if (!mod || !c->m->modload.scanned ||
+        sg_modload_loads(&c->m->modload, mod) ||
+        sg_modload_udev_applies(&c->m->modload, key))
+        return false;
+    sg_catalog_lookup(c->ps->catalog, key, &c->m->kernel, &in);
+    return in.state == SG_KS_PRESENT;
+}
+
 static bool cat_missing_key(const struct ctx *c, const char *key)
 {
     const struct sg_catalog *cat = c->ps->catalog;
@@ -187,11 +218,13 @@ static bool cat_missing_key(const struct ctx *c, const char *key)
     if (!cat || sg_key_is_glob(key) || declares_kernels(c, key) ||
         !sg_catalog_knows(cat, key))
         return false; /* the policy's own rule on it speaks instead */
+    sg_catalog_lookup(cat, key, &c->m->kernel, &in);
+    /* A module's key the running kernel lacks while its version has it:
+     * the module is not loaded (module-not-loaded says so). */
     if (live_state(c, key) == SG_LIVE_MISSING)
-        return true;
+        return !(in.state == SG_KS_PRESENT && cat_module(c, key));
     if (live_has(c, key) || backporting_release(&c->m->kernel))
         return false;
-    sg_catalog_lookup(cat, key, &c->m->kernel, &in);
     return in.state == SG_KS_ABSENT;
 }
 
@@ -281,6 +314,8 @@ static bool check(const struct ctx *c, const struct subject *s,
     }
     case SG_OP_NO_EFFECT:
         return cat_no_effect(c, key) != NULL;
+    case SG_OP_MODULE_NOT_LOADED:
+        return cat_module_not_loaded(c, key);
     case SG_OP_MATCHES:
         /* Bounded: the pattern by policy_regex.h, the value by procps's
          * 4096 bytes (a longer one is no value any tool writes). */
@@ -434,6 +469,8 @@ static const char *placeholder(const struct ctx *c, const struct sg_rule *r,
         rep = s->key ? sg_policies_default(c->ps, s->key, &c->m->kernel) : NULL;
     else if (IS("uncommented"))
         rep = *own = s->value ? uncommented(s->value) : NULL;
+    else if (IS("module"))
+        rep = s->key ? cat_module(c, s->key) : NULL;
     else if (IS("history") || IS("suggestion") || IS("rejection") ||
              IS("no-effect") || IS("source"))
         rep = *own = catalog_text(c, s, name, len);

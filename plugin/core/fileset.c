@@ -276,6 +276,12 @@ void sg_fileset_free(struct sg_fileset *fs)
 
 int sg_fileset_list(int rootfd, const char *dir, char ***names, size_t *n)
 {
+    return sg_fileset_list_suffix(rootfd, dir, ".conf", names, n);
+}
+
+int sg_fileset_list_suffix(int rootfd, const char *dir, const char *suffix,
+                           char ***names, size_t *n)
+{
     char *res = NULL;
     int r = sg_chase_at(rootfd, dir, &res);
     int dfd = r == 0 ? sg_root_openat(rootfd, res, O_RDONLY | O_DIRECTORY) : r;
@@ -298,7 +304,7 @@ int sg_fileset_list(int rootfd, const char *dir, char ***names, size_t *n)
     while (r == 0 && (de = readdir(d))) {
         const char *nm = de->d_name;
         char *c;
-        if (nm[0] == '.' || !sg_str_has_suffix(nm, ".conf"))
+        if (nm[0] == '.' || !sg_str_has_suffix(nm, suffix))
             continue;
         if (!(c = strdup(nm)) || SG_PUSH(out, c) < 0) {
             free(c);

@@ -58,6 +58,9 @@ extern const char *const sg_sysctl_dirs[SG_N_SYSCTL_DIRS];
  * type, sorted bytewise (what a plan's target must still have: plan
  * --emit). A missing directory has none. Returns 0 or -ENOMEM. */
 int sg_fileset_list(int rootfd, const char *dir, char ***names, size_t *n);
+/* The same for the names ending in SUFFIX (".rules", ...). */
+int sg_fileset_list_suffix(int rootfd, const char *dir, const char *suffix,
+                           char ***names, size_t *n);
 void sg_fileset_free(struct sg_fileset *fs);
 
 #endif

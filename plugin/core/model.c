@@ -717,6 +717,8 @@ static int load_tree(struct sg_model *m, struct sg_parser *p,
                 : compare_semantics(m, os, n_os, m->settings, m->n_settings);
     if (r == 0)
         r = boot_diagnostics(m, &fs);
+    if (r == 0)
+        r = sg_modload_scan(m->rootfd, &m->modload);
     settings_free(os, n_os);
     applied_free(other, n_other);
     sg_fileset_free(&fs);
@@ -808,6 +810,7 @@ void sg_model_free(struct sg_model *m)
     settings_free(m->settings, m->n_settings);
     sg_diags_free(&m->diags);
     sg_strmap_free(&m->file_index);
+    sg_modload_free(&m->modload);
     if (m->rootfd >= 0)
         close(m->rootfd);
     free(m->root);
@@ -945,6 +948,7 @@ int sg_model_derive(const struct sg_model *m, struct sg_parser *p,
     d->semantics = m->semantics;
     d->fragment = m->fragment;
     d->kernel = m->kernel;
+    r = sg_modload_copy(&m->modload, &d->modload);
     for (size_t i = 0; r == 0 && i < m->diags.n; i++) {
         const struct sg_diag *g = &m->diags.v[i];
         if (!g->file || !text_for(g->file, paths, texts, n))

@@ -24,6 +24,7 @@
 #include "diag.h"
 #include "fileset.h"
 #include "kver.h"
+#include "modload.h"
 #include "parse.h"
 #include "util.h"
 
@@ -90,6 +91,7 @@ struct sg_model {
     size_t n_settings;
     struct sg_diags diags;
     struct sg_strmap file_index; /* path -> index into files */
+    struct sg_modload modload;   /* what loads modules before sysctl */
 };
 
 /* Build a model. Input problems are diagnostics, not failures; the return

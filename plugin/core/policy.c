@@ -44,6 +44,7 @@ static const char *const op_names[] = {
     [SG_OP_MISSING_KEY] = "missing-key",
     [SG_OP_REJECTED] = "rejected",
     [SG_OP_NO_EFFECT] = "no-effect",
+    [SG_OP_MODULE_NOT_LOADED] = "module-not-loaded",
 };
 
 static const char *const fix_names[] = {
@@ -601,7 +602,7 @@ static void check_placeholders(struct loader *l, const struct sg_rule *r,
         "key",     "value",     "kernel",     "file",        "line",
         "default", "rule",      "diagnostic", "uncommented", "field1",
         "field2",  "field3",    "history",    "suggestion",  "rejection",
-        "source",  "no-effect", NULL};
+        "source",  "no-effect", "module",     NULL};
     for (const char *p = text ? strchr(text, '{') : NULL; p;
          p = strchr(p + 1, '{')) {
         const char *e = strchr(p, '}');
@@ -781,10 +782,31 @@ static void narrow(struct sg_krange *win, const struct sg_krange *r,
     }
 }
 
+/* A series boundary MAJOR.MINOR.0 as a one-ended range, for narrow(). */
+static void narrow_at(struct sg_krange *win, unsigned major, unsigned minor,
+                      const struct sg_kver *k)
+{
+    struct sg_krange r = {.has_from = true};
+    r.from.major = major;
+    r.from.minor = minor;
+    snprintf(r.from.release, sizeof(r.from.release), "%u.%u.0", major, minor);
+    narrow(win, &r, k);
+}
+
 void sg_policies_window(const struct sg_policies *ps, const struct sg_kver *k,
                         struct sg_krange *out)
 {
     memset(out, 0, sizeof(*out));
+    /* The catalog decides per series: a catalogued series is its own
+     * window; between two of them, and at each change of the history,
+     * what the catalog knows changes. */
+    const struct sg_catalog *c = ps->wants_catalog ? ps->catalog : NULL;
+    for (size_t i = 0; c && i < c->n_versions; i++) {
+        narrow_at(out, c->versions[i].major, c->versions[i].minor, k);
+        narrow_at(out, c->versions[i].major, c->versions[i].minor + 1, k);
+    }
+    for (size_t i = 0; c && i < c->n_hist; i++)
+        narrow_at(out, c->hist[i].version.major, c->hist[i].version.minor, k);
     for (size_t i = 0; i < ps->n_rules; i++)
         narrow(out, &ps->rules[i].kernel, k);
     for (size_t i = 0; i < ps->n_keys; i++) {

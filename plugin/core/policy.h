@@ -62,6 +62,8 @@ enum sg_op {
     SG_OP_MISSING_KEY, /* some versions have it, this kernel does not */
     SG_OP_REJECTED,    /* this kernel's handler rejects the value */
     SG_OP_NO_EFFECT,   /* the key is there and does nothing on this kernel */
+    SG_OP_MODULE_NOT_LOADED, /* a module's key, and nothing loads the
+                                module before systemd-sysctl (modload.h) */
 };
 
 /* What of a value a check looks at. */

@@ -158,6 +158,27 @@ CASES = [
     # before the commits that made them so, they did something
     ("rule-key-no-effect-not", "4.9.0-13-amd64", [],
      {D: "net.ipv4.tcp_low_latency = 1\nnet.ipv4.tcp_adv_win_scale = 2\n"}),
+    # keys of modules: nothing loads them before systemd-sysctl
+    ("rule-key-module-not-loaded", "6.1.0-13-amd64", [],
+     {D: "net.bridge.bridge-nf-call-iptables = 1\n"
+         "net.netfilter.nf_conntrack_max = 1048576\nvm.swappiness = 10\n"}),
+    # modules-load.d (names with - or _), the kernel command line
+    ("rule-key-module-not-loaded-not", "6.1.0-13-amd64", [],
+     {D: "net.bridge.bridge-nf-call-iptables = 1\n"
+         "net.netfilter.nf_conntrack_max = 1048576\n",
+      "usr/lib/modules-load.d/k8s.conf": "# for the bridge\nbr-netfilter\n",
+      "proc/cmdline": "BOOT_IMAGE=/vmlinuz quiet modules-load=nf_conntrack,dummy\n"}),
+    # a udev rule that runs systemd-sysctl --prefix (sysctl.d(5) example 2)
+    ("rule-key-module-not-loaded-udev", "6.1.0-13-amd64", [],
+     {D: "net.bridge.bridge-nf-call-iptables = 1\n",
+      "etc/udev/rules.d/99-bridge.rules":
+          'ACTION=="add", SUBSYSTEM=="module", KERNEL=="br_netfilter", '
+          'RUN+="/usr/lib/systemd/systemd-sysctl --prefix=/net/bridge"\n'}),
+    # an /etc entry masking the vendor list: nothing loads it
+    ("rule-key-module-not-loaded-masked", "6.1.0-13-amd64", [],
+     {D: "net.bridge.bridge-nf-call-iptables = 1\n",
+      "usr/lib/modules-load.d/k8s.conf": "br_netfilter\n",
+      "etc/modules-load.d/k8s.conf": "@/dev/null"}),
     ("rule-value-rejected", "6.1.0-13-amd64", [],
      {D: "vm.swappiness = 201\nvm.dirty_bytes = 0\n"
          "net.ipv4.ip_local_port_range = 32768 65536\n"

@@ -750,8 +750,8 @@ def test_other_host(binary, have_ansible):
                                env=dict(env, SYSCTL_GUARD_ROOT=b, **kernel))
             why = ("holds other *.conf files" if what.startswith("extra")
                    else "the target runs kernel 4.19.0; this plan was made "
-                   "for 5.15.0-91-generic (the same decisions for >= 5.4.0, "
-                   "< 6.14.0)" if what == "kernel"
+                   "for 5.15.0-91-generic (the same decisions for >= 5.15.0, "
+                   "< 5.16.0)" if what == "kernel"
                    else "not the file this plan was computed from")
             ok(r.returncode == 3 and why in r.stderr and
                snapshot(b) == before and
@@ -772,7 +772,7 @@ def test_other_host(binary, have_ansible):
                 ok("not the files this plan was computed from" in str(e) and
                    ("other *.conf files" in str(e)) ==
                    what.startswith("extra") and
-                   ("kernel 4.19.0 (this plan is for >= 5.4.0, < 6.14.0)" in
+                   ("kernel 4.19.0 (this plan is for >= 5.15.0, < 5.16.0)" in
                     str(e)) == (what == "kernel") and
                    snapshot(b) == before, "other host (%s), salt: %s"
                    % (what, e))
@@ -805,7 +805,8 @@ def test_kernel_window(binary):
     """A kernel the policies decide for as for the plan's is accepted by
     every engine: the sh plan runs (SYSCTL_GUARD_KERNEL), the Salt plan
     renders its writes (sysctl_guard_kernel); one outside is refused
-    (test_other_host)."""
+    (test_other_host). 5.15 is a catalogued series, so the window is the
+    series: 5.15.140 is in it, 6.1 not."""
     import yaml
     with tempfile.TemporaryDirectory(prefix="sg-plan-kernel-") as tmp:
         env, log = standins(tmp)
@@ -817,12 +818,12 @@ def test_kernel_window(binary):
         write_text(path, sh_plan)
         doc = yaml.safe_load(salt_jinja().from_string(salt_plan).render(
             salt=salt_functions(), sysctl_guard_root=a,
-            sysctl_guard_kernel="6.1.0-13-amd64")) or {}
+            sysctl_guard_kernel="5.15.0-140-generic")) or {}
         ok("sysctl-guard-refused" not in doc and doc,
            "kernel in the window, salt: %s" % list(doc))
         r = subprocess.run(["sh", path], capture_output=True, text=True,
                            env=dict(env, SYSCTL_GUARD_ROOT=a,
-                                    SYSCTL_GUARD_KERNEL="6.1.0-13-amd64"))
+                                    SYSCTL_GUARD_KERNEL="5.15.0-140-generic"))
         ok(r.returncode == 0 and recycle_left(a) == [],
            "kernel in the window, sh: applied: %d %s" % (r.returncode,
                                                          r.stderr))
