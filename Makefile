@@ -18,7 +18,7 @@ WARN     := -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-pro
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = -Wl,--as-needed -Wl,-O1 $(shell pkg-config --libs $(PKGS))
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(PKG_CFLAGS) -DSG_LENSDIR='"$(LENSDIR)"' \
-             -DSG_POLICYDIR='"$(POLICYDIR)"' -DSG_CATALOGDIR='"$(CATALOGDIR)"' \
+             -DSG_POLICYDIR='"$(POLICYDIR)"' \
              -I$(B)
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=all
@@ -59,10 +59,15 @@ $(EMBED_INC): $(EMBED) | $(B)
 	    printf 'SG_EMBED("%s", "%s", "%s", sg_blob%d)\n' "$${f%%/*}" \
 	        "$${f##*/}" "$(CURDIR)/$$f" $$i; done >$@
 
-$(BIN): $(CORE_SRC) $(CLI_SRC) $(HDRS) $(EMBED_INC) | $(B)
+# The catalog's rows as C: the binary carries them parsed.
+CATALOG_INC := $(B)/catalog_rows.inc
+$(CATALOG_INC): catalog/keys.tsv scripts/catalog/tsv2c.awk | $(B)
+	awk -f scripts/catalog/tsv2c.awk catalog/keys.tsv >$@.tmp && mv $@.tmp $@
+
+$(BIN): $(CORE_SRC) $(CLI_SRC) $(HDRS) $(EMBED_INC) $(CATALOG_INC) | $(B)
 	$(CC) $(ALL_CFLAGS) -o $@ $(CORE_SRC) $(CLI_SRC) $(PKG_LIBS)
 
-$(ASAN_BIN): $(CORE_SRC) $(CLI_SRC) $(HDRS) $(EMBED_INC) | $(B)
+$(ASAN_BIN): $(CORE_SRC) $(CLI_SRC) $(HDRS) $(EMBED_INC) $(CATALOG_INC) | $(B)
 	@mkdir -p $(B)/asan
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -o $@ $(CORE_SRC) $(CLI_SRC) $(PKG_LIBS)
 
@@ -224,7 +229,7 @@ FUZZ_SECS ?= 60
 FUZZERS  := fuzz_parse fuzz_policy fuzz_catalog
 FUZZ_CC  := clang -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
             -D_GNU_SOURCE -Iplugin/core
-fuzz: deps
+fuzz: deps $(EMBED_INC) $(CATALOG_INC)
 	@mkdir -p $(B)/fuzz
 	@set -e; for f in $(FUZZERS); do \
 	    $(FUZZ_CC) -o $(B)/fuzz/$$f tests/fuzz/$$f.c $(CORE_SRC) $(PKG_LIBS); \

@@ -80,6 +80,13 @@ int sg_cli_policies(const struct sg_cli *cli, const char *const *paths,
  * removed at exit (embedded.c); NULL if that failed. */
 const char *sg_embedded_datadir(void);
 
+struct sg_catalog;
+/* The catalog built into the binary (embedded.c). 0 or a negative errno. */
+int sg_embedded_catalog(struct sg_catalog *out, struct sg_diags *d);
+/* The catalog: SYSCTL_GUARD_CATALOGDIR's when set, else the binary's. */
+int sg_cli_catalog(const struct sg_cli *cli, struct sg_catalog *out,
+                   struct sg_diags *d);
+
 /* Where the lens and the default policies are (see main.c); 0 or -1. */
 int sg_cli_datadirs(struct sg_cli *cli);
 

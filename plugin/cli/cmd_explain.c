@@ -207,7 +207,7 @@ int sg_cmd_explain(struct sg_cli *cli)
     struct sg_catalog own = {0};
     const struct sg_catalog *cat = ps.catalog;
     struct sg_diags cd = {0};
-    if (!cat && sg_catalog_load(cli->catalogdir, &own, &cd) == 0)
+    if (!cat && sg_cli_catalog(cli, &own, &cd) == 0)
         cat = &own;
     sg_diags_free(&cd);
     if (k) {

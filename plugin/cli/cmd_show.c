@@ -267,7 +267,7 @@ int sg_cmd_show(struct sg_cli *cli)
     }
     struct sg_catalog cat;
     struct sg_diags cd = {0};
-    catalog = sg_catalog_load(cli->catalogdir, &cat, &cd) == 0 ? &cat : NULL;
+    catalog = sg_cli_catalog(cli, &cat, &cd) == 0 ? &cat : NULL;
     sg_diags_free(&cd);
     r = cli->format == SG_FMT_JSON ? show_json(cli, m) : show_text(cli, m);
     if (catalog)

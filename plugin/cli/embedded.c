@@ -12,6 +12,7 @@
  * name, path, id) per file, assembled with .incbin.
  */
 #include "cli.h"
+#include "../core/catalog.h"
 #include "../core/util.h"
 
 #include <errno.h>
@@ -107,4 +108,24 @@ const char *sg_embedded_datadir(void)
             return NULL;
         }
     return datadir;
+}
+
+/* The kernel key catalog, parsed at build time (build/catalog_rows.inc,
+ * from catalog/keys.tsv by scripts/catalog/tsv2c.awk): loading it costs
+ * a copy, not a parse. Its history is the built-in history.tsv. */
+#include "catalog_rows.inc"
+
+int sg_embedded_catalog(struct sg_catalog *out, struct sg_diags *d)
+{
+    const struct blob *h = NULL;
+    for (size_t i = 0; i < N_BLOBS && !h; i++)
+        if (strcmp(blobs[i].dir, "catalog") == 0 &&
+            strcmp(blobs[i].name, "history.tsv") == 0)
+            h = &blobs[i];
+    return sg_catalog_builtin(
+        sg_builtin_versions,
+        sizeof(sg_builtin_versions) / sizeof(*sg_builtin_versions),
+        sg_builtin_rows, sizeof(sg_builtin_rows) / sizeof(*sg_builtin_rows),
+        h ? h->start : "", h ? (size_t)(h->end - h->start) : 0,
+        "(built in) history.tsv", out, d);
 }

@@ -17,9 +17,6 @@
 #ifndef SG_LENSDIR
 #define SG_LENSDIR "/usr/local/share/sysctl-guard/lenses"
 #endif
-#ifndef SG_CATALOGDIR
-#define SG_CATALOGDIR "/usr/local/share/sysctl-guard/catalog"
-#endif
 #ifndef SG_POLICYDIR
 #define SG_POLICYDIR "/usr/local/share/sysctl-guard/policies"
 #endif
@@ -329,10 +326,13 @@ int sg_cli_datadirs(struct sg_cli *cli)
                                 "sysctl_guard.aug", SG_LENSDIR, false);
     cli->policydir = find_datadir("SYSCTL_GUARD_POLICYDIR", "policies",
                                   "policy.rng", SG_POLICYDIR, true);
-    /* The catalog is the binary's, like the lens. */
-    cli->catalogdir = find_datadir("SYSCTL_GUARD_CATALOGDIR", "catalog",
-                                   "keys.tsv", SG_CATALOGDIR, false);
-    return cli->lensdir && cli->policydir && cli->catalogdir ? 0 : -1;
+    /* The catalog is the binary's (built in, parsed at build time) unless
+     * SYSCTL_GUARD_CATALOGDIR names another. */
+    const char *cd = getenv("SYSCTL_GUARD_CATALOGDIR");
+    cli->catalogdir = cd && *cd ? strdup(cd) : NULL;
+    return cli->lensdir && cli->policydir && (!(cd && *cd) || cli->catalogdir)
+               ? 0
+               : -1;
 }
 
 void sg_cli_free(struct sg_cli *cli)

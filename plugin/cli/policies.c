@@ -11,6 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+int sg_cli_catalog(const struct sg_cli *cli, struct sg_catalog *out,
+                   struct sg_diags *d)
+{
+    return cli->catalogdir ? sg_catalog_load(cli->catalogdir, out, d)
+                           : sg_embedded_catalog(out, d);
+}
+
 char *sg_cli_schema(const struct sg_cli *cli)
 {
     return sg_strdup_printf("%s/policy.rng", cli->policydir);
@@ -35,7 +42,7 @@ int sg_cli_policies(const struct sg_cli *cli, const char *const *paths,
     if (r == 0 && ps->wants_catalog) {
         /* Only policies that ask for it pay for reading it. */
         struct sg_catalog *c = calloc(1, sizeof(*c));
-        r = c ? sg_catalog_load(cli->catalogdir, c, d) : -ENOMEM;
+        r = c ? sg_cli_catalog(cli, c, d) : -ENOMEM;
         if (r == 0)
             sg_policies_set_catalog(ps, c);
         else

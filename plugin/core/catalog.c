@@ -73,26 +73,22 @@ static bool parse_type(char *s, struct sg_catrow *r)
     return false;
 }
 
-static int version_index(const struct sg_catalog *c, const char *v)
-{
-    struct sg_kver k;
-    if (sg_kver_parse(v, &k) < 0)
-        return -1;
-    for (size_t i = 0; i < c->n_versions; i++)
-        if (c->versions[i].major == k.major && c->versions[i].minor == k.minor)
-            return (int)i;
-    return -1;
-}
-
+/* "5.10,6.1": the versions as bits. The series names are compared as
+ * text (a row names them as the versions line's MAJOR.MINOR). */
 static bool parse_versions(const struct sg_catalog *c, char *s, unsigned *out)
 {
+    size_t i = 0; /* the generator lists them oldest first */
     *out = 0;
-    for (char *save = NULL, *t = strtok_r(s, ",", &save); t;
-         t = strtok_r(NULL, ",", &save)) {
-        int i = version_index(c, t);
-        if (i < 0)
+    for (char *t = s; *t;) {
+        char *comma = strchr(t, ',');
+        size_t n = comma ? (size_t)(comma - t) : strlen(t);
+        while (i < c->n_versions &&
+               (c->series_len[i] != n || memcmp(c->series[i], t, n) != 0))
+            i++;
+        if (i == c->n_versions)
             return false;
-        *out |= 1u << i;
+        *out |= 1u << i++;
+        t += n + (comma != NULL);
     }
     return *out != 0;
 }
@@ -127,21 +123,35 @@ static int parse_header(struct sg_catalog *c, char *line, const char *file,
         if (sg_kver_parse(f[i], k) < 0 ||
             (i > 1 && sg_kver_cmp(&c->versions[i - 2], k) >= 0))
             return bad(d, file, ln, "versions must be releases, oldest first");
+        int sl = snprintf(c->series[i - 1], sizeof(c->series[i - 1]), "%u.%u",
+                          k->major, k->minor);
+        c->series_len[i - 1] = sl > 0 ? (size_t)sl : 0;
     }
     c->n_versions = n - 1;
     return 0;
 }
 
+static int index_rows(struct sg_catalog *c, const char *file,
+                      struct sg_diags *d);
+
 static int parse_keys(struct sg_catalog *c, const char *file,
                       struct sg_diags *d)
 {
-    size_t cap = 0;
+    size_t cap = 1;
     unsigned ln = 0;
-    char *save = NULL;
 
-    for (char *line = strtok_r(c->keys_text, "\n", &save); line;
-         line = strtok_r(NULL, "\n", &save)) {
-        ln++; /* strtok_r skips empty lines: the generator writes none */
+    for (const char *p = c->keys_text; (p = strchr(p, '\n')); p++)
+        cap++;
+    c->rows = calloc(cap, sizeof(*c->rows));
+    if (!c->rows)
+        return -ENOMEM;
+    for (char *line = c->keys_text, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        ln++;
+        if (!*line)
+            continue;
         if (strncmp(line, "# versions\t", 11) == 0) {
             int r = parse_header(c, line, file, ln, d);
             if (r < 0)
@@ -173,18 +183,22 @@ static int parse_keys(struct sg_catalog *c, const char *file,
         r.module = f[7];
         r.source = f[8];
         r.templated = strchr(r.key, '<') != NULL;
-        if (sg_grow((void **)&c->rows, sizeof(*c->rows), c->n_rows + 1, &cap) <
-            0)
-            return -ENOMEM;
         c->rows[c->n_rows++] = r;
     }
     if (c->n_versions == 0)
         return bad(d, file, 0, "no versions line");
+    return index_rows(c, file, d);
+}
+
+/* Check the order of the rows and index the templates. */
+static int index_rows(struct sg_catalog *c, const char *file,
+                      struct sg_diags *d)
+{
+    size_t cap = 0;
     /* Stable: the rows of one key stay in the file's (version) order. */
     for (size_t i = 1; i < c->n_rows; i++)
         if (strcmp(c->rows[i - 1].key, c->rows[i].key) > 0)
             return bad(d, file, 0, "rows are not sorted by key");
-    cap = 0;
     for (size_t i = 0; i < c->n_rows; i++) {
         if (!c->rows[i].templated)
             continue;
@@ -192,6 +206,24 @@ static int parse_keys(struct sg_catalog *c, const char *file,
                     c->n_templates + 1, &cap) < 0)
             return -ENOMEM;
         c->templates[c->n_templates++] = &c->rows[i];
+    }
+    /* Groups of templates by the text before the first placeholder: a key
+     * is matched only against the groups whose text it starts with. */
+    for (size_t i = 0; i < c->n_templates; i++) {
+        const char *k = c->templates[i]->key;
+        size_t len = (size_t)(strchr(k, '<') - k);
+        struct sg_tgroup *g =
+            c->n_tgroups ? &c->tgroups[c->n_tgroups - 1] : NULL;
+        if (g && g->len == len && memcmp(g->prefix, k, len) == 0) {
+            g->n++;
+            continue;
+        }
+        struct sg_tgroup *ng =
+            realloc(c->tgroups, (c->n_tgroups + 1) * sizeof(*ng));
+        if (!ng)
+            return -ENOMEM;
+        c->tgroups = ng;
+        c->tgroups[c->n_tgroups++] = (struct sg_tgroup){k, len, i, 1};
     }
     return 0;
 }
@@ -263,6 +295,38 @@ int sg_catalog_parse(const char *keys, size_t keys_len, const char *kname,
     return r;
 }
 
+int sg_catalog_builtin(const char *const *versions, size_t n_versions,
+                       const struct sg_catrow *rows, size_t n_rows,
+                       const char *hist, size_t hist_len, const char *hname,
+                       struct sg_catalog *out, struct sg_diags *d)
+{
+    memset(out, 0, sizeof(*out));
+    int r = n_versions && n_versions <= SG_CATALOG_MAX_VERSIONS ? 0 : -EINVAL;
+    for (size_t i = 0; r == 0 && i < n_versions; i++) {
+        struct sg_kver *k = &out->versions[i];
+        if (sg_kver_parse(versions[i], k) < 0)
+            r = -EINVAL;
+        int sl = snprintf(out->series[i], sizeof(out->series[i]), "%u.%u",
+                          k->major, k->minor);
+        out->series_len[i] = sl > 0 ? (size_t)sl : 0;
+    }
+    out->n_versions = n_versions;
+    out->hist_text = strndup(hist ? hist : "", hist ? hist_len : 0);
+    out->rows = malloc((n_rows ? n_rows : 1) * sizeof(*rows));
+    if (r == 0 && (!out->hist_text || !out->rows))
+        r = -ENOMEM;
+    if (r == 0) {
+        memcpy(out->rows, rows, n_rows * sizeof(*rows));
+        out->n_rows = n_rows;
+        r = index_rows(out, "(built in)", d);
+    }
+    if (r == 0)
+        r = parse_hist(out, hname, d);
+    if (r < 0)
+        sg_catalog_free(out);
+    return r;
+}
+
 static int read_one(const char *dir, const char *name, char **path, char **buf,
                     size_t *len, struct sg_diags *d)
 {
@@ -305,6 +369,7 @@ void sg_catalog_free(struct sg_catalog *c)
     free(c->hist_text);
     free(c->rows);
     free(c->templates);
+    free(c->tgroups);
     free(c->hist);
     memset(c, 0, sizeof(*c));
 }
@@ -400,10 +465,15 @@ void sg_catalog_rows(const struct sg_catalog *c, const char *key,
          i < c->n_rows && strcmp(c->rows[i].key, key) == 0; i++)
         if (!fn(&c->rows[i], arg))
             return;
-    for (size_t i = 0; i < c->n_templates; i++)
-        if (key_match(c->templates[i]->key, key, false) &&
-            !fn(c->templates[i], arg))
-            return;
+    for (size_t g = 0; g < c->n_tgroups; g++) {
+        const struct sg_tgroup *tg = &c->tgroups[g];
+        if (strncmp(key, tg->prefix, tg->len) != 0)
+            continue;
+        for (size_t i = tg->first; i < tg->first + tg->n; i++)
+            if (key_match(c->templates[i]->key, key, false) &&
+                !fn(c->templates[i], arg))
+                return;
+    }
 }
 
 bool sg_catalog_hist_applies(const struct sg_hist *h, const char *key)
@@ -763,6 +833,24 @@ char *sg_catalog_history(const struct sg_catalog *c, const char *key,
 
 /* ---- suggestions ---- */
 
+/* A lower bound of the edit distance of A and B, in one pass over each:
+ * the characters one has more often than the other (bag distance). */
+static size_t bag_distance(const unsigned char *ha, const char *b)
+{
+    int d[256];
+    size_t plus = 0, minus = 0;
+    for (size_t i = 0; i < 256; i++)
+        d[i] = ha[i];
+    for (const unsigned char *p = (const unsigned char *)b; *p; p++)
+        d[*p]--;
+    for (size_t i = 0; i < 256; i++)
+        if (d[i] > 0)
+            plus += (size_t)d[i];
+        else
+            minus += (size_t)-d[i];
+    return plus > minus ? plus : minus;
+}
+
 static size_t edits(const char *a, const char *b, size_t limit)
 {
     size_t la = strlen(a), lb = strlen(b);
@@ -797,13 +885,24 @@ char *sg_catalog_suggest(const struct sg_catalog *c, const char *key)
     size_t limit = len / 3 > 1 ? len / 3 : 1, best = SIZE_MAX;
     const char *pick = NULL;
     char *tpick = NULL;
+    unsigned char hist[256] = {0};
+
+    if (len > 128)
+        return NULL;
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+        hist[*p]++;
 
     for (size_t i = 0; i < c->n_rows; i++) {
         const char *cand = c->rows[i].key;
+        size_t lim = best < limit ? best : limit, cl;
         if (c->rows[i].templated || strncmp(cand, key, first) != 0 ||
             cand[first] != key[first])
             continue;
-        size_t e = edits(key, cand, best < limit ? best : limit);
+        cl = strlen(cand);
+        if ((cl > len ? cl - len : len - cl) > lim ||
+            bag_distance(hist, cand) > lim)
+            continue;
+        size_t e = edits(key, cand, lim);
         if (e < best) {
             best = e;
             pick = cand;
@@ -836,6 +935,8 @@ char *sg_catalog_suggest(const struct sg_catalog *c, const char *key)
         if (!ok)
             continue;
         cand[n] = '\0';
+        if (bag_distance(hist, cand) > (best < limit ? best : limit))
+            continue;
         size_t e = edits(key, cand, best < limit ? best : limit);
         if (e < best && e > 0) {
             best = e;

@@ -66,11 +66,18 @@ struct sg_hist {
 struct sg_catalog {
     char *keys_text, *hist_text; /* the files, owned */
     struct sg_kver versions[SG_CATALOG_MAX_VERSIONS];
+    char series[SG_CATALOG_MAX_VERSIONS][24]; /* "6.1" */
+    size_t series_len[SG_CATALOG_MAX_VERSIONS];
     size_t n_versions;
     struct sg_catrow *rows; /* sorted by key (strcmp) */
     size_t n_rows;
-    struct sg_catrow **templates; /* the templated rows */
+    struct sg_catrow **templates; /* the templated rows, in key order */
     size_t n_templates;
+    struct sg_tgroup {      /* templates sharing the text before */
+        const char *prefix; /* their first placeholder */
+        size_t len, first, n;
+    } * tgroups;
+    size_t n_tgroups;
     struct sg_hist *hist;
     size_t n_hist;
 };
@@ -84,6 +91,12 @@ int sg_catalog_load(const char *dir, struct sg_catalog *out,
 int sg_catalog_parse(const char *keys, size_t keys_len, const char *kname,
                      const char *hist, size_t hist_len, const char *hname,
                      struct sg_catalog *out, struct sg_diags *diags);
+/* The catalog from rows already parsed (the binary's own: tsv2c.awk),
+ * the history from its text. Returns 0, -EINVAL, -ENOMEM. */
+int sg_catalog_builtin(const char *const *versions, size_t n_versions,
+                       const struct sg_catrow *rows, size_t n_rows,
+                       const char *hist, size_t hist_len, const char *hname,
+                       struct sg_catalog *out, struct sg_diags *diags);
 void sg_catalog_free(struct sg_catalog *c);
 
 enum sg_kstate { SG_KS_UNKNOWN, SG_KS_PRESENT, SG_KS_ABSENT };

@@ -26,11 +26,35 @@ struct subject {
     unsigned diag_line;
 };
 
+/* What the catalog says of one key, worked out once per evaluation: many
+ * rules ask about every line. */
+struct catmemo {
+    const char *key;
+    bool known;
+    struct sg_catinfo in;
+    const char *module; /* or NULL */
+    char *suggestion;   /* computed when a message needs it */
+    bool suggested;
+    /* What the rules ask of the key besides the catalog, once: */
+    bool glob, blank;        /* a glob; a key with a blank */
+    bool policy_key;         /* a policy declares it */
+    bool declares_kernels;   /* ... with the kernels that have it */
+    enum sg_live_state live; /* the running kernel's word */
+};
+
+struct catcache {
+    struct sg_strmap index; /* key -> index into v */
+    struct catmemo *v;
+    size_t n, cap;
+    struct catmemo scratch; /* when memory runs out: not kept */
+};
+
 struct ctx {
     const struct sg_model *m;
     const struct sg_policies *ps;
     const struct sg_eval_opts *o;
     struct sg_findings *out;
+    struct catcache *cache; /* NULL without a catalog */
 };
 
 /* ---- values as the kernel reads them ---- */
@@ -142,14 +166,6 @@ static enum sg_live_state live_state(const struct ctx *c, const char *key)
     return s ? s->live : SG_LIVE_UNCHECKED;
 }
 
-/* The running kernel has the key (it was read, or is there unreadable). */
-static bool live_has(const struct ctx *c, const char *key)
-{
-    enum sg_live_state st = live_state(c, key);
-    return st == SG_LIVE_SAME || st == SG_LIVE_DRIFT ||
-           st == SG_LIVE_UNREADABLE;
-}
-
 /* A release of a distribution that backports keys into an old version
  * (RHEL and its rebuilds: "4.18.0-553.el8_10.x86_64", Oracle's UEK): its
  * version number does not say which keys it has, so the catalog's
@@ -164,93 +180,130 @@ static bool backporting_release(const struct sg_kver *k)
     return strstr(k->release, "uek") != NULL;
 }
 
-static bool cat_unknown_key(const struct ctx *c, const char *key)
-{
-    const struct sg_catalog *cat = c->ps->catalog;
-    /* A key with a blank is key-has-blank's: no kernel key has one. A glob
-     * that matches nothing sets nothing, and the tools say nothing. */
-    return cat && !strpbrk(key, " \t") && !sg_key_is_glob(key) &&
-           !sg_policies_key(c->ps, key) && !live_has(c, key) &&
-           !sg_catalog_knows(cat, key);
-}
-
-static bool declares_kernels(const struct ctx *c, const char *key)
-{
-    const struct sg_keyinfo *k = sg_policies_key(c->ps, key);
-    return k && (k->exists.has_from || k->exists.has_before);
-}
-
 static bool first_row(const struct sg_catrow *r, void *arg)
 {
     *(const struct sg_catrow **)arg = r;
     return false;
 }
 
+static void memo_fill(const struct ctx *c, const char *key, struct catmemo *e)
+{
+    const struct sg_catalog *cat = c->ps->catalog;
+    const struct sg_catrow *r = NULL;
+    const struct sg_keyinfo *pk = sg_policies_key(c->ps, key);
+    const struct sg_setting *st = sg_model_get(c->m, key);
+    memset(e, 0, sizeof(*e));
+    e->key = key;
+    e->glob = sg_key_is_glob(key);
+    e->blank = strpbrk(key, " \t") != NULL;
+    e->policy_key = pk != NULL;
+    e->declares_kernels = pk && (pk->exists.has_from || pk->exists.has_before);
+    e->live = st ? st->live : SG_LIVE_UNCHECKED;
+    e->known = sg_catalog_knows(cat, key);
+    if (e->glob)
+        return;
+    sg_catalog_lookup(cat, key, &c->m->kernel, &e->in);
+    sg_catalog_rows(cat, key, first_row, &r);
+    e->module = r && strcmp(r->module, "-") != 0 ? r->module : NULL;
+}
+
+/* The catalog's word on KEY (the catalog is there: C->cache). */
+static struct catmemo *memo_of(const struct ctx *c, const char *key)
+{
+    struct catcache *cc = c->cache;
+    size_t i = sg_strmap_get(&cc->index, key), old;
+    if (i != SIZE_MAX)
+        return &cc->v[i];
+    if (sg_grow((void **)&cc->v, sizeof(*cc->v), cc->n + 1, &cc->cap) < 0 ||
+        sg_strmap_put(&cc->index, key, cc->n, &old) < 0) {
+        free(cc->scratch.suggestion);
+        memo_fill(c, key, &cc->scratch);
+        return &cc->scratch;
+    }
+    memo_fill(c, key, &cc->v[cc->n]);
+    return &cc->v[cc->n++];
+}
+
+static void cache_free(struct catcache *cc)
+{
+    for (size_t i = 0; i < cc->n; i++)
+        free(cc->v[i].suggestion);
+    free(cc->v);
+    free(cc->scratch.suggestion);
+    sg_strmap_free(&cc->index);
+}
+
+static bool memo_live_has(const struct catmemo *e)
+{
+    return e->live == SG_LIVE_SAME || e->live == SG_LIVE_DRIFT ||
+           e->live == SG_LIVE_UNREADABLE;
+}
+
+/* A key with a blank is key-has-blank's: no kernel key has one. A glob
+ * that matches nothing sets nothing, and the tools say nothing. */
+static bool cat_unknown_key(const struct ctx *c, const char *key)
+{
+    if (!c->ps->catalog)
+        return false;
+    const struct catmemo *e = memo_of(c, key);
+    return !e->blank && !e->glob && !e->policy_key && !memo_live_has(e) &&
+           !e->known;
+}
+
 /* The module that provides KEY (the catalog's, the same in every row),
  * or NULL. */
 static const char *cat_module(const struct ctx *c, const char *key)
 {
-    const struct sg_catrow *r = NULL;
-    if (!c->ps->catalog || sg_key_is_glob(key))
-        return NULL;
-    sg_catalog_rows(c->ps->catalog, key, first_row, &r);
-    return r && strcmp(r->module, "-") != 0 ? r->module : NULL;
+    return c->ps->catalog ? memo_of(c, key)->module : NULL;
 }
 
 /* A module's key on a kernel that has it, and nothing loads the module
  * before systemd-sysctl (modload.h); only for a tree (not fragments). */
 static bool cat_module_not_loaded(const struct ctx *c, const char *key)
 {
-    const char *mod = cat_module(c, key);
-    struct sg_catinfo in;
-    if (!mod || !c->m->modload.scanned ||
-        sg_modload_loads(&c->m->modload, mod) ||
-        sg_modload_udev_applies(&c->m->modload, key))
+    if (!c->ps->catalog || !c->m->modload.scanned)
         return false;
-    sg_catalog_lookup(c->ps->catalog, key, &c->m->kernel, &in);
-    return in.state == SG_KS_PRESENT;
+    const struct catmemo *e = memo_of(c, key);
+    return e->module && e->in.state == SG_KS_PRESENT &&
+           !sg_modload_loads(&c->m->modload, e->module) &&
+           !sg_modload_udev_applies(&c->m->modload, key);
 }
 
 static bool cat_missing_key(const struct ctx *c, const char *key)
 {
-    const struct sg_catalog *cat = c->ps->catalog;
-    struct sg_catinfo in;
-    if (!cat || sg_key_is_glob(key) || declares_kernels(c, key) ||
-        !sg_catalog_knows(cat, key))
+    if (!c->ps->catalog)
+        return false;
+    const struct catmemo *e = memo_of(c, key);
+    if (e->glob || e->declares_kernels || !e->known)
         return false; /* the policy's own rule on it speaks instead */
-    sg_catalog_lookup(cat, key, &c->m->kernel, &in);
     /* A module's key the running kernel lacks while its version has it:
      * the module is not loaded (module-not-loaded says so). */
-    if (live_state(c, key) == SG_LIVE_MISSING)
-        return !(in.state == SG_KS_PRESENT && cat_module(c, key));
-    if (live_has(c, key) || backporting_release(&c->m->kernel))
+    if (e->live == SG_LIVE_MISSING)
+        return !(e->in.state == SG_KS_PRESENT && e->module);
+    if (memo_live_has(e) || backporting_release(&c->m->kernel))
         return false;
-    return in.state == SG_KS_ABSENT;
+    return e->in.state == SG_KS_ABSENT;
 }
 
 /* Why this kernel rejects VALUE for KEY, into BUF, or NULL. */
 static const char *cat_rejection(const struct ctx *c, const char *key,
                                  const char *value, char *buf, size_t len)
 {
-    const struct sg_catalog *cat = c->ps->catalog;
-    struct sg_catinfo in;
-    if (!cat || !value || sg_key_is_glob(key) ||
-        live_state(c, key) == SG_LIVE_MISSING)
+    if (!c->ps->catalog || !value)
         return NULL;
-    sg_catalog_lookup(cat, key, &c->m->kernel, &in);
-    return in.state == SG_KS_PRESENT
-               ? sg_catalog_rejects(in.row, value, buf, len)
+    const struct catmemo *e = memo_of(c, key);
+    return !e->glob && e->live != SG_LIVE_MISSING &&
+                   e->in.state == SG_KS_PRESENT
+               ? sg_catalog_rejects(e->in.row, value, buf, len)
                : NULL;
 }
 
 static const struct sg_hist *cat_no_effect(const struct ctx *c, const char *key)
 {
-    const struct sg_catalog *cat = c->ps->catalog;
-    struct sg_catinfo in;
-    if (!cat || sg_key_is_glob(key))
+    if (!c->ps->catalog)
         return NULL;
-    sg_catalog_lookup(cat, key, &c->m->kernel, &in);
-    return in.state != SG_KS_ABSENT ? in.no_effect : NULL;
+    const struct catmemo *e = memo_of(c, key);
+    return !e->glob && e->in.state != SG_KS_ABSENT ? e->in.no_effect : NULL;
 }
 
 static bool compare(enum sg_op op, long long a, long long b)
@@ -416,10 +469,14 @@ static char *catalog_text(const struct ctx *c, const struct subject *s,
     if (len == 7 && strncmp(name, "history", 7) == 0)
         return sg_catalog_history(cat, key, &c->m->kernel);
     if (len == 10 && strncmp(name, "suggestion", 10) == 0) {
-        char *k = sg_catalog_suggest(cat, key);
-        char *r = k ? sg_strdup_printf(" Did you mean %s?", k) : strdup("");
-        free(k);
-        return r;
+        struct catmemo *e = memo_of(c, key);
+        if (!e->suggested) {
+            e->suggestion = sg_catalog_suggest(cat, key);
+            e->suggested = true;
+        }
+        return e->suggestion
+                   ? sg_strdup_printf(" Did you mean %s?", e->suggestion)
+                   : strdup("");
     }
     if (len == 9 && strncmp(name, "rejection", 9) == 0) {
         const char *why = cat_rejection(c, key, s->value, buf, sizeof(buf));
@@ -685,7 +742,12 @@ int sg_finding_cmp(const void *x, const void *y)
 int sg_evaluate(const struct sg_model *m, const struct sg_policies *ps,
                 const struct sg_eval_opts *o, struct sg_findings *out)
 {
-    struct ctx c = {.m = m, .ps = ps, .o = o, .out = out};
+    struct catcache cache = {0};
+    struct ctx c = {.m = m,
+                    .ps = ps,
+                    .o = o,
+                    .out = out,
+                    .cache = ps->catalog ? &cache : NULL};
     int rc = 0;
 
     for (size_t i = 0; i < ps->n_rules && rc == 0; i++) {
@@ -696,6 +758,7 @@ int sg_evaluate(const struct sg_model *m, const struct sg_policies *ps,
              : r->on_lines ? eval_lines(&c, r)
                            : eval_effective(&c, r);
     }
+    cache_free(&cache);
     if (out->n)
         qsort(out->v, out->n, sizeof(*out->v), sg_finding_cmp);
     return rc;
