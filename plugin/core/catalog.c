@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -378,17 +379,24 @@ void sg_catalog_free(struct sg_catalog *c)
 
 /* Whether the template (or plain) row key T matches KEY, component by
  * component; a "<...>" component matches any one component. With GLOB,
- * KEY's components are fnmatch-style patterns ("*", "?", "[...]"). */
-static bool comp_match(const char *p, size_t pl, const char *s, size_t sl,
-                       bool glob);
-
+ * KEY's components are fnmatch(3) patterns ("*", "?", "[...]"), as
+ * systemd-sysctl's glob over /proc/sys matches them. */
 static bool key_match(const char *t, const char *key, bool glob)
 {
     while (*t && *key) {
         size_t tl = strcspn(t, "."), kl = strcspn(key, ".");
         bool any = tl >= 2 && t[0] == '<' && t[tl - 1] == '>';
-        if (!any && !(glob ? comp_match(key, kl, t, tl, true)
-                           : (tl == kl && memcmp(t, key, tl) == 0)))
+        if (!any && glob) {
+            char pat[256], text[256];
+            if (kl >= sizeof(pat) || tl >= sizeof(text))
+                return false;
+            memcpy(pat, key, kl);
+            pat[kl] = '\0';
+            memcpy(text, t, tl);
+            text[tl] = '\0';
+            if (fnmatch(pat, text, 0) != 0)
+                return false;
+        } else if (!any && (tl != kl || memcmp(t, key, tl) != 0))
             return false;
         t += tl;
         key += kl;
@@ -400,49 +408,6 @@ static bool key_match(const char *t, const char *key, bool glob)
         }
     }
     return !*t && !*key;
-}
-
-/* A small glob matcher for one component: "*", "?", "[set]". */
-static bool comp_match(const char *p, size_t pl, const char *s, size_t sl,
-                       bool glob)
-{
-    (void)glob;
-    size_t pi = 0, si = 0, star_p = SIZE_MAX, star_s = 0;
-    while (si < sl) {
-        if (pi < pl && p[pi] == '*') {
-            star_p = pi++;
-            star_s = si;
-        } else if (pi < pl && p[pi] == '[') {
-            size_t e = pi + 1;
-            bool neg = e < pl && (p[e] == '!' || p[e] == '^'), hit = false;
-            if (neg)
-                e++;
-            for (size_t f = e; e < pl && (p[e] != ']' || e == f); e++)
-                if (e + 2 < pl && p[e + 1] == '-' && p[e + 2] != ']') {
-                    hit |= s[si] >= p[e] && s[si] <= p[e + 2];
-                    e += 2;
-                } else
-                    hit |= s[si] == p[e];
-            if (e < pl && hit != neg) {
-                pi = e + 1;
-                si++;
-            } else if (star_p != SIZE_MAX) {
-                pi = star_p + 1;
-                si = ++star_s;
-            } else
-                return false;
-        } else if (pi < pl && (p[pi] == '?' || p[pi] == s[si])) {
-            pi++;
-            si++;
-        } else if (star_p != SIZE_MAX) {
-            pi = star_p + 1;
-            si = ++star_s;
-        } else
-            return false;
-    }
-    while (pi < pl && p[pi] == '*')
-        pi++;
-    return pi == pl;
 }
 
 static size_t lower_bound(const struct sg_catalog *c, const char *key)
