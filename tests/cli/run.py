@@ -287,8 +287,55 @@ def messages(binary):
              "module: says why: %s" % r.stdout)
 
 
+def catalog(binary):
+    """The catalog built into the binary is catalog/keys.tsv: explaining
+    keys and checking a tree give the same with SYSCTL_GUARD_CATALOGDIR
+    naming the source tree's files; a broken catalog there is an error
+    naming the file and line, exit 2."""
+    keys = ["net.ipv4.tcp_tw_recycle", "vm.swappiness", "fs.protected_fifos",
+            "net.ipv4.conf.eth0.rp_filter", "net.bridge.bridge-nf-call-iptables",
+            "kernel.sched_min_granularity_ns", "net.ipv4.ip_local_port_range"]
+    srcdir = os.path.join(TOP, "catalog")
+    for k in keys:
+        for kernel in ("4.9", "5.15", "6.6"):
+            argv = [binary, "explain", "--no-color", "--kernel", kernel, k]
+            a = subprocess.run(argv, capture_output=True, env=ENV)
+            b = subprocess.run(argv, capture_output=True,
+                               env=dict(ENV, SYSCTL_GUARD_CATALOGDIR=srcdir))
+            T.ok(a.returncode == 0 and a.stdout == b.stdout and
+                 b"kernel:" in a.stdout,
+                 "built-in and file catalog differ on %s %s:\n%s\n%s" %
+                 (k, kernel, a.stdout.decode(), b.stdout.decode()))
+    root = os.path.join(CASES, "rule-value-rejected", "root")
+    argv = [binary, "check", "--format", "json", "--kernel", "6.1",
+            "--root", root]
+    a = subprocess.run(argv, capture_output=True, env=ENV)
+    b = subprocess.run(argv, capture_output=True,
+                       env=dict(ENV, SYSCTL_GUARD_CATALOGDIR=srcdir))
+    T.ok(a.returncode == 1 and a.stdout == b.stdout,
+         "check differs with the file catalog")
+    with tempfile.TemporaryDirectory(prefix="sg-cat-") as d:
+        with open(os.path.join(srcdir, "keys.tsv")) as f:
+            lines = f.read().splitlines(True)
+        lines[5] = lines[5].replace("\t", " ", 1)
+        with open(os.path.join(d, "keys.tsv"), "w") as f:
+            f.writelines(lines)
+        shutil.copy(os.path.join(srcdir, "history.tsv"), d)
+        r = subprocess.run(argv, capture_output=True, text=True,
+                           env=dict(ENV, SYSCTL_GUARD_CATALOGDIR=d))
+        T.ok(r.returncode == 2 and
+             os.path.join(d, "keys.tsv") + ":6:" in r.stderr and
+             "malformed catalog line" in r.stderr,
+             "a broken catalog: %d %s" % (r.returncode, r.stderr))
+        r = subprocess.run(argv, capture_output=True, text=True,
+                           env=dict(ENV, SYSCTL_GUARD_CATALOGDIR=d + "/no"))
+        T.ok(r.returncode == 2 and "cannot read the kernel key catalog" in
+             r.stderr, "a missing catalog: %d %s" % (r.returncode, r.stderr))
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
+    catalog(binary)
     messages(binary)
     colours(binary)
     install(binary)
