@@ -30,7 +30,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 HDRS     := $(wildcard plugin/core/*.h plugin/cli/*.h tests/unit/*.h)
 # The lens and the shipped policies, built into the binary (embedded.c).
 EMBED    := lenses/sysctl_guard.aug policies/policy.rng $(wildcard policies/*.xml) \
-            catalog/keys.tsv catalog/history.tsv
+            catalog/keys.tsv catalog/history.tsv catalog/docs.tsv
 EMBED_INC:= $(B)/embedded.inc
 
 BIN      := $(B)/sysctl-guard
@@ -208,7 +208,8 @@ install: $(BIN)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/sysctl-guard
 	install -m 0644 lenses/sysctl_guard.aug $(DESTDIR)$(LENSDIR)/
 	install -m 0644 policies/*.xml policies/policy.rng $(DESTDIR)$(POLICYDIR)/
-	install -m 0644 catalog/keys.tsv catalog/history.tsv $(DESTDIR)$(CATALOGDIR)/
+	install -m 0644 catalog/keys.tsv catalog/history.tsv catalog/docs.tsv \
+	    $(DESTDIR)$(CATALOGDIR)/
 	install -m 0644 doc/sysctl-guard.1 $(DESTDIR)$(MANDIR)/
 	install -d $(DESTDIR)$(DATADIR)/ansible
 	install -m 0755 $(BIN) $(DESTDIR)$(DATADIR)/ansible/sysctl_guard

@@ -80,6 +80,10 @@ int sg_cli_policies(const struct sg_cli *cli, const char *const *paths,
  * removed at exit (embedded.c); NULL if that failed. */
 const char *sg_embedded_datadir(void);
 
+/* The bytes of a file built into the binary (not NUL-terminated), or
+ * NULL. */
+const char *sg_embedded_text(const char *dir, const char *name, size_t *len);
+
 struct sg_catalog;
 /* The catalog built into the binary (embedded.c). 0 or a negative errno. */
 int sg_embedded_catalog(struct sg_catalog *out, struct sg_diags *d);

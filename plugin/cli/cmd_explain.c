@@ -92,12 +92,39 @@ static const char *access_name(enum sg_caccess a)
 struct rows_ctx {
     const struct sg_catalog *c;
     int n;
+    const char *first_key; /* the first row's key (a template, maybe) */
 };
+
+/* The kernel's documentation of the catalog key ROWKEY (catalog/docs.tsv,
+ * built in): "file<TAB>text" of its line, printed; nothing when none. */
+static void print_docs(const struct sg_catalog *c, const char *rowkey)
+{
+    size_t len, kl = strlen(rowkey);
+    const char *t = sg_embedded_text("catalog", "docs.tsv", &len), *end;
+    for (const char *p = t; p && p < t + len; p = end + 1) {
+        end = memchr(p, '\n', (size_t)(t + len - p));
+        if (!end)
+            end = t + len;
+        if ((size_t)(end - p) > kl + 1 && memcmp(p, rowkey, kl) == 0 &&
+            p[kl] == '\t') {
+            const char *f = p + kl + 1,
+                       *tab = memchr(f, '\t', (size_t)(end - f));
+            if (!tab)
+                return;
+            printf("  kernel documentation (%.*s, Linux %s):\n    %.*s\n",
+                   (int)(tab - f), f, c->versions[c->n_versions - 1].release,
+                   (int)(end - tab - 1), tab + 1);
+            return;
+        }
+    }
+}
 
 static bool print_row(const struct sg_catrow *r, void *arg)
 {
     struct rows_ctx *x = arg;
     const char *sep = "";
+    if (!x->first_key)
+        x->first_key = r->key;
     printf("  %s:", x->n++ ? "and" : "kernel");
     for (size_t i = 0; i < x->c->n_versions; i++)
         if (r->versions & (1u << i)) {
@@ -155,7 +182,7 @@ static const char *doc_page(const char *key)
 static int print_catalog(const struct sg_cli *cli, const struct sg_catalog *c,
                          const char *key, bool header)
 {
-    struct rows_ctx x = {c, 0};
+    struct rows_ctx x = {c, 0, NULL};
     if (!sg_catalog_knows(c, key))
         return 0;
     if (header)
@@ -170,6 +197,8 @@ static int print_catalog(const struct sg_cli *cli, const struct sg_catalog *c,
                                              : "no effect since",
                    h->version.major, h->version.minor, h->commit, h->what);
     }
+    if (x.first_key)
+        print_docs(c, x.first_key);
     const char *page = doc_page(key);
     if (page)
         printf("  docs: https://docs.kernel.org/%s\n", page);

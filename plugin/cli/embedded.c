@@ -129,3 +129,15 @@ int sg_embedded_catalog(struct sg_catalog *out, struct sg_diags *d)
         h ? h->start : "", h ? (size_t)(h->end - h->start) : 0,
         "(built in) history.tsv", out, d);
 }
+
+const char *sg_embedded_text(const char *dir, const char *name, size_t *len)
+{
+    for (size_t i = 0; i < N_BLOBS; i++)
+        if (strcmp(blobs[i].dir, dir) == 0 &&
+            strcmp(blobs[i].name, name) == 0) {
+            *len = (size_t)(blobs[i].end - blobs[i].start);
+            return blobs[i].start;
+        }
+    *len = 0;
+    return NULL;
+}

@@ -380,6 +380,33 @@ def main():
         check(by["net.foo.foo_max"][0][6:8] == ["net", "foo"], "netns and module")
         check(by["net.core.only_init"][0][6] == "init", "init_net only")
         check(by["kernel.unused_extra"][0][3] == "-", "no unenforced bound")
+        # docs.py: the kernel's documentation of the catalog's keys
+        doc = os.path.join(tmp, "doc")
+        build({"Documentation/admin-guide/sysctl/vm.rst":
+               "===\nvm\n===\n\nswappy\n======\n\nHow much to swap,\n"
+               "from 0 to 200.\n\nSecond paragraph.\n\nnot_in_catalog\n"
+               "==============\n\nText.\n",
+               "Documentation/networking/ip-sysctl.rst":
+               "/proc/sys/net/ipv4/* Variables\n==============\n\n"
+               "rp_filter - INTEGER\n\tReverse path filter.\n\n"
+               "/proc/sys/net/bridge/* Variables:\n\n"
+               "rp_filter - INTEGER\n\tNot ipv4.\n"}, doc)
+        keys = os.path.join(tmp, "k.tsv")
+        with open(keys, "w") as f:
+            f.write("# versions\t6.1.1\nvm.swappy\t6.1\tint\t-\t-\trw\t-\t-\tx\n"
+                    "net.ipv4.conf.<iface>.rp_filter\t6.1\tint\t-\t-\trw\tnet"
+                    "\t-\tx\n")
+        out = os.path.join(tmp, "docs.tsv")
+        subprocess.run([sys.executable, os.path.join(SCRIPTS, "docs.py"), doc,
+                        keys, "-o", out], check=True, stderr=subprocess.DEVNULL)
+        rows = [l.rstrip("\n").split("\t") for l in open(out)
+                if not l.startswith("#")]
+        check(rows == [["net.ipv4.conf.<iface>.rp_filter",
+                        "Documentation/networking/ip-sysctl.rst",
+                        "Reverse path filter."],
+                       ["vm.swappy", "Documentation/admin-guide/sysctl/vm.rst",
+                        "How much to swap, from 0 to 200."]],
+              "docs: first paragraphs of the catalog's keys: %r" % rows)
     print("gen: %d passed, %d failed" % (PASSED[0], len(FAILED)))
     return 1 if FAILED else 0
 

@@ -351,6 +351,29 @@ def test_bad_params(tmp, lib):
            res.get("findings"), want["findings"]))
     ok(files.get("invocation", {}).get("module_args", {}).get("live") is
        False, "live defaults to false")
+    # live: the running kernel is the catalog of that kernel: a key its
+    # /proc/sys lacks is missing there, whatever the catalogued versions say.
+    live2 = os.path.join(tmp, "live-catalog-root")
+    shutil.copytree(os.path.join(CASES, "rule-key-missing-live", "root"),
+                    live2, symlinks=True)
+    with open(os.path.join(tmp, "live2.yml"), "w") as f:
+        f.write("""- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: live2
+      sysctl_guard: {root: "%s", kernel: "6.1.0-13-amd64", live: true}
+      ignore_errors: true
+""" % live2)
+    rc, out = playbook(tmp, lib, ["-i", "localhost,", "-c", "local",
+                                  "live2.yml"])
+    res = results(out, "live2").get("localhost", {})
+    _, want = check_json(live2, ["--kernel", "6.1.0-13-amd64", "--live"])
+    missing = [f for f in res.get("findings", [])
+               if f.get("rule") == "key-missing"]
+    ok(res.get("findings") == want["findings"] and len(missing) == 1 and
+       "the running kernel" in missing[0].get("message", ""),
+       "live: the running kernel's keys decide key-missing: %r" %
+       res.get("findings"))
     # Paths as operators write them (type path): ~ and variables of the
     # task's environment, expanded on the managed host.
     home = os.path.join(tmp, "home-play")
