@@ -33,7 +33,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from sgtest import ENV, Tally  # noqa: E402
+from sgtest import ENV, Tally, as_nobody  # noqa: E402
 
 T = Tally()
 ok = T.ok
@@ -410,8 +410,12 @@ def metadata():
         # refused, not given to nobody.
         os.chmod(sd, 0o777)
         os.chown(p, 0, 0)
-        r = run(["fix", "--root", root] + ARGS,
-                preexec_fn=lambda: (os.setgid(65534), os.setuid(65534)))
+        nobin, noenv = as_nobody(BIN, base)
+        r = subprocess.run([nobin, "fix", "--root", root] + ARGS,
+                           capture_output=True, text=True, env=noenv,
+                           timeout=60, errors="replace",
+                           preexec_fn=lambda: (os.setgid(65534),
+                                               os.setuid(65534)))
         st = os.stat(p)
         ok(r.returncode == 2 and "cannot keep its owner" in r.stderr and
            st.st_uid == 0 and open(p).read() == BAD,
@@ -422,8 +426,11 @@ def metadata():
         ok("fixed " not in r.stdout, "metadata: 'fixed' printed as nobody")
         # What Salt and the stateful protocol are told: nothing changed.
         for fmt in ("salt", "stateful"):
-            r = run(["fix", "--format", fmt, "--root", root] + ARGS,
-                    preexec_fn=lambda: (os.setgid(65534), os.setuid(65534)))
+            r = subprocess.run([nobin, "fix", "--format", fmt, "--root", root]
+                               + ARGS, capture_output=True, text=True,
+                               env=noenv, timeout=60, errors="replace",
+                               preexec_fn=lambda: (os.setgid(65534),
+                                                   os.setuid(65534)))
             if fmt == "salt":
                 out = json.loads(r.stdout or "{}")
                 ok(out.get("changes") == {} and out.get("result") is False and

@@ -26,7 +26,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from salt_harness import STATE_MODULE, Harness  # noqa: E402
-from sgtest import CASES, ENV, Tally, snapshot, tree_args  # noqa: E402
+from sgtest import CASES, ENV, Tally, as_nobody, snapshot, tree_args  # noqa: E402
 
 TALLY = Tally()
 ok = TALLY.ok
@@ -287,8 +287,9 @@ def faults(binary):
     with tempfile.TemporaryDirectory(prefix="sg-ro-") as tmp:
         os.chmod(tmp, 0o755)
         root, p, old = fault_tree(tmp)
+        nobin, noenv = as_nobody(binary, tmp)
         refused("read-only dir", run(
-            binary, ["fix", "--root", root] + args,
+            nobin, ["fix", "--root", root] + args, env=noenv,
             preexec_fn=lambda: (os.setgid(65534), os.setuid(65534))), p, old)
     # A file size limit (a full disk looks the same to write(2)).
     with tempfile.TemporaryDirectory(prefix="sg-fsize-") as tmp:

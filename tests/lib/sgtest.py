@@ -70,3 +70,26 @@ class Tally:
     def done(self, name):
         print("%s: %d passed, %d failed" % (name, self.passed, self.failed))
         return 1 if self.failed else 0
+
+
+def as_nobody(binary, tmp):
+    """BINARY as the user nobody can run it: a copy in TMP/nobody-bin (the
+    checkout may be where nobody cannot go, /root is 0700 on Debian), with
+    the data built into it (the source tree's lens and policies may be
+    unreadable too) written to a scratch directory nobody owns. Returns the
+    copy's path and the environment to run it with."""
+    import shutil
+    bindir = os.path.join(tmp, "nobody-bin")
+    scratch = os.path.join(tmp, "nobody-tmp")
+    os.makedirs(bindir, exist_ok=True)
+    os.makedirs(scratch, exist_ok=True)
+    for d in (tmp, bindir):
+        os.chmod(d, os.stat(d).st_mode | 0o755)
+    os.chown(scratch, 65534, 65534)
+    copy = os.path.join(bindir, os.path.basename(binary))
+    shutil.copy(binary, copy)
+    env = {k: v for k, v in ENV.items()
+           if k not in ("SYSCTL_GUARD_LENSDIR", "SYSCTL_GUARD_POLICYDIR",
+                        "SYSCTL_GUARD_CATALOGDIR")}
+    env["TMPDIR"] = scratch
+    return copy, env
