@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -360,6 +361,126 @@ static bool unchanged(const struct sg_save *s)
            sg_same_file(&at, &s->st);
 }
 
+/* The read lease (fcntl F_SETLEASE) that keeps unlocked writers out of
+ * the old file while it is replaced. The kernel grants it only while no
+ * other process has the file open for writing; a process that opens it
+ * for writing later waits in open(2) until the lease goes, and the lease
+ * then answers F_GETLEASE with F_UNLCK: the replacement can tell that a
+ * writer holds the old file and give it back its name before the writer
+ * writes. The kernel tells the holder with SIGIO, blocked meanwhile. */
+struct lease {
+    int fd[2];       /* the old file, the new one (-1: none) */
+    sigset_t mask;   /* the signal mask before */
+    bool sigio_free; /* SIGIO was not blocked before */
+};
+
+#define SG_SAVE_LEASE_WAIT_MS 2000
+
+static void lease_block_sigio(struct lease *l)
+{
+    sigset_t io;
+    sigemptyset(&io);
+    sigaddset(&io, SIGIO);
+    sigprocmask(SIG_BLOCK, &io, &l->mask);
+    l->sigio_free = !sigismember(&l->mask, SIGIO);
+    l->fd[0] = l->fd[1] = -1;
+}
+
+/* Take the lease on FD: 0, -EAGAIN when a writer kept the file open for
+ * SG_SAVE_LEASE_WAIT_MS, or another negative errno when leases are not to
+ * be had here (not the owner and no CAP_LEASE, a file system without
+ * them, fs.leases-enable = 0). */
+static int lease_take(struct lease *l, int slot, int fd)
+{
+    struct timespec nap = {0, 500 * 1000};
+    for (int waited = 0;; waited++) {
+        if (fcntl(fd, F_SETLEASE, F_RDLCK) == 0) {
+            l->fd[slot] = fd;
+            return 0;
+        }
+        if (errno != EAGAIN || waited >= SG_SAVE_LEASE_WAIT_MS * 2)
+            return -errno;
+        nanosleep(&nap, NULL);
+    }
+}
+
+/* Whether a writer opened the leased file of SLOT. */
+static bool lease_broken(const struct lease *l, int slot)
+{
+    return l->fd[slot] >= 0 && fcntl(l->fd[slot], F_GETLEASE) != F_RDLCK;
+}
+
+/* Release the leases (the writers waiting in open(2) go on), close the
+ * new file's descriptor, swallow the SIGIO the writers sent, and restore
+ * the signal mask. */
+static void lease_release(struct lease *l)
+{
+    sigset_t io;
+    struct timespec zero = {0, 0};
+
+    for (int i = 0; i < 2; i++)
+        if (l->fd[i] >= 0)
+            fcntl(l->fd[i], F_SETLEASE, F_UNLCK);
+    if (l->fd[1] >= 0)
+        close(l->fd[1]);
+    sigemptyset(&io);
+    sigaddset(&io, SIGIO);
+    if (l->sigio_free)
+        while (sigtimedwait(&io, NULL, &zero) == SIGIO)
+            ;
+    sigprocmask(SIG_SETMASK, &l->mask, NULL);
+}
+
+/* The save under the lease: exchange the names of the new and the old
+ * file (renameat2 RENAME_EXCHANGE), so that the old file keeps a name,
+ * TMP, until no writer can reach it; wait a moment for a writer that
+ * looked the name up before the exchange to reach open(2)'s wait; then
+ * drop the old file, or, when a writer opened it, exchange back; all
+ * before the caller releases the leases. Returns 1 when the exchange is
+ * not to be had, so the caller renames instead. */
+static int commit_leased(struct sg_save *s, struct lease *l, char tmp[64],
+                         char **why)
+{
+    struct timespec grace = {0, 2 * 1000 * 1000};
+    int nfd, r = 0;
+
+    if (!unchanged(s)) {
+        unlinkat(s->dirfd, tmp, 0);
+        return fail(why, EAGAIN,
+                    "changed while it was being fixed: not edited");
+    }
+    /* The new file under the lease too: a writer that opens it by its
+     * name after the exchange must not be dropped with it by an exchange
+     * back. */
+    nfd = openat(s->dirfd, tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (nfd >= 0 && lease_take(l, 1, nfd) < 0)
+        close(nfd);
+    if (renameat2(s->dirfd, tmp, s->dirfd, s->base, RENAME_EXCHANGE) < 0) {
+        int err = errno;
+        if (err == EINVAL || err == ENOSYS || err == EOPNOTSUPP)
+            return 1;
+        unlinkat(s->dirfd, tmp, 0);
+        return fail(why, err, "cannot write: %s", strerror(err));
+    }
+    nanosleep(&grace, NULL);
+    if (!lease_broken(l, 0)) {
+        unlinkat(s->dirfd, tmp, 0); /* the old file */
+        fsync(s->dirfd);
+    } else if (!lease_broken(l, 1)) {
+        if (renameat2(s->dirfd, tmp, s->dirfd, s->base, RENAME_EXCHANGE) == 0)
+            unlinkat(s->dirfd, tmp, 0); /* the new text */
+        r = fail(why, EAGAIN,
+                 "opened for writing by another process (one that took no "
+                 "lock) while it was replaced: left as it was, not edited");
+    } else
+        r = fail(why, EAGAIN,
+                 "opened for writing by two other processes (that took no "
+                 "lock) while it was replaced: the new text is in place and "
+                 "the old one, with what was written to it, is kept as %s",
+                 tmp);
+    return r;
+}
+
 int sg_save_commit(struct sg_save *s, const char *buf, size_t len, char **why)
 {
     char tmp[64];
@@ -368,6 +489,23 @@ int sg_save_commit(struct sg_save *s, const char *buf, size_t len, char **why)
 
     if (r < 0)
         return r;
+    if (s->fd >= 0) {
+        struct lease l;
+        lease_block_sigio(&l);
+        int lr = lease_take(&l, 0, s->fd);
+        r = lr == 0 ? commit_leased(s, &l, tmp, why) : 1;
+        lease_release(&l);
+        if (r <= 0)
+            return r;
+        if (lr == -EAGAIN) {
+            unlinkat(s->dirfd, tmp, 0);
+            return fail(why, EAGAIN,
+                        "is held open for writing by another process (for "
+                        "over %d s): not edited",
+                        SG_SAVE_LEASE_WAIT_MS / 1000);
+        }
+    }
+    /* No lease to be had: check, rename, and look at the old file after. */
     if (!unchanged(s)) {
         unlinkat(s->dirfd, tmp, 0);
         return fail(why, EAGAIN,

@@ -7,18 +7,33 @@
  * regular file with one name that still holds exactly the text that was
  * read; write the new text to a temporary file in the same directory
  * (owner, group, mode and every extended attribute, POSIX ACLs and
- * SELinux labels included, copied from the old file; fsync); check again,
- * under the lock, that neither the name nor the old file changed; rename
- * over it (a new file: renameat2 RENAME_NOREPLACE); fsync the directory.
+ * SELinux labels included, copied from the old file; fsync); take a read
+ * lease (fcntl F_SETLEASE) on the old file and on the new one; check
+ * again, under the lock, that neither the name nor the old file changed;
+ * exchange the two names (renameat2 RENAME_EXCHANGE); after a moment,
+ * remove the old file under its temporary name; fsync the directory. A
+ * new file: renameat2 RENAME_NOREPLACE.
  *
  * Cooperating writers take the same lock (flock(1) on the directory:
  * `flock /etc/sysctl.d sh -c '...'`), so two fixes, or a fix and a
  * cooperating writer, never interleave: the second sees a changed file
- * and refuses with an error. A writer that takes no lock and appends to
- * the old file after the last check and before the rename is caught by a
- * look at the old file after the rename: its text (with the appended
- * lines) is put back and the save fails. Every failure leaves the file
- * as it was and says why in *WHY.
+ * and refuses with an error. Writers that take no lock (`echo >> FILE`
+ * from cron) are kept out by the lease: the kernel grants it only while
+ * no other process has the file open for writing (a save waits up to two
+ * seconds for that, then refuses), and a process that opens it for
+ * writing afterwards waits in open(2) until the lease goes. When one did
+ * that for the old file during the exchange, the names are exchanged
+ * back before it goes on, so what it writes lands in the file, and the
+ * save fails. One window stays: a writer that looked the name up before
+ * the exchange and reaches open(2) over two milliseconds later.
+ *
+ * Where no lease can be had (a file system without them, not the file's
+ * owner and no CAP_LEASE, fs.leases-enable = 0) or no exchange, a save
+ * renames over the file and then looks at the old one: text appended to
+ * it after the last check and before the rename is put back and the save
+ * fails; a writer that still has the old file open after that look loses
+ * what it writes then. Every failure leaves the file as it was and says
+ * why in *WHY.
  */
 #ifndef SG_SAVE_H
 #define SG_SAVE_H

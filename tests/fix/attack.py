@@ -15,13 +15,16 @@ loses data:
 3. Races: a directory of the path, and the file itself, swapped for a
    symlink out of the tree while fix runs, in a bounded loop: the canary
    never changes.
-4. Concurrency: a writer appending to the file while fix runs, and two
-   fix runs with different policies at once: no appended line is lost,
-   and both edits land or a run fails with an error; never a silent loss.
+4. Concurrency: a writer appending to the file while fix runs (opening
+   it for each line, or holding it open while it waits), a writer that
+   keeps it open throughout, and two fix runs with different policies at
+   once: no appended line is lost, and both edits land or a run fails
+   with an error; never a silent loss.
 5. Metadata: an ACL, user.* and security.* xattrs kept; a hard-linked
    file refused; as nobody, a file owned by root refused, not given away;
    "fixed" printed only for what was written.
-Usage: attack.py BINARY [--quick]
+Usage: attack.py BINARY [--quick] [--only PART] [--runs N]
+(--only appender_race --runs 1000 measures a rare race on its own.)
 """
 import json
 import os
@@ -39,6 +42,14 @@ T = Tally()
 ok = T.ok
 BIN = None
 QUICK = "--quick" in sys.argv
+
+
+def option(name, default):
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
+
+
+ONLY = option("--only", None)
+RUNS = option("--runs", None)
 SECRET = "canary-7f3e9a-outside-the-root"
 BAD = "net.ipv4.tcp_tw_recycle = 1\n"
 ARGS = ["--kernel", "6.1"]
@@ -265,7 +276,7 @@ def appender_race():
     """A shell appending numbered lines as fast as it can (no lock, as
     `echo >> FILE` in a cron job) while fix runs: the numbers in the file
     must run without a gap, whatever fix answered."""
-    n = 20 if QUICK else 40
+    n = int(RUNS) if RUNS else 20 if QUICK else 40
     lost_runs = fixed = 0
     with tempfile.TemporaryDirectory(prefix="sg-append-") as base:
         root = tree(base, {})
@@ -276,9 +287,20 @@ def appender_race():
             delay = "%.3f" % (0.002 + 0.018 * (i % 5) / 4)
             with open(p, "w") as f:
                 f.write("# fix me\n" + BAD)
-            app = subprocess.Popen(
-                ["sh", "-c", 'k=0; while :; do echo "# appended $k" >>"$1"; sleep "$2"; '
-                 'k=$((k+1)); done', "sh", p, delay])
+            # Every other run the writer holds the file open while it
+            # waits, as a program that keeps a log open does: its open
+            # descriptor outlives any check of the old file.
+            # The number of the last line written goes to a file of its
+            # own, so that lines lost at the end count too.
+            script = ('k=0; while :; do echo "# appended $k" >>"$1"; echo $k >"$3"; '
+                      'sleep "$2"; k=$((k+1)); done') if i % 2 else (
+                      'k=0; while :; do exec 3>>"$1"; sleep "$2"; '
+                      'echo "# appended $k" >&3; exec 3>&-; echo $k >"$3"; '
+                      'sleep "$2"; k=$((k+1)); done')
+            last = os.path.join(base, "last")
+            with open(last, "w") as f:
+                f.write("-1\n")
+            app = subprocess.Popen(["sh", "-c", script, "sh", p, delay, last])
             time.sleep(0.005)
             r = run(["fix", "--root", root] + ARGS)
             time.sleep(0.005)
@@ -287,10 +309,11 @@ def appender_race():
             text = open(p).read()
             nums = [int(l.split()[2]) for l in text.splitlines()
                     if l.startswith("# appended ")]
-            gaps = sorted(set(range(max(nums) + 1)) - set(nums)) if nums else []
+            written = max(nums + [int(open(last).read() or -1)])
+            gaps = sorted(set(range(written + 1)) - set(nums))
             if gaps:
                 lost_runs += 1
-            ok(not gaps and nums, "appender: run %d (exit %d) lost %d lines "
+            ok(not gaps and written >= 0, "appender: run %d (exit %d) lost %d lines "
                "(first %s): %s" % (i, r.returncode, len(gaps), gaps[:3],
                                    (r.stdout + r.stderr)[-300:]))
             ok(r.returncode in (0, 2) and (r.returncode == 0) ==
@@ -298,6 +321,30 @@ def appender_race():
                % (r.returncode, r.stderr[-300:]))
             fixed += r.returncode == 0
     print("appender: %d runs, %d fixed, %d lost lines" % (n, fixed, lost_runs))
+
+
+def held_open():
+    """A process that keeps the file open for writing the whole time (a
+    lease cannot be had): fix waits, then refuses and leaves the file as
+    it was; one that keeps it open only for reading does not stop it."""
+    with tempfile.TemporaryDirectory(prefix="sg-held-") as base:
+        root = tree(base, {"etc/sysctl.d/50-a.conf": "# fix me\n" + BAD})
+        p = os.path.join(root, "etc", "sysctl.d", "50-a.conf")
+        with open(p, "a") as w:
+            r = run(["fix", "--root", root] + ARGS)
+            w.write("# written while fix ran\n")
+        text = open(p).read()
+        ok(r.returncode == 2 and "held open for writing" in r.stderr,
+           "held open: a writer's open file is refused: exit %d %s"
+           % (r.returncode, r.stderr[-300:]))
+        ok(text == "# fix me\n" + BAD + "# written while fix ran\n",
+           "held open: the file is as the writer left it: %r" % text)
+        with open(p) as reader:
+            r = run(["fix", "--root", root] + ARGS)
+            reader.read()
+        ok(r.returncode == 0 and BAD not in open(p).read(),
+           "held open: a reader does not stop the fix: exit %d %s"
+           % (r.returncode, r.stderr[-300:]))
 
 
 POLICY = """<?xml version="1.0" encoding="UTF-8"?>
@@ -449,9 +496,14 @@ def main():
     if os.geteuid() != 0:
         print("attack.py: must run as root (mknod, setuid, other users)")
         return 2
-    for part in (confinement, special_files, metadata, races, appender_race,
-                 concurrent_fixes):
-        part()
+    parts = (confinement, special_files, metadata, races, appender_race,
+             held_open, concurrent_fixes)
+    if ONLY and ONLY not in [p.__name__ for p in parts]:
+        print("attack.py: no part %s" % ONLY)
+        return 2
+    for part in parts:
+        if ONLY in (None, part.__name__):
+            part()
     return T.done("attack")
 
 
