@@ -65,7 +65,7 @@ static int put_line(struct sg_buf *t, char kind, const char *s, size_t n)
     if (r == 0)
         r = sg_buf_add(t, s, n);
     if (r == 0 && (n == 0 || s[n - 1] != '\n'))
-        r = sg_buf_add(t, "\n\\ No newline at end of file\n", 30);
+        r = sg_buf_printf(t, "\n\\ No newline at end of file\n");
     return r;
 }
 
