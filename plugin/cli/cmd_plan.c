@@ -17,14 +17,17 @@
  * Every path is prefixed with the root parameter (default "/"), whose
  * default lives where inventory, pillar or the environment override it.
  * The files are only written; the kernel is reloaded once, at the end,
- * the way boot does it (systemd-sysctl.service, or `sysctl --system` for
- * --semantics procps), only when something changed and only when the root
- * is "/" unless the reload parameter asks otherwise: an image's files are
- * never loaded into the kernel that runs the plan.
+ * the way boot does it (systemd-sysctl.service, after
+ * systemd-modules-load.service when the plan writes a modules-load.d
+ * list; or `sysctl --system` for --semantics procps), only when something
+ * changed and only when the root is "/" unless the reload parameter asks
+ * otherwise: an image's files are never loaded into the kernel that runs the
+ * plan.
  */
 #include "cli.h"
 #include "../core/eval.h"
 #include "../core/fix.h"
+#include "../core/modload.h"
 #include "../core/rootfs.h"
 #include "../core/sha256.h"
 #include "../core/util.h"
@@ -62,6 +65,7 @@ struct pdir {
 struct pctx {
     struct pdir dirs[SG_N_SYSCTL_DIRS];
     struct sg_krange win;
+    bool modules; /* it writes a modules-load.d list */
 };
 
 /* A kernel version as the plans compare them: major * 1000000 + minor *
@@ -331,18 +335,26 @@ static void comment_text(const char *s, bool jinja)
 
 /* ---- what every plan says first ---- */
 
-static const char *boot_reload_sh(const struct sg_model *m)
+/* The reload as boot does it; when the plan writes a modules-load.d list
+ * (x->modules), systemd-modules-load first, so that the modules' keys
+ * exist when systemd-sysctl runs (one systemctl call orders the two as
+ * their units do). */
+static const char *boot_reload_sh(const struct sg_model *m,
+                                  const struct pctx *x)
 {
-    return m->semantics == SG_SEM_SYSTEMD
-               ? "systemctl restart systemd-sysctl.service"
-               : "sysctl --system";
+    return m->semantics != SG_SEM_SYSTEMD ? "sysctl --system"
+           : x->modules ? "systemctl restart systemd-modules-load.service "
+                          "systemd-sysctl.service"
+                        : "systemctl restart systemd-sysctl.service";
 }
 
-static const char *boot_reload_argv(const struct sg_model *m)
+static const char *boot_reload_argv(const struct sg_model *m,
+                                    const struct pctx *x)
 {
-    return m->semantics == SG_SEM_SYSTEMD
-               ? "[systemctl, restart, systemd-sysctl.service]"
-               : "[sysctl, --system]";
+    return m->semantics != SG_SEM_SYSTEMD ? "[sysctl, --system]"
+           : x->modules ? "[systemctl, restart, systemd-modules-load.service, "
+                          "systemd-sysctl.service]"
+                        : "[systemctl, restart, systemd-sysctl.service]";
 }
 
 /* The comment lines that open a plan: version, kernel, root, and each
@@ -545,7 +557,7 @@ static void ansible_tasks(const struct sg_model *m, const struct pfile *fs,
     }
     printf("%s- name: \"sysctl-guard: reload the kernel as boot does\"\n", in);
     printf("%s  ansible.builtin.command:\n%s    argv: %s\n", in, in,
-           boot_reload_argv(m));
+           boot_reload_argv(m, x));
     printf("%s  changed_when: true\n", in);
     printf("%s  when:\n%s    - \"%s\"\n%s    - >-\n%s      ", in, in,
            ANS_RELOAD, in, in);
@@ -565,7 +577,7 @@ static void emit_ansible(const struct sg_model *m, const struct pfile *fs,
            "# sysctl_guard_reload (default: true when the root is /, else "
            "false)\n"
            "# reloads the kernel once at the end, as boot does (%s).\n",
-           boot_reload_sh(m));
+           boot_reload_sh(m, x));
     if (tasks_only) {
         printf("# Tasks only: include_tasks/import_tasks it.\n");
         if (!n)
@@ -602,7 +614,7 @@ static void emit_salt(const struct sg_model *m, const struct pfile *fs,
            "is /, else False).\n# The files are checked when the SLS is "
            "rendered (so test=True sees it\n# too); the states write them; "
            "one reload at the end applies them as\n# boot does (%s).\n",
-           boot_reload_sh(m));
+           boot_reload_sh(m, x));
     printf("{%%- set sysctl_guard_root = sysctl_guard_root | default("
            "salt['pillar.get']('sysctl_guard_root', '/')) %%}\n"
            "{#- to_bool: a pillar's 'false' or 'no' is False #}\n"
@@ -684,7 +696,7 @@ static void emit_salt(const struct sg_model *m, const struct pfile *fs,
     printf("\n{%%- if sysctl_guard_reload %%}\n");
     printf("sysctl-guard-reload:\n  cmd.run:\n    - name: %s\n"
            "    - onchanges:\n",
-           boot_reload_sh(m));
+           boot_reload_sh(m, x));
     for (size_t i = 0; i < nw; i++)
         printf("      - sysctl-guard-%zu-write\n", i + 1);
     printf("{%%- endif %%}\n{%%- endif %%}\n");
@@ -803,7 +815,7 @@ static void emit_sh(const struct sg_model *m, const struct pfile *fs, size_t nw,
         "    what=$1; shift\n"
         "    \"$@\" || failed=\"$failed\n  $what\"\n"
         "}\n",
-        boot_reload_sh(m));
+        boot_reload_sh(m, x));
     if (n)
         printf("\n");
     for (size_t i = 0; i < n; i++) {
@@ -864,7 +876,7 @@ static void emit_sh(const struct sg_model *m, const struct pfile *fs, size_t nw,
            "\"$failed\" >&2\n"
            "    exit 1\n"
            "fi\n",
-           boot_reload_sh(m), boot_reload_sh(m), boot_reload_sh(m));
+           boot_reload_sh(m, x), boot_reload_sh(m, x), boot_reload_sh(m, x));
 }
 
 int sg_cmd_plan(struct sg_cli *cli)
@@ -913,8 +925,12 @@ int sg_cmd_plan(struct sg_cli *cli)
         free(pf);
         pf = NULL;
     }
-    if (pf)
+    if (pf) {
         sg_policies_window(&ps, &m->kernel, &x.win);
+        x.modules = false;
+        for (size_t i = 0; i < cs.n; i++)
+            x.modules |= sg_modload_is_list(cs.v[i].path);
+    }
     if (r < 0 || !pf || sg_diag_count(&m->diags, SG_SEV_ERROR) > 0) {
         r = SG_EXIT_ERROR;
     } else {

@@ -347,6 +347,12 @@ static void emit_text(const struct sg_cli *cli, const struct sg_report *r)
                    sg_vis(f->fix_value ? f->fix_value : ""),
                    sg_vis(f->fix_file));
             break;
+        case SG_FIX_LOAD_MODULE:
+            printf("    %sfix:%s load %s at boot: add it to %s\n",
+                   sg_c(c, "\033[32m"), sg_c(c, "\033[0m"),
+                   sg_vis(f->fix_value ? f->fix_value : ""),
+                   sg_vis(f->fix_file));
+            break;
         case SG_FIX_NONE:
             break;
         }

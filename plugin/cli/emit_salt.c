@@ -4,9 +4,10 @@
  * A state return (--format salt): one JSON object {name, changes, result,
  * comment} as a state function returns it. `changes` is {key: {old, new}}
  * of effective values (null: the key is no longer set and the kernel's
- * default applies); `result` is true, false, or null when a dry run (Salt's
- * test mode) has changes to make. `check` changes nothing: its result says
- * whether any finding reaches --fail-on.
+ * default applies), and for a modules-load.d list a fix writes, {path:
+ * {old, new}} of the modules it names; `result` is true, false, or null when a
+ * dry run (Salt's test mode) has changes to make. `check` changes nothing: its
+ * result says whether any finding reaches --fail-on.
  *
  * The stateful line (--format stateful), for cmd.run/cmd.script with
  * `stateful: True`: what happened for people, then as the last line

@@ -144,6 +144,11 @@ static const char *fix_words(const struct sg_finding *f, char *buf, size_t n)
         snprintf(buf, n, "Set %s = %s", f->fix_key,
                  f->fix_value ? f->fix_value : "");
         break;
+    case SG_FIX_LOAD_MODULE:
+        snprintf(buf, n, "Load the module %s at boot: add it to %s",
+                 f->fix_value ? f->fix_value : "",
+                 f->fix_file ? f->fix_file : "");
+        break;
     case SG_FIX_NONE:
         buf[0] = '\0';
         break;

@@ -118,6 +118,19 @@ static int add_effects(struct sg_session *s, const struct sg_model *m,
     }
     if (r == 0)
         sg_effects_free(&fx);
+    /* A modules-load.d list is a change of its own (Salt shows it). */
+    for (size_t j = 0; r == 0 && j < cs->n; j++) {
+        struct sg_effect e;
+        if (written && !cs->v[j].written)
+            continue;
+        r = sg_fix_list_effect(&cs->v[j], &e);
+        if (r == 1 && (r = SG_PUSH(s->effects, e)) < 0) {
+            free(e.key);
+            free(e.old_value);
+            free(e.new_value);
+        }
+        r = r < 0 ? r : 0;
+    }
     return r;
 }
 
@@ -205,6 +218,19 @@ static int finding_edits(const struct sg_cli *cli, const struct sg_policies *ps,
         r = sg_fix_plan_with(m, &one, p, &cs, &quiet) < 0 ? -ENOMEM : 0;
         for (size_t j = 0; j < cs.n && r == 0; j++) {
             const char *before = cs.v[j].before ? cs.v[j].before : "";
+            /* A file the fix makes (a drop-in, a modules-load.d list) is
+             * made once, with every finding's lines: each finding's fix
+             * is the whole of it, the same replacement. */
+            const struct sg_change *made = NULL;
+            for (size_t k = 0; !cs.v[j].before && k < judged.n && !made; k++)
+                if (!judged.v[k].before &&
+                    strcmp(judged.v[k].path, cs.v[j].path) == 0)
+                    made = &judged.v[k];
+            if (made) {
+                if (sg_utf8_valid(made->after))
+                    r = add_edit(es, why, made->path, "", made->after);
+                continue;
+            }
             /* SARIF's offsets count UTF-16 code units of the decoded text
              * and its replacements are Unicode: an edit to a file that is
              * not UTF-8 (Latin-1 comments) cannot be given exactly, so it

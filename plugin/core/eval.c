@@ -610,6 +610,12 @@ static int add_finding(const struct ctx *c, const struct sg_rule *r,
         if (dflt && s->value && strcmp(dflt, s->value) == 0)
             return 0;
     }
+    /* A module's key: the module goes in a modules-load.d list, which
+     * systemd-modules-load reads before systemd-sysctl runs. */
+    if (fix == SG_FIX_LOAD_MODULE &&
+        (c->m->fragment || c->m->semantics != SG_SEM_SYSTEMD ||
+         !cat_module(c, s->key)))
+        fix = SG_FIX_NONE;
     if (s->at && s->at->ignore_failure && r->has_ignored_severity)
         f.severity = r->ignored_severity;
     f.key = s->key ? strdup(s->key) : NULL;
@@ -628,12 +634,16 @@ static int add_finding(const struct ctx *c, const struct sg_rule *r,
         f.fix_key = strdup(s->key);
         if (dflt)
             f.fix_value = strdup(dflt);
+        else if (f.fix == SG_FIX_LOAD_MODULE)
+            f.fix_value = strdup(cat_module(c, s->key));
         else if (r->fix_value)
             f.fix_value = render(c, r, s, r->fix_value);
         const char *file = s->at ? s->at->file : NULL;
         if (f.fix == SG_FIX_SET && !c->m->fragment &&
             (!file || !sg_operator_owns(file)))
             file = SG_DROPIN;
+        if (f.fix == SG_FIX_LOAD_MODULE)
+            file = SG_MODLOAD_DROPIN;
         f.fix_file = file ? strdup(file) : NULL;
     }
     if (!f.message || SG_PUSH(*c->out, f) < 0) {

@@ -4,6 +4,7 @@
 #include "fix.h"
 #include "eval.h"
 #include "keys.h"
+#include "modload.h"
 #include "parse.h"
 #include "rootfs.h"
 #include "save.h"
@@ -20,6 +21,11 @@
 #define DROPIN_HEADER                                                          \
     "# Written by sysctl-guard fix. This file sorts after the other\n"         \
     "# sysctl.d files, so the settings here win at boot.\n"
+
+#define MODLOAD_HEADER                                                         \
+    "# Written by sysctl-guard fix: modules loaded at boot before\n"           \
+    "# systemd-sysctl applies the sysctl.d files, so that the keys they\n"     \
+    "# provide exist by then (sysctl.d(5), modules-load.d(5)).\n"
 
 /* The edits planned for one file. */
 struct pending {
@@ -162,6 +168,9 @@ static int plan_finding(const struct sg_model *m, struct plan *pl,
         f->file ? assignment_at(m, f->file, f->line) : NULL;
 
     sg_finding_why(f, why, sizeof(why));
+    if (f->fix == SG_FIX_LOAD_MODULE) /* an append of the module's name */
+        return add_edit(pl, f->fix_file, SG_LINE_APPEND, NULL, f->fix_value,
+                        NULL, why);
     if (f->fix == SG_FIX_SET) {
         if (a && f->fix_file && strcmp(f->fix_file, a->file) == 0)
             return add_edit(pl, a->file, SG_LINE_SET, a, f->fix_key,
@@ -189,6 +198,77 @@ static int cmp_change(const void *a, const void *b)
                   ((const struct sg_change *)b)->path);
 }
 
+/* Record change C (its path, before and after set) with PD's fixes. */
+static int push_change(struct pending *pd, struct sg_change *c,
+                       struct sg_changes *out)
+{
+    c->path = strdup(pd->path);
+    c->fixes = pd->fixes;
+    c->n_fixes = pd->n_fixes;
+    if (!c->path || SG_PUSH(*out, *c) < 0) {
+        free(c->path);
+        free(c->before);
+        free(c->after);
+        return -ENOMEM;
+    }
+    pd->fixes = NULL; /* now the change's */
+    pd->n_fixes = 0;
+    return 0;
+}
+
+/* A modules-load.d list: its text beneath the root (or a header, for a
+ * new one) and a line for each module it does not name yet, in the line
+ * ending its lines have. Not through the lens: one name a line is all
+ * there is to the format (modules-load.d(5)). */
+static int realise_list(const struct sg_model *m, struct pending *pd,
+                        struct sg_changes *out, struct sg_diags *d)
+{
+    struct sg_change c = {0};
+    struct sg_modload have = {0};
+    struct sg_buf b = {0};
+    char *res = NULL;
+    size_t len = 0;
+    int err = 0, r = sg_chase_at(m->rootfd, pd->path, &res);
+
+    if ((r == 0 || r == -ENOENT) && res && strcmp(res, pd->path) != 0) {
+        r = sg_diag_add(d, SG_SEV_ERROR, "not-fixable", pd->path, 0,
+                        "is a symlink (to %s): not edited, as the link "
+                        "would become a copy",
+                        res);
+        free(res);
+        return r;
+    }
+    free(res);
+    if (r == 0 &&
+        sg_read_at(m->rootfd, pd->path, &c.before, &len, &err) != SG_READ_OK)
+        return sg_diag_add(d, SG_SEV_ERROR, "not-fixable", pd->path, 0,
+                           "cannot read it to add a module to it: not "
+                           "edited");
+    if (r < 0 && r != -ENOENT) /* -ENOENT: a new file */
+        return r == -ENOMEM
+                   ? r
+                   : sg_diag_add(d, SG_SEV_ERROR, "not-fixable", pd->path, 0,
+                                 "cannot look it up inside the "
+                                 "root: not edited");
+    const char *eol = c.before && strstr(c.before, "\r\n") ? "\r\n" : "\n";
+    r = c.before ? sg_modload_add_list(&have, c.before) : 0;
+    if (r == 0)
+        r = sg_buf_printf(&b, "%s", c.before ? c.before : MODLOAD_HEADER);
+    if (r == 0 && len && c.before[len - 1] != '\n')
+        r = sg_buf_printf(&b, "%s", eol);
+    for (size_t i = 0; r == 0 && i < pd->n; i++)
+        if (!sg_modload_loads(&have, pd->v[i].key))
+            r = sg_buf_printf(&b, "%s%s", pd->v[i].key, eol);
+    sg_modload_free(&have);
+    c.after = b.v ? b.v : strdup("");
+    if (r < 0 || !c.after || (c.before && strcmp(c.before, c.after) == 0)) {
+        free(c.before);
+        free(c.after);
+        return r < 0 ? r : c.after ? 0 : -ENOMEM;
+    }
+    return push_change(pd, &c, out);
+}
+
 /* Turn one file's edits into its new text. */
 static int realise(const struct sg_model *m, struct sg_parser *p,
                    struct pending *pd, struct sg_changes *out,
@@ -200,6 +280,8 @@ static int realise(const struct sg_model *m, struct sg_parser *p,
     size_t len;
     struct stat st;
 
+    if (!m->fragment && sg_modload_is_list(pd->path))
+        return realise_list(m, pd, out, d);
     if (m->fragment && lstat(pd->path, &st) == 0 && S_ISLNK(st.st_mode))
         return sg_diag_add(d, SG_SEV_ERROR, "not-fixable", pd->path, 0,
                            "is a symlink: not edited, as the link would "
@@ -245,19 +327,8 @@ static int realise(const struct sg_model *m, struct sg_parser *p,
         free(c.after);
         return 0;
     }
-    c.path = strdup(pd->path);
-    c.fixes = pd->fixes;
-    c.n_fixes = pd->n_fixes;
-    if (!c.path || SG_PUSH(*out, c) < 0) {
-        free(c.path);
-        free(c.before);
-        free(c.after);
-        return -ENOMEM;
-    }
-    pd->fixes = NULL; /* now the change's */
-    pd->n_fixes = 0;
-    // cppcheck-suppress memleak ; c was copied into OUT by SG_PUSH
-    return 0;
+    // cppcheck-suppress memleak ; c is copied into OUT by SG_PUSH
+    return push_change(pd, &c, out);
 }
 
 static void plan_free(struct plan *pl)
@@ -309,7 +380,9 @@ int sg_fix_ops(const struct sg_model *m, const struct sg_findings *fs,
 
     memset(out, 0, sizeof(*out));
     for (size_t i = 0; i < pl.n && r == 0; i++)
-        for (size_t j = 0; j < pl.v[i].n && r == 0; j++) {
+        for (size_t j = 0;
+             j < pl.v[i].n && r == 0 && !sg_modload_is_list(pl.v[i].path);
+             j++) {
             const struct sg_line_edit *e = &pl.v[i].v[j];
             struct sg_plan_op op = {.op = e->op,
                                     .file = strdup(pl.v[i].path),
@@ -535,6 +608,37 @@ int sg_fix_effects(const struct sg_model *m, const struct sg_plan_ops *ops,
     return 0;
 }
 
+/* The modules TEXT names, one space between, or NULL. */
+static int list_names(const char *text, char **out)
+{
+    struct sg_modload ml = {0};
+    struct sg_buf b = {0};
+    int r = text ? sg_modload_add_list(&ml, text) : 0;
+    for (size_t i = 0; r == 0 && i < ml.n_modules; i++)
+        r = sg_buf_printf(&b, "%s%s", i ? " " : "", ml.modules[i]);
+    sg_modload_free(&ml);
+    *out = r == 0 ? b.v : NULL;
+    if (r < 0)
+        free(b.v);
+    return r;
+}
+
+int sg_fix_list_effect(const struct sg_change *c, struct sg_effect *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!sg_modload_is_list(c->path))
+        return 0;
+    if (!(out->key = strdup(c->path)) ||
+        list_names(c->before, &out->old_value) < 0 ||
+        list_names(c->after, &out->new_value) < 0) {
+        free(out->key);
+        free(out->old_value);
+        memset(out, 0, sizeof(*out));
+        return -ENOMEM;
+    }
+    return 1;
+}
+
 void sg_effects_free(struct sg_effects *fx)
 {
     for (size_t i = 0; i < fx->n; i++) {
@@ -608,6 +712,12 @@ static int take_back(const struct sg_finding *f, const struct sg_finding *a,
     const char *what = f->fix == SG_FIX_REMOVE    ? "removing the line"
                        : f->fix == SG_FIX_COMMENT ? "commenting it out"
                                                   : NULL;
+    if (f->fix == SG_FIX_LOAD_MODULE)
+        return sg_diag_add(diags, SG_SEV_WARNING, "not-fixed", diag_file(f),
+                           f->line,
+                           "not fixed: loading %s at boot would leave what "
+                           "%s says: %s",
+                           v, a->rule->id, a->message);
     if (!what)
         return sg_diag_add(diags, SG_SEV_WARNING, "not-fixed", diag_file(f),
                            f->line,

@@ -4,7 +4,8 @@
  * From the findings of a model, the edits that fix them: remove or
  * comment out every offending line; set a value on the line that wins,
  * or, when no file the operator owns sets the key, append it to a drop-in
- * that sorts after every other sysctl.d file (eval.h SG_DROPIN). Files
+ * that sorts after every other sysctl.d file (eval.h SG_DROPIN); list a
+ * key's module in a modules-load.d file (modload.h SG_MODLOAD_DROPIN). Files
  * under /usr, /run and /lib belong to packages and are never edited.
  * Edits go through the lens (parse.h sg_parse_edit), so every line not
  * edited stays byte for byte; a file is written atomically (temporary file
@@ -85,8 +86,9 @@ int sg_fix_apply(const struct sg_model *m, struct sg_changes *cs, bool backup,
 
 void sg_changes_free(struct sg_changes *cs);
 
-/* The same fixes as operations another tool applies (plan --emit): what to
- * do to which line of which file, removals and comments first. */
+/* The same fixes as operations on lines of sysctl files: what to do to
+ * which line of which file, removals and comments first (a module a fix
+ * lists in modules-load.d is not among them: it sets no key). */
 struct sg_plan_op {
     enum sg_line_op op;
     char *file;    /* target path */
@@ -122,6 +124,11 @@ struct sg_effects {
 
 int sg_fix_effects(const struct sg_model *m, const struct sg_plan_ops *ops,
                    struct sg_effects *out);
+/* The effect of change C when it is a modules-load.d list (modload.h):
+ * *OUT gets its path as the key and the modules the text names before
+ * and after, one space between (NULL: none). Returns 1 when it is one, 0
+ * when C is a sysctl file, or -ENOMEM. */
+int sg_fix_list_effect(const struct sg_change *c, struct sg_effect *out);
 void sg_effects_free(struct sg_effects *fx);
 
 #endif

@@ -962,7 +962,11 @@ int sg_model_derive(const struct sg_model *m, struct sg_parser *p,
         const char *text =
             of ? text_for(path, paths, texts, n) : texts[i - m->n_files];
         if (!of && sg_model_file(m, path))
-            continue; /* not new */
+            continue;                          /* not new */
+        if (!of && sg_modload_is_list(path)) { /* a module a fix loads */
+            r = sg_modload_add_list(&d->modload, text);
+            continue;
+        }
         struct sg_file *f = new_file(d, path, of ? of->via : NULL);
         if (!f) {
             r = -ENOMEM;

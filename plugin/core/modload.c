@@ -67,6 +67,25 @@ static int add_list(struct sg_modload *ml, const char *text)
     return r;
 }
 
+int sg_modload_add_list(struct sg_modload *ml, const char *text)
+{
+    return add_list(ml, text);
+}
+
+bool sg_modload_is_list(const char *path)
+{
+    size_t n = strlen(path);
+    if (n < 6 || strcmp(path + n - 5, ".conf") != 0)
+        return false;
+    for (size_t i = 0; i < sizeof(load_dirs) / sizeof(*load_dirs); i++) {
+        size_t d = strlen(load_dirs[i]);
+        if (strncmp(path, load_dirs[i], d) == 0 && path[d] == '/' &&
+            !strchr(path + d + 1, '/'))
+            return true;
+    }
+    return false;
+}
+
 /* "modules-load=a,b" and "rd.modules-load=" words of a command line. */
 static int add_cmdline(struct sg_modload *ml, const char *text)
 {

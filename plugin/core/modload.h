@@ -28,9 +28,18 @@ struct sg_modload {
     size_t n_prefixes;
 };
 
+/* The modules-load.d list a fix writes (policy action "load-module"): in
+ * /etc, the operator's, so that it loads before systemd-sysctl on every
+ * boot; the name hides a same-named list of a package's directory. */
+#define SG_MODLOAD_DROPIN "/etc/modules-load.d/sysctl-guard.conf"
+
 /* Read the lists of the tree ROOTFD (rootfs.h) and its /proc/cmdline.
  * Returns 0 or -ENOMEM; unreadable files are skipped. */
 int sg_modload_scan(int rootfd, struct sg_modload *out);
+/* Whether target PATH is a list of a modules-load.d directory. */
+bool sg_modload_is_list(const char *path);
+/* Add the modules a list's TEXT names (what a fix writes); 0 or -ENOMEM. */
+int sg_modload_add_list(struct sg_modload *ml, const char *text);
 /* A deep copy; 0 or -ENOMEM. */
 int sg_modload_copy(const struct sg_modload *from, struct sg_modload *to);
 void sg_modload_free(struct sg_modload *ml);

@@ -52,6 +52,7 @@ static const char *const fix_names[] = {
     [SG_FIX_REMOVE] = "remove",
     [SG_FIX_SET] = "set",
     [SG_FIX_COMMENT] = "comment",
+    [SG_FIX_LOAD_MODULE] = "load-module",
 };
 
 const char *sg_fix_name(enum sg_fix_action a)
@@ -431,10 +432,11 @@ static void load_rule(struct loader *l, xmlNodePtr n)
             r.refs[r.n_refs++] = ref;
         } else if (is_el(c, "fix")) {
             char *a = attr(l, c, "action");
-            r.fix = !a                          ? SG_FIX_NONE
-                    : strcmp(a, "remove") == 0  ? SG_FIX_REMOVE
-                    : strcmp(a, "comment") == 0 ? SG_FIX_COMMENT
-                                                : SG_FIX_SET;
+            r.fix = !a                              ? SG_FIX_NONE
+                    : strcmp(a, "remove") == 0      ? SG_FIX_REMOVE
+                    : strcmp(a, "comment") == 0     ? SG_FIX_COMMENT
+                    : strcmp(a, "load-module") == 0 ? SG_FIX_LOAD_MODULE
+                                                    : SG_FIX_SET;
             r.fix_value = attr(l, c, "value");
             free(a);
         }

@@ -106,6 +106,7 @@ enum sg_fix_action {
     SG_FIX_REMOVE,
     SG_FIX_SET,
     SG_FIX_COMMENT,
+    SG_FIX_LOAD_MODULE, /* list the key's module in modules-load.d */
 };
 
 struct sg_reference {

@@ -367,9 +367,74 @@ def fragments(binary):
            c.returncode)
 
 
+def module_lists(binary):
+    """key-module-not-loaded: the module goes in
+    /etc/modules-load.d/sysctl-guard.conf, made with mode 0644 or added to
+    with its line ends kept (CRLF, no newline at the end), once per
+    module, and the finding is gone; a symlink in its place is refused and
+    left as it is."""
+    args = ["--kernel", "6.1.0-13-amd64"]
+    keys = ("net.bridge.bridge-nf-call-iptables = 1\n"
+            "net.bridge.bridge-nf-call-ip6tables = 1\n"
+            "net.netfilter.nf_conntrack_max = 262144\n")
+    with tempfile.TemporaryDirectory(prefix="sg-modlist-") as tmp:
+        def tree(name, listed=None):
+            root = os.path.join(tmp, name)
+            os.makedirs(os.path.join(root, "etc", "sysctl.d"))
+            with open(os.path.join(root, "etc", "sysctl.d", "50-k8s.conf"),
+                      "w") as f:
+                f.write(keys)
+            lst = os.path.join(root, "etc", "modules-load.d",
+                               "sysctl-guard.conf")
+            if listed is not None:
+                os.makedirs(os.path.dirname(lst))
+                with open(lst, "wb") as f:
+                    f.write(listed)
+            return root, lst
+
+        root, lst = tree("new")
+        r = run(binary, ["fix", "--root", root] + args)
+        text = open(lst).read() if os.path.exists(lst) else ""
+        names = [l for l in text.splitlines() if l and l[0] != "#"]
+        ok(r.returncode == 0 and names == ["br_netfilter", "nf_conntrack"]
+           and os.stat(lst).st_mode & 0o7777 == 0o644,
+           "module list: made with each module once: %d %r %s"
+           % (r.returncode, text, r.stderr))
+        c = run(binary, ["check", "--format", "json", "--root", root] + args)
+        ok(c.returncode == 0 and json.loads(c.stdout)["findings"] == [],
+           "module list: nothing left after the fix: %s" % c.stdout[-500:])
+        again = run(binary, ["fix", "--root", root] + args)
+        ok(again.returncode == 0 and open(lst).read() == text,
+           "module list: a second fix changes nothing")
+
+        root, lst = tree("crlf", b"# mine\r\noverlay")
+        r = run(binary, ["fix", "--root", root] + args)
+        got = open(lst, "rb").read()
+        ok(r.returncode == 0 and got ==
+           b"# mine\r\noverlay\r\nbr_netfilter\r\nnf_conntrack\r\n",
+           "module list: added to, CRLF kept: %r %s" % (got, r.stderr))
+
+        root, lst = tree("listed", b"nf-conntrack\n")
+        r = run(binary, ["fix", "--root", root] + args)
+        got = open(lst, "rb").read()
+        ok(r.returncode == 0 and got == b"nf-conntrack\nbr_netfilter\n",
+           "module list: a module already named (with '-') is not added "
+           "again: %r" % got)
+
+        root, lst = tree("link")
+        os.makedirs(os.path.dirname(lst))
+        os.symlink("/dev/null", lst)
+        r = run(binary, ["fix", "--root", root] + args)
+        ok(r.returncode == 2 and "symlink" in r.stderr and
+           os.readlink(lst) == "/dev/null",
+           "module list: a symlink in its place is refused, kept: %d %s"
+           % (r.returncode, r.stderr))
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     fragments(binary)
+    module_lists(binary)
     for name in sorted(os.listdir(CASES)):
         if os.path.exists(os.path.join(CASES, name, "args")):
             check_case(binary, name)

@@ -3,7 +3,8 @@
 the package registries here, so nothing below runs inside Salt):
 
 - `--format salt` is a state return: exactly name, changes, result,
-  comment; changes {key: {old, new}}; result None only for a dry run (test
+  comment; changes {key: {old, new}} (a modules-load.d list by its path,
+  with the modules it names); result None only for a dry run (test
   mode) with changes. For every case tree: check never reports changes,
   its result is its exit status; fix --dry-run predicts exactly the
   changes fix then makes, writing nothing; fix's new values are what
@@ -128,7 +129,13 @@ def test_case(tmp, name, extra):
        done["result"] is (rc == 0), "%s: fix makes the predicted changes"
        % name)
     for key, ch in done["changes"].items():
-        if "*" not in key:
+        if key.startswith("/"):  # a modules-load.d list: the modules it names
+            with open(os.path.join(root, key.lstrip("/"))) as f:
+                named = [l.strip() for l in f if l.strip()[:1] not in
+                         ("", "#", ";")]
+            ok(" ".join(named) == ch["new"], "%s: %s names %r" %
+               (name, key, ch["new"]))
+        elif "*" not in key:
             ok(effective(root, extra, key) == ch["new"],
                "%s: %s is now %r" % (name, key, ch["new"]))
     rc, again = state(["fix", "--format", "salt", "--root", root] + extra)

@@ -691,6 +691,75 @@ def test_reloads(binary, have_ansible):
            calls(log) == [], "ansible, second run: nothing, no reload")
 
 
+MODULE_KEYS = "net.bridge.bridge-nf-call-iptables = 1\n"
+MODULES_LOAD = "/etc/modules-load.d/sysctl-guard.conf"
+BOTH_UNITS = ("systemctl restart systemd-modules-load.service "
+              "systemd-sysctl.service")
+
+
+def module_tree(tmp, name):
+    root = os.path.join(tmp, name)
+    os.makedirs(os.path.join(root, "etc", "sysctl.d"))
+    write_text(os.path.join(root, "etc", "sysctl.d", "50-k8s.conf"),
+               MODULE_KEYS)
+    return root
+
+
+def lists_module(root):
+    p = os.path.join(root, MODULES_LOAD.lstrip("/"))
+    return os.path.isfile(p) and "br_netfilter" in open(p).read().split()
+
+
+def test_module_reload(binary, have_ansible):
+    """A plan that lists a module in modules-load.d (key-module-not-loaded)
+    writes the list under the root, and its reload loads the modules
+    before the sysctl.d files are applied: systemd-modules-load and
+    systemd-sysctl in one systemctl call, which orders them as boot does
+    (stand-ins record the call)."""
+    extra = ["--kernel", "6.1"]
+    with tempfile.TemporaryDirectory(prefix="sg-plan-modules-") as tmp:
+        env, log = standins(tmp)
+        root = module_tree(tmp, "sh")
+        plan = sg(binary, ["plan", "--emit", "sh", "--root", root] + extra)
+        path = os.path.join(tmp, "plan.sh")
+        write_text(path, plan.stdout)
+        r = subprocess.run(["sh", path], capture_output=True, text=True,
+                           env=dict(env, SYSCTL_GUARD_ROOT=root,
+                                    SYSCTL_GUARD_RELOAD="1"))
+        ok(r.returncode == 0 and lists_module(root) and
+           calls(log) == [BOTH_UNITS],
+           "sh, module list: written, modules loaded before the reload: "
+           "%d %s" % (r.returncode, r.stderr))
+        import yaml
+        root = module_tree(tmp, "salt")
+        sls = sg(binary, ["plan", "--emit", "salt", "--root", root] +
+                 extra).stdout
+        doc = yaml.safe_load(salt_jinja("6.1.0").from_string(sls).render(
+            salt=salt_functions(root))) or {}
+        rl = doc.get("sysctl-guard-reload")
+        ok(rl and salt_args(rl["cmd.run"])["name"] == BOTH_UNITS,
+           "salt, module list: the reload loads the modules first: %s" % rl)
+        procps = sg(binary, ["plan", "--emit", "sh", "--semantics", "procps",
+                             "--root", module_tree(tmp, "procps")] +
+                    extra).stdout
+        ok(MODULES_LOAD not in procps, "sh, procps semantics: no module "
+           "list (no systemd-modules-load reads it)")
+        if not have_ansible:
+            return
+        root = module_tree(tmp, "ansible")
+        play = os.path.join(tmp, "plan.yml")
+        write_text(play, sg(binary, ["plan", "--emit", "ansible", "--root",
+                                     root] + extra).stdout)
+        r = subprocess.run(["ansible-playbook", "-i", "localhost,", "-c",
+                            "local", "-e", "sysctl_guard_root=" + root,
+                            "-e", "sysctl_guard_reload=true", play],
+                           capture_output=True, text=True, env=env, cwd=tmp)
+        ok(r.returncode == 0 and lists_module(root) and
+           calls(log) == [BOTH_UNITS],
+           "ansible, module list: written, modules loaded before the "
+           "reload:\n%s" % r.stdout[-2000:])
+
+
 def test_other_host(binary, have_ansible):
     """A plan computed from host A's files, applied to host B whose files
     differ (another comment; a drop-in B has and A had not; a vendor file
@@ -834,6 +903,7 @@ def main():
     have_ansible = shutil.which("ansible-playbook") is not None
     ok(have_ansible, "ansible-playbook is not installed (make deps)")
     test_reloads(binary, have_ansible)
+    test_module_reload(binary, have_ansible)
     test_other_host(binary, have_ansible)
     test_kernel_window(binary)
     if "--reloads-only" in sys.argv:

@@ -7,7 +7,8 @@ run ``saltutil.sync_states``); ``sysctl-guard`` must be installed on the
 minion, on its PATH or named by the ``binary`` parameter (a state whose
 binary is missing fails and says so). Both states run the binary, which prints the state return itself
 (``--format salt``): ``name``, ``changes`` as ``{key: {old, new}}`` of
-effective values, ``result`` and ``comment``.
+effective values (a modules-load.d list the fix writes: ``{path: {old,
+new}}`` of the modules it names), ``result`` and ``comment``.
 
 .. code-block:: yaml
 
