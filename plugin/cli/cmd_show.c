@@ -39,28 +39,28 @@ static bool wanted(const struct sg_cli *cli, const char *key)
     return false;
 }
 
-/* The catalog, for marking keys the kernel lacks; NULL: no marks. */
-static const struct sg_catalog *catalog;
-
-/* "lacks" when the catalog says the model's kernel has no such key,
+/* "lacks" when the catalog CAT (NULL: no marks) says the model's kernel
+ * has no such key,
  * "unknown-key" when no catalogued kernel has it, else NULL (has it, or
  * cannot tell). The running kernel's word (live "missing") comes first. */
-static const char *catalog_mark(const struct sg_model *m,
+static const char *catalog_mark(const struct sg_catalog *cat,
+                                const struct sg_model *m,
                                 const struct sg_setting *s)
 {
     struct sg_catinfo in;
-    if (!catalog || s->winner->glob || s->winner->exclude ||
+    if (!cat || s->winner->glob || s->winner->exclude ||
         s->live != SG_LIVE_UNCHECKED || strpbrk(s->key, " \t"))
         return NULL;
-    if (!sg_catalog_knows(catalog, s->key))
+    if (!sg_catalog_knows(cat, s->key))
         return "unknown-key";
-    sg_catalog_lookup(catalog, s->key, &m->kernel, &in);
+    sg_catalog_lookup(cat, s->key, &m->kernel, &in);
     return in.state == SG_KS_ABSENT ? "lacks" : NULL;
 }
 
 /* ---- JSON ---- */
 
-static cJSON *json_setting(const struct sg_model *m, const struct sg_setting *s)
+static cJSON *json_setting(const struct sg_catalog *cat,
+                           const struct sg_model *m, const struct sg_setting *s)
 {
     const struct sg_assignment *w = s->winner;
     cJSON *o = cJSON_CreateObject(), *ov = cJSON_CreateArray();
@@ -101,7 +101,7 @@ static cJSON *json_setting(const struct sg_model *m, const struct sg_setting *s)
             cJSON_AddStringToObject(l, "what", s->live_what);
         cJSON_AddItemToObject(o, "live", l);
     }
-    const char *mark = catalog_mark(m, s);
+    const char *mark = catalog_mark(cat, m, s);
     if (mark)
         cJSON_AddStringToObject(o, "catalog", mark);
     return o;
@@ -125,7 +125,8 @@ static cJSON *json_diags(const struct sg_diags *d)
     return a;
 }
 
-static int show_json(const struct sg_cli *cli, const struct sg_model *m)
+static int show_json(const struct sg_cli *cli, const struct sg_catalog *cat,
+                     const struct sg_model *m)
 {
     cJSON *o = cJSON_CreateObject(), *tool = cJSON_CreateObject();
     cJSON *files = cJSON_CreateArray(), *settings = cJSON_CreateArray();
@@ -143,7 +144,8 @@ static int show_json(const struct sg_cli *cli, const struct sg_model *m)
     cJSON_AddItemToObject(o, "files", files);
     for (size_t i = 0; i < m->n_settings; i++)
         if (wanted(cli, m->settings[i].key))
-            cJSON_AddItemToArray(settings, json_setting(m, &m->settings[i]));
+            cJSON_AddItemToArray(settings,
+                                 json_setting(cat, m, &m->settings[i]));
     /* Asked-for keys nothing sets explicitly: say so, or name the glob. */
     for (int i = 0; i < cli->n_args; i++) {
         char *k = sg_key_normalize(cli->args[i]);
@@ -175,6 +177,7 @@ static int show_json(const struct sg_cli *cli, const struct sg_model *m)
 /* ---- text ---- */
 
 static void show_text_setting(const struct sg_cli *cli,
+                              const struct sg_catalog *cat,
                               const struct sg_model *m,
                               const struct sg_setting *s)
 {
@@ -207,7 +210,7 @@ static void show_text_setting(const struct sg_cli *cli,
     else if (s->live == SG_LIVE_NOT_SYSCTL)
         printf("    live value not read: /proc/sys has %s there\n",
                s->live_what);
-    const char *mark = catalog_mark(m, s);
+    const char *mark = catalog_mark(cat, m, s);
     if (mark && strcmp(mark, "lacks") == 0)
         printf("    %snot in kernel %s%s (the key catalog)\n",
                sg_c(c, "\033[31m"), sg_vis(m->kernel.release),
@@ -217,7 +220,8 @@ static void show_text_setting(const struct sg_cli *cli,
                sg_c(c, "\033[31m"), sg_c(c, "\033[0m"));
 }
 
-static int show_text(const struct sg_cli *cli, const struct sg_model *m)
+static int show_text(const struct sg_cli *cli, const struct sg_catalog *cat,
+                     const struct sg_model *m)
 {
     printf("# root %s, kernel %s, %s order; files applied:\n", sg_vis(m->root),
            sg_vis(m->kernel.release),
@@ -229,7 +233,7 @@ static int show_text(const struct sg_cli *cli, const struct sg_model *m)
                m->applied[i].via ? sg_vis(m->applied[i].via) : "");
     for (size_t i = 0; i < m->n_settings; i++)
         if (wanted(cli, m->settings[i].key))
-            show_text_setting(cli, m, &m->settings[i]);
+            show_text_setting(cli, cat, m, &m->settings[i]);
     for (int i = 0; i < cli->n_args; i++) {
         char *k = sg_key_normalize(cli->args[i]);
         if (k && !sg_model_get(m, k)) {
@@ -267,12 +271,13 @@ int sg_cmd_show(struct sg_cli *cli)
     }
     struct sg_catalog cat;
     struct sg_diags cd = {0};
-    catalog = sg_cli_catalog(cli, &cat, &cd) == 0 ? &cat : NULL;
+    const struct sg_catalog *marks =
+        sg_cli_catalog(cli, &cat, &cd) == 0 ? &cat : NULL;
     sg_diags_free(&cd);
-    r = cli->format == SG_FMT_JSON ? show_json(cli, m) : show_text(cli, m);
-    if (catalog)
+    r = cli->format == SG_FMT_JSON ? show_json(cli, marks, m)
+                                   : show_text(cli, marks, m);
+    if (marks)
         sg_catalog_free(&cat);
-    catalog = NULL;
     if (r == 0 && sg_diag_count(&m->diags, SG_SEV_ERROR) > 0)
         r = SG_EXIT_ERROR;
     sg_model_free(m);
