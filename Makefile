@@ -30,7 +30,8 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 HDRS     := $(wildcard plugin/core/*.h plugin/cli/*.h tests/unit/*.h)
 # The lens and the shipped policies, built into the binary (embedded.c).
 EMBED    := lenses/sysctl_guard.aug policies/policy.rng $(wildcard policies/*.xml) \
-            catalog/keys.tsv catalog/history.tsv catalog/docs.tsv
+            catalog/keys.tsv catalog/history.tsv catalog/docs.tsv \
+            catalog/defaults.tsv
 EMBED_INC:= $(B)/embedded.inc
 
 BIN      := $(B)/sysctl-guard
@@ -40,7 +41,7 @@ ASAN_BIN := $(B)/asan/sysctl-guard
 UNIT     := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 ASAN_UNIT:= $(UNIT_SRC:tests/unit/%.c=$(B)/asan/unit/%)
 
-.PHONY: all deps run test test-unit test-catalog catalog verify-catalog test-lens test-cases test-valgrind test-policy \
+.PHONY: all deps run test test-unit test-catalog catalog catalog-defaults verify-catalog test-lens test-cases test-valgrind test-policy \
         test-fix test-plan test-cli test-integration test-ansible test-salt \
         test-precommit test-sarif \
         install uninstall \
@@ -105,6 +106,11 @@ test-catalog:
 # (catalog/README.md; downloads ~0.8 GB, unpacks ~6 GB under build/catalog).
 catalog:
 	sh scripts/catalog/regen.sh
+
+# Boot the Debian kernels under QEMU twice each (a small and a large
+# machine) for catalog/defaults.tsv, the boot values both agree on.
+catalog-defaults:
+	sh scripts/catalog/defaults.sh
 
 # Boot the Debian kernels under QEMU and compare them with the catalog
 # (catalog/VERIFY.md); after `make catalog`.
@@ -208,7 +214,7 @@ install: $(BIN)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/sysctl-guard
 	install -m 0644 lenses/sysctl_guard.aug $(DESTDIR)$(LENSDIR)/
 	install -m 0644 policies/*.xml policies/policy.rng $(DESTDIR)$(POLICYDIR)/
-	install -m 0644 catalog/keys.tsv catalog/history.tsv catalog/docs.tsv \
+	install -m 0644 catalog/keys.tsv catalog/history.tsv catalog/docs.tsv catalog/defaults.tsv \
 	    $(DESTDIR)$(CATALOGDIR)/
 	install -m 0644 doc/sysctl-guard.1 $(DESTDIR)$(MANDIR)/
 	install -d $(DESTDIR)$(DATADIR)/ansible
@@ -266,4 +272,5 @@ help:
 	@echo "make fuzz       libFuzzer: lens + model, policy loader + evaluation, catalog, module args (FUZZ_SECS=$(FUZZ_SECS) each)"
 	@echo "make deps       install the Debian packages needed (scripts/deps.sh)"
 	@echo "make catalog    regenerate catalog/keys.tsv from Debian kernel sources (catalog/README.md)"
+	@echo "make catalog-defaults  catalog/defaults.tsv: Debian kernels booted under QEMU, small and large"
 	@echo "make clean      remove build/"

@@ -119,6 +119,41 @@ static void print_docs(const struct sg_catalog *c, const char *rowkey)
     }
 }
 
+/* KEY's value at boot on the Debian kernels booted for catalog/defaults.tsv
+ * (built in): "key<TAB>series<TAB>value" lines, one per distinct value;
+ * nothing when the boots do not agree on one (it depends on the machine)
+ * or the key is not a literal one there. */
+static void print_defaults(const char *key)
+{
+    size_t len, kl = strlen(key);
+    const char *t = sg_embedded_text("catalog", "defaults.tsv", &len), *end;
+    bool any = false;
+    for (const char *p = t; p && p < t + len; p = end + 1) {
+        end = memchr(p, '\n', (size_t)(t + len - p));
+        if (!end)
+            end = t + len;
+        if ((size_t)(end - p) <= kl + 1 || memcmp(p, key, kl) != 0 ||
+            p[kl] != '\t')
+            continue;
+        const char *s = p + kl + 1, *tab = memchr(s, '\t', (size_t)(end - s));
+        if (!tab)
+            return;
+        if (!any)
+            printf("  default at boot on Debian's kernels (no sysctl.d file "
+                   "applied; the same on a small and a large machine):\n");
+        any = true;
+        char *v = strndup(tab + 1, (size_t)(end - tab - 1));
+        printf("    ");
+        for (const char *q = s; q < tab; q++)
+            if (*q == ',')
+                fputs(", ", stdout);
+            else
+                putchar(*q);
+        printf(": %s\n", v ? sg_vis(v) : "?");
+        free(v);
+    }
+}
+
 static bool print_row(const struct sg_catrow *r, void *arg)
 {
     struct rows_ctx *x = arg;
@@ -197,6 +232,7 @@ static int print_catalog(const struct sg_cli *cli, const struct sg_catalog *c,
                                              : "no effect since",
                    h->version.major, h->version.minor, h->commit, h->what);
     }
+    print_defaults(key);
     if (x.first_key)
         print_docs(c, x.first_key);
     const char *page = doc_page(key);

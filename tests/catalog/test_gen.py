@@ -3,7 +3,8 @@
 merge (build.py) on small synthetic kernel trees: every handler kind,
 extra1/extra2 bounds (constants, variables, #defines), vectors, modes,
 per-network-namespace registration (and init_net only), #ifdef CONFIG_*,
-Kbuild/Kconfig module detection, .child trees and ctl_path registration.
+Kbuild/Kconfig module detection, .child trees and ctl_path registration;
+and of the boot defaults (defaults.py) on synthetic console logs.
 
 Usage: test_gen.py   (exit 0 when every check passed)
 """
@@ -271,6 +272,69 @@ def build(tree, root):
             f.write(text)
 
 
+def boot_log(path, release, before, after):
+    """A console log as scripts/catalog/verify/init.sh prints it."""
+    with open(path, "w") as f:
+        f.write("noise\r\n\x1bc\x1b[2J@@UNAME %s\r\n" % release)
+        for name, vals in (("before", before), ("after-extra", after)):
+            f.write("@@BEGIN values-%s\r\n" % name)
+            for k, v in vals.items():
+                f.write("/proc/sys/%s\t%s \r\n" % (k.replace(".", "/"), v))
+            f.write("@@END values-%s\r\n" % name)
+
+
+def defaults():
+    """defaults.py keeps what two boots (small, large) agree on and what
+    the modules did not move; drops what the /init writes and one
+    device's keys; groups the series that have the same value."""
+    same = {"vm.swappiness": "60", "kernel.printk": "1 4 1 7",
+            "net.ipv4.ip_local_port_range": "32768  60999",
+            "net.ipv4.conf.all.rp_filter": "0",
+            "net.ipv4.conf.lo.rp_filter": "0", "net.ipv4.neigh.default.x": "1"}
+    with tempfile.TemporaryDirectory() as tmp:
+        logs = []
+        for release, swap in (("5.10.0-32-amd64", "60"),
+                              ("6.1.0-57-amd64", "61")):
+            small = dict(same, **{"vm.swappiness": swap,
+                                  "kernel.pid_max": "32768",
+                                  "kernel.ns_last_pid": "90"})
+            large = dict(same, **{"vm.swappiness": swap,
+                                  "kernel.pid_max": "36864",
+                                  "kernel.ns_last_pid": "90"})
+            after = {"net.netfilter.nf_conntrack_acct": "0"}
+            a = os.path.join(tmp, release + "-small.log")
+            b = os.path.join(tmp, release + "-large.log")
+            boot_log(a, release, small, dict(small, **after,
+                                             **{"kernel.ns_last_pid": "120"}))
+            boot_log(b, release, large, dict(large, **after,
+                                             **{"kernel.ns_last_pid": "120"}))
+            logs.append(a + "," + b)
+        out = os.path.join(tmp, "defaults.tsv")
+        subprocess.run([sys.executable, os.path.join(SCRIPTS, "defaults.py"),
+                        out] + logs, check=True)
+        text = open(out).read()
+        rows = [l.split("\t") for l in text.splitlines()
+                if not l.startswith("#")]
+        check(rows == [
+            ["net.ipv4.conf.all.rp_filter", "5.10,6.1", "0"],
+            ["net.ipv4.ip_local_port_range", "5.10,6.1", "32768 60999"],
+            ["net.ipv4.neigh.default.x", "5.10,6.1", "1"],
+            ["net.netfilter.nf_conntrack_acct", "5.10,6.1", "0"],
+            ["vm.swappiness", "5.10", "60"],
+            ["vm.swappiness", "6.1", "61"]],
+            "defaults: the values both boots agree on: %r" % rows)
+        check("# booted\t5.10\t5.10.0-32-amd64\n" in text,
+              "defaults: the booted releases are named")
+        bad = os.path.join(tmp, "bad.log")
+        with open(bad, "w") as f:
+            f.write("@@UNAME 6.1.0\n")
+        r = subprocess.run([sys.executable, os.path.join(SCRIPTS,
+                            "defaults.py"), out, bad + "," + bad],
+                           capture_output=True, text=True)
+        check(r.returncode != 0 and "bad.log" in r.stderr,
+              "defaults: an incomplete log is refused, named: %s" % r.stderr)
+
+
 def main():
     with tempfile.TemporaryDirectory(prefix="sg-gen-") as tmp:
         src = os.path.join(tmp, "linux")
@@ -407,6 +471,7 @@ def main():
                        ["vm.swappy", "Documentation/admin-guide/sysctl/vm.rst",
                         "How much to swap, from 0 to 200."]],
               "docs: first paragraphs of the catalog's keys: %r" % rows)
+    defaults()
     print("gen: %d passed, %d failed" % (PASSED[0], len(FAILED)))
     return 1 if FAILED else 0
 

@@ -1,7 +1,8 @@
 #!/bin/sh
-# build-initramfs.sh IMAGE.deb CATALOG.jsonl OUTDIR [BUSYBOX]
+# build-initramfs.sh IMAGE.deb[,MORE.deb...] CATALOG.jsonl OUTDIR [BUSYBOX]
 #
-# Extracts a Debian linux-image(-unsigned) .deb, decompresses its modules
+# Extracts a Debian linux-image(-unsigned) .deb (or, from 7.x on, the
+# linux-binary and linux-modules packages it is split into, comma-joined), decompresses its modules
 # (.ko.xz/.ko.zst/.ko.gz), selects the modules to load (modsel.py: the catalog's
 # `module` names + bridge/br_netfilter/nf_conntrack, and every other module that
 # calls register_*sysctl*), and writes
@@ -18,13 +19,19 @@ X=$OUT/extract; R=$OUT/root
 rm -rf "$X" "$R"; mkdir -p "$X" "$R"
 file "$BB" | grep -q 'statically linked' || { echo "need a static busybox: $BB" >&2; exit 1; }
 
-echo "extracting $DEB"
-$NICE dpkg-deb -x "$DEB" "$X"
+for d in $(echo "$DEB" | tr ',' ' '); do
+    echo "extracting $d"
+    $NICE dpkg-deb -x "$d" "$X"
+done
 MD=$(ls -d "$X"/lib/modules/* "$X"/usr/lib/modules/* 2>/dev/null | head -1)
 KVER=$(basename "$MD")
 echo "$KVER" > "$OUT/kver"
-cp "$X"/boot/vmlinuz-"$KVER" "$OUT/vmlinuz"
-cp "$X"/boot/config-"$KVER" "$OUT/config"
+if [ -f "$X/boot/vmlinuz-$KVER" ]; then
+    cp "$X/boot/vmlinuz-$KVER" "$OUT/vmlinuz"
+    cp "$X/boot/config-$KVER" "$OUT/config"
+else # the split packages: the image beside the modules, no config
+    cp "$MD/vmlinuz" "$OUT/vmlinuz"
+fi
 
 echo "decompressing modules of $KVER"
 find "$MD" -name '*.ko.xz'  -print0 | $NICE xargs -0 -r -n 200 xz -d

@@ -22,6 +22,16 @@ echo "@@IFACES $1 $(ip -o link | cut -d: -f2 | tr -d ' ' | tr '\n' ' ')"
 EOF
 chmod 755 /bin/list.sh
 
+# values NAME : every readable and writable key with its value (tabs and
+# newlines of a value as spaces), for the defaults (scripts/catalog/defaults.py)
+values() {
+    echo "@@BEGIN values-$1"
+    find /proc/sys -type f -perm -400 -perm -200 2>/dev/null | while read f; do
+        printf '%s\t%s\n' "$f" "$(cat "$f" 2>/dev/null | tr '\t\n' '  ')"
+    done
+    echo "@@END values-$1"
+}
+
 loadset() {   # loadset NAME FILE
     n=0; ok=0
     while read m; do
@@ -35,6 +45,7 @@ loadset() {   # loadset NAME FILE
 }
 
 /bin/list.sh before
+values before
 unshare -n /bin/list.sh netns-before
 
 loadset catalog /etc/modules-catalog.txt
@@ -44,6 +55,7 @@ unshare -n /bin/list.sh netns-after-catalog
 
 loadset extra /etc/modules-extra.txt
 /bin/list.sh after-extra
+values after-extra
 unshare -n /bin/list.sh netns-after-extra
 echo "@@BEGIN lsmod"; lsmod; echo "@@END lsmod"
 
