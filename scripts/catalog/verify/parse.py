@@ -32,6 +32,8 @@ for line in log.split('\n'):
     if line.startswith(('@@UNAME', '@@UPTIME', '@@MODSET')):
         misc.setdefault(line.split()[0][2:], []).append(line.split(None, 1)[1]); continue
     if cur is not None:
+        if cur.startswith('values-'):  # the defaults' (scripts/catalog/defaults.py)
+            continue
         if cur in ('lsmod', 'dmesg-sysctl'):
             blocks[cur].append(line); continue
         m = line_rx.match(line)
@@ -41,6 +43,8 @@ for line in log.split('\n'):
             garbled[cur] += 1
 summary = {'counts': {}, 'garbled': garbled, 'ifaces': ifaces, 'misc': misc}
 for name, rows in blocks.items():
+    if name.startswith('values-'):
+        continue
     if name in ('lsmod', 'dmesg-sysctl'):
         open(os.path.join(out, 'lists', name + '.txt'), 'w').write('\n'.join(rows) + '\n')
         continue
