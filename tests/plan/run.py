@@ -922,6 +922,9 @@ def main():
                 fixes = [f for f in json.loads(r.stdout)["findings"]
                          if "fix" in f]
             except ValueError:
+                # Said, never skipped silently.
+                ok(False, "%s: check --format json printed no JSON: %s%s"
+                   % (name, r.stdout[-500:], r.stderr[-500:]))
                 continue
             if not fixes:
                 continue
