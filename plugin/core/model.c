@@ -7,21 +7,14 @@
 #include "keys.h"
 #include "rootfs.h"
 #include "util.h"
-#include "wire.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-/* Trees with less text than this are parsed in one process: below it,
- * fork + hand-back costs more than the second core saves. */
-#define SG_PARALLEL_MIN_BYTES (64u * 1024u)
 
 /* ---- settings: key -> winner, via a small open-addressing index ---- */
 
@@ -158,8 +151,17 @@ struct sg_file *sg_model_file(const struct sg_model *m, const char *path)
     return i == SIZE_MAX ? NULL : m->files[i];
 }
 
-/* Index the files from FROM on (added by open_file, or decoded from the
- * child's results). */
+static void file_free(struct sg_file *f)
+{
+    if (!f)
+        return;
+    sg_assignments_free(&f->assignments);
+    free(f->path);
+    free(f->via);
+    free(f);
+}
+
+/* Index the files from FROM on (added by open_file). */
 static int index_files(struct sg_model *m, size_t from)
 {
     size_t old;
@@ -533,152 +535,38 @@ static int read_live(struct sg_model *m, struct sg_setting *s)
 
 /* ---- building ---- */
 
-/* ---- parsing a large tree on two cores ---- */
+/* ---- reading every file once ---- */
 
-struct pending {
-    const struct sg_source *src;
-    size_t size;
-};
-
-static int load_pending(struct sg_model *m, struct sg_parser *p,
-                        const struct pending *pd, size_t from, size_t to)
+/* Read and parse every file either order applies, once, in order of first
+ * application (A's sources, then those of B not in A). */
+static int preload(struct sg_model *m, struct sg_parser *p,
+                   const struct sg_sources *a, const struct sg_sources *b)
 {
-    size_t n = to > from ? to - from : 0;
-    struct sg_file **files = calloc(n ? n : 1, sizeof(*files));
-    char **texts = calloc(n ? n : 1, sizeof(*texts));
+    size_t cap = a->n + b->n, n = 0;
+    struct sg_file **files = calloc(cap ? cap : 1, sizeof(*files));
+    char **texts = calloc(cap ? cap : 1, sizeof(*texts));
+    struct sg_strmap seen = {0};
     int r = files && texts ? 0 : -ENOMEM;
 
-    for (size_t i = 0; i < n && r == 0; i++)
-        r = open_file(m, pd[from + i].src->path, pd[from + i].src->via,
-                      &files[i], &texts[i]);
+    for (int pass = 0; pass < 2 && r == 0; pass++) {
+        const struct sg_sources *s = pass ? b : a;
+        for (size_t i = 0; i < s->n && r == 0; i++) {
+            size_t old;
+            r = sg_strmap_put(&seen, s->v[i].path, 0, &old);
+            if (r == 0 && old == SIZE_MAX) {
+                r = open_file(m, s->v[i].path, s->v[i].via, &files[n],
+                              &texts[n]);
+                n += r == 0;
+            }
+        }
+    }
+    sg_strmap_free(&seen);
     if (r == 0)
         r = parse_files(m, p, files, texts, n);
     for (size_t i = 0; texts && i < n; i++)
         free(texts[i]);
     free(texts);
     free(files);
-    return r;
-}
-
-/* Child side: parse PD[FROM..TO), write the results to FD, never return. */
-static void __attribute__((noreturn))
-child_parse(struct sg_model *m, struct sg_parser *p, const struct pending *pd,
-            size_t from, size_t to, int fd)
-{
-    size_t f0 = m->n_files, d0 = m->diags.n, len = 0;
-    char *buf = NULL;
-    int ok = load_pending(m, p, pd, from, to) == 0 &&
-             sg_wire_encode(m->files + f0, m->n_files - f0, &m->diags, d0, &buf,
-                            &len) == 0;
-    for (size_t off = 0; ok && off < len;) {
-        ssize_t w = write(fd, buf + off, len - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        ok = w > 0;
-        off += ok ? (size_t)w : 0;
-    }
-    _exit(ok ? 0 : 1); /* no atexit handlers, no stdio flush: the parent's */
-}
-
-/* Parent side: collect what the child wrote to FD; -1 if it failed. */
-static int collect_child(struct sg_model *m, pid_t pid, int fd)
-{
-    size_t f0 = m->n_files;
-    int status;
-    struct stat st;
-    char *buf = NULL;
-    int r = -1;
-
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return -1;
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || fstat(fd, &st) < 0 ||
-        st.st_size <= 0)
-        return -1;
-    buf = malloc((size_t)st.st_size);
-    if (buf && pread(fd, buf, (size_t)st.st_size, 0) == st.st_size)
-        r = sg_wire_decode(buf, (size_t)st.st_size, &m->files, &m->n_files,
-                           &m->diags) == 0
-                ? 0
-                : -1;
-    if (r == 0 && index_files(m, f0) < 0)
-        r = -1;
-    free(buf);
-    return r;
-}
-
-/* Read and parse every file either order applies, once, in order of first
- * application. A large tree is split by size: a forked child parses the
- * second half (it inherits the compiled lens) and hands its results back
- * through a memfd; any failure there and the parent parses that half too.
- * The result is the same as parsing everything here, diagnostics included. */
-/* Paths already taken (borrowed). */
-struct seen {
-    struct sg_strmap map;
-};
-
-static int seen_add(struct seen *s, const char *path, bool *dup)
-{
-    size_t old;
-    int r = sg_strmap_put(&s->map, path, 0, &old);
-    *dup = old != SIZE_MAX;
-    return r;
-}
-
-static int preload(struct sg_model *m, struct sg_parser *p,
-                   const struct sg_sources *a, const struct sg_sources *b,
-                   bool serial)
-{
-    struct {
-        struct pending *v;
-        size_t n, cap;
-    } pd = {0};
-    size_t total = 0;
-    int r = 0;
-
-    struct seen seen = {0};
-
-    for (int pass = 0; pass < 2 && r == 0; pass++) {
-        const struct sg_sources *s = pass ? b : a;
-        for (size_t i = 0; i < s->n && r == 0; i++) {
-            bool dup = false;
-            r = seen_add(&seen, s->v[i].path, &dup);
-            if (r < 0 || dup)
-                continue;
-            struct pending e = {.src = &s->v[i]};
-            /* The size only splits the work: a file that cannot be
-             * looked at counts 0 (reading it reports why). */
-            int fd = sg_root_openat(m->rootfd, s->v[i].path, O_PATH);
-            struct stat st;
-            if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
-                e.size = (size_t)st.st_size;
-            if (fd >= 0)
-                close(fd);
-            if (SG_PUSH(pd, e) < 0) {
-                r = -ENOMEM;
-                break;
-            }
-            total += e.size;
-        }
-    }
-    sg_strmap_free(&seen.map);
-    size_t k = 0, acc = 0;
-    while (k < pd.n && acc < total / 2)
-        acc += pd.v[k++].size;
-    int fd = -1;
-    pid_t pid = -1;
-    if (r == 0 && !serial && pd.n >= 2 && total >= SG_PARALLEL_MIN_BYTES &&
-        k < pd.n && (fd = memfd_create("sysctl-guard", MFD_CLOEXEC)) >= 0)
-        pid = fork();
-    if (pid == 0)
-        child_parse(m, p, pd.v, k, pd.n, fd);
-    if (r == 0)
-        r = load_pending(m, p, pd.v, 0, pid > 0 ? k : pd.n);
-    if (pid > 0 && (collect_child(m, pid, fd) < 0 && r == 0))
-        r = load_pending(m, p, pd.v, k, pd.n); /* the child failed */
-    if (fd >= 0)
-        close(fd);
-    free(pd.v);
     return r;
 }
 
@@ -698,7 +586,7 @@ static int load_tree(struct sg_model *m, struct sg_parser *p,
         o->semantics == SG_SEM_SYSTEMD ? &fs.systemd : &fs.procps;
     const struct sg_sources *theirs =
         o->semantics == SG_SEM_SYSTEMD ? &fs.procps : &fs.systemd;
-    r = preload(m, p, mine, theirs, o->serial);
+    r = preload(m, p, mine, theirs);
     if (r == 0)
         r = apply_sources(m, p, mine, &m->applied, &m->n_applied);
     if (r == 0)
@@ -804,7 +692,7 @@ void sg_model_free(struct sg_model *m)
     if (!m)
         return;
     for (size_t i = 0; i < m->n_files; i++)
-        sg_file_free(m->files[i]);
+        file_free(m->files[i]);
     free(m->files);
     applied_free(m->applied, m->n_applied);
     settings_free(m->settings, m->n_settings);

@@ -35,7 +35,6 @@ struct sg_model_opts {
     const char *lensdir;
     const char *kernel; /* release string; NULL = the running kernel */
     bool live;          /* also read <root>/proc/sys */
-    bool serial;        /* never fork a second parser (see model.c) */
 };
 
 /* One file as read. */
