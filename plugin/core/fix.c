@@ -687,15 +687,79 @@ static bool may_cause(const struct sg_finding *f, const struct sg_finding *a)
     return false;
 }
 
-static const struct sg_finding *
-find_same(const struct sg_findings *fs, const struct sg_finding *a, size_t *at)
+/* An index of findings by what sg_finding_same compares (the rule, the
+ * key, and the value and file, or the file and message), so that judging
+ * a plan is linear in the findings: a tree of unknown keys has one per
+ * line. Each field is length-prefixed, "-" for none. */
+struct same_index {
+    const struct sg_findings *fs;
+    struct sg_strmap map;
+    char **ids;
+};
+
+static void id_field(struct sg_buf *b, const char *s)
 {
-    for (size_t i = 0; i < fs->n; i++)
-        if (sg_finding_same(&fs->v[i], a)) {
-            *at = i;
-            return &fs->v[i];
-        }
-    return NULL;
+    if (s)
+        sg_buf_printf(b, "%zu:%s", strlen(s), s);
+    else
+        sg_buf_add(b, "-", 1);
+}
+
+static char *same_id(const struct sg_finding *f)
+{
+    struct sg_buf b = {0};
+    sg_buf_printf(&b, "%p", (const void *)f->rule);
+    id_field(&b, f->key);
+    if (!f->key) {
+        id_field(&b, f->file);
+        id_field(&b, f->message);
+    } else if (f->rule->on_lines) {
+        id_field(&b, f->value);
+        id_field(&b, f->file);
+    }
+    return b.v; /* NULL without memory */
+}
+
+static void same_index_free(struct same_index *ix)
+{
+    for (size_t i = 0; ix->ids && i < ix->fs->n; i++)
+        free(ix->ids[i]);
+    free(ix->ids);
+    sg_strmap_free(&ix->map);
+}
+
+static int same_index_build(const struct sg_findings *fs, struct same_index *ix)
+{
+    size_t old;
+    int r = 0;
+    memset(ix, 0, sizeof(*ix));
+    ix->fs = fs;
+    if (!(ix->ids = calloc(fs->n + 1, sizeof(*ix->ids))))
+        return -ENOMEM;
+    for (size_t i = 0; i < fs->n && r == 0; i++)
+        r = (ix->ids[i] = same_id(&fs->v[i]))
+                ? sg_strmap_put(&ix->map, ix->ids[i], i, &old) /* the first */
+                : -ENOMEM;
+    if (r < 0)
+        same_index_free(ix);
+    return r;
+}
+
+/* The first finding of the index that is the same as A (its index in
+ * *AT), or NULL; -ENOMEM in *R without memory. */
+static const struct sg_finding *find_same(const struct same_index *ix,
+                                          const struct sg_finding *a,
+                                          size_t *at, int *r)
+{
+    char *id = same_id(a);
+    size_t i = id ? sg_strmap_get(&ix->map, id) : SIZE_MAX;
+    if (!id)
+        *r = -ENOMEM;
+    free(id);
+    if (i == SIZE_MAX)
+        return NULL;
+    *at = i;
+    return &ix->fs->v[i];
 }
 
 /* Where a finding's fix diagnostics are: its line, or (a key no file
@@ -736,7 +800,8 @@ int sg_fix_judge(const struct sg_model *m, const struct sg_policies *ps,
 {
     bool *dropped = calloc(fs->n + 1, sizeof(*dropped));
     struct sg_findings sub = {.v = calloc(fs->n + 1, sizeof(*sub.v))};
-    int r = dropped && sub.v ? 0 : -ENOMEM;
+    struct same_index ix = {0};
+    int r = dropped && sub.v ? same_index_build(fs, &ix) : -ENOMEM;
 
     memset(after, 0, sizeof(*after));
     while (r == 0) {
@@ -767,7 +832,9 @@ int sg_fix_judge(const struct sg_model *m, const struct sg_policies *ps,
         for (size_t i = 0; i < after->n; i++) {
             const struct sg_finding *a = &after->v[i];
             size_t at = 0;
-            const struct sg_finding *b = find_same(fs, a, &at);
+            const struct sg_finding *b = find_same(&ix, a, &at, &r);
+            if (r < 0)
+                break;
             if (b && (dropped[at] || !sg_changes_fix(cs, b)))
                 continue; /* was there, and no fix was to change that */
             /* A fix is worse when it leaves its own finding, or a new one
@@ -805,6 +872,8 @@ int sg_fix_judge(const struct sg_model *m, const struct sg_policies *ps,
     }
     if (r == 0)
         r = sg_fix_why_left(fs, after, diags);
+    if (ix.ids)
+        same_index_free(&ix);
     free(sub.v);
     free(dropped);
     return r;
@@ -813,13 +882,17 @@ int sg_fix_judge(const struct sg_model *m, const struct sg_policies *ps,
 int sg_fix_why_left(const struct sg_findings *before, struct sg_findings *after,
                     const struct sg_diags *diags)
 {
-    for (size_t i = 0; i < after->n; i++) {
+    struct same_index ix = {0};
+    int r = 0;
+    for (size_t i = 0; i < after->n && r == 0; i++) {
         struct sg_finding *a = &after->v[i];
         size_t at = 0;
-        const struct sg_finding *b = find_same(before, a, &at);
         const char *why = NULL, *file_why = NULL;
         if (a->fix == SG_FIX_NONE)
             continue;
+        if (!ix.ids && (r = same_index_build(before, &ix)) < 0)
+            break;
+        const struct sg_finding *b = find_same(&ix, a, &at, &r);
         b = b ? b : a;
         for (size_t j = 0; j < diags->n && !why; j++) {
             const struct sg_diag *d = &diags->v[j];
@@ -833,7 +906,9 @@ int sg_fix_why_left(const struct sg_findings *before, struct sg_findings *after,
         free(a->why_left);
         a->why_left = why ? strdup(why) : NULL;
         if (why && !a->why_left)
-            return -ENOMEM;
+            r = -ENOMEM;
     }
-    return 0;
+    if (ix.ids)
+        same_index_free(&ix);
+    return r;
 }
