@@ -23,6 +23,27 @@ char *sg_cli_schema(const struct sg_cli *cli)
     return sg_strdup_printf("%s/policy.rng", cli->policydir);
 }
 
+/* A --profile the loaded policies do not declare (a typo: "serverr")
+ * would select nothing, silently: a usage error naming the ones there are. */
+static int check_profiles(const struct sg_cli *cli,
+                          const struct sg_policies *ps, struct sg_diags *d)
+{
+    for (size_t i = 0; i < cli->n_profiles; i++) {
+        if (sg_policies_profile(ps, cli->profiles[i]))
+            continue;
+        struct sg_buf known = {0};
+        for (size_t j = 0; j < ps->n_profiles; j++)
+            sg_buf_printf(&known, "%s%s", j ? ", " : "", ps->profiles[j].name);
+        sg_diag_add(d, SG_SEV_ERROR, "usage", NULL, 0,
+                    "--profile %s: the loaded policies declare no such "
+                    "profile (they declare: %s)",
+                    sg_vis(cli->profiles[i]), known.v ? known.v : "none");
+        free(known.v);
+        return -1;
+    }
+    return 0;
+}
+
 int sg_cli_policies(const struct sg_cli *cli, const char *const *paths,
                     size_t n, struct sg_policies *ps, struct sg_diags *d)
 {
@@ -53,6 +74,8 @@ int sg_cli_policies(const struct sg_cli *cli, const char *const *paths,
                     "no policy rules found");
         r = -1;
     }
+    if (r == 0)
+        r = check_profiles(cli, ps, d);
     free(schema);
     if (r < 0) {
         sg_policies_free(ps);

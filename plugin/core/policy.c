@@ -193,6 +193,36 @@ static int severity_attr(struct loader *l, xmlNodePtr n, const char *name,
     return r;
 }
 
+/* ---- profiles ---- */
+
+const struct sg_profile *sg_policies_profile(const struct sg_policies *ps,
+                                             const char *name)
+{
+    for (size_t i = 0; i < ps->n_profiles; i++)
+        if (strcmp(ps->profiles[i].name, name) == 0)
+            return &ps->profiles[i];
+    return NULL;
+}
+
+/* A <profile>: kept once (two policies may declare the same role). */
+static void load_profile(struct loader *l, xmlNodePtr n)
+{
+    char *name = attr(l, n, "name"), *doc = text_of(l, n);
+    if (name && doc && !sg_policies_profile(l->ps, name)) {
+        struct sg_profile *np =
+            realloc(l->ps->profiles, (l->ps->n_profiles + 1) * sizeof(*np));
+        if (np) {
+            l->ps->profiles = np;
+            l->ps->profiles[l->ps->n_profiles++] =
+                (struct sg_profile){.name = name, .doc = doc};
+            return;
+        }
+        l->oom = 1;
+    }
+    free(name);
+    free(doc);
+}
+
 /* ---- keys ---- */
 
 static void load_key(struct loader *l, xmlNodePtr n)
@@ -540,6 +570,8 @@ static void load_file(struct loader *l, const char *path, xmlRelaxNGPtr schema)
     for (xmlNodePtr c = xmlDocGetRootElement(doc)->children; c; c = c->next) {
         if (is_el(c, "key"))
             load_key(l, c);
+        else if (is_el(c, "profile"))
+            load_profile(l, c);
         else if (is_el(c, "rule"))
             load_rule(l, c);
     }
@@ -706,6 +738,11 @@ static void check_meaning(struct loader *l)
         if (r->key && !sg_key_is_glob(r->key) && !sg_policies_key(ps, r->key))
             problem(l, r->line, "rule %s: key %s is not declared by any <key>",
                     r->id, r->key);
+        for (size_t j = 0; j < r->n_profiles; j++)
+            if (!sg_policies_profile(ps, r->profiles[j]))
+                problem(l, r->line,
+                        "rule %s: profile %s is not declared by any <profile>",
+                        r->id, r->profiles[j]);
         check_cond_keys(l, r, &r->when);
         check_placeholders(l, r, r->message);
         check_placeholders(l, r, r->fix_value);
@@ -843,6 +880,11 @@ void sg_policies_free(struct sg_policies *ps)
         free(k->defaults);
     }
     free(ps->keys);
+    for (size_t i = 0; i < ps->n_profiles; i++) {
+        free(ps->profiles[i].name);
+        free(ps->profiles[i].doc);
+    }
+    free(ps->profiles);
     for (size_t i = 0; i < ps->n_files; i++)
         free(ps->files[i]);
     free(ps->files);

@@ -138,9 +138,18 @@ struct sg_rule {
 
 struct sg_catalog;
 
+/* A host role (--profile) a policy declares: the rules' <profiles> name
+ * only declared ones, and an undeclared --profile is a usage error. */
+struct sg_profile {
+    char *name;
+    char *doc;
+};
+
 struct sg_policies {
     char **files;
     size_t n_files;
+    struct sg_profile *profiles; /* each name once */
+    size_t n_profiles;
     struct sg_rule *rules;
     size_t n_rules;
     struct sg_keyinfo *keys;
@@ -161,6 +170,9 @@ void sg_policies_set_catalog(struct sg_policies *ps, struct sg_catalog *c);
 
 const struct sg_keyinfo *sg_policies_key(const struct sg_policies *ps,
                                          const char *name);
+/* The declared profile NAME, or NULL. */
+const struct sg_profile *sg_policies_profile(const struct sg_policies *ps,
+                                             const char *name);
 /* The default of KEY for kernel K, or NULL. */
 /* The kernel versions around K for which PS decides exactly as for K:
  * the nearest version at or below K, and the nearest above it, where a

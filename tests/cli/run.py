@@ -333,9 +333,42 @@ def catalog(binary):
              r.stderr, "a missing catalog: %d %s" % (r.returncode, r.stderr))
 
 
+def profiles(binary):
+    """A profile the loaded policies do not declare (<profile>) is a usage
+    error that lists the declared ones (issue 13: "--profile serverr" was
+    accepted and selected nothing), for check, fix, plan and the Ansible
+    module; every declared one (client too, which no rule names) runs."""
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                        "cases", "check-stock-debian12", "root")
+    for cmd in (["check"], ["fix", "--dry-run"], ["plan", "--emit", "sh"]):
+        r = subprocess.run([binary] + cmd + ["--root", root, "--kernel", "6.1",
+                                             "--profile", "serverr"],
+                           capture_output=True, text=True, env=ENV)
+        T.ok(r.returncode == 2 and "--profile serverr" in r.stderr and
+             "they declare: server, nat, client" in r.stderr,
+             "%s --profile serverr: %d %s" % (cmd[0], r.returncode, r.stderr))
+    for prof in ("server", "nat", "client"):
+        r = subprocess.run([binary, "check", "--root", root, "--kernel", "6.1",
+                            "--profile", prof], capture_output=True,
+                           text=True, env=ENV)
+        T.ok(r.returncode == 0, "check --profile %s: %d %s"
+             % (prof, r.returncode, r.stderr))
+    with tempfile.TemporaryDirectory(prefix="sg-prof-") as d:
+        args = os.path.join(d, "args.json")
+        with open(args, "w") as f:
+            json.dump({"root": root, "kernel": "6.1", "profile": ["serverr"]}, f)
+        r = subprocess.run([binary, args], capture_output=True, text=True,
+                           env=ENV)
+        out = json.loads(r.stdout) if r.stdout.strip().startswith("{") else {}
+        T.ok(out.get("failed") is True and "serverr" in out.get("msg", ""),
+             "the Ansible module, profile serverr: fails, says why: %s"
+             % r.stdout[-500:])
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     catalog(binary)
+    profiles(binary)
     messages(binary)
     colours(binary)
     install(binary)
