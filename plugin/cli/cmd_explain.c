@@ -95,28 +95,40 @@ struct rows_ctx {
     const char *first_key; /* the first row's key (a template, maybe) */
 };
 
+/* The next line of the built-in catalog file NAME whose first field is
+ * KEY, from *AT on: the rest of it after the tab in [*REST, *END); *AT
+ * moves past it. False when there is none. */
+static bool tsv_next(const char *name, const char *key, size_t *at,
+                     const char **rest, const char **end)
+{
+    size_t len, kl = strlen(key);
+    const char *t = sg_embedded_text("catalog", name, &len);
+    for (const char *p = t ? t + *at : NULL; p && p < t + len; p = *end + 1) {
+        *end = memchr(p, '\n', (size_t)(t + len - p));
+        if (!*end)
+            *end = t + len;
+        *at = (size_t)(*end - t) + 1;
+        if ((size_t)(*end - p) > kl + 1 && memcmp(p, key, kl) == 0 &&
+            p[kl] == '\t') {
+            *rest = p + kl + 1;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* The kernel's documentation of the catalog key ROWKEY (catalog/docs.tsv,
  * built in): "file<TAB>text" of its line, printed; nothing when none. */
 static void print_docs(const struct sg_catalog *c, const char *rowkey)
 {
-    size_t len, kl = strlen(rowkey);
-    const char *t = sg_embedded_text("catalog", "docs.tsv", &len), *end;
-    for (const char *p = t; p && p < t + len; p = end + 1) {
-        end = memchr(p, '\n', (size_t)(t + len - p));
-        if (!end)
-            end = t + len;
-        if ((size_t)(end - p) > kl + 1 && memcmp(p, rowkey, kl) == 0 &&
-            p[kl] == '\t') {
-            const char *f = p + kl + 1,
-                       *tab = memchr(f, '\t', (size_t)(end - f));
-            if (!tab)
-                return;
-            printf("  kernel documentation (%.*s, Linux %s):\n    %.*s\n",
-                   (int)(tab - f), f, c->versions[c->n_versions - 1].release,
-                   (int)(end - tab - 1), tab + 1);
-            return;
-        }
-    }
+    size_t at = 0;
+    const char *f, *end, *tab;
+    if (!tsv_next("docs.tsv", rowkey, &at, &f, &end) ||
+        !(tab = memchr(f, '\t', (size_t)(end - f))))
+        return;
+    printf("  kernel documentation (%.*s, Linux %s):\n    %.*s\n",
+           (int)(tab - f), f, c->versions[c->n_versions - 1].release,
+           (int)(end - tab - 1), tab + 1);
 }
 
 /* KEY's value at boot on the Debian kernels booted for catalog/defaults.tsv
@@ -125,26 +137,18 @@ static void print_docs(const struct sg_catalog *c, const char *rowkey)
  * or the key is not a literal one there. */
 static void print_defaults(const char *key)
 {
-    size_t len, kl = strlen(key);
-    const char *t = sg_embedded_text("catalog", "defaults.tsv", &len), *end;
-    bool any = false;
-    for (const char *p = t; p && p < t + len; p = end + 1) {
-        end = memchr(p, '\n', (size_t)(t + len - p));
-        if (!end)
-            end = t + len;
-        if ((size_t)(end - p) <= kl + 1 || memcmp(p, key, kl) != 0 ||
-            p[kl] != '\t')
-            continue;
-        const char *s = p + kl + 1, *tab = memchr(s, '\t', (size_t)(end - s));
-        if (!tab)
+    size_t at = 0;
+    const char *ser, *end, *tab;
+    for (bool any = false; tsv_next("defaults.tsv", key, &at, &ser, &end);
+         any = true) {
+        if (!(tab = memchr(ser, '\t', (size_t)(end - ser))))
             return;
         if (!any)
             printf("  default at boot on Debian's kernels (no sysctl.d file "
                    "applied; the same on a small and a large machine):\n");
-        any = true;
         char *v = strndup(tab + 1, (size_t)(end - tab - 1));
         printf("    ");
-        for (const char *q = s; q < tab; q++)
+        for (const char *q = ser; q < tab; q++)
             if (*q == ',')
                 fputs(", ", stdout);
             else

@@ -348,13 +348,17 @@ static const char *boot_reload_sh(const struct sg_model *m,
                         : "systemctl restart systemd-sysctl.service";
 }
 
-static const char *boot_reload_argv(const struct sg_model *m,
-                                    const struct pctx *x)
+/* The same as a YAML flow sequence ("[systemctl, restart, ...]"): the
+ * words hold no blank, comma or quote. */
+static void print_reload_argv(const struct sg_model *m, const struct pctx *x)
 {
-    return m->semantics != SG_SEM_SYSTEMD ? "[sysctl, --system]"
-           : x->modules ? "[systemctl, restart, systemd-modules-load.service, "
-                          "systemd-sysctl.service]"
-                        : "[systemctl, restart, systemd-sysctl.service]";
+    putchar('[');
+    for (const char *p = boot_reload_sh(m, x); *p; p++)
+        if (*p == ' ')
+            fputs(", ", stdout);
+        else
+            putchar(*p);
+    putchar(']');
 }
 
 /* The comment lines that open a plan: version, kernel, root, and each
@@ -556,8 +560,9 @@ static void ansible_tasks(const struct sg_model *m, const struct pfile *fs,
         printf("%s  register: sysctl_guard_edit_%zu\n", in, i);
     }
     printf("%s- name: \"sysctl-guard: reload the kernel as boot does\"\n", in);
-    printf("%s  ansible.builtin.command:\n%s    argv: %s\n", in, in,
-           boot_reload_argv(m, x));
+    printf("%s  ansible.builtin.command:\n%s    argv: ", in, in);
+    print_reload_argv(m, x);
+    printf("\n");
     printf("%s  changed_when: true\n", in);
     printf("%s  when:\n%s    - \"%s\"\n%s    - >-\n%s      ", in, in,
            ANS_RELOAD, in, in);

@@ -833,6 +833,30 @@ bool sg_finding_same(const struct sg_finding *a, const struct sg_finding *b)
            (same_str(a->value, b->value) && same_str(a->file, b->file));
 }
 
+static void id_field(struct sg_buf *b, const char *s)
+{
+    if (s)
+        sg_buf_printf(b, "%zu:%s", strlen(s), s);
+    else
+        sg_buf_add(b, "-", 1);
+}
+
+/* The fields sg_finding_same compares, in the same cases. */
+char *sg_finding_same_id(const struct sg_finding *f)
+{
+    struct sg_buf b = {0};
+    sg_buf_printf(&b, "%p", (const void *)f->rule);
+    id_field(&b, f->key);
+    if (!f->key) {
+        id_field(&b, f->file);
+        id_field(&b, f->message);
+    } else if (f->rule->on_lines) {
+        id_field(&b, f->value);
+        id_field(&b, f->file);
+    }
+    return b.v;
+}
+
 int sg_finding_copy(const struct sg_finding *f, struct sg_finding *out)
 {
     *out = *f;

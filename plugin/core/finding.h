@@ -42,6 +42,10 @@ int sg_finding_copy(const struct sg_finding *f, struct sg_finding *out);
  * same file; for rules about diagnostics, the same file and message),
  * wherever the lines moved. */
 bool sg_finding_same(const struct sg_finding *a, const struct sg_finding *b);
+/* What sg_finding_same compares, as a string (each field length-prefixed,
+ * "-" for none): equal for two findings exactly when they are the same.
+ * For an index of many findings. A new string, or NULL without memory. */
+char *sg_finding_same_id(const struct sg_finding *f);
 /* qsort order: by file (findings without one last), line, rule id. */
 int sg_finding_cmp(const void *a, const void *b);
 size_t sg_findings_count(const struct sg_findings *fs, enum sg_severity sev);

@@ -379,10 +379,10 @@ int sg_fix_ops(const struct sg_model *m, const struct sg_findings *fs,
     int r = build_plan(m, fs, &pl, diags);
 
     memset(out, 0, sizeof(*out));
-    for (size_t i = 0; i < pl.n && r == 0; i++)
-        for (size_t j = 0;
-             j < pl.v[i].n && r == 0 && !sg_modload_is_list(pl.v[i].path);
-             j++) {
+    for (size_t i = 0; i < pl.n && r == 0; i++) {
+        if (sg_modload_is_list(pl.v[i].path))
+            continue; /* a module, not a key */
+        for (size_t j = 0; j < pl.v[i].n && r == 0; j++) {
             const struct sg_line_edit *e = &pl.v[i].v[j];
             struct sg_plan_op op = {.op = e->op,
                                     .file = strdup(pl.v[i].path),
@@ -399,6 +399,7 @@ int sg_fix_ops(const struct sg_model *m, const struct sg_findings *fs,
                 r = -ENOMEM;
             }
         }
+    }
     plan_free(&pl);
     if (out->n)
         qsort(out->v, out->n, sizeof(*out->v), cmp_op);
@@ -687,38 +688,13 @@ static bool may_cause(const struct sg_finding *f, const struct sg_finding *a)
     return false;
 }
 
-/* An index of findings by what sg_finding_same compares (the rule, the
- * key, and the value and file, or the file and message), so that judging
- * a plan is linear in the findings: a tree of unknown keys has one per
- * line. Each field is length-prefixed, "-" for none. */
+/* An index of findings by sg_finding_same_id, so that judging a plan is
+ * linear in the findings: a tree of unknown keys has one per line. */
 struct same_index {
     const struct sg_findings *fs;
     struct sg_strmap map;
     char **ids;
 };
-
-static void id_field(struct sg_buf *b, const char *s)
-{
-    if (s)
-        sg_buf_printf(b, "%zu:%s", strlen(s), s);
-    else
-        sg_buf_add(b, "-", 1);
-}
-
-static char *same_id(const struct sg_finding *f)
-{
-    struct sg_buf b = {0};
-    sg_buf_printf(&b, "%p", (const void *)f->rule);
-    id_field(&b, f->key);
-    if (!f->key) {
-        id_field(&b, f->file);
-        id_field(&b, f->message);
-    } else if (f->rule->on_lines) {
-        id_field(&b, f->value);
-        id_field(&b, f->file);
-    }
-    return b.v; /* NULL without memory */
-}
 
 static void same_index_free(struct same_index *ix)
 {
@@ -737,7 +713,7 @@ static int same_index_build(const struct sg_findings *fs, struct same_index *ix)
     if (!(ix->ids = calloc(fs->n + 1, sizeof(*ix->ids))))
         return -ENOMEM;
     for (size_t i = 0; i < fs->n && r == 0; i++)
-        r = (ix->ids[i] = same_id(&fs->v[i]))
+        r = (ix->ids[i] = sg_finding_same_id(&fs->v[i]))
                 ? sg_strmap_put(&ix->map, ix->ids[i], i, &old) /* the first */
                 : -ENOMEM;
     if (r < 0)
@@ -751,7 +727,7 @@ static const struct sg_finding *find_same(const struct same_index *ix,
                                           const struct sg_finding *a,
                                           size_t *at, int *r)
 {
-    char *id = same_id(a);
+    char *id = sg_finding_same_id(a);
     size_t i = id ? sg_strmap_get(&ix->map, id) : SIZE_MAX;
     if (!id)
         *r = -ENOMEM;
@@ -792,6 +768,9 @@ static int take_back(const struct sg_finding *f, const struct sg_finding *a,
                        f->line, "not fixed: %s would leave what %s says: %s",
                        what, a->rule->id, a->message);
 }
+
+static int why_left(struct same_index *ix, const struct sg_findings *before,
+                    struct sg_findings *after, const struct sg_diags *diags);
 
 int sg_fix_judge(const struct sg_model *m, const struct sg_policies *ps,
                  const struct sg_eval_opts *eo, const struct sg_findings *fs,
@@ -871,7 +850,7 @@ int sg_fix_judge(const struct sg_model *m, const struct sg_policies *ps,
         sg_diags_free(&quiet);
     }
     if (r == 0)
-        r = sg_fix_why_left(fs, after, diags);
+        r = why_left(&ix, fs, after, diags);
     if (ix.ids)
         same_index_free(&ix);
     free(sub.v);
@@ -879,10 +858,11 @@ int sg_fix_judge(const struct sg_model *m, const struct sg_policies *ps,
     return r;
 }
 
-int sg_fix_why_left(const struct sg_findings *before, struct sg_findings *after,
-                    const struct sg_diags *diags)
+/* sg_fix_why_left with the index IX of BEFORE (built on first need when
+ * IX has none). */
+static int why_left(struct same_index *ix, const struct sg_findings *before,
+                    struct sg_findings *after, const struct sg_diags *diags)
 {
-    struct same_index ix = {0};
     int r = 0;
     for (size_t i = 0; i < after->n && r == 0; i++) {
         struct sg_finding *a = &after->v[i];
@@ -890,9 +870,9 @@ int sg_fix_why_left(const struct sg_findings *before, struct sg_findings *after,
         const char *why = NULL, *file_why = NULL;
         if (a->fix == SG_FIX_NONE)
             continue;
-        if (!ix.ids && (r = same_index_build(before, &ix)) < 0)
+        if (!ix->ids && (r = same_index_build(before, ix)) < 0)
             break;
-        const struct sg_finding *b = find_same(&ix, a, &at, &r);
+        const struct sg_finding *b = find_same(ix, a, &at, &r);
         b = b ? b : a;
         for (size_t j = 0; j < diags->n && !why; j++) {
             const struct sg_diag *d = &diags->v[j];
@@ -908,6 +888,14 @@ int sg_fix_why_left(const struct sg_findings *before, struct sg_findings *after,
         if (why && !a->why_left)
             r = -ENOMEM;
     }
+    return r;
+}
+
+int sg_fix_why_left(const struct sg_findings *before, struct sg_findings *after,
+                    const struct sg_diags *diags)
+{
+    struct same_index ix = {0};
+    int r = why_left(&ix, before, after, diags);
     if (ix.ids)
         same_index_free(&ix);
     return r;

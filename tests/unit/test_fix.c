@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -60,8 +61,46 @@ static struct sg_model *plan(struct sg_policies *ps, struct sg_changes *cs)
     return m;
 }
 
+/* sg_finding_same_id is equal for two findings exactly when
+ * sg_finding_same says they are the same (the judge's index rests on it):
+ * every pair of a set that differs in each compared field, NULL against
+ * "", and texts that would run together without the lengths. */
+static void same_id_agrees(void)
+{
+    struct sg_rule lines = {.id = "a", .on_lines = true}, value = {.id = "b"};
+    const struct sg_rule *rules[] = {&lines, &value};
+    const char *keys[] = {NULL, "k", "k1"};
+    const char *vals[] = {NULL, "", "1:2", "1"};
+    const char *files[] = {NULL, "/f", "2:/f"};
+    const char *msgs[] = {"m", "m2"};
+    struct sg_finding v[2 * 3 * 4 * 3 * 2];
+    size_t n = 0;
+    for (size_t a = 0; a < 2; a++)
+        for (size_t b = 0; b < 3; b++)
+            for (size_t c = 0; c < 4; c++)
+                for (size_t d = 0; d < 3; d++)
+                    for (size_t e = 0; e < 2; e++)
+                        v[n++] =
+                            (struct sg_finding){.rule = rules[a],
+                                                .key = (char *)keys[b],
+                                                .value = (char *)vals[c],
+                                                .file = (char *)files[d],
+                                                .message = (char *)msgs[e]};
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            char *x = sg_finding_same_id(&v[i]), *y = sg_finding_same_id(&v[j]);
+            bad +=
+                x && y && (strcmp(x, y) == 0) != sg_finding_same(&v[i], &v[j]);
+            free(x);
+            free(y);
+        }
+    CHECK(bad == 0);
+}
+
 int main(void)
 {
+    same_id_agrees();
     const char *pd = getenv("SYSCTL_GUARD_POLICYDIR");
     char *schema = sg_strdup_printf("%s/policy.rng", pd ? pd : "policies");
     const char *paths[] = {pd ? pd : "policies"};
