@@ -25,6 +25,14 @@ enum sg_format {
     SG_FMT_STATEFUL, /* Salt cmd.run stateful: "changed=... comment=..." */
 };
 
+enum sg_emit {
+    SG_EMIT_NONE,
+    SG_EMIT_SH,
+    SG_EMIT_ANSIBLE,       /* a playbook */
+    SG_EMIT_ANSIBLE_TASKS, /* a task list to include */
+    SG_EMIT_SALT,          /* an SLS */
+};
+
 #define SG_MAX_LIST 32
 
 struct sg_cli {
@@ -34,10 +42,12 @@ struct sg_cli {
     enum sg_semantics semantics;
     enum sg_format format;
     bool live;
-    bool dry_run;     /* fix: print the diff, change nothing */
-    bool backup;      /* fix: keep FILE.bak */
-    const char *emit; /* plan: sh, ansible, ansible-tasks, salt */
-    bool color;       /* decided from --no-color, NO_COLOR and isatty */
+    bool dry_run;      /* fix: print the diff, change nothing */
+    bool backup;       /* fix: keep FILE.bak */
+    enum sg_emit emit; /* plan */
+    bool no_color;     /* --no-color */
+    bool help;         /* --help */
+    bool color;        /* decided from --no-color, NO_COLOR and isatty */
     enum sg_severity fail_on;
     const char *profiles[SG_MAX_LIST];
     size_t n_profiles;
@@ -50,8 +60,10 @@ struct sg_cli {
     int n_args;
 };
 
-/* Parse the options of subcommand CMD (argv[0] is CMD). Prints usage
- * errors itself; returns 0, or SG_EXIT_ERROR, or -1 after --help. */
+/* Parse the options of subcommand CMD (argv[0] is CMD) from the options
+ * table in main.c: an option or a --format another command takes is a
+ * usage error naming the commands it belongs to. Prints usage errors
+ * itself; returns 0, or SG_EXIT_ERROR, or -1 after --help. */
 int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv);
 void sg_cli_free(struct sg_cli *cli);
 

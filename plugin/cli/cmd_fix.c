@@ -55,12 +55,6 @@ int sg_cmd_fix(struct sg_cli *cli)
                 cli->prog);
         return SG_EXIT_ERROR;
     }
-    if (cli->format != SG_FMT_TEXT && cli->format != SG_FMT_SALT &&
-        cli->format != SG_FMT_STATEFUL) {
-        fprintf(stderr, "%s fix: --format must be text, salt or stateful\n",
-                cli->prog);
-        return SG_EXIT_ERROR;
-    }
     /* A full disk or a file size limit must fail the write, not kill us
      * half-way: the write then fails and the old file stays. */
     signal(SIGXFSZ, SIG_IGN);

@@ -896,7 +896,7 @@ int sg_cmd_plan(struct sg_cli *cli)
     char *err = NULL;
     int r;
 
-    if (!cli->emit || cli->n_args) {
+    if (cli->emit == SG_EMIT_NONE || cli->n_args) {
         fprintf(stderr,
                 "usage: %s plan --emit sh|ansible|ansible-tasks|salt "
                 "[OPTIONS]\n",
@@ -939,13 +939,13 @@ int sg_cmd_plan(struct sg_cli *cli)
     if (r < 0 || !pf || sg_diag_count(&m->diags, SG_SEV_ERROR) > 0) {
         r = SG_EXIT_ERROR;
     } else {
-        if (strcmp(cli->emit, "sh") == 0)
+        if (cli->emit == SG_EMIT_SH)
             emit_sh(m, pf, cs.n, n, &x);
-        else if (strcmp(cli->emit, "salt") == 0)
+        else if (cli->emit == SG_EMIT_SALT)
             emit_salt(m, pf, cs.n, n, &x);
         else
             emit_ansible(m, pf, cs.n, n, &x,
-                         strcmp(cli->emit, "ansible-tasks") == 0);
+                         cli->emit == SG_EMIT_ANSIBLE_TASKS);
         r = SG_EXIT_OK;
     }
     if (pf)

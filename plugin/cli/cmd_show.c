@@ -258,10 +258,6 @@ int sg_cmd_show(struct sg_cli *cli)
     struct sg_model *m = NULL;
     char *err = NULL;
 
-    if (cli->format != SG_FMT_TEXT && cli->format != SG_FMT_JSON) {
-        fprintf(stderr, "%s show: --format must be text or json\n", cli->prog);
-        return SG_EXIT_ERROR;
-    }
     sg_cli_model_opts(cli, &o);
     int r = sg_model_load(&o, &m, &err);
     if (r < 0) {

@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,87 +22,217 @@
 #define SG_POLICYDIR "/usr/local/share/sysctl-guard/policies"
 #endif
 
-enum opt_id {
-    OPT_ROOT = 256,
-    OPT_KERNEL,
-    OPT_SEMANTICS,
-    OPT_FORMAT,
-    OPT_LIVE,
-    OPT_NO_COLOR,
-    OPT_PROFILE,
-    OPT_POLICY,
-    OPT_FAIL_ON,
-    OPT_DRY_RUN,
-    OPT_BACKUP,
-    OPT_EMIT,
-    OPT_HELP,
+/* Which commands an option, a --format or an --emit kind belongs to. */
+enum {
+    C_CHECK = 1 << 0,
+    C_FIX = 1 << 1,
+    C_PLAN = 1 << 2,
+    C_SHOW = 1 << 3,
+    C_EXPLAIN = 1 << 4,
+    C_POLICY = 1 << 5,
+};
+#define C_TREE (C_CHECK | C_FIX | C_PLAN | C_SHOW) /* read a tree */
+#define C_RULES (C_CHECK | C_FIX | C_PLAN)         /* evaluate rules */
+
+/* One value of an enumerated option, and the commands that accept it. */
+struct choice {
+    const char *name;
+    int value;
+    unsigned cmds;
+    const char *gloss; /* shown in --help after the name, or NULL */
 };
 
-/* The options table: one row per option, usage text generated from it. */
+static const struct choice formats[] = {
+    {"text", SG_FMT_TEXT, C_CHECK | C_FIX | C_SHOW, NULL},
+    {"json", SG_FMT_JSON, C_CHECK | C_SHOW, NULL},
+    {"gcc", SG_FMT_GCC, C_CHECK, NULL},
+    {"sarif", SG_FMT_SARIF, C_CHECK, NULL},
+    {"salt", SG_FMT_SALT, C_CHECK | C_FIX, "a state return"},
+    {"stateful", SG_FMT_STATEFUL, C_CHECK | C_FIX, "Salt cmd.run's line"},
+    {NULL, 0, 0, NULL},
+};
+static const struct choice emits[] = {
+    {"sh", SG_EMIT_SH, C_PLAN, NULL},
+    {"ansible", SG_EMIT_ANSIBLE, C_PLAN, "a playbook"},
+    {"ansible-tasks", SG_EMIT_ANSIBLE_TASKS, C_PLAN, NULL},
+    {"salt", SG_EMIT_SALT, C_PLAN, "an SLS"},
+    {NULL, 0, 0, NULL},
+};
+static const struct choice semantics[] = {
+    {"systemd", SG_SEM_SYSTEMD, C_TREE, NULL},
+    {"procps", SG_SEM_PROCPS, C_TREE, NULL},
+    {NULL, 0, 0, NULL},
+};
+static const struct choice severities[] = {
+    {"error", SG_SEV_ERROR, C_CHECK, NULL},
+    {"warning", SG_SEV_WARNING, C_CHECK, NULL},
+    {"info", SG_SEV_INFO, C_CHECK, NULL},
+    {NULL, 0, 0, NULL},
+};
+
+enum opt_type {
+    OT_STRING, /* const char * */
+    OT_FLAG,   /* bool, set to true */
+    OT_LIST,   /* const char *[SG_MAX_LIST] + size_t count after it */
+    OT_CHOICE, /* an enum, one of CHOICES */
+};
+
+/* The options table: one row per option, pointing at its field of struct
+ * sg_cli; parsing, the usage-error for an option of another command and
+ * every --help are generated from it (git's parse-options, in small). */
 static const struct opt_row {
     const char *name;
-    int has_arg;
-    int id;
-    const char *arg;
+    const char *arg; /* NULL: takes no argument */
+    enum opt_type type;
+    size_t off;
+    size_t count_off;             /* OT_LIST: the count's field */
+    const struct choice *choices; /* OT_CHOICE */
+    const char *deflt;            /* OT_CHOICE: the default's name */
+    unsigned cmds;
     const char *help;
 } opt_rows[] = {
-    {"root", 1, OPT_ROOT, "DIR", "evaluate the tree under DIR as if it were /"},
-    {"kernel", 1, OPT_KERNEL, "VER",
+#define F(field) offsetof(struct sg_cli, field)
+    {"root", "DIR", OT_STRING, F(root), 0, NULL, NULL, C_TREE,
+     "evaluate the tree under DIR as if it were /"},
+    {"kernel", "VER", OT_STRING, F(kernel), 0, NULL, NULL, C_TREE | C_EXPLAIN,
      "kernel release (default: the running kernel)"},
-    {"semantics", 1, OPT_SEMANTICS, "S",
-     "systemd (default) or procps: whose file order to model"},
-    {"format", 1, OPT_FORMAT, "F",
-     "text (default), json, gcc, sarif, salt (a state return) or "
-     "stateful (Salt cmd.run's stateful line)"},
-    {"profile", 1, OPT_PROFILE, "NAME",
-     "host role for profile-aware rules: client, server, nat (repeatable)"},
-    {"policy", 1, OPT_POLICY, "PATH",
+    {"semantics", "S", OT_CHOICE, F(semantics), 0, semantics, "systemd", C_TREE,
+     "whose file order to model"},
+    {"format", "F", OT_CHOICE, F(format), 0, formats, "text",
+     C_CHECK | C_FIX | C_SHOW, "output format"},
+    {"emit", "KIND", OT_CHOICE, F(emit), 0, emits, NULL, C_PLAN,
+     "what to write the plan for"},
+    {"profile", "NAME", OT_LIST, F(profiles), F(n_profiles), NULL, NULL,
+     C_RULES,
+     "host role for profile-aware rules, as the policies declare "
+     "them (repeatable, or NAME,NAME)"},
+    {"policy", "PATH", OT_LIST, F(policies), F(n_policies), NULL, NULL,
+     C_RULES | C_EXPLAIN,
      "policy file or directory (repeatable; default: the shipped ones)"},
-    {"fail-on", 1, OPT_FAIL_ON, "LEVEL",
-     "check exits 1 on findings at or over error|warning (default)|info"},
-    {"dry-run", 0, OPT_DRY_RUN, NULL,
-     "fix: print the unified diff, change nothing"},
-    {"backup", 0, OPT_BACKUP, NULL, "fix: keep the old file as FILE.bak"},
-    {"emit", 1, OPT_EMIT, "KIND",
-     "plan: sh, ansible (a playbook), ansible-tasks or salt (an SLS)"},
-    {"live", 0, OPT_LIVE, NULL,
+    {"fail-on", "LEVEL", OT_CHOICE, F(fail_on), 0, severities, "warning",
+     C_CHECK, "exit 1 on findings at or over this severity"},
+    {"dry-run", NULL, OT_FLAG, F(dry_run), 0, NULL, NULL, C_FIX,
+     "print the unified diff, change nothing"},
+    {"backup", NULL, OT_FLAG, F(backup), 0, NULL, NULL, C_FIX,
+     "keep the old file as FILE.bak"},
+    {"live", NULL, OT_FLAG, F(live), 0, NULL, NULL, C_TREE,
      "also read <root>/proc/sys: drift and keys the kernel lacks"},
-    {"no-color", 0, OPT_NO_COLOR, NULL, "never colour the output"},
-    {"help", 0, OPT_HELP, NULL, "show this help"},
+    {"no-color", NULL, OT_FLAG, F(no_color), 0, NULL, NULL,
+     C_CHECK | C_FIX | C_SHOW | C_EXPLAIN, "never colour the output"},
+    {"help", NULL, OT_FLAG, F(help), 0, NULL, NULL, ~0u, "show this help"},
+#undef F
 };
 #define N_OPTS (sizeof(opt_rows) / sizeof(*opt_rows))
 
+_Static_assert(sizeof(enum sg_format) == sizeof(int) &&
+                   sizeof(enum sg_emit) == sizeof(int) &&
+                   sizeof(enum sg_semantics) == sizeof(int) &&
+                   sizeof(enum sg_severity) == sizeof(int),
+               "OT_CHOICE fields are stored as int");
+
 static const struct cmd_row {
     const char *name;
+    unsigned bit;
     const char *args;
     const char *summary;
     int (*run)(struct sg_cli *);
 } cmd_rows[] = {
-    {"check", "[OPTIONS] [FILE...]",
+    {"check", C_CHECK, "[OPTIONS] [FILE...]",
      "findings for the tree, or for these files each on its own", sg_cmd_check},
-    {"fix", "[OPTIONS] [FILE...]",
+    {"fix", C_FIX, "[OPTIONS] [FILE...]",
      "apply the fix-ups in place (--dry-run: print the diff)", sg_cmd_fix},
-    {"plan", "--emit KIND [OPTIONS]",
+    {"plan", C_PLAN, "--emit KIND [OPTIONS]",
      "the fix-ups for Ansible, Salt or sh to apply", sg_cmd_plan},
-    {"show", "[OPTIONS] [KEY...]", "effective configuration with provenance",
-     sg_cmd_show},
-    {"explain", "KEY|RULE",
+    {"show", C_SHOW, "[OPTIONS] [KEY...]",
+     "effective configuration with provenance", sg_cmd_show},
+    {"explain", C_EXPLAIN, "[OPTIONS] KEY|RULE",
      "the guidance per kernel version, with references; what the kernel key "
      "catalog knows of a key",
      sg_cmd_explain},
-    {"policy", "validate FILE...", "schema and semantic check of policies",
-     sg_cmd_policy},
+    {"policy", C_POLICY, "validate FILE...",
+     "schema and semantic check of policies", sg_cmd_policy},
 };
 #define N_CMDS (sizeof(cmd_rows) / sizeof(*cmd_rows))
 
-static void print_options(FILE *f)
+/* "a, b or c" of the choices CMDS accepts, glossed when GLOSS. */
+static void choice_list(struct sg_buf *b, const struct choice *cs,
+                        unsigned cmds, const char *deflt, bool gloss)
+{
+    size_t n = 0, k = 0;
+    for (const struct choice *c = cs; c->name; c++)
+        n += (c->cmds & cmds) != 0;
+    for (const struct choice *c = cs; c->name; c++) {
+        if (!(c->cmds & cmds))
+            continue;
+        sg_buf_printf(b, "%s%s",
+                      k == 0       ? ""
+                      : k + 1 == n ? " or "
+                                   : ", ",
+                      c->name);
+        if (gloss && deflt && strcmp(c->name, deflt) == 0)
+            sg_buf_printf(b, " (default)");
+        else if (gloss && c->gloss)
+            sg_buf_printf(b, " (%s)", c->gloss);
+        k++;
+    }
+}
+
+/* TEXT from column COL on, wrapped at 79 columns and indented by INDENT. */
+static void wrap(FILE *f, int col, int indent, const char *text)
+{
+    while (*text) {
+        size_t w = strcspn(text, " ");
+        if (col > indent && col + 1 + (int)w > 79) {
+            fprintf(f, "\n%*s", indent, "");
+            col = indent;
+        } else if (col > indent) {
+            fputc(' ', f);
+            col++;
+        }
+        col += fprintf(f, "%.*s", (int)w, text);
+        text += w;
+        text += strspn(text, " ");
+    }
+    fputc('\n', f);
+}
+
+/* "  LEFT  TEXT", TEXT wrapped under itself. */
+static void print_row(FILE *f, const char *left, int width, const char *text)
+{
+    int col = fprintf(f, "  %-*s ", width, left), indent = width + 3;
+    if (col > indent) {
+        fprintf(f, "\n%*s", indent, "");
+        col = indent;
+    }
+    wrap(f, col, indent, text);
+}
+
+static void print_options(FILE *f, unsigned cmds, bool name_cmds)
 {
     for (size_t i = 0; i < N_OPTS; i++) {
+        const struct opt_row *o = &opt_rows[i];
+        if (!(o->cmds & cmds))
+            continue;
         char left[40];
-        snprintf(left, sizeof(left), "--%s%s%s", opt_rows[i].name,
-                 opt_rows[i].arg ? " " : "",
-                 opt_rows[i].arg ? opt_rows[i].arg : "");
-        fprintf(f, "  %-22s %s\n", left, opt_rows[i].help);
+        struct sg_buf b = {0};
+        snprintf(left, sizeof(left), "--%s%s%s", o->name, o->arg ? " " : "",
+                 o->arg ? o->arg : "");
+        sg_buf_printf(&b, "%s", o->help);
+        if (o->choices) {
+            sg_buf_printf(&b, ": ");
+            choice_list(&b, o->choices, cmds, o->deflt, true);
+        }
+        if (name_cmds && o->cmds != ~0u) {
+            const char *sep = " [";
+            for (size_t c = 0; c < N_CMDS; c++)
+                if (o->cmds & cmd_rows[c].bit) {
+                    sg_buf_printf(&b, "%s%s", sep, cmd_rows[c].name);
+                    sep = ", ";
+                }
+            sg_buf_printf(&b, "]");
+        }
+        print_row(f, left, 22, b.v ? b.v : "");
+        free(b.v);
     }
 }
 
@@ -114,19 +245,33 @@ static void usage(FILE *f, const char *prog)
             "every sysctl.d\ndirectory with systemd-sysctl's (or procps') "
             "precedence.\n\ncommands:\n",
             prog);
-    for (size_t i = 0; i < N_CMDS; i++)
-        fprintf(f, "  %-7s %-20s %s\n", cmd_rows[i].name, cmd_rows[i].args,
-                cmd_rows[i].summary);
-    fprintf(f, "  %-28s %s\n", "ARGS.json",
-            "as the Ansible module sysctl_guard: ARGS.json is the arguments "
-            "file");
-    fprintf(f, "\noptions:\n");
-    print_options(f);
+    for (size_t i = 0; i < N_CMDS; i++) {
+        char left[64];
+        snprintf(left, sizeof(left), "%-7s %s", cmd_rows[i].name,
+                 cmd_rows[i].args);
+        print_row(f, left, 29, cmd_rows[i].summary);
+    }
+    print_row(f, "ARGS.json", 29,
+              "as the Ansible module sysctl_guard: ARGS.json is the "
+              "arguments file");
+    fprintf(f, "\noptions [the commands that take them]:\n");
+    print_options(f, ~0u, true);
     fprintf(f,
-            "\nexit status: 0 ok, 1 findings, 2 usage or input error\n"
-            "environment: NO_COLOR disables colour; SYSCTL_GUARD_LENSDIR, "
-            "SYSCTL_GUARD_POLICYDIR\nand SYSCTL_GUARD_CATALOGDIR override the "
-            "lens, policy and kernel key catalog\ndirectories\n");
+            "\n'%s COMMAND --help' lists one command's options.\n"
+            "exit status: 0 ok, 1 findings, 2 usage or input error\n"
+            "environment: NO_COLOR disables colour; SYSCTL_GUARD_LENSDIR,\n"
+            "SYSCTL_GUARD_POLICYDIR and SYSCTL_GUARD_CATALOGDIR override the "
+            "lens, policy\nand kernel key catalog directories.\n",
+            prog);
+}
+
+static void cmd_usage(FILE *f, const char *prog, const struct cmd_row *c)
+{
+    fprintf(f, "usage: %s %s %s\n\n", prog, c->name, c->args);
+    wrap(f, 0, 0, c->summary);
+    fprintf(f, "\noptions:\n");
+    print_options(f, c->bit, false);
+    fprintf(f, "\nexit status: 0 ok, 1 findings, 2 usage or input error\n");
 }
 
 static bool file_exists(const char *p)
@@ -178,114 +323,103 @@ static bool want_color(bool no_color_flag)
     return !no_color_flag && !(nc && *nc) && isatty(STDOUT_FILENO);
 }
 
+/* The commands that take option O, for a message: "fix" or "check, fix". */
+static void cmds_of(struct sg_buf *b, unsigned cmds)
+{
+    size_t n = 0, k = 0;
+    for (size_t c = 0; c < N_CMDS; c++)
+        n += (cmds & cmd_rows[c].bit) != 0;
+    for (size_t c = 0; c < N_CMDS; c++)
+        if (cmds & cmd_rows[c].bit)
+            sg_buf_printf(b, "%s%s",
+                          k++ == 0 ? ""
+                          : k == n ? " and "
+                                   : ", ",
+                          cmd_rows[c].name);
+}
+
+/* Set option O of command C from ARG. 0, or SG_EXIT_ERROR after saying
+ * why. */
+static int set_option(struct sg_cli *cli, const struct cmd_row *c,
+                      const struct opt_row *o, char *arg)
+{
+    char *field = (char *)cli + o->off;
+
+    if (!(o->cmds & c->bit)) {
+        struct sg_buf b = {0};
+        cmds_of(&b, o->cmds);
+        fprintf(stderr, "%s %s: --%s means nothing for %s (an option of %s)\n",
+                cli->prog, c->name, o->name, c->name, b.v ? b.v : "none");
+        free(b.v);
+        return SG_EXIT_ERROR;
+    }
+    switch (o->type) {
+    case OT_STRING:
+        *(const char **)field = arg;
+        return 0;
+    case OT_FLAG:
+        *(bool *)field = true;
+        return 0;
+    case OT_LIST: {
+        const char **v = (const char **)field;
+        size_t *n = (size_t *)((char *)cli + o->count_off);
+        /* "--profile server,nat" and repeated --profile both work; a
+         * policy path may hold a comma. */
+        bool split = o->off == offsetof(struct sg_cli, profiles);
+        for (char *save = NULL, *t = split ? strtok_r(arg, ",", &save) : arg; t;
+             t = split ? strtok_r(NULL, ",", &save) : NULL) {
+            if (*n == SG_MAX_LIST) {
+                fprintf(stderr, "%s %s: more than %d --%s\n", cli->prog,
+                        c->name, SG_MAX_LIST, o->name);
+                return SG_EXIT_ERROR;
+            }
+            v[(*n)++] = t;
+        }
+        return 0;
+    }
+    case OT_CHOICE:
+        for (const struct choice *ch = o->choices; ch->name; ch++)
+            if ((ch->cmds & c->bit) && strcmp(ch->name, arg) == 0) {
+                *(int *)field = ch->value;
+                return 0;
+            }
+        struct sg_buf b = {0};
+        choice_list(&b, o->choices, c->bit, NULL, false);
+        fprintf(stderr, "%s %s: --%s must be %s, not \"%s\"\n", cli->prog,
+                c->name, o->name, b.v ? b.v : "", sg_vis(arg));
+        free(b.v);
+        return SG_EXIT_ERROR;
+    }
+    return SG_EXIT_ERROR;
+}
+
 int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
 {
     struct option lopts[N_OPTS + 1];
-    bool no_color = false;
+    const struct cmd_row *row = NULL;
     int c;
 
+    for (size_t i = 0; i < N_CMDS; i++)
+        if (strcmp(cmd_rows[i].name, cmd) == 0)
+            row = &cmd_rows[i];
+    if (!row)
+        return SG_EXIT_ERROR;
     memset(lopts, 0, sizeof(lopts));
     for (size_t i = 0; i < N_OPTS; i++) {
         lopts[i].name = opt_rows[i].name;
-        lopts[i].has_arg = opt_rows[i].has_arg;
-        lopts[i].val = opt_rows[i].id;
+        lopts[i].has_arg = opt_rows[i].arg ? 1 : 0;
+        lopts[i].val = 256 + (int)i;
     }
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
-        switch (c) {
-        case OPT_ROOT:
-            cli->root = optarg;
-            break;
-        case OPT_KERNEL:
-            cli->kernel = optarg;
-            break;
-        case OPT_SEMANTICS:
-            if (sg_semantics_parse(optarg, &cli->semantics) < 0) {
-                fprintf(stderr,
-                        "%s %s: --semantics must be systemd or procps, "
-                        "not \"%s\"\n",
-                        cli->prog, cmd, optarg);
-                return SG_EXIT_ERROR;
-            }
-            break;
-        case OPT_FORMAT:
-            if (strcmp(optarg, "text") == 0)
-                cli->format = SG_FMT_TEXT;
-            else if (strcmp(optarg, "json") == 0)
-                cli->format = SG_FMT_JSON;
-            else if (strcmp(optarg, "gcc") == 0)
-                cli->format = SG_FMT_GCC;
-            else if (strcmp(optarg, "sarif") == 0)
-                cli->format = SG_FMT_SARIF;
-            else if (strcmp(optarg, "salt") == 0)
-                cli->format = SG_FMT_SALT;
-            else if (strcmp(optarg, "stateful") == 0)
-                cli->format = SG_FMT_STATEFUL;
-            else {
-                fprintf(stderr,
-                        "%s %s: --format must be text, json, gcc, sarif, "
-                        "salt or stateful, not \"%s\"\n",
-                        cli->prog, cmd, optarg);
-                return SG_EXIT_ERROR;
-            }
-            break;
-        case OPT_PROFILE:
-            /* "--profile server,nat" and repeated --profile both work. */
-            for (char *save = NULL, *t = strtok_r(optarg, ",", &save); t;
-                 t = strtok_r(NULL, ",", &save)) {
-                if (cli->n_profiles == SG_MAX_LIST) {
-                    fprintf(stderr, "%s %s: too many profiles\n", cli->prog,
-                            cmd);
-                    return SG_EXIT_ERROR;
-                }
-                cli->profiles[cli->n_profiles++] = t;
-            }
-            break;
-        case OPT_POLICY:
-            if (cli->n_policies == SG_MAX_LIST) {
-                fprintf(stderr, "%s %s: too many --policy\n", cli->prog, cmd);
-                return SG_EXIT_ERROR;
-            }
-            cli->policies[cli->n_policies++] = optarg;
-            break;
-        case OPT_FAIL_ON:
-            if (sg_severity_parse(optarg, &cli->fail_on) < 0) {
-                fprintf(stderr,
-                        "%s %s: --fail-on must be error, warning or info, not "
-                        "\"%s\"\n",
-                        cli->prog, cmd, optarg);
-                return SG_EXIT_ERROR;
-            }
-            break;
-        case OPT_LIVE:
-            cli->live = true;
-            break;
-        case OPT_DRY_RUN:
-            cli->dry_run = true;
-            break;
-        case OPT_BACKUP:
-            cli->backup = true;
-            break;
-        case OPT_EMIT:
-            if (strcmp(optarg, "sh") && strcmp(optarg, "ansible") &&
-                strcmp(optarg, "ansible-tasks") && strcmp(optarg, "salt")) {
-                fprintf(stderr,
-                        "%s %s: --emit must be sh, ansible, ansible-tasks or "
-                        "salt, not \"%s\"\n",
-                        cli->prog, cmd, optarg);
-                return SG_EXIT_ERROR;
-            }
-            cli->emit = optarg;
-            break;
-        case OPT_NO_COLOR:
-            no_color = true;
-            break;
-        case 'h':
-        case OPT_HELP:
-            usage(stdout, cli->prog);
-            return -1;
-        default:
+        if (c == 'h') {
+            cli->help = true;
+        } else if (c >= 256 && c < 256 + (int)N_OPTS) {
+            int r = set_option(cli, row, &opt_rows[c - 256], optarg);
+            if (r)
+                return r;
+        } else {
             /* In a cluster ("-xy") optind has not moved on: name the
              * letter, not the word before it. */
             if (optopt > 0 && optopt < 128)
@@ -294,8 +428,12 @@ int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
             else
                 fprintf(stderr, "%s %s: unknown or incomplete option \"%s\"\n",
                         cli->prog, cmd, sg_vis(argv[optind - 1]));
-            fprintf(stderr, "Try '%s --help'.\n", cli->prog);
+            fprintf(stderr, "Try '%s %s --help'.\n", cli->prog, cmd);
             return SG_EXIT_ERROR;
+        }
+        if (cli->help) {
+            cmd_usage(stdout, cli->prog, row);
+            return -1;
         }
     }
     if (cli->root) {
@@ -309,7 +447,7 @@ int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
     }
     cli->args = argv + optind;
     cli->n_args = argc - optind;
-    cli->color = want_color(no_color);
+    cli->color = want_color(cli->no_color);
     if (sg_cli_datadirs(cli) < 0) {
         fprintf(stderr, "%s: out of memory\n", cli->prog);
         return SG_EXIT_ERROR;

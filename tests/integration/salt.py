@@ -95,7 +95,17 @@ def is_state(d):
 
 
 def effective(root, extra, key):
-    r = sg(["show", "--format", "json", "--root", root] + extra + [key])
+    # show reads the tree; the rules' options (--profile, --policy) are not
+    # its own and are a usage error there.
+    tree = []
+    for i, a in enumerate(extra):
+        if a in ("--kernel", "--semantics"):
+            tree += extra[i:i + 2]
+        elif a == "--live":
+            tree.append(a)
+    r = sg(["show", "--format", "json", "--root", root] + tree + [key])
+    if r.returncode != 0:
+        raise RuntimeError("show: %s" % r.stderr)
     s = json.loads(r.stdout).get("settings", [])
     return s[0]["value"] if s else None
 
@@ -197,6 +207,11 @@ def test_state_module(tmp, env):
                                         "listen-backlog.xml")])
     ok(is_state(ret) and ret["result"] is True,
        "checked: passes with fail_on=error and a policy without errors")
+    ret = h.call("enforced", name=root, kernel=KERNEL, fail_on="error")
+    ok(is_state(ret) and ret["result"] is False and
+       "fail_on means nothing for enforced" in ret["comment"] and
+       snapshot(root) == before,
+       "enforced refuses fail_on, nothing written: %r" % ret)
     ret = h.call("enforced", test=True, name=root, kernel=KERNEL)
     ok(is_state(ret) and ret["result"] is None and
        "net.ipv4.tcp_tw_recycle" in ret["changes"] and

@@ -165,6 +165,17 @@ def enforced(name="/", kernel=None, profile=None, policies=None,
     (result None; False when nothing would and findings a fix cannot
     remove are left) and write nothing.
     """
+    if fail_on is not None:
+        # Accepted only to say so: a fix fails when a finding it should
+        # remove is left, whatever its severity.
+        return {
+            "name": name,
+            "changes": {},
+            "result": False,
+            "comment": "sysctl-guard: fail_on means nothing for enforced "
+                       "(an option of checked): a fix fails when a finding "
+                       "it should remove is left",
+        }
     return _state("fix", name, root, kernel, profile, policies, semantics,
-                  fail_on, binary, live,
+                  None, binary, live,
                   ["--dry-run"] if __opts__.get("test") else [])
