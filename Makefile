@@ -18,21 +18,23 @@ WARN     := -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-pro
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = -Wl,--as-needed -Wl,-O1 $(shell pkg-config --libs $(PKGS))
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(PKG_CFLAGS) -DSG_LENSDIR='"$(LENSDIR)"' \
-             -DSG_POLICYDIR='"$(POLICYDIR)"' \
+             -DSG_POLICYDIR='"$(POLICYDIR)"' -DSG_SRCDIR='"$(CURDIR)"' \
              -I$(B)
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=all
 
 B        := build
 CORE_SRC := $(wildcard plugin/core/*.c)
-CLI_SRC  := $(wildcard plugin/cli/*.c)
+CLI_SRC  := $(wildcard plugin/cli/*.c plugin/cli/plan/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
-HDRS     := $(wildcard plugin/core/*.h plugin/cli/*.h tests/unit/*.h)
+HDRS     := $(wildcard plugin/core/*.h plugin/cli/*.h plugin/cli/plan/*.h tests/unit/*.h)
 # The lens and the shipped policies, built into the binary (embedded.c).
 EMBED    := lenses/sysctl_guard.aug policies/policy.rng $(wildcard policies/*.xml) \
             catalog/keys.tsv catalog/history.tsv catalog/docs.tsv \
             catalog/defaults.tsv
 EMBED_INC:= $(B)/embedded.inc
+# The functions every sh plan defines (plugin/cli/plan/sh.c builds it in).
+PLAN_SH  := plugin/cli/plan/functions.sh
 
 BIN      := $(B)/sysctl-guard
 # The Ansible module: the binary under the module's name, its docs beside it.
@@ -65,10 +67,10 @@ CATALOG_INC := $(B)/catalog_rows.inc
 $(CATALOG_INC): catalog/keys.tsv scripts/catalog/tsv2c.awk | $(B)
 	awk -f scripts/catalog/tsv2c.awk catalog/keys.tsv >$@.tmp && mv $@.tmp $@
 
-$(BIN): $(CORE_SRC) $(CLI_SRC) $(HDRS) $(EMBED_INC) $(CATALOG_INC) | $(B)
+$(BIN): $(CORE_SRC) $(CLI_SRC) $(HDRS) $(EMBED_INC) $(CATALOG_INC) $(PLAN_SH) | $(B)
 	$(CC) $(ALL_CFLAGS) -o $@ $(CORE_SRC) $(CLI_SRC) $(PKG_LIBS)
 
-$(ASAN_BIN): $(CORE_SRC) $(CLI_SRC) $(HDRS) $(EMBED_INC) $(CATALOG_INC) | $(B)
+$(ASAN_BIN): $(CORE_SRC) $(CLI_SRC) $(HDRS) $(EMBED_INC) $(CATALOG_INC) $(PLAN_SH) | $(B)
 	@mkdir -p $(B)/asan
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -o $@ $(CORE_SRC) $(CLI_SRC) $(PKG_LIBS)
 
@@ -235,7 +237,7 @@ bench: deps $(BIN)
 FUZZ_SECS ?= 60
 FUZZERS  := fuzz_parse fuzz_policy fuzz_catalog
 FUZZ_CC  := clang -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
-            -D_GNU_SOURCE -Iplugin/core
+            -D_GNU_SOURCE -DSG_SRCDIR='"$(CURDIR)"' -Iplugin/core
 fuzz: deps $(EMBED_INC) $(CATALOG_INC)
 	@mkdir -p $(B)/fuzz
 	@set -e; for f in $(FUZZERS); do \

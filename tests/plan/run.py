@@ -30,7 +30,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from sgtest import CASES, ENV, Tally, snapshot, tree_args  # noqa: E402
+from sgtest import CASES, ENV, TOP, Tally, snapshot, tree_args  # noqa: E402
 
 TALLY = Tally()
 ok = TALLY.ok
@@ -898,10 +898,29 @@ def test_kernel_window(binary):
                                                          r.stderr))
 
 
+def test_functions_file(binary):
+    """The functions every sh plan defines are a data file of their own,
+    linted as it is, and printed whole (after its header) by every plan."""
+    path = os.path.join(TOP, "plugin", "cli", "plan", "functions.sh")
+    sc = subprocess.run(["shellcheck", "-s", "sh", path],
+                        capture_output=True, text=True) \
+        if shutil.which("shellcheck") else None
+    ok(sc is not None and sc.returncode == 0, "functions.sh: shellcheck: %s"
+       % (sc.stdout if sc else "not installed (make deps)"))
+    with open(path) as f:
+        body = f.read().split("\n\n", 1)[1]
+    root = os.path.join(CASES, "check-famous-advice", "root")
+    script = sg(binary, ["plan", "--emit", "sh", "--root", root, "--kernel",
+                         "6.1"]).stdout
+    ok(body in script and "# functions.sh" not in script,
+       "plan --emit sh does not print functions.sh's body (only)")
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     have_ansible = shutil.which("ansible-playbook") is not None
     ok(have_ansible, "ansible-playbook is not installed (make deps)")
+    test_functions_file(binary)
     test_reloads(binary, have_ansible)
     test_module_reload(binary, have_ansible)
     test_other_host(binary, have_ansible)

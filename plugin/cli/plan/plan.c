@@ -1,0 +1,431 @@
+/*
+ * plan.c - `sysctl-guard plan --emit sh|ansible|ansible-tasks|salt`:
+ * the fix-ups of `fix`, as a script or as tasks/states another tool
+ * applies.
+ *
+ * A plan is the changes `fix` would make (fix.h sg_fix_plan: per file, the
+ * text read and the text to write), so every engine writes exactly what
+ * `fix` writes: the same lines at the same places, comments, line ends
+ * and bytes that are not UTF-8 kept, a package's winner overridden in the
+ * drop-in. A plan states what it was computed from: the root, the kernel,
+ * and each file with the SHA-256 of its text then (or "absent") and of
+ * the text the plan leaves. On a target, every file is checked first: one
+ * that is neither (another host, a file changed since, a symlink in its
+ * place) refuses the whole plan before anything changes; one already
+ * fixed is left alone, so a second run changes nothing.
+ *
+ * Every path is prefixed with the root parameter (default "/"), whose
+ * default lives where inventory, pillar or the environment override it.
+ * The files are only written; the kernel is reloaded once, at the end,
+ * the way boot does it (systemd-sysctl.service, after
+ * systemd-modules-load.service when the plan writes a modules-load.d
+ * list; or `sysctl --system` for --semantics procps), only when something
+ * changed and only when the root is "/" unless the reload parameter asks
+ * otherwise: an image's files are never loaded into the kernel that runs the
+ * plan.
+ *
+ * This file holds what the engines share (plan.h) and the command; the
+ * engines are one file each, one row of the table in sg_cmd_plan.
+ */
+#include "plan.h"
+#include "../../core/eval.h"
+#include "../../core/modload.h"
+#include "../../core/rootfs.h"
+#include "../../core/sha256.h"
+#include "../../core/util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A kernel version as the plans compare them: major * 1000000 + minor *
+ * 1000 + patch (what kver_num in sh and the Jinja of the others compute
+ * from a release string). */
+unsigned long sg_plan_kver_num(const struct sg_kver *k)
+{
+    return k->major * 1000000ul + k->minor * 1000ul + k->patch;
+}
+
+/* The window as a comment: ">= 4.12.0, < 5.8.0" ("any" when open). */
+void sg_plan_window(const struct sg_krange *w)
+{
+    if (w->has_from)
+        printf(">= %u.%u.%u", w->from.major, w->from.minor, w->from.patch);
+    if (w->has_from && w->has_before)
+        printf(", ");
+    if (w->has_before)
+        printf("< %u.%u.%u", w->before.major, w->before.minor, w->before.patch);
+    if (!w->has_from && !w->has_before)
+        printf("any");
+}
+
+/* The Jinja expression that is false when kernel number KN (a Jinja
+ * expression) is outside the window. */
+void sg_plan_jinja_in_window(const struct sg_krange *w, const char *kn)
+{
+    printf("(%s >= %lu and %s < %lu)", kn,
+           w->has_from ? sg_plan_kver_num(&w->from) : 0ul, kn,
+           w->has_before ? sg_plan_kver_num(&w->before) : 999999999ul);
+}
+
+static char *join_names(char **v, size_t n)
+{
+    struct sg_buf b = {0};
+    for (size_t i = 0; i < n; i++)
+        sg_buf_printf(&b, "%s%s", i ? "/" : "", v[i]);
+    return b.v ? b.v : strdup("");
+}
+
+void sg_plan_dirs_free(struct sg_plan_dir *d)
+{
+    for (size_t i = 0; i < SG_N_SYSCTL_DIRS; i++) {
+        free(d[i].before);
+        free(d[i].after);
+    }
+}
+
+int sg_plan_dirs(const struct sg_model *m, const struct sg_changes *cs,
+                 struct sg_plan_dir *out)
+{
+    int r = 0;
+    memset(out, 0, SG_N_SYSCTL_DIRS * sizeof(*out));
+    for (size_t i = 0; i < SG_N_SYSCTL_DIRS && r == 0; i++) {
+        char **v = NULL;
+        size_t n = 0, len = strlen(sg_sysctl_dirs[i]);
+        out[i].dir = sg_sysctl_dirs[i];
+        r = sg_fileset_list(m->rootfd, sg_sysctl_dirs[i], &v, &n);
+        if (r == 0 && !(out[i].before = join_names(v, n)))
+            r = -ENOMEM;
+        char **all = r == 0 ? calloc(n + cs->n + 1, sizeof(*all)) : NULL;
+        size_t k = n;
+        if (r == 0 && !all)
+            r = -ENOMEM;
+        for (size_t j = 0; all && j < n; j++)
+            all[j] = v[j];
+        for (size_t j = 0; all && j < cs->n; j++) {
+            const char *p = cs->v[j].path;
+            if (!cs->v[j].before && strncmp(p, out[i].dir, len) == 0 &&
+                p[len] == '/' && !strchr(p + len + 1, '/'))
+                all[k++] = (char *)(p + len + 1);
+        }
+        if (all) {
+            qsort(all, k, sizeof(*all), sg_strp_cmp);
+            if (!(out[i].after = join_names(all, k)))
+                r = -ENOMEM;
+        }
+        free(all);
+        for (size_t j = 0; j < n; j++)
+            free(v[j]);
+        free(v);
+    }
+    return r;
+}
+
+/* The files of the plan: CS's changes, then every other file M read, its
+ * text read again beneath the root for its digest. *N counts them all;
+ * NULL without memory or when a file cannot be read again (said). */
+struct sg_plan_file *sg_plan_files(const struct sg_model *m,
+                                   const struct sg_changes *cs, size_t *n)
+{
+    struct sg_plan_file *v = calloc(cs->n + m->n_files + 1, sizeof(*v));
+    size_t k = 0;
+
+    for (size_t i = 0; v && i < cs->n; i++, k++) {
+        const struct sg_change *c = &cs->v[i];
+        v[k].path = c->path;
+        v[k].c = c;
+        if (c->before)
+            sg_sha256_hex(c->before, strlen(c->before), v[k].before);
+        else
+            strcpy(v[k].before, "absent");
+        sg_sha256_hex(c->after, strlen(c->after), v[k].after);
+        v[k].not_utf8 = !sg_utf8_valid(c->after) ||
+                        (c->before && !sg_utf8_valid(c->before));
+    }
+    for (size_t i = 0; v && cs->n && i < m->n_files; i++) {
+        const struct sg_file *f = m->files[i];
+        bool written = false;
+        for (size_t j = 0; j < cs->n && !written; j++)
+            written = strcmp(cs->v[j].path, f->path) == 0;
+        if (written || !f->readable)
+            continue;
+        char *text = NULL;
+        size_t len;
+        int err = 0;
+        if (sg_read_at(m->rootfd, f->path, &text, &len, &err) != SG_READ_OK ||
+            len != f->text_len || sg_hash(text, len) != f->text_hash) {
+            fprintf(stderr,
+                    "sysctl-guard plan: %s changed while the plan "
+                    "was made\n",
+                    sg_vis(f->path));
+            free(text);
+            free(v);
+            return NULL;
+        }
+        v[k].path = f->path;
+        sg_sha256_hex(text, len, v[k].before);
+        memcpy(v[k].after, v[k].before, sizeof(v[k].after));
+        free(text);
+        k++;
+    }
+    *n = k;
+    return v;
+}
+
+/* The comment line naming the findings change C fixes. */
+void sg_plan_fixes(const struct sg_change *c, const char *in, bool jinja)
+{
+    printf("%s# fixes ", in);
+    for (size_t j = 0; j < c->n_fixes; j++) {
+        printf("%s", j ? ", " : "");
+        sg_plan_comment(c->fixes[j], jinja);
+    }
+    printf("\n");
+}
+
+/* ---- quoting ---- */
+
+/* S inside a YAML double-quoted scalar (the quotes not printed): "\", the
+ * quote and control characters escaped (a line break as \n), and every
+ * "{" as Jinja's {{ '{' }} when JINJA (Salt renders the whole SLS; Ansible
+ * every string of a playbook). LATIN1: each byte is the code point of the
+ * same number (Salt's encoding: latin-1 writes the bytes back exactly). */
+void sg_plan_yq_as(const char *s, bool jinja, bool latin1)
+{
+    char *fixed = latin1 || sg_utf8_valid(s) ? NULL : sg_utf8_repair(s);
+    for (const unsigned char *p = (const void *)(fixed ? fixed : s); *p; p++)
+        if (*p == '\\' || *p == '"')
+            printf("\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", stdout);
+        else if (*p == '\t')
+            fputs("\\t", stdout);
+        else if (*p < 0x20 || *p == 0x7f)
+            printf("\\x%02x", *p);
+        else if (*p == '{' && jinja)
+            fputs("{{ '{' }}", stdout);
+        else if (*p >= 0x80 && latin1)
+            printf("\\x%02x", *p);
+        else
+            putchar(*p);
+    free(fixed);
+}
+
+void sg_plan_yq_body(const char *s)
+{
+    sg_plan_yq_as(s, true, false);
+}
+
+void sg_plan_yq(const char *s)
+{
+    putchar('"');
+    sg_plan_yq_body(s);
+    putchar('"');
+}
+
+/* A string as a single-quoted shell word. */
+void sg_plan_shq(const char *s)
+{
+    putchar('\'');
+    for (; *s; s++) {
+        if (*s == '\'')
+            fputs("'\\''", stdout);
+        else
+            putchar(*s);
+    }
+    putchar('\'');
+}
+
+void sg_plan_base64(const char *s)
+{
+    static const char t[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const unsigned char *p = (const void *)s;
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)p[i] << 16 |
+                     (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) |
+                     (i + 2 < n ? p[i + 2] : 0);
+        putchar(t[v >> 18 & 63]);
+        putchar(t[v >> 12 & 63]);
+        putchar(i + 1 < n ? t[v >> 6 & 63] : '=');
+        putchar(i + 2 < n ? t[v & 63] : '=');
+    }
+}
+
+/* A file name or finding as text of a comment line: a control character
+ * (a newline in a file name) would end the comment, so it prints as "?";
+ * JINJA: the comment is rendered as Jinja too (Salt). */
+void sg_plan_comment(const char *s, bool jinja)
+{
+    for (const unsigned char *p = (const void *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            putchar('?');
+        else if (*p == '{' && jinja)
+            fputs("{{ '{' }}", stdout);
+        else
+            putchar(*p);
+}
+
+/* ---- what every plan says first ---- */
+
+/* The reload as boot does it; when the plan writes a modules-load.d list
+ * (x->modules), systemd-modules-load first, so that the modules' keys
+ * exist when systemd-sysctl runs (one systemctl call orders the two as
+ * their units do). */
+const char *sg_plan_reload_cmd(const struct sg_model *m,
+                               const struct sg_plan_ctx *x)
+{
+    return m->semantics != SG_SEM_SYSTEMD ? "sysctl --system"
+           : x->modules ? "systemctl restart systemd-modules-load.service "
+                          "systemd-sysctl.service"
+                        : "systemctl restart systemd-sysctl.service";
+}
+
+/* The same as a YAML flow sequence ("[systemctl, restart, ...]"): the
+ * words hold no blank, comma or quote. */
+void sg_plan_reload_argv(const struct sg_model *m, const struct sg_plan_ctx *x)
+{
+    putchar('[');
+    for (const char *p = sg_plan_reload_cmd(m, x); *p; p++)
+        if (*p == ' ')
+            fputs(", ", stdout);
+        else
+            putchar(*p);
+    putchar(']');
+}
+
+/* The comment lines that open a plan: version, kernel, root, and each
+ * file with its digests and the findings its new text fixes. */
+void sg_plan_header(const struct sg_plan *p, bool jinja, const char *end)
+{
+    const struct sg_model *m = p->m;
+    const struct sg_plan_file *fs = p->fs;
+    const struct sg_plan_ctx *x = p->x;
+    size_t nw = p->nw, n = p->n;
+
+    printf("# sysctl-guard %s plan: %zu file%s to write for kernel ",
+           SG_VERSION, nw, nw == 1 ? "" : "s");
+    sg_plan_comment(m->kernel.release, jinja);
+    printf("%s\n# Computed from the root ", end);
+    sg_plan_comment(m->root, jinja);
+    printf(" (--semantics %s). Each file must hold the text it held\n"
+           "# then (sha256 before) or the text this plan leaves (after): "
+           "any other\n# target is refused before anything changes.\n",
+           sg_semantics_name(m->semantics));
+    for (size_t i = 0; i < n; i++) {
+        printf("#   ");
+        sg_plan_comment(fs[i].path, jinja);
+        if (!fs[i].c) {
+            printf(" (read, not written)\n#     sha256 %s\n", fs[i].before);
+            continue;
+        }
+        printf("\n#     before %s\n#     after  %s\n", fs[i].before,
+               fs[i].after);
+        for (size_t j = 0; j < fs[i].c->n_fixes; j++) {
+            printf("#     fixes ");
+            sg_plan_comment(fs[i].c->fixes[j], jinja);
+            printf("\n");
+        }
+    }
+    if (!n)
+        return;
+    printf("# The sysctl.d directories must hold these *.conf names (as the "
+           "plan\n# found them, or as it leaves them), and no other:\n");
+    for (size_t i = 0; i < SG_N_SYSCTL_DIRS; i++) {
+        printf("#   %s: ", x->dirs[i].dir);
+        sg_plan_comment(*x->dirs[i].before ? x->dirs[i].before : "(none)",
+                        jinja);
+        if (strcmp(x->dirs[i].before, x->dirs[i].after) != 0) {
+            printf("\n#     after: ");
+            sg_plan_comment(x->dirs[i].after, jinja);
+        }
+        printf("\n");
+    }
+    printf("# The kernel the target runs (for the root /; or the one given)\n"
+           "# must be one the policies decide for as for this one: ");
+    sg_plan_window(&x->win);
+    printf(".\n");
+}
+
+/* The engines: --emit KIND's row prints the plan. */
+static const struct {
+    enum sg_emit kind;
+    void (*emit)(const struct sg_plan *p);
+} engines[] = {
+    {SG_EMIT_SH, sg_plan_emit_sh},
+    {SG_EMIT_ANSIBLE, sg_plan_emit_ansible},
+    {SG_EMIT_ANSIBLE_TASKS, sg_plan_emit_ansible_tasks},
+    {SG_EMIT_SALT, sg_plan_emit_salt},
+};
+
+int sg_cmd_plan(struct sg_cli *cli)
+{
+    struct sg_policies ps;
+    struct sg_model_opts o;
+    struct sg_model *m = NULL;
+    struct sg_findings fs = {0};
+    struct sg_changes cs = {0};
+    struct sg_eval_opts eo = {.profiles = cli->profiles,
+                              .n_profiles = cli->n_profiles};
+    char *err = NULL;
+    int r;
+
+    if (cli->emit == SG_EMIT_NONE || cli->n_args) {
+        fprintf(stderr,
+                "usage: %s plan --emit sh|ansible|ansible-tasks|salt "
+                "[OPTIONS]\n",
+                cli->prog);
+        return SG_EXIT_ERROR;
+    }
+    r = sg_cli_load_policies(cli, cli->policies, cli->n_policies, &ps);
+    if (r != 0)
+        return r;
+    sg_cli_model_opts(cli, &o);
+    if (sg_model_load(&o, &m, &err) < 0) {
+        fprintf(stderr, "%s plan: %s\n", cli->prog, err ? err : "failed");
+        free(err);
+        sg_policies_free(&ps);
+        return SG_EXIT_ERROR;
+    }
+    size_t d0 = m->diags.n;
+    r = sg_evaluate(m, &ps, &eo, &fs);
+    if (r == 0 && sg_diag_count(&m->diags, SG_SEV_ERROR) == 0)
+        r = sg_fix_plan(m, &ps, &eo, &fs, cli->lensdir, NULL, &cs, NULL,
+                        &m->diags);
+    for (size_t i = 0; i < m->diags.n; i++)
+        if (m->diags.v[i].severity > SG_SEV_INFO &&
+            (i >= d0 || m->diags.v[i].severity == SG_SEV_ERROR))
+            sg_print_diag(stderr, &m->diags.v[i], false);
+    size_t n = 0;
+    struct sg_plan_file *pf = r == 0 ? sg_plan_files(m, &cs, &n) : NULL;
+    struct sg_plan_ctx x;
+    if (pf && sg_plan_dirs(m, &cs, x.dirs) < 0) {
+        sg_plan_dirs_free(x.dirs);
+        free(pf);
+        pf = NULL;
+    }
+    if (pf) {
+        sg_policies_window(&ps, &m->kernel, &x.win);
+        x.modules = false;
+        for (size_t i = 0; i < cs.n; i++)
+            x.modules |= sg_modload_is_list(cs.v[i].path);
+    }
+    if (r < 0 || !pf || sg_diag_count(&m->diags, SG_SEV_ERROR) > 0) {
+        r = SG_EXIT_ERROR;
+    } else {
+        const struct sg_plan p = {m, pf, cs.n, n, &x};
+        for (size_t i = 0; i < sizeof(engines) / sizeof(*engines); i++)
+            if (engines[i].kind == cli->emit)
+                engines[i].emit(&p);
+        r = SG_EXIT_OK;
+    }
+    if (pf)
+        sg_plan_dirs_free(x.dirs);
+    free(pf);
+    sg_changes_free(&cs);
+    sg_findings_free(&fs);
+    sg_model_free(m);
+    sg_policies_free(&ps);
+    return r;
+}

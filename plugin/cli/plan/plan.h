@@ -1,0 +1,113 @@
+/*
+ * plan.h - what the plan engines share (plan.c): the files of a plan with
+ * their digests, what the target's sysctl.d directories must hold, the
+ * kernel window, the header every plan opens with, and quoting for YAML,
+ * Jinja and sh. Each engine is one file (ansible.c, salt.c, sh.c) and one
+ * row of plan.c's engine table; all of them print to stdout.
+ */
+#ifndef SG_PLAN_H
+#define SG_PLAN_H
+
+#include "../cli.h"
+#include "../../core/fix.h"
+#include "../../core/policy.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* One file of the plan, with its digests: the first ones are written (C
+ * is their change), the others were only read (C is NULL; before and
+ * after are the same): the plan's decisions rest on them too (a package's
+ * value the drop-in overrides), so a target must hold them as well. */
+struct sg_plan_file {
+    const char *path;
+    const struct sg_change *c;
+    char before[65]; /* sha256 of the text read, or "absent" */
+    char after[65];
+    bool not_utf8;
+};
+
+/* What a sysctl.d directory held (its *.conf names, fileset.h
+ * sg_fileset_list, joined by "/", which no name holds) and what the plan
+ * leaves there (with the drop-in it adds): a target holding other names
+ * (another host's file, which could win over the plan's) is refused. */
+struct sg_plan_dir {
+    const char *dir;
+    char *before, *after;
+};
+
+/* What a plan checks on its target beside the files: the directories'
+ * names, and (for the root "/") that the running kernel is one the
+ * policies decide for as for the plan's (policy.h sg_policies_window). */
+struct sg_plan_ctx {
+    struct sg_plan_dir dirs[SG_N_SYSCTL_DIRS];
+    struct sg_krange win;
+    bool modules; /* it writes a modules-load.d list */
+};
+
+/* What an engine is given: the model, the NW files to write followed by
+ * the others read (N in all), and what the target is checked against. */
+struct sg_plan {
+    const struct sg_model *m;
+    const struct sg_plan_file *fs;
+    size_t nw, n;
+    const struct sg_plan_ctx *x;
+};
+
+/* The engines (one file each). */
+void sg_plan_emit_ansible(const struct sg_plan *p);
+void sg_plan_emit_ansible_tasks(const struct sg_plan *p);
+void sg_plan_emit_salt(const struct sg_plan *p);
+void sg_plan_emit_sh(const struct sg_plan *p);
+
+/* The directories' names before and after the plan (OUT has
+ * SG_N_SYSCTL_DIRS rows); 0 or a negative errno. */
+int sg_plan_dirs(const struct sg_model *m, const struct sg_changes *cs,
+                 struct sg_plan_dir *out);
+void sg_plan_dirs_free(struct sg_plan_dir *d);
+/* The files of the plan: CS's changes, then every other file M read, its
+ * text read again beneath the root for its digest. *N counts them all;
+ * NULL without memory or when a file cannot be read again (said). */
+struct sg_plan_file *sg_plan_files(const struct sg_model *m,
+                                   const struct sg_changes *cs, size_t *n);
+
+/* A kernel version as the plans compare them: major * 1000000 + minor *
+ * 1000 + patch (what kver_num in sh and the Jinja of the others compute
+ * from a release string). */
+unsigned long sg_plan_kver_num(const struct sg_kver *k);
+/* The window as a comment: ">= 4.12.0, < 5.8.0" ("any" when open). */
+void sg_plan_window(const struct sg_krange *w);
+/* The Jinja expression that is false when kernel number KN (a Jinja
+ * expression) is outside the window. */
+void sg_plan_jinja_in_window(const struct sg_krange *w, const char *kn);
+/* Jinja: the kernel number of release expression K. */
+#define JINJA_KN(k)                                                            \
+    "((" k " ~ '.0.0').replace('-', '.').replace('+', '.').split('.')[0] | "   \
+    "int) * 1000000 + ((" k " ~ '.0.0').replace('-', '.').replace('+', "       \
+    "'.').split('.')[1] | int) * 1000 + ((" k " ~ '.0.0').replace('-', "       \
+    "'.').replace('+', '.').split('.')[2] | int)"
+
+/* The reload as boot does it, as a sh command line, and as a YAML flow
+ * sequence ("[systemctl, restart, ...]"). */
+const char *sg_plan_reload_cmd(const struct sg_model *m,
+                               const struct sg_plan_ctx *x);
+void sg_plan_reload_argv(const struct sg_model *m, const struct sg_plan_ctx *x);
+/* The comment lines that open a plan: version, kernel, root, and each
+ * file with its digests and the findings its new text fixes; JINJA: the
+ * comments are rendered as Jinja (Salt); END follows the kernel. */
+void sg_plan_header(const struct sg_plan *p, bool jinja, const char *end);
+/* The comment line naming the findings change C fixes, indented by IN. */
+void sg_plan_fixes(const struct sg_change *c, const char *in, bool jinja);
+
+/* Quoting. S inside a YAML double-quoted scalar (the quotes not printed):
+ * "\", the quote and control characters escaped, every "{" as Jinja's
+ * {{ '{' }} when JINJA, each byte as its own code point when LATIN1. */
+void sg_plan_yq_as(const char *s, bool jinja, bool latin1);
+void sg_plan_yq_body(const char *s); /* jinja, not latin1 */
+void sg_plan_yq(const char *s);      /* the same, in quotes */
+void sg_plan_shq(const char *s);     /* a single-quoted shell word */
+void sg_plan_base64(const char *s);
+/* S as text of a comment line: a control character prints as "?". */
+void sg_plan_comment(const char *s, bool jinja);
+
+#endif
