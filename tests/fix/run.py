@@ -8,21 +8,17 @@
    and a symlink that led to an edited file is still a symlink.
 2. Faults: a read-only directory (run as nobody), a file size limit
    (ulimit -f): exit 2, the file untouched and nothing else left behind.
-   The process killed at points spread over a fix (timed against one
-   fix on this machine): the file is the old one or the new one, never a
-   mix.
+   The process killed before each system call of its save (strace's
+   fault injection): the file is the old one or the new one, never a mix.
 Usage: run.py BINARY
 """
 import json
 import os
-import random
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from salt_harness import STATE_MODULE, Harness  # noqa: E402
@@ -298,47 +294,80 @@ def faults(binary):
             ["sh", "-c", 'ulimit -f 16; exec "$@"', "sh", binary, "fix",
              "--root", root] + args, capture_output=True, text=True, env=ENV),
             p, old)
-    # Killed at moments spread over a fix of a large file. The moments are
-    # fractions of how long one fix takes here, so a slow machine (or ASan)
-    # kills at the same points of the work as a fast one; the last two wait
-    # three times as long and must see the fix finish.
+    killed_mid_save(binary, args)
+
+
+# The system calls of a save, each a moment at which a fix is killed.
+SAVE_CALLS = ("openat", "write", "pwrite64", "writev", "ftruncate", "fsync",
+              "fdatasync", "fchown", "fchmod", "fsetxattr", "renameat2",
+              "rename", "renameat", "unlinkat", "linkat", "close")
+
+
+def killed_mid_save(binary, args):
+    """Killed before each system call a fix makes from the moment it opens
+    a file to write (strace -e inject=CALL:signal=KILL:when=N: the N-th
+    CALL is never made): the file is the old text or the new one, never a
+    mix, an empty or a cut one; nothing named *.conf is left beside it; a
+    run that exits 0 fixed it. Time-based kills rarely land in the write
+    itself (the model takes most of a fix), so an in-place writer (open
+    with O_TRUNC, write) passed them; this one does not (see the note on
+    issue 13)."""
+    strace = shutil.which("strace")
+    ok(strace is not None, "killed_mid_save: strace is not installed")
+    if not strace:
+        return
     with tempfile.TemporaryDirectory(prefix="sg-kill-") as tmp:
         root, p, old = fault_tree(tmp, 5000)
         new = old.replace(b"net.ipv4.tcp_tw_recycle = 1\n", b"")
-        took = []
-        for _ in range(2):
-            with open(p, "wb") as f:
-                f.write(old)
-            start = time.monotonic()
-            r = run(binary, ["fix", "--root", root] + args)
-            took.append(time.monotonic() - start)
-            ok(r.returncode == 0 and open(p, "rb").read() == new,
-               "kill: a fix left alone did not finish: exit %d %s"
-               % (r.returncode, r.stderr))
-        once = min(took)
-        rnd = random.Random(7)
-        moments = [once * (k + rnd.random()) / 10 for k in range(10)]
-        moments += [once * 3, once * 3]
+        trace = os.path.join(tmp, "trace")
+        cmd = [binary, "fix", "--root", root] + args
+        r = subprocess.run([strace, "-f", "-qq", "-o", trace, "-e",
+                            "trace=" + ",".join(SAVE_CALLS)] + cmd,
+                           capture_output=True, env=ENV)
+        ok(r.returncode == 0 and open(p, "rb").read() == new,
+           "kill: a fix left alone did not finish: exit %d %s"
+           % (r.returncode, r.stderr))
+        # Number each call by name from the first open for writing on: the
+        # moments of the save (and of what the fix prints after it).
+        seen, moments, saving = {}, [], False
+        with open(trace) as f:
+            for line in f:
+                m = re.match(r"\d+ +(\w+)\(", line)
+                if not m:
+                    continue
+                name = m.group(1)
+                seen[name] = seen.get(name, 0) + 1
+                saving = saving or (name == "openat" and "O_WRONLY" in line)
+                if saving:
+                    moments.append((name, seen[name]))
+        ok(len(moments) >= 6 and any(n == "renameat2" or n == "rename"
+                                     for n, _ in moments),
+           "kill: the trace shows no save: %r" % moments)
         finished = killed = 0
-        for i, moment in enumerate(moments):
+        for name, nth in moments:
             with open(p, "wb") as f:
                 f.write(old)
-            proc = subprocess.Popen([binary, "fix", "--root", root] + args,
-                                    stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL, env=ENV)
-            try:
-                proc.wait(timeout=moment)
-                finished += 1
-            except subprocess.TimeoutExpired:
-                proc.send_signal(signal.SIGKILL)
-                proc.wait()
-                killed += 1
+            for left in os.listdir(os.path.dirname(p)):
+                if left != os.path.basename(p):
+                    os.unlink(os.path.join(os.path.dirname(p), left))
+            r = subprocess.run([strace, "-f", "-qq", "-o", "/dev/null", "-e",
+                                "trace=" + name, "-e",
+                                "inject=%s:signal=KILL:when=%d" % (name, nth)]
+                               + cmd, capture_output=True, env=ENV)
+            # strace exits with the tracee's status: 128 + 9 when killed.
+            was_killed = r.returncode in (137, -9)
+            killed += was_killed
+            finished += not was_killed
             now = open(p, "rb").read()
-            ok(now in (old, new), "kill %d: the file is neither old nor new" % i)
-            ok(proc.returncode != 0 or now == new,
-               "kill %d: exit 0 but the file is not fixed" % i)
-        ok(finished and killed, "kill: %d finished, %d killed: no mix of both"
-           % (finished, killed))
+            ok(now in (old, new), "kill before %s #%d: the file is neither "
+               "old nor new (%d bytes)" % (name, nth, len(now)))
+            ok(was_killed or r.returncode != 0 or now == new,
+               "kill before %s #%d: exit 0 but not fixed" % (name, nth))
+            stray = [n for n in os.listdir(os.path.dirname(p))
+                     if n.endswith(".conf") and n != os.path.basename(p)]
+            ok(not stray, "kill before %s #%d: left %r" % (name, nth, stray))
+        ok(killed >= len(moments) - 2, "kill: %d of %d moments killed the "
+           "fix" % (killed, len(moments)))
 
 
 def fragments(binary):
