@@ -27,7 +27,6 @@ B        := build
 CORE_SRC := $(wildcard plugin/core/*.c)
 CLI_SRC  := $(wildcard plugin/cli/*.c plugin/cli/plan/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
-HDRS     := $(wildcard plugin/core/*.h plugin/cli/*.h plugin/cli/plan/*.h tests/unit/*.h)
 # The lens and the shipped policies, built into the binary (embedded.c).
 EMBED    := lenses/sysctl_guard.aug policies/policy.rng $(wildcard policies/*.xml) \
             catalog/keys.tsv catalog/history.tsv catalog/docs.tsv \
@@ -67,20 +66,53 @@ CATALOG_INC := $(B)/catalog_rows.inc
 $(CATALOG_INC): catalog/keys.tsv scripts/catalog/tsv2c.awk | $(B)
 	awk -f scripts/catalog/tsv2c.awk catalog/keys.tsv >$@.tmp && mv $@.tmp $@
 
-$(BIN): $(CORE_SRC) $(CLI_SRC) $(HDRS) $(EMBED_INC) $(CATALOG_INC) $(PLAN_SH) | $(B)
-	$(CC) $(ALL_CFLAGS) -o $@ $(CORE_SRC) $(CLI_SRC) $(PKG_LIBS)
+# Every source is compiled once per variant (plain, ASan+UBSan) into
+# build/obj and build/asan/obj; the core is one static library per variant
+# that the binary and every unit test link. -MMD: each object's header
+# dependencies (build/**/*.d).
+CORE_OBJ := $(CORE_SRC:%.c=$(B)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(B)/obj/%.o)
+ASAN_CORE_OBJ := $(CORE_SRC:%.c=$(B)/asan/obj/%.o)
+ASAN_CLI_OBJ  := $(CLI_SRC:%.c=$(B)/asan/obj/%.o)
+CORE_LIB := $(B)/libsgcore.a
+ASAN_CORE_LIB := $(B)/asan/libsgcore.a
 
-$(ASAN_BIN): $(CORE_SRC) $(CLI_SRC) $(HDRS) $(EMBED_INC) $(CATALOG_INC) $(PLAN_SH) | $(B)
-	@mkdir -p $(B)/asan
-	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -o $@ $(CORE_SRC) $(CLI_SRC) $(PKG_LIBS)
+$(B)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(B)/unit/%: tests/unit/%.c $(CORE_SRC) $(HDRS) | $(B)
+$(B)/asan/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -MMD -MP -c -o $@ $<
+
+# What the compiler's -MMD cannot see: .incbin'd files and generated .inc.
+$(B)/obj/plugin/cli/embedded.o $(B)/asan/obj/plugin/cli/embedded.o: \
+    $(EMBED) $(EMBED_INC) $(CATALOG_INC)
+$(B)/obj/plugin/cli/plan/sh.o $(B)/asan/obj/plugin/cli/plan/sh.o: $(PLAN_SH)
+
+$(CORE_LIB): $(CORE_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(ASAN_CORE_LIB): $(ASAN_CORE_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(CORE_LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(CORE_LIB) $(PKG_LIBS)
+
+$(ASAN_BIN): $(ASAN_CLI_OBJ) $(ASAN_CORE_LIB)
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -o $@ $(ASAN_CLI_OBJ) $(ASAN_CORE_LIB) $(PKG_LIBS)
+
+$(B)/unit/%: tests/unit/%.c $(CORE_LIB)
 	@mkdir -p $(B)/unit
-	$(CC) $(ALL_CFLAGS) -Iplugin/core -o $@ $< $(CORE_SRC) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -Iplugin/core -o $@ $< $(CORE_LIB) $(PKG_LIBS)
 
-$(B)/asan/unit/%: tests/unit/%.c $(CORE_SRC) $(HDRS) | $(B)
+$(B)/asan/unit/%: tests/unit/%.c $(ASAN_CORE_LIB)
 	@mkdir -p $(B)/asan/unit
-	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -Iplugin/core -o $@ $< $(CORE_SRC) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -MMD -MP -Iplugin/core -o $@ $< $(ASAN_CORE_LIB) $(PKG_LIBS)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 $(B):
 	@mkdir -p $(B)
@@ -96,7 +128,7 @@ run: deps
 
 # ---- test ----
 test: deps
-	@$(MAKE) --no-print-directory all $(ASAN_BIN) $(UNIT) $(ASAN_UNIT)
+	@$(MAKE) --no-print-directory -j2 all $(ASAN_BIN) $(UNIT) $(ASAN_UNIT)
 	@$(MAKE) --no-print-directory test-lens test-unit test-catalog test-policy test-valgrind \
 	    test-cases test-fix test-plan test-cli test-integration
 
