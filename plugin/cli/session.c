@@ -184,24 +184,20 @@ static int add_edit(struct sg_edits *es, const char *why, const char *file,
 /* Per finding with a fix, the edits of its fix alone (for SARIF); one
  * parser for all of them, and none when nothing has a fix. */
 static int finding_edits(const struct sg_cli *cli, const struct sg_policies *ps,
-                         const struct sg_model *m, const struct sg_findings *fs,
-                         struct sg_edits *es)
+                         const struct sg_model *m, struct sg_parser *p,
+                         const struct sg_findings *fs, struct sg_edits *es)
 {
     struct sg_eval_opts eo = {.profiles = cli->profiles,
                               .n_profiles = cli->n_profiles};
-    struct sg_parser *p = NULL;
     struct sg_changes judged = {0};
     struct sg_diags said = {0}; /* the fix's own run reports them */
-    char *err = NULL;
     bool any = false;
     int r = 0;
 
     for (size_t i = 0; i < fs->n && !any; i++)
         any = fs->v[i].fix != SG_FIX_NONE;
-    if (any && sg_parser_new(cli->lensdir, &p, &err) < 0)
-        r = -ENOMEM; /* the model loaded this very lens */
-    /* Only the fixes `fix` makes (judged by what they leave); one parser
-     * for that plan and for each finding's edits. */
+    /* Only the fixes `fix` makes (judged by what they leave); the run's
+     * parser for that plan and for each finding's edits. */
     if (r == 0 && any)
         r = sg_fix_plan(m, ps, &eo, fs, cli->lensdir, p, &judged, NULL, &said);
     sg_diags_free(&said);
@@ -242,8 +238,6 @@ static int finding_edits(const struct sg_cli *cli, const struct sg_policies *ps,
         sg_diags_free(&quiet);
     }
     sg_changes_free(&judged);
-    free(err);
-    sg_parser_free(p);
     return r < 0 ? -ENOMEM : 0;
 }
 
@@ -275,14 +269,14 @@ static int run_one(const struct sg_cli *cli, const struct sg_model_opts *o,
         /* Nothing is fixed in a tree that did not read cleanly. */
         r = report_model(&s->report, m);
         if (r == 0 && cli->format == SG_FMT_SARIF)
-            r = finding_edits(cli, ps, m, &fs, &s->report.edits);
+            r = finding_edits(cli, ps, m, o->parser, &fs, &s->report.edits);
         if (r == 0)
             r = move_findings(&s->report.findings, &fs);
         goto out;
     }
     struct sg_eval_opts eo = {.profiles = cli->profiles,
                               .n_profiles = cli->n_profiles};
-    r = sg_fix_plan(m, ps, &eo, &fs, cli->lensdir, NULL, &cs, &after,
+    r = sg_fix_plan(m, ps, &eo, &fs, cli->lensdir, o->parser, &cs, &after,
                     &s->fix_diags);
     if (r == 0 && mode == SG_SESSION_FIX && cs.n &&
         sg_fix_apply(m, &cs, cli->backup, &s->fix_diags) == -ENOMEM)
@@ -373,11 +367,21 @@ int sg_session_run(const struct sg_cli *cli, const struct sg_policies *ps,
     s->report.semantics = cli->semantics;
     s->applied = mode == SG_SESSION_FIX;
     sg_cli_model_opts(cli, &o);
-    for (int i = 0; i < n; i++) {
-        o.fragment = cli->n_args ? cli->args[i] : NULL;
-        if (run_one(cli, &o, ps, mode, s, err) < 0)
-            return -1;
+    /* One parser (one Augeas, the lens compiled once) for the whole run:
+     * every fragment, the fix's plan and judging, the check after it. */
+    if (sg_parser_new(cli->lensdir, &o.parser, err) < 0) {
+        if (!*err)
+            *err = strdup("cannot load the lens");
+        return -1;
     }
+    int r = 0;
+    for (int i = 0; i < n && r == 0; i++) {
+        o.fragment = cli->n_args ? cli->args[i] : NULL;
+        r = run_one(cli, &o, ps, mode, s, err);
+    }
+    sg_parser_free(o.parser);
+    if (r < 0)
+        return -1;
     sg_report_sort(&s->report);
     s->status = status_of(cli, mode, s);
     return 0;

@@ -667,7 +667,8 @@ int sg_model_load(const struct sg_model_opts *o, struct sg_model **out,
                                    o->kernel ? o->kernel : "(uname)");
         goto fail;
     }
-    r = sg_parser_new(o->lensdir, &p, errmsg);
+    p = o->parser;
+    r = p ? 0 : sg_parser_new(o->lensdir, &p, errmsg);
     if (r < 0)
         goto fail;
     r = o->fragment ? load_fragment(m, p, o->fragment) : load_tree(m, p, o);
@@ -675,7 +676,8 @@ int sg_model_load(const struct sg_model_opts *o, struct sg_model **out,
          i++)
         if (!m->settings[i].winner->glob && m->settings[i].winner->value)
             r = read_live(m, &m->settings[i]);
-    sg_parser_free(p);
+    if (p != o->parser)
+        sg_parser_free(p);
     if (r < 0)
         goto fail;
     *out = m;

@@ -242,6 +242,48 @@ def bench_catalog(name, root, binary, runs, target=1.10):
         "catalog cost ratio", target, "met" if ratio <= target else "MISSED"))
 
 
+def bench_fragments(binary, tmp, runs, target=1.5):
+    """FILE arguments (pre-commit passes thousands at once) against the
+    same files as one --root tree: each fragment is still evaluated on its
+    own, with the run's one parser."""
+    env = dict(os.environ, SYSCTL_GUARD_LENSDIR=LENSDIR,
+               SYSCTL_GUARD_POLICYDIR=POLICYDIR)
+    root = os.path.join(tmp, "fragments")
+    d = os.path.join(root, "etc", "sysctl.d")
+    os.makedirs(d)
+    files = []
+    for i in range(2000):
+        p = os.path.join(d, "%05d-f.conf" % i)
+        with open(p, "w") as f:
+            f.write("# file %d\n" % i)
+            for j in range(5):
+                f.write("net.core.k%d_%d = %d\n" % (i, j, j))
+        files.append(p)
+    frag = median_ms([binary, "check", "--kernel", "6.1", "--format", "json"]
+                     + files, runs, env)
+    tree = median_ms([binary, "check", "--kernel", "6.1", "--format", "json",
+                      "--root", root], runs, env)
+    print("%-28s %10.2f ms" % ("2000 files as FILE args", frag))
+    print("%-28s %10.2f ms  (ratio %.2f)" % ("  the same as --root", tree,
+                                             frag / tree))
+    print("target FILE args <= %.1fx the tree: %s" % (
+        target, "met" if frag <= target * tree else "MISSED"))
+
+
+def bench_startup(binary, root, runs, target=2.5):
+    """check on the host tree against the binary's own --version: what a
+    run costs beyond loading the libraries."""
+    env = dict(os.environ, SYSCTL_GUARD_LENSDIR=LENSDIR,
+               SYSCTL_GUARD_POLICYDIR=POLICYDIR)
+    floor = median_ms([binary, "--version"], runs, env)
+    chk = median_ms([binary, "check", "--root", root, "--kernel", "6.1",
+                     "--format", "json"], runs, env)
+    print("%-28s %10.2f ms  (%.2fx --version %.2f ms)" % (
+        "host tree, check", chk, chk / floor, floor))
+    print("target check <= %.1fx --version: %s" % (
+        target, "met" if chk <= target * floor else "MISSED"))
+
+
 def write_small_files(root, n):
     """N files of two lines each (a comment and a setting)."""
     d = os.path.join(root, "etc", "sysctl.d")
@@ -340,6 +382,8 @@ def main():
                                 ("1000 files, check", check_big, aug_big)):
             print("target %-18s <= %7.2f ms: %s" % (
                 what, target, "met" if t <= target else "MISSED"))
+        bench_startup(binary, host, runs)
+        bench_fragments(binary, tmp, max(5, runs // 4))
         bench_scale(binary, tmp)
     finally:
         shutil.rmtree(tmp)

@@ -382,16 +382,20 @@ int sg_cmd_plan(struct sg_cli *cli)
     if (r != 0)
         return r;
     sg_cli_model_opts(cli, &o);
-    if (sg_model_load(&o, &m, &err) < 0) {
+    /* One parser for the model and the fix's plan (the lens compiled
+     * once). */
+    if (sg_parser_new(cli->lensdir, &o.parser, &err) < 0 ||
+        sg_model_load(&o, &m, &err) < 0) {
         fprintf(stderr, "%s plan: %s\n", cli->prog, err ? err : "failed");
         free(err);
+        sg_parser_free(o.parser);
         sg_policies_free(&ps);
         return SG_EXIT_ERROR;
     }
     size_t d0 = m->diags.n;
     r = sg_evaluate(m, &ps, &eo, &fs);
     if (r == 0 && sg_diag_count(&m->diags, SG_SEV_ERROR) == 0)
-        r = sg_fix_plan(m, &ps, &eo, &fs, cli->lensdir, NULL, &cs, NULL,
+        r = sg_fix_plan(m, &ps, &eo, &fs, cli->lensdir, o.parser, &cs, NULL,
                         &m->diags);
     for (size_t i = 0; i < m->diags.n; i++)
         if (m->diags.v[i].severity > SG_SEV_INFO &&
@@ -426,6 +430,7 @@ int sg_cmd_plan(struct sg_cli *cli)
     sg_changes_free(&cs);
     sg_findings_free(&fs);
     sg_model_free(m);
+    sg_parser_free(o.parser);
     sg_policies_free(&ps);
     return r;
 }
