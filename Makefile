@@ -56,7 +56,11 @@ $(MODULE): $(BIN) plugin/ansible/sysctl_guard.yml
 	ln -sf ../sysctl-guard $@
 	cp plugin/ansible/sysctl_guard.yml $(B)/ansible/
 
+# The shipped policies are validated here, once: the binary trusts these
+# exact bytes (embedded.c sg_embedded_trusted) and validates every other.
 $(EMBED_INC): $(EMBED) | $(B)
+	@xmllint --noout --relaxng policies/policy.rng $(filter policies/%.xml,$(EMBED)) \
+	    2>$@.log || { cat $@.log; rm -f $@.log; exit 1; }; rm -f $@.log
 	@i=0; for f in $(EMBED); do i=$$((i+1)); \
 	    printf 'SG_EMBED("%s", "%s", "%s", sg_blob%d)\n' "$${f%%/*}" \
 	        "$${f##*/}" "$(CURDIR)/$$f" $$i; done >$@

@@ -54,9 +54,11 @@ struct sg_cli {
     const char *policies[SG_MAX_LIST];
     size_t n_policies;
     char *lensdir;
-    char *policydir;  /* the default policies and the schema */
-    char *catalogdir; /* the kernel key catalog */
-    char **args;      /* positional arguments after the options */
+    char *policydir;   /* the default policies and the schema */
+    char *catalogdir;  /* the kernel key catalog */
+    bool validate_all; /* validate even the shipped policies (policy
+                          validate); else their built-in bytes are trusted */
+    char **args;       /* positional arguments after the options */
     int n_args;
 };
 
@@ -95,6 +97,10 @@ const char *sg_embedded_datadir(void);
 /* The bytes of a file built into the binary (not NUL-terminated), or
  * NULL. */
 const char *sg_embedded_text(const char *dir, const char *name, size_t *len);
+/* Whether BUF is, byte for byte, the shipped policy named as PATH's last
+ * component: the build validated those bytes against the schema
+ * (Makefile: xmllint before they are built in). */
+bool sg_embedded_trusted(const char *path, const char *buf, size_t len);
 
 struct sg_catalog;
 /* The catalog built into the binary (embedded.c). 0 or a negative errno. */

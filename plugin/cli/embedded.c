@@ -130,6 +130,14 @@ int sg_embedded_catalog(struct sg_catalog *out, struct sg_diags *d)
         "(built in) history.tsv", out, d);
 }
 
+bool sg_embedded_trusted(const char *path, const char *buf, size_t len)
+{
+    const char *base = strrchr(path, '/');
+    size_t n;
+    const char *t = sg_embedded_text("policies", base ? base + 1 : path, &n);
+    return t && n == len && memcmp(t, buf, len) == 0;
+}
+
 const char *sg_embedded_text(const char *dir, const char *name, size_t *len)
 {
     for (size_t i = 0; i < N_BLOBS; i++)

@@ -59,7 +59,9 @@ int sg_cli_policies(const struct sg_cli *cli, const char *const *paths,
         paths = dflt;
         n = 1;
     }
-    r = sg_policies_load(paths, n, schema, ps, d);
+    r = sg_policies_load_trusting(
+        paths, n, schema, cli->validate_all ? NULL : sg_embedded_trusted, ps,
+        d);
     if (r == 0 && ps->wants_catalog) {
         /* Only policies that ask for it pay for reading it. */
         struct sg_catalog *c = calloc(1, sizeof(*c));
@@ -106,6 +108,7 @@ int sg_cmd_policy(struct sg_cli *cli)
         fprintf(stderr, "usage: %s policy validate FILE...\n", cli->prog);
         return SG_EXIT_ERROR;
     }
+    cli->validate_all = true;
     int r = sg_cli_load_policies(cli, (const char *const *)cli->args + 1,
                                  (size_t)cli->n_args - 1, &ps);
     if (r != 0)

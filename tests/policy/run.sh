@@ -46,5 +46,39 @@ for f in "$tmp"/*.xml; do
     *) ko "$name: expected \"$where...$text\" in: $out" ;;
     esac
 done
+# The shipped policies are validated at build time and trusted at run time
+# by their exact bytes; a file of the same name with other bytes is
+# validated like any other, and the schema is read only when a file needs
+# it.
+root="$top/tests/cases/check-famous-advice/root"
+mkdir "$tmp/same" "$tmp/schema"
+cp "$top/policies/time-wait.xml" "$tmp/same/"
+"$bin" check --kernel 6.1 --root "$root" --policy "$tmp/same/time-wait.xml" \
+    >/dev/null 2>&1
+[ $? -eq 1 ] && ok || ko "an unchanged copy of time-wait.xml did not load"
+sed 's|</policy>|<bogus/></policy>|' "$top/policies/time-wait.xml" \
+    > "$tmp/time-wait.xml"
+out=$("$bin" check --kernel 6.1 --root "$root" --policy "$tmp/time-wait.xml" 2>&1)
+rc=$?
+case "$rc $out" in
+"2 $tmp/time-wait.xml"*) ok ;;
+*) ko "a changed time-wait.xml was not validated: $rc $out" ;;
+esac
+# A schema that does not load: the shipped policies never need it.
+cp "$top"/policies/*.xml "$tmp/schema/"
+echo 'not a schema' > "$tmp/schema/policy.rng"
+SYSCTL_GUARD_POLICYDIR="$tmp/schema" "$bin" check --kernel 6.1 \
+    --root "$root" >/dev/null 2>&1
+[ $? -eq 1 ] && ok || ko "the shipped policies needed the schema"
+out=$(SYSCTL_GUARD_POLICYDIR="$tmp/schema" "$bin" check --kernel 6.1 \
+    --root "$root" --policy "$tmp/time-wait.xml" 2>&1); rc=$?
+case "$rc $out" in
+2*"$tmp/schema/policy.rng"*) ok ;;
+*) ko "a broken schema was not reported for a file that needs it: $rc $out" ;;
+esac
+out=$(SYSCTL_GUARD_POLICYDIR="$tmp/schema" "$bin" policy validate \
+    "$tmp/schema/time-wait.xml" 2>&1); rc=$?
+[ $rc -eq 2 ] && ok || ko "policy validate trusted a shipped policy: $rc $out"
+
 echo "policy: $pass passed, $fail failed"
 [ $fail -eq 0 ]
