@@ -25,6 +25,9 @@ SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 B        := build
 CORE_SRC := $(wildcard plugin/core/*.c)
+# The run (one run as data) and its views: a library of their own, which
+# the front ends and the views' unit test link.
+VIEWS_SRC:= $(wildcard plugin/run/*.c plugin/views/*.c)
 CLI_SRC  := $(wildcard plugin/cli/*.c plugin/cli/plan/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 # The lens and the shipped policies, built into the binary (embedded.c).
@@ -75,11 +78,15 @@ $(CATALOG_INC): catalog/keys.tsv scripts/catalog/tsv2c.awk | $(B)
 # that the binary and every unit test link. -MMD: each object's header
 # dependencies (build/**/*.d).
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/obj/%.o)
+VIEWS_OBJ:= $(VIEWS_SRC:%.c=$(B)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(B)/obj/%.o)
 ASAN_CORE_OBJ := $(CORE_SRC:%.c=$(B)/asan/obj/%.o)
+ASAN_VIEWS_OBJ:= $(VIEWS_SRC:%.c=$(B)/asan/obj/%.o)
 ASAN_CLI_OBJ  := $(CLI_SRC:%.c=$(B)/asan/obj/%.o)
 CORE_LIB := $(B)/libsgcore.a
+VIEWS_LIB:= $(B)/libsgviews.a
 ASAN_CORE_LIB := $(B)/asan/libsgcore.a
+ASAN_VIEWS_LIB:= $(B)/asan/libsgviews.a
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -102,19 +109,27 @@ $(ASAN_CORE_LIB): $(ASAN_CORE_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BIN): $(CLI_OBJ) $(CORE_LIB)
-	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(CORE_LIB) $(PKG_LIBS)
+$(VIEWS_LIB): $(VIEWS_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
 
-$(ASAN_BIN): $(ASAN_CLI_OBJ) $(ASAN_CORE_LIB)
-	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -o $@ $(ASAN_CLI_OBJ) $(ASAN_CORE_LIB) $(PKG_LIBS)
+$(ASAN_VIEWS_LIB): $(ASAN_VIEWS_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
 
-$(B)/unit/%: tests/unit/%.c $(CORE_LIB)
+$(BIN): $(CLI_OBJ) $(VIEWS_LIB) $(CORE_LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(VIEWS_LIB) $(CORE_LIB) $(PKG_LIBS)
+
+$(ASAN_BIN): $(ASAN_CLI_OBJ) $(ASAN_VIEWS_LIB) $(ASAN_CORE_LIB)
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -o $@ $(ASAN_CLI_OBJ) $(ASAN_VIEWS_LIB) $(ASAN_CORE_LIB) $(PKG_LIBS)
+
+$(B)/unit/%: tests/unit/%.c $(VIEWS_LIB) $(CORE_LIB)
 	@mkdir -p $(B)/unit
-	$(CC) $(ALL_CFLAGS) -MMD -MP -Iplugin/core -o $@ $< $(CORE_LIB) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -Iplugin/core -o $@ $< $(VIEWS_LIB) $(CORE_LIB) $(PKG_LIBS)
 
-$(B)/asan/unit/%: tests/unit/%.c $(ASAN_CORE_LIB)
+$(B)/asan/unit/%: tests/unit/%.c $(ASAN_VIEWS_LIB) $(ASAN_CORE_LIB)
 	@mkdir -p $(B)/asan/unit
-	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -MMD -MP -Iplugin/core -o $@ $< $(ASAN_CORE_LIB) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -MMD -MP -Iplugin/core -o $@ $< $(ASAN_VIEWS_LIB) $(ASAN_CORE_LIB) $(PKG_LIBS)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
@@ -302,7 +317,7 @@ fuzz: deps $(EMBED_INC) $(CATALOG_INC)
 	done
 	$(MAKE) --no-print-directory $(EMBED_INC)
 	$(FUZZ_CC) -I$(B) -Dmain=sysctl_guard_main -o $(B)/fuzz/fuzz_module_args \
-	    tests/fuzz/fuzz_module_args.c $(CORE_SRC) $(CLI_SRC) $(PKG_LIBS)
+	    tests/fuzz/fuzz_module_args.c $(CORE_SRC) $(VIEWS_SRC) $(CLI_SRC) $(PKG_LIBS)
 	@mkdir -p $(B)/fuzz/corpus $(B)/fuzz/policy-corpus
 	SYSCTL_GUARD_LENSDIR=lenses $(B)/fuzz/fuzz_parse -max_total_time=$(FUZZ_SECS) \
 	    -max_len=4096 $(B)/fuzz/corpus tests/fuzz/corpus

@@ -15,8 +15,6 @@
  * plugin/ansible/sysctl_guard.yml (installed beside the module).
  */
 #include "cli.h"
-#include "emit.h"
-#include "session.h"
 #include "../core/util.h"
 
 #include <cjson/cJSON.h>
@@ -426,7 +424,7 @@ static cJSON *invocation(const cJSON *args)
 }
 
 /* Ansible's diff: one before/after pair per file. */
-static cJSON *diff_json(const struct sg_session *s)
+static cJSON *diff_json(const struct sg_result *s)
 {
     const struct sg_changes *cs = &s->changes;
     cJSON *a = cJSON_CreateArray();
@@ -445,14 +443,16 @@ static cJSON *diff_json(const struct sg_session *s)
     return a;
 }
 
-/* Run the session the parameters ask for and fill the result O. */
-static int run(struct sg_cli *cli, cJSON *args, cJSON *o)
+/* Run what the parameters ask for and fill the result O. CLI holds the
+ * data directories and the policies to load; OPTS the run. */
+static int run(const struct sg_cli *cli, struct sg_run_opts *opts, cJSON *args,
+               cJSON *o)
 {
     bool fixed = strcmp(str_arg(args, "state"), "fixed") == 0;
     bool check_mode = flag(args, "_ansible_check_mode");
     struct sg_policies ps;
     struct sg_diags pd = {0};
-    struct sg_session s;
+    struct sg_result s;
     struct sg_buf msg = {0};
     char *err = NULL, sum[128];
     int r;
@@ -465,13 +465,13 @@ static int run(struct sg_cli *cli, cJSON *args, cJSON *o)
         return r;
     }
     sg_diags_free(&pd);
-    enum sg_session_mode mode = !fixed       ? SG_SESSION_CHECK
-                                : check_mode ? SG_SESSION_PLAN
-                                             : SG_SESSION_FIX;
-    if (sg_session_run(cli, &ps, mode, &s, &err) < 0) {
+    opts->mode = !fixed       ? SG_RUN_CHECK
+                 : check_mode ? SG_RUN_PREVIEW
+                              : SG_RUN_FIX;
+    if (sg_run(opts, &ps, &s, &err) < 0) {
         r = fail(o, "%s", err ? err : "failed");
         free(err);
-        sg_session_free(&s);
+        sg_result_free(&s);
         sg_policies_free(&ps);
         return r;
     }
@@ -482,7 +482,7 @@ static int run(struct sg_cli *cli, cJSON *args, cJSON *o)
     for (size_t i = 0; i < rep->n_files; i++)
         cJSON_AddItemToArray(files, cJSON_CreateString(rep->files[i]));
     /* Check mode predicts; a real run counts what was written. */
-    bool changed = fixed && sg_session_changed(&s) > 0;
+    bool changed = fixed && sg_result_changed(&s) > 0;
     cJSON_AddBoolToObject(o, "changed", changed);
     cJSON_AddStringToObject(o, "root", cli->root);
     cJSON_AddStringToObject(o, "kernel", rep->kernel);
@@ -494,19 +494,20 @@ static int run(struct sg_cli *cli, cJSON *args, cJSON *o)
         cJSON_AddItemToObject(o, "diff", diff_json(&s));
 
     sg_summary_line(&rep->findings, sum, sizeof(sum));
-    bool failed = s.status == SG_EXIT_ERROR;
+    /* The run's status decides (run.h): a check fails on a finding at or
+     * over fail_on, a fix when something it should fix is left; in check
+     * mode, 1 only says that there is something to change. */
+    bool failed = s.mode == SG_RUN_PREVIEW ? s.status == SG_EXIT_ERROR
+                                           : s.status != SG_EXIT_OK;
     if (!fixed) {
         sg_buf_printf(&msg, "%s (kernel %s)", sum, rep->kernel);
-        failed = failed || sg_findings_reach(&rep->findings, cli->fail_on);
     } else {
-        sg_fix_headline(&msg, &s, check_mode);
+        sg_fix_headline(&msg, &s);
         sg_buf_printf(&msg, "; %s %s (kernel %s)", check_mode ? "now" : "left",
                       sum, rep->kernel);
-        if (s.left.n) {
+        if (s.left.n)
             sg_buf_printf(&msg, "; %zu %s to fix", s.left.n,
                           check_mode ? "would be left" : "still");
-            failed = failed || !check_mode;
-        }
     }
     sg_error_lines(&msg, &rep->diags, "; ");
     sg_error_lines(&msg, &s.fix_diags, "; ");
@@ -523,7 +524,7 @@ static int run(struct sg_cli *cli, cJSON *args, cJSON *o)
         cJSON_Delete(warn);
     r = finish(o, failed, msg.v ? msg.v : "");
     free(msg.v);
-    sg_session_free(&s);
+    sg_result_free(&s);
     sg_policies_free(&ps);
     return r;
 }
@@ -581,7 +582,6 @@ int sg_ansible_main(const char *args_path)
     cli.live = flag(args, "live");
     sg_semantics_parse(str_arg(args, "semantics"), &cli.semantics);
     sg_severity_parse(str_arg(args, "fail_on"), &cli.fail_on);
-    cli.format = SG_FMT_JSON;
     if (list_arg(args, "profile", cli.profiles, &cli.n_profiles) < 0 ||
         list_arg(args, "policies", cli.policies, &cli.n_policies) < 0) {
         r = fail(o, "at most %d profiles and %d policies", SG_MAX_LIST,
@@ -594,8 +594,17 @@ int sg_ansible_main(const char *args_path)
         if (se || !S_ISDIR(st.st_mode))
             r = fail(o, "root %s: %s", cli.root,
                      se ? strerror(se) : "not a directory");
-        else
-            r = run(&cli, args, o);
+        else {
+            struct sg_run_opts ro = {.root = cli.root,
+                                     .kernel = cli.kernel,
+                                     .semantics = cli.semantics,
+                                     .live = cli.live,
+                                     .profiles = cli.profiles,
+                                     .n_profiles = cli.n_profiles,
+                                     .lensdir = cli.lensdir,
+                                     .fail_on = cli.fail_on};
+            r = run(&cli, &ro, args, o);
+        }
     }
     sg_cli_free(&cli);
     cJSON_Delete(args);

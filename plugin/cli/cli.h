@@ -11,19 +11,8 @@
 
 #include "../core/fileset.h"
 #include "../core/model.h"
-
-#define SG_EXIT_OK 0
-#define SG_EXIT_FINDINGS 1
-#define SG_EXIT_ERROR 2
-
-enum sg_format {
-    SG_FMT_TEXT,
-    SG_FMT_JSON,
-    SG_FMT_GCC,
-    SG_FMT_SARIF,
-    SG_FMT_SALT,     /* a Salt state return */
-    SG_FMT_STATEFUL, /* Salt cmd.run stateful: "changed=... comment=..." */
-};
+#include "../run/run.h"
+#include "../views/views.h"
 
 enum sg_emit {
     SG_EMIT_NONE,
@@ -40,7 +29,7 @@ struct sg_cli {
     const char *root;
     const char *kernel;
     enum sg_semantics semantics;
-    enum sg_format format;
+    const struct sg_view *view; /* --format (views.h); NULL: the first */
     bool live;
     bool dry_run;      /* fix: print the diff, change nothing */
     bool backup;       /* fix: keep FILE.bak */
@@ -71,6 +60,15 @@ void sg_cli_free(struct sg_cli *cli);
 
 /* Model options from the parsed command line. */
 void sg_cli_model_opts(const struct sg_cli *cli, struct sg_model_opts *o);
+/* What the command line asks a run (run.h) of MODE to do. */
+void sg_cli_run_opts(const struct sg_cli *cli, enum sg_run_mode mode,
+                     struct sg_run_opts *o);
+/* What the views are told: colour, the preview, fail_on, the profiles,
+ * the state's name (the root or the fragments; allocated into *NAME). */
+void sg_cli_view_opts(const struct sg_cli *cli, struct sg_view_opts *o,
+                      char **name);
+/* The --format view, the first of the table by default. */
+const struct sg_view *sg_cli_view(const struct sg_cli *cli);
 
 int sg_cmd_show(struct sg_cli *cli);
 int sg_cmd_check(struct sg_cli *cli);
@@ -116,13 +114,5 @@ int sg_cli_datadirs(struct sg_cli *cli);
  * arguments file Ansible passes, and the module run over it. */
 bool sg_ansible_args_file(const char *arg);
 int sg_ansible_main(const char *args_path);
-
-/* Print a diagnostic as "file:line: severity: message" (gcc style). */
-void sg_print_diag(FILE *f, const struct sg_diag *d, bool color);
-
-/* Colour escapes, empty when colour is off. */
-const char *sg_c(bool color, const char *code);
-
-#define SG_VERSION "0.1.0"
 
 #endif

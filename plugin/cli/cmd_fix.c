@@ -1,6 +1,6 @@
 /*
  * cmd_fix.c - `sysctl-guard fix`: apply the fix-ups of `check` in place
- * (--dry-run: print the unified diff instead), then check again.
+ * (--dry-run: a preview, the unified diff instead), then check again.
  *
  * Exit: 0 when nothing is left to fix, 1 when fixable findings remain (or,
  * with --dry-run, when there is something to change), 2 on usage or input
@@ -9,45 +9,18 @@
  * exits 0: Salt reads what would change from the output, not the status.
  */
 #include "cli.h"
-#include "session.h"
-#include "../core/util.h"
 
 #include <signal.h>
 #include <stdlib.h>
-#include <string.h>
-
-static void print_diags(const struct sg_diags *d, bool color)
-{
-    for (size_t i = 0; i < d->n; i++)
-        if (d->v[i].severity > SG_SEV_INFO)
-            sg_print_diag(stderr, &d->v[i], color);
-}
-
-/* For people: the diff (--dry-run), or what was fixed and what is left. */
-static void print_text(const struct sg_cli *cli, const struct sg_session *s)
-{
-    if (sg_diag_count(&s->report.diags, SG_SEV_ERROR) > 0)
-        print_diags(&s->report.diags, cli->color);
-    print_diags(&s->fix_diags, cli->color);
-    if (sg_fix_blocked(s)) {
-        struct sg_buf b = {0};
-        sg_fix_headline(&b, s, cli->dry_run);
-        fprintf(stderr, "%s fix: %s\n", cli->prog, b.v ? b.v : "");
-        free(b.v);
-    }
-    sg_print_changes(cli, s);
-    /* What is left, and why (a package's file, ...). */
-    struct sg_buf line = {0};
-    for (size_t i = 0; sg_left_next(s, &i, &line);)
-        fprintf(stderr, "%s\n", sg_vis(line.v));
-    free(line.v);
-}
 
 int sg_cmd_fix(struct sg_cli *cli)
 {
     struct sg_policies ps;
-    struct sg_session s;
-    char *err = NULL;
+    struct sg_run_opts o;
+    struct sg_view_opts vo;
+    struct sg_result res;
+    const struct sg_view *v = sg_cli_view(cli);
+    char *err = NULL, *name = NULL;
     int r;
 
     if (cli->n_args && cli->root) {
@@ -61,22 +34,20 @@ int sg_cmd_fix(struct sg_cli *cli)
     r = sg_cli_load_policies(cli, cli->policies, cli->n_policies, &ps);
     if (r != 0)
         return r;
-    if (sg_session_run(cli, &ps,
-                       cli->dry_run ? SG_SESSION_PLAN : SG_SESSION_FIX, &s,
-                       &err) < 0) {
+    sg_cli_run_opts(cli, cli->dry_run ? SG_RUN_PREVIEW : SG_RUN_FIX, &o);
+    if (sg_run(&o, &ps, &res, &err) < 0) {
         fprintf(stderr, "%s fix: %s\n", cli->prog, err);
         r = SG_EXIT_ERROR;
-    } else if (cli->format == SG_FMT_TEXT) {
-        print_text(cli, &s);
-        r = s.status;
     } else {
-        sg_emit_fix(cli, &s);
-        r = s.status;
-        if (cli->dry_run && r == SG_EXIT_FINDINGS)
+        sg_cli_view_opts(cli, &vo, &name);
+        r = v->fix(stdout, &res, &vo) < 0 ? SG_EXIT_ERROR : res.status;
+        /* Salt's test mode: the view says what would change. */
+        if (cli->dry_run && v->answer_in_output && r == SG_EXIT_FINDINGS)
             r = SG_EXIT_OK;
     }
+    free(name);
     free(err);
-    sg_session_free(&s);
+    sg_result_free(&res);
     sg_policies_free(&ps);
     return r;
 }

@@ -42,15 +42,6 @@ struct choice {
     const char *gloss; /* shown in --help after the name, or NULL */
 };
 
-static const struct choice formats[] = {
-    {"text", SG_FMT_TEXT, C_CHECK | C_FIX | C_SHOW, NULL},
-    {"json", SG_FMT_JSON, C_CHECK | C_SHOW, NULL},
-    {"gcc", SG_FMT_GCC, C_CHECK, NULL},
-    {"sarif", SG_FMT_SARIF, C_CHECK, NULL},
-    {"salt", SG_FMT_SALT, C_CHECK | C_FIX, "a state return"},
-    {"stateful", SG_FMT_STATEFUL, C_CHECK | C_FIX, "Salt cmd.run's line"},
-    {NULL, 0, 0, NULL},
-};
 static const struct choice emits[] = {
     {"sh", SG_EMIT_SH, C_PLAN, NULL},
     {"ansible", SG_EMIT_ANSIBLE, C_PLAN, "a playbook"},
@@ -75,6 +66,7 @@ enum opt_type {
     OT_FLAG,   /* bool, set to true */
     OT_LIST,   /* const char *[SG_MAX_LIST] + size_t count after it */
     OT_CHOICE, /* an enum, one of CHOICES */
+    OT_VIEW,   /* const struct sg_view *: a row of views.h's table */
 };
 
 /* The options table: one row per option, pointing at its field of struct
@@ -98,8 +90,7 @@ static const struct opt_row {
      "kernel release (default: the running kernel)"},
     {"semantics", "S", OT_CHOICE, F(semantics), 0, semantics, "systemd", C_TREE,
      "whose file order to model"},
-    {"format", "F", OT_CHOICE, F(format), 0, formats, "text",
-     C_CHECK | C_FIX | C_SHOW, "output format"},
+    {"format", "F", OT_VIEW, F(view), 0, NULL, NULL, 0, "output format"},
     {"emit", "KIND", OT_CHOICE, F(emit), 0, emits, NULL, C_PLAN,
      "what to write the plan for"},
     {"profile", "NAME", OT_LIST, F(profiles), F(n_profiles), NULL, NULL,
@@ -124,8 +115,7 @@ static const struct opt_row {
 };
 #define N_OPTS (sizeof(opt_rows) / sizeof(*opt_rows))
 
-_Static_assert(sizeof(enum sg_format) == sizeof(int) &&
-                   sizeof(enum sg_emit) == sizeof(int) &&
+_Static_assert(sizeof(enum sg_emit) == sizeof(int) &&
                    sizeof(enum sg_semantics) == sizeof(int) &&
                    sizeof(enum sg_severity) == sizeof(int),
                "OT_CHOICE fields are stored as int");
@@ -153,6 +143,46 @@ static const struct cmd_row {
      "schema and semantic check of policies", sg_cmd_policy},
 };
 #define N_CMDS (sizeof(cmd_rows) / sizeof(*cmd_rows))
+
+/* Whether view V is one of the formats of a command in CMDS. */
+static bool view_for(const struct sg_view *v, unsigned cmds)
+{
+    return ((cmds & C_CHECK) && v->check) || ((cmds & C_FIX) && v->fix) ||
+           ((cmds & C_SHOW) && v->show);
+}
+
+/* The commands that take option O: for --format, those some view is for. */
+static unsigned row_cmds(const struct opt_row *o)
+{
+    unsigned cmds = o->cmds;
+    for (const struct sg_view *v = sg_views; o->type == OT_VIEW && v->name; v++)
+        for (unsigned bit = C_CHECK; bit <= C_POLICY; bit <<= 1)
+            if (view_for(v, bit))
+                cmds |= bit;
+    return cmds;
+}
+
+/* "a, b or c" of the views CMDS takes, glossed when GLOSS. */
+static void view_list(struct sg_buf *b, unsigned cmds, bool gloss)
+{
+    size_t n = 0, k = 0;
+    for (const struct sg_view *v = sg_views; v->name; v++)
+        n += view_for(v, cmds);
+    for (const struct sg_view *v = sg_views; v->name; v++) {
+        if (!view_for(v, cmds))
+            continue;
+        sg_buf_printf(b, "%s%s",
+                      k == 0       ? ""
+                      : k + 1 == n ? " or "
+                                   : ", ",
+                      v->name);
+        if (gloss && v == sg_views)
+            sg_buf_printf(b, " (default)");
+        else if (gloss && v->gloss)
+            sg_buf_printf(b, " (%s)", v->gloss);
+        k++;
+    }
+}
 
 /* "a, b or c" of the choices CMDS accepts, glossed when GLOSS. */
 static void choice_list(struct sg_buf *b, const struct choice *cs,
@@ -211,7 +241,7 @@ static void print_options(FILE *f, unsigned cmds, bool name_cmds)
 {
     for (size_t i = 0; i < N_OPTS; i++) {
         const struct opt_row *o = &opt_rows[i];
-        if (!(o->cmds & cmds))
+        if (!(row_cmds(o) & cmds))
             continue;
         char left[40];
         struct sg_buf b = {0};
@@ -221,11 +251,14 @@ static void print_options(FILE *f, unsigned cmds, bool name_cmds)
         if (o->choices) {
             sg_buf_printf(&b, ": ");
             choice_list(&b, o->choices, cmds, o->deflt, true);
+        } else if (o->type == OT_VIEW) {
+            sg_buf_printf(&b, ": ");
+            view_list(&b, cmds, true);
         }
         if (name_cmds && o->cmds != ~0u) {
             const char *sep = " [";
             for (size_t c = 0; c < N_CMDS; c++)
-                if (o->cmds & cmd_rows[c].bit) {
+                if (row_cmds(o) & cmd_rows[c].bit) {
                     sg_buf_printf(&b, "%s%s", sep, cmd_rows[c].name);
                     sep = ", ";
                 }
@@ -345,9 +378,9 @@ static int set_option(struct sg_cli *cli, const struct cmd_row *c,
 {
     char *field = (char *)cli + o->off;
 
-    if (!(o->cmds & c->bit)) {
+    if (!(row_cmds(o) & c->bit)) {
         struct sg_buf b = {0};
-        cmds_of(&b, o->cmds);
+        cmds_of(&b, row_cmds(o));
         fprintf(stderr, "%s %s: --%s means nothing for %s (an option of %s)\n",
                 cli->prog, c->name, o->name, c->name, b.v ? b.v : "none");
         free(b.v);
@@ -377,6 +410,18 @@ static int set_option(struct sg_cli *cli, const struct cmd_row *c,
         }
         return 0;
     }
+    case OT_VIEW:
+        for (const struct sg_view *v = sg_views; v->name; v++)
+            if (view_for(v, c->bit) && strcmp(v->name, arg) == 0) {
+                *(const struct sg_view **)field = v;
+                return 0;
+            }
+        struct sg_buf vb = {0};
+        view_list(&vb, c->bit, false);
+        fprintf(stderr, "%s %s: --%s must be %s, not \"%s\"\n", cli->prog,
+                c->name, o->name, vb.v ? vb.v : "", sg_vis(arg));
+        free(vb.v);
+        return SG_EXIT_ERROR;
     case OT_CHOICE:
         for (const struct choice *ch = o->choices; ch->name; ch++)
             if ((ch->cmds & c->bit) && strcmp(ch->name, arg) == 0) {
@@ -478,6 +523,53 @@ void sg_cli_free(struct sg_cli *cli)
     free(cli->lensdir);
     free(cli->policydir);
     free(cli->catalogdir);
+}
+
+const struct sg_view *sg_cli_view(const struct sg_cli *cli)
+{
+    return cli->view ? cli->view : &sg_views[0];
+}
+
+void sg_cli_run_opts(const struct sg_cli *cli, enum sg_run_mode mode,
+                     struct sg_run_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->mode = mode;
+    o->root = cli->root;
+    o->fragments = cli->args;
+    o->n_fragments = cli->n_args > 0 ? (size_t)cli->n_args : 0;
+    o->kernel = cli->kernel;
+    o->semantics = cli->semantics;
+    o->live = cli->live;
+    o->profiles = cli->profiles;
+    o->n_profiles = cli->n_profiles;
+    o->lensdir = cli->lensdir;
+    o->fail_on = cli->fail_on;
+    o->backup = cli->backup;
+    o->edits = sg_cli_view(cli)->check == sg_view_sarif_check;
+}
+
+void sg_cli_view_opts(const struct sg_cli *cli, struct sg_view_opts *o,
+                      char **name)
+{
+    struct sg_buf b = {0};
+    memset(o, 0, sizeof(*o));
+    o->err = stderr;
+    o->color = cli->color;
+    o->preview = cli->dry_run;
+    o->fail_on = cli->fail_on;
+    o->profiles = cli->profiles;
+    o->n_profiles = cli->n_profiles;
+    o->prog = cli->prog;
+    o->keys = cli->args;
+    o->n_keys = cli->n_args > 0 ? (size_t)cli->n_args : 0;
+    /* A Salt state's name: the root, or the fragments checked. */
+    if (!cli->n_args)
+        sg_buf_printf(&b, "%s", cli->root ? cli->root : "/");
+    for (int i = 0; i < cli->n_args; i++)
+        sg_buf_printf(&b, "%s%s", i ? " " : "", cli->args[i]);
+    *name = b.v ? b.v : strdup("");
+    o->name = *name;
 }
 
 void sg_cli_model_opts(const struct sg_cli *cli, struct sg_model_opts *o)

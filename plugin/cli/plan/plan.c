@@ -28,7 +28,6 @@
  * engines are one file each, one row of the table in sg_cmd_plan.
  */
 #include "plan.h"
-#include "../../core/eval.h"
 #include "../../core/modload.h"
 #include "../../core/rootfs.h"
 #include "../../core/sha256.h"
@@ -362,12 +361,8 @@ static const struct {
 int sg_cmd_plan(struct sg_cli *cli)
 {
     struct sg_policies ps;
-    struct sg_model_opts o;
-    struct sg_model *m = NULL;
-    struct sg_findings fs = {0};
-    struct sg_changes cs = {0};
-    struct sg_eval_opts eo = {.profiles = cli->profiles,
-                              .n_profiles = cli->n_profiles};
+    struct sg_run_opts o;
+    struct sg_result res;
     char *err = NULL;
     int r;
 
@@ -381,30 +376,29 @@ int sg_cmd_plan(struct sg_cli *cli)
     r = sg_cli_load_policies(cli, cli->policies, cli->n_policies, &ps);
     if (r != 0)
         return r;
-    sg_cli_model_opts(cli, &o);
-    /* One parser for the model and the fix's plan (the lens compiled
-     * once). */
-    if (sg_parser_new(cli->lensdir, &o.parser, &err) < 0 ||
-        sg_model_load(&o, &m, &err) < 0) {
+    /* The changes fix would make, with the model they were planned on. */
+    sg_cli_run_opts(cli, SG_RUN_PREVIEW, &o);
+    o.keep_model = true;
+    if (sg_run(&o, &ps, &res, &err) < 0 || !res.model) {
         fprintf(stderr, "%s plan: %s\n", cli->prog, err ? err : "failed");
         free(err);
-        sg_parser_free(o.parser);
+        sg_result_free(&res);
         sg_policies_free(&ps);
         return SG_EXIT_ERROR;
     }
-    size_t d0 = m->diags.n;
-    r = sg_evaluate(m, &ps, &eo, &fs);
-    if (r == 0 && sg_diag_count(&m->diags, SG_SEV_ERROR) == 0)
-        r = sg_fix_plan(m, &ps, &eo, &fs, cli->lensdir, o.parser, &cs, NULL,
-                        &m->diags);
-    for (size_t i = 0; i < m->diags.n; i++)
-        if (m->diags.v[i].severity > SG_SEV_INFO &&
-            (i >= d0 || m->diags.v[i].severity == SG_SEV_ERROR))
-            sg_print_diag(stderr, &m->diags.v[i], false);
+    const struct sg_model *m = res.model;
+    const struct sg_changes *cs = &res.changes;
+    for (size_t i = 0; i < res.report.diags.n; i++)
+        if (res.report.diags.v[i].severity == SG_SEV_ERROR)
+            sg_print_diag(stderr, &res.report.diags.v[i], false);
+    for (size_t i = 0; i < res.fix_diags.n; i++)
+        if (res.fix_diags.v[i].severity > SG_SEV_INFO)
+            sg_print_diag(stderr, &res.fix_diags.v[i], false);
     size_t n = 0;
-    struct sg_plan_file *pf = r == 0 ? sg_plan_files(m, &cs, &n) : NULL;
+    struct sg_plan_file *pf =
+        res.status == SG_EXIT_ERROR ? NULL : sg_plan_files(m, cs, &n);
     struct sg_plan_ctx x;
-    if (pf && sg_plan_dirs(m, &cs, x.dirs) < 0) {
+    if (pf && sg_plan_dirs(m, cs, x.dirs) < 0) {
         sg_plan_dirs_free(x.dirs);
         free(pf);
         pf = NULL;
@@ -412,25 +406,19 @@ int sg_cmd_plan(struct sg_cli *cli)
     if (pf) {
         sg_policies_window(&ps, &m->kernel, &x.win);
         x.modules = false;
-        for (size_t i = 0; i < cs.n; i++)
-            x.modules |= sg_modload_is_list(cs.v[i].path);
-    }
-    if (r < 0 || !pf || sg_diag_count(&m->diags, SG_SEV_ERROR) > 0) {
-        r = SG_EXIT_ERROR;
-    } else {
-        const struct sg_plan p = {m, pf, cs.n, n, &x};
+        for (size_t i = 0; i < cs->n; i++)
+            x.modules |= sg_modload_is_list(cs->v[i].path);
+        const struct sg_plan p = {m, pf, cs->n, n, &x};
         for (size_t i = 0; i < sizeof(engines) / sizeof(*engines); i++)
             if (engines[i].kind == cli->emit)
                 engines[i].emit(&p);
-        r = SG_EXIT_OK;
-    }
-    if (pf)
         sg_plan_dirs_free(x.dirs);
+        r = SG_EXIT_OK;
+    } else {
+        r = SG_EXIT_ERROR;
+    }
     free(pf);
-    sg_changes_free(&cs);
-    sg_findings_free(&fs);
-    sg_model_free(m);
-    sg_parser_free(o.parser);
+    sg_result_free(&res);
     sg_policies_free(&ps);
     return r;
 }

@@ -1,5 +1,5 @@
 /*
- * emit_sarif.c - findings as SARIF 2.1.0, for code scanning.
+ * sarif.c - findings as SARIF 2.1.0, for code scanning.
  *
  * One run: the tool with every rule loaded (id, short and full
  * description, help with the references, helpUri, default level); one
@@ -13,7 +13,7 @@
  * pre-commit or CI run: uriBaseId %SRCROOT%) when the path given or the
  * --root is relative, and file:// URIs when it is absolute.
  */
-#include "emit.h"
+#include "views.h"
 #include "../core/util.h"
 
 #include <cjson/cJSON.h>
@@ -246,8 +246,10 @@ static cJSON *invocation(const struct sg_report *r)
     return invs;
 }
 
-void sg_emit_sarif(const struct sg_cli *cli, const struct sg_report *r)
+int sg_view_sarif_check(FILE *out, const struct sg_result *res,
+                        const struct sg_view_opts *vo)
 {
+    const struct sg_report *r = &res->report;
     cJSON *o = cJSON_CreateObject(), *runs = cJSON_CreateArray();
     cJSON *run = cJSON_CreateObject(), *tool = cJSON_CreateObject();
     cJSON *driver = cJSON_CreateObject(), *rules = cJSON_CreateArray();
@@ -255,7 +257,6 @@ void sg_emit_sarif(const struct sg_cli *cli, const struct sg_report *r)
     char *cwd = getcwd(NULL, 0);
     struct sg_buf base = {0};
 
-    (void)cli;
     cJSON_AddStringToObject(o, "$schema", SARIF_SCHEMA);
     cJSON_AddStringToObject(o, "version", "2.1.0");
     cJSON_AddStringToObject(driver, "name", "sysctl-guard");
@@ -282,7 +283,8 @@ void sg_emit_sarif(const struct sg_cli *cli, const struct sg_report *r)
     cJSON_AddStringToObject(run, "columnKind", "utf16CodeUnits");
     cJSON_AddItemToArray(runs, run);
     cJSON_AddItemToObject(o, "runs", runs);
-    sg_json_print(o);
+    int ret = sg_json_print(out, vo->err, o);
     free(cwd);
     free(base.v);
+    return ret;
 }

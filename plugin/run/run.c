@@ -1,11 +1,12 @@
 /*
- * session.c - see session.h.
+ * run.c - see run.h.
  */
-#include "session.h"
+#include "run.h"
 #include "../core/eval.h"
 #include "../core/util.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,12 +37,12 @@ static int copy_diags(struct sg_diags *dst, const struct sg_diags *src)
 }
 
 /* Load and evaluate one tree or fragment. */
-static int evaluate(const struct sg_cli *cli, const struct sg_model_opts *o,
+static int evaluate(const struct sg_run_opts *ro, const struct sg_model_opts *o,
                     const struct sg_policies *ps, struct sg_model **m,
                     struct sg_findings *fs, char **err)
 {
-    struct sg_eval_opts eo = {.profiles = cli->profiles,
-                              .n_profiles = cli->n_profiles};
+    struct sg_eval_opts eo = {.profiles = ro->profiles,
+                              .n_profiles = ro->n_profiles};
     if (sg_model_load(o, m, err) < 0)
         return -1;
     if (sg_evaluate(*m, ps, &eo, fs) < 0) {
@@ -64,7 +65,7 @@ static int report_model(struct sg_report *rep, const struct sg_model *m)
 
 /* Add the effects of ONE target's changes; a key fixed in two fragments
  * keeps its first old value and its last new one. */
-static int add_effects(struct sg_session *s, const struct sg_model *m,
+static int add_effects(struct sg_result *s, const struct sg_model *m,
                        const struct sg_findings *fs,
                        const struct sg_changes *cs, bool written)
 {
@@ -183,12 +184,13 @@ static int add_edit(struct sg_edits *es, const char *why, const char *file,
 
 /* Per finding with a fix, the edits of its fix alone (for SARIF); one
  * parser for all of them, and none when nothing has a fix. */
-static int finding_edits(const struct sg_cli *cli, const struct sg_policies *ps,
-                         const struct sg_model *m, struct sg_parser *p,
-                         const struct sg_findings *fs, struct sg_edits *es)
+static int finding_edits(const struct sg_run_opts *ro,
+                         const struct sg_policies *ps, const struct sg_model *m,
+                         struct sg_parser *p, const struct sg_findings *fs,
+                         struct sg_edits *es)
 {
-    struct sg_eval_opts eo = {.profiles = cli->profiles,
-                              .n_profiles = cli->n_profiles};
+    struct sg_eval_opts eo = {.profiles = ro->profiles,
+                              .n_profiles = ro->n_profiles};
     struct sg_changes judged = {0};
     struct sg_diags said = {0}; /* the fix's own run reports them */
     bool any = false;
@@ -199,7 +201,7 @@ static int finding_edits(const struct sg_cli *cli, const struct sg_policies *ps,
     /* Only the fixes `fix` makes (judged by what they leave); the run's
      * parser for that plan and for each finding's edits. */
     if (r == 0 && any)
-        r = sg_fix_plan(m, ps, &eo, fs, cli->lensdir, p, &judged, NULL, &said);
+        r = sg_fix_plan(m, ps, &eo, fs, ro->lensdir, p, &judged, NULL, &said);
     sg_diags_free(&said);
     for (size_t i = 0; i < fs->n && r == 0; i++) {
         const struct sg_finding *f = &fs->v[i];
@@ -252,45 +254,45 @@ static int move_changes(struct sg_changes *dst, struct sg_changes *src)
 }
 
 /* One tree or fragment. */
-static int run_one(const struct sg_cli *cli, const struct sg_model_opts *o,
-                   const struct sg_policies *ps, enum sg_session_mode mode,
-                   struct sg_session *s, char **err)
+static int run_one(const struct sg_run_opts *ro, const struct sg_model_opts *o,
+                   const struct sg_policies *ps, struct sg_result *s,
+                   char **err)
 {
+    enum sg_run_mode mode = ro->mode;
     struct sg_model *m = NULL;
     struct sg_findings fs = {0};
     struct sg_changes cs = {0};
     struct sg_findings after = {0};
-    int r = evaluate(cli, o, ps, &m, &fs, err);
+    int r = evaluate(ro, o, ps, &m, &fs, err);
 
     if (r < 0)
         goto out;
-    if (mode == SG_SESSION_CHECK ||
-        sg_diag_count(&m->diags, SG_SEV_ERROR) > 0) {
+    if (mode == SG_RUN_CHECK || sg_diag_count(&m->diags, SG_SEV_ERROR) > 0) {
         /* Nothing is fixed in a tree that did not read cleanly. */
         r = report_model(&s->report, m);
-        if (r == 0 && cli->format == SG_FMT_SARIF)
-            r = finding_edits(cli, ps, m, o->parser, &fs, &s->report.edits);
+        if (r == 0 && ro->edits)
+            r = finding_edits(ro, ps, m, o->parser, &fs, &s->report.edits);
         if (r == 0)
             r = move_findings(&s->report.findings, &fs);
         goto out;
     }
-    struct sg_eval_opts eo = {.profiles = cli->profiles,
-                              .n_profiles = cli->n_profiles};
-    r = sg_fix_plan(m, ps, &eo, &fs, cli->lensdir, o->parser, &cs, &after,
+    struct sg_eval_opts eo = {.profiles = ro->profiles,
+                              .n_profiles = ro->n_profiles};
+    r = sg_fix_plan(m, ps, &eo, &fs, ro->lensdir, o->parser, &cs, &after,
                     &s->fix_diags);
-    if (r == 0 && mode == SG_SESSION_FIX && cs.n &&
-        sg_fix_apply(m, &cs, cli->backup, &s->fix_diags) == -ENOMEM)
+    if (r == 0 && mode == SG_RUN_FIX && cs.n &&
+        sg_fix_apply(m, &cs, ro->backup, &s->fix_diags) == -ENOMEM)
         r = -ENOMEM;
     if (r == 0)
-        r = add_effects(s, m, &fs, &cs, mode == SG_SESSION_FIX);
-    if (r == 0 && mode == SG_SESSION_FIX && cs.n) {
+        r = add_effects(s, m, &fs, &cs, mode == SG_RUN_FIX);
+    if (r == 0 && mode == SG_RUN_FIX && cs.n) {
         /* Check again: the findings left are the answer. */
         struct sg_findings before = fs;
         sg_findings_free(&after);
         sg_model_free(m);
         m = NULL;
         memset(&fs, 0, sizeof(fs));
-        if (evaluate(cli, o, ps, &m, &fs, err) < 0) {
+        if (evaluate(ro, o, ps, &m, &fs, err) < 0) {
             sg_findings_free(&before);
             goto out_err;
         }
@@ -298,8 +300,7 @@ static int run_one(const struct sg_cli *cli, const struct sg_model_opts *o,
         sg_findings_free(&before);
     }
     /* What is left: found again after a fix; for a plan, what it leaves. */
-    const struct sg_findings *left =
-        mode == SG_SESSION_FIX && cs.n ? &fs : &after;
+    const struct sg_findings *left = mode == SG_RUN_FIX && cs.n ? &fs : &after;
     for (size_t i = 0; r == 0 && i < left->n; i++) {
         struct sg_finding c;
         if (left->v[i].fix == SG_FIX_NONE)
@@ -331,68 +332,73 @@ out_err:
     sg_changes_free(&cs);
     sg_findings_free(&after);
     sg_findings_free(&fs);
-    sg_model_free(m);
+    if (r == 0 && ro->keep_model && !o->fragment && !s->model)
+        s->model = m; /* the result owns it */
+    else
+        sg_model_free(m);
     return r < 0 ? -1 : 0;
 }
 
-static int status_of(const struct sg_cli *cli, enum sg_session_mode mode,
-                     const struct sg_session *s)
+static int status_of(const struct sg_run_opts *ro, const struct sg_result *s)
 {
     if (sg_diag_count(&s->report.diags, SG_SEV_ERROR) > 0 ||
         sg_diag_count(&s->fix_diags, SG_SEV_ERROR) > 0)
         return SG_EXIT_ERROR;
-    switch (mode) {
-    case SG_SESSION_CHECK:
-        return sg_findings_reach(&s->report.findings, cli->fail_on)
+    switch (ro->mode) {
+    case SG_RUN_CHECK:
+        return sg_findings_reach(&s->report.findings, ro->fail_on)
                    ? SG_EXIT_FINDINGS
                    : SG_EXIT_OK;
-    case SG_SESSION_PLAN:
+    case SG_RUN_PREVIEW:
         return s->changes.n ? SG_EXIT_FINDINGS : SG_EXIT_OK;
-    case SG_SESSION_FIX:
+    case SG_RUN_FIX:
         return s->left.n ? SG_EXIT_FINDINGS : SG_EXIT_OK;
     }
     return SG_EXIT_ERROR;
 }
 
-int sg_session_run(const struct sg_cli *cli, const struct sg_policies *ps,
-                   enum sg_session_mode mode, struct sg_session *s, char **err)
+int sg_run(const struct sg_run_opts *ro, const struct sg_policies *ps,
+           struct sg_result *s, char **err)
 {
-    struct sg_model_opts o;
-    int n = cli->n_args ? cli->n_args : 1;
+    struct sg_model_opts o = {.root = ro->root,
+                              .semantics = ro->semantics,
+                              .lensdir = ro->lensdir,
+                              .kernel = ro->kernel,
+                              .live = ro->live};
+    size_t n = ro->n_fragments ? ro->n_fragments : 1;
 
     memset(s, 0, sizeof(*s));
     *err = NULL;
+    s->mode = ro->mode;
     s->report.ps = ps;
-    s->report.root = cli->n_args ? NULL : cli->root ? cli->root : "/";
-    s->report.semantics = cli->semantics;
-    s->applied = mode == SG_SESSION_FIX;
-    sg_cli_model_opts(cli, &o);
+    s->report.root = ro->n_fragments ? NULL : ro->root ? ro->root : "/";
+    s->report.semantics = ro->semantics;
     /* One parser (one Augeas, the lens compiled once) for the whole run:
      * every fragment, the fix's plan and judging, the check after it. */
-    if (sg_parser_new(cli->lensdir, &o.parser, err) < 0) {
+    if (sg_parser_new(ro->lensdir, &o.parser, err) < 0) {
         if (!*err)
             *err = strdup("cannot load the lens");
         return -1;
     }
     int r = 0;
-    for (int i = 0; i < n && r == 0; i++) {
-        o.fragment = cli->n_args ? cli->args[i] : NULL;
-        r = run_one(cli, &o, ps, mode, s, err);
+    for (size_t i = 0; i < n && r == 0; i++) {
+        o.fragment = ro->n_fragments ? ro->fragments[i] : NULL;
+        r = run_one(ro, &o, ps, s, err);
     }
     sg_parser_free(o.parser);
     if (r < 0)
         return -1;
     sg_report_sort(&s->report);
-    s->status = status_of(cli, mode, s);
+    s->status = status_of(ro, s);
     return 0;
 }
 
-bool sg_change_counts(const struct sg_session *s, const struct sg_change *c)
+bool sg_change_counts(const struct sg_result *s, const struct sg_change *c)
 {
-    return !s->applied || c->written;
+    return s->mode != SG_RUN_FIX || c->written;
 }
 
-size_t sg_session_changed(const struct sg_session *s)
+size_t sg_result_changed(const struct sg_result *s)
 {
     size_t n = 0;
     for (size_t i = 0; i < s->changes.n; i++)
@@ -400,11 +406,46 @@ size_t sg_session_changed(const struct sg_session *s)
     return n;
 }
 
-void sg_session_free(struct sg_session *s)
+void sg_result_free(struct sg_result *s)
 {
     sg_report_free(&s->report);
     sg_diags_free(&s->fix_diags);
     sg_findings_free(&s->left);
     sg_changes_free(&s->changes);
     sg_effects_free(&s->effects);
+    sg_model_free(s->model);
+}
+
+int sg_report_add_file(struct sg_report *r, const char *path)
+{
+    char **nf = realloc(r->files, (r->n_files + 1) * sizeof(*nf));
+    if (!nf)
+        return -1;
+    r->files = nf;
+    if (!(r->files[r->n_files] = strdup(path)))
+        return -1;
+    r->n_files++;
+    return 0;
+}
+
+void sg_report_sort(struct sg_report *r)
+{
+    if (r->findings.n)
+        qsort(r->findings.v, r->findings.n, sizeof(*r->findings.v),
+              sg_finding_cmp);
+}
+
+void sg_report_free(struct sg_report *r)
+{
+    for (size_t i = 0; i < r->n_files; i++)
+        free(r->files[i]);
+    free(r->files);
+    sg_findings_free(&r->findings);
+    sg_diags_free(&r->diags);
+    for (size_t i = 0; i < r->edits.n; i++) {
+        free(r->edits.v[i].why);
+        free(r->edits.v[i].file);
+        free(r->edits.v[i].insert);
+    }
+    free(r->edits.v);
 }

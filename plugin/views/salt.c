@@ -1,5 +1,5 @@
 /*
- * emit_salt.c - the views Salt reads.
+ * salt.c - the views Salt reads.
  *
  * A state return (--format salt): one JSON object {name, changes, result,
  * comment} as a state function returns it. `changes` is {key: {old, new}}
@@ -15,24 +15,12 @@
  * shlex and each word at "=", so a word holding a second "=" fails the
  * state: the comment carries none (each "=" becomes ":").
  */
-#include "emit.h"
-#include "session.h"
+#include "views.h"
 #include "../core/util.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* The state's name: the root, or the fragments checked. */
-static char *state_name(const struct sg_cli *cli, const struct sg_report *r)
-{
-    struct sg_buf b = {0};
-    if (r->root)
-        sg_buf_printf(&b, "%s", r->root);
-    for (int i = 0; !r->root && i < cli->n_args; i++)
-        sg_buf_printf(&b, "%s%s", i ? " " : "", cli->args[i]);
-    return b.v ? b.v : strdup("");
-}
 
 static void finding_line(struct sg_buf *b, const struct sg_finding *f)
 {
@@ -42,8 +30,8 @@ static void finding_line(struct sg_buf *b, const struct sg_finding *f)
                   f->rule->title, f->rule->id);
 }
 
-static void print_state(const char *name, cJSON *changes, int result,
-                        const char *comment)
+static int print_state(FILE *out, FILE *err, const char *name, cJSON *changes,
+                       int result, const char *comment)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "name", name);
@@ -53,37 +41,37 @@ static void print_state(const char *name, cJSON *changes, int result,
     else
         cJSON_AddBoolToObject(o, "result", result);
     cJSON_AddStringToObject(o, "comment", comment);
-    sg_json_print(o);
+    return sg_json_print(out, err, o);
 }
 
 /* COMMENT as one shlex word holding no "=" and no line break. */
-static void print_quoted_comment(const char *comment)
+static void print_quoted_comment(FILE *out, const char *comment)
 {
-    fputs("comment='", stdout);
+    fputs("comment='", out);
     for (const char *p = comment; *p; p++) {
         if (*p == '\'')
-            fputs("'\"'\"'", stdout);
+            fputs("'\"'\"'", out);
         else if (*p == '=')
-            putchar(':');
+            fputc(':', out);
         else if ((unsigned char)*p < 0x20 || *p == 0x7f)
-            putchar(' '); /* a line break would end the state line */
+            fputc(' ', out); /* a line break would end the state line */
         else
-            putchar(*p);
+            fputc(*p, out);
     }
-    putchar('\'');
+    fputc('\'', out);
 }
 
-static void print_stateful_line(bool changed, const char *comment,
+static void print_stateful_line(FILE *out, bool changed, const char *comment,
                                 const struct sg_findings *fs)
 {
     /* An empty line first: the state line must be the last one even when
      * what precedes it does not end a line. */
-    printf("\nchanged=%s ", changed ? "yes" : "no");
-    print_quoted_comment(comment);
-    printf(" errors=%zu warnings=%zu info=%zu\n",
-           sg_findings_count(fs, SG_SEV_ERROR),
-           sg_findings_count(fs, SG_SEV_WARNING),
-           sg_findings_count(fs, SG_SEV_INFO));
+    fprintf(out, "\nchanged=%s ", changed ? "yes" : "no");
+    print_quoted_comment(out, comment);
+    fprintf(out, " errors=%zu warnings=%zu info=%zu\n",
+            sg_findings_count(fs, SG_SEV_ERROR),
+            sg_findings_count(fs, SG_SEV_WARNING),
+            sg_findings_count(fs, SG_SEV_INFO));
 }
 
 /* The comment of a check: the summary, then a line per finding and per
@@ -106,43 +94,47 @@ static char *check_comment(const struct sg_report *r, bool one_line)
     return b.v ? b.v : strdup("");
 }
 
-void sg_emit_salt(const struct sg_cli *cli, const struct sg_report *r)
+int sg_view_salt_check(FILE *out, const struct sg_result *res,
+                       const struct sg_view_opts *vo)
 {
-    char *name = state_name(cli, r), *comment = check_comment(r, false);
+    const struct sg_report *r = &res->report;
+    char *comment = check_comment(r, false);
     bool ok = sg_diag_count(&r->diags, SG_SEV_ERROR) == 0 &&
-              !sg_findings_reach(&r->findings, cli->fail_on);
+              !sg_findings_reach(&r->findings, vo->fail_on);
 
-    print_state(name ? name : "", cJSON_CreateObject(), ok,
-                comment ? comment : "");
-    free(name);
+    int ret = print_state(out, vo->err, vo->name ? vo->name : "",
+                          cJSON_CreateObject(), ok, comment ? comment : "");
     free(comment);
+    return ret;
 }
 
-void sg_emit_stateful(const struct sg_cli *cli, const struct sg_report *r)
+int sg_view_stateful_check(FILE *out, const struct sg_result *res,
+                           const struct sg_view_opts *vo)
 {
+    const struct sg_report *r = &res->report;
     struct sg_buf b = {0};
     char *comment = check_comment(r, true);
 
-    (void)cli;
+    (void)vo;
     for (size_t i = 0; i < r->findings.n; i++)
         finding_line(&b, &r->findings.v[i]);
-    fputs(b.v ? b.v : "", stdout);
-    print_stateful_line(false, comment ? comment : "", &r->findings);
+    fputs(b.v ? b.v : "", out);
+    print_stateful_line(out, false, comment ? comment : "", &r->findings);
     free(b.v);
     free(comment);
+    return 0;
 }
 
 /* ---- fix ---- */
 
 /* What the fix did (or, in a dry run, would do), the findings a fix could
  * still change, and the errors. */
-static char *fix_comment(const struct sg_cli *cli, const struct sg_session *s,
-                         bool one_line)
+static char *fix_comment(const struct sg_result *s, bool one_line)
 {
     struct sg_buf b = {0};
     const char *sep = one_line ? "; " : "\n";
 
-    sg_fix_headline(&b, s, cli->dry_run);
+    sg_fix_headline(&b, s);
     for (size_t i = 0; !one_line && i < s->changes.n; i++)
         for (size_t j = 0; sg_change_counts(s, &s->changes.v[i]) &&
                            j < s->changes.v[i].n_fixes;
@@ -158,26 +150,40 @@ static char *fix_comment(const struct sg_cli *cli, const struct sg_session *s,
     return b.v ? b.v : strdup("");
 }
 
-void sg_emit_fix(const struct sg_cli *cli, const struct sg_session *s)
+/* Test mode with nothing to change but findings a fix leaves: the real
+ * run fails, so the prediction does. */
+static bool fix_failed(const struct sg_result *s)
 {
-    /* Test mode with nothing to change but findings a fix leaves: the
-     * real run fails, so the prediction does. */
-    bool failed = s->status == SG_EXIT_ERROR ||
-                  (!cli->dry_run && s->status != SG_EXIT_OK) ||
-                  (cli->dry_run && !s->changes.n && s->left.n);
-    char *comment = fix_comment(cli, s, cli->format == SG_FMT_STATEFUL);
+    bool preview = s->mode == SG_RUN_PREVIEW;
+    return s->status == SG_EXIT_ERROR ||
+           (!preview && s->status != SG_EXIT_OK) ||
+           (preview && !s->changes.n && s->left.n);
+}
 
-    if (cli->format == SG_FMT_SALT) {
-        char *name = state_name(cli, &s->report);
-        int result = failed ? 0 : cli->dry_run && s->changes.n ? -1 : 1;
-        print_state(name ? name : "", sg_json_effects(&s->effects), result,
-                    comment ? comment : "");
-        free(name);
-    } else {
-        /* For people (Salt shows it as the changes' stdout). */
-        sg_print_changes(cli, s);
-        print_stateful_line(sg_session_changed(s) > 0, comment ? comment : "",
-                            &s->report.findings);
-    }
+int sg_view_salt_fix(FILE *out, const struct sg_result *s,
+                     const struct sg_view_opts *vo)
+{
+    char *comment = fix_comment(s, false);
+    int result = fix_failed(s)                               ? 0
+                 : s->mode == SG_RUN_PREVIEW && s->changes.n ? -1
+                                                             : 1;
+    int r = print_state(out, vo->err, vo->name ? vo->name : "",
+                        sg_json_effects(&s->effects), result,
+                        comment ? comment : "");
     free(comment);
+    return r;
+}
+
+int sg_view_stateful_fix(FILE *out, const struct sg_result *s,
+                         const struct sg_view_opts *vo)
+{
+    char *comment = fix_comment(s, true);
+
+    (void)vo;
+    /* For people (Salt shows it as the changes' stdout). */
+    sg_print_changes(out, s);
+    print_stateful_line(out, sg_result_changed(s) > 0, comment ? comment : "",
+                        &s->report.findings);
+    free(comment);
+    return 0;
 }

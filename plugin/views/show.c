@@ -1,0 +1,234 @@
+/*
+ * show.c - the views of `show`: the effective configuration with
+ * provenance, as text for people or as JSON (format "sysctl-guard/1").
+ */
+#include "views.h"
+#include "../core/keys.h"
+#include "../core/util.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const live_names[] = {
+    [SG_LIVE_UNCHECKED] = "unchecked",   [SG_LIVE_SAME] = "same",
+    [SG_LIVE_DRIFT] = "drift",           [SG_LIVE_MISSING] = "missing",
+    [SG_LIVE_UNREADABLE] = "unreadable", [SG_LIVE_NOT_SYSCTL] = "not-sysctl",
+};
+
+static const char *file_via(const struct sg_model *m, const char *path)
+{
+    const struct sg_file *f = sg_model_file(m, path);
+    return f ? f->via : NULL;
+}
+
+/* Whether setting S is one the user asked for (no KEY args: all). */
+static bool wanted(const struct sg_view_opts *vo, const char *key)
+{
+    if (vo->n_keys == 0)
+        return true;
+    for (size_t i = 0; i < vo->n_keys; i++) {
+        char *k = sg_key_normalize(vo->keys[i]);
+        bool eq = k && strcmp(k, key) == 0;
+        free(k);
+        if (eq)
+            return true;
+    }
+    return false;
+}
+
+/* "lacks" when the catalog CAT (NULL: no marks) says the model's kernel
+ * has no such key,
+ * "unknown-key" when no catalogued kernel has it, else NULL (has it, or
+ * cannot tell). The running kernel's word (live "missing") comes first. */
+static const char *catalog_mark(const struct sg_catalog *cat,
+                                const struct sg_model *m,
+                                const struct sg_setting *s)
+{
+    struct sg_catinfo in;
+    if (!cat || s->winner->glob || s->winner->exclude ||
+        s->live != SG_LIVE_UNCHECKED || strpbrk(s->key, " \t"))
+        return NULL;
+    if (!sg_catalog_knows(cat, s->key))
+        return "unknown-key";
+    sg_catalog_lookup(cat, s->key, &m->kernel, &in);
+    return in.state == SG_KS_ABSENT ? "lacks" : NULL;
+}
+
+/* ---- JSON ---- */
+
+static cJSON *json_setting(const struct sg_catalog *cat,
+                           const struct sg_model *m, const struct sg_setting *s)
+{
+    const struct sg_assignment *w = s->winner;
+    cJSON *o = cJSON_CreateObject(), *ov = cJSON_CreateArray();
+    const char *via = file_via(m, w->file);
+
+    cJSON_AddStringToObject(o, "key", s->key);
+    if (w->value)
+        cJSON_AddStringToObject(o, "value", w->value);
+    else
+        cJSON_AddNullToObject(o, "value");
+    cJSON_AddStringToObject(o, "file", w->file);
+    cJSON_AddNumberToObject(o, "line", w->line);
+    if (via)
+        cJSON_AddStringToObject(o, "via", via);
+    cJSON_AddBoolToObject(o, "ignore_failure", w->ignore_failure);
+    if (w->exclude)
+        cJSON_AddBoolToObject(o, "exclude", true);
+    if (w->glob)
+        cJSON_AddBoolToObject(o, "glob", true);
+    for (size_t i = 0; i < s->n_overridden; i++) {
+        const struct sg_assignment *a = s->overridden[i];
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "file", a->file);
+        cJSON_AddNumberToObject(e, "line", a->line);
+        if (a->value)
+            cJSON_AddStringToObject(e, "value", a->value);
+        else
+            cJSON_AddNullToObject(e, "value");
+        cJSON_AddItemToArray(ov, e);
+    }
+    cJSON_AddItemToObject(o, "overridden", ov);
+    if (s->live != SG_LIVE_UNCHECKED) {
+        cJSON *l = cJSON_CreateObject();
+        cJSON_AddStringToObject(l, "state", live_names[s->live]);
+        if (s->live_value)
+            cJSON_AddStringToObject(l, "value", s->live_value);
+        if (s->live_what)
+            cJSON_AddStringToObject(l, "what", s->live_what);
+        cJSON_AddItemToObject(o, "live", l);
+    }
+    const char *mark = catalog_mark(cat, m, s);
+    if (mark)
+        cJSON_AddStringToObject(o, "catalog", mark);
+    return o;
+}
+
+int sg_view_json_show(FILE *out, const struct sg_model *m,
+                      const struct sg_view_opts *vo)
+{
+    const struct sg_catalog *cat = vo->marks;
+    cJSON *o = cJSON_CreateObject(), *tool = cJSON_CreateObject();
+    cJSON *files = cJSON_CreateArray(), *settings = cJSON_CreateArray();
+
+    cJSON_AddStringToObject(o, "format", "sysctl-guard/1");
+    cJSON_AddStringToObject(tool, "name", "sysctl-guard");
+    cJSON_AddStringToObject(tool, "version", SG_VERSION);
+    cJSON_AddItemToObject(o, "tool", tool);
+    cJSON_AddStringToObject(o, "root", m->root);
+    cJSON_AddStringToObject(o, "kernel", m->kernel.release);
+    cJSON_AddStringToObject(o, "semantics", sg_semantics_name(m->semantics));
+    for (size_t i = 0; i < m->n_applied; i++)
+        cJSON_AddItemToArray(files,
+                             cJSON_CreateString(m->applied[i].file->path));
+    cJSON_AddItemToObject(o, "files", files);
+    for (size_t i = 0; i < m->n_settings; i++)
+        if (wanted(vo, m->settings[i].key))
+            cJSON_AddItemToArray(settings,
+                                 json_setting(cat, m, &m->settings[i]));
+    /* Asked-for keys nothing sets explicitly: say so, or name the glob. */
+    for (size_t i = 0; i < vo->n_keys; i++) {
+        char *k = sg_key_normalize(vo->keys[i]);
+        if (!k || sg_model_get(m, k)) {
+            free(k);
+            continue;
+        }
+        const struct sg_assignment *g = sg_model_effective(m, k);
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "key", k);
+        if (g) {
+            cJSON_AddStringToObject(e, "value", g->value);
+            cJSON_AddStringToObject(e, "file", g->file);
+            cJSON_AddNumberToObject(e, "line", g->line);
+            cJSON_AddStringToObject(e, "from_glob", g->key);
+        } else {
+            cJSON_AddNullToObject(e, "value");
+        }
+        cJSON_AddItemToArray(settings, e);
+        free(k);
+    }
+    cJSON_AddItemToObject(o, "settings", settings);
+    cJSON_AddItemToObject(o, "diagnostics", sg_json_diags(&m->diags));
+    return sg_json_print(out, vo->err, o);
+}
+
+/* ---- text ---- */
+
+static void show_text_setting(FILE *out, const struct sg_view_opts *vo,
+                              const struct sg_model *m,
+                              const struct sg_setting *s)
+{
+    const struct sg_catalog *cat = vo->marks;
+    const struct sg_assignment *w = s->winner;
+    bool c = vo->color;
+    const char *via = file_via(m, w->file);
+
+    if (w->exclude)
+        fprintf(out, "%s-%s%s (excluded from globs)", sg_c(c, "\033[1m"),
+                sg_vis(s->key), sg_c(c, "\033[0m"));
+    else
+        fprintf(out, "%s%s%s%s = %s", w->ignore_failure ? "-" : "",
+                sg_c(c, "\033[1m"), sg_vis(s->key), sg_c(c, "\033[0m"),
+                sg_vis(w->value));
+    fprintf(out, "    %s%s:%u%s%s%s\n", sg_c(c, "\033[2m"), sg_vis(w->file),
+            w->line, via ? " via " : "", via ? sg_vis(via) : "",
+            sg_c(c, "\033[0m"));
+    for (size_t i = s->n_overridden; i-- > 0;) {
+        const struct sg_assignment *a = s->overridden[i];
+        fprintf(out, "    overrides %s:%u (%s)\n", sg_vis(a->file), a->line,
+                a->value ? sg_vis(a->value) : "excluded");
+    }
+    if (s->live == SG_LIVE_DRIFT)
+        fprintf(out, "    %sdrift%s: the running kernel has %s\n",
+                sg_c(c, "\033[33m"), sg_c(c, "\033[0m"), sg_vis(s->live_value));
+    else if (s->live == SG_LIVE_MISSING)
+        fprintf(out, "    %smissing%s: the running kernel has no such key\n",
+                sg_c(c, "\033[31m"), sg_c(c, "\033[0m"));
+    else if (s->live == SG_LIVE_UNREADABLE)
+        fprintf(out,
+                "    live value unreadable (write-only or not permitted)\n");
+    else if (s->live == SG_LIVE_NOT_SYSCTL)
+        fprintf(out, "    live value not read: /proc/sys has %s there\n",
+                s->live_what);
+    const char *mark = catalog_mark(cat, m, s);
+    if (mark && strcmp(mark, "lacks") == 0)
+        fprintf(out, "    %snot in kernel %s%s (the key catalog)\n",
+                sg_c(c, "\033[31m"), sg_vis(m->kernel.release),
+                sg_c(c, "\033[0m"));
+    else if (mark)
+        fprintf(out, "    %sno such key%s in any catalogued kernel\n",
+                sg_c(c, "\033[31m"), sg_c(c, "\033[0m"));
+}
+
+int sg_view_text_show(FILE *out, const struct sg_model *m,
+                      const struct sg_view_opts *vo)
+{
+    fprintf(out, "# root %s, kernel %s, %s order; files applied:\n",
+            sg_vis(m->root), sg_vis(m->kernel.release),
+            m->semantics == SG_SEM_SYSTEMD ? "systemd-sysctl"
+                                           : "sysctl --system");
+    for (size_t i = 0; i < m->n_applied; i++)
+        fprintf(out, "#   %s%s%s\n", sg_vis(m->applied[i].file->path),
+                m->applied[i].via ? " via " : "",
+                m->applied[i].via ? sg_vis(m->applied[i].via) : "");
+    for (size_t i = 0; i < m->n_settings; i++)
+        if (wanted(vo, m->settings[i].key))
+            show_text_setting(out, vo, m, &m->settings[i]);
+    for (size_t i = 0; i < vo->n_keys; i++) {
+        char *k = sg_key_normalize(vo->keys[i]);
+        if (k && !sg_model_get(m, k)) {
+            const struct sg_assignment *g = sg_model_effective(m, k);
+            if (g)
+                fprintf(out, "%s = %s    %s:%u (glob %s)\n", sg_vis(k),
+                        sg_vis(g->value), sg_vis(g->file), g->line,
+                        sg_vis(g->key));
+            else
+                fprintf(out, "%s: not configured\n", sg_vis(k));
+        }
+        free(k);
+    }
+    for (size_t i = 0; i < m->diags.n; i++)
+        sg_print_diag(vo->err, &m->diags.v[i], false);
+    return 0;
+}

@@ -1,0 +1,116 @@
+/*
+ * text.c - the text views, for people: a check's findings with their
+ * why, fix and references, and a summary line; a fix's diff (preview) or
+ * the findings it fixed, with what is left on the error stream. Every
+ * name and value is printed through sg_vis (a control character in a file
+ * name never reaches the terminal).
+ */
+#include "views.h"
+#include "../core/util.h"
+
+#include <stdlib.h>
+
+static const char *sev_color(enum sg_severity s)
+{
+    return s == SG_SEV_ERROR     ? "\033[1;31m"
+           : s == SG_SEV_WARNING ? "\033[1;33m"
+                                 : "\033[1;36m";
+}
+
+int sg_view_text_check(FILE *out, const struct sg_result *res,
+                       const struct sg_view_opts *vo)
+{
+    const struct sg_report *r = &res->report;
+    bool c = vo->color;
+
+    for (size_t i = 0; i < r->findings.n; i++) {
+        const struct sg_finding *f = &r->findings.v[i];
+        if (f->file && f->line)
+            fprintf(out, "%s%s:%u:%s ", sg_c(c, "\033[1m"), sg_vis(f->file),
+                    f->line, sg_c(c, "\033[0m"));
+        else if (f->file)
+            fprintf(out, "%s%s:%s ", sg_c(c, "\033[1m"), sg_vis(f->file),
+                    sg_c(c, "\033[0m"));
+        fprintf(out, "%s%s%s: %s %s[%s]%s\n", sg_c(c, sev_color(f->severity)),
+                sg_severity_name(f->severity), sg_c(c, "\033[0m"),
+                f->rule->title, sg_c(c, "\033[2m"), f->rule->id,
+                sg_c(c, "\033[0m"));
+        fprintf(out, "    %s\n", sg_vis(f->message));
+        switch (f->fix) {
+        case SG_FIX_REMOVE:
+            fprintf(out, "    %sfix:%s remove %s from %s\n",
+                    sg_c(c, "\033[32m"), sg_c(c, "\033[0m"), sg_vis(f->fix_key),
+                    f->fix_file ? sg_vis(f->fix_file)
+                                : "every file that sets it");
+            break;
+        case SG_FIX_COMMENT:
+            fprintf(out, "    %sfix:%s comment out %s in %s\n",
+                    sg_c(c, "\033[32m"), sg_c(c, "\033[0m"), sg_vis(f->fix_key),
+                    f->fix_file ? sg_vis(f->fix_file)
+                                : "every file that sets it");
+            break;
+        case SG_FIX_SET:
+            fprintf(out, "    %sfix:%s set %s = %s in %s\n",
+                    sg_c(c, "\033[32m"), sg_c(c, "\033[0m"), sg_vis(f->fix_key),
+                    sg_vis(f->fix_value ? f->fix_value : ""),
+                    sg_vis(f->fix_file));
+            break;
+        case SG_FIX_LOAD_MODULE:
+            fprintf(out, "    %sfix:%s load %s at boot: add it to %s\n",
+                    sg_c(c, "\033[32m"), sg_c(c, "\033[0m"),
+                    sg_vis(f->fix_value ? f->fix_value : ""),
+                    sg_vis(f->fix_file));
+            break;
+        case SG_FIX_NONE:
+            break;
+        }
+        for (size_t j = 0; j < f->rule->n_refs; j++)
+            fprintf(out, "    see: %s\n", f->rule->refs[j].href);
+    }
+    for (size_t i = 0; i < r->diags.n; i++)
+        if (sg_diag_shown(r, &r->diags.v[i]))
+            sg_print_diag(vo->err, &r->diags.v[i], c);
+    size_t e = sg_findings_count(&r->findings, SG_SEV_ERROR),
+           w = sg_findings_count(&r->findings, SG_SEV_WARNING),
+           n = sg_findings_count(&r->findings, SG_SEV_INFO);
+    if (r->findings.n == 0)
+        fprintf(out, "sysctl-guard: no findings (kernel %s, %zu file%s)\n",
+                sg_vis(r->kernel), r->n_files, r->n_files == 1 ? "" : "s");
+    else
+        fprintf(out,
+                "sysctl-guard: %zu error%s, %zu warning%s, %zu info "
+                "(kernel %s, %zu file%s)\n",
+                e, e == 1 ? "" : "s", w, w == 1 ? "" : "s", n,
+                sg_vis(r->kernel), r->n_files, r->n_files == 1 ? "" : "s");
+    return 0;
+}
+
+static void print_diags(FILE *err, const struct sg_diags *d, bool color)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (d->v[i].severity > SG_SEV_INFO)
+            sg_print_diag(err, &d->v[i], color);
+}
+
+/* For people: the diff of a preview, or what was fixed; on opts->err the
+ * problems and what is left. */
+int sg_view_text_fix(FILE *out, const struct sg_result *s,
+                     const struct sg_view_opts *vo)
+{
+    if (sg_diag_count(&s->report.diags, SG_SEV_ERROR) > 0)
+        print_diags(vo->err, &s->report.diags, vo->color);
+    print_diags(vo->err, &s->fix_diags, vo->color);
+    if (sg_fix_blocked(s)) {
+        struct sg_buf b = {0};
+        sg_fix_headline(&b, s);
+        fprintf(vo->err, "%s fix: %s\n", vo->prog, b.v ? sg_vis(b.v) : "");
+        free(b.v);
+    }
+    sg_print_changes(out, s);
+    /* What is left, and why (a package's file, ...). */
+    struct sg_buf line = {0};
+    for (size_t i = 0; sg_left_next(s, &i, &line);)
+        fprintf(vo->err, "%s\n", sg_vis(line.v));
+    free(line.v);
+    return 0;
+}
