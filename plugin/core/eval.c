@@ -571,12 +571,6 @@ static char *render(const struct ctx *c, const struct sg_rule *r,
     return b.v ? b.v : strdup("");
 }
 
-bool sg_operator_owns(const char *file)
-{
-    return strncmp(file, "/usr/", 5) != 0 && strncmp(file, "/run/", 5) != 0 &&
-           strncmp(file, "/lib/", 5) != 0;
-}
-
 /* Whether a file the operator does not own sets KEY with a value, as the
  * winner or under it. */
 static bool package_sets(const struct sg_model *m, const char *key)

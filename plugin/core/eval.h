@@ -16,15 +16,10 @@
 #define SG_EVAL_H
 
 #include "finding.h"
+#include "layout.h"
 #include "model.h"
 #include "policy.h"
 
-/* Where a "set" fix goes when no file the operator owns sets the key. */
-#define SG_DROPIN "/etc/sysctl.d/99-zz-sysctl-guard.conf"
-
-/* Whether the operator may edit the target path FILE: files under /usr,
- * /run and /lib belong to packages or to the running system. */
-bool sg_operator_owns(const char *file);
 
 struct sg_eval_opts {
     const char *const *profiles;

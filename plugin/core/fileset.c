@@ -13,14 +13,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Highest precedence first. */
-const char *const sg_sysctl_dirs[SG_N_SYSCTL_DIRS] = {
-    "/etc/sysctl.d",     "/run/sysctl.d", "/usr/local/lib/sysctl.d",
-    "/usr/lib/sysctl.d", "/lib/sysctl.d",
-};
-#define sysctl_dirs sg_sysctl_dirs
 #define N_DIRS SG_N_SYSCTL_DIRS
-#define SYSCTL_CONF "/etc/sysctl.conf"
+#define SYSCTL_CONF SG_SYSCTL_CONF
 
 static const char *const semantics_names[] = {
     [SG_SEM_SYSTEMD] = "systemd",
@@ -44,7 +38,7 @@ int sg_semantics_parse(const char *s, enum sg_semantics *out)
 
 struct candidate {
     char *name;
-    size_t dir;  /* index into sysctl_dirs */
+    size_t dir;  /* index into sg_layout_dirs */
     char *entry; /* target path of the directory entry */
 };
 
@@ -193,7 +187,7 @@ static int scan_sysctl_dir(int rootfd, size_t di, char **seen,
                            struct candidates *cs, struct sg_diags *diags)
 {
     char *res = NULL;
-    int r = sg_chase_at(rootfd, sysctl_dirs[di], &res);
+    int r = sg_chase_at(rootfd, sg_layout_dirs[di].path, &res);
 
     if (r < 0) {
         free(res);
@@ -201,14 +195,14 @@ static int scan_sysctl_dir(int rootfd, size_t di, char **seen,
             return 0;
         if (r == -ENOMEM)
             return r;
-        return sg_diag_add(diags, SG_SEV_ERROR, "unreadable", sysctl_dirs[di],
+        return sg_diag_add(diags, SG_SEV_ERROR, "unreadable", sg_layout_dirs[di].path,
                            0, "cannot list directory: %s", strerror(-r));
     }
     seen[di] = res;
     for (size_t j = 0; j < di; j++)
         if (seen[j] && strcmp(seen[j], res) == 0)
             return 0;
-    return scan_dir(rootfd, di, sysctl_dirs[di], res, cs, diags);
+    return scan_dir(rootfd, di, sg_layout_dirs[di].path, res, cs, diags);
 }
 
 int sg_fileset_scan(int rootfd, struct sg_fileset *fs, struct sg_diags *diags)

@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "layout.h"
 
 enum sg_semantics { SG_SEM_SYSTEMD, SG_SEM_PROCPS };
 
@@ -49,9 +50,7 @@ struct sg_fileset {
  * links) produce diagnostics. Returns 0 or -ENOMEM. */
 int sg_fileset_scan(int rootfd, struct sg_fileset *fs, struct sg_diags *diags);
 
-/* The sysctl.d directories, highest precedence first. */
-#define SG_N_SYSCTL_DIRS 5
-extern const char *const sg_sysctl_dirs[SG_N_SYSCTL_DIRS];
+/* The sysctl.d directories: layout.h sg_layout_dirs. */
 
 /* The names in directory DIR (a target path, resolved inside the tree
  * ROOTFD) that a sysctl.d reader looks at: "*.conf", not hidden, of any

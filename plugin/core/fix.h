@@ -4,7 +4,7 @@
  * From the findings of a model, the edits that fix them: remove or
  * comment out every offending line; set a value on the line that wins,
  * or, when no file the operator owns sets the key, append it to a drop-in
- * that sorts after every other sysctl.d file (eval.h SG_DROPIN); list a
+ * that sorts after every other sysctl.d file (layout.h SG_DROPIN); list a
  * key's module in a modules-load.d file (modload.h SG_MODLOAD_DROPIN). Files
  * under /usr, /run and /lib belong to packages and are never edited.
  * Edits go through the lens (parse.h sg_parse_edit), so every line not

@@ -407,12 +407,12 @@ static int boot_diagnostics(struct sg_model *m, const struct sg_fileset *fs)
 {
     if (!fs->sysctl_conf_exists || fs->sysctl_conf_linked)
         return 0;
-    struct sg_file *f = sg_model_file(m, "/etc/sysctl.conf");
+    struct sg_file *f = sg_model_file(m, SG_SYSCTL_CONF);
     bool sets = f && f->assignments.n > 0;
     return sg_diag_add(
         &m->diags, sets ? SG_SEV_WARNING : SG_SEV_INFO,
         sets ? "not-read-at-boot" : "not-read-at-boot-empty",
-        "/etc/sysctl.conf", 0,
+        SG_SYSCTL_CONF, 0,
         "not read by systemd-sysctl at boot: no sysctl.d entry links to it "
         "(99-sysctl.conf -> ../sysctl.conf); only `sysctl --system` applies "
         "it%s",
@@ -789,7 +789,7 @@ static int apply_new(struct sg_model *d, struct sg_file *f)
         strrchr(f->path, '/') ? strrchr(f->path, '/') + 1 : f->path;
     size_t n = d->n_applied, at = n;
     if (d->semantics == SG_SEM_PROCPS && n && !d->applied[n - 1].via &&
-        strcmp(d->applied[n - 1].file->path, "/etc/sysctl.conf") == 0)
+        strcmp(d->applied[n - 1].file->path, SG_SYSCTL_CONF) == 0)
         at = n - 1;
     for (size_t i = 0; i < at; i++) {
         int c = strcmp(entry_name(&d->applied[i]), name);

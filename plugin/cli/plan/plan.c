@@ -90,9 +90,9 @@ int sg_plan_dirs(const struct sg_model *m, const struct sg_changes *cs,
     memset(out, 0, SG_N_SYSCTL_DIRS * sizeof(*out));
     for (size_t i = 0; i < SG_N_SYSCTL_DIRS && r == 0; i++) {
         char **v = NULL;
-        size_t n = 0, len = strlen(sg_sysctl_dirs[i]);
-        out[i].dir = sg_sysctl_dirs[i];
-        r = sg_fileset_list(m->rootfd, sg_sysctl_dirs[i], &v, &n);
+        size_t n = 0, len = strlen(sg_layout_dirs[i].path);
+        out[i].dir = sg_layout_dirs[i].path;
+        r = sg_fileset_list(m->rootfd, sg_layout_dirs[i].path, &v, &n);
         if (r == 0 && !(out[i].before = join_names(v, n)))
             r = -ENOMEM;
         char **all = r == 0 ? calloc(n + cs->n + 1, sizeof(*all)) : NULL;
