@@ -2,7 +2,10 @@
 """Writes the rule case trees: for every shipped rule, a tree that triggers
 it and one that must not, across the distribution kernels of facts.md.
 Run it after changing the table, then `run.py BINARY --update --only NAME`
-and review the expected.json it writes before committing.
+and review the expected.json it writes before committing. The name states
+the intent (run.py checks it, --update or not): rule-RULE[-variant] fires
+RULE, a "-not" variant must not; a case that means otherwise has an
+`intent` file ("+RULE", "-RULE").
 
 Each row: name, kernel, extra arguments, {path: text}.
 """

@@ -13,11 +13,19 @@ A case directory holds:
                  may be absent: nothing is printed on stdout)
   expected.txt   instead of expected.json: the exact text printed (for the
                  gcc and text formats)
+  intent         optional: "+RULE" (the rule must find something) and
+                 "-RULE" (it must not), with "#" comments
+
+A rule case (rule-RULE[-variant]) states its intent apart from the golden
+output, checked with --update too: RULE must fire, and must not when the
+variant is "-not" or "-not-..."; an intent file says it otherwise (a
+negative case named for why: -backport, -udev, ...).
 
 Usage: run.py BINARY [BINARY...] [--update] [--only NAME]
 Every case runs with every binary (the plain and the ASan/UBSan build).
 """
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -37,6 +45,57 @@ def normalise(doc, root):
     if isinstance(doc, dict) and "tool" in doc:
         doc["tool"]["version"] = "*"
     return doc
+
+
+def rule_ids():
+    ids = set()
+    for f in os.listdir(POLICYDIR):
+        if f.endswith(".xml"):
+            with open(os.path.join(POLICYDIR, f)) as fh:
+                ids |= set(re.findall(r'<rule\b[^>]*\bid="([^"]+)"', fh.read()))
+    return ids
+
+
+RULE_IDS = None
+
+
+def intent(case, name):
+    """What a rule case is for, stated apart from its golden output:
+    [(rule, must_fire)]. From the case's `intent` file ("+RULE": the rule
+    must find something, "-RULE": it must not; "#" comments), else from
+    its name: rule-RULE[-variant] must fire RULE, and a variant "-not" or
+    "-not-..." must not. Not a rule case: []."""
+    global RULE_IDS
+    path = os.path.join(case, "intent")
+    if os.path.exists(path):
+        with open(path) as f:
+            return [(l[1:].split()[0], l[0] == "+") for l in
+                    (l.strip() for l in f) if l[:1] in ("+", "-")]
+    if not name.startswith("rule-"):
+        return []
+    RULE_IDS = RULE_IDS or rule_ids()
+    rest = name[5:]
+    ids = [i for i in RULE_IDS if rest == i or rest.startswith(i + "-")]
+    if not ids:
+        return [(None, True)]
+    rule = max(ids, key=len)
+    variant = rest[len(rule):]
+    return [(rule, not (variant == "-not" or variant.startswith("-not-")))]
+
+
+def check_intent(case, name, doc):
+    problems = []
+    fired = {f.get("rule") for f in doc.get("findings", [])}
+    for rule, must in intent(case, name):
+        if rule is None:
+            problems.append("intent: the name names no shipped rule (write "
+                            "an intent file)")
+        elif must and rule not in fired:
+            problems.append("intent: %s must find something, found %s"
+                            % (rule, sorted(fired)))
+        elif not must and rule in fired:
+            problems.append("intent: %s must find nothing here" % rule)
+    return problems
 
 
 def run_case(binary, name, update):
@@ -105,6 +164,7 @@ def run_case(binary, name, update):
             got = normalise(json.loads(p.stdout), root)
         except ValueError as e:
             return ["output is not JSON (%s):\n%s%s" % (e, p.stdout, p.stderr)]
+        problems += check_intent(case, name, got)
         exp_path = os.path.join(case, "expected.json")
         if update:
             with open(exp_path, "w") as f:
