@@ -359,7 +359,7 @@ static int build_plan(const struct sg_model *m, const struct sg_findings *fs,
 
 static int cmp_op(const void *x, const void *y)
 {
-    const struct sg_plan_op *a = x, *b = y;
+    const struct sg_fix_op *a = x, *b = y;
     /* Removals and comments first, then sets: a reload must never see a
      * key the running kernel lacks. Then by file and line. */
     int ka = a->op == SG_LINE_SET || a->op == SG_LINE_APPEND;
@@ -373,7 +373,7 @@ static int cmp_op(const void *x, const void *y)
 }
 
 int sg_fix_ops(const struct sg_model *m, const struct sg_findings *fs,
-               struct sg_plan_ops *out, struct sg_diags *diags)
+               struct sg_fix_ops *out, struct sg_diags *diags)
 {
     struct plan pl = {0};
     int r = build_plan(m, fs, &pl, diags);
@@ -384,7 +384,7 @@ int sg_fix_ops(const struct sg_model *m, const struct sg_findings *fs,
             continue; /* a module, not a key */
         for (size_t j = 0; j < pl.v[i].n && r == 0; j++) {
             const struct sg_line_edit *e = &pl.v[i].v[j];
-            struct sg_plan_op op = {.op = e->op,
+            struct sg_fix_op op = {.op = e->op,
                                     .file = strdup(pl.v[i].path),
                                     .line = e->line,
                                     .key = e->key ? strdup(e->key) : NULL,
@@ -406,7 +406,7 @@ int sg_fix_ops(const struct sg_model *m, const struct sg_findings *fs,
     return r;
 }
 
-void sg_plan_ops_free(struct sg_plan_ops *ops)
+void sg_fix_ops_free(struct sg_fix_ops *ops)
 {
     for (size_t i = 0; i < ops->n; i++) {
         free(ops->v[i].file);
@@ -539,7 +539,7 @@ void sg_changes_free(struct sg_changes *cs)
 }
 
 /* The op of OPS on line LINE of FILE, or NULL. */
-static const struct sg_plan_op *op_at(const struct sg_plan_ops *ops,
+static const struct sg_fix_op *op_at(const struct sg_fix_ops *ops,
                                       const char *file, unsigned line)
 {
     for (size_t i = 0; i < ops->n; i++)
@@ -553,13 +553,13 @@ static const struct sg_plan_op *op_at(const struct sg_plan_ops *ops,
  * assignments in order, skipping removed and commented lines, taking a
  * set's new value; an append lands in the drop-in, which sorts last. */
 static const char *value_after(const struct sg_setting *s,
-                               const struct sg_plan_ops *ops, const char *key)
+                               const struct sg_fix_ops *ops, const char *key)
 {
     const char *v = NULL;
     for (size_t i = 0; s && i <= s->n_overridden; i++) {
         const struct sg_assignment *a =
             i < s->n_overridden ? s->overridden[i] : s->winner;
-        const struct sg_plan_op *op = op_at(ops, a->file, a->line);
+        const struct sg_fix_op *op = op_at(ops, a->file, a->line);
         if (!op) {
             if (a->value) /* not a "-key" exclusion */
                 v = a->value;
@@ -578,7 +578,7 @@ static int cmp_effect(const void *a, const void *b)
                   ((const struct sg_effect *)b)->key);
 }
 
-int sg_fix_effects(const struct sg_model *m, const struct sg_plan_ops *ops,
+int sg_fix_effects(const struct sg_model *m, const struct sg_fix_ops *ops,
                    struct sg_effects *out)
 {
     memset(out, 0, sizeof(*out));

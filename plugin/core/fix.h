@@ -6,11 +6,21 @@
  * or, when no file the operator owns sets the key, append it to a drop-in
  * that sorts after every other sysctl.d file (layout.h SG_DROPIN); list a
  * key's module in a modules-load.d file (modload.h SG_MODLOAD_DROPIN). Files
- * under /usr, /run and /lib belong to packages and are never edited.
+ * a package or the running system owns (layout.h) are never edited.
  * Edits go through the lens (parse.h sg_parse_edit), so every line not
  * edited stays byte for byte; a file is written atomically (temporary file
  * in the same directory, fsync, rename, fsync of the directory), keeping
  * owner, group and mode, and only if it still holds what was read.
+ *
+ * The words, from the finding to the bytes written:
+ *   sg_fix_op    one operation on one line of one file (remove, comment,
+ *                set, append), per finding: what a fix does to each key
+ *                (sg_fix_effects) is told from these;
+ *   sg_line_edit the same operation as parse.h applies it to a text;
+ *   sg_change    a file's text before and after all of its operations
+ *                (sg_fix_plan): what fix writes, what plans carry, what
+ *                diffs and Ansible's diff show;
+ *   sg_edit      (run.h) a change as a SARIF replacement, per finding.
  */
 #ifndef SG_FIX_H
 #define SG_FIX_H
@@ -89,7 +99,7 @@ void sg_changes_free(struct sg_changes *cs);
 /* The same fixes as operations on lines of sysctl files: what to do to
  * which line of which file, removals and comments first (a module a fix
  * lists in modules-load.d is not among them: it sets no key). */
-struct sg_plan_op {
+struct sg_fix_op {
     enum sg_line_op op;
     char *file;    /* target path */
     unsigned line; /* 0 for an append */
@@ -98,14 +108,14 @@ struct sg_plan_op {
     char *why;     /* "rule file:line" of the finding */
 };
 
-struct sg_plan_ops {
-    struct sg_plan_op *v;
+struct sg_fix_ops {
+    struct sg_fix_op *v;
     size_t n, cap;
 };
 
 int sg_fix_ops(const struct sg_model *m, const struct sg_findings *fs,
-               struct sg_plan_ops *out, struct sg_diags *diags);
-void sg_plan_ops_free(struct sg_plan_ops *ops);
+               struct sg_fix_ops *out, struct sg_diags *diags);
+void sg_fix_ops_free(struct sg_fix_ops *ops);
 
 /* What OPS do to the effective value of each key they touch (Salt's
  * changes, {key: {old, new}}): the value now and the value after; NULL
@@ -122,7 +132,7 @@ struct sg_effects {
     size_t n, cap;
 };
 
-int sg_fix_effects(const struct sg_model *m, const struct sg_plan_ops *ops,
+int sg_fix_effects(const struct sg_model *m, const struct sg_fix_ops *ops,
                    struct sg_effects *out);
 /* The effect of change C when it is a modules-load.d list (modload.h):
  * *OUT gets its path as the key and the modules the text names before

@@ -69,7 +69,7 @@ static int add_effects(struct sg_result *s, const struct sg_model *m,
                        const struct sg_findings *fs,
                        const struct sg_changes *cs, bool written)
 {
-    struct sg_plan_ops ops;
+    struct sg_fix_ops ops;
     struct sg_effects fx;
     struct sg_diags quiet = {0}; /* sg_fix_plan reported these already */
     /* The findings CS fixes (judging may have taken fixes back). */
@@ -102,7 +102,7 @@ static int add_effects(struct sg_result *s, const struct sg_model *m,
     }
     if (r == 0)
         r = sg_fix_effects(m, &ops, &fx);
-    sg_plan_ops_free(&ops);
+    sg_fix_ops_free(&ops);
     for (size_t i = 0; r == 0 && i < fx.n; i++) {
         struct sg_effect *e = &fx.v[i], *old = NULL;
         for (size_t j = 0; j < s->effects.n && !old; j++)

@@ -203,7 +203,7 @@ int main(void)
         struct sg_findings fs = {0};
         struct sg_effects fx;
         m = evaluate(&ps, &fs);
-        struct sg_plan_op v[] = {
+        struct sg_fix_op v[] = {
             {SG_LINE_REMOVE, "/etc/sysctl.d/20-b.conf", 1, "kernel.pid_max",
              NULL, "t"},
             {SG_LINE_SET, "/etc/sysctl.d/20-b.conf", 2, "vm.swappiness", "30",
@@ -215,7 +215,7 @@ int main(void)
             {SG_LINE_APPEND, SG_DROPIN, 0, "net.ipv4.tcp_fin_timeout", "30",
              "t"},
         };
-        struct sg_plan_ops ops = {.v = v, .n = sizeof(v) / sizeof(*v)};
+        struct sg_fix_ops ops = {.v = v, .n = sizeof(v) / sizeof(*v)};
         CHECK(sg_fix_effects(m, &ops, &fx) == 0 && fx.n == 4);
         /* key order: fs, kernel, net, vm */
         CHECK_STR(fx.v[0].key, "fs.file-max");
