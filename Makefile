@@ -24,11 +24,14 @@ SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=all
 
 B        := build
-CORE_SRC := $(wildcard plugin/core/*.c)
+# The core (reading, evaluating) and the remedy (planning, writing): the
+# library every front end and unit test links.
+CORE_SRC := $(wildcard plugin/core/*.c plugin/remedy/*.c)
 # The run (one run as data) and its views: a library of their own, which
 # the front ends and the views' unit test link.
 VIEWS_SRC:= $(wildcard plugin/run/*.c plugin/views/*.c)
-CLI_SRC  := $(wildcard plugin/cli/*.c plugin/cli/plan/*.c)
+CLI_SRC  := $(wildcard plugin/cli/*.c plugin/cli/plan/*.c plugin/ansible/*.c \
+            plugin/data/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 # The lens and the shipped policies, built into the binary (embedded.c).
 EMBED    := lenses/sysctl_guard.aug policies/policy.rng $(wildcard policies/*.xml) \
@@ -97,7 +100,7 @@ $(B)/asan/obj/%.o: %.c
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -MMD -MP -c -o $@ $<
 
 # What the compiler's -MMD cannot see: .incbin'd files and generated .inc.
-$(B)/obj/plugin/cli/embedded.o $(B)/asan/obj/plugin/cli/embedded.o: \
+$(B)/obj/plugin/data/embedded.o $(B)/asan/obj/plugin/data/embedded.o: \
     $(EMBED) $(EMBED_INC) $(CATALOG_INC)
 $(B)/obj/plugin/cli/plan/sh.o $(B)/asan/obj/plugin/cli/plan/sh.o: $(PLAN_SH)
 
@@ -125,11 +128,11 @@ $(ASAN_BIN): $(ASAN_CLI_OBJ) $(ASAN_VIEWS_LIB) $(ASAN_CORE_LIB)
 
 $(B)/unit/%: tests/unit/%.c $(VIEWS_LIB) $(CORE_LIB)
 	@mkdir -p $(B)/unit
-	$(CC) $(ALL_CFLAGS) -MMD -MP -Iplugin/core -o $@ $< $(VIEWS_LIB) $(CORE_LIB) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -Iplugin/core -Iplugin/remedy -o $@ $< $(VIEWS_LIB) $(CORE_LIB) $(PKG_LIBS)
 
 $(B)/asan/unit/%: tests/unit/%.c $(ASAN_VIEWS_LIB) $(ASAN_CORE_LIB)
 	@mkdir -p $(B)/asan/unit
-	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -MMD -MP -Iplugin/core -o $@ $< $(ASAN_VIEWS_LIB) $(ASAN_CORE_LIB) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -MMD -MP -Iplugin/core -Iplugin/remedy -o $@ $< $(ASAN_VIEWS_LIB) $(ASAN_CORE_LIB) $(PKG_LIBS)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
@@ -309,7 +312,7 @@ bench: deps $(BIN)
 FUZZ_SECS ?= 60
 FUZZERS  := fuzz_parse fuzz_policy fuzz_catalog
 FUZZ_CC  := clang -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
-            -D_GNU_SOURCE -DSG_SRCDIR='"$(CURDIR)"' -Iplugin/core
+            -D_GNU_SOURCE -DSG_SRCDIR='"$(CURDIR)"' -Iplugin/core -Iplugin/remedy
 fuzz: deps $(EMBED_INC) $(CATALOG_INC)
 	@mkdir -p $(B)/fuzz
 	@set -e; for f in $(FUZZERS); do \

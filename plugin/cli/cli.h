@@ -11,6 +11,7 @@
 
 #include "../core/fileset.h"
 #include "../core/model.h"
+#include "../data/data.h"
 #include "../run/run.h"
 #include "../views/views.h"
 
@@ -42,12 +43,8 @@ struct sg_cli {
     size_t n_profiles;
     const char *policies[SG_MAX_LIST];
     size_t n_policies;
-    char *lensdir;
-    char *policydir;   /* the default policies and the schema */
-    char *catalogdir;  /* the kernel key catalog */
-    bool validate_all; /* validate even the shipped policies (policy
-                          validate); else their built-in bytes are trusted */
-    char **args;       /* positional arguments after the options */
+    struct sg_data data; /* the lens, policies, catalog (data.h) */
+    char **args;         /* positional arguments after the options */
     int n_args;
 };
 
@@ -78,41 +75,10 @@ int sg_cmd_explain(struct sg_cli *cli);
 int sg_cmd_policy(struct sg_cli *cli);
 
 /* Load the policies the command line names (default: the policy
- * directory). Prints problems; returns 0 or SG_EXIT_ERROR. */
+ * directory) with its profiles (data.h sg_data_policies). Prints
+ * problems; returns 0 or SG_EXIT_ERROR. */
 struct sg_policies;
 int sg_cli_load_policies(const struct sg_cli *cli, const char *const *paths,
                          size_t n, struct sg_policies *ps);
-char *sg_cli_schema(const struct sg_cli *cli);
-/* The same, with the problems as diagnostics in D; 0 or -1. */
-int sg_cli_policies(const struct sg_cli *cli, const char *const *paths,
-                    size_t n, struct sg_policies *ps, struct sg_diags *d);
-
-/* The built-in lens and policies, written to a private directory (with
- * subdirectories lenses/ and policies/) the first time this is called and
- * removed at exit (embedded.c); NULL if that failed. */
-const char *sg_embedded_datadir(void);
-
-/* The bytes of a file built into the binary (not NUL-terminated), or
- * NULL. */
-const char *sg_embedded_text(const char *dir, const char *name, size_t *len);
-/* Whether BUF is, byte for byte, the shipped policy named as PATH's last
- * component: the build validated those bytes against the schema
- * (Makefile: xmllint before they are built in). */
-bool sg_embedded_trusted(const char *path, const char *buf, size_t len);
-
-struct sg_catalog;
-/* The catalog built into the binary (embedded.c). 0 or a negative errno. */
-int sg_embedded_catalog(struct sg_catalog *out, struct sg_diags *d);
-/* The catalog: SYSCTL_GUARD_CATALOGDIR's when set, else the binary's. */
-int sg_cli_catalog(const struct sg_cli *cli, struct sg_catalog *out,
-                   struct sg_diags *d);
-
-/* Where the lens and the default policies are (see main.c); 0 or -1. */
-int sg_cli_datadirs(struct sg_cli *cli);
-
-/* Ansible binary-module mode (ansible.c): ARG looks like the JSON
- * arguments file Ansible passes, and the module run over it. */
-bool sg_ansible_args_file(const char *arg);
-int sg_ansible_main(const char *args_path);
 
 #endif

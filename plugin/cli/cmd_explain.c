@@ -276,7 +276,7 @@ int sg_cmd_explain(struct sg_cli *cli)
     struct sg_catalog own = {0};
     const struct sg_catalog *cat = ps.catalog;
     struct sg_diags cd = {0};
-    if (!cat && sg_cli_catalog(cli, &own, &cd) == 0)
+    if (!cat && sg_data_catalog(&cli->data, &own, &cd) == 0)
         cat = &own;
     sg_diags_free(&cd);
     if (k) {

@@ -24,7 +24,7 @@ int sg_cmd_show(struct sg_cli *cli)
     struct sg_catalog cat;
     struct sg_diags cd = {0};
     const struct sg_catalog *marks =
-        sg_cli_catalog(cli, &cat, &cd) == 0 ? &cat : NULL;
+        sg_data_catalog(&cli->data, &cat, &cd) == 0 ? &cat : NULL;
     sg_diags_free(&cd);
     struct sg_view_opts vo;
     char *name = NULL;

@@ -3,6 +3,7 @@
  * usage text generated from the options table, and where the lens lives.
  */
 #include "cli.h"
+#include "../ansible/module.h"
 #include "../core/util.h"
 
 #include <errno.h>
@@ -307,49 +308,6 @@ static void cmd_usage(FILE *f, const char *prog, const struct cmd_row *c)
     fprintf(f, "\nexit status: 0 ok, 1 findings, 2 usage or input error\n");
 }
 
-static bool file_exists(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0;
-}
-
-/* A data directory: $ENV; else the installed directory when
- * PREFER_INSTALLED and it holds PROBE; else the source tree next to the
- * binary (build/../SUB, when it holds PROBE); else the installed one when
- * it holds PROBE; else the copies built into the binary (embedded.c). */
-static char *find_datadir(const char *env_name, const char *sub,
-                          const char *probe, const char *installed,
-                          bool prefer_installed)
-{
-    const char *env = getenv(env_name);
-    char exe[PATH_MAX];
-    ssize_t n;
-
-    if (env && *env)
-        return strdup(env);
-    char *file = sg_strdup_printf("%s/%s", installed, probe);
-    bool has_installed = file && file_exists(file);
-    free(file);
-    if (prefer_installed && has_installed)
-        return strdup(installed);
-    n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *dir = dirname(exe);
-        char *cand = sg_strdup_printf("%s/../%s", dir, sub);
-        file = cand ? sg_strdup_printf("%s/%s", cand, probe) : NULL;
-        bool ok = file && file_exists(file);
-        free(file);
-        if (ok)
-            return cand;
-        free(cand);
-    }
-    const char *emb = has_installed ? NULL : sg_embedded_datadir();
-    if (emb)
-        return sg_strdup_printf("%s/%s", emb, sub);
-    return strdup(installed);
-}
-
 static bool want_color(bool no_color_flag)
 {
     const char *nc = getenv("NO_COLOR");
@@ -493,36 +451,16 @@ int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
     cli->args = argv + optind;
     cli->n_args = argc - optind;
     cli->color = want_color(cli->no_color);
-    if (sg_cli_datadirs(cli) < 0) {
+    if (sg_data_find(&cli->data) < 0) {
         fprintf(stderr, "%s: out of memory\n", cli->prog);
         return SG_EXIT_ERROR;
     }
     return 0;
 }
 
-int sg_cli_datadirs(struct sg_cli *cli)
-{
-    /* The lens must match the binary: the source tree's comes first. The
-     * policies are the installed ones first (an operator may have added
-     * their own there), then the source tree's. */
-    cli->lensdir = find_datadir("SYSCTL_GUARD_LENSDIR", "lenses",
-                                "sysctl_guard.aug", SG_LENSDIR, false);
-    cli->policydir = find_datadir("SYSCTL_GUARD_POLICYDIR", "policies",
-                                  "policy.rng", SG_POLICYDIR, true);
-    /* The catalog is the binary's (built in, parsed at build time) unless
-     * SYSCTL_GUARD_CATALOGDIR names another. */
-    const char *cd = getenv("SYSCTL_GUARD_CATALOGDIR");
-    cli->catalogdir = cd && *cd ? strdup(cd) : NULL;
-    return cli->lensdir && cli->policydir && (!(cd && *cd) || cli->catalogdir)
-               ? 0
-               : -1;
-}
-
 void sg_cli_free(struct sg_cli *cli)
 {
-    free(cli->lensdir);
-    free(cli->policydir);
-    free(cli->catalogdir);
+    sg_data_free(&cli->data);
 }
 
 const struct sg_view *sg_cli_view(const struct sg_cli *cli)
@@ -543,7 +481,7 @@ void sg_cli_run_opts(const struct sg_cli *cli, enum sg_run_mode mode,
     o->live = cli->live;
     o->profiles = cli->profiles;
     o->n_profiles = cli->n_profiles;
-    o->lensdir = cli->lensdir;
+    o->lensdir = cli->data.lensdir;
     o->fail_on = cli->fail_on;
     o->backup = cli->backup;
     o->edits = sg_cli_view(cli)->check == sg_view_sarif_check;
@@ -578,7 +516,7 @@ void sg_cli_model_opts(const struct sg_cli *cli, struct sg_model_opts *o)
     o->root = cli->root;
     o->kernel = cli->kernel;
     o->semantics = cli->semantics;
-    o->lensdir = cli->lensdir;
+    o->lensdir = cli->data.lensdir;
     o->live = cli->live;
 }
 

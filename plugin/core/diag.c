@@ -1,5 +1,7 @@
 /*
- * diag.c - see diag.h.
+ * diag.c - see diag.h. A growable array of diagnostics, each message
+ * formatted once into its own allocation: adding one is amortised O(1),
+ * counting by severity is linear. No limit but memory.
  */
 #include "diag.h"
 #include "util.h"

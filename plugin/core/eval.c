@@ -1,5 +1,13 @@
 /*
- * eval.c - see eval.h.
+ * eval.c - see eval.h. Per rule in range (kernel, profiles), its subject's
+ * effective value comes from the model's sorted settings (model.h
+ * sg_model_get, a binary search); a rule on lines walks the applied files
+ * once, and a rule on a diagnostic code the model's diagnostics once.
+ * What the catalog says of a key is worked out once per run and kept in a
+ * hash (struct catcache). Findings are sorted once at the end:
+ * O(r * s log k + f log f) for r rules, s subjects each, k keys, f
+ * findings. Values longer than SG_MAX_MATCHED_VALUE are never matched
+ * against a regular expression.
  */
 #include "eval.h"
 #include "catalog.h"

@@ -1,5 +1,9 @@
 /*
- * fileset.c - see fileset.h.
+ * fileset.c - see fileset.h. Each directory is listed once through a
+ * descriptor inside the root (rootfs.h); the candidates of all of them
+ * are sorted by name and precedence once, so shadowing is one linear pass
+ * after an O(n log n) sort. Symlinks resolve inside the root (at most
+ * rootfs.c SG_MAX_LINKS hops).
  */
 #include "fileset.h"
 #include "rootfs.h"
@@ -195,8 +199,9 @@ static int scan_sysctl_dir(int rootfd, size_t di, char **seen,
             return 0;
         if (r == -ENOMEM)
             return r;
-        return sg_diag_add(diags, SG_SEV_ERROR, "unreadable", sg_layout_dirs[di].path,
-                           0, "cannot list directory: %s", strerror(-r));
+        return sg_diag_add(diags, SG_SEV_ERROR, "unreadable",
+                           sg_layout_dirs[di].path, 0,
+                           "cannot list directory: %s", strerror(-r));
     }
     seen[di] = res;
     for (size_t j = 0; j < di; j++)

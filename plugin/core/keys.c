@@ -1,5 +1,7 @@
 /*
- * keys.c - see keys.h.
+ * keys.c - see keys.h. Every function is one pass over its strings, but
+ * glob matching, which is fnmatch(3) with FNM_PATHNAME on the path forms
+ * of pattern and key (so "*" stays inside one component).
  */
 #include "keys.h"
 

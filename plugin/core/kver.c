@@ -1,5 +1,7 @@
 /*
- * kver.c - see kver.h.
+ * kver.c - see kver.h. One pass over the release string; a number of more
+ * than 6 digits does not parse (no overflow), and the string is kept up
+ * to the struct's fixed buffer (127 bytes).
  */
 #include "kver.h"
 

@@ -1,5 +1,6 @@
 /*
- * layout.c - see layout.h.
+ * layout.c - see layout.h. Constant tables; an owner lookup is a scan of
+ * the few directories (prefix compare), O(1) in practice.
  */
 #include "layout.h"
 

@@ -411,8 +411,7 @@ static int boot_diagnostics(struct sg_model *m, const struct sg_fileset *fs)
     bool sets = f && f->assignments.n > 0;
     return sg_diag_add(
         &m->diags, sets ? SG_SEV_WARNING : SG_SEV_INFO,
-        sets ? "not-read-at-boot" : "not-read-at-boot-empty",
-        SG_SYSCTL_CONF, 0,
+        sets ? "not-read-at-boot" : "not-read-at-boot-empty", SG_SYSCTL_CONF, 0,
         "not read by systemd-sysctl at boot: no sysctl.d entry links to it "
         "(99-sysctl.conf -> ../sysctl.conf); only `sysctl --system` applies "
         "it%s",

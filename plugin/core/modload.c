@@ -1,5 +1,9 @@
 /*
- * modload.c - see modload.h.
+ * modload.c - see modload.h. modules-load.d files, the kernel command
+ * line and udev rules are read through the root like sysctl files, each
+ * in one pass (linear in the text); module
+ * names are kept in arrays and compared with "-" and "_" alike, so a
+ * lookup is linear in the modules listed (tens on a real host).
  */
 #include "modload.h"
 #include "fileset.h"

@@ -1,5 +1,10 @@
 /*
- * parse.c - see parse.h.
+ * parse.c - see parse.h. Texts go to Augeas in groups of whole lines of at
+ * most 64 KiB (aug_text_store), each group's tree walked once with two
+ * nodesets: linear in the text, memory held by Augeas bounded by the
+ * group. An edit (sg_parse_edit) copies unedited lines byte for byte and
+ * stores only each edited line, on its own, in Augeas: linear in the text
+ * plus one lens round per edited line.
  */
 #include "parse.h"
 #include "keys.h"
@@ -620,6 +625,13 @@ static int edit_line(struct sg_parser *p, const char *content, size_t len,
 int sg_parse_edit(struct sg_parser *p, const char *text,
                   const struct sg_line_edit *edits, size_t n, char **out)
 {
+    return sg_parse_edit_spans(p, text, edits, n, out, NULL);
+}
+
+int sg_parse_edit_spans(struct sg_parser *p, const char *text,
+                        const struct sg_line_edit *edits, size_t n, char **out,
+                        struct sg_span *spans)
+{
     const struct sg_line_edit **byline = calloc(n ? n : 1, sizeof(*byline));
     struct sg_line_edit *adds = calloc(n ? n : 1, sizeof(*adds));
     struct sg_buf b = {0};
@@ -667,9 +679,15 @@ int sg_parse_edit(struct sg_parser *p, const char *text,
                 cl--;
                 eol = "\r\n";
             }
+            size_t to = b.n;
             r = edit_line(p, at, cl, eol, byline[k], &b);
-            while (k < nl && byline[k]->line == no)
-                k++;
+            for (; k < nl && byline[k]->line == no; k++)
+                if (spans)
+                    spans[byline[k] - edits] =
+                        (struct sg_span){.at = (size_t)(at - text),
+                                         .len = len,
+                                         .to = to,
+                                         .to_len = b.n - to};
         } else if (sg_buf_add(&b, at, len) < 0)
             r = -ENOMEM;
         if (e && !crlf)
@@ -684,6 +702,7 @@ int sg_parse_edit(struct sg_parser *p, const char *text,
         const char *eol = crlf ? crlf : "\n";
         struct appends a = {adds, na};
         char *res = NULL;
+        size_t to = b.n;
         if (b.n > 0 && b.v[b.n - 1] != '\n' &&
             sg_buf_add(&b, eol, strlen(eol)) < 0)
             r = -ENOMEM;
@@ -699,6 +718,10 @@ int sg_parse_edit(struct sg_parser *p, const char *text,
             l += len + (e != NULL);
         }
         free(res);
+        for (size_t i = 0; r == 0 && spans && i < n; i++)
+            if (edits[i].op == SG_LINE_APPEND)
+                spans[i] = (struct sg_span){
+                    .at = strlen(text), .to = to, .to_len = b.n - to};
     }
     if (r == 0 && !b.v)
         r = sg_buf_add(&b, "", 0);

@@ -84,6 +84,20 @@ struct sg_line_edit {
 int sg_parse_edit(struct sg_parser *p, const char *text,
                   const struct sg_line_edit *edits, size_t n, char **out);
 
+/* Where an edit landed: the LEN bytes of the text at AT became the TO_LEN
+ * bytes of the new text at TO. An edited line's span is the whole line
+ * with its end; the appends share one span, at the end of the text (with
+ * the line end a last line without one was given). */
+struct sg_span {
+    size_t at, len;
+    size_t to, to_len;
+};
+
+/* sg_parse_edit, also filling SPANS[i] for EDITS[i] (N of them). */
+int sg_parse_edit_spans(struct sg_parser *p, const char *text,
+                        const struct sg_line_edit *edits, size_t n, char **out,
+                        struct sg_span *spans);
+
 /* Several texts at once, as one Augeas store and one walk (the lens is
  * line by line, so this is the same as parsing each on its own, only
  * cheaper). Each input's RESULT is 0 or -EINVAL (reported in DIAGS, its

@@ -1,13 +1,8 @@
 /*
- * rootfs.c - see rootfs.h.
- *
- * sg_chase_at keeps a stack of directory descriptors, one per component of
- * the path resolved so far ("" is the tree itself, never closed here): a
- * "/" in a link target empties it, ".." pops it (never past the tree), and
- * each component is opened relative to the top with O_PATH|O_NOFOLLOW. A
- * symlink's target is read with readlinkat on its own descriptor, so no
- * name is ever looked up through a host path that a concurrent rename
- * could redirect. Cost: two system calls per component.
+ * rootfs.c - see rootfs.h. A lookup costs one openat per path component
+ * (and a readlinkat per symlink, at most SG_MAX_LINKS of them); opens use
+ * openat2(RESOLVE_BENEATH) where the kernel has it (5.6+), else a
+ * component-by-component O_NOFOLLOW walk.
  */
 #include "rootfs.h"
 #include "util.h"

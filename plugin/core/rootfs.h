@@ -21,7 +21,7 @@
  * - a file is only read after fstat says it is a regular file (sg_read_at):
  *   a FIFO or a device named x.conf is never opened for reading.
  * Writes go through the directory descriptor of sg_root_open_parent
- * (fix.c: temporary file, fsync, renameat, all relative to it).
+ * (remedy/save.c: temporary file, fsync, renameat, all relative to it).
  */
 #ifndef SG_ROOTFS_H
 #define SG_ROOTFS_H

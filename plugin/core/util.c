@@ -1,5 +1,8 @@
 /*
- * util.c - see util.h.
+ * util.c - see util.h. Arrays grow by doubling (amortised O(1) pushes);
+ * the string map is open addressing with linear probing, kept at most
+ * half full (O(1) expected get and put); files are read in one pass and
+ * refused beyond SG_MAX_FILE_SIZE (16 MiB).
  */
 #include "util.h"
 

@@ -1,5 +1,9 @@
 /*
- * run.c - see run.h.
+ * run.c - see run.h. One parser for the whole run; per tree or fragment
+ * one load and evaluation, for a preview or a fix one plan (fix.h), and
+ * after a fix that wrote something one more load and evaluation. SARIF's
+ * replacements are read from the same plan's spans (finding_edits), no
+ * lens work of their own.
  */
 #include "run.h"
 #include "../core/eval.h"
@@ -63,46 +67,15 @@ static int report_model(struct sg_report *rep, const struct sg_model *m)
     return copy_diags(&rep->diags, &m->diags);
 }
 
-/* Add the effects of ONE target's changes; a key fixed in two fragments
- * keeps its first old value and its last new one. */
+/* Add the effects of one tree's or fragment's changes CS (after a fix:
+ * of those written); a key fixed in two fragments keeps its first old
+ * value and its last new one. */
 static int add_effects(struct sg_result *s, const struct sg_model *m,
-                       const struct sg_findings *fs,
                        const struct sg_changes *cs, bool written)
 {
-    struct sg_fix_ops ops;
     struct sg_effects fx;
-    struct sg_diags quiet = {0}; /* sg_fix_plan reported these already */
-    /* The findings CS fixes (judging may have taken fixes back). */
-    struct sg_findings fixed = {.v = calloc(fs->n + 1, sizeof(*fixed.v))};
-    if (!fixed.v)
-        return -ENOMEM;
-    for (size_t i = 0; i < fs->n; i++)
-        if (sg_changes_fix(cs, &fs->v[i]))
-            fixed.v[fixed.n++] = fs->v[i]; /* borrowed */
-    int r = sg_fix_ops(m, &fixed, &ops, &quiet);
+    int r = sg_changes_effects(m, cs, written, &fx);
 
-    free(fixed.v);
-    sg_diags_free(&quiet);
-    /* After a fix, only what was written has an effect. */
-    for (size_t i = 0, w = 0; r == 0 && written && i < ops.n; i++) {
-        bool kept = false;
-        for (size_t j = 0; j < cs->n && !kept; j++)
-            kept =
-                cs->v[j].written && strcmp(cs->v[j].path, ops.v[i].file) == 0;
-        if (kept) {
-            ops.v[w++] = ops.v[i];
-        } else {
-            free(ops.v[i].file);
-            free(ops.v[i].key);
-            free(ops.v[i].value);
-            free(ops.v[i].why);
-        }
-        if (i + 1 == ops.n)
-            ops.n = w;
-    }
-    if (r == 0)
-        r = sg_fix_effects(m, &ops, &fx);
-    sg_fix_ops_free(&ops);
     for (size_t i = 0; r == 0 && i < fx.n; i++) {
         struct sg_effect *e = &fx.v[i], *old = NULL;
         for (size_t j = 0; j < s->effects.n && !old; j++)
@@ -119,19 +92,6 @@ static int add_effects(struct sg_result *s, const struct sg_model *m,
     }
     if (r == 0)
         sg_effects_free(&fx);
-    /* A modules-load.d list is a change of its own (Salt shows it). */
-    for (size_t j = 0; r == 0 && j < cs->n; j++) {
-        struct sg_effect e;
-        if (written && !cs->v[j].written)
-            continue;
-        r = sg_fix_list_effect(&cs->v[j], &e);
-        if (r == 1 && (r = SG_PUSH(s->effects, e)) < 0) {
-            free(e.key);
-            free(e.old_value);
-            free(e.new_value);
-        }
-        r = r < 0 ? r : 0;
-    }
     return r;
 }
 
@@ -149,30 +109,17 @@ static size_t utf16_units(const char *s, size_t n)
     return u;
 }
 
-/* The replacement that turns BEFORE into AFTER: the lines between their
- * common leading and trailing lines, in UTF-16 code units. */
-static int add_edit(struct sg_edits *es, const char *why, const char *file,
-                    const char *before, const char *after)
+/* Operation OP of change C as a replacement for the finding WHY. */
+static int add_edit(struct sg_edits *es, const char *why,
+                    const struct sg_change *c, const struct sg_fix_op *op)
 {
-    size_t lb = strlen(before), la = strlen(after), p = 0, q = 0;
-    /* Whole lines: the fixes of two findings on neighbouring lines must not
-     * overlap ("k1 = 1\nk2 = 2\n" minus its first line would otherwise
-     * share "k" with the next one). */
-    while (p < lb && p < la && before[p] == after[p])
-        p++;
-    while (p > 0 && before[p - 1] != '\n')
-        p--;
-    // cppcheck-suppress knownConditionTrueFalse ; false only when p == lb
-    while (q < lb - p && q < la - p && before[lb - 1 - q] == after[la - 1 - q])
-        q++;
-    while (q > 0 && ((lb - q > 0 && before[lb - q - 1] != '\n') ||
-                     (la - q > 0 && after[la - q - 1] != '\n')))
-        q--;
+    const char *before = c->before ? c->before : "";
+    const struct sg_span *sp = &op->span;
     struct sg_edit e = {.why = strdup(why),
-                        .file = strdup(file),
-                        .offset = utf16_units(before, p),
-                        .length = utf16_units(before + p, lb - p - q),
-                        .insert = strndup(after + p, la - p - q)};
+                        .file = strdup(c->path),
+                        .offset = utf16_units(before, sp->at),
+                        .length = utf16_units(before + sp->at, sp->len),
+                        .insert = strndup(c->after + sp->to, sp->to_len)};
     if (!e.why || !e.file || !e.insert || SG_PUSH(*es, e) < 0) {
         free(e.why);
         free(e.file);
@@ -182,8 +129,10 @@ static int add_edit(struct sg_edits *es, const char *why, const char *file,
     return 0;
 }
 
-/* Per finding with a fix, the edits of its fix alone (for SARIF); one
- * parser for all of them, and none when nothing has a fix. */
+/* Per finding with a fix, its share of the plan `fix` would make (judged
+ * by what it leaves) as replacements, for SARIF: the spans of the
+ * operations that fix it, each span once. No plan, and no parser, when
+ * nothing has a fix. */
 static int finding_edits(const struct sg_run_opts *ro,
                          const struct sg_policies *ps, const struct sg_model *m,
                          struct sg_parser *p, const struct sg_findings *fs,
@@ -191,55 +140,39 @@ static int finding_edits(const struct sg_run_opts *ro,
 {
     struct sg_eval_opts eo = {.profiles = ro->profiles,
                               .n_profiles = ro->n_profiles};
-    struct sg_changes judged = {0};
+    struct sg_changes cs = {0};
     struct sg_diags said = {0}; /* the fix's own run reports them */
     bool any = false;
     int r = 0;
 
     for (size_t i = 0; i < fs->n && !any; i++)
         any = fs->v[i].fix != SG_FIX_NONE;
-    /* Only the fixes `fix` makes (judged by what they leave); the run's
-     * parser for that plan and for each finding's edits. */
-    if (r == 0 && any)
-        r = sg_fix_plan(m, ps, &eo, fs, ro->lensdir, p, &judged, NULL, &said);
+    if (any)
+        r = sg_fix_plan(m, ps, &eo, fs, ro->lensdir, p, &cs, NULL, &said);
     sg_diags_free(&said);
-    for (size_t i = 0; i < fs->n && r == 0; i++) {
-        const struct sg_finding *f = &fs->v[i];
-        struct sg_findings one = {.v = &fs->v[i], .n = 1};
-        struct sg_changes cs;
-        struct sg_diags quiet = {0};
-        char why[512];
-
-        if (f->fix == SG_FIX_NONE || !sg_changes_fix(&judged, f))
+    for (size_t i = 0; i < cs.n && r == 0; i++) {
+        const struct sg_change *c = &cs.v[i];
+        /* SARIF's offsets count UTF-16 code units of the decoded text and
+         * its replacements are Unicode: an edit to a file that is not
+         * UTF-8 (Latin-1 comments) cannot be given exactly, so it is left
+         * to `fix`, which writes the file's own bytes. */
+        if ((c->before && !sg_utf8_valid(c->before)) ||
+            !sg_utf8_valid(c->after))
             continue;
-        sg_finding_why(f, why, sizeof(why));
-        r = sg_fix_plan_with(m, &one, p, &cs, &quiet) < 0 ? -ENOMEM : 0;
-        for (size_t j = 0; j < cs.n && r == 0; j++) {
-            const char *before = cs.v[j].before ? cs.v[j].before : "";
-            /* A file the fix makes (a drop-in, a modules-load.d list) is
-             * made once, with every finding's lines: each finding's fix
-             * is the whole of it, the same replacement. */
-            const struct sg_change *made = NULL;
-            for (size_t k = 0; !cs.v[j].before && k < judged.n && !made; k++)
-                if (!judged.v[k].before &&
-                    strcmp(judged.v[k].path, cs.v[j].path) == 0)
-                    made = &judged.v[k];
-            if (made) {
-                if (sg_utf8_valid(made->after))
-                    r = add_edit(es, why, made->path, "", made->after);
-                continue;
+        for (size_t j = 0; j < c->n_ops && r == 0; j++)
+            for (size_t k = 0; k < c->ops[j].n_why && r == 0; k++) {
+                const struct sg_fix_op *op = &c->ops[j];
+                bool seen = false; /* the span, for this finding */
+                for (size_t l = 0; l < j && !seen; l++)
+                    for (size_t w = 0; w < c->ops[l].n_why && !seen; w++)
+                        seen = !memcmp(&c->ops[l].span, &op->span,
+                                       sizeof(op->span)) &&
+                               strcmp(c->ops[l].why[w], op->why[k]) == 0;
+                if (!seen)
+                    r = add_edit(es, op->why[k], c, op);
             }
-            /* SARIF's offsets count UTF-16 code units of the decoded text
-             * and its replacements are Unicode: an edit to a file that is
-             * not UTF-8 (Latin-1 comments) cannot be given exactly, so it
-             * is left to `fix`, which writes the file's own bytes. */
-            if (sg_utf8_valid(before) && sg_utf8_valid(cs.v[j].after))
-                r = add_edit(es, why, cs.v[j].path, before, cs.v[j].after);
-        }
-        sg_changes_free(&cs);
-        sg_diags_free(&quiet);
     }
-    sg_changes_free(&judged);
+    sg_changes_free(&cs);
     return r < 0 ? -ENOMEM : 0;
 }
 
@@ -284,7 +217,7 @@ static int run_one(const struct sg_run_opts *ro, const struct sg_model_opts *o,
         sg_fix_apply(m, &cs, ro->backup, &s->fix_diags) == -ENOMEM)
         r = -ENOMEM;
     if (r == 0)
-        r = add_effects(s, m, &fs, &cs, mode == SG_RUN_FIX);
+        r = add_effects(s, m, &cs, mode == SG_RUN_FIX);
     if (r == 0 && mode == SG_RUN_FIX && cs.n) {
         /* Check again: the findings left are the answer. */
         struct sg_findings before = fs;

@@ -17,7 +17,7 @@
 
 #include "../core/diag.h"
 #include "../core/finding.h"
-#include "../core/fix.h"
+#include "../remedy/fix.h"
 #include "../core/model.h"
 #include "../core/policy.h"
 
@@ -51,8 +51,9 @@ struct sg_run_opts {
 
 /* One replacement that fixes a finding (SARIF's fixes): in FILE (target
  * path), LENGTH characters at OFFSET become INSERT (counted in UTF-16
- * code units, as SARIF's columnKind utf16CodeUnits says). WHY names the
- * finding as fix.h does: "rule file:line". */
+ * code units, as SARIF's columnKind utf16CodeUnits says): the span of an
+ * operation of the run's plan (fix.h sg_fix_op). WHY names the finding as
+ * fix.h does: "rule file:line". */
 struct sg_edit {
     char *why;
     char *file;

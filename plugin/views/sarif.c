@@ -6,8 +6,9 @@
  * result per finding with its location, a partial fingerprint that does
  * not move with the line (rule, file, key, value), and the fix as
  * replacements (character offsets into the file as read, in UTF-16 code
- * units: report.edits, made by the lens exactly as `fix` would). Diagnostics
- * about the input are tool notifications of the invocation.
+ * units: report.edits, the spans of the plan `fix` makes), one
+ * artifactChange per file. Diagnostics about the input are tool
+ * notifications of the invocation.
  *
  * Locations are relative to the current directory (the repository, for a
  * pre-commit or CI run: uriBaseId %SRCROOT%) when the path given or the
@@ -156,7 +157,8 @@ static const char *fix_words(const struct sg_finding *f, char *buf, size_t n)
     return buf;
 }
 
-/* The fix of F: one artifactChange per file its edits touch. */
+/* The fix of F: one artifactChange per file its edits touch, with the
+ * replacements in that file. */
 static cJSON *fixes_json(const struct sg_report *r, const struct sg_finding *f)
 {
     char why[512], words[512];
@@ -165,16 +167,25 @@ static cJSON *fixes_json(const struct sg_report *r, const struct sg_finding *f)
     sg_finding_why(f, why, sizeof(why));
     for (size_t i = 0; i < r->edits.n; i++) {
         const struct sg_edit *e = &r->edits.v[i];
-        if (strcmp(e->why, why) != 0)
+        bool done = false; /* its file had an artifactChange already */
+        for (size_t j = 0; j < i && !done; j++)
+            done = strcmp(r->edits.v[j].why, why) == 0 &&
+                   strcmp(r->edits.v[j].file, e->file) == 0;
+        if (done || strcmp(e->why, why) != 0)
             continue;
         cJSON *ch = cJSON_CreateObject(), *reps = cJSON_CreateArray();
-        cJSON *rep = cJSON_CreateObject(), *del = cJSON_CreateObject();
-        cJSON_AddNumberToObject(del, "charOffset", (double)e->offset);
-        cJSON_AddNumberToObject(del, "charLength", (double)e->length);
-        cJSON_AddItemToObject(rep, "deletedRegion", del);
-        cJSON_AddItemToObject(rep, "insertedContent",
-                              text_obj("text", e->insert));
-        cJSON_AddItemToArray(reps, rep);
+        for (size_t j = i; j < r->edits.n; j++) {
+            const struct sg_edit *o = &r->edits.v[j];
+            if (strcmp(o->why, why) != 0 || strcmp(o->file, e->file) != 0)
+                continue;
+            cJSON *rep = cJSON_CreateObject(), *del = cJSON_CreateObject();
+            cJSON_AddNumberToObject(del, "charOffset", (double)o->offset);
+            cJSON_AddNumberToObject(del, "charLength", (double)o->length);
+            cJSON_AddItemToObject(rep, "deletedRegion", del);
+            cJSON_AddItemToObject(rep, "insertedContent",
+                                  text_obj("text", o->insert));
+            cJSON_AddItemToArray(reps, rep);
+        }
         cJSON_AddItemToObject(ch, "artifactLocation", artifact(r, e->file));
         cJSON_AddItemToObject(ch, "replacements", reps);
         cJSON_AddItemToArray(changes, ch);

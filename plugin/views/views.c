@@ -3,7 +3,7 @@
  * lines a fix result is told in, the summary, diagnostics for people.
  */
 #include "views.h"
-#include "../core/diff.h"
+#include "../remedy/diff.h"
 #include "../core/util.h"
 
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /*
  * fuzz_module_args.c - libFuzzer target: arbitrary bytes as the arguments
- * file Ansible hands the binary module (plugin/cli/ansible.c): detection,
+ * file Ansible hands the binary module (plugin/ansible/module.c): detection,
  * cJSON, the parameter checks and conversions, then a check-mode run over
  * a small tree with whatever parameters survive. Nothing is ever written
  * and nothing but the scratch tree is read, by construction: every run has
@@ -12,7 +12,7 @@
  * root and check mode (the module takes the first of repeated keys).
  * Built with the command-line sources, main() renamed. Run: make fuzz.
  */
-#include "../../plugin/cli/cli.h"
+#include "../../plugin/ansible/module.h"
 
 #include <cjson/cJSON.h>
 

@@ -115,7 +115,8 @@ def host_path(uri, cwd):
 
 def apply_fixes(log, cwd):
     """Apply every fix's replacements, offsets in UTF-16 code units (the
-    run's columnKind). Returns {path: text}, or None when two overlap."""
+    run's columnKind) of the file as it is, "\r" included (read without
+    newline translation). Returns {path: text}, or None when two overlap."""
     edits = {}
     for res in log["runs"][0]["results"]:
         for fx in res.get("fixes", []):
@@ -129,7 +130,7 @@ def apply_fixes(log, cwd):
     out = {}
     for p, es in edits.items():
         try:
-            with open(p) as f:
+            with open(p, newline="") as f:
                 text = f.read()
         except FileNotFoundError:
             text = ""
@@ -166,11 +167,14 @@ def test_case(tmp, name, args):
                loc.get("region", {}).get("startLine") == f.get("line"),
                name + ": location relative to the repository")
     fixed = apply_fixes(log, work)
+    if any(x.get("fixes") for x in res):
+        # One plan, each operation's span once: fixes never overlap.
+        ok(fixed is not None, name + ": the fixes do not overlap")
     if fixed:
         if sg(["fix"] + rel, work).returncode != 2:
             COMPARED.append(name)
             for p, text in fixed.items():
-                with open(p) as f:
+                with open(p, newline="") as f:
                     ok(f.read() == text,
                        "%s: SARIF fixes give what fix writes (%s)" % (name, p))
     return log
@@ -220,7 +224,7 @@ def test_fragments(tmp):
     sg(["fix", "--kernel", "6.1", "roles/net/files/sysctl.d/60 tuning.conf"],
        work)
     for p, text in fixed.items():
-        with open(p, encoding="utf-8") as f:
+        with open(p, encoding="utf-8", newline="") as f:
             got = f.read()
         ok(got == text and "tcp_tw_recycle" not in got and "\U0001F680" in got,
            "fragment with non-ASCII text: the fixes give what fix writes")

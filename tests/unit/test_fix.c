@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 static char *root;
+static const char *kernel = "6.1.0-13-amd64"; /* of the tree evaluated */
 
 static void put(const char *rel, const char *text)
 {
@@ -40,7 +41,7 @@ static const char *lensdir(void)
 static struct sg_model *evaluate(struct sg_policies *ps, struct sg_findings *fs)
 {
     struct sg_model_opts o = {
-        .root = root, .lensdir = lensdir(), .kernel = "6.1.0-13-amd64"};
+        .root = root, .lensdir = lensdir(), .kernel = kernel};
     struct sg_model *m = NULL;
     struct sg_eval_opts eo = {0};
     char *err = NULL;
@@ -59,6 +60,39 @@ static struct sg_model *plan(struct sg_policies *ps, struct sg_changes *cs)
         exit(1);
     sg_findings_free(&fs);
     return m;
+}
+
+/* Whether the spans of C's operations (each distinct span once, last
+ * first) turn its text before into its text after, and every finding C
+ * fixes is fixed by one of them. */
+static bool spans_rebuild(const struct sg_change *c)
+{
+    const char *before = c->before ? c->before : "";
+    struct sg_buf b = {0};
+    size_t at = 0;
+    bool ok = true;
+    for (size_t i = 0; i < c->n_ops; i++) {
+        const struct sg_span *sp = &c->ops[i].span;
+        if (i > 0 && !memcmp(sp, &c->ops[i - 1].span, sizeof(*sp)))
+            continue;
+        ok = ok && sp->at >= at && c->ops[i].n_why > 0;
+        if (!ok)
+            break;
+        sg_buf_add(&b, before + at, sp->at - at);
+        sg_buf_add(&b, c->after + sp->to, sp->to_len);
+        at = sp->at + sp->len;
+    }
+    sg_buf_add(&b, before + at, strlen(before) - at);
+    ok = ok && b.v && strcmp(b.v, c->after) == 0;
+    free(b.v);
+    for (size_t f = 0; ok && f < c->n_fixes; f++) {
+        bool found = false;
+        for (size_t i = 0; i < c->n_ops && !found; i++)
+            for (size_t w = 0; w < c->ops[i].n_why && !found; w++)
+                found = strcmp(c->ops[i].why[w], c->fixes[f]) == 0;
+        ok = found;
+    }
+    return ok;
 }
 
 /* sg_finding_same_id is equal for two findings exactly when
@@ -175,6 +209,44 @@ int main(void)
     sg_changes_free(&cs);
     sg_model_free(m);
 
+    /* One remedy: each change carries its operations, in line order, each
+     * with the findings it fixes and where it landed, so that SARIF's
+     * replacements and the effects are read from the plan, not planned
+     * again. Two findings on one line share its operation. */
+    put("/etc/sysctl.d/50-a.conf", "# a\r\nnet.ipv4.tcp_tw_recycle = 1\r\n"
+                                   "net.ipv4.tcp_tw_reuse = 1 # note\r\n"
+                                   "vm.swappiness = 10");
+    m = plan(&ps, &cs);
+    CHECK(cs.n == 1 && cs.v[0].n_ops >= 2 && !cs.v[0].modules);
+    CHECK(cs.n == 1 && spans_rebuild(&cs.v[0]));
+    CHECK(cs.n == 1 && cs.v[0].n_ops >= 2 && cs.v[0].ops[0].line == 2 &&
+          cs.v[0].ops[1].line == 3 && cs.v[0].ops[0].span.at == 5 &&
+          cs.v[0].ops[0].span.len == 29);
+    sg_changes_free(&cs);
+    sg_model_free(m);
+    /* A new drop-in: every operation makes the whole file. */
+    put("/etc/sysctl.d/50-a.conf", "# none\n");
+    tree_mkdir(root, "/usr");
+    tree_mkdir(root, "/usr/lib");
+    tree_mkdir(root, "/usr/lib/sysctl.d");
+    tree_put(root, "/usr/lib/sysctl.d/50-w.conf",
+             "net.ipv4.tcp_tw_recycle = 1\n");
+    kernel = "4.9.0"; /* the key is there, set 0 in a drop-in */
+    m = plan(&ps, &cs);
+    kernel = "6.1.0-13-amd64";
+    for (size_t i = 0; i < cs.n; i++) {
+        CHECK(spans_rebuild(&cs.v[i]));
+        for (size_t j = 0; !cs.v[i].before && j < cs.v[i].n_ops; j++)
+            CHECK(cs.v[i].ops[j].span.at == 0 &&
+                  cs.v[i].ops[j].span.to_len == strlen(cs.v[i].after));
+    }
+    CHECK(cs.n == 1 && !cs.v[0].before && cs.v[0].n_ops == 1);
+    sg_changes_free(&cs);
+    sg_model_free(m);
+    char *w = sg_path_join(root, "/usr/lib/sysctl.d/50-w.conf");
+    CHECK(w && unlink(w) == 0);
+    free(w);
+
     /* The drop-in's path is taken by something that was not read (here a
      * directory): nothing is written there. The set comes from an inline
      * comment in a package's file, which is never edited itself. */
@@ -204,16 +276,27 @@ int main(void)
         struct sg_effects fx;
         m = evaluate(&ps, &fs);
         struct sg_fix_op v[] = {
-            {SG_LINE_REMOVE, "/etc/sysctl.d/20-b.conf", 1, "kernel.pid_max",
-             NULL, "t"},
-            {SG_LINE_SET, "/etc/sysctl.d/20-b.conf", 2, "vm.swappiness", "30",
-             "t"},
-            {SG_LINE_COMMENT, "/etc/sysctl.d/10-a.conf", 3, "fs.file-max", NULL,
-             "t"},
-            {SG_LINE_REMOVE, "/etc/sysctl.d/20-b.conf", 3, "fs.file-max", NULL,
-             "t"},
-            {SG_LINE_APPEND, SG_DROPIN, 0, "net.ipv4.tcp_fin_timeout", "30",
-             "t"},
+            {.op = SG_LINE_REMOVE,
+             .file = "/etc/sysctl.d/20-b.conf",
+             .line = 1,
+             .key = "kernel.pid_max"},
+            {.op = SG_LINE_SET,
+             .file = "/etc/sysctl.d/20-b.conf",
+             .line = 2,
+             .key = "vm.swappiness",
+             .value = "30"},
+            {.op = SG_LINE_COMMENT,
+             .file = "/etc/sysctl.d/10-a.conf",
+             .line = 3,
+             .key = "fs.file-max"},
+            {.op = SG_LINE_REMOVE,
+             .file = "/etc/sysctl.d/20-b.conf",
+             .line = 3,
+             .key = "fs.file-max"},
+            {.op = SG_LINE_APPEND,
+             .file = SG_DROPIN,
+             .key = "net.ipv4.tcp_fin_timeout",
+             .value = "30"},
         };
         struct sg_fix_ops ops = {.v = v, .n = sizeof(v) / sizeof(*v)};
         CHECK(sg_fix_effects(m, &ops, &fx) == 0 && fx.n == 4);

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 static struct sg_parser *parser(void)
 {
@@ -150,6 +151,30 @@ int main(void)
         CHECK(sg_parse_edit(p, "# x\n", two, 2, &edited) == 0);
         CHECK_STR(edited, "# x\nk.a = 1\nk.b = 2 3\n");
         free(edited);
+        /* Where each edit landed: an edited line's span is the whole line
+         * with its end, in the old text and in the new; the appends share
+         * one, with the line end a last line without one was given. */
+        {
+            const char *t = "a = 1\r\nb = 2 # x\r\nc = 3";
+            struct sg_line_edit es[] = {
+                {.op = SG_LINE_APPEND, .key = "k.a", .value = "1"},
+                {.op = SG_LINE_SET, .line = 2, .value = "2"},
+                {.op = SG_LINE_REMOVE, .line = 1},
+                {.op = SG_LINE_APPEND, .key = "k.b", .value = "2"},
+            };
+            struct sg_span sp[4];
+            CHECK(sg_parse_edit_spans(p, t, es, 4, &edited, sp) == 0);
+            CHECK_STR(edited, "# x\r\nb = 2\r\nc = 3\r\nk.a = 1\r\n"
+                              "k.b = 2\r\n");
+            CHECK(sp[2].at == 0 && sp[2].len == 7 && sp[2].to == 0 &&
+                  sp[2].to_len == 0);
+            CHECK(sp[1].at == 7 && sp[1].len == 11 && sp[1].to == 0 &&
+                  sp[1].to_len == 12);
+            CHECK(sp[0].at == strlen(t) && sp[0].len == 0 && sp[0].to == 17 &&
+                  sp[0].to_len == strlen(edited) - 17);
+            CHECK(!memcmp(&sp[0], &sp[3], sizeof(sp[0])));
+            free(edited);
+        }
         /* An entry that is not there, and a value that is two lines. */
         struct sg_line_edit bad[] = {
             {.op = SG_LINE_REMOVE, .line = 9},

@@ -9,7 +9,7 @@
 #define SG_PLAN_H
 
 #include "../cli.h"
-#include "../../core/fix.h"
+#include "../../remedy/fix.h"
 #include "../../core/policy.h"
 
 #include <stdbool.h>

@@ -5,7 +5,7 @@
  * shown as one replacement, still a correct diff).
  */
 #include "diff.h"
-#include "util.h"
+#include "../core/util.h"
 
 #include <stdbool.h>
 #include <stdio.h>

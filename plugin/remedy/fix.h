@@ -12,25 +12,49 @@
  * in the same directory, fsync, rename, fsync of the directory), keeping
  * owner, group and mode, and only if it still holds what was read.
  *
- * The words, from the finding to the bytes written:
- *   sg_fix_op    one operation on one line of one file (remove, comment,
- *                set, append), per finding: what a fix does to each key
- *                (sg_fix_effects) is told from these;
- *   sg_line_edit the same operation as parse.h applies it to a text;
- *   sg_change    a file's text before and after all of its operations
- *                (sg_fix_plan): what fix writes, what plans carry, what
- *                diffs and Ansible's diff show;
- *   sg_edit      (run.h) a change as a SARIF replacement, per finding.
+ * One remedy, computed once per run (sg_fix_plan), and everything else
+ * read from it. The words, from the finding to the bytes written:
+ *   sg_line_edit one operation on one line (remove, comment out, set,
+ *                append), as parse.h applies it to a text;
+ *   sg_fix_op    that operation as planned: its file, key and value, the
+ *                findings it fixes, and where it landed (its span of the
+ *                text before and after);
+ *   sg_change    a file's text before and after all of its operations,
+ *                with those operations: what fix writes, what plans
+ *                carry, what diffs and Ansible's diff show; what a fix
+ *                does to each key (sg_changes_effects) is told from its
+ *                operations, and SARIF's replacements are their spans;
+ *   sg_edit      (run.h) a span as a SARIF replacement, per finding.
  */
 #ifndef SG_FIX_H
 #define SG_FIX_H
 
 #include <stdbool.h>
 
-#include "eval.h"
-#include "finding.h"
-#include "model.h"
-#include "parse.h"
+#include "../core/eval.h"
+#include "../core/finding.h"
+#include "../core/model.h"
+#include "../core/parse.h"
+
+/* One operation of a change. Its SPAN: the bytes of the change's text
+ * before that became which bytes after (parse.h sg_span); an edited line
+ * is the whole line with its end, the appends to a file share one span,
+ * and in a new file every operation's span is the whole file. */
+struct sg_fix_op {
+    enum sg_line_op op;
+    char *file;    /* target path */
+    unsigned line; /* 0 for an append */
+    char *key;     /* canonical; in a modules-load.d list, a module */
+    char *value;   /* SET and APPEND */
+    char **why;    /* "rule file:line" of each finding it fixes */
+    size_t n_why;
+    struct sg_span span;
+};
+
+struct sg_fix_ops {
+    struct sg_fix_op *v;
+    size_t n, cap;
+};
 
 struct sg_change {
     char *path;   /* target path */
@@ -38,6 +62,9 @@ struct sg_change {
     char *after;
     char **fixes; /* "rule file:line" of each finding it fixes */
     size_t n_fixes;
+    struct sg_fix_op *ops; /* what makes AFTER of BEFORE, in line order */
+    size_t n_ops;
+    bool modules; /* a modules-load.d list (its ops name modules) */
     bool written; /* sg_fix_apply wrote it */
 };
 
@@ -96,27 +123,6 @@ int sg_fix_apply(const struct sg_model *m, struct sg_changes *cs, bool backup,
 
 void sg_changes_free(struct sg_changes *cs);
 
-/* The same fixes as operations on lines of sysctl files: what to do to
- * which line of which file, removals and comments first (a module a fix
- * lists in modules-load.d is not among them: it sets no key). */
-struct sg_fix_op {
-    enum sg_line_op op;
-    char *file;    /* target path */
-    unsigned line; /* 0 for an append */
-    char *key;     /* canonical */
-    char *value;   /* SET and APPEND */
-    char *why;     /* "rule file:line" of the finding */
-};
-
-struct sg_fix_ops {
-    struct sg_fix_op *v;
-    size_t n, cap;
-};
-
-int sg_fix_ops(const struct sg_model *m, const struct sg_findings *fs,
-               struct sg_fix_ops *out, struct sg_diags *diags);
-void sg_fix_ops_free(struct sg_fix_ops *ops);
-
 /* What OPS do to the effective value of each key they touch (Salt's
  * changes, {key: {old, new}}): the value now and the value after; NULL
  * when nothing sets the key (the kernel's default applies). One entry
@@ -134,6 +140,11 @@ struct sg_effects {
 
 int sg_fix_effects(const struct sg_model *m, const struct sg_fix_ops *ops,
                    struct sg_effects *out);
+/* What the changes CS (WRITTEN: only those written) do: the effects of
+ * their operations on the keys of M, in key order, then each
+ * modules-load.d list they change (sg_fix_list_effect). */
+int sg_changes_effects(const struct sg_model *m, const struct sg_changes *cs,
+                       bool written, struct sg_effects *out);
 /* The effect of change C when it is a modules-load.d list (modload.h):
  * *OUT gets its path as the key and the modules the text names before
  * and after, one space between (NULL: none). Returns 1 when it is one, 0

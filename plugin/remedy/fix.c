@@ -1,17 +1,26 @@
 /*
- * fix.c - see fix.h.
+ * fix.c - see fix.h. Planning: each finding with a fix finds its line by
+ * binary search in its file's assignments and adds an edit to that
+ * file's list (a linear scan for an earlier edit of the same line: the
+ * lists hold the few edits a real file needs); each file is then read
+ * again, checked against the hash it was read with, and edited in one
+ * pass (parse.h sg_parse_edit_spans). Judging re-evaluates the tree as
+ * the changes leave it (model.h sg_model_derive) once per round, with an
+ * index of the findings (struct same_index) so a round is linear in them;
+ * a round that takes a fix back plans again without it.
  */
 #include "fix.h"
-#include "eval.h"
-#include "keys.h"
-#include "modload.h"
-#include "parse.h"
-#include "rootfs.h"
+#include "../core/eval.h"
+#include "../core/keys.h"
+#include "../core/modload.h"
+#include "../core/parse.h"
+#include "../core/rootfs.h"
 #include "save.h"
-#include "util.h"
+#include "../core/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,16 +36,43 @@
     "# systemd-sysctl applies the sysctl.d files, so that the keys they\n"     \
     "# provide exist by then (sysctl.d(5), modules-load.d(5)).\n"
 
+/* The findings an edit fixes, "rule file:line" each (owned). */
+struct whys {
+    char **v;
+    size_t n, cap;
+};
+
 /* The edits planned for one file. */
 struct pending {
     char *path;
     struct sg_line_edit *v;
     size_t n, cap;
-    char **whys; /* per edit: the first finding it fixes (owned) */
+    struct whys *whys; /* per edit */
     size_t whys_cap;
     char **fixes; /* every finding fixed in this file (owned) */
     size_t n_fixes;
 };
+
+static int whys_add(struct whys *w, const char *why)
+{
+    for (size_t i = 0; i < w->n; i++)
+        if (strcmp(w->v[i], why) == 0)
+            return 0;
+    char *c = strdup(why);
+    if (!c || SG_PUSH(*w, c) < 0) {
+        free(c);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+static void whys_free(struct whys *w)
+{
+    for (size_t i = 0; i < w->n; i++)
+        free(w->v[i]);
+    free(w->v);
+    memset(w, 0, sizeof(*w));
+}
 
 struct plan {
     struct pending *v;
@@ -105,6 +141,8 @@ static int add_edit(struct plan *pl, const char *file, enum sg_line_op op,
             e->op = op;
             e->value = value;
         }
+        if (whys_add(&p->whys[i], why) < 0)
+            return -ENOMEM;
         goto note;
     }
     struct sg_line_edit e = {.op = op,
@@ -113,10 +151,11 @@ static int add_edit(struct plan *pl, const char *file, enum sg_line_op op,
                              .value = value};
     if (sg_grow((void **)&p->whys, sizeof(*p->whys), p->n, &p->whys_cap) < 0)
         return -ENOMEM;
-    if (!(p->whys[p->n] = strdup(why)))
+    memset(&p->whys[p->n], 0, sizeof(p->whys[p->n]));
+    if (whys_add(&p->whys[p->n], why) < 0)
         return -ENOMEM;
     if (SG_PUSH(*p, e) < 0) {
-        free(p->whys[p->n]);
+        whys_free(&p->whys[p->n]);
         return -ENOMEM;
     }
 note:;
@@ -198,22 +237,79 @@ static int cmp_change(const void *a, const void *b)
                   ((const struct sg_change *)b)->path);
 }
 
-/* Record change C (its path, before and after set) with PD's fixes. */
-static int push_change(struct pending *pd, struct sg_change *c,
-                       struct sg_changes *out)
+static void op_clear(struct sg_fix_op *op)
 {
+    free(op->file);
+    free(op->key);
+    free(op->value);
+    for (size_t i = 0; i < op->n_why; i++)
+        free(op->why[i]);
+    free(op->why);
+}
+
+static void change_clear(struct sg_change *c)
+{
+    free(c->path);
+    free(c->before);
+    free(c->after);
+    for (size_t j = 0; j < c->n_fixes; j++)
+        free(c->fixes[j]);
+    free(c->fixes);
+    for (size_t j = 0; j < c->n_ops; j++)
+        op_clear(&c->ops[j]);
+    free(c->ops);
+    memset(c, 0, sizeof(*c));
+}
+
+/* Operations in line order, the appends (line 0) last. */
+static int cmp_op(const void *x, const void *y)
+{
+    const struct sg_fix_op *a = x, *b = y;
+    unsigned la = a->line ? a->line : UINT_MAX,
+             lb = b->line ? b->line : UINT_MAX;
+    return (la > lb) - (la < lb);
+}
+
+/* Record change C (its before and after set) with PD's path, fixes and
+ * operations, each landing where SPANS say (NULL: a new file, made whole
+ * by each of them). */
+static int push_change(struct pending *pd, struct sg_change *c,
+                       const struct sg_span *spans, struct sg_changes *out)
+{
+    int r = 0;
+
     c->path = strdup(pd->path);
-    c->fixes = pd->fixes;
-    c->n_fixes = pd->n_fixes;
-    if (!c->path || SG_PUSH(*out, *c) < 0) {
-        free(c->path);
-        free(c->before);
-        free(c->after);
-        return -ENOMEM;
+    c->ops = calloc(pd->n ? pd->n : 1, sizeof(*c->ops));
+    if (!c->path || !c->ops)
+        r = -ENOMEM;
+    for (size_t i = 0; r == 0 && i < pd->n; i++) {
+        const struct sg_line_edit *e = &pd->v[i];
+        struct sg_fix_op *op = &c->ops[c->n_ops++];
+        op->op = e->op;
+        op->line = e->line;
+        op->file = strdup(pd->path);
+        op->key = e->key ? strdup(e->key) : NULL;
+        op->value = e->value ? strdup(e->value) : NULL;
+        op->why = pd->whys[i].v; /* now the operation's */
+        op->n_why = pd->whys[i].n;
+        memset(&pd->whys[i], 0, sizeof(pd->whys[i]));
+        op->span =
+            spans ? spans[i] : (struct sg_span){.to_len = strlen(c->after)};
+        if (!op->file || (e->key && !op->key) || (e->value && !op->value))
+            r = -ENOMEM;
     }
-    pd->fixes = NULL; /* now the change's */
-    pd->n_fixes = 0;
-    return 0;
+    if (r == 0 && c->n_ops > 1)
+        qsort(c->ops, c->n_ops, sizeof(*c->ops), cmp_op);
+    if (r == 0) {
+        c->fixes = pd->fixes; /* now the change's */
+        c->n_fixes = pd->n_fixes;
+        pd->fixes = NULL;
+        pd->n_fixes = 0;
+        r = SG_PUSH(*out, *c);
+    }
+    if (r < 0)
+        change_clear(c);
+    return r;
 }
 
 /* A modules-load.d list: its text beneath the root (or a header, for a
@@ -254,6 +350,8 @@ static int realise_list(const struct sg_model *m, struct pending *pd,
     r = c.before ? sg_modload_add_list(&have, c.before) : 0;
     if (r == 0)
         r = sg_buf_printf(&b, "%s", c.before ? c.before : MODLOAD_HEADER);
+    /* Every module's line is in one span: what follows the old text. */
+    struct sg_span added = {.at = len, .to = b.n};
     if (r == 0 && len && c.before[len - 1] != '\n')
         r = sg_buf_printf(&b, "%s", eol);
     for (size_t i = 0; r == 0 && i < pd->n; i++)
@@ -266,7 +364,19 @@ static int realise_list(const struct sg_model *m, struct pending *pd,
         free(c.after);
         return r < 0 ? r : c.after ? 0 : -ENOMEM;
     }
-    return push_change(pd, &c, out);
+    struct sg_span *spans = calloc(pd->n, sizeof(*spans));
+    if (!spans) {
+        free(c.before);
+        free(c.after);
+        return -ENOMEM;
+    }
+    added.to_len = b.n - added.to;
+    for (size_t i = 0; i < pd->n; i++)
+        spans[i] = added;
+    c.modules = true;
+    r = push_change(pd, &c, c.before ? spans : NULL, out);
+    free(spans);
+    return r;
 }
 
 /* Turn one file's edits into its new text. */
@@ -313,9 +423,12 @@ static int realise(const struct sg_model *m, struct sg_parser *p,
                                "exists but was not read: not edited");
         }
     }
-    r = sg_parse_edit(p, c.before ? c.before : DROPIN_HEADER, pd->v, pd->n,
-                      &c.after);
+    struct sg_span *spans = calloc(pd->n ? pd->n : 1, sizeof(*spans));
+    r = spans ? sg_parse_edit_spans(p, c.before ? c.before : DROPIN_HEADER,
+                                    pd->v, pd->n, &c.after, spans)
+              : -ENOMEM;
     if (r < 0) {
+        free(spans);
         free(c.before);
         return r == -ENOMEM
                    ? r
@@ -323,12 +436,15 @@ static int realise(const struct sg_model *m, struct sg_parser *p,
                                  "the lens could not make the edit");
     }
     if (c.before && strcmp(c.before, c.after) == 0) {
+        free(spans);
         free(c.before);
         free(c.after);
         return 0;
     }
-    // cppcheck-suppress memleak ; c is copied into OUT by SG_PUSH
-    return push_change(pd, &c, out);
+    /* A new file's spans are of its header: each op makes it whole. */
+    r = push_change(pd, &c, c.before ? spans : NULL, out);
+    free(spans);
+    return r;
 }
 
 static void plan_free(struct plan *pl)
@@ -336,7 +452,7 @@ static void plan_free(struct plan *pl)
     for (size_t i = 0; i < pl->n; i++) {
         free(pl->v[i].path);
         for (size_t j = 0; j < pl->v[i].n; j++)
-            free(pl->v[i].whys[j]);
+            whys_free(&pl->v[i].whys[j]);
         free(pl->v[i].whys);
         free(pl->v[i].v);
         for (size_t j = 0; j < pl->v[i].n_fixes; j++)
@@ -355,67 +471,6 @@ static int build_plan(const struct sg_model *m, const struct sg_findings *fs,
         if (fs->v[i].fix != SG_FIX_NONE)
             r = plan_finding(m, pl, &fs->v[i], diags);
     return r;
-}
-
-static int cmp_op(const void *x, const void *y)
-{
-    const struct sg_fix_op *a = x, *b = y;
-    /* Removals and comments first, then sets: a reload must never see a
-     * key the running kernel lacks. Then by file and line. */
-    int ka = a->op == SG_LINE_SET || a->op == SG_LINE_APPEND;
-    int kb = b->op == SG_LINE_SET || b->op == SG_LINE_APPEND;
-    int c = strcmp(a->file, b->file);
-    if (ka != kb)
-        return ka - kb;
-    if (c)
-        return c;
-    return (a->line > b->line) - (a->line < b->line);
-}
-
-int sg_fix_ops(const struct sg_model *m, const struct sg_findings *fs,
-               struct sg_fix_ops *out, struct sg_diags *diags)
-{
-    struct plan pl = {0};
-    int r = build_plan(m, fs, &pl, diags);
-
-    memset(out, 0, sizeof(*out));
-    for (size_t i = 0; i < pl.n && r == 0; i++) {
-        if (sg_modload_is_list(pl.v[i].path))
-            continue; /* a module, not a key */
-        for (size_t j = 0; j < pl.v[i].n && r == 0; j++) {
-            const struct sg_line_edit *e = &pl.v[i].v[j];
-            struct sg_fix_op op = {.op = e->op,
-                                    .file = strdup(pl.v[i].path),
-                                    .line = e->line,
-                                    .key = e->key ? strdup(e->key) : NULL,
-                                    .value = e->value ? strdup(e->value) : NULL,
-                                    .why = strdup(pl.v[i].whys[j])};
-            if (!op.file || !op.why || (e->key && !op.key) ||
-                (e->value && !op.value) || SG_PUSH(*out, op) < 0) {
-                free(op.file);
-                free(op.key);
-                free(op.value);
-                free(op.why);
-                r = -ENOMEM;
-            }
-        }
-    }
-    plan_free(&pl);
-    if (out->n)
-        qsort(out->v, out->n, sizeof(*out->v), cmp_op);
-    return r;
-}
-
-void sg_fix_ops_free(struct sg_fix_ops *ops)
-{
-    for (size_t i = 0; i < ops->n; i++) {
-        free(ops->v[i].file);
-        free(ops->v[i].key);
-        free(ops->v[i].value);
-        free(ops->v[i].why);
-    }
-    free(ops->v);
-    memset(ops, 0, sizeof(*ops));
 }
 
 int sg_fix_plan_with(const struct sg_model *m, const struct sg_findings *fs,
@@ -526,21 +581,15 @@ int sg_fix_apply(const struct sg_model *m, struct sg_changes *cs, bool backup,
 
 void sg_changes_free(struct sg_changes *cs)
 {
-    for (size_t i = 0; i < cs->n; i++) {
-        free(cs->v[i].path);
-        free(cs->v[i].before);
-        free(cs->v[i].after);
-        for (size_t j = 0; j < cs->v[i].n_fixes; j++)
-            free(cs->v[i].fixes[j]);
-        free(cs->v[i].fixes);
-    }
+    for (size_t i = 0; i < cs->n; i++)
+        change_clear(&cs->v[i]);
     free(cs->v);
     memset(cs, 0, sizeof(*cs));
 }
 
 /* The op of OPS on line LINE of FILE, or NULL. */
 static const struct sg_fix_op *op_at(const struct sg_fix_ops *ops,
-                                      const char *file, unsigned line)
+                                     const char *file, unsigned line)
 {
     for (size_t i = 0; i < ops->n; i++)
         if (ops->v[i].line == line && ops->v[i].op != SG_LINE_APPEND &&
@@ -638,6 +687,43 @@ int sg_fix_list_effect(const struct sg_change *c, struct sg_effect *out)
         return -ENOMEM;
     }
     return 1;
+}
+
+int sg_changes_effects(const struct sg_model *m, const struct sg_changes *cs,
+                       bool written, struct sg_effects *out)
+{
+    struct sg_fix_ops ops = {0};
+    size_t n = 0;
+    int r;
+
+    memset(out, 0, sizeof(*out));
+    for (size_t i = 0; i < cs->n; i++)
+        if (!cs->v[i].modules && (!written || cs->v[i].written))
+            n += cs->v[i].n_ops;
+    if (!(ops.v = calloc(n ? n : 1, sizeof(*ops.v))))
+        return -ENOMEM;
+    for (size_t i = 0; i < cs->n; i++)
+        for (size_t j = 0; !cs->v[i].modules &&
+                           (!written || cs->v[i].written) && j < cs->v[i].n_ops;
+             j++)
+            ops.v[ops.n++] = cs->v[i].ops[j]; /* borrowed */
+    r = sg_fix_effects(m, &ops, out);
+    free(ops.v);
+    for (size_t i = 0; r == 0 && i < cs->n; i++) {
+        struct sg_effect e;
+        if (written && !cs->v[i].written)
+            continue;
+        r = sg_fix_list_effect(&cs->v[i], &e);
+        if (r == 1 && (r = SG_PUSH(*out, e)) < 0) {
+            free(e.key);
+            free(e.old_value);
+            free(e.new_value);
+        }
+        r = r < 0 ? r : 0;
+    }
+    if (r < 0)
+        sg_effects_free(out);
+    return r;
 }
 
 void sg_effects_free(struct sg_effects *fx)

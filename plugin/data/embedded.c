@@ -3,7 +3,7 @@
  *
  * Ansible copies a binary module alone to the managed host, where the
  * lens and the policies may not be installed. When no data directory is
- * found (main.c find_datadir), the copies built in here are written to a
+ * found (data.c find_datadir), the copies built in here are written to a
  * private directory (mkdtemp, mode 0700, under $TMPDIR or /tmp), used from
  * there, and removed at exit. Nothing is written when a directory exists:
  * a binary that finds its data never pays for this.
@@ -11,7 +11,7 @@
  * The blobs come from build/embedded.inc (Makefile): one SG_EMBED(dir,
  * name, path, id) per file, assembled with .incbin.
  */
-#include "cli.h"
+#include "data.h"
 #include "../core/catalog.h"
 #include "../core/util.h"
 

@@ -4,8 +4,8 @@
  * after sg_save_begin cannot redirect a write.
  */
 #include "save.h"
-#include "rootfs.h"
-#include "util.h"
+#include "../core/rootfs.h"
+#include "../core/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

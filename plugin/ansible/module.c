@@ -1,5 +1,5 @@
 /*
- * ansible.c - the binary as the Ansible module `sysctl_guard`.
+ * module.c - the binary as the Ansible module `sysctl_guard`.
  *
  * Ansible runs a binary module as `MODULE ARGS-FILE`, the file holding one
  * JSON object: the task's parameters and internal `_ansible_*` keys
@@ -14,7 +14,10 @@
  * writes and predicts `changed` from the planned fix. The documentation is
  * plugin/ansible/sysctl_guard.yml (installed beside the module).
  */
-#include "cli.h"
+#include "module.h"
+#include "../data/data.h"
+#include "../run/run.h"
+#include "../views/views.h"
 #include "../core/util.h"
 
 #include <cjson/cJSON.h>
@@ -25,6 +28,9 @@
 #include <strings.h>
 #include <unistd.h>
 #include <sys/stat.h>
+
+/* At most this many profiles, and policies. */
+#define MAX_LIST 32
 
 #define MODULE "sysctl_guard"
 
@@ -387,7 +393,7 @@ static bool flag(const cJSON *args, const char *name)
     return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(args, name));
 }
 
-/* A list parameter into OUT (at most SG_MAX_LIST). */
+/* A list parameter into OUT (at most MAX_LIST). */
 static int list_arg(cJSON *args, const char *name, const char **out, size_t *n)
 {
     cJSON *v = cJSON_GetObjectItemCaseSensitive(args, name), *e;
@@ -396,7 +402,7 @@ static int list_arg(cJSON *args, const char *name, const char **out, size_t *n)
         return 0;
     cJSON_ArrayForEach(e, v)
     {
-        if (*n == SG_MAX_LIST)
+        if (*n == MAX_LIST)
             return -1;
         out[(*n)++] = e->valuestring;
     }
@@ -443,10 +449,17 @@ static cJSON *diff_json(const struct sg_result *s)
     return a;
 }
 
-/* Run what the parameters ask for and fill the result O. CLI holds the
- * data directories and the policies to load; OPTS the run. */
-static int run(const struct sg_cli *cli, struct sg_run_opts *opts, cJSON *args,
-               cJSON *o)
+/* The policies the task names, and the data (data.h) to find them. */
+struct policies_arg {
+    const char *v[MAX_LIST];
+    size_t n;
+    struct sg_data data;
+};
+
+/* Run what the parameters ask for and fill the result O: the policies
+ * PA, the run OPTS. */
+static int run(const struct policies_arg *pa, struct sg_run_opts *opts,
+               cJSON *args, cJSON *o)
 {
     bool fixed = strcmp(str_arg(args, "state"), "fixed") == 0;
     bool check_mode = flag(args, "_ansible_check_mode");
@@ -457,7 +470,8 @@ static int run(const struct sg_cli *cli, struct sg_run_opts *opts, cJSON *args,
     char *err = NULL, sum[128];
     int r;
 
-    if (sg_cli_policies(cli, cli->policies, cli->n_policies, &ps, &pd) < 0) {
+    if (sg_data_policies(&pa->data, pa->v, pa->n, opts->profiles,
+                         opts->n_profiles, &ps, &pd) < 0) {
         sg_error_lines(&msg, &pd, "; ");
         sg_diags_free(&pd);
         r = fail(o, "cannot load the policies%s", msg.v ? msg.v : "");
@@ -484,7 +498,7 @@ static int run(const struct sg_cli *cli, struct sg_run_opts *opts, cJSON *args,
     /* Check mode predicts; a real run counts what was written. */
     bool changed = fixed && sg_result_changed(&s) > 0;
     cJSON_AddBoolToObject(o, "changed", changed);
-    cJSON_AddStringToObject(o, "root", cli->root);
+    cJSON_AddStringToObject(o, "root", opts->root);
     cJSON_AddStringToObject(o, "kernel", rep->kernel);
     cJSON_AddItemToObject(o, "files", files);
     cJSON_AddItemToObject(o, "findings", fs);
@@ -531,7 +545,9 @@ static int run(const struct sg_cli *cli, struct sg_run_opts *opts, cJSON *args,
 
 int sg_ansible_main(const char *args_path)
 {
-    struct sg_cli cli = {.prog = "sysctl-guard", .fail_on = SG_SEV_WARNING};
+    struct sg_run_opts ro = {.fail_on = SG_SEV_WARNING};
+    struct policies_arg pa = {0};
+    const char *profiles[MAX_LIST];
     cJSON *o = cJSON_CreateObject(), *args;
     char *text = NULL;
     size_t len;
@@ -577,36 +593,28 @@ int sg_ansible_main(const char *args_path)
     /* Every result from here on shows the parameters as used, failed
      * or not, as AnsibleModule's exit_json and fail_json do. */
     cJSON_AddItemToObject(o, "invocation", invocation(args));
-    cli.root = str_arg(args, "root");
-    cli.kernel = str_arg(args, "kernel");
-    cli.live = flag(args, "live");
-    sg_semantics_parse(str_arg(args, "semantics"), &cli.semantics);
-    sg_severity_parse(str_arg(args, "fail_on"), &cli.fail_on);
-    if (list_arg(args, "profile", cli.profiles, &cli.n_profiles) < 0 ||
-        list_arg(args, "policies", cli.policies, &cli.n_policies) < 0) {
-        r = fail(o, "at most %d profiles and %d policies", SG_MAX_LIST,
-                 SG_MAX_LIST);
-    } else if (sg_cli_datadirs(&cli) < 0) {
+    ro.root = str_arg(args, "root");
+    ro.kernel = str_arg(args, "kernel");
+    ro.live = flag(args, "live");
+    sg_semantics_parse(str_arg(args, "semantics"), &ro.semantics);
+    sg_severity_parse(str_arg(args, "fail_on"), &ro.fail_on);
+    ro.profiles = profiles;
+    if (list_arg(args, "profile", profiles, &ro.n_profiles) < 0 ||
+        list_arg(args, "policies", pa.v, &pa.n) < 0) {
+        r = fail(o, "at most %d profiles and %d policies", MAX_LIST, MAX_LIST);
+    } else if (sg_data_find(&pa.data) < 0) {
         r = fail(o, "out of memory");
     } else {
         struct stat st;
-        int se = stat(cli.root, &st) < 0 ? errno : 0;
+        int se = stat(ro.root, &st) < 0 ? errno : 0;
+        ro.lensdir = pa.data.lensdir;
         if (se || !S_ISDIR(st.st_mode))
-            r = fail(o, "root %s: %s", cli.root,
+            r = fail(o, "root %s: %s", ro.root,
                      se ? strerror(se) : "not a directory");
-        else {
-            struct sg_run_opts ro = {.root = cli.root,
-                                     .kernel = cli.kernel,
-                                     .semantics = cli.semantics,
-                                     .live = cli.live,
-                                     .profiles = cli.profiles,
-                                     .n_profiles = cli.n_profiles,
-                                     .lensdir = cli.lensdir,
-                                     .fail_on = cli.fail_on};
-            r = run(&cli, &ro, args, o);
-        }
+        else
+            r = run(&pa, &ro, args, o);
     }
-    sg_cli_free(&cli);
+    sg_data_free(&pa.data);
     cJSON_Delete(args);
     return r;
 }

@@ -1,0 +1,160 @@
+/*
+ * data.c - see data.h. A few stat(2) calls to find each directory; the
+ * built-in copies are written out only when nothing else is found.
+ */
+#include "data.h"
+#include "../core/catalog.h"
+#include "../core/policy.h"
+#include "../core/util.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static bool file_exists(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0;
+}
+
+/* A data directory: $ENV; else the installed directory when
+ * PREFER_INSTALLED and it holds PROBE; else the source tree next to the
+ * binary (build/../SUB, when it holds PROBE); else the installed one when
+ * it holds PROBE; else the copies built into the binary (embedded.c). */
+static char *find_datadir(const char *env_name, const char *sub,
+                          const char *probe, const char *installed,
+                          bool prefer_installed)
+{
+    const char *env = getenv(env_name);
+    char exe[PATH_MAX];
+    ssize_t n;
+
+    if (env && *env)
+        return strdup(env);
+    char *file = sg_strdup_printf("%s/%s", installed, probe);
+    bool has_installed = file && file_exists(file);
+    free(file);
+    if (prefer_installed && has_installed)
+        return strdup(installed);
+    n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *dir = dirname(exe);
+        char *cand = sg_strdup_printf("%s/../%s", dir, sub);
+        file = cand ? sg_strdup_printf("%s/%s", cand, probe) : NULL;
+        bool ok = file && file_exists(file);
+        free(file);
+        if (ok)
+            return cand;
+        free(cand);
+    }
+    const char *emb = has_installed ? NULL : sg_embedded_datadir();
+    if (emb)
+        return sg_strdup_printf("%s/%s", emb, sub);
+    return strdup(installed);
+}
+
+int sg_data_find(struct sg_data *d)
+{
+    /* The lens must match the binary: the source tree's comes first. The
+     * policies are the installed ones first (an operator may have added
+     * their own there), then the source tree's. */
+    d->lensdir = find_datadir("SYSCTL_GUARD_LENSDIR", "lenses",
+                              "sysctl_guard.aug", SG_LENSDIR, false);
+    d->policydir = find_datadir("SYSCTL_GUARD_POLICYDIR", "policies",
+                                "policy.rng", SG_POLICYDIR, true);
+    /* The catalog is the binary's (built in, parsed at build time) unless
+     * SYSCTL_GUARD_CATALOGDIR names another. */
+    const char *cd = getenv("SYSCTL_GUARD_CATALOGDIR");
+    d->catalogdir = cd && *cd ? strdup(cd) : NULL;
+    return d->lensdir && d->policydir && (!(cd && *cd) || d->catalogdir) ? 0
+                                                                         : -1;
+}
+
+void sg_data_free(struct sg_data *d)
+{
+    free(d->lensdir);
+    free(d->policydir);
+    free(d->catalogdir);
+    memset(d, 0, sizeof(*d));
+}
+
+int sg_data_catalog(const struct sg_data *d, struct sg_catalog *out,
+                    struct sg_diags *diags)
+{
+    return d->catalogdir ? sg_catalog_load(d->catalogdir, out, diags)
+                         : sg_embedded_catalog(out, diags);
+}
+
+char *sg_data_schema(const struct sg_data *d)
+{
+    return sg_strdup_printf("%s/policy.rng", d->policydir);
+}
+
+/* A profile the loaded policies do not declare (a typo: "serverr")
+ * would select nothing, silently: an error naming the ones there are. */
+static int check_profiles(const char *const *profiles, size_t n_profiles,
+                          const struct sg_policies *ps, struct sg_diags *d)
+{
+    for (size_t i = 0; i < n_profiles; i++) {
+        if (sg_policies_profile(ps, profiles[i]))
+            continue;
+        struct sg_buf known = {0};
+        for (size_t j = 0; j < ps->n_profiles; j++)
+            sg_buf_printf(&known, "%s%s", j ? ", " : "", ps->profiles[j].name);
+        sg_diag_add(d, SG_SEV_ERROR, "usage", NULL, 0,
+                    "--profile %s: the loaded policies declare no such "
+                    "profile (they declare: %s)",
+                    sg_vis(profiles[i]), known.v ? known.v : "none");
+        free(known.v);
+        return -1;
+    }
+    return 0;
+}
+
+int sg_data_policies(const struct sg_data *d, const char *const *paths,
+                     size_t n, const char *const *profiles, size_t n_profiles,
+                     struct sg_policies *ps, struct sg_diags *diags)
+{
+    char *schema = sg_data_schema(d);
+    const char *dflt[] = {d->policydir};
+    int r;
+
+    if (!schema) {
+        memset(ps, 0, sizeof(*ps));
+        return -1;
+    }
+    if (n == 0) {
+        paths = dflt;
+        n = 1;
+    }
+    r = sg_policies_load_trusting(paths, n, schema,
+                                  d->validate_all ? NULL : sg_embedded_trusted,
+                                  ps, diags);
+    if (r == 0 && ps->wants_catalog) {
+        /* Only policies that ask for it pay for reading it. */
+        struct sg_catalog *c = calloc(1, sizeof(*c));
+        r = c ? sg_data_catalog(d, c, diags) : -ENOMEM;
+        if (r == 0)
+            sg_policies_set_catalog(ps, c);
+        else
+            free(c);
+    }
+    if (r == 0 && ps->n_rules == 0) {
+        sg_diag_add(diags, SG_SEV_ERROR, "policy", paths[0], 0,
+                    "no policy rules found");
+        r = -1;
+    }
+    if (r == 0)
+        r = check_profiles(profiles, n_profiles, ps, diags);
+    free(schema);
+    if (r < 0) {
+        sg_policies_free(ps);
+        return -1;
+    }
+    return 0;
+}
