@@ -16,6 +16,8 @@ const struct sg_view sg_views[] = {
     {"gcc", "file:line:col: severity: message [rule]", false, sg_view_gcc_check,
      NULL, NULL},
     {"sarif", "SARIF 2.1.0", false, sg_view_sarif_check, NULL, NULL},
+    {"github", "GitHub Actions annotations", false, sg_view_github_check, NULL,
+     NULL},
     {"salt", "a Salt state return", true, sg_view_salt_check, sg_view_salt_fix,
      NULL},
     {"stateful", "Salt cmd.run's stateful line", true, sg_view_stateful_check,

@@ -71,6 +71,8 @@ int sg_view_json_show(FILE *out, const struct sg_model *m,
                       const struct sg_view_opts *o);
 int sg_view_gcc_check(FILE *out, const struct sg_result *r,
                       const struct sg_view_opts *o);
+int sg_view_github_check(FILE *out, const struct sg_result *r,
+                         const struct sg_view_opts *o);
 int sg_view_sarif_check(FILE *out, const struct sg_result *r,
                         const struct sg_view_opts *o);
 int sg_view_salt_check(FILE *out, const struct sg_result *r,

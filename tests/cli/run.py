@@ -384,7 +384,7 @@ OPTIONS = {
     "--no-color": ({"check", "fix", "show", "explain"}, None),
 }
 FORMATS = {
-    "check": ["text", "json", "gcc", "sarif", "salt", "stateful"],
+    "check": ["text", "json", "gcc", "sarif", "github", "salt", "stateful"],
     "fix": ["text", "salt", "stateful"],
     "show": ["text", "json"],
 }
@@ -439,8 +439,40 @@ def per_command(binary):
          "--help: every option with its commands, within 79 columns")
 
 
+def github(binary):
+    """--format github: one workflow command per finding, as the runner
+    reads them (::LEVEL file=F,line=N,title=T::MESSAGE), files relative to
+    the checkout when the --root is relative, info as ::notice; the exit
+    status is check's, so the step fails when gcc's would."""
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copytree(os.path.join(TOP, "examples", "roots",
+                                     "time-wait-advice"),
+                        os.path.join(tmp, "root"), symlinks=True)
+        args = ["check", "--root", "root", "--kernel", "6.1"]
+        gh = subprocess.run([binary] + args + ["--format", "github"],
+                            cwd=tmp, env=ENV, capture_output=True, text=True)
+        js = json.loads(subprocess.run(
+            [binary] + args + ["--format", "json"], cwd=tmp, env=ENV,
+            capture_output=True, text=True).stdout)
+        gcc = subprocess.run([binary] + args + ["--format", "gcc"], cwd=tmp,
+                             env=ENV, capture_output=True, text=True)
+        lines = gh.stdout.splitlines()
+        level = {"error": "error", "warning": "warning", "info": "notice"}
+        want = ["::%s file=root%s,line=%d,title=%s%%3A " % (
+            level[f["severity"]], f["file"], f["line"], f["rule"])
+            for f in js["findings"]]
+        T.ok(len(lines) == len(want) and
+             all(x.startswith(w) for x, w in zip(lines, want)),
+             "github: one annotation per finding %r" % lines[:2])
+        T.ok(all("::" in x[2:] and "\n" not in x for x in lines),
+             "github: command and message on one line")
+        T.ok(gh.returncode == gcc.returncode == 1,
+             "github: exit %d, gcc %d" % (gh.returncode, gcc.returncode))
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
+    github(binary)
     per_command(binary)
     catalog(binary)
     profiles(binary)

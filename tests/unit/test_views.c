@@ -63,8 +63,8 @@ static int run(const char *root, enum sg_run_mode mode,
 
 static void check_views(const struct sg_result *r, const char *root)
 {
-    struct sg_view_opts vo = {.fail_on = SG_SEV_WARNING, .name = root,
-                              .prog = "sysctl-guard"};
+    struct sg_view_opts vo = {
+        .fail_on = SG_SEV_WARNING, .name = root, .prog = "sysctl-guard"};
     size_t rows = 0;
     for (const struct sg_view *v = sg_views; v->name; v++, rows++) {
         struct streams s;
@@ -88,13 +88,13 @@ static void check_views(const struct sg_result *r, const char *root)
             cJSON *j = cJSON_Parse(s.out);
             CHECK(j != NULL);
             if (strcmp(v->name, "json") == 0)
-                CHECK_STR(cJSON_GetStringValue(
-                              cJSON_GetObjectItem(j, "format")),
-                          "sysctl-guard/1");
+                CHECK_STR(
+                    cJSON_GetStringValue(cJSON_GetObjectItem(j, "format")),
+                    "sysctl-guard/1");
             else if (strcmp(v->name, "sarif") == 0)
-                CHECK_STR(cJSON_GetStringValue(
-                              cJSON_GetObjectItem(j, "version")),
-                          "2.1.0");
+                CHECK_STR(
+                    cJSON_GetStringValue(cJSON_GetObjectItem(j, "version")),
+                    "2.1.0");
             else
                 CHECK(cJSON_GetArraySize(j) == 4 &&
                       cJSON_IsFalse(cJSON_GetObjectItem(j, "result")) &&
@@ -104,6 +104,13 @@ static void check_views(const struct sg_result *r, const char *root)
         } else if (strcmp(v->name, "gcc") == 0) {
             CHECK(strstr(s.out, "/etc/sysctl.d/60-tuning.conf:1:1: error: ") !=
                   NULL);
+        } else if (strcmp(v->name, "github") == 0) {
+            /* One workflow command per finding and diagnostic, the
+             * title's ":" escaped as a property's is (%3A). */
+            CHECK(strncmp(s.out, "::warning file=", 15) == 0 ||
+                  strncmp(s.out, "::error file=", 13) == 0);
+            CHECK(strstr(s.out, "/etc/sysctl.d/60-tuning.conf,line=1,"
+                                "title=tw-recycle-removed%3A ") != NULL);
         } else if (strcmp(v->name, "stateful") == 0) {
             const char *last = s.out + s.n_out - 1;
             while (last > s.out && last[-1] != '\n')
@@ -112,7 +119,7 @@ static void check_views(const struct sg_result *r, const char *root)
         }
         free_streams(&s);
     }
-    CHECK(rows >= 6);
+    CHECK(rows >= 7);
 }
 
 /* A fix's text view names each file through sg_vis: an ESC in a name
@@ -126,8 +133,7 @@ static void control_bytes_in_names(void)
                           .fixes = fixes,
                           .n_fixes = 1,
                           .written = true};
-    struct sg_result r = {.mode = SG_RUN_FIX,
-                          .changes = {.v = &c, .n = 1}};
+    struct sg_result r = {.mode = SG_RUN_FIX, .changes = {.v = &c, .n = 1}};
     struct streams s;
     struct sg_view_opts vo = {.prog = "sysctl-guard"};
     for (int preview = 0; preview < 2; preview++) {
@@ -140,6 +146,30 @@ static void control_bytes_in_names(void)
         CHECK(strstr(s.out, "x.conf") != NULL);
         free_streams(&s);
     }
+}
+
+/* Workflow commands end at a line end and split properties at "," and
+ * ":": a message or a name holding them is escaped as actions/toolkit
+ * does (%25, %0D, %0A; in properties also %3A, %2C). */
+static void github_escapes(void)
+{
+    struct sg_rule rule = {.id = "r", .title = "t: a, b"};
+    struct sg_finding f = {.rule = &rule,
+                           .severity = SG_SEV_INFO,
+                           .file = "/etc/sysctl.d/a,b:c.conf",
+                           .line = 3,
+                           .message = "100% done\r\nnext line"};
+    struct sg_result r = {.mode = SG_RUN_CHECK,
+                          .report = {.findings = {.v = &f, .n = 1}}};
+    struct streams s;
+    struct sg_view_opts vo = {.prog = "sysctl-guard"};
+    open_streams(&s);
+    vo.err = s.e;
+    CHECK(sg_view_github_check(s.o, &r, &vo) == 0);
+    close_streams(&s);
+    CHECK_STR(s.out, "::notice file=/etc/sysctl.d/a%2Cb%3Ac.conf,line=3,"
+                     "title=r%3A t%3A a%2C b::100%25 done%0D%0Anext line\n");
+    free_streams(&s);
 }
 
 int main(void)
@@ -162,6 +192,7 @@ int main(void)
     check_views(&r, root);
     sg_result_free(&r);
     control_bytes_in_names();
+    github_escapes();
     tree_remove(root);
     free(schema);
     sg_policies_free(&ps);
