@@ -31,6 +31,8 @@
 
 /* At most this many profiles, and policies. */
 #define MAX_LIST 32
+/* msg names at most this many findings (all are in `findings`). */
+#define MAX_LISTED 20
 
 #define MODULE "sysctl_guard"
 
@@ -523,12 +525,35 @@ static int run(const struct policies_arg *pa, struct sg_run_opts *opts,
             sg_buf_printf(&msg, "; %zu %s to fix", s.left.n,
                           check_mode ? "would be left" : "still");
     }
+    /* Then the findings themselves, "rule file:line" (a play recap shows
+     * msg, and counts alone say nothing of what to look at). */
+    for (size_t i = 0; i < rep->findings.n && i < MAX_LISTED; i++) {
+        const struct sg_finding *f = &rep->findings.v[i];
+        sg_buf_printf(&msg, "%s%s", i ? ", " : "; findings: ", f->rule->id);
+        if (f->file)
+            sg_buf_printf(&msg, " %s:%u", f->file, f->line);
+    }
+    if (rep->findings.n > MAX_LISTED)
+        sg_buf_printf(&msg, " and %zu more", rep->findings.n - MAX_LISTED);
     sg_error_lines(&msg, &rep->diags, "; ");
     sg_error_lines(&msg, &s.fix_diags, "; ");
-    /* Ansible shows warnings as [WARNING] lines: what is left after the
-     * fix (in check mode: would be), and why. */
+    /* Ansible shows warnings as [WARNING] lines: diagnostics about the
+     * input no rule made a finding of, and what is left after the fix (in
+     * check mode: would be), and why. */
     cJSON *warn = cJSON_CreateArray();
     struct sg_buf line = {0};
+    for (size_t i = 0; i < rep->diags.n; i++) {
+        const struct sg_diag *d = &rep->diags.v[i];
+        if (!sg_diag_shown(rep, d))
+            continue;
+        line.n = 0;
+        sg_buf_printf(&line, "%s", d->file ? d->file : "sysctl-guard");
+        if (d->line)
+            sg_buf_printf(&line, ":%u", d->line);
+        sg_buf_printf(&line, ": %s: %s [%s]", sg_severity_name(d->severity),
+                      d->message, d->code);
+        cJSON_AddItemToArray(warn, cJSON_CreateString(line.v));
+    }
     for (size_t i = 0; fixed && sg_left_next(&s, &i, &line);)
         cJSON_AddItemToArray(warn, cJSON_CreateString(line.v));
     free(line.v);

@@ -450,6 +450,31 @@ int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
     }
     cli->args = argv + optind;
     cli->n_args = argc - optind;
+    /* FILE arguments have no root, so no <root>/proc/sys to read. */
+    if (cli->live && cli->n_args > 0 &&
+        (strcmp(cmd, "check") == 0 || strcmp(cmd, "fix") == 0)) {
+        fprintf(stderr,
+                "%s %s: --live reads <root>/proc/sys, and FILE arguments "
+                "are checked without a root: use --root DIR --live, or no "
+                "--live\n",
+                cli->prog, cmd);
+        return SG_EXIT_ERROR;
+    }
+    /* show takes keys; a path would be looked up as a key and found
+     * nowhere. */
+    for (int i = 0; strcmp(cmd, "show") == 0 && i < cli->n_args; i++) {
+        const char *a = cli->args[i];
+        if (a[0] == '/' || a[0] == '.' ||
+            (sg_str_has_suffix(a, ".conf") &&
+             (strchr(a, '/') || access(a, F_OK) == 0))) {
+            fprintf(stderr,
+                    "%s show: \"%s\" is a path, and show takes keys "
+                    "(net.ipv4.tcp_tw_reuse); to see what a tree sets, use "
+                    "--root DIR\n",
+                    cli->prog, sg_vis(a));
+            return SG_EXIT_ERROR;
+        }
+    }
     cli->color = want_color(cli->no_color);
     if (sg_data_find(&cli->data) < 0) {
         fprintf(stderr, "%s: out of memory\n", cli->prog);

@@ -577,10 +577,23 @@ static int load_tree(struct sg_model *m, struct sg_parser *p,
     size_t n_other = 0;
     struct sg_setting *os = NULL;
     size_t n_os = 0;
+    size_t said = m->diags.n;
     int r = sg_fileset_scan(m->rootfd, &fs, &m->diags);
 
     if (r < 0)
         return r;
+    /* Nothing at all where the tools look (and nothing the scan had a
+     * word for): most likely the wrong directory, which must not pass as
+     * a clean tree. */
+    if (!fs.systemd.n && !fs.procps.n && !fs.sysctl_conf_exists &&
+        m->diags.n == said &&
+        sg_diag_add(&m->diags, SG_SEV_WARNING, "no-config", NULL, 0,
+                    "no sysctl configuration under %s: no %s and no *.conf "
+                    "file in any sysctl.d directory",
+                    m->root ? m->root : "/", SG_SYSCTL_CONF) < 0) {
+        sg_fileset_free(&fs);
+        return -ENOMEM;
+    }
     const struct sg_sources *mine =
         o->semantics == SG_SEM_SYSTEMD ? &fs.systemd : &fs.procps;
     const struct sg_sources *theirs =

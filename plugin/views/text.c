@@ -67,20 +67,29 @@ int sg_view_text_check(FILE *out, const struct sg_result *res,
         for (size_t j = 0; j < f->rule->n_refs; j++)
             fprintf(out, "    see: %s\n", f->rule->refs[j].href);
     }
+    size_t shown = 0; /* diagnostics no rule made a finding of */
     for (size_t i = 0; i < r->diags.n; i++)
-        if (sg_diag_shown(r, &r->diags.v[i]))
+        if (sg_diag_shown(r, &r->diags.v[i])) {
             sg_print_diag(vo->err, &r->diags.v[i], c);
+            shown++;
+        }
     size_t e = sg_findings_count(&r->findings, SG_SEV_ERROR),
            w = sg_findings_count(&r->findings, SG_SEV_WARNING),
            n = sg_findings_count(&r->findings, SG_SEV_INFO);
+    /* The summary counts everything printed: findings, then diagnostics. */
+    char diags[64] = "";
+    if (shown)
+        snprintf(diags, sizeof(diags), "%s%zu diagnostic%s",
+                 r->findings.n ? ", " : "", shown, shown == 1 ? "" : "s");
     if (r->findings.n == 0)
-        fprintf(out, "sysctl-guard: no findings (kernel %s, %zu file%s)\n",
+        fprintf(out, "sysctl-guard: %s%s (kernel %s, %zu file%s)\n",
+                shown ? "no findings; " : "no findings", diags,
                 sg_vis(r->kernel), r->n_files, r->n_files == 1 ? "" : "s");
     else
         fprintf(out,
-                "sysctl-guard: %zu error%s, %zu warning%s, %zu info "
+                "sysctl-guard: %zu error%s, %zu warning%s, %zu info%s "
                 "(kernel %s, %zu file%s)\n",
-                e, e == 1 ? "" : "s", w, w == 1 ? "" : "s", n,
+                e, e == 1 ? "" : "s", w, w == 1 ? "" : "s", n, diags,
                 sg_vis(r->kernel), r->n_files, r->n_files == 1 ? "" : "s");
     return 0;
 }

@@ -7,7 +7,10 @@ the intent (run.py checks it, --update or not): rule-RULE[-variant] fires
 RULE, a "-not" variant must not; a case that means otherwise has an
 `intent` file ("+RULE", "-RULE").
 
-Each row: name, kernel, extra arguments, {path: text}.
+Each row: name, kernel, extra arguments, {path: text} (text "@TARGET": a
+symlink), and optionally {"setup": sh run in the copy's directory first
+(for what git cannot hold: a directory, a NUL byte, a huge file),
+"exit": the status}.
 """
 import os
 import shutil
@@ -186,7 +189,8 @@ CASES = [
      {D: "vm.swappiness = 201\nvm.dirty_bytes = 0\n"
          "net.ipv4.ip_local_port_range = 32768 65536\n"
          "net.ipv4.tcp_timestamps = abc\nnet.ipv4.tcp_timestamps = 256\n"
-         "fs.protected_fifos = 3\nnet.core.somaxconn = -1\nkernel.pid_max = 08\n"}),
+         "fs.protected_fifos = 3\nnet.core.somaxconn = -1\nkernel.pid_max = 08\n"
+         "fs.file-nr = 0\n"}),
     # what the handlers take: a blank and text after the number, base 0,
     # fewer values than a vector holds, strings
     ("rule-value-rejected-not", "6.1.0-13-amd64", [],
@@ -195,6 +199,43 @@ CASES = [
          "kernel.pid_max = 010000000\n"
          "net.ipv4.ip_local_port_range = 1024 65535\n"
          "kernel.core_pattern = |/bin/false %p\nfs.protected_fifos = 2\n"}),
+    # the input itself (input.xml): what the reader could not use
+    ("rule-syntax-not-assignment", "6.1.0-13-amd64", [],
+     {D: "# too many TIME_WAIT sockets?\nnet.ipv4.tcp_fin_timeout 30\n"},
+     {"exit": 1}),
+    ("rule-syntax-not-assignment-not", "6.1.0-13-amd64", [],
+     {D: "# net.ipv4.tcp_fin_timeout 30\n; a comment\n\n"
+         "net.ipv4.tcp_fin_timeout = 30\n"}),
+    # (git keeps no empty directory: setup.sh makes it)
+    ("rule-not-a-file", "6.1.0-13-amd64", [],
+     {D: "net.ipv4.tcp_fin_timeout = 30\n"},
+     {"setup": "mkdir root/etc/sysctl.d/60-dir.conf\n", "exit": 2}),
+    ("rule-unreadable", "6.1.0-13-amd64", [],
+     {D: "net.ipv4.tcp_fin_timeout = 30\n",
+      "etc/sysctl.d/60-gone.conf": "@/usr/lib/sysctl.d/60-gone.conf"},
+     {"exit": 2}),
+    ("rule-not-text", "6.1.0-13-amd64", [],
+     {D: "net.ipv4.tcp_fin_timeout = 30\n"},
+     {"setup": "printf 'vm.swappiness = 1\\000\\n' "
+               ">root/etc/sysctl.d/60-nul.conf\n", "exit": 2}),
+    ("rule-file-too-big", "6.1.0-13-amd64", [],
+     {D: "net.ipv4.tcp_fin_timeout = 30\n"},
+     {"setup": "truncate -s 17M root/etc/sysctl.d/60-huge.conf\n",
+      "exit": 2}),
+    # (a tree, but not one with sysctl configuration: a wrong --root)
+    ("rule-no-configuration", "6.1.0-13-amd64", [], {"etc/hostname": "web1\n"},
+     {"exit": 1}),
+    ("rule-no-configuration-not", "6.1.0-13-amd64", [],
+     {D: "# nothing set here\n"}),
+    ("rule-ignored-not-conf", "6.1.0-13-amd64", [],
+     {D: "net.ipv4.tcp_fin_timeout = 30\n",
+      "etc/sysctl.d/50-tuning.conf.bak": "net.ipv4.tcp_fin_timeout = 15\n"}),
+    ("rule-file-masked", "6.1.0-13-amd64", [],
+     {D: "@/dev/null",
+      "usr/lib/sysctl.d/50-tuning.conf": "net.ipv4.tcp_fin_timeout = 30\n"}),
+    ("rule-file-hidden", "6.1.0-13-amd64", [],
+     {D: "net.ipv4.tcp_fin_timeout = 30\n",
+      "usr/lib/sysctl.d/50-tuning.conf": "net.ipv4.tcp_fin_timeout = 15\n"}),
     # the mission's example, everything at once, on a modern kernel
     ("check-famous-advice", "6.1.0-13-amd64", ["--profile", "server"],
      {D: "# too many TIME_WAIT sockets?\nnet.ipv4.tcp_tw_recycle = 1\n"
@@ -203,10 +244,13 @@ CASES = [
 
 
 def main():
-    for name, kernel, extra, files in CASES:
+    for row in CASES:
+        name, kernel, extra, files = row[:4]
+        more = row[4] if len(row) > 4 else {}
         case = os.path.join(HERE, name)
         # the tree and the arguments are rewritten; expected output stays
         shutil.rmtree(os.path.join(case, "root"), ignore_errors=True)
+        os.makedirs(case, exist_ok=True)
         for path, text in files.items():
             p = os.path.join(case, "root", path)
             os.makedirs(os.path.dirname(p), exist_ok=True)
@@ -219,6 +263,12 @@ def main():
             "--root", "{root}"]
         with open(os.path.join(case, "args"), "w") as f:
             f.write("\n".join(args) + "\n")
+        for what in ("setup", "exit"):
+            if what in more:
+                path = os.path.join(case,
+                                    "setup.sh" if what == "setup" else what)
+                with open(path, "w") as f:
+                    f.write(str(more[what]) + ("" if what == "setup" else "\n"))
 
 
 if __name__ == "__main__":

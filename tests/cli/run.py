@@ -470,8 +470,49 @@ def github(binary):
              "github: exit %d, gcc %d" % (gh.returncode, gcc.returncode))
 
 
+def nothing_silent(binary):
+    """What cannot apply is a usage error that says why; broken input and
+    a wrong root fail like findings; the summary counts what it printed."""
+    def run(args, cwd=None):
+        return subprocess.run([binary] + args, cwd=cwd, env=ENV,
+                              capture_output=True, text=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        conf = os.path.join(tmp, "60-a.conf")
+        with open(conf, "w") as f:
+            f.write("net.ipv4.tcp_fin_timeout 30\n")
+        r = run(["check", "--live", conf])
+        T.ok(r.returncode == 2 and "--live reads <root>/proc/sys" in r.stderr,
+             "check --live FILE: a usage error %d %r" % (r.returncode,
+                                                        r.stderr))
+        for path in ("/etc/sysctl.conf", "./x", conf):
+            r = run(["show", path])
+            T.ok(r.returncode == 2 and "is a path, and show takes keys" in
+                 r.stderr, "show %s: a usage error %r" % (path, r.stderr))
+        r = run(["show", "--root", tmp, "net.ipv4.conf"])
+        T.ok("is a path" not in r.stderr, "show net.ipv4.conf is a key")
+        for fmt, want in (("text", "[syntax-not-assignment]"),
+                          ("gcc", "60-a.conf:1:1: error:")):
+            r = run(["check", "--kernel", "6.1", "--format", fmt, conf])
+            T.ok(r.returncode == 1 and want in r.stdout,
+                 "check --format %s on a line with no =: %d %r" %
+                 (fmt, r.returncode, r.stdout))
+        os.makedirs(os.path.join(tmp, "wrong", "etc"))
+        r = run(["check", "--kernel", "6.1", "--root",
+                 os.path.join(tmp, "wrong")])
+        T.ok(r.returncode == 1 and "[no-configuration]" in r.stdout and
+             "1 warning" in r.stdout,
+             "a root with no sysctl configuration: %d %r" % (r.returncode,
+                                                            r.stdout))
+        only = os.path.join(TOP, "policies", "time-wait.xml")
+        r = run(["check", "--kernel", "6.1", "--policy", only, conf])
+        T.ok("no findings; 1 diagnostic" in r.stdout and
+             "[not-assignment]" in r.stderr,
+             "the summary counts an uncovered diagnostic: %r" % r.stdout)
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
+    nothing_silent(binary)
     github(binary)
     per_command(binary)
     catalog(binary)

@@ -201,9 +201,19 @@ def write_fleet(tmp):
         if args is None or "--live" in args or not os.path.exists(
                 os.path.join(case, "expected.json")):
             continue  # the module reads no /proc/sys: --live is not in it
-        root = os.path.join(tmp, "fleet", name)
+        root = os.path.join(tmp, "fleet", name, "root")
         shutil.copytree(os.path.join(case, "root"), root, symlinks=True)
+        if os.path.exists(os.path.join(case, "setup.sh")):
+            # What git cannot hold (a directory named *.conf, a NUL byte),
+            # made in the copy as run.py makes it.
+            subprocess.run(["sh", os.path.join(case, "setup.sh")],
+                           cwd=os.path.dirname(root), check=True)
         h = {"root": root, "kernel": args[args.index("--kernel") + 1]}
+        # A tree that does not read cleanly: nothing is fixed in it.
+        h["broken"] = False
+        if os.path.exists(os.path.join(case, "exit")):
+            with open(os.path.join(case, "exit")) as f:
+                h["broken"] = f.read().strip() == "2"
         h["profile"] = [args[i + 1] for i, a in enumerate(args)
                         if a == "--profile"]
         h["semantics"] = (args[args.index("--semantics") + 1]
@@ -212,7 +222,8 @@ def write_fleet(tmp):
                          if a == "--policy"]
         hosts[name] = h
         with open(os.path.join(case, "expected.json")) as f:
-            expect[name] = json.load(f)
+            expect[name] = json.loads(f.read().replace(
+                "{root}", root.replace("\\", "\\\\").replace('"', '\\"')))
     inv = {"fleet": {"hosts": {n: {"sg_root": h["root"],
                                    "sg_kernel": h["kernel"],
                                    "sg_profile": h["profile"],
@@ -262,8 +273,8 @@ def test_fleet(tmp, lib):
         args = ["--kernel", h["kernel"], "--semantics", h["semantics"]] + sum(
             (["--profile", p] for p in h["profile"]), []) + sum(
             (["--policy", p] for p in h["policies"]), [])
-        ok(sg_rc(["fix", "--dry-run", "--root", h["root"]] + args) == 0,
-           "fleet %s: nothing left to fix" % n)
+        ok(sg_rc(["fix", "--dry-run", "--root", h["root"]] + args) ==
+           (2 if h["broken"] else 0), "fleet %s: nothing left to fix" % n)
     rc, out = playbook(tmp, lib, base + ["-e", "sg_state=fixed"])
     ok(all(s["changed"] == 0 for s in out["stats"].values()) and
        len(out["stats"]) == len(hosts), "fleet again: changed=0 everywhere")
@@ -533,9 +544,42 @@ def test_direct(tmp):
        "the binary alone: its scratch directory is gone")
 
 
+def test_input(tmp):
+    """Broken input fails the task like any finding (issue 14): a line
+    that is no assignment, a root with no sysctl configuration; msg names
+    the findings after the counts; a diagnostic no rule covers (policies
+    without input.xml) is a [WARNING]."""
+    path = os.path.join(tmp, "args")
+    broken = os.path.join(tmp, "broken")
+    os.makedirs(os.path.join(broken, "etc", "sysctl.d"))
+    with open(os.path.join(broken, "etc", "sysctl.d", "60-a.conf"), "w") as f:
+        f.write("net.ipv4.tcp_fin_timeout 30\n")
+    empty = os.path.join(tmp, "wrong-root")
+    os.makedirs(os.path.join(empty, "etc"))
+    for root, rule, where in ((broken, "syntax-not-assignment",
+                               " /etc/sysctl.d/60-a.conf:1"),
+                              (empty, "no-configuration", "")):
+        rc, res, err = run_module(path, json.dumps(
+            {"root": root, "kernel": "6.1"}), ENV)
+        ok(rc == 1 and res.get("failed") and
+           [f["rule"] for f in res.get("findings", [])] == [rule] and
+           ("findings: " + rule + where) in res.get("msg", ""),
+           "module on %s: fails with %s named in msg (got %d %r)" %
+           (os.path.basename(root), rule, rc, res.get("msg")))
+    only = os.path.join(tmp, "time-wait.xml")
+    shutil.copy(os.path.join(TOP, "policies", "time-wait.xml"), only)
+    rc, res, err = run_module(path, json.dumps(
+        {"root": broken, "kernel": "6.1", "policies": [only]}), ENV)
+    ok(any("60-a.conf:1: warning: line is not an assignment" in w and
+           "[not-assignment]" in w for w in res.get("warnings", [])),
+       "module: an uncovered diagnostic is a warning (got %r)"
+       % res.get("warnings"))
+
+
 def main():
     if DIRECT_ONLY:
         with tempfile.TemporaryDirectory() as tmp:
+            test_input(tmp)
             test_direct(tmp)
             test_paths(tmp)
         return TALLY.done("ansible (direct)")
@@ -548,6 +592,7 @@ def main():
         test_examples(tmp, lib)
         test_fleet(tmp, lib)
         test_bad_params(tmp, lib)
+        test_input(tmp)
         test_direct(tmp)
         test_paths(tmp)
     return TALLY.done("ansible")

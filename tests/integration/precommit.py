@@ -102,6 +102,20 @@ def main():
         ok(r.returncode == 0 and "Passed" in r.stdout,
            "lint hook passes once fixed (rc %d):\n%s" %
            (r.returncode, r.stdout[-2000:]))
+
+        # A broken line (no "=") is a finding of its own, so the hook
+        # fails on it (issue 14: it was a warning on stderr, exit 0).
+        broken = os.path.join(repo, "roles/net/files/sysctl.d/70-typo.conf")
+        with open(broken, "w") as f:
+            f.write("# pasted from a runbook\nnet.ipv4.tcp_fin_timeout 30\n")
+        run(["git", "add", "-A"], repo, env)
+        r = try_repo(repo, "sysctl-guard", env)
+        out = r.stdout + r.stderr
+        ok(r.returncode == 1 and
+           "roles/net/files/sysctl.d/70-typo.conf:2:1: error:" in out and
+           "[syntax-not-assignment]" in out,
+           "lint hook fails on a line that is no assignment (rc %d):\n%s"
+           % (r.returncode, out[-2000:]))
     return TALLY.done("precommit")
 
 

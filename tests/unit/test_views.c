@@ -77,10 +77,12 @@ static void check_views(const struct sg_result *r, const char *root)
         CHECK(s.n_out > 0);
         if (strcmp(v->name, "text") == 0) {
             CHECK(strstr(s.out, "[tw-recycle-removed]") != NULL);
-            CHECK(strstr(s.out, "sysctl-guard: 1 error") != NULL);
-            /* The line that is no assignment: a diagnostic, on err. */
-            CHECK(strstr(s.err, "junk line") != NULL);
-            CHECK(strstr(s.out, "junk line") == NULL);
+            CHECK(strstr(s.out, "sysctl-guard: 2 errors") != NULL);
+            /* The line that is no assignment: a finding of its own
+             * (policies/input.xml), not a diagnostic on err. */
+            CHECK(strstr(s.out, "junk line") != NULL &&
+                  strstr(s.out, "[syntax-not-assignment]") != NULL);
+            CHECK(strstr(s.err, "junk line") == NULL);
             CHECK(strchr(s.out, '\033') == NULL); /* colour off */
         } else if (strcmp(v->name, "json") == 0 ||
                    strcmp(v->name, "sarif") == 0 ||
@@ -120,6 +122,31 @@ static void check_views(const struct sg_result *r, const char *root)
         free_streams(&s);
     }
     CHECK(rows >= 7);
+}
+
+/* The summary counts what it printed: a diagnostic no rule turned into a
+ * finding (policies that leave input.xml out) is counted after the
+ * findings, and "no findings" is not all it says. */
+static void summary_counts_diagnostics(void)
+{
+    struct sg_diag d = {.severity = SG_SEV_WARNING,
+                        .code = "not-assignment",
+                        .file = "/etc/sysctl.d/a.conf",
+                        .line = 1,
+                        .message = "line is not an assignment, ignored: x"};
+    struct sg_result r = {
+        .mode = SG_RUN_CHECK,
+        .report = {.kernel = "6.1", .diags = {.v = &d, .n = 1}}};
+    struct streams s;
+    struct sg_view_opts vo = {.prog = "sysctl-guard"};
+    open_streams(&s);
+    vo.err = s.e;
+    CHECK(sg_view_text_check(s.o, &r, &vo) == 0);
+    close_streams(&s);
+    CHECK_STR(s.out, "sysctl-guard: no findings; 1 diagnostic (kernel 6.1, "
+                     "0 files)\n");
+    CHECK(strstr(s.err, "[not-assignment]") != NULL);
+    free_streams(&s);
 }
 
 /* A fix's text view names each file through sg_vis: an ESC in a name
@@ -193,6 +220,7 @@ int main(void)
     sg_result_free(&r);
     control_bytes_in_names();
     github_escapes();
+    summary_counts_diagnostics();
     tree_remove(root);
     free(schema);
     sg_policies_free(&ps);

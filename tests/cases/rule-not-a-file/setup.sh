@@ -1,0 +1,1 @@
+mkdir root/etc/sysctl.d/60-dir.conf
