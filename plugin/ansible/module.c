@@ -538,8 +538,9 @@ static int run(const struct policies_arg *pa, struct sg_run_opts *opts,
     sg_error_lines(&msg, &rep->diags, "; ");
     sg_error_lines(&msg, &s.fix_diags, "; ");
     /* Ansible shows warnings as [WARNING] lines: diagnostics about the
-     * input no rule made a finding of, and what is left after the fix (in
-     * check mode: would be), and why. */
+     * input no rule made a finding of, suppressed findings with their
+     * reason, and what is left after the fix (in check mode: would be),
+     * and why. */
     cJSON *warn = cJSON_CreateArray();
     struct sg_buf line = {0};
     for (size_t i = 0; i < rep->diags.n; i++) {
@@ -552,6 +553,16 @@ static int run(const struct policies_arg *pa, struct sg_run_opts *opts,
             sg_buf_printf(&line, ":%u", d->line);
         sg_buf_printf(&line, ": %s: %s [%s]", sg_severity_name(d->severity),
                       d->message, d->code);
+        cJSON_AddItemToArray(warn, cJSON_CreateString(line.v));
+    }
+    for (size_t i = 0; i < rep->findings.n; i++) {
+        const struct sg_finding *f = &rep->findings.v[i];
+        if (!f->suppressed)
+            continue;
+        line.n = 0;
+        sg_buf_printf(&line, "%s:%u: suppressed: %s [%s]%s%s",
+                      f->file ? f->file : "-", f->line, f->rule->title,
+                      f->rule->id, f->suppressed[0] ? ": " : "", f->suppressed);
         cJSON_AddItemToArray(warn, cJSON_CreateString(line.v));
     }
     for (size_t i = 0; fixed && sg_left_next(&s, &i, &line);)

@@ -1,6 +1,7 @@
 /*
  * cmd_show.c - `sysctl-guard show`: the effective configuration with
- * provenance (the views are views/show.c).
+ * provenance: a run that loads the model (run.h SG_RUN_LOAD), shown by
+ * the views of views/show.c.
  */
 #include "cli.h"
 #include "../core/catalog.h"
@@ -10,15 +11,19 @@
 
 int sg_cmd_show(struct sg_cli *cli)
 {
-    struct sg_model_opts o;
-    struct sg_model *m = NULL;
+    struct sg_run_opts ro;
+    struct sg_result res;
     char *err = NULL;
 
-    sg_cli_model_opts(cli, &o);
-    int r = sg_model_load(&o, &m, &err);
-    if (r < 0) {
-        fprintf(stderr, "%s show: %s\n", cli->prog, err ? err : strerror(-r));
+    /* The same run as every command's, which only loads the model. */
+    sg_cli_run_opts(cli, SG_RUN_LOAD, &ro);
+    ro.fragments = NULL; /* show's arguments are keys */
+    ro.n_fragments = 0;
+    ro.keep_model = true;
+    if (sg_run(&ro, NULL, &res, &err) < 0) {
+        fprintf(stderr, "%s show: %s\n", cli->prog, err ? err : "failed");
         free(err);
+        sg_result_free(&res);
         return SG_EXIT_ERROR;
     }
     struct sg_catalog cat;
@@ -30,12 +35,11 @@ int sg_cmd_show(struct sg_cli *cli)
     char *name = NULL;
     sg_cli_view_opts(cli, &vo, &name);
     vo.marks = marks;
-    r = sg_cli_view(cli)->show(stdout, m, &vo) < 0 ? SG_EXIT_ERROR : 0;
+    int r = sg_cli_view(cli)->show(stdout, res.model, &vo) < 0 ? SG_EXIT_ERROR
+                                                               : res.status;
     free(name);
     if (marks)
         sg_catalog_free(&cat);
-    if (r == 0 && sg_diag_count(&m->diags, SG_SEV_ERROR) > 0)
-        r = SG_EXIT_ERROR;
-    sg_model_free(m);
+    sg_result_free(&res);
     return r;
 }

@@ -11,6 +11,7 @@
  */
 #include "eval.h"
 #include "catalog.h"
+#include "suppress.h"
 #include "policy_regex.h"
 #include "keys.h"
 #include "util.h"
@@ -709,11 +710,12 @@ static int eval_effective(const struct ctx *c, const struct sg_rule *r)
     return rc;
 }
 
-static int eval_diagnostic(const struct ctx *c, const struct sg_rule *r)
+static int eval_diagnostic(const struct ctx *c, const struct sg_rule *r,
+                           const struct sg_diags *diags)
 {
     int rc = 0;
-    for (size_t i = 0; i < c->m->diags.n && rc == 0; i++) {
-        const struct sg_diag *d = &c->m->diags.v[i];
+    for (size_t i = 0; i < diags->n && rc == 0; i++) {
+        const struct sg_diag *d = &diags->v[i];
         if (strcmp(d->code, r->diagnostic) != 0)
             continue;
         struct subject s = {.diag_message = d->message,
@@ -766,10 +768,21 @@ int sg_evaluate(const struct sg_model *m, const struct sg_policies *ps,
         const struct sg_rule *r = &ps->rules[i];
         if (!sg_rule_applies(r, &m->kernel, o))
             continue;
-        rc = r->diagnostic ? eval_diagnostic(&c, r)
+        rc = r->diagnostic ? eval_diagnostic(&c, r, &m->diags)
              : r->on_lines ? eval_lines(&c, r)
                            : eval_effective(&c, r);
     }
+    /* Suppression comments, then what is wrong with them: diagnostics of
+     * their own, for the rules on them (input.xml). */
+    struct sg_diags said = {0};
+    if (rc == 0)
+        rc = sg_suppress(m, ps, out, &said);
+    for (size_t i = 0; i < ps->n_rules && rc == 0 && said.n; i++) {
+        const struct sg_rule *r = &ps->rules[i];
+        if (r->diagnostic && sg_rule_applies(r, &m->kernel, o))
+            rc = eval_diagnostic(&c, r, &said);
+    }
+    sg_diags_free(&said);
     cache_free(&cache);
     if (out->n)
         qsort(out->v, out->n, sizeof(*out->v), sg_finding_cmp);
@@ -786,6 +799,7 @@ void sg_finding_clear(struct sg_finding *f)
     free(f->fix_value);
     free(f->fix_file);
     free(f->why_left);
+    free(f->suppressed);
     memset(f, 0, sizeof(*f));
 }
 
@@ -801,14 +815,22 @@ size_t sg_findings_count(const struct sg_findings *fs, enum sg_severity sev)
 {
     size_t n = 0;
     for (size_t i = 0; i < fs->n; i++)
-        n += fs->v[i].severity == sev;
+        n += fs->v[i].severity == sev && !fs->v[i].suppressed;
+    return n;
+}
+
+size_t sg_findings_suppressed(const struct sg_findings *fs)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < fs->n; i++)
+        n += fs->v[i].suppressed != NULL;
     return n;
 }
 
 bool sg_findings_reach(const struct sg_findings *fs, enum sg_severity level)
 {
     for (size_t i = 0; i < fs->n; i++)
-        if (fs->v[i].severity >= level)
+        if (fs->v[i].severity >= level && !fs->v[i].suppressed)
             return true;
     return false;
 }
@@ -864,7 +886,7 @@ int sg_finding_copy(const struct sg_finding *f, struct sg_finding *out)
     *out = *f;
 #define DUP(x) (out->x = f->x ? strdup(f->x) : NULL, !f->x || out->x)
     bool ok = DUP(key) & DUP(value) & DUP(file) & DUP(message) & DUP(fix_key) &
-              DUP(fix_value) & DUP(fix_file) & DUP(why_left);
+              DUP(fix_value) & DUP(fix_file) & DUP(why_left) & DUP(suppressed);
 #undef DUP
     if (!ok) {
         sg_finding_clear(out);

@@ -25,6 +25,9 @@ struct sg_finding {
     char *fix_key, *fix_value, *fix_file;
     char *why_left; /* left after a fix: why it was not fixed, or NULL
                        (fix.h sg_fix_why_left) */
+    char *suppressed; /* a suppression comment's reason ("" for none
+                         given) when one suppresses it (suppress.h), or
+                         NULL: counted, failed on and fixed only if NULL */
 };
 
 struct sg_findings {
@@ -48,8 +51,12 @@ bool sg_finding_same(const struct sg_finding *a, const struct sg_finding *b);
 char *sg_finding_same_id(const struct sg_finding *f);
 /* qsort order: by file (findings without one last), line, rule id. */
 int sg_finding_cmp(const void *a, const void *b);
+/* Findings of severity SEV that are not suppressed. */
 size_t sg_findings_count(const struct sg_findings *fs, enum sg_severity sev);
-/* Whether a finding has severity LEVEL or higher (--fail-on). */
+/* How many are suppressed. */
+size_t sg_findings_suppressed(const struct sg_findings *fs);
+/* Whether a finding that is not suppressed has severity LEVEL or higher
+ * (--fail-on). */
 bool sg_findings_reach(const struct sg_findings *fs, enum sg_severity level);
 /* The name of a finding in fixes and their diagnostics, "rule file:line"
  * ("rule -:0" when it is about no line), into BUF. */

@@ -156,6 +156,7 @@ static void file_free(struct sg_file *f)
     if (!f)
         return;
     sg_assignments_free(&f->assignments);
+    sg_directives_free(&f->directives);
     free(f->path);
     free(f->via);
     free(f);
@@ -259,9 +260,11 @@ static int parse_files(struct sg_model *m, struct sg_parser *p,
         return -ENOMEM;
     for (size_t i = 0; i < n; i++)
         if (texts[i])
-            in[k++] = (struct sg_parse_input){.file = files[i]->path,
-                                              .text = texts[i],
-                                              .out = &files[i]->assignments};
+            in[k++] =
+                (struct sg_parse_input){.file = files[i]->path,
+                                        .text = texts[i],
+                                        .out = &files[i]->assignments,
+                                        .directives = &files[i]->directives};
     r = sg_parse_batch(p, in, k, &m->diags);
     for (size_t i = 0, j = 0; r == 0 && i < n; i++) {
         if (!texts[i])
@@ -269,6 +272,7 @@ static int parse_files(struct sg_model *m, struct sg_parser *p,
         if (in[j++].result < 0) {
             files[i]->readable = false;
             sg_assignments_free(&files[i]->assignments);
+            sg_directives_free(&files[i]->directives);
         }
     }
     free(in);
@@ -766,6 +770,18 @@ static int copy_assignments(struct sg_file *to, const struct sg_file *from)
     return 0;
 }
 
+static int copy_directives(struct sg_file *to, const struct sg_file *from)
+{
+    for (size_t i = 0; i < from->directives.n; i++) {
+        struct sg_directive c = from->directives.v[i];
+        if (!(c.text = strdup(c.text)) || SG_PUSH(to->directives, c) < 0) {
+            free(c.text);
+            return -ENOMEM;
+        }
+    }
+    return 0;
+}
+
 static struct sg_file *new_file(struct sg_model *d, const char *path,
                                 const char *via)
 {
@@ -880,16 +896,22 @@ int sg_model_derive(const struct sg_model *m, struct sg_parser *p,
             f->text_len = strlen(text);
             f->text_hash = sg_hash(text, f->text_len);
             f->not_utf8 = !sg_utf8_valid(text);
-            int pr = sg_parse_text(p, path, text, &f->assignments, &d->diags);
+            struct sg_parse_input in = {.file = path,
+                                        .text = text,
+                                        .out = &f->assignments,
+                                        .directives = &f->directives};
+            int pr = sg_parse_batch(p, &in, 1, &d->diags);
             if (pr == -ENOMEM)
                 r = pr;
-            else if (pr < 0)
-                bad = pr;
+            else if (in.result < 0)
+                bad = in.result;
         } else {
             f->text_len = of->text_len;
             f->text_hash = of->text_hash;
             f->not_utf8 = of->not_utf8;
             r = copy_assignments(f, of);
+            if (r == 0)
+                r = copy_directives(f, of);
         }
     }
     if (r == 0)

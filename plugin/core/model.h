@@ -49,6 +49,7 @@ struct sg_file {
     size_t text_len;    /* what was read, so that fix can tell */
     uint64_t text_hash; /* whether the file still holds it (sg_hash) */
     struct sg_assignments assignments;
+    struct sg_directives directives; /* "# sysctl-guard: ..." comments */
 };
 
 /* One application of a file, in order (procps applies sysctl.conf twice

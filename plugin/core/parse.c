@@ -77,6 +77,39 @@ void sg_assignment_clear(struct sg_assignment *a)
     memset(a, 0, sizeof(*a));
 }
 
+void sg_directives_free(struct sg_directives *ds)
+{
+    for (size_t i = 0; i < ds->n; i++)
+        free(ds->v[i].text);
+    free(ds->v);
+    memset(ds, 0, sizeof(*ds));
+}
+
+/* "# sysctl-guard: TEXT" (the #comment node's VALUE, marker included): a
+ * directive on LINE for the next entry. */
+static int take_directive(struct sg_directives *ds, const char *value,
+                          unsigned line)
+{
+    static const char tag[] = "sysctl-guard:";
+    const char *t = value;
+    if (*t == '#' || *t == ';')
+        t++;
+    t += strspn(t, " \t");
+    if (strncmp(t, tag, sizeof(tag) - 1) != 0)
+        return 0;
+    t += sizeof(tag) - 1;
+    t += strspn(t, " \t");
+    size_t n = strlen(t);
+    while (n > 0 && strchr(" \t\r", t[n - 1]))
+        n--;
+    struct sg_directive d = {.line = line, .text = strndup(t, n)};
+    if (!d.text || SG_PUSH(*ds, d) < 0) {
+        free(d.text);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
 void sg_assignments_free(struct sg_assignments *as)
 {
     for (size_t i = 0; i < as->n; i++)
@@ -333,12 +366,21 @@ static int parse_group(struct sg_parser *p, struct sg_parse_input *in,
         r = nonblank_lines(pc[i].text, pc[i].len, &lines, &nlines);
         for (size_t k = 0; k < nlines && r == 0; k++, node++) {
             const char *label, *value;
+            unsigned ln = pc[i].line0 + lines[k];
             if (node >= nl ||
                 aug_ns_attr(p->aug, "l", node, &value, &label, NULL) != 1 ||
-                !label || strcmp(label, "#comment") == 0)
+                !label)
                 continue;
-            r = take_node(p, nc, &ci, x->file, pc[i].line0 + lines[k], x->out,
-                          diags);
+            if (strcmp(label, "#comment") == 0) {
+                if (x->directives && value && strstr(value, "sysctl-guard:"))
+                    r = take_directive(x->directives, value, ln);
+                continue;
+            }
+            /* The entry the directives before it are for. */
+            for (size_t d = x->directives ? x->directives->n : 0;
+                 d > 0 && !x->directives->v[d - 1].target; d--)
+                x->directives->v[d - 1].target = ln;
+            r = take_node(p, nc, &ci, x->file, ln, x->out, diags);
             if (r == -EINVAL) {
                 x->result = r;
                 r = 0;

@@ -102,10 +102,28 @@ int sg_parse_edit_spans(struct sg_parser *p, const char *text,
  * line by line, so this is the same as parsing each on its own, only
  * cheaper). Each input's RESULT is 0 or -EINVAL (reported in DIAGS, its
  * assignments then incomplete); the return is 0 or -ENOMEM. */
+/* A comment that speaks to sysctl-guard: "# sysctl-guard: TEXT" (or
+ * ";"), on LINE, TEXT as written after the colon and its blanks. TARGET:
+ * the line of the next entry (any line that is neither blank nor a
+ * comment) after it, 0 when none follows. What TEXT means is
+ * suppress.h's. */
+struct sg_directive {
+    unsigned line, target;
+    char *text;
+};
+
+struct sg_directives {
+    struct sg_directive *v;
+    size_t n, cap;
+};
+
+void sg_directives_free(struct sg_directives *ds);
+
 struct sg_parse_input {
     const char *file; /* shown in diagnostics, set in assignments */
     const char *text;
     struct sg_assignments *out;
+    struct sg_directives *directives; /* or NULL: not collected */
     int result;
 };
 

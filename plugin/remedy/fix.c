@@ -468,7 +468,8 @@ static int build_plan(const struct sg_model *m, const struct sg_findings *fs,
 {
     int r = 0;
     for (size_t i = 0; i < fs->n && r == 0; i++)
-        if (fs->v[i].fix != SG_FIX_NONE)
+        /* A suppressed finding was judged and accepted: not fixed. */
+        if (fs->v[i].fix != SG_FIX_NONE && !fs->v[i].suppressed)
             r = plan_finding(m, pl, &fs->v[i], diags);
     return r;
 }
@@ -518,7 +519,7 @@ int sg_fix_plan(const struct sg_model *m, const struct sg_policies *ps,
 
     memset(out, 0, sizeof(*out));
     for (size_t i = 0; i < fs->n && !any; i++)
-        any = fs->v[i].fix != SG_FIX_NONE;
+        any = fs->v[i].fix != SG_FIX_NONE && !fs->v[i].suppressed;
     if (any && !p && (r = sg_parser_new(lensdir, &own, &err)) < 0) {
         sg_diag_add(diags, SG_SEV_ERROR, "lens", lensdir, 0, "%s",
                     err ? err : "cannot load the lens");

@@ -146,7 +146,7 @@ static int finding_edits(const struct sg_run_opts *ro,
     int r = 0;
 
     for (size_t i = 0; i < fs->n && !any; i++)
-        any = fs->v[i].fix != SG_FIX_NONE;
+        any = fs->v[i].fix != SG_FIX_NONE && !fs->v[i].suppressed;
     if (any)
         r = sg_fix_plan(m, ps, &eo, fs, ro->lensdir, p, &cs, NULL, &said);
     sg_diags_free(&said);
@@ -196,10 +196,15 @@ static int run_one(const struct sg_run_opts *ro, const struct sg_model_opts *o,
     struct sg_findings fs = {0};
     struct sg_changes cs = {0};
     struct sg_findings after = {0};
-    int r = evaluate(ro, o, ps, &m, &fs, err);
+    int r = mode == SG_RUN_LOAD ? sg_model_load(o, &m, err)
+                                : evaluate(ro, o, ps, &m, &fs, err);
 
     if (r < 0)
         goto out;
+    if (mode == SG_RUN_LOAD) {
+        r = report_model(&s->report, m);
+        goto out;
+    }
     if (mode == SG_RUN_CHECK || sg_diag_count(&m->diags, SG_SEV_ERROR) > 0) {
         /* Nothing is fixed in a tree that did not read cleanly. */
         r = report_model(&s->report, m);
@@ -236,7 +241,7 @@ static int run_one(const struct sg_run_opts *ro, const struct sg_model_opts *o,
     const struct sg_findings *left = mode == SG_RUN_FIX && cs.n ? &fs : &after;
     for (size_t i = 0; r == 0 && i < left->n; i++) {
         struct sg_finding c;
-        if (left->v[i].fix == SG_FIX_NONE)
+        if (left->v[i].fix == SG_FIX_NONE || left->v[i].suppressed)
             continue;
         if (sg_finding_copy(&left->v[i], &c) < 0)
             r = -ENOMEM;
@@ -278,6 +283,8 @@ static int status_of(const struct sg_run_opts *ro, const struct sg_result *s)
         sg_diag_count(&s->fix_diags, SG_SEV_ERROR) > 0)
         return SG_EXIT_ERROR;
     switch (ro->mode) {
+    case SG_RUN_LOAD:
+        return SG_EXIT_OK;
     case SG_RUN_CHECK:
         return sg_findings_reach(&s->report.findings, ro->fail_on)
                    ? SG_EXIT_FINDINGS

@@ -25,6 +25,7 @@ enum sg_run_mode {
     SG_RUN_CHECK,   /* findings only */
     SG_RUN_PREVIEW, /* findings and the changes fix would make */
     SG_RUN_FIX,     /* make the changes, then the findings left */
+    SG_RUN_LOAD,    /* the model only, kept (show): no policies needed */
 };
 
 /* The exit status a run amounts to (the front ends' only source). */
@@ -97,6 +98,7 @@ struct sg_result {
  * what stopped the run (no memory, no lens, a kernel string that does not
  * parse). Diagnostics about the input are data in R, and count in
  * R->status:
+ *   load:    2 on an input error;
  *   check:   2 on an input error, 1 on a finding at or over fail_on;
  *   preview: 2 on an input error, 1 when there is something to change;
  *   fix:     2 on an input or write error, 1 when fixable findings remain. */

@@ -23,6 +23,8 @@ int sg_view_gcc_check(FILE *out, const struct sg_result *res,
     }
     for (size_t i = 0; i < r->findings.n; i++) {
         const struct sg_finding *f = &r->findings.v[i];
+        if (f->suppressed)
+            continue;
         /* gcc's "info" is "note". */
         const char *sev =
             f->severity == SG_SEV_INFO ? "note" : sg_severity_name(f->severity);

@@ -80,6 +80,8 @@ int sg_view_github_check(FILE *out, const struct sg_result *res,
     }
     for (size_t i = 0; i < r->findings.n; i++) {
         const struct sg_finding *f = &r->findings.v[i];
+        if (f->suppressed)
+            continue;
         char *p = f->file ? repo_path(r, f->file) : NULL;
         char *title = sg_strdup_printf("%s: %s", f->rule->id, f->rule->title);
         annotate(out, f->severity, p, f->line, title ? title : f->rule->id,

@@ -40,6 +40,12 @@ cJSON *sg_json_finding(const struct sg_finding *f)
             cJSON_AddStringToObject(fx, "file", f->fix_file);
         cJSON_AddItemToObject(o, "fix", fx);
     }
+    /* Kept, with why (suppress.h); the summary does not count it. */
+    if (f->suppressed) {
+        cJSON *sp = cJSON_CreateObject();
+        cJSON_AddStringToObject(sp, "reason", f->suppressed);
+        cJSON_AddItemToObject(o, "suppressed", sp);
+    }
     return o;
 }
 

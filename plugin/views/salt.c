@@ -86,6 +86,8 @@ static char *check_comment(const struct sg_report *r, bool one_line)
                   r->n_files == 1 ? "" : "s");
     sg_error_lines(&b, &r->diags, one_line ? "; " : "\n");
     for (size_t i = 0; !one_line && i < r->findings.n; i++) {
+        if (r->findings.v[i].suppressed)
+            continue;
         sg_buf_printf(&b, "\n");
         finding_line(&b, &r->findings.v[i]);
         b.n--; /* no final newline */
@@ -117,7 +119,8 @@ int sg_view_stateful_check(FILE *out, const struct sg_result *res,
 
     (void)vo;
     for (size_t i = 0; i < r->findings.n; i++)
-        finding_line(&b, &r->findings.v[i]);
+        if (!r->findings.v[i].suppressed)
+            finding_line(&b, &r->findings.v[i]);
     fputs(b.v ? b.v : "", out);
     print_stateful_line(out, false, comment ? comment : "", &r->findings);
     free(b.v);

@@ -225,6 +225,17 @@ static cJSON *result_json(const struct sg_report *r, const struct sg_finding *f)
     cJSON *fixes = fixes_json(r, f);
     if (fixes)
         cJSON_AddItemToObject(o, "fixes", fixes);
+    /* A suppression comment in the file (SARIF 2.1.0 3.35: kind inSource,
+     * its reason as the justification). */
+    if (f->suppressed) {
+        cJSON *sps = cJSON_CreateArray(), *sp = cJSON_CreateObject();
+        cJSON_AddStringToObject(sp, "kind", "inSource");
+        cJSON_AddStringToObject(sp, "status", "accepted");
+        if (f->suppressed[0])
+            cJSON_AddStringToObject(sp, "justification", f->suppressed);
+        cJSON_AddItemToArray(sps, sp);
+        cJSON_AddItemToObject(o, "suppressions", sps);
+    }
     if (f->key) {
         cJSON *props = cJSON_CreateObject();
         cJSON_AddStringToObject(props, "key", f->key);

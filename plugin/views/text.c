@@ -25,6 +25,8 @@ int sg_view_text_check(FILE *out, const struct sg_result *res,
 
     for (size_t i = 0; i < r->findings.n; i++) {
         const struct sg_finding *f = &r->findings.v[i];
+        if (f->suppressed)
+            continue; /* counted in the summary, shown in JSON and SARIF */
         if (f->file && f->line)
             fprintf(out, "%s%s:%u:%s ", sg_c(c, "\033[1m"), sg_vis(f->file),
                     f->line, sg_c(c, "\033[0m"));
@@ -76,14 +78,20 @@ int sg_view_text_check(FILE *out, const struct sg_result *res,
     size_t e = sg_findings_count(&r->findings, SG_SEV_ERROR),
            w = sg_findings_count(&r->findings, SG_SEV_WARNING),
            n = sg_findings_count(&r->findings, SG_SEV_INFO);
-    /* The summary counts everything printed: findings, then diagnostics. */
-    char diags[64] = "";
+    /* The summary counts everything printed: findings, then diagnostics,
+     * and says how many were suppressed (not printed). */
+    size_t sup = sg_findings_suppressed(&r->findings), shown_f = e + w + n;
+    char diags[96] = "";
+    int dl = 0;
     if (shown)
-        snprintf(diags, sizeof(diags), "%s%zu diagnostic%s",
-                 r->findings.n ? ", " : "", shown, shown == 1 ? "" : "s");
-    if (r->findings.n == 0)
+        dl = snprintf(diags, sizeof(diags), "%s%zu diagnostic%s",
+                      shown_f ? ", " : "", shown, shown == 1 ? "" : "s");
+    if (sup && dl >= 0 && (size_t)dl < sizeof(diags))
+        snprintf(diags + dl, sizeof(diags) - (size_t)dl, "%s%zu suppressed",
+                 shown_f || shown ? ", " : "", sup);
+    if (shown_f == 0)
         fprintf(out, "sysctl-guard: %s%s (kernel %s, %zu file%s)\n",
-                shown ? "no findings; " : "no findings", diags,
+                diags[0] ? "no findings; " : "no findings", diags,
                 sg_vis(r->kernel), r->n_files, r->n_files == 1 ? "" : "s");
     else
         fprintf(out,

@@ -113,7 +113,8 @@ size_t sg_fix_blocked(const struct sg_result *s)
     if (s->changes.n || sg_diag_count(&s->report.diags, SG_SEV_ERROR) == 0)
         return 0;
     for (size_t i = 0; i < s->report.findings.n; i++)
-        fixable += s->report.findings.v[i].fix != SG_FIX_NONE;
+        fixable += s->report.findings.v[i].fix != SG_FIX_NONE &&
+                   !s->report.findings.v[i].suppressed;
     return fixable;
 }
 

@@ -236,6 +236,32 @@ CASES = [
     ("rule-file-hidden", "6.1.0-13-amd64", [],
      {D: "net.ipv4.tcp_fin_timeout = 30\n",
       "usr/lib/sysctl.d/50-tuning.conf": "net.ipv4.tcp_fin_timeout = 15\n"}),
+    # suppression comments (suppress.h): kept, judged, and said when idle
+    ("rule-suppression-unused", "6.1.0-13-amd64", [],
+     {D: "# sysctl-guard: disable=somaxconn-below-default -- stale\n"
+         "net.ipv4.tcp_fin_timeout = 30\n"}),
+    ("rule-suppression-unused-not", "6.1.0-13-amd64", [],
+     {D: "# sysctl-guard: disable=fin-timeout-not-time-wait -- known\n"
+         "net.ipv4.tcp_fin_timeout = 30\n"}),
+    ("rule-suppression-no-reason", "6.1.0-13-amd64", [],
+     {D: "# sysctl-guard: disable=fin-timeout-not-time-wait\n"
+         "net.ipv4.tcp_fin_timeout = 30\n"}),
+    ("rule-suppression-invalid", "6.1.0-13-amd64", [],
+     {D: "# sysctl-guard: disabel=fin-timeout-not-time-wait -- typo\n"
+         "; sysctl-guard: disable=no-such-rule -- a rule that is not there\n"
+         "net.ipv4.tcp_fin_timeout = 30\n"}),
+    # the next entry line, through comments and blank lines, and file-wide;
+    # both on the same line of a CRLF file
+    ("suppress-next-line", "6.1.0-13-amd64", ["--profile", "client"],
+     {D: "# sysctl-guard: disable=port-range-narrow,port-range-parity "
+         "\u2014 the proxy needs only these\r\n"
+         "# (a comment between)\r\n\r\n"
+         "net.ipv4.ip_local_port_range = 40000 50000\r\n"
+         "net.ipv4.tcp_tw_reuse = 1\r\n"}),
+    ("suppress-file", "6.1.0-13-amd64", [],
+     {D: "# sysctl-guard: disable-file=somaxconn-below-default: on purpose\n"
+         "net.ipv4.tcp_fin_timeout = 30\nnet.core.somaxconn = 1024\n",
+      "etc/sysctl.d/40-other.conf": "net.core.somaxconn = 512\n"}),
     # the mission's example, everything at once, on a modern kernel
     ("check-famous-advice", "6.1.0-13-amd64", ["--profile", "server"],
      {D: "# too many TIME_WAIT sockets?\nnet.ipv4.tcp_tw_recycle = 1\n"

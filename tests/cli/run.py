@@ -510,8 +510,50 @@ def nothing_silent(binary):
              "the summary counts an uncovered diagnostic: %r" % r.stdout)
 
 
+def suppressions(binary):
+    """A suppression comment hides its finding from text, gcc and github,
+    from the exit status and from fix; JSON keeps it with the reason."""
+    def run(args):
+        return subprocess.run([binary] + args, env=ENV, capture_output=True,
+                              text=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        d = os.path.join(tmp, "etc", "sysctl.d")
+        os.makedirs(d)
+        conf = os.path.join(d, "60-proxy.conf")
+        text = ("# sysctl-guard: disable=somaxconn-below-default -- the "
+                "proxy's backlog is sized on purpose\n"
+                "net.core.somaxconn = 1024\n")
+        with open(conf, "w") as f:
+            f.write(text)
+        args = ["--kernel", "6.1", "--root", tmp]
+        for fmt in ("text", "gcc", "github"):
+            r = run(["check", "--format", fmt] + args)
+            T.ok(r.returncode == 0 and "somaxconn" not in r.stdout,
+                 "check --format %s: a suppressed finding is not shown and "
+                 "does not fail: %d %r" % (fmt, r.returncode, r.stdout))
+        r = run(["check"] + args)
+        T.ok("no findings; 1 suppressed" in r.stdout, "text summary %r"
+             % r.stdout)
+        js = json.loads(run(["check", "--format", "json"] + args).stdout)
+        T.ok([(f["rule"], f.get("suppressed")) for f in js["findings"]] ==
+             [("somaxconn-below-default",
+               {"reason": "the proxy's backlog is sized on purpose"})] and
+             js["summary"] == {"error": 0, "warning": 0, "info": 0},
+             "json keeps it, with the reason, uncounted: %r" % js)
+        r = run(["fix"] + args)
+        with open(conf) as f:
+            T.ok(r.returncode == 0 and f.read() == text,
+                 "fix leaves a suppressed finding alone: %d %r" %
+                 (r.returncode, r.stdout))
+        # Without the comment the same line is a finding fix removes.
+        with open(conf, "w") as f:
+            f.write("net.core.somaxconn = 1024\n")
+        T.ok(run(["check"] + args).returncode == 1, "unsuppressed, it fails")
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
+    suppressions(binary)
     nothing_silent(binary)
     github(binary)
     per_command(binary)

@@ -7,6 +7,7 @@
  */
 #include "model.h"
 #include "parse.h"
+#include "suppress.h"
 #include "util.h"
 
 #include <stdint.h>
@@ -82,8 +83,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct sg_model_opts o = {
             .fragment = frag, .lensdir = lensdir(), .kernel = "6.1.0"};
         struct sg_model *m = NULL;
-        if (sg_model_load(&o, &m, &err) == 0)
+        if (sg_model_load(&o, &m, &err) == 0) {
+            /* Its suppression comments (suppress.h), against a finding on
+             * every line and a policy set with one rule. */
+            struct sg_rule rule = {.id = "r"};
+            struct sg_policies ps = {.rules = &rule, .n_rules = 1};
+            struct sg_finding fv[4] = {0};
+            struct sg_findings fs = {.v = fv, .n = 0};
+            for (unsigned l = 1; l <= 4; l++)
+                fv[fs.n++] = (struct sg_finding){
+                    .rule = &rule, .file = (char *)frag, .line = l};
+            struct sg_diags said = {0};
+            if (sg_suppress(m, &ps, &fs, &said) < 0)
+                abort();
+            for (size_t i = 0; i < fs.n; i++)
+                free(fv[i].suppressed);
+            sg_diags_free(&said);
             sg_model_free(m);
+        }
         free(err);
     }
     free(text);

@@ -566,6 +566,20 @@ def test_input(tmp):
            ("findings: " + rule + where) in res.get("msg", ""),
            "module on %s: fails with %s named in msg (got %d %r)" %
            (os.path.basename(root), rule, rc, res.get("msg")))
+    quiet = os.path.join(tmp, "suppressed")
+    os.makedirs(os.path.join(quiet, "etc", "sysctl.d"))
+    with open(os.path.join(quiet, "etc", "sysctl.d", "60-a.conf"), "w") as f:
+        f.write("# sysctl-guard: disable=somaxconn-below-default -- sized "
+                "for the proxy\nnet.core.somaxconn = 1024\n")
+    rc, res, err = run_module(path, json.dumps(
+        {"root": quiet, "kernel": "6.1"}), ENV)
+    ok(rc == 0 and not res.get("failed") and
+       res.get("findings", [{}])[0].get("suppressed") ==
+       {"reason": "sized for the proxy"} and
+       any("suppressed:" in w and "sized for the proxy" in w
+           for w in res.get("warnings", [])),
+       "module: a suppressed finding does not fail, and is a warning with "
+       "its reason (got %d %r %r)" % (rc, res.get("msg"), res.get("warnings")))
     only = os.path.join(tmp, "time-wait.xml")
     shutil.copy(os.path.join(TOP, "policies", "time-wait.xml"), only)
     rc, res, err = run_module(path, json.dumps(

@@ -32,6 +32,7 @@ BIN = os.path.abspath(sys.argv[1])
 LEVELS = {"none", "note", "warning", "error"}
 SEV = {"error": "error", "warning": "warning", "info": "note"}
 COMPARED = []  # case trees whose SARIF fixes were compared with fix
+SUPPRESSED = []  # case trees with a suppressed finding
 
 
 def sg(args, cwd):
@@ -160,6 +161,17 @@ def test_case(tmp, name, args):
        [(f["rule"], True, f.get("line")) for f in js["findings"]] and
        len(res) == len(js["findings"]), name + ": one result per finding")
     for x, f in zip(res, js["findings"]):
+        # A suppression comment: a SARIF suppression, with its reason.
+        sup = f.get("suppressed")
+        ok((x.get("suppressions") is None) if sup is None else
+           (len(x.get("suppressions", [])) == 1 and
+            x["suppressions"][0]["kind"] == "inSource" and
+            x["suppressions"][0].get("justification") ==
+            (sup["reason"] or None)),
+           name + ": suppressions as the JSON says (%r, %r)" %
+           (sup, x.get("suppressions")))
+        if sup is not None:
+            SUPPRESSED.append(name)
         if "file" in f:
             loc = x["locations"][0]["physicalLocation"]
             ok(loc["artifactLocation"] == {"uri": "root" + f["file"],
@@ -276,6 +288,8 @@ def main():
         ok(n >= 20, "ran %d case trees" % n)
         ok(len(COMPARED) >= 10, "SARIF fixes compared with fix on %d trees"
            % len(COMPARED))
+        ok("suppress-next-line" in SUPPRESSED and "suppress-file" in SUPPRESSED,
+           "suppressed findings seen in %r" % sorted(set(SUPPRESSED)))
         test_moves(tmp)
         test_fragments(tmp)
         test_latin1(tmp)

@@ -1001,7 +1001,7 @@ def main():
                    extra)
             try:
                 fixes = [f for f in json.loads(r.stdout)["findings"]
-                         if "fix" in f]
+                         if "fix" in f and "suppressed" not in f]
             except ValueError:
                 # Said, never skipped silently.
                 ok(False, "%s: check --format json printed no JSON: %s%s"
