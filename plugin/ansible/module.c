@@ -46,6 +46,7 @@ static const struct param {
     bool path; /* type path (or elements path): variables and ~ expanded */
 } params[] = {
     /* sorted by name: the order of the "Supported parameters" list */
+    {"disable", P_LIST, {0}, NULL, false},
     {"fail_on", P_CHOICE, {"error", "warning", "info"}, "warning", false},
     {"kernel", P_STR, {0}, NULL, false},
     {"live", P_BOOL, {0}, "false", false},
@@ -480,6 +481,13 @@ static int run(const struct policies_arg *pa, struct sg_run_opts *opts,
         free(msg.v);
         return r;
     }
+    if (sg_data_check_rules(&ps, "disable", opts->disabled, opts->n_disabled,
+                            &pd) < 0) {
+        r = fail(o, "%s", pd.n ? pd.v[pd.n - 1].message : "out of memory");
+        sg_diags_free(&pd);
+        sg_policies_free(&ps);
+        return r;
+    }
     sg_diags_free(&pd);
     opts->mode = !fixed       ? SG_RUN_CHECK
                  : check_mode ? SG_RUN_PREVIEW
@@ -583,7 +591,7 @@ int sg_ansible_main(const char *args_path)
 {
     struct sg_run_opts ro = {.fail_on = SG_SEV_WARNING};
     struct policies_arg pa = {0};
-    const char *profiles[MAX_LIST];
+    const char *profiles[MAX_LIST], *disabled[MAX_LIST];
     cJSON *o = cJSON_CreateObject(), *args;
     char *text = NULL;
     size_t len;
@@ -635,9 +643,12 @@ int sg_ansible_main(const char *args_path)
     sg_semantics_parse(str_arg(args, "semantics"), &ro.semantics);
     sg_severity_parse(str_arg(args, "fail_on"), &ro.fail_on);
     ro.profiles = profiles;
+    ro.disabled = disabled;
     if (list_arg(args, "profile", profiles, &ro.n_profiles) < 0 ||
-        list_arg(args, "policies", pa.v, &pa.n) < 0) {
-        r = fail(o, "at most %d profiles and %d policies", MAX_LIST, MAX_LIST);
+        list_arg(args, "policies", pa.v, &pa.n) < 0 ||
+        list_arg(args, "disable", disabled, &ro.n_disabled) < 0) {
+        r = fail(o, "at most %d profiles, policies and disabled rules",
+                 MAX_LIST);
     } else if (sg_data_find(&pa.data) < 0) {
         r = fail(o, "out of memory");
     } else {

@@ -41,6 +41,12 @@ struct sg_cli {
     enum sg_severity fail_on;
     const char *profiles[SG_MAX_LIST];
     size_t n_profiles;
+    const char *disabled[SG_MAX_LIST]; /* --disable */
+    size_t n_disabled;
+    const char *enabled[SG_MAX_LIST]; /* --enable: wins over a disable */
+    size_t n_enabled;
+    const char *off[SG_MAX_LIST]; /* what is disabled and not enabled */
+    size_t n_off;
     const char *policies[SG_MAX_LIST];
     size_t n_policies;
     struct sg_data data; /* the lens, policies, catalog (data.h) */
@@ -73,6 +79,7 @@ int sg_cmd_fix(struct sg_cli *cli);
 int sg_cmd_plan(struct sg_cli *cli);
 int sg_cmd_explain(struct sg_cli *cli);
 int sg_cmd_policy(struct sg_cli *cli);
+int sg_cmd_list_rules(struct sg_cli *cli);
 
 /* Load the policies the command line names (default: the policy
  * directory) with its profiles (data.h sg_data_policies). Prints

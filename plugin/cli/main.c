@@ -31,6 +31,7 @@ enum {
     C_SHOW = 1 << 3,
     C_EXPLAIN = 1 << 4,
     C_POLICY = 1 << 5,
+    C_LIST = 1 << 6, /* list-rules */
 };
 #define C_TREE (C_CHECK | C_FIX | C_PLAN | C_SHOW) /* read a tree */
 #define C_RULES (C_CHECK | C_FIX | C_PLAN)         /* evaluate rules */
@@ -99,8 +100,14 @@ static const struct opt_row {
      "host role for profile-aware rules, as the policies declare "
      "them (repeatable, or NAME,NAME)"},
     {"policy", "PATH", OT_LIST, F(policies), F(n_policies), NULL, NULL,
-     C_RULES | C_EXPLAIN,
+     C_RULES | C_EXPLAIN | C_LIST,
      "policy file or directory (repeatable; default: the shipped ones)"},
+    {"disable", "RULE", OT_LIST, F(disabled), F(n_disabled), NULL, NULL,
+     C_RULES,
+     "turn rule RULE off (repeatable, or RULE,RULE; list-rules "
+     "lists them)"},
+    {"enable", "RULE", OT_LIST, F(enabled), F(n_enabled), NULL, NULL, C_RULES,
+     "turn rule RULE on, over a --disable"},
     {"fail-on", "LEVEL", OT_CHOICE, F(fail_on), 0, severities, "warning",
      C_CHECK, "exit 1 on findings at or over this severity"},
     {"dry-run", NULL, OT_FLAG, F(dry_run), 0, NULL, NULL, C_FIX,
@@ -142,6 +149,8 @@ static const struct cmd_row {
      sg_cmd_explain},
     {"policy", C_POLICY, "validate FILE...",
      "schema and semantic check of policies", sg_cmd_policy},
+    {"list-rules", C_LIST, "[OPTIONS]",
+     "the rules of the policies: id, severity, pack, title", sg_cmd_list_rules},
 };
 #define N_CMDS (sizeof(cmd_rows) / sizeof(*cmd_rows))
 
@@ -149,7 +158,7 @@ static const struct cmd_row {
 static bool view_for(const struct sg_view *v, unsigned cmds)
 {
     return ((cmds & C_CHECK) && v->check) || ((cmds & C_FIX) && v->fix) ||
-           ((cmds & C_SHOW) && v->show);
+           ((cmds & C_SHOW) && v->show) || ((cmds & C_LIST) && v->rules);
 }
 
 /* The commands that take option O: for --format, those some view is for. */
@@ -157,7 +166,7 @@ static unsigned row_cmds(const struct opt_row *o)
 {
     unsigned cmds = o->cmds;
     for (const struct sg_view *v = sg_views; o->type == OT_VIEW && v->name; v++)
-        for (unsigned bit = C_CHECK; bit <= C_POLICY; bit <<= 1)
+        for (unsigned bit = C_CHECK; bit <= C_LIST; bit <<= 1)
             if (view_for(v, bit))
                 cmds |= bit;
     return cmds;
@@ -356,7 +365,9 @@ static int set_option(struct sg_cli *cli, const struct cmd_row *c,
         size_t *n = (size_t *)((char *)cli + o->count_off);
         /* "--profile server,nat" and repeated --profile both work; a
          * policy path may hold a comma. */
-        bool split = o->off == offsetof(struct sg_cli, profiles);
+        bool split = o->off == offsetof(struct sg_cli, profiles) ||
+                     o->off == offsetof(struct sg_cli, disabled) ||
+                     o->off == offsetof(struct sg_cli, enabled);
         for (char *save = NULL, *t = split ? strtok_r(arg, ",", &save) : arg; t;
              t = split ? strtok_r(NULL, ",", &save) : NULL) {
             if (*n == SG_MAX_LIST) {
@@ -450,6 +461,14 @@ int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
     }
     cli->args = argv + optind;
     cli->n_args = argc - optind;
+    /* The rules turned off: disabled, and not enabled again. */
+    for (size_t i = 0; i < cli->n_disabled; i++) {
+        bool on = false;
+        for (size_t j = 0; j < cli->n_enabled && !on; j++)
+            on = strcmp(cli->disabled[i], cli->enabled[j]) == 0;
+        if (!on)
+            cli->off[cli->n_off++] = cli->disabled[i];
+    }
     /* FILE arguments have no root, so no <root>/proc/sys to read. */
     if (cli->live && cli->n_args > 0 &&
         (strcmp(cmd, "check") == 0 || strcmp(cmd, "fix") == 0)) {
@@ -506,6 +525,8 @@ void sg_cli_run_opts(const struct sg_cli *cli, enum sg_run_mode mode,
     o->live = cli->live;
     o->profiles = cli->profiles;
     o->n_profiles = cli->n_profiles;
+    o->disabled = cli->off;
+    o->n_disabled = cli->n_off;
     o->lensdir = cli->data.lensdir;
     o->fail_on = cli->fail_on;
     o->backup = cli->backup;

@@ -17,6 +17,13 @@ int sg_cli_load_policies(const struct sg_cli *cli, const char *const *paths,
     struct sg_diags d = {0};
     int r = sg_data_policies(&cli->data, paths, n, cli->profiles,
                              cli->n_profiles, ps, &d);
+    if (r == 0 && (sg_data_check_rules(ps, "--disable", cli->disabled,
+                                       cli->n_disabled, &d) < 0 ||
+                   sg_data_check_rules(ps, "--enable", cli->enabled,
+                                       cli->n_enabled, &d) < 0)) {
+        sg_policies_free(ps);
+        r = -1;
+    }
 
     for (size_t i = 0; i < d.n; i++)
         sg_print_diag(stderr, &d.v[i], false);
@@ -43,4 +50,21 @@ int sg_cmd_policy(struct sg_cli *cli)
            ps.n_files == 1 ? "y" : "ies", ps.n_rules, ps.n_keys);
     sg_policies_free(&ps);
     return SG_EXIT_OK;
+}
+
+int sg_cmd_list_rules(struct sg_cli *cli)
+{
+    struct sg_policies ps;
+    struct sg_view_opts vo;
+    char *name = NULL;
+    int r = sg_cli_load_policies(cli, cli->policies, cli->n_policies, &ps);
+
+    if (r != 0)
+        return r;
+    sg_cli_view_opts(cli, &vo, &name);
+    r = sg_cli_view(cli)->rules(stdout, &ps, &vo) < 0 ? SG_EXIT_ERROR
+                                                      : SG_EXIT_OK;
+    free(name);
+    sg_policies_free(&ps);
+    return r;
 }

@@ -731,6 +731,9 @@ bool sg_rule_applies(const struct sg_rule *r, const struct sg_kver *k,
 {
     if (!sg_krange_contains(&r->kernel, k))
         return false;
+    for (size_t i = 0; o && i < o->n_disabled; i++)
+        if (strcmp(o->disabled[i], r->id) == 0)
+            return false;
     if (r->n_profiles == 0)
         return true;
     bool any = false;
@@ -776,7 +779,7 @@ int sg_evaluate(const struct sg_model *m, const struct sg_policies *ps,
      * their own, for the rules on them (input.xml). */
     struct sg_diags said = {0};
     if (rc == 0)
-        rc = sg_suppress(m, ps, out, &said);
+        rc = sg_suppress(m, ps, o, out, &said);
     for (size_t i = 0; i < ps->n_rules && rc == 0 && said.n; i++) {
         const struct sg_rule *r = &ps->rules[i];
         if (r->diagnostic && sg_rule_applies(r, &m->kernel, o))

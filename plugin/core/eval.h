@@ -20,16 +20,18 @@
 #include "model.h"
 #include "policy.h"
 
-
 struct sg_eval_opts {
     const char *const *profiles;
     size_t n_profiles;
+    const char *const *disabled; /* rule ids turned off (--disable) */
+    size_t n_disabled;
 };
 
 int sg_evaluate(const struct sg_model *m, const struct sg_policies *ps,
                 const struct sg_eval_opts *o, struct sg_findings *out);
 
-/* Whether RULE applies to kernel K with the given profiles. */
+/* Whether RULE applies to kernel K with the given profiles, and is not
+ * disabled. */
 bool sg_rule_applies(const struct sg_rule *r, const struct sg_kver *k,
                      const struct sg_eval_opts *o);
 

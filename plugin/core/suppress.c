@@ -5,6 +5,7 @@
  * directives of that file, and nothing for files without any.
  */
 #include "suppress.h"
+#include "eval.h"
 #include "util.h"
 
 #include <errno.h>
@@ -90,12 +91,13 @@ static void parsed_free(struct parsed *p)
     free(p->reason);
 }
 
-static bool known_rule(const struct sg_policies *ps, const char *id)
+static const struct sg_rule *find_rule(const struct sg_policies *ps,
+                                       const char *id)
 {
     for (size_t i = 0; i < ps->n_rules; i++)
         if (strcmp(ps->rules[i].id, id) == 0)
-            return true;
-    return false;
+            return &ps->rules[i];
+    return NULL;
 }
 
 /* Whether P suppresses F (F in P's file), marking the rule used. */
@@ -120,7 +122,8 @@ static int problem(struct sg_diags *d, const char *code, const char *file,
 }
 
 /* The directives of file F, split, and the findings of FS in it. */
-static int one_file(const struct sg_file *f, const struct sg_policies *ps,
+static int one_file(const struct sg_model *m, const struct sg_file *f,
+                    const struct sg_policies *ps, const struct sg_eval_opts *o,
                     struct sg_findings *fs, struct sg_diags *problems)
 {
     struct parsed *pv = calloc(f->directives.n, sizeof(*pv));
@@ -148,14 +151,15 @@ static int one_file(const struct sg_file *f, const struct sg_policies *ps,
             continue;
         }
         for (size_t k = 0; r == 0 && k < p->n; k++) {
-            if (!known_rule(ps, p->rules[k])) {
+            const struct sg_rule *rule = find_rule(ps, p->rules[k]);
+            if (!rule) {
                 char *w = sg_strdup_printf("names %s, which the loaded "
                                            "policies have no rule of",
                                            p->rules[k]);
                 r = w ? problem(problems, "suppression-invalid", f->path, p, w)
                       : -ENOMEM;
                 free(w);
-            } else if (!p->used[k]) {
+            } else if (!p->used[k] && sg_rule_applies(rule, &m->kernel, o)) {
                 char *w = sg_strdup_printf(
                     "suppresses nothing: %s found nothing %s", p->rules[k],
                     p->file_wide ? "in this file" : "on the next line");
@@ -177,11 +181,12 @@ static int one_file(const struct sg_file *f, const struct sg_policies *ps,
 }
 
 int sg_suppress(const struct sg_model *m, const struct sg_policies *ps,
-                struct sg_findings *fs, struct sg_diags *problems)
+                const struct sg_eval_opts *o, struct sg_findings *fs,
+                struct sg_diags *problems)
 {
     int r = 0;
     for (size_t i = 0; r == 0 && i < m->n_files; i++)
         if (m->files[i]->directives.n)
-            r = one_file(m->files[i], ps, fs, problems);
+            r = one_file(m, m->files[i], ps, o, fs, problems);
     return r;
 }

@@ -25,10 +25,15 @@
 #include "model.h"
 #include "policy.h"
 
+struct sg_eval_opts;
+
 /* Apply the suppression comments of M's files to FS (marking the findings
- * they suppress); what is wrong with them goes to PROBLEMS. Linear in the
- * findings times the directives of their file. Returns 0 or -ENOMEM. */
+ * they suppress); what is wrong with them goes to PROBLEMS. A rule that
+ * does not apply here (disabled, another kernel or profile: eval.h
+ * sg_rule_applies with O) makes no "unused" suppression: the same file
+ * may serve hosts it does apply to. Returns 0 or -ENOMEM. */
 int sg_suppress(const struct sg_model *m, const struct sg_policies *ps,
-                struct sg_findings *fs, struct sg_diags *problems);
+                const struct sg_eval_opts *o, struct sg_findings *fs,
+                struct sg_diags *problems);
 
 #endif

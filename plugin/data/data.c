@@ -116,6 +116,25 @@ static int check_profiles(const char *const *profiles, size_t n_profiles,
     return 0;
 }
 
+int sg_data_check_rules(const struct sg_policies *ps, const char *option,
+                        const char *const *ids, size_t n,
+                        struct sg_diags *diags)
+{
+    for (size_t i = 0; i < n; i++) {
+        bool known = false;
+        for (size_t j = 0; j < ps->n_rules && !known; j++)
+            known = strcmp(ps->rules[j].id, ids[i]) == 0;
+        if (!known) {
+            sg_diag_add(diags, SG_SEV_ERROR, "usage", NULL, 0,
+                        "%s %s: the loaded policies have no such rule "
+                        "(list-rules lists them)",
+                        option, sg_vis(ids[i]));
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int sg_data_policies(const struct sg_data *d, const char *const *paths,
                      size_t n, const char *const *profiles, size_t n_profiles,
                      struct sg_policies *ps, struct sg_diags *diags)

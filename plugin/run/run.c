@@ -40,13 +40,21 @@ static int copy_diags(struct sg_diags *dst, const struct sg_diags *src)
     return 0;
 }
 
+/* What the evaluator is told. */
+static struct sg_eval_opts eval_opts(const struct sg_run_opts *ro)
+{
+    return (struct sg_eval_opts){.profiles = ro->profiles,
+                                 .n_profiles = ro->n_profiles,
+                                 .disabled = ro->disabled,
+                                 .n_disabled = ro->n_disabled};
+}
+
 /* Load and evaluate one tree or fragment. */
 static int evaluate(const struct sg_run_opts *ro, const struct sg_model_opts *o,
                     const struct sg_policies *ps, struct sg_model **m,
                     struct sg_findings *fs, char **err)
 {
-    struct sg_eval_opts eo = {.profiles = ro->profiles,
-                              .n_profiles = ro->n_profiles};
+    struct sg_eval_opts eo = eval_opts(ro);
     if (sg_model_load(o, m, err) < 0)
         return -1;
     if (sg_evaluate(*m, ps, &eo, fs) < 0) {
@@ -138,8 +146,7 @@ static int finding_edits(const struct sg_run_opts *ro,
                          struct sg_parser *p, const struct sg_findings *fs,
                          struct sg_edits *es)
 {
-    struct sg_eval_opts eo = {.profiles = ro->profiles,
-                              .n_profiles = ro->n_profiles};
+    struct sg_eval_opts eo = eval_opts(ro);
     struct sg_changes cs = {0};
     struct sg_diags said = {0}; /* the fix's own run reports them */
     bool any = false;
@@ -214,8 +221,7 @@ static int run_one(const struct sg_run_opts *ro, const struct sg_model_opts *o,
             r = move_findings(&s->report.findings, &fs);
         goto out;
     }
-    struct sg_eval_opts eo = {.profiles = ro->profiles,
-                              .n_profiles = ro->n_profiles};
+    struct sg_eval_opts eo = eval_opts(ro);
     r = sg_fix_plan(m, ps, &eo, &fs, ro->lensdir, o->parser, &cs, &after,
                     &s->fix_diags);
     if (r == 0 && mode == SG_RUN_FIX && cs.n &&

@@ -43,6 +43,8 @@ struct sg_run_opts {
     bool live; /* also read <root>/proc/sys */
     const char *const *profiles;
     size_t n_profiles;
+    const char *const *disabled; /* rule ids turned off */
+    size_t n_disabled;
     const char *lensdir;
     enum sg_severity fail_on; /* check: findings at or over it fail */
     bool backup;              /* fix: keep FILE.bak */

@@ -142,3 +142,32 @@ int sg_view_json_check(FILE *out, const struct sg_result *res,
     cJSON_AddItemToObject(o, "diagnostics", sg_json_diags(&r->diags));
     return sg_json_print(out, vo->err, o);
 }
+
+/* ---- list-rules ---- */
+
+int sg_view_json_rules(FILE *out, const struct sg_policies *ps,
+                       const struct sg_view_opts *vo)
+{
+    cJSON *o = cJSON_CreateObject(), *rules = cJSON_CreateArray();
+    char pack[128];
+
+    cJSON_AddStringToObject(o, "format", "sysctl-guard/1");
+    for (size_t i = 0; i < ps->n_rules; i++) {
+        const struct sg_rule *r = &ps->rules[i];
+        cJSON *j = cJSON_CreateObject(), *refs = cJSON_CreateArray();
+        cJSON_AddStringToObject(j, "id", r->id);
+        cJSON_AddStringToObject(j, "severity", sg_severity_name(r->severity));
+        cJSON_AddStringToObject(j, "pack", sg_rule_pack(r, pack, sizeof(pack)));
+        cJSON_AddStringToObject(j, "title", r->title);
+        if (r->key)
+            cJSON_AddStringToObject(j, "key", r->key);
+        if (r->diagnostic)
+            cJSON_AddStringToObject(j, "diagnostic", r->diagnostic);
+        for (size_t k = 0; k < r->n_refs; k++)
+            cJSON_AddItemToArray(refs, cJSON_CreateString(r->refs[k].href));
+        cJSON_AddItemToObject(j, "references", refs);
+        cJSON_AddItemToArray(rules, j);
+    }
+    cJSON_AddItemToObject(o, "rules", rules);
+    return sg_json_print(out, vo->err, o);
+}

@@ -9,6 +9,7 @@
 #include "../core/util.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static const char *sev_color(enum sg_severity s)
 {
@@ -129,5 +130,30 @@ int sg_view_text_fix(FILE *out, const struct sg_result *s,
     for (size_t i = 0; sg_left_next(s, &i, &line);)
         fprintf(vo->err, "%s\n", sg_vis(line.v));
     free(line.v);
+    return 0;
+}
+
+/* ---- list-rules: one rule a line, in columns ---- */
+
+int sg_view_text_rules(FILE *out, const struct sg_policies *ps,
+                       const struct sg_view_opts *vo)
+{
+    size_t wid = 4, wpack = 4;
+    char pack[128];
+    (void)vo;
+    for (size_t i = 0; i < ps->n_rules; i++) {
+        size_t n = strlen(ps->rules[i].id);
+        size_t p = strlen(sg_rule_pack(&ps->rules[i], pack, sizeof(pack)));
+        wid = n > wid ? n : wid;
+        wpack = p > wpack ? p : wpack;
+    }
+    fprintf(out, "%-*s  %-8s  %-*s  %s\n", (int)wid, "RULE", "SEVERITY",
+            (int)wpack, "PACK", "TITLE");
+    for (size_t i = 0; i < ps->n_rules; i++) {
+        const struct sg_rule *r = &ps->rules[i];
+        fprintf(out, "%-*s  %-8s  %-*s  %s\n", (int)wid, sg_vis(r->id),
+                sg_severity_name(r->severity), (int)wpack,
+                sg_vis(sg_rule_pack(r, pack, sizeof(pack))), sg_vis(r->title));
+    }
     return 0;
 }

@@ -51,6 +51,8 @@ struct sg_view {
                const struct sg_view_opts *o);
     int (*show)(FILE *out, const struct sg_model *m,
                 const struct sg_view_opts *o);
+    int (*rules)(FILE *out, const struct sg_policies *ps,
+                 const struct sg_view_opts *o); /* list-rules */
 };
 
 /* The table, ending with a row whose name is NULL; the default is the
@@ -71,6 +73,13 @@ int sg_view_json_show(FILE *out, const struct sg_model *m,
                       const struct sg_view_opts *o);
 int sg_view_gcc_check(FILE *out, const struct sg_result *r,
                       const struct sg_view_opts *o);
+int sg_view_text_rules(FILE *out, const struct sg_policies *ps,
+                       const struct sg_view_opts *o);
+int sg_view_json_rules(FILE *out, const struct sg_policies *ps,
+                       const struct sg_view_opts *o);
+/* The pack a rule comes from: its policy file's name without ".xml"
+ * (the policy's id, for the shipped ones), into BUF. */
+const char *sg_rule_pack(const struct sg_rule *r, char *buf, size_t len);
 int sg_view_github_check(FILE *out, const struct sg_result *r,
                          const struct sg_view_opts *o);
 int sg_view_sarif_check(FILE *out, const struct sg_result *r,

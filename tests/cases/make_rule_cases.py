@@ -243,6 +243,11 @@ CASES = [
     ("rule-suppression-unused-not", "6.1.0-13-amd64", [],
      {D: "# sysctl-guard: disable=fin-timeout-not-time-wait -- known\n"
          "net.ipv4.tcp_fin_timeout = 30\n"}),
+    # a rule that does not apply to this kernel: the comment may be for
+    # the fleet's other hosts, not an unused one
+    ("rule-suppression-unused-not-other-kernel", "6.1.0-13-amd64", [],
+     {D: "# sysctl-guard: disable=tw-recycle-enabled -- the 3.10 hosts\n"
+         "net.ipv4.tcp_fin_timeout = 30\n"}),
     ("rule-suppression-no-reason", "6.1.0-13-amd64", [],
      {D: "# sysctl-guard: disable=fin-timeout-not-time-wait\n"
          "net.ipv4.tcp_fin_timeout = 30\n"}),

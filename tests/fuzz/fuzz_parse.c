@@ -5,6 +5,7 @@
  * output applies to such bytes.
  * Build and run: make fuzz (FUZZ_SECS=N).
  */
+#include "eval.h"
 #include "model.h"
 #include "parse.h"
 #include "suppress.h"
@@ -94,7 +95,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 fv[fs.n++] = (struct sg_finding){
                     .rule = &rule, .file = (char *)frag, .line = l};
             struct sg_diags said = {0};
-            if (sg_suppress(m, &ps, &fs, &said) < 0)
+            struct sg_eval_opts eo = {0};
+            if (sg_suppress(m, &ps, &eo, &fs, &said) < 0)
                 abort();
             for (size_t i = 0; i < fs.n; i++)
                 free(fv[i].suppressed);

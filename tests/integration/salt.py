@@ -214,6 +214,23 @@ def test_state_module(tmp, env):
                                         "listen-backlog.xml")])
     ok(is_state(ret) and ret["result"] is True,
        "checked: passes with fail_on=error and a policy without errors")
+    # disable: rule ids turned off (a string or a list, as Salt passes
+    # them); an unknown one fails the state, naming it.
+    ret = h.call("checked", name=root, kernel=KERNEL,
+                 disable="tw-recycle-removed")
+    ok(is_state(ret) and "tw-recycle-removed" not in ret["comment"],
+       "checked, disable: the rule finds nothing: %r" % ret)
+    ret = h.call("checked", name=root, kernel=KERNEL,
+                 disable=["tw-recycle-removd"])
+    ok(is_state(ret) and ret["result"] is False and
+       "tw-recycle-removd: the loaded policies have no such rule" in
+       ret["comment"], "checked, disable of an unknown rule fails: %r" % ret)
+    ret = h.call("enforced", test=True, name=root, kernel=KERNEL,
+                 disable=["tw-recycle-removed"])
+    ok(is_state(ret) and "net.ipv4.tcp_tw_recycle" not in ret["changes"] and
+       snapshot(root) == before,
+       "enforced, test=True, disable: that rule's fix is not planned: %r"
+       % ret)
     ret = h.call("enforced", name=root, kernel=KERNEL, fail_on="error")
     ok(is_state(ret) and ret["result"] is False and
        "fail_on means nothing for enforced" in ret["comment"] and

@@ -46,7 +46,7 @@ def __virtual__():
 
 
 def _command(verb, name, kernel, profile, policies, semantics, fail_on,
-             binary):
+             binary, disable=None):
     cmd = [binary, verb, "--format", "salt", "--no-color", "--root", name]
     if kernel:
         cmd += ["--kernel", str(kernel)]
@@ -58,6 +58,10 @@ def _command(verb, name, kernel, profile, policies, semantics, fail_on,
         policies = [policies]
     for p in policies or []:
         cmd += ["--policy", p]
+    if isinstance(disable, str):
+        disable = [disable]
+    for d in disable or []:
+        cmd += ["--disable", str(d)]
     if semantics:
         cmd += ["--semantics", semantics]
     if fail_on:
@@ -127,13 +131,13 @@ def _run(name, cmd):
 
 
 def _state(verb, name, root, kernel, profile, policies, semantics, fail_on,
-           binary, live, extra=()):
+           binary, live, extra=(), disable=None):
     """One state: VERB over the tree, with the options as the binary's."""
     bad = _bad_kernel(name, kernel)
     if bad:
         return bad
     cmd = _command(verb, _tree(name, root), kernel, profile, policies,
-                   semantics, fail_on, binary)
+                   semantics, fail_on, binary, disable)
     if _flag(live):
         cmd.append("--live")
     return _run(name, cmd + list(extra))
@@ -141,22 +145,23 @@ def _state(verb, name, root, kernel, profile, policies, semantics, fail_on,
 
 def checked(name="/", kernel=None, profile=None, policies=None,
             semantics=None, fail_on=None, binary="sysctl-guard", root=None,
-            live=False):
+            live=False, disable=None):
     """
     Report the findings for the tree ``root`` (default ``/``; see the
     module's text for ``name``); fail when one reaches ``fail_on`` (error,
     warning (default) or info). ``live: True`` also reads the running
     kernel's values (``root``/proc/sys: on the minion, with ``root: /``,
     the minion's own kernel): drift and keys the kernel lacks. Never
-    changes anything, in test mode or not.
+    changes anything, in test mode or not. ``disable``: rule ids to turn
+    off (``sysctl-guard list-rules``); an unknown one fails the state.
     """
     return _state("check", name, root, kernel, profile, policies, semantics,
-                  fail_on, binary, live)
+                  fail_on, binary, live, disable=disable)
 
 
 def enforced(name="/", kernel=None, profile=None, policies=None,
              semantics=None, fail_on=None, binary="sysctl-guard", root=None,
-             live=False):
+             live=False, disable=None):
     """
     Apply the fix-ups to the tree ``root`` (default ``/``; see the module's
     text for ``name``): remove ``tcp_tw_recycle`` and the other fixable
@@ -178,4 +183,5 @@ def enforced(name="/", kernel=None, profile=None, policies=None,
         }
     return _state("fix", name, root, kernel, profile, policies, semantics,
                   None, binary, live,
-                  ["--dry-run"] if __opts__.get("test") else [])
+                  ["--dry-run"] if __opts__.get("test") else [],
+                  disable=disable)
