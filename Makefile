@@ -318,6 +318,8 @@ fuzz: deps $(EMBED_INC) $(CATALOG_INC)
 	@set -e; for f in $(FUZZERS); do \
 	    $(FUZZ_CC) -o $(B)/fuzz/$$f tests/fuzz/$$f.c $(CORE_SRC) $(PKG_LIBS); \
 	done
+	$(FUZZ_CC) -Iplugin/cli -o $(B)/fuzz/fuzz_config tests/fuzz/fuzz_config.c \
+	    plugin/cli/config.c $(CORE_SRC) $(PKG_LIBS)
 	$(MAKE) --no-print-directory $(EMBED_INC)
 	$(FUZZ_CC) -I$(B) -Dmain=sysctl_guard_main -o $(B)/fuzz/fuzz_module_args \
 	    tests/fuzz/fuzz_module_args.c $(CORE_SRC) $(VIEWS_SRC) $(CLI_SRC) $(PKG_LIBS)
@@ -330,6 +332,9 @@ fuzz: deps $(EMBED_INC) $(CATALOG_INC)
 	@mkdir -p $(B)/fuzz/catalog-corpus
 	$(B)/fuzz/fuzz_catalog -max_total_time=$(FUZZ_SECS) -max_len=8192 \
 	    $(B)/fuzz/catalog-corpus tests/fuzz/catalog-corpus
+	@mkdir -p $(B)/fuzz/config-corpus
+	$(B)/fuzz/fuzz_config -max_total_time=$(FUZZ_SECS) -max_len=4096 \
+	    $(B)/fuzz/config-corpus tests/fuzz/config-corpus
 	@mkdir -p $(B)/fuzz/args-corpus
 	SYSCTL_GUARD_LENSDIR=lenses SYSCTL_GUARD_POLICYDIR=policies \
 	    $(B)/fuzz/fuzz_module_args -max_total_time=$(FUZZ_SECS) -max_len=4096 \
@@ -346,7 +351,7 @@ help:
 	@echo "                integrations (Ansible module, Salt, pre-commit, SARIF)"
 	@echo "make install    install to \$$DESTDIR\$$PREFIX (PREFIX=$(PREFIX))"
 	@echo "make bench      time show on a host tree and a 1000-file tree vs augtool"
-	@echo "make fuzz       libFuzzer: lens + model, policy loader + evaluation, catalog, module args (FUZZ_SECS=$(FUZZ_SECS) each)"
+	@echo "make fuzz       libFuzzer: lens + model, policy loader + evaluation, catalog, project config, module args (FUZZ_SECS=$(FUZZ_SECS) each)"
 	@echo "make deps       install the Debian packages needed (scripts/deps.sh)"
 	@echo "make catalog    regenerate catalog/keys.tsv from Debian kernel sources (catalog/README.md)"
 	@echo "make catalog-defaults  catalog/defaults.tsv: Debian kernels booted under QEMU, small and large"

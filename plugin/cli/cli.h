@@ -14,6 +14,9 @@
 #include "../data/data.h"
 #include "../run/run.h"
 #include "../views/views.h"
+#include "config.h"
+
+#include <stdint.h>
 
 enum sg_emit {
     SG_EMIT_NONE,
@@ -24,6 +27,17 @@ enum sg_emit {
 };
 
 #define SG_MAX_LIST 32
+
+/* What one FILE argument is checked with, after the project
+ * configuration's overrides for its path (config.h) and the command
+ * line: the storage behind a run.h struct sg_run_each. */
+struct sg_cli_each {
+    const char *kernel;
+    const char *profiles[SG_MAX_LIST];
+    size_t n_profiles;
+    const char *off[2 * SG_MAX_LIST];
+    size_t n_off;
+};
 
 struct sg_cli {
     const char *prog;
@@ -45,10 +59,23 @@ struct sg_cli {
     size_t n_disabled;
     const char *enabled[SG_MAX_LIST]; /* --enable: wins over a disable */
     size_t n_enabled;
-    const char *off[SG_MAX_LIST]; /* what is disabled and not enabled */
+    /* What is disabled (by the project configuration or --disable) and
+     * not enabled again. */
+    const char *off[2 * SG_MAX_LIST];
     size_t n_off;
     const char *policies[SG_MAX_LIST];
     size_t n_policies;
+    const char *config_file; /* --config */
+    bool no_config;          /* --no-config */
+    uint64_t given;          /* the options given, by row of the table */
+    /* The project configuration (config.h; path NULL: none), applied:
+     * kernel, profiles, off, fail_on and policies above hold what the
+     * command line and it amount to for the tree (the command line wins);
+     * EACH, when its overrides name paths, what each FILE argument gets. */
+    struct sg_config config;
+    bool profiles_from_config;
+    struct sg_cli_each *each;
+    struct sg_run_each *run_each;
     struct sg_data data; /* the lens, policies, catalog (data.h) */
     char **args;         /* positional arguments after the options */
     int n_args;

@@ -118,11 +118,19 @@ static const struct opt_row {
      "also read <root>/proc/sys: drift and keys the kernel lacks"},
     {"no-color", NULL, OT_FLAG, F(no_color), 0, NULL, NULL,
      C_CHECK | C_FIX | C_SHOW | C_EXPLAIN, "never colour the output"},
+    {"config", "FILE", OT_STRING, F(config_file), 0, NULL, NULL,
+     C_TREE | C_EXPLAIN | C_LIST,
+     "the project configuration (default: " SG_CONFIG_NAME
+     " in the current directory or the nearest one above it, up to the "
+     "repository's top)"},
+    {"no-config", NULL, OT_FLAG, F(no_config), 0, NULL, NULL,
+     C_TREE | C_EXPLAIN | C_LIST, "read no project configuration"},
     {"help", NULL, OT_FLAG, F(help), 0, NULL, NULL, ~0u, "show this help"},
 #undef F
 };
 #define N_OPTS (sizeof(opt_rows) / sizeof(*opt_rows))
 
+_Static_assert(N_OPTS <= 64, "struct sg_cli's given has a bit per row");
 _Static_assert(sizeof(enum sg_emit) == sizeof(int) &&
                    sizeof(enum sg_semantics) == sizeof(int) &&
                    sizeof(enum sg_severity) == sizeof(int),
@@ -302,6 +310,8 @@ static void usage(FILE *f, const char *prog)
     fprintf(f,
             "\n'%s COMMAND --help' lists one command's options.\n"
             "exit status: 0 ok, 1 findings, 2 usage or input error\n"
+            "configuration: " SG_CONFIG_NAME " (--config, --no-config; "
+            "see sysctl-guard(1))\n"
             "environment: NO_COLOR disables colour; SYSCTL_GUARD_LENSDIR,\n"
             "SYSCTL_GUARD_POLICYDIR and SYSCTL_GUARD_CATALOGDIR override the "
             "lens, policy\nand kernel key catalog directories.\n",
@@ -345,6 +355,7 @@ static int set_option(struct sg_cli *cli, const struct cmd_row *c,
 {
     char *field = (char *)cli + o->off;
 
+    cli->given |= UINT64_C(1) << (o - opt_rows);
     if (!(row_cmds(o) & c->bit)) {
         struct sg_buf b = {0};
         cmds_of(&b, row_cmds(o));
@@ -407,6 +418,130 @@ static int set_option(struct sg_cli *cli, const struct cmd_row *c,
     return SG_EXIT_ERROR;
 }
 
+/* Whether option NAME was given, and whether command C takes it. */
+static bool given(const struct sg_cli *cli, const char *name)
+{
+    for (size_t i = 0; i < N_OPTS; i++)
+        if (strcmp(opt_rows[i].name, name) == 0)
+            return cli->given & (UINT64_C(1) << i);
+    return false;
+}
+
+static bool takes(const struct cmd_row *c, const char *name)
+{
+    for (size_t i = 0; i < N_OPTS; i++)
+        if (strcmp(opt_rows[i].name, name) == 0)
+            return row_cmds(&opt_rows[i]) & c->bit;
+    return false;
+}
+
+static void add_off(struct sg_cli_each *e, const struct sg_cli *cli,
+                    const char *id)
+{
+    for (size_t j = 0; j < cli->n_enabled; j++)
+        if (strcmp(id, cli->enabled[j]) == 0)
+            return;
+    for (size_t j = 0; j < e->n_off; j++)
+        if (strcmp(id, e->off[j]) == 0)
+            return;
+    if (e->n_off < sizeof(e->off) / sizeof(*e->off))
+        e->off[e->n_off++] = id;
+}
+
+/* What the configuration's set S and the command line amount to: the
+ * command line's kernel and profiles win, disabled rules add up, and
+ * --enable takes one back out. */
+static void merge(const struct sg_cli *cli, const struct sg_config_set *s,
+                  struct sg_cli_each *e)
+{
+    memset(e, 0, sizeof(*e));
+    e->kernel = given(cli, "kernel") ? cli->kernel : s->kernel;
+    if (given(cli, "profile") || !s->n_profiles) {
+        memcpy(e->profiles, cli->profiles, sizeof(e->profiles));
+        e->n_profiles = cli->n_profiles;
+    } else {
+        memcpy(e->profiles, s->profiles, sizeof(e->profiles));
+        e->n_profiles = s->n_profiles;
+    }
+    for (size_t i = 0; i < s->n_disabled; i++)
+        add_off(e, cli, s->disabled[i]);
+    for (size_t i = 0; i < cli->n_disabled; i++)
+        add_off(e, cli, cli->disabled[i]);
+}
+
+/* Read the project configuration (config.h) and apply it under what the
+ * command line says. 0, or SG_EXIT_ERROR after saying why. */
+static int apply_config(struct sg_cli *cli, const struct cmd_row *c)
+{
+    struct sg_config_set none = {0}, set;
+    struct sg_cli_each e;
+    char *err = NULL;
+    bool fragments = cli->n_args > 0 && (c->bit & (C_CHECK | C_FIX));
+
+    if (!cli->no_config &&
+        sg_config_load(cli->config_file, &cli->config, &err) < 0) {
+        fprintf(stderr, "%s %s: %s\n", cli->prog, c->name, err);
+        free(err);
+        return SG_EXIT_ERROR;
+    }
+    const struct sg_config *cf = &cli->config;
+    if (!cf->path) {
+        set = none;
+    } else {
+        sg_config_for(cf, fragments ? NULL : cli->root, &set);
+        if (!given(cli, "fail-on") && takes(c, "fail-on") && cf->fail_on)
+            for (const struct choice *ch = severities; ch->name; ch++)
+                if (strcmp(ch->name, cf->fail_on) == 0)
+                    cli->fail_on = ch->value;
+        /* Its policies come besides the shipped ones; --policy replaces
+         * both. */
+        if (!given(cli, "policy") && takes(c, "policy") && cf->n_policies) {
+            if (cf->n_policies + 1 > SG_MAX_LIST) {
+                fprintf(stderr,
+                        "%s %s: %s: \"policy\" has more than %d "
+                        "entries\n",
+                        cli->prog, c->name, cf->path, SG_MAX_LIST - 1);
+                return SG_EXIT_ERROR;
+            }
+            cli->policies[cli->n_policies++] = cli->data.policydir;
+            for (size_t i = 0; i < cf->n_policies; i++)
+                cli->policies[cli->n_policies++] = cf->policies[i];
+        }
+    }
+    merge(cli, &set, &e);
+    if (takes(c, "kernel"))
+        cli->kernel = e.kernel;
+    if (takes(c, "profile")) {
+        cli->profiles_from_config = !given(cli, "profile") && e.n_profiles;
+        memcpy(cli->profiles, e.profiles, sizeof(cli->profiles));
+        cli->n_profiles = e.n_profiles;
+    }
+    memcpy(cli->off, e.off, sizeof(cli->off));
+    cli->n_off = e.n_off;
+    if (!fragments || !cf->n_overrides)
+        return 0;
+    /* Each FILE argument with the overrides for its path. */
+    cli->each = calloc((size_t)cli->n_args, sizeof(*cli->each));
+    cli->run_each = calloc((size_t)cli->n_args, sizeof(*cli->run_each));
+    if (!cli->each || !cli->run_each) {
+        fprintf(stderr, "%s: out of memory\n", cli->prog);
+        return SG_EXIT_ERROR;
+    }
+    for (int i = 0; i < cli->n_args; i++) {
+        struct sg_cli_each *x = &cli->each[i];
+        sg_config_for(cf, cli->args[i], &set);
+        merge(cli, &set, x);
+        cli->run_each[i] = (struct sg_run_each){
+            .kernel = x->kernel,
+            .profiles = x->profiles,
+            .n_profiles = x->n_profiles,
+            .disabled = x->off,
+            .n_disabled = x->n_off,
+        };
+    }
+    return 0;
+}
+
 int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
 {
     struct option lopts[N_OPTS + 1];
@@ -461,14 +596,6 @@ int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
     }
     cli->args = argv + optind;
     cli->n_args = argc - optind;
-    /* The rules turned off: disabled, and not enabled again. */
-    for (size_t i = 0; i < cli->n_disabled; i++) {
-        bool on = false;
-        for (size_t j = 0; j < cli->n_enabled && !on; j++)
-            on = strcmp(cli->disabled[i], cli->enabled[j]) == 0;
-        if (!on)
-            cli->off[cli->n_off++] = cli->disabled[i];
-    }
     /* FILE arguments have no root, so no <root>/proc/sys to read. */
     if (cli->live && cli->n_args > 0 &&
         (strcmp(cmd, "check") == 0 || strcmp(cmd, "fix") == 0)) {
@@ -499,11 +626,14 @@ int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
         fprintf(stderr, "%s: out of memory\n", cli->prog);
         return SG_EXIT_ERROR;
     }
-    return 0;
+    return apply_config(cli, row);
 }
 
 void sg_cli_free(struct sg_cli *cli)
 {
+    sg_config_free(&cli->config);
+    free(cli->each);
+    free(cli->run_each);
     sg_data_free(&cli->data);
 }
 
@@ -520,6 +650,7 @@ void sg_cli_run_opts(const struct sg_cli *cli, enum sg_run_mode mode,
     o->root = cli->root;
     o->fragments = cli->args;
     o->n_fragments = cli->n_args > 0 ? (size_t)cli->n_args : 0;
+    o->each = cli->run_each;
     o->kernel = cli->kernel;
     o->semantics = cli->semantics;
     o->live = cli->live;

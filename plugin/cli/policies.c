@@ -15,15 +15,36 @@ int sg_cli_load_policies(const struct sg_cli *cli, const char *const *paths,
                          size_t n, struct sg_policies *ps)
 {
     struct sg_diags d = {0};
+    const struct sg_config *cf = &cli->config;
+    /* Profiles the configuration gave are checked below, naming it. */
     int r = sg_data_policies(&cli->data, paths, n, cli->profiles,
-                             cli->n_profiles, ps, &d);
+                             cli->profiles_from_config ? 0 : cli->n_profiles,
+                             ps, &d);
+    bool loaded = r == 0;
     if (r == 0 && (sg_data_check_rules(ps, "--disable", cli->disabled,
                                        cli->n_disabled, &d) < 0 ||
                    sg_data_check_rules(ps, "--enable", cli->enabled,
-                                       cli->n_enabled, &d) < 0)) {
-        sg_policies_free(ps);
+                                       cli->n_enabled, &d) < 0))
         r = -1;
+    for (size_t i = 0; r == 0 && cf->path && i <= cf->n_overrides; i++) {
+        const struct sg_config_set *s =
+            i == 0 ? &cf->set : &cf->overrides[i - 1].set;
+        char *what = i == 0
+                         ? sg_strdup_printf("%s:", cf->path)
+                         : sg_strdup_printf("%s: override %zu:", cf->path, i);
+        char *pw = what ? sg_strdup_printf("%s \"profile\"", what) : NULL;
+        char *dw = what ? sg_strdup_printf("%s \"disable\"", what) : NULL;
+        if (!pw || !dw ||
+            sg_data_check_profiles(ps, pw, s->profiles, s->n_profiles, &d) <
+                0 ||
+            sg_data_check_rules(ps, dw, s->disabled, s->n_disabled, &d) < 0)
+            r = -1;
+        free(what);
+        free(pw);
+        free(dw);
     }
+    if (r < 0 && loaded)
+        sg_policies_free(ps);
 
     for (size_t i = 0; i < d.n; i++)
         sg_print_diag(stderr, &d.v[i], false);

@@ -97,8 +97,9 @@ char *sg_data_schema(const struct sg_data *d)
 
 /* A profile the loaded policies do not declare (a typo: "serverr")
  * would select nothing, silently: an error naming the ones there are. */
-static int check_profiles(const char *const *profiles, size_t n_profiles,
-                          const struct sg_policies *ps, struct sg_diags *d)
+int sg_data_check_profiles(const struct sg_policies *ps, const char *option,
+                           const char *const *profiles, size_t n_profiles,
+                           struct sg_diags *d)
 {
     for (size_t i = 0; i < n_profiles; i++) {
         if (sg_policies_profile(ps, profiles[i]))
@@ -107,9 +108,9 @@ static int check_profiles(const char *const *profiles, size_t n_profiles,
         for (size_t j = 0; j < ps->n_profiles; j++)
             sg_buf_printf(&known, "%s%s", j ? ", " : "", ps->profiles[j].name);
         sg_diag_add(d, SG_SEV_ERROR, "usage", NULL, 0,
-                    "--profile %s: the loaded policies declare no such "
+                    "%s %s: the loaded policies declare no such "
                     "profile (they declare: %s)",
-                    sg_vis(profiles[i]), known.v ? known.v : "none");
+                    option, sg_vis(profiles[i]), known.v ? known.v : "none");
         free(known.v);
         return -1;
     }
@@ -169,7 +170,8 @@ int sg_data_policies(const struct sg_data *d, const char *const *paths,
         r = -1;
     }
     if (r == 0)
-        r = check_profiles(profiles, n_profiles, ps, diags);
+        r = sg_data_check_profiles(ps, "--profile", profiles, n_profiles,
+                                   diags);
     free(schema);
     if (r < 0) {
         sg_policies_free(ps);

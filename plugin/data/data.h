@@ -46,6 +46,11 @@ int sg_data_policies(const struct sg_data *d, const char *const *paths,
                      size_t n, const char *const *profiles, size_t n_profiles,
                      struct sg_policies *ps, struct sg_diags *diags);
 
+/* Whether every one of PROFILES (given as OPTION) is declared by PS. 0,
+ * or -1 with an error naming the first unknown one in DIAGS. */
+int sg_data_check_profiles(const struct sg_policies *ps, const char *option,
+                           const char *const *profiles, size_t n_profiles,
+                           struct sg_diags *d);
 /* Whether every one of IDS (given as OPTION, "--disable") names a rule
  * of PS: a typo would turn nothing off, silently. 0, or -1 with an error
  * naming the first unknown one in DIAGS. */

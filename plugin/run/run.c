@@ -70,8 +70,18 @@ static int report_model(struct sg_report *rep, const struct sg_model *m)
     for (size_t i = 0; i < m->n_applied; i++)
         if (sg_report_add_file(rep, m->applied[i].file->path) < 0)
             return -ENOMEM;
-    if (!rep->kernel[0])
-        snprintf(rep->kernel, sizeof(rep->kernel), "%s", m->kernel.release);
+    /* Fragments with kernels of their own (sg_run_each): each named once,
+     * "A, B". */
+    size_t kl = strlen(rep->kernel), rl = strlen(m->kernel.release);
+    bool listed = rl == 0;
+    for (const char *p = rep->kernel; *p && !listed; p += strcspn(p, ",")) {
+        p += strspn(p, ", ");
+        listed = strncmp(p, m->kernel.release, rl) == 0 &&
+                 (p[rl] == ',' || p[rl] == '\0');
+    }
+    if (!listed)
+        snprintf(rep->kernel + kl, sizeof(rep->kernel) - kl, "%s%s",
+                 kl ? ", " : "", m->kernel.release);
     return copy_diags(&rep->diags, &m->diags);
 }
 
@@ -328,8 +338,18 @@ int sg_run(const struct sg_run_opts *ro, const struct sg_policies *ps,
     }
     int r = 0;
     for (size_t i = 0; i < n && r == 0; i++) {
+        struct sg_run_opts fo = *ro;
+        if (ro->n_fragments && ro->each) {
+            const struct sg_run_each *e = &ro->each[i];
+            fo.kernel = e->kernel;
+            fo.profiles = e->profiles;
+            fo.n_profiles = e->n_profiles;
+            fo.disabled = e->disabled;
+            fo.n_disabled = e->n_disabled;
+        }
+        o.kernel = fo.kernel;
         o.fragment = ro->n_fragments ? ro->fragments[i] : NULL;
-        r = run_one(ro, &o, ps, s, err);
+        r = run_one(&fo, &o, ps, s, err);
     }
     sg_parser_free(o.parser);
     if (r < 0)

@@ -33,12 +33,23 @@ enum sg_run_mode {
 #define SG_EXIT_FINDINGS 1
 #define SG_EXIT_ERROR 2
 
+/* What one fragment is run with instead of the run's own (a project
+ * configuration's per-path overrides, cli/config.h). */
+struct sg_run_each {
+    const char *kernel; /* NULL: the running kernel */
+    const char *const *profiles;
+    size_t n_profiles;
+    const char *const *disabled;
+    size_t n_disabled;
+};
+
 struct sg_run_opts {
     enum sg_run_mode mode;
     const char *root;       /* the tree; NULL: "/" */
     char *const *fragments; /* instead of the tree: these files */
     size_t n_fragments;
-    const char *kernel; /* NULL: the running kernel */
+    const struct sg_run_each *each; /* NULL, or one per fragment */
+    const char *kernel;             /* NULL: the running kernel */
     enum sg_semantics semantics;
     bool live; /* also read <root>/proc/sys */
     const char *const *profiles;

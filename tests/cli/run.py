@@ -384,6 +384,10 @@ OPTIONS = {
     "--backup": ({"fix"}, None),
     "--live": ({"check", "fix", "plan", "show"}, None),
     "--no-color": ({"check", "fix", "show", "explain"}, None),
+    "--config": ({"check", "fix", "plan", "show", "explain", "list-rules"},
+                 "/nonexistent.json"),
+    "--no-config": ({"check", "fix", "plan", "show", "explain",
+                     "list-rules"}, None),
 }
 FORMATS = {
     "check": ["text", "json", "gcc", "sarif", "github", "salt", "stateful"],
@@ -601,8 +605,150 @@ def selection(binary):
              "%s of an unknown rule: a usage error %r" % (opt, r.stderr))
 
 
+def project_config(binary):
+    """.sysctl-guard.json, found as .shellcheckrc is: from a subdirectory up
+    to the repository's top (and not above it), or --config FILE; its
+    kernel, disabled rules, fail-on, extra policies and per-path overrides
+    apply under what the command line says; a broken file is an error
+    naming it and the line."""
+    env = dict(ENV)
+    for k in ("PWD",):
+        env.pop(k, None)
+
+    def run(args, cwd):
+        return subprocess.run([binary] + args, env=env, cwd=cwd,
+                              capture_output=True, text=True)
+
+    def found(r):
+        return sorted((f["file"], f["rule"])
+                      for f in json.loads(r.stdout)["findings"])
+
+    with tempfile.TemporaryDirectory(prefix="sg-config-") as top:
+        # Above the repository: never read (the search stops at .git).
+        with open(os.path.join(top, ".sysctl-guard.json"), "w") as f:
+            f.write("not json at all")
+        repo = os.path.join(top, "repo")
+        for d in ("hosts/el7", "hosts/new", "policies", ".git"):
+            os.makedirs(os.path.join(repo, d))
+        for d in ("el7", "new"):
+            with open(os.path.join(repo, "hosts", d, "tw.conf"), "w") as f:
+                f.write("net.ipv4.tcp_tw_recycle = 1\n"
+                        "net.ipv4.tcp_tw_reuse = 1\n"
+                        "net.core.somaxconn = 4096\n")
+        hosts = os.path.join(repo, "hosts")
+        files = ["el7/tw.conf", "new/tw.conf"]
+        js = ["check", "--format", "json"]
+        r = run(js + files, hosts)
+        T.ok(r.returncode in (0, 1) and "not json" not in r.stderr,
+             "a configuration above the repository's top is not read: %r" %
+             r.stderr)
+        conf = os.path.join(repo, ".sysctl-guard.json")
+        with open(conf, "w") as f:
+            json.dump({"kernel": "6.1.0",
+                       "disable": ["tw-reuse-outgoing-only"],
+                       "overrides": [{"files": "hosts/el7/*",
+                                      "kernel": "3.10.0-1160.el7.x86_64"}]},
+                      f, indent=1)
+        r = run(js + files, hosts)
+        # somaxconn = 4096 restates 6.1's default, and is above 3.10's.
+        T.ok(r.returncode == 1 and found(r) == [
+            ("el7/tw.conf", "tw-recycle-enabled"),
+            ("new/tw.conf", "somaxconn-default"),
+            ("new/tw.conf", "tw-recycle-removed")],
+            "found from a subdirectory: the file's kernel, the override's "
+            "kernel for hosts/el7, its disabled rule: %d %r %r" %
+            (r.returncode, found(r) if r.stdout else None, r.stderr))
+        T.ok("3.10.0-1160.el7.x86_64" in json.loads(r.stdout)["kernel"],
+             "the report names the override's kernel")
+        r = run(js + ["--kernel", "6.1"] + files, hosts)
+        T.ok([x[1] for x in found(r) if x[1].startswith("tw-")] ==
+             ["tw-recycle-removed"] * 2,
+             "--kernel wins over the file and its overrides: %r" % found(r))
+        r = run(js + ["--enable", "tw-reuse-outgoing-only"] + files, hosts)
+        T.ok(("new/tw.conf", "tw-reuse-outgoing-only") in found(r),
+             "--enable takes a rule the file disables back: %r" % found(r))
+        r = run(js + ["--no-config", "--kernel", "6.1"] + files, hosts)
+        T.ok(("el7/tw.conf", "tw-reuse-outgoing-only") in found(r),
+             "--no-config: the file's disable does not apply")
+        r = run(js + ["--root", "el7"], hosts)
+        T.ok(r.returncode in (0, 1) and
+             json.loads(r.stdout)["kernel"] == "3.10.0-1160.el7.x86_64",
+             "an override for hosts/el7/* is for --root hosts/el7: %r" %
+             r.stdout[:300])
+        # fail-on from the file, and the command line over it.
+        with open(conf, "w") as f:
+            json.dump({"kernel": "6.1.0", "fail-on": "error",
+                       "disable": ["tw-recycle-removed"]}, f)
+        r = run(["check", "new/tw.conf"], hosts)
+        T.ok(r.returncode == 0, "fail-on error from the file: only info "
+             "and warnings left, exit 0: %d %s" % (r.returncode, r.stdout))
+        r = run(["check", "--fail-on", "info", "new/tw.conf"], hosts)
+        T.ok(r.returncode == 1, "--fail-on wins over the file's")
+        # Extra policies, relative to the file's directory, besides the
+        # shipped ones.
+        with open(os.path.join(repo, "policies", "site.xml"), "w") as f:
+            f.write('<?xml version="1.0"?>\n'
+                    '<policy xmlns="urn:sysctl-guard:policy:1" id="site">\n'
+                    ' <title>site</title>\n'
+                    ' <rule id="site-no-somaxconn" severity="warning" '
+                    'key="net.core.somaxconn">\n'
+                    '  <title>somaxconn is set</title>\n'
+                    '  <when><check op="present"/></when>\n'
+                    '  <message>{key} is ours to set</message>\n'
+                    '  <rationale>site rule</rationale>\n'
+                    '  <reference href="https://example.org/">site</reference>'
+                    '\n </rule>\n</policy>\n')
+        with open(conf, "w") as f:
+            json.dump({"kernel": "6.1.0", "policy": "policies"}, f)
+        r = run(js + ["new/tw.conf"], hosts)
+        rules = [x[1] for x in found(r)] if r.stdout else []
+        T.ok("site-no-somaxconn" in rules and "tw-recycle-removed" in rules,
+             "the file's policy comes besides the shipped ones: %r %r" %
+             (rules, r.stderr))
+        r = run(["list-rules"], hosts)
+        T.ok("site-no-somaxconn" in r.stdout, "list-rules reads it too")
+        # --config FILE, from anywhere.
+        other = os.path.join(top, "elsewhere.json")
+        with open(other, "w") as f:
+            json.dump({"kernel": "3.10.0"}, f)
+        r = run(js + ["--config", other, os.path.join(hosts, "new/tw.conf")],
+                top)
+        T.ok(r.returncode in (0, 1) and
+             json.loads(r.stdout)["kernel"] == "3.10.0",
+             "--config FILE: %r" % r.stderr)
+        # Broken files: an error naming the file and the line, exit 2.
+        for text, want in (
+                ('{\n "kernel": "6.1",\n "kernal": "5.4"\n}\n',
+                 ':3: unknown key "kernal"'),
+                ('{\n "kernel": "6.1",\n "disable": [1]\n}\n',
+                 ':3: "disable" must be a string or a list of strings'),
+                ('{\n "kernel": "6.1"\n "disable": []\n}\n',
+                 ':3: not JSON'),
+                ('{"fail-on": "sometimes"}', '"fail-on" must be error'),
+                ('{"overrides": [{"kernel": "5.4"}]}',
+                 'override 1: "files" (a glob) is missing'),
+                ('{"disable": ["tw-recycle-remove"]}',
+                 '"disable" tw-recycle-remove: the loaded policies have no '
+                 'such rule'),
+                ('{"overrides": [{"files": "*", "profile": "servr"}]}',
+                 'override 1: "profile" servr: the loaded policies declare '
+                 'no such profile')):
+            with open(conf, "w") as f:
+                f.write(text)
+            r = run(["check", "new/tw.conf"], hosts)
+            T.ok(r.returncode == 2 and conf in r.stderr and want in
+                 r.stderr and not r.stdout,
+                 "%r: %r, exit 2, nothing on stdout: %d %r" %
+                 (text, want, r.returncode, r.stderr))
+        r = run(["check", "--config", other + ".missing", "new/tw.conf"],
+                hosts)
+        T.ok(r.returncode == 2 and "elsewhere.json.missing: cannot read it"
+             in r.stderr, "--config of a missing file: %r" % r.stderr)
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
+    project_config(binary)
     selection(binary)
     suppressions(binary)
     nothing_silent(binary)

@@ -1,0 +1,83 @@
+/*
+ * config.h - the project configuration file, found the way .shellcheckrc
+ * and .yamllint are: `--config FILE`, else `.sysctl-guard.json` in the
+ * current directory or the nearest one above it, up to the repository
+ * root (the first directory holding .git) or /. JSON, read with cJSON:
+ *
+ *   {
+ *     "kernel": "6.1.0-13-amd64",          the default --kernel
+ *     "profile": ["server"],               the default --profile
+ *     "disable": ["tw-reuse-outgoing-only"],  rules turned off
+ *     "fail-on": "warning",                the default --fail-on
+ *     "policy": ["policies/local"],        extra policies, besides the
+ *                                          shipped ones
+ *     "overrides": [                       per path, in order, the later
+ *       {"files": "hosts/el7/...",         winning: a glob (fnmatch; a
+ *        "kernel": "3.10.0-1160.el7.x86_64",  star crosses "/") against
+ *        "profile": ["nat"],               each FILE argument, or the
+ *        "disable": ["..."]}               --root (as DIR and DIR/),
+ *     ]                                    relative to the file's
+ *                                          directory
+ *   }
+ *
+ * Paths in the file are relative to its directory. What the command line
+ * gives wins: --kernel, --profile, --fail-on and --policy replace the
+ * file's (and its overrides'); --disable adds to its list, --enable takes
+ * a rule back out. A key the format does not have, a value of the wrong
+ * type or a file that is not JSON is an error naming the file (and the
+ * line, for JSON syntax).
+ */
+#ifndef SG_CONFIG_H
+#define SG_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SG_CONFIG_NAME ".sysctl-guard.json"
+#define SG_CONFIG_MAX 32 /* entries of a list, and overrides */
+
+struct cJSON;
+
+struct sg_config_set {
+    const char *kernel; /* or NULL */
+    const char *profiles[SG_CONFIG_MAX];
+    size_t n_profiles;
+    const char *disabled[SG_CONFIG_MAX];
+    size_t n_disabled;
+};
+
+struct sg_config_override {
+    const char *files; /* the glob */
+    struct sg_config_set set;
+};
+
+struct sg_config {
+    char *path; /* the file read; NULL: none was found */
+    char *dir;  /* its directory, absolute */
+    struct cJSON *doc;
+    struct sg_config_set set;
+    const char *fail_on;           /* or NULL */
+    char *policies[SG_CONFIG_MAX]; /* absolute (owned) */
+    size_t n_policies;
+    struct sg_config_override overrides[SG_CONFIG_MAX];
+    size_t n_overrides;
+};
+
+/* Read EXPLICIT, or the file found from the current directory up. 0 (with
+ * OUT->path NULL when there is none), or -1 after *ERR (allocated) says
+ * what is wrong, naming the file. */
+int sg_config_load(const char *explicit_path, struct sg_config *out,
+                   char **err);
+/* The same for TEXT (NUL-terminated) as read from PATH in directory DIR
+ * (absolute): what sg_config_load does once it has the bytes. */
+int sg_config_parse(const char *text, const char *path, const char *dir,
+                    struct sg_config *out, char **err);
+void sg_config_free(struct sg_config *c);
+
+/* The overrides' settings for PATH (a FILE argument or the root, as
+ * given) over the file's own, into OUT: later overrides win, lists
+ * replace ("disable" lists add up). */
+void sg_config_for(const struct sg_config *c, const char *path,
+                   struct sg_config_set *out);
+
+#endif
