@@ -50,8 +50,10 @@ struct sg_cli {
     bool backup;       /* fix: keep FILE.bak */
     enum sg_emit emit; /* plan */
     bool no_color;     /* --no-color */
+    int color_when;    /* --color: auto, always, never */
     bool help;         /* --help */
-    bool color;        /* decided from --no-color, NO_COLOR and isatty */
+    bool color;        /* decided from --color, NO_COLOR, TERM, isatty */
+    int width;         /* text wraps at this column: the terminal's, or 80 */
     enum sg_severity fail_on;
     const char *profiles[SG_MAX_LIST];
     size_t n_profiles;

@@ -9,20 +9,38 @@
 #include "../core/keys.h"
 #include "../core/policy.h"
 
+#include "../core/util.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void print_range(const struct sg_krange *r)
+/* "INDENT LABEL TEXT": the label coloured on a terminal, TEXT wrapped at
+ * the terminal's width under itself (no label: under INDENT). */
+static void say(const struct sg_cli *cli, int indent, const char *label,
+                const char *text)
+{
+    int col = indent;
+    printf("%*s", indent, "");
+    if (label) {
+        printf("%s%s%s ", sg_c(cli->color, "\033[36m"), label,
+               sg_c(cli->color, "\033[0m"));
+        col += sg_columns(label) + 1;
+    }
+    sg_wrap(stdout, col, col, cli->width > 0 ? cli->width : 80, text);
+}
+
+static void print_range(struct sg_buf *b, const struct sg_krange *r)
 {
     if (r->has_from && r->has_before)
-        printf("Linux %s to before %s", r->from.release, r->before.release);
+        sg_buf_printf(b, "Linux %s to before %s", r->from.release,
+                      r->before.release);
     else if (r->has_from)
-        printf("Linux %s and later", r->from.release);
+        sg_buf_printf(b, "Linux %s and later", r->from.release);
     else if (r->has_before)
-        printf("before Linux %s", r->before.release);
+        sg_buf_printf(b, "before Linux %s", r->before.release);
     else
-        printf("all kernels");
+        sg_buf_printf(b, "all kernels");
 }
 
 static bool cond_mentions(const struct sg_cond *c, const char *key)
@@ -39,46 +57,65 @@ static bool cond_mentions(const struct sg_cond *c, const char *key)
 static void print_rule(const struct sg_cli *cli, const struct sg_rule *r)
 {
     bool c = cli->color;
+    struct sg_buf b = {0};
 
-    printf("\n%s%s%s  %s [%s", sg_c(c, "\033[1m"), r->id, sg_c(c, "\033[0m"),
-           r->title, sg_severity_name(r->severity));
+    printf("\n%s%s%s  ", sg_c(c, "\033[1m"), sg_vis(r->id), sg_c(c, "\033[0m"));
+    sg_buf_printf(&b, "%s [%s", sg_vis(r->title),
+                  sg_severity_name(r->severity));
     if (r->has_ignored_severity)
-        printf(", %s with \"-\"", sg_severity_name(r->ignored_severity));
-    printf("]\n  applies to: ");
-    print_range(&r->kernel);
+        sg_buf_printf(&b, ", %s with \"-\"",
+                      sg_severity_name(r->ignored_severity));
+    sg_buf_printf(&b, "]");
+    sg_wrap(stdout, sg_columns(r->id) + 2, 2, cli->width, b.v ? b.v : "");
+    b.n = 0;
+    print_range(&b, &r->kernel);
     if (r->n_profiles) {
-        printf("; profiles%s", r->profiles_not ? " other than" : "");
+        sg_buf_printf(&b, "; profiles%s", r->profiles_not ? " other than" : "");
         for (size_t i = 0; i < r->n_profiles; i++)
-            printf(" %s", r->profiles[i]);
+            sg_buf_printf(&b, " %s", sg_vis(r->profiles[i]));
     }
     if (r->key)
-        printf("; %s %s", r->on_lines ? "every line setting" : "the value of",
-               r->key);
+        sg_buf_printf(&b, "; %s %s",
+                      r->on_lines ? "every line setting" : "the value of",
+                      sg_vis(r->key));
     else
-        printf("; diagnostic %s", r->diagnostic);
-    printf("\n  why: %s\n", r->rationale);
-    if (r->fix != SG_FIX_NONE)
-        printf("  fix: %s%s%s\n", sg_fix_name(r->fix), r->fix_value ? " " : "",
-               r->fix_value ? r->fix_value : "");
-    for (size_t i = 0; i < r->n_refs; i++)
-        printf("  see: %s\n       %s\n", r->refs[i].text, r->refs[i].href);
+        sg_buf_printf(&b, "; diagnostic %s", sg_vis(r->diagnostic));
+    say(cli, 2, "applies to:", b.v ? b.v : "");
+    say(cli, 2, "why:", sg_vis(r->rationale));
+    if (r->fix != SG_FIX_NONE) {
+        b.n = 0;
+        sg_buf_printf(&b, "%s%s%s", sg_fix_name(r->fix),
+                      r->fix_value ? " " : "",
+                      r->fix_value ? sg_vis(r->fix_value) : "");
+        say(cli, 2, "fix:", b.v ? b.v : "");
+    }
+    for (size_t i = 0; i < r->n_refs; i++) {
+        say(cli, 2, "see:", sg_vis(r->refs[i].text));
+        printf("       %s\n", sg_vis(r->refs[i].href));
+    }
+    free(b.v);
 }
 
-static void print_key(const struct sg_keyinfo *k)
+static void print_key(const struct sg_cli *cli, const struct sg_keyinfo *k)
 {
-    printf("%s\n", k->name);
+    struct sg_buf b = {0};
+    printf("%s%s%s\n", sg_c(cli->color, "\033[1m"), sg_vis(k->name),
+           sg_c(cli->color, "\033[0m"));
     if (k->doc)
-        printf("  %s\n", k->doc);
+        say(cli, 2, NULL, sg_vis(k->doc));
     if (k->exists.has_from || k->exists.has_before) {
-        printf("  exists: ");
-        print_range(&k->exists);
-        printf("\n");
+        print_range(&b, &k->exists);
+        say(cli, 2, "exists:", b.v ? b.v : "");
     }
     for (size_t i = 0; i < k->n_defaults; i++) {
-        printf("  default %s: ", k->defaults[i].value);
-        print_range(&k->defaults[i].range);
-        printf("\n");
+        char label[160];
+        snprintf(label, sizeof(label),
+                 "default %s:", sg_vis(k->defaults[i].value));
+        b.n = 0;
+        print_range(&b, &k->defaults[i].range);
+        say(cli, 2, label, b.v ? b.v : "");
     }
+    free(b.v);
 }
 
 static const char *access_name(enum sg_caccess a)
@@ -90,6 +127,7 @@ static const char *access_name(enum sg_caccess a)
 }
 
 struct rows_ctx {
+    const struct sg_cli *cli;
     const struct sg_catalog *c;
     int n;
     const char *first_key; /* the first row's key (a template, maybe) */
@@ -119,77 +157,93 @@ static bool tsv_next(const char *name, const char *key, size_t *at,
 
 /* The kernel's documentation of the catalog key ROWKEY (catalog/docs.tsv,
  * built in): "file<TAB>text" of its line, printed; nothing when none. */
-static void print_docs(const struct sg_catalog *c, const char *rowkey)
+static void print_docs(const struct sg_cli *cli, const struct sg_catalog *c,
+                       const char *rowkey)
 {
     size_t at = 0;
     const char *f, *end, *tab;
     if (!tsv_next("docs.tsv", rowkey, &at, &f, &end) ||
         !(tab = memchr(f, '\t', (size_t)(end - f))))
         return;
-    printf("  kernel documentation (%.*s, Linux %s):\n    %.*s\n",
-           (int)(tab - f), f, c->versions[c->n_versions - 1].release,
-           (int)(end - tab - 1), tab + 1);
+    char *head = sg_strdup_printf("(%.*s, Linux %s):", (int)(tab - f), f,
+                                  c->versions[c->n_versions - 1].release);
+    char *text = strndup(tab + 1, (size_t)(end - tab - 1));
+    say(cli, 2, "kernel documentation", head ? head : "");
+    say(cli, 4, NULL, text ? sg_vis(text) : "?");
+    free(head);
+    free(text);
 }
 
 /* KEY's value at boot on the Debian kernels booted for catalog/defaults.tsv
  * (built in): "key<TAB>series<TAB>value" lines, one per distinct value;
  * nothing when the boots do not agree on one (it depends on the machine)
  * or the key is not a literal one there. */
-static void print_defaults(const char *key)
+static void print_defaults(const struct sg_cli *cli, const char *key)
 {
     size_t at = 0;
     const char *ser, *end, *tab;
+    struct sg_buf b = {0};
     for (bool any = false; tsv_next("defaults.tsv", key, &at, &ser, &end);
          any = true) {
         if (!(tab = memchr(ser, '\t', (size_t)(end - ser))))
-            return;
+            break;
         if (!any)
-            printf("  default at boot on Debian's kernels (no sysctl.d file "
-                   "applied; the same on a small and a large machine):\n");
+            say(cli, 2, NULL,
+                "default at boot on Debian's kernels (no "
+                "sysctl.d file applied; the same on a small and a large "
+                "machine):");
         char *v = strndup(tab + 1, (size_t)(end - tab - 1));
-        printf("    ");
+        b.n = 0;
         for (const char *q = ser; q < tab; q++)
             if (*q == ',')
-                fputs(", ", stdout);
+                sg_buf_printf(&b, ", ");
             else
-                putchar(*q);
-        printf(": %s\n", v ? sg_vis(v) : "?");
+                sg_buf_printf(&b, "%c", *q);
+        sg_buf_printf(&b, ": %s", v ? sg_vis(v) : "?");
+        say(cli, 4, NULL, b.v ? b.v : "");
         free(v);
     }
+    free(b.v);
 }
 
 static bool print_row(const struct sg_catrow *r, void *arg)
 {
     struct rows_ctx *x = arg;
+    struct sg_buf b = {0};
     const char *sep = "";
     if (!x->first_key)
         x->first_key = r->key;
-    printf("  %s:", x->n++ ? "and" : "kernel");
+    const char *label = x->n++ ? "and:" : "kernel:";
     for (size_t i = 0; i < x->c->n_versions; i++)
         if (r->versions & (1u << i)) {
-            printf("%s %s", sep, x->c->versions[i].release);
-            sep = ",";
+            sg_buf_printf(&b, "%s%s", sep, x->c->versions[i].release);
+            sep = ", ";
         }
-    printf(" (%s)\n    %s", r->key, sg_ctype_name(r->type));
+    sg_buf_printf(&b, " (%s)", r->key);
+    say(x->cli, 2, label, b.v ? b.v : "");
+    b.n = 0;
+    sg_buf_printf(&b, "%s", sg_ctype_name(r->type));
     if (r->n > 1)
-        printf(", a vector of %u", r->n);
+        sg_buf_printf(&b, ", a vector of %u", r->n);
     if (r->has_min || r->has_max) {
-        printf(", ");
+        sg_buf_printf(&b, ", ");
         if (r->has_min)
-            printf("at least %lld", r->min);
+            sg_buf_printf(&b, "at least %lld", r->min);
         if (r->has_min && r->has_max)
-            printf(" and ");
+            sg_buf_printf(&b, " and ");
         if (r->has_max)
-            printf("at most %lld", r->max);
+            sg_buf_printf(&b, "at most %lld", r->max);
     }
-    printf(", %s", access_name(r->access));
+    sg_buf_printf(&b, ", %s", access_name(r->access));
     if (strcmp(r->netns, "net") == 0)
-        printf(", per network namespace");
+        sg_buf_printf(&b, ", per network namespace");
     else if (strcmp(r->netns, "init") == 0)
-        printf(", in the initial network namespace only");
+        sg_buf_printf(&b, ", in the initial network namespace only");
     if (strcmp(r->module, "-") != 0)
-        printf(", module %s (on Debian's kernels)", r->module);
-    printf("\n    source: %s\n", r->source);
+        sg_buf_printf(&b, ", module %s (on Debian's kernels)", r->module);
+    say(x->cli, 4, NULL, b.v ? b.v : "");
+    say(x->cli, 4, "source:", r->source);
+    free(b.v);
     return true;
 }
 
@@ -221,36 +275,47 @@ static const char *doc_page(const char *key)
 static int print_catalog(const struct sg_cli *cli, const struct sg_catalog *c,
                          const char *key, bool header)
 {
-    struct rows_ctx x = {c, 0, NULL};
+    struct rows_ctx x = {cli, c, 0, NULL};
     if (!sg_catalog_knows(c, key))
         return 0;
     if (header)
-        printf("%s\n", key);
+        printf("%s%s%s\n", sg_c(cli->color, "\033[1m"), sg_vis(key),
+               sg_c(cli->color, "\033[0m"));
     sg_catalog_rows(c, key, print_row, &x);
     for (size_t i = 0; i < c->n_hist; i++) {
         const struct sg_hist *h = &c->hist[i];
-        if (sg_catalog_hist_applies(h, key))
-            printf("  %s in Linux %u.%u: commit %s (%s)\n",
-                   h->kind == SG_H_ADDED     ? "added"
-                   : h->kind == SG_H_REMOVED ? "removed"
-                                             : "no effect since",
-                   h->version.major, h->version.minor, h->commit, h->what);
+        if (!sg_catalog_hist_applies(h, key))
+            continue;
+        char *t = sg_strdup_printf("commit %s (%s)", h->commit, h->what);
+        char label[64];
+        snprintf(label, sizeof(label), "%s in Linux %u.%u:",
+                 h->kind == SG_H_ADDED     ? "added"
+                 : h->kind == SG_H_REMOVED ? "removed"
+                                           : "no effect since",
+                 h->version.major, h->version.minor);
+        say(cli, 2, label, t ? t : "");
+        free(t);
     }
-    print_defaults(key);
+    print_defaults(cli, key);
     if (x.first_key)
-        print_docs(c, x.first_key);
+        print_docs(cli, c, x.first_key);
     const char *page = doc_page(key);
-    if (page)
-        printf("  docs: https://docs.kernel.org/%s\n", page);
+    if (page) {
+        char *u = sg_strdup_printf("https://docs.kernel.org/%s", page);
+        say(cli, 2, "docs:", u ? u : "");
+        free(u);
+    }
     struct sg_kver k;
     if (cli->kernel && sg_kver_parse(cli->kernel, &k) == 0) {
         struct sg_catinfo in;
+        char label[160];
         sg_catalog_lookup(c, key, &k, &in);
-        printf("  on %s: %s\n", k.release,
-               in.state == SG_KS_PRESENT  ? "present"
-               : in.state == SG_KS_ABSENT ? "absent"
-                                          : "unknown (the catalogued versions "
-                                            "around it disagree)");
+        snprintf(label, sizeof(label), "on %s:", k.release);
+        say(cli, 2, label,
+            in.state == SG_KS_PRESENT  ? "present"
+            : in.state == SG_KS_ABSENT ? "absent"
+                                       : "unknown (the catalogued versions "
+                                         "around it disagree)");
     }
     return 1;
 }
@@ -280,7 +345,7 @@ int sg_cmd_explain(struct sg_cli *cli)
         cat = &own;
     sg_diags_free(&cd);
     if (k) {
-        print_key(k);
+        print_key(cli, k);
         if (cat && !sg_key_is_glob(k->name))
             print_catalog(cli, cat, k->name, false);
         shown++;

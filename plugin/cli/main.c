@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -54,6 +55,14 @@ static const struct choice emits[] = {
 static const struct choice semantics[] = {
     {"systemd", SG_SEM_SYSTEMD, C_TREE, NULL},
     {"procps", SG_SEM_PROCPS, C_TREE, NULL},
+    {NULL, 0, 0, NULL},
+};
+enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+static const struct choice colors[] = {
+    {"auto", COLOR_AUTO, C_CHECK | C_FIX | C_SHOW | C_EXPLAIN,
+     "on a terminal that has colour, without NO_COLOR"},
+    {"always", COLOR_ALWAYS, C_CHECK | C_FIX | C_SHOW | C_EXPLAIN, NULL},
+    {"never", COLOR_NEVER, C_CHECK | C_FIX | C_SHOW | C_EXPLAIN, NULL},
     {NULL, 0, 0, NULL},
 };
 static const struct choice severities[] = {
@@ -116,8 +125,12 @@ static const struct opt_row {
      "keep the old file as FILE.bak"},
     {"live", NULL, OT_FLAG, F(live), 0, NULL, NULL, C_TREE,
      "also read <root>/proc/sys: drift and keys the kernel lacks"},
+    {"color", "WHEN", OT_CHOICE, F(color_when), 0, colors, "auto",
+     C_CHECK | C_FIX | C_SHOW | C_EXPLAIN, "colour the output"},
     {"no-color", NULL, OT_FLAG, F(no_color), 0, NULL, NULL,
-     C_CHECK | C_FIX | C_SHOW | C_EXPLAIN, "never colour the output"},
+     C_CHECK | C_FIX | C_SHOW | C_EXPLAIN,
+     "never colour the output (as "
+     "--color never)"},
     {"config", "FILE", OT_STRING, F(config_file), 0, NULL, NULL,
      C_TREE | C_EXPLAIN | C_LIST,
      "the project configuration (default: " SG_CONFIG_NAME
@@ -312,9 +325,10 @@ static void usage(FILE *f, const char *prog)
             "exit status: 0 ok, 1 findings, 2 usage or input error\n"
             "configuration: " SG_CONFIG_NAME " (--config, --no-config; "
             "see sysctl-guard(1))\n"
-            "environment: NO_COLOR disables colour; SYSCTL_GUARD_LENSDIR,\n"
-            "SYSCTL_GUARD_POLICYDIR and SYSCTL_GUARD_CATALOGDIR override the "
-            "lens, policy\nand kernel key catalog directories.\n",
+            "environment: NO_COLOR and TERM=dumb turn colour off (see "
+            "--color);\nSYSCTL_GUARD_LENSDIR, SYSCTL_GUARD_POLICYDIR and "
+            "SYSCTL_GUARD_CATALOGDIR\noverride the lens, policy and kernel "
+            "key catalog directories.\n",
             prog);
 }
 
@@ -327,10 +341,28 @@ static void cmd_usage(FILE *f, const char *prog, const struct cmd_row *c)
     fprintf(f, "\nexit status: 0 ok, 1 findings, 2 usage or input error\n");
 }
 
-static bool want_color(bool no_color_flag)
+/* Colour: --color always or never if given (--no-color is never); else
+ * only on a terminal that has it (TERM set and not "dumb") and without
+ * NO_COLOR (https://no-color.org). */
+static bool want_color(const struct sg_cli *cli)
 {
-    const char *nc = getenv("NO_COLOR");
-    return !no_color_flag && !(nc && *nc) && isatty(STDOUT_FILENO);
+    const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+    if (cli->no_color || cli->color_when == COLOR_NEVER)
+        return false;
+    if (cli->color_when == COLOR_ALWAYS)
+        return true;
+    return !(nc && *nc) && term && *term && strcmp(term, "dumb") != 0 &&
+           isatty(STDOUT_FILENO);
+}
+
+/* The columns text is wrapped at: the terminal's, else 80. */
+static int text_width(void)
+{
+    struct winsize ws;
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+        ws.ws_col >= 20)
+        return ws.ws_col;
+    return 80;
 }
 
 /* The commands that take option O, for a message: "fix" or "check, fix". */
@@ -621,7 +653,8 @@ int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
             return SG_EXIT_ERROR;
         }
     }
-    cli->color = want_color(cli->no_color);
+    cli->color = want_color(cli);
+    cli->width = text_width();
     if (sg_data_find(&cli->data) < 0) {
         fprintf(stderr, "%s: out of memory\n", cli->prog);
         return SG_EXIT_ERROR;
@@ -671,6 +704,7 @@ void sg_cli_view_opts(const struct sg_cli *cli, struct sg_view_opts *o,
     memset(o, 0, sizeof(*o));
     o->err = stderr;
     o->color = cli->color;
+    o->width = cli->width;
     o->preview = cli->dry_run;
     o->fail_on = cli->fail_on;
     o->profiles = cli->profiles;

@@ -184,7 +184,7 @@ int sg_view_stateful_fix(FILE *out, const struct sg_result *s,
 
     (void)vo;
     /* For people (Salt shows it as the changes' stdout). */
-    sg_print_changes(out, s);
+    sg_print_changes(out, s, false);
     print_stateful_line(out, sg_result_changed(s) > 0, comment ? comment : "",
                         &s->report.findings);
     free(comment);

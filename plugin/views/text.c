@@ -23,49 +23,65 @@ int sg_view_text_check(FILE *out, const struct sg_result *res,
 {
     const struct sg_report *r = &res->report;
     bool c = vo->color;
+    int width = vo->width > 0 ? vo->width : 80;
 
     for (size_t i = 0; i < r->findings.n; i++) {
         const struct sg_finding *f = &r->findings.v[i];
         if (f->suppressed)
             continue; /* counted in the summary, shown in JSON and SARIF */
-        if (f->file && f->line)
-            fprintf(out, "%s%s:%u:%s ", sg_c(c, "\033[1m"), sg_vis(f->file),
-                    f->line, sg_c(c, "\033[0m"));
-        else if (f->file)
-            fprintf(out, "%s%s:%s ", sg_c(c, "\033[1m"), sg_vis(f->file),
+        /* "file:line: severity: title [rule]", the title wrapped (the
+         * lines after the first indented by 2, the message's by 4). */
+        char at[32] = "";
+        int col = 0;
+        if (f->line)
+            snprintf(at, sizeof(at), "%u:", f->line);
+        if (f->file) {
+            fprintf(out, "%s%s:%s%s ", sg_c(c, "\033[1m"), sg_vis(f->file), at,
                     sg_c(c, "\033[0m"));
-        fprintf(out, "%s%s%s: %s %s[%s]%s\n", sg_c(c, sev_color(f->severity)),
-                sg_severity_name(f->severity), sg_c(c, "\033[0m"),
-                f->rule->title, sg_c(c, "\033[2m"), f->rule->id,
+            col = sg_columns(sg_vis(f->file)) + 1 + (int)strlen(at) + 1;
+        }
+        fprintf(out, "%s%s%s: ", sg_c(c, sev_color(f->severity)),
+                sg_severity_name(f->severity), sg_c(c, "\033[0m"));
+        col += (int)strlen(sg_severity_name(f->severity)) + 2;
+        col = sg_wrap_on(out, col, 2, width, sg_vis(f->rule->title));
+        if (col + 3 + (int)strlen(f->rule->id) > width)
+            fputs("\n ", out);
+        fprintf(out, " %s[%s]%s\n", sg_c(c, "\033[2m"), sg_vis(f->rule->id),
                 sg_c(c, "\033[0m"));
-        fprintf(out, "    %s\n", sg_vis(f->message));
-        switch (f->fix) {
-        case SG_FIX_REMOVE:
-            fprintf(out, "    %sfix:%s remove %s from %s\n",
-                    sg_c(c, "\033[32m"), sg_c(c, "\033[0m"), sg_vis(f->fix_key),
-                    f->fix_file ? sg_vis(f->fix_file)
-                                : "every file that sets it");
-            break;
-        case SG_FIX_COMMENT:
-            fprintf(out, "    %sfix:%s comment out %s in %s\n",
-                    sg_c(c, "\033[32m"), sg_c(c, "\033[0m"), sg_vis(f->fix_key),
-                    f->fix_file ? sg_vis(f->fix_file)
-                                : "every file that sets it");
-            break;
-        case SG_FIX_SET:
-            fprintf(out, "    %sfix:%s set %s = %s in %s\n",
-                    sg_c(c, "\033[32m"), sg_c(c, "\033[0m"), sg_vis(f->fix_key),
-                    sg_vis(f->fix_value ? f->fix_value : ""),
-                    sg_vis(f->fix_file));
-            break;
-        case SG_FIX_LOAD_MODULE:
-            fprintf(out, "    %sfix:%s load %s at boot: add it to %s\n",
-                    sg_c(c, "\033[32m"), sg_c(c, "\033[0m"),
-                    sg_vis(f->fix_value ? f->fix_value : ""),
-                    sg_vis(f->fix_file));
-            break;
-        case SG_FIX_NONE:
-            break;
+        fputs("    ", out);
+        sg_wrap(out, 4, 4, width, sg_vis(f->message));
+        if (f->fix != SG_FIX_NONE) {
+            /* "fix: what", wrapped under what. */
+            struct sg_buf b = {0};
+            const char *where =
+                f->fix_file ? sg_vis(f->fix_file) : "every file that sets it";
+            switch (f->fix) {
+            case SG_FIX_REMOVE:
+                sg_buf_printf(&b, "remove %s", sg_vis(f->fix_key));
+                sg_buf_printf(&b, " from %s", where);
+                break;
+            case SG_FIX_COMMENT:
+                sg_buf_printf(&b, "comment out %s", sg_vis(f->fix_key));
+                sg_buf_printf(&b, " in %s", where);
+                break;
+            case SG_FIX_SET:
+                sg_buf_printf(&b, "set %s", sg_vis(f->fix_key));
+                sg_buf_printf(&b, " = %s",
+                              sg_vis(f->fix_value ? f->fix_value : ""));
+                sg_buf_printf(&b, " in %s", sg_vis(f->fix_file));
+                break;
+            case SG_FIX_LOAD_MODULE:
+                sg_buf_printf(&b, "load %s at boot",
+                              sg_vis(f->fix_value ? f->fix_value : ""));
+                sg_buf_printf(&b, ": add it to %s", sg_vis(f->fix_file));
+                break;
+            case SG_FIX_NONE:
+                break;
+            }
+            fprintf(out, "    %sfix:%s ", sg_c(c, "\033[32m"),
+                    sg_c(c, "\033[0m"));
+            sg_wrap(out, 9, 9, width, b.v ? b.v : "");
+            free(b.v);
         }
         for (size_t j = 0; j < f->rule->n_refs; j++)
             fprintf(out, "    see: %s\n", f->rule->refs[j].href);
@@ -90,16 +106,21 @@ int sg_view_text_check(FILE *out, const struct sg_result *res,
     if (sup && dl >= 0 && (size_t)dl < sizeof(diags))
         snprintf(diags + dl, sizeof(diags) - (size_t)dl, "%s%zu suppressed",
                  shown_f || shown ? ", " : "", sup);
+    struct sg_buf sum = {0};
     if (shown_f == 0)
-        fprintf(out, "sysctl-guard: %s%s (kernel %s, %zu file%s)\n",
-                diags[0] ? "no findings; " : "no findings", diags,
-                sg_vis(r->kernel), r->n_files, r->n_files == 1 ? "" : "s");
+        sg_buf_printf(&sum, "sysctl-guard: %s%s (kernel %s, %zu file%s)",
+                      diags[0] ? "no findings; " : "no findings", diags,
+                      sg_vis(r->kernel), r->n_files,
+                      r->n_files == 1 ? "" : "s");
     else
-        fprintf(out,
-                "sysctl-guard: %zu error%s, %zu warning%s, %zu info%s "
-                "(kernel %s, %zu file%s)\n",
-                e, e == 1 ? "" : "s", w, w == 1 ? "" : "s", n, diags,
-                sg_vis(r->kernel), r->n_files, r->n_files == 1 ? "" : "s");
+        sg_buf_printf(&sum,
+                      "sysctl-guard: %zu error%s, %zu warning%s, %zu info%s "
+                      "(kernel %s, %zu file%s)",
+                      e, e == 1 ? "" : "s", w, w == 1 ? "" : "s", n, diags,
+                      sg_vis(r->kernel), r->n_files,
+                      r->n_files == 1 ? "" : "s");
+    sg_wrap(out, 0, 2, width, sum.v ? sum.v : "sysctl-guard: out of memory");
+    free(sum.v);
     return 0;
 }
 
@@ -124,7 +145,7 @@ int sg_view_text_fix(FILE *out, const struct sg_result *s,
         fprintf(vo->err, "%s fix: %s\n", vo->prog, b.v ? sg_vis(b.v) : "");
         free(b.v);
     }
-    sg_print_changes(out, s);
+    sg_print_changes(out, s, vo->color);
     /* What is left, and why (a package's file, ...). */
     struct sg_buf line = {0};
     for (size_t i = 0; sg_left_next(s, &i, &line);)

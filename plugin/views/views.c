@@ -80,7 +80,76 @@ void sg_print_diag(FILE *f, const struct sg_diag *d, bool color)
             sg_vis(d->message), d->code);
 }
 
-void sg_print_changes(FILE *out, const struct sg_result *s)
+/* Columns TEXT[0..N) takes: UTF-8 characters. */
+static int columns(const char *text, size_t n)
+{
+    int w = 0;
+    for (size_t i = 0; i < n; i++)
+        w += ((unsigned char)text[i] & 0xC0) != 0x80;
+    return w;
+}
+
+int sg_wrap_on(FILE *out, int col, int indent, int width, const char *text)
+{
+    bool first = true;
+    if (width <= indent + 10)
+        width = indent + 10; /* a line holds something */
+    text += strspn(text, " ");
+    while (*text) {
+        size_t n = strcspn(text, " \n");
+        int w = columns(text, n);
+        if (!first && col + 1 + w > width) {
+            fprintf(out, "\n%*s", indent, "");
+            col = indent;
+        } else if (!first) {
+            fputc(' ', out);
+            col++;
+        }
+        fwrite(text, 1, n, out);
+        col += w;
+        first = false;
+        text += n;
+        if (*text == '\n') { /* a line break of the text's own */
+            fprintf(out, "\n%*s", indent, "");
+            col = indent;
+            first = true;
+            text++;
+        }
+        text += strspn(text, " ");
+    }
+    return col;
+}
+
+void sg_wrap(FILE *out, int col, int indent, int width, const char *text)
+{
+    sg_wrap_on(out, col, indent, width, text);
+    fputc('\n', out);
+}
+
+int sg_columns(const char *text)
+{
+    return columns(text, strlen(text));
+}
+
+/* A unified diff D, a line at a time, coloured as git diff colours it. */
+static void print_diff(FILE *out, const char *d, bool color)
+{
+    while (*d) {
+        size_t n = strcspn(d, "\n");
+        const char *code =
+            !color ? ""
+            : strncmp(d, "--- ", 4) == 0 || strncmp(d, "+++ ", 4) == 0
+                ? "\033[1m"
+            : d[0] == '@' ? "\033[36m"
+            : d[0] == '-' ? "\033[31m"
+            : d[0] == '+' ? "\033[32m"
+                          : "";
+        fprintf(out, "%s%.*s%s\n", code, (int)n, d, *code ? "\033[0m" : "");
+        d += n + (d[n] == '\n');
+    }
+}
+
+void sg_print_changes(FILE *out, const struct sg_result *s, bool color)
 {
     for (size_t i = 0; i < s->changes.n; i++) {
         const struct sg_change *c = &s->changes.v[i];
@@ -88,7 +157,10 @@ void sg_print_changes(FILE *out, const struct sg_result *s)
             /* A patch: the lines as they are (as diff(1) prints them), the
              * file name on one line. */
             char *d = sg_diff_unified(sg_vis(c->path), c->before, c->after);
-            fputs(d ? d : "", out);
+            if (color)
+                print_diff(out, d ? d : "", true);
+            else
+                fputs(d ? d : "", out);
             free(d);
             continue;
         }

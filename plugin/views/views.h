@@ -24,6 +24,7 @@
 struct sg_view_opts {
     FILE *err;                   /* diagnostics for people */
     bool color;                  /* terminal colour escapes */
+    int width;                   /* text: wrap at this many columns (0: 80) */
     bool preview;                /* fix --dry-run (Salt's test mode) */
     enum sg_severity fail_on;    /* check: a Salt state's result */
     const char *const *profiles; /* check: JSON "profiles" */
@@ -115,9 +116,20 @@ void sg_print_diag(FILE *f, const struct sg_diag *d, bool color);
 /* Colour escape CODE, or "" when colour is off. */
 const char *sg_c(bool color, const char *code);
 
-/* The changes of a fix for people: the unified diff of a preview, or a
- * "fixed PATH: rule file:line" line per finding fixed. */
-void sg_print_changes(FILE *out, const struct sg_result *r);
+/* TEXT after COL columns already on the line, wrapped at WIDTH columns
+ * (UTF-8 characters) with the lines after the first indented by INDENT,
+ * and a newline: breaks at spaces only, so a word longer than a line (a
+ * URL, a path) stays whole. */
+void sg_wrap(FILE *out, int col, int indent, int width, const char *text);
+/* The same without the newline: returns the column it ends on. */
+int sg_wrap_on(FILE *out, int col, int indent, int width, const char *text);
+/* The columns TEXT takes (its UTF-8 characters). */
+int sg_columns(const char *text);
+
+/* The changes of a fix for people: the unified diff of a preview (in
+ * colour with COLOR: headers bold, hunks cyan, lines removed red, added
+ * green), or a "fixed PATH: rule file:line" line per finding fixed. */
+void sg_print_changes(FILE *out, const struct sg_result *r, bool color);
 
 struct sg_buf;
 /* Each error of D, as "SEP file:line: error: message", onto B. */

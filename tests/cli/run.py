@@ -21,10 +21,19 @@ T = Tally()
 ESC = b"\x1b["
 
 
-def on_tty(argv, env):
-    """Run ARGV with stdout on a pseudo-terminal; return what it printed."""
+def on_tty(argv, env, cols=None, cwd=None):
+    """Run ARGV with stdout on a pseudo-terminal (COLS wide); return what
+    it printed."""
     pid, fd = pty.fork()
     if pid == 0:
+        if cols:
+            import fcntl
+            import struct
+            import termios
+            fcntl.ioctl(1, termios.TIOCSWINSZ,
+                        struct.pack("HHHH", 24, cols, 0, 0))
+        if cwd:
+            os.chdir(cwd)
         os.execve(argv[0], argv, env)
     out = b""
     while True:
@@ -43,6 +52,7 @@ def colours(binary):
     root = os.path.join(CASES, "check-famous-advice", "root")
     argv = [binary, "check", "--kernel", "6.1.0-13-amd64", "--root", root]
     env = {k: v for k, v in ENV.items() if k != "NO_COLOR"}
+    env["TERM"] = "xterm-256color"
     tty = on_tty(argv, env)
     T.ok(ESC in tty and b"tw-recycle-removed" in tty,
          "no colour on a terminal: %r" % tty[:200])
@@ -50,9 +60,86 @@ def colours(binary):
          "colour despite NO_COLOR")
     T.ok(ESC not in on_tty(argv + ["--no-color"], env),
          "colour despite --no-color")
+    T.ok(ESC not in on_tty(argv + ["--color", "never"], env),
+         "colour despite --color never")
+    T.ok(ESC not in on_tty(argv, dict(env, TERM="dumb")),
+         "colour on TERM=dumb")
+    T.ok(ESC not in on_tty(argv, {k: v for k, v in env.items()
+                                  if k != "TERM"}), "colour without TERM")
     piped = subprocess.run(argv, capture_output=True, env=env).stdout
     T.ok(ESC not in piped and b"tw-recycle-removed" in piped,
          "colour on a pipe")
+    forced = subprocess.run(argv + ["--color=always"], capture_output=True,
+                            env=dict(env, NO_COLOR="1")).stdout
+    T.ok(ESC in forced, "--color=always colours a pipe, over NO_COLOR")
+    r = subprocess.run(argv + ["--color", "sometimes"], capture_output=True,
+                       text=True, env=env)
+    T.ok(r.returncode == 2 and "--color must be auto, always or never" in
+         r.stderr, "--color sometimes: %r" % r.stderr)
+    # The diff of fix --dry-run and explain are coloured on a terminal.
+    diff = on_tty([binary, "fix", "--dry-run", "--kernel", "6.1.0-13-amd64",
+                   "--root", root], env)
+    T.ok(b"\x1b[31m-net.ipv4.tcp_tw_recycle" in diff and
+         b"\x1b[1m--- " in diff and b"\x1b[36m@@ " in diff,
+         "fix --dry-run: removed lines red, headers bold, hunks cyan: %r" %
+         diff[:300])
+    plain = subprocess.run([binary, "fix", "--dry-run", "--kernel",
+                            "6.1.0-13-amd64", "--root", root],
+                           capture_output=True, env=env).stdout
+    T.ok(ESC not in plain and b"-net.ipv4.tcp_tw_recycle" in plain,
+         "the diff on a pipe is a plain patch")
+    ex = on_tty([binary, "explain", "tw-recycle-removed"], env)
+    T.ok(b"\x1b[36mwhy:\x1b[0m" in ex and b"\x1b[1mtw-recycle-removed" in ex,
+         "explain on a terminal: labels and names coloured: %r" % ex[:200])
+
+
+def wrapped(binary):
+    """On a terminal, messages wrap at its width and continue indented
+    under themselves; a word longer than a line (a URL) stays whole; the
+    first line of a finding stays one line (grep finds file:line and the
+    rule on it); on a pipe the width is 80. Nothing is lost: the words are
+    the ones of the unwrapped JSON message."""
+    import re
+    root = os.path.join(TOP, "examples", "roots", "time-wait-advice")
+    argv = [binary, "check", "--kernel", "6.1", "--root", root]
+    env = dict(ENV, TERM="dumb")
+    msgs = [f["message"] for f in json.loads(subprocess.run(
+        argv + ["--format", "json"], capture_output=True, text=True,
+        env=env).stdout)["findings"]]
+    for width, out in (
+            (60, on_tty(argv, env, cols=60).decode().replace("\r\n", "\n")),
+            (80, subprocess.run(argv, capture_output=True, text=True,
+                                env=env).stdout)):
+        lines = out.splitlines()
+        heads = [l for l in lines if re.match(r"^/etc/\S+:\d+: ", l)]
+        body = [l for l in lines if l.startswith("  ")]
+        long_ = [l for l in lines if len(l) > width and len(l.split()) > 2]
+        T.ok(heads and body and not long_,
+             "width %d: every line fits (%r)" % (width, long_[:2]))
+        T.ok(len(re.findall(r"\[[a-z0-9-]+\]$", out, re.M)) == len(heads),
+             "width %d: each finding's headline ends with its rule" % width)
+        T.ok(all(l.startswith(("    ", "sysctl-guard: ")) or
+                 re.match(r"^/etc/\S+:\d+: ", l) or
+                 (l.startswith("  ") and not l.startswith("   ") and
+                  re.match(r"^(/etc/|sysctl-guard: )", lines[i - 1]))
+                 for i, l in enumerate(lines)),
+             "width %d: a finding's body is indented by 4, a headline's "
+             "second line by 2" % width)
+        # Each message is there, word for word, across its lines.
+        text = " ".join(l.strip() for l in lines)
+        T.ok(all(" ".join(m.split()) in text for m in msgs),
+             "width %d: every message, every word, in order" % width)
+        T.ok(any(len(l) > width for l in lines if "see: http" in l) or
+             width == 80, "width %d: a long URL stays whole" % width)
+        if width == 60:
+            T.ok(any(l.startswith("    ") and not l.startswith("    see:")
+                     and not l.startswith("    fix:") and
+                     lines[i - 1].startswith("    ") and
+                     not lines[i - 1].startswith(("    see:", "    fix:"))
+                     for i, l in enumerate(lines)),
+                 "width 60: a message continues on the next line, indented")
+            T.ok(max(len(l) for l in body if "http" not in l) > 50,
+                 "width 60: lines are filled, not cut short")
 
 
 def install(binary):
@@ -384,6 +471,7 @@ OPTIONS = {
     "--backup": ({"fix"}, None),
     "--live": ({"check", "fix", "plan", "show"}, None),
     "--no-color": ({"check", "fix", "show", "explain"}, None),
+    "--color": ({"check", "fix", "show", "explain"}, "never"),
     "--config": ({"check", "fix", "plan", "show", "explain", "list-rules"},
                  "/nonexistent.json"),
     "--no-config": ({"check", "fix", "plan", "show", "explain",
@@ -758,6 +846,7 @@ def main():
     profiles(binary)
     messages(binary)
     colours(binary)
+    wrapped(binary)
     install(binary)
     bad_lens(binary)
     live_procfs(binary)
