@@ -688,8 +688,24 @@ int sg_model_load(const struct sg_model_opts *o, struct sg_model **out,
     if (r < 0)
         goto fail;
     r = o->fragment ? load_fragment(m, p, o->fragment) : load_tree(m, p, o);
-    for (size_t i = 0; r == 0 && o->live && !o->fragment && i < m->n_settings;
-         i++)
+    bool live = o->live && !o->fragment;
+    if (r == 0 && live) {
+        /* A tree without a /proc/sys (an image, a copy of /etc) has no
+         * running values: said once, and no key is called missing. */
+        int fd = sg_root_openat(m->rootfd, "/proc/sys", O_RDONLY | O_DIRECTORY);
+        if (fd >= 0) {
+            close(fd);
+        } else {
+            live = false;
+            if (sg_diag_add(&m->diags, SG_SEV_WARNING, "no-proc-sys", NULL, 0,
+                            "--live: %s has no proc/sys directory (%s), so "
+                            "there are no running values to compare the files "
+                            "with",
+                            m->root ? m->root : "/", strerror(-fd)) < 0)
+                r = -ENOMEM;
+        }
+    }
+    for (size_t i = 0; r == 0 && live && i < m->n_settings; i++)
         if (!m->settings[i].winner->glob && m->settings[i].winner->value)
             r = read_live(m, &m->settings[i]);
     if (p != o->parser)

@@ -227,6 +227,12 @@ CASES = [
      {"exit": 1}),
     ("rule-no-configuration-not", "6.1.0-13-amd64", [],
      {D: "# nothing set here\n"}),
+    # --live on a tree that is no running system: said once, a warning
+    ("rule-live-unavailable", "6.1.0-13-amd64", ["--live"],
+     {D: "net.ipv4.tcp_fin_timeout = 30\n"}, {"exit": 1}),
+    ("rule-live-unavailable-not", "6.1.0-13-amd64", ["--live"],
+     {D: "net.ipv4.tcp_fin_timeout = 30\n",
+      "proc/sys/net/ipv4/tcp_fin_timeout": "30\n"}),
     ("rule-ignored-not-conf", "6.1.0-13-amd64", [],
      {D: "net.ipv4.tcp_fin_timeout = 30\n",
       "etc/sysctl.d/50-tuning.conf.bak": "net.ipv4.tcp_fin_timeout = 15\n"}),

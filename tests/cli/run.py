@@ -834,6 +834,30 @@ def project_config(binary):
              in r.stderr, "--config of a missing file: %r" % r.stderr)
 
 
+def live_without_proc(binary):
+    """show --live and check --live on a tree with no proc/sys say so once
+    (no key is "missing" from a kernel that is not there)."""
+    root = os.path.join(TOP, "examples", "roots", "time-wait-advice")
+    r = subprocess.run([binary, "show", "--live", "--kernel", "6.1",
+                        "--root", root], capture_output=True, text=True,
+                       env=ENV)
+    T.ok(r.returncode == 0 and "missing" not in r.stdout and
+         r.stderr.count("has no proc/sys directory") == 1,
+         "show --live without proc/sys: one warning, no 'missing': %r %r" %
+         (r.stdout[-300:], r.stderr))
+    r = subprocess.run([binary, "check", "--live", "--kernel", "6.1",
+                        "--format", "json", "--root", root],
+                       capture_output=True, text=True, env=ENV)
+    rules = [f["rule"] for f in json.loads(r.stdout)["findings"]]
+    r = subprocess.run([binary, "check", "--kernel", "6.1", "--format",
+                        "json", "--root", root], capture_output=True,
+                       text=True, env=ENV)
+    plain = [f["rule"] for f in json.loads(r.stdout)["findings"]]
+    T.ok(sorted(rules) == sorted(plain + ["live-unavailable"]),
+         "check --live without proc/sys: the findings without --live, and "
+         "live-unavailable once: %r %r" % (rules, plain))
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     project_config(binary)
@@ -850,6 +874,7 @@ def main():
     install(binary)
     bad_lens(binary)
     live_procfs(binary)
+    live_without_proc(binary)
     control_bytes(binary)
     sys.exit(T.done("cli"))
 
