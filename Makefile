@@ -57,9 +57,13 @@ ASAN_UNIT:= $(UNIT_SRC:tests/unit/%.c=$(B)/asan/unit/%)
 # ---- build ----
 all: $(BIN) $(MODULE)
 
-$(MODULE): $(BIN) plugin/ansible/sysctl_guard.yml
+# The Ansible module: a text header (ansible-doc -l reads its stub) and
+# the binary after it (scripts/module.sh).
+$(MODULE): $(BIN) plugin/ansible/sysctl_guard.sh plugin/ansible/sysctl_guard.yml \
+           scripts/module.sh
 	@mkdir -p $(B)/ansible
-	ln -sf ../sysctl-guard $@
+	sh scripts/module.sh plugin/ansible/sysctl_guard.sh \
+	    plugin/ansible/sysctl_guard.yml $(BIN) $@
 	cp plugin/ansible/sysctl_guard.yml $(B)/ansible/
 
 # The shipped policies are validated here, once: the binary trusts these
@@ -285,7 +289,7 @@ test-sarif: $(BIN) $(ASAN_BIN)
 	python3 tests/integration/sarif.py ./$(ASAN_BIN)
 
 # ---- install ----
-install: $(BIN)
+install: $(BIN) $(MODULE)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LENSDIR) $(DESTDIR)$(MANDIR) \
 	    $(DESTDIR)$(POLICYDIR) $(DESTDIR)$(CATALOGDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/sysctl-guard
@@ -295,7 +299,7 @@ install: $(BIN)
 	    $(DESTDIR)$(CATALOGDIR)/
 	install -m 0644 doc/sysctl-guard.1 $(DESTDIR)$(MANDIR)/
 	install -d $(DESTDIR)$(DATADIR)/ansible
-	install -m 0755 $(BIN) $(DESTDIR)$(DATADIR)/ansible/sysctl_guard
+	install -m 0755 $(MODULE) $(DESTDIR)$(DATADIR)/ansible/sysctl_guard
 	install -m 0644 plugin/ansible/sysctl_guard.yml $(DESTDIR)$(DATADIR)/ansible/
 	install -d $(DESTDIR)$(DATADIR)/salt/_states
 	install -m 0644 plugin/salt/_states/sysctl_guard.py \

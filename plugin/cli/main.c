@@ -656,7 +656,8 @@ int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
     cli->color = want_color(cli);
     cli->width = text_width();
     if (sg_data_find(&cli->data) < 0) {
-        fprintf(stderr, "%s: out of memory\n", cli->prog);
+        fprintf(stderr, "%s: %s\n", cli->prog,
+                cli->data.problem ? cli->data.problem : "out of memory");
         return SG_EXIT_ERROR;
     }
     return apply_config(cli, row);

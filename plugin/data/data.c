@@ -27,7 +27,7 @@ static bool file_exists(const char *p)
  * it holds PROBE; else the copies built into the binary (embedded.c). */
 static char *find_datadir(const char *env_name, const char *sub,
                           const char *probe, const char *installed,
-                          bool prefer_installed)
+                          bool prefer_installed, char **problem)
 {
     const char *env = getenv(env_name);
     char exe[PATH_MAX];
@@ -55,6 +55,11 @@ static char *find_datadir(const char *env_name, const char *sub,
     const char *emb = has_installed ? NULL : sg_embedded_datadir();
     if (emb)
         return sg_strdup_printf("%s/%s", emb, sub);
+    if (!has_installed && sg_embedded_error() && !*problem)
+        *problem = sg_strdup_printf(
+            "the built-in lens and policies could not be written out (%s is "
+            "not installed, and the binary has no ../%s beside it): %s",
+            installed, sub, sg_embedded_error());
     return strdup(installed);
 }
 
@@ -63,20 +68,24 @@ int sg_data_find(struct sg_data *d)
     /* The lens must match the binary: the source tree's comes first. The
      * policies are the installed ones first (an operator may have added
      * their own there), then the source tree's. */
-    d->lensdir = find_datadir("SYSCTL_GUARD_LENSDIR", "lenses",
-                              "sysctl_guard.aug", SG_LENSDIR, false);
+    d->lensdir =
+        find_datadir("SYSCTL_GUARD_LENSDIR", "lenses", "sysctl_guard.aug",
+                     SG_LENSDIR, false, &d->problem);
     d->policydir = find_datadir("SYSCTL_GUARD_POLICYDIR", "policies",
-                                "policy.rng", SG_POLICYDIR, true);
+                                "policy.rng", SG_POLICYDIR, true, &d->problem);
     /* The catalog is the binary's (built in, parsed at build time) unless
      * SYSCTL_GUARD_CATALOGDIR names another. */
     const char *cd = getenv("SYSCTL_GUARD_CATALOGDIR");
     d->catalogdir = cd && *cd ? strdup(cd) : NULL;
-    return d->lensdir && d->policydir && (!(cd && *cd) || d->catalogdir) ? 0
-                                                                         : -1;
+    return d->lensdir && d->policydir && (!(cd && *cd) || d->catalogdir) &&
+                   !d->problem
+               ? 0
+               : -1;
 }
 
 void sg_data_free(struct sg_data *d)
 {
+    free(d->problem);
     free(d->lensdir);
     free(d->policydir);
     free(d->catalogdir);

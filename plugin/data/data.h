@@ -27,9 +27,12 @@ struct sg_data {
     char *catalogdir;  /* NULL: the catalog built into the binary */
     bool validate_all; /* validate even the shipped policies (policy
                           validate); else their built-in bytes are trusted */
+    char *problem;     /* why a directory could not be found: the built-in
+                          copies could not be written (TMPDIR), or NULL */
 };
 
-/* Find the directories. 0, or -1 when out of memory. */
+/* Find the directories. 0, or -1: out of memory, or D->problem says why
+ * (the built-in data could not be written out: where, and the error). */
 int sg_data_find(struct sg_data *d);
 void sg_data_free(struct sg_data *d);
 
@@ -62,6 +65,9 @@ int sg_data_check_rules(const struct sg_policies *ps, const char *option,
  * subdirectories lenses/ and policies/) the first time this is called and
  * removed at exit (embedded.c); NULL if that failed. */
 const char *sg_embedded_datadir(void);
+/* Why sg_embedded_datadir failed ("cannot create a directory in
+ * /nonexistent (TMPDIR): No such file or directory"), or NULL. */
+const char *sg_embedded_error(void);
 
 /* The bytes of a file built into the binary (not NUL-terminated), or
  * NULL. */

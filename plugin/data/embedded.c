@@ -17,6 +17,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -40,7 +42,8 @@ static const struct blob {
 };
 #define N_BLOBS (sizeof(blobs) / sizeof(*blobs))
 
-static char *datadir; /* the private directory, once written */
+static char *datadir;            /* the private directory, once written */
+static char why[PATH_MAX + 256]; /* why it could not be written */
 
 static void remove_datadir(void)
 {
@@ -69,6 +72,8 @@ static int write_blob(const char *dir, const struct blob *b)
     char *path = sub ? sg_strdup_printf("%s/%s", sub, b->name) : NULL;
     int r = -1, fd;
 
+    errno = ENOMEM;
+
     if (path && (mkdir(sub, 0700) == 0 || errno == EEXIST) &&
         (fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) >= 0) {
         size_t len = (size_t)(b->end - b->start), off = 0;
@@ -80,8 +85,15 @@ static int write_blob(const char *dir, const struct blob *b)
                 break;
             off += (size_t)w;
         }
-        r = close(fd) == 0 && off == len ? 0 : -1;
+        int e = off == len ? 0 : errno ? errno : EIO;
+        if (close(fd) != 0 && !e)
+            e = errno;
+        r = e ? -1 : 0;
+        errno = e;
     }
+    if (r < 0)
+        snprintf(why, sizeof(why), "cannot write %s: %s", path ? path : b->name,
+                 strerror(errno));
     free(path);
     free(sub);
     return r;
@@ -97,6 +109,10 @@ const char *sg_embedded_datadir(void)
     dir =
         sg_strdup_printf("%s/sysctl-guard-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!dir || !mkdtemp(dir)) {
+        snprintf(why, sizeof(why), "cannot create a directory in %s (%s): %s",
+                 tmp && *tmp ? tmp : "/tmp",
+                 tmp && *tmp ? "TMPDIR" : "TMPDIR is not set",
+                 dir ? strerror(errno) : "out of memory");
         free(dir);
         return NULL;
     }
@@ -128,6 +144,11 @@ int sg_embedded_catalog(struct sg_catalog *out, struct sg_diags *d)
         sg_builtin_rows, sizeof(sg_builtin_rows) / sizeof(*sg_builtin_rows),
         h ? h->start : "", h ? (size_t)(h->end - h->start) : 0,
         "(built in) history.tsv", out, d);
+}
+
+const char *sg_embedded_error(void)
+{
+    return why[0] ? why : NULL;
 }
 
 bool sg_embedded_trusted(const char *path, const char *buf, size_t len)

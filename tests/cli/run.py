@@ -858,6 +858,43 @@ def live_without_proc(binary):
          "live-unavailable once: %r %r" % (rules, plain))
 
 
+def unusable_tmpdir(binary):
+    """A binary with no data installed or beside it writes its built-in
+    lens and policies under TMPDIR; when it cannot, the command and the
+    module say where and why, not "cannot load the policies"."""
+    inst = "/usr/local/share/sysctl-guard/lenses/sysctl_guard.aug"
+    T.ok(not os.path.exists(inst),
+         "this test needs a machine without %s installed" % inst)
+    root = os.path.join(TOP, "examples", "roots", "time-wait-advice")
+    env = {k: v for k, v in ENV.items() if not k.startswith("SYSCTL_GUARD_")}
+    with tempfile.TemporaryDirectory(prefix="sg-tmpdir-") as d:
+        alone = os.path.join(d, "sysctl-guard")
+        shutil.copy(binary, alone)
+        args = os.path.join(d, "args.json")
+        with open(args, "w") as f:
+            json.dump({"root": root, "kernel": "6.1"}, f)
+        bad = os.path.join(d, "no", "such", "dir")
+        r = subprocess.run([alone, "check", "--root", root], env=dict(
+            env, TMPDIR=bad), capture_output=True, text=True)
+        T.ok(r.returncode == 2 and "cannot create a directory in %s (TMPDIR):"
+             " No such file or directory" % bad in r.stderr and
+             "built-in lens and policies" in r.stderr,
+             "check with TMPDIR unusable: %d %r" % (r.returncode, r.stderr))
+        r = subprocess.run([alone, args], env=dict(env, TMPDIR=bad),
+                           capture_output=True, text=True)
+        res = json.loads(r.stdout) if r.stdout.startswith("{") else {}
+        T.ok(res.get("failed") and bad in res.get("msg", "") and
+             "No such file or directory" in res.get("msg", ""),
+             "the module with TMPDIR unusable: %r" % res.get("msg"))
+        r = subprocess.run([alone, "check", "--kernel", "6.1", "--root",
+                            root], env=dict(env, TMPDIR=d),
+                           capture_output=True, text=True)
+        T.ok(r.returncode == 1 and "tw-recycle-removed" in r.stdout and
+             not [x for x in os.listdir(d) if x.startswith("sysctl-guard-")],
+             "with a usable TMPDIR the built-in data works and is removed: "
+             "%d %r" % (r.returncode, r.stderr))
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     project_config(binary)
@@ -875,6 +912,7 @@ def main():
     bad_lens(binary)
     live_procfs(binary)
     live_without_proc(binary)
+    unusable_tmpdir(binary)
     control_bytes(binary)
     sys.exit(T.done("cli"))
 

@@ -36,11 +36,15 @@ DIRECT_ONLY = "--direct-only" in sys.argv[2:]
 
 
 def module_dir(tmp):
-    """The binary under test as the module, its docs beside it."""
+    """The module built around the binary under test (scripts/module.sh, as
+    the Makefile builds it), its docs beside it."""
     d = os.path.join(tmp, "library")
     os.makedirs(d)
-    os.symlink(BIN, os.path.join(d, "sysctl_guard"))
-    shutil.copy(os.path.join(TOP, "plugin", "ansible", "sysctl_guard.yml"), d)
+    yml = os.path.join(TOP, "plugin", "ansible", "sysctl_guard.yml")
+    subprocess.run(["sh", os.path.join(TOP, "scripts", "module.sh"),
+                    os.path.join(TOP, "plugin", "ansible", "sysctl_guard.sh"),
+                    yml, BIN, os.path.join(d, "sysctl_guard")], check=True)
+    shutil.copy(yml, d)
     return d
 
 
@@ -100,6 +104,20 @@ def test_doc(lib):
     for want in ("choices: [checked, fixed]", "fail_on", "EXAMPLES",
                  "RETURN VALUES", "ansible_facts.kernel"):
         ok(want in r.stdout, "ansible-doc shows %r" % want)
+    # The list reads the module file itself as UTF-8 text (2.14's
+    # read_docstub): its header has the stub, the binary comes after.
+    r = subprocess.run(["ansible-doc", "-t", "module", "-l", "-M", lib],
+                       capture_output=True, text=True, env=ENV)
+    line = [l for l in r.stdout.splitlines() if "sysctl_guard" in l]
+    ok(r.returncode == 0 and line and "Check and fix the persistent" in
+       line[0] and "sysctl_guard" not in r.stderr,
+       "ansible-doc -l -M lists the module, with no warning: %r %r" %
+       (line, r.stderr[-300:]))
+    with open(os.path.join(lib, "sysctl_guard"), "rb") as f:
+        head = f.read(16384)
+    ok(head.startswith(b"#!/bin/sh\n") and b"WANT_JSON" in head and
+       head.decode("utf-8", "strict") is not None,
+       "the module's first 16 KiB are a UTF-8 shell header")
 
 
 def example_hosts(ex):
@@ -604,6 +622,49 @@ def test_input(tmp):
        % res.get("warnings"))
 
 
+def test_noexec(tmp, lib):
+    """A remote tmp on a noexec mount: the module's header runs the binary
+    from $TMPDIR instead; when that is noexec too, the task fails saying
+    so (not "MODULE FAILURE"). The mount is a tmpfs in a mount namespace of
+    the test's own (unshare -m), so nothing of this machine changes."""
+    nx = os.path.join(tmp, "noexec")
+    os.makedirs(nx)
+    root = os.path.join(TOP, "examples", "roots", "time-wait-advice")
+    pb = os.path.join(tmp, "noexec.yml")
+    with open(pb, "w") as f:
+        f.write("- hosts: localhost\n  gather_facts: false\n  tasks:\n"
+                "    - name: Check\n      sysctl_guard:\n"
+                "        root: %s\n        kernel: \"6.1\"\n"
+                "      environment: \"{{ env | default({}) }}\"\n"
+                "      ignore_errors: true\n" % root)
+    env = dict(ENV, ANSIBLE_LIBRARY=lib, ANSIBLE_STDOUT_CALLBACK="json",
+               ANSIBLE_REMOTE_TMP=nx, ANSIBLE_RETRY_FILES_ENABLED="False")
+    script = ('mount -t tmpfs -o noexec tmpfs "$1" || exit 99; shift; '
+              'exec ansible-playbook "$@"')
+    for extra, want in (([], "ok"), (["-e", '{"env": {"TMPDIR": "%s"}}' % nx],
+                                     "noexec")):
+        r = subprocess.run(["unshare", "-m", "sh", "-c", script, "sh", nx,
+                            "-i", "localhost,", "-c", "local", pb] + extra,
+                           env=env, capture_output=True, text=True,
+                           timeout=300)
+        ok(r.returncode != 99, "unshare -m and a tmpfs mount (needs root): "
+           "%r" % r.stderr[-300:])
+        try:
+            res = results(json.loads(r.stdout), "Check").get("localhost", {})
+        except ValueError:
+            res = {}
+        if want == "ok":
+            ok("findings: tw-recycle-removed" in res.get("msg", "") and
+               res.get("summary", {}).get("error") == 1,
+               "noexec remote tmp: the module runs from /tmp: %r" %
+               (res.get("msg"),))
+        else:
+            ok(res.get("failed") and "allows exec" in res.get("msg", "") and
+               nx in res.get("msg", ""),
+               "noexec remote tmp and TMPDIR: the task says why: %r" %
+               res.get("msg"))
+
+
 def main():
     if DIRECT_ONLY:
         with tempfile.TemporaryDirectory() as tmp:
@@ -617,6 +678,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         lib = module_dir(tmp)
         test_doc(lib)
+        test_noexec(tmp, lib)
         test_examples(tmp, lib)
         test_fleet(tmp, lib)
         test_bad_params(tmp, lib)
