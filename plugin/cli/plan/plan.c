@@ -46,25 +46,28 @@ unsigned long sg_plan_kver_num(const struct sg_kver *k)
 }
 
 /* The window as a comment: ">= 4.12.0, < 5.8.0" ("any" when open). */
-void sg_plan_window(const struct sg_krange *w)
+void sg_plan_window(FILE *out, const struct sg_krange *w)
 {
     if (w->has_from)
-        printf(">= %u.%u.%u", w->from.major, w->from.minor, w->from.patch);
+        fprintf(out, ">= %u.%u.%u", w->from.major, w->from.minor,
+                w->from.patch);
     if (w->has_from && w->has_before)
-        printf(", ");
+        fprintf(out, ", ");
     if (w->has_before)
-        printf("< %u.%u.%u", w->before.major, w->before.minor, w->before.patch);
+        fprintf(out, "< %u.%u.%u", w->before.major, w->before.minor,
+                w->before.patch);
     if (!w->has_from && !w->has_before)
-        printf("any");
+        fprintf(out, "any");
 }
 
 /* The Jinja expression that is false when kernel number KN (a Jinja
  * expression) is outside the window. */
-void sg_plan_jinja_in_window(const struct sg_krange *w, const char *kn)
+void sg_plan_jinja_in_window(FILE *out, const struct sg_krange *w,
+                             const char *kn)
 {
-    printf("(%s >= %lu and %s < %lu)", kn,
-           w->has_from ? sg_plan_kver_num(&w->from) : 0ul, kn,
-           w->has_before ? sg_plan_kver_num(&w->before) : 999999999ul);
+    fprintf(out, "(%s >= %lu and %s < %lu)", kn,
+            w->has_from ? sg_plan_kver_num(&w->from) : 0ul, kn,
+            w->has_before ? sg_plan_kver_num(&w->before) : 999999999ul);
 }
 
 static char *join_names(char **v, size_t n)
@@ -172,14 +175,15 @@ struct sg_plan_file *sg_plan_files(const struct sg_model *m,
 }
 
 /* The comment line naming the findings change C fixes. */
-void sg_plan_fixes(const struct sg_change *c, const char *in, bool jinja)
+void sg_plan_fixes(FILE *out, const struct sg_change *c, const char *in,
+                   bool jinja)
 {
-    printf("%s# fixes ", in);
+    fprintf(out, "%s# fixes ", in);
     for (size_t j = 0; j < c->n_fixes; j++) {
-        printf("%s", j ? ", " : "");
-        sg_plan_comment(c->fixes[j], jinja);
+        fprintf(out, "%s", j ? ", " : "");
+        sg_plan_comment(out, c->fixes[j], jinja);
     }
-    printf("\n");
+    fprintf(out, "\n");
 }
 
 /* ---- quoting ---- */
@@ -189,53 +193,53 @@ void sg_plan_fixes(const struct sg_change *c, const char *in, bool jinja)
  * "{" as Jinja's {{ '{' }} when JINJA (Salt renders the whole SLS; Ansible
  * every string of a playbook). LATIN1: each byte is the code point of the
  * same number (Salt's encoding: latin-1 writes the bytes back exactly). */
-void sg_plan_yq_as(const char *s, bool jinja, bool latin1)
+void sg_plan_yq_as(FILE *out, const char *s, bool jinja, bool latin1)
 {
     char *fixed = latin1 || sg_utf8_valid(s) ? NULL : sg_utf8_repair(s);
     for (const unsigned char *p = (const void *)(fixed ? fixed : s); *p; p++)
         if (*p == '\\' || *p == '"')
-            printf("\\%c", *p);
+            fprintf(out, "\\%c", *p);
         else if (*p == '\n')
-            fputs("\\n", stdout);
+            fputs("\\n", out);
         else if (*p == '\t')
-            fputs("\\t", stdout);
+            fputs("\\t", out);
         else if (*p < 0x20 || *p == 0x7f)
-            printf("\\x%02x", *p);
+            fprintf(out, "\\x%02x", *p);
         else if (*p == '{' && jinja)
-            fputs("{{ '{' }}", stdout);
+            fputs("{{ '{' }}", out);
         else if (*p >= 0x80 && latin1)
-            printf("\\x%02x", *p);
+            fprintf(out, "\\x%02x", *p);
         else
-            putchar(*p);
+            fputc(*p, out);
     free(fixed);
 }
 
-void sg_plan_yq_body(const char *s)
+void sg_plan_yq_body(FILE *out, const char *s)
 {
-    sg_plan_yq_as(s, true, false);
+    sg_plan_yq_as(out, s, true, false);
 }
 
-void sg_plan_yq(const char *s)
+void sg_plan_yq(FILE *out, const char *s)
 {
-    putchar('"');
-    sg_plan_yq_body(s);
-    putchar('"');
+    fputc('"', out);
+    sg_plan_yq_body(out, s);
+    fputc('"', out);
 }
 
 /* A string as a single-quoted shell word. */
-void sg_plan_shq(const char *s)
+void sg_plan_shq(FILE *out, const char *s)
 {
-    putchar('\'');
+    fputc('\'', out);
     for (; *s; s++) {
         if (*s == '\'')
-            fputs("'\\''", stdout);
+            fputs("'\\''", out);
         else
-            putchar(*s);
+            fputc(*s, out);
     }
-    putchar('\'');
+    fputc('\'', out);
 }
 
-void sg_plan_base64(const char *s)
+void sg_plan_base64(FILE *out, const char *s)
 {
     static const char t[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -245,25 +249,25 @@ void sg_plan_base64(const char *s)
         unsigned v = (unsigned)p[i] << 16 |
                      (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) |
                      (i + 2 < n ? p[i + 2] : 0);
-        putchar(t[v >> 18 & 63]);
-        putchar(t[v >> 12 & 63]);
-        putchar(i + 1 < n ? t[v >> 6 & 63] : '=');
-        putchar(i + 2 < n ? t[v & 63] : '=');
+        fputc(t[v >> 18 & 63], out);
+        fputc(t[v >> 12 & 63], out);
+        fputc(i + 1 < n ? t[v >> 6 & 63] : '=', out);
+        fputc(i + 2 < n ? t[v & 63] : '=', out);
     }
 }
 
 /* A file name or finding as text of a comment line: a control character
  * (a newline in a file name) would end the comment, so it prints as "?";
  * JINJA: the comment is rendered as Jinja too (Salt). */
-void sg_plan_comment(const char *s, bool jinja)
+void sg_plan_comment(FILE *out, const char *s, bool jinja)
 {
     for (const unsigned char *p = (const void *)s; *p; p++)
         if (*p < 0x20 || *p == 0x7f)
-            putchar('?');
+            fputc('?', out);
         else if (*p == '{' && jinja)
-            fputs("{{ '{' }}", stdout);
+            fputs("{{ '{' }}", out);
         else
-            putchar(*p);
+            fputc(*p, out);
 }
 
 /* ---- what every plan says first ---- */
@@ -283,74 +287,80 @@ const char *sg_plan_reload_cmd(const struct sg_model *m,
 
 /* The same as a YAML flow sequence ("[systemctl, restart, ...]"): the
  * words hold no blank, comma or quote. */
-void sg_plan_reload_argv(const struct sg_model *m, const struct sg_plan_ctx *x)
+void sg_plan_reload_argv(FILE *out, const struct sg_model *m,
+                         const struct sg_plan_ctx *x)
 {
-    putchar('[');
+    fputc('[', out);
     for (const char *p = sg_plan_reload_cmd(m, x); *p; p++)
         if (*p == ' ')
-            fputs(", ", stdout);
+            fputs(", ", out);
         else
-            putchar(*p);
-    putchar(']');
+            fputc(*p, out);
+    fputc(']', out);
 }
 
 /* The comment lines that open a plan: version, kernel, root, and each
  * file with its digests and the findings its new text fixes. */
-void sg_plan_header(const struct sg_plan *p, bool jinja, const char *end)
+void sg_plan_header(FILE *out, const struct sg_plan *p, bool jinja,
+                    const char *end)
 {
     const struct sg_model *m = p->m;
     const struct sg_plan_file *fs = p->fs;
     const struct sg_plan_ctx *x = p->x;
     size_t nw = p->nw, n = p->n;
 
-    printf("# sysctl-guard %s plan: %zu file%s to write for kernel ",
-           SG_VERSION, nw, nw == 1 ? "" : "s");
-    sg_plan_comment(m->kernel.release, jinja);
-    printf("%s\n# Computed from the root ", end);
-    sg_plan_comment(m->root, jinja);
-    printf(" (--semantics %s). Each file must hold the text it held\n"
-           "# then (sha256 before) or the text this plan leaves (after): "
-           "any other\n# target is refused before anything changes.\n",
-           sg_semantics_name(m->semantics));
+    fprintf(out, "# sysctl-guard %s plan: %zu file%s to write for kernel ",
+            SG_VERSION, nw, nw == 1 ? "" : "s");
+    sg_plan_comment(out, m->kernel.release, jinja);
+    fprintf(out, "%s\n# Computed from the root ", end);
+    sg_plan_comment(out, m->root, jinja);
+    fprintf(out,
+            " (--semantics %s). Each file must hold the text it held\n"
+            "# then (sha256 before) or the text this plan leaves (after): "
+            "any other\n# target is refused before anything changes.\n",
+            sg_semantics_name(m->semantics));
     for (size_t i = 0; i < n; i++) {
-        printf("#   ");
-        sg_plan_comment(fs[i].path, jinja);
+        fprintf(out, "#   ");
+        sg_plan_comment(out, fs[i].path, jinja);
         if (!fs[i].c) {
-            printf(" (read, not written)\n#     sha256 %s\n", fs[i].before);
+            fprintf(out, " (read, not written)\n#     sha256 %s\n",
+                    fs[i].before);
             continue;
         }
-        printf("\n#     before %s\n#     after  %s\n", fs[i].before,
-               fs[i].after);
+        fprintf(out, "\n#     before %s\n#     after  %s\n", fs[i].before,
+                fs[i].after);
         for (size_t j = 0; j < fs[i].c->n_fixes; j++) {
-            printf("#     fixes ");
-            sg_plan_comment(fs[i].c->fixes[j], jinja);
-            printf("\n");
+            fprintf(out, "#     fixes ");
+            sg_plan_comment(out, fs[i].c->fixes[j], jinja);
+            fprintf(out, "\n");
         }
     }
     if (!n)
         return;
-    printf("# The sysctl.d directories must hold these *.conf names (as the "
-           "plan\n# found them, or as it leaves them), and no other:\n");
+    fprintf(out,
+            "# The sysctl.d directories must hold these *.conf names (as the "
+            "plan\n# found them, or as it leaves them), and no other:\n");
     for (size_t i = 0; i < SG_N_SYSCTL_DIRS; i++) {
-        printf("#   %s: ", x->dirs[i].dir);
-        sg_plan_comment(*x->dirs[i].before ? x->dirs[i].before : "(none)",
+        fprintf(out, "#   %s: ", x->dirs[i].dir);
+        sg_plan_comment(out, *x->dirs[i].before ? x->dirs[i].before : "(none)",
                         jinja);
         if (strcmp(x->dirs[i].before, x->dirs[i].after) != 0) {
-            printf("\n#     after: ");
-            sg_plan_comment(x->dirs[i].after, jinja);
+            fprintf(out, "\n#     after: ");
+            sg_plan_comment(out, x->dirs[i].after, jinja);
         }
-        printf("\n");
+        fprintf(out, "\n");
     }
-    printf("# The kernel the target runs (for the root /; or the one given)\n"
-           "# must be one the policies decide for as for this one: ");
-    sg_plan_window(&x->win);
-    printf(".\n");
+    fprintf(out,
+            "# The kernel the target runs (for the root /; or the one given)\n"
+            "# must be one the policies decide for as for this one: ");
+    sg_plan_window(out, &x->win);
+    fprintf(out, ".\n");
 }
 
 /* The engines: --emit KIND's row prints the plan. */
 static const struct {
     enum sg_emit kind;
-    void (*emit)(const struct sg_plan *p);
+    void (*emit)(FILE *out, const struct sg_plan *p);
 } engines[] = {
     {SG_EMIT_SH, sg_plan_emit_sh},
     {SG_EMIT_ANSIBLE, sg_plan_emit_ansible},
@@ -411,7 +421,7 @@ int sg_cmd_plan(struct sg_cli *cli)
         const struct sg_plan p = {m, pf, cs->n, n, &x};
         for (size_t i = 0; i < sizeof(engines) / sizeof(*engines); i++)
             if (engines[i].kind == cli->emit)
-                engines[i].emit(&p);
+                engines[i].emit(stdout, &p);
         sg_plan_dirs_free(x.dirs);
         r = SG_EXIT_OK;
     } else {

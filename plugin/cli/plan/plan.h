@@ -55,10 +55,10 @@ struct sg_plan {
 };
 
 /* The engines (one file each). */
-void sg_plan_emit_ansible(const struct sg_plan *p);
-void sg_plan_emit_ansible_tasks(const struct sg_plan *p);
-void sg_plan_emit_salt(const struct sg_plan *p);
-void sg_plan_emit_sh(const struct sg_plan *p);
+void sg_plan_emit_ansible(FILE *out, const struct sg_plan *p);
+void sg_plan_emit_ansible_tasks(FILE *out, const struct sg_plan *p);
+void sg_plan_emit_salt(FILE *out, const struct sg_plan *p);
+void sg_plan_emit_sh(FILE *out, const struct sg_plan *p);
 
 /* The directories' names before and after the plan (OUT has
  * SG_N_SYSCTL_DIRS rows); 0 or a negative errno. */
@@ -76,10 +76,11 @@ struct sg_plan_file *sg_plan_files(const struct sg_model *m,
  * from a release string). */
 unsigned long sg_plan_kver_num(const struct sg_kver *k);
 /* The window as a comment: ">= 4.12.0, < 5.8.0" ("any" when open). */
-void sg_plan_window(const struct sg_krange *w);
+void sg_plan_window(FILE *out, const struct sg_krange *w);
 /* The Jinja expression that is false when kernel number KN (a Jinja
  * expression) is outside the window. */
-void sg_plan_jinja_in_window(const struct sg_krange *w, const char *kn);
+void sg_plan_jinja_in_window(FILE *out, const struct sg_krange *w,
+                             const char *kn);
 /* Jinja: the kernel number of release expression K. */
 #define JINJA_KN(k)                                                            \
     "((" k " ~ '.0.0').replace('-', '.').replace('+', '.').split('.')[0] | "   \
@@ -91,23 +92,26 @@ void sg_plan_jinja_in_window(const struct sg_krange *w, const char *kn);
  * sequence ("[systemctl, restart, ...]"). */
 const char *sg_plan_reload_cmd(const struct sg_model *m,
                                const struct sg_plan_ctx *x);
-void sg_plan_reload_argv(const struct sg_model *m, const struct sg_plan_ctx *x);
+void sg_plan_reload_argv(FILE *out, const struct sg_model *m,
+                         const struct sg_plan_ctx *x);
 /* The comment lines that open a plan: version, kernel, root, and each
  * file with its digests and the findings its new text fixes; JINJA: the
  * comments are rendered as Jinja (Salt); END follows the kernel. */
-void sg_plan_header(const struct sg_plan *p, bool jinja, const char *end);
+void sg_plan_header(FILE *out, const struct sg_plan *p, bool jinja,
+                    const char *end);
 /* The comment line naming the findings change C fixes, indented by IN. */
-void sg_plan_fixes(const struct sg_change *c, const char *in, bool jinja);
+void sg_plan_fixes(FILE *out, const struct sg_change *c, const char *in,
+                   bool jinja);
 
 /* Quoting. S inside a YAML double-quoted scalar (the quotes not printed):
  * "\", the quote and control characters escaped, every "{" as Jinja's
  * {{ '{' }} when JINJA, each byte as its own code point when LATIN1. */
-void sg_plan_yq_as(const char *s, bool jinja, bool latin1);
-void sg_plan_yq_body(const char *s); /* jinja, not latin1 */
-void sg_plan_yq(const char *s);      /* the same, in quotes */
-void sg_plan_shq(const char *s);     /* a single-quoted shell word */
-void sg_plan_base64(const char *s);
+void sg_plan_yq_as(FILE *out, const char *s, bool jinja, bool latin1);
+void sg_plan_yq_body(FILE *out, const char *s); /* jinja, not latin1 */
+void sg_plan_yq(FILE *out, const char *s);      /* the same, in quotes */
+void sg_plan_shq(FILE *out, const char *s);     /* a single-quoted shell word */
+void sg_plan_base64(FILE *out, const char *s);
 /* S as text of a comment line: a control character prints as "?". */
-void sg_plan_comment(const char *s, bool jinja);
+void sg_plan_comment(FILE *out, const char *s, bool jinja);
 
 #endif

@@ -19,23 +19,24 @@ extern const char sg_plan_functions_start[], sg_plan_functions_end[];
 
 /* The functions, without the file's own header (up to its first blank
  * line). */
-static void functions(void)
+static void functions(FILE *out)
 {
     const char *p = sg_plan_functions_start, *end = sg_plan_functions_end;
     const char *body = memmem(p, (size_t)(end - p), "\n\n", 2);
     body = body ? body + 2 : p;
-    fwrite(body, 1, (size_t)(end - body), stdout);
+    fwrite(body, 1, (size_t)(end - body), out);
 }
 
-void sg_plan_emit_sh(const struct sg_plan *p)
+void sg_plan_emit_sh(FILE *out, const struct sg_plan *p)
 {
     const struct sg_model *m = p->m;
     const struct sg_plan_file *fs = p->fs;
     const struct sg_plan_ctx *x = p->x;
     size_t nw = p->nw, n = p->n;
-    printf("#!/bin/sh\n");
-    sg_plan_header(p, false, ".");
-    printf(
+    fprintf(out, "#!/bin/sh\n");
+    sg_plan_header(out, p, false, ".");
+    fprintf(
+        out,
         "# SYSCTL_GUARD_ROOT (default /) prefixes every path.\n"
         "# SYSCTL_GUARD_RELOAD: 1 reloads the kernel at the end as boot "
         "does\n"
@@ -65,68 +66,70 @@ void sg_plan_emit_sh(const struct sg_plan *p)
         "failed=''\n"
         "\n",
         sg_plan_reload_cmd(m, x));
-    functions();
+    functions(out);
     if (n)
-        printf("\n");
+        fprintf(out, "\n");
     for (size_t i = 0; i < n; i++) {
-        printf("check \"$root\"");
-        sg_plan_shq(fs[i].path);
-        printf(" %s %s\n", fs[i].before, fs[i].after);
+        fprintf(out, "check \"$root\"");
+        sg_plan_shq(out, fs[i].path);
+        fprintf(out, " %s %s\n", fs[i].before, fs[i].after);
     }
     if (n) {
-        printf("if [ -z \"$kernel\" ] && [ -z \"$root\" ]; then "
-               "kernel=$(uname -r); fi\n"
-               "if [ -n \"$kernel\" ]; then\n"
-               "    kn=$(kver_num \"$kernel\")\n"
-               "    if [ \"$kn\" -lt %lu ] || [ \"$kn\" -ge %lu ]; then\n"
-               "        printf 'sysctl-guard plan: the target runs kernel %%s; "
-               "this plan was made for %%s (the same decisions for ",
-               x->win.has_from ? sg_plan_kver_num(&x->win.from) : 0ul,
-               x->win.has_before ? sg_plan_kver_num(&x->win.before)
-                                 : 999999999ul);
-        sg_plan_window(&x->win);
-        printf("): nothing was changed; run sysctl-guard plan for this "
-               "host\\n' \"$kernel\" ");
-        sg_plan_shq(m->kernel.release);
-        printf(" >&2\n        exit 3\n    fi\nfi\n");
+        fprintf(
+            out,
+            "if [ -z \"$kernel\" ] && [ -z \"$root\" ]; then "
+            "kernel=$(uname -r); fi\n"
+            "if [ -n \"$kernel\" ]; then\n"
+            "    kn=$(kver_num \"$kernel\")\n"
+            "    if [ \"$kn\" -lt %lu ] || [ \"$kn\" -ge %lu ]; then\n"
+            "        printf 'sysctl-guard plan: the target runs kernel %%s; "
+            "this plan was made for %%s (the same decisions for ",
+            x->win.has_from ? sg_plan_kver_num(&x->win.from) : 0ul,
+            x->win.has_before ? sg_plan_kver_num(&x->win.before) : 999999999ul);
+        sg_plan_window(out, &x->win);
+        fprintf(out, "): nothing was changed; run sysctl-guard plan for this "
+                     "host\\n' \"$kernel\" ");
+        sg_plan_shq(out, m->kernel.release);
+        fprintf(out, " >&2\n        exit 3\n    fi\nfi\n");
     }
     for (size_t i = 0; n && i < SG_N_SYSCTL_DIRS; i++) {
-        printf("check_dir \"$root\"");
-        sg_plan_shq(x->dirs[i].dir);
-        putchar(' ');
-        sg_plan_shq(x->dirs[i].before);
-        putchar(' ');
-        sg_plan_shq(x->dirs[i].after);
-        putchar('\n');
+        fprintf(out, "check_dir \"$root\"");
+        sg_plan_shq(out, x->dirs[i].dir);
+        fputc(' ', out);
+        sg_plan_shq(out, x->dirs[i].before);
+        fputc(' ', out);
+        sg_plan_shq(out, x->dirs[i].after);
+        fputc('\n', out);
     }
     for (size_t i = 0; i < nw; i++) {
         const struct sg_change *c = fs[i].c;
-        printf("\n");
-        sg_plan_fixes(c, "", false);
+        fprintf(out, "\n");
+        sg_plan_fixes(out, c, "", false);
         char *what = sg_strdup_printf("write %s", c->path);
-        printf("step ");
-        sg_plan_shq(what ? what : c->path);
+        fprintf(out, "step ");
+        sg_plan_shq(out, what ? what : c->path);
         free(what);
-        printf(" write \"$root\"");
-        sg_plan_shq(c->path);
-        printf(" %s ", fs[i].before);
-        sg_plan_shq(c->after);
-        printf("\n");
+        fprintf(out, " write \"$root\"");
+        sg_plan_shq(out, c->path);
+        fprintf(out, " %s ", fs[i].before);
+        sg_plan_shq(out, c->after);
+        fprintf(out, "\n");
     }
-    printf("\n# The kernel, once, as boot applies the files: only for the "
-           "root /,\n# unless SYSCTL_GUARD_RELOAD says otherwise.\n"
-           "if [ \"$changed\" = 1 ] && [ \"$reload\" = 1 ]; then\n"
-           "    if [ \"$dry\" = 1 ]; then\n"
-           "        echo 'would reload the kernel (%s)'\n"
-           "    else\n"
-           "        step 'reload the kernel (%s)' %s\n"
-           "    fi\n"
-           "fi\n"
-           "if [ -n \"$failed\" ]; then\n"
-           "    printf 'sysctl-guard plan: these steps failed:%%s\\n' "
-           "\"$failed\" >&2\n"
-           "    exit 1\n"
-           "fi\n",
-           sg_plan_reload_cmd(m, x), sg_plan_reload_cmd(m, x),
-           sg_plan_reload_cmd(m, x));
+    fprintf(out,
+            "\n# The kernel, once, as boot applies the files: only for the "
+            "root /,\n# unless SYSCTL_GUARD_RELOAD says otherwise.\n"
+            "if [ \"$changed\" = 1 ] && [ \"$reload\" = 1 ]; then\n"
+            "    if [ \"$dry\" = 1 ]; then\n"
+            "        echo 'would reload the kernel (%s)'\n"
+            "    else\n"
+            "        step 'reload the kernel (%s)' %s\n"
+            "    fi\n"
+            "fi\n"
+            "if [ -n \"$failed\" ]; then\n"
+            "    printf 'sysctl-guard plan: these steps failed:%%s\\n' "
+            "\"$failed\" >&2\n"
+            "    exit 1\n"
+            "fi\n",
+            sg_plan_reload_cmd(m, x), sg_plan_reload_cmd(m, x),
+            sg_plan_reload_cmd(m, x));
 }
