@@ -50,7 +50,7 @@ ASAN_UNIT:= $(UNIT_SRC:tests/unit/%.c=$(B)/asan/unit/%)
 
 .PHONY: all deps run test test-unit test-catalog catalog catalog-defaults verify-catalog test-lens test-cases test-valgrind test-policy \
         test-fix test-plan test-cli test-integration test-ansible test-salt \
-        test-precommit test-sarif \
+        test-precommit test-sarif test-lint \
         install uninstall \
         bench fuzz clean help
 
@@ -271,7 +271,7 @@ test-cases: $(BIN) $(ASAN_BIN)
 
 # Integrations: the real ansible-playbook and pre-commit; Salt's contracts;
 # SARIF 2.1.0. The formats also run under ASan+UBSan.
-test-integration: test-ansible test-salt test-precommit test-sarif
+test-integration: test-ansible test-salt test-precommit test-sarif test-lint
 
 test-ansible: $(BIN) $(MODULE) $(ASAN_BIN)
 	python3 tests/integration/ansible.py ./$(BIN)
@@ -283,6 +283,11 @@ test-salt: $(BIN) $(ASAN_BIN)
 
 test-precommit: $(BIN)
 	python3 tests/integration/precommit.py ./$(BIN)
+
+# yamllint (.yamllint) on every YAML shipped or emitted, ansible-lint
+# --profile production on the Ansible examples and the plans.
+test-lint: $(BIN) $(MODULE)
+	python3 tests/integration/lint.py ./$(BIN)
 
 test-sarif: $(BIN) $(ASAN_BIN)
 	python3 tests/integration/sarif.py ./$(BIN)
@@ -352,7 +357,8 @@ help:
 	@echo "make run        install missing packages, build, show this machine's sysctl config"
 	@echo "make test       lens (augparse), unit (plain, ASan/UBSan, valgrind), catalog generator, policy, case,"
 	@echo "                fix and plan tests (real ansible-playbook, sh, shellcheck),"
-	@echo "                integrations (Ansible module, Salt, pre-commit, SARIF)"
+	@echo "                integrations (Ansible module, Salt, pre-commit, SARIF),"
+	@echo "                yamllint and ansible-lint --profile production"
 	@echo "make install    install to \$$DESTDIR\$$PREFIX (PREFIX=$(PREFIX))"
 	@echo "make bench      time show on a host tree and a 1000-file tree vs augtool"
 	@echo "make fuzz       libFuzzer: lens + model, policy loader + evaluation, catalog, project config, module args (FUZZ_SECS=$(FUZZ_SECS) each)"

@@ -2,8 +2,8 @@
     synced to the minion with saltutil.sync_states). Fails the state when
     a finding reaches fail_on; never changes anything. The tree defaults
     to / (pillar sysctl_guard:root for an image). -#}
-{%- set root = salt['pillar.get']('sysctl_guard:root', '/') %}
-
+{%- set root = salt['pillar.get']('sysctl_guard:root', '/') -%}
+---
 sysctl audit:
   sysctl_guard.checked:
     - root: {{ root }}  # Salt sets name to the state ID

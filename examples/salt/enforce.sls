@@ -1,7 +1,7 @@
 {#- Remediation with the state module: applies the fix-ups in place;
     with test=True it reports what would change and writes nothing. -#}
-{%- set root = salt['pillar.get']('sysctl_guard:root', '/') %}
-
+{%- set root = salt['pillar.get']('sysctl_guard:root', '/') -%}
+---
 sysctl remediation:
   sysctl_guard.enforced:
     - root: {{ root }}  # Salt sets name to the state ID
@@ -15,5 +15,5 @@ reload sysctl after the fix, as boot does:
   cmd.run:
     - name: systemctl restart systemd-sysctl.service
     - onchanges:
-      - sysctl_guard: sysctl remediation
+        - sysctl_guard: sysctl remediation
 {%- endif %}

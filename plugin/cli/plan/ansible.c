@@ -60,7 +60,7 @@ static void ansible_tasks(FILE *out, const struct sg_plan *p, const char *in)
     /* One stat and one assert per file, every path inline: a path in a
      * loop's data would be rendered as Jinja a second time when used. */
     for (size_t i = 0; i < n; i++) {
-        char *name = sg_strdup_printf("sysctl-guard: look at %s", fs[i].path);
+        char *name = sg_strdup_printf("Sysctl-guard: look at %s", fs[i].path);
         fprintf(out, "%s- name: ", in);
         sg_plan_yq(out, name ? name : fs[i].path);
         free(name);
@@ -74,14 +74,14 @@ static void ansible_tasks(FILE *out, const struct sg_plan *p, const char *in)
     /* The kernel: the one given (sysctl_guard_kernel), else for the root
      * "/" the host's own (uname -r, run in check mode too). */
     fprintf(out,
-            "%s- name: \"sysctl-guard: the kernel the host runs\"\n"
+            "%s- name: \"Sysctl-guard: the kernel the host runs\"\n"
             "%s  ansible.builtin.command:\n%s    argv: [uname, -r]\n"
             "%s  check_mode: false\n%s  changed_when: false\n"
             "%s  register: sysctl_guard_uname\n"
             "%s  when: sysctl_guard_kernel is not defined and %s == ''\n",
             in, in, in, in, in, in, in, ANS_ROOT);
     fprintf(out,
-            "%s- name: \"sysctl-guard: the kernel is one the plan was made "
+            "%s- name: \"Sysctl-guard: the kernel is one the plan was made "
             "for\"\n%s  ansible.builtin.assert:\n%s    that: >-\n%s      ",
             in, in, in, in);
     sg_plan_jinja_in_window(out, &x->win, JINJA_KN("sysctl_guard_k"));
@@ -104,7 +104,7 @@ static void ansible_tasks(FILE *out, const struct sg_plan *p, const char *in)
      * (the root cut off), sorted, joined by "//" (no path holds it), as
      * base64 (no name is ever rendered as Jinja). */
     fprintf(out,
-            "%s- name: \"sysctl-guard: list the sysctl.d directories\"\n"
+            "%s- name: \"Sysctl-guard: list the sysctl.d directories\"\n"
             "%s  ansible.builtin.find:\n%s    paths:\n",
             in, in, in);
     for (size_t i = 0; i < SG_N_SYSCTL_DIRS; i++) {
@@ -118,7 +118,7 @@ static void ansible_tasks(FILE *out, const struct sg_plan *p, const char *in)
             in, in, in, in);
     char *before = dir_paths(x, false), *after = dir_paths(x, true);
     fprintf(out,
-            "%s- name: \"sysctl-guard: the sysctl.d directories hold the "
+            "%s- name: \"Sysctl-guard: the sysctl.d directories hold the "
             "*.conf files the plan found there, or those it leaves\"\n"
             "%s  ansible.builtin.assert:\n%s    that: >-\n"
             "%s      (sysctl_guard_dirs.files | map(attribute='path') |\n"
@@ -136,7 +136,7 @@ static void ansible_tasks(FILE *out, const struct sg_plan *p, const char *in)
     free(before);
     free(after);
     for (size_t i = 0; i < n; i++) {
-        char *name = sg_strdup_printf("sysctl-guard: %s is as the plan found "
+        char *name = sg_strdup_printf("Sysctl-guard: %s is as the plan found "
                                       "it, or as it leaves it",
                                       fs[i].path);
         char *msg = sg_strdup_printf(
@@ -167,7 +167,7 @@ static void ansible_tasks(FILE *out, const struct sg_plan *p, const char *in)
             char *dir = strndup(c->path, (size_t)(sl - c->path));
             fprintf(out, "%s- name: ", in);
             char *name =
-                sg_strdup_printf("sysctl-guard: the directory of %s", c->path);
+                sg_strdup_printf("Sysctl-guard: the directory of %s", c->path);
             sg_plan_yq(out, name ? name : c->path);
             fprintf(out, "\n%s  ansible.builtin.file:\n%s    path: ", in, in);
             ans_path(out, dir ? dir : "/");
@@ -181,7 +181,7 @@ static void ansible_tasks(FILE *out, const struct sg_plan *p, const char *in)
             free(dir);
         }
         fprintf(out, "%s- name: ", in);
-        char *name = sg_strdup_printf("sysctl-guard: write %s", c->path);
+        char *name = sg_strdup_printf("Sysctl-guard: write %s", c->path);
         sg_plan_yq(out, name ? name : c->path);
         free(name);
         /* The bytes as base64: exact for text that is not UTF-8 (the
@@ -194,14 +194,26 @@ static void ansible_tasks(FILE *out, const struct sg_plan *p, const char *in)
         fprintf(out, "' | b64decode }}\"\n");
         if (!c->before)
             fprintf(out, "%s    mode: '0644'\n", in);
+        else /* as it is (the owner and group are kept by copy) */
+            fprintf(out,
+                    "%s    mode: \"{{ sysctl_guard_file_%zu.stat.mode }}\"\n",
+                    in, i);
         fprintf(out,
                 "%s  when: (sysctl_guard_file_%zu.stat.checksum | "
                 "default('absent')) == '%s'\n",
                 in, i, fs[i].before);
         fprintf(out, "%s  register: sysctl_guard_edit_%zu\n", in, i);
     }
-    fprintf(out, "%s- name: \"sysctl-guard: reload the kernel as boot does\"\n",
-            in);
+    /* One systemctl call for both units (modules-load.d, then sysctl.d,
+     * in one transaction ordered as boot orders them): the systemd_service
+     * module takes one unit a task. */
+    fprintf(out,
+            "%s# systemctl restarts systemd-modules-load and systemd-sysctl in "
+            "one\n%s# transaction, ordered as boot orders them "
+            "(systemd_service takes one unit).\n"
+            "%s- name: \"Sysctl-guard: reload the kernel as boot does\"  "
+            "# noqa: command-instead-of-module\n",
+            in, in, in);
     fprintf(out, "%s  ansible.builtin.command:\n%s    argv: ", in, in);
     sg_plan_reload_argv(out, m, x);
     fprintf(out, "\n");
@@ -218,6 +230,7 @@ static void emit_ansible(FILE *out, const struct sg_plan *p, bool tasks_only)
     const struct sg_model *m = p->m;
     const struct sg_plan_ctx *x = p->x;
     size_t n = p->n;
+    fputs("---\n", out);
     sg_plan_header(out, p, false, "");
     fprintf(out,
             "# Parameters, from inventory (host or group vars), the play or "
@@ -236,7 +249,7 @@ static void emit_ansible(FILE *out, const struct sg_plan *p, bool tasks_only)
     }
     /* No play vars: they would beat the inventory's. */
     fprintf(out,
-            "- name: sysctl-guard fix-ups\n"
+            "- name: Sysctl-guard fix-ups\n"
             "  hosts: all\n"
             "  gather_facts: false\n"
             "  tasks:%s\n",

@@ -357,15 +357,156 @@ void sg_plan_header(FILE *out, const struct sg_plan *p, bool jinja,
     fprintf(out, ".\n");
 }
 
+/* ---- folding long YAML lines (ansible-lint's and the project's
+ * .yamllint's line-length) without changing what they mean ---- */
+
+/* Whether a cut before L[I] may go there: not before a blank (a folded
+ * line's leading blanks are dropped, or make it "more indented"), not
+ * inside an escape of a double-quoted scalar (ESC marks them) and, for
+ * Jinja rendered first (Salt), not inside a {{ }}, {% %} or {# #}. */
+static bool cut_ok(const char *l, size_t i, const bool *inside)
+{
+    return l[i] != ' ' && l[i] != '\t' && l[i - 1] != '\\' && !inside[i];
+}
+
+/* Print L[FROM..N) as lines of at most WIDTH columns, cut at positions
+ * cut_ok allows (and, unless ANYWHERE, only after a single blank that
+ * stays on the line before: plain and folded text, comments), each line
+ * after the first prefixed by CONT; with ESCAPE, a cut line ends in "\"
+ * (a double-quoted scalar's escaped line break, which joins the lines
+ * with nothing between them). */
+static void fold_at(FILE *out, const char *l, size_t from, size_t n,
+                    const bool *inside, const char *cont, bool anywhere,
+                    bool escape, int width)
+{
+    size_t start = 0, cl = strlen(cont), w = (size_t)width;
+    for (;;) {
+        size_t lead = start ? cl : 0; /* columns before l[start] */
+        if (lead + (n - start) <= w || lead + 10 > w)
+            break;
+        size_t room = w - lead - (escape ? 1 : 0);
+        size_t lo = (start ? start : from) + 2, cut = 0;
+        for (size_t i = start + room; i >= lo && !cut; i--) {
+            if (i >= n || !cut_ok(l, i, inside))
+                continue;
+            /* A blank before the cut: folded text drops it (the fold is
+             * that blank); an escaped break would keep it, so none. */
+            bool blank = l[i - 1] == ' ' || l[i - 1] == '\t';
+            if (anywhere ? !blank : blank && l[i - 2] != ' ')
+                cut = i;
+        }
+        if (!cut)
+            break; /* nowhere to cut: the line stays long */
+        size_t end = anywhere ? cut : cut - 1;
+        fprintf(out, "%s%.*s%s\n", start ? cont : "", (int)(end - start),
+                l + start, escape ? "\\" : "");
+        start = cut;
+    }
+    fprintf(out, "%s%.*s\n", start ? cont : "", (int)(n - start), l + start);
+}
+
+void sg_plan_yaml_fold(FILE *out, const char *text, bool jinja_first, int width)
+{
+    int block = -1;      /* the indentation of a block scalar's parent */
+    bool folded = false; /* ... and whether it folds (">") */
+    for (const char *l = text; *l;) {
+        size_t n = strcspn(l, "\n");
+        const char *next = l + n + (l[n] == '\n');
+        size_t ind = strspn(l, " ");
+        bool blank = ind == n;
+        bool *inside = calloc(n + 1, sizeof(*inside));
+        if (!inside) {
+            fprintf(out, "%.*s\n", (int)n, l);
+            l = next;
+            continue;
+        }
+        /* Jinja rendered before YAML is read: never cut inside it. */
+        for (size_t i = 0; jinja_first && i + 1 < n; i++)
+            if (l[i] == '{' && strchr("{%#", l[i + 1])) {
+                char close = l[i + 1] == '{' ? '}' : l[i + 1];
+                size_t j = i + 2;
+                while (j + 1 < n && !(l[j] == close && l[j + 1] == '}'))
+                    j++;
+                for (size_t k = i; k <= j + 1 && k <= n; k++)
+                    inside[k] = true;
+                i = j + 1;
+            }
+        char cont[256];
+        if (block >= 0 && (blank || (int)ind > block)) {
+            /* A block scalar's line: folded text folds at a blank, with
+             * the same indentation; a literal one is left as it is. */
+            snprintf(cont, sizeof(cont), "%*s", (int)ind, "");
+            if (folded && (int)n > width)
+                fold_at(out, l, ind, n, inside, cont, false, false, width);
+            else
+                fprintf(out, "%.*s\n", (int)n, l);
+        } else {
+            block = -1;
+            /* The key's column: past "- " items. */
+            size_t kc = ind;
+            while (kc + 1 < n && l[kc] == '-' && l[kc + 1] == ' ')
+                kc += 2 + strspn(l + kc + 2, " ");
+            size_t v = kc;
+            if (kc < n && l[kc] != '"' && l[kc] != '#') {
+                const char *colon = memmem(l + kc, n - kc, ": ", 2);
+                v = colon ? (size_t)(colon - l) + 2 : n;
+            }
+            const char *rest = l + v;
+            size_t rl = n - v;
+            bool jstmt = jinja_first && l[ind] == '{' &&
+                         (l[ind + 1] == '%' || l[ind + 1] == '#');
+            if ((rl == 1 || rl == 2) && (rest[0] == '>' || rest[0] == '|')) {
+                block = (int)ind;
+                folded = rest[0] == '>';
+                fprintf(out, "%.*s\n", (int)n, l);
+            } else if ((int)n <= width || blank || jstmt) {
+                fprintf(out, "%.*s\n", (int)n, l);
+            } else if (l[ind] == '#') {
+                size_t h = ind + 1 + strspn(l + ind + 1, " ");
+                snprintf(cont, sizeof(cont), "%.*s", (int)h, l);
+                fold_at(out, l, h, n, inside, cont, false, false, width);
+            } else if (rl > 1 && rest[0] == '"' && l[n - 1] == '"') {
+                /* Double-quoted: an escaped line break may go anywhere
+                 * but inside an escape. */
+                for (size_t i = v + 1; i < n; i++)
+                    if (l[i] == '\\' && i + 1 < n) {
+                        size_t e = l[i + 1] == 'x'   ? 3
+                                   : l[i + 1] == 'u' ? 5
+                                   : l[i + 1] == 'U' ? 9
+                                                     : 1;
+                        for (size_t k = i + 1; k <= i + e && k < n; k++)
+                            inside[k] = true;
+                        i += e;
+                    }
+                for (size_t i = 0; i <= v; i++)
+                    inside[i] = true;
+                snprintf(cont, sizeof(cont), "%*s", (int)kc + 2, "");
+                fold_at(out, l, v + 1, n, inside, cont, true, true, width);
+            } else if (rl > 0 && !strchr("'\"[{>|&*!%@`", rest[0])) {
+                /* A plain scalar folds at a blank, indented under its key. */
+                for (size_t i = 0; i <= v; i++)
+                    inside[i] = true;
+                snprintf(cont, sizeof(cont), "%*s", (int)kc + 2, "");
+                fold_at(out, l, v, n, inside, cont, false, false, width);
+            } else {
+                fprintf(out, "%.*s\n", (int)n, l);
+            }
+        }
+        free(inside);
+        l = next;
+    }
+}
+
 /* The engines: --emit KIND's row prints the plan. */
 static const struct {
     enum sg_emit kind;
     void (*emit)(FILE *out, const struct sg_plan *p);
+    int yaml; /* 0: not YAML; 1: YAML; 2: Jinja rendered to YAML (Salt) */
 } engines[] = {
-    {SG_EMIT_SH, sg_plan_emit_sh},
-    {SG_EMIT_ANSIBLE, sg_plan_emit_ansible},
-    {SG_EMIT_ANSIBLE_TASKS, sg_plan_emit_ansible_tasks},
-    {SG_EMIT_SALT, sg_plan_emit_salt},
+    {SG_EMIT_SH, sg_plan_emit_sh, 0},
+    {SG_EMIT_ANSIBLE, sg_plan_emit_ansible, 1},
+    {SG_EMIT_ANSIBLE_TASKS, sg_plan_emit_ansible_tasks, 1},
+    {SG_EMIT_SALT, sg_plan_emit_salt, 2},
 };
 
 int sg_cmd_plan(struct sg_cli *cli)
@@ -419,9 +560,19 @@ int sg_cmd_plan(struct sg_cli *cli)
         for (size_t i = 0; i < cs->n; i++)
             x.modules |= sg_modload_is_list(cs->v[i].path);
         const struct sg_plan p = {m, pf, cs->n, n, &x};
-        for (size_t i = 0; i < sizeof(engines) / sizeof(*engines); i++)
-            if (engines[i].kind == cli->emit)
-                engines[i].emit(stdout, &p);
+        for (size_t i = 0; i < sizeof(engines) / sizeof(*engines); i++) {
+            if (engines[i].kind != cli->emit)
+                continue;
+            /* YAML is written whole, then folded to SG_PLAN_WIDTH. */
+            char *text = NULL;
+            size_t len = 0;
+            FILE *mem = engines[i].yaml ? open_memstream(&text, &len) : NULL;
+            engines[i].emit(mem ? mem : stdout, &p);
+            if (mem && fclose(mem) == 0 && text)
+                sg_plan_yaml_fold(stdout, text, engines[i].yaml == 2,
+                                  SG_PLAN_WIDTH);
+            free(text);
+        }
         sg_plan_dirs_free(x.dirs);
         r = SG_EXIT_OK;
     } else {

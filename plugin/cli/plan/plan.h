@@ -54,6 +54,17 @@ struct sg_plan {
     const struct sg_plan_ctx *x;
 };
 
+/* The column YAML plans fold at: ansible-lint's line-length, and the
+ * project's .yamllint. */
+#define SG_PLAN_WIDTH 160
+/* TEXT (YAML, Jinja first when JINJA_FIRST) to OUT with every line longer
+ * than WIDTH folded where YAML reads the same value: a double-quoted
+ * scalar at an escaped line break, plain and folded text and comments at
+ * a blank; never inside Jinja that is rendered before the YAML is read,
+ * never a literal block. A line with no such place stays long. */
+void sg_plan_yaml_fold(FILE *out, const char *text, bool jinja_first,
+                       int width);
+
 /* The engines (one file each). */
 void sg_plan_emit_ansible(FILE *out, const struct sg_plan *p);
 void sg_plan_emit_ansible_tasks(FILE *out, const struct sg_plan *p);

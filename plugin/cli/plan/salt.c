@@ -23,6 +23,7 @@ void sg_plan_emit_salt(FILE *out, const struct sg_plan *p)
     const struct sg_plan_file *fs = p->fs;
     const struct sg_plan_ctx *x = p->x;
     size_t nw = p->nw, n = p->n;
+    fputs("---\n", out);
     sg_plan_header(out, p, true, "");
     fprintf(out,
             "# Parameters (Jinja context or pillar): sysctl_guard_root "
@@ -110,11 +111,11 @@ void sg_plan_emit_salt(FILE *out, const struct sg_plan *p)
          * to one code point and back. */
         fprintf(out, "\n    - contents: \"");
         sg_plan_yq_as(out, c->after, true, fs[i].not_utf8);
-        fprintf(out, "\"\n    - contents_newline: False\n");
+        fprintf(out, "\"\n    - contents_newline: false\n");
         if (fs[i].not_utf8)
             fprintf(out, "    - encoding: latin-1\n");
         if (!c->before)
-            fprintf(out, "    - makedirs: True\n    - mode: '0644'\n");
+            fprintf(out, "    - makedirs: true\n    - mode: '0644'\n");
     }
     fprintf(out, "\n{%%- if sysctl_guard_reload %%}\n");
     fprintf(out,
@@ -122,6 +123,6 @@ void sg_plan_emit_salt(FILE *out, const struct sg_plan *p)
             "    - onchanges:\n",
             sg_plan_reload_cmd(m, x));
     for (size_t i = 0; i < nw; i++)
-        fprintf(out, "      - sysctl-guard-%zu-write\n", i + 1);
+        fprintf(out, "        - sysctl-guard-%zu-write\n", i + 1);
     fprintf(out, "{%%- endif %%}\n{%%- endif %%}\n");
 }
