@@ -50,6 +50,7 @@ struct sg_cli {
     bool backup;       /* fix: keep FILE.bak */
     enum sg_emit emit; /* plan */
     bool no_color;     /* --no-color */
+    bool quiet;        /* --quiet */
     int color_when;    /* --color: auto, always, never */
     bool help;         /* --help */
     bool color;        /* decided from --color, NO_COLOR, TERM, isatty */

@@ -125,6 +125,9 @@ static const struct opt_row {
      "keep the old file as FILE.bak"},
     {"live", NULL, OT_FLAG, F(live), 0, NULL, NULL, C_TREE,
      "also read <root>/proc/sys: drift and keys the kernel lacks"},
+    {"quiet", NULL, OT_FLAG, F(quiet), 0, NULL, NULL, C_CHECK,
+     "text: one line per finding (file:line: severity: title [rule]), and "
+     "nothing at all when there is nothing to report"},
     {"color", "WHEN", OT_CHOICE, F(color_when), 0, colors, "auto",
      C_CHECK | C_FIX | C_SHOW | C_EXPLAIN, "colour the output"},
     {"no-color", NULL, OT_FLAG, F(no_color), 0, NULL, NULL,
@@ -593,9 +596,14 @@ int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
     }
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hq", lopts, NULL)) != -1) {
         if (c == 'h') {
             cli->help = true;
+        } else if (c == 'q') { /* -q is --quiet */
+            for (size_t i = 0; i < N_OPTS; i++)
+                if (strcmp(opt_rows[i].name, "quiet") == 0 &&
+                    set_option(cli, row, &opt_rows[i], NULL))
+                    return SG_EXIT_ERROR;
         } else if (c >= 256 && c < 256 + (int)N_OPTS) {
             int r = set_option(cli, row, &opt_rows[c - 256], optarg);
             if (r)
@@ -706,6 +714,7 @@ void sg_cli_view_opts(const struct sg_cli *cli, struct sg_view_opts *o,
     o->err = stderr;
     o->color = cli->color;
     o->width = cli->width;
+    o->quiet = cli->quiet;
     o->preview = cli->dry_run;
     o->fail_on = cli->fail_on;
     o->profiles = cli->profiles;

@@ -8,6 +8,7 @@
 #include "views.h"
 #include "../core/util.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,11 +44,15 @@ int sg_view_text_check(FILE *out, const struct sg_result *res,
         fprintf(out, "%s%s%s: ", sg_c(c, sev_color(f->severity)),
                 sg_severity_name(f->severity), sg_c(c, "\033[0m"));
         col += (int)strlen(sg_severity_name(f->severity)) + 2;
-        col = sg_wrap_on(out, col, 2, width, sg_vis(f->rule->title));
-        if (col + 3 + (int)strlen(f->rule->id) > width)
+        /* --quiet: a line a finding, whatever its length (for grep). */
+        int w = vo->quiet ? INT_MAX / 2 : width;
+        col = sg_wrap_on(out, col, 2, w, sg_vis(f->rule->title));
+        if (col + 3 + (int)strlen(f->rule->id) > w)
             fputs("\n ", out);
         fprintf(out, " %s[%s]%s\n", sg_c(c, "\033[2m"), sg_vis(f->rule->id),
                 sg_c(c, "\033[0m"));
+        if (vo->quiet)
+            continue;
         fputs("    ", out);
         sg_wrap(out, 4, 4, width, sg_vis(f->message));
         if (f->fix != SG_FIX_NONE) {
@@ -106,6 +111,8 @@ int sg_view_text_check(FILE *out, const struct sg_result *res,
     if (sup && dl >= 0 && (size_t)dl < sizeof(diags))
         snprintf(diags + dl, sizeof(diags) - (size_t)dl, "%s%zu suppressed",
                  shown_f || shown ? ", " : "", sup);
+    if (vo->quiet && shown_f == 0 && shown == 0)
+        return 0; /* nothing to say */
     struct sg_buf sum = {0};
     if (shown_f == 0)
         sg_buf_printf(&sum, "sysctl-guard: %s%s (kernel %s, %zu file%s)",

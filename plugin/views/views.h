@@ -22,10 +22,12 @@
 
 /* What a view is told beside the result. */
 struct sg_view_opts {
-    FILE *err;                   /* diagnostics for people */
-    bool color;                  /* terminal colour escapes */
-    int width;                   /* text: wrap at this many columns (0: 80) */
-    bool preview;                /* fix --dry-run (Salt's test mode) */
+    FILE *err;    /* diagnostics for people */
+    bool color;   /* terminal colour escapes */
+    int width;    /* text: wrap at this many columns (0: 80) */
+    bool quiet;   /* text: a finding's first line only; no summary when
+                     there is nothing to say */
+    bool preview; /* fix --dry-run (Salt's test mode) */
     enum sg_severity fail_on;    /* check: a Salt state's result */
     const char *const *profiles; /* check: JSON "profiles" */
     size_t n_profiles;

@@ -472,6 +472,7 @@ OPTIONS = {
     "--live": ({"check", "fix", "plan", "show"}, None),
     "--no-color": ({"check", "fix", "show", "explain"}, None),
     "--color": ({"check", "fix", "show", "explain"}, "never"),
+    "--quiet": ({"check"}, None),
     "--config": ({"check", "fix", "plan", "show", "explain", "list-rules"},
                  "/nonexistent.json"),
     "--no-config": ({"check", "fix", "plan", "show", "explain",
@@ -895,6 +896,38 @@ def unusable_tmpdir(binary):
              "%d %r" % (r.returncode, r.stderr))
 
 
+def quiet(binary):
+    """--quiet (-q): one line per finding, the summary after them, and
+    nothing at all for a clean tree; the exit status is check's."""
+    import re
+    root = os.path.join(TOP, "examples", "roots", "time-wait-advice")
+    env = dict(ENV, TERM="dumb")
+    js = json.loads(subprocess.run(
+        [binary, "check", "--format", "json", "--kernel", "6.1", "--root",
+         root], capture_output=True, text=True, env=env).stdout)
+    for flag in ("--quiet", "-q"):
+        r = subprocess.run([binary, "check", flag, "--kernel", "6.1",
+                            "--root", root], capture_output=True, text=True,
+                           env=env)
+        lines = r.stdout.splitlines()
+        want = ["%s:%d: %s: %s [%s]" % (f["file"], f["line"], f["severity"],
+                                        f["title"], f["rule"])
+                for f in js["findings"]]
+        T.ok(r.returncode == 1 and lines[:-1] == want and
+             re.match(r"^sysctl-guard: \d+ error", lines[-1]),
+             "%s: a line per finding, then the summary: %r" %
+             (flag, lines[:3]))
+    with tempfile.TemporaryDirectory(prefix="sg-quiet-") as d:
+        os.makedirs(os.path.join(d, "etc", "sysctl.d"))
+        with open(os.path.join(d, "etc", "sysctl.d", "a.conf"), "w") as f:
+            f.write("vm.swappiness = 10\n")
+        r = subprocess.run([binary, "check", "-q", "--kernel", "6.1",
+                            "--root", d], capture_output=True, text=True,
+                           env=env)
+        T.ok(r.returncode == 0 and r.stdout == "" and r.stderr == "",
+             "--quiet on a clean tree prints nothing: %r" % r.stdout)
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     project_config(binary)
@@ -908,6 +941,7 @@ def main():
     messages(binary)
     colours(binary)
     wrapped(binary)
+    quiet(binary)
     install(binary)
     bad_lens(binary)
     live_procfs(binary)
