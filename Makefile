@@ -29,7 +29,7 @@ B        := build
 CORE_SRC := $(wildcard plugin/core/*.c plugin/remedy/*.c)
 # The run (one run as data) and its views: a library of their own, which
 # the front ends and the views' unit test link.
-VIEWS_SRC:= $(wildcard plugin/run/*.c plugin/views/*.c)
+VIEWS_SRC:= $(wildcard plugin/run/*.c plugin/views/*.c plugin/report/*.c)
 CLI_SRC  := $(wildcard plugin/cli/*.c plugin/cli/plan/*.c plugin/ansible/*.c \
             plugin/data/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)

@@ -46,15 +46,18 @@ struct sg_cli {
     enum sg_semantics semantics;
     const struct sg_view *view; /* --format (views.h); NULL: the first */
     bool live;
-    bool dry_run;      /* fix: print the diff, change nothing */
-    bool backup;       /* fix: keep FILE.bak */
-    enum sg_emit emit; /* plan */
-    bool no_color;     /* --no-color */
-    bool quiet;        /* --quiet */
-    int color_when;    /* --color: auto, always, never */
-    bool help;         /* --help */
-    bool color;        /* decided from --color, NO_COLOR, TERM, isatty */
-    int width;         /* text wraps at this column: the terminal's, or 80 */
+    bool dry_run;         /* fix: print the diff, change nothing */
+    bool backup;          /* fix: keep FILE.bak */
+    enum sg_emit emit;    /* plan */
+    bool no_color;        /* --no-color */
+    bool quiet;           /* --quiet */
+    const char *host;     /* --host */
+    const char *baseline; /* report --baseline */
+    const char *output;   /* report --output */
+    int color_when;       /* --color: auto, always, never */
+    bool help;            /* --help */
+    bool color;           /* decided from --color, NO_COLOR, TERM, isatty */
+    int width;            /* text wraps at this column: the terminal's, or 80 */
     enum sg_severity fail_on;
     const char *profiles[SG_MAX_LIST];
     size_t n_profiles;
@@ -110,6 +113,7 @@ int sg_cmd_plan(struct sg_cli *cli);
 int sg_cmd_explain(struct sg_cli *cli);
 int sg_cmd_policy(struct sg_cli *cli);
 int sg_cmd_list_rules(struct sg_cli *cli);
+int sg_cmd_report(struct sg_cli *cli);
 
 /* Load the policies the command line names (default: the policy
  * directory) with its profiles (data.h sg_data_policies). Prints

@@ -33,6 +33,7 @@ enum {
     C_EXPLAIN = 1 << 4,
     C_POLICY = 1 << 5,
     C_LIST = 1 << 6, /* list-rules */
+    C_REPORT = 1 << 7,
 };
 #define C_TREE (C_CHECK | C_FIX | C_PLAN | C_SHOW) /* read a tree */
 #define C_RULES (C_CHECK | C_FIX | C_PLAN)         /* evaluate rules */
@@ -66,9 +67,9 @@ static const struct choice colors[] = {
     {NULL, 0, 0, NULL},
 };
 static const struct choice severities[] = {
-    {"error", SG_SEV_ERROR, C_CHECK, NULL},
-    {"warning", SG_SEV_WARNING, C_CHECK, NULL},
-    {"info", SG_SEV_INFO, C_CHECK, NULL},
+    {"error", SG_SEV_ERROR, C_CHECK | C_REPORT, NULL},
+    {"warning", SG_SEV_WARNING, C_CHECK | C_REPORT, NULL},
+    {"info", SG_SEV_INFO, C_CHECK | C_REPORT, NULL},
     {NULL, 0, 0, NULL},
 };
 
@@ -118,7 +119,15 @@ static const struct opt_row {
     {"enable", "RULE", OT_LIST, F(enabled), F(n_enabled), NULL, NULL, C_RULES,
      "turn rule RULE on, over a --disable"},
     {"fail-on", "LEVEL", OT_CHOICE, F(fail_on), 0, severities, "warning",
-     C_CHECK, "exit 1 on findings at or over this severity"},
+     C_CHECK | C_REPORT,
+     "exit 1 on findings at or over this severity (report: on new ones, "
+     "with --baseline)"},
+    {"host", "NAME", OT_STRING, F(host), 0, NULL, NULL, C_CHECK,
+     "json: record the host's name, for report"},
+    {"baseline", "FILE", OT_STRING, F(baseline), 0, NULL, NULL, C_REPORT,
+     "an earlier report --format json: what is new, fixed, unchanged"},
+    {"output", "FILE", OT_STRING, F(output), 0, NULL, NULL, C_REPORT,
+     "write the report to FILE (atomically) instead of stdout"},
     {"dry-run", NULL, OT_FLAG, F(dry_run), 0, NULL, NULL, C_FIX,
      "print the unified diff, change nothing"},
     {"backup", NULL, OT_FLAG, F(backup), 0, NULL, NULL, C_FIX,
@@ -175,6 +184,11 @@ static const struct cmd_row {
      "schema and semantic check of policies", sg_cmd_policy},
     {"list-rules", C_LIST, "[OPTIONS]",
      "the rules of the policies: id, severity, pack, title", sg_cmd_list_rules},
+    {"report", C_REPORT, "[OPTIONS] RESULT...",
+     "one report for many hosts' results (check --format json, the Ansible "
+     "module, Ansible's json callback, Salt's JSON output; files or "
+     "directories): by finding, by kernel, by host, since a baseline",
+     sg_cmd_report},
 };
 #define N_CMDS (sizeof(cmd_rows) / sizeof(*cmd_rows))
 
@@ -182,7 +196,8 @@ static const struct cmd_row {
 static bool view_for(const struct sg_view *v, unsigned cmds)
 {
     return ((cmds & C_CHECK) && v->check) || ((cmds & C_FIX) && v->fix) ||
-           ((cmds & C_SHOW) && v->show) || ((cmds & C_LIST) && v->rules);
+           ((cmds & C_SHOW) && v->show) || ((cmds & C_LIST) && v->rules) ||
+           ((cmds & C_REPORT) && v->report);
 }
 
 /* The commands that take option O: for --format, those some view is for. */
@@ -190,7 +205,7 @@ static unsigned row_cmds(const struct opt_row *o)
 {
     unsigned cmds = o->cmds;
     for (const struct sg_view *v = sg_views; o->type == OT_VIEW && v->name; v++)
-        for (unsigned bit = C_CHECK; bit <= C_LIST; bit <<= 1)
+        for (unsigned bit = C_CHECK; bit <= C_REPORT; bit <<= 1)
             if (view_for(v, bit))
                 cmds |= bit;
     return cmds;
@@ -714,6 +729,7 @@ void sg_cli_view_opts(const struct sg_cli *cli, struct sg_view_opts *o,
     o->err = stderr;
     o->color = cli->color;
     o->width = cli->width;
+    o->host = cli->host;
     o->quiet = cli->quiet;
     o->preview = cli->dry_run;
     o->fail_on = cli->fail_on;

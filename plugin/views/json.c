@@ -111,8 +111,7 @@ cJSON *sg_json_effects(const struct sg_effects *fx)
     return o;
 }
 
-int sg_view_json_check(FILE *out, const struct sg_result *res,
-                       const struct sg_view_opts *vo)
+cJSON *sg_json_check(const struct sg_result *res, const struct sg_view_opts *vo)
 {
     const struct sg_report *r = &res->report;
     cJSON *o = cJSON_CreateObject(), *tool = cJSON_CreateObject();
@@ -123,6 +122,8 @@ int sg_view_json_check(FILE *out, const struct sg_result *res,
     cJSON_AddStringToObject(tool, "name", "sysctl-guard");
     cJSON_AddStringToObject(tool, "version", SG_VERSION);
     cJSON_AddItemToObject(o, "tool", tool);
+    if (vo->host)
+        cJSON_AddStringToObject(o, "host", vo->host);
     if (r->root)
         cJSON_AddStringToObject(o, "root", r->root);
     else
@@ -140,7 +141,13 @@ int sg_view_json_check(FILE *out, const struct sg_result *res,
     cJSON_AddItemToObject(o, "findings", fs);
     cJSON_AddItemToObject(o, "summary", sg_json_summary(&r->findings));
     cJSON_AddItemToObject(o, "diagnostics", sg_json_diags(&r->diags));
-    return sg_json_print(out, vo->err, o);
+    return o;
+}
+
+int sg_view_json_check(FILE *out, const struct sg_result *res,
+                       const struct sg_view_opts *vo)
+{
+    return sg_json_print(out, vo->err, sg_json_check(res, vo));
 }
 
 /* ---- list-rules ---- */

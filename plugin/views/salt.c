@@ -31,7 +31,7 @@ static void finding_line(struct sg_buf *b, const struct sg_finding *f)
 }
 
 static int print_state(FILE *out, FILE *err, const char *name, cJSON *changes,
-                       int result, const char *comment)
+                       int result, const char *comment, cJSON *check)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "name", name);
@@ -41,6 +41,10 @@ static int print_state(FILE *out, FILE *err, const char *name, cJSON *changes,
     else
         cJSON_AddBoolToObject(o, "result", result);
     cJSON_AddStringToObject(o, "comment", comment);
+    /* A key of its own beside Salt's four: the check as JSON, which
+     * Salt's JSON output passes on and report reads. */
+    if (check)
+        cJSON_AddItemToObject(o, "sysctl_guard", check);
     return sg_json_print(out, err, o);
 }
 
@@ -105,7 +109,8 @@ int sg_view_salt_check(FILE *out, const struct sg_result *res,
               !sg_findings_reach(&r->findings, vo->fail_on);
 
     int ret = print_state(out, vo->err, vo->name ? vo->name : "",
-                          cJSON_CreateObject(), ok, comment ? comment : "");
+                          cJSON_CreateObject(), ok, comment ? comment : "",
+                          sg_json_check(res, vo));
     free(comment);
     return ret;
 }
@@ -172,7 +177,7 @@ int sg_view_salt_fix(FILE *out, const struct sg_result *s,
                                                              : 1;
     int r = print_state(out, vo->err, vo->name ? vo->name : "",
                         sg_json_effects(&s->effects), result,
-                        comment ? comment : "");
+                        comment ? comment : "", NULL);
     free(comment);
     return r;
 }

@@ -205,7 +205,6 @@ static cJSON *fixes_json(const struct sg_report *r, const struct sg_finding *f)
 static cJSON *result_json(const struct sg_report *r, const struct sg_finding *f)
 {
     cJSON *o = cJSON_CreateObject(), *fp = cJSON_CreateObject();
-    struct sg_buf id = {0};
     char hex[17];
 
     cJSON_AddStringToObject(o, "ruleId", f->rule->id);
@@ -214,12 +213,12 @@ static cJSON *result_json(const struct sg_report *r, const struct sg_finding *f)
     cJSON_AddItemToObject(o, "message", text_obj("text", f->message));
     if (f->file)
         add_location(o, r, f->file, f->line);
-    /* Stable when lines move: what is wrong, where, with which value. */
-    sg_buf_printf(&id, "%s|%s|%s|%s", f->rule->id, f->file ? f->file : "",
-                  f->key ? f->key : "", f->value ? f->value : "");
+    /* Stable when lines move: what is wrong, where, with which value (the
+     * JSON's "fingerprint", what report --baseline matches). */
     snprintf(hex, sizeof(hex), "%016" PRIx64,
-             sg_hash(id.v ? id.v : "", id.v ? id.n : 0));
-    free(id.v);
+             sg_rep_fingerprint(f->rule->id, f->file ? f->file : "",
+                                f->key ? f->key : "",
+                                f->value ? f->value : ""));
     cJSON_AddStringToObject(fp, "sysctlGuardFinding/v1", hex);
     cJSON_AddItemToObject(o, "partialFingerprints", fp);
     cJSON *fixes = fixes_json(r, f);

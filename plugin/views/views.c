@@ -11,19 +11,23 @@
 
 const struct sg_view sg_views[] = {
     {"text", NULL, false, sg_view_text_check, sg_view_text_fix,
-     sg_view_text_show, sg_view_text_rules},
+     sg_view_text_show, sg_view_text_rules, sg_fleet_text},
     {"json", NULL, false, sg_view_json_check, NULL, sg_view_json_show,
-     sg_view_json_rules},
+     sg_view_json_rules, sg_fleet_json},
     {"gcc", "file:line:col: severity: message [rule]", false, sg_view_gcc_check,
-     NULL, NULL, NULL},
-    {"sarif", "SARIF 2.1.0", false, sg_view_sarif_check, NULL, NULL, NULL},
+     NULL, NULL, NULL, NULL},
+    {"sarif", "SARIF 2.1.0", false, sg_view_sarif_check, NULL, NULL, NULL,
+     NULL},
     {"github", "GitHub Actions annotations", false, sg_view_github_check, NULL,
-     NULL, NULL},
+     NULL, NULL, NULL},
     {"salt", "a Salt state return", true, sg_view_salt_check, sg_view_salt_fix,
-     NULL, NULL},
+     NULL, NULL, NULL},
     {"stateful", "Salt cmd.run's stateful line", true, sg_view_stateful_check,
-     sg_view_stateful_fix, NULL, NULL},
-    {NULL, NULL, false, NULL, NULL, NULL, NULL},
+     sg_view_stateful_fix, NULL, NULL, NULL},
+    {"markdown", NULL, false, NULL, NULL, NULL, NULL, sg_fleet_markdown},
+    {"html", "one self-contained page", false, NULL, NULL, NULL, NULL,
+     sg_fleet_html},
+    {NULL, NULL, false, NULL, NULL, NULL, NULL, NULL},
 };
 
 const char *sg_rule_pack(const struct sg_rule *r, char *buf, size_t len)

@@ -17,17 +17,19 @@
 
 #include "../core/catalog.h"
 #include "../run/run.h"
+#include "../report/report.h"
 
 #define SG_VERSION "0.1.0"
 
 /* What a view is told beside the result. */
 struct sg_view_opts {
-    FILE *err;    /* diagnostics for people */
-    bool color;   /* terminal colour escapes */
-    int width;    /* text: wrap at this many columns (0: 80) */
-    bool quiet;   /* text: a finding's first line only; no summary when
-                     there is nothing to say */
-    bool preview; /* fix --dry-run (Salt's test mode) */
+    FILE *err;        /* diagnostics for people */
+    bool color;       /* terminal colour escapes */
+    int width;        /* text: wrap at this many columns (0: 80) */
+    bool quiet;       /* text: a finding's first line only; no summary when
+                         there is nothing to say */
+    const char *host; /* json: the host's name (check --host), or NULL */
+    bool preview;     /* fix --dry-run (Salt's test mode) */
     enum sg_severity fail_on;    /* check: a Salt state's result */
     const char *const *profiles; /* check: JSON "profiles" */
     size_t n_profiles;
@@ -55,7 +57,8 @@ struct sg_view {
     int (*show)(FILE *out, const struct sg_model *m,
                 const struct sg_view_opts *o);
     int (*rules)(FILE *out, const struct sg_policies *ps,
-                 const struct sg_view_opts *o); /* list-rules */
+                 const struct sg_view_opts *o);         /* list-rules */
+    int (*report)(FILE *out, const struct sg_fleet *f); /* report */
 };
 
 /* The table, ending with a row whose name is NULL; the default is the
@@ -101,6 +104,9 @@ int sg_view_stateful_fix(FILE *out, const struct sg_result *r,
 /* A finding and a summary as JSON (format "sysctl-guard/1"). */
 struct cJSON;
 struct cJSON *sg_json_finding(const struct sg_finding *f);
+/* A check's result as check --format json prints it. */
+struct cJSON *sg_json_check(const struct sg_result *r,
+                            const struct sg_view_opts *o);
 struct cJSON *sg_json_summary(const struct sg_findings *fs);
 /* Diagnostics as [{severity, code, file, line, message}]. */
 struct cJSON *sg_json_diags(const struct sg_diags *d);

@@ -460,19 +460,22 @@ OPTIONS = {
     "--root": ({"check", "fix", "plan", "show"}, "/"),
     "--kernel": ({"check", "fix", "plan", "show", "explain"}, "6.1"),
     "--semantics": ({"check", "fix", "plan", "show"}, "procps"),
-    "--format": ({"check", "fix", "show", "list-rules"}, "text"),
+    "--format": ({"check", "fix", "show", "list-rules", "report"}, "text"),
     "--emit": ({"plan"}, "sh"),
     "--profile": ({"check", "fix", "plan"}, "server"),
     "--policy": ({"check", "fix", "plan", "explain", "list-rules"}, "x.xml"),
     "--disable": ({"check", "fix", "plan"}, "inline-comment"),
     "--enable": ({"check", "fix", "plan"}, "inline-comment"),
-    "--fail-on": ({"check"}, "info"),
+    "--fail-on": ({"check", "report"}, "info"),
     "--dry-run": ({"fix"}, None),
     "--backup": ({"fix"}, None),
     "--live": ({"check", "fix", "plan", "show"}, None),
     "--no-color": ({"check", "fix", "show", "explain"}, None),
     "--color": ({"check", "fix", "show", "explain"}, "never"),
     "--quiet": ({"check"}, None),
+    "--host": ({"check"}, "web1"),
+    "--baseline": ({"report"}, "old.json"),
+    "--output": ({"report"}, "report.html"),
     "--config": ({"check", "fix", "plan", "show", "explain", "list-rules"},
                  "/nonexistent.json"),
     "--no-config": ({"check", "fix", "plan", "show", "explain",
@@ -483,8 +486,10 @@ FORMATS = {
     "fix": ["text", "salt", "stateful"],
     "show": ["text", "json"],
     "list-rules": ["text", "json"],
+    "report": ["text", "json", "markdown", "html"],
 }
-COMMANDS = ("check", "fix", "plan", "show", "explain", "policy", "list-rules")
+COMMANDS = ("check", "fix", "plan", "show", "explain", "policy", "list-rules",
+            "report")
 
 
 def per_command(binary):

@@ -138,8 +138,34 @@ def test_examples(tmp, lib):
     hosts = example_hosts(ex)
     ok(len(hosts) >= 5, "the example inventory has several hosts")
 
-    rc, out = playbook(ex, lib, ["audit.yml"], alone, True)
+    rc, out = playbook(ex, lib, ["audit.yml", "-e", "sysctl_guard_bin=" + BIN],
+                       alone, True)
     got = results(out, "Check the sysctl files against the policies")
+    # The fleet report, built on the controller from the saved results.
+    saved = sorted(os.listdir(os.path.join(ex, "reports"))) \
+        if os.path.isdir(os.path.join(ex, "reports")) else []
+    ok(saved == sorted(h + ".json" for h in hosts),
+       "audit: every host's result saved on the controller: %r" % saved)
+    r = subprocess.run([BIN, "report", "--format", "json",
+                        os.path.join(ex, "reports")], capture_output=True,
+                       text=True, env=ENV)
+    rep = json.loads(r.stdout) if r.stdout.startswith("{") else {}
+    by_host = {x["name"]: x for x in rep.get("hosts", [])}
+    for h, inv in hosts.items():
+        _, want = check_json(os.path.join(ex, "roots", h), host_args(inv))
+        live = [f for f in want["findings"] if "suppressed" not in f]
+        x = by_host.get(h, {})
+        ok(x.get("kernel") == inv["sysctl_guard_kernel"] and
+           x.get("summary") == want["summary"] and
+           sorted((f["rule"], f["file"], f.get("line", 0))
+                  for f in x.get("findings", [])) ==
+           sorted((f["rule"], f["file"], f.get("line", 0)) for f in live),
+           "report of the fleet: %s's findings and counts as check gives "
+           "them" % h)
+    html = os.path.join(ex, "report.html")
+    ok(os.path.isfile(html) and all(
+        h in open(html).read() for h in hosts),
+       "audit.yml wrote report.html naming every host")
     for h, inv in hosts.items():
         root = os.path.join(ex, "roots", h)
         crc, want = check_json(root, host_args(inv))

@@ -1,0 +1,327 @@
+/*
+ * html.c - the fleet report as one self-contained HTML page: a summary,
+ * two inline SVG bar charts (hosts per finding, hosts per kernel), a table
+ * per rule, a table of hosts linking to each host's findings, and the
+ * baseline's new and fixed findings. Built as a libxml2 HTML tree and
+ * written by its HTML serialiser, so every text and attribute is escaped
+ * by the library; no script, no external asset, and a Content-Security-
+ * Policy that forbids loading any (it opens from a mail attachment).
+ */
+#include "report.h"
+#include "../core/util.h"
+
+#include <libxml/HTMLtree.h>
+#include <libxml/tree.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define X(s) ((const xmlChar *)(s))
+
+static const char css[] =
+    "body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}"
+    "h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ccc}"
+    "table{border-collapse:collapse;margin:.5em 0}"
+    "th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;"
+    "vertical-align:top}th{background:#f3f3f3}td.n{text-align:right}"
+    ".error{color:#b00020;font-weight:bold}.warning{color:#a05a00}"
+    ".info{color:#0b5f8a}.cards{display:flex;gap:1em}"
+    ".card{border:1px solid #ccc;border-radius:6px;padding:.6em 1em}"
+    ".card b{display:block;font-size:1.6em}code{font-size:.95em}";
+
+static xmlNodePtr el(xmlNodePtr parent, const char *name, const char *text)
+{
+    return xmlNewTextChild(parent, NULL, X(name), text ? X(text) : NULL);
+}
+
+static xmlNodePtr el_class(xmlNodePtr parent, const char *name, const char *cls,
+                           const char *text)
+{
+    xmlNodePtr n = el(parent, name, text);
+    if (n && cls)
+        xmlNewProp(n, X("class"), X(cls));
+    return n;
+}
+
+static void td_num(xmlNodePtr tr, size_t v)
+{
+    char b[32];
+    snprintf(b, sizeof(b), "%zu", v);
+    el_class(tr, "td", "n", b);
+}
+
+static xmlNodePtr table(xmlNodePtr parent, const char *const *heads)
+{
+    xmlNodePtr t = el(parent, "table", NULL), tr = el(t, "tr", NULL);
+    for (size_t i = 0; heads[i]; i++)
+        el(tr, "th", heads[i]);
+    return t;
+}
+
+static void link(xmlNodePtr parent, const char *href, const char *text)
+{
+    xmlNodePtr a = el(parent, "a", text);
+    if (a)
+        xmlNewProp(a, X("href"), X(href));
+}
+
+static void svg_attr(xmlNodePtr n, const char *name, double v)
+{
+    char b[32];
+    snprintf(b, sizeof(b), "%.1f", v);
+    xmlNewProp(n, X(name), X(b));
+}
+
+/* A horizontal bar chart: LABELS[i] with VALUES[i] (hosts), as SVG. */
+static void chart(xmlNodePtr parent, const char *title, const char **labels,
+                  const size_t *values, const char **classes, size_t n)
+{
+    size_t max = 1;
+    for (size_t i = 0; i < n; i++)
+        max = values[i] > max ? values[i] : max;
+    double row = 22, label_w = 260, bar_w = 420;
+    xmlNodePtr svg = el(parent, "svg", NULL);
+    xmlNewProp(svg, X("xmlns"), X("http://www.w3.org/2000/svg"));
+    xmlNewProp(svg, X("role"), X("img"));
+    xmlNewProp(svg, X("aria-label"), X(title));
+    svg_attr(svg, "width", label_w + bar_w + 60);
+    svg_attr(svg, "height", row * (double)n + 8);
+    el(svg, "title", title);
+    for (size_t i = 0; i < n; i++) {
+        double y = row * (double)i + 4;
+        xmlNodePtr t = el(svg, "text", labels[i]);
+        svg_attr(t, "x", 0);
+        svg_attr(t, "y", y + 14);
+        xmlNewProp(t, X("font-size"), X("12"));
+        xmlNodePtr r = el(svg, "rect", NULL);
+        svg_attr(r, "x", label_w);
+        svg_attr(r, "y", y);
+        svg_attr(r, "width", bar_w * (double)values[i] / (double)max + 1);
+        svg_attr(r, "height", row - 6);
+        const char *c = classes && classes[i] ? classes[i] : "info";
+        xmlNewProp(r, X("fill"),
+                   X(strcmp(c, "error") == 0     ? "#b00020"
+                     : strcmp(c, "warning") == 0 ? "#d98c00"
+                                                 : "#3a7ca5"));
+        char b[32];
+        snprintf(b, sizeof(b), "%zu", values[i]);
+        xmlNodePtr v = el(svg, "text", b);
+        svg_attr(v, "x", label_w + bar_w * (double)values[i] / (double)max + 6);
+        svg_attr(v, "y", y + 14);
+        xmlNewProp(v, X("font-size"), X("12"));
+    }
+}
+
+static void deltas(xmlNodePtr body, const char *what,
+                   const struct sg_rep_delta *v, size_t n)
+{
+    char b[96];
+    snprintf(b, sizeof(b), "%s since the baseline: %zu", what, n);
+    el(body, "h3", b);
+    if (!n)
+        return;
+    static const char *const heads[] = {"host", "where",       "severity",
+                                        "rule", "key = value", NULL};
+    xmlNodePtr t = table(body, heads);
+    for (size_t i = 0; i < n; i++) {
+        xmlNodePtr tr = el(t, "tr", NULL);
+        el(tr, "td", v[i].host);
+        char *w = sg_strdup_printf("%s:%u", v[i].file, v[i].line);
+        el(tr, "td", w ? w : v[i].file);
+        free(w);
+        el_class(tr, "td", sg_severity_name(v[i].severity),
+                 sg_severity_name(v[i].severity));
+        el(tr, "td", v[i].rule);
+        char *kv = sg_strdup_printf("%s = %s", v[i].key, v[i].value);
+        el(tr, "td", kv ? kv : v[i].key);
+        free(kv);
+    }
+}
+
+int sg_fleet_html(FILE *out, const struct sg_fleet *f)
+{
+    htmlDocPtr doc = htmlNewDocNoDtD(NULL, NULL);
+    if (!doc)
+        return -1;
+    xmlCreateIntSubset(doc, X("html"), NULL, NULL);
+    xmlNodePtr html = xmlNewDocNode(doc, NULL, X("html"), NULL);
+    xmlDocSetRootElement(doc, html);
+    xmlNewProp(html, X("lang"), X("en"));
+    xmlNodePtr head = el(html, "head", NULL), m;
+    m = el(head, "meta", NULL);
+    xmlNewProp(m, X("charset"), X("utf-8"));
+    m = el(head, "meta", NULL);
+    xmlNewProp(m, X("http-equiv"), X("Content-Security-Policy"));
+    xmlNewProp(m, X("content"),
+               X("default-src 'none'; style-src 'unsafe-inline'"));
+    el(head, "title", "sysctl-guard fleet report");
+    el(head, "style", css);
+    xmlNodePtr body = el(html, "body", NULL);
+    el(body, "h1", "sysctl-guard fleet report");
+
+    /* Summary. */
+    xmlNodePtr cards = el_class(body, "div", "cards", NULL);
+    struct {
+        const char *label, *cls;
+        size_t v;
+    } sum[] = {
+        {"hosts", NULL, f->n_hosts},
+        {"hosts with errors", "error", sg_fleet_hosts_with(f, SG_SEV_ERROR)},
+        {"errors", "error", sg_fleet_count(f, SG_SEV_ERROR)},
+        {"warnings", "warning", sg_fleet_count(f, SG_SEV_WARNING)},
+        {"info", "info", sg_fleet_count(f, SG_SEV_INFO)},
+    };
+    for (size_t i = 0; i < sizeof(sum) / sizeof(*sum); i++) {
+        xmlNodePtr c = el_class(cards, "div", "card", NULL);
+        char b[32];
+        snprintf(b, sizeof(b), "%zu", sum[i].v);
+        el_class(c, "b", sum[i].cls, b);
+        xmlNodeAddContent(c, X(sum[i].label));
+    }
+    if (f->has_baseline) {
+        char *b = sg_strdup_printf(
+            "Since the baseline %s: %zu new, %zu fixed, %zu unchanged.",
+            f->baseline, f->n_added, f->n_fixed, f->n_unchanged);
+        el(body, "p", b ? b : "");
+        free(b);
+    }
+
+    /* Charts. */
+    size_t nk, n = f->n_rules;
+    struct sg_rep_kernel *k = sg_fleet_kernels(f, &nk);
+    const char **labels = calloc(n + nk + 1, sizeof(*labels));
+    const char **classes = calloc(n + 1, sizeof(*classes));
+    size_t *values = calloc(n + nk + 1, sizeof(*values));
+    if (labels && classes && values) {
+        el(body, "h2", "Hosts per finding");
+        for (size_t i = 0; i < n; i++) {
+            labels[i] = f->rules[i].id;
+            values[i] = f->rules[i].n_hosts;
+            classes[i] = sg_severity_name(f->rules[i].severity);
+        }
+        chart(body, "Hosts per finding", labels, values, classes, n);
+        el(body, "h2", "Hosts per kernel");
+        for (size_t i = 0; i < nk; i++) {
+            labels[i] = k[i].kernel;
+            values[i] = k[i].n_hosts;
+        }
+        chart(body, "Hosts per kernel", labels, values, NULL, nk);
+    }
+    free(labels);
+    free(classes);
+    free(values);
+    free(k);
+
+    /* Per rule. */
+    el(body, "h2", "Findings by rule");
+    static const char *const rh[] = {"rule",    "severity",   "title",
+                                     "hosts",   "which",      "kernels",
+                                     "the fix", "references", NULL};
+    xmlNodePtr t = table(body, rh);
+    xmlNewProp(t, X("id"), X("rules"));
+    for (size_t i = 0; i < f->n_rules; i++) {
+        const struct sg_rep_rule *r = &f->rules[i];
+        xmlNodePtr tr = el(t, "tr", NULL);
+        el(el(tr, "td", NULL), "code", r->id);
+        el_class(tr, "td", sg_severity_name(r->severity),
+                 sg_severity_name(r->severity));
+        el(tr, "td", r->title);
+        td_num(tr, r->n_hosts);
+        xmlNodePtr which = el(tr, "td", NULL);
+        for (size_t h = 0; h < r->n_hosts; h++) {
+            char href[32];
+            snprintf(href, sizeof(href), "#host-%u", r->hosts[h]);
+            if (h)
+                xmlNodeAddContent(which, X(", "));
+            link(which, href, f->hosts[r->hosts[h]].name);
+        }
+        char *ks = sg_fleet_rule_kernels(f, r);
+        el(tr, "td", ks ? ks : "");
+        free(ks);
+        el(tr, "td", r->fix ? r->fix : "");
+        xmlNodePtr refs = el(tr, "td", NULL);
+        for (size_t x = 0; x < r->n_refs; x++) {
+            if (x)
+                el(refs, "br", NULL);
+            link(refs, r->refs[x], r->refs[x]);
+        }
+    }
+
+    /* Per host. */
+    el(body, "h2", "Hosts");
+    static const char *const hh[] = {"host", "kernel",   "errors", "warnings",
+                                     "info", "findings", NULL};
+    t = table(body, hh);
+    xmlNewProp(t, X("id"), X("hosts"));
+    for (size_t o = 0; o < f->n_hosts; o++) {
+        size_t i = f->order[o];
+        const struct sg_rep_host *h = &f->hosts[i];
+        xmlNodePtr tr = el(t, "tr", NULL);
+        el(tr, "td", h->name);
+        el(tr, "td", h->kernel);
+        td_num(tr, h->counts[SG_SEV_ERROR]);
+        td_num(tr, h->counts[SG_SEV_WARNING]);
+        td_num(tr, h->counts[SG_SEV_INFO]);
+        char href[32];
+        snprintf(href, sizeof(href), "#host-%zu", i);
+        link(el(tr, "td", NULL), href, h->n_hits ? "its findings" : "none");
+    }
+    for (size_t o = 0; o < f->n_hosts; o++) {
+        size_t i = f->order[o];
+        const struct sg_rep_host *h = &f->hosts[i];
+        char id[32];
+        snprintf(id, sizeof(id), "host-%zu", i);
+        char *title = sg_strdup_printf("%s (kernel %s)", h->name, h->kernel);
+        xmlNodePtr h3 = el(body, "h3", title ? title : h->name);
+        free(title);
+        xmlNewProp(h3, X("id"), X(id));
+        if (!h->n_hits) {
+            el(body, "p", "No findings.");
+            continue;
+        }
+        static const char *const fh[] = {"where",       "severity", "rule",
+                                         "key = value", "the fix",  NULL};
+        xmlNodePtr ft = table(body, fh);
+        xmlNewProp(ft, X("class"), X("host-findings"));
+        for (size_t x = 0; x < h->n_hits; x++) {
+            const struct sg_rep_finding *d = &f->findings[h->hits[x].finding];
+            xmlNodePtr tr = el(ft, "tr", NULL);
+            char *w = h->hits[x].line
+                          ? sg_strdup_printf("%s:%u", d->file, h->hits[x].line)
+                          : strdup(d->file);
+            el(el(tr, "td", NULL), "code", w ? w : d->file);
+            free(w);
+            el_class(tr, "td", sg_severity_name(d->severity),
+                     sg_severity_name(d->severity));
+            el(tr, "td", d->rule);
+            char *kv = sg_strdup_printf("%s = %s", d->key, d->value);
+            el(el(tr, "td", NULL), "code", kv ? kv : d->key);
+            free(kv);
+            el(tr, "td", d->fix ? d->fix : "");
+        }
+    }
+    if (f->has_baseline) {
+        el(body, "h2", "Since the baseline");
+        deltas(body, "New", f->added, f->n_added);
+        deltas(body, "Fixed", f->fixed, f->n_fixed);
+    }
+    if (f->problems.n) {
+        el(body, "h2", "Inputs not read");
+        xmlNodePtr ul = el(body, "ul", NULL);
+        for (size_t i = 0; i < f->problems.n; i++) {
+            char *s = sg_strdup_printf("%s: %s", f->problems.v[i].file,
+                                       f->problems.v[i].message);
+            el(ul, "li", s ? s : f->problems.v[i].message);
+            free(s);
+        }
+    }
+
+    xmlChar *buf = NULL;
+    int size = 0;
+    htmlDocDumpMemoryFormat(doc, &buf, &size, 1);
+    xmlFreeDoc(doc);
+    if (!buf)
+        return -1;
+    fwrite(buf, 1, (size_t)size, out);
+    xmlFree(buf);
+    return 0;
+}
