@@ -98,7 +98,9 @@ static void check_views(const struct sg_result *r, const char *root)
                     cJSON_GetStringValue(cJSON_GetObjectItem(j, "version")),
                     "2.1.0");
             else
-                CHECK(cJSON_GetArraySize(j) == 4 &&
+                /* Salt's four keys, and the check for report. */
+                CHECK(cJSON_GetArraySize(j) == 5 &&
+                      cJSON_IsObject(cJSON_GetObjectItem(j, "sysctl_guard")) &&
                       cJSON_IsFalse(cJSON_GetObjectItem(j, "result")) &&
                       cJSON_GetObjectItem(j, "changes") &&
                       cJSON_GetObjectItem(j, "comment"));
