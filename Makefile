@@ -49,7 +49,7 @@ UNIT     := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 ASAN_UNIT:= $(UNIT_SRC:tests/unit/%.c=$(B)/asan/unit/%)
 
 .PHONY: all deps run test test-unit test-catalog catalog catalog-defaults verify-catalog test-lens test-cases test-valgrind test-policy \
-        test-fix test-plan test-cli test-integration test-ansible test-salt \
+        test-fix test-plan test-cli test-report test-integration test-ansible test-salt \
         test-precommit test-sarif test-lint \
         install uninstall \
         bench fuzz clean help
@@ -156,7 +156,7 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory -j2 all $(ASAN_BIN) $(UNIT) $(ASAN_UNIT)
 	@$(MAKE) --no-print-directory test-lens test-unit test-catalog test-policy test-valgrind \
-	    test-cases test-fix test-plan test-cli test-integration
+	    test-cases test-fix test-plan test-cli test-report test-integration
 
 # The catalog generator on synthetic kernel sources (tests/catalog).
 test-catalog:
@@ -266,6 +266,12 @@ test-cli: $(BIN)
 test-plan: $(BIN)
 	python3 tests/plan/run.py ./$(BIN)
 
+# The fleet report: case trees, module/callback/Salt inputs, baseline,
+# malformed inputs; plain, ASan+UBSan and valgrind; then a real browser.
+test-report: $(BIN) $(ASAN_BIN)
+	python3 tests/report/run.py ./$(BIN) ./$(ASAN_BIN)
+	python3 tests/report/run.py --valgrind ./$(BIN)
+
 test-cases: $(BIN) $(ASAN_BIN)
 	python3 tests/cases/run.py $(BIN) $(ASAN_BIN)
 
@@ -329,6 +335,8 @@ fuzz: deps $(EMBED_INC) $(CATALOG_INC)
 	done
 	$(FUZZ_CC) -Iplugin/cli -o $(B)/fuzz/fuzz_config tests/fuzz/fuzz_config.c \
 	    plugin/cli/config.c $(CORE_SRC) $(PKG_LIBS)
+	$(FUZZ_CC) -Iplugin/report -o $(B)/fuzz/fuzz_report tests/fuzz/fuzz_report.c \
+	    $(wildcard plugin/report/*.c) $(CORE_SRC) $(PKG_LIBS)
 	$(MAKE) --no-print-directory $(EMBED_INC)
 	$(FUZZ_CC) -I$(B) -Dmain=sysctl_guard_main -o $(B)/fuzz/fuzz_module_args \
 	    tests/fuzz/fuzz_module_args.c $(CORE_SRC) $(VIEWS_SRC) $(CLI_SRC) $(PKG_LIBS)
@@ -344,6 +352,9 @@ fuzz: deps $(EMBED_INC) $(CATALOG_INC)
 	@mkdir -p $(B)/fuzz/config-corpus
 	$(B)/fuzz/fuzz_config -max_total_time=$(FUZZ_SECS) -max_len=4096 \
 	    $(B)/fuzz/config-corpus tests/fuzz/config-corpus
+	@mkdir -p $(B)/fuzz/report-corpus
+	$(B)/fuzz/fuzz_report -max_total_time=$(FUZZ_SECS) -max_len=65536 \
+	    $(B)/fuzz/report-corpus tests/fuzz/report-corpus
 	@mkdir -p $(B)/fuzz/args-corpus
 	SYSCTL_GUARD_LENSDIR=lenses SYSCTL_GUARD_POLICYDIR=policies \
 	    $(B)/fuzz/fuzz_module_args -max_total_time=$(FUZZ_SECS) -max_len=4096 \

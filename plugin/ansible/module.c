@@ -5,29 +5,35 @@
  * JSON object: the task's parameters and internal `_ansible_*` keys
  * (`_ansible_check_mode`, `_ansible_diff`, ...; the ones not used here
  * are ignored). The module prints one JSON object on stdout: changed,
- * failed, msg, findings and summary (as in --format json), kernel, the
- * changes {key: {old, new}}, and in diff mode `diff` (before/after per
- * file). Parameters are checked as AnsibleModule checks them: an unknown
- * one, a wrong type or a value outside the choices fails the task with a
- * message naming the valid ones; numbers for strings and "a,b" for lists
- * are converted, and paths get variables and ~ expanded. Check mode never
- * writes and predicts `changed` from the planned fix. The documentation is
- * plugin/ansible/sysctl_guard.yml (installed beside the module).
+ * failed, msg, host, findings (as in --format json, each with its
+ * fingerprint) and summary, diagnostics, kernel, the changes {key: {old,
+ * new}}, and in diff mode `diff` (before/after per file): what
+ * `sysctl-guard report` reads, so a registered result saved on the
+ * controller needs no second run. Parameters are checked as AnsibleModule
+ * checks them: an unknown one, a wrong type or a value outside the choices
+ * fails the task with a message naming the valid ones; numbers for strings and
+ * "a,b" for lists are converted, and paths get variables and ~ expanded. Check
+ * mode never writes and predicts `changed` from the planned fix. The
+ * documentation is plugin/ansible/sysctl_guard.yml (installed beside the
+ * module).
  */
 #include "module.h"
 #include "../data/data.h"
 #include "../run/run.h"
 #include "../views/views.h"
+#include "../report/report.h"
 #include "../core/util.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 
 /* At most this many profiles, and policies. */
 #define MAX_LIST 32
@@ -48,6 +54,7 @@ static const struct param {
     /* sorted by name: the order of the "Supported parameters" list */
     {"disable", P_LIST, {0}, NULL, false},
     {"fail_on", P_CHOICE, {"error", "warning", "info"}, "warning", false},
+    {"host", P_STR, {0}, NULL, false},
     {"kernel", P_STR, {0}, NULL, false},
     {"live", P_BOOL, {0}, "false", false},
     {"policies", P_LIST, {0}, NULL, true},
@@ -391,6 +398,17 @@ static const char *str_arg(const cJSON *args, const char *name)
     return param_named(name)->dflt;
 }
 
+/* The host the result is for: the task's host: (a play passes
+ * inventory_hostname), else the target's node name (uname -n). */
+static const char *host_name(const cJSON *args)
+{
+    static struct utsname u;
+    const char *h = str_arg(args, "host");
+    if (h && *h)
+        return h;
+    return uname(&u) == 0 ? u.nodename : "";
+}
+
 static bool flag(const cJSON *args, const char *name)
 {
     return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(args, name));
@@ -501,18 +519,30 @@ static int run(const struct policies_arg *pa, struct sg_run_opts *opts,
     }
     const struct sg_report *rep = &s.report;
     cJSON *fs = cJSON_CreateArray(), *files = cJSON_CreateArray();
-    for (size_t i = 0; i < rep->findings.n; i++)
-        cJSON_AddItemToArray(fs, sg_json_finding(&rep->findings.v[i]));
+    for (size_t i = 0; i < rep->findings.n; i++) {
+        const struct sg_finding *f = &rep->findings.v[i];
+        cJSON *j = sg_json_finding(f);
+        char hex[17];
+        /* As SARIF's partialFingerprints and the report give it. */
+        snprintf(hex, sizeof(hex), "%016" PRIx64,
+                 sg_rep_fingerprint(f->rule->id, f->file ? f->file : "",
+                                    f->key ? f->key : "",
+                                    f->value ? f->value : ""));
+        cJSON_AddStringToObject(j, "fingerprint", hex);
+        cJSON_AddItemToArray(fs, j);
+    }
     for (size_t i = 0; i < rep->n_files; i++)
         cJSON_AddItemToArray(files, cJSON_CreateString(rep->files[i]));
     /* Check mode predicts; a real run counts what was written. */
     bool changed = fixed && sg_result_changed(&s) > 0;
     cJSON_AddBoolToObject(o, "changed", changed);
     cJSON_AddStringToObject(o, "root", opts->root);
+    cJSON_AddStringToObject(o, "host", host_name(args));
     cJSON_AddStringToObject(o, "kernel", rep->kernel);
     cJSON_AddItemToObject(o, "files", files);
     cJSON_AddItemToObject(o, "findings", fs);
     cJSON_AddItemToObject(o, "summary", sg_json_summary(&rep->findings));
+    cJSON_AddItemToObject(o, "diagnostics", sg_json_diags(&rep->diags));
     cJSON_AddItemToObject(o, "changes", sg_json_effects(&s.effects));
     if (flag(args, "_ansible_diff") && s.changes.n)
         cJSON_AddItemToObject(o, "diff", diff_json(&s));

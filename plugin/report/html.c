@@ -237,7 +237,10 @@ int sg_fleet_html(FILE *out, const struct sg_fleet *f)
         char *ks = sg_fleet_rule_kernels(f, r);
         el(tr, "td", ks ? ks : "");
         free(ks);
-        el(tr, "td", r->fix ? r->fix : "");
+        el(tr, "td",
+           r->fix          ? r->fix
+           : r->fix_varies ? "differs by finding (below)"
+                           : "");
         xmlNodePtr refs = el(tr, "td", NULL);
         for (size_t x = 0; x < r->n_refs; x++) {
             if (x)
@@ -303,6 +306,16 @@ int sg_fleet_html(FILE *out, const struct sg_fleet *f)
         el(body, "h2", "Since the baseline");
         deltas(body, "New", f->added, f->n_added);
         deltas(body, "Fixed", f->fixed, f->n_fixed);
+        if (f->n_gone) {
+            char b[96];
+            snprintf(b, sizeof(b),
+                     "Not in this report (in the baseline): %zu hosts",
+                     f->n_gone);
+            el(body, "h3", b);
+            xmlNodePtr ul = el(body, "ul", NULL);
+            for (size_t i = 0; i < f->n_gone; i++)
+                el(ul, "li", f->gone[i]);
+        }
     }
     if (f->problems.n) {
         el(body, "h2", "Inputs not read");

@@ -73,6 +73,11 @@ int sg_fleet_text(FILE *out, const struct sg_fleet *f)
         text_delta(out, "new", f->added, f->n_added);
         text_delta(out, "fixed", f->fixed, f->n_fixed);
         fprintf(out, "\nunchanged since the baseline: %zu\n", f->n_unchanged);
+        if (f->n_gone)
+            fprintf(out, "\nnot in this report (in the baseline): %zu\n",
+                    f->n_gone);
+        for (size_t i = 0; i < f->n_gone; i++)
+            fprintf(out, "  %s\n", sg_vis(f->gone[i]));
     }
     return 0;
 }
@@ -150,6 +155,8 @@ int sg_fleet_json(FILE *out, const struct sg_fleet *f)
         cJSON_AddItemToObject(j, "kernels", ks);
         if (r->fix)
             cJSON_AddStringToObject(j, "fix", r->fix);
+        else if (r->fix_varies)
+            cJSON_AddStringToObject(j, "fix", "differs by finding");
         for (size_t x = 0; x < r->n_refs; x++)
             cJSON_AddItemToArray(refs, cJSON_CreateString(r->refs[x]));
         cJSON_AddItemToObject(j, "references", refs);
@@ -205,6 +212,10 @@ int sg_fleet_json(FILE *out, const struct sg_fleet *f)
         cJSON_AddItemToObject(b, "new", deltas_json(f->added, f->n_added));
         cJSON_AddItemToObject(b, "fixed", deltas_json(f->fixed, f->n_fixed));
         cJSON_AddNumberToObject(b, "unchanged", (double)f->n_unchanged);
+        cJSON *g = cJSON_CreateArray();
+        for (size_t i = 0; i < f->n_gone; i++)
+            cJSON_AddItemToArray(g, cJSON_CreateString(f->gone[i]));
+        cJSON_AddItemToObject(b, "gone", g);
         cJSON_AddItemToObject(o, "baseline", b);
     }
     char *raw = cJSON_Print(o);
@@ -259,7 +270,7 @@ int sg_fleet_markdown(FILE *out, const struct sg_fleet *f)
         fprintf(out, " | %zu | ", r->n_hosts);
         md(out, ks ? ks : "");
         fputs(" | ", out);
-        md(out, r->fix ? r->fix : "");
+        md(out, r->fix ? r->fix : r->fix_varies ? "differs by finding" : "");
         fputs(" |\n", out);
         free(ks);
     }
@@ -286,6 +297,14 @@ int sg_fleet_markdown(FILE *out, const struct sg_fleet *f)
                 "\n## Since the baseline\n\n%zu new, %zu fixed, %zu "
                 "unchanged.\n",
                 f->n_added, f->n_fixed, f->n_unchanged);
+    if (f->has_baseline && f->n_gone) {
+        fprintf(out, "\nNot in this report (in the baseline):");
+        for (size_t i = 0; i < f->n_gone; i++) {
+            fputs(i ? ", " : " ", out);
+            md(out, f->gone[i]);
+        }
+        fputs(".\n", out);
+    }
     if (f->problems.n) {
         fprintf(out, "\n## Inputs not read\n\n");
         for (size_t i = 0; i < f->problems.n; i++) {

@@ -58,9 +58,14 @@ uint64_t sg_rep_fingerprint(const char *rule, const char *file, const char *key,
                             const char *value)
 {
     struct sg_buf b = {0};
-    /* As sarif.c's partialFingerprints: stable when lines move. */
+    /* As sarif.c's partialFingerprints: stable when lines move. Of the
+     * text as JSON carries it (bytes that are no UTF-8 repaired), so that
+     * the report, reading JSON, finds the module's and SARIF's. */
     sg_buf_printf(&b, "%s|%s|%s|%s", rule, file, key, value);
-    uint64_t h = sg_hash(b.v ? b.v : "", b.v ? b.n : 0);
+    char *u = b.v && !sg_utf8_valid(b.v) ? sg_utf8_repair(b.v) : NULL;
+    uint64_t h =
+        u ? sg_hash(u, strlen(u)) : sg_hash(b.v ? b.v : "", b.v ? b.n : 0);
+    free(u);
     free(b.v);
     return h;
 }
@@ -96,6 +101,9 @@ static long finding_of(struct sg_fleet *f, const cJSON *j)
     const char *rule = str(j, "rule"), *file = str(j, "file"),
                *key = str(j, "key"), *value = str(j, "value");
     uint64_t fp = sg_rep_fingerprint(rule, file, key, value);
+    /* The severity is part of what a host has (a "-" line's may be
+     * lower), not of the fingerprint. */
+    int sev = severity(str(j, "severity"));
 
     if ((f->n_findings + 1) * 2 > f->index_cap && index_grow(f) < 0)
         return -1;
@@ -104,17 +112,17 @@ static long finding_of(struct sg_fleet *f, const cJSON *j)
         const struct sg_rep_finding *x = &f->findings[f->index[h]];
         if (x->fp == fp && strcmp(x->rule, rule) == 0 &&
             strcmp(x->file, file) == 0 && strcmp(x->key, key) == 0 &&
-            strcmp(x->value, value) == 0)
+            strcmp(x->value, value) == 0 && (int)x->severity == sev)
             return f->index[h];
     }
-    struct sg_rep_finding n = {
-        .fp = fp,
-        .rule = dup(rule),
-        .title = dup(str(j, "title")),
-        .file = dup(file),
-        .key = dup(key),
-        .value = dup(value),
-        .severity = (enum sg_severity)severity(str(j, "severity"))};
+    struct sg_rep_finding n = {.fp = fp,
+                               .rule = dup(rule),
+                               .title = dup(str(j, "title")),
+                               .file = dup(file),
+                               .key = dup(key),
+                               .value = dup(value),
+                               .last_host = UINT32_MAX,
+                               .severity = (enum sg_severity)sev};
     /* The fix as a person reads it: "remove KEY from FILE". */
     const cJSON *fx = cJSON_GetObjectItemCaseSensitive(j, "fix");
     if (cJSON_IsObject(fx)) {
@@ -158,8 +166,20 @@ static struct sg_rep_rule *rule_of(struct sg_fleet *f,
                                    const struct sg_rep_finding *x)
 {
     for (size_t i = f->n_rules; i-- > 0;)
-        if (strcmp(f->rules[i].id, x->rule) == 0)
-            return &f->rules[i];
+        if (strcmp(f->rules[i].id, x->rule) == 0) {
+            /* A rule is as severe as its most severe finding. */
+            struct sg_rep_rule *r = &f->rules[i];
+            if (x->severity > r->severity)
+                r->severity = x->severity;
+            /* One fix for the rule only when its findings share it. */
+            if (!r->fix_varies && (!r->fix != !x->fix ||
+                                   (r->fix && strcmp(r->fix, x->fix) != 0))) {
+                free(r->fix);
+                r->fix = NULL;
+                r->fix_varies = true;
+            }
+            return r;
+        }
     struct sg_rep_rule r = {.id = dup(x->rule),
                             .title = dup(x->title),
                             .fix = x->fix ? dup(x->fix) : NULL,
@@ -200,11 +220,16 @@ static int add_host(struct sg_fleet *f, const char *name, const char *source,
                             .source = dup(source)};
     if (!h.name || !h.kernel || !h.source)
         goto nomem;
+    size_t i = 0, bad = 0, first_bad = 0;
     cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(j, "findings"))
     {
+        i++;
         if (!cJSON_IsObject(x) ||
-            severity(str(x, "rule")[0] ? str(x, "severity") : "") < 0)
-            continue; /* not a finding (counted below as such) */
+            severity(str(x, "rule")[0] ? str(x, "severity") : "") < 0) {
+            if (!bad++)
+                first_bad = i;
+            continue; /* not a finding: a problem, below */
+        }
         if (cJSON_GetObjectItemCaseSensitive(x, "suppressed"))
             continue; /* accepted on purpose, in the file */
         long k = finding_of(f, x);
@@ -225,18 +250,29 @@ static int add_host(struct sg_fleet *f, const char *name, const char *source,
         goto nomem;
     /* Each distinct finding and rule counts the host once. */
     const struct sg_rep_host *ph = &f->hosts[hi];
-    for (size_t i = 0; i < ph->n_hits; i++) {
+    for (i = 0; i < ph->n_hits; i++) {
         struct sg_rep_finding *fd = &f->findings[ph->hits[i].finding];
-        bool again = false;
-        for (size_t k = 0; k < i && !again; k++)
-            again = ph->hits[k].finding == ph->hits[i].finding;
-        if (!again)
+        if (fd->last_host != hi) {
+            fd->last_host = hi;
             fd->n_hosts++;
+        }
         struct sg_rep_rule *r = &f->rules[fd->rule_ix];
         r->n_findings++;
         if ((!r->n_hosts || r->hosts[r->n_hosts - 1] != hi) &&
             PUSH(r->hosts, r->n_hosts, r->cap, hi) < 0)
             return -ENOMEM;
+    }
+    if (bad) {
+        char *what = sg_strdup_printf("host %s: %zu of its findings (the "
+                                      "first: number %zu)",
+                                      name, bad, first_bad);
+        if (!what)
+            return -ENOMEM;
+        problem(f, source,
+                "%s are not findings (an object with a rule and a severity): "
+                "the rest of it is in the report",
+                what);
+        free(what);
     }
     return 0;
 nomem:
@@ -441,13 +477,19 @@ int sg_fleet_read(struct sg_fleet *f, const char *path)
         if (e->d_name[0] == '.' || l < 6 ||
             strcmp(e->d_name + l - 5, ".json") != 0)
             continue;
-        char *p = sg_strdup_printf("%s/%s", path, e->d_name);
+        char *p = sg_strdup_printf(
+            "%s%s%s", path, sg_str_has_suffix(path, "/") ? "" : "/", e->d_name);
         if (!p || PUSH(names, n, cap, p) < 0) {
             free(p);
             r = -ENOMEM;
         }
     }
     closedir(d);
+    if (r == 0 && !n) {
+        /* An empty report would look like a clean fleet. */
+        f->n_inputs++;
+        problem(f, path, "%sthe directory holds no *.json result", NULL);
+    }
     if (n)
         qsort(names, n, sizeof(*names), name_cmp);
     for (size_t i = 0; i < n; i++) {
@@ -686,10 +728,33 @@ int sg_fleet_baseline(struct sg_fleet *f, const char *path)
         qsort(then, nt, sizeof(*then), pair_cmp);
     if (nn)
         qsort(now, nn, sizeof(*now), pair_cmp);
-    size_t a = 0, b = 0;
+    /* The hosts of now, sorted by name: a baseline host not among them
+     * was not checked this time, and nothing of it is fixed. */
+    const char **names = malloc((f->n_hosts ? f->n_hosts : 1) * sizeof(*names));
+    if (!names)
+        r = -ENOMEM;
+    for (size_t i = 0; r == 0 && i < f->n_hosts; i++)
+        names[i] = f->hosts[i].name;
+    if (r == 0 && f->n_hosts)
+        qsort(names, f->n_hosts, sizeof(*names), name_cmp);
+    size_t a = 0, b = 0, cap_g = 0;
+    cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(j, "hosts"))
+    {
+        const char *hn = str(h, "name");
+        char *g = NULL;
+        if (r == 0 &&
+            !bsearch(&hn, names, f->n_hosts, sizeof(*names), name_cmp) &&
+            (!(g = dup(hn)) || PUSH(f->gone, f->n_gone, cap_g, g) < 0)) {
+            free(g);
+            r = -ENOMEM;
+        }
+    }
     while (r == 0 && (a < nt || b < nn)) {
         int c = a == nt ? 1 : b == nn ? -1 : pair_cmp(&then[a], &now[b]);
-        if (c == 0) {
+        if (c < 0 && !bsearch(&then[a].host, names, f->n_hosts, sizeof(*names),
+                              name_cmp)) {
+            a++; /* a host not checked this time (in F->gone) */
+        } else if (c == 0) {
             f->n_unchanged++;
             a++, b++;
         } else if (c < 0) { /* gone: fixed */
@@ -709,6 +774,7 @@ int sg_fleet_baseline(struct sg_fleet *f, const char *path)
             b++;
         }
     }
+    free(names);
     free(then);
     free(now);
     cJSON_Delete(j);
@@ -769,5 +835,8 @@ void sg_fleet_free(struct sg_fleet *f)
     free(f->baseline);
     deltas_free(f->added, f->n_added);
     deltas_free(f->fixed, f->n_fixed);
+    for (size_t i = 0; i < f->n_gone; i++)
+        free(f->gone[i]);
+    free(f->gone);
     memset(f, 0, sizeof(*f));
 }

@@ -36,16 +36,18 @@
 #define SG_REPORT_FORMAT "sysctl-guard-report/1"
 #define SG_REPORT_MAX_INPUT (512u << 20) /* bytes of one input file */
 
-/* One distinct finding of the fleet. */
+/* One distinct finding of the fleet: a fingerprint with a severity (a
+ * "-" line may lower it on some hosts). */
 struct sg_rep_finding {
     uint64_t fp; /* sg_hash("rule|file|key|value") */
     char *rule, *title, *file, *key, *value, *fix;
     enum sg_severity severity;
     char **refs;
     size_t n_refs;
-    size_t n_hosts; /* how many hosts have it */
-    size_t rule_ix; /* its rule's index while reading (rules are sorted
-                       after) */
+    size_t n_hosts;     /* how many hosts have it */
+    uint32_t last_host; /* the last host counted in n_hosts */
+    size_t rule_ix;     /* its rule's index while reading (rules are sorted
+                           after) */
 };
 
 /* One finding of one host: which distinct one, and on which line. */
@@ -64,7 +66,9 @@ struct sg_rep_host {
 
 /* A rule across the fleet: the hosts that have one of its findings. */
 struct sg_rep_rule {
-    char *id, *title, *fix;
+    char *id, *title, *fix; /* fix: its findings' one fix, or NULL when
+                               they differ (fix_varies) or have none */
+    bool fix_varies;
     enum sg_severity severity;
     char **refs; /* borrowed from a finding of the rule */
     size_t n_refs;
@@ -98,6 +102,10 @@ struct sg_fleet {
     char *baseline;
     struct sg_rep_delta *added, *fixed;
     size_t n_added, n_fixed, n_unchanged;
+    /* Hosts of the baseline this report lacks: their findings are
+     * neither fixed nor unchanged (the host was not checked). */
+    char **gone;
+    size_t n_gone;
 };
 
 /* A finding's fingerprint: sg_hash("RULE|FILE|KEY|VALUE"), as SARIF's
@@ -117,7 +125,8 @@ int sg_fleet_read_text(struct sg_fleet *f, const char *name, char *text,
  * every view shows. 0, or -ENOMEM. */
 int sg_fleet_finish(struct sg_fleet *f);
 /* Compare with the report (--format json) at PATH: new, fixed and
- * unchanged (host, fingerprint) pairs. 0, -1 after a problem naming it,
+ * unchanged (host, fingerprint) pairs, over the hosts of both (a host
+ * only in the baseline is in F->gone). 0, -1 after a problem naming it,
  * or -ENOMEM. */
 int sg_fleet_baseline(struct sg_fleet *f, const char *path);
 /* Whether a finding new since the baseline (or, without one, any

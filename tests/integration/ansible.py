@@ -68,13 +68,44 @@ def playbook(cwd, lib, args, env_extra=None, alone=False):
     return r.returncode, out
 
 
+def fingerprint(f):
+    """A finding's fingerprint as SARIF and the report give it: FNV-1a 64
+    of "rule|file|key|value"."""
+    h = 1469598103934665603
+    for b in ("%s|%s|%s|%s" % (f["rule"], f.get("file", ""), f.get("key", ""),
+                               f.get("value", ""))).encode():
+        h = ((h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+    return "%016x" % h
+
+
+BAD_FINGERPRINTS = []
+FINGERPRINTS = [0]
+CHECKED = {}  # id -> the finding, kept alive so that no id is reused
+
+
+def strip_fingerprints(res):
+    """The module's findings carry their fingerprint, check's do not: check
+    it and take it off, so that the two compare."""
+    for f in res.get("findings", []) if isinstance(res, dict) else []:
+        if not isinstance(f, dict) or id(f) in CHECKED:
+            continue  # results() may see one result twice
+        CHECKED[id(f)] = f
+        FINGERPRINTS[0] += 1
+        if f.pop("fingerprint", None) != fingerprint(f):
+            BAD_FINGERPRINTS.append(f)
+    return res
+
+
 def results(out, task_name):
-    """{host: module result} of the task named TASK_NAME."""
+    """{host: module result} of the task named TASK_NAME (fingerprints
+    checked and taken off)."""
     res = {}
     for play in out["plays"]:
         for task in play["tasks"]:
             if task["task"]["name"] == task_name:
                 res.update(task["hosts"])
+    for r in res.values():
+        strip_fingerprints(r)
     return res
 
 
@@ -162,6 +193,25 @@ def test_examples(tmp, lib):
            sorted((f["rule"], f["file"], f.get("line", 0)) for f in live),
            "report of the fleet: %s's findings and counts as check gives "
            "them" % h)
+    # The same report from the json callback's own output of the play.
+    cb = os.path.join(tmp, "audit-callback.json")
+    with open(cb, "w") as f:
+        json.dump(out, f)
+    r = subprocess.run([BIN, "report", "--format", "json", cb],
+                       capture_output=True, text=True, env=ENV)
+    rep2 = json.loads(r.stdout) if r.stdout.startswith("{") else {}
+    fleet = [x for x in rep2.get("hosts", []) if x["name"] in hosts]
+    ok(r.returncode in (0, 1) and
+       sorted((x["name"], x["kernel"], json.dumps(x["summary"]),
+               json.dumps(x["findings"])) for x in fleet) ==
+       sorted((x["name"], x["kernel"], json.dumps(x["summary"]),
+               json.dumps(x["findings"])) for x in rep.get("hosts", [])),
+       "report of the json callback's output: the fleet as from the saved "
+       "results (rc %d, %s)" % (r.returncode, r.stderr[-300:]))
+    for h in hosts:
+        with open(os.path.join(ex, "reports", h + ".json")) as f:
+            ok(json.load(f).get("host") == h,
+               "the saved result of %s names its host" % h)
     html = os.path.join(ex, "report.html")
     ok(os.path.isfile(html) and all(
         h in open(html).read() for h in hosts),
@@ -329,7 +379,7 @@ def test_fleet(tmp, lib):
 BAD = [
     ({"root": "{root}", "bogus": 1, "other": "x"},
      "Unsupported parameters for (sysctl_guard) module: bogus, other. "
-     "Supported parameters include: disable, fail_on, kernel, live, policies, "
+     "Supported parameters include: disable, fail_on, host, kernel, live, policies, "
      "profile, root, semantics, state."),
     ({"root": "{root}", "state": "wrong"},
      "value of state must be one of: checked, fixed, got: wrong"),
@@ -498,7 +548,7 @@ def run_module(path, text, env):
         f.write(text)
     r = subprocess.run([BIN, path], capture_output=True, text=True, env=env)
     try:
-        res = json.loads(r.stdout)
+        res = strip_fingerprints(json.loads(r.stdout))
     except ValueError:
         res = {}
     return r.returncode, res, r.stderr
@@ -580,7 +630,7 @@ def test_direct(tmp):
                            "--kernel", "6.1"], capture_output=True,
                           text=True, env=ENV)
     try:
-        got = json.loads(r.stdout).get("findings")
+        got = strip_fingerprints(json.loads(r.stdout)).get("findings")
     except ValueError:
         got = None
     ok(got and got == json.loads(want.stdout)["findings"],
@@ -711,6 +761,9 @@ def main():
         test_input(tmp)
         test_direct(tmp)
         test_paths(tmp)
+    ok(FINGERPRINTS[0] > 100 and not BAD_FINGERPRINTS,
+       "every finding of every module result (%d) carries its fingerprint: "
+       "%r" % (FINGERPRINTS[0], BAD_FINGERPRINTS[:3]))
     return TALLY.done("ansible")
 
 

@@ -1,0 +1,480 @@
+#!/usr/bin/env python3
+"""The fleet report (sysctl-guard report), against the per-host results it
+is made of:
+
+- every case tree's `check --format json` output as one host each: every
+  finding accounted for (host, rule, file, line, key, value), counts per
+  host, per rule, per kernel and over the fleet equal to what the hosts'
+  own JSON gives; the text, Markdown and HTML views name every host;
+- the Ansible module's result (run directly) and the same inside the json
+  callback's layout, and Salt's salt-call --out=json layout: one host each,
+  named as they name it, with the module's fingerprints;
+- a baseline: a fleet of real trees checked, half of it fixed with `fix`,
+  a line moved down on a host left alone, a new finding on another: the
+  report says exactly what was fixed, what is new and what remains, by
+  fingerprint, and the exit status follows the new findings only;
+- malformed inputs (truncated JSON, another format version, 100 MB of
+  noise, a result with a broken finding, a file that is no result, a
+  missing file, a broken baseline): each refused naming it, exit 2, and
+  every good input still in the report; --output writes it atomically.
+
+Usage: run.py [--valgrind] BINARY [BINARY...]
+Every check runs with every binary; with --valgrind, every `report` runs
+under valgrind too (an error there exits 9, which no check accepts).
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from sgtest import CASES, ENV, TOP, Tally  # noqa: E402
+
+T = Tally()
+BIN = None
+WRAP = []
+VALGRIND = ["valgrind", "-q", "--error-exitcode=9", "--leak-check=full",
+            "--errors-for-leak-kinds=definite"]
+
+
+def fingerprint(f):
+    """FNV-1a 64 of "rule|file|key|value", as SARIF's partialFingerprints."""
+    h = 1469598103934665603
+    for b in ("%s|%s|%s|%s" % (f["rule"], f.get("file", ""), f.get("key", ""),
+                               f.get("value", ""))).encode():
+        h = ((h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+    return "%016x" % h
+
+
+def run(args, **kw):
+    wrap = WRAP if args and args[0] == "report" else []
+    return subprocess.run(wrap + [BIN] + args, capture_output=True,
+                          text=True, env=ENV, timeout=600, **kw)
+
+
+def report_json(args):
+    r = run(["report", "--format", "json"] + args)
+    try:
+        return r, json.loads(r.stdout)
+    except ValueError:
+        return r, {}
+
+
+def live(findings):
+    return [f for f in findings if "suppressed" not in f]
+
+
+def key_of(f):
+    return (f["rule"], f.get("file", ""), f.get("line", 0), f.get("key", ""),
+            f.get("value", ""))
+
+
+# ---- the case trees as a fleet ----
+
+def case_results(tmp):
+    """Every case's expected check --format json, one file per host (the
+    case's name); {host: result}."""
+    d = os.path.join(tmp, "cases")
+    os.makedirs(d)
+    hosts = {}
+    for name in sorted(os.listdir(CASES)):
+        p = os.path.join(CASES, name, "expected.json")
+        if not os.path.isfile(p):
+            continue
+        with open(p) as f:
+            doc = json.load(f)
+        if not (isinstance(doc, dict) and
+                doc.get("format") == "sysctl-guard/1" and
+                isinstance(doc.get("findings"), list)):
+            continue
+        hosts[name] = doc
+        with open(os.path.join(d, name + ".json"), "w") as f:
+            json.dump(doc, f)
+    return d, hosts
+
+
+def test_cases(tmp):
+    d, hosts = case_results(tmp)
+    T.ok(len(hosts) >= 80, "the case trees give at least 80 hosts (%d)"
+         % len(hosts))
+    r, rep = report_json([d])
+    any_error = any(f["severity"] == "error"
+                    for h in hosts.values() for f in live(h["findings"]))
+    T.ok(r.returncode == (1 if any_error else 0) and not r.stderr,
+         "report of the case trees: exit %d, stderr %r"
+         % (r.returncode, r.stderr[-300:]))
+    got = {h["name"]: h for h in rep.get("hosts", [])}
+    T.ok(sorted(got) == sorted(hosts), "every case tree is a host")
+    bad = []
+    for name, doc in hosts.items():
+        h = got.get(name, {})
+        want = live(doc["findings"])
+        counts = {s: sum(f["severity"] == s for f in want)
+                  for s in ("error", "warning", "info")}
+        if (h.get("kernel") != doc["kernel"] or h.get("summary") != counts or
+                h.get("summary") != doc["summary"] or
+                h.get("diagnostics") != len(doc.get("diagnostics", [])) or
+                sorted(key_of(f) for f in h.get("findings", [])) !=
+                sorted(key_of(f) for f in want) or
+                any(f["fingerprint"] != fingerprint(f)
+                    for f in h.get("findings", []))):
+            bad.append(name)
+    T.ok(not bad, "hosts whose findings, counts, kernel or fingerprints "
+         "differ from their check JSON: %r" % bad[:5])
+    # Per rule: its hosts, its findings, its kernels.
+    bad = []
+    for rule in rep.get("rules", []):
+        hs = [n for n, doc in hosts.items()
+              if any(f["rule"] == rule["id"] for f in live(doc["findings"]))]
+        n = sum(f["rule"] == rule["id"]
+                for doc in hosts.values() for f in live(doc["findings"]))
+        ks = {}
+        for x in hs:
+            ks[hosts[x]["kernel"]] = ks.get(hosts[x]["kernel"], 0) + 1
+        if sorted(rule["hosts"]) != sorted(hs) or rule["findings"] != n or \
+                rule["kernels"] != ks:
+            bad.append(rule["id"])
+    rules = {f["rule"] for doc in hosts.values() for f in live(doc["findings"])}
+    T.ok(not bad and sorted(r["id"] for r in rep.get("rules", [])) ==
+         sorted(rules), "rules whose hosts, counts or kernels differ: %r"
+         % bad[:5])
+    ks = {}
+    for doc in hosts.values():
+        ks[doc["kernel"]] = ks.get(doc["kernel"], 0) + 1
+    T.ok({k["kernel"]: k["hosts"] for k in rep.get("kernels", [])} == ks,
+         "hosts per kernel")
+    total = {s: sum(f["severity"] == s for doc in hosts.values()
+                    for f in live(doc["findings"]))
+             for s in ("error", "warning", "info")}
+    s = rep.get("summary", {})
+    T.ok(s.get("hosts") == len(hosts) and s.get("findings") == total and
+         s.get("inputs") == len(hosts) and
+         s.get("hosts_with_errors") == sum(
+             any(f["severity"] == "error" for f in live(doc["findings"]))
+             for doc in hosts.values()),
+         "the fleet's summary: %r" % s)
+    # Worst first: errors, then warnings, then info, then name.
+    order = [h["name"] for h in rep.get("hosts", [])]
+    want = sorted(hosts, key=lambda n: (
+        -got[n]["summary"]["error"], -got[n]["summary"]["warning"],
+        -got[n]["summary"]["info"], n))
+    T.ok(order == want, "hosts worst first")
+    for fmt in ("text", "markdown", "html"):
+        r = run(["report", "--format", fmt, d])
+        T.ok(r.returncode in (0, 1) and all(n in r.stdout for n in hosts) and
+             all(x in r.stdout for x in rules),
+             "report --format %s names every host and rule" % fmt)
+    # The same files given one by one, in another order: the same report.
+    files = sorted((os.path.join(d, n + ".json") for n in hosts),
+                   reverse=True)
+    r2, rep2 = report_json(files)
+    def norm(rules):
+        return [dict(x, hosts=sorted(x["hosts"])) for x in rules or []]
+    T.ok(norm(rep2.get("rules")) == norm(rep.get("rules")) and
+         rep2.get("summary")["findings"] == rep.get("summary")["findings"],
+         "files given one by one, in another order: the same report")
+
+
+# ---- the module, the json callback, Salt ----
+
+def module_result(tmp, root, host=None, kernel="6.1.0-13-amd64"):
+    args = {"root": root, "kernel": kernel,
+            "_ansible_check_mode": False}
+    if host:
+        args["host"] = host
+    p = os.path.join(tmp, "args.json")
+    with open(p, "w") as f:
+        json.dump(args, f)
+    r = subprocess.run([BIN, p], capture_output=True, text=True, env=ENV)
+    return json.loads(r.stdout)
+
+
+def test_module_and_callback(tmp):
+    root = os.path.join(TOP, "examples", "roots", "time-wait-advice")
+    res = module_result(tmp, root, host="web1")
+    T.ok(res.get("host") == "web1" and res["findings"] and
+         all(f.get("fingerprint") == fingerprint(f) for f in res["findings"])
+         and isinstance(res.get("diagnostics"), list),
+         "the module's result: host, fingerprints, diagnostics: %r"
+         % {k: res.get(k) for k in ("host", "diagnostics")})
+    plain = module_result(tmp, root)
+    T.ok(plain.get("host") == os.uname().nodename,
+         "without host: the module names the target's node name")
+    d = os.path.join(tmp, "module")
+    os.makedirs(d)
+    # Saved as the play saves it, under another name: the result's host
+    # wins over the file's name.
+    with open(os.path.join(d, "saved.json"), "w") as f:
+        json.dump(res, f, indent=4)
+    r, rep = report_json([d])
+    h = rep.get("hosts", [{}])[0]
+    T.ok(r.returncode == 1 and [x["name"] for x in rep.get("hosts", [])] ==
+         ["web1"] and sorted(key_of(f) for f in h.get("findings", [])) ==
+         sorted(key_of(f) for f in live(res["findings"])) and
+         [f["fingerprint"] for f in h["findings"]] ==
+         [f["fingerprint"] for f in live(res["findings"])],
+         "a saved module result is its host's findings, fingerprints as the "
+         "module gave them")
+    # Ansible's json callback: plays[].tasks[].hosts{inventory name: result}.
+    cb = {"plays": [{"play": {"name": "audit"}, "tasks": [
+        {"task": {"name": "Gather"}, "hosts": {"a": {"changed": False}}},
+        {"task": {"name": "Check"}, "hosts": {"a": res, "b": plain}}]}],
+          "stats": {}}
+    p = os.path.join(tmp, "callback.json")
+    with open(p, "w") as f:
+        json.dump(cb, f)
+    r, rep = report_json([p])
+    T.ok(r.returncode == 1 and
+         sorted(x["name"] for x in rep.get("hosts", [])) == ["a", "b"] and
+         rep["summary"]["inputs"] == 1,
+         "the json callback's output: a host per inventory name: %r"
+         % [x["name"] for x in rep.get("hosts", [])])
+    # Salt: salt-call --out=json, {minion: {state id: return}}, a checked
+    # state's return carrying the check as "sysctl_guard".
+    c = run(["check", "--format", "json", "--kernel", "6.1.0-13-amd64",
+             "--root", root])
+    check = json.loads(c.stdout)
+    salt = {"minion1": {
+        "sysctl_guard_|-audit_|-%s_|-checked" % root: {
+            "name": root, "result": False, "comment": "1 error",
+            "changes": {}, "sysctl_guard": check, "__run_num__": 0},
+        "file_|-motd_|-/etc/motd_|-managed": {
+            "name": "/etc/motd", "result": True, "comment": "",
+            "changes": {}, "__run_num__": 1}},
+        "minion2": {"sysctl_guard_|-audit_|-/_|-checked": {
+            "name": "/", "result": True, "comment": "no findings",
+            "changes": {}, "sysctl_guard": dict(check, findings=[],
+                                                summary={"error": 0,
+                                                         "warning": 0,
+                                                         "info": 0}),
+            "__run_num__": 0}}}
+    p = os.path.join(tmp, "salt.json")
+    with open(p, "w") as f:
+        json.dump(salt, f)
+    r, rep = report_json([p])
+    got = {x["name"]: x for x in rep.get("hosts", [])}
+    T.ok(r.returncode == 1 and sorted(got) == ["minion1", "minion2"] and
+         sorted(key_of(f) for f in got["minion1"]["findings"]) ==
+         sorted(key_of(f) for f in live(check["findings"])) and
+         got["minion2"]["findings"] == [],
+         "Salt's JSON output: a host per minion: %r" % sorted(got))
+
+
+# ---- baseline ----
+
+TUNING = ("# tuning from a blog post\n"
+          "net.ipv4.tcp_tw_recycle = 1\n"
+          "net.ipv4.tcp_tw_reuse = 1\n"
+          "net.ipv4.tcp_fin_timeout = 15\n")
+
+
+def check_into(root, host, d):
+    r = run(["check", "--format", "json", "--kernel", "6.1.0-13-amd64",
+             "--host", host, "--root", root])
+    with open(os.path.join(d, host + ".json"), "w") as f:
+        f.write(r.stdout)
+    return json.loads(r.stdout)
+
+
+def pairs(hosts):
+    """{(host, fingerprint)} of {host: check result}, and the lines."""
+    out = {}
+    for h, doc in hosts.items():
+        for f in live(doc["findings"]):
+            out[(h, fingerprint(f))] = f.get("line", 0)
+    return out
+
+
+def test_baseline(tmp):
+    base = os.path.join(tmp, "bl")
+    old_d, new_d = os.path.join(base, "old"), os.path.join(base, "new")
+    os.makedirs(old_d)
+    os.makedirs(new_d)
+    names = ["h%02d" % i for i in range(8)]
+    roots = {}
+    for n in names:
+        roots[n] = os.path.join(base, "roots", n)
+        os.makedirs(os.path.join(roots[n], "etc", "sysctl.d"))
+        with open(os.path.join(roots[n], "etc", "sysctl.d",
+                               "60-tuning.conf"), "w") as f:
+            f.write(TUNING)
+    old = {n: check_into(roots[n], n, old_d) for n in names}
+    r, old_rep = report_json([old_d])
+    T.ok(r.returncode == 1 and len(old_rep.get("hosts", [])) == 8,
+         "baseline: the old fleet has error findings")
+    old_json = os.path.join(base, "old-report.json")
+    with open(old_json, "w") as f:
+        f.write(r.stdout)
+    # Half the fleet fixed; on h05 a line moved down (two comment lines
+    # above it); h07 gets a new finding.
+    for n in names[:4]:
+        f = run(["fix", "--kernel", "6.1.0-13-amd64", "--root", roots[n]])
+        T.ok(f.returncode == 0, "fix %s: %s" % (n, f.stderr[-200:]))
+    p = os.path.join(roots["h05"], "etc", "sysctl.d", "60-tuning.conf")
+    with open(p, "w") as f:
+        f.write("# moved\n# down\n" + TUNING)
+    with open(os.path.join(roots["h07"], "etc", "sysctl.d",
+                           "70-more.conf"), "w") as f:
+        f.write("net.ipv4.ip_local_port_range = 61000 60000\n")
+    new = {n: check_into(roots[n], n, new_d) for n in names}
+    then, now = pairs(old), pairs(new)
+    want_fixed = sorted(set(then) - set(now))
+    want_new = sorted(set(now) - set(then))
+    T.ok(len(want_fixed) >= 4 and len(want_new) >= 1,
+         "baseline: the fixture fixes findings and adds one (%d, %d)"
+         % (len(want_fixed), len(want_new)))
+    moved = [k for k in now if k[0] == "h05"]
+    T.ok(moved and all(now[k] == then[k] + 2 for k in moved),
+         "baseline: h05's findings moved two lines down")
+    r, rep = report_json(["--baseline", old_json, new_d])
+    b = rep.get("baseline", {})
+    got_fixed = sorted((x["host"], x["fingerprint"]) for x in b.get("fixed", []))
+    got_new = sorted((x["host"], x["fingerprint"]) for x in b.get("new", []))
+    T.ok(got_fixed == want_fixed, "baseline: exactly the fixed findings: "
+         "%r, want %r" % (got_fixed[:4], want_fixed[:4]))
+    T.ok(got_new == want_new, "baseline: exactly the new findings: %r, want "
+         "%r" % (got_new, want_new))
+    T.ok(b.get("unchanged") == len(set(now) & set(then)),
+         "baseline: the remaining findings are unchanged (%r of %d)"
+         % (b.get("unchanged"), len(set(now) & set(then))))
+    T.ok(not any(h == "h05" for h, _ in got_fixed + got_new),
+         "baseline: a line moved down keeps its fingerprint")
+    # The exit status follows what is new: h07's is an error, so 1; with
+    # --fail-on over it (the new one is a warning or error) and without it.
+    sev = {(x["host"], x["fingerprint"]): x["severity"]
+           for x in b.get("new", [])}
+    T.ok(r.returncode == 1, "baseline: a new finding fails the report (%d)"
+         % r.returncode)
+    # Without h07's new file: nothing new, exit 0 though errors remain.
+    os.unlink(os.path.join(roots["h07"], "etc", "sysctl.d", "70-more.conf"))
+    check_into(roots["h07"], "h07", new_d)
+    r, rep = report_json(["--baseline", old_json, new_d])
+    T.ok(r.returncode == 0 and rep["baseline"]["new"] == [] and
+         rep["summary"]["findings"]["error"] > 0,
+         "baseline: remaining errors and nothing new: exit 0 (%d)"
+         % r.returncode)
+    T.ok(all(s in ("error", "warning", "info") for s in sev.values()),
+         "baseline: new findings carry their severity")
+    for fmt, word in (("text", "fixed"), ("markdown", "fixed"),
+                      ("html", "Fixed")):
+        t = run(["report", "--format", fmt, "--baseline", old_json, new_d])
+        T.ok(t.returncode == 0 and word in t.stdout,
+             "baseline in --format %s" % fmt)
+    # A baseline that is no report: exit 2, named.
+    bad = os.path.join(base, "bad-baseline.json")
+    with open(bad, "w") as f:
+        f.write('{"format": "sysctl-guard/1", "findings": [], "kernel": "6.1"}')
+    r, rep = report_json(["--baseline", bad, new_d])
+    T.ok(r.returncode == 2 and bad in r.stderr,
+         "a baseline that is no report is an error naming it: %r"
+         % r.stderr[-300:])
+
+
+# ---- malformed inputs ----
+
+def test_malformed(tmp):
+    d = os.path.join(tmp, "bad")
+    os.makedirs(d)
+    root = os.path.join(TOP, "examples", "roots", "time-wait-advice")
+    good = run(["check", "--format", "json", "--kernel", "6.1.0-13-amd64",
+                "--root", root]).stdout
+    doc = json.loads(good)
+    files = {
+        "good.json": good,
+        "truncated.json": good[:len(good) // 2],
+        "v2.json": json.dumps(dict(doc, format="sysctl-guard/2")),
+        "report.json": json.dumps({"format": "sysctl-guard-report/1",
+                                   "hosts": []}),
+        "empty.json": "",
+        "nothing.json": '{"plays_": 1}',
+        "array.json": "[1, 2, 3]",
+        "partial.json": json.dumps(dict(doc, findings=doc["findings"] +
+                                        [42, {"rule": "x"}])),
+        "nul.json": good.replace("{", "{\0", 1),
+    }
+    for n, text in files.items():
+        with open(os.path.join(d, n), "w") as f:
+            f.write(text)
+    noise = os.path.join(d, "noise.json")
+    with open(noise, "wb") as f:
+        for _ in range(100):
+            f.write(os.urandom(1 << 20))
+    deep = os.path.join(d, "deep.json")
+    with open(deep, "w") as f:
+        f.write("[" * 100000)
+    missing = os.path.join(tmp, "no-such.json")
+    r, rep = report_json([d, missing])
+    T.ok(r.returncode == 2, "malformed inputs: exit 2 (%d)" % r.returncode)
+    named = [n for n in list(files) + ["noise.json", "deep.json"]
+             if n not in ("good.json",)]
+    lines = r.stderr.splitlines()
+    T.ok(all(any(os.path.join(d, n) in ln for ln in lines) for n in named) and
+         any(missing in ln for ln in lines),
+         "every malformed input is named: %r" % [
+             n for n in named
+             if not any(os.path.join(d, n) in ln for ln in lines)])
+    T.ok(len(lines) == len(named) + 1,
+         "one line per malformed input (%d for %d): %r"
+         % (len(lines), len(named) + 1, lines))
+    hosts = sorted(x["name"] for x in rep.get("hosts", []))
+    T.ok(hosts == ["good", "partial"], "the good inputs are still in the "
+         "report: %r" % hosts)
+    by = {x["name"]: x for x in rep.get("hosts", [])}
+    T.ok(by.get("partial", {}).get("findings") ==
+         by.get("good", {}).get("findings"),
+         "a result with broken findings keeps its good ones")
+    T.ok(len(rep.get("problems", [])) == len(named) + 1 and
+         rep["summary"]["inputs"] == len(files) + 3,
+         "the report lists the problems and counts the inputs: %r"
+         % rep.get("summary"))
+    # --output: the report of the rest is written, atomically, exit 2.
+    out = os.path.join(tmp, "out.html")
+    with open(out, "w") as f:
+        f.write("old")
+    r = run(["report", "--format", "html", "--output", out, d])
+    with open(out) as f:
+        html = f.read()
+    T.ok(r.returncode == 2 and html.startswith("<!DOCTYPE html>") and
+         "good" in html and not [x for x in os.listdir(tmp)
+                                 if x.startswith(".sysctl-guard-report")],
+         "--output with a malformed input: the report of the rest, "
+         "renamed into place")
+    r = run(["report", "--output", os.path.join(tmp, "no-dir", "r.txt"), d])
+    T.ok(r.returncode == 2 and "no-dir" in r.stderr,
+         "--output into a missing directory is an error naming it")
+    r = run(["report"])
+    T.ok(r.returncode == 2 and "usage" in r.stderr, "report without input")
+    empty = os.path.join(tmp, "empty-dir")
+    os.makedirs(empty)
+    r, rep = report_json([empty])
+    T.ok(r.returncode == 2 and empty in r.stderr,
+         "a directory without results is an error naming it: %r"
+         % r.stderr[-200:])
+
+
+def main():
+    global BIN, WRAP
+    bins = sys.argv[1:]
+    if bins and bins[0] == "--valgrind":
+        WRAP = VALGRIND
+        bins = bins[1:]
+    if not bins:
+        print(__doc__)
+        return 2
+    for b in bins:
+        BIN = os.path.abspath(b)
+        with tempfile.TemporaryDirectory() as tmp:
+            for t in (test_cases, test_module_and_callback, test_baseline,
+                      test_malformed):
+                sub = os.path.join(tmp, t.__name__)
+                os.makedirs(sub)
+                t(sub)
+                shutil.rmtree(sub, ignore_errors=True)
+    return T.done("report")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
