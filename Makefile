@@ -50,7 +50,7 @@ ASAN_UNIT:= $(UNIT_SRC:tests/unit/%.c=$(B)/asan/unit/%)
 
 .PHONY: all deps run test test-unit test-catalog catalog catalog-defaults verify-catalog test-lens test-cases test-valgrind test-policy \
         test-fix test-plan test-cli test-report test-integration test-ansible test-salt \
-        test-precommit test-sarif test-lint \
+        test-precommit test-sarif test-lint screenshot \
         install uninstall \
         bench fuzz clean help
 
@@ -271,6 +271,17 @@ test-plan: $(BIN)
 test-report: $(BIN) $(ASAN_BIN)
 	python3 tests/report/run.py ./$(BIN) ./$(ASAN_BIN)
 	python3 tests/report/run.py --valgrind ./$(BIN)
+	python3 tests/report/browser.py ./$(BIN)
+
+# The README's picture of the report: examples/report/fleet.sh's report of
+# the sample fleet, as headless Chromium (no network) shows it.
+screenshot: deps $(BIN)
+	SYSCTL_GUARD_LENSDIR=lenses SYSCTL_GUARD_POLICYDIR=policies \
+	    sh examples/report/fleet.sh ./$(BIN) $(B)/fleet >/dev/null || [ $$? -eq 1 ]
+	unshare -n chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
+	    --user-data-dir=$(B)/fleet/profile --window-size=1100,1500 \
+	    --screenshot=$(CURDIR)/examples/report/fleet.png \
+	    file://$(CURDIR)/$(B)/fleet/report.html 2>/dev/null
 
 test-cases: $(BIN) $(ASAN_BIN)
 	python3 tests/cases/run.py $(BIN) $(ASAN_BIN)

@@ -23,6 +23,7 @@ static const char css[] =
     "table{border-collapse:collapse;margin:.5em 0}"
     "th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;"
     "vertical-align:top}th{background:#f3f3f3}td.n{text-align:right}"
+    "td.refs a{overflow-wrap:anywhere}"
     ".error{color:#b00020;font-weight:bold}.warning{color:#a05a00}"
     ".info{color:#0b5f8a}.cards{display:flex;gap:1em}"
     ".card{border:1px solid #ccc;border-radius:6px;padding:.6em 1em}"
@@ -241,7 +242,7 @@ int sg_fleet_html(FILE *out, const struct sg_fleet *f)
            r->fix          ? r->fix
            : r->fix_varies ? "differs by finding (below)"
                            : "");
-        xmlNodePtr refs = el(tr, "td", NULL);
+        xmlNodePtr refs = el_class(tr, "td", "refs", NULL);
         for (size_t x = 0; x < r->n_refs; x++) {
             if (x)
                 el(refs, "br", NULL);

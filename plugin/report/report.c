@@ -329,7 +329,20 @@ static int add_salt(struct sg_fleet *f, const char *source, const cJSON *j,
                 cJSON_GetObjectItemCaseSensitive(st, "sysctl_guard");
             if (!is_result(c) || !minion->string)
                 continue;
-            if (add_host(f, minion->string, source, c) < 0)
+            /* salt-call names its minion "local": then the check's host
+             * (the state passes the minion id), or the file's name. */
+            const char *h = minion->string;
+            char *own = NULL;
+            if (strcmp(h, "local") == 0) {
+                const char *ch = str(c, "host");
+                own = *ch ? strdup(ch) : host_from_name(source);
+                if (!own)
+                    return -ENOMEM;
+                h = own;
+            }
+            int r = add_host(f, h, source, c);
+            free(own);
+            if (r < 0)
                 return -ENOMEM;
             (*found)++;
         }
@@ -337,11 +350,43 @@ static int add_salt(struct sg_fleet *f, const char *source, const cJSON *j,
     return 0;
 }
 
+/* One JSON document J of the input NAME: 0 or -ENOMEM; *FOUND counts the
+ * hosts found, *BAD whether it was a problem already. */
+static int read_doc(struct sg_fleet *f, const char *name, const cJSON *j,
+                    size_t *found, bool *bad)
+{
+    const char *format =
+        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "format"));
+    if (format && strcmp(format, "sysctl-guard/1") != 0) {
+        problem(f, name,
+                "format \"%s\": not sysctl-guard/1 (a check --format json "
+                "of this version), so nothing of it is in the report",
+                format);
+        *bad = true;
+        return 0;
+    }
+    if (is_result(j)) {
+        /* One host: check --format json, or a registered module result. */
+        const char *h =
+            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "host"));
+        char *host = h && *h ? strdup(h) : host_from_name(name);
+        int r = host ? add_host(f, host, name, j) : -ENOMEM;
+        free(host);
+        (*found)++;
+        return r;
+    }
+    if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(j, "plays")))
+        return add_ansible(f, name, j, found);
+    if (cJSON_IsObject(j))
+        return add_salt(f, name, j, found);
+    return 0;
+}
+
 int sg_fleet_read_text(struct sg_fleet *f, const char *name, char *text,
                        size_t len)
 {
-    const char *end = NULL;
-    size_t found = 0;
+    size_t found = 0, docs = 0;
+    bool bad = false;
     int r = 0;
 
     f->n_inputs++;
@@ -349,48 +394,42 @@ int sg_fleet_read_text(struct sg_fleet *f, const char *name, char *text,
         problem(f, name, "not JSON: it holds a NUL byte%s", NULL);
         return 0;
     }
-    cJSON *j = cJSON_ParseWithOpts(text, &end, true);
-    if (!j) {
-        const char *at = cJSON_GetErrorPtr();
-        unsigned line = 1;
-        for (const char *p = text; at && p < at && *p; p++)
-            line += *p == '\n';
-        char where[64];
-        snprintf(where, sizeof(where), "%u", line);
-        problem(f, name,
-                "not JSON (truncated, or not a result) at line %s: nothing "
-                "of it is in the report",
-                where);
-        return 0;
+    /* One JSON document, or several one after another: `salt --out=json`
+     * without --static prints one per minion. */
+    for (const char *p = text; r == 0;) {
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+            p++;
+        if (!*p && docs)
+            break;
+        const char *end = NULL;
+        cJSON *j = cJSON_ParseWithOpts(p, &end, false);
+        if (!j) {
+            const char *at = cJSON_GetErrorPtr();
+            unsigned line = 1;
+            for (const char *q = text; at && q < at && *q; q++)
+                line += *q == '\n';
+            char *where =
+                sg_strdup_printf("%u: %s", line,
+                                 docs ? "the rest of it is not in the report"
+                                      : "nothing of it is in the report");
+            if (!where)
+                return -ENOMEM;
+            problem(f, name, "not JSON (truncated, or not a result) at line %s",
+                    where);
+            free(where);
+            return 0;
+        }
+        docs++;
+        r = read_doc(f, name, j, &found, &bad);
+        cJSON_Delete(j);
+        p = end;
     }
-    const char *format =
-        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "format"));
-    char *host = NULL;
-    if (format && strcmp(format, "sysctl-guard/1") != 0) {
-        problem(f, name,
-                "format \"%s\": not sysctl-guard/1 (a check --format json "
-                "of this version), so nothing of it is in the report",
-                format);
-    } else if (is_result(j)) {
-        /* One host: check --format json, or a registered module result. */
-        const char *h =
-            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "host"));
-        host = h && *h ? strdup(h) : host_from_name(name);
-        r = host ? add_host(f, host, name, j) : -ENOMEM;
-        found = 1;
-    } else if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(j, "plays"))) {
-        r = add_ansible(f, name, j, &found);
-    } else if (cJSON_IsObject(j)) {
-        r = add_salt(f, name, j, &found);
-    }
-    if (r == 0 && !found && !(format && strcmp(format, "sysctl-guard/1")))
+    if (r == 0 && !found && !bad)
         problem(f, name,
                 "%sholds no sysctl-guard result (check --format json, the "
                 "Ansible module's result, Ansible's json callback output or "
                 "Salt's JSON output)",
                 NULL);
-    free(host);
-    cJSON_Delete(j);
     return r;
 }
 

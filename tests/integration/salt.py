@@ -349,6 +349,95 @@ def run_sls(h, name, sls, test, bindir):
     return rets
 
 
+def salt_json(minion, ret, n=0):
+    """{minion: {state key: return}} as Salt's json outputter prints a
+    highstate (salt/output/json_out.py: indent 4), with the keys
+    salt/state.py adds to a return."""
+    key = "sysctl_guard_|-sysctl audit_|-sysctl audit_|-checked"
+    ret = dict(ret, __id__="sysctl audit", __run_num__=n, __sls__="audit",
+               start_time="10:00:00.000000", duration=12.5)
+    motd = {"name": "/etc/motd", "changes": {}, "result": True,
+            "comment": "File /etc/motd is in the correct state",
+            "__id__": "/etc/motd", "__run_num__": n + 1, "__sls__": "audit"}
+    return {minion: {key: ret, "file_|-/etc/motd_|-/etc/motd_|-managed":
+                     motd}}
+
+
+def test_report(tmp, env):
+    """The report of Salt's JSON output, as examples/salt/report.sh makes
+    it: salt --static (one document), salt without --static (one per
+    minion) and salt-call (minion "local", named by the id the state
+    passes), each from the state module's real return; report.sh itself
+    with a stand-in salt first on PATH."""
+    h = Harness(os.path.join(TOP, "plugin", "salt", "_states",
+                             "sysctl_guard.py"), env)
+    root = os.path.join(tmp, "report-root")
+    shutil.copytree(os.path.join(TOP, "examples", "roots",
+                                 "time-wait-advice"), root, symlinks=True)
+    h.mod.__opts__["id"] = "web1"
+    r1 = h.call("checked", name="sysctl audit", root=root, kernel=KERNEL)
+    h.mod.__opts__["id"] = "web2"
+    r2 = h.call("checked", name="sysctl audit", root=root, kernel=KERNEL,
+                disable=["tw-recycle-removed"])
+    h.mod.__opts__["id"] = "minion1"
+    ok(r1["sysctl_guard"].get("host") == "web1",
+       "checked: the check in the return names the minion id")
+    want = {"web1": r1["sysctl_guard"]["findings"],
+            "web2": r2["sysctl_guard"]["findings"]}
+    d = os.path.join(tmp, "salt-report")
+    os.makedirs(d)
+    static = dict(salt_json("web1", r1), **salt_json("web2", r2))
+    streams = {
+        "static.json": json.dumps(static, indent=4),
+        "stream.json": json.dumps(salt_json("web1", r1), indent=4) + "\n" +
+        json.dumps(salt_json("web2", r2), indent=4) + "\n",
+    }
+    for n, text in streams.items():
+        p = os.path.join(d, n)
+        with open(p, "w") as f:
+            f.write(text)
+        r = sg(["report", "--format", "json", p])
+        rep = json.loads(r.stdout) if r.stdout.startswith("{") else {}
+        got = {x["name"]: x for x in rep.get("hosts", [])}
+        ok(r.returncode == 1 and sorted(got) == ["web1", "web2"] and all(
+            sorted((f["rule"], f["line"]) for f in got[m]["findings"]) ==
+            sorted((f["rule"], f["line"]) for f in want[m]
+                   if "suppressed" not in f) for m in got),
+           "report of salt --out=json (%s): a host per minion, its "
+           "findings: %r %s" % (n, sorted(got), r.stderr[-200:]))
+    # salt-call on a minion: "local", named by the check's host.
+    p = os.path.join(d, "minion-file-name.json")
+    with open(p, "w") as f:
+        json.dump(salt_json("local", r1), f, indent=4)
+    r = sg(["report", "--format", "json", p])
+    rep = json.loads(r.stdout) if r.stdout.startswith("{") else {}
+    ok([x["name"] for x in rep.get("hosts", [])] == ["web1"],
+       "report of salt-call --out=json: the minion id, not 'local'")
+    # examples/salt/report.sh, with a salt that prints what Salt would.
+    bindir = os.path.join(tmp, "salt-bin")
+    os.makedirs(bindir)
+    with open(os.path.join(d, "static.json")) as f:
+        static_text = f.read()
+    fake = os.path.join(bindir, "salt")
+    with open(fake, "w") as f:
+        f.write("#!/bin/sh\n"
+                "[ \"$*\" = \"--out=json --static * state.apply audit\" ] || "
+                "{ echo \"salt: unexpected $*\" >&2; exit 9; }\n"
+                "cat <<'EOF'\n%s\nEOF\nexit 1\n" % static_text)
+    os.chmod(fake, 0o755)
+    os.symlink(BIN, os.path.join(bindir, "sysctl-guard"))
+    out = os.path.join(tmp, "sysctl-report")
+    r = subprocess.run(["sh", os.path.join(TOP, "examples", "salt",
+                                           "report.sh"), "*", out],
+                       capture_output=True, text=True,
+                       env=dict(env, PATH=bindir + ":" + env["PATH"]))
+    ok(r.returncode == 1 and "2 hosts" in r.stdout and
+       os.path.isfile(os.path.join(out, "report.html")) and
+       "web2" in open(os.path.join(out, "report.html")).read(),
+       "examples/salt/report.sh: the report of every minion: %d %s %s"
+       % (r.returncode, r.stdout[:200], r.stderr[-300:]))
+
+
 def test_sls(tmp, h, bindir):
     sdir = os.path.join(TOP, "examples", "salt")
     # An image root is never reloaded into this kernel; the machine's own
@@ -413,6 +502,7 @@ def main():
         os.symlink(BIN, os.path.join(bindir, "sysctl-guard"))
         os.environ["PATH"] = bindir + os.pathsep + os.environ["PATH"]
         h = test_state_module(tmp, dict(ENV, PATH=os.environ["PATH"]))
+        test_report(tmp, dict(ENV, PATH=os.environ["PATH"]))
         test_sls(tmp, h, bindir)
     return TALLY.done("salt")
 

@@ -1,7 +1,8 @@
 """Salt's loader as far as the sysctl_guard state module needs it: the
 module loaded from its file with the dunders Salt gives a state module
 (__salt__ with cmd.run_all as salt/modules/cmdmod.py runs a command list
-without a shell, __opts__ with test), and nothing else."""
+without a shell, __opts__ with test and id, the minion's id), and nothing
+else."""
 import importlib.util
 import os
 import subprocess
@@ -20,7 +21,7 @@ class Harness:
         spec.loader.exec_module(self.mod)
         self.env = env
         self.mod.__salt__ = {"cmd.run_all": self.run_all}
-        self.mod.__opts__ = {"test": False}
+        self.mod.__opts__ = {"test": False, "id": "minion1"}
 
     def run_all(self, cmd, python_shell=False, ignore_retcode=False):
         assert python_shell is False and isinstance(cmd, list)

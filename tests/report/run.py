@@ -13,6 +13,8 @@ is made of:
   a line moved down on a host left alone, a new finding on another: the
   report says exactly what was fixed, what is new and what remains, by
   fingerprint, and the exit status follows the new findings only;
+- examples/report/fleet.sh: the sample fleet's report equals its hosts'
+  checks for the kernels and profiles the inventory gives them;
 - malformed inputs (truncated JSON, another format version, 100 MB of
   noise, a result with a broken finding, a file that is no result, a
   missing file, a broken baseline): each refused naming it, exit 2, and
@@ -394,6 +396,9 @@ def test_malformed(tmp):
         "partial.json": json.dumps(dict(doc, findings=doc["findings"] +
                                         [42, {"rule": "x"}])),
         "nul.json": good.replace("{", "{\0", 1),
+        # Documents one after another (salt --out=json without --static),
+        # the last cut short: the first is kept.
+        "stream-cut.json": good + "\n" + good[:100],
     }
     for n, text in files.items():
         with open(os.path.join(d, n), "w") as f:
@@ -409,7 +414,7 @@ def test_malformed(tmp):
     r, rep = report_json([d, missing])
     T.ok(r.returncode == 2, "malformed inputs: exit 2 (%d)" % r.returncode)
     named = [n for n in list(files) + ["noise.json", "deep.json"]
-             if n not in ("good.json",)]
+             if n != "good.json"]
     lines = r.stderr.splitlines()
     T.ok(all(any(os.path.join(d, n) in ln for ln in lines) for n in named) and
          any(missing in ln for ln in lines),
@@ -420,8 +425,10 @@ def test_malformed(tmp):
          "one line per malformed input (%d for %d): %r"
          % (len(lines), len(named) + 1, lines))
     hosts = sorted(x["name"] for x in rep.get("hosts", []))
-    T.ok(hosts == ["good", "partial"], "the good inputs are still in the "
-         "report: %r" % hosts)
+    T.ok(hosts == ["good", "partial", "stream-cut"],
+         "the good inputs are still in the report: %r" % hosts)
+    T.ok(any("stream-cut.json" in ln and "the rest of it" in ln
+             for ln in lines), "a stream cut short keeps what came before")
     by = {x["name"]: x for x in rep.get("hosts", [])}
     T.ok(by.get("partial", {}).get("findings") ==
          by.get("good", {}).get("findings"),
@@ -455,6 +462,40 @@ def test_malformed(tmp):
          % r.stderr[-200:])
 
 
+def test_fleet_sh(tmp):
+    """examples/report/fleet.sh: the sample fleet of examples/ansible, each
+    host for the kernel and profile its inventory gives, in one report."""
+    import yaml
+    with open(os.path.join(TOP, "examples", "ansible", "inventory",
+                           "hosts.yml")) as f:
+        inv = yaml.safe_load(f)["fleet"]["hosts"]
+    out = os.path.join(tmp, "fleet")
+    r = subprocess.run(["sh", os.path.join(TOP, "examples", "report",
+                                           "fleet.sh"), BIN, out],
+                       capture_output=True, text=True, env=ENV)
+    T.ok(r.returncode == 1 and "5 hosts" in r.stdout and
+         os.path.isfile(os.path.join(out, "report.html")),
+         "fleet.sh: the report of the sample fleet (%d) %s"
+         % (r.returncode, r.stderr[-300:]))
+    _, rep = report_json([os.path.join(out, "results")])
+    got = {h["name"]: h for h in rep.get("hosts", [])}
+    T.ok(sorted(got) == sorted(inv), "fleet.sh: the inventory's hosts: %r"
+         % sorted(got))
+    for h, v in inv.items():
+        args = ["check", "--format", "json", "--kernel",
+                v["sysctl_guard_kernel"]]
+        for p in v.get("sysctl_guard_profile", []):
+            args += ["--profile", p]
+        c = run(args + ["--root", os.path.join(TOP, "examples", "ansible",
+                                               "roots", h)])
+        want = live(json.loads(c.stdout)["findings"])
+        x = got.get(h, {})
+        T.ok(x.get("kernel") == v["sysctl_guard_kernel"] and
+             sorted(key_of(f) for f in x.get("findings", [])) ==
+             sorted(key_of(f) for f in want),
+             "fleet.sh: %s as the inventory's kernel and profile give it" % h)
+
+
 def main():
     global BIN, WRAP
     bins = sys.argv[1:]
@@ -468,7 +509,7 @@ def main():
         BIN = os.path.abspath(b)
         with tempfile.TemporaryDirectory() as tmp:
             for t in (test_cases, test_module_and_callback, test_baseline,
-                      test_malformed):
+                      test_malformed, test_fleet_sh):
                 sub = os.path.join(tmp, t.__name__)
                 os.makedirs(sub)
                 t(sub)

@@ -155,8 +155,12 @@ def checked(name="/", kernel=None, profile=None, policies=None,
     changes anything, in test mode or not. ``disable``: rule ids to turn
     off (``sysctl-guard list-rules``); an unknown one fails the state.
     """
+    # The return carries the check as "sysctl_guard" for sysctl-guard
+    # report, named by the minion's id (salt-call's output says "local").
+    minion = __opts__.get("id")
+    host = ["--host", minion] if isinstance(minion, str) and minion else []
     return _state("check", name, root, kernel, profile, policies, semantics,
-                  fail_on, binary, live, disable=disable)
+                  fail_on, binary, live, host, disable=disable)
 
 
 def enforced(name="/", kernel=None, profile=None, policies=None,
