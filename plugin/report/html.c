@@ -6,6 +6,9 @@
  * written by its HTML serialiser, so every text and attribute is escaped
  * by the library; no script, no external asset, and a Content-Security-
  * Policy that forbids loading any (it opens from a mail attachment).
+ * Memory: the tree holds the summary, charts and tables; each host's
+ * findings are built, written and freed one host at a time where a
+ * marker comment stands, so a fleet's page is not one tree.
  */
 #include "report.h"
 #include "../core/util.h"
@@ -138,6 +141,51 @@ static void deltas(xmlNodePtr body, const char *what,
     }
 }
 
+#define MAX_WHICH 50 /* hosts named in a rule's row */
+#define HOSTS_MARK "sysctl-guard: the hosts' findings"
+
+/* Host I's section: its heading (the target of the hosts table's link)
+ * and its findings; an unlinked node of DOC, or NULL without memory. */
+static xmlNodePtr host_section(xmlDocPtr doc, const struct sg_fleet *f,
+                               size_t i)
+{
+    const struct sg_rep_host *h = &f->hosts[i];
+    xmlNodePtr sec = xmlNewDocNode(doc, NULL, X("section"), NULL);
+    if (!sec)
+        return NULL;
+    char id[32];
+    snprintf(id, sizeof(id), "host-%zu", i);
+    char *title = sg_strdup_printf("%s (kernel %s)", h->name, h->kernel);
+    xmlNodePtr h3 = el(sec, "h3", title ? title : h->name);
+    free(title);
+    xmlNewProp(h3, X("id"), X(id));
+    if (!h->n_hits) {
+        el(sec, "p", "No findings.");
+        return sec;
+    }
+    static const char *const fh[] = {"where",       "severity", "rule",
+                                     "key = value", "the fix",  NULL};
+    xmlNodePtr ft = table(sec, fh);
+    xmlNewProp(ft, X("class"), X("host-findings"));
+    for (size_t x = 0; x < h->n_hits; x++) {
+        const struct sg_rep_finding *d = &f->findings[h->hits[x].finding];
+        xmlNodePtr tr = el(ft, "tr", NULL);
+        char *w = h->hits[x].line
+                      ? sg_strdup_printf("%s:%u", d->file, h->hits[x].line)
+                      : strdup(d->file);
+        el(el(tr, "td", NULL), "code", w ? w : d->file);
+        free(w);
+        el_class(tr, "td", sg_severity_name(d->severity),
+                 sg_severity_name(d->severity));
+        el(tr, "td", d->rule);
+        char *kv = sg_strdup_printf("%s = %s", d->key, d->value);
+        el(el(tr, "td", NULL), "code", kv ? kv : d->key);
+        free(kv);
+        el(tr, "td", d->fix ? d->fix : "");
+    }
+    return sec;
+}
+
 int sg_fleet_html(FILE *out, const struct sg_fleet *f)
 {
     htmlDocPtr doc = htmlNewDocNoDtD(NULL, NULL);
@@ -228,12 +276,20 @@ int sg_fleet_html(FILE *out, const struct sg_fleet *f)
         el(tr, "td", r->title);
         td_num(tr, r->n_hosts);
         xmlNodePtr which = el(tr, "td", NULL);
-        for (size_t h = 0; h < r->n_hosts; h++) {
+        /* As many hosts as a cell can show, in the order read; the hosts
+         * table has every one. */
+        for (size_t h = 0; h < r->n_hosts && h < MAX_WHICH; h++) {
             char href[32];
             snprintf(href, sizeof(href), "#host-%u", r->hosts[h]);
             if (h)
                 xmlNodeAddContent(which, X(", "));
             link(which, href, f->hosts[r->hosts[h]].name);
+        }
+        if (r->n_hosts > MAX_WHICH) {
+            char more[48];
+            snprintf(more, sizeof(more), " and %zu more",
+                     r->n_hosts - MAX_WHICH);
+            xmlNodeAddContent(which, X(more));
         }
         char *ks = sg_fleet_rule_kernels(f, r);
         el(tr, "td", ks ? ks : "");
@@ -269,40 +325,9 @@ int sg_fleet_html(FILE *out, const struct sg_fleet *f)
         snprintf(href, sizeof(href), "#host-%zu", i);
         link(el(tr, "td", NULL), href, h->n_hits ? "its findings" : "none");
     }
-    for (size_t o = 0; o < f->n_hosts; o++) {
-        size_t i = f->order[o];
-        const struct sg_rep_host *h = &f->hosts[i];
-        char id[32];
-        snprintf(id, sizeof(id), "host-%zu", i);
-        char *title = sg_strdup_printf("%s (kernel %s)", h->name, h->kernel);
-        xmlNodePtr h3 = el(body, "h3", title ? title : h->name);
-        free(title);
-        xmlNewProp(h3, X("id"), X(id));
-        if (!h->n_hits) {
-            el(body, "p", "No findings.");
-            continue;
-        }
-        static const char *const fh[] = {"where",       "severity", "rule",
-                                         "key = value", "the fix",  NULL};
-        xmlNodePtr ft = table(body, fh);
-        xmlNewProp(ft, X("class"), X("host-findings"));
-        for (size_t x = 0; x < h->n_hits; x++) {
-            const struct sg_rep_finding *d = &f->findings[h->hits[x].finding];
-            xmlNodePtr tr = el(ft, "tr", NULL);
-            char *w = h->hits[x].line
-                          ? sg_strdup_printf("%s:%u", d->file, h->hits[x].line)
-                          : strdup(d->file);
-            el(el(tr, "td", NULL), "code", w ? w : d->file);
-            free(w);
-            el_class(tr, "td", sg_severity_name(d->severity),
-                     sg_severity_name(d->severity));
-            el(tr, "td", d->rule);
-            char *kv = sg_strdup_printf("%s = %s", d->key, d->value);
-            el(el(tr, "td", NULL), "code", kv ? kv : d->key);
-            free(kv);
-            el(tr, "td", d->fix ? d->fix : "");
-        }
-    }
+    /* Each host's findings: written one host at a time where this
+     * comment is (a fleet's findings would be the whole tree). */
+    xmlAddChild(body, xmlNewDocComment(doc, X(HOSTS_MARK)));
     if (f->has_baseline) {
         el(body, "h2", "Since the baseline");
         deltas(body, "New", f->added, f->n_added);
@@ -330,12 +355,36 @@ int sg_fleet_html(FILE *out, const struct sg_fleet *f)
     }
 
     xmlChar *buf = NULL;
-    int size = 0;
+    int size = 0, r = -1;
     htmlDocDumpMemoryFormat(doc, &buf, &size, 1);
-    xmlFreeDoc(doc);
-    if (!buf)
-        return -1;
-    fwrite(buf, 1, (size_t)size, out);
+    const char *mark =
+        buf ? strstr((const char *)buf, "<!--" HOSTS_MARK "-->") : NULL;
+    xmlOutputBufferPtr ob = mark ? xmlOutputBufferCreateFile(out, NULL) : NULL;
+    if (ob) {
+        fwrite(buf, 1, (size_t)(mark - (const char *)buf), out);
+        r = 0;
+        for (size_t o = 0; r == 0 && o < f->n_hosts; o++) {
+            xmlNodePtr sec = host_section(doc, f, f->order[o]);
+            if (!sec) {
+                r = -1;
+                break;
+            }
+            htmlNodeDumpFormatOutput(ob, doc, sec, "UTF-8", 1);
+            xmlOutputBufferWrite(ob, 1, "\n");
+            xmlFreeNode(sec);
+            if (xmlOutputBufferFlush(ob) < 0)
+                r = -1;
+        }
+        if (xmlOutputBufferClose(ob) < 0)
+            r = -1;
+        mark += strlen("<!--" HOSTS_MARK "-->");
+        if (*mark == '\n')
+            mark++;
+        if (r == 0)
+            fwrite(mark, 1, (size_t)size - (size_t)(mark - (const char *)buf),
+                   out);
+    }
     xmlFree(buf);
-    return 0;
+    xmlFreeDoc(doc);
+    return r;
 }

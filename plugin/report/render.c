@@ -113,15 +113,55 @@ static cJSON *counts_json(const size_t *c)
     return o;
 }
 
+/* V printed on one line, as UTF-8: 0, or -1 without memory. */
+static int put(FILE *out, const cJSON *v)
+{
+    char *raw = cJSON_PrintUnformatted(v);
+    char *s = raw ? sg_utf8_repair(raw) : NULL;
+    free(raw);
+    if (!s)
+        return -1;
+    fputs(s, out);
+    free(s);
+    return 0;
+}
+
+/* One host of the report: name, kernel, input, counts, its findings. */
+static cJSON *host_json(const struct sg_fleet *f, const struct sg_rep_host *h)
+{
+    char hex[17];
+    cJSON *j = cJSON_CreateObject(), *fs = cJSON_CreateArray();
+    cJSON_AddStringToObject(j, "name", h->name);
+    cJSON_AddStringToObject(j, "kernel", h->kernel);
+    cJSON_AddStringToObject(j, "source", h->source);
+    cJSON_AddItemToObject(j, "summary", counts_json(h->counts));
+    cJSON_AddNumberToObject(j, "diagnostics", (double)h->n_diags);
+    for (size_t x = 0; x < h->n_hits; x++) {
+        const struct sg_rep_finding *d = &f->findings[h->hits[x].finding];
+        cJSON *fo = cJSON_CreateObject();
+        fp_hex(hex, d->fp);
+        cJSON_AddStringToObject(fo, "fingerprint", hex);
+        cJSON_AddStringToObject(fo, "rule", d->rule);
+        cJSON_AddStringToObject(fo, "severity", sev_name(d->severity));
+        cJSON_AddStringToObject(fo, "file", d->file);
+        if (h->hits[x].line)
+            cJSON_AddNumberToObject(fo, "line", h->hits[x].line);
+        cJSON_AddStringToObject(fo, "key", d->key);
+        cJSON_AddStringToObject(fo, "value", d->value);
+        cJSON_AddItemToArray(fs, fo);
+    }
+    cJSON_AddItemToObject(j, "findings", fs);
+    return j;
+}
+
 int sg_fleet_json(FILE *out, const struct sg_fleet *f)
 {
     cJSON *o = cJSON_CreateObject(), *sum = cJSON_CreateObject();
-    cJSON *hosts = cJSON_CreateArray(), *rules = cJSON_CreateArray();
+    cJSON *rules = cJSON_CreateArray();
     cJSON *kernels = cJSON_CreateArray(), *problems = cJSON_CreateArray();
     size_t counts[3] = {sg_fleet_count(f, SG_SEV_INFO),
                         sg_fleet_count(f, SG_SEV_WARNING),
                         sg_fleet_count(f, SG_SEV_ERROR)};
-    char hex[17];
 
     cJSON_AddStringToObject(o, "format", SG_REPORT_FORMAT);
     cJSON_AddNumberToObject(sum, "hosts", (double)f->n_hosts);
@@ -173,32 +213,6 @@ int sg_fleet_json(FILE *out, const struct sg_fleet *f)
     }
     free(k);
     cJSON_AddItemToObject(o, "kernels", kernels);
-    for (size_t i = 0; i < f->n_hosts; i++) {
-        const struct sg_rep_host *h = &f->hosts[f->order[i]];
-        cJSON *j = cJSON_CreateObject(), *fs = cJSON_CreateArray();
-        cJSON_AddStringToObject(j, "name", h->name);
-        cJSON_AddStringToObject(j, "kernel", h->kernel);
-        cJSON_AddStringToObject(j, "source", h->source);
-        cJSON_AddItemToObject(j, "summary", counts_json(h->counts));
-        cJSON_AddNumberToObject(j, "diagnostics", (double)h->n_diags);
-        for (size_t x = 0; x < h->n_hits; x++) {
-            const struct sg_rep_finding *d = &f->findings[h->hits[x].finding];
-            cJSON *fo = cJSON_CreateObject();
-            fp_hex(hex, d->fp);
-            cJSON_AddStringToObject(fo, "fingerprint", hex);
-            cJSON_AddStringToObject(fo, "rule", d->rule);
-            cJSON_AddStringToObject(fo, "severity", sev_name(d->severity));
-            cJSON_AddStringToObject(fo, "file", d->file);
-            if (h->hits[x].line)
-                cJSON_AddNumberToObject(fo, "line", h->hits[x].line);
-            cJSON_AddStringToObject(fo, "key", d->key);
-            cJSON_AddStringToObject(fo, "value", d->value);
-            cJSON_AddItemToArray(fs, fo);
-        }
-        cJSON_AddItemToObject(j, "findings", fs);
-        cJSON_AddItemToArray(hosts, j);
-    }
-    cJSON_AddItemToObject(o, "hosts", hosts);
     for (size_t i = 0; i < f->problems.n; i++) {
         cJSON *j = cJSON_CreateObject();
         cJSON_AddStringToObject(j, "file", f->problems.v[i].file);
@@ -218,16 +232,29 @@ int sg_fleet_json(FILE *out, const struct sg_fleet *f)
         cJSON_AddItemToObject(b, "gone", g);
         cJSON_AddItemToObject(o, "baseline", b);
     }
-    char *raw = cJSON_Print(o);
-    char *s = raw ? sg_utf8_repair(raw) : NULL;
-    free(raw);
+    /* A member a line; the hosts one at a time after the kernels, so that
+     * a fleet's findings are never one tree. */
+    int r = 0;
+    const cJSON *c;
+    fputc('{', out);
+    cJSON_ArrayForEach(c, o)
+    {
+        fprintf(out, "%s\n\"%s\": ", c == o->child ? "" : ",", c->string);
+        r |= put(out, c);
+        if (strcmp(c->string, "kernels") != 0)
+            continue;
+        fputs(",\n\"hosts\": [", out);
+        for (size_t i = 0; r == 0 && i < f->n_hosts; i++) {
+            cJSON *h = host_json(f, &f->hosts[f->order[i]]);
+            fputs(i ? ",\n" : "\n", out);
+            r |= h ? put(out, h) : -1;
+            cJSON_Delete(h);
+        }
+        fputs("\n]", out);
+    }
+    fputs("\n}\n", out);
     cJSON_Delete(o);
-    if (!s)
-        return -1;
-    fputs(s, out);
-    fputc('\n', out);
-    free(s);
-    return 0;
+    return r;
 }
 
 /* ---- Markdown ---- */

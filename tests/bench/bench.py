@@ -17,8 +17,13 @@ runs across machines and show what `check` adds to `show`.
 Scale (issue 10): `check` over 1k and 100k two-line files (target:
 within 1.2x of 100 times the 1k-file time) and `fix` of one file of 10k
 and 100k lines (target: within 12x), with the peak memory per line.
-Usage: bench.py BINARY [--runs N]
+Fleet report (issue 15): `report` of 10,000 host results of 20 findings
+each (and of 1,000, to show what memory grows with), against jq grouping
+the same files by rule (`jq -s 'map(.findings[]) | group_by(.rule)'`):
+target no slower than jq; the peak memory of both.
+Usage: bench.py BINARY [--runs N] [--only report]
 """
+import json
 import os
 import random
 import shutil
@@ -350,12 +355,110 @@ def bench_scale(binary, tmp):
         "met" if fix[100000] <= 12 * fix[10000] else "MISSED"))
 
 
+RULES = [("tw-recycle-removed", "error"), ("tw-reuse-server", "warning"),
+         ("somaxconn-below-default", "warning"), ("inline-comment", "warning"),
+         ("port-range-narrow", "warning"), ("key-unknown", "error"),
+         ("fin-timeout-not-time-wait", "info"), ("port-range-parity", "info"),
+         ("tw-reuse-outgoing-only", "info"), ("key-missing", "error")]
+KERNELS = ["3.10.0-1160.el7.x86_64", "4.15.0-30-generic", "5.10.0-23-amd64",
+           "5.15.0-91-generic", "6.1.0-13-amd64", "6.8.0-31-generic",
+           "6.12.38+deb13-amd64", "4.19.0-26-amd64"]
+
+
+def write_results(d, nhosts, per_host=20, seed=15):
+    """NHOSTS `check --format json` results of PER_HOST findings, drawn from
+    about 400 distinct ones (rule, file, key, value), on varying lines."""
+    rnd = random.Random(seed)
+    os.makedirs(d)
+    pool = []
+    for i in range(400):
+        rule, sev = RULES[i % len(RULES)]
+        key = KEYS[i % len(KEYS)]
+        pool.append((rule, sev, "/etc/sysctl.d/%02d-tuning.conf" % (i % 40),
+                     key, str(i)))
+    for h in range(nhosts):
+        fs = []
+        for rule, sev, f, key, value in rnd.sample(pool, per_host):
+            fs.append({
+                "rule": rule, "severity": sev,
+                "title": "the title of %s" % rule, "key": key, "value": value,
+                "file": f, "line": rnd.randint(1, 60),
+                "message": "This line sets %s = %s, which the policy %s "
+                           "says is wrong for this kernel, and here is why "
+                           "in a sentence of the usual length." % (
+                               key, value, rule),
+                "references": ["https://docs.kernel.org/networking/"
+                               "ip-sysctl.html"],
+                "fix": {"action": "remove", "file": f, "key": key}})
+        doc = {"format": "sysctl-guard/1",
+               "tool": {"name": "sysctl-guard", "version": "bench"},
+               "host": "host%05d" % h, "root": "/",
+               "kernel": KERNELS[h % len(KERNELS)], "semantics": "systemd",
+               "profiles": [], "files": ["/etc/sysctl.conf"],
+               "findings": fs,
+               "summary": {s: sum(f["severity"] == s for f in fs)
+                           for s in ("error", "warning", "info")},
+               "diagnostics": []}
+        with open(os.path.join(d, "host%05d.json" % h), "w") as f:
+            json.dump(doc, f, indent=2)
+
+
+def bench_report(binary, tmp):
+    env = dict(os.environ)
+    res = {}
+    for n in (1000, 10000):
+        d = os.path.join(tmp, "results%d" % n)
+        write_results(d, n)
+        files = sorted(os.path.join(d, x) for x in os.listdir(d))
+        mb = sum(os.path.getsize(x) for x in files) / 1e6
+        runs = [peak_kb([binary, "report", "--format", "json", d], env)
+                for _ in range(3)]
+        ms, kb = min(runs)
+        html = min(peak_kb([binary, "report", "--format", "html", d], env)
+                   for _ in range(3))
+        print("%-28s %10.2f ms  peak %d KiB (html %.2f ms, %d KiB; %.0f MB "
+              "of input)" % ("report, %d hosts x 20" % n, ms, kb, html[0],
+                             html[1], mb))
+        res[n] = (ms, kb)
+        if n == 10000 and shutil.which("jq"):
+            jq = min(peak_kb(["jq", "-s", "map(.findings[]) | group_by(.rule)"
+                              " | map({rule: .[0].rule, n: length})"] + files,
+                             env) for _ in range(3))
+            print("%-28s %10.2f ms  peak %d KiB" % (
+                "jq -s group_by(.rule), same", jq[0], jq[1]))
+            print("target %-18s <= %7.2f ms: %s" % (
+                "report vs jq", jq[0], "met" if ms <= jq[0] else "MISSED"))
+        elif n == 10000:
+            print("jq is not installed (make deps): no comparison")
+        if n == 10000:
+            base = os.path.join(tmp, "baseline.json")
+            with open(base, "w") as f:
+                subprocess.run([binary, "report", "--format", "json", d],
+                               stdout=f, env=env)
+            b = peak_kb([binary, "report", "--format", "json", "--baseline",
+                         base, d], env)
+            print("%-28s %10.2f ms  peak %d KiB (the baseline is read "
+                  "whole: %.0f MB)" % ("report --baseline, same", b[0], b[1],
+                                       os.path.getsize(base) / 1e6))
+        shutil.rmtree(d)
+    print("report memory: %d KiB for 1,000 hosts, %d KiB for 10,000 (input "
+          "10x; the distinct findings the same)" % (res[1000][1],
+                                                     res[10000][1]))
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     runs = 21
     if "--runs" in sys.argv:
         runs = int(sys.argv[sys.argv.index("--runs") + 1])
     tmp = tempfile.mkdtemp(prefix="sg-bench-")
+    if "--only" in sys.argv and sys.argv[sys.argv.index("--only") + 1] == \
+            "report":
+        try:
+            bench_report(binary, tmp)
+        finally:
+            shutil.rmtree(tmp)
+        return
     try:
         host = os.path.join(tmp, "host")
         nfiles, nlines = write_host_tree(host)
@@ -385,6 +488,7 @@ def main():
         bench_startup(binary, host, runs)
         bench_fragments(binary, tmp, max(5, runs // 4))
         bench_scale(binary, tmp)
+        bench_report(binary, tmp)
     finally:
         shutil.rmtree(tmp)
 
