@@ -21,7 +21,7 @@
  * Memory: each distinct finding (fingerprint: rule, file, key, value, as
  * SARIF's partialFingerprints) is kept once, with its texts; a host keeps
  * its name, kernel, counts and, per finding it has, an index and a line
- * (12 bytes). An input's JSON tree is freed before the next is read.
+ * (8 bytes). An input's JSON tree is freed before the next is read.
  */
 #ifndef SG_REPORT_H
 #define SG_REPORT_H
@@ -109,7 +109,7 @@ struct sg_fleet {
 };
 
 /* A finding's fingerprint: sg_hash("RULE|FILE|KEY|VALUE"), as SARIF's
- * partialFingerprints and JSON's "fingerprint" give it. */
+ * partialFingerprints, the module and the report give it. */
 uint64_t sg_rep_fingerprint(const char *rule, const char *file, const char *key,
                             const char *value);
 

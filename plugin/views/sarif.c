@@ -214,7 +214,7 @@ static cJSON *result_json(const struct sg_report *r, const struct sg_finding *f)
     if (f->file)
         add_location(o, r, f->file, f->line);
     /* Stable when lines move: what is wrong, where, with which value (the
-     * JSON's "fingerprint", what report --baseline matches). */
+     * "fingerprint" of the module and the report, what --baseline matches). */
     snprintf(hex, sizeof(hex), "%016" PRIx64,
              sg_rep_fingerprint(f->rule->id, f->file ? f->file : "",
                                 f->key ? f->key : "",

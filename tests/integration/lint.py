@@ -6,7 +6,8 @@ yamllint with the project's .yamllint; the Ansible examples and the plans
 pass ansible-lint --profile production (the Debian package ansible-lint).
 The plans are made for the example fleet's roots, a tree whose fix loads a
 kernel module, a bare root that gets a new drop-in, and a clean tree (an
-empty plan), so that every task kind a plan writes is linted.
+empty plan), so that every task kind a plan writes is linted. The shell
+scripts shipped for people to run pass shellcheck.
 Usage: lint.py BINARY
 """
 import json
@@ -114,7 +115,8 @@ def main():
         T.ok(kinds == {"ansible.builtin.copy", "ansible.builtin.file",
                        "modules-load.d", "tasks: []"},
              "the plans write every kind of task: %r" % sorted(kinds))
-        for sls in sorted(os.listdir(os.path.join(TOP, "examples", "salt"))):
+        for sls in sorted(x for x in os.listdir(os.path.join(
+                TOP, "examples", "salt")) if x.endswith(".sls")):
             with open(os.path.join(TOP, "examples", "salt", sls)) as f:
                 text = f.read()
             path = os.path.join(tmp, "salt", "example-" + sls + ".yml")
@@ -144,6 +146,15 @@ def main():
                  "ansible-lint --profile production in %s (%d files): %s" %
                  (os.path.relpath(cwd, TOP) if cwd.startswith(TOP) else
                   "the plans", len(files), (r.stdout + r.stderr)[-3000:]))
+    # The shell scripts the project ships for people to run or read.
+    scripts = [os.path.join(TOP, p) for p in (
+        "examples/report/fleet.sh", "examples/salt/report.sh",
+        "plugin/ansible/sysctl_guard.sh", "scripts/deps.sh",
+        "scripts/module.sh")]
+    r = subprocess.run(["shellcheck", "-s", "sh"] + scripts,
+                       capture_output=True, text=True)
+    T.ok(r.returncode == 0, "shellcheck of the shipped scripts: %s"
+         % r.stdout[-2000:])
     return T.done("lint")
 
 
