@@ -68,6 +68,12 @@ static bool is_quietly_skipped(const char *name)
     return name[0] == '.' || strncmp(name, "README", 6) == 0;
 }
 
+static int diag_file_cmp(const void *a, const void *b)
+{
+    const struct sg_diag *x = a, *y = b;
+    return strcmp(x->file ? x->file : "", y->file ? y->file : "");
+}
+
 /* List directory DIR (index DI), which is RESOLVED inside the root: the
  * entries are named under DIR, as the tools name them, and read from
  * RESOLVED, so a directory that is a symlink ("/run/sysctl.d ->
@@ -93,6 +99,7 @@ static int scan_dir(int rootfd, size_t di, const char *dir,
         return sg_diag_add(diags, SG_SEV_ERROR, "unreadable", dir, 0,
                            "cannot list directory: %s", strerror(e));
     }
+    size_t first = diags->n;
     while ((de = readdir(d))) {
         const char *n = de->d_name;
         if (is_quietly_skipped(n))
@@ -130,6 +137,11 @@ static int scan_dir(int rootfd, size_t di, const char *dir,
         }
     }
     closedir(d);
+    /* In name order, whatever order the directory lists them in (one
+     * diagnostic an entry, so names are unique). */
+    if (diags->n - first > 1)
+        qsort(diags->v + first, diags->n - first, sizeof(*diags->v),
+              diag_file_cmp);
     return r;
 }
 
