@@ -796,7 +796,7 @@ int sg_fleet_baseline(struct sg_fleet *f, const char *path)
         } else if (c == 0) {
             f->n_unchanged++;
             a++, b++;
-        } else if (c < 0) { /* gone: fixed */
+        } else if (c < 0) { /* in the baseline, not now: fixed */
             const cJSON *t = then[a].then;
             const cJSON *ln = cJSON_GetObjectItemCaseSensitive(t, "line");
             r = delta_push(&f->fixed, &f->n_fixed, &cap_f, then[a].host,
