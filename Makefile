@@ -338,7 +338,8 @@ bench: deps $(BIN)
 FUZZ_SECS ?= 60
 FUZZERS  := fuzz_parse fuzz_policy fuzz_catalog
 FUZZ_CC  := clang -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
-            -D_GNU_SOURCE -DSG_SRCDIR='"$(CURDIR)"' -Iplugin/core -Iplugin/remedy
+            -D_GNU_SOURCE -DSG_SRCDIR='"$(CURDIR)"' -DSG_LENSDIR='"$(LENSDIR)"' \
+            -DSG_POLICYDIR='"$(POLICYDIR)"' -Iplugin/core -Iplugin/remedy
 fuzz: deps $(EMBED_INC) $(CATALOG_INC)
 	@mkdir -p $(B)/fuzz
 	@set -e; for f in $(FUZZERS); do \
