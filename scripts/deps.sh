@@ -6,7 +6,7 @@ set -eu
 
 PKGS="build-essential pkg-config clang libaugeas-dev augeas-tools augeas-lenses
 libxml2-dev libxml2-utils libcjson-dev python3 valgrind
-ansible ansible-lint yamllint python3-yaml python3-jinja2 shellcheck pre-commit git acl strace util-linux chromium jq"
+ansible ansible-lint yamllint python3-yaml python3-jinja2 shellcheck pre-commit git acl strace util-linux chromium jq time"
 
 missing=""
 for p in $PKGS; do

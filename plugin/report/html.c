@@ -6,9 +6,10 @@
  * written by its HTML serialiser, so every text and attribute is escaped
  * by the library; no script, no external asset, and a Content-Security-
  * Policy that forbids loading any (it opens from a mail attachment).
- * Memory: the tree holds the summary, charts and tables; each host's
- * findings are built, written and freed one host at a time where a
- * marker comment stands, so a fleet's page is not one tree.
+ * Memory: the tree holds the summary, charts and the rules table; each
+ * host's row of the hosts table and its findings are built, written and
+ * freed one host at a time where marker comments stand, so a fleet's page
+ * is never one tree.
  */
 #include "report.h"
 #include "../core/util.h"
@@ -142,7 +143,27 @@ static void deltas(xmlNodePtr body, const char *what,
 }
 
 #define MAX_WHICH 50 /* hosts named in a rule's row */
+#define ROWS_MARK "sysctl-guard: the hosts' rows"
 #define HOSTS_MARK "sysctl-guard: the hosts' findings"
+
+/* Host I's row of the hosts table: name, kernel, counts, the link to its
+ * section; an unlinked node of DOC, or NULL without memory. */
+static xmlNodePtr host_row(xmlDocPtr doc, const struct sg_fleet *f, size_t i)
+{
+    const struct sg_rep_host *h = &f->hosts[i];
+    xmlNodePtr tr = xmlNewDocNode(doc, NULL, X("tr"), NULL);
+    if (!tr)
+        return NULL;
+    el(tr, "td", h->name);
+    el(tr, "td", h->kernel);
+    td_num(tr, h->counts[SG_SEV_ERROR]);
+    td_num(tr, h->counts[SG_SEV_WARNING]);
+    td_num(tr, h->counts[SG_SEV_INFO]);
+    char href[32];
+    snprintf(href, sizeof(href), "#host-%zu", i);
+    link(el(tr, "td", NULL), href, h->n_hits ? "its findings" : "none");
+    return tr;
+}
 
 /* Host I's section: its heading (the target of the hosts table's link)
  * and its findings; an unlinked node of DOC, or NULL without memory. */
@@ -312,19 +333,7 @@ int sg_fleet_html(FILE *out, const struct sg_fleet *f)
                                      "info", "findings", NULL};
     t = table(body, hh);
     xmlNewProp(t, X("id"), X("hosts"));
-    for (size_t o = 0; o < f->n_hosts; o++) {
-        size_t i = f->order[o];
-        const struct sg_rep_host *h = &f->hosts[i];
-        xmlNodePtr tr = el(t, "tr", NULL);
-        el(tr, "td", h->name);
-        el(tr, "td", h->kernel);
-        td_num(tr, h->counts[SG_SEV_ERROR]);
-        td_num(tr, h->counts[SG_SEV_WARNING]);
-        td_num(tr, h->counts[SG_SEV_INFO]);
-        char href[32];
-        snprintf(href, sizeof(href), "#host-%zu", i);
-        link(el(tr, "td", NULL), href, h->n_hits ? "its findings" : "none");
-    }
+    xmlAddChild(t, xmlNewDocComment(doc, X(ROWS_MARK))); /* host_row */
     /* Each host's findings: written one host at a time where this
      * comment is (a fleet's findings would be the whole tree). */
     xmlAddChild(body, xmlNewDocComment(doc, X(HOSTS_MARK)));
@@ -354,36 +363,44 @@ int sg_fleet_html(FILE *out, const struct sg_fleet *f)
         }
     }
 
+    /* The document up to each marker, then a node a host there, built,
+     * written and freed in turn, then the rest. */
+    static const char *const marks[] = {"<!--" ROWS_MARK "-->",
+                                        "<!--" HOSTS_MARK "-->"};
     xmlChar *buf = NULL;
     int size = 0, r = -1;
     htmlDocDumpMemoryFormat(doc, &buf, &size, 1);
-    const char *mark =
-        buf ? strstr((const char *)buf, "<!--" HOSTS_MARK "-->") : NULL;
-    xmlOutputBufferPtr ob = mark ? xmlOutputBufferCreateFile(out, NULL) : NULL;
-    if (ob) {
-        fwrite(buf, 1, (size_t)(mark - (const char *)buf), out);
+    xmlOutputBufferPtr ob = buf ? xmlOutputBufferCreateFile(out, NULL) : NULL;
+    const char *p = (const char *)buf;
+    for (size_t mk = 0; ob && mk < 2; mk++) {
+        const char *at = strstr(p, marks[mk]);
+        if (!at)
+            break;
+        fwrite(p, 1, (size_t)(at - p), out);
         r = 0;
         for (size_t o = 0; r == 0 && o < f->n_hosts; o++) {
-            xmlNodePtr sec = host_section(doc, f, f->order[o]);
-            if (!sec) {
+            xmlNodePtr node = mk == 0 ? host_row(doc, f, f->order[o])
+                                      : host_section(doc, f, f->order[o]);
+            if (!node) {
                 r = -1;
                 break;
             }
-            htmlNodeDumpFormatOutput(ob, doc, sec, "UTF-8", 1);
+            htmlNodeDumpFormatOutput(ob, doc, node, "UTF-8", 1);
             xmlOutputBufferWrite(ob, 1, "\n");
-            xmlFreeNode(sec);
+            xmlFreeNode(node);
             if (xmlOutputBufferFlush(ob) < 0)
                 r = -1;
         }
-        if (xmlOutputBufferClose(ob) < 0)
-            r = -1;
-        mark += strlen("<!--" HOSTS_MARK "-->");
-        if (*mark == '\n')
-            mark++;
-        if (r == 0)
-            fwrite(mark, 1, (size_t)size - (size_t)(mark - (const char *)buf),
-                   out);
+        p = at + strlen(marks[mk]);
+        p += *p == '\n';
+        if (r < 0 || mk == 1)
+            break;
+        r = -1;
     }
+    if (ob && xmlOutputBufferClose(ob) < 0)
+        r = -1;
+    if (r == 0)
+        fwrite(p, 1, (size_t)size - (size_t)(p - (const char *)buf), out);
     xmlFree(buf);
     xmlFreeDoc(doc);
     return r;

@@ -126,6 +126,40 @@ static int put(FILE *out, const cJSON *v)
     return 0;
 }
 
+/* One rule of the report: its findings, hosts, their kernels, the fix. */
+static cJSON *rule_json(const struct sg_fleet *f, const struct sg_rep_rule *r)
+{
+    cJSON *j = cJSON_CreateObject(), *hs = cJSON_CreateArray();
+    cJSON *refs = cJSON_CreateArray();
+    cJSON_AddStringToObject(j, "id", r->id);
+    cJSON_AddStringToObject(j, "severity", sev_name(r->severity));
+    cJSON_AddStringToObject(j, "title", r->title);
+    cJSON_AddNumberToObject(j, "findings", (double)r->n_findings);
+    for (size_t k = 0; k < r->n_hosts; k++)
+        cJSON_AddItemToArray(hs,
+                             cJSON_CreateString(f->hosts[r->hosts[k]].name));
+    cJSON_AddItemToObject(j, "hosts", hs);
+    /* The kernels of its hosts: {kernel: hosts}. */
+    cJSON *ks = cJSON_CreateObject();
+    for (size_t h = 0; h < r->n_hosts; h++) {
+        const char *kv = f->hosts[r->hosts[h]].kernel;
+        cJSON *c = cJSON_GetObjectItemCaseSensitive(ks, kv);
+        if (c)
+            cJSON_SetNumberValue(c, c->valuedouble + 1);
+        else
+            cJSON_AddNumberToObject(ks, kv, 1);
+    }
+    cJSON_AddItemToObject(j, "kernels", ks);
+    if (r->fix)
+        cJSON_AddStringToObject(j, "fix", r->fix);
+    else if (r->fix_varies)
+        cJSON_AddStringToObject(j, "fix", "differs by finding");
+    for (size_t x = 0; x < r->n_refs; x++)
+        cJSON_AddItemToArray(refs, cJSON_CreateString(r->refs[x]));
+    cJSON_AddItemToObject(j, "references", refs);
+    return j;
+}
+
 /* One host of the report: name, kernel, input, counts, its findings. */
 static cJSON *host_json(const struct sg_fleet *f, const struct sg_rep_host *h)
 {
@@ -157,7 +191,6 @@ static cJSON *host_json(const struct sg_fleet *f, const struct sg_rep_host *h)
 int sg_fleet_json(FILE *out, const struct sg_fleet *f)
 {
     cJSON *o = cJSON_CreateObject(), *sum = cJSON_CreateObject();
-    cJSON *rules = cJSON_CreateArray();
     cJSON *kernels = cJSON_CreateArray(), *problems = cJSON_CreateArray();
     size_t counts[3] = {sg_fleet_count(f, SG_SEV_INFO),
                         sg_fleet_count(f, SG_SEV_WARNING),
@@ -170,39 +203,6 @@ int sg_fleet_json(FILE *out, const struct sg_fleet *f)
     cJSON_AddItemToObject(sum, "findings", counts_json(counts));
     cJSON_AddNumberToObject(sum, "inputs", (double)f->n_inputs);
     cJSON_AddItemToObject(o, "summary", sum);
-    for (size_t i = 0; i < f->n_rules; i++) {
-        const struct sg_rep_rule *r = &f->rules[i];
-        cJSON *j = cJSON_CreateObject(), *hs = cJSON_CreateArray();
-        cJSON *refs = cJSON_CreateArray();
-        cJSON_AddStringToObject(j, "id", r->id);
-        cJSON_AddStringToObject(j, "severity", sev_name(r->severity));
-        cJSON_AddStringToObject(j, "title", r->title);
-        cJSON_AddNumberToObject(j, "findings", (double)r->n_findings);
-        for (size_t k = 0; k < r->n_hosts; k++)
-            cJSON_AddItemToArray(
-                hs, cJSON_CreateString(f->hosts[r->hosts[k]].name));
-        cJSON_AddItemToObject(j, "hosts", hs);
-        /* The kernels of its hosts: {kernel: hosts}. */
-        cJSON *ks = cJSON_CreateObject();
-        for (size_t h = 0; h < r->n_hosts; h++) {
-            const char *kv = f->hosts[r->hosts[h]].kernel;
-            cJSON *c = cJSON_GetObjectItemCaseSensitive(ks, kv);
-            if (c)
-                cJSON_SetNumberValue(c, c->valuedouble + 1);
-            else
-                cJSON_AddNumberToObject(ks, kv, 1);
-        }
-        cJSON_AddItemToObject(j, "kernels", ks);
-        if (r->fix)
-            cJSON_AddStringToObject(j, "fix", r->fix);
-        else if (r->fix_varies)
-            cJSON_AddStringToObject(j, "fix", "differs by finding");
-        for (size_t x = 0; x < r->n_refs; x++)
-            cJSON_AddItemToArray(refs, cJSON_CreateString(r->refs[x]));
-        cJSON_AddItemToObject(j, "references", refs);
-        cJSON_AddItemToArray(rules, j);
-    }
-    cJSON_AddItemToObject(o, "rules", rules);
     size_t nk;
     struct sg_rep_kernel *k = sg_fleet_kernels(f, &nk);
     for (size_t i = 0; i < nk; i++) {
@@ -232,8 +232,8 @@ int sg_fleet_json(FILE *out, const struct sg_fleet *f)
         cJSON_AddItemToObject(b, "gone", g);
         cJSON_AddItemToObject(o, "baseline", b);
     }
-    /* A member a line; the hosts one at a time after the kernels, so that
-     * a fleet's findings are never one tree. */
+    /* A member a line; the rules (after the summary) and the hosts (after
+     * the kernels) one at a time, so that a fleet is never one tree. */
     int r = 0;
     const cJSON *c;
     fputc('{', out);
@@ -241,6 +241,17 @@ int sg_fleet_json(FILE *out, const struct sg_fleet *f)
     {
         fprintf(out, "%s\n\"%s\": ", c == o->child ? "" : ",", c->string);
         r |= put(out, c);
+        if (strcmp(c->string, "summary") == 0) {
+            /* The rules one at a time: each lists its hosts. */
+            fputs(",\n\"rules\": [", out);
+            for (size_t i = 0; r == 0 && i < f->n_rules; i++) {
+                cJSON *x = rule_json(f, &f->rules[i]);
+                fputs(i ? ",\n" : "\n", out);
+                r |= x ? put(out, x) : -1;
+                cJSON_Delete(x);
+            }
+            fputs("\n]", out);
+        }
         if (strcmp(c->string, "kernels") != 0)
             continue;
         fputs(",\n\"hosts\": [", out);

@@ -310,12 +310,16 @@ def write_one_file(root, nlines):
 
 
 def peak_kb(cmd, env):
-    """Wall time (ms) and peak RSS (KiB) of one run of CMD."""
-    t = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, env=env)
-    _, status, ru = os.wait4(p.pid, 0)
-    return (time.perf_counter() - t) * 1000, ru.ru_maxrss
+    """Wall time (ms) and peak RSS (KiB) of one run of CMD. The peak is
+    GNU time's (%M): a process forked from this one starts with this
+    interpreter's pages, and its ru_maxrss would count them."""
+    with tempfile.NamedTemporaryFile("r") as out:
+        t = time.perf_counter()
+        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out.name] + cmd,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       env=env)
+        ms = (time.perf_counter() - t) * 1000
+        return ms, int(out.read().split()[-1])
 
 
 def bench_scale(binary, tmp):
