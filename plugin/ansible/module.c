@@ -26,7 +26,6 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -523,11 +522,7 @@ static int run(const struct policies_arg *pa, struct sg_run_opts *opts,
         const struct sg_finding *f = &rep->findings.v[i];
         cJSON *j = sg_json_finding(f);
         char hex[17];
-        /* As SARIF's partialFingerprints and the report give it. */
-        snprintf(hex, sizeof(hex), "%016" PRIx64,
-                 sg_rep_fingerprint(f->rule->id, f->file ? f->file : "",
-                                    f->key ? f->key : "",
-                                    f->value ? f->value : ""));
+        sg_rep_finding_hex(f, hex); /* as SARIF and the report give it */
         cJSON_AddStringToObject(j, "fingerprint", hex);
         cJSON_AddItemToArray(fs, j);
     }

@@ -7,6 +7,8 @@
  * only when the host is not its last entry (hosts are read one at a time).
  */
 #include "report.h"
+#include "../core/finding.h"
+#include "../core/policy.h"
 #include "../core/util.h"
 
 #include <cjson/cJSON.h>
@@ -68,6 +70,14 @@ uint64_t sg_rep_fingerprint(const char *rule, const char *file, const char *key,
     free(u);
     free(b.v);
     return h;
+}
+
+void sg_rep_finding_hex(const struct sg_finding *f, char out[17])
+{
+    snprintf(out, 17, "%016" PRIx64,
+             sg_rep_fingerprint(f->rule->id, f->file ? f->file : "",
+                                f->key ? f->key : "",
+                                f->value ? f->value : ""));
 }
 
 /* ---- the table of distinct findings ---- */
@@ -433,20 +443,20 @@ int sg_fleet_read_text(struct sg_fleet *f, const char *name, char *text,
     return r;
 }
 
-static int read_file(struct sg_fleet *f, const char *path)
+/* The bytes of PATH, NUL-terminated, in *TEXT (*LEN without the NUL): 0,
+ * -ENOMEM, -EFBIG over SG_REPORT_MAX_INPUT, or -errno. One reader for the
+ * results and the baseline. */
+static int slurp(const char *path, char **text, size_t *len)
 {
     FILE *fp = fopen(path, "rb");
     struct stat st;
-    if (!fp) {
-        problem(f, path, "cannot read it: %s", strerror(errno));
-        f->n_inputs++;
-        return 0;
-    }
+    *text = NULL;
+    *len = 0;
+    if (!fp)
+        return -errno;
     if (fstat(fileno(fp), &st) == 0 && st.st_size > SG_REPORT_MAX_INPUT) {
         fclose(fp);
-        f->n_inputs++;
-        problem(f, path, "%s: over 512 MiB, not read", "too big");
-        return 0;
+        return -EFBIG;
     }
     size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, n = 0;
     char *buf = malloc(cap);
@@ -473,16 +483,31 @@ static int read_file(struct sg_fleet *f, const char *path)
     if (!buf)
         return -ENOMEM;
     buf[n] = '\0';
-    int r = 0;
-    if (err) {
-        f->n_inputs++;
-        problem(f, path, "cannot read it: %s", strerror(EIO));
-    } else if (n > SG_REPORT_MAX_INPUT) {
-        f->n_inputs++;
-        problem(f, path, "%s: over 512 MiB, not read", "too big");
-    } else {
-        r = sg_fleet_read_text(f, path, buf, n);
+    if (err || n > SG_REPORT_MAX_INPUT) {
+        free(buf);
+        return err ? -EIO : -EFBIG;
     }
+    *text = buf;
+    *len = n;
+    return 0;
+}
+
+static int read_file(struct sg_fleet *f, const char *path)
+{
+    char *buf;
+    size_t n;
+    int e = slurp(path, &buf, &n);
+    if (e == -ENOMEM)
+        return e;
+    if (e < 0) {
+        f->n_inputs++;
+        if (e == -EFBIG)
+            problem(f, path, "%s: over 512 MiB, not read", "too big");
+        else
+            problem(f, path, "cannot read it: %s", strerror(-e));
+        return 0;
+    }
+    int r = sg_fleet_read_text(f, path, buf, n);
     free(buf);
     return r;
 }
@@ -693,39 +718,12 @@ int sg_fleet_baseline(struct sg_fleet *f, const char *path)
     size_t len = 0, cap_a = 0, cap_f = 0;
     int e = 0, r = 0;
 
-    if (sg_read_file(path, &text, &len, &e) != SG_READ_OK) {
-        free(text);
-        /* A baseline may be larger than a sysctl file: read it whole. */
-        FILE *fp = fopen(path, "rb");
-        if (!fp) {
-            problem(f, path, "the baseline cannot be read: %s",
-                    strerror(errno));
-            return -1;
-        }
-        size_t cap = 1 << 16;
-        text = malloc(cap);
-        len = 0;
-        for (size_t got;
-             text && (got = fread(text + len, 1, cap - len - 1, fp)) > 0;) {
-            len += got;
-            if (len + 1 == cap) {
-                char *nt =
-                    cap < SG_REPORT_MAX_INPUT ? realloc(text, cap * 2) : NULL;
-                if (!nt) {
-                    free(text);
-                    text = NULL;
-                    break;
-                }
-                text = nt;
-                cap *= 2;
-            }
-        }
-        fclose(fp);
-        if (!text) {
-            problem(f, path, "the baseline is %s", "too big");
-            return -1;
-        }
-        text[len] = '\0';
+    if ((e = slurp(path, &text, &len)) < 0) {
+        if (e == -ENOMEM)
+            return e;
+        problem(f, path, "the baseline cannot be read: %s",
+                e == -EFBIG ? "over 512 MiB" : strerror(-e));
+        return -1;
     }
     cJSON *j = cJSON_ParseWithOpts(text, NULL, true);
     free(text);

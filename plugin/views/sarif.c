@@ -18,7 +18,6 @@
 #include "../core/util.h"
 
 #include <cjson/cJSON.h>
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -215,10 +214,7 @@ static cJSON *result_json(const struct sg_report *r, const struct sg_finding *f)
         add_location(o, r, f->file, f->line);
     /* Stable when lines move: what is wrong, where, with which value (the
      * "fingerprint" of the module and the report, what --baseline matches). */
-    snprintf(hex, sizeof(hex), "%016" PRIx64,
-             sg_rep_fingerprint(f->rule->id, f->file ? f->file : "",
-                                f->key ? f->key : "",
-                                f->value ? f->value : ""));
+    sg_rep_finding_hex(f, hex);
     cJSON_AddStringToObject(fp, "sysctlGuardFinding/v1", hex);
     cJSON_AddItemToObject(o, "partialFingerprints", fp);
     cJSON *fixes = fixes_json(r, f);

@@ -27,7 +27,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from sgtest import CASES, ENV, TOP, Tally, snapshot, tree_args  # noqa: E402
+from sgtest import (CASES, ENV, TOP, Tally, fingerprint, snapshot,  # noqa: E402
+                    tree_args)
 
 TALLY = Tally()
 ok = TALLY.ok
@@ -66,16 +67,6 @@ def playbook(cwd, lib, args, env_extra=None, alone=False):
         print(r.stdout[-3000:], r.stderr[-3000:])
         out = {"plays": [], "stats": {}}
     return r.returncode, out
-
-
-def fingerprint(f):
-    """A finding's fingerprint as SARIF and the report give it: FNV-1a 64
-    of "rule|file|key|value"."""
-    h = 1469598103934665603
-    for b in ("%s|%s|%s|%s" % (f["rule"], f.get("file", ""), f.get("key", ""),
-                               f.get("value", ""))).encode():
-        h = ((h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
-    return "%016x" % h
 
 
 BAD_FINGERPRINTS = []

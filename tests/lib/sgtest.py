@@ -52,6 +52,16 @@ def snapshot(root):
     return out
 
 
+def fingerprint(f):
+    """A finding's fingerprint as SARIF, the module and the report give it:
+    FNV-1a 64 of "rule|file|key|value", 16 hex digits."""
+    h = 1469598103934665603
+    for b in ("%s|%s|%s|%s" % (f["rule"], f.get("file", ""), f.get("key", ""),
+                               f.get("value", ""))).encode():
+        h = ((h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+    return "%016x" % h
+
+
 class Tally:
     """Counts checks; prints what failed; ends with "NAME: N passed, N
     failed" (the line CI reads) and the exit status."""

@@ -33,22 +33,13 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from sgtest import CASES, ENV, TOP, Tally  # noqa: E402
+from sgtest import CASES, ENV, TOP, Tally, fingerprint  # noqa: E402
 
 T = Tally()
 BIN = None
 WRAP = []
 VALGRIND = ["valgrind", "-q", "--error-exitcode=9", "--leak-check=full",
             "--errors-for-leak-kinds=definite"]
-
-
-def fingerprint(f):
-    """FNV-1a 64 of "rule|file|key|value", as SARIF's partialFingerprints."""
-    h = 1469598103934665603
-    for b in ("%s|%s|%s|%s" % (f["rule"], f.get("file", ""), f.get("key", ""),
-                               f.get("value", ""))).encode():
-        h = ((h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
-    return "%016x" % h
 
 
 def run(args, **kw):
@@ -169,6 +160,14 @@ def test_cases(tmp):
         T.ok(r.returncode in (0, 1) and all(n in r.stdout for n in hosts) and
              all(x in r.stdout for x in rules),
              "report --format %s names every host and rule" % fmt)
+    # The page shows each finding of each host where it is, file:line.
+    html = run(["report", "--format", "html", d]).stdout
+    missing = [(n, f["file"], f["line"]) for n, doc in hosts.items()
+               for f in live(doc["findings"])
+               if f.get("file") and f.get("line") and
+               "<code>%s:%d</code>" % (f["file"], f["line"]) not in html]
+    T.ok(not missing, "the HTML gives every finding's file:line: %r"
+         % missing[:3])
     # The same files given one by one, in another order: the same report.
     files = sorted((os.path.join(d, n + ".json") for n in hosts),
                    reverse=True)
