@@ -346,7 +346,7 @@ fuzz: deps $(EMBED_INC) $(CATALOG_INC)
 	    $(FUZZ_CC) -o $(B)/fuzz/$$f tests/fuzz/$$f.c $(CORE_SRC) $(PKG_LIBS); \
 	done
 	$(FUZZ_CC) -Iplugin/cli -o $(B)/fuzz/fuzz_config tests/fuzz/fuzz_config.c \
-	    plugin/cli/config.c $(CORE_SRC) $(PKG_LIBS)
+	    plugin/cli/config.c plugin/cli/trust.c $(CORE_SRC) $(PKG_LIBS)
 	$(FUZZ_CC) -Iplugin/report -o $(B)/fuzz/fuzz_report tests/fuzz/fuzz_report.c \
 	    $(wildcard plugin/report/*.c) $(CORE_SRC) $(PKG_LIBS)
 	$(MAKE) --no-print-directory $(EMBED_INC)
@@ -363,6 +363,7 @@ fuzz: deps $(EMBED_INC) $(CATALOG_INC)
 	    $(B)/fuzz/catalog-corpus tests/fuzz/catalog-corpus
 	@mkdir -p $(B)/fuzz/config-corpus
 	$(B)/fuzz/fuzz_config -max_total_time=$(FUZZ_SECS) -max_len=4096 \
+	    -dict=tests/fuzz/config.dict \
 	    $(B)/fuzz/config-corpus tests/fuzz/config-corpus
 	@mkdir -p $(B)/fuzz/report-corpus
 	$(B)/fuzz/fuzz_report -max_total_time=$(FUZZ_SECS) -max_len=65536 \

@@ -3,7 +3,7 @@
     and with test=True Salt runs test_name, the dry run, instead. -#}
 {%- set root = salt['pillar.get']('sysctl_guard:root', '/') -%}
 {#- quote: Salt's shell-quoting filter (a root may hold spaces) -#}
-{%- set args = '--root ' ~ (root | quote) ~ ' --kernel ' ~ (grains['kernelrelease'] | quote) -%}
+{%- set args = '--no-config --root ' ~ (root | quote) ~ ' --kernel ' ~ (grains['kernelrelease'] | quote) -%}
 ---
 sysctl remediation:
   cmd.run:

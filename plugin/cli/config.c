@@ -6,10 +6,13 @@
  */
 #include "config.h"
 #include "../core/util.h"
+#include "trust.h"
 
 #include <cjson/cJSON.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +91,10 @@ static int strings(const cJSON *j, const char **v, size_t *n, const char *key,
 {
     const cJSON *e;
     if (cJSON_IsString(j)) {
+        /* A member given again ("profile" twice) adds to the list: the
+         * bound holds for it too. */
+        if (*n == SG_CONFIG_MAX)
+            goto full;
         v[(*n)++] = j->valuestring;
         return 0;
     }
@@ -97,15 +104,15 @@ static int strings(const cJSON *j, const char **v, size_t *n, const char *key,
     {
         if (!cJSON_IsString(e))
             goto bad;
-        if (*n == SG_CONFIG_MAX) {
-            at_key(why, text, key);
-            sg_buf_printf(why, "\"%s\" has more than %d entries", key,
-                          SG_CONFIG_MAX);
-            return -1;
-        }
+        if (*n == SG_CONFIG_MAX)
+            goto full;
         v[(*n)++] = e->valuestring;
     }
     return 0;
+full:
+    at_key(why, text, key);
+    sg_buf_printf(why, "\"%s\" has more than %d entries", key, SG_CONFIG_MAX);
+    return -1;
 bad:
     at_key(why, text, key);
     sg_buf_printf(why, "\"%s\" must be a string or a list of strings", key);
@@ -231,26 +238,148 @@ static int parse(struct sg_config *c, const char *text, struct sg_buf *why)
     return 0;
 }
 
-int sg_config_load(const char *explicit_path, struct sg_config *c, char **err)
+/* The repository DIR (absolute) is in: the first directory from DIR up
+ * holding .git, else DIR itself. Allocated. */
+static char *repo_top(const char *dir)
 {
-    char *text = NULL, abs[PATH_MAX];
+    char d[PATH_MAX];
+    snprintf(d, sizeof(d), "%s", dir);
+    for (;;) {
+        char *git = sg_strdup_printf("%s/.git", strcmp(d, "/") ? d : "");
+        bool top = git && exists(git);
+        free(git);
+        if (top)
+            return strdup(d);
+        char *slash = strrchr(d, '/');
+        if (!slash || strcmp(d, "/") == 0)
+            return strdup(dir);
+        if (slash == d)
+            d[1] = '\0';
+        else
+            *slash = '\0';
+    }
+}
+
+/* Whether the absolute path ABS is DIR or below it. */
+static bool below(const char *abs, const char *dir)
+{
+    size_t dl = strlen(dir);
+    return strncmp(abs, dir, dl) == 0 &&
+           (abs[dl] == '\0' || abs[dl] == '/' || strcmp(dir, "/") == 0);
+}
+
+/* The policies a configuration names must lie inside its repository and
+ * be trusted, as it is (a directory: itself and its *.xml files, which
+ * the policy loader reads). NULL, or why not (allocated). */
+static char *policies_allowed(const struct sg_config *c)
+{
+    char *top = repo_top(c->dir), abs[PATH_MAX];
+    char *why = top ? NULL : strdup("out of memory");
+    struct stat st;
+
+    for (size_t i = 0; !why && i < c->n_policies; i++) {
+        const char *p = c->policies[i];
+        if (!realpath(p, abs))
+            why = sg_strdup_printf("policy %s: %s", sg_vis(p), strerror(errno));
+        else if (!below(abs, top))
+            why = sg_strdup_printf("policy %s lies outside the "
+                                   "configuration's repository, %s",
+                                   sg_vis(p), top);
+        else if (stat(abs, &st) == 0 && S_ISDIR(st.st_mode)) {
+            why = sg_untrusted(abs, true);
+            DIR *d = why ? NULL : opendir(abs);
+            for (struct dirent *de; d && !why && (de = readdir(d));) {
+                if (de->d_name[0] == '.' ||
+                    !sg_str_has_suffix(de->d_name, ".xml"))
+                    continue;
+                char *f = sg_strdup_printf("%s/%s", abs, de->d_name);
+                why = f ? sg_untrusted(f, false) : strdup("out of memory");
+                free(f);
+            }
+            if (d)
+                closedir(d);
+        } else {
+            why = sg_untrusted(abs, false);
+        }
+    }
+    free(top);
+    return why;
+}
+
+/* Whether every FILE of F lies below DIR (a found configuration governs
+ * only those). NULL, or the first that does not. */
+static const char *outside(const struct sg_config_find *f, const char *dir)
+{
+    char abs[PATH_MAX];
+    for (size_t i = 0; i < f->n_files; i++) {
+        const char *p = f->files[i];
+        /* A file that is not there is judged by where it would be. */
+        char *copy = strdup(p);
+        char *pdir = copy ? dirname(copy) : NULL;
+        bool in = pdir && realpath(pdir, abs) && below(abs, dir);
+        free(copy);
+        if (!in)
+            return p;
+    }
+    return NULL;
+}
+
+int sg_config_load(const struct sg_config_find *f, struct sg_config *c,
+                   char **err, char **note)
+{
+    char *text = NULL, *why = NULL, abs[PATH_MAX];
     size_t len;
-    int e = 0;
 
     memset(c, 0, sizeof(*c));
     *err = NULL;
-    c->path = explicit_path ? strdup(explicit_path) : find();
-    if (!c->path)
-        return explicit_path ? (*err = strdup("out of memory"), -1) : 0;
-    if (sg_read_file(c->path, &text, &len, &e) != SG_READ_OK) {
-        *err = sg_strdup_printf("%s: cannot read it: %s", c->path,
-                                e ? strerror(e) : "not a regular text file");
-        free(text);
+    *note = NULL;
+    if (!f->explicit_path) {
+        char *found = find();
+        if (!found)
+            return 0;
+        if (!f->search)
+            *note = sg_strdup_printf(
+                "%s: not read: a run on a root (--root, /, --live, plan, "
+                "show) reads only a configuration given with --config FILE",
+                sg_vis(found));
+        else if ((why = sg_untrusted(found, false)))
+            *note = sg_strdup_printf("%s: not read: %s", sg_vis(found), why);
+        else if (!realpath(found, abs))
+            *note = sg_strdup_printf("%s: not read: %s", sg_vis(found),
+                                     strerror(errno));
+        else {
+            char *slash = strrchr(abs, '/');
+            *(slash == abs ? slash + 1 : slash) = '\0';
+            const char *o = outside(f, abs);
+            if (o)
+                *note = sg_strdup_printf("%s: not read: %s is not below "
+                                         "its directory",
+                                         sg_vis(found), sg_vis(o));
+            else
+                c->path = found, found = NULL;
+        }
+        free(why);
+        free(found);
+        if (!c->path)
+            return *note ? 0 : (*err = strdup("out of memory"), -1);
+    } else if (!(c->path = strdup(f->explicit_path))) {
+        *err = strdup("out of memory");
+        return -1;
+    }
+    int tr = sg_trusted_read(c->path, &text, &len, &why);
+    if (tr < 0) {
+        *err = sg_strdup_printf("%s: %s%s", sg_vis(c->path),
+                                tr == -1 ? "not read: " : "", why);
+        free(why);
+        free(c->path);
+        c->path = NULL;
         return -1;
     }
     if (!realpath(c->path, abs)) {
         *err = sg_strdup_printf("%s: %s", c->path, strerror(errno));
         free(text);
+        free(c->path);
+        c->path = NULL;
         return -1;
     }
     char *slash = strrchr(abs, '/');
@@ -259,6 +388,12 @@ int sg_config_load(const char *explicit_path, struct sg_config *c, char **err)
     char *path = c->path;
     c->path = NULL;
     int r = dir ? sg_config_parse(text, path, dir, c, err) : -1;
+    if (r == 0 && (why = policies_allowed(c))) {
+        *err = sg_strdup_printf("%s: %s", sg_vis(path), why);
+        free(why);
+        sg_config_free(c);
+        r = -1;
+    }
     free(dir);
     free(path);
     free(text);

@@ -20,12 +20,22 @@
  *                                          directory
  *   }
  *
- * Paths in the file are relative to its directory. What the command line
- * gives wins: --kernel, --profile, --fail-on and --policy replace the
+ * Paths in the file are relative to its directory, and a policy path
+ * must lie inside the configuration's own repository (the first
+ * directory above it holding .git, else its own directory). What the
+ * command line gives wins: --kernel, --profile, --fail-on and --policy replace the
  * file's (and its overrides'); --disable adds to its list, --enable takes
  * a rule back out. A key the format does not have, a value of the wrong
  * type or a file that is not JSON is an error naming the file (and the
  * line, for JSON syntax).
+ *
+ * Trust (trust.h): a configuration, and every policy it names, must be
+ * writable by no one but root and the invoking user, in directories no
+ * one else can write. One found by searching governs only the FILE
+ * arguments below its directory (linting a checkout); a run on a root
+ * (--root, /, --live, plan, show) reads only --config FILE. A found one
+ * that may not be read is skipped with a note saying why; a --config
+ * FILE that may not be read is an error.
  */
 #ifndef SG_CONFIG_H
 #define SG_CONFIG_H
@@ -63,11 +73,22 @@ struct sg_config {
     size_t n_overrides;
 };
 
-/* Read EXPLICIT, or the file found from the current directory up. 0 (with
- * OUT->path NULL when there is none), or -1 after *ERR (allocated) says
- * what is wrong, naming the file. */
-int sg_config_load(const char *explicit_path, struct sg_config *out,
-                   char **err);
+/* Which configuration a run may read. */
+struct sg_config_find {
+    const char *explicit_path; /* --config FILE, or NULL */
+    /* Search from the current directory up: the run lints FILES (or
+     * takes none: explain, list-rules); false for a run on a root, which
+     * reads only EXPLICIT_PATH. */
+    bool search;
+    char *const *files;
+    size_t n_files;
+};
+
+/* Read the configuration F allows. 0 (with OUT->path NULL when none is
+ * read, and *NOTE allocated when one was found and skipped: why), or -1
+ * after *ERR (allocated) says what is wrong, naming the file. */
+int sg_config_load(const struct sg_config_find *f, struct sg_config *out,
+                   char **err, char **note);
 /* The same for TEXT (NUL-terminated) as read from PATH in directory DIR
  * (absolute): what sg_config_load does once it has the bytes. */
 int sg_config_parse(const char *text, const char *path, const char *dir,

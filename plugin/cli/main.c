@@ -528,12 +528,25 @@ static int apply_config(struct sg_cli *cli, const struct cmd_row *c)
     char *err = NULL;
     bool fragments = cli->n_args > 0 && (c->bit & (C_CHECK | C_FIX));
 
+    /* A configuration found by searching governs the FILE arguments
+     * below it, or explain and list-rules; a run on a root reads only
+     * --config FILE (config.h). */
+    struct sg_config_find find = {
+        .explicit_path = cli->config_file,
+        .search = fragments || (c->bit & (C_EXPLAIN | C_LIST)),
+        .files = fragments ? cli->args : NULL,
+        .n_files = fragments ? (size_t)cli->n_args : 0,
+    };
+    char *note = NULL;
     if (!cli->no_config &&
-        sg_config_load(cli->config_file, &cli->config, &err) < 0) {
+        sg_config_load(&find, &cli->config, &err, &note) < 0) {
         fprintf(stderr, "%s %s: %s\n", cli->prog, c->name, err);
         free(err);
         return SG_EXIT_ERROR;
     }
+    if (note)
+        fprintf(stderr, "%s %s: note: %s\n", cli->prog, c->name, note);
+    free(note);
     const struct sg_config *cf = &cli->config;
     if (!cf->path) {
         set = none;

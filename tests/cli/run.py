@@ -764,11 +764,18 @@ def project_config(binary):
         r = run(js + ["--no-config", "--kernel", "6.1"] + files, hosts)
         T.ok(("el7/tw.conf", "tw-reuse-outgoing-only") in found(r),
              "--no-config: the file's disable does not apply")
-        r = run(js + ["--root", "el7"], hosts)
+        r = run(js + ["--config", conf, "--root", "el7"], hosts)
         T.ok(r.returncode in (0, 1) and
              json.loads(r.stdout)["kernel"] == "3.10.0-1160.el7.x86_64",
-             "an override for hosts/el7/* is for --root hosts/el7: %r" %
-             r.stdout[:300])
+             "an override for hosts/el7/* is for --root hosts/el7 (given "
+             "with --config): %r" % r.stdout[:300])
+        # A run on a root reads only --config FILE (issue 23).
+        r = run(js + ["--root", "el7"], hosts)
+        T.ok(r.returncode in (0, 1) and
+             json.loads(r.stdout)["kernel"] != "3.10.0-1160.el7.x86_64" and
+             conf + ": not read: a run on a root" in r.stderr,
+             "a found configuration does not govern --root, and says so: "
+             "%r" % r.stderr)
         # fail-on from the file, and the command line over it.
         with open(conf, "w") as f:
             json.dump({"kernel": "6.1.0", "fail-on": "error",
@@ -826,7 +833,16 @@ def project_config(binary):
                  'such rule'),
                 ('{"overrides": [{"files": "*", "profile": "servr"}]}',
                  'override 1: "profile" servr: the loaded policies declare '
-                 'no such profile')):
+                 'no such profile'),
+                # A member given 40 times (a crash until issue 23).
+                ("{" + ", ".join(['"profile": "server"'] * 40) + "}",
+                 ':1: "profile" has more than 32 entries'),
+                ("{" + ", ".join(['"disable": "tw-reuse-outgoing-only"'] *
+                                 40) + "}",
+                 ':1: "disable" has more than 32 entries'),
+                ('{"overrides": [{"files": "*", ' +
+                 ", ".join(['"profile": "nat"'] * 40) + "}]}",
+                 ':1: "profile" has more than 32 entries')):
             with open(conf, "w") as f:
                 f.write(text)
             r = run(["check", "new/tw.conf"], hosts)
@@ -838,6 +854,194 @@ def project_config(binary):
                 hosts)
         T.ok(r.returncode == 2 and "elsewhere.json.missing: cannot read it"
              in r.stderr, "--config of a missing file: %r" % r.stderr)
+
+
+PWN_POLICY = """<?xml version="1.0"?>
+<policy xmlns="urn:sysctl-guard:policy:1" id="planted">
+ <title>planted</title>
+ <key name="kernel.core_pattern"><doc>core</doc><default value="core"/></key>
+ <rule id="planted-core" severity="error" key="kernel.core_pattern">
+  <title>core pattern</title>
+  <when><check op="absent"/></when>
+  <message>{key} is not set</message>
+  <rationale>planted by another user</rationale>
+  <reference href="https://example.org/">x</reference>
+  <fix action="set" value="|/tmp/pwn %p"/>
+ </rule>
+</policy>
+"""
+
+
+def as_nobody(argv, cwd):
+    """Run ARGV as uid/gid 65534 (another local user)."""
+    return subprocess.run(["setpriv", "--reuid=65534", "--regid=65534",
+                           "--clear-groups"] + argv, cwd=cwd,
+                          capture_output=True, text=True)
+
+
+def config_trust(binary):
+    """A configuration, or a policy it names, that another user can write
+    never steers a run (issue 23): the planted-config attack, run by
+    another user for real; a checkout's own configuration against a run
+    on a root; policies outside the repository; sudo's user."""
+    env = dict(ENV)
+    env.pop("SUDO_UID", None)
+
+    def run(args, cwd, e=env):
+        return subprocess.run([binary] + args, env=e, cwd=cwd,
+                              capture_output=True, text=True)
+
+    def planted(text):
+        return "core_pattern" in text
+
+    with tempfile.TemporaryDirectory(prefix="sg-trust-") as top:
+        os.chmod(top, 0o755)
+        # A sticky world-writable directory, as /tmp is; another user
+        # plants a configuration and a policy in it.
+        shared = os.path.join(top, "shared")
+        os.mkdir(shared)
+        os.chmod(shared, 0o1777)
+        with open(os.path.join(top, "pwn.xml"), "w") as f:
+            f.write(PWN_POLICY)
+        r = as_nobody(["sh", "-c", "cp ../pwn.xml p.xml && printf "
+                       "'{\"policy\": \"p.xml\"}' >.sysctl-guard.json"],
+                      shared)
+        T.ok(r.returncode == 0 and
+             os.stat(os.path.join(shared, "p.xml")).st_uid == 65534,
+             "another user (uid 65534) planted a configuration: %r" %
+             r.stderr)
+        build = os.path.join(shared, "build")
+        os.mkdir(build)
+        tree = os.path.join(build, "tree")
+        os.makedirs(os.path.join(tree, "etc", "sysctl.d"))
+        with open(os.path.join(tree, "etc", "sysctl.d", "a.conf"), "w") as f:
+            f.write("net.core.somaxconn = 4096\n")
+        frag = os.path.join(build, "a.conf")
+        with open(frag, "w") as f:
+            f.write("net.core.somaxconn = 4096\n")
+        conf = os.path.join(shared, ".sysctl-guard.json")
+        # Root fixes a tree from below it: the configuration is not read.
+        r = run(["fix", "--kernel", "6.1", "--root", "tree"], build)
+        written = "".join(open(os.path.join(dp, f)).read()
+                          for dp, _, fs in os.walk(tree) for f in fs)
+        T.ok(r.returncode in (0, 1) and not planted(written) and
+             conf + ": not read: a run on a root" in r.stderr,
+             "fix --root under a planted configuration: not read, said "
+             "once: %d %r %r" % (r.returncode, written, r.stderr))
+        # Root lints (and fixes) a file below it: a configuration in a
+        # directory others can write is not read.
+        r = run(["fix", "--kernel", "6.1", "a.conf"], build)
+        T.ok(r.returncode in (0, 1) and not planted(open(frag).read()) and
+             conf + ": not read: it sits in " + shared +
+             ", a directory other users can write" in r.stderr,
+             "fix FILE under a planted configuration: not read, says why: "
+             "%r" % r.stderr)
+        r = run(["check", "--config", conf, "--kernel", "6.1", "a.conf"],
+                build)
+        T.ok(r.returncode == 2 and conf + ": not read: " in r.stderr and
+             not r.stdout, "--config naming it: an error, exit 2: %r" %
+             r.stderr)
+        # Owned by another user, in a directory only root can write (a
+        # file unpacked with its owner).
+        own = os.path.join(top, "owned")
+        os.makedirs(os.path.join(own, ".git"))
+        oconf = os.path.join(own, ".sysctl-guard.json")
+        with open(oconf, "w") as f:
+            f.write('{"kernel": "3.10"}')
+        os.chown(oconf, 65534, 65534)
+        with open(os.path.join(own, "a.conf"), "w") as f:
+            f.write("net.core.somaxconn = 4096\n")
+        r = run(["check", "--format", "json", "a.conf"], own)
+        T.ok(r.returncode in (0, 1) and
+             json.loads(r.stdout)["kernel"] != "3.10" and
+             "is owned by uid 65534, not by you or root" in r.stderr,
+             "a configuration owned by another user: not read: %r" %
+             r.stderr)
+        # Under sudo, the user who ran sudo is trusted as git trusts them.
+        e = dict(env, SUDO_UID="65534")
+        r = run(["check", "--format", "json", "a.conf"], own, e)
+        T.ok(r.returncode in (0, 1) and
+             json.loads(r.stdout)["kernel"] == "3.10",
+             "... read when root runs under sudo for uid 65534: %r" %
+             r.stderr)
+        os.chown(oconf, 0, 0)
+        os.chmod(oconf, 0o664)
+        r = run(["check", "--format", "json", "a.conf"], own)
+        T.ok(json.loads(r.stdout)["kernel"] != "3.10" and
+             "is writable by other users (mode 0664)" in r.stderr,
+             "a group-writable configuration: not read: %r" % r.stderr)
+        os.chmod(oconf, 0o644)
+        # A checkout's own configuration (root's) with a policy: linting
+        # its files reads both; a run on a root reads neither unless
+        # given with --config.
+        repo = os.path.join(top, "repo")
+        os.makedirs(os.path.join(repo, ".git"))
+        os.makedirs(os.path.join(repo, "policies"))
+        os.makedirs(os.path.join(repo, "hosts", "web", "etc", "sysctl.d"))
+        with open(os.path.join(repo, "policies", "site.xml"), "w") as f:
+            f.write(PWN_POLICY)
+        rconf = os.path.join(repo, ".sysctl-guard.json")
+        with open(rconf, "w") as f:
+            f.write('{"policy": "policies"}')
+        host = os.path.join(repo, "hosts", "web", "etc", "sysctl.d",
+                            "a.conf")
+        with open(host, "w") as f:
+            f.write("net.core.somaxconn = 4096\n")
+        r = run(["check", "--kernel", "6.1", "--format", "json",
+                 "hosts/web/etc/sysctl.d/a.conf"], repo)
+        T.ok(planted(r.stdout), "the checkout's configuration governs "
+             "linting its files: %r" % r.stderr)
+        r = run(["fix", "--kernel", "6.1", "--root", "hosts/web"], repo)
+        T.ok(r.returncode in (0, 1) and not planted(open(host).read()) and
+             not os.path.exists(os.path.dirname(host) +
+                                "/99-zz-sysctl-guard.conf") and
+             rconf + ": not read: a run on a root" in r.stderr,
+             "fix --root in a checkout: its configuration is not read, and "
+             "that is said: %r" % r.stderr)
+        for cmd in (["plan", "--emit", "sh"], ["show"],
+                    ["check", "--live"]):
+            r = run(cmd + ["--kernel", "6.1", "--root", "hosts/web"], repo)
+            T.ok(not planted(r.stdout) and "not read: a run on a root" in
+                 r.stderr, "%s --root: not read: %r" % (cmd[0], r.stderr))
+        r = run(["plan", "--emit", "sh", "--config", rconf, "--kernel", "6.1",
+                 "--root", "hosts/web"], repo)
+        T.ok(planted(r.stdout), "... but read when given with --config")
+        # A file argument outside the configuration's directory.
+        r = run(["check", "--kernel", "6.1", "--format", "json",
+                 "hosts/web/etc/sysctl.d/a.conf", frag], repo)
+        T.ok(not planted(r.stdout) and "is not below its directory" in
+             r.stderr, "a found configuration governs only the files below "
+             "it: %r" % r.stderr)
+        # Policies a configuration names lie inside its repository, and
+        # are trusted as it is.
+        for policy, want in (
+                (os.path.join(top, "pwn.xml"), "lies outside the "
+                 "configuration's repository"),
+                ("../pwn.xml", "lies outside the configuration's repository"),
+                (os.path.join(shared, "p.xml"), "lies outside"),
+                ("policies", "is owned by uid 65534")):
+            if want.startswith("is owned"):
+                os.chown(os.path.join(repo, "policies", "site.xml"),
+                         65534, 65534)
+            with open(rconf, "w") as f:
+                json.dump({"policy": policy}, f)
+            r = run(["check", "--kernel", "6.1", "--config", rconf,
+                     "hosts/web/etc/sysctl.d/a.conf"], repo)
+            T.ok(r.returncode == 2 and want in r.stderr and rconf in
+                 r.stderr and not planted(r.stdout),
+                 "policy %s: refused, %r: %r" % (policy, want, r.stderr))
+        # The Ansible module reads no configuration: a planted one in its
+        # working directory changes nothing.
+        args = os.path.join(top, "args.json")
+        with open(args, "w") as f:
+            json.dump({"root": tree, "kernel": "6.1", "state": "fixed",
+                       "_ansible_check_mode": True, "_ansible_diff": True},
+                      f)
+        r = run([args], shared)
+        T.ok(r.returncode == 0 and not planted(r.stdout) and
+             json.loads(r.stdout).get("failed") is not True,
+             "the module under a planted configuration: not read: %r" %
+             r.stdout[:300])
 
 
 def live_without_proc(binary):
@@ -936,6 +1140,7 @@ def quiet(binary):
 def main():
     binary = os.path.abspath(sys.argv[1])
     project_config(binary)
+    config_trust(binary)
     selection(binary)
     suppressions(binary)
     nothing_silent(binary)

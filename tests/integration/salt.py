@@ -257,6 +257,22 @@ def test_state_module(tmp, env):
     ret = h.call("checked", name=os.path.join(tmp, "missing"))
     ok(ret["result"] is False and "sysctl-guard failed" in ret["comment"],
        "checked on a missing root: result False, says why")
+    # A project configuration in the minion's working directory is not the
+    # state's (issue 23): a broken one there changes nothing.
+    cwd = os.getcwd()
+    broken = os.path.join(tmp, "broken-config")
+    os.makedirs(broken)
+    with open(os.path.join(broken, ".sysctl-guard.json"), "w") as f:
+        f.write("{not json")
+    os.chdir(broken)
+    try:
+        ret = h.call("checked", name=root, kernel=KERNEL, fail_on="error")
+    finally:
+        os.chdir(cwd)
+    ok(is_state(ret) and ret["result"] is True and
+       ".sysctl-guard.json" not in ret["comment"],
+       "checked with a broken .sysctl-guard.json in the working directory: "
+       "not read: %r" % ret)
     # Salt always passes name (the state ID): the tree is root=, and a name
     # that is no absolute path never becomes one.
     fresh = os.path.join(tmp, "state-module-root")

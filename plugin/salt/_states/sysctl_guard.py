@@ -47,7 +47,10 @@ def __virtual__():
 
 def _command(verb, name, kernel, profile, policies, semantics, fail_on,
              binary, disable=None):
-    cmd = [binary, verb, "--format", "salt", "--no-color", "--root", name]
+    # --no-config: a state takes its settings as parameters; a
+    # .sysctl-guard.json in the minion's working directory is not its.
+    cmd = [binary, verb, "--format", "salt", "--no-color", "--no-config",
+           "--root", name]
     if kernel:
         cmd += ["--kernel", str(kernel)]
     if isinstance(profile, str):
