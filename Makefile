@@ -242,12 +242,12 @@ test-valgrind: $(UNIT) $(BIN)
 	    [ $$? -ne 9 ] || { rm -rf $$d; echo "valgrind: errors with the built-in data"; exit 1; }; \
 	rm -rf $$d
 	@set -e; for c in plan-edits plan-edits-latin1; do \
-	    for e in sh ansible salt; do \
+	    for e in sh ansible salt; do o=$$(mktemp -d); \
 	    SYSCTL_GUARD_LENSDIR=lenses $(VALGRIND) ./$(BIN) plan --emit $$e \
 	        --kernel 6.1 --policy tests/cases/plan-edits/policy.xml \
-	        --root tests/cases/$$c/root >/dev/null 2>&1 || \
-	    [ $$? -ne 9 ] || { echo "valgrind: errors on plan --emit $$e $$c"; exit 1; }; \
-	done; done
+	        --output $$o/plan --root tests/cases/$$c/root >/dev/null 2>&1 || \
+	    [ $$? -ne 9 ] || { rm -rf $$o; echo "valgrind: errors on plan --emit $$e $$c"; exit 1; }; \
+	    rm -rf $$o; done; done
 	@echo "valgrind: unit tests; show and check on $(words $(VALGRIND_TREES)) case trees, sarif on $(words $(VALGRIND_SARIF)); salt, stateful, module mode, built-in data, plan (sh, ansible, salt) clean"
 
 test-policy: $(BIN) $(ASAN_BIN)

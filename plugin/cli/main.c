@@ -126,8 +126,10 @@ static const struct opt_row {
      "json: record the host's name, for report"},
     {"baseline", "FILE", OT_STRING, F(baseline), 0, NULL, NULL, C_REPORT,
      "an earlier report --format json: what is new, fixed, unchanged"},
-    {"output", "FILE", OT_STRING, F(output), 0, NULL, NULL, C_REPORT,
-     "write the report to FILE (atomically) instead of stdout"},
+    {"output", "PATH", OT_STRING, F(output), 0, NULL, NULL,
+     C_REPORT | C_PLAN,
+     "write to the file PATH (atomically) instead of stdout; plan --emit "
+     "salt: the directory PATH (init.sls and the files it copies)"},
     {"dry-run", NULL, OT_FLAG, F(dry_run), 0, NULL, NULL, C_FIX,
      "print the unified diff, change nothing"},
     {"backup", NULL, OT_FLAG, F(backup), 0, NULL, NULL, C_FIX,

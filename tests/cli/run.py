@@ -475,7 +475,7 @@ OPTIONS = {
     "--quiet": ({"check"}, None),
     "--host": ({"check"}, "web1"),
     "--baseline": ({"report"}, "old.json"),
-    "--output": ({"report"}, "report.html"),
+    "--output": ({"report", "plan"}, "report.html"),
     "--config": ({"check", "fix", "plan", "show", "explain", "list-rules"},
                  "/nonexistent.json"),
     "--no-config": ({"check", "fix", "plan", "show", "explain",

@@ -48,7 +48,7 @@ def salt_render(text, kernel, base):
     # salt/utils/jinja.py registers shlex's quote as the filter "quote".
     env.filters["quote"] = shlex.quote
     out = env.from_string(text).render(salt=plan.salt_functions(base),
-                                       pillar={})
+                                       pillar={}, tpldir="plan")
     # salt/utils/templates.py render_jinja_tmpl gives back the final
     # newline Jinja takes away.
     return out + "\n" if text.endswith("\n") else out
@@ -108,9 +108,15 @@ def main():
                              "modules-load.d", "tasks: []"):
                     if kind in r.stdout:
                         kinds.add(kind)
-            r = sg(base + ["--emit", "salt"])
+            sdir = os.path.join(tmp, "salt-plans", name)
+            os.makedirs(os.path.dirname(sdir), exist_ok=True)
+            r = sg(base + ["--emit", "salt", "--output", sdir])
+            T.ok(r.returncode == 0, "plan --emit salt for %s: %s" %
+                 (name, r.stderr))
+            with open(os.path.join(sdir, "init.sls")) as f:
+                sls = f.read()
             path = os.path.join(tmp, "salt", name + ".sls.yml")
-            write(path, salt_render(r.stdout, kernel, root))
+            write(path, salt_render(sls, kernel, root))
             emitted.append(path)
         T.ok(kinds == {"ansible.builtin.copy", "ansible.builtin.file",
                        "modules-load.d", "tasks: []"},

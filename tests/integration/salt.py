@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Salt integration, against Salt's documented contracts (Salt is not in
-the package registries here, so nothing below runs inside Salt):
+"""Salt integration: real Salt 3006 where it is here (test_real_salt:
+../shared/salt-3006, which CI always has; the suite says plainly when it
+is not there), and Salt's documented contracts checked over every case
+tree, where running Salt per tree would add nothing:
 
 - `--format salt` is a state return: exactly name, changes, result,
   comment; changes {key: {old, new}} (a modules-load.d list by its path,
@@ -500,6 +502,129 @@ def test_sls(tmp, h, bindir):
            "%s: what is left to fix" % name)
 
 
+def real_states(ret):
+    """A state run's return (salt-call's "local") as {state id: return};
+    Salt's render errors (a list) fail loudly."""
+    if not isinstance(ret, dict):
+        raise RuntimeError("Salt did not run the states: %r" % (ret,))
+    return {k.split("_|-")[1]: v for k, v in ret.items()}
+
+
+def test_real_salt(tmp, bindir):
+    """The same through real Salt 3006 (tests/lib/salt_real.py): the state
+    module synced to a masterless minion (checked; enforced in test mode,
+    then for real, then again), the example SLS files (audit, enforce,
+    enforce-cmd's cmd.run stateful with test_name), and salt-call
+    --out=json of an audit into `report`. A stand-in sysctl and systemctl
+    are first on PATH; the roots are copies."""
+    import salt_real
+    why = salt_real.missing()
+    if why:
+        print("salt: REAL SALT IS NOT HERE (%s): only the contract harness "
+              "ran" % why)
+        ok(not os.environ.get("CI"), "CI has no real Salt: %s" % why)
+        return
+    print("salt: real Salt 3006 (%s)" % salt_real.SALT_DIR)
+    env = dict(ENV, PATH=bindir + os.pathsep + os.environ["PATH"])
+    with salt_real.Minion(kernel=KERNEL, env=env) as m:
+        os.makedirs(os.path.join(m.srv, "_states"))
+        shutil.copy(os.path.join(TOP, "plugin", "salt", "_states",
+                                 "sysctl_guard.py"),
+                    os.path.join(m.srv, "_states"))
+        for name in ("audit.sls", "enforce.sls", "enforce-cmd.sls"):
+            shutil.copy(os.path.join(TOP, "examples", "salt", name), m.srv)
+        synced = m.call("saltutil.sync_states")
+        ok("states.sysctl_guard" in synced, "saltutil.sync_states: %r" %
+           synced)
+        root = os.path.join(tmp, "real-state")
+        shutil.copytree(os.path.join(TOP, "examples", "roots",
+                                     "time-wait-advice"), root, symlinks=True)
+        before = snapshot(root)
+
+        def single(fun, test=False, **kw):
+            ret = real_states(m.call("state.single", "sysctl_guard." + fun,
+                                     name=root, kernel=KERNEL, test=test,
+                                     **kw))
+            (r,) = ret.values()
+            return r
+        r = single("checked")
+        ok(r["result"] is False and r["changes"] == {} and
+           "tw-recycle-removed" in r["comment"] and
+           r["sysctl_guard"]["host"] == "minion" and snapshot(root) == before,
+           "real salt: checked fails on the famous advice, names the minion, "
+           "changes nothing: %r" % r)
+        pred = single("enforced", test=True)
+        ok(pred["result"] is None and "net.ipv4.tcp_tw_recycle" in
+           pred["changes"] and snapshot(root) == before,
+           "real salt: enforced test=True predicts, writes nothing: %r" %
+           pred)
+        first = single("enforced")
+        ok(first["result"] is True and first["changes"] == pred["changes"],
+           "real salt: enforced makes the changes test mode predicted: "
+           "%r %r" % (first["changes"], pred["changes"]))
+        again = single("enforced")
+        ok(again["result"] is True and again["changes"] == {},
+           "real salt: enforced again: no changes: %r" % again)
+        r = single("checked", fail_on="error")
+        ok(r["result"] is True, "real salt: checked after the fix passes")
+        # The examples, with their root from the pillar.
+        for name in ("audit", "enforce", "enforce-cmd"):
+            sroot = os.path.join(tmp, "real-sls-" + name)
+            shutil.copytree(os.path.join(TOP, "examples", "roots",
+                                         "time-wait-advice"), sroot,
+                            symlinks=True)
+            pillar = {"sysctl_guard": {"root": sroot}}
+            before = snapshot(sroot)
+            runs = []
+            for test in (True, False, False):
+                runs.append(real_states(m.call("state.apply", name,
+                                               pillar=pillar, test=test)))
+            t, first, again = (list(x.values())[0] for x in runs)
+            if name == "audit":
+                ok(first["result"] is False and first["changes"] == {} and
+                   snapshot(sroot) == before,
+                   "real salt, audit.sls: the error is reported, nothing "
+                   "changes: %r" % first)
+            else:
+                ok(t["result"] is None and t["changes"] and
+                   first["result"] is True and first["changes"] and
+                   again["result"] is True and not again["changes"],
+                   "real salt, %s.sls: test None with changes, then fixed, "
+                   "then no changes: %r / %r / %r" % (name, t, first, again))
+            ok(len(runs[0]) == len(runs[1]) and m.calls() == [],
+               "real salt, %s.sls: no reload for an image root: %r" %
+               (name, m.calls()))
+            ok(sg(["fix", "--dry-run", "--root", sroot, "--kernel",
+                   KERNEL]).returncode == (1 if name == "audit" else 0),
+               "real salt, %s.sls: what is left to fix" % name)
+        # salt-call --out=json of the audit, into the report.
+        sroot = os.path.join(tmp, "real-report")
+        shutil.copytree(os.path.join(TOP, "examples", "roots",
+                                     "time-wait-advice"), sroot,
+                        symlinks=True)
+        r = subprocess.run(
+            [os.path.join(salt_real.SALT_DIR, "salt-call"), "--out=json",
+             "state.apply", "audit",
+             "pillar=" + json.dumps({"sysctl_guard": {"root": sroot}})],
+            capture_output=True, text=True,
+            env=dict(env, SALT_WORK=m.work,
+                     PATH=os.path.join(m.work, "bin") + os.pathsep +
+                     env["PATH"]))
+        out = os.path.join(tmp, "salt-call.json")
+        with open(out, "w") as f:
+            f.write(r.stdout)
+        rep = sg(["report", "--format", "json", out])
+        hosts = json.loads(rep.stdout).get("hosts", []) \
+            if rep.stdout.startswith("{") else []
+        ok(r.stdout.lstrip().startswith("{") and
+           [h["name"] for h in hosts] == ["minion"] and
+           any(f["rule"] == "tw-recycle-removed"
+               for f in hosts[0]["findings"]),
+           "real salt-call --out=json into report: the minion and its "
+           "findings: %r %s" % ([h.get("name") for h in hosts],
+                                rep.stderr[-300:]))
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         n = 0
@@ -520,6 +645,7 @@ def main():
         h = test_state_module(tmp, dict(ENV, PATH=os.environ["PATH"]))
         test_report(tmp, dict(ENV, PATH=os.environ["PATH"]))
         test_sls(tmp, h, bindir)
+        test_real_salt(tmp, bindir)
     return TALLY.done("salt")
 
 

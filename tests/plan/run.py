@@ -11,16 +11,17 @@ For every case tree under tests/cases/ with fixable findings:
   `ansible-playbook -i localhost, -c local -e sysctl_guard_root=COPY -e
   sysctl_guard_reload=false` leaves nothing to fix; a second run reports
   changed=0. The tasks-only form runs from a wrapper play the same way.
-- salt: Salt is not installable here. The SLS is rendered with Jinja2 the
-  way Salt renders it (defaults, and a root given as context), parsed as
-  YAML, every state is checked against the documented parameters of
-  file.managed, test.fail_without_changes and cmd.run, with requisites
-  pointing at states that exist, rendered with the execution functions it
-  calls (file.is_link, file.file_exists, file.get_hash) as Salt's file
-  module implements them. Then it is applied to a copy as Salt's code
-  applies those states (salt_apply: file.managed with contents; reloads
-  are not run): nothing is left to fix, and a second application changes
-  nothing.
+- salt: `plan --emit salt --output DIR` (an SLS and the files it copies)
+  applied by real Salt 3006 (../shared/salt-3006; tests/lib/salt_real.py
+  keeps one masterless minion loaded): test mode first (nothing written,
+  the changes it predicts are the ones the run makes), then the run
+  (the bytes fix writes, owner and mode kept, nothing left to fix), then
+  again (no changes). With the reload asked for, test mode predicts it and
+  the stand-in systemctl records it once. Plans for another host are
+  refused by Salt before anything changes. What real Salt cannot be
+  pointed at here (the root / of this machine: its grains and files) is
+  rendered with Jinja2 as Salt renders it. Without real Salt the suite
+  says so and checks only that render.
 Usage: run.py BINARY
 """
 import base64
@@ -40,14 +41,11 @@ from sgtest import CASES, ENV, TOP, Tally, snapshot, tree_args  # noqa: E402
 TALLY = Tally()
 ok = TALLY.ok
 
-# Documented parameters (Salt state docs) of the states the plan uses.
-SALT_STATES = {
-    "file.managed": {"name", "contents", "contents_newline", "encoding",
-                     "makedirs", "mode", "user", "group", "replace"},
-    "cmd.run": {"name", "onchanges", "cwd", "runas", "shell", "env",
-                "stateful", "unless", "onlyif", "creates", "require"},
-    "test.fail_without_changes": {"name"},
-}
+# Real Salt, when it runs here (main() starts it): the minion, or why not.
+SALT = None
+SALT_WHY = None
+# The states a plan may use.
+SALT_STATES = {"file.managed", "cmd.run", "test.fail_without_changes"}
 
 
 def salt_to_bool(val):
@@ -88,18 +86,15 @@ def salt_functions(base=""):
     def get_hash(path, form="sha256"):
         with open(path, "rb") as f:
             return hashlib.new(form, f.read()).hexdigest()
-    def find(path, name="*", maxdepth=None):
-        """file.find (salt/utils/find.py Finder) with name= and
-        maxdepth=1 as the SLS uses them: the entries of PATH, of any type,
-        whose name matches the glob (hidden ones too), as paths; nothing
-        for a missing directory."""
-        import fnmatch
+    def find(path, maxdepth=None):
+        """file.find (salt/utils/find.py Finder) with maxdepth=1 as the
+        SLS uses it: PATH itself, then its entries of any type (hidden
+        ones too), as paths; nothing for a missing directory."""
         assert maxdepth == 1
         top = base + path
         if not os.path.isdir(top):
             return []
-        return [path + "/" + n for n in os.listdir(top)
-                if fnmatch.fnmatch(n, name)]
+        return [path] + [path + "/" + n for n in os.listdir(top)]
     # BASE: where "/" is for the render (a copy standing in for a host).
     return {"pillar.get": lambda key, default=None: default,
             "file.find": find,
@@ -109,41 +104,6 @@ def salt_functions(base=""):
                                                                form)}
 
 
-def salt_managed(a):
-    """What Salt's file.managed does with contents (salt/states/file.py,
-    salt/modules/file.py manage_file): the text encoded with `encoding`
-    (default UTF-8), a newline added unless contents_newline is False;
-    makedirs creates the directories; an existing file keeps its owner,
-    group and mode (the new text is copied over it), a new one gets
-    `mode`. Returns whether the file changed."""
-    path = a["name"]
-    data = a["contents"].encode(a.get("encoding") or "utf-8")
-    if a.get("contents_newline", True) and not data.endswith(b"\n"):
-        data += b"\n"
-    if os.path.lexists(path):
-        if os.path.islink(path) or not os.path.isfile(path):
-            raise RuntimeError("file.managed: %s is not a file" % path)
-        with open(path, "rb") as f:
-            if f.read() == data:
-                return False
-        st = os.stat(path)
-        tmp = path + ".salt-tmp"
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.chown(tmp, st.st_uid, st.st_gid)
-        os.chmod(tmp, st.st_mode & 0o7777)
-        os.rename(tmp, path)
-        return True
-    if not os.path.isdir(os.path.dirname(path)):
-        if not a.get("makedirs"):
-            raise RuntimeError("file.managed: no directory for %s" % path)
-        os.makedirs(os.path.dirname(path))
-    with open(path, "wb") as f:
-        f.write(data)
-    os.chmod(path, int(str(a.get("mode", "0644")), 8))
-    return True
-
-
 def salt_args(args):
     out = {}
     for a in args:
@@ -151,42 +111,55 @@ def salt_args(args):
     return out
 
 
-def salt_would_change(a):
-    """file.managed in test mode (salt/states/file.py, check_managed): a
-    change when the file is missing or its bytes are not the contents'."""
-    data = a["contents"].encode(a.get("encoding") or "utf-8")
-    if a.get("contents_newline", True) and not data.endswith(b"\n"):
-        data += b"\n"
-    if not os.path.isfile(a["name"]) or os.path.islink(a["name"]):
-        return True
-    with open(a["name"], "rb") as f:
-        return f.read() != data
+PLAN_NO = [0]
 
 
-def salt_apply(doc, root, test=False):
-    """Apply a rendered plan SLS state by state, in order, as far as it
-    can be applied without Salt: file.managed as Salt's code does it (in
-    test mode: whether it would change); a test.fail_without_changes fails
-    the run; cmd.run (the reload) is not run, and counts as changed when
-    one of its onchanges states changed (as Salt's requisites decide, in
-    test mode too). Every file it would touch must be under ROOT. Returns
-    {id: changed}."""
-    changed = {}
-    for sid, body in doc.items():
-        (fn, args), = body.items()
-        a = salt_args(args)
-        if fn == "file.managed" and not a["name"].startswith(root + "/"):
-            raise RuntimeError("%s: %s is not under %s" % (sid, a["name"],
-                                                           root))
-        if fn == "file.managed":
-            changed[sid] = salt_would_change(a) if test else salt_managed(a)
-        elif fn == "test.fail_without_changes":
-            raise RuntimeError("%s: %s" % (sid, a["name"]))
-        elif fn == "cmd.run":
-            changed[sid] = any(changed.get(r) for r in a.get("onchanges", []))
-        else:
-            raise RuntimeError("%s: %s is not applied here" % (sid, fn))
-    return changed
+def salt_plan(binary, args):
+    """`plan --emit salt --output DIR` with ARGS: (the process, the SLS's
+    text, its name in the real minion's file root or None). DIR is in the
+    minion's file root when real Salt runs here, else a scratch one."""
+    PLAN_NO[0] += 1
+    sls = "plan_%d" % PLAN_NO[0]
+    top = SALT.srv if SALT else tempfile.mkdtemp(prefix="sg-salt-plan-")
+    out = os.path.join(top, sls)
+    r = sg(binary, ["plan", "--emit", "salt", "--output", out] + args)
+    text = ""
+    if os.path.exists(os.path.join(out, "init.sls")):
+        with open(os.path.join(out, "init.sls"), encoding="utf-8") as f:
+            text = f.read()
+    if not SALT:
+        shutil.rmtree(top, ignore_errors=True)
+    return r, text, sls if SALT else None
+
+
+def salt_run(sls, root, test=False, reload=False, kernel=None):
+    """Real Salt applies plan SLS to ROOT (the pillar's
+    sysctl_guard_root): {state id: (function, state return)}. Every file
+    state's name lies under ROOT."""
+    import salt_real
+    pillar = {"sysctl_guard_root": root + "/", "sysctl_guard_reload": reload}
+    if kernel:
+        pillar["sysctl_guard_kernel"] = kernel
+    ret = SALT.call("state.apply", sls, pillar=pillar, test=test)
+    if not isinstance(ret, dict):
+        raise RuntimeError("Salt did not run %s: %r" % (sls, ret))
+    out = {}
+    for k, v in ret.items():
+        mod, sid, name, fun = k.split("_|-")
+        fn = "%s.%s" % (mod, fun)
+        if fn not in SALT_STATES:
+            raise RuntimeError("%s uses %s" % (sid, fn))
+        if mod == "file" and not name.startswith(root + "/"):
+            raise RuntimeError("%s: %s is not under %s" % (sid, name, root))
+        out[sid] = (fn, v)
+    salt_real.states(ret)
+    return out
+
+
+def salt_changed(run):
+    """The states of RUN that changed (or in test mode would)."""
+    return sorted(sid for sid, (fn, v) in run.items()
+                  if v["changes"] or v["result"] is None)
 
 
 def sg(binary, args):
@@ -425,110 +398,81 @@ def ansible_static(binary, name, case, extra, tmp, want):
                                              if got.get(k) != changed.get(k))))
 
 
-def test_salt(binary, name, case, extra, tmp, want):
+def salt_render(name, text, root, kernel=None, **ctx):
+    """The SLS TEXT rendered with Jinja2 as Salt renders it, for a host
+    whose / is ROOT: where real Salt cannot go (this machine's /), and all
+    that is checked without real Salt. The states as {id: (fn, args)}."""
     import jinja2
     import yaml
-    root = copy_tree(case, tmp, "salt")
-    plan = sg(binary, ["plan", "--emit", "salt", "--root", root] + extra)
-    if not ok(plan.returncode == 0, "%s: plan salt exit %d" % (
-            name, plan.returncode)):
-        return
-    for ctx in ({}, {"sysctl_guard_root": root + "/",
-                     "sysctl_guard_reload": False}):
-        try:
-            kernel = extra[extra.index("--kernel") + 1] \
-                if "--kernel" in extra else None
-            text = salt_jinja(kernel).from_string(plan.stdout).render(
-                salt=salt_functions("" if ctx else root), **ctx)
-        except jinja2.TemplateError as e:
-            ok(False, "%s: SLS is not a Jinja template: %s" % (name, e))
-            continue
-        try:
-            doc = yaml.safe_load(text) or {}
-        except yaml.YAMLError as e:
-            ok(False, "%s: SLS is not YAML: %s\n%s" % (name, e, text))
-            continue
-        ok(isinstance(doc, dict), "%s: SLS is not a mapping" % name)
-        for sid, body in doc.items():
-            if not ok(isinstance(body, dict) and len(body) == 1,
-                      "%s: state %s is not one function" % (name, sid)):
-                continue
-            fn, args = next(iter(body.items()))
-            if not ok(fn in SALT_STATES, "%s: %s uses %s" % (name, sid, fn)):
-                continue
-            keys = set()
-            for a in args:
-                ok(isinstance(a, dict) and len(a) == 1,
-                   "%s: %s: argument %r" % (name, sid, a))
-                keys |= set(a)
-            ok(keys <= SALT_STATES[fn], "%s: %s: %s takes no %s" % (
-                name, sid, fn, keys - SALT_STATES[fn]))
-            ok("name" in keys, "%s: %s has no name" % (name, sid))
-            for a in args:
-                for req in [r for k in ("onchanges", "require")
-                            for r in (a.get(k, []) if isinstance(a, dict)
-                                      else [])]:
-                    ok(req in doc, "%s: %s needs missing %s" % (
-                        name, sid, req))
-                path = a.get("name") if isinstance(a, dict) else None
-                if ctx and fn.startswith("file.") and path:
-                    ok(path.startswith(root + "/etc/"),
-                       "%s: %s path %s not under the root" % (name, sid, path))
-        if not ctx:
-            ok(any(k.startswith("sysctl-guard-reload") for k in doc) or
-               not doc, "%s: no reload by default" % name)
-            continue
-        # Applied to the copy (no reloads: sysctl_guard_reload False):
-        # nothing is left to fix, and a second application changes nothing.
-        try:
-            before = snapshot(root)
-            # Test mode first (test=True): what it says would change is
-            # what the real run changes, and nothing is written.
-            pred = salt_apply(doc, root, test=True)
-            ok(snapshot(root) == before, "%s: salt test mode wrote" % name)
-            first = salt_apply(doc, root)
-            ok(pred == first, "%s: salt test mode predicted %s, did %s" % (
-                name, pred, first))
-            kept_lines(name, "salt", before, root)
-            same_as_fix(name, "salt", root, want)
-            rc, diff = left_to_fix(binary, root, extra)
-            ok(rc == 0 and not diff, "%s: left to fix after salt:\n%s" % (
-                name, diff))
-            ok(any(first.values()), "%s: salt changed nothing" % name)
-            snap = snapshot(root)
-            again = salt_apply(doc, root)
-            ok(not any(again.values()) and snapshot(root) == snap,
-               "%s: second salt run changed %s" % (
-                   name, [k for k, v in again.items() if v]))
-        except (RuntimeError, UnicodeDecodeError, KeyError) as e:
-            ok(False, "%s: salt plan: %s" % (name, e))
-
-
-def test_salt_reload(binary, name, case, extra, tmp):
-    """With the reload asked for (sysctl_guard_reload True), test mode
-    predicts it exactly when a file would change: before the run, and not
-    after it."""
-    import yaml
-    root = copy_tree(case, tmp, "salt-reload")
-    plan = sg(binary, ["plan", "--emit", "salt", "--root", root] + extra)
-    ctx = {"sysctl_guard_root": root + "/", "sysctl_guard_reload": True}
-
-    def render():
-        return yaml.safe_load(salt_jinja().from_string(plan.stdout).render(
-            salt=salt_functions(""), **ctx)) or {}
     try:
-        doc = render()
-        reload_ids = [k for k in doc if k.startswith("sysctl-guard-reload")]
-        pred = salt_apply(doc, root, test=True)
-        ok(len(reload_ids) == 1 and pred[reload_ids[0]] and
-           any(pred.values()), "%s: salt test mode does not predict the "
-           "reload: %s" % (name, pred))
-        salt_apply(doc, root)
-        again = salt_apply(render(), root, test=True)
-        ok(not any(again.values()), "%s: after the run, test mode still "
-           "predicts %s" % (name, again))
-    except (RuntimeError, KeyError, ValueError) as e:
-        ok(False, "%s: salt plan with reload: %s" % (name, e))
+        doc = yaml.safe_load(salt_jinja(kernel).from_string(text).render(
+            salt=salt_functions(root), **ctx)) or {}
+    except (jinja2.TemplateError, yaml.YAMLError) as e:
+        ok(False, "%s: the SLS does not render: %s" % (name, e))
+        return {}
+    out = {}
+    for sid, body in doc.items():
+        (fn, args), = body.items()
+        ok(fn in SALT_STATES, "%s: %s uses %s" % (name, sid, fn))
+        out[sid] = (fn, salt_args(args))
+    return out
+
+
+def test_salt(binary, name, case, extra, tmp, want):
+    """Real Salt applies the plan: test mode predicts, the run writes what
+    fix writes, a second run changes nothing."""
+    root = copy_tree(case, tmp, "salt")
+    plan, text, sls = salt_plan(binary, ["--root", root] + extra)
+    if not ok(plan.returncode == 0, "%s: plan salt exit %d %s" % (
+            name, plan.returncode, plan.stderr)):
+        return
+    kernel = extra[extra.index("--kernel") + 1] if "--kernel" in extra \
+        else None
+    # The root / of a host that is the copy: the reload is there by
+    # default, and nothing is refused.
+    doc = salt_render(name, text, root, kernel)
+    ok("sysctl-guard-refused" not in doc and
+       any(k.startswith("sysctl-guard-reload") for k in doc),
+       "%s: rendered for its own host: no refusal, one reload: %s" %
+       (name, list(doc)))
+    if not SALT:
+        return
+    # With the reload asked for: test mode predicts it with the writes,
+    # the run reloads once (the stand-in systemctl or sysctl records it),
+    # a second run changes nothing and reloads nothing.
+    try:
+        before = snapshot(root)
+        open(SALT.log, "w").close()
+        pred = salt_run(sls, root, test=True, reload=True)
+        ok(snapshot(root) == before, "%s: salt test mode wrote" % name)
+        ok(all(v["result"] in (True, None) for _, v in pred.values()),
+           "%s: salt test mode failed: %s" % (name, pred))
+        ok("sysctl-guard-reload" in salt_changed(pred),
+           "%s: salt test mode does not predict the reload: %s" % (
+               name, salt_changed(pred)))
+        first = salt_run(sls, root, reload=True)
+        ok(all(v["result"] is True for _, v in first.values()),
+           "%s: salt run failed: %s" % (name, first))
+        ok(salt_changed(pred) == salt_changed(first),
+           "%s: salt test mode predicted %s, did %s" % (
+               name, salt_changed(pred), salt_changed(first)))
+        ok(len(SALT.calls()) == 1 and SALT.calls()[0].startswith(
+            ("systemctl restart", "sysctl --system")),
+           "%s: the run reloads once: %s" % (name, SALT.calls()))
+        kept_lines(name, "salt", before, root)
+        same_as_fix(name, "salt", root, want)
+        rc, diff = left_to_fix(binary, root, extra)
+        ok(rc == 0 and not diff, "%s: left to fix after salt:\n%s" % (
+            name, diff))
+        snap = snapshot(root)
+        open(SALT.log, "w").close()
+        again = salt_run(sls, root, reload=True)
+        ok(not salt_changed(again) and snapshot(root) == snap and
+           all(v["result"] is True for _, v in again.values()) and
+           SALT.calls() == [],
+           "%s: second salt run: %s %s" % (name, again, SALT.calls()))
+    except (RuntimeError, KeyError) as e:
+        ok(False, "%s: salt plan: %s" % (name, e))
 
 
 # A file name that is hard to quote: a quote of each kind, a backslash, a
@@ -677,35 +621,38 @@ def test_reloads(binary, have_ansible):
                              "--root", root] + extra).stdout
         ok("sysctl --system" in procps and "sysctl -p" not in procps,
            "sh, procps semantics: reloads with sysctl --system")
-        # Salt: the reload state exists only for the root / (or when asked)
-        import jinja2
-        import yaml
+        # Salt: the reload state exists only for the root / (or when
+        # asked). A host whose / is the copy, rendered (real Salt would
+        # read this machine's /); a copy as sysctl_guard_root, by real
+        # Salt in test mode.
         root = two_file_tree(tmp, "salt")
-        sls = sg(binary, ["plan", "--emit", "salt", "--root", root] +
-                 extra).stdout
-        # {} is a host whose / is the copy (file functions see the copy).
-        for ctx, want in (({}, True), ({"sysctl_guard_root": root}, False),
-                          ({"sysctl_guard_root": root,
-                            "sysctl_guard_reload": True}, True),
-                          ({"sysctl_guard_reload": "false"}, False)):
-            base = "" if "sysctl_guard_root" in ctx else root
-            # (That host runs the kernel the plan was made for.)
-            doc = yaml.safe_load(salt_jinja(
-                extra[extra.index("--kernel") + 1]).from_string(sls).render(
-                salt=salt_functions(base), **ctx))
+        _, sls, name = salt_plan(binary, ["--root", root] + extra)
+        kernel = extra[extra.index("--kernel") + 1]
+        for ctx, want in (({}, True), ({"sysctl_guard_reload": "false"},
+                                       False)):
+            doc = salt_render("reloads", sls, root, kernel, **ctx)
             ok("sysctl-guard-refused" not in doc, "salt %s: rendered for "
                "the copy" % ctx)
             rl = doc.get("sysctl-guard-reload")
-            ok(bool(rl) == want and (not rl or salt_args(rl["cmd.run"])[
-                "name"] == "systemctl restart systemd-sysctl.service"),
+            ok(bool(rl) == want and (not rl or rl[1]["name"] ==
+                                     "systemctl restart "
+                                     "systemd-sysctl.service"),
                "salt %s: reload state %s" % (ctx, rl))
+        for reload, want in ((False, False), (True, True)):
+            if not SALT:
+                break
+            run = salt_run(name, root, test=True, reload=reload)
+            rl = run.get("sysctl-guard-reload")
+            ok("sysctl-guard-refused" not in run and bool(rl) == want and
+               (not rl or rl[1]["name"] ==
+                "systemctl restart systemd-sysctl.service"),
+               "real salt, sysctl_guard_root the copy, reload %s: reload "
+               "state %s" % (reload, rl))
         # The root / on a minion whose grains say it runs another kernel
         # (4.19, outside the plan's window): only the refusal, saying so.
-        doc = yaml.safe_load(salt_jinja("4.19.0").from_string(sls).render(
-            salt=salt_functions(root)))
+        doc = salt_render("reloads", sls, root, "4.19.0")
         ok(list(doc) == ["sysctl-guard-refused"] and "kernel 4.19.0" in
-           salt_args(doc["sysctl-guard-refused"]
-                     ["test.fail_without_changes"])["name"],
+           doc["sysctl-guard-refused"][1]["comment"],
            "salt, root / on a 4.19 minion: refused for its kernel: %s" % doc)
         if not have_ansible:
             return
@@ -791,15 +738,18 @@ def test_module_reload(binary, have_ansible):
            calls(log) == [BOTH_UNITS],
            "sh, module list: written, modules loaded before the reload: "
            "%d %s" % (r.returncode, r.stderr))
-        import yaml
         root = module_tree(tmp, "salt")
-        sls = sg(binary, ["plan", "--emit", "salt", "--root", root] +
-                 extra).stdout
-        doc = yaml.safe_load(salt_jinja("6.1.0").from_string(sls).render(
-            salt=salt_functions(root))) or {}
+        _, sls, name = salt_plan(binary, ["--root", root] + extra)
+        doc = salt_render("modules", sls, root, "6.1.0")
         rl = doc.get("sysctl-guard-reload")
-        ok(rl and salt_args(rl["cmd.run"])["name"] == BOTH_UNITS,
-           "salt, module list: the reload loads the modules first: %s" % rl)
+        ok(rl and rl[1]["name"] == BOTH_UNITS,
+           "salt, module list: the reload loads the modules first: %s" % (rl,))
+        if SALT:
+            open(SALT.log, "w").close()
+            salt_run(name, root, reload=True)
+            ok(lists_module(root) and SALT.calls() == [BOTH_UNITS],
+               "real salt, module list: written, modules loaded before the "
+               "reload: %s" % SALT.calls())
         procps = sg(binary, ["plan", "--emit", "sh", "--semantics", "procps",
                              "--root", module_tree(tmp, "procps")] +
                     extra).stdout
@@ -825,8 +775,6 @@ def test_other_host(binary, have_ansible):
     """A plan computed from host A's files, applied to host B whose files
     differ (another comment; a drop-in B has and A had not; a vendor file
     the plan only read): every engine refuses before changing anything."""
-    import jinja2
-    import yaml
     extra = ["--kernel", "6.1"]
     with tempfile.TemporaryDirectory(prefix="sg-plan-other-") as tmp:
         env, log = standins(tmp)
@@ -841,7 +789,9 @@ def test_other_host(binary, have_ansible):
             f.write("net.core.somaxconn = 512\n")
         plans = {e: sg(binary, ["plan", "--emit", e, "--root", a, "--kernel",
                                 "5.15.0-91-generic"]).stdout
-                 for e in ("sh", "ansible", "salt")}
+                 for e in ("sh", "ansible")}
+        _, plans["salt"], salt_sls = salt_plan(
+            binary, ["--root", a, "--kernel", "5.15.0-91-generic"])
         ok("99-zz-sysctl-guard.conf" in plans["sh"],
            "other host: A's plan creates the drop-in")
         for what in ("comment", "drop-in", "vendor", "extra", "extra-vendor",
@@ -889,23 +839,30 @@ def test_other_host(binary, have_ansible):
                "changed: %d %s" % (what, r.returncode, r.stderr))
             ctx = {"sysctl_guard_kernel": "4.19.0"} if what == "kernel" \
                 else {}
-            doc = yaml.safe_load(salt_jinja().from_string(
-                plans["salt"]).render(salt=salt_functions(),
-                                      sysctl_guard_root=b, **ctx))
+            doc = salt_render("other host", plans["salt"], "",
+                              sysctl_guard_root=b, **ctx)
             ok(list(doc) == ["sysctl-guard-refused"],
                "other host (%s), salt: only the refusal: %s" % (what,
                                                                list(doc)))
-            try:
-                salt_apply(doc, b)
-                ok(False, "other host (%s), salt: applied" % what)
-            except RuntimeError as e:
-                ok("not the files this plan was computed from" in str(e) and
-                   ("other *.conf files" in str(e)) ==
-                   what.startswith("extra") and
-                   ("kernel 4.19.0 (this plan is for >= 5.15.0, < 5.16.0)" in
-                    str(e)) == (what == "kernel") and
-                   snapshot(b) == before, "other host (%s), salt: %s"
-                   % (what, e))
+            if SALT:
+                try:
+                    open(SALT.log, "w").close()
+                    run = salt_run(salt_sls, b, kernel=ctx.get(
+                        "sysctl_guard_kernel"))
+                    fn, v = run.get("sysctl-guard-refused", (None, {}))
+                    why = v.get("comment", "")
+                    ok(list(run) == ["sysctl-guard-refused"] and
+                       v["result"] is False and
+                       "not the files this plan was computed from" in why and
+                       ("other *.conf files" in why) ==
+                       what.startswith("extra") and
+                       ("kernel 4.19.0 (this plan is for >= 5.15.0, < "
+                        "5.16.0)" in why) == (what == "kernel") and
+                       snapshot(b) == before and SALT.calls() == [],
+                       "other host (%s), real salt: refused, saying why in "
+                       "its comment, nothing changed: %s" % (what, run))
+                except (RuntimeError, KeyError) as e:
+                    ok(False, "other host (%s), real salt: %s" % (what, e))
             if not have_ansible:
                 continue
             play = os.path.join(tmp, "plan.yml")
@@ -943,14 +900,17 @@ def test_kernel_window(binary):
         a = two_file_tree(tmp, "a")
         args = ["--root", a, "--kernel", "5.15.0-91-generic"]
         sh_plan = sg(binary, ["plan", "--emit", "sh"] + args).stdout
-        salt_plan = sg(binary, ["plan", "--emit", "salt"] + args).stdout
+        _, sls, name = salt_plan(binary, args)
         path = os.path.join(tmp, "plan.sh")
         write_text(path, sh_plan)
-        doc = yaml.safe_load(salt_jinja().from_string(salt_plan).render(
-            salt=salt_functions(), sysctl_guard_root=a,
-            sysctl_guard_kernel="5.15.0-140-generic")) or {}
+        doc = salt_render("kernel window", sls, "", sysctl_guard_root=a,
+                          sysctl_guard_kernel="5.15.0-140-generic")
         ok("sysctl-guard-refused" not in doc and doc,
            "kernel in the window, salt: %s" % list(doc))
+        if SALT:
+            run = salt_run(name, a, test=True, kernel="5.15.0-140-generic")
+            ok("sysctl-guard-refused" not in run and salt_changed(run),
+               "kernel in the window, real salt: %s" % list(run))
         r = subprocess.run(["sh", path], capture_output=True, text=True,
                            env=dict(env, SYSCTL_GUARD_ROOT=a,
                                     SYSCTL_GUARD_KERNEL="5.15.0-140-generic"))
@@ -977,15 +937,75 @@ def test_functions_file(binary):
        "plan --emit sh does not print functions.sh's body (only)")
 
 
+def test_salt_dir(binary):
+    """plan --emit salt is a directory: without --output a usage error
+    saying so; with it, init.sls and files/N-NAME holding each file's new
+    text, readable as it will be; a later plan into the same directory
+    leaves only its own files there (a file of the operator's is kept)."""
+    with tempfile.TemporaryDirectory(prefix="sg-plan-dir-") as tmp:
+        a = two_file_tree(tmp, "a")
+        r = sg(binary, ["plan", "--emit", "salt", "--root", a, "--kernel",
+                        "6.1"])
+        ok(r.returncode == 2 and "give --output DIR" in r.stderr and
+           not r.stdout, "plan --emit salt without --output: %d %r" %
+           (r.returncode, r.stderr))
+        out = os.path.join(tmp, "plan")
+        r = sg(binary, ["plan", "--emit", "salt", "--root", a, "--kernel",
+                        "6.1", "--output", out])
+        files = sorted(os.listdir(os.path.join(out, "files")))
+        ok(r.returncode == 0 and r.stdout == "" and
+           files == ["1-10-a.conf", "2-20-b.conf"] and
+           open(os.path.join(out, "files", "1-10-a.conf")).read() == "# a\n"
+           and "salt://{{ tpldir }}/files/2-20-b.conf" in
+           open(os.path.join(out, "init.sls")).read(),
+           "plan --emit salt --output DIR: init.sls and the new texts: %r %s"
+           % (files, r.stderr))
+        mine = os.path.join(out, "files", "README")
+        write_text(mine, "notes\n")
+        os.remove(os.path.join(a, "etc", "sysctl.d", "10-a.conf"))
+        r = sg(binary, ["plan", "--emit", "salt", "--root", a, "--kernel",
+                        "6.1", "--output", out])
+        ok(r.returncode == 0 and sorted(os.listdir(os.path.join(
+            out, "files"))) == ["1-20-b.conf", "README"],
+           "a second plan into DIR: only its files, and the operator's: %r"
+           % sorted(os.listdir(os.path.join(out, "files"))))
+
+
+def start_salt():
+    """Real Salt for the Salt plans, or say plainly that only the render
+    is checked. CI always has it: there, its absence fails."""
+    global SALT, SALT_WHY
+    import salt_real
+    SALT_WHY = salt_real.missing()
+    if SALT_WHY is None:
+        SALT = salt_real.Minion(env=ENV)
+        print("plan: Salt plans applied by real Salt 3006 (%s)" %
+              salt_real.SALT_DIR)
+    else:
+        print("plan: REAL SALT IS NOT HERE (%s): the Salt plans were only "
+              "rendered with Jinja2, not applied" % SALT_WHY)
+        ok(not os.environ.get("CI"), "CI has no real Salt: %s" % SALT_WHY)
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     have_ansible = shutil.which("ansible-playbook") is not None
     ok(have_ansible, "ansible-playbook is not installed (make deps)")
+    start_salt()
+    try:
+        run_all(binary, have_ansible)
+    finally:
+        if SALT:
+            SALT.close()
+
+
+def run_all(binary, have_ansible):
     test_functions_file(binary)
     test_reloads(binary, have_ansible)
     test_module_reload(binary, have_ansible)
     test_other_host(binary, have_ansible)
     test_kernel_window(binary)
+    test_salt_dir(binary)
     if "--reloads-only" in sys.argv:
         sys.exit(TALLY.done("plan"))
     ran = set()
@@ -1012,7 +1032,6 @@ def main():
             want = fix_result(binary, case, extra, tmp)
             test_sh(binary, name, case, extra, tmp, want)
             test_salt(binary, name, case, extra, tmp, want)
-            test_salt_reload(binary, name, case, extra, tmp)
             ansible_static(binary, name, case, extra, tmp, want)
             if have_ansible and name in ANSIBLE_RUN:
                 test_ansible(binary, name, case, extra, tmp, False, want)

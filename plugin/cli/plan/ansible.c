@@ -162,6 +162,8 @@ static void ansible_tasks(FILE *out, const struct sg_plan *p, const char *in)
         const struct sg_change *c = fs[i].c;
         const char *sl = strrchr(c->path, '/');
         sg_plan_fixes(out, c, in, false);
+        /* What the base64 below holds, for the person reading the plan. */
+        sg_plan_diff_comment(out, c, in, false);
         if (!c->before && sl) {
             /* The drop-in's directory may be missing on a bare root. */
             char *dir = strndup(c->path, (size_t)(sl - c->path));

@@ -32,6 +32,7 @@
 #include "../../core/rootfs.h"
 #include "../../core/sha256.h"
 #include "../../core/util.h"
+#include "../../remedy/diff.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -268,6 +269,93 @@ void sg_plan_comment(FILE *out, const char *s, bool jinja)
             fputs("{{ '{' }}", out);
         else
             fputc(*p, out);
+}
+
+/* The length of the UTF-8 sequence at P (1-4) and its code point, or 0
+ * when P starts no valid sequence. */
+static size_t utf8_at(const unsigned char *p, unsigned *cp)
+{
+    size_t n = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2
+                             : (p[0] & 0xf0) == 0xe0   ? 3
+                             : (p[0] & 0xf8) == 0xf0   ? 4
+                                                       : 0;
+    unsigned v = n == 1 ? p[0] : n == 2 ? p[0] & 0x1f : p[0] & (0x7f >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        v = v << 6 | (p[i] & 0x3f);
+    }
+    static const unsigned least[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (!n || v < least[n] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+        return 0;
+    *cp = v;
+    return n;
+}
+
+/* Whether code point CP must not reach a comment raw: C0 and C1
+ * controls but the tab, Unicode line breaks, bidi controls, the BOM. */
+static bool comment_escaped(unsigned cp)
+{
+    return (cp < 0x20 && cp != '\t') || (cp >= 0x7f && cp <= 0x9f) ||
+           cp == 0x2028 || cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
+           (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
+}
+
+/* LEN bytes of S as comment text, escaped as sg_plan_diff_comment says. */
+static void comment_text(FILE *out, const char *s, size_t len, bool jinja)
+{
+    static const char names[] = "\rr\ff\vv"; /* byte, letter pairs */
+    const unsigned char *p = (const void *)s, *end = p + len;
+    while (p < end) {
+        unsigned cp = 0;
+        size_t n = utf8_at(p, &cp);
+        if (n == 0 || p + n > end) {
+            fprintf(out, "\\x%02x", *p++);
+            continue;
+        }
+        if (comment_escaped(cp)) {
+            const char *nm = cp < 0x20 ? memchr(names, (int)cp, 6) : NULL;
+            if (nm && (nm - names) % 2 == 0)
+                fprintf(out, "\\%c", nm[1]);
+            else if (cp < 0x80) /* a code point: \u, a raw byte: \x */
+                fprintf(out, "\\x%02x", cp);
+            else
+                fprintf(out, "\\u%04x", cp);
+        } else if (cp == '{' && jinja) {
+            fputs("{{ '{' }}", out);
+        } else {
+            fwrite(p, 1, n, out);
+        }
+        p += n;
+    }
+}
+
+void sg_plan_diff_comment(FILE *out, const struct sg_change *c,
+                          const char *in, bool jinja)
+{
+    char *d = sg_diff_unified(c->path, c->before, c->after);
+    /* The diff's lines end at "\n" only: a "\r" stays in its line, and
+     * shows. */
+    for (const char *l = d; l && *l;) {
+        const char *nl = strchr(l, '\n');
+        size_t len = nl ? (size_t)(nl - l) : strlen(l);
+        fprintf(out, "%s#   ", in);
+        comment_text(out, l, len, jinja);
+        fputc('\n', out);
+        l += len + (nl != NULL);
+    }
+    free(d);
+}
+
+void sg_plan_salt_name(char *buf, size_t size, size_t i, const char *path)
+{
+    const char *base = strrchr(path, '/');
+    int n = snprintf(buf, size, "%zu-%s", i + 1, base ? base + 1 : path);
+    for (char *p = strchr(buf, '-') + 1; n > 0 && *p; p++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                    "0123456789._-",
+                    *p))
+            *p = '_';
 }
 
 /* ---- what every plan says first ---- */
@@ -524,6 +612,14 @@ int sg_cmd_plan(struct sg_cli *cli)
                 cli->prog);
         return SG_EXIT_ERROR;
     }
+    if (cli->emit == SG_EMIT_SALT && !cli->output) {
+        fprintf(stderr,
+                "%s plan: --emit salt writes a directory, an SLS and the "
+                "files it copies: give --output DIR (in the Salt file "
+                "roots; `salt-call state.apply DIR`)\n",
+                cli->prog);
+        return SG_EXIT_ERROR;
+    }
     r = sg_cli_load_policies(cli, cli->policies, cli->n_policies, &ps);
     if (r != 0)
         return r;
@@ -560,21 +656,39 @@ int sg_cmd_plan(struct sg_cli *cli)
         for (size_t i = 0; i < cs->n; i++)
             x.modules |= sg_modload_is_list(cs->v[i].path);
         const struct sg_plan p = {m, pf, cs->n, n, &x};
+        r = SG_EXIT_OK;
         for (size_t i = 0; i < sizeof(engines) / sizeof(*engines); i++) {
             if (engines[i].kind != cli->emit)
                 continue;
-            /* YAML is written whole, then folded to SG_PLAN_WIDTH. */
-            char *text = NULL;
-            size_t len = 0;
-            FILE *mem = engines[i].yaml ? open_memstream(&text, &len) : NULL;
-            engines[i].emit(mem ? mem : stdout, &p);
-            if (mem && fclose(mem) == 0 && text)
-                sg_plan_yaml_fold(stdout, text, engines[i].yaml == 2,
+            /* Written whole; YAML then folded to SG_PLAN_WIDTH. */
+            char *raw = NULL, *text = NULL;
+            size_t rlen = 0, len = 0;
+            FILE *mem = open_memstream(&raw, &rlen);
+            FILE *folded = mem ? open_memstream(&text, &len) : NULL;
+            if (mem)
+                engines[i].emit(mem, &p);
+            bool made = mem && fclose(mem) == 0 && raw && folded;
+            if (made && engines[i].yaml)
+                sg_plan_yaml_fold(folded, raw, engines[i].yaml == 2,
                                   SG_PLAN_WIDTH);
+            else if (made)
+                fwrite(raw, 1, rlen, folded);
+            made = folded && fclose(folded) == 0 && made && text;
+            const char *what = NULL;
+            int e = made ? sg_plan_deliver(cli->output,
+                                           cli->emit == SG_EMIT_SALT, &p,
+                                           text, len, &what)
+                         : -ENOMEM;
+            if (e < 0) {
+                fprintf(stderr, "%s plan: %s%s%s\n", cli->prog,
+                        what ? sg_vis(what) : "", what ? ": " : "",
+                        strerror(-e));
+                r = SG_EXIT_ERROR;
+            }
+            free(raw);
             free(text);
         }
         sg_plan_dirs_free(x.dirs);
-        r = SG_EXIT_OK;
     } else {
         r = SG_EXIT_ERROR;
     }

@@ -3,7 +3,8 @@
  * their digests, what the target's sysctl.d directories must hold, the
  * kernel window, the header every plan opens with, and quoting for YAML,
  * Jinja and sh. Each engine is one file (ansible.c, salt.c, sh.c) and one
- * row of plan.c's engine table; all of them print to stdout.
+ * row of plan.c's engine table; each prints to the FILE it is given
+ * (out.c: stdout, --output FILE, or for Salt a directory).
  */
 #ifndef SG_PLAN_H
 #define SG_PLAN_H
@@ -113,6 +114,27 @@ void sg_plan_header(FILE *out, const struct sg_plan *p, bool jinja,
 /* The comment line naming the findings change C fixes, indented by IN. */
 void sg_plan_fixes(FILE *out, const struct sg_change *c, const char *in,
                    bool jinja);
+
+/* What a person reviewing a plan reads: change C as a unified diff in
+ * comment lines, indented by IN (the bytes themselves travel exactly
+ * elsewhere in the plan). A control character, a byte that is not UTF-8,
+ * a Unicode line break (U+0085, U+2028, U+2029) and a bidi control print
+ * escaped ("\r", "\x0c", "\xe9", "\u0085"): YAML would read them as
+ * line breaks, or a terminal would act on them. */
+void sg_plan_diff_comment(FILE *out, const struct sg_change *c,
+                          const char *in, bool jinja);
+
+/* A Salt plan is a directory: init.sls, and files/ with the text of each
+ * file it writes, which file.managed copies byte for byte (salt://):
+ * the name of written file I (0-based) there, "1-60-tuning.conf" (bytes
+ * of the base name other than [A-Za-z0-9._-] as "_"), into BUF. */
+void sg_plan_salt_name(char *buf, size_t size, size_t i, const char *path);
+
+/* Deliver the plan TEXT (LEN bytes) of P: to stdout when OUTPUT is NULL,
+ * else atomically to the file OUTPUT, or for Salt (SALT) as the directory
+ * OUTPUT (out.c). 0, or -errno with *WHAT the path it failed on. */
+int sg_plan_deliver(const char *output, bool salt, const struct sg_plan *p,
+                    const char *text, size_t len, const char **what);
 
 /* Quoting. S inside a YAML double-quoted scalar (the quotes not printed):
  * "\", the quote and control characters escaped, every "{" as Jinja's

@@ -1,5 +1,8 @@
 /*
- * salt.c - the plan as a Salt SLS, checked when rendered (plan.h).
+ * salt.c - the plan as a Salt SLS, checked when rendered (plan.h): a
+ * directory's init.sls, whose file.managed states copy the files beside
+ * it (files/, out.c writes them) byte for byte. A reviewer reads each
+ * file there, and each change as a diff in the SLS's comments.
  */
 #include "plan.h"
 #include "../../core/util.h"
@@ -59,15 +62,16 @@ void sg_plan_emit_salt(FILE *out, const struct sg_plan *p)
     sg_plan_window(out, &x->win);
     fprintf(out, ")'] %%}{%%- endif %%}\n");
     /* Each sysctl.d directory's *.conf names, compared as base64 (no name
-     * is ever rendered as Jinja). */
+     * is ever rendered as Jinja). file.find lists every entry, filtered
+     * here: its name= glob matches no name that holds a line break. */
     for (size_t i = 0; i < SG_N_SYSCTL_DIRS; i++) {
         fprintf(out,
                 "{%%- set d = sysctl_guard_root.rstrip('/') ~ '%s' %%}\n"
                 "{%%- set sg.names = [] %%}\n"
-                "{%%- for f in salt['file.find'](d, name='*.conf', "
-                "maxdepth=1) %%}\n"
+                "{%%- for f in salt['file.find'](d, maxdepth=1) %%}\n"
                 "{%%- set b = f.split('/')[-1] %%}\n"
-                "{%%- if f == d ~ '/' ~ b and not b.startswith('.') %%}"
+                "{%%- if f == d ~ '/' ~ b and b.endswith('.conf') and "
+                "not b.startswith('.') %%}"
                 "{%%- set sg.names = sg.names + [b] %%}{%%- endif %%}\n"
                 "{%%- endfor %%}\n"
                 "{%%- if (sg.names | sort | join('/') | base64_encode) not in "
@@ -94,26 +98,32 @@ void sg_plan_emit_salt(FILE *out, const struct sg_plan *p)
     fprintf(
         out,
         "{%%- if sg.bad %%}\n"
+        "{%%- set why = (sg.bad | join(', ') ~ ': not the files this plan "
+        "was computed from; nothing was changed (run sysctl-guard plan for "
+        "this minion)') | replace('\\\\', '\\\\\\\\') | "
+        "replace('\"', '\\\\\"') %%}\n"
         "sysctl-guard-refused:\n  test.fail_without_changes:\n"
-        "    - name: \"{{ sg.bad | join(', ') | replace('\\\\', '\\\\\\\\') "
-        "| replace('\"', '\\\\\"') }}: not the files this plan was "
-        "computed from; nothing was changed (run sysctl-guard plan for this "
-        "minion)\"\n"
+        "    - name: \"{{ why }}\"\n"
+        "    - comment: \"{{ why }}\"\n"
         "{%%- else %%}\n");
     for (size_t i = 0; i < nw; i++) {
         const struct sg_change *c = fs[i].c;
+        char name[96];
         fprintf(out, "\n");
         sg_plan_fixes(out, c, "", true);
+        sg_plan_diff_comment(out, c, "", true);
+        sg_plan_salt_name(name, sizeof(name), i, c->path);
         fprintf(out, "sysctl-guard-%zu-write:\n  file.managed:\n    - name: ",
                 i + 1);
         salt_path(out, c->path);
-        /* A text that is not UTF-8 goes as Latin-1, which maps each byte
-         * to one code point and back. */
-        fprintf(out, "\n    - contents: \"");
-        sg_plan_yq_as(out, c->after, true, fs[i].not_utf8);
-        fprintf(out, "\"\n    - contents_newline: false\n");
-        if (fs[i].not_utf8)
-            fprintf(out, "    - encoding: latin-1\n");
+        /* The bytes are copied from the file beside the SLS, not given as
+         * contents: file.managed rebuilds contents line by line
+         * (str.splitlines(), os.linesep, the last newline dropped), which
+         * loses CRLF, a form feed or U+0085 inside a line and the final
+         * newline. A copy is atomic (a temporary file renamed) and keeps
+         * the file's owner and mode. */
+        fprintf(out, "\n    - source: \"salt://{{ tpldir }}/files/%s\"\n",
+                name);
         if (!c->before)
             fprintf(out, "    - makedirs: true\n    - mode: '0644'\n");
     }
