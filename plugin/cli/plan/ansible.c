@@ -100,22 +100,32 @@ static void ansible_tasks(FILE *out, const struct sg_plan *p, const char *in)
             "default(sysctl_guard_uname.stdout | default('')) }}\"\n"
             "%s  when: sysctl_guard_kernel is defined or %s == ''\n",
             in, in, in, in, ANS_ROOT);
-    /* One find over the five directories, one assert: the target paths
-     * (the root cut off), sorted, joined by "//" (no path holds it), as
-     * base64 (no name is ever rendered as Jinja). */
+    /* One find over the directories that exist (find warns about each
+     * missing path, and a stock host lacks some: a stat of each first),
+     * one assert: the target paths (the root cut off), sorted, joined by
+     * "//" (no path holds it), as base64 (no name is ever rendered as
+     * Jinja). */
     fprintf(out,
-            "%s- name: \"Sysctl-guard: list the sysctl.d directories\"\n"
-            "%s  ansible.builtin.find:\n%s    paths:\n",
-            in, in, in);
+            "%s- name: \"Sysctl-guard: which sysctl.d directories exist\"\n"
+            "%s  ansible.builtin.stat:\n%s    path: \"{{ item }}\"\n"
+            "%s    get_checksum: false\n%s    get_mime: false\n"
+            "%s  loop:\n",
+            in, in, in, in, in, in);
     for (size_t i = 0; i < SG_N_SYSCTL_DIRS; i++) {
-        fprintf(out, "%s      - ", in);
+        fprintf(out, "%s    - ", in);
         ans_path(out, x->dirs[i].dir);
         fprintf(out, "\n");
     }
     fprintf(out,
+            "%s  register: sysctl_guard_dir_stats\n"
+            "%s- name: \"Sysctl-guard: list the sysctl.d directories\"\n"
+            "%s  ansible.builtin.find:\n"
+            "%s    paths: \"{{ sysctl_guard_dir_stats.results | "
+            "selectattr('stat.isdir', 'defined') | selectattr('stat.isdir') | "
+            "map(attribute='item') | list }}\"\n"
             "%s    patterns: \"*.conf\"\n%s    file_type: any\n"
             "%s    hidden: false\n%s  register: sysctl_guard_dirs\n",
-            in, in, in, in);
+            in, in, in, in, in, in, in, in);
     char *before = dir_paths(x, false), *after = dir_paths(x, true);
     fprintf(out,
             "%s- name: \"Sysctl-guard: the sysctl.d directories hold the "
