@@ -48,7 +48,7 @@ ASAN_BIN := $(B)/asan/sysctl-guard
 UNIT     := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 ASAN_UNIT:= $(UNIT_SRC:tests/unit/%.c=$(B)/asan/unit/%)
 
-.PHONY: all deps run test test-unit test-catalog catalog catalog-defaults verify-catalog test-lens test-cases test-valgrind test-policy \
+.PHONY: all deps deps-test run test test-unit test-catalog catalog catalog-defaults verify-catalog test-lens test-cases test-valgrind test-policy \
         test-fix test-plan test-cli test-report test-integration test-ansible test-salt \
         test-precommit test-sarif test-lint screenshot \
         install uninstall \
@@ -143,8 +143,13 @@ $(B)/asan/unit/%: tests/unit/%.c $(ASAN_VIEWS_LIB) $(ASAN_CORE_LIB)
 $(B):
 	@mkdir -p $(B)
 
+# What building and running need (a compiler, pkg-config, the libraries'
+# -dev packages); deps-test adds what the tests need (scripts/deps.sh).
 deps:
-	@sh scripts/deps.sh
+	@sh scripts/deps.sh build
+
+deps-test:
+	@sh scripts/deps.sh test
 
 # Install what is missing, build, and check this machine: findings (exit
 # 1) are the answer, not a failure of `make run`; exit 2 is.
@@ -153,7 +158,7 @@ run: deps
 	./$(BIN) check || [ $$? -eq 1 ]
 
 # ---- test ----
-test: deps
+test: deps-test
 	@$(MAKE) --no-print-directory -j2 all $(ASAN_BIN) $(UNIT) $(ASAN_UNIT)
 	@$(MAKE) --no-print-directory test-lens test-unit test-catalog test-policy test-valgrind \
 	    test-cases test-fix test-plan test-cli test-report test-integration
@@ -275,7 +280,7 @@ test-report: $(BIN) $(ASAN_BIN)
 
 # The README's picture of the report: examples/report/fleet.sh's report of
 # the sample fleet, as headless Chromium (no network) shows it.
-screenshot: deps $(BIN)
+screenshot: deps-test $(BIN)
 	SYSCTL_GUARD_LENSDIR=lenses SYSCTL_GUARD_POLICYDIR=policies \
 	    sh examples/report/fleet.sh ./$(BIN) $(B)/fleet >/dev/null || [ $$? -eq 1 ]
 	unshare -n chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
@@ -332,7 +337,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 # ---- bench, fuzz ----
-bench: deps $(BIN)
+bench: deps-test $(BIN)
 	python3 tests/bench/bench.py $(BIN)
 
 FUZZ_SECS ?= 60
@@ -340,7 +345,27 @@ FUZZERS  := fuzz_parse fuzz_policy fuzz_catalog
 FUZZ_CC  := clang -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
             -D_GNU_SOURCE -DSG_SRCDIR='"$(CURDIR)"' -DSG_LENSDIR='"$(LENSDIR)"' \
             -DSG_POLICYDIR='"$(POLICYDIR)"' -Iplugin/core -Iplugin/remedy
-fuzz: deps $(EMBED_INC) $(CATALOG_INC)
+# Run fuzzer $(1) for FUZZ_SECS on its corpus $(B)/fuzz/$(2), seeded from
+# tests/fuzz/$(2), with libFuzzer options $(3) and the environment $(4).
+# Its output goes to $(B)/fuzz/$(1).log (a crash's input beside it,
+# $(1)-crash-*); one line says how many inputs ran and how fast (its
+# final stats); a crash prints the end of the log and stops make.
+FUZZ_DATA := SYSCTL_GUARD_LENSDIR=lenses SYSCTL_GUARD_POLICYDIR=policies
+# What fuzz_module_args keeps from one run to the next (see its head).
+FUZZ_ARGS_WRAP := -Wl,--wrap=sg_data_policies,--wrap=sg_policies_free \
+                  -Wl,--wrap=sg_parser_new,--wrap=sg_parser_free
+define fuzz_run
+@mkdir -p $(B)/fuzz/$(2)
+@$(4) $(B)/fuzz/$(1) -max_total_time=$(FUZZ_SECS) $(3) -print_final_stats=1 \
+    -artifact_prefix=$(B)/fuzz/$(1)- $(B)/fuzz/$(2) tests/fuzz/$(2) \
+    >$(B)/fuzz/$(1).log 2>&1 || { tail -n 40 $(B)/fuzz/$(1).log; \
+    echo "fuzz: $(1) failed (log: $(B)/fuzz/$(1).log)"; exit 1; }
+@awk '/^stat::number_of_executed_units:/ { n = $$2 } \
+    /^stat::average_exec_per_sec:/ { e = $$2 } \
+    END { printf "fuzz: %-17s %9d inputs in %s s, %6d exec/s\n", \
+          "$(1)", n, "$(FUZZ_SECS)", e }' $(B)/fuzz/$(1).log
+endef
+fuzz: deps-test $(EMBED_INC) $(CATALOG_INC)
 	@mkdir -p $(B)/fuzz
 	@set -e; for f in $(FUZZERS); do \
 	    $(FUZZ_CC) -o $(B)/fuzz/$$f tests/fuzz/$$f.c $(CORE_SRC) $(PKG_LIBS); \
@@ -351,27 +376,15 @@ fuzz: deps $(EMBED_INC) $(CATALOG_INC)
 	    $(wildcard plugin/report/*.c) $(CORE_SRC) $(PKG_LIBS)
 	$(MAKE) --no-print-directory $(EMBED_INC)
 	$(FUZZ_CC) -I$(B) -Dmain=sysctl_guard_main -o $(B)/fuzz/fuzz_module_args \
-	    tests/fuzz/fuzz_module_args.c $(CORE_SRC) $(VIEWS_SRC) $(CLI_SRC) $(PKG_LIBS)
-	@mkdir -p $(B)/fuzz/corpus $(B)/fuzz/policy-corpus
-	SYSCTL_GUARD_LENSDIR=lenses $(B)/fuzz/fuzz_parse -max_total_time=$(FUZZ_SECS) \
-	    -max_len=4096 $(B)/fuzz/corpus tests/fuzz/corpus
-	SYSCTL_GUARD_LENSDIR=lenses SYSCTL_GUARD_POLICYDIR=policies \
-	    $(B)/fuzz/fuzz_policy -max_total_time=$(FUZZ_SECS) -max_len=65536 \
-	    $(B)/fuzz/policy-corpus tests/fuzz/policy-corpus
-	@mkdir -p $(B)/fuzz/catalog-corpus
-	$(B)/fuzz/fuzz_catalog -max_total_time=$(FUZZ_SECS) -max_len=8192 \
-	    $(B)/fuzz/catalog-corpus tests/fuzz/catalog-corpus
-	@mkdir -p $(B)/fuzz/config-corpus
-	$(B)/fuzz/fuzz_config -max_total_time=$(FUZZ_SECS) -max_len=4096 \
-	    -dict=tests/fuzz/config.dict \
-	    $(B)/fuzz/config-corpus tests/fuzz/config-corpus
-	@mkdir -p $(B)/fuzz/report-corpus
-	$(B)/fuzz/fuzz_report -max_total_time=$(FUZZ_SECS) -max_len=65536 \
-	    $(B)/fuzz/report-corpus tests/fuzz/report-corpus
-	@mkdir -p $(B)/fuzz/args-corpus
-	SYSCTL_GUARD_LENSDIR=lenses SYSCTL_GUARD_POLICYDIR=policies \
-	    $(B)/fuzz/fuzz_module_args -max_total_time=$(FUZZ_SECS) -max_len=4096 \
-	    $(B)/fuzz/args-corpus tests/fuzz/args-corpus
+	    $(FUZZ_ARGS_WRAP) tests/fuzz/fuzz_module_args.c $(CORE_SRC) \
+	    $(VIEWS_SRC) $(CLI_SRC) $(PKG_LIBS)
+	$(call fuzz_run,fuzz_parse,corpus,-max_len=4096,$(FUZZ_DATA))
+	$(call fuzz_run,fuzz_policy,policy-corpus,-max_len=65536,$(FUZZ_DATA))
+	$(call fuzz_run,fuzz_catalog,catalog-corpus,-max_len=8192,)
+	$(call fuzz_run,fuzz_config,config-corpus,-max_len=4096 \
+	    -dict=tests/fuzz/config.dict,)
+	$(call fuzz_run,fuzz_report,report-corpus,-max_len=65536,)
+	$(call fuzz_run,fuzz_module_args,args-corpus,-max_len=4096,$(FUZZ_DATA))
 
 clean:
 	rm -rf $(B)
@@ -386,7 +399,8 @@ help:
 	@echo "make install    install to \$$DESTDIR\$$PREFIX (PREFIX=$(PREFIX))"
 	@echo "make bench      time show on a host tree and a 1000-file tree vs augtool"
 	@echo "make fuzz       libFuzzer: lens + model, policy loader + evaluation, catalog, project config, module args (FUZZ_SECS=$(FUZZ_SECS) each)"
-	@echo "make deps       install the Debian packages needed (scripts/deps.sh)"
+	@echo "make deps       install the Debian packages building and running need (scripts/deps.sh)"
+	@echo "make deps-test  ... and those the tests need (Ansible, Chromium, valgrind, Salt's python3 packages)"
 	@echo "make catalog    regenerate catalog/keys.tsv from Debian kernel sources (catalog/README.md)"
 	@echo "make catalog-defaults  catalog/defaults.tsv: Debian kernels booted under QEMU, small and large"
 	@echo "make clean      remove build/"

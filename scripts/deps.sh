@@ -1,17 +1,32 @@
 #!/bin/sh
-# deps.sh - install the Debian packages sysctl-guard builds and tests with,
-# when they are missing. Called by `make deps` (and so by `make run` and
-# `make test`); does nothing when everything is there. The python3-*
-# packages after `time` are what real Salt 3006 (../shared/salt-3006, the
-# Salt tests) runs on with Debian's /usr/bin/python3.
+# deps.sh - install the Debian packages sysctl-guard needs, when they are
+# missing; does nothing when everything is there.
+#   deps.sh build   what building and running need (`make deps`, and so
+#                   `make run` and `make install`): a compiler, pkg-config,
+#                   the three libraries' -dev packages, augeas-lenses,
+#                   xmllint (the shipped policies are validated at build)
+#   deps.sh test    that, and what the tests need (`make deps-test`, and so
+#                   `make test`, `make bench`, `make fuzz`): clang, valgrind,
+#                   augparse, Ansible and its linters, pre-commit, the
+#                   shell linter, Chromium, jq, GNU time, and the Debian
+#                   python3 packages real Salt 3006 (../shared/salt-3006)
+#                   runs on with /usr/bin/python3
 set -eu
 
-PKGS="build-essential pkg-config clang libaugeas-dev augeas-tools augeas-lenses
-libxml2-dev libxml2-utils libcjson-dev python3 valgrind
-ansible ansible-lint yamllint python3-yaml python3-jinja2 shellcheck pre-commit git acl strace util-linux chromium jq time
+BUILD="build-essential pkg-config libaugeas-dev augeas-lenses libxml2-dev
+libxml2-utils libcjson-dev"
+TEST="clang python3 valgrind augeas-tools
+ansible ansible-lint yamllint python3-yaml python3-jinja2 shellcheck pre-commit
+git acl strace util-linux chromium jq time
 python3-msgpack python3-psutil python3-zmq python3-pycryptodome python3-croniter
 python3-setproctitle python3-requests python3-distro python3-packaging
 python3-jmespath python3-cryptography"
+
+case "${1:-test}" in
+build) PKGS=$BUILD ;;
+test) PKGS="$BUILD $TEST" ;;
+*) echo "usage: deps.sh build|test" >&2; exit 2 ;;
+esac
 
 missing=""
 for p in $PKGS; do

@@ -85,6 +85,21 @@ def main():
         ok("sysctl-advice.txt" not in out and "README" not in out,
            "files outside the pattern are not checked")
 
+        # The example configuration, copied as it is into the repository
+        # (issue 29: it named a tag no repository provides).
+        shutil.copy(os.path.join(TOP, "examples", "pre-commit-config.yaml"),
+                    os.path.join(repo, ".pre-commit-config.yaml"))
+        r = run(["pre-commit", "run", "--all-files", "--color", "never"],
+                repo, env)
+        out = r.stdout + r.stderr
+        ok(r.returncode == 1 and
+           "roles/net/files/sysctl.d/60-tuning.conf:2:1: error:" in out and
+           "50-ports.conf" not in out and "README" not in out,
+           "examples/pre-commit-config.yaml copied as it is: the lint hook "
+           "runs and fails on the bad file (rc %d):\n%s" %
+           (r.returncode, out[-2000:]))
+        os.remove(os.path.join(repo, ".pre-commit-config.yaml"))
+
         r = try_repo(repo, "sysctl-guard-fix", env)
         out = r.stdout + r.stderr
         ok(r.returncode == 1 and "files were modified by this hook" in out,
