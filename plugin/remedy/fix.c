@@ -690,6 +690,11 @@ int sg_fix_list_effect(const struct sg_change *c, struct sg_effect *out)
     return 1;
 }
 
+static bool counts(const struct sg_change *c, bool written)
+{
+    return written ? c->written : !c->unwritable;
+}
+
 int sg_changes_effects(const struct sg_model *m, const struct sg_changes *cs,
                        bool written, struct sg_effects *out)
 {
@@ -698,21 +703,23 @@ int sg_changes_effects(const struct sg_model *m, const struct sg_changes *cs,
     int r;
 
     memset(out, 0, sizeof(*out));
+    /* WRITTEN: what was written; else what a run would write (not what
+     * sg_fix_predict says it could not). */
     for (size_t i = 0; i < cs->n; i++)
-        if (!cs->v[i].modules && (!written || cs->v[i].written))
+        if (!cs->v[i].modules && counts(&cs->v[i], written))
             n += cs->v[i].n_ops;
     if (!(ops.v = calloc(n ? n : 1, sizeof(*ops.v))))
         return -ENOMEM;
     for (size_t i = 0; i < cs->n; i++)
-        for (size_t j = 0; !cs->v[i].modules &&
-                           (!written || cs->v[i].written) && j < cs->v[i].n_ops;
+        for (size_t j = 0; !cs->v[i].modules && counts(&cs->v[i], written) &&
+                           j < cs->v[i].n_ops;
              j++)
             ops.v[ops.n++] = cs->v[i].ops[j]; /* borrowed */
     r = sg_fix_effects(m, &ops, out);
     free(ops.v);
     for (size_t i = 0; r == 0 && i < cs->n; i++) {
         struct sg_effect e;
-        if (written && !cs->v[i].written)
+        if (!counts(&cs->v[i], written))
             continue;
         r = sg_fix_list_effect(&cs->v[i], &e);
         if (r == 1 && (r = SG_PUSH(*out, e)) < 0) {

@@ -66,6 +66,7 @@ struct sg_change {
     size_t n_ops;
     bool modules; /* a modules-load.d list (its ops name modules) */
     bool written; /* sg_fix_apply wrote it */
+    bool unwritable; /* sg_fix_predict: the run could not write it */
 };
 
 struct sg_changes {
@@ -113,6 +114,14 @@ bool sg_changes_fix(const struct sg_changes *cs, const struct sg_finding *f);
  * finding in BEFORE: its line there, else its file. Returns 0 or -ENOMEM. */
 int sg_fix_why_left(const struct sg_findings *before, struct sg_findings *after,
                     const struct sg_diags *diags);
+
+/* What sg_fix_apply would say of CS without writing (predict.c): a
+ * "not-fixed" error in D for each file the effective user could not
+ * write (its directory not writable, a read-only mount, another user's
+ * file it could not keep the owner of), and that change marked
+ * unwritable. 0, or -ENOMEM. */
+int sg_fix_predict(const struct sg_model *m, struct sg_changes *cs,
+                   struct sg_diags *d);
 
 /* Write the changes under M's root (fragments: as given) as save.h says,
  * marking each change written or not. BACKUP keeps the old text as

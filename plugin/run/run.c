@@ -237,6 +237,10 @@ static int run_one(const struct sg_run_opts *ro, const struct sg_model_opts *o,
     if (r == 0 && mode == SG_RUN_FIX && cs.n &&
         sg_fix_apply(m, &cs, ro->backup, &s->fix_diags) == -ENOMEM)
         r = -ENOMEM;
+    /* A preview says what the run would: a file it could not write is
+     * an error, and no change. */
+    if (r == 0 && mode == SG_RUN_PREVIEW && cs.n)
+        r = sg_fix_predict(m, &cs, &s->fix_diags);
     if (r == 0)
         r = add_effects(s, m, &cs, mode == SG_RUN_FIX);
     if (r == 0 && mode == SG_RUN_FIX && cs.n) {
@@ -361,7 +365,7 @@ int sg_run(const struct sg_run_opts *ro, const struct sg_policies *ps,
 
 bool sg_change_counts(const struct sg_result *s, const struct sg_change *c)
 {
-    return s->mode != SG_RUN_FIX || c->written;
+    return s->mode == SG_RUN_FIX ? c->written : !c->unwritable;
 }
 
 size_t sg_result_changed(const struct sg_result *s)

@@ -235,7 +235,8 @@ void sg_fix_headline(struct sg_buf *b, const struct sg_result *s)
     else if (!s->changes.n)
         sg_buf_printf(b, "nothing to fix");
     else if (!files)
-        sg_buf_printf(b, "fixed nothing: no file could be written");
+        sg_buf_printf(b, "%s nothing: no file could be written",
+                      would ? "would fix" : "fixed");
     else
         sg_buf_printf(b, "%s %zu finding%s in %zu file%s",
                       would ? "would fix" : "fixed", n, n == 1 ? "" : "s",

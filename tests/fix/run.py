@@ -271,6 +271,85 @@ def fault_tree(tmp, size_lines=20):
         return root, p, f.read()
 
 
+def unpriv(binary, tmp, root, p, old, nobin, noenv, args):
+    """As the user nobody, who cannot write the tree: fix --dry-run, the
+    module's check mode, Salt's test mode and ansible-playbook --check each
+    predict what the run then does: the same errors, no change promised."""
+    def nobody(argv, **kw):
+        return subprocess.run(argv, capture_output=True, text=True,
+                              env=kw.pop("env", noenv),
+                              preexec_fn=lambda: (os.setgid(65534),
+                                                  os.setuid(65534)), **kw)
+
+    def errors(text):
+        return sorted(ln for ln in text.splitlines()
+                      if "error: cannot write" in ln)
+    dry = nobody([nobin, "fix", "--dry-run", "--root", root] + args)
+    real = nobody([nobin, "fix", "--root", root] + args)
+    ok(dry.returncode == real.returncode == 2 and errors(dry.stderr) and
+       errors(dry.stderr) == errors(real.stderr) and
+       open(p, "rb").read() == old,
+       "as nobody, fix --dry-run says what fix then says: %d %r / %d %r" %
+       (dry.returncode, dry.stderr, real.returncode, real.stderr))
+    sdry = nobody([nobin, "fix", "--dry-run", "--format", "salt", "--root",
+                   root] + args)
+    sreal = nobody([nobin, "fix", "--format", "salt", "--root", root] + args)
+    try:
+        a, b = json.loads(sdry.stdout), json.loads(sreal.stdout)
+        ok(a["result"] is False and b["result"] is False and
+           a["changes"] == b["changes"] == {} and
+           errors(a["comment"]) == errors(b["comment"]) != [],
+           "as nobody, Salt's test mode predicts the failed run: %r / %r" %
+           (a, b))
+    except (ValueError, KeyError) as e:
+        ok(False, "as nobody, salt: %s %r %r" % (e, sdry.stdout, sreal.stdout))
+    res = {}
+    for check in (True, False):
+        argsf = os.path.join(tmp, "nobody-tmp", "args-%s.json" % check)
+        with open(argsf, "w") as f:
+            json.dump({"root": root, "kernel": args[1], "state": "fixed",
+                       "_ansible_check_mode": check}, f)
+        os.chmod(argsf, 0o644)
+        r = nobody([nobin, argsf])
+        res[check] = json.loads(r.stdout) if r.stdout.startswith("{") else {}
+    ok(res[True].get("failed") is True and res[False].get("failed") is True
+       and res[True].get("changed") is False and
+       res[False].get("changed") is False and
+       errors(res[True].get("msg", "").replace("; ", "\n")) ==
+       errors(res[False].get("msg", "").replace("; ", "\n")) != [],
+       "as nobody, the module's check mode predicts the failed run: %r / %r"
+       % (res[True], res[False]))
+    module = os.path.join(os.path.dirname(binary), "ansible", "sysctl_guard")
+    if not os.path.exists(module) or not shutil.which("ansible-playbook"):
+        return
+    # The real ansible-playbook, run by nobody: --check, then the run.
+    lib = os.path.join(tmp, "nobody-lib")
+    os.makedirs(lib)
+    shutil.copy(module, os.path.join(lib, "sysctl_guard"))
+    os.chmod(lib, 0o755)
+    play = os.path.join(lib, "play.yml")
+    with open(play, "w") as f:
+        f.write("- hosts: all\n  gather_facts: false\n  tasks:\n"
+                "    - sysctl_guard:\n        root: %s\n        kernel: "
+                "'%s'\n        state: fixed\n" % (json.dumps(root), args[1]))
+    home = os.path.join(tmp, "nobody-tmp")
+    env = dict(noenv, HOME=home, ANSIBLE_LOCAL_TEMP=home + "/at",
+               ANSIBLE_REMOTE_TEMP=home + "/rt", ANSIBLE_LIBRARY=lib,
+               ANSIBLE_NOCOLOR="1")
+    out = {}
+    for extra in (["--check"], []):
+        r = nobody(["ansible-playbook", "-i", "localhost,", "-c", "local",
+                    play] + extra, env=env, cwd=home)
+        out[bool(extra)] = r
+    recap = [re.search(r"ok=\d+\s+changed=(\d+).*failed=(\d+)",
+                       out[k].stdout) for k in (True, False)]
+    ok(all(recap) and recap[0].groups() == recap[1].groups() == ("0", "1")
+       and "Permission denied" in out[True].stdout and
+       open(p, "rb").read() == old,
+       "as nobody, ansible-playbook --check fails as the run fails: %s / %s"
+       % (out[True].stdout[-1500:], out[False].stdout[-800:]))
+
+
 def faults(binary):
     args = ["--kernel", "6.1.0-13-amd64"]
     def refused(what, r, p, old):
@@ -289,6 +368,13 @@ def faults(binary):
         refused("read-only dir", run(
             nobin, ["fix", "--root", root] + args, env=noenv,
             preexec_fn=lambda: (os.setgid(65534), os.setuid(65534))), p, old)
+    # Every preview says what the run would (issue 24: check mode said
+    # "would fix" and the run failed with Permission denied).
+    with tempfile.TemporaryDirectory(prefix="sg-ro-preview-") as tmp:
+        os.chmod(tmp, 0o755)
+        root, p, old = fault_tree(tmp)
+        nobin, noenv = as_nobody(binary, tmp)
+        unpriv(binary, tmp, root, p, old, nobin, noenv, args)
     # A file size limit (a full disk looks the same to write(2)).
     with tempfile.TemporaryDirectory(prefix="sg-fsize-") as tmp:
         root, p, old = fault_tree(tmp, 2000)
