@@ -2,9 +2,11 @@
  * cmd_fix.c - `sysctl-guard fix`: apply the fix-ups of `check` in place
  * (--dry-run: a preview, the unified diff instead), then check again.
  *
- * Exit: 0 when nothing is left to fix, 1 when fixable findings remain (or,
- * with --dry-run, when there is something to change), 2 on usage or input
- * errors or when a file could not be written (it is then unchanged).
+ * Exit: 0 when nothing is left to fix, 1 when fixable findings remain or
+ * a finding no fix-up changes is left at or over --fail-on (with
+ * --dry-run: when there is something to change, or such a finding would
+ * be left), 2 on usage or input errors or when a file could not be
+ * written (it is then unchanged).
  * With --format salt or stateful the answer is on stdout and a dry run
  * exits 0: Salt reads what would change from the output, not the status.
  */
@@ -41,6 +43,12 @@ int sg_cmd_fix(struct sg_cli *cli)
     } else {
         sg_cli_view_opts(cli, &vo, &name);
         r = v->fix(stdout, &res, &vo) < 0 ? SG_EXIT_ERROR : res.status;
+        /* What no fix-up changes counts too, at --fail-on: a typo key
+         * left after the fix is no success. Salt's views say it in the
+         * state's comment; their status is what the fix did. */
+        if (r == SG_EXIT_OK && !v->answer_in_output &&
+            sg_result_unfixed_reach(&res, cli->fail_on))
+            r = SG_EXIT_FINDINGS;
         /* Salt's test mode: the view says what would change. */
         if (cli->dry_run && v->answer_in_output && r == SG_EXIT_FINDINGS)
             r = SG_EXIT_OK;

@@ -67,9 +67,9 @@ static const struct choice colors[] = {
     {NULL, 0, 0, NULL},
 };
 static const struct choice severities[] = {
-    {"error", SG_SEV_ERROR, C_CHECK | C_REPORT, NULL},
-    {"warning", SG_SEV_WARNING, C_CHECK | C_REPORT, NULL},
-    {"info", SG_SEV_INFO, C_CHECK | C_REPORT, NULL},
+    {"error", SG_SEV_ERROR, C_CHECK | C_FIX | C_REPORT, NULL},
+    {"warning", SG_SEV_WARNING, C_CHECK | C_FIX | C_REPORT, NULL},
+    {"info", SG_SEV_INFO, C_CHECK | C_FIX | C_REPORT, NULL},
     {NULL, 0, 0, NULL},
 };
 
@@ -119,9 +119,9 @@ static const struct opt_row {
     {"enable", "RULE", OT_LIST, F(enabled), F(n_enabled), NULL, NULL, C_RULES,
      "turn rule RULE on, over a --disable"},
     {"fail-on", "LEVEL", OT_CHOICE, F(fail_on), 0, severities, "warning",
-     C_CHECK | C_REPORT,
-     "exit 1 on findings at or over this severity (report: on new ones, "
-     "with --baseline)"},
+     C_CHECK | C_FIX | C_REPORT,
+     "exit 1 on findings at or over this severity (fix: left after it; "
+     "report: new ones, with --baseline)"},
     {"host", "NAME", OT_STRING, F(host), 0, NULL, NULL, C_CHECK,
      "json: record the host's name, for report"},
     {"baseline", "FILE", OT_STRING, F(baseline), 0, NULL, NULL, C_REPORT,

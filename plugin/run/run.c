@@ -376,6 +376,17 @@ size_t sg_result_changed(const struct sg_result *s)
     return n;
 }
 
+bool sg_result_unfixed_reach(const struct sg_result *s,
+                             enum sg_severity fail_on)
+{
+    for (size_t i = 0; i < s->report.findings.n; i++) {
+        const struct sg_finding *f = &s->report.findings.v[i];
+        if (f->fix == SG_FIX_NONE && !f->suppressed && f->severity >= fail_on)
+            return true;
+    }
+    return false;
+}
+
 void sg_result_free(struct sg_result *s)
 {
     sg_report_free(&s->report);

@@ -124,6 +124,12 @@ void sg_result_free(struct sg_result *r);
 bool sg_change_counts(const struct sg_result *r, const struct sg_change *c);
 /* How many changes count. */
 size_t sg_result_changed(const struct sg_result *r);
+/* Whether a finding no fix-up changes (no fix at all: a typo key, a value
+ * only a person can choose) is left at or over FAIL_ON, after a fix or
+ * (a preview) after the fix it plans: what `fix` ends with besides what
+ * a fix could change (LEFT). */
+bool sg_result_unfixed_reach(const struct sg_result *r,
+                             enum sg_severity fail_on);
 
 int sg_report_add_file(struct sg_report *r, const char *path);
 void sg_report_sort(struct sg_report *r);

@@ -153,11 +153,33 @@ int sg_view_text_fix(FILE *out, const struct sg_result *s,
         free(b.v);
     }
     sg_print_changes(out, s, vo->color);
-    /* What is left, and why (a package's file, ...). */
+    /* What is left, and why (a package's file, ...); then what no fix-up
+     * changes, which needs a person. */
     struct sg_buf line = {0};
     for (size_t i = 0; sg_left_next(s, &i, &line);)
         fprintf(vo->err, "%s\n", sg_vis(line.v));
     free(line.v);
+    const struct sg_findings *fs = &s->report.findings;
+    size_t person = 0;
+    for (size_t i = 0; i < fs->n; i++) {
+        const struct sg_finding *f = &fs->v[i];
+        if (f->fix != SG_FIX_NONE || f->suppressed)
+            continue;
+        person++;
+        fprintf(vo->err, "%s", sg_vis(f->file ? f->file : "-"));
+        if (f->line)
+            fprintf(vo->err, ":%u", f->line);
+        fprintf(vo->err, ": %s: left: %s [%s]: no fix-up; needs a person "
+                         "(sysctl-guard explain %s)\n",
+                sg_severity_name(f->severity), sg_vis(f->rule->title),
+                sg_vis(f->rule->id), sg_vis(f->rule->id));
+    }
+    if (s->left.n || person)
+        fprintf(vo->err, "%s fix: %s %zu finding%s a fix could change, %zu "
+                         "that need%s a person\n",
+                vo->prog, s->mode == SG_RUN_PREVIEW ? "would leave" : "left",
+                s->left.n, s->left.n == 1 ? "" : "s", person,
+                person == 1 ? "s" : "");
     return 0;
 }
 

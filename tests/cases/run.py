@@ -10,7 +10,8 @@ A case directory holds:
   exit           the expected exit status (default 0)
   setup.sh       optional: run in the copy's directory before the command
   stderr         optional: text stderr must contain (then expected.json
-                 may be absent: nothing is printed on stdout)
+                 may be absent: nothing is printed on stdout; with
+                 expected.txt, both are checked)
   expected.txt   instead of expected.json: the exact text printed (for the
                  gcc and text formats)
   intent         optional: "+RULE" (the rule must find something) and
@@ -137,6 +138,12 @@ def run_case(binary, name, update):
             os.unlink(exit_path)
         if update:
             problems = [pr for pr in problems if not pr.startswith("exit ")]
+        stderr_path = os.path.join(case, "stderr")
+        if os.path.exists(stderr_path):
+            with open(stderr_path) as f:
+                want_err = f.read().strip().replace("{root}", root)
+            if want_err not in p.stderr:
+                problems.append("stderr lacks %r:\n%s" % (want_err, p.stderr))
         txt_path = os.path.join(case, "expected.txt")
         if os.path.exists(txt_path):
             got_txt = p.stdout.replace(root, "{root}")
@@ -150,12 +157,7 @@ def run_case(binary, name, update):
                     problems.append("output differs:\n--- expected\n%s--- got\n%s"
                                     % (want_txt, got_txt))
             return problems
-        stderr_path = os.path.join(case, "stderr")
         if os.path.exists(stderr_path):
-            with open(stderr_path) as f:
-                want_err = f.read().strip().replace("{root}", root)
-            if want_err not in p.stderr:
-                problems.append("stderr lacks %r:\n%s" % (want_err, p.stderr))
             if not os.path.exists(os.path.join(case, "expected.json")):
                 if p.stdout:
                     problems.append("unexpected output:\n" + p.stdout)

@@ -466,7 +466,7 @@ OPTIONS = {
     "--policy": ({"check", "fix", "plan", "explain", "list-rules"}, "x.xml"),
     "--disable": ({"check", "fix", "plan"}, "inline-comment"),
     "--enable": ({"check", "fix", "plan"}, "inline-comment"),
-    "--fail-on": ({"check", "report"}, "info"),
+    "--fail-on": ({"check", "fix", "report"}, "info"),
     "--dry-run": ({"fix"}, None),
     "--backup": ({"fix"}, None),
     "--live": ({"check", "fix", "plan", "show"}, None),
