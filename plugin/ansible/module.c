@@ -560,20 +560,31 @@ static int run(const struct policies_arg *pa, struct sg_run_opts *opts,
     }
     /* Then the findings themselves, "rule file:line" (a play recap shows
      * msg, and counts alone say nothing of what to look at). */
-    for (size_t i = 0; i < rep->findings.n && i < MAX_LISTED; i++) {
+    size_t listed = 0, unlisted = 0;
+    for (size_t i = 0; i < rep->findings.n; i++) {
         const struct sg_finding *f = &rep->findings.v[i];
-        sg_buf_printf(&msg, "%s%s", i ? ", " : "; findings: ", f->rule->id);
+        if (f->suppressed)
+            continue; /* silenced, as noqa silences; in findings still */
+        if (listed == MAX_LISTED) {
+            unlisted++;
+            continue;
+        }
+        sg_buf_printf(&msg, "%s%s", listed++ ? ", " : "; findings: ",
+                      f->rule->id);
         if (f->file)
-            sg_buf_printf(&msg, " %s:%u", f->file, f->line);
+            sg_buf_printf(&msg, " %s", f->file);
+        if (f->file && f->line) /* a whole-file finding has no line */
+            sg_buf_printf(&msg, ":%u", f->line);
     }
-    if (rep->findings.n > MAX_LISTED)
-        sg_buf_printf(&msg, " and %zu more", rep->findings.n - MAX_LISTED);
+    if (unlisted)
+        sg_buf_printf(&msg, " and %zu more", unlisted);
     sg_error_lines(&msg, &rep->diags, "; ");
     sg_error_lines(&msg, &s.fix_diags, "; ");
     /* Ansible shows warnings as [WARNING] lines: diagnostics about the
-     * input no rule made a finding of, suppressed findings with their
-     * reason, and what is left after the fix (in check mode: would be),
-     * and why. */
+     * input no rule made a finding of, and what is left after the fix
+     * (in check mode: would be), and why. A suppressed finding is no
+     * warning: a suppression silences, as noqa does in ansible-lint (the
+     * result's findings keep it, with its reason). */
     cJSON *warn = cJSON_CreateArray();
     struct sg_buf line = {0};
     for (size_t i = 0; i < rep->diags.n; i++) {
@@ -586,16 +597,6 @@ static int run(const struct policies_arg *pa, struct sg_run_opts *opts,
             sg_buf_printf(&line, ":%u", d->line);
         sg_buf_printf(&line, ": %s: %s [%s]", sg_severity_name(d->severity),
                       d->message, d->code);
-        cJSON_AddItemToArray(warn, cJSON_CreateString(line.v));
-    }
-    for (size_t i = 0; i < rep->findings.n; i++) {
-        const struct sg_finding *f = &rep->findings.v[i];
-        if (!f->suppressed)
-            continue;
-        line.n = 0;
-        sg_buf_printf(&line, "%s:%u: suppressed: %s [%s]%s%s",
-                      f->file ? f->file : "-", f->line, f->rule->title,
-                      f->rule->id, f->suppressed[0] ? ": " : "", f->suppressed);
         cJSON_AddItemToArray(warn, cJSON_CreateString(line.v));
     }
     for (size_t i = 0; fixed && sg_left_next(&s, &i, &line);)
@@ -653,6 +654,18 @@ int sg_ansible_main(const char *args_path)
         cJSON_AddItemToObject(o, "invocation", invocation(args));
         r = fail(o, "%s", why.v);
         free(why.v);
+        cJSON_Delete(args);
+        return r;
+    }
+    /* An unquoted `kernel: 5.10` arrives as the number 5.1: checking
+     * kernel 5.1 would be checking the wrong kernel, silently. */
+    cJSON *kv = cJSON_GetObjectItemCaseSensitive(args, "kernel");
+    if (cJSON_IsNumber(kv)) {
+        cJSON_AddItemToObject(o, "invocation", invocation(args));
+        r = fail(o,
+                 "kernel is the number %.15g, not a release string: YAML "
+                 "reads an unquoted 5.10 as 5.1; quote it (kernel: \"%.15g\")",
+                 kv->valuedouble, kv->valuedouble);
         cJSON_Delete(args);
         return r;
     }

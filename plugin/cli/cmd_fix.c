@@ -4,9 +4,8 @@
  *
  * Exit: 0 when nothing is left to fix, 1 when fixable findings remain or
  * a finding no fix-up changes is left at or over --fail-on (with
- * --dry-run: when there is something to change, or such a finding would
- * be left), 2 on usage or input errors or when a file could not be
- * written (it is then unchanged).
+ * --dry-run: when there is something to change), 2 on usage or input
+ * errors or when a file could not be written (it is then unchanged).
  * With --format salt or stateful the answer is on stdout and a dry run
  * exits 0: Salt reads what would change from the output, not the status.
  */
@@ -46,7 +45,7 @@ int sg_cmd_fix(struct sg_cli *cli)
         /* What no fix-up changes counts too, at --fail-on: a typo key
          * left after the fix is no success. Salt's views say it in the
          * state's comment; their status is what the fix did. */
-        if (r == SG_EXIT_OK && !v->answer_in_output &&
+        if (r == SG_EXIT_OK && !cli->dry_run && !v->answer_in_output &&
             sg_result_unfixed_reach(&res, cli->fail_on))
             r = SG_EXIT_FINDINGS;
         /* Salt's test mode: the view says what would change. */

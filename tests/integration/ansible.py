@@ -406,8 +406,8 @@ def test_bad_params(tmp, lib):
            (i, msg, res.get("msg")))
         ok("module_args" in res.get("invocation", {}),
            "bad parameters %d: the invocation is returned" % i)
-    # A number where a string is expected is converted, as AnsibleModule
-    # does (YAML reads `kernel: 6.1` as a number).
+    # A kernel as a YAML number is refused, saying to quote it: YAML
+    # reads `kernel: 5.10` as 5.1, which would check the wrong kernel.
     with open(os.path.join(tmp, "num.yml"), "w") as f:
         f.write("""- hosts: localhost
   gather_facts: false
@@ -419,7 +419,9 @@ def test_bad_params(tmp, lib):
     rc, out = playbook(tmp, lib, ["-i", "localhost,", "-c", "local",
                                   "num.yml"])
     res = results(out, "num").get("localhost", {})
-    ok(res.get("kernel") == "6.1", "kernel: 6.1 (a YAML number) is taken")
+    ok(res.get("failed") and "quote it" in res.get("msg", ""),
+       "kernel: 6.1 (a YAML number) is refused, saying to quote it: %r" %
+       res.get("msg"))
     # live: the running kernel's values under the root (a case tree with
     # a proc/sys of its own), as `check --live` reports them; "yes" is a
     # boolean as AnsibleModule reads one.
@@ -663,10 +665,29 @@ def test_input(tmp):
     ok(rc == 0 and not res.get("failed") and
        res.get("findings", [{}])[0].get("suppressed") ==
        {"reason": "sized for the proxy"} and
-       any("suppressed:" in w and "sized for the proxy" in w
-           for w in res.get("warnings", [])),
-       "module: a suppressed finding does not fail, and is a warning with "
-       "its reason (got %d %r %r)" % (rc, res.get("msg"), res.get("warnings")))
+       not any("somaxconn" in w for w in res.get("warnings", [])) and
+       "somaxconn-below-default" not in res.get("msg", ""),
+       "module: a suppressed finding does not fail, is no [WARNING] (it "
+       "silences, as noqa does) and stays in the findings with its reason "
+       "(got %d %r %r)" % (rc, res.get("msg"), res.get("warnings")))
+    # An unquoted `kernel: 5.10` arrives as the number 5.1: refused.
+    rc, res, err = run_module(path, '{"root": %s, "kernel": 5.10}' %
+                              json.dumps(quiet), ENV)
+    ok(rc == 1 and res.get("failed") and "quote it" in res.get("msg", "") and
+       "5.1" in res.get("msg", ""),
+       "module: a kernel given as a number is refused, saying to quote it "
+       "(got %d %r)" % (rc, res.get("msg")))
+    # A finding about a whole file has no line: no ":0" in msg.
+    whole = os.path.join(tmp, "whole-file")
+    os.makedirs(os.path.join(whole, "etc", "sysctl.d"))
+    with open(os.path.join(whole, "etc", "sysctl.conf"), "w") as f:
+        f.write("net.ipv4.tcp_syncookies = 1\n")
+    rc, res, err = run_module(path, json.dumps(
+        {"root": whole, "kernel": "6.1", "fail_on": "info"}), ENV)
+    ok("sysctl-conf-not-read /etc/sysctl.conf" in res.get("msg", "") and
+       ":0" not in res.get("msg", ""),
+       "module: a whole-file finding is named without a line 0: %r" %
+       res.get("msg"))
     # disable: turns a rule off; an unknown one fails the task.
     rc, res, err = run_module(path, json.dumps(
         {"root": quiet, "kernel": "6.1", "disable": "somaxconn-below-default"}),
