@@ -3,11 +3,16 @@
  * descriptor inside the root (rootfs.h); the candidates of all of them
  * are sorted by name and precedence once, so shadowing is one linear pass
  * after an O(n log n) sort. Symlinks resolve inside the root (at most
- * rootfs.c SG_MAX_LINKS hops).
+ * rootfs.c SG_MAX_LINKS hops). The leftovers of interrupted saves are
+ * swept (remedy/save.h) from every directory a fix writes to: a sysctl.d
+ * directory only when its listing saw one; the others (/etc, a link
+ * target's, the module list's) cost one more listing each.
  */
 #include "fileset.h"
+#include "modload.h"
 #include "rootfs.h"
 #include "util.h"
+#include "../remedy/save.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -77,10 +82,11 @@ static int diag_file_cmp(const void *a, const void *b)
 /* List directory DIR (index DI), which is RESOLVED inside the root: the
  * entries are named under DIR, as the tools name them, and read from
  * RESOLVED, so a directory that is a symlink ("/run/sysctl.d ->
- * /usr/lib/sysctl.d", absolute or not) is the root's, never the host's. */
+ * /usr/lib/sysctl.d", absolute or not) is the root's, never the host's.
+ * *LEFTOVER: a save's temporary file is among them. */
 static int scan_dir(int rootfd, size_t di, const char *dir,
                     const char *resolved, struct candidates *cs,
-                    struct sg_diags *diags)
+                    struct sg_diags *diags, bool *leftover)
 {
     int dfd = sg_root_openat(rootfd, resolved, O_RDONLY | O_DIRECTORY);
     DIR *d;
@@ -102,8 +108,10 @@ static int scan_dir(int rootfd, size_t di, const char *dir,
     size_t first = diags->n;
     while ((de = readdir(d))) {
         const char *n = de->d_name;
-        if (is_quietly_skipped(n))
+        if (is_quietly_skipped(n)) {
+            *leftover = *leftover || sg_save_is_temp(n);
             continue;
+        }
         char *entry = sg_strdup_printf("%s/%s", dir, n);
         if (!entry) {
             r = -ENOMEM;
@@ -200,7 +208,8 @@ static int resolve_survivor(int rootfd, const struct candidate *c,
 /* Resolve directory DI inside the root into SEEN[DI] and list it, unless
  * it is missing or resolves to one already listed (/lib -> usr/lib). */
 static int scan_sysctl_dir(int rootfd, size_t di, char **seen,
-                           struct candidates *cs, struct sg_diags *diags)
+                           struct candidates *cs, struct sg_diags *diags,
+                           bool *leftover)
 {
     char *res = NULL;
     int r = sg_chase_at(rootfd, sg_layout_dirs[di].path, &res);
@@ -219,20 +228,98 @@ static int scan_sysctl_dir(int rootfd, size_t di, char **seen,
     for (size_t j = 0; j < di; j++)
         if (seen[j] && strcmp(seen[j], res) == 0)
             return 0;
-    return scan_dir(rootfd, di, sg_layout_dirs[di].path, res, cs, diags);
+    return scan_dir(rootfd, di, sg_layout_dirs[di].path, res, cs, diags,
+                    leftover);
 }
 
-int sg_fileset_scan(int rootfd, struct sg_fileset *fs, struct sg_diags *diags)
+struct dirs {
+    char **v;
+    size_t n, cap;
+};
+
+/* Add the directory of the resolved path PATH to DIRS. */
+static int push_parent(struct dirs *dirs, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *d = slash && slash > path ? strndup(path, (size_t)(slash - path))
+                                    : strdup("/");
+    if (!d || SG_PUSH(*dirs, d) < 0) {
+        free(d);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+/* Whether directory D is a sysctl.d directory just listed (SEEN; two of
+ * them may be one) whose listing saw no temporary file (LEFT). */
+static bool listed_clean(const char *d, char *const *seen, const bool *left)
+{
+    bool listed = false;
+    for (size_t di = 0; di < N_DIRS; di++)
+        if (seen[di] && strcmp(seen[di], d) == 0) {
+            if (left[di])
+                return false;
+            listed = true;
+        }
+    return listed;
+}
+
+/* Sweep the leftovers of interrupted saves (save.h) from the directories
+ * a fix writes to, each once, in name order: those of the files applied
+ * (sysctl.d, /etc for sysctl.conf, a link's target's), the module
+ * list's, and a sysctl.d directory (SEEN) whose listing saw a temporary
+ * file (LEFT); one whose listing saw none is not listed again. */
+static int sweep_leftovers(int rootfd, bool remove, char *const *seen,
+                           const bool *left,
+                           const struct sg_fileset *fs, struct sg_diags *diags)
+{
+    const struct sg_sources *both[2] = {&fs->systemd, &fs->procps};
+    struct dirs dirs = {0};
+    char *list = NULL;
+    int r = 0;
+
+    for (size_t k = 0; k < 2 && r == 0; k++)
+        for (size_t i = 0; i < both[k]->n && r == 0; i++)
+            r = push_parent(&dirs, both[k]->v[i].path);
+    for (size_t di = 0; di < N_DIRS && r == 0; di++)
+        if (seen[di] && left[di]) {
+            char *d = strdup(seen[di]);
+            if (!d || SG_PUSH(dirs, d) < 0) {
+                free(d);
+                r = -ENOMEM;
+            }
+        }
+    if (r == 0) {
+        int cr = sg_chase_at(rootfd, SG_MODLOAD_DROPIN, &list);
+        if (cr == -ENOMEM)
+            r = cr;
+        else if (list && (cr == 0 || cr == -ENOENT))
+            r = push_parent(&dirs, list);
+        free(list);
+    }
+    if (r == 0 && dirs.n > 1)
+        qsort(dirs.v, dirs.n, sizeof(*dirs.v), sg_strp_cmp);
+    for (size_t i = 0; i < dirs.n && r == 0; i++)
+        if ((i == 0 || strcmp(dirs.v[i], dirs.v[i - 1]) != 0) &&
+            !listed_clean(dirs.v[i], seen, left))
+            r = sg_save_sweep(rootfd, dirs.v[i], remove, diags);
+    for (size_t i = 0; i < dirs.n; i++)
+        free(dirs.v[i]);
+    free(dirs.v);
+    return r;
+}
+
+int sg_fileset_scan(int rootfd, bool sweep, struct sg_fileset *fs,
+                    struct sg_diags *diags)
 {
     struct candidates cs = {0};
     char *seen[N_DIRS] = {0};
+    bool left[N_DIRS] = {0};
     int r = 0;
 
     memset(fs, 0, sizeof(*fs));
     for (size_t di = 0; di < N_DIRS && r == 0; di++)
-        r = scan_sysctl_dir(rootfd, di, seen, &cs, diags);
-    for (size_t di = 0; di < N_DIRS; di++)
-        free(seen[di]);
+        r = scan_sysctl_dir(rootfd, di, seen, &cs, diags, &left[di]);
     if (cs.n)
         qsort(cs.v, cs.n, sizeof(*cs.v), cmp_candidate);
     for (size_t i = 0; i < cs.n && r == 0; i++) {
@@ -259,6 +346,10 @@ int sg_fileset_scan(int rootfd, struct sg_fileset *fs, struct sg_diags *diags)
         }
         free(res);
     }
+    if (r == 0)
+        r = sweep_leftovers(rootfd, sweep, seen, left, fs, diags);
+    for (size_t di = 0; di < N_DIRS; di++)
+        free(seen[di]);
     for (size_t i = 0; i < cs.n; i++) {
         free(cs.v[i].name);
         free(cs.v[i].entry);

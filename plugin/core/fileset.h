@@ -47,8 +47,12 @@ struct sg_fileset {
 
 /* Scan the tree opened as ROOTFD (rootfs.h; "/" for this machine). Files
  * that do not count (hidden, masked, not *.conf, directories, dangling
- * links) produce diagnostics. Returns 0 or -ENOMEM. */
-int sg_fileset_scan(int rootfd, struct sg_fileset *fs, struct sg_diags *diags);
+ * links) produce diagnostics. The leftovers of interrupted saves
+ * (remedy/save.h) in the directories a fix writes to are removed when
+ * SWEEP (a run that writes: fix), else each is a warning saying the next
+ * fix removes it. Returns 0 or -ENOMEM. */
+int sg_fileset_scan(int rootfd, bool sweep, struct sg_fileset *fs,
+                    struct sg_diags *diags);
 
 /* The sysctl.d directories: layout.h sg_layout_dirs. */
 

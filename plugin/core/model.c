@@ -582,7 +582,7 @@ static int load_tree(struct sg_model *m, struct sg_parser *p,
     struct sg_setting *os = NULL;
     size_t n_os = 0;
     size_t said = m->diags.n;
-    int r = sg_fileset_scan(m->rootfd, &fs, &m->diags);
+    int r = sg_fileset_scan(m->rootfd, o->sweep, &fs, &m->diags);
 
     if (r < 0)
         return r;

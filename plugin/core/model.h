@@ -35,6 +35,7 @@ struct sg_model_opts {
     const char *lensdir;
     const char *kernel; /* release string; NULL = the running kernel */
     bool live;          /* also read <root>/proc/sys */
+    bool sweep; /* remove the leftovers of interrupted saves (a fix) */
     /* Borrowed, or NULL for one of its own: a run that loads several
      * models (FILE arguments, a fix checked again) compiles the lens once. */
     struct sg_parser *parser;

@@ -324,7 +324,10 @@ int sg_run(const struct sg_run_opts *ro, const struct sg_policies *ps,
                               .semantics = ro->semantics,
                               .lensdir = ro->lensdir,
                               .kernel = ro->kernel,
-                              .live = ro->live};
+                              .live = ro->live,
+                              /* Only a run that writes removes what an
+                               * interrupted save left; the others say so. */
+                              .sweep = ro->mode == SG_RUN_FIX};
     size_t n = ro->n_fragments ? ro->n_fragments : 1;
 
     memset(s, 0, sizeof(*s));

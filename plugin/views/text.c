@@ -169,9 +169,12 @@ int sg_view_text_fix(FILE *out, const struct sg_result *s,
         fprintf(vo->err, "%s", sg_vis(f->file ? f->file : "-"));
         if (f->line)
             fprintf(vo->err, ":%u", f->line);
+        /* The message, not the title: it says what to do ("did you
+         * mean ..."). */
         fprintf(vo->err, ": %s: left: %s [%s]: no fix-up; needs a person "
                          "(sysctl-guard explain %s)\n",
-                sg_severity_name(f->severity), sg_vis(f->rule->title),
+                sg_severity_name(f->severity),
+                sg_vis(f->message ? f->message : f->rule->title),
                 sg_vis(f->rule->id), sg_vis(f->rule->id));
     }
     if (s->left.n || person)

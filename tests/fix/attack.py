@@ -23,6 +23,12 @@ loses data:
 5. Metadata: an ACL, user.* and security.* xattrs kept; a hard-linked
    file refused; as nobody, a file owned by root refused, not given away;
    "fixed" printed only for what was written.
+6. Leftovers (issue 23): a fix killed between the exchange and the unlink
+   leaves .sysctl-guard.<hex>.tmp with the old text; the next run removes
+   it; one it may not remove (another user's, a directory it cannot
+   write) is a save-leftover finding; one in a directory a live save has
+   locked is neither touched nor reported, nor one outside the tree
+   that symlinks in it point to.
 Usage: attack.py BINARY [--quick] [--only PART] [--runs N]
 (--only appender_race --runs 1000 measures a rare race on its own.)
 """
@@ -490,6 +496,189 @@ def metadata():
                    "for a file not written: %s" % last)
 
 
+def killed_after_exchange(root, p, owner):
+    """Fix P (owned by OWNER) and kill the fix just before it unlinks the
+    old file under its temporary name (strace fault injection): the
+    leftover's name, or None."""
+    cmd = [BIN, "fix", "--root", root] + ARGS
+    with open(p, "w") as f:
+        f.write("# keep\n" + BAD)
+    os.chown(p, owner, owner)
+    with tempfile.NamedTemporaryFile(prefix="sg-strace-") as log:
+        subprocess.run(["strace", "-f", "-qq", "-o", log.name, "-e",
+                        "trace=renameat2,unlinkat"] + cmd,
+                       capture_output=True, env=TRACED, timeout=60)
+        calls = [l for l in open(log.name).read().splitlines()
+                 if "unlinkat(" in l or "RENAME_EXCHANGE" in l]
+    # Undo the fix that ran to the end, then kill at the unlinkat after
+    # the exchange.
+    with open(p, "w") as f:
+        f.write("# keep\n" + BAD)
+    os.chown(p, owner, owner)
+    nth = ex = 0
+    for l in calls:
+        ex = ex or "RENAME_EXCHANGE" in l
+        nth += "unlinkat(" in l
+        if ex and "unlinkat(" in l:
+            break
+    if not ok(ex and nth, "leftovers: the trace shows no exchange and "
+              "unlink: %r" % calls):
+        return None
+    sd = os.path.dirname(p)
+    there = set(os.listdir(sd))
+    r = subprocess.run(["strace", "-f", "-qq", "-o", "/dev/null", "-e",
+                        "trace=unlinkat", "-e",
+                        "inject=unlinkat:signal=KILL:when=%d" % nth] + cmd,
+                       capture_output=True, env=TRACED, timeout=60)
+    left = [n for n in os.listdir(sd)
+            if n.startswith(".sysctl-guard.") and n not in there]
+    ok(r.returncode in (137, -9) and len(left) == 1 and
+       BAD not in open(p).read() and
+       open(os.path.join(sd, left[0])).read() == "# keep\n" + BAD,
+       "leftovers: killed after the exchange, the new text is in place and "
+       "the old one left beside it: exit %d %r" % (r.returncode, left))
+    return left[0] if len(left) == 1 else None
+
+
+def leftover_findings(root, as_user=None):
+    """check --format json on ROOT (as nobody when AS_USER): the
+    save-leftover findings' files."""
+    if as_user:
+        nobin, noenv = as_user
+        r = subprocess.run([nobin, "check", "--format", "json", "--root",
+                            root] + ARGS, capture_output=True, text=True,
+                           env=noenv, timeout=60, errors="replace",
+                           preexec_fn=lambda: (os.setgid(65534),
+                                               os.setuid(65534)))
+    else:
+        r = run(["check", "--format", "json", "--root", root] + ARGS)
+    try:
+        doc = json.loads(r.stdout)
+    except ValueError:
+        ok(False, "leftovers: check printed no JSON: %s" % r.stderr[-300:])
+        return None
+    return [(f.get("file"), f.get("message", "")) for f in doc["findings"]
+            if f["rule"] == "save-leftover"]
+
+
+def sweep(root, as_user=None):
+    """A fix of ROOT (as nobody when AS_USER), the run that removes its
+    own leftovers: what it said on stderr."""
+    if as_user:
+        nobin, noenv = as_user
+        r = subprocess.run([nobin, "fix", "--root", root] + ARGS,
+                           capture_output=True, text=True, env=noenv,
+                           timeout=60, errors="replace",
+                           preexec_fn=lambda: (os.setgid(65534),
+                                               os.setuid(65534)))
+    else:
+        r = run(["fix", "--root", root] + ARGS)
+    return r.stderr
+
+
+def leftovers():
+    import fcntl
+    with tempfile.TemporaryDirectory(prefix="sg-left-") as base:
+        os.chmod(base, 0o755)
+        root = tree(base, {"/etc/sysctl.d/50-a.conf": "# keep\n" + BAD})
+        sd = os.path.join(root, "etc", "sysctl.d")
+        p = os.path.join(sd, "50-a.conf")
+        rel = "/etc/sysctl.d/"
+        # Root's own leftover: a check says the next fix removes it and
+        # removes nothing (it only reads); the next fix removes it.
+        name = killed_after_exchange(root, p, 0)
+        if not name:
+            return
+        got = leftover_findings(root)
+        ok(os.path.exists(os.path.join(sd, name)) and
+           [f for f, _ in got] == [rel + name] and
+           "the next fix removes it" in got[0][1],
+           "leftovers: check names its leftover %s and removes nothing: %r"
+           % (name, got))
+        sweep(root)
+        got = leftover_findings(root)
+        ok(not os.path.exists(os.path.join(sd, name)) and got == [],
+           "leftovers: the next fix removed its own leftover %s: still "
+           "there: %s, findings %r" % (name, os.path.exists(
+               os.path.join(sd, name)), got))
+        # While a save holds the directory's lock, a temporary file is
+        # that save's: left alone, not reported.
+        with open(os.path.join(sd, ".sysctl-guard.00000000000000aa.tmp"),
+                  "w") as f:
+            f.write("a live save's\n")
+        lockfd = os.open(sd, os.O_RDONLY | os.O_DIRECTORY)
+        fcntl.flock(lockfd, fcntl.LOCK_EX)
+        got = leftover_findings(root)
+        os.close(lockfd)
+        ok(os.path.exists(os.path.join(sd, ".sysctl-guard.00000000000000aa"
+                                           ".tmp")) and got == [],
+           "leftovers: a locked directory's temporary file is a live save's: "
+           "neither removed nor reported: %r" % got)
+        sweep(root)
+        got = leftover_findings(root)
+        ok(not [n for n in os.listdir(sd) if n.startswith(".sysctl-guard.")]
+           and got == [], "leftovers: once the lock is gone it is a "
+           "leftover, removed by the next fix: %r" % os.listdir(sd))
+        # A file of nobody's fixed by root: its temporary files are
+        # nobody's (the owner is kept). Not root's to remove: reported.
+        name = killed_after_exchange(root, p, 65534)
+        if not name:
+            return
+        got = leftover_findings(root)
+        ok(os.path.exists(os.path.join(sd, name)) and
+           got and got[0][0] == rel + name and "uid 65534" in got[0][1],
+           "leftovers: another user's leftover is kept and reported: %r"
+           % got)
+        # nobody's own, in a directory nobody cannot write: reported.
+        nobody = as_nobody(BIN, base)
+        said = sweep(root, nobody)
+        ok(os.path.exists(os.path.join(sd, name)) and
+           rel + name in said and "cannot be removed" in said,
+           "leftovers: one its owner cannot remove is reported: %r" % said)
+        # ... and where it may: removed.
+        os.chmod(sd, 0o777)
+        sweep(root, nobody)
+        got = leftover_findings(root, nobody)
+        ok(not os.path.exists(os.path.join(sd, name)) and got == [],
+           "leftovers: nobody removes its own: %r" % got)
+        # One outside the tree, where symlinks in it point (a sysctl.d
+        # directory, a file's, absolute and relative): never touched.
+        out = os.path.join(base, "outside")
+        os.makedirs(out)
+        far = os.path.join(out, ".sysctl-guard.00000000000000bb.tmp")
+        with open(far, "w") as f:
+            f.write("not the tree's\n")
+        with open(os.path.join(out, "x.conf"), "w") as f:
+            f.write(BAD)
+        os.makedirs(os.path.join(root, "run"), exist_ok=True)
+        os.symlink(out, os.path.join(root, "run", "sysctl.d"))
+        os.symlink(os.path.join(out, "x.conf"), os.path.join(sd, "70-x.conf"))
+        os.symlink(os.path.relpath(os.path.join(out, "x.conf"), sd),
+                   os.path.join(sd, "71-x.conf"))
+        got = leftover_findings(root)
+        ok(os.path.exists(far) and got == [], "leftovers: one outside the "
+           "tree, behind symlinks, was touched or reported: %r" % got)
+        for n in ("70-x.conf", "71-x.conf"):
+            os.unlink(os.path.join(sd, n))
+        # Names that only look like one, and what is not a file, are
+        # never removed.
+        os.chmod(sd, 0o755)
+        keep = (".sysctl-guard.0123456789ABCDEF.tmp",
+                ".sysctl-guard.0123.tmp",
+                ".sysctl-guard.0123456789abcdef.tmpx",
+                "x.sysctl-guard.0123456789abcdef.tmp")
+        for n in keep:
+            with open(os.path.join(sd, n), "w") as f:
+                f.write("mine\n")
+        os.mkdir(os.path.join(sd, ".sysctl-guard.0123456789abcdef.tmp"))
+        got = leftover_findings(root)
+        ok(all(os.path.exists(os.path.join(sd, n)) for n in keep) and
+           os.path.isdir(os.path.join(sd, ".sysctl-guard.0123456789abcdef"
+                                          ".tmp")) and
+           [f for f, _ in got] == [rel + ".sysctl-guard.0123456789abcdef.tmp"],
+           "leftovers: other names kept, a directory reported: %r" % got)
+
+
 def main():
     global BIN
     BIN = os.path.abspath(sys.argv[1])
@@ -497,7 +686,7 @@ def main():
         print("attack.py: must run as root (mknod, setuid, other users)")
         return 2
     parts = (confinement, special_files, metadata, races, appender_race,
-             held_open, concurrent_fixes)
+             held_open, concurrent_fixes, leftovers)
     if ONLY and ONLY not in [p.__name__ for p in parts]:
         print("attack.py: no part %s" % ONLY)
         return 2

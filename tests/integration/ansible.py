@@ -15,8 +15,11 @@ read back and compared with `sysctl-guard check --format json`).
 - bad parameters fail the task with AnsibleModule's messages;
 - direct: the args files Ansible would never write (an empty key, a list,
   not JSON, a repeated key) get a JSON failure or a usage error, no crash
-  (also run with the ASan binary: `--direct-only`).
-Usage: ansible.py BINARY [--direct-only]
+  (also run with the ASan binary: `--direct-only`);
+- the module's header in a TMPDIR another user can write (issue 23): a
+  user racing to swap the binary never gets root to run theirs.
+Usage: ansible.py BINARY [--direct-only] [--module MODULE]
+(--module: only the TMPDIR race, on that built module, e.g. an old one.)
 """
 import json
 import os
@@ -25,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from sgtest import (CASES, ENV, TOP, Tally, fingerprint, snapshot,  # noqa: E402
@@ -34,6 +38,8 @@ TALLY = Tally()
 ok = TALLY.ok
 BIN = os.path.abspath(sys.argv[1])
 DIRECT_ONLY = "--direct-only" in sys.argv[2:]
+MODULE = (os.path.abspath(sys.argv[sys.argv.index("--module") + 1])
+          if "--module" in sys.argv[2:] else None)
 
 
 def module_dir(tmp):
@@ -753,7 +759,126 @@ def test_noexec(tmp, lib):
                res.get("msg"))
 
 
+# uid 65534 in a directory it can write: whenever an entry of the
+# module's header appears, rename a payload of its own over it (a file),
+# or move it away and put its own in its place (a directory), again and
+# again for a while, so that whatever the header does by name next, a
+# chmod or the exec, finds the payload. The payload records who ran it.
+RACER = r"""
+import os, sys, time
+ww, until, mark = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+payload = b"#!/bin/sh\nid -u >" + mark.encode() + b"\n"
+n = 0
+def fresh():
+    global n
+    n += 1
+    p = os.path.join(ww, "payload-%d" % n)
+    with open(p, "wb") as f:
+        f.write(payload)
+    os.chmod(p, 0o755)
+    return p
+while time.time() < until:
+    try:
+        names = [x for x in os.listdir(ww) if x.startswith(".sysctl-guard.")]
+    except OSError:
+        continue
+    for name in names:
+        victim = os.path.join(ww, name)
+        for _ in range(300):
+            try:
+                if os.path.isdir(victim) and not os.path.islink(victim):
+                    if os.stat(victim).st_uid != os.getuid():
+                        os.rename(victim, victim + ".moved-%d" % n)
+                        os.makedirs(os.path.join(victim, "bin"))
+                        os.rename(fresh(), os.path.join(victim, "bin",
+                                                        "sysctl_guard"))
+                else:
+                    os.rename(fresh(), victim)
+            except OSError:
+                break
+"""
+
+
+def test_tmpdir_race(module):
+    """The remote tmp unusable (a noexec tmpfs, in a mount namespace of
+    the test's own), TMPDIR a directory everyone may write, not sticky:
+    uid 65534 races to swap what the header writes there (RACER) for
+    30 runs or 60 s. Root must never run the payload; the header refuses
+    such a TMPDIR, saying why. A sticky one, or one of root's own, is used
+    as before; one owned by another user is refused."""
+    base = tempfile.mkdtemp(prefix="sg-race-")
+    try:
+        os.chmod(base, 0o755)
+        ww, nx, mark = (os.path.join(base, n) for n in ("ww", "nx", "mark"))
+        os.makedirs(nx)
+        os.makedirs(ww)
+        args = os.path.join(base, "args")
+        with open(args, "w") as f:
+            json.dump({"root": os.path.join(TOP, "examples", "roots",
+                                            "time-wait-advice"),
+                       "kernel": "6.1"}, f)
+        script = ('mount -t tmpfs -o noexec tmpfs "$1" || exit 99; '
+                  'cp "$2" "$1/sysctl_guard" || exit 99; '
+                  'exec sh "$1/sysctl_guard" "$3"')
+
+        def once(tmpdir):
+            r = subprocess.run(["unshare", "-m", "sh", "-c", script, "sh", nx,
+                                module, args], env=dict(ENV, TMPDIR=tmpdir),
+                               capture_output=True, text=True, timeout=120)
+            ok(r.returncode != 99, "TMPDIR race: unshare -m and a tmpfs "
+               "mount (needs root): %r" % r.stderr[-300:])
+            try:
+                return json.loads(r.stdout)
+            except ValueError:
+                return {"stdout": r.stdout[-200:], "stderr": r.stderr[-200:]}
+
+        for mode, refused in ((0o777, True), (0o1777, False)):
+            os.chmod(ww, mode)
+            until = time.time() + 60
+            racer = subprocess.Popen(
+                ["/usr/bin/python3", "-c", RACER, ww, str(until), mark],
+                preexec_fn=lambda: (os.setgid(65534), os.setuid(65534)))
+            runs, results = 0, []
+            while runs < 30 and time.time() < until and \
+                    not os.path.exists(mark):
+                results.append(once(ww))
+                runs += 1
+            racer.kill()
+            racer.wait()
+            ran = open(mark).read().strip() if os.path.exists(mark) else None
+            ok(ran is None, "TMPDIR %o: uid 65534 swapped the binary and "
+               "uid %s ran its payload (run %d of %d)" % (mode, ran, runs, 30))
+            if refused:
+                ok(all(x.get("failed") and ww in x.get("msg", "") and
+                       "writable by other users and is not sticky" in
+                       x.get("msg", "") for x in results),
+                   "TMPDIR %o: refused, saying why: %r" % (mode, results[-1:]))
+            else:
+                ok(all("findings" in x for x in results),
+                   "TMPDIR %o: the module ran: %r" % (mode, results[-1:]))
+            mine = [n for n in os.listdir(ww)
+                    if os.lstat(os.path.join(ww, n)).st_uid == 0]
+            ok(not mine, "TMPDIR %o: root left %r" % (mode, mine))
+            print("TMPDIR %o: %d runs against a racing uid 65534" %
+                  (mode, runs))
+            if ran:
+                os.unlink(mark)
+            subprocess.run(["find", ww, "-mindepth", "1", "-delete"])
+        # A directory of another user's (0700): refused too.
+        os.chown(ww, 65534, 65534)
+        os.chmod(ww, 0o700)
+        res = once(ww)
+        ok(res.get("failed") and "is owned by uid 65534" in
+           res.get("msg", ""), "TMPDIR of another user: refused, saying "
+           "why: %r" % (res.get("msg") or res)[-300:])
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
 def main():
+    if MODULE:
+        test_tmpdir_race(MODULE)
+        return TALLY.done("ansible (TMPDIR race)")
     if DIRECT_ONLY:
         with tempfile.TemporaryDirectory() as tmp:
             test_input(tmp)
@@ -767,6 +892,7 @@ def main():
         lib = module_dir(tmp)
         test_doc(lib)
         test_noexec(tmp, lib)
+        test_tmpdir_race(os.path.join(lib, "sysctl_guard"))
         test_examples(tmp, lib)
         test_fleet(tmp, lib)
         test_bad_params(tmp, lib)

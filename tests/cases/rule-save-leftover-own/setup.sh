@@ -1,0 +1,1 @@
+printf 'net.ipv4.tcp_fin_timeout = 15\n' >root/etc/sysctl.d/.sysctl-guard.5eed5eed5eed5eed.tmp
