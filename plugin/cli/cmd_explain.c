@@ -5,6 +5,7 @@
  * history). Readable in a terminal; no model is built.
  */
 #include "cli.h"
+#include "../core/near.h"
 #include "../core/catalog.h"
 #include "../core/keys.h"
 #include "../core/policy.h"
@@ -363,6 +364,19 @@ int sg_cmd_explain(struct sg_cli *cli)
         }
     }
     char *near = !shown && key && cat ? sg_catalog_suggest(cat, key) : NULL;
+    /* Not a key: perhaps a rule id mistyped. */
+    if (!shown && !near) {
+        const char *best = NULL;
+        size_t limit = sg_near_limit(strlen(cli->args[0])), bd = limit + 1;
+        for (size_t i = 0; i < ps.n_rules; i++) {
+            size_t d = sg_near_distance(cli->args[0], ps.rules[i].id, limit);
+            if (d < bd) {
+                bd = d;
+                best = ps.rules[i].id;
+            }
+        }
+        near = best ? strdup(best) : NULL;
+    }
     free(key);
     sg_catalog_free(&own);
     sg_policies_free(&ps);

@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 #include "../ansible/module.h"
+#include "../core/near.h"
 #include "../core/util.h"
 
 #include <errno.h>
@@ -607,6 +608,27 @@ static int apply_config(struct sg_cli *cli, const struct cmd_row *c)
     return 0;
 }
 
+/* "unknown option --rot; did you mean --root?": the nearest option
+ * command C takes. */
+static void unknown_option(const struct sg_cli *cli, const struct cmd_row *c,
+                           const char *word)
+{
+    const char *names[N_OPTS];
+    char *name = strdup(word);
+    char *eq = name ? strchr(name, '=') : NULL;
+    if (eq)
+        *eq = '\0';
+    for (size_t i = 0; i < N_OPTS; i++)
+        names[i] = row_cmds(&opt_rows[i]) & c->bit ? opt_rows[i].name : NULL;
+    const char *near =
+        name && strncmp(name, "--", 2) == 0 ? sg_near(name + 2, names, N_OPTS)
+                                            : NULL;
+    fprintf(stderr, "%s %s: unknown option \"%s\"%s%s%s\n", cli->prog,
+            c->name, sg_vis(word), near ? "; did you mean --" : "",
+            near ? near : "", near ? "?" : "");
+    free(name);
+}
+
 int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
 {
     struct option lopts[N_OPTS + 1];
@@ -641,12 +663,15 @@ int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
         } else {
             /* In a cluster ("-xy") optind has not moved on: name the
              * letter, not the word before it. */
-            if (optopt > 0 && optopt < 128)
+            if (optopt >= 256 && optopt < 256 + (int)N_OPTS)
+                fprintf(stderr, "%s %s: --%s needs a value (%s)\n",
+                        cli->prog, cmd, opt_rows[optopt - 256].name,
+                        opt_rows[optopt - 256].arg);
+            else if (optopt > 0 && optopt < 128)
                 fprintf(stderr, "%s %s: unknown option \"-%c\"\n", cli->prog,
                         cmd, optopt);
             else
-                fprintf(stderr, "%s %s: unknown or incomplete option \"%s\"\n",
-                        cli->prog, cmd, sg_vis(argv[optind - 1]));
+                unknown_option(cli, row, argv[optind - 1]);
             fprintf(stderr, "Try '%s %s --help'.\n", cli->prog, cmd);
             return SG_EXIT_ERROR;
         }
@@ -786,7 +811,8 @@ int main(int argc, char **argv)
         usage(stdout, cli.prog);
         return SG_EXIT_OK;
     }
-    if (strcmp(argv[1], "--version") == 0) {
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0 ||
+        strcmp(argv[1], "version") == 0) {
         printf("sysctl-guard %s\n", SG_VERSION);
         return SG_EXIT_OK;
     }
@@ -804,7 +830,12 @@ int main(int argc, char **argv)
     /* Ansible runs a binary module as `MODULE ARGS-FILE`. */
     if (argc == 2 && sg_ansible_args_file(argv[1]))
         return sg_ansible_main(argv[1]);
-    fprintf(stderr, "%s: unknown command \"%s\"\nTry '%s --help'.\n", cli.prog,
-            argv[1], cli.prog);
+    const char *names[N_CMDS];
+    for (size_t i = 0; i < N_CMDS; i++)
+        names[i] = cmd_rows[i].name;
+    const char *near = sg_near(argv[1], names, N_CMDS);
+    fprintf(stderr, "%s: unknown command \"%s\"%s%s%s\nTry '%s --help'.\n",
+            cli.prog, sg_vis(argv[1]), near ? "; did you mean " : "",
+            near ? near : "", near ? "?" : "", cli.prog);
     return SG_EXIT_ERROR;
 }

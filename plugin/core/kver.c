@@ -34,6 +34,9 @@ int sg_kver_parse(const char *s, struct sg_kver *out)
     const char *p = s;
     struct sg_kver k = {0};
 
+    /* "v6.1", as git tags name releases. */
+    if (p && (*p == 'v' || *p == 'V') && isdigit((unsigned char)p[1]))
+        s = ++p;
     if (!s || parse_num(&p, &k.major) < 0 || *p++ != '.' ||
         parse_num(&p, &k.minor) < 0)
         return -EINVAL;

@@ -2,7 +2,8 @@
  * kver.h - Linux kernel release strings: parse and compare.
  *
  * A release is major.minor(.patch) followed by anything at all
- * ("3.10.0-1160.el7.x86_64", "6.12.38+deb13-amd64"): the numbers are
+ * ("3.10.0-1160.el7.x86_64", "6.12.38+deb13-amd64"; a leading "v", as in
+ * git's tags, is dropped): the numbers are
  * compared, the rest is kept verbatim and never interpreted, because
  * enterprise kernels backport and their suffixes promise nothing.
  */

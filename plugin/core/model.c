@@ -678,9 +678,11 @@ int sg_model_load(const struct sg_model_opts *o, struct sg_model **out,
     r = o->kernel ? sg_kver_parse(o->kernel, &m->kernel)
                   : sg_kver_running(&m->kernel);
     if (r < 0) {
-        *errmsg = sg_strdup_printf("kernel version \"%s\" does not parse "
-                                   "(expected N.N[.N][suffix])",
-                                   o->kernel ? o->kernel : "(uname)");
+        *errmsg = sg_strdup_printf(
+            "kernel version \"%s\" does not parse: give a release as uname "
+            "-r prints it (6.1.0-13-amd64, 5.15.0-91-generic, "
+            "3.10.0-1160.el7.x86_64) or a version (6.1, 6.1.55)",
+            o->kernel ? sg_vis(o->kernel) : "(uname)");
         goto fail;
     }
     p = o->parser;

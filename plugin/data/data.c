@@ -3,6 +3,7 @@
  * built-in copies are written out only when nothing else is found.
  */
 #include "data.h"
+#include "../core/near.h"
 #include "../core/catalog.h"
 #include "../core/policy.h"
 #include "../core/util.h"
@@ -135,10 +136,20 @@ int sg_data_check_rules(const struct sg_policies *ps, const char *option,
         for (size_t j = 0; j < ps->n_rules && !known; j++)
             known = strcmp(ps->rules[j].id, ids[i]) == 0;
         if (!known) {
+            const char *near = NULL;
+            size_t limit = sg_near_limit(strlen(ids[i])), best = limit + 1;
+            for (size_t j = 0; j < ps->n_rules; j++) {
+                size_t d = sg_near_distance(ids[i], ps->rules[j].id, limit);
+                if (d < best) {
+                    best = d;
+                    near = ps->rules[j].id;
+                }
+            }
             sg_diag_add(diags, SG_SEV_ERROR, "usage", NULL, 0,
                         "%s %s: the loaded policies have no such rule "
-                        "(list-rules lists them)",
-                        option, sg_vis(ids[i]));
+                        "(%s%s%slist-rules lists them)",
+                        option, sg_vis(ids[i]), near ? "did you mean " : "",
+                        near ? near : "", near ? "? " : "");
             return -1;
         }
     }

@@ -1044,6 +1044,41 @@ def config_trust(binary):
              r.stdout[:300])
 
 
+
+def teaching_errors(binary):
+    """Errors that teach (issue 29): did you mean for a command, an option
+    and a rule; an option without its value named; -V and version; a
+    kernel with a leading v taken, one that does not parse answered with
+    examples."""
+    def run(args):
+        return subprocess.run([binary] + args, capture_output=True, text=True,
+                              env=ENV)
+    tree = os.path.join(TOP, "examples", "roots", "time-wait-advice")
+    for args, want in (
+            (["chek"], 'unknown command "chek"; did you mean check?'),
+            (["check", "--rot", tree], 'unknown option "--rot"; did you '
+             'mean --root?'),
+            (["check", "--root"], "--root needs a value (DIR)"),
+            (["check", "--kernel", "6.1", "--disable", "tw-recycle-remove",
+              "--root", tree], "did you mean tw-recycle-removed?"),
+            (["explain", "tw-recycle-remove"], "did you mean "
+             "tw-recycle-removed?"),
+            (["check", "--kernel", "rhel7", "--root", tree],
+             'kernel version "rhel7" does not parse: give a release as '
+             'uname -r prints it (6.1.0-13-amd64')):
+        r = run(args)
+        T.ok(r.returncode == 2 and want in r.stderr,
+             "%r: exit 2 and %r: %d %r" % (args, want, r.returncode,
+                                           r.stderr))
+    for v in ("-V", "version", "--version"):
+        r = run([v])
+        T.ok(r.returncode == 0 and r.stdout.startswith("sysctl-guard "),
+             "%s prints the version: %r" % (v, r.stdout))
+    r = run(["check", "--kernel", "v6.1", "--format", "json", "--root", tree])
+    T.ok(r.returncode in (0, 1) and json.loads(r.stdout)["kernel"] == "6.1",
+         "--kernel v6.1 is 6.1: %r" % r.stderr)
+
+
 def live_without_proc(binary):
     """show --live and check --live on a tree with no proc/sys say so once
     (no key is "missing" from a kernel that is not there)."""
@@ -1141,6 +1176,7 @@ def main():
     binary = os.path.abspath(sys.argv[1])
     project_config(binary)
     config_trust(binary)
+    teaching_errors(binary)
     selection(binary)
     suppressions(binary)
     nothing_silent(binary)

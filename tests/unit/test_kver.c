@@ -39,9 +39,14 @@ int main(void)
               k.patch == ok[i].patch);
         CHECK_STR(k.release, ok[i].s);
     }
+    /* A leading "v" (git's tags) is dropped (issue 29). */
+    struct sg_kver v;
+    CHECK(sg_kver_parse("v6.1.55", &v) == 0 && v.major == 6 &&
+          v.minor == 1 && v.patch == 55);
+    CHECK_STR(v.release, "6.1.55");
     static const char *const bad[] = {"",     "6",         "linux-6.1",
-                                      "6.x",  "6.1x",      "v6.1.0",
-                                      "6..1", "1234567.1", NULL};
+                                      "6.x",  "6.1x",      "v",
+                                      "vv6.1", "6..1", "1234567.1", NULL};
     for (size_t i = 0; bad[i]; i++) {
         struct sg_kver k;
         CHECK(sg_kver_parse(bad[i], &k) < 0);
