@@ -16,13 +16,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* ---- settings: key -> winner, via a small open-addressing index ---- */
+/* ---- settings: key -> winner, via a small open-addressing index ----
+ *
+ * One key set N times costs O(N): a key's lookup is O(1) expected, its
+ * overridden list grows by doubling, and whether an assignment is already
+ * on it (procps applies sysctl.conf twice) is one probe of a set of
+ * pointers (util.h sg_u64map) rather than a walk of the list. */
 
 struct settings {
     struct sg_setting *v;
     size_t n, cap;
     size_t *slots; /* index + 1, 0 = empty */
     size_t nslots;
+    struct sg_u64map pushed; /* assignments on some overridden list */
 };
 
 static int settings_rehash(struct settings *st)
@@ -44,17 +50,26 @@ static int settings_rehash(struct settings *st)
     return 0;
 }
 
-static int push_unique(struct sg_setting *s, const struct sg_assignment *a)
+/* Append A to S's overridden list unless it is on it. The list's capacity
+ * is the next power of two of its length (a setting has no field for it). */
+static int push_unique(struct settings *st, struct sg_setting *s,
+                       const struct sg_assignment *a)
 {
-    for (size_t i = 0; i < s->n_overridden; i++)
-        if (s->overridden[i] == a)
-            return 0;
-    const struct sg_assignment **o =
-        realloc(s->overridden, (s->n_overridden + 1) * sizeof(*o));
-    if (!o)
+    size_t old;
+    if (sg_u64map_put(&st->pushed, (uintptr_t)a, 0, &old) < 0)
         return -ENOMEM;
-    o[s->n_overridden++] = a;
-    s->overridden = o;
+    if (old != SIZE_MAX) /* an assignment is on its own key's list only */
+        return 0;
+    size_t n = s->n_overridden;
+    if ((n & (n - 1)) == 0) { /* 0, 1, 2, 4, ...: full */
+        size_t cap = n ? n * 2 : 1;
+        const struct sg_assignment **o =
+            realloc(s->overridden, cap * sizeof(*o));
+        if (!o)
+            return -ENOMEM;
+        s->overridden = o;
+    }
+    s->overridden[s->n_overridden++] = a;
     return 0;
 }
 
@@ -77,7 +92,7 @@ static int settings_apply(struct settings *st, const struct sg_assignment *a,
                 return 0; /* the same line applied twice (procps) */
             if (sem == SG_SEM_PROCPS && a->exclude && s->winner->value)
                 return 0;
-            if (push_unique(s, s->winner) < 0)
+            if (push_unique(st, s, s->winner) < 0)
                 return -ENOMEM;
             s->winner = a;
             s->seq = seq;
@@ -124,6 +139,7 @@ static int compute_settings(const struct sg_applied *ap, size_t n,
             r = settings_apply(&st, &as->v[j], seq++, sem);
     }
     free(st.slots);
+    sg_u64map_free(&st.pushed);
     if (r < 0) {
         settings_free(st.v, st.n);
         return r;
@@ -144,6 +160,21 @@ static int compute_settings(const struct sg_applied *ap, size_t n,
 }
 
 /* ---- files ---- */
+
+/* Room in M's file table for one more: its capacity is the next power of
+ * two of its length (the model has no field for it), so a tree of N files
+ * is O(N) copying, not O(N²). */
+static int files_room(struct sg_model *m)
+{
+    size_t n = m->n_files;
+    if (n && (n & (n - 1)) != 0)
+        return 0;
+    struct sg_file **nf = realloc(m->files, (n ? n * 2 : 1) * sizeof(*nf));
+    if (!nf)
+        return -ENOMEM;
+    m->files = nf;
+    return 0;
+}
 
 struct sg_file *sg_model_file(const struct sg_model *m, const char *path)
 {
@@ -215,10 +246,8 @@ static int open_file(struct sg_model *m, const char *path, const char *via,
         *out = f;
         return 0;
     }
-    struct sg_file **nf = realloc(m->files, (m->n_files + 1) * sizeof(*nf));
-    if (!nf)
+    if (files_room(m) < 0)
         return -ENOMEM;
-    m->files = nf;
     f = calloc(1, sizeof(*f));
     if (!f)
         return -ENOMEM;
@@ -804,11 +833,9 @@ static struct sg_file *new_file(struct sg_model *d, const char *path,
                                 const char *via)
 {
     struct sg_file *f = calloc(1, sizeof(*f));
-    struct sg_file **nf = realloc(d->files, (d->n_files + 1) * sizeof(*nf));
+    int room = files_room(d);
 
-    if (nf)
-        d->files = nf;
-    if (!f || !nf || !(f->path = strdup(path)) ||
+    if (!f || room < 0 || !(f->path = strdup(path)) ||
         (via && !(f->via = strdup(via)))) {
         if (f)
             free(f->path);
@@ -859,13 +886,12 @@ static int apply_new(struct sg_model *d, struct sg_file *f)
     return 0;
 }
 
-static const char *text_for(const char *path, const char *const *paths,
-                            const char *const *texts, size_t n)
+/* The text given for PATH (GIVEN: the paths by index), or NULL. */
+static const char *text_for(const struct sg_strmap *given, const char *path,
+                            const char *const *texts)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(paths[i], path) == 0)
-            return texts[i];
-    return NULL;
+    size_t i = sg_strmap_get(given, path);
+    return i == SIZE_MAX ? NULL : texts[i];
 }
 
 int sg_model_derive(const struct sg_model *m, struct sg_parser *p,
@@ -873,6 +899,8 @@ int sg_model_derive(const struct sg_model *m, struct sg_parser *p,
                     size_t n, struct sg_model **out)
 {
     struct sg_model *d = calloc(1, sizeof(*d));
+    struct sg_strmap given = {0}; /* a tree of N files fixed: no N² */
+    size_t old;
     int r = 0, bad = 0;
 
     *out = NULL;
@@ -880,14 +908,17 @@ int sg_model_derive(const struct sg_model *m, struct sg_parser *p,
         free(d);
         return -ENOMEM;
     }
+    for (size_t i = 0; r == 0 && i < n; i++) /* the first of a path counts */
+        r = sg_strmap_put(&given, paths[i], i, &old);
     d->rootfd = -1;
     d->semantics = m->semantics;
     d->fragment = m->fragment;
     d->kernel = m->kernel;
-    r = sg_modload_copy(&m->modload, &d->modload);
+    if (r == 0)
+        r = sg_modload_copy(&m->modload, &d->modload);
     for (size_t i = 0; r == 0 && i < m->diags.n; i++) {
         const struct sg_diag *g = &m->diags.v[i];
-        if (!g->file || !text_for(g->file, paths, texts, n))
+        if (!g->file || !text_for(&given, g->file, texts))
             r = sg_diag_add(&d->diags, g->severity, g->code, g->file, g->line,
                             "%s", g->message);
     }
@@ -896,7 +927,7 @@ int sg_model_derive(const struct sg_model *m, struct sg_parser *p,
         const struct sg_file *of = i < m->n_files ? m->files[i] : NULL;
         const char *path = of ? of->path : paths[i - m->n_files];
         const char *text =
-            of ? text_for(path, paths, texts, n) : texts[i - m->n_files];
+            of ? text_for(&given, path, texts) : texts[i - m->n_files];
         if (!of && sg_model_file(m, path))
             continue;                          /* not new */
         if (!of && sg_modload_is_list(path)) { /* a module a fix loads */
@@ -950,11 +981,11 @@ int sg_model_derive(const struct sg_model *m, struct sg_parser *p,
     /* Each file walked once by line rules: its first application. */
     struct sg_strmap once = {0};
     for (size_t i = 0; r == 0 && i < d->n_applied; i++) {
-        size_t old = 0;
         r = sg_strmap_put(&once, d->applied[i].file->path, 0, &old);
         d->applied[i].first = old == SIZE_MAX;
     }
     sg_strmap_free(&once);
+    sg_strmap_free(&given);
     if (r == 0)
         r = compute_settings(d->applied, d->n_applied, d->semantics,
                              &d->settings, &d->n_settings);

@@ -1,8 +1,10 @@
 /*
  * util.c - see util.h. Arrays grow by doubling (amortised O(1) pushes);
- * the string map is open addressing with linear probing, kept at most
- * half full (O(1) expected get and put); files are read in one pass and
- * refused beyond SG_MAX_FILE_SIZE (16 MiB).
+ * the string and integer maps are open addressing with linear probing,
+ * kept at most half full (O(1) expected get and put), and start at 8
+ * slots (there is a map per file or per directive: small ones stay
+ * small); files are read in one pass and refused beyond SG_MAX_FILE_SIZE
+ * (16 MiB).
  */
 #include "util.h"
 
@@ -136,9 +138,30 @@ char *sg_utf8_repair(const char *s)
     }
 }
 
-static bool vis_control(unsigned char c)
+/* Whether the character at P (*LEN bytes) must reach no terminal as it
+ * is: a C0 control but the tab, DEL, a C1 control (U+0080-U+009F, or a
+ * byte 0x80-0x9F that starts no UTF-8 sequence: in Latin-1, 0x9B is CSI),
+ * or a bidi embedding, override or isolate (U+202A-U+202E, U+2066-U+2069:
+ * they make a line read in another order than its bytes). */
+static bool vis_control(const unsigned char *p, size_t *len)
 {
-    return (c < 0x20 && c != '\t') || c == 0x7f;
+    size_t n = utf8_seq(p);
+
+    *len = n ? n : 1;
+    switch (n) {
+    case 0:
+        return p[0] >= 0x80 && p[0] <= 0x9f;
+    case 1:
+        return (p[0] < 0x20 && p[0] != '\t') || p[0] == 0x7f;
+    case 2:
+        return p[0] == 0xc2 && p[1] <= 0x9f;
+    case 3:
+        return p[0] == 0xe2 &&
+               ((p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
+                (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9));
+    default:
+        return false;
+    }
 }
 
 const char *sg_vis(const char *s)
@@ -147,19 +170,25 @@ const char *sg_vis(const char *s)
     static unsigned next;
     const unsigned char *p = (const unsigned char *)s;
     struct sg_buf b = {0};
+    size_t len = 0;
 
     if (!s)
         return "(null)"; /* as printf's %s prints it: never a crash */
-    while (*p && !vis_control(*p))
-        p++;
+    while (*p && !vis_control(p, &len))
+        p += len;
     if (!*p)
         return s;
-    for (p = (const unsigned char *)s; *p; p++)
-        if (vis_control(*p) ? sg_buf_printf(&b, "\\x%02x", *p) < 0
-                            : sg_buf_add(&b, (const char *)p, 1) < 0) {
-            free(b.v);
-            return "?";
-        }
+    p = (const unsigned char *)s;
+    while (*p) {
+        bool ctl = vis_control(p, &len);
+        for (size_t i = 0; i < len; i++)
+            if (ctl ? sg_buf_printf(&b, "\\x%02x", p[i]) < 0
+                    : sg_buf_add(&b, (const char *)p + i, 1) < 0) {
+                free(b.v);
+                return "?";
+            }
+        p += len;
+    }
     free(ring[next]);
     ring[next] = b.v;
     next = (next + 1) % 8;
@@ -346,7 +375,7 @@ enum sg_read_status sg_read_file(const char *path, char **buf, size_t *len,
 
 static int strmap_grow(struct sg_strmap *m)
 {
-    size_t ns = m->nslots ? m->nslots * 2 : 64;
+    size_t ns = m->nslots ? m->nslots * 2 : 8;
     struct sg_strmap_slot *v = calloc(ns, sizeof(*v));
 
     if (!v)
@@ -398,6 +427,90 @@ int sg_strmap_put(struct sg_strmap *m, const char *key, size_t val, size_t *old)
 }
 
 void sg_strmap_free(struct sg_strmap *m)
+{
+    free(m->v);
+    memset(m, 0, sizeof(*m));
+}
+
+/* ---- a map of integers to indices ---- */
+
+/* splitmix64's finaliser: consecutive line numbers and aligned pointers
+ * spread over every slot. */
+static size_t u64_slot(uint64_t k, size_t nslots)
+{
+    k ^= k >> 30;
+    k *= 0xbf58476d1ce4e5b9ull;
+    k ^= k >> 27;
+    k *= 0x94d049bb133111ebull;
+    k ^= k >> 31;
+    return (size_t)k & (nslots - 1);
+}
+
+static int u64map_grow(struct sg_u64map *m)
+{
+    size_t ns = m->nslots ? m->nslots * 2 : 8;
+    struct sg_u64map_slot *v = calloc(ns, sizeof(*v));
+
+    if (!v)
+        return -ENOMEM;
+    for (size_t i = 0; i < m->nslots; i++) {
+        if (!m->v[i].val1)
+            continue;
+        size_t h = u64_slot(m->v[i].key, ns);
+        while (v[h].val1)
+            h = (h + 1) & (ns - 1);
+        v[h] = m->v[i];
+    }
+    free(m->v);
+    m->v = v;
+    m->nslots = ns;
+    return 0;
+}
+
+/* The slot of KEY, or the empty slot where it would go. */
+static struct sg_u64map_slot *u64map_find(const struct sg_u64map *m,
+                                          uint64_t key)
+{
+    size_t h = u64_slot(key, m->nslots);
+    while (m->v[h].val1 && m->v[h].key != key)
+        h = (h + 1) & (m->nslots - 1);
+    return &m->v[h];
+}
+
+size_t sg_u64map_get(const struct sg_u64map *m, uint64_t key)
+{
+    if (!m->nslots)
+        return SIZE_MAX;
+    const struct sg_u64map_slot *s = u64map_find(m, key);
+    return s->val1 ? s->val1 - 1 : SIZE_MAX;
+}
+
+int sg_u64map_put(struct sg_u64map *m, uint64_t key, size_t val, size_t *old)
+{
+    *old = SIZE_MAX;
+    if ((m->n + 1) * 2 > m->nslots && u64map_grow(m) < 0)
+        return -ENOMEM;
+    struct sg_u64map_slot *s = u64map_find(m, key);
+    if (s->val1) {
+        *old = s->val1 - 1;
+        return 0;
+    }
+    s->key = key;
+    s->val1 = val + 1;
+    m->n++;
+    return 0;
+}
+
+int sg_u64map_set(struct sg_u64map *m, uint64_t key, size_t val)
+{
+    size_t old;
+    int r = sg_u64map_put(m, key, val, &old);
+    if (r == 0 && old != SIZE_MAX)
+        u64map_find(m, key)->val1 = val + 1;
+    return r;
+}
+
+void sg_u64map_free(struct sg_u64map *m)
 {
     free(m->v);
     memset(m, 0, sizeof(*m));

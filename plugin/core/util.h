@@ -52,8 +52,11 @@ char *sg_utf8_repair(const char *s);
 bool sg_utf8_valid(const char *s);
 
 /* S as a terminal or a one-line format (gcc) may show it: every control
- * byte but the tab (a line break or an escape sequence in a file name or a
- * value) as "\xNN". S itself when it holds none (the usual case); else a
+ * character but the tab (a line break or an escape sequence in a file
+ * name or a value: C0, DEL, C1 as U+0080-U+009F or as a lone byte
+ * 0x80-0x9F) and every bidi embedding, override and isolate
+ * (U+202A-U+202E, U+2066-U+2069) as "\xNN" per byte; other text, UTF-8
+ * or not, as it is. S itself when it holds none (the usual case); else a
  * copy that lives until eight later calls have been made (a ring, so that
  * one printf can take several), or "?" without memory; "(null)" for
  * NULL, as printf prints it. */
@@ -123,5 +126,26 @@ size_t sg_strmap_get(const struct sg_strmap *m, const char *key);
 int sg_strmap_put(struct sg_strmap *m, const char *key, size_t val,
                   size_t *old);
 void sg_strmap_free(struct sg_strmap *m);
+
+/* The same for integer keys (a line number, a pointer as uintptr_t, two
+ * numbers in one): whatever grows with the lines of one file is looked up
+ * through one of these, never by a scan. */
+struct sg_u64map_slot {
+    uint64_t key;
+    size_t val1; /* value + 1; 0: an empty slot */
+};
+struct sg_u64map {
+    struct sg_u64map_slot *v;
+    size_t nslots, n;
+};
+
+/* KEY's value, or SIZE_MAX. */
+size_t sg_u64map_get(const struct sg_u64map *m, uint64_t key);
+/* Map KEY to VAL (below SIZE_MAX) unless it is there (*OLD: its value,
+ * else SIZE_MAX). Returns 0 or -ENOMEM. */
+int sg_u64map_put(struct sg_u64map *m, uint64_t key, size_t val, size_t *old);
+/* Map KEY to VAL, whether or not it was there. Returns 0 or -ENOMEM. */
+int sg_u64map_set(struct sg_u64map *m, uint64_t key, size_t val);
+void sg_u64map_free(struct sg_u64map *m);
 
 #endif

@@ -1,13 +1,17 @@
 /*
  * fix.c - see fix.h. Planning: each finding with a fix finds its line by
  * binary search in its file's assignments and adds an edit to that
- * file's list (a linear scan for an earlier edit of the same line: the
- * lists hold the few edits a real file needs); each file is then read
+ * file's list (an earlier edit of the same line, or append of the same
+ * key, is found through an index: a key set on every line of a file of N
+ * lines is N edits, never N² comparisons); each file is then read
  * again, checked against the hash it was read with, and edited in one
  * pass (parse.h sg_parse_edit_spans). Judging re-evaluates the tree as
  * the changes leave it (model.h sg_model_derive) once per round, with an
- * index of the findings (struct same_index) so a round is linear in them;
- * a round that takes a fix back plans again without it.
+ * index of the findings (struct same_index) and of the fixes (mark_fixed)
+ * so a round is linear in them; a round that takes a fix back plans again
+ * without it. What the operations do to each key (sg_fix_effects) and why
+ * a finding is left (why_left) are looked up the same way (struct
+ * ops_index, struct diag_index).
  */
 #include "fix.h"
 #include "../core/eval.h"
@@ -50,7 +54,9 @@ struct pending {
     struct whys *whys; /* per edit */
     size_t whys_cap;
     char **fixes; /* every finding fixed in this file (owned) */
-    size_t n_fixes;
+    size_t n_fixes, fixes_cap;
+    struct sg_u64map at_line; /* line -> its edit (not an append) */
+    struct sg_strmap appends; /* key -> its append */
 };
 
 static int whys_add(struct whys *w, const char *why)
@@ -77,6 +83,7 @@ static void whys_free(struct whys *w)
 struct plan {
     struct pending *v;
     size_t n, cap;
+    struct sg_strmap files; /* path -> index into v */
 };
 
 static bool editable(const struct sg_model *m, const char *path)
@@ -86,14 +93,16 @@ static bool editable(const struct sg_model *m, const char *path)
 
 static struct pending *pending_for(struct plan *pl, const char *path)
 {
-    for (size_t i = 0; i < pl->n; i++)
-        if (strcmp(pl->v[i].path, path) == 0)
-            return &pl->v[i];
+    size_t i = sg_strmap_get(&pl->files, path), old;
+    if (i != SIZE_MAX)
+        return &pl->v[i];
     struct pending p = {.path = strdup(path)};
     if (!p.path || SG_PUSH(*pl, p) < 0) {
         free(p.path);
         return NULL;
     }
+    if (sg_strmap_put(&pl->files, pl->v[pl->n - 1].path, pl->n - 1, &old) < 0)
+        return NULL; /* the pending stays, for plan_free */
     return &pl->v[pl->n - 1];
 }
 
@@ -129,41 +138,41 @@ static int add_edit(struct plan *pl, const char *file, enum sg_line_op op,
                     const char *value, const char *why)
 {
     struct pending *p = pending_for(pl, file);
+    size_t i, old;
     if (!p)
         return -ENOMEM;
-    for (size_t i = 0; i < p->n; i++) {
+    i = a ? sg_u64map_get(&p->at_line, a->line)
+          : sg_strmap_get(&p->appends, key);
+    if (i != SIZE_MAX) {
         struct sg_line_edit *e = &p->v[i];
-        bool same = a ? e->op != SG_LINE_APPEND && e->line == a->line
-                      : e->op == SG_LINE_APPEND && strcmp(e->key, key) == 0;
-        if (!same)
-            continue;
         if (strength(op) >= strength(e->op)) {
             e->op = op;
             e->value = value;
         }
         if (whys_add(&p->whys[i], why) < 0)
             return -ENOMEM;
-        goto note;
+    } else {
+        struct sg_line_edit e = {.op = op,
+                                 .line = a ? a->line : 0,
+                                 .key = a && !key ? a->key : key,
+                                 .value = value};
+        if (sg_grow((void **)&p->whys, sizeof(*p->whys), p->n, &p->whys_cap) <
+            0)
+            return -ENOMEM;
+        memset(&p->whys[p->n], 0, sizeof(p->whys[p->n]));
+        if (whys_add(&p->whys[p->n], why) < 0)
+            return -ENOMEM;
+        if (SG_PUSH(*p, e) < 0) {
+            whys_free(&p->whys[p->n]);
+            return -ENOMEM;
+        }
+        if ((a ? sg_u64map_put(&p->at_line, a->line, p->n - 1, &old)
+               : sg_strmap_put(&p->appends, key, p->n - 1, &old)) < 0)
+            return -ENOMEM;
     }
-    struct sg_line_edit e = {.op = op,
-                             .line = a ? a->line : 0,
-                             .key = a && !key ? a->key : key,
-                             .value = value};
-    if (sg_grow((void **)&p->whys, sizeof(*p->whys), p->n, &p->whys_cap) < 0)
-        return -ENOMEM;
-    memset(&p->whys[p->n], 0, sizeof(p->whys[p->n]));
-    if (whys_add(&p->whys[p->n], why) < 0)
-        return -ENOMEM;
-    if (SG_PUSH(*p, e) < 0) {
-        whys_free(&p->whys[p->n]);
-        return -ENOMEM;
-    }
-note:;
-    char **nf = realloc(p->fixes, (p->n_fixes + 1) * sizeof(*nf));
-    if (!nf)
-        return -ENOMEM;
-    p->fixes = nf;
-    if (!(p->fixes[p->n_fixes] = strdup(why)))
+    if (sg_grow((void **)&p->fixes, sizeof(*p->fixes), p->n_fixes,
+                &p->fixes_cap) < 0 ||
+        !(p->fixes[p->n_fixes] = strdup(why)))
         return -ENOMEM;
     p->n_fixes++;
     return 0;
@@ -304,7 +313,7 @@ static int push_change(struct pending *pd, struct sg_change *c,
         c->fixes = pd->fixes; /* now the change's */
         c->n_fixes = pd->n_fixes;
         pd->fixes = NULL;
-        pd->n_fixes = 0;
+        pd->n_fixes = pd->fixes_cap = 0;
         r = SG_PUSH(*out, *c);
     }
     if (r < 0)
@@ -458,8 +467,11 @@ static void plan_free(struct plan *pl)
         for (size_t j = 0; j < pl->v[i].n_fixes; j++)
             free(pl->v[i].fixes[j]);
         free(pl->v[i].fixes);
+        sg_u64map_free(&pl->v[i].at_line);
+        sg_strmap_free(&pl->v[i].appends);
     }
     free(pl->v);
+    sg_strmap_free(&pl->files);
     memset(pl, 0, sizeof(*pl));
 }
 
@@ -588,38 +600,77 @@ void sg_changes_free(struct sg_changes *cs)
     memset(cs, 0, sizeof(*cs));
 }
 
+/* Where the operations of a sg_fix_ops are, so that telling their
+ * effects is linear in them and in the lines of the keys they touch. */
+struct ops_index {
+    struct sg_strmap files;   /* file -> its number */
+    struct sg_u64map at;      /* number << 32 | line -> the first op there */
+    struct sg_strmap appends; /* key -> the last append of it */
+};
+
+static void ops_index_free(struct ops_index *ix)
+{
+    sg_strmap_free(&ix->files);
+    sg_u64map_free(&ix->at);
+    sg_strmap_free(&ix->appends);
+}
+
+static int ops_index_build(const struct sg_fix_ops *ops, struct ops_index *ix)
+{
+    int r = 0;
+    memset(ix, 0, sizeof(*ix));
+    for (size_t i = 0; i < ops->n && r == 0; i++) {
+        const struct sg_fix_op *op = &ops->v[i];
+        size_t old;
+        if (op->op == SG_LINE_APPEND)
+            continue;
+        r = sg_strmap_put(&ix->files, op->file, ix->files.n, &old);
+        size_t fno = old == SIZE_MAX ? ix->files.n - 1 : old;
+        if (r == 0)
+            r = sg_u64map_put(&ix->at, (uint64_t)fno << 32 | op->line, i, &old);
+    }
+    for (size_t i = ops->n; i-- > 0 && r == 0;) {
+        size_t old;
+        if (ops->v[i].op == SG_LINE_APPEND && ops->v[i].key)
+            r = sg_strmap_put(&ix->appends, ops->v[i].key, i, &old);
+    }
+    if (r < 0)
+        ops_index_free(ix);
+    return r;
+}
+
 /* The op of OPS on line LINE of FILE, or NULL. */
-static const struct sg_fix_op *op_at(const struct sg_fix_ops *ops,
+static const struct sg_fix_op *op_at(const struct ops_index *ix,
+                                     const struct sg_fix_ops *ops,
                                      const char *file, unsigned line)
 {
-    for (size_t i = 0; i < ops->n; i++)
-        if (ops->v[i].line == line && ops->v[i].op != SG_LINE_APPEND &&
-            strcmp(ops->v[i].file, file) == 0)
-            return &ops->v[i];
-    return NULL;
+    size_t fno = sg_strmap_get(&ix->files, file);
+    size_t i = fno == SIZE_MAX
+                   ? SIZE_MAX
+                   : sg_u64map_get(&ix->at, (uint64_t)fno << 32 | line);
+    return i == SIZE_MAX ? NULL : &ops->v[i];
 }
 
 /* The effective value of KEY once OPS are applied: replay its
  * assignments in order, skipping removed and commented lines, taking a
  * set's new value; an append lands in the drop-in, which sorts last. */
 static const char *value_after(const struct sg_setting *s,
+                               const struct ops_index *ix,
                                const struct sg_fix_ops *ops, const char *key)
 {
     const char *v = NULL;
     for (size_t i = 0; s && i <= s->n_overridden; i++) {
         const struct sg_assignment *a =
             i < s->n_overridden ? s->overridden[i] : s->winner;
-        const struct sg_fix_op *op = op_at(ops, a->file, a->line);
+        const struct sg_fix_op *op = op_at(ix, ops, a->file, a->line);
         if (!op) {
             if (a->value) /* not a "-key" exclusion */
                 v = a->value;
         } else if (op->op == SG_LINE_SET)
             v = op->value;
     }
-    for (size_t i = 0; i < ops->n; i++)
-        if (ops->v[i].op == SG_LINE_APPEND && strcmp(ops->v[i].key, key) == 0)
-            v = ops->v[i].value;
-    return v;
+    size_t last = sg_strmap_get(&ix->appends, key);
+    return last == SIZE_MAX ? v : ops->v[last].value;
 }
 
 static int cmp_effect(const void *a, const void *b)
@@ -631,17 +682,20 @@ static int cmp_effect(const void *a, const void *b)
 int sg_fix_effects(const struct sg_model *m, const struct sg_fix_ops *ops,
                    struct sg_effects *out)
 {
+    struct ops_index ix;
+    struct sg_strmap done = {0}; /* keys told */
+    int r = ops_index_build(ops, &ix);
+
     memset(out, 0, sizeof(*out));
-    for (size_t i = 0; i < ops->n; i++) {
+    for (size_t i = 0; i < ops->n && r == 0; i++) {
         const char *key = ops->v[i].key;
-        bool seen = false;
-        for (size_t j = 0; j < out->n && !seen; j++)
-            seen = strcmp(out->v[j].key, key) == 0;
-        if (!key || seen)
+        size_t seen;
+        if (!key || (r = sg_strmap_put(&done, key, 0, &seen)) < 0 ||
+            seen != SIZE_MAX)
             continue;
         const struct sg_setting *s = sg_model_get(m, key);
         const char *old = s && s->winner ? s->winner->value : NULL;
-        const char *nv = value_after(s, ops, key);
+        const char *nv = value_after(s, &ix, ops, key);
         struct sg_effect e = {.key = strdup(key),
                               .old_value = old ? strdup(old) : NULL,
                               .new_value = nv ? strdup(nv) : NULL};
@@ -650,9 +704,14 @@ int sg_fix_effects(const struct sg_model *m, const struct sg_fix_ops *ops,
             free(e.key);
             free(e.old_value);
             free(e.new_value);
-            sg_effects_free(out);
-            return -ENOMEM;
+            r = -ENOMEM;
         }
+    }
+    ops_index_free(&ix); /* zeroed when building it failed */
+    sg_strmap_free(&done);
+    if (r < 0) {
+        sg_effects_free(out);
+        return r;
     }
     if (out->n)
         qsort(out->v, out->n, sizeof(*out->v), cmp_effect);
@@ -866,15 +925,37 @@ static int take_back(const struct sg_finding *f, const struct sg_finding *a,
 static int why_left(struct same_index *ix, const struct sg_findings *before,
                     struct sg_findings *after, const struct sg_diags *diags);
 
+/* FIXED[j]: whether one of CS fixes finding J of FS (sg_changes_fix for
+ * every finding, through an index of the fixes rather than a walk of
+ * them per finding). Returns 0 or -ENOMEM. */
+static int mark_fixed(const struct sg_changes *cs, const struct sg_findings *fs,
+                      bool *fixed)
+{
+    struct sg_strmap ix = {0};
+    char why[512];
+    size_t old;
+    int r = 0;
+
+    for (size_t i = 0; i < cs->n && r == 0; i++)
+        for (size_t j = 0; j < cs->v[i].n_fixes && r == 0; j++)
+            r = sg_strmap_put(&ix, cs->v[i].fixes[j], 0, &old);
+    for (size_t j = 0; j < fs->n && r == 0; j++)
+        fixed[j] = sg_strmap_get(&ix, sg_finding_why(&fs->v[j], why,
+                                                     sizeof(why))) != SIZE_MAX;
+    sg_strmap_free(&ix);
+    return r;
+}
+
 int sg_fix_judge(const struct sg_model *m, const struct sg_policies *ps,
                  const struct sg_eval_opts *eo, const struct sg_findings *fs,
                  struct sg_parser *p, struct sg_changes *cs,
                  struct sg_findings *after, struct sg_diags *diags)
 {
     bool *dropped = calloc(fs->n + 1, sizeof(*dropped));
+    bool *fixed = calloc(fs->n + 1, sizeof(*fixed)); /* by CS, this round */
     struct sg_findings sub = {.v = calloc(fs->n + 1, sizeof(*sub.v))};
     struct same_index ix = {0};
-    int r = dropped && sub.v ? same_index_build(fs, &ix) : -ENOMEM;
+    int r = dropped && fixed && sub.v ? same_index_build(fs, &ix) : -ENOMEM;
 
     memset(after, 0, sizeof(*after));
     while (r == 0) {
@@ -898,6 +979,8 @@ int sg_fix_judge(const struct sg_model *m, const struct sg_policies *ps,
         if (r == 0 && d)
             r = sg_evaluate(d, ps, eo, after);
         sg_model_free(d);
+        if (r == 0)
+            r = mark_fixed(cs, fs, fixed);
         if (r < 0)
             break;
         /* What is worse than before, and which fixes may have made it. */
@@ -908,14 +991,14 @@ int sg_fix_judge(const struct sg_model *m, const struct sg_policies *ps,
             const struct sg_finding *b = find_same(&ix, a, &at, &r);
             if (r < 0)
                 break;
-            if (b && (dropped[at] || !sg_changes_fix(cs, b)))
+            if (b && (dropped[at] || !fixed[at]))
                 continue; /* was there, and no fix was to change that */
             /* A fix is worse when it leaves its own finding, or a new one
              * as grave as the one it removes (an error traded for a
              * warning is progress: the warning is then reported). */
             size_t before = taken;
             for (size_t j = 0; j < fs->n && r == 0; j++)
-                if (!dropped[j] && sg_changes_fix(cs, &fs->v[j]) &&
+                if (!dropped[j] && fixed[j] &&
                     (b || a->severity >= fs->v[j].severity) &&
                     may_cause(&fs->v[j], a)) {
                     dropped[j] = true;
@@ -924,7 +1007,7 @@ int sg_fix_judge(const struct sg_model *m, const struct sg_policies *ps,
                 }
             /* Nothing it reads was fixed (a glob, ...): take all back. */
             for (size_t j = 0; taken == before && j < fs->n && r == 0; j++)
-                if (!dropped[j] && sg_changes_fix(cs, &fs->v[j]) &&
+                if (!dropped[j] && fixed[j] &&
                     (b || a->severity >= fs->v[j].severity)) {
                     dropped[j] = true;
                     taken++;
@@ -948,8 +1031,47 @@ int sg_fix_judge(const struct sg_model *m, const struct sg_policies *ps,
     if (ix.ids)
         same_index_free(&ix);
     free(sub.v);
+    free(fixed);
     free(dropped);
     return r;
+}
+
+/* The diagnostics by where they are: the first of each file, and of each
+ * line of a file, so that telling why each finding is left is one lookup. */
+struct diag_index {
+    struct sg_strmap files; /* file -> its first diagnostic */
+    struct sg_u64map lines; /* first of file << 32 | line -> the first there */
+};
+
+static int diag_index_build(const struct sg_diags *diags, struct diag_index *dx)
+{
+    int r = 0;
+    for (size_t j = 0; j < diags->n && r == 0; j++) {
+        const struct sg_diag *d = &diags->v[j];
+        size_t first;
+        if (!d->file)
+            continue;
+        r = sg_strmap_put(&dx->files, d->file, j, &first);
+        first = first == SIZE_MAX ? j : first;
+        if (r == 0)
+            r = sg_u64map_put(&dx->lines, (uint64_t)first << 32 | d->line, j,
+                              &first);
+    }
+    return r;
+}
+
+/* What DIAGS say about the place of finding B: its line, else its file;
+ * or NULL. */
+static const char *diag_about(const struct diag_index *dx,
+                              const struct sg_diags *diags,
+                              const struct sg_finding *b)
+{
+    size_t first =
+        diag_file(b) ? sg_strmap_get(&dx->files, diag_file(b)) : SIZE_MAX;
+    if (first == SIZE_MAX)
+        return NULL;
+    size_t at = sg_u64map_get(&dx->lines, (uint64_t)first << 32 | b->line);
+    return diags->v[at == SIZE_MAX ? first : at].message;
 }
 
 /* sg_fix_why_left with the index IX of BEFORE (built on first need when
@@ -957,31 +1079,28 @@ int sg_fix_judge(const struct sg_model *m, const struct sg_policies *ps,
 static int why_left(struct same_index *ix, const struct sg_findings *before,
                     struct sg_findings *after, const struct sg_diags *diags)
 {
+    struct diag_index dx = {0};
+    bool indexed = false;
     int r = 0;
     for (size_t i = 0; i < after->n && r == 0; i++) {
         struct sg_finding *a = &after->v[i];
         size_t at = 0;
-        const char *why = NULL, *file_why = NULL;
         if (a->fix == SG_FIX_NONE)
             continue;
         if (!ix->ids && (r = same_index_build(before, ix)) < 0)
             break;
+        if (!indexed && (r = diag_index_build(diags, &dx)) < 0)
+            break;
+        indexed = true;
         const struct sg_finding *b = find_same(ix, a, &at, &r);
-        b = b ? b : a;
-        for (size_t j = 0; j < diags->n && !why; j++) {
-            const struct sg_diag *d = &diags->v[j];
-            if (!d->file || !diag_file(b) || strcmp(d->file, diag_file(b)))
-                continue;
-            if (d->line == b->line)
-                why = d->message;
-            file_why = file_why ? file_why : d->message;
-        }
-        why = why ? why : file_why;
+        const char *why = diag_about(&dx, diags, b ? b : a);
         free(a->why_left);
         a->why_left = why ? strdup(why) : NULL;
         if (why && !a->why_left)
             r = -ENOMEM;
     }
+    sg_strmap_free(&dx.files);
+    sg_u64map_free(&dx.lines);
     return r;
 }
 

@@ -261,11 +261,13 @@ static int run_one(const struct sg_run_opts *ro, const struct sg_model_opts *o,
     const struct sg_findings *left = mode == SG_RUN_FIX && cs.n ? &fs : &after;
     for (size_t i = 0; r == 0 && i < left->n; i++) {
         struct sg_finding c;
-        if (left->v[i].fix == SG_FIX_NONE || left->v[i].suppressed)
+        struct sg_findings *to =
+            left->v[i].fix == SG_FIX_NONE ? &s->unfixed : &s->left;
+        if (left->v[i].suppressed)
             continue;
         if (sg_finding_copy(&left->v[i], &c) < 0)
             r = -ENOMEM;
-        else if (SG_PUSH(s->left, c) < 0) {
+        else if (SG_PUSH(*to, c) < 0) {
             sg_finding_clear(&c);
             r = -ENOMEM;
         }
@@ -382,11 +384,9 @@ size_t sg_result_changed(const struct sg_result *s)
 bool sg_result_unfixed_reach(const struct sg_result *s,
                              enum sg_severity fail_on)
 {
-    for (size_t i = 0; i < s->report.findings.n; i++) {
-        const struct sg_finding *f = &s->report.findings.v[i];
-        if (f->fix == SG_FIX_NONE && !f->suppressed && f->severity >= fail_on)
+    for (size_t i = 0; i < s->unfixed.n; i++)
+        if (s->unfixed.v[i].severity >= fail_on)
             return true;
-    }
     return false;
 }
 
@@ -395,6 +395,7 @@ void sg_result_free(struct sg_result *s)
     sg_report_free(&s->report);
     sg_diags_free(&s->fix_diags);
     sg_findings_free(&s->left);
+    sg_findings_free(&s->unfixed);
     sg_changes_free(&s->changes);
     sg_effects_free(&s->effects);
     sg_model_free(s->model);

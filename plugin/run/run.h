@@ -103,6 +103,8 @@ struct sg_result {
     struct sg_findings left;   /* findings with a fix, after the fix (a
                                   preview: as it would leave them), each
                                   saying why it is left (why_left) */
+    struct sg_findings unfixed; /* findings no fix-up changes (no fix: a
+                                   person must), left the same way */
     struct sg_model *model;    /* with opts.keep_model, for a tree */
     int status;                /* SG_EXIT_*: what the run amounts to */
 };
@@ -124,10 +126,10 @@ void sg_result_free(struct sg_result *r);
 bool sg_change_counts(const struct sg_result *r, const struct sg_change *c);
 /* How many changes count. */
 size_t sg_result_changed(const struct sg_result *r);
-/* Whether a finding no fix-up changes (no fix at all: a typo key, a value
- * only a person can choose) is left at or over FAIL_ON, after a fix or
- * (a preview) after the fix it plans: what `fix` ends with besides what
- * a fix could change (LEFT). */
+/* Whether a finding no fix-up changes (UNFIXED: no fix at all, a typo
+ * key, a value only a person can choose) is left at or over FAIL_ON,
+ * after a fix or (a preview) after the fix it plans: what `fix` ends
+ * with besides what a fix could change (LEFT). */
 bool sg_result_unfixed_reach(const struct sg_result *r,
                              enum sg_severity fail_on);
 

@@ -159,13 +159,10 @@ int sg_view_text_fix(FILE *out, const struct sg_result *s,
     for (size_t i = 0; sg_left_next(s, &i, &line);)
         fprintf(vo->err, "%s\n", sg_vis(line.v));
     free(line.v);
-    const struct sg_findings *fs = &s->report.findings;
-    size_t person = 0;
+    const struct sg_findings *fs = &s->unfixed;
+    size_t person = fs->n;
     for (size_t i = 0; i < fs->n; i++) {
         const struct sg_finding *f = &fs->v[i];
-        if (f->fix != SG_FIX_NONE || f->suppressed)
-            continue;
-        person++;
         fprintf(vo->err, "%s", sg_vis(f->file ? f->file : "-"));
         if (f->line)
             fprintf(vo->err, ":%u", f->line);

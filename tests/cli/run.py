@@ -1172,6 +1172,157 @@ def quiet(binary):
              "--quiet on a clean tree prints nothing: %r" % r.stdout)
 
 
+def key_set_many_times(binary):
+    """Issue 23: one key set on every line of a file, thousands of times
+    (its time is a row of make bench): the last line wins, every other is
+    overridden once and in line order, the finding is on the winner, and
+    fix removes every line that sets it."""
+    n = 4000
+    with tempfile.TemporaryDirectory(prefix="sg-many-") as tmp:
+        d = os.path.join(tmp, "etc", "sysctl.d")
+        os.makedirs(d)
+        conf = os.path.join(d, "50-many.conf")
+        with open(conf, "w") as f:
+            for i in range(1, n + 1):
+                f.write("net.core.somaxconn = %d\n" % i)
+        args = ["--kernel", "6.1", "--root", tmp]
+        r = subprocess.run([binary, "show", "--format", "json"] + args +
+                           ["net.core.somaxconn"], capture_output=True,
+                           text=True, env=ENV)
+        s = json.loads(r.stdout)["settings"]
+        T.ok(len(s) == 1 and (s[0]["value"], s[0]["line"]) ==
+             (str(n), n) and
+             [(o["line"], o["value"]) for o in s[0]["overridden"]] ==
+             [(i, str(i)) for i in range(1, n)],
+             "show: the last of %d lines wins over the others, in order: %r"
+             % (n, r.stdout[:300]))
+        r = subprocess.run([binary, "check", "--format", "json"] + args,
+                           capture_output=True, text=True, env=ENV)
+        fs = [(f["rule"], f["line"]) for f in json.loads(r.stdout)["findings"]]
+        T.ok(r.returncode == 1 and fs == [("somaxconn-below-default", n)],
+             "check: one finding, on the winner: %r" % fs[:5])
+        r = subprocess.run([binary, "fix", "--dry-run"] + args,
+                           capture_output=True, text=True, env=ENV)
+        gone = [x for x in r.stdout.splitlines()
+                if x.startswith("-net.core.somaxconn")]
+        T.ok(len(gone) == n and "@@ -1,%d +0,0 @@" % n in r.stdout,
+             "fix --dry-run removes all %d lines: %d" % (n, len(gone)))
+        r = subprocess.run([binary, "fix"] + args, capture_output=True,
+                           text=True, env=ENV)
+        with open(conf) as f:
+            T.ok(r.returncode == 0 and f.read() == "",
+                 "fix: %d %r" % (r.returncode, r.stderr[:300]))
+
+
+def suppression_many_ids(binary):
+    """Issue 23: a suppression comment naming hundreds of rule ids, unknown
+    or named again and again. What is wrong with it is one message per
+    kind, naming a few ids and how many more, and quoting the comment in
+    part: not the whole comment once per id (a 758 KB comment made 2.6 GB
+    of output). An id named twice is one id."""
+    n = 400
+    with tempfile.TemporaryDirectory(prefix="sg-supn-") as tmp:
+        d = os.path.join(tmp, "etc", "sysctl.d")
+        os.makedirs(d)
+        with open(os.path.join(d, "50-x.conf"), "w") as f:
+            f.write("# sysctl-guard: disable-file=%s -- typos\n" %
+                    ",".join("no-such-rule-%d" % i for i in range(n)))
+            f.write("# sysctl-guard: disable-file=%s -- stale\n" %
+                    ",".join(["somaxconn-below-default",
+                              "tw-reuse-outgoing-only"] * n))
+            f.write("net.ipv4.tcp_fin_timeout = 30\n")
+        args = ["--kernel", "6.1", "--root", tmp]
+        r = subprocess.run([binary, "check", "--format", "json"] + args,
+                           capture_output=True, text=True, env=ENV)
+        fs = json.loads(r.stdout)["findings"]
+        said = [(f["rule"], f["line"]) for f in fs]
+        T.ok(said == [("suppression-invalid", 1), ("suppression-unused", 2),
+                      ("fin-timeout-not-time-wait", 3)],
+             "one message per kind of wrong: %r" % said[:6])
+        inv = fs[0]["message"] if fs else ""
+        T.ok(len(inv) < 600 and "names no-such-rule-0, no-such-rule-1, " in
+             inv and "no-such-rule-7 and %d more, which" % (n - 8) in inv,
+             "the unknown ids named compactly: %d bytes %r" %
+             (len(inv), inv[:300]))
+        unused = fs[1]["message"] if len(fs) > 1 else ""
+        T.ok(len(unused) < 600 and "suppresses nothing: somaxconn-below-"
+             "default and tw-reuse-outgoing-only found nothing in this "
+             "file" in unused,
+             "an id named %d times is one: %r" % (n, unused[:300]))
+        for fmt in ("text", "gcc"):
+            r = subprocess.run([binary, "check", "--format", fmt] + args,
+                               capture_output=True, env=ENV)
+            T.ok(r.returncode == 1 and len(r.stdout) < 4000,
+                 "check --format %s: %d bytes" % (fmt, len(r.stdout)))
+
+
+def terminal_controls(binary):
+    """Issue 23: C1 controls (U+0080-U+009F as UTF-8, and a Latin-1 byte
+    0x9B, which a Latin-1 terminal takes for CSI) and bidi embeddings,
+    overrides and isolates (U+202A-U+202E, U+2066-U+2069) in a file name
+    and in values are escaped as C0 is, in every output for people; the
+    lines of a patch stay as they are."""
+    raw = (b"\xc2\x9b", b"\xc2\x85", b"\x9b", b"\xe2\x80\xae",
+           b"\xe2\x81\xa6")
+    with tempfile.TemporaryDirectory(prefix="sg-c1-") as d:
+        sd = os.path.join(d, "etc", "sysctl.d")
+        os.makedirs(sd)
+        name = b"50-a\xe2\x80\xaefnoc.\xc2\x9b2J.conf"
+        with open(os.path.join(os.fsencode(sd), name), "wb") as f:
+            f.write(b"net.ipv4.tcp_tw_recycle = 1\n"
+                    b"kernel.core_pattern = x\x9b" b"2Jy\n"
+                    b"kernel.hostname = a\xc2\x85\xe2\x81\xa6b\n")
+        base = [binary, "--kernel", "6.1.0-13-amd64", "--root", d]
+        for argv in (["check", "--format", "gcc"], ["check"], ["show"],
+                     ["fix", "--dry-run", "--format", "text"],
+                     ["check", "--format", "stateful"]):
+            cmd = [base[0], argv[0]] + base[1:] + argv[1:]
+            r = subprocess.run(cmd, capture_output=True, env=ENV)
+            out = r.stdout + r.stderr
+            if argv[0] == "fix":
+                out = b"".join(x for x in out.splitlines(True)
+                               if x[:4] in (b"--- ", b"+++ "))
+            T.ok(out and not [c for c in raw if c in out] and
+                 b"\\xe2\\x80\\xae" in out and b"\\xc2\\x9b" in out,
+                 "%s: C1 and bidi controls escaped: %r" % (argv, out[:300]))
+            if argv[0] == "show":
+                T.ok(b"x\\x9b2Jy" in out and
+                     b"a\\xc2\\x85\\xe2\\x81\\xa6b" in out,
+                     "show: the values escaped: %r" % out[:400])
+
+
+def gcc_workflow_command(binary):
+    """Issue 23: `--format gcc` (pre-commit's default) names a file at the
+    start of a line: a name such as "::error file=x::owned.conf" would make
+    the line a workflow command of the GitHub Actions runner (which trims
+    white space first). Such a name is printed as ./NAME, the same file;
+    no line starts with "::"."""
+    names = ["::error file=x::owned.conf", " ::warning::w.conf",
+             "\t::notice::n.conf", "\u00a0::add-mask::m.conf",
+             "::stop-commands::absent.conf"]
+    with tempfile.TemporaryDirectory(prefix="sg-gcc-") as d:
+        for nm in names[:-1]:
+            with open(os.path.join(d, nm), "w") as f:
+                f.write("net.ipv4.tcp_tw_recycle = 1\n")
+        r = subprocess.run([binary, "check", "--format", "gcc", "--kernel",
+                            "6.1"] + names, capture_output=True, text=True,
+                           env=ENV, cwd=d)
+        lines = r.stdout.splitlines()
+        T.ok(r.returncode in (1, 2) and len(lines) == len(names) and
+             not [x for x in lines if x.lstrip().startswith("::")] and
+             sorted(x.split(":1:1: ")[0] for x in lines) ==
+             sorted("./" + nm for nm in names),
+             "gcc: no line starts with '::': %r" % lines)
+        plain = os.path.join(d, "50-plain.conf")
+        with open(plain, "w") as f:
+            f.write("net.ipv4.tcp_tw_recycle = 1\n")
+        r = subprocess.run([binary, "check", "--format", "gcc", "--kernel",
+                            "6.1", "50-plain.conf"], capture_output=True,
+                           text=True, env=ENV, cwd=d)
+        T.ok(r.stdout.startswith("50-plain.conf:1:1: error: "),
+             "gcc: other names as given: %r" % r.stdout)
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     project_config(binary)
@@ -1194,6 +1345,10 @@ def main():
     live_without_proc(binary)
     unusable_tmpdir(binary)
     control_bytes(binary)
+    terminal_controls(binary)
+    gcc_workflow_command(binary)
+    suppression_many_ids(binary)
+    key_set_many_times(binary)
     sys.exit(T.done("cli"))
 
 

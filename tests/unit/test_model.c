@@ -79,6 +79,48 @@ static void test_derive(const char *lensdir, enum sg_semantics sem)
     tree_remove(root);
 }
 
+/* One key set N times: the last line wins and every other is overridden
+ * once, in order, also under procps, which applies sysctl.conf twice
+ * (through 99-sysctl.conf, then last): no line overrides itself and none
+ * is listed twice. */
+static void test_many(const char *lensdir, enum sg_semantics sem)
+{
+    enum { N = 3000 };
+    char *root = tree_new("many");
+    struct sg_buf b = {0};
+    tree_mkdir(root, "etc");
+    tree_mkdir(root, "etc/sysctl.d");
+    for (unsigned i = 1; i <= N; i++)
+        sg_buf_printf(&b, "%snet.core.somaxconn = %u\n",
+                      i % 3 == 0 ? "# a comment\n" : "", i);
+    tree_put(root, "etc/sysctl.conf", b.v);
+    tree_link(root, "../sysctl.conf", "etc/sysctl.d/99-sysctl.conf");
+    tree_put(root, "etc/sysctl.d/10-early.conf", "net.core.somaxconn = 1\n");
+    free(b.v);
+    struct sg_model_opts o = {
+        .root = root, .lensdir = lensdir, .kernel = "6.1", .semantics = sem};
+    struct sg_model *m = NULL;
+    char *err = NULL;
+    CHECK(sg_model_load(&o, &m, &err) == 0 && m);
+    const struct sg_setting *s =
+        m ? sg_model_get(m, "net.core.somaxconn") : NULL;
+    CHECK(s && strcmp(s->winner->value, "3000") == 0 &&
+          strcmp(s->winner->file, "/etc/sysctl.conf") == 0);
+    CHECK(s && s->n_overridden == N);
+    size_t bad = 0;
+    for (size_t i = 0; s && i < s->n_overridden; i++) {
+        const struct sg_assignment *a = s->overridden[i];
+        char want[24]; /* line I of sysctl.conf sets I; first, 10-early's */
+        snprintf(want, sizeof(want), "%zu", i ? i : 1);
+        bad += strcmp(a->file, i ? "/etc/sysctl.conf"
+                                 : "/etc/sysctl.d/10-early.conf") != 0 ||
+               strcmp(a->value, want) != 0;
+    }
+    CHECK(bad == 0);
+    sg_model_free(m);
+    tree_remove(root);
+}
+
 int main(void)
 {
     char path[] = "/tmp/sg-frag-XXXXXX";
@@ -136,5 +178,7 @@ int main(void)
     unlink(path);
     test_derive(dir ? dir : "lenses", SG_SEM_SYSTEMD);
     test_derive(dir ? dir : "lenses", SG_SEM_PROCPS);
+    test_many(dir ? dir : "lenses", SG_SEM_SYSTEMD);
+    test_many(dir ? dir : "lenses", SG_SEM_PROCPS);
     return check_done("model");
 }

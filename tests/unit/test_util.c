@@ -1,5 +1,6 @@
 /* Helpers of util.c: UTF-8 repair for JSON output; control bytes made
- * visible for terminals and one-line formats; reading procfs. */
+ * visible for terminals and one-line formats; the integer map; reading
+ * procfs. */
 #include "check.h"
 #include "util.h"
 
@@ -35,6 +36,31 @@ static void proc_file(const char *path)
     free(got);
 }
 
+/* sg_u64map: what is put is got, the first value stays (set replaces
+ * it), through growth, for keys that are small, large and zero. */
+static void u64map(void)
+{
+    struct sg_u64map m = {0};
+    size_t old = 0;
+
+    CHECK(sg_u64map_get(&m, 7) == SIZE_MAX);
+    size_t bad = 0;
+    for (uint64_t k = 0; k < 5000; k++)
+        bad += sg_u64map_put(&m, k * 0x100000001ull, (size_t)k, &old) != 0 ||
+               old != SIZE_MAX;
+    CHECK(bad == 0 && m.n == 5000);
+    CHECK(sg_u64map_put(&m, 3 * 0x100000001ull, 9, &old) == 0 && old == 3);
+    CHECK(sg_u64map_get(&m, 3 * 0x100000001ull) == 3);
+    CHECK(sg_u64map_set(&m, 3 * 0x100000001ull, 9) == 0);
+    CHECK(sg_u64map_get(&m, 3 * 0x100000001ull) == 9 && m.n == 5000);
+    CHECK(sg_u64map_get(&m, 0) == 0 && sg_u64map_get(&m, 4999) == SIZE_MAX);
+    for (uint64_t k = 0; k < 5000; k++)
+        bad += k != 3 && sg_u64map_get(&m, k * 0x100000001ull) != k;
+    CHECK(bad == 0);
+    sg_u64map_free(&m);
+    CHECK(m.v == NULL && m.n == 0 && sg_u64map_get(&m, 0) == SIZE_MAX);
+}
+
 static void vis(const char *in, const char *want)
 {
     const char *got = sg_vis(in);
@@ -50,6 +76,27 @@ int main(void)
     vis("a\nb", "a\\x0ab");
     vis("\x1b]0;owned\x07x\r", "\\x1b]0;owned\\x07x\\x0d");
     vis("\x7f\x01", "\\x7f\\x01");
+    /* C1 controls: as UTF-8 (U+009B, CSI; U+0085, NEL) and as a Latin-1
+     * byte that starts no UTF-8 sequence (a Latin-1 terminal's CSI) */
+    vis("a\xC2\x9B"
+        "2Jb",
+        "a\\xc2\\x9b2Jb");
+    vis("\xC2\x80\xC2\x85\xC2\x9F", "\\xc2\\x80\\xc2\\x85\\xc2\\x9f");
+    vis("x\x9B"
+        "2J\x80",
+        "x\\x9b2J\\x80");
+    /* bidi embeddings, overrides and isolates (U+202A-U+202E,
+     * U+2066-U+2069): a line that reads in another order than it is */
+    vis("50-a\xE2\x80\xAE"
+        "fnoc.x",
+        "50-a\\xe2\\x80\\xaefnoc.x");
+    vis("\xE2\x80\xAA\xE2\x81\xA6\xE2\x81\xA9",
+        "\\xe2\\x80\\xaa\\xe2\\x81\\xa6\\xe2\\x81\\xa9");
+    /* their neighbours are text: U+00A0, U+201B (its last byte is 0x9B),
+     * U+202F, U+2065, U+206A; Latin-1 letters (0xA0-0xFF) stay too */
+    const char *near = "\xC2\xA0\xE2\x80\x9B\xE2\x80\xAF\xE2\x81\xA5"
+                       "\xE2\x81\xAA caf\xE9";
+    CHECK(sg_vis(near) == near);
     CHECK_STR(sg_vis(NULL), "(null)");
     /* eight results live at once: one printf may take several */
     const char *ring[8];
@@ -58,6 +105,7 @@ int main(void)
     for (int i = 0; i < 8; i++)
         CHECK_STR(ring[i], i % 2 ? "odd\\x0a" : "even\\x0a");
 
+    u64map();
     proc_file("/proc/sys/kernel/pid_max");
     proc_file("/proc/sys/net/ipv4/ip_local_port_range");
 
