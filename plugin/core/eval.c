@@ -642,12 +642,19 @@ static int add_finding(const struct ctx *c, const struct sg_rule *r,
         else if (r->fix_value)
             f.fix_value = render(c, r, s, r->fix_value);
         const char *file = s->at ? s->at->file : NULL;
+        char *mask = NULL;
         if (f.fix == SG_FIX_SET && !c->m->fragment &&
             (!file || !sg_operator_owns(file)))
             file = SG_DROPIN;
+        /* A package's line goes with a copy of its file, without it, that
+         * masks the package's (fix.c). */
+        if ((f.fix == SG_FIX_REMOVE || f.fix == SG_FIX_COMMENT) &&
+            r->on_lines && (mask = sg_model_mask_path(c->m, file)))
+            file = mask;
         if (f.fix == SG_FIX_LOAD_MODULE)
             file = SG_MODLOAD_DROPIN;
         f.fix_file = file ? strdup(file) : NULL;
+        free(mask);
     }
     if (!f.message || SG_PUSH(*c->out, f) < 0) {
         sg_finding_clear(&f);

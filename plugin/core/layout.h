@@ -33,6 +33,9 @@ extern const struct sg_layout_dir sg_layout_dirs[SG_N_SYSCTL_DIRS];
 /* Where a "set" fix goes when no file the operator owns sets the key: it
  * sorts after every other sysctl.d file, so it wins at boot. */
 #define SG_DROPIN "/etc/sysctl.d/99-zz-sysctl-guard.conf"
+/* Where the operator's copy of a package's file goes: a file of the same
+ * name there masks it (sysctl.d(5)). */
+#define SG_MASK_DIR "/etc/sysctl.d"
 
 /* Who owns the target path PATH: its sysctl.d directory's owner, else by
  * where it is (a symlink's target may be anywhere in the tree). */

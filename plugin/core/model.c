@@ -854,6 +854,27 @@ static const char *entry_name(const struct sg_applied *a)
     return s ? s + 1 : p;
 }
 
+char *sg_model_mask_path(const struct sg_model *m, const char *path)
+{
+    if (m->fragment || !path || sg_operator_owns(path))
+        return NULL;
+    for (size_t i = 0; i < m->n_applied; i++) {
+        const struct sg_applied *a = &m->applied[i];
+        if (strcmp(a->file->path, path) != 0)
+            continue;
+        const char *entry = a->via ? a->via : a->file->path;
+        if (strncmp(entry, "/etc/", 5) == 0 || !sg_str_has_suffix(entry, ".conf"))
+            return NULL; /* not a package's sysctl.d entry */
+        char *mask = sg_strdup_printf("%s/%s", SG_MASK_DIR, entry_name(a));
+        if (mask && sg_model_file(m, mask)) {
+            free(mask);
+            return NULL;
+        }
+        return mask;
+    }
+    return NULL;
+}
+
 /* Place the new file F among D's applications: sorted by name, hiding a
  * same-named entry, before procps' trailing /etc/sysctl.conf. */
 static int apply_new(struct sg_model *d, struct sg_file *f)

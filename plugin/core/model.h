@@ -119,6 +119,13 @@ int sg_model_derive(const struct sg_model *m, struct sg_parser *p,
 /* The file at target PATH that M read, or NULL. */
 struct sg_file *sg_model_file(const struct sg_model *m, const char *path);
 
+/* Where a copy of the package's file PATH (one M applies, from a sysctl.d
+ * directory the operator does not own) masks it: SG_MASK_DIR and the
+ * name of its sysctl.d entry (allocated). NULL for a file the operator
+ * owns, a fragment, a file M does not apply from a sysctl.d entry of its
+ * own (/etc/sysctl.conf), or when a file of that name is there already. */
+char *sg_model_mask_path(const struct sg_model *m, const char *path);
+
 /* The setting for canonical KEY as written (glob keys by pattern), or NULL. */
 const struct sg_setting *sg_model_get(const struct sg_model *m,
                                       const char *key);

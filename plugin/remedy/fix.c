@@ -19,6 +19,7 @@
 #include "../core/modload.h"
 #include "../core/parse.h"
 #include "../core/rootfs.h"
+#include "../core/sha256.h"
 #include "save.h"
 #include "../core/util.h"
 
@@ -35,6 +36,16 @@
     "# Written by sysctl-guard fix. This file sorts after the other\n"         \
     "# sysctl.d files, so the settings here win at boot.\n"
 
+/* Opens a copy of a package's file that masks it; %s the package's file,
+ * %s its sha256. */
+#define MASK_HEADER                                                            \
+    "# Written by sysctl-guard fix: a copy of %s\n"                           \
+    "# (sha256 %s)\n"                                                          \
+    "# without the lines this kernel cannot take. A file of this name here\n"  \
+    "# masks the package's (sysctl.d(5)): later updates of it by its package\n"\
+    "# no longer apply; compare them with this copy.\n"
+#define MASK_HEADER_LINES 5
+
 #define MODLOAD_HEADER                                                         \
     "# Written by sysctl-guard fix: modules loaded at boot before\n"           \
     "# systemd-sysctl applies the sysctl.d files, so that the keys they\n"     \
@@ -49,6 +60,7 @@ struct whys {
 /* The edits planned for one file. */
 struct pending {
     char *path;
+    char *copy_of; /* a package's file this one copies, to mask it */
     struct sg_line_edit *v;
     size_t n, cap;
     struct whys *whys; /* per edit */
@@ -208,6 +220,28 @@ static int every_line(const struct sg_model *m, struct plan *pl,
     return r;
 }
 
+/* The line A of a package's file goes with a copy of that file, without
+ * it, which masks the package's (sg_model_mask_path); where no copy can
+ * mask it, the line is not fixed here. */
+static int mask_edit(const struct sg_model *m, struct plan *pl,
+                     const struct sg_finding *f, const struct sg_assignment *a,
+                     enum sg_line_op op, const char *why, struct sg_diags *d)
+{
+    char *mask = sg_model_mask_path(m, a->file);
+    if (!mask)
+        return cannot(d, f, a->file, a->line);
+    struct pending *p = pending_for(pl, mask);
+    int r = p ? 0 : -ENOMEM;
+    if (r == 0 && !p->copy_of && !(p->copy_of = strdup(a->file)))
+        r = -ENOMEM;
+    if (r == 0 && strcmp(p->copy_of, a->file) != 0)
+        r = cannot(d, f, a->file, a->line); /* two packages' files, one name */
+    else if (r == 0)
+        r = add_edit(pl, mask, op, a, NULL, NULL, why);
+    free(mask);
+    return r;
+}
+
 static int plan_finding(const struct sg_model *m, struct plan *pl,
                         const struct sg_finding *f, struct sg_diags *d)
 {
@@ -233,9 +267,9 @@ static int plan_finding(const struct sg_model *m, struct plan *pl,
     if (f->rule->on_lines) {
         if (!a)
             return 0;
-        return editable(m, a->file)
-                   ? add_edit(pl, a->file, op, a, NULL, NULL, why)
-                   : cannot(d, f, a->file, a->line);
+        if (editable(m, a->file))
+            return add_edit(pl, a->file, op, a, NULL, NULL, why);
+        return mask_edit(m, pl, f, a, op, why, d);
     }
     return every_line(m, pl, f, op, why, d);
 }
@@ -261,6 +295,8 @@ static void change_clear(struct sg_change *c)
     free(c->path);
     free(c->before);
     free(c->after);
+    free(c->copy_of);
+    free(c->copy_text);
     for (size_t j = 0; j < c->n_fixes; j++)
         free(c->fixes[j]);
     free(c->fixes);
@@ -388,6 +424,63 @@ static int realise_list(const struct sg_model *m, struct pending *pd,
     return r;
 }
 
+/* A copy of the package's file PD->copy_of, its lines edited, as the new
+ * file PD->path that masks it: the header says what it copies. Its spans
+ * are of the package's text (shifted by the header), so that a finding
+ * on the copy is known by the package's line (sg_fix_judge). */
+static int realise_copy(const struct sg_model *m, struct sg_parser *p,
+                        struct pending *pd, struct sg_changes *out,
+                        struct sg_diags *d)
+{
+    const struct sg_file *f = sg_model_file(m, pd->copy_of);
+    struct sg_change c = {0};
+    char *body = NULL, hex[65];
+    size_t len = 0;
+    int err = 0, r;
+    int fd = sg_root_openat(m->rootfd, pd->path, O_PATH);
+
+    if (fd >= 0 || fd == -ELOOP) {
+        if (fd >= 0)
+            close(fd);
+        return sg_diag_add(d, SG_SEV_ERROR, "not-fixable", pd->path, 0,
+                           "exists but was not read: not written");
+    }
+    if (!f || !f->readable ||
+        sg_read_at(m->rootfd, pd->copy_of, &c.copy_text, &len, &err) !=
+            SG_READ_OK ||
+        len != f->text_len || sg_hash(c.copy_text, len) != f->text_hash) {
+        free(c.copy_text);
+        return sg_diag_add(d, SG_SEV_ERROR, "not-fixed", pd->copy_of, 0,
+                           "changed since it was read: not copied");
+    }
+    struct sg_span *spans = calloc(pd->n ? pd->n : 1, sizeof(*spans));
+    r = spans ? sg_parse_edit_spans(p, c.copy_text, pd->v, pd->n, &body, spans)
+              : -ENOMEM;
+    if (r < 0) {
+        free(spans);
+        free(c.copy_text);
+        return r == -ENOMEM ? r
+                            : sg_diag_add(d, SG_SEV_ERROR, "not-fixable",
+                                          pd->path, 0,
+                                          "the lens could not make the edit");
+    }
+    sg_sha256_hex(c.copy_text, len, hex);
+    char *head = sg_strdup_printf(MASK_HEADER, pd->copy_of, hex);
+    c.after = head ? sg_strdup_printf("%s%s", head, body) : NULL;
+    c.copy_of = strdup(pd->copy_of);
+    free(head);
+    free(body);
+    free(spans);
+    if (!c.after || !c.copy_of) {
+        free(c.after);
+        free(c.copy_of);
+        free(c.copy_text);
+        return -ENOMEM;
+    }
+    /* A new file: each op makes it whole (SARIF creates it). */
+    return push_change(pd, &c, NULL, out);
+}
+
 /* Turn one file's edits into its new text. */
 static int realise(const struct sg_model *m, struct sg_parser *p,
                    struct pending *pd, struct sg_changes *out,
@@ -401,6 +494,8 @@ static int realise(const struct sg_model *m, struct sg_parser *p,
 
     if (!m->fragment && sg_modload_is_list(pd->path))
         return realise_list(m, pd, out, d);
+    if (pd->copy_of)
+        return realise_copy(m, p, pd, out, d);
     if (m->fragment && lstat(pd->path, &st) == 0 && S_ISLNK(st.st_mode))
         return sg_diag_add(d, SG_SEV_ERROR, "not-fixable", pd->path, 0,
                            "is a symlink: not edited, as the link would "
@@ -460,6 +555,7 @@ static void plan_free(struct plan *pl)
 {
     for (size_t i = 0; i < pl->n; i++) {
         free(pl->v[i].path);
+        free(pl->v[i].copy_of);
         for (size_t j = 0; j < pl->v[i].n; j++)
             whys_free(&pl->v[i].whys[j]);
         free(pl->v[i].whys);
@@ -548,7 +644,7 @@ int sg_fix_plan(const struct sg_model *m, const struct sg_policies *ps,
         /* Nothing changes: what is left is what is there. */
         r = copy_findings(fs, after);
         if (r == 0)
-            r = sg_fix_why_left(fs, after, diags);
+            r = sg_fix_why_left(fs, after, NULL, diags);
     }
     sg_findings_free(&mine);
     sg_parser_free(own);
@@ -841,13 +937,146 @@ static bool may_cause(const struct sg_finding *f, const struct sg_finding *a)
     return false;
 }
 
-/* An index of findings by sg_finding_same_id, so that judging a plan is
- * linear in the findings: a tree of unknown keys has one per line. */
+/* Where a line of a changed file was before the change: the start of
+ * each line of the text after and before it, and the operations' spans
+ * in order with the growth they add up to, built once per file a
+ * finding is looked up in. */
+struct line_map {
+    size_t *after, n_after;   /* offset of each line's start */
+    size_t *before, n_before; /* the same, of the text before */
+    long *delta;              /* growth of the text after ops 0..i */
+};
+
+static size_t *line_starts(const char *t, size_t *n)
+{
+    size_t cap = 16, k = 0;
+    size_t *v = malloc(cap * sizeof(*v));
+    for (size_t i = 0; v;) {
+        if (k == cap) {
+            size_t *nv = realloc(v, (cap *= 2) * sizeof(*v));
+            if (!nv) {
+                free(v);
+                return NULL;
+            }
+            v = nv;
+        }
+        v[k++] = i;
+        const char *nl = strchr(t + i, '\n');
+        if (!nl)
+            break;
+        i = (size_t)(nl - t) + 1;
+    }
+    *n = k;
+    return v;
+}
+
+/* Line LINE of a copy that masks a package's file, as a line of that
+ * file: past the header, and past each line the copy left out (its
+ * operations remove or comment out whole lines, in line order). */
+static unsigned line_of_copy(const struct sg_change *c, unsigned line)
+{
+    if (line <= MASK_HEADER_LINES)
+        return line;
+    unsigned v = line - MASK_HEADER_LINES;
+    for (size_t i = 0; i < c->n_ops; i++)
+        if (c->ops[i].op == SG_LINE_REMOVE && c->ops[i].line &&
+            c->ops[i].line <= v)
+            v++;
+    return v;
+}
+
+/* Line LINE of what change C leaves, as a line of the text before it (a
+ * copy's: of the package's file): an edited line is its operation's
+ * first line. LINE itself for a new file, or without memory. */
+static unsigned line_before(const struct sg_change *c, struct line_map *lm,
+                            unsigned line)
+{
+    if (c->copy_of)
+        return line ? line_of_copy(c, line) : line;
+    const char *before = c->before;
+    if (!before || !line)
+        return line;
+    if (!lm->after) {
+        lm->after = line_starts(c->after, &lm->n_after);
+        lm->before = line_starts(before, &lm->n_before);
+        lm->delta = calloc(c->n_ops + 1, sizeof(*lm->delta));
+        for (size_t i = 0; lm->delta && i < c->n_ops; i++)
+            lm->delta[i] = (i ? lm->delta[i - 1] : 0) +
+                           (long)c->ops[i].span.to_len -
+                           (long)c->ops[i].span.len;
+    }
+    if (!lm->after || !lm->before || !lm->delta || line > lm->n_after)
+        return line;
+    size_t x = lm->after[line - 1], lo = 0, hi = c->n_ops;
+    /* The first operation whose span does not end before X. */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const struct sg_span *s = &c->ops[mid].span;
+        if (s->to + s->to_len <= x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    long bx;
+    if (lo < c->n_ops && c->ops[lo].span.to <= x)
+        bx = (long)c->ops[lo].span.at; /* inside an edit */
+    else
+        bx = (long)x - (lo ? lm->delta[lo - 1] : 0);
+    /* The line of the text before that holds BX. */
+    lo = 0, hi = lm->n_before;
+    while (lo + 1 < hi) {
+        size_t mid = (lo + hi) / 2;
+        if ((long)lm->before[mid] <= bx)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (unsigned)lo + 1;
+}
+
+/* An index of findings by where they are, so that judging a plan is
+ * linear in the findings (a tree of unknown keys has one per line), and
+ * a finding is known by its line across a fix, not by its text (moving
+ * an inline comment off a line changes its value, not the line): the
+ * rule, the key, and for a rule on lines the file and line (for a rule
+ * on the effective value, the key is all; for a diagnostic's, the file
+ * and the message). With CS, a finding looked up is first placed where
+ * it was before CS (a masking copy's line: the package's). */
 struct same_index {
     const struct sg_findings *fs;
     struct sg_strmap map;
     char **ids;
+    const struct sg_changes *cs;
+    struct sg_strmap paths; /* path of a change -> its index */
+    struct line_map *lm;    /* per change */
 };
+
+static char *place_id(const struct sg_finding *f, const char *file,
+                      unsigned line)
+{
+    if (!f->key)
+        return sg_strdup_printf("%p\x1f\x1f%s\x1f%s", (const void *)f->rule,
+                                file ? file : "", f->message ? f->message : "");
+    if (!f->rule->on_lines)
+        return sg_strdup_printf("%p\x1f%s", (const void *)f->rule, f->key);
+    return sg_strdup_printf("%p\x1f%s\x1f%s\x1f%u", (const void *)f->rule,
+                            f->key, file ? file : "", line);
+}
+
+/* F's id, placed before IX's changes. */
+static char *same_id(struct same_index *ix, const struct sg_finding *f)
+{
+    const char *file = f->file;
+    unsigned line = f->line;
+    size_t i = ix->cs && file ? sg_strmap_get(&ix->paths, file) : SIZE_MAX;
+    if (i != SIZE_MAX) {
+        const struct sg_change *c = &ix->cs->v[i];
+        line = line_before(c, &ix->lm[i], line);
+        if (c->copy_of)
+            file = c->copy_of;
+    }
+    return place_id(f, file, line);
+}
 
 static void same_index_free(struct same_index *ix)
 {
@@ -855,6 +1084,15 @@ static void same_index_free(struct same_index *ix)
         free(ix->ids[i]);
     free(ix->ids);
     sg_strmap_free(&ix->map);
+    for (size_t i = 0; ix->lm && i < ix->cs->n; i++) {
+        free(ix->lm[i].after);
+        free(ix->lm[i].before);
+        free(ix->lm[i].delta);
+    }
+    free(ix->lm);
+    sg_strmap_free(&ix->paths);
+    ix->ids = NULL;
+    ix->lm = NULL;
 }
 
 static int same_index_build(const struct sg_findings *fs, struct same_index *ix)
@@ -866,7 +1104,7 @@ static int same_index_build(const struct sg_findings *fs, struct same_index *ix)
     if (!(ix->ids = calloc(fs->n + 1, sizeof(*ix->ids))))
         return -ENOMEM;
     for (size_t i = 0; i < fs->n && r == 0; i++)
-        r = (ix->ids[i] = sg_finding_same_id(&fs->v[i]))
+        r = (ix->ids[i] = place_id(&fs->v[i], fs->v[i].file, fs->v[i].line))
                 ? sg_strmap_put(&ix->map, ix->ids[i], i, &old) /* the first */
                 : -ENOMEM;
     if (r < 0)
@@ -874,13 +1112,35 @@ static int same_index_build(const struct sg_findings *fs, struct same_index *ix)
     return r;
 }
 
+/* Look findings up as they were before CS (sg_fix_judge's changes, or
+ * those a fix wrote); a change's line map is built on first need. */
+static int same_index_changes(struct same_index *ix,
+                              const struct sg_changes *cs)
+{
+    size_t old;
+    int r = 0;
+    for (size_t i = 0; ix->lm && i < ix->cs->n; i++) {
+        free(ix->lm[i].after);
+        free(ix->lm[i].before);
+        free(ix->lm[i].delta);
+    }
+    free(ix->lm);
+    sg_strmap_free(&ix->paths);
+    ix->cs = cs;
+    if (!(ix->lm = calloc(cs->n + 1, sizeof(*ix->lm))))
+        return -ENOMEM;
+    for (size_t i = 0; i < cs->n && r == 0; i++)
+        r = sg_strmap_put(&ix->paths, cs->v[i].path, i, &old);
+    return r;
+}
+
 /* The first finding of the index that is the same as A (its index in
  * *AT), or NULL; -ENOMEM in *R without memory. */
-static const struct sg_finding *find_same(const struct same_index *ix,
+static const struct sg_finding *find_same(struct same_index *ix,
                                           const struct sg_finding *a,
                                           size_t *at, int *r)
 {
-    char *id = sg_finding_same_id(a);
+    char *id = same_id(ix, a);
     size_t i = id ? sg_strmap_get(&ix->map, id) : SIZE_MAX;
     if (!id)
         *r = -ENOMEM;
@@ -981,6 +1241,8 @@ int sg_fix_judge(const struct sg_model *m, const struct sg_policies *ps,
         sg_model_free(d);
         if (r == 0)
             r = mark_fixed(cs, fs, fixed);
+        if (r == 0) /* the after findings are placed where they were */
+            r = same_index_changes(&ix, cs);
         if (r < 0)
             break;
         /* What is worse than before, and which fixes may have made it. */
@@ -1105,10 +1367,14 @@ static int why_left(struct same_index *ix, const struct sg_findings *before,
 }
 
 int sg_fix_why_left(const struct sg_findings *before, struct sg_findings *after,
-                    const struct sg_diags *diags)
+                    const struct sg_changes *cs, const struct sg_diags *diags)
 {
     struct same_index ix = {0};
-    int r = why_left(&ix, before, after, diags);
+    int r = same_index_build(before, &ix);
+    if (r == 0 && cs)
+        r = same_index_changes(&ix, cs);
+    if (r == 0)
+        r = why_left(&ix, before, after, diags);
     if (ix.ids)
         same_index_free(&ix);
     return r;

@@ -65,6 +65,9 @@ struct sg_change {
     struct sg_fix_op *ops; /* what makes AFTER of BEFORE, in line order */
     size_t n_ops;
     bool modules; /* a modules-load.d list (its ops name modules) */
+    /* A copy of a package's file that masks it (sysctl.d(5)): the
+     * package's file and the text it was copied from; NULL otherwise. */
+    char *copy_of, *copy_text;
     bool written; /* sg_fix_apply wrote it */
     bool unwritable; /* sg_fix_predict: the run could not write it */
 };
@@ -111,8 +114,11 @@ bool sg_changes_fix(const struct sg_changes *cs, const struct sg_finding *f);
 
 /* For each finding of AFTER that has a fix: why it is still there (its
  * why_left), from what DIAGS (planning and writing) say about the same
- * finding in BEFORE: its line there, else its file. Returns 0 or -ENOMEM. */
+ * finding in BEFORE: its line there, else its file. CS (or NULL): the
+ * changes between the two, through which a finding is known by its line.
+ * Returns 0 or -ENOMEM. */
 int sg_fix_why_left(const struct sg_findings *before, struct sg_findings *after,
+                    const struct sg_changes *cs,
                     const struct sg_diags *diags);
 
 /* What sg_fix_apply would say of CS without writing (predict.c): a

@@ -254,7 +254,7 @@ static int run_one(const struct sg_run_opts *ro, const struct sg_model_opts *o,
             sg_findings_free(&before);
             goto out_err;
         }
-        r = sg_fix_why_left(&before, &fs, &s->fix_diags);
+        r = sg_fix_why_left(&before, &fs, &cs, &s->fix_diags);
         sg_findings_free(&before);
     }
     /* What is left: found again after a fix; for a plan, what it leaves. */

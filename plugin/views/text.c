@@ -60,7 +60,18 @@ int sg_view_text_check(FILE *out, const struct sg_result *res,
             struct sg_buf b = {0};
             const char *where =
                 f->fix_file ? sg_vis(f->fix_file) : "every file that sets it";
-            switch (f->fix) {
+            /* A package's line: a copy of its file, without the line,
+             * masks it (fix.c). */
+            bool mask = (f->fix == SG_FIX_REMOVE || f->fix == SG_FIX_COMMENT) &&
+                        f->file && f->fix_file && strcmp(f->file, f->fix_file);
+            if (mask)
+                sg_buf_printf(&b, "%s this line in a copy of %s at %s, which "
+                                  "masks the package's file (its package's "
+                                  "later updates of it no longer apply)",
+                              f->fix == SG_FIX_REMOVE ? "remove"
+                                                      : "comment out",
+                              sg_vis(f->file), sg_vis(f->fix_file));
+            else switch (f->fix) {
             case SG_FIX_REMOVE:
                 sg_buf_printf(&b, "remove %s", sg_vis(f->fix_key));
                 sg_buf_printf(&b, " from %s", where);

@@ -239,6 +239,14 @@ def check_case(binary, name):
         for f in after["findings"]:
             if (f["rule"], f.get("key")) in had:
                 continue
+            # A package's file masked by the copy the fix wrote (issue 24)
+            # is hidden by it, as it should be: said, as info.
+            m = re.match(r"hidden by (\S+) ", f.get("message", ""))
+            copy = os.path.join(root, m.group(1).lstrip("/")) if m else None
+            if f["rule"] == "file-hidden" and copy and \
+                    os.path.isfile(copy) and open(copy, "rb").read().startswith(
+                        b"# Written by sysctl-guard fix: a copy of "):
+                continue
             ok(any(b.get("key") == f.get("key") and
                    grave[b["severity"]] > grave[f["severity"]] and
                    (b["rule"], b.get("key")) not in

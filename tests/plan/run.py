@@ -359,6 +359,8 @@ ANSIBLE_RUN = {
     "fix-vendor-winner": "a new drop-in, its directory made",
     "rule-key-module-not-loaded": "a modules-load.d list written",
     "check-crlf-inline": "CRLF line ends kept",
+    "fix-vendor-missing-key": "a package's file masked by a copy without "
+                              "the line the kernel lacks",
     "plan-odd-bytes": "a form feed and U+0085 in comments, CRLF, Latin-1, "
                       "no final newline",
 }
