@@ -594,6 +594,29 @@ static bool package_sets(const struct sg_model *m, const char *key)
     return false;
 }
 
+/* The operator's own value of S's key where a package's wins over it: the
+ * last line of a file the operator owns that sets it, when that value
+ * would satisfy rule R (R does not hold for it). A fix in the drop-in
+ * then makes the operator's value win, not the policy's. NULL if none. */
+static const char *operator_value(const struct ctx *c, const struct sg_rule *r,
+                                  const struct subject *s)
+{
+    const struct sg_setting *st = s->key ? sg_model_get(c->m, s->key) : NULL;
+    const struct sg_assignment *mine = NULL;
+    if (!st || !st->winner || sg_operator_owns(st->winner->file))
+        return NULL;
+    for (size_t i = 0; i < st->n_overridden; i++) {
+        const struct sg_assignment *a = st->overridden[i];
+        if (a->value && !a->glob && sg_operator_owns(a->file))
+            mine = a;
+    }
+    if (!mine || strchr(mine->value, '#')) /* an inline "comment": unclear */
+        return NULL;
+    struct subject t = {.key = s->key, .value = mine->value,
+                        .configured = true, .at = mine};
+    return holds(c, &t, &r->when) ? NULL : mine->value;
+}
+
 static int add_finding(const struct ctx *c, const struct sg_rule *r,
                        const struct subject *s)
 {
@@ -633,9 +656,17 @@ static int add_finding(const struct ctx *c, const struct sg_rule *r,
     f.message = msg ? sg_utf8_repair(msg) : NULL;
     free(msg);
     f.fix = fix;
+    /* The operator's value, where it satisfies the rule, over the
+     * policy's (issue 24: 8192 in /etc lost to a package's 512, and the
+     * fix wrote the default 4096). */
+    const char *mine = f.fix == SG_FIX_SET && !c->m->fragment
+                           ? operator_value(c, r, s)
+                           : NULL;
     if (f.fix != SG_FIX_NONE) {
         f.fix_key = strdup(s->key);
-        if (dflt)
+        if (mine)
+            f.fix_value = strdup(mine);
+        else if (dflt)
             f.fix_value = strdup(dflt);
         else if (f.fix == SG_FIX_LOAD_MODULE)
             f.fix_value = strdup(cat_module(c, s->key));
