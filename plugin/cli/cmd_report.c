@@ -1,7 +1,8 @@
 /*
  * cmd_report.c - `sysctl-guard report [OPTIONS] RESULT...`: many hosts'
  * results into one report (plugin/report/report.h), in the --format the
- * views table gives, to stdout or atomically to --output FILE. Exit 0; 1
+ * views table gives, to stdout or atomically to --output FILE (keeping the
+ * mode, and as root the owner, of the file it replaces). Exit 0; 1
  * when a finding (with --baseline: a new one) is at or over --fail-on; 2
  * when an input could not be read (the report of the rest is written
  * all the same) or on a usage error.
@@ -16,14 +17,34 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Give FD the permission bits of the file OLD stood for (0644 for a new
+ * one) and, as root, its owner and group; others keep its group when they
+ * may. 0, or -1 with errno. */
+static int keep_mode(int fd, const struct stat *old)
+{
+    if (!old)
+        return fchmod(fd, 0644);
+    if (geteuid() == 0) {
+        if (fchown(fd, old->st_uid, old->st_gid) != 0)
+            return -1;
+    } else if (old->st_gid != getegid() &&
+               fchown(fd, (uid_t)-1, old->st_gid) != 0) {
+        /* Not a member of its group: ours, as for a new file. */
+    }
+    return fchmod(fd, old->st_mode & 0777);
+}
+
 /* Write the report to PATH through a temporary file beside it, renamed
- * over it when complete. 0, or -1 after saying why. */
+ * over it when complete, with the mode (and owner, as root) of the file it
+ * replaces. 0, or -1 after saying why. */
 static int write_atomically(const struct sg_cli *cli, const struct sg_view *v,
                             const struct sg_fleet *f, const char *path)
 {
     char *copy = strdup(path), *tmp = NULL;
     int fd = -1, r = -1;
     FILE *out = NULL;
+    struct stat old;
+    bool exists = stat(path, &old) == 0 && S_ISREG(old.st_mode);
 
     if (!copy)
         goto out;
@@ -36,8 +57,9 @@ static int write_atomically(const struct sg_cli *cli, const struct sg_view *v,
             close(fd);
         goto out_unlink;
     }
-    if (v->report(out, f) < 0 || fflush(out) != 0 || fsync(fd) != 0 ||
-        fchmod(fd, 0644) != 0) {
+    errno = 0;
+    if (v->report(out, f) < 0 || fflush(out) != 0 ||
+        keep_mode(fd, exists ? &old : NULL) != 0 || fsync(fd) != 0) {
         fprintf(stderr, "%s report: --output %s: %s\n", cli->prog, sg_vis(path),
                 errno ? strerror(errno) : "out of memory");
         fclose(out);

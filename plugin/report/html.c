@@ -6,15 +6,18 @@
  * written by its HTML serialiser, so every text and attribute is escaped
  * by the library; no script, no external asset, and a Content-Security-
  * Policy that forbids loading any (it opens from a mail attachment).
- * Memory: the tree holds the summary, charts and the rules table; each
- * host's row of the hosts table and its findings are built, written and
- * freed one host at a time where marker comments stand, so a fleet's page
- * is never one tree.
+ * Memory: the tree holds the summary and the charts (at most MAX_BARS bars
+ * each); each rule's row of the rules table, each host's row of the hosts
+ * table and each host's findings are built, written and freed one at a
+ * time where marker comments stand, so a fleet's page is never one tree.
+ * Every text given to libxml2 is valid UTF-8 (el): its serialiser stops at
+ * the first byte that is none, and the page would end there.
  */
 #include "report.h"
 #include "../core/util.h"
 
 #include <libxml/HTMLtree.h>
+#include <libxml/dict.h>
 #include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,9 +36,38 @@ static const char css[] =
     ".card{border:1px solid #ccc;border-radius:6px;padding:.6em 1em}"
     ".card b{display:block;font-size:1.6em}code{font-size:.95em}";
 
+/* A NAME element with TEXT, which is valid UTF-8, under PARENT. The text
+ * is a text node, escaped when written (xmlNewTextChild would escape it,
+ * then parse the escaped text back into nodes). */
+static xmlNodePtr el_utf8(xmlNodePtr parent, const char *name, const char *text)
+{
+    xmlNodePtr n = xmlNewChild(parent, NULL, X(name), NULL);
+    xmlNodePtr t = n && text && *text ? xmlNewDocText(n->doc, X(text)) : NULL;
+    if (t)
+        xmlAddChild(n, t);
+    return n;
+}
+
+/* The same for any TEXT: bytes that are no UTF-8 become U+FFFD. */
 static xmlNodePtr el(xmlNodePtr parent, const char *name, const char *text)
 {
-    return xmlNewTextChild(parent, NULL, X(name), text ? X(text) : NULL);
+    char *own = NULL;
+    if (text && !sg_utf8_valid(text))
+        text = own = sg_utf8_repair(text);
+    xmlNodePtr n = el_utf8(parent, name, text);
+    free(own);
+    return n;
+}
+
+/* Attribute NAME = VALUE (made valid UTF-8) of N. */
+static void prop(xmlNodePtr n, const char *name, const char *value)
+{
+    char *own = NULL;
+    if (!sg_utf8_valid(value))
+        value = own = sg_utf8_repair(value);
+    if (n && value)
+        xmlNewProp(n, X(name), X(value));
+    free(own);
 }
 
 static xmlNodePtr el_class(xmlNodePtr parent, const char *name, const char *cls,
@@ -64,9 +96,7 @@ static xmlNodePtr table(xmlNodePtr parent, const char *const *heads)
 
 static void link(xmlNodePtr parent, const char *href, const char *text)
 {
-    xmlNodePtr a = el(parent, "a", text);
-    if (a)
-        xmlNewProp(a, X("href"), X(href));
+    prop(el(parent, "a", text), "href", href);
 }
 
 static void svg_attr(xmlNodePtr n, const char *name, double v)
@@ -143,8 +173,59 @@ static void deltas(xmlNodePtr body, const char *what,
 }
 
 #define MAX_WHICH 50 /* hosts named in a rule's row */
+#define MAX_BARS 50  /* bars of a chart: the table under it has every one */
+#define RULES_MARK "sysctl-guard: the rules' rows"
 #define ROWS_MARK "sysctl-guard: the hosts' rows"
 #define HOSTS_MARK "sysctl-guard: the hosts' findings"
+
+/* Rule I's row of the rules table: id, severity, title, hosts (up to
+ * MAX_WHICH named), kernels, fix, references; an unlinked node of DOC, or
+ * NULL without memory. */
+static xmlNodePtr rule_row(xmlDocPtr doc, const struct sg_fleet *f, size_t i)
+{
+    const struct sg_rep_rule *r = &f->rules[i];
+    xmlNodePtr tr = xmlNewDocNode(doc, NULL, X("tr"), NULL);
+    if (!tr)
+        return NULL;
+    el(el(tr, "td", NULL), "code", r->id);
+    el_class(tr, "td", sg_severity_name(r->severity),
+             sg_severity_name(r->severity));
+    el(tr, "td", r->title);
+    td_num(tr, r->n_hosts);
+    xmlNodePtr which = el(tr, "td", NULL);
+    /* As many hosts as a cell can show, in the order read; the hosts
+     * table has every one. */
+    for (size_t h = 0; h < r->n_hosts && h < MAX_WHICH; h++) {
+        char href[32];
+        snprintf(href, sizeof(href), "#host-%u", r->hosts[h]);
+        if (h)
+            xmlNodeAddContent(which, X(", "));
+        link(which, href, f->hosts[r->hosts[h]].name);
+    }
+    if (r->n_hosts > MAX_WHICH) {
+        char more[48];
+        snprintf(more, sizeof(more), " and %zu more", r->n_hosts - MAX_WHICH);
+        xmlNodeAddContent(which, X(more));
+    }
+    char *ks = sg_fleet_rule_kernels(f, r);
+    if (!ks) {
+        xmlFreeNode(tr);
+        return NULL;
+    }
+    el(tr, "td", ks);
+    free(ks);
+    el(tr, "td",
+       r->fix          ? r->fix
+       : r->fix_varies ? "differs by finding (below)"
+                       : "");
+    xmlNodePtr refs = el_class(tr, "td", "refs", NULL);
+    for (size_t x = 0; x < r->n_refs; x++) {
+        if (x)
+            el(refs, "br", NULL);
+        link(refs, r->refs[x], r->refs[x]);
+    }
+    return tr;
+}
 
 /* Host I's row of the hosts table: name, kernel, counts, the link to its
  * section; an unlinked node of DOC, or NULL without memory. */
@@ -212,6 +293,8 @@ int sg_fleet_html(FILE *out, const struct sg_fleet *f)
     htmlDocPtr doc = htmlNewDocNoDtD(NULL, NULL);
     if (!doc)
         return -1;
+    /* Element and attribute names interned once, not copied per node. */
+    doc->dict = xmlDictCreate();
     xmlCreateIntSubset(doc, X("html"), NULL, NULL);
     xmlNodePtr html = xmlNewDocNode(doc, NULL, X("html"), NULL);
     xmlDocSetRootElement(doc, html);
@@ -224,7 +307,7 @@ int sg_fleet_html(FILE *out, const struct sg_fleet *f)
     xmlNewProp(m, X("content"),
                X("default-src 'none'; style-src 'unsafe-inline'"));
     el(head, "title", "sysctl-guard fleet report");
-    el(head, "style", css);
+    el_utf8(head, "style", css);
     xmlNodePtr body = el(html, "body", NULL);
     el(body, "h1", "sysctl-guard fleet report");
 
@@ -255,77 +338,52 @@ int sg_fleet_html(FILE *out, const struct sg_fleet *f)
         free(b);
     }
 
-    /* Charts. */
-    size_t nk, n = f->n_rules;
+    /* Charts: up to MAX_BARS bars each (rules in the table's order,
+     * kernels with the most hosts first); a note says when there are more. */
+    size_t nk, n = f->n_rules < MAX_BARS ? f->n_rules : MAX_BARS;
     struct sg_rep_kernel *k = sg_fleet_kernels(f, &nk);
-    const char **labels = calloc(n + nk + 1, sizeof(*labels));
-    const char **classes = calloc(n + 1, sizeof(*classes));
-    size_t *values = calloc(n + nk + 1, sizeof(*values));
-    if (labels && classes && values) {
-        el(body, "h2", "Hosts per finding");
-        for (size_t i = 0; i < n; i++) {
-            labels[i] = f->rules[i].id;
-            values[i] = f->rules[i].n_hosts;
-            classes[i] = sg_severity_name(f->rules[i].severity);
-        }
-        chart(body, "Hosts per finding", labels, values, classes, n);
-        el(body, "h2", "Hosts per kernel");
-        for (size_t i = 0; i < nk; i++) {
-            labels[i] = k[i].kernel;
-            values[i] = k[i].n_hosts;
-        }
-        chart(body, "Hosts per kernel", labels, values, NULL, nk);
+    size_t nb = nk < MAX_BARS ? nk : MAX_BARS;
+    const char *labels[MAX_BARS] = {0}, *classes[MAX_BARS] = {0};
+    size_t values[MAX_BARS] = {0};
+    el(body, "h2", "Hosts per finding");
+    for (size_t i = 0; i < n; i++) {
+        labels[i] = f->rules[i].id;
+        values[i] = f->rules[i].n_hosts;
+        classes[i] = sg_severity_name(f->rules[i].severity);
     }
-    free(labels);
-    free(classes);
-    free(values);
+    chart(body, "Hosts per finding", labels, values, classes, n);
+    char *more = f->n_rules > n
+                     ? sg_strdup_printf("The first %zu of %zu rules; the table "
+                                        "below has every one.",
+                                        n, f->n_rules)
+                     : NULL;
+    if (more)
+        el(body, "p", more);
+    free(more);
+    el(body, "h2", "Hosts per kernel");
+    for (size_t i = 0; i < nb; i++) {
+        labels[i] = k[i].kernel;
+        values[i] = k[i].n_hosts;
+    }
+    chart(body, "Hosts per kernel", labels, values, NULL, nb);
+    more = nk > nb ? sg_strdup_printf("The %zu of %zu kernels with the most "
+                                      "hosts; the hosts table gives each "
+                                      "host's.",
+                                      nb, nk)
+                   : NULL;
+    if (more)
+        el(body, "p", more);
+    free(more);
     free(k);
 
-    /* Per rule. */
+    /* Per rule: its rows where this comment is (rule_row). */
     el(body, "h2", "Findings by rule");
     static const char *const rh[] = {"rule",    "severity",   "title",
                                      "hosts",   "which",      "kernels",
                                      "the fix", "references", NULL};
     xmlNodePtr t = table(body, rh);
     xmlNewProp(t, X("id"), X("rules"));
-    for (size_t i = 0; i < f->n_rules; i++) {
-        const struct sg_rep_rule *r = &f->rules[i];
-        xmlNodePtr tr = el(t, "tr", NULL);
-        el(el(tr, "td", NULL), "code", r->id);
-        el_class(tr, "td", sg_severity_name(r->severity),
-                 sg_severity_name(r->severity));
-        el(tr, "td", r->title);
-        td_num(tr, r->n_hosts);
-        xmlNodePtr which = el(tr, "td", NULL);
-        /* As many hosts as a cell can show, in the order read; the hosts
-         * table has every one. */
-        for (size_t h = 0; h < r->n_hosts && h < MAX_WHICH; h++) {
-            char href[32];
-            snprintf(href, sizeof(href), "#host-%u", r->hosts[h]);
-            if (h)
-                xmlNodeAddContent(which, X(", "));
-            link(which, href, f->hosts[r->hosts[h]].name);
-        }
-        if (r->n_hosts > MAX_WHICH) {
-            char more[48];
-            snprintf(more, sizeof(more), " and %zu more",
-                     r->n_hosts - MAX_WHICH);
-            xmlNodeAddContent(which, X(more));
-        }
-        char *ks = sg_fleet_rule_kernels(f, r);
-        el(tr, "td", ks ? ks : "");
-        free(ks);
-        el(tr, "td",
-           r->fix          ? r->fix
-           : r->fix_varies ? "differs by finding (below)"
-                           : "");
-        xmlNodePtr refs = el_class(tr, "td", "refs", NULL);
-        for (size_t x = 0; x < r->n_refs; x++) {
-            if (x)
-                el(refs, "br", NULL);
-            link(refs, r->refs[x], r->refs[x]);
-        }
-    }
+    xmlAddChild(t, xmlNewDocComment(doc, X(RULES_MARK)));
 
     /* Per host. */
     el(body, "h2", "Hosts");
@@ -363,24 +421,36 @@ int sg_fleet_html(FILE *out, const struct sg_fleet *f)
         }
     }
 
-    /* The document up to each marker, then a node a host there, built,
-     * written and freed in turn, then the rest. */
-    static const char *const marks[] = {"<!--" ROWS_MARK "-->",
-                                        "<!--" HOSTS_MARK "-->"};
-    xmlChar *buf = NULL;
-    int size = 0, r = -1;
-    htmlDocDumpMemoryFormat(doc, &buf, &size, 1);
+    /* The document up to each marker, then a node an entry there (a
+     * rule, a host), built, written and freed in turn, then the rest. */
+    static const struct {
+        const char *mark;
+        xmlNodePtr (*node)(xmlDocPtr, const struct sg_fleet *, size_t);
+        bool by_order; /* hosts worst first */
+    } marks[] = {{"<!--" RULES_MARK "-->", rule_row, false},
+                 {"<!--" ROWS_MARK "-->", host_row, true},
+                 {"<!--" HOSTS_MARK "-->", host_section, true}};
+    size_t nm = sizeof(marks) / sizeof(*marks);
+    int r = -1;
+    /* The document as UTF-8, as the nodes below are written (no
+     * conversion to character references on the way). */
+    xmlOutputBufferPtr mem = xmlAllocOutputBuffer(NULL);
+    if (mem)
+        htmlDocContentDumpFormatOutput(mem, doc, "UTF-8", 1);
+    const char *buf = mem ? (const char *)xmlOutputBufferGetContent(mem) : NULL;
+    size_t size = buf ? xmlOutputBufferGetSize(mem) : 0;
     xmlOutputBufferPtr ob = buf ? xmlOutputBufferCreateFile(out, NULL) : NULL;
-    const char *p = (const char *)buf;
-    for (size_t mk = 0; ob && mk < 2; mk++) {
-        const char *at = strstr(p, marks[mk]);
+    const char *p = buf;
+    for (size_t mk = 0; ob && mk < nm; mk++) {
+        const char *at = strstr(p, marks[mk].mark);
         if (!at)
             break;
         fwrite(p, 1, (size_t)(at - p), out);
+        size_t count = mk == 0 ? f->n_rules : f->n_hosts;
         r = 0;
-        for (size_t o = 0; r == 0 && o < f->n_hosts; o++) {
-            xmlNodePtr node = mk == 0 ? host_row(doc, f, f->order[o])
-                                      : host_section(doc, f, f->order[o]);
+        for (size_t o = 0; r == 0 && o < count; o++) {
+            xmlNodePtr node =
+                marks[mk].node(doc, f, marks[mk].by_order ? f->order[o] : o);
             if (!node) {
                 r = -1;
                 break;
@@ -391,17 +461,18 @@ int sg_fleet_html(FILE *out, const struct sg_fleet *f)
             if (xmlOutputBufferFlush(ob) < 0)
                 r = -1;
         }
-        p = at + strlen(marks[mk]);
+        p = at + strlen(marks[mk].mark);
         p += *p == '\n';
-        if (r < 0 || mk == 1)
+        if (r < 0 || mk == nm - 1)
             break;
         r = -1;
     }
     if (ob && xmlOutputBufferClose(ob) < 0)
         r = -1;
     if (r == 0)
-        fwrite(p, 1, (size_t)size - (size_t)(p - (const char *)buf), out);
-    xmlFree(buf);
+        fwrite(p, 1, size - (size_t)(p - buf), out);
+    if (mem)
+        xmlOutputBufferClose(mem);
     xmlFreeDoc(doc);
     return r;
 }

@@ -2,7 +2,8 @@
  * render.c - the fleet report as text (for a terminal or a mail), JSON
  * (format "sysctl-guard-report/1", what --baseline reads) and Markdown
  * (for a merge request or a wiki page). Each walks the merged fleet once;
- * nothing is recomputed per host.
+ * nothing is recomputed per host, and a rule's kernels cost its hosts
+ * (sg_fleet_rule_kernel_list), so every view grows with its output.
  */
 #include "report.h"
 #include "../core/util.h"
@@ -113,12 +114,16 @@ static cJSON *counts_json(const size_t *c)
     return o;
 }
 
-/* V printed on one line, as UTF-8: 0, or -1 without memory. */
+/* V printed on one line, as UTF-8 (the fleet's texts are already: then
+ * no copy is made): 0, or -1 without memory. */
 static int put(FILE *out, const cJSON *v)
 {
-    char *raw = cJSON_PrintUnformatted(v);
-    char *s = raw ? sg_utf8_repair(raw) : NULL;
-    free(raw);
+    char *s = cJSON_PrintUnformatted(v);
+    if (s && !sg_utf8_valid(s)) {
+        char *u = sg_utf8_repair(s);
+        free(s);
+        s = u;
+    }
     if (!s)
         return -1;
     fputs(s, out);
@@ -139,17 +144,18 @@ static cJSON *rule_json(const struct sg_fleet *f, const struct sg_rep_rule *r)
         cJSON_AddItemToArray(hs,
                              cJSON_CreateString(f->hosts[r->hosts[k]].name));
     cJSON_AddItemToObject(j, "hosts", hs);
-    /* The kernels of its hosts: {kernel: hosts}. */
+    /* The kernels of its hosts: {kernel: hosts}, most hosts first. */
     cJSON *ks = cJSON_CreateObject();
-    for (size_t h = 0; h < r->n_hosts; h++) {
-        const char *kv = f->hosts[r->hosts[h]].kernel;
-        cJSON *c = cJSON_GetObjectItemCaseSensitive(ks, kv);
-        if (c)
-            cJSON_SetNumberValue(c, c->valuedouble + 1);
-        else
-            cJSON_AddNumberToObject(ks, kv, 1);
-    }
+    size_t nk;
+    struct sg_rep_kernel *k = sg_fleet_rule_kernel_list(f, r, &nk);
+    for (size_t i = 0; i < nk; i++)
+        cJSON_AddNumberToObject(ks, k[i].kernel, (double)k[i].n_hosts);
     cJSON_AddItemToObject(j, "kernels", ks);
+    if (!k) {
+        cJSON_Delete(j);
+        return NULL;
+    }
+    free(k);
     if (r->fix)
         cJSON_AddStringToObject(j, "fix", r->fix);
     else if (r->fix_varies)

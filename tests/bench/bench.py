@@ -17,10 +17,21 @@ runs across machines and show what `check` adds to `show`.
 Scale (issue 10): `check` over 1k and 100k two-line files (target:
 within 1.2x of 100 times the 1k-file time) and `fix` of one file of 10k
 and 100k lines (target: within 12x), with the peak memory per line.
+Linear shapes (issue 23): one key set on every line of one file (`check`,
+and `fix --dry-run`, which removes every line), a fix of one line in each
+of N files, and suppression comments naming many rule ids (unknown ids;
+ids of rules the run disables, over a file of as many findings): each at
+1x and 10x the input, the time, output
+and peak memory of both and their ratio; target: no time ratio over 12x
+(judged on CPU time, user + sys, which a busy machine does not inflate).
 Fleet report (issue 15): `report` of 10,000 host results of 20 findings
 each (and of 1,000, to show what memory grows with), against jq grouping
 the same files by rule (`jq -s 'map(.findings[]) | group_by(.rule)'`):
-target no slower than jq; the peak memory of both.
+target no slower than jq; the peak memory of both. Report shapes (issue
+23): N hosts of as many kernels, one host of N distinct rules (and of N
+rule ids whose FNV-1a hashes collide in their low 24 bits), N JSON
+documents in one file: JSON and HTML at 1x and 10x; target: no CPU-time
+ratio over 12x.
 Usage: bench.py BINARY [--runs N] [--only report]
 """
 import json
@@ -359,6 +370,107 @@ def bench_scale(binary, tmp):
         "met" if fix[100000] <= 12 * fix[10000] else "MISSED"))
 
 
+def measure(cmd, env):
+    """Wall and CPU (user + sys, of the children this process waited for:
+    finer than GNU time's hundredths) seconds, peak RSS (KiB, GNU time's:
+    see peak_kb) and bytes written to stdout of one run of CMD."""
+    import resource
+
+    def cpu():
+        r = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return r.ru_utime + r.ru_stime
+    with tempfile.NamedTemporaryFile("r") as t, \
+            tempfile.TemporaryFile() as out:
+        c, w = cpu(), time.perf_counter()
+        p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", t.name] + cmd,
+                           stdout=out, stderr=subprocess.DEVNULL, env=env)
+        wall, c = time.perf_counter() - w, cpu() - c
+        if p.returncode not in (0, 1):
+            sys.exit("bench: %s failed (%d)" % (" ".join(cmd[:3]),
+                                                p.returncode))
+        return wall, c, int(t.read().split()[-1]), out.tell()
+
+
+def write_key_lines(root, n, line):
+    d = os.path.join(root, "etc", "sysctl.d")
+    os.makedirs(d)
+    with open(os.path.join(d, "50-many.conf"), "w") as f:
+        f.write(line * n)
+
+
+def write_suppressions(root, n, valid):
+    """A file whose first line disables N rule ids file-wide: unknown ids,
+    or (VALID) two real ones again and again, over N lines of findings."""
+    d = os.path.join(root, "etc", "sysctl.d")
+    os.makedirs(d)
+    with open(os.path.join(d, "50-suppress.conf"), "w") as f:
+        ids = (["tw-reuse-server", "somaxconn-default"] * (n // 2) if valid
+               else ["no-such-rule-%d" % i for i in range(n)])
+        f.write("# sysctl-guard: disable-file=%s -- why\n" % ",".join(ids))
+        for i in range(n if valid else 1):
+            f.write("net.ipv4.tcp_fin_timeout = %d\n" % (10 + i % 50))
+
+
+def write_fixed_files(root, n):
+    """N drop-ins, each with a line fix removes."""
+    d = os.path.join(root, "etc", "sysctl.d")
+    os.makedirs(d)
+    for i in range(n):
+        with open(os.path.join(d, "%06d-x.conf" % i), "w") as f:
+            f.write("net.ipv4.tcp_tw_recycle = 1\n")
+
+
+LINEAR = [
+    # name, n at 1x, writer, command after the binary
+    ("check, one key on N lines", 20000,
+     lambda root, n: write_key_lines(root, n, "vm.swappiness=1\n"),
+     ["check"]),
+    ("fix --dry-run, same, removed", 20000,
+     lambda root, n: write_key_lines(root, n, "net.core.somaxconn = 128\n"),
+     ["fix", "--dry-run"]),
+    ("fix --dry-run, N files fixed", 4000, write_fixed_files,
+     ["fix", "--dry-run"]),
+    ("disable-file=N unknown ids", 40000,
+     lambda root, n: write_suppressions(root, n, False), ["check"]),
+    ("disable-file=N disabled ids", 10000,
+     lambda root, n: write_suppressions(root, n, True),
+     ["check", "--disable", "tw-reuse-server", "--disable",
+      "somaxconn-default"]),
+]
+
+
+def bench_linear(binary, tmp, target=12.0):
+    """Issue 23: each shape at 1x and 10x; the best of three runs each."""
+    env = dict(os.environ, SYSCTL_GUARD_LENSDIR=LENSDIR,
+               SYSCTL_GUARD_POLICYDIR=POLICYDIR)
+    worst = 0.0
+    for name, n, write, args in LINEAR:
+        res = {}
+        for k in (1, 10):
+            root = os.path.join(tmp, "linear")
+            write(root, n * k)
+            size = sum(os.path.getsize(os.path.join(dp, f))
+                       for dp, _, fs in os.walk(root) for f in fs)
+            runs = [measure([binary] + args + ["--root", root, "--kernel",
+                                               "6.1", "--profile", "server"],
+                            env) for _ in range(3)]
+            res[k] = (min(r[0] for r in runs), min(r[1] for r in runs),
+                      min(r[2] for r in runs), runs[0][3], size)
+            shutil.rmtree(root)
+        (w1, c1, m1, o1, s1), (w10, c10, m10, o10, s10) = res[1], res[10]
+        ratio = c10 / max(c1, 0.001)
+        worst = max(worst, ratio)
+        print("%-30s %7.2f s, cpu %6.2f s (N=%d: %d KiB in, %d KiB out, "
+              "peak %d KiB)" % (name, w1, c1, n, s1 >> 10, o1 >> 10, m1))
+        print("%-30s %7.2f s, cpu %6.2f s (10x: %d KiB in, %d KiB out, "
+              "peak %d KiB) ratio %.1fx cpu, %.1fx wall, %.1fx out" % (
+                  "", w10, c10, s10 >> 10, o10 >> 10, m10, ratio,
+                  w10 / max(w1, 0.001), o10 / max(o1, 1)))
+    print("target %-18s <= %7.2fx: %s (worst %.1fx)" % (
+        "linear, 10x input", target, "met" if worst <= target else "MISSED",
+        worst))
+
+
 RULES = [("tw-recycle-removed", "error"), ("tw-reuse-server", "warning"),
          ("somaxconn-below-default", "warning"), ("inline-comment", "warning"),
          ("port-range-narrow", "warning"), ("key-unknown", "error"),
@@ -448,6 +560,116 @@ def bench_report(binary, tmp):
     print("report memory: %d KiB for 1,000 hosts, %d KiB for 10,000 (input "
           "10x; the distinct findings the same)" % (res[1000][1],
                                                      res[10000][1]))
+    bench_report_shapes(binary, tmp)
+
+
+def fnv_colliding_ids(n, bits=24, seed=23):
+    """N rule ids whose FNV-1a hashes (and those of every text that starts
+    with one, as a finding's fingerprint does) agree in the low BITS bits:
+    those bits of FNV-1a depend on the same bits of the state alone, so
+    two blocks that take one state to the same next state, found by a
+    birthday search, double the ids at each step. A table indexed by those
+    bits would put every id in one chain."""
+    mask, prime = (1 << bits) - 1, 0x100000001b3
+    rnd = random.Random(seed)
+    alphabet = b"abcdefghijklmnopqrstuvwxyz0123456789"
+
+    def step(s, data):
+        for b in data:
+            s = ((s ^ b) * prime) & mask
+        return s
+    state, pairs = step(0xcbf29ce484222325 & mask, b"rule-"), []
+    while (1 << len(pairs)) < n:
+        seen = {}
+        while True:
+            blk = bytes(rnd.choice(alphabet) for _ in range(6))
+            t = step(state, blk)
+            if seen.get(t, blk) != blk:
+                pairs.append((seen[t], blk))
+                state = t
+                break
+            seen[t] = blk
+    return ["rule-" + b"".join(p[(i >> k) & 1]
+                               for k, p in enumerate(pairs)).decode()
+            for i in range(n)]
+
+
+def shape_finding(rule):
+    return {"rule": rule, "severity": "warning", "title": "t", "key": "vm.k",
+            "value": "1", "file": "/etc/sysctl.d/x.conf", "line": 1,
+            "references": ["https://example.org/r"],
+            "fix": {"action": "remove", "file": "/etc/sysctl.d/x.conf",
+                    "key": "vm.k"}}
+
+
+def write_kernel_hosts(d, n):
+    """N hosts, a file each, each on its own kernel, one finding each."""
+    os.makedirs(d)
+    for i in range(n):
+        with open(os.path.join(d, "h%06d.json" % i), "w") as f:
+            json.dump({"format": "sysctl-guard/1", "host": "h%06d" % i,
+                       "kernel": "5.%d.0-bench" % i,
+                       "findings": [shape_finding("r1")]}, f)
+
+
+def write_rules_host(d, n, ids=None):
+    """One host of N findings of N distinct rules (IDS, or r000001...)."""
+    os.makedirs(d)
+    ids = ids or ["r%06d" % i for i in range(n)]
+    with open(os.path.join(d, "one.json"), "w") as f:
+        json.dump({"format": "sysctl-guard/1", "host": "one",
+                   "kernel": "6.1.0", "findings": [shape_finding(r)
+                                                   for r in ids[:n]]}, f)
+
+
+def write_documents(d, n):
+    """One file of N JSON documents one after another (salt --out=json
+    without --static), a minion each, about 200 bytes a document."""
+    os.makedirs(d)
+    check = {"format": "sysctl-guard/1", "kernel": "6.1", "findings": [
+        {"rule": "r1", "severity": "info", "file": "/etc/x", "key": "k",
+         "value": "1", "line": 1}]}
+    with open(os.path.join(d, "salt.json"), "w") as f:
+        for i in range(n):
+            doc = {"m%06d" % i: {"sysctl_guard_|-a_|-/_|-checked":
+                                 {"sysctl_guard": check}}}
+            f.write(json.dumps(doc, separators=(",", ":")) + "\n")
+
+
+def bench_report_shapes(binary, tmp, target=12.0):
+    """Issue 23: the report's shapes at 1x and 10x the input, JSON and HTML:
+    the CPU-time ratio (measure: user + sys) of each; none over TARGET."""
+    ids = fnv_colliding_ids(100000)
+    shapes = [("report, %d distinct kernels", 10000, write_kernel_hosts),
+              ("report, %d distinct rules", 10000, write_rules_host),
+              ("report, %d FNV-colliding rules", 10000,
+               lambda d, n: write_rules_host(d, n, ids)),
+              ("report, %d documents in a file", 20000, write_documents)]
+    worst = 0.0
+    for name, n, write in shapes:
+        res = {}
+        for k in (1, 10):
+            d = os.path.join(tmp, "shape")
+            write(d, n * k)
+            size = sum(os.path.getsize(os.path.join(d, x))
+                       for x in os.listdir(d))
+            for fmt in ("json", "html"):
+                runs = [measure([binary, "report", "--format", fmt, d],
+                                dict(os.environ))
+                        for _ in range(3 if k == 1 else 2)]
+                res[fmt, k] = (min(r[1] for r in runs),
+                               min(r[2] for r in runs), size)
+            shutil.rmtree(d)
+        for fmt in ("json", "html"):
+            (c1, m1, _), (c10, m10, s10) = res[fmt, 1], res[fmt, 10]
+            ratio = c10 / max(c1, 0.001)
+            worst = max(worst, ratio)
+            print("%-32s %-4s %6.2f s cpu, %6.2f s at 10x (%.1fx); peak %d "
+                  "KiB, %d KiB at 10x (%.0f MB in)" % (
+                      name % n, fmt, c1, c10, ratio, m1, m10, s10 / 1e6))
+    print("target %-18s <= %7.2fx: %s (worst %.1fx)" % (
+        "report, 10x input", target, "met" if worst <= target else "MISSED",
+        worst))
 
 
 def main():
@@ -492,6 +714,7 @@ def main():
         bench_startup(binary, host, runs)
         bench_fragments(binary, tmp, max(5, runs // 4))
         bench_scale(binary, tmp)
+        bench_linear(binary, tmp)
         bench_report(binary, tmp)
     finally:
         shutil.rmtree(tmp)

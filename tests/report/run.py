@@ -18,7 +18,14 @@ is made of:
 - malformed inputs (truncated JSON, another format version, 100 MB of
   noise, a result with a broken finding, a file that is no result, a
   missing file, a broken baseline): each refused naming it, exit 2, and
-  every good input still in the report; --output writes it atomically.
+  every good input still in the report; --output writes it atomically;
+- hostile inputs (issue 23): a FIFO or a device named *.json, as an input
+  or the baseline, refused naming it and never waited on (under a
+  timeout); file names that are no UTF-8, of an input and of the baseline:
+  every view complete and valid UTF-8; one host read from three inputs
+  (and twice in a json callback output) is one host, its findings once,
+  and inputs that disagree about it are a problem; --output keeps the
+  mode (and, as root, the owner) of the file it replaces.
 
 Usage: run.py [--valgrind] BINARY [BINARY...]
 Every check runs with every binary; with --valgrind, every `report` runs
@@ -30,6 +37,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from html import unescape
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
@@ -46,6 +54,18 @@ def run(args, **kw):
     wrap = WRAP if args and args[0] == "report" else []
     return subprocess.run(wrap + [BIN] + args, capture_output=True,
                           text=True, env=ENV, timeout=600, **kw)
+
+
+def run_bytes(args, timeout):
+    """RUN with bytes out (the output of a name that is no UTF-8 must be
+    checked, not decoded away), or None when it outlasts TIMEOUT seconds
+    (then killed: a hang is a failure, never a hung suite)."""
+    wrap = WRAP if args and args[0] == "report" else []
+    try:
+        return subprocess.run(wrap + [BIN] + args, capture_output=True,
+                              env=ENV, timeout=timeout * (10 if wrap else 1))
+    except subprocess.TimeoutExpired:
+        return None
 
 
 def report_json(args):
@@ -461,6 +481,212 @@ def test_malformed(tmp):
          % r.stderr[-200:])
 
 
+# ---- hostile inputs (issue 23) ----
+
+def check_result(host=None):
+    """check --format json of the sample root, as a dict (host: --host)."""
+    root = os.path.join(TOP, "examples", "roots", "time-wait-advice")
+    args = ["check", "--format", "json", "--kernel", "6.1.0-13-amd64"]
+    if host:
+        args += ["--host", host]
+    return json.loads(run(args + ["--root", root]).stdout)
+
+
+def test_fifo(tmp):
+    """A FIFO named *.json in a directory blocks a reader that opens it
+    until a writer comes; a device never ends: both refused naming them,
+    in time. A FIFO named on the command line (a shell's <(...)) is read
+    as a stream: at once to its end when no writer comes, else what the
+    writer writes."""
+    d = os.path.join(tmp, "special")
+    os.makedirs(d)
+    with open(os.path.join(d, "good.json"), "w") as f:
+        json.dump(check_result("good"), f)
+    fifo = os.path.join(d, "pipe.json")
+    os.mkfifo(fifo)
+    os.symlink("/dev/zero", os.path.join(d, "zero.json"))
+    r = run_bytes(["report", "--format", "json", d], 30)
+    T.ok(r is not None, "report of a directory holding a FIFO returns "
+         "(killed after 30 s)")
+    if r is not None:
+        err = r.stderr.decode(errors="replace")
+        rep = json.loads(r.stdout or b"{}")
+        T.ok(r.returncode == 2 and
+             any("pipe.json" in ln and "FIFO" in ln
+                 for ln in err.splitlines()) and
+             any("zero.json" in ln and "device" in ln
+                 for ln in err.splitlines()) and
+             [h["name"] for h in rep.get("hosts", [])] == ["good"],
+             "a FIFO and a device named *.json: each a problem naming it, "
+             "the good input reported: %d %r" % (r.returncode, err[-300:]))
+    r = run_bytes(["report", fifo], 30)
+    T.ok(r is not None and r.returncode == 2 and fifo.encode() in r.stderr,
+         "a FIFO given as an input, no writer: a problem naming it, in "
+         "time: %r" % (r and r.stderr[-200:]))
+    r = run_bytes(["report", "--baseline", fifo,
+                   os.path.join(d, "good.json")], 30)
+    T.ok(r is not None and r.returncode == 2 and fifo.encode() in r.stderr,
+         "a FIFO given as the baseline, no writer: a problem naming it, in "
+         "time: %r" % (r and r.stderr[-200:]))
+    # As bash's <(cat good.json): a writer on the other end.
+    r = subprocess.run(["bash", "-c", 'exec "$@" <(cat "$0")',
+                        os.path.join(d, "good.json")] + WRAP +
+                       [BIN, "report", "--format", "json"],
+                       capture_output=True, text=True, env=ENV, timeout=300)
+    T.ok(r.returncode == 1 and
+         [h["name"] for h in json.loads(r.stdout or "{}").get("hosts", [])]
+         == ["good"], "report <(cat RESULT): read as a stream: %d %r"
+         % (r.returncode, r.stderr[-200:]))
+
+
+def utf8(b):
+    try:
+        return b.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def test_names(tmp):
+    """Names that are no UTF-8 (a Latin-1 file name, a stray byte): every
+    view complete, valid UTF-8, the name shown with U+FFFD."""
+    d = os.path.join(tmp, "names").encode()
+    os.makedirs(d)
+    doc = check_result()
+    doc.pop("host", None)  # named by its file: caf\xe9
+    good = os.path.join(d, b"caf\xe9.json")
+    with open(good, "w") as f:
+        json.dump(doc, f)
+    with open(os.path.join(d, b"bad\xff.json"), "w") as f:
+        f.write("not a result")
+    for fmt in ("html", "json", "markdown", "text"):
+        r = run_bytes(["report", "--format", fmt, d], 120)
+        out = utf8(r.stdout) if r else None
+        # The page may write U+FFFD as &#65533;; text lists no problems.
+        seen = unescape(out) if fmt == "html" and out else out or ""
+        T.ok(r is not None and r.returncode == 2 and out is not None and
+             "caf\ufffd" in seen and
+             (fmt == "text" or "bad\ufffd.json" in seen) and
+             (fmt != "html" or out.rstrip().endswith("</html>")),
+             "--format %s with file names that are no UTF-8: complete, "
+             "valid UTF-8, naming them (%s; ends %r)" % (
+                 fmt, r and r.returncode, r and r.stdout[-40:]))
+        if r is not None and fmt == "json" and out is not None:
+            rep = json.loads(out)
+            T.ok([h["name"] for h in rep["hosts"]] == ["caf\ufffd"] and
+                 rep["problems"][0]["file"].endswith("bad\ufffd.json"),
+                 "the JSON names the host and the problem: %r"
+                 % rep["problems"])
+    base = os.path.join(tmp.encode(), b"base\xff.json")
+    with open(base, "wb") as f:
+        f.write(run_bytes(["report", "--format", "json", good], 120).stdout)
+    for fmt, end in (("html", "</html>"), ("json", "}"),
+                     ("markdown", "unchanged."), ("text", "")):
+        r = run_bytes(["report", "--format", fmt, "--baseline", base, good],
+                      120)
+        out = utf8(r.stdout) if r else None
+        T.ok(r is not None and r.returncode == 0 and out is not None and
+             out.rstrip().endswith(end) and "unchanged" in out,
+             "--format %s with a baseline named with no UTF-8: complete (%s, "
+             "%d bytes, ends %r)" % (fmt, r and r.returncode,
+                                      len(r.stdout) if r else 0,
+                                      r and r.stdout[-40:]))
+        if fmt == "json" and out is not None:
+            T.ok(json.loads(out)["baseline"]["file"].endswith(
+                "base\ufffd.json"), "the JSON names the baseline")
+
+
+def test_same_host(tmp):
+    """One host in three inputs (a directory of two copies, and a file):
+    one host, each finding once; the json callback with it in two tasks
+    likewise; inputs that disagree about it are a problem naming them, and
+    its findings are those of both, each once."""
+    doc = check_result("web1")
+    want = live(doc["findings"])
+    d = os.path.join(tmp, "dup")
+    os.makedirs(d)
+    for n in ("a.json", "b.json"):
+        with open(os.path.join(d, n), "w") as f:
+            json.dump(doc, f)
+    c = os.path.join(tmp, "c.json")
+    with open(c, "w") as f:
+        json.dump(doc, f)
+    r, rep = report_json([d, c])
+    hosts = rep.get("hosts", [])
+    T.ok(r.returncode == 1 and not r.stderr and
+         [h["name"] for h in hosts] == ["web1"] and
+         rep["summary"]["hosts"] == 1 and rep["summary"]["inputs"] == 3 and
+         sorted(key_of(f) for f in hosts[0]["findings"]) ==
+         sorted(key_of(f) for f in want) and
+         rep["summary"]["findings"] == doc["summary"] and
+         all(x["findings"] == sum(f["rule"] == x["id"] for f in want) and
+             x["hosts"] == ["web1"] for x in rep["rules"]),
+         "one host in three inputs: one host, each finding once: %d %r %r"
+         % (r.returncode, [h["name"] for h in hosts], rep.get("summary")))
+    cb = {"plays": [{"play": {"name": "audit"}, "tasks": [
+        {"task": {"name": "Check"}, "hosts": {"web1": doc}},
+        {"task": {"name": "Again"}, "hosts": {"web1": doc}}]}]}
+    p = os.path.join(tmp, "callback.json")
+    with open(p, "w") as f:
+        json.dump(cb, f)
+    r, rep = report_json([p])
+    T.ok(r.returncode == 1 and not r.stderr and
+         [h["name"] for h in rep.get("hosts", [])] == ["web1"] and
+         rep["summary"]["findings"] == doc["summary"],
+         "a host in two tasks of a json callback output: one host: %r"
+         % rep.get("summary"))
+    # Another run of web1: a line moved, a finding gone, another kernel.
+    other = dict(doc, kernel="5.10.0-23-amd64",
+                 findings=[dict(want[0], line=want[0].get("line", 0) + 2)] +
+                 want[2:])
+    o = os.path.join(tmp, "other.json")
+    with open(o, "w") as f:
+        json.dump(other, f)
+    r, rep = report_json([c, o])
+    union = {key_of(f) + (f["severity"],) for f in want + other["findings"]}
+    got = rep.get("hosts", [{}])
+    T.ok(r.returncode == 2 and len(got) == 1 and
+         sorted(key_of(f) + (f["severity"],)
+                for f in got[0].get("findings", [])) == sorted(union) and
+         got[0].get("kernel") == doc["kernel"] and
+         sum(rep["summary"]["findings"].values()) == len(union),
+         "two different results of one host: one host with the findings of "
+         "both, each once (%d; %d findings, want %d)"
+         % (r.returncode, len(got[0].get("findings", [])), len(union)))
+    T.ok(any(o in ln and "web1" in ln and c in ln and "5.10.0-23-amd64" in ln
+             for ln in r.stderr.splitlines()),
+         "... and a problem naming both inputs and the kernels: %r"
+         % r.stderr[-300:])
+
+
+def test_output_mode(tmp):
+    """--output over an existing file keeps its mode (and, as root, its
+    owner and group); a new file is 0644."""
+    doc = os.path.join(tmp, "web1.json")
+    with open(doc, "w") as f:
+        json.dump(check_result("web1"), f)
+    for mode in (0o600, 0o640):
+        out = os.path.join(tmp, "r-%o.html" % mode)
+        with open(out, "w") as f:
+            f.write("old")
+        os.chmod(out, mode)
+        owner = (os.stat(out).st_uid, os.stat(out).st_gid)
+        if os.geteuid() == 0:
+            os.chown(out, 65534, 65534)
+            owner = (65534, 65534)
+        r = run(["report", "--format", "html", "--output", out, doc])
+        st = os.stat(out)
+        with open(out) as f:
+            page = f.read()
+        T.ok(r.returncode == 1 and page.startswith("<!DOCTYPE") and
+             st.st_mode & 0o7777 == mode and (st.st_uid, st.st_gid) == owner,
+             "--output over a %o file keeps it %o, owner %r (now %o, %r)"
+             % (mode, mode, owner, st.st_mode & 0o7777,
+                (st.st_uid, st.st_gid)))
+    new = os.path.join(tmp, "new.html")
+    run(["report", "--format", "html", "--output", new, doc])
+    T.ok(os.stat(new).st_mode & 0o7777 == 0o644, "a new --output is 0644")
+
+
 def test_fleet_sh(tmp):
     """examples/report/fleet.sh: the sample fleet of examples/ansible, each
     host for the kernel and profile its inventory gives, in one report."""
@@ -508,7 +734,8 @@ def main():
         BIN = os.path.abspath(b)
         with tempfile.TemporaryDirectory() as tmp:
             for t in (test_cases, test_module_and_callback, test_baseline,
-                      test_malformed, test_fleet_sh):
+                      test_malformed, test_fifo, test_names, test_same_host,
+                      test_output_mode, test_fleet_sh):
                 sub = os.path.join(tmp, t.__name__)
                 os.makedirs(sub)
                 t(sub)
