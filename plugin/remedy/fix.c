@@ -1049,6 +1049,7 @@ struct same_index {
     const struct sg_changes *cs;
     struct sg_strmap paths; /* path of a change -> its index */
     struct line_map *lm;    /* per change */
+    size_t n_lm;            /* CS->n when LM was made (CS is re-planned) */
 };
 
 static char *place_id(const struct sg_finding *f, const char *file,
@@ -1084,7 +1085,7 @@ static void same_index_free(struct same_index *ix)
         free(ix->ids[i]);
     free(ix->ids);
     sg_strmap_free(&ix->map);
-    for (size_t i = 0; ix->lm && i < ix->cs->n; i++) {
+    for (size_t i = 0; ix->lm && i < ix->n_lm; i++) {
         free(ix->lm[i].after);
         free(ix->lm[i].before);
         free(ix->lm[i].delta);
@@ -1119,7 +1120,7 @@ static int same_index_changes(struct same_index *ix,
 {
     size_t old;
     int r = 0;
-    for (size_t i = 0; ix->lm && i < ix->cs->n; i++) {
+    for (size_t i = 0; ix->lm && i < ix->n_lm; i++) {
         free(ix->lm[i].after);
         free(ix->lm[i].before);
         free(ix->lm[i].delta);
@@ -1127,8 +1128,10 @@ static int same_index_changes(struct same_index *ix,
     free(ix->lm);
     sg_strmap_free(&ix->paths);
     ix->cs = cs;
+    ix->n_lm = 0;
     if (!(ix->lm = calloc(cs->n + 1, sizeof(*ix->lm))))
         return -ENOMEM;
+    ix->n_lm = cs->n;
     for (size_t i = 0; i < cs->n && r == 0; i++)
         r = sg_strmap_put(&ix->paths, cs->v[i].path, i, &old);
     return r;
