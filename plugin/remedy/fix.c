@@ -868,8 +868,14 @@ int sg_changes_effects(const struct sg_model *m, const struct sg_changes *cs,
     for (size_t i = 0; i < cs->n; i++)
         for (size_t j = 0; !cs->v[i].modules && counts(&cs->v[i], written) &&
                            j < cs->v[i].n_ops;
-             j++)
-            ops.v[ops.n++] = cs->v[i].ops[j]; /* borrowed */
+             j++) {
+            ops.v[ops.n] = cs->v[i].ops[j]; /* borrowed */
+            /* A masking copy's lines are its package file's: its ops do
+             * to the effective values what they would do there. */
+            if (cs->v[i].copy_of)
+                ops.v[ops.n].file = cs->v[i].copy_of;
+            ops.n++;
+        }
     r = sg_fix_effects(m, &ops, out);
     free(ops.v);
     for (size_t i = 0; r == 0 && i < cs->n; i++) {
