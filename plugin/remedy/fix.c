@@ -1085,12 +1085,9 @@ static char *same_id(struct same_index *ix, const struct sg_finding *f)
     return place_id(f, file, line);
 }
 
-static void same_index_free(struct same_index *ix)
+/* Forget IX's changes: their line maps and paths. */
+static void same_index_forget(struct same_index *ix)
 {
-    for (size_t i = 0; ix->ids && i < ix->fs->n; i++)
-        free(ix->ids[i]);
-    free(ix->ids);
-    sg_strmap_free(&ix->map);
     for (size_t i = 0; ix->lm && i < ix->n_lm; i++) {
         free(ix->lm[i].after);
         free(ix->lm[i].before);
@@ -1098,8 +1095,19 @@ static void same_index_free(struct same_index *ix)
     }
     free(ix->lm);
     sg_strmap_free(&ix->paths);
-    ix->ids = NULL;
     ix->lm = NULL;
+    ix->n_lm = 0;
+    ix->cs = NULL;
+}
+
+static void same_index_free(struct same_index *ix)
+{
+    for (size_t i = 0; ix->ids && i < ix->fs->n; i++)
+        free(ix->ids[i]);
+    free(ix->ids);
+    sg_strmap_free(&ix->map);
+    same_index_forget(ix);
+    ix->ids = NULL;
 }
 
 static int same_index_build(const struct sg_findings *fs, struct same_index *ix)
@@ -1126,15 +1134,8 @@ static int same_index_changes(struct same_index *ix,
 {
     size_t old;
     int r = 0;
-    for (size_t i = 0; ix->lm && i < ix->n_lm; i++) {
-        free(ix->lm[i].after);
-        free(ix->lm[i].before);
-        free(ix->lm[i].delta);
-    }
-    free(ix->lm);
-    sg_strmap_free(&ix->paths);
+    same_index_forget(ix);
     ix->cs = cs;
-    ix->n_lm = 0;
     if (!(ix->lm = calloc(cs->n + 1, sizeof(*ix->lm))))
         return -ENOMEM;
     ix->n_lm = cs->n;
