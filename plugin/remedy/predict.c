@@ -3,6 +3,9 @@
  * sg_fix_predict), told without writing anything: the checks a save
  * would fail (save.c), asked of the kernel as the effective user.
  *
+ * Every path is opened beneath the root as the save opens it (rootfs.h),
+ * so a symlink in an image never makes the answer the host's.
+ *
  * A save makes a temporary file beside the file and renames it over it,
  * keeping the old file's owner, group and mode. So it fails when the
  * directory (or, for a new file, the nearest directory that exists) is
@@ -16,6 +19,7 @@
  * Cost: a few system calls per changed file.
  */
 #include "fix.h"
+#include "../core/rootfs.h"
 #include "../core/util.h"
 
 #include <errno.h>
@@ -38,40 +42,63 @@ static bool in_group(gid_t gid)
     return false;
 }
 
-/* Why the save of C would fail, or NULL (allocated). */
-static char *would_fail(int dirfd, const char *rel, const struct sg_change *c)
+/* Open DIR, or the nearest directory above it that exists (a new file's
+ * are created): beneath ROOTFD as the save opens it (rootfs.h: no symlink
+ * may lead out of the tree), or, for a fragment (ROOTFD -1), as given. A
+ * descriptor, or a negative errno. */
+static int open_dir(int rootfd, char *dir)
 {
-    char *dir = strdup(rel);
+    for (;;) {
+        int fd = rootfd >= 0
+                     ? sg_root_openat(rootfd, *dir ? dir : "/",
+                                      O_RDONLY | O_DIRECTORY)
+                     : open(*dir ? dir : ".",
+                            O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0 && rootfd < 0)
+            fd = -errno;
+        char *slash = strrchr(dir, '/');
+        if (fd != -ENOENT || !*dir || (!slash && rootfd >= 0))
+            return fd;
+        if (slash)
+            *slash = '\0';
+        else
+            dir[0] = '\0';
+    }
+}
+
+/* Why the save of C would fail, or NULL (allocated). ROOTFD: the tree's
+ * descriptor, or -1 for a fragment. */
+static char *would_fail(int rootfd, const struct sg_change *c)
+{
+    char *dir = strdup(c->path);
+    char *slash = dir ? strrchr(dir, '/') : NULL;
     struct stat st;
     if (!dir)
         return NULL;
-    /* The directory, or the nearest that exists (a new file's are
-     * created). */
-    for (;;) {
-        char *slash = strrchr(dir, '/');
-        if (!slash) {
-            strcpy(dir, ".");
-        } else if (slash == dir) {
-            dir[1] = '\0';
-        } else {
-            *slash = '\0';
-        }
-        if (fstatat(dirfd, dir, &st, 0) == 0 || strcmp(dir, ".") == 0 ||
-            strcmp(dir, "/") == 0)
-            break;
-    }
+    if (slash)
+        *(slash == dir && rootfd >= 0 ? slash + 1 : slash) = '\0';
+    else
+        dir[0] = '\0';
+    int dfd = open_dir(rootfd, dir);
+    free(dir);
     char *why = NULL;
-    if (faccessat(dirfd, dir, W_OK | X_OK, AT_EACCESS) < 0)
+    if (dfd < 0 || faccessat(dfd, ".", W_OK | X_OK, AT_EACCESS) < 0)
         why = sg_strdup_printf(
             "cannot write (no new file can be made beside it): %s",
-            strerror(errno));
-    else if (c->before && geteuid() != 0 &&
-             fstatat(dirfd, rel, &st, 0) == 0 &&
-             (st.st_uid != geteuid() || !in_group(st.st_gid)))
+            strerror(dfd < 0 ? -dfd : errno));
+    if (dfd >= 0)
+        close(dfd);
+    if (why || !c->before || geteuid() == 0)
+        return why;
+    int fd = rootfd >= 0 ? sg_root_openat(rootfd, c->path, O_PATH)
+                         : open(c->path, O_PATH | O_CLOEXEC);
+    if (fd >= 0 && fstat(fd, &st) == 0 &&
+        (st.st_uid != geteuid() || !in_group(st.st_gid)))
         why = sg_strdup_printf("cannot keep its owner %u:%u (%s): not edited",
                                (unsigned)st.st_uid, (unsigned)st.st_gid,
                                strerror(EPERM));
-    free(dir);
+    if (fd >= 0)
+        close(fd);
     return why;
 }
 
@@ -80,13 +107,7 @@ int sg_fix_predict(const struct sg_model *m, struct sg_changes *cs,
 {
     for (size_t i = 0; i < cs->n; i++) {
         struct sg_change *c = &cs->v[i];
-        /* Beneath the root: its path without the leading "/"; a fragment
-         * as given. */
-        int dirfd = m->fragment ? AT_FDCWD : m->rootfd;
-        const char *rel = c->path;
-        while (!m->fragment && *rel == '/')
-            rel++;
-        char *why = would_fail(dirfd, *rel ? rel : ".", c);
+        char *why = would_fail(m->fragment ? -1 : m->rootfd, c);
         c->unwritable = why != NULL;
         if (why &&
             sg_diag_add(d, SG_SEV_ERROR, "not-fixed", c->path, 0,
