@@ -970,6 +970,10 @@ def test_salt_dir(binary):
            % (files, r.stderr))
         mine = os.path.join(out, "files", "README")
         write_text(mine, "notes\n")
+        init = os.path.join(out, "init.sls")
+        os.chmod(init, 0o640)
+        if os.geteuid() == 0:
+            os.chown(init, 4321, 4321)
         os.remove(os.path.join(a, "etc", "sysctl.d", "10-a.conf"))
         r = sg(binary, ["plan", "--emit", "salt", "--root", a, "--kernel",
                         "6.1", "--output", out])
@@ -977,6 +981,11 @@ def test_salt_dir(binary):
             out, "files"))) == ["1-20-b.conf", "README"],
            "a second plan into DIR: only its files, and the operator's: %r"
            % sorted(os.listdir(os.path.join(out, "files"))))
+        st = os.stat(init)
+        ok(st.st_mode & 0o7777 == 0o640 and (os.geteuid() != 0 or
+                                             st.st_uid == 4321),
+           "the replaced init.sls keeps its mode and owner: %o %d" %
+           (st.st_mode & 0o7777, st.st_uid))
 
 
 def start_salt():

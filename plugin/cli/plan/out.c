@@ -1,6 +1,7 @@
 /*
  * out.c - where a plan goes: stdout, --output FILE (written through a
- * temporary file beside it, renamed over it, its mode kept), or for Salt
+ * temporary file beside it, renamed over it, its mode kept, and its
+ * owner when root writes it), or for Salt
  * the directory --output DIR: DIR/init.sls and DIR/files/N-NAME, the text
  * of each file the plan writes (salt.c's file.managed states copy them).
  * Files under DIR/files that an earlier plan left and this one does not
@@ -33,8 +34,13 @@ static int write_atomic(const char *path, const char *data, size_t len,
         free(tmp);
         return e;
     }
-    if (stat(path, &st) == 0)
+    bool old = stat(path, &st) == 0;
+    if (old)
         mode = st.st_mode & 07777;
+    /* The replaced file's owner too, as report --output keeps it (only
+     * root may give a file away; anyone else's copy stays theirs). */
+    if (old && geteuid() == 0 && fchown(fd, st.st_uid, st.st_gid) < 0)
+        e = -errno;
     for (size_t off = 0; !e && off < len;) {
         ssize_t w = write(fd, data + off, len - off);
         if (w < 0 && errno != EINTR)
