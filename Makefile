@@ -354,6 +354,9 @@ FUZZ_DATA := SYSCTL_GUARD_LENSDIR=lenses SYSCTL_GUARD_POLICYDIR=policies
 # What fuzz_module_args keeps from one run to the next (see its head).
 FUZZ_ARGS_WRAP := -Wl,--wrap=sg_data_policies,--wrap=sg_policies_free \
                   -Wl,--wrap=sg_parser_new,--wrap=sg_parser_free
+# One compiled copy of each of the lens's regular expressions for the
+# whole run, which Augeas otherwise recompiles after every put (see its head).
+FUZZ_MEMO := tests/fuzz/regex_memo.c
 define fuzz_run
 @mkdir -p $(B)/fuzz/$(2)
 @$(4) $(B)/fuzz/$(1) -max_total_time=$(FUZZ_SECS) $(3) -print_final_stats=1 \
@@ -368,7 +371,8 @@ endef
 fuzz: deps-test $(EMBED_INC) $(CATALOG_INC)
 	@mkdir -p $(B)/fuzz
 	@set -e; for f in $(FUZZERS); do \
-	    $(FUZZ_CC) -o $(B)/fuzz/$$f tests/fuzz/$$f.c $(CORE_SRC) $(PKG_LIBS); \
+	    $(FUZZ_CC) -o $(B)/fuzz/$$f tests/fuzz/$$f.c $(FUZZ_MEMO) $(CORE_SRC) \
+	        $(PKG_LIBS); \
 	done
 	$(FUZZ_CC) -Iplugin/cli -o $(B)/fuzz/fuzz_config tests/fuzz/fuzz_config.c \
 	    plugin/cli/config.c plugin/cli/trust.c $(CORE_SRC) $(PKG_LIBS)
@@ -376,7 +380,7 @@ fuzz: deps-test $(EMBED_INC) $(CATALOG_INC)
 	    $(wildcard plugin/report/*.c) $(CORE_SRC) $(PKG_LIBS)
 	$(MAKE) --no-print-directory $(EMBED_INC)
 	$(FUZZ_CC) -I$(B) -Dmain=sysctl_guard_main -o $(B)/fuzz/fuzz_module_args \
-	    $(FUZZ_ARGS_WRAP) tests/fuzz/fuzz_module_args.c $(CORE_SRC) \
+	    $(FUZZ_ARGS_WRAP) tests/fuzz/fuzz_module_args.c $(FUZZ_MEMO) $(CORE_SRC) \
 	    $(VIEWS_SRC) $(CLI_SRC) $(PKG_LIBS)
 	$(call fuzz_run,fuzz_parse,corpus,-max_len=4096,$(FUZZ_DATA))
 	$(call fuzz_run,fuzz_policy,policy-corpus,-max_len=65536,$(FUZZ_DATA))

@@ -8,11 +8,11 @@
  * handle, the lens compiled once) serves every input, the model's load
  * included (sg_model_opts.parser), as a run that checks many files
  * shares one; a parser per input cost 15 ms of the 21 a small input
- * took. What stays is Augeas's own: aug_text_store and aug_text_retrieve
- * each end by freeing the lens's compiled regular expressions
- * (lens_release), so every call compiles them again, some 45 regcomp()s,
- * most of the time left under ASan. So an input makes three such calls,
- * not four: the text is parsed once, inside the model (a fragment the
+ * took. Augeas frees the lens's compiled regular expressions after every
+ * put (lens_release), and the next call compiled all 45 again, most of
+ * an input's time under ASan: regex_memo.c, linked in by the Makefile,
+ * keeps one compiled copy of each for the run. An input makes three lens
+ * calls, not four: the text is parsed once, inside the model (a fragment the
  * model reads is the same bytes, parsed by the same sg_parse_batch as
  * sg_parse_text), and on its own only when the model did not read it
  * (a NUL or another control byte, which the reader refuses); then the
