@@ -688,7 +688,7 @@ int sg_ansible_main(const char *args_path)
         r = fail(o, "at most %d profiles, policies and disabled rules",
                  MAX_LIST);
     } else if (sg_data_find(&pa.data) < 0) {
-        r = fail(o, pa.data.problem ? pa.data.problem : "out of memory");
+        r = fail(o, "%s", pa.data.problem ? pa.data.problem : "out of memory");
     } else {
         struct stat st;
         int se = stat(ro.root, &st) < 0 ? errno : 0;
