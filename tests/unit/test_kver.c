@@ -57,5 +57,40 @@ int main(void)
     CHECK(cmp("3.10.0-1160.el7.x86_64", "4.12") < 0);
     CHECK(cmp("6.12.38+deb13-amd64", "6.14") < 0);
     CHECK(cmp("10.0", "9.99") > 0);
+
+    /* Whose build a release is (issue 25): the catalog's rows are
+     * evidence only for their own build. */
+    static const struct {
+        const char *s;
+        enum sg_kbuild b;
+    } builds[] = {
+        {"6.1", SG_KB_PLAIN},
+        {"6.1.55", SG_KB_PLAIN},
+        {"v6.8-rc3", SG_KB_PLAIN},
+        {"4.19.0-26-amd64", SG_KB_DEBIAN},
+        {"6.1.0-13-cloud-arm64", SG_KB_DEBIAN},
+        {"6.12.38+deb13-amd64", SG_KB_DEBIAN},
+        {"6.1.0-0.deb11.17-amd64", SG_KB_DEBIAN},
+        {"5.10.0-0.bpo.15-amd64", SG_KB_DEBIAN},
+        {"4.15.0-213-generic", SG_KB_UBUNTU},
+        {"5.15.0-1051-aws", SG_KB_UBUNTU},
+        {"6.8.0-31-lowlatency", SG_KB_UBUNTU},
+        {"3.10.0-1160.el7.x86_64", SG_KB_RHEL},
+        {"5.14.0-162.23.1.el9_1.x86_64", SG_KB_RHEL},
+        {"5.15.0-200.131.27.el8uek.x86_64", SG_KB_RHEL},
+        {"6.5.6-300.fc39.x86_64", SG_KB_OTHER},
+        {"6.6.1-arch1-1", SG_KB_OTHER},
+        {"5.14.21-150400.24.97-default", SG_KB_OTHER},
+        {"6.8.12-4-pve", SG_KB_OTHER},
+        {"6.1.0-13-custom", SG_KB_OTHER},
+    };
+    for (size_t i = 0; i < sizeof(builds) / sizeof(*builds); i++) {
+        struct sg_kver k;
+        CHECK(sg_kver_parse(builds[i].s, &k) == 0);
+        if (sg_kver_build(&k) != builds[i].b)
+            fprintf(stderr, "build of %s: %s\n", builds[i].s,
+                    sg_kbuild_name(sg_kver_build(&k)));
+        CHECK(sg_kver_build(&k) == builds[i].b);
+    }
     return check_done("kver");
 }
