@@ -289,9 +289,10 @@ static int print_catalog(const struct sg_cli *cli, const struct sg_catalog *c,
             continue;
         char *t = sg_strdup_printf("commit %s (%s)", h->commit, h->what);
         char label[64];
-        snprintf(label, sizeof(label), "%s in Linux %u.%u:",
-                 h->kind == SG_H_ADDED     ? "added"
-                 : h->kind == SG_H_REMOVED ? "removed"
+        snprintf(label, sizeof(label), "%s Linux %u.%u:",
+                 h->kind == SG_H_ADDED     ? "added in"
+                 : h->kind == SG_H_REMOVED ? "removed in"
+                 : h->kind == SG_H_VARIES  ? "bounds vary, from"
                                            : "no effect since",
                  h->version.major, h->version.minor);
         say(cli, 2, label, t ? t : "");

@@ -127,6 +127,7 @@ static int parse_header(struct sg_catalog *c, char *line, const char *file,
         int sl = snprintf(c->series[i - 1], sizeof(c->series[i - 1]), "%u.%u",
                           k->major, k->minor);
         c->series_len[i - 1] = sl > 0 ? (size_t)sl : 0;
+        c->builds[i - 1] = SG_KB_KERNELORG;
     }
     c->n_versions = n - 1;
     return 0;
@@ -134,6 +135,21 @@ static int parse_header(struct sg_catalog *c, char *line, const char *file,
 
 static int index_rows(struct sg_catalog *c, const char *file,
                       struct sg_diags *d);
+
+/* "# builds<TAB>kernel.org<TAB>debian...": one per version, after them. */
+static int parse_builds(struct sg_catalog *c, char *line, const char *file,
+                        unsigned ln, struct sg_diags *d)
+{
+    char *f[SG_CATALOG_MAX_VERSIONS + 2];
+    size_t n = split_tabs(line, f, SG_CATALOG_MAX_VERSIONS + 2);
+    if (c->n_versions == 0 || n != c->n_versions + 1)
+        return bad(d, file, ln, "a builds line names the build of each version");
+    for (size_t i = 1; i < n; i++)
+        if (sg_kbuild_parse(f[i], &c->builds[i - 1]) < 0)
+            return bad(d, file, ln,
+                       "a build is kernel.org, debian, ubuntu or rhel");
+    return 0;
+}
 
 static int parse_keys(struct sg_catalog *c, const char *file,
                       struct sg_diags *d)
@@ -155,6 +171,12 @@ static int parse_keys(struct sg_catalog *c, const char *file,
             continue;
         if (strncmp(line, "# versions\t", 11) == 0) {
             int r = parse_header(c, line, file, ln, d);
+            if (r < 0)
+                return r;
+            continue;
+        }
+        if (strncmp(line, "# builds\t", 9) == 0) {
+            int r = parse_builds(c, line, file, ln, d);
             if (r < 0)
                 return r;
             continue;
@@ -252,9 +274,11 @@ static int parse_hist(struct sg_catalog *c, const char *file,
             h.kind = SG_H_REMOVED;
         else if (strcmp(f[1], "no-effect") == 0)
             h.kind = SG_H_NO_EFFECT;
+        else if (strcmp(f[1], "varies") == 0)
+            h.kind = SG_H_VARIES;
         else
             return bad(d, file, ln,
-                       "the change is added, removed or no-effect");
+                       "the change is added, removed, no-effect or varies");
         size_t cl = strlen(f[3]);
         if (!valid_key(h.key) || sg_kver_parse(f[2], &h.version) < 0 ||
             cl < 12 || cl > 40 || strspn(f[3], "0123456789abcdef") != cl ||
@@ -296,7 +320,8 @@ int sg_catalog_parse(const char *keys, size_t keys_len, const char *kname,
     return r;
 }
 
-int sg_catalog_builtin(const char *const *versions, size_t n_versions,
+int sg_catalog_builtin(const char *const *versions,
+                       const char *const *builds, size_t n_versions,
                        const struct sg_catrow *rows, size_t n_rows,
                        const char *hist, size_t hist_len, const char *hname,
                        struct sg_catalog *out, struct sg_diags *d)
@@ -310,6 +335,9 @@ int sg_catalog_builtin(const char *const *versions, size_t n_versions,
         int sl = snprintf(out->series[i], sizeof(out->series[i]), "%u.%u",
                           k->major, k->minor);
         out->series_len[i] = sl > 0 ? (size_t)sl : 0;
+        out->builds[i] = SG_KB_KERNELORG;
+        if (builds && sg_kbuild_parse(builds[i], &out->builds[i]) < 0)
+            r = -EINVAL;
     }
     out->n_versions = n_versions;
     out->hist_text = strndup(hist ? hist : "", hist ? hist_len : 0);
@@ -504,6 +532,31 @@ static bool acc_rows(const struct sg_catrow *r, void *arg)
     return true;
 }
 
+struct row_at {
+    unsigned bit;
+    const struct sg_catrow *row;
+};
+
+static bool find_row_at(const struct sg_catrow *r, void *arg)
+{
+    struct row_at *a = arg;
+    if (!(r->versions & a->bit))
+        return true;
+    a->row = r;
+    return false;
+}
+
+const struct sg_catrow *sg_catalog_row_at(const struct sg_catalog *c,
+                                          const char *key, int i)
+{
+    struct row_at a = {0, NULL};
+    if (i < 0 || (size_t)i >= c->n_versions)
+        return NULL;
+    a.bit = 1u << i;
+    sg_catalog_rows(c, key, find_row_at, &a);
+    return a.row;
+}
+
 struct facts_acc {
     unsigned want; /* versions whose facts must agree */
     const struct sg_catrow *row;
@@ -538,6 +591,16 @@ void sg_catalog_lookup(const struct sg_catalog *c, const char *key,
     struct rows_acc acc = {0, c};
 
     memset(out, 0, sizeof(*out));
+    out->at = out->older = out->newer = -1;
+    for (size_t i = 0; i < c->n_versions; i++) {
+        int cmp = series_cmp(&c->versions[i], k);
+        if (cmp == 0)
+            out->at = (int)i;
+        else if (cmp < 0)
+            out->older = (int)i;
+        else if (out->newer < 0)
+            out->newer = (int)i;
+    }
     sg_catalog_rows(c, key, acc_rows, &acc);
     for (size_t i = 0; i < c->n_versions; i++) {
         enum sg_kstate s =
@@ -551,6 +614,13 @@ void sg_catalog_lookup(const struct sg_catalog *c, const char *key,
         if (h->kind == SG_H_NO_EFFECT) {
             if (series_cmp(&h->version, k) <= 0)
                 out->no_effect = h;
+            continue;
+        }
+        /* Whatever the release: stable updates carry such bounds back
+         * (netdev_budget_usecs's reached 6.1.y), and the rows say where
+         * a bound is at all. */
+        if (h->kind == SG_H_VARIES) {
+            out->varies = h;
             continue;
         }
         bool add = h->kind == SG_H_ADDED;
@@ -592,16 +662,7 @@ void sg_catalog_lookup(const struct sg_catalog *c, const char *key,
     /* The facts: those of K's series; else those the nearest catalogued
      * versions on both sides agree on; else, for K newer than every
      * catalogued version, those of the newest. */
-    int below = -1, above = -1, same = -1;
-    for (size_t i = 0; i < c->n_versions; i++) {
-        int cmp = series_cmp(&c->versions[i], k);
-        if (cmp == 0)
-            same = (int)i;
-        else if (cmp < 0)
-            below = (int)i;
-        else if (above < 0)
-            above = (int)i;
-    }
+    int below = out->older, above = out->newer, same = out->at;
     struct facts_acc f = {0};
     if (same >= 0)
         f.want = 1u << same;
@@ -636,6 +697,19 @@ static bool kernel_number(const char **p, bool *neg, unsigned long long *v)
         return false;
     *p = end;
     return true;
+}
+
+const char *sg_catalog_rejects_varies(const struct sg_catrow *row,
+                                      const struct sg_hist *varies,
+                                      const char *value, char *buf,
+                                      size_t len)
+{
+    if (!row || !varies)
+        return sg_catalog_rejects(row, value, buf, len);
+    struct sg_catrow typed = *row;
+    typed.has_min = typed.has_max = false;
+    typed.access = SG_CA_UNKNOWN;
+    return sg_catalog_rejects(&typed, value, buf, len);
 }
 
 const char *sg_catalog_rejects(const struct sg_catrow *row, const char *value,

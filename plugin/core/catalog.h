@@ -53,7 +53,10 @@ struct sg_catrow {
     bool templated;     /* the key has a <placeholder> component */
 };
 
-enum sg_hkind { SG_H_ADDED, SG_H_REMOVED, SG_H_NO_EFFECT };
+/* SG_H_VARIES: the key's bounds or mode are not constants of the source
+ * (a config option, HZ, another key's value, a change at boot): the
+ * catalog's bounds and access are never judged for it. */
+enum sg_hkind { SG_H_ADDED, SG_H_REMOVED, SG_H_NO_EFFECT, SG_H_VARIES };
 
 /* One row of history.tsv. */
 struct sg_hist {
@@ -68,6 +71,9 @@ struct sg_catalog {
     struct sg_kver versions[SG_CATALOG_MAX_VERSIONS];
     char series[SG_CATALOG_MAX_VERSIONS][24]; /* "6.1" */
     size_t series_len[SG_CATALOG_MAX_VERSIONS];
+    /* Whose source each version's rows were read from ("# builds" line;
+     * kernel.org when the file has none): evidence for that build. */
+    enum sg_kbuild builds[SG_CATALOG_MAX_VERSIONS];
     size_t n_versions;
     struct sg_catrow *rows; /* sorted by key (strcmp) */
     size_t n_rows;
@@ -92,8 +98,10 @@ int sg_catalog_parse(const char *keys, size_t keys_len, const char *kname,
                      const char *hist, size_t hist_len, const char *hname,
                      struct sg_catalog *out, struct sg_diags *diags);
 /* The catalog from rows already parsed (the binary's own: tsv2c.awk),
- * the history from its text. Returns 0, -EINVAL, -ENOMEM. */
-int sg_catalog_builtin(const char *const *versions, size_t n_versions,
+ * the history from its text; BUILDS names each version's build (NULL:
+ * kernel.org). Returns 0, -EINVAL, -ENOMEM. */
+int sg_catalog_builtin(const char *const *versions,
+                       const char *const *builds, size_t n_versions,
                        const struct sg_catrow *rows, size_t n_rows,
                        const char *hist, size_t hist_len, const char *hname,
                        struct sg_catalog *out, struct sg_diags *diags);
@@ -110,6 +118,11 @@ struct sg_catinfo {
     /* The history rows that decided the state, or NULL. */
     const struct sg_hist *added, *removed;
     const struct sg_hist *no_effect; /* in effect on K, or NULL */
+    const struct sg_hist *varies;    /* bounds not constant, or NULL */
+    /* The catalogued versions (indexes into versions[]) of K's series,
+     * and the nearest older and newer ones; -1 where there is none. What
+     * decided, and so whose build the word is for (builds[]). */
+    int at, older, newer;
 };
 
 void sg_catalog_lookup(const struct sg_catalog *c, const char *key,
@@ -125,10 +138,15 @@ char *sg_catalog_suggest(const struct sg_catalog *c, const char *key);
 
 /* Why the kernel's handler rejects VALUE for ROW, into BUF ("above the
  * maximum 100"), or NULL when it accepts it as far as the catalog knows.
+ * With VARIES (sg_catinfo.varies) only the type is judged.
  * Numbers are read as the kernel reads them (proc_get_long: blanks, an
  * optional "-", base 0, a blank or the end after each). */
 const char *sg_catalog_rejects(const struct sg_catrow *row, const char *value,
                                char *buf, size_t len);
+const char *sg_catalog_rejects_varies(const struct sg_catrow *row,
+                                      const struct sg_hist *varies,
+                                      const char *value, char *buf,
+                                      size_t len);
 
 /* A sentence on when KEY came and went, for K ("added in 4.19, commit
  * 30aba6656f61 (...)"; "the catalogued kernels that have it: 6.1.192,
@@ -140,6 +158,11 @@ char *sg_catalog_history(const struct sg_catalog *c, const char *key,
  * until it returns false. */
 void sg_catalog_rows(const struct sg_catalog *c, const char *key,
                      bool (*fn)(const struct sg_catrow *, void *), void *arg);
+
+/* The row catalogued version I (an index into versions[]) has for KEY,
+ * or NULL when that version lacks the key. */
+const struct sg_catrow *sg_catalog_row_at(const struct sg_catalog *c,
+                                          const char *key, int i);
 
 /* Whether history row H is about KEY (its key, or a template of it). */
 bool sg_catalog_hist_applies(const struct sg_hist *h, const char *key);

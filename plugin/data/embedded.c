@@ -138,8 +138,10 @@ int sg_embedded_catalog(struct sg_catalog *out, struct sg_diags *d)
         if (strcmp(blobs[i].dir, "catalog") == 0 &&
             strcmp(blobs[i].name, "history.tsv") == 0)
             h = &blobs[i];
+    _Static_assert(sizeof(sg_builtin_builds) == sizeof(sg_builtin_versions),
+                   "keys.tsv names the build of each version");
     return sg_catalog_builtin(
-        sg_builtin_versions,
+        sg_builtin_versions, sg_builtin_builds,
         sizeof(sg_builtin_versions) / sizeof(*sg_builtin_versions),
         sg_builtin_rows, sizeof(sg_builtin_rows) / sizeof(*sg_builtin_rows),
         h ? h->start : "", h ? (size_t)(h->end - h->start) : 0,

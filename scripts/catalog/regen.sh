@@ -79,7 +79,8 @@ set --
 for series in $(grep -v '^#' "$here/sources.txt" | awk 'NF {print $1}'); do
     set -- "$@" "$work/$series.jsonl"
 done
-python3 "$here/build.py" -o "$top/catalog/keys.tsv" "$@"
+python3 "$here/build.py" -o "$top/catalog/keys.tsv" \
+    --sources "$here/sources.txt" "$@"
 # The documentation of the newest Debian tree.
 newest=$(grep -v '^#' "$here/sources.txt" | awk 'NF && $2 !~ /^tree=/ {s=$1} END {print s}')
 python3 "$here/docs.py" "$work/src/$newest" "$top/catalog/keys.tsv" \

@@ -17,6 +17,14 @@ function die(msg) { printf "%s:%d: %s\n", FILENAME, FNR, msg > "/dev/stderr"; ex
     printf "};\n"
     next
 }
+/^# builds\t/ {
+    if (NF - 1 != nv) die("a builds line names the build of each version")
+    printf "static const char *const sg_builtin_builds[] = {"
+    for (i = 2; i <= NF; i++) printf "%s%s", (i > 2 ? ", " : ""), cstr($i)
+    printf "};\n"
+    nb = 1
+    next
+}
 /^#/ { next }
 {
     if (NF != 9) die("a row has 9 tab-separated fields")
@@ -44,6 +52,7 @@ function die(msg) { printf "%s:%d: %s\n", FILENAME, FNR, msg > "/dev/stderr"; ex
 }
 END {
     if (!nv) die("no versions line")
+    if (!nb) die("no builds line")
     printf "static const struct sg_catrow sg_builtin_rows[] = {\n"
     for (i = 0; i < nrow; i++) print rows[i]
     printf "};\n"

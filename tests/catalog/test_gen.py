@@ -420,8 +420,13 @@ def main():
                 if r["key"] != "kernel.sched_debug_knob":
                     o.write(json.dumps(r) + "\n")
         out = os.path.join(tmp, "keys.tsv")
+        sources = os.path.join(tmp, "sources.txt")
+        with open(sources, "w") as f:
+            f.write("# series source config\n6.1\ttree=6.1.99\t-\n"
+                    "6.12\tlinux-source-6.12=6.12.1-1\t-\n")
         subprocess.run([sys.executable, os.path.join(SCRIPTS, "build.py"),
-                        "-o", out, os.path.join(tmp, "with.jsonl"), other],
+                        "-o", out, "--sources", sources,
+                        os.path.join(tmp, "with.jsonl"), other],
                        check=True, stderr=subprocess.DEVNULL)
         rows = [l.rstrip("\n").split("\t") for l in open(out)
                 if not l.startswith("#")]
@@ -430,6 +435,9 @@ def main():
             by.setdefault(r[0], []).append(r)
         check(open(out).read().splitlines()[1] == "# versions\t6.1.99\t6.12.1",
               "the versions line")
+        check(open(out).read().splitlines()[2] ==
+              "# builds\tkernel.org\tdebian",
+              "the builds line: whose source each version was read from")
         check(all(len(r) == 9 for r in rows), "nine fields a row")
         check([r[0] for r in rows] == sorted(r[0] for r in rows), "sorted by key")
         check(by["kernel.plain_int"] == [["kernel.plain_int", "6.1,6.12", "int",

@@ -207,6 +207,41 @@ static void synthetic(void)
               "kernel.x\t5.10\tint\t-\t-\trw\t-\t-\tx\n",
               "not sorted");
     malformed("# versions\t6.1\t5.10\n", "oldest first");
+    malformed("# versions\t5.10\t6.1\n# builds\tdebian\n", "each version");
+    malformed("# versions\t5.10\n# builds\tfedora\n", "a build is");
+    malformed("# builds\tdebian\n# versions\t5.10\n", "each version");
+}
+
+/* Whose build each version is: the "# builds" line, kernel.org without
+ * one; and the versions around a kernel that lookup reports. */
+static void builds(void)
+{
+    static const char text[] = "# versions\t5.10.1\t6.1.2\t6.12.3\n"
+                               "# builds\tkernel.org\tdebian\tdebian\n"
+                               "kernel.x\t6.1,6.12\tint\t-\t-\trw\t-\t-\tx\n";
+    struct sg_catalog c;
+    struct sg_diags d = {0};
+    CHECK(sg_catalog_parse(text, strlen(text), "k", "", 0, "h", &c, &d) == 0);
+    CHECK(c.builds[0] == SG_KB_KERNELORG && c.builds[1] == SG_KB_DEBIAN &&
+          c.builds[2] == SG_KB_DEBIAN);
+    struct sg_catinfo in;
+    struct sg_kver k = kv("6.1.0-13-amd64");
+    sg_catalog_lookup(&c, "kernel.x", &k, &in);
+    CHECK(in.at == 1 && in.older == 0 && in.newer == 2);
+    k = kv("6.6");
+    sg_catalog_lookup(&c, "kernel.x", &k, &in);
+    CHECK(in.at == -1 && in.older == 1 && in.newer == 2);
+    CHECK(sg_catalog_row_at(&c, "kernel.x", 0) == NULL);
+    CHECK(sg_catalog_row_at(&c, "kernel.x", 2) != NULL);
+    CHECK(sg_catalog_row_at(&c, "kernel.x", 7) == NULL);
+    sg_catalog_free(&c);
+    sg_diags_free(&d);
+    static const char plain[] = "# versions\t5.10.1\n"
+                                "kernel.x\t5.10\tint\t-\t-\trw\t-\t-\tx\n";
+    CHECK(sg_catalog_parse(plain, strlen(plain), "k", "", 0, "h", &c, &d) == 0);
+    CHECK(c.builds[0] == SG_KB_KERNELORG);
+    sg_catalog_free(&c);
+    sg_diags_free(&d);
 }
 
 /* The catalog the binary ships: it loads, and the facts every rule on it
@@ -219,6 +254,13 @@ static void shipped(void)
     CHECK(sg_catalog_load(dir ? dir : "catalog", &c, &d) == 0);
     CHECK(d.n == 0);
     CHECK(c.n_versions >= 11 && c.n_rows > 1500);
+    /* Debian's own source for 6.1, kernel.org's for 4.19 (issue 25) */
+    struct sg_catinfo in;
+    struct sg_kver k61 = kv("6.1.0-13-amd64"), k419 = kv("4.19.0-26-amd64");
+    sg_catalog_lookup(&c, "vm.swappiness", &k61, &in);
+    CHECK(in.at >= 0 && c.builds[in.at] == SG_KB_DEBIAN);
+    sg_catalog_lookup(&c, "vm.swappiness", &k419, &in);
+    CHECK(in.at >= 0 && c.builds[in.at] == SG_KB_KERNELORG);
     /* the oldest catalogued kernels, and the history between them */
     CHECK(state(&c, "net.ipv4.tcp_tw_recycle", "4.11") == SG_KS_PRESENT);
     CHECK(state(&c, "net.ipv4.tcp_tw_recycle", "3.10") == SG_KS_PRESENT);
@@ -255,6 +297,7 @@ static void shipped(void)
 int main(void)
 {
     synthetic();
+    builds();
     shipped();
     return check_done("catalog");
 }
