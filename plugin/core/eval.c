@@ -58,12 +58,24 @@ struct catcache {
     struct catmemo scratch; /* when memory runs out: not kept */
 };
 
+/* The lines whose key the catalog cannot judge on the target's build
+ * (issue 25): said once, by the rule on diagnostic "kernel-unjudged". */
+struct unjudged {
+    struct sg_strmap seen; /* key -> index into v */
+    struct {
+        const char *key;
+        const struct sg_assignment *at;
+    } * v;
+    size_t n, cap;
+};
+
 struct ctx {
     const struct sg_model *m;
     const struct sg_policies *ps;
     const struct sg_eval_opts *o;
     struct sg_findings *out;
     struct catcache *cache; /* NULL without a catalog */
+    struct unjudged *unjudged;
 };
 
 /* ---- values as the kernel reads them ---- */
@@ -169,26 +181,6 @@ static bool not_in_kernel(const struct ctx *c, const char *key)
 
 /* ---- what the kernel key catalog says ---- */
 
-static enum sg_live_state live_state(const struct ctx *c, const char *key)
-{
-    const struct sg_setting *s = sg_model_get(c->m, key);
-    return s ? s->live : SG_LIVE_UNCHECKED;
-}
-
-/* A release of a distribution that backports keys into an old version
- * (RHEL and its rebuilds: "4.18.0-553.el8_10.x86_64", Oracle's UEK): its
- * version number does not say which keys it has, so the catalog's
- * absence is no evidence there; only the running kernel is. */
-static bool backporting_release(const struct sg_kver *k)
-{
-    const char *p = k->release;
-    for (; (p = strstr(p, "el")) != NULL; p += 2)
-        if ((p == k->release || strchr(".-_", p[-1])) &&
-            isdigit((unsigned char)p[2]))
-            return true;
-    return strstr(k->release, "uek") != NULL;
-}
-
 static bool first_row(const struct sg_catrow *r, void *arg)
 {
     *(const struct sg_catrow **)arg = r;
@@ -278,7 +270,31 @@ static bool cat_module_not_loaded(const struct ctx *c, const char *key)
            !sg_modload_udev_applies(&c->m->modload, key);
 }
 
-static bool cat_missing_key(const struct ctx *c, const char *key)
+static bool own_evidence(const struct ctx *c, const struct catmemo *e,
+                         enum sg_op op, const char *value);
+
+/* Remember that the catalog cannot judge KEY (set at AT) on the target. */
+static void unjudged_add(const struct ctx *c, const char *key,
+                         const struct sg_assignment *at)
+{
+    struct unjudged *u = c->unjudged;
+    size_t old;
+    if (!u || sg_strmap_get(&u->seen, key) != SIZE_MAX)
+        return;
+    /* Out of memory: the notice lists fewer keys, nothing else changes. */
+    if (sg_grow((void **)&u->v, sizeof(*u->v), u->n + 1, &u->cap) < 0 ||
+        sg_strmap_put(&u->seen, key, u->n, &old) < 0)
+        return;
+    u->v[u->n].key = key;
+    u->v[u->n++].at = at;
+}
+
+/* A key the target's kernel lacks, as far as the evidence for its build
+ * goes; a key whose state is unknown there (catalogued versions around
+ * it disagree, or only another build's absence speaks) is noted for the
+ * unjudged notice instead (AT: the line). */
+static bool cat_missing_key(const struct ctx *c, const char *key,
+                            const struct sg_assignment *at)
 {
     if (!c->ps->catalog)
         return false;
@@ -289,9 +305,14 @@ static bool cat_missing_key(const struct ctx *c, const char *key)
      * the module is not loaded (module-not-loaded says so). */
     if (e->live == SG_LIVE_MISSING)
         return !(e->in.state == SG_KS_PRESENT && e->module);
-    if (memo_live_has(e) || backporting_release(&c->m->kernel))
+    if (memo_live_has(e) || e->in.state == SG_KS_PRESENT)
         return false;
-    return e->in.state == SG_KS_ABSENT;
+    if (e->in.state == SG_KS_UNKNOWN ||
+        !own_evidence(c, e, SG_OP_MISSING_KEY, NULL)) {
+        unjudged_add(c, key, at);
+        return false;
+    }
+    return true;
 }
 
 /* Why this kernel rejects VALUE for KEY, into BUF, or NULL. */
@@ -303,7 +324,8 @@ static const char *cat_rejection(const struct ctx *c, const char *key,
     const struct catmemo *e = memo_of(c, key);
     return !e->glob && e->live != SG_LIVE_MISSING &&
                    e->in.state == SG_KS_PRESENT
-               ? sg_catalog_rejects(e->in.row, value, buf, len)
+               ? sg_catalog_rejects_varies(e->in.row, e->in.varies, value,
+                                           buf, len)
                : NULL;
 }
 
@@ -313,6 +335,88 @@ static const struct sg_hist *cat_no_effect(const struct ctx *c, const char *key)
         return NULL;
     const struct catmemo *e = memo_of(c, key);
     return !e->glob && e->in.state != SG_KS_ABSENT ? e->in.no_effect : NULL;
+}
+
+/* The catalog check a rule's condition makes (the first), or
+ * SG_OP_ABSENT when it makes none. */
+static enum sg_op catalog_op(const struct sg_cond *cond)
+{
+    if (cond->kind == SG_COND_CHECK)
+        return cond->check.op == SG_OP_UNKNOWN_KEY ||
+                       cond->check.op == SG_OP_MISSING_KEY ||
+                       cond->check.op == SG_OP_REJECTED
+                   ? cond->check.op
+                   : SG_OP_ABSENT;
+    for (size_t i = 0; i < cond->n_kids; i++) {
+        enum sg_op op = catalog_op(&cond->kids[i]);
+        if (op != SG_OP_ABSENT)
+            return op;
+    }
+    return SG_OP_ABSENT;
+}
+
+/* Whether the rejection of VALUE holds at every point release of the
+ * target's series: the catalogued point release is the target's, or the
+ * nearest older catalogued version rejects VALUE too or lacks the key
+ * (the key came with its bound). A bound that appears between the two
+ * may have reached the series late through its stable updates (issue
+ * 25: netdev_budget_usecs's minimum reached 6.1.y in 2025). */
+static bool bound_predates(const struct ctx *c, const struct catmemo *e,
+                           const char *value)
+{
+    const struct sg_catalog *cat = c->ps->catalog;
+    char why[160];
+    if (e->in.at >= 0 &&
+        cat->versions[e->in.at].patch == c->m->kernel.patch)
+        return true;
+    const struct sg_catrow *old = sg_catalog_row_at(cat, e->key, e->in.older);
+    return e->in.older >= 0 &&
+           (!old || sg_catalog_rejects_varies(old, e->in.varies, value, why,
+                                              sizeof(why)));
+}
+
+/* Whether the catalog's word (check OP) on KEY holds for the build the
+ * target runs (issue 25): the running kernel said it; or the history
+ * pins a removal, which every later build inherits; or the target names
+ * no build (a bare version is judged against the build catalogued for
+ * it, and the finding names that build); or the version that decided
+ * was read from the target's own distribution's source. A key no
+ * catalogued kernel has is unknown for certain only to a build whose
+ * distribution the catalog covers (its own patches are in its rows).
+ * Otherwise a distribution's patches and backports may differ, and only
+ * --live on the target can say. */
+static bool own_evidence(const struct ctx *c, const struct catmemo *e,
+                         enum sg_op op, const char *value)
+{
+    const struct sg_catalog *cat = c->ps->catalog;
+    enum sg_kbuild b = sg_kver_build(&c->m->kernel);
+    if (e->live == SG_LIVE_MISSING)
+        return true;
+    if (op == SG_OP_REJECTED && !bound_predates(c, e, value))
+        return false;
+    if (b == SG_KB_PLAIN)
+        return true;
+    if (op == SG_OP_UNKNOWN_KEY) {
+        for (size_t i = 0; i < cat->n_versions; i++)
+            if (cat->builds[i] == b)
+                return true;
+        return false;
+    }
+    if (op == SG_OP_MISSING_KEY && e->in.removed)
+        return true;
+    return e->in.at >= 0 && cat->builds[e->in.at] == b;
+}
+
+/* Whether rule R's finding on S rests on catalog facts of another build
+ * than the target's (own_evidence). */
+static bool unsure(const struct ctx *c, const struct sg_rule *r,
+                   const struct subject *s)
+{
+    enum sg_op op = catalog_op(&r->when);
+    if (op == SG_OP_ABSENT || !c->ps->catalog || !s->key)
+        return false;
+    const struct catmemo *e = memo_of(c, s->key);
+    return !e->glob && !own_evidence(c, e, op, s->value);
 }
 
 static bool compare(enum sg_op op, long long a, long long b)
@@ -369,7 +473,7 @@ static bool check(const struct ctx *c, const struct subject *s,
     case SG_OP_UNKNOWN_KEY:
         return cat_unknown_key(c, key);
     case SG_OP_MISSING_KEY:
-        return cat_missing_key(c, key);
+        return cat_missing_key(c, key, key == s->key ? s->at : NULL);
     case SG_OP_REJECTED: {
         char why[160];
         return cat_rejection(c, key, value, why, sizeof(why)) != NULL;
@@ -463,12 +567,116 @@ static char *uncommented(const char *v)
     return strndup(v, n);
 }
 
+/* "Debian 6.1.192": catalogued version I and whose build it is. */
+static const char *version_name(const struct sg_catalog *cat, int i,
+                                char *buf, size_t len)
+{
+    snprintf(buf, len, "%s %s", sg_kbuild_name(cat->builds[i]),
+             cat->versions[i].release);
+    return buf;
+}
+
+/* {source}: what decided, and only that: the running kernel, the
+ * history's commit, or the one catalogued tree (and its file:line) that
+ * speaks for the target's series, or the two around it. */
+static char *source_text(const struct ctx *c, const struct subject *s)
+{
+    const struct sg_catalog *cat = c->ps->catalog;
+    const struct catmemo *e = memo_of(c, s->key);
+    char a[64], b[64];
+    if (e->live == SG_LIVE_MISSING)
+        return strdup("the running kernel (/proc/sys)");
+    if (e->in.state == SG_KS_ABSENT && e->in.removed)
+        return sg_strdup_printf(
+            "the catalog's history: Linux %u.%u removed it, commit %.12s",
+            e->in.removed->version.major, e->in.removed->version.minor,
+            e->in.removed->commit);
+    if (e->in.state == SG_KS_PRESENT && e->in.row && e->in.at >= 0)
+        return sg_strdup_printf("the catalog's %s row (%s)",
+                                version_name(cat, e->in.at, a, sizeof(a)),
+                                e->in.row->source);
+    if (e->in.state == SG_KS_PRESENT && e->in.row && e->in.older >= 0 &&
+        e->in.newer >= 0)
+        return sg_strdup_printf(
+            "the catalog's %s and %s rows, which agree (%s)",
+            version_name(cat, e->in.older, a, sizeof(a)),
+            version_name(cat, e->in.newer, b, sizeof(b)), e->in.row->source);
+    if (e->in.state == SG_KS_PRESENT && e->in.row && e->in.older >= 0)
+        return sg_strdup_printf("the catalog's %s row, the newest (%s)",
+                                version_name(cat, e->in.older, a, sizeof(a)),
+                                e->in.row->source);
+    if (e->in.at >= 0)
+        return sg_strdup_printf("the catalog's %s tree, which has no such key",
+                                version_name(cat, e->in.at, a, sizeof(a)));
+    if (e->in.older >= 0 && e->in.newer >= 0) {
+        bool o = sg_catalog_row_at(cat, e->key, e->in.older) != NULL;
+        bool n = sg_catalog_row_at(cat, e->key, e->in.newer) != NULL;
+        if (!o && !n)
+            return sg_strdup_printf(
+                "the catalog's %s and %s trees, neither of which has it",
+                version_name(cat, e->in.older, a, sizeof(a)),
+                version_name(cat, e->in.newer, b, sizeof(b)));
+        return sg_strdup_printf(
+            "the catalog's %s tree %s it, its %s tree %s",
+            version_name(cat, e->in.older, a, sizeof(a)),
+            o ? "has" : "lacks", version_name(cat, e->in.newer, b, sizeof(b)),
+            n ? "has it" : "does not");
+    }
+    int i = e->in.older >= 0 ? e->in.older : e->in.newer;
+    return i >= 0 ? sg_strdup_printf("the catalog's %s tree",
+                                     version_name(cat, i, a, sizeof(a)))
+                  : strdup("the key catalog");
+}
+
+/* {evidence}: nothing when the facts are the target build's own, else
+ * why the finding is only a warning and what settles it. */
+static char *evidence_text(const struct ctx *c, const struct sg_rule *r,
+                           const struct subject *s)
+{
+    if (!unsure(c, r, s))
+        return strdup("");
+    const struct sg_kver *k = &c->m->kernel;
+    const struct sg_catalog *cat = c->ps->catalog;
+    const struct catmemo *e = memo_of(c, s->key);
+    if (catalog_op(&r->when) == SG_OP_REJECTED &&
+        !bound_predates(c, e, s->value)) {
+        char a[64], b[64];
+        if (e->in.older < 0 || e->in.at < 0)
+            return strdup(" No older catalogued kernel shows whether every "
+                          "build of this series has that bound, so this is "
+                          "a warning, not an error; `sysctl-guard check "
+                          "--live` on the host settles it.");
+        return sg_strdup_printf(
+            " The catalog's %s accepts the value: the bound came between it "
+            "and %s, perhaps through a stable update that not every %u.%u "
+            "build has, so this is a warning, not an error; `sysctl-guard "
+            "check --live` on the host settles it.",
+            version_name(cat, e->in.older, a, sizeof(a)),
+            version_name(cat, e->in.at, b, sizeof(b)), k->major, k->minor);
+    }
+    enum sg_kbuild b = sg_kver_build(k);
+    char what[48];
+    if (b == SG_KB_OTHER)
+        snprintf(what, sizeof(what), "this build's %u.%u", k->major,
+                 k->minor);
+    else
+        snprintf(what, sizeof(what), "%s's %u.%u", sg_kbuild_name(b),
+                 k->major, k->minor);
+    return sg_strdup_printf(
+        " The catalog has no rows read from %s source: that is what "
+        "another build says, and a distribution's kernel carries its own "
+        "patches and backports, so this is a warning, not an error; "
+        "`sysctl-guard check --live` on the host settles it.",
+        what);
+}
+
 /* The catalog placeholders: {history} (when the key came and went),
  * {suggestion} (" Did you mean K?" or nothing), {rejection} (why the
  * handler rejects the value), {no-effect} (since when, and the commit),
  * {source} (what said so: the running kernel or the catalog). */
-static char *catalog_text(const struct ctx *c, const struct subject *s,
-                          const char *name, size_t len)
+static char *catalog_text(const struct ctx *c, const struct sg_rule *r,
+                          const struct subject *s, const char *name,
+                          size_t len)
 {
     const struct sg_catalog *cat = c->ps->catalog;
     const char *key = s->key;
@@ -498,12 +706,18 @@ static char *catalog_text(const struct ctx *c, const struct subject *s,
                                     h->commit, h->what)
                  : strdup("");
     }
-    /* source: the running kernel decides only a key it lacks */
-    if (live_state(c, key) == SG_LIVE_MISSING)
-        return strdup("the running kernel (/proc/sys)");
-    return sg_strdup_printf("the key catalog, from kernel sources %s to %s",
-                            cat->versions[0].release,
-                            cat->versions[cat->n_versions - 1].release);
+    if (len == 8 && strncmp(name, "evidence", 8) == 0)
+        return evidence_text(c, r, s);
+    if (len == 7 && strncmp(name, "verdict", 7) == 0) {
+        /* what the finding claims of the target's kernel, as firmly as
+         * the evidence allows */
+        bool sure = !unsure(c, r, s);
+        bool rej = catalog_op(&r->when) == SG_OP_REJECTED;
+        return sg_strdup_printf("kernel %s %s", c->m->kernel.release,
+                                rej ? (sure ? "refuses" : "may refuse")
+                                    : (sure ? "does not have" : "may not have"));
+    }
+    return source_text(c, s);
 }
 
 /* The text for placeholder NAME (LEN bytes): never NULL. NUM is scratch
@@ -538,8 +752,9 @@ static const char *placeholder(const struct ctx *c, const struct sg_rule *r,
     else if (IS("module"))
         rep = s->key ? cat_module(c, s->key) : NULL;
     else if (IS("history") || IS("suggestion") || IS("rejection") ||
-             IS("no-effect") || IS("source"))
-        rep = *own = catalog_text(c, s, name, len);
+             IS("no-effect") || IS("source") || IS("evidence") ||
+             IS("verdict"))
+        rep = *own = catalog_text(c, r, s, name, len);
     else if (len == 6 && strncmp(name, "field", 5) == 0) {
         long long f;
         if (part_of(s->value, SG_OF_FIELD, name[5] - '0', &f)) {
@@ -644,6 +859,10 @@ static int add_finding(const struct ctx *c, const struct sg_rule *r,
         fix = SG_FIX_NONE;
     if (s->at && s->at->ignore_failure && r->has_ignored_severity)
         f.severity = r->ignored_severity;
+    /* An error is a claim about the target's build: facts read from
+     * another build's source make a warning at most (own_evidence). */
+    if (f.severity == SG_SEV_ERROR && unsure(c, r, s))
+        f.severity = SG_SEV_WARNING;
     f.key = s->key ? strdup(s->key) : NULL;
     f.value = s->value ? strdup(s->value) : NULL;
     f.file = s->at          ? strdup(s->at->file)
@@ -794,15 +1013,55 @@ int sg_finding_cmp(const void *x, const void *y)
     return strcmp(a->rule->id, b->rule->id);
 }
 
+/* The unjudged notice: one diagnostic naming every key the catalog
+ * could not judge, where it is set and what the catalog has of it. */
+static int unjudged_notice(const struct ctx *c, struct sg_diags *d)
+{
+    const struct unjudged *u = c->unjudged;
+    const struct sg_kver *k = &c->m->kernel;
+    enum sg_kbuild b = sg_kver_build(k);
+    struct sg_buf t = {0};
+    int r = sg_buf_printf(
+        &t, "The catalog cannot say whether kernel %s (%s) has %s: ",
+        k->release,
+        b == SG_KB_PLAIN   ? "no build named"
+        : b == SG_KB_OTHER ? "a build the catalog does not cover"
+                           : sg_kbuild_name(b),
+        u->n == 1 ? "this key" : "these keys");
+    for (size_t i = 0; i < u->n && r == 0; i++) {
+        struct subject s = {.key = u->v[i].key};
+        char *why = source_text(c, &s);
+        const struct sg_assignment *a = u->v[i].at;
+        r = why ? 0 : -ENOMEM;
+        if (r == 0 && a)
+            r = sg_buf_printf(&t, "%s%s (%s:%u; %s)", i ? ", " : "",
+                              u->v[i].key, a->file, a->line, why);
+        else if (r == 0)
+            r = sg_buf_printf(&t, "%s%s (%s)", i ? ", " : "", u->v[i].key,
+                              why);
+        free(why);
+    }
+    if (r == 0)
+        r = sg_buf_printf(&t, ". `sysctl-guard check --live` on the host "
+                              "settles it");
+    if (r == 0)
+        r = sg_diag_add(d, SG_SEV_INFO, "kernel-unjudged", NULL, 0, "%s",
+                        t.v);
+    free(t.v);
+    return r < 0 ? -ENOMEM : 0;
+}
+
 int sg_evaluate(const struct sg_model *m, const struct sg_policies *ps,
                 const struct sg_eval_opts *o, struct sg_findings *out)
 {
     struct catcache cache = {0};
+    struct unjudged unjudged = {0};
     struct ctx c = {.m = m,
                     .ps = ps,
                     .o = o,
                     .out = out,
-                    .cache = ps->catalog ? &cache : NULL};
+                    .cache = ps->catalog ? &cache : NULL,
+                    .unjudged = &unjudged};
     int rc = 0;
 
     for (size_t i = 0; i < ps->n_rules && rc == 0; i++) {
@@ -814,16 +1073,21 @@ int sg_evaluate(const struct sg_model *m, const struct sg_policies *ps,
                            : eval_effective(&c, r);
     }
     /* Suppression comments, then what is wrong with them: diagnostics of
-     * their own, for the rules on them (input.xml). */
+     * their own, for the rules on them (input.xml); and what the catalog
+     * could not judge (kernel.xml). */
     struct sg_diags said = {0};
     if (rc == 0)
         rc = sg_suppress(m, ps, o, out, &said);
+    if (rc == 0 && unjudged.n)
+        rc = unjudged_notice(&c, &said);
     for (size_t i = 0; i < ps->n_rules && rc == 0 && said.n; i++) {
         const struct sg_rule *r = &ps->rules[i];
         if (r->diagnostic && sg_rule_applies(r, &m->kernel, o))
             rc = eval_diagnostic(&c, r, &said);
     }
     sg_diags_free(&said);
+    free(unjudged.v);
+    sg_strmap_free(&unjudged.seen);
     cache_free(&cache);
     if (out->n)
         qsort(out->v, out->n, sizeof(*out->v), sg_finding_cmp);

@@ -677,7 +677,8 @@ static void check_placeholders(struct loader *l, const struct sg_rule *r,
         "key",     "value",     "kernel",     "file",        "line",
         "default", "rule",      "diagnostic", "uncommented", "field1",
         "field2",  "field3",    "history",    "suggestion",  "rejection",
-        "source",  "no-effect", "module",     NULL};
+        "source",  "no-effect", "module",     "evidence",    "verdict",
+        NULL};
     for (const char *p = text ? strchr(text, '{') : NULL; p;
          p = strchr(p + 1, '{')) {
         const char *e = strchr(p, '}');
