@@ -112,6 +112,21 @@ static int bad(struct sg_diags *d, const char *file, unsigned line,
     return r < 0 ? r : -EINVAL;
 }
 
+/* The name rows give version I: its series ("6.1"), and its distribution
+ * where the catalog keeps that build beside the series' own ("3.10-rhel",
+ * "4.15-ubuntu"; scripts/catalog/build.py token()). */
+static void name_series(struct sg_catalog *c, size_t i)
+{
+    const struct sg_kver *k = &c->versions[i];
+    enum sg_kbuild b = c->builds[i];
+    int n = snprintf(c->series[i], sizeof(c->series[i]), "%u.%u%s", k->major,
+                     k->minor,
+                     b == SG_KB_RHEL     ? "-rhel"
+                     : b == SG_KB_UBUNTU ? "-ubuntu"
+                                         : "");
+    c->series_len[i] = n > 0 ? (size_t)n : 0;
+}
+
 static int parse_header(struct sg_catalog *c, char *line, const char *file,
                         unsigned ln, struct sg_diags *d)
 {
@@ -124,10 +139,8 @@ static int parse_header(struct sg_catalog *c, char *line, const char *file,
         if (sg_kver_parse(f[i], k) < 0 ||
             (i > 1 && sg_kver_cmp(&c->versions[i - 2], k) >= 0))
             return bad(d, file, ln, "versions must be releases, oldest first");
-        int sl = snprintf(c->series[i - 1], sizeof(c->series[i - 1]), "%u.%u",
-                          k->major, k->minor);
-        c->series_len[i - 1] = sl > 0 ? (size_t)sl : 0;
         c->builds[i - 1] = SG_KB_KERNELORG;
+        name_series(c, i - 1);
     }
     c->n_versions = n - 1;
     return 0;
@@ -135,6 +148,7 @@ static int parse_header(struct sg_catalog *c, char *line, const char *file,
 
 static int index_rows(struct sg_catalog *c, const char *file,
                       struct sg_diags *d);
+
 
 /* "# builds<TAB>kernel.org<TAB>debian...": one per version, after them. */
 static int parse_builds(struct sg_catalog *c, char *line, const char *file,
@@ -144,10 +158,12 @@ static int parse_builds(struct sg_catalog *c, char *line, const char *file,
     size_t n = split_tabs(line, f, SG_CATALOG_MAX_VERSIONS + 2);
     if (c->n_versions == 0 || n != c->n_versions + 1)
         return bad(d, file, ln, "a builds line names the build of each version");
-    for (size_t i = 1; i < n; i++)
+    for (size_t i = 1; i < n; i++) {
         if (sg_kbuild_parse(f[i], &c->builds[i - 1]) < 0)
             return bad(d, file, ln,
                        "a build is kernel.org, debian, ubuntu or rhel");
+        name_series(c, i - 1);
+    }
     return 0;
 }
 
@@ -332,12 +348,10 @@ int sg_catalog_builtin(const char *const *versions,
         struct sg_kver *k = &out->versions[i];
         if (sg_kver_parse(versions[i], k) < 0)
             r = -EINVAL;
-        int sl = snprintf(out->series[i], sizeof(out->series[i]), "%u.%u",
-                          k->major, k->minor);
-        out->series_len[i] = sl > 0 ? (size_t)sl : 0;
         out->builds[i] = SG_KB_KERNELORG;
         if (builds && sg_kbuild_parse(builds[i], &out->builds[i]) < 0)
             r = -EINVAL;
+        name_series(out, i);
     }
     out->n_versions = n_versions;
     out->hist_text = strndup(hist ? hist : "", hist ? hist_len : 0);
@@ -583,6 +597,25 @@ static bool acc_facts(const struct sg_catrow *r, void *arg)
     return true;
 }
 
+unsigned sg_catalog_usable(const struct sg_catalog *c, const struct sg_kver *k)
+{
+    enum sg_kbuild b = sg_kver_build(k);
+    unsigned use = 0, own_series = 0;
+    for (size_t i = 0; i < c->n_versions; i++) {
+        enum sg_kbuild vb = c->builds[i];
+        if (vb == SG_KB_KERNELORG || vb == SG_KB_DEBIAN || vb == b)
+            use |= 1u << i;
+        if (vb == b && vb != SG_KB_KERNELORG && vb != SG_KB_DEBIAN &&
+            series_cmp(&c->versions[i], k) == 0)
+            own_series |= 1u << i;
+    }
+    /* The target build's own version of its series replaces the others. */
+    for (size_t i = 0; own_series && i < c->n_versions; i++)
+        if (!(own_series & (1u << i)) && series_cmp(&c->versions[i], k) == 0)
+            use &= ~(1u << i);
+    return use;
+}
+
 void sg_catalog_lookup(const struct sg_catalog *c, const char *key,
                        const struct sg_kver *k, struct sg_catinfo *out)
 {
@@ -592,7 +625,10 @@ void sg_catalog_lookup(const struct sg_catalog *c, const char *key,
 
     memset(out, 0, sizeof(*out));
     out->at = out->older = out->newer = -1;
+    unsigned usable = sg_catalog_usable(c, k);
     for (size_t i = 0; i < c->n_versions; i++) {
+        if (!(usable & (1u << i)))
+            continue;
         int cmp = series_cmp(&c->versions[i], k);
         if (cmp == 0)
             out->at = (int)i;
@@ -603,6 +639,8 @@ void sg_catalog_lookup(const struct sg_catalog *c, const char *key,
     }
     sg_catalog_rows(c, key, acc_rows, &acc);
     for (size_t i = 0; i < c->n_versions; i++) {
+        if (!(usable & (1u << i)))
+            continue;
         enum sg_kstate s =
             acc.versions & (1u << i) ? SG_KS_PRESENT : SG_KS_ABSENT;
         pts[np++] = (struct point){&c->versions[i], s, s, NULL};
@@ -839,8 +877,18 @@ char *sg_catalog_history(const struct sg_catalog *c, const char *key,
                           h == in.added ? "added" : "removed", h->version.major,
                           h->version.minor, hist_commit(h, cm, sizeof(cm)),
                           h->what);
-    if (r == 0 && acc.versions == 0)
-        r = sg_buf_printf(&b, "none of the catalogued kernels, ");
+    if (r == 0 && acc.versions == 0) {
+        /* not every one of them by name: the range and the count */
+        r = sg_buf_printf(&b, "none of the %zu catalogued kernels (%s to %s) "
+                              "has it",
+                          c->n_versions, c->versions[0].release,
+                          c->versions[c->n_versions - 1].release);
+        if (r < 0 || !b.v) {
+            free(b.v);
+            return NULL;
+        }
+        return b.v;
+    }
     else if (r == 0 && acc.versions == all)
         r = sg_buf_printf(&b, "all the catalogued kernels, ");
     else if (r == 0) {

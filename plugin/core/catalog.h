@@ -128,6 +128,12 @@ struct sg_catinfo {
 void sg_catalog_lookup(const struct sg_catalog *c, const char *key,
                        const struct sg_kver *k, struct sg_catinfo *out);
 
+/* The versions (bit i: versions[i]) that speak for kernel K: kernel.org's
+ * and Debian's, and those of K's own distribution where the catalog has
+ * such builds (RHEL's, Ubuntu's), which replace the others of K's series;
+ * another distribution's build never does. */
+unsigned sg_catalog_usable(const struct sg_catalog *c, const struct sg_kver *k);
+
 /* Whether any catalogued version or the history knows KEY; a glob is
  * known when it matches a key some version has. */
 bool sg_catalog_knows(const struct sg_catalog *c, const char *key);

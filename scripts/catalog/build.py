@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Merge per-version generator outputs into the catalog sysctl-guard ships.
 
-Usage: build.py -o catalog/keys.tsv VERSION.jsonl...
+Usage: build.py -o catalog/keys.tsv [--sources sources.txt] [--keep KEYS.TSV]
+                VERSION.jsonl...
 
 Each input is what gen.py wrote for one kernel source tree (one JSON record
 per key, with the tree's version in "kernel"). The output is one line per
@@ -32,8 +33,28 @@ def short_version(release):
     return '%s.%s' % m.groups()
 
 
-def version_key(v):
-    return tuple(int(x) for x in v.split('.'))
+def release_build(release):
+    """The distribution a release string names where the catalog keeps a
+    build of its own beside the series' kernel.org or Debian one (as the
+    product's kver.c reads it): "rhel" (.el7), "ubuntu" (-213-generic)."""
+    if re.search(r'[.\-_]el\d', release) or 'uek' in release:
+        return 'rhel'
+    if re.search(r'^\d+\.\d+\.\d+-\d+(\.\d+)*-(generic|lowlatency)$', release):
+        return 'ubuntu'
+    return None
+
+
+def token(release):
+    """The name rows use for a catalogued version: its series ("6.1"), and
+    the distribution where it is one build among others ("3.10-rhel")."""
+    b = release_build(release)
+    return short_version(release) + ('-' + b if b else '')
+
+
+def version_key(release):
+    """Oldest first: the release's numbers."""
+    m = re.match(r'(\d+)\.(\d+)(?:\.(\d+))?', release)
+    return tuple(int(x or 0) for x in m.groups())
 
 
 def kind(rec):
@@ -108,11 +129,14 @@ def module(rec):
 
 def key_module(recs):
     """A key's module: that of the newest version whose config says (a
-    version generated without a config says nothing)."""
+    version generated without a config says nothing; a kept row says what
+    its catalog said)."""
     for rec in reversed(recs):
+        if '_module' in rec:
+            return rec['_module']
         if rec.get('expected') is not None:
             return module(rec)
-    return '-'
+    return ''
 
 
 def arch_only(rec):
@@ -120,8 +144,35 @@ def arch_only(rec):
 
 
 def facts(rec, mod):
+    if '_facts' in rec:  # a row of the kept catalog (read_kept)
+        return tuple(rec['_facts']) + (mod,)
     return (kind(rec), bound(rec, 'min'), bound(rec, 'max'), access(rec),
             netns(rec), mod)
+
+
+def read_kept(path, wanted):
+    """The committed catalog's rows of the versions in WANTED (tokens), as
+    records: the facts of versions whose trees are not at hand, so that a
+    new version (a distribution's tree) is merged without regenerating
+    every other. Every fact comes from gen.py over real sources, once."""
+    recs, releases = [], {}
+    with open(path, encoding='utf-8') as f:
+        lines = f.read().splitlines()
+    rels = next(l.split('\t')[1:] for l in lines if l.startswith('# versions\t'))
+    for rel in rels:
+        releases[token(rel)] = rel
+    for line in lines:
+        if line.startswith('#'):
+            continue
+        key, vers, typ, mn, mx, acc, ns, mod, src = line.split('\t')
+        for v in vers.split(','):
+            if v not in wanted:
+                continue
+            file, _, num = src.rpartition(':')
+            recs.append({'key': key, 'kernel': releases[v],
+                         '_facts': [typ, mn, mx, acc, ns], '_module': mod,
+                         'file': file, 'line': num})
+    return recs
 
 
 def clean(field):
@@ -154,33 +205,50 @@ def main():
     ap.add_argument('--sources', help='sources.txt: whose build each '
                     'series was read from (tree= kernel.org, a package '
                     'Debian); without it, kernel.org')
-    ap.add_argument('inputs', nargs='+')
+    ap.add_argument('--keep', metavar='KEYS.TSV',
+                    help='take the versions of sources.txt that no input '
+                    'covers from this catalog (their trees are not at hand)')
+    ap.add_argument('inputs', nargs='*')
     a = ap.parse_args()
     builds = source_builds(a.sources) if a.sources else {}
 
-    releases = {}           # short version -> release
-    per_key = {}            # key -> {version: record}
-    for path in a.inputs:
-        with open(path, encoding='utf-8') as f:
-            for n, line in enumerate(f, 1):
-                try:
-                    rec = json.loads(line)
-                    key, rel = rec['key'], rec['kernel']
-                except (ValueError, KeyError) as e:
-                    sys.exit('%s:%d: not a generator record (%s)' % (path, n, e))
-                v = short_version(rel)
-                if releases.setdefault(v, rel) != rel:
-                    sys.exit('%s: two releases of %s: %s and %s'
-                             % (path, v, releases[v], rel))
-                if key.startswith('<') or not re.fullmatch(r'[\x21-\x7e]+', key):
-                    continue  # a runtime name at the top (s390 appldata)
-                slot = per_key.setdefault(key, {})
-                old = slot.get(v)
-                # One record per key and version: a generic one before one
-                # that only an architecture other than x86 builds.
-                if old is None or (arch_only(old) and not arch_only(rec)):
-                    slot[v] = rec
-    versions = sorted(releases, key=version_key)
+    def records():
+        for path in a.inputs:
+            with open(path, encoding='utf-8') as f:
+                for n, line in enumerate(f, 1):
+                    try:
+                        rec = json.loads(line)
+                        rec['key'], rec['kernel']
+                    except (ValueError, KeyError) as e:
+                        sys.exit('%s:%d: not a generator record (%s)'
+                                 % (path, n, e))
+                    yield path, rec
+
+    given = {token(r['kernel']) for _, r in records()}
+    kept = []
+    if a.keep:
+        wanted = set(builds) - given if builds else None
+        kept = [('(kept) ' + a.keep, r)
+                for r in read_kept(a.keep, wanted if wanted is not None
+                                   else set())]
+
+    releases = {}           # version token -> release
+    per_key = {}            # key -> {version token: record}
+    for path, rec in list(records()) + kept:
+        key, rel = rec['key'], rec['kernel']
+        v = token(rel)
+        if releases.setdefault(v, rel) != rel:
+            sys.exit('%s: two releases of %s: %s and %s'
+                     % (path, v, releases[v], rel))
+        if key.startswith('<') or not re.fullmatch(r'[\x21-\x7e]+', key):
+            continue  # a runtime name at the top (s390 appldata)
+        slot = per_key.setdefault(key, {})
+        old = slot.get(v)
+        # One record per key and version: a generic one before one that
+        # only an architecture other than x86 builds.
+        if old is None or (arch_only(old) and not arch_only(rec)):
+            slot[v] = rec
+    versions = sorted(releases, key=lambda v: version_key(releases[v]))
     rows = []
     for key in sorted(per_key):
         groups = {}
@@ -191,7 +259,7 @@ def main():
             if rec is not None:
                 groups.setdefault(facts(rec, mod), []).append((v, rec))
         for fs, members in sorted(groups.items(),
-                                  key=lambda g: version_key(g[1][0][0])):
+                                  key=lambda g: version_key(releases[g[1][0][0]])):
             newest = members[-1][1]
             src = '%s:%s' % (newest.get('file'), newest.get('line'))
             rows.append((key, ','.join(v for v, _ in members)) + fs + (src,))

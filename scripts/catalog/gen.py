@@ -1650,13 +1650,21 @@ def main():
     ap.add_argument('--config')
     ap.add_argument('--stats')
     ap.add_argument('--problems')
+    ap.add_argument('--release', help="the release the records name, where "
+                    "the tree's Makefile does not say it (a distribution's "
+                    "build: 3.10.0-1160.el7.x86_64); its numbers must agree")
     a = ap.parse_args()
     cfg = load_config(a.config) if a.config else None
     g = Generator(a.src, cfg)
     recs = g.run()
+    release = g.version
+    if a.release:
+        if '.'.join(a.release.split('.')[:2]) != '.'.join(g.version.split('.')[:2]):
+            sys.exit('gen: --release %s is not the tree\'s %s' % (a.release, g.version))
+        release = a.release
     out = open(a.out, 'w') if a.out else sys.stdout
     for r in sorted(recs, key=lambda r: (r['key'], r['file'])):
-        r['kernel'] = g.version
+        r['kernel'] = release
         out.write(json.dumps(r, sort_keys=False) + '\n')
     st = dict(g.stats)
     st['records'] = len(recs)

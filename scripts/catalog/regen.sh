@@ -10,7 +10,10 @@
 # Environment: CATALOG_WORK (default build/catalog), where sources are
 # unpacked (about 1.5 GB a version); CATALOG_DEBS, a directory that already
 # holds the .deb files (skips the download); CATALOG_TREES, where the
-# release trees of the "tree=" lines are unpacked (kernel.org tarballs).
+# release trees of the "tree=" lines are unpacked (kernel.org tarballs);
+# CATALOG_GIT, where the repositories of the "rhel:" and "ubuntu:" lines
+# are (OWNER+REPO, a bare clone of github.com/OWNER/REPO; default
+# $CATALOG_WORK/git).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -30,10 +33,32 @@ fetch() { # PACKAGE=VERSION -> path of the .deb
     echo "$f"
 }
 
+# CATALOG_ONLY="SERIES...": generate only these lines of sources.txt and
+# take every other version's rows from the committed keys.tsv (build.py
+# --keep): adds a version without the trees of all the others.
+only=${CATALOG_ONLY:-}
+wanted() { [ -z "$only" ] || case " $only " in *" $1 "*) true ;; *) false ;; esac; }
 grep -v '^#' "$here/sources.txt" | while read -r series src cfgpkg; do
     [ -n "$series" ] || continue
+    wanted "$series" || continue
     cfg=
+    release=
     case $src in
+    rhel:*|ubuntu:*)
+        # BUILD:OWNER/REPO@COMMIT:RELEASE, a distribution's tree in git
+        spec=${src#*:}
+        repo=${spec%%@*} rest=${spec#*@}
+        commit=${rest%%:*} release=${rest#*:}
+        git=${CATALOG_GIT:-$work/git}/$(echo "$repo" | tr / +)
+        tree=$work/src/$series
+        if [ ! -f "$tree/Makefile" ]; then
+            [ -d "$git" ] || { echo "catalog: no repository $git: git clone" \
+                "--bare https://github.com/$repo $git (or set CATALOG_GIT)" >&2
+                exit 1; }
+            rm -rf "$tree" && mkdir -p "$tree"
+            $slow python3 "$here/extract.py" "$git" "$commit" "$tree"
+        fi
+        ;;
     tree=*)
         rel=${src#tree=}
         tree=${CATALOG_TREES:-$work/trees}/$rel
@@ -61,6 +86,17 @@ grep -v '^#' "$here/sources.txt" | while read -r series src cfgpkg; do
                 '*/Documentation/admin-guide/sysctl/*' \
                 '*/Documentation/networking/*sysctl*'
     fi
+    case $cfgpkg in
+    ubuntu-flavour=*)
+        # Ubuntu's config: the common, architecture and flavour fragments
+        c=$tree/debian.master/config
+        cfg=$work/config/$series.config
+        mkdir -p "$work/config"
+        cat "$c/config.common.ubuntu" "$c/amd64/config.common.amd64" \
+            "$c/amd64/config.flavour.${cfgpkg#*=}" >"$cfg"
+        cfgpkg=-
+        ;;
+    esac
     if [ "$cfgpkg" != - ]; then
         cdeb=$(fetch "$cfgpkg")
         cdir=$work/config/$series
@@ -72,16 +108,20 @@ grep -v '^#' "$here/sources.txt" | while read -r series src cfgpkg; do
     fi
     echo "catalog: generating $series${cfg:+ with $(basename "$cfg")}" >&2
     $slow python3 "$here/gen.py" "$tree" ${cfg:+--config "$cfg"} \
+        ${release:+--release "$release"} \
         -o "$work/$series.jsonl" --problems "$work/$series.problems.txt" \
         --stats "$work/$series.stats.json" 2>/dev/null
 done
 set --
 for series in $(grep -v '^#' "$here/sources.txt" | awk 'NF {print $1}'); do
-    set -- "$@" "$work/$series.jsonl"
+    wanted "$series" && set -- "$@" "$work/$series.jsonl"
 done
+keep=
+[ -z "$only" ] || { cp "$top/catalog/keys.tsv" "$work/keys.kept.tsv"
+    keep="--keep $work/keys.kept.tsv"; }
 python3 "$here/build.py" -o "$top/catalog/keys.tsv" \
-    --sources "$here/sources.txt" "$@"
-# The documentation of the newest Debian tree.
-newest=$(grep -v '^#' "$here/sources.txt" | awk 'NF && $2 !~ /^tree=/ {s=$1} END {print s}')
-python3 "$here/docs.py" "$work/src/$newest" "$top/catalog/keys.tsv" \
-    -o "$top/catalog/docs.tsv"
+    --sources "$here/sources.txt" $keep "$@"
+# The documentation of the newest Debian tree (not redone for CATALOG_ONLY).
+newest=$(grep -v '^#' "$here/sources.txt" | awk 'NF && $2 ~ /^linux-source/ {s=$1} END {print s}')
+[ -n "$only" ] || python3 "$here/docs.py" "$work/src/$newest" \
+    "$top/catalog/keys.tsv" -o "$top/catalog/docs.tsv"

@@ -10,7 +10,7 @@ function die(msg) { printf "%s:%d: %s\n", FILENAME, FNR, msg > "/dev/stderr"; ex
     for (i = 2; i <= NF; i++) {
         rel[i - 1] = $i
         split($i, p, ".")
-        series[p[1] "." p[2]] = i - 2
+        short[i - 1] = p[1] "." p[2]
     }
     printf "static const char *const sg_builtin_versions[] = {"
     for (i = 1; i <= nv; i++) printf "%s%s", (i > 1 ? ", " : ""), cstr(rel[i])
@@ -19,6 +19,10 @@ function die(msg) { printf "%s:%d: %s\n", FILENAME, FNR, msg > "/dev/stderr"; ex
 }
 /^# builds\t/ {
     if (NF - 1 != nv) die("a builds line names the build of each version")
+    # the names rows use: the series, and the distribution where the
+    # catalog keeps its build beside the series' own (catalog.c)
+    for (i = 2; i <= NF; i++)
+        series[short[i - 1] (($i == "rhel" || $i == "ubuntu") ? "-" $i : "")] = i - 2
     printf "static const char *const sg_builtin_builds[] = {"
     for (i = 2; i <= NF; i++) printf "%s%s", (i > 2 ? ", " : ""), cstr($i)
     printf "};\n"
@@ -28,7 +32,7 @@ function die(msg) { printf "%s:%d: %s\n", FILENAME, FNR, msg > "/dev/stderr"; ex
 /^#/ { next }
 {
     if (NF != 9) die("a row has 9 tab-separated fields")
-    if (!nv) die("a row before the versions line")
+    if (!nv || !nb) die("a row before the versions and builds lines")
     bits = 0
     n = split($2, vs, ",")
     for (i = 1; i <= n; i++) {

@@ -452,6 +452,37 @@ def main():
         check(by["net.foo.foo_max"][0][6:8] == ["net", "foo"], "netns and module")
         check(by["net.core.only_init"][0][6] == "init", "init_net only")
         check(by["kernel.unused_extra"][0][3] == "-", "no unenforced bound")
+        # a distribution's build beside its series' (issue 25), and the
+        # other versions kept from the catalog built above (--keep)
+        rhel = os.path.join(tmp, "rhel.jsonl")
+        with open(other) as f, open(rhel, "w") as o:
+            for line in f:
+                r = json.loads(line)
+                r["kernel"] = "6.12.0-55.el10.x86_64"
+                if r["key"] == "kernel.bounded":
+                    r["max"] = 50
+                o.write(json.dumps(r) + "\n")
+        with open(sources, "a") as f:
+            f.write("6.12-rhel\trhel:o/r@c:6.12.0-55.el10.x86_64\t-\n")
+        out2 = os.path.join(tmp, "keys2.tsv")
+        subprocess.run([sys.executable, os.path.join(SCRIPTS, "build.py"),
+                        "-o", out2, "--sources", sources, "--keep", out, rhel],
+                       check=True, stderr=subprocess.DEVNULL)
+        head = open(out2).read().splitlines()
+        check(head[1] == "# versions\t6.1.99\t6.12.0-55.el10.x86_64\t6.12.1",
+              "the distribution's release sorts among the others: %r" % head[1])
+        check(head[2] == "# builds\tkernel.org\trhel\tdebian", head[2])
+        bounded = [l.split("\t")[1:5] for l in head
+                   if l.startswith("kernel.bounded\t")]
+        check(bounded == [["6.1", "int", "0", "200"], ["6.12-rhel", "int", "0", "50"],
+                          ["6.12", "int", "0", "100"]],
+              "rows name the distribution's build: %r" % bounded)
+        # --keep alone rebuilds the catalog it keeps, byte for byte
+        out3 = os.path.join(tmp, "keys3.tsv")
+        subprocess.run([sys.executable, os.path.join(SCRIPTS, "build.py"),
+                        "-o", out3, "--sources", sources, "--keep", out2],
+                       check=True, stderr=subprocess.DEVNULL)
+        check(open(out3).read() == open(out2).read(), "--keep is lossless")
         # docs.py: the kernel's documentation of the catalog's keys
         doc = os.path.join(tmp, "doc")
         build({"Documentation/admin-guide/sysctl/vm.rst":

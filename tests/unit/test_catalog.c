@@ -236,6 +236,39 @@ static void builds(void)
     CHECK(sg_catalog_row_at(&c, "kernel.x", 7) == NULL);
     sg_catalog_free(&c);
     sg_diags_free(&d);
+    /* A distribution's own build beside its series' (issue 25): it
+     * speaks for that distribution's kernels only, and replaces the
+     * series' row for them. */
+    static const char distro[] =
+        "# versions\t3.10.0-1160.el7.x86_64\t3.10.108\t4.15.0-213-generic\t"
+        "4.19.1\n"
+        "# builds\trhel\tkernel.org\tubuntu\tkernel.org\n"
+        "kernel.backported\t3.10-rhel,4.15-ubuntu,4.19\tint\t0\t2\trw\t-\t-"
+        "\tx\n"
+        "kernel.old\t3.10,4.15-ubuntu,4.19\tint\t-\t-\trw\t-\t-\tx\n";
+    CHECK(sg_catalog_parse(distro, strlen(distro), "k", "", 0, "h", &c, &d) ==
+          0);
+    CHECK(strcmp(c.series[0], "3.10-rhel") == 0 &&
+          strcmp(c.series[2], "4.15-ubuntu") == 0);
+    k = kv("3.10.0-957.el7.x86_64");
+    CHECK(sg_catalog_usable(&c, &k) == (1u | 8u)); /* RHEL's, not 3.10.108 */
+    sg_catalog_lookup(&c, "kernel.backported", &k, &in);
+    CHECK(in.at == 0 && in.state == SG_KS_PRESENT);
+    sg_catalog_lookup(&c, "kernel.old", &k, &in);
+    CHECK(in.at == 0 && in.state == SG_KS_ABSENT);
+    k = kv("3.10");
+    CHECK(sg_catalog_usable(&c, &k) == (2u | 8u));
+    sg_catalog_lookup(&c, "kernel.backported", &k, &in);
+    CHECK(in.at == 1 && in.state == SG_KS_ABSENT);
+    k = kv("4.15.0-20-generic");
+    CHECK(sg_catalog_usable(&c, &k) == (2u | 4u | 8u)); /* never RHEL's */
+    sg_catalog_lookup(&c, "kernel.backported", &k, &in);
+    CHECK(in.at == 2 && in.older == 1 && in.state == SG_KS_PRESENT);
+    k = kv("4.16");
+    sg_catalog_lookup(&c, "kernel.backported", &k, &in);
+    CHECK(in.older == 1 && in.newer == 3 && in.state == SG_KS_UNKNOWN);
+    sg_catalog_free(&c);
+    sg_diags_free(&d);
     static const char plain[] = "# versions\t5.10.1\n"
                                 "kernel.x\t5.10\tint\t-\t-\trw\t-\t-\tx\n";
     CHECK(sg_catalog_parse(plain, strlen(plain), "k", "", 0, "h", &c, &d) == 0);
