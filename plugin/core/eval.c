@@ -355,6 +355,19 @@ static enum sg_op catalog_op(const struct sg_cond *cond)
     return SG_OP_ABSENT;
 }
 
+/* Whether A and B are the same point release of a series: the same
+ * patch level, and for a distribution's build (whose patch level stays 0:
+ * "3.10.0-1160.el7", "4.15.0-213-generic") the same build number. */
+static bool same_point(const struct sg_kver *a, const struct sg_kver *b)
+{
+    if (a->patch != b->patch)
+        return false;
+    const char *x = strchr(a->release, '-'), *y = strchr(b->release, '-');
+    if (!x && !y)
+        return true;
+    return x && y && strtoul(x + 1, NULL, 10) == strtoul(y + 1, NULL, 10);
+}
+
 /* Whether the rejection of VALUE holds at every point release of the
  * target's series: the catalogued point release is the target's, or the
  * nearest older catalogued version rejects VALUE too or lacks the key
@@ -366,8 +379,7 @@ static bool bound_predates(const struct ctx *c, const struct catmemo *e,
 {
     const struct sg_catalog *cat = c->ps->catalog;
     char why[160];
-    if (e->in.at >= 0 &&
-        cat->versions[e->in.at].patch == c->m->kernel.patch)
+    if (e->in.at >= 0 && same_point(&cat->versions[e->in.at], &c->m->kernel))
         return true;
     const struct sg_catrow *old = sg_catalog_row_at(cat, e->key, e->in.older);
     return e->in.older >= 0 &&
