@@ -920,6 +920,36 @@ char *sg_catalog_history(const struct sg_catalog *c, const char *key,
 
 /* ---- suggestions ---- */
 
+/* Keys that out-of-tree patch sets add, which no catalogued kernel has:
+ * where such a key comes from, so that key-unknown says it instead of a
+ * far-fetched "did you mean". Sources: Con Kolivas's BFS and MuQSS
+ * documentation (Documentation/scheduler/sched-BFS.txt, sched-MuQSS.txt of
+ * the -ck patches: rr_interval, iso_cpu); Red Hat Enterprise Linux 5 and
+ * 6 (exec-shield, removed in RHEL 7; shared/facts.md); grsecurity and
+ * PaX (their kernel.grsecurity and kernel.pax sysctl trees). */
+static const struct {
+    const char *key; /* a key, or a prefix ending in "." */
+    const char *from;
+} patch_keys[] = {
+    {"kernel.rr_interval", "the BFS and MuQSS scheduler patch sets (-ck kernels)"},
+    {"kernel.iso_cpu", "the BFS and MuQSS scheduler patch sets (-ck kernels)"},
+    {"kernel.exec-shield", "Red Hat's exec-shield patch (RHEL 5 and 6)"},
+    {"kernel.exec-shield-randomize", "Red Hat's exec-shield patch (RHEL 5 and 6)"},
+    {"kernel.grsecurity.", "the grsecurity patch set"},
+    {"kernel.pax.", "the PaX patch set (grsecurity)"},
+};
+
+const char *sg_catalog_patch_set(const char *key)
+{
+    for (size_t i = 0; i < sizeof(patch_keys) / sizeof(*patch_keys); i++) {
+        const char *k = patch_keys[i].key;
+        size_t n = strlen(k);
+        if (k[n - 1] == '.' ? strncmp(key, k, n) == 0 : strcmp(key, k) == 0)
+            return patch_keys[i].from;
+    }
+    return NULL;
+}
+
 /* A lower bound of the edit distance of A and B, in one pass over each:
  * the characters one has more often than the other (bag distance). */
 static size_t bag_distance(const unsigned char *ha, const char *b)
@@ -969,7 +999,12 @@ static size_t edits(const char *a, const char *b, size_t limit)
 char *sg_catalog_suggest(const struct sg_catalog *c, const char *key)
 {
     size_t first = strcspn(key, "."), len = strlen(key);
-    size_t limit = len / 3 > 1 ? len / 3 : 1, best = SIZE_MAX;
+    /* Edits in proportion to the last component, the name itself, not to
+     * the whole key: "net.ipv4.tcp_nodelay" is no typo of tcp_dsack, nor
+     * "kernel.rr_interval" of printk_delay (issue 25). */
+    const char *dot = strrchr(key, '.');
+    size_t last = dot ? len - (size_t)(dot + 1 - key) : len;
+    size_t limit = last / 3 > 1 ? last / 3 : 1, best = SIZE_MAX;
     const char *pick = NULL;
     char *tpick = NULL;
     unsigned char hist[256] = {0};

@@ -138,8 +138,12 @@ unsigned sg_catalog_usable(const struct sg_catalog *c, const struct sg_kver *k);
  * known when it matches a key some version has. */
 bool sg_catalog_knows(const struct sg_catalog *c, const char *key);
 
-/* The known key nearest to the unknown KEY (same first component, few
- * edits), or NULL. Allocated. */
+/* The out-of-tree patch set that adds KEY (BFS's rr_interval, RHEL 6's
+ * exec-shield), or NULL. */
+const char *sg_catalog_patch_set(const char *key);
+
+/* The known key nearest to the unknown KEY (same first component, at most
+ * a third of its last component's length in edits), or NULL. Allocated. */
 char *sg_catalog_suggest(const struct sg_catalog *c, const char *key);
 
 /* Why the kernel's handler rejects VALUE for ROW, into BUF ("above the

@@ -698,6 +698,11 @@ static char *catalog_text(const struct ctx *c, const struct sg_rule *r,
     if (len == 7 && strncmp(name, "history", 7) == 0)
         return sg_catalog_history(cat, key, &c->m->kernel);
     if (len == 10 && strncmp(name, "suggestion", 10) == 0) {
+        const char *from = sg_catalog_patch_set(key);
+        if (from)
+            return sg_strdup_printf(" The key comes from %s, which no "
+                                    "catalogued kernel carries.",
+                                    from);
         struct catmemo *e = memo_of(c, key);
         if (!e->suggested) {
             e->suggestion = sg_catalog_suggest(cat, key);

@@ -324,6 +324,13 @@ static void shipped(void)
     char *s = sg_catalog_suggest(&c, "kernel.shmax");
     CHECK_STR(s, "kernel.shmmax");
     free(s);
+    /* far for the name's length: no suggestion (issue 25) */
+    CHECK(sg_catalog_suggest(&c, "net.ipv4.tcp_nodelay") == NULL);
+    CHECK(sg_catalog_suggest(&c, "kernel.rr_interval") == NULL);
+    CHECK(sg_catalog_patch_set("kernel.rr_interval") != NULL);
+    CHECK(sg_catalog_patch_set("kernel.grsecurity.chroot_deny_mount") != NULL);
+    CHECK(sg_catalog_patch_set("kernel.grsecurity") == NULL);
+    CHECK(sg_catalog_patch_set("kernel.shmmax") == NULL);
     sg_catalog_free(&c);
 }
 
