@@ -39,6 +39,10 @@ struct sg_cli_each {
     size_t n_off;
 };
 
+/* --semantics procps-3.3 and procps-4: procps with its version given
+ * (sg_cli_semantics splits them into the semantics and the version). */
+enum { SG_CLI_PROCPS_3 = 16, SG_CLI_PROCPS_4 };
+
 struct sg_cli {
     const char *prog;
     const char *root;
@@ -96,6 +100,9 @@ void sg_cli_free(struct sg_cli *cli);
 
 /* Model options from the parsed command line. */
 void sg_cli_model_opts(const struct sg_cli *cli, struct sg_model_opts *o);
+/* The semantics --semantics names, and procps's version (3, 4; 0: the
+ * tree's own) into *PROCPS. */
+enum sg_semantics sg_cli_semantics(const struct sg_cli *cli, int *procps);
 /* What the command line asks a run (run.h) of MODE to do. */
 void sg_cli_run_opts(const struct sg_cli *cli, enum sg_run_mode mode,
                      struct sg_run_opts *o);

@@ -56,7 +56,11 @@ static const struct choice emits[] = {
 };
 static const struct choice semantics[] = {
     {"systemd", SG_SEM_SYSTEMD, C_TREE, NULL},
-    {"procps", SG_SEM_PROCPS, C_TREE, NULL},
+    {"procps", SG_SEM_PROCPS, C_TREE,
+     "`sysctl --system` of the tree's procps (3.3 or 4: its dpkg status or "
+     "os-release)"},
+    {"procps-3.3", SG_CLI_PROCPS_3, C_TREE, NULL},
+    {"procps-4", SG_CLI_PROCPS_4, C_TREE, NULL},
     {NULL, 0, 0, NULL},
 };
 enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
@@ -749,7 +753,7 @@ void sg_cli_run_opts(const struct sg_cli *cli, enum sg_run_mode mode,
     o->n_fragments = cli->n_args > 0 ? (size_t)cli->n_args : 0;
     o->each = cli->run_each;
     o->kernel = cli->kernel;
-    o->semantics = cli->semantics;
+    o->semantics = sg_cli_semantics(cli, &o->procps);
     o->live = cli->live;
     o->profiles = cli->profiles;
     o->n_profiles = cli->n_profiles;
@@ -787,12 +791,19 @@ void sg_cli_view_opts(const struct sg_cli *cli, struct sg_view_opts *o,
     o->name = *name;
 }
 
+enum sg_semantics sg_cli_semantics(const struct sg_cli *cli, int *procps)
+{
+    int s = (int)cli->semantics;
+    *procps = s == SG_CLI_PROCPS_3 ? 3 : s == SG_CLI_PROCPS_4 ? 4 : 0;
+    return *procps ? SG_SEM_PROCPS : cli->semantics;
+}
+
 void sg_cli_model_opts(const struct sg_cli *cli, struct sg_model_opts *o)
 {
     memset(o, 0, sizeof(*o));
     o->root = cli->root;
     o->kernel = cli->kernel;
-    o->semantics = cli->semantics;
+    o->semantics = sg_cli_semantics(cli, &o->procps);
     o->lensdir = cli->data.lensdir;
     o->live = cli->live;
 }

@@ -4,6 +4,7 @@
  * cross-semantics and boot diagnostics -> optional live values.
  */
 #include "model.h"
+#include "procps.h"
 #include "keys.h"
 #include "rootfs.h"
 #include "util.h"
@@ -126,17 +127,25 @@ static void settings_free(struct sg_setting *v, size_t n)
  * applied twice (procps: sysctl.conf via 99-sysctl.conf, then last) never
  * appears as overriding itself. */
 static int compute_settings(const struct sg_applied *ap, size_t n,
-                            enum sg_semantics sem, struct sg_setting **out,
-                            size_t *nout)
+                            enum sg_semantics sem, int procps,
+                            struct sg_setting **out, size_t *nout)
 {
     struct settings st = {0};
     size_t seq = 0;
     int r = 0;
+    /* procps 3.3 writes each line as read: a glob is a path with a "*"
+     * whose stat fails, "-key" alone is invalid syntax; neither does
+     * anything (procps.h). */
+    bool literal = sem == SG_SEM_PROCPS && procps == 3;
 
     for (size_t i = 0; i < n && r == 0; i++) {
         const struct sg_assignments *as = &ap[i].file->assignments;
-        for (size_t j = 0; j < as->n && r == 0; j++)
-            r = settings_apply(&st, &as->v[j], seq++, sem);
+        for (size_t j = 0; j < as->n && r == 0; j++) {
+            const struct sg_assignment *a = &as->v[j];
+            if (literal && (a->glob || !a->value))
+                continue;
+            r = settings_apply(&st, a, seq++, sem);
+        }
     }
     free(st.slots);
     sg_u64map_free(&st.pushed);
@@ -401,8 +410,8 @@ static int disagreement(struct sg_model *m, const char *key,
         r = sg_diag_add(&m->diags, SG_SEV_WARNING, "semantics-disagree",
                         at->file, at->line,
                         "%s: systemd-sysctl at boot ends with %s, "
-                        "sysctl --system with %s",
-                        key, x, y);
+                        "sysctl --system (procps %s) with %s",
+                        key, x, m->procps == 3 ? "3.3" : "4", y);
     free(x);
     free(y);
     return r;
@@ -417,11 +426,14 @@ static int compare_semantics(struct sg_model *m, const struct sg_setting *a,
 
     while (r == 0 && (i < na || j < nb)) {
         int c = i >= na ? 1 : j >= nb ? -1 : strcmp(a[i].key, b[j].key);
+        /* An exclusion that wins is a key neither writes: as unset. */
         if (c < 0) {
-            r = disagreement(m, a[i].key, a[i].winner, NULL);
+            if (a[i].winner->value)
+                r = disagreement(m, a[i].key, a[i].winner, NULL);
             i++;
         } else if (c > 0) {
-            r = disagreement(m, b[j].key, NULL, b[j].winner);
+            if (b[j].winner->value)
+                r = disagreement(m, b[j].key, NULL, b[j].winner);
             j++;
         } else {
             if (!same_value(a[i].winner, b[j].winner))
@@ -638,12 +650,12 @@ static int load_tree(struct sg_model *m, struct sg_parser *p,
         r = apply_sources(m, p, theirs, &other, &n_other);
     if (r == 0)
         r = compute_settings(m->applied, m->n_applied, o->semantics,
-                             &m->settings, &m->n_settings);
+                             m->procps, &m->settings, &m->n_settings);
     if (r == 0)
         r = compute_settings(other, n_other,
                              o->semantics == SG_SEM_SYSTEMD ? SG_SEM_PROCPS
                                                             : SG_SEM_SYSTEMD,
-                             &os, &n_os);
+                             m->procps, &os, &n_os);
     if (r == 0)
         r = o->semantics == SG_SEM_SYSTEMD
                 ? compare_semantics(m, m->settings, m->n_settings, os, n_os)
@@ -675,7 +687,7 @@ static int load_fragment(struct sg_model *m, struct sg_parser *p,
         m->n_applied = 1;
     }
     return compute_settings(m->applied, m->n_applied, m->semantics,
-                            &m->settings, &m->n_settings);
+                            m->procps, &m->settings, &m->n_settings);
 }
 
 int sg_model_load(const struct sg_model_opts *o, struct sg_model **out,
@@ -704,6 +716,13 @@ int sg_model_load(const struct sg_model_opts *o, struct sg_model **out,
                                    strerror(-r));
         goto fail;
     }
+    m->procps = o->procps;
+    m->procps_why = "--semantics";
+    if (!m->procps && m->fragment) {
+        m->procps = 4;
+        m->procps_why = "the default (a fragment has no tree)";
+    } else if (!m->procps)
+        m->procps = sg_procps_major(m->rootfd, &m->procps_why);
     r = o->kernel ? sg_kver_parse(o->kernel, &m->kernel)
                   : sg_kver_running(&m->kernel);
     if (r < 0) {
@@ -933,6 +952,8 @@ int sg_model_derive(const struct sg_model *m, struct sg_parser *p,
         r = sg_strmap_put(&given, paths[i], i, &old);
     d->rootfd = -1;
     d->semantics = m->semantics;
+    d->procps = m->procps;
+    d->procps_why = m->procps_why;
     d->fragment = m->fragment;
     d->kernel = m->kernel;
     if (r == 0)
@@ -1009,7 +1030,7 @@ int sg_model_derive(const struct sg_model *m, struct sg_parser *p,
     sg_strmap_free(&given);
     if (r == 0)
         r = compute_settings(d->applied, d->n_applied, d->semantics,
-                             &d->settings, &d->n_settings);
+                             d->procps, &d->settings, &d->n_settings);
     for (size_t i = 0; r == 0 && i < d->n_settings; i++) {
         struct sg_setting *s = &d->settings[i];
         const struct sg_setting *o = sg_model_get(m, s->key);

@@ -36,6 +36,9 @@ struct sg_model_opts {
     const char *kernel; /* release string; NULL = the running kernel */
     bool live;          /* also read <root>/proc/sys */
     bool sweep; /* remove the leftovers of interrupted saves (a fix) */
+    /* procps's major version (3 or 4: procps.h) for its semantics; 0:
+     * the tree's own (sg_procps_major). */
+    int procps;
     /* Borrowed, or NULL for one of its own: a run that loads several
      * models (FILE arguments, a fix checked again) compiles the lens once. */
     struct sg_parser *parser;
@@ -85,6 +88,8 @@ struct sg_model {
     char *root;
     int rootfd; /* the tree, opened once (rootfs.h); -1: fragment or none */
     enum sg_semantics semantics;
+    int procps;              /* 3 or 4: how `sysctl --system` applies */
+    const char *procps_why;  /* what said so (static text) */
     bool fragment;
     struct sg_kver kernel;
     struct sg_file **files; /* unique files, in first-application order */

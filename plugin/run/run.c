@@ -70,6 +70,8 @@ static int report_model(struct sg_report *rep, const struct sg_model *m)
     for (size_t i = 0; i < m->n_applied; i++)
         if (sg_report_add_file(rep, m->applied[i].file->path) < 0)
             return -ENOMEM;
+    if (!m->fragment)
+        rep->procps = m->procps;
     /* Fragments with kernels of their own (sg_run_each): each named once,
      * "A, B". */
     size_t kl = strlen(rep->kernel), rl = strlen(m->kernel.release);
@@ -324,6 +326,7 @@ int sg_run(const struct sg_run_opts *ro, const struct sg_policies *ps,
 {
     struct sg_model_opts o = {.root = ro->root,
                               .semantics = ro->semantics,
+                              .procps = ro->procps,
                               .lensdir = ro->lensdir,
                               .kernel = ro->kernel,
                               .live = ro->live,

@@ -51,6 +51,7 @@ struct sg_run_opts {
     const struct sg_run_each *each; /* NULL, or one per fragment */
     const char *kernel;             /* NULL: the running kernel */
     enum sg_semantics semantics;
+    int procps; /* 3 or 4 (procps.h); 0: the tree's own */
     bool live; /* also read <root>/proc/sys */
     const char *const *profiles;
     size_t n_profiles;
@@ -85,6 +86,7 @@ struct sg_report {
     const struct sg_policies *ps; /* rules on diagnostics replace them */
     const char *root;             /* NULL in fragment mode */
     enum sg_semantics semantics;
+    int procps; /* the procps modelled: 3 or 4 (0: none read) */
     char kernel[128];
     char **files;
     size_t n_files;

@@ -130,6 +130,9 @@ cJSON *sg_json_check(const struct sg_result *res, const struct sg_view_opts *vo)
         cJSON_AddNullToObject(o, "root");
     cJSON_AddStringToObject(o, "kernel", r->kernel);
     cJSON_AddStringToObject(o, "semantics", sg_semantics_name(r->semantics));
+    /* which procps `sysctl --system` is, where it is the one modelled */
+    if (r->semantics == SG_SEM_PROCPS && r->procps)
+        cJSON_AddStringToObject(o, "procps", r->procps == 3 ? "3.3" : "4");
     for (size_t i = 0; i < vo->n_profiles; i++)
         cJSON_AddItemToArray(profiles, cJSON_CreateString(vo->profiles[i]));
     cJSON_AddItemToObject(o, "profiles", profiles);
