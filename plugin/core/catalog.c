@@ -600,20 +600,32 @@ static bool acc_facts(const struct sg_catrow *r, void *arg)
 unsigned sg_catalog_usable(const struct sg_catalog *c, const struct sg_kver *k)
 {
     enum sg_kbuild b = sg_kver_build(k);
-    unsigned use = 0, own_series = 0;
+    unsigned use = 0, own = 0;
     for (size_t i = 0; i < c->n_versions; i++) {
         enum sg_kbuild vb = c->builds[i];
         if (vb == SG_KB_KERNELORG || vb == SG_KB_DEBIAN || vb == b)
             use |= 1u << i;
-        if (vb == b && vb != SG_KB_KERNELORG && vb != SG_KB_DEBIAN &&
-            series_cmp(&c->versions[i], k) == 0)
-            own_series |= 1u << i;
+        if (vb == b && vb != SG_KB_KERNELORG && vb != SG_KB_DEBIAN)
+            own |= 1u << i;
     }
-    /* The target build's own version of its series replaces the others. */
-    for (size_t i = 0; own_series && i < c->n_versions; i++)
-        if (!(own_series & (1u << i)) && series_cmp(&c->versions[i], k) == 0)
-            use &= ~(1u << i);
+    /* A version of the target's own build replaces the others of its
+     * series, the target's and the neighbours' alike. */
+    for (size_t i = 0; own && i < c->n_versions; i++)
+        for (size_t j = 0; j < c->n_versions; j++)
+            if ((own & (1u << j)) && !(own & (1u << i)) &&
+                series_cmp(&c->versions[i], &c->versions[j]) == 0)
+                use &= ~(1u << i);
     return use;
+}
+
+int sg_catalog_base_of(const struct sg_catalog *c, const struct sg_kver *k)
+{
+    int at = -1;
+    for (size_t i = 0; i < c->n_versions; i++)
+        if ((c->builds[i] == SG_KB_KERNELORG || c->builds[i] == SG_KB_DEBIAN) &&
+            series_cmp(&c->versions[i], k) <= 0)
+            at = (int)i;
+    return at;
 }
 
 void sg_catalog_lookup(const struct sg_catalog *c, const char *key,

@@ -130,9 +130,13 @@ void sg_catalog_lookup(const struct sg_catalog *c, const char *key,
 
 /* The versions (bit i: versions[i]) that speak for kernel K: kernel.org's
  * and Debian's, and those of K's own distribution where the catalog has
- * such builds (RHEL's, Ubuntu's), which replace the others of K's series;
- * another distribution's build never does. */
+ * such builds (RHEL's, Ubuntu's), each replacing the others of its own
+ * series; another distribution's build never does. */
 unsigned sg_catalog_usable(const struct sg_catalog *c, const struct sg_kver *k);
+
+/* The kernel.org or Debian version of K's series, else the nearest older
+ * one, else -1: what a distribution's build of K's series started from. */
+int sg_catalog_base_of(const struct sg_catalog *c, const struct sg_kver *k);
 
 /* Whether any catalogued version or the history knows KEY; a glob is
  * known when it matches a key some version has. */

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Unpack from a git repository the files of one commit that gen.py and
 docs.py read (C sources and headers, Makefiles, Kbuild, Kconfig, the sysctl
-documentation, Ubuntu's config fragments and changelog).
+documentation, Ubuntu's config fragments or annotations with the scripts
+that read them, and changelog; AlmaLinux's x86_64 config).
 
 Usage: extract.py GIT_DIR COMMIT DEST
 
@@ -19,7 +20,8 @@ import sys
 WANTED = re.compile(
     r'(^|/)(Makefile|Kbuild|Kconfig[^/]*)$|\.[ch]$'
     r'|^Documentation/(admin-guide/sysctl|sysctl|networking)/'
-    r'|^debian\.master/(config/|changelog$)')
+    r'|^debian\.master/(config/|changelog$)|^debian/scripts/'
+    r'|^almalinux/kernel-x86_64(-rhel)?\.config$')
 
 
 def main():

@@ -88,12 +88,26 @@ grep -v '^#' "$here/sources.txt" | while read -r series src cfgpkg; do
     fi
     case $cfgpkg in
     ubuntu-flavour=*)
-        # Ubuntu's config: the common, architecture and flavour fragments
+        # Ubuntu's config for amd64 and the flavour: its annotations, read
+        # by its own script (20.04 and later), or the common, architecture
+        # and flavour fragments (18.04)
         c=$tree/debian.master/config
         cfg=$work/config/$series.config
         mkdir -p "$work/config"
-        cat "$c/config.common.ubuntu" "$c/amd64/config.common.amd64" \
-            "$c/amd64/config.flavour.${cfgpkg#*=}" >"$cfg"
+        if [ -f "$c/annotations" ]; then
+            (cd "$tree" && python3 debian/scripts/misc/annotations \
+                -f debian.master/config/annotations --arch amd64 \
+                --flavour "${cfgpkg#*=}" --export) >"$cfg"
+        else
+            cat "$c/config.common.ubuntu" "$c/amd64/config.common.amd64" \
+                "$c/amd64/config.flavour.${cfgpkg#*=}" >"$cfg"
+        fi
+        cfgpkg=-
+        ;;
+    tree-config=*)
+        # a config the distribution keeps in its tree (AlmaLinux's)
+        cfg=$tree/${cfgpkg#*=}
+        [ -f "$cfg" ] || { echo "catalog: no $cfg" >&2; exit 1; }
         cfgpkg=-
         ;;
     esac

@@ -256,6 +256,11 @@ static void builds(void)
     CHECK(in.at == 0 && in.state == SG_KS_PRESENT);
     sg_catalog_lookup(&c, "kernel.old", &k, &in);
     CHECK(in.at == 0 && in.state == SG_KS_ABSENT);
+    /* ... and its neighbour's: RHEL's 3.10, not kernel.org's, is older */
+    k = kv("4.2.0-1.el7.x86_64");
+    CHECK(sg_catalog_usable(&c, &k) == (1u | 8u));
+    sg_catalog_lookup(&c, "kernel.backported", &k, &in);
+    CHECK(in.older == 0 && in.newer == 3 && in.state == SG_KS_PRESENT);
     k = kv("3.10");
     CHECK(sg_catalog_usable(&c, &k) == (2u | 8u));
     sg_catalog_lookup(&c, "kernel.backported", &k, &in);
