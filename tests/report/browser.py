@@ -44,7 +44,10 @@ def chromium(args, url):
                         "--log-level=0", "--user-data-dir=" + PROFILE] +
                        args + [url], capture_output=True, text=True,
                        timeout=120)
-    console = [ln for ln in r.stderr.splitlines() if ":CONSOLE" in ln]
+    # The page's own messages only: Chromium's internal pages log too
+    # (chrome://resources/... "Slow network is detected" under unshare -n).
+    console = [ln for ln in r.stderr.splitlines() if ":CONSOLE" in ln and
+               "source: chrome://" not in ln]
     return r, console
 
 
