@@ -406,6 +406,13 @@ static bool own_evidence(const struct ctx *c, const struct catmemo *e,
         return true;
     if (op == SG_OP_REJECTED && !bound_predates(c, e, value))
         return false;
+    /* A later point release than the catalogued one (4.19.300 against
+     * 4.19.108) may have a key a stable update carried back from a newer
+     * series (oops_limit reached 4.19.y in 2023). */
+    if (op == SG_OP_MISSING_KEY && !e->in.removed && e->in.at >= 0 &&
+        c->m->kernel.patch > cat->versions[e->in.at].patch &&
+        sg_catalog_row_at(cat, e->key, e->in.newer))
+        return false;
     if (b == SG_KB_PLAIN)
         return true;
     if (op == SG_OP_UNKNOWN_KEY) {
