@@ -205,6 +205,9 @@ static int parse_keys(struct sg_catalog *c, const char *file,
         struct sg_catrow r = {0};
         if (split_tabs(line, f, 10) != 9)
             return bad(d, file, ln, "a row has 9 tab-separated fields");
+        for (size_t i = 0; i < 9; i++)
+            if (!*f[i]) /* "-" says none; an empty module was a module "" */
+                return bad(d, file, ln, "a field is empty (\"-\" for none)");
         r.key = f[0];
         if (!valid_key(r.key) || !parse_versions(c, f[1], &r.versions) ||
             !parse_type(f[2], &r))

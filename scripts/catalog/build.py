@@ -136,7 +136,7 @@ def key_module(recs):
             return rec['_module']
         if rec.get('expected') is not None:
             return module(rec)
-    return ''
+    return '-'
 
 
 def arch_only(rec):
@@ -165,6 +165,9 @@ def read_kept(path, wanted):
         if line.startswith('#'):
             continue
         key, vers, typ, mn, mx, acc, ns, mod, src = line.split('\t')
+        # what gen.py no longer catalogues: test code (TEST_FILE_RE there)
+        if re.search(r'(^|/)test_\w+\.c:|[-_](test|kunit)\.c:', src):
+            continue
         for v in vers.split(','):
             if v not in wanted:
                 continue
@@ -184,7 +187,8 @@ def clean(field):
 def source_builds(path):
     """series -> the build its rows describe, from sources.txt: a
     kernel.org tarball (tree=RELEASE) or a distribution's source package
-    (Debian's linux-source-X; ubuntu:/rhel: for a tree of theirs)."""
+    (Debian's linux-source-X; ubuntu:/rhel: for a tree of theirs; git:
+    for a kernel.org release kept in a repository)."""
     builds = {}
     with open(path, encoding='utf-8') as f:
         for line in f:
@@ -192,7 +196,8 @@ def source_builds(path):
             if not fields or fields[0].startswith('#'):
                 continue
             src = fields[1]
-            builds[fields[0]] = ('kernel.org' if src.startswith('tree=') else
+            builds[fields[0]] = ('kernel.org'
+                                 if src.startswith(('tree=', 'git:')) else
                                  src.split(':', 1)[0]
                                  if src.startswith(('ubuntu:', 'rhel:')) else
                                  'debian')

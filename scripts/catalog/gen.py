@@ -581,6 +581,9 @@ MEMBER_RE = re.compile(r'(?:\bstruct\s+|(?<![\w.>]))ctl_table\s+(\w+)\s*\[[^\]]*
 CTLPATH_RE = re.compile(r'\bstruct\s+ctl_path\s+(\w+)\s*\[\s*\]\s*(?:__\w+\s*)*=\s*\{')
 
 
+TEST_FILE_RE = re.compile(r'^test_\w+\.c$|[-_](?:test|kunit)\.c$')
+
+
 class Entry:
     __slots__ = ('fields', 'index', 'off', 'file', 'conds', 'table')
 
@@ -663,6 +666,11 @@ class Generator:
             dns.sort()
             for fn in sorted(fns):
                 if not (fn.endswith('.c') or (fn.endswith('.h') and not reld.startswith(('include', 'arch/x86/include')) and '/include' not in reld)):
+                    continue
+                # Test code registers keys no kernel a fleet runs has
+                # (lib/test_sysctl.c's debug.test_sysctl.*, the KUnit
+                # tests' foo.bar in kernel/sysctl-test.c).
+                if TEST_FILE_RE.search(fn):
                     continue
                 rel = os.path.normpath(os.path.join(reld, fn))
                 try:
@@ -1201,8 +1209,10 @@ class Generator:
                     return 1, None
                 v = eval_num(fv[2], lookup) if fv[2] else (len(fv[3]) if fv[3] else None)
                 return v, 'array %s[%s]' % (nm, fv[2])
-            # look for an array declaration of that name
-            for text in (f.code, self.netns_headers()):
+            # look for an array declaration of that name: in the file, the
+            # netns structs, or a header's extern (sysctl_tcp_mem[3] in
+            # include/net/tcp.h, defined in tcp.c)
+            for text in (f.code, self.netns_headers(), self.extern_arrays()):
                 dm = re.search(r'\b(?:int|unsigned\s+int|u32|long|unsigned\s+long|u8|s32|kuid_t|kgid_t|char|__u32|unsigned)\s+%s\s*\[\s*([^\]]+)\]' % re.escape(nm), text)
                 if dm:
                     v = eval_num(dm.group(1), lookup)
@@ -1212,6 +1222,25 @@ class Generator:
         if v is not None and elsize_hint:
             return max(1, v // elsize_hint), None
         return None, None
+
+    def extern_arrays(self):
+        """The extern array declarations of include/net and include/linux."""
+        if not hasattr(self, '_extern_arrays'):
+            parts = []
+            for d in ('include/net', 'include/linux'):
+                p = os.path.join(self.root, d)
+                if not os.path.isdir(p):
+                    continue
+                for fn in sorted(os.listdir(p)):
+                    if not fn.endswith('.h'):
+                        continue
+                    try:
+                        t = open(os.path.join(p, fn), encoding='utf-8', errors='replace').read()
+                    except OSError:
+                        continue
+                    parts.extend(re.findall(r'^\s*extern\s+[^;(]*\[[^\]]+\]\s*;', t, re.M))
+            self._extern_arrays = '\n'.join(parts)
+        return self._extern_arrays
 
     def netns_headers(self):
         if not hasattr(self, '_netns_txt'):

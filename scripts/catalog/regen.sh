@@ -44,11 +44,13 @@ grep -v '^#' "$here/sources.txt" | while read -r series src cfgpkg; do
     cfg=
     release=
     case $src in
-    rhel:*|ubuntu:*)
-        # BUILD:OWNER/REPO@COMMIT:RELEASE, a distribution's tree in git
+    rhel:*|ubuntu:*|git:*)
+        # BUILD:OWNER/REPO@COMMIT:RELEASE, a distribution's tree in git;
+        # git:OWNER/REPO@COMMIT, a kernel.org release imported in one
         spec=${src#*:}
         repo=${spec%%@*} rest=${spec#*@}
         commit=${rest%%:*} release=${rest#*:}
+        [ "$rest" != "$commit" ] || release=
         git=${CATALOG_GIT:-$work/git}/$(echo "$repo" | tr / +)
         tree=$work/src/$series
         if [ ! -f "$tree/Makefile" ]; then
@@ -89,12 +91,12 @@ grep -v '^#' "$here/sources.txt" | while read -r series src cfgpkg; do
     case $cfgpkg in
     ubuntu-flavour=*)
         # Ubuntu's config for amd64 and the flavour: its annotations, read
-        # by its own script (20.04 and later), or the common, architecture
-        # and flavour fragments (18.04)
+        # by its own script where the tree has it (20.04 and later), else
+        # the common, architecture and flavour fragments (18.04)
         c=$tree/debian.master/config
         cfg=$work/config/$series.config
         mkdir -p "$work/config"
-        if [ -f "$c/annotations" ]; then
+        if [ -f "$tree/debian/scripts/misc/annotations" ]; then
             (cd "$tree" && python3 debian/scripts/misc/annotations \
                 -f debian.master/config/annotations --arch amd64 \
                 --flavour "${cfgpkg#*=}" --export) >"$cfg"

@@ -32,6 +32,7 @@ function die(msg) { printf "%s:%d: %s\n", FILENAME, FNR, msg > "/dev/stderr"; ex
 /^#/ { next }
 {
     if (NF != 9) die("a row has 9 tab-separated fields")
+    for (i = 1; i <= 9; i++) if ($i == "") die("a field is empty (\"-\" for none)")
     if (!nv || !nb) die("a row before the versions and builds lines")
     bits = 0
     n = split($2, vs, ",")

@@ -39,7 +39,7 @@ TREE = {
 #define SYSCTL_ONE	((void *)&sysctl_vals[1])
 #define SYSCTL_TWO_HUNDRED	((void *)&sysctl_vals[2])
 """,
-    "kernel/Makefile": "obj-y += sysctl.o\n",
+    "kernel/Makefile": "obj-y += sysctl.o vec.o\n",
     "kernel/sysctl.c": """
 const int sysctl_vals[] = { 0, 1, 200 };
 static int min_dirty = 2 * 4096;
@@ -188,6 +188,46 @@ static int __init sysctl_init(void)
 {
 	register_sysctl_init("kernel", kern_table);
 	register_sysctl_init("vm", vm_table);
+	return 0;
+}
+""",
+    # A vector whose array is declared extern in a header and defined in
+    # another file (sysctl_tcp_mem[3] in include/net/tcp.h), and test code
+    # that registers keys no running kernel has (issue 25).
+    "include/net/vecish.h": "extern long sysctl_vec_mem[3];\n",
+    "kernel/vec.c": """
+#include <net/vecish.h>
+static struct ctl_table vec_table[] = {
+	{
+		.procname	= "vec_mem",
+		.data		= &sysctl_vec_mem,
+		.maxlen		= sizeof(sysctl_vec_mem),
+		.mode		= 0644,
+		.proc_handler	= proc_doulongvec_minmax,
+	},
+	{ }
+};
+static int __init vec_init(void)
+{
+	register_sysctl_init("kernel", vec_table);
+	return 0;
+}
+""",
+    "lib/Makefile": "obj-$(CONFIG_TEST_SYSCTL) += test_sysctl.o\n",
+    "lib/test_sysctl.c": """
+static struct ctl_table test_table[] = {
+	{
+		.procname	= "int_0001",
+		.data		= &int_0001,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec,
+	},
+	{ }
+};
+static int __init test_init(void)
+{
+	register_sysctl("debug/test_sysctl", test_table);
 	return 0;
 }
 """,
@@ -351,6 +391,12 @@ def main():
                         "net.foo.foo_max", "net.core.only_init",
                         "fs.olddir.leaf"):
                 check(key in recs, "%s: %s found" % (name, key))
+            check(k("kernel.vec_mem", {}).get("type") ==
+                  "vector of 3 unsigned long",
+                  "%s: a vector sized by a header's extern array: %r"
+                  % (name, k("kernel.vec_mem", {}).get("type")))
+            check("debug.test_sysctl.int_0001" not in recs,
+                  "%s: test code is not catalogued" % name)
             if name == "with":
                 r = k("kernel.plain_int", {})
                 check(r.get("type") == "int" and r.get("min") is None and
@@ -452,6 +498,8 @@ def main():
         check(by["net.foo.foo_max"][0][6:8] == ["net", "foo"], "netns and module")
         check(by["net.core.only_init"][0][6] == "init", "init_net only")
         check(by["kernel.unused_extra"][0][3] == "-", "no unenforced bound")
+        check(all(all(f != "" for f in r) for r in rows),
+              "no empty field (a module nobody says is \"-\")")
         # a distribution's build beside its series' (issue 25), and the
         # other versions kept from the catalog built above (--keep)
         rhel = os.path.join(tmp, "rhel.jsonl")
@@ -459,9 +507,13 @@ def main():
             for line in f:
                 r = json.loads(line)
                 r["kernel"] = "6.12.0-55.el10.x86_64"
+                r.pop("expected", None)  # generated without a config
                 if r["key"] == "kernel.bounded":
                     r["max"] = 50
                 o.write(json.dumps(r) + "\n")
+                if r["key"] == "kernel.plain_int":
+                    r["key"] = "kernel.rhel_only"
+                    o.write(json.dumps(r) + "\n")
         with open(sources, "a") as f:
             f.write("6.12-rhel\trhel:o/r@c:6.12.0-55.el10.x86_64\t-\n")
         out2 = os.path.join(tmp, "keys2.tsv")
@@ -472,6 +524,9 @@ def main():
         check(head[1] == "# versions\t6.1.99\t6.12.0-55.el10.x86_64\t6.12.1",
               "the distribution's release sorts among the others: %r" % head[1])
         check(head[2] == "# builds\tkernel.org\trhel\tdebian", head[2])
+        only = [l.split("\t") for l in head if l.startswith("kernel.rhel_only\t")]
+        check(len(only) == 1 and only[0][7] == "-",
+              "a key no config speaks of has no module (\"-\"): %r" % only)
         bounded = [l.split("\t")[1:5] for l in head
                    if l.startswith("kernel.bounded\t")]
         check(bounded == [["6.1", "int", "0", "200"], ["6.12-rhel", "int", "0", "50"],

@@ -207,6 +207,9 @@ static void synthetic(void)
               "kernel.x\t5.10\tint\t-\t-\trw\t-\t-\tx\n",
               "not sorted");
     malformed("# versions\t6.1\t5.10\n", "oldest first");
+    malformed("# versions\t5.10\n"
+              "kernel.x\t5.10\tint\t-\t-\trw\t-\t\tx\n",
+              "empty");
     malformed("# versions\t5.10\t6.1\n# builds\tdebian\n", "each version");
     malformed("# versions\t5.10\n# builds\tfedora\n", "a build is");
     malformed("# builds\tdebian\n# versions\t5.10\n", "each version");
