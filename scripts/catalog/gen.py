@@ -546,6 +546,25 @@ HANDLER_TYPE = {
     'neigh_proc_dointvec_zero_intmax': 'int', 'neigh_proc_dointvec_ms_jiffies_positive': 'int',
     'neigh_proc_dointvec_unres_qlen': 'int', 'neigh_proc_base_reachable_time': 'int',
     'proc_do_cad_pid': 'int', 'proc_dointvec_minmax_schedstats': 'int',
+    # Handlers of their own whose values are read as these (issue 25: rows
+    # with no type): the handler's body in the sources named.
+    'sysctl_sys_info_handler': 'string (sys_info names)',   # lib/sys_info.c
+    'seccomp_actions_logged_handler': 'string (action names)',  # kernel/seccomp.c
+    'flow_limit_cpu_sysctl': 'bitmap (cpu mask)',  # cpumask_parse
+    'rps_default_mask_sysctl': 'bitmap (cpu mask)',  # bitmap_parse
+    'ipvs_proc_est_cpulist': 'bitmap (cpu list)',  # cpulist_parse
+    'ipv4_sysctl_rtcache_flush': 'int',  # write-only: proc_dointvec on a local
+    'rds_tcp_skbuf_handler': 'int',  # proc_dointvec_minmax
+    'vsock_net_mode_string': 'string', 'vsock_net_child_mode_string': 'string',
+    'proc_dodebug': 'unsigned int',  # net/sunrpc/sysctl.c: simple_strtol
+    'read_reset_stat': 'int',  # svc_rdma counters: any write resets
+    'proc_do_xprt': 'string',  # read-only list of transports
+    'sysctl_compaction_handler': 'int',  # write-only trigger
+    'hugetlb_sysctl_handler': 'unsigned long',  # proc_doulongvec_minmax
+    'hugetlb_mempolicy_sysctl_handler': 'unsigned long',
+    'hugetlb_overcommit_handler': 'unsigned long',
+    'pdflush_proc_obsolete': 'int', 'vmstat_refresh': 'int',
+    'dn_def_dev_handler': 'string', 'dn_node_address_handler': 'string',
 }
 MINMAX_HANDLERS = {
     'proc_dointvec_minmax', 'proc_douintvec_minmax', 'proc_dou8vec_minmax',
@@ -1578,6 +1597,31 @@ class Generator:
                          'note': 'one file per NFPROTO_* number 0..NFPROTO_NUMPROTO-1 (special-cased in gen.py)'})
             if self.config is not None:
                 recs[-1]['expected'] = self.expected([], kb, 'net/netfilter/nf_log.c')
+        # arm64's deprecated-instruction emulation registers one "abi" key
+        # per emulated instruction at run time, named by the .name of each
+        # struct insn_emulation (abi.swp, abi.cp15_barrier, abi.setend):
+        # 0 undef, 1 emulate, 2 hardware (extra1/extra2 are per
+        # instruction: not resolved).
+        rel = 'arch/arm64/kernel/armv8_deprecated.c'
+        try:
+            code = strip_comments(open(os.path.join(self.root, rel),
+                                       encoding='utf-8', errors='replace').read())
+        except OSError:
+            code = ''
+        if 'register_sysctl' in code and 'emulation_proc_handler' in code:
+            kb = self.kbuild.resolve(rel)
+            for m in re.finditer(r'\.name\s*=\s*"(\w+)"', code):
+                recs.append({'key': 'abi.' + m.group(1), 'type': 'int', 'maxlen': 'sizeof(int)',
+                             'mode': '0644', 'access': 'rw', 'handler': 'emulation_proc_handler',
+                             'file': rel, 'line': code[:m.start()].count('\n') + 1,
+                             'table': 'insn->sysctl (built at run time)',
+                             'register': 'register_sysctl(_sz)("abi") %s' % rel,
+                             'per_netns': False, 'namespace': None,
+                             'configs': kb['configs'] or None, 'kbuild': kb['chain'] or None,
+                             'module': None, 'module_capable': False,
+                             'note': 'one key per emulated instruction (special-cased in gen.py)'})
+                if self.config is not None:
+                    recs[-1]['expected'] = self.expected([], kb, rel)
         for mp, rel, ln in getattr(self, 'mounts', []):
             if mp == 'fs/binfmt_misc':
                 for k, typ, acc in (('status', 'string (enabled/disabled; write 1/0/-1)', 'rw'),

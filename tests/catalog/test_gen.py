@@ -199,6 +199,13 @@ static int __init sysctl_init(void)
 #include <net/vecish.h>
 static struct ctl_table vec_table[] = {
 	{
+		.procname	= "huge_pages",
+		.data		= NULL,
+		.maxlen		= sizeof(unsigned long),
+		.mode		= 0644,
+		.proc_handler	= hugetlb_sysctl_handler,
+	},
+	{
 		.procname	= "vec_mem",
 		.data		= &sysctl_vec_mem,
 		.maxlen		= sizeof(sysctl_vec_mem),
@@ -211,6 +218,21 @@ static int __init vec_init(void)
 {
 	register_sysctl_init("kernel", vec_table);
 	return 0;
+}
+""",
+    "arch/arm64/kernel/Makefile": "obj-$(CONFIG_ARMV8_DEPRECATED) += armv8_deprecated.o\n",
+    "arch/arm64/kernel/armv8_deprecated.c": """
+static struct insn_emulation insn_swp = {
+	.name = "swp",
+};
+static struct insn_emulation insn_cp15_barrier = {
+	.name = "cp15_barrier",
+};
+static void register_insn_emulation(struct insn_emulation *insn)
+{
+	struct ctl_table *sysctl = &insn->sysctl;
+	sysctl->proc_handler = emulation_proc_handler;
+	register_sysctl_sz("abi", sysctl, 1);
 }
 """,
     "lib/Makefile": "obj-$(CONFIG_TEST_SYSCTL) += test_sysctl.o\n",
@@ -395,6 +417,13 @@ def main():
                   "vector of 3 unsigned long",
                   "%s: a vector sized by a header's extern array: %r"
                   % (name, k("kernel.vec_mem", {}).get("type")))
+            check(k("kernel.huge_pages", {}).get("type") == "unsigned long",
+                  "%s: a handler of its own known by its type: %r"
+                  % (name, k("kernel.huge_pages", {}).get("type")))
+            check(k("abi.cp15_barrier", {}).get("type") == "int" and
+                  "abi.swp" in recs,
+                  "%s: arm64's run-time abi keys (issue 25: abi.cp15_barrier "
+                  "was key-unknown)" % name)
             check("debug.test_sysctl.int_0001" not in recs,
                   "%s: test code is not catalogued" % name)
             if name == "with":
