@@ -40,20 +40,6 @@ static int push(char ***v, size_t *n, const char *s, size_t len)
     return 0;
 }
 
-/* The text of target PATH in the tree, or NULL (missing, masked, not a
- * regular file, unreadable). */
-static char *read_text(int rootfd, const char *path)
-{
-    char *res = NULL, *buf = NULL;
-    size_t len;
-    int err;
-    if (sg_chase_at(rootfd, path, &res) == 0 && strcmp(res, "/dev/null") &&
-        sg_read_at(rootfd, res, &buf, &len, &err) != SG_READ_OK)
-        buf = NULL;
-    free(res);
-    return buf;
-}
-
 static int add_list(struct sg_modload *ml, const char *text)
 {
     int r = 0;
@@ -172,7 +158,7 @@ static int each_file(int rootfd, const char *const *dirs, size_t ndirs,
             char *path = hidden || r
                              ? NULL
                              : sg_strdup_printf("%s/%s", dirs[d], names[i]);
-            char *text = path ? read_text(rootfd, path) : NULL;
+            char *text = path ? sg_root_read_text(rootfd, path) : NULL;
             if (text)
                 r = fn(ml, text);
             free(text);
@@ -207,7 +193,7 @@ int sg_modload_scan(int rootfd, struct sg_modload *out)
     if (r == 0)
         r = each_file(rootfd, udev_dirs, sizeof(udev_dirs) / sizeof(*udev_dirs),
                       ".rules", out, add_rules);
-    char *cmdline = r == 0 ? read_text(rootfd, "/proc/cmdline") : NULL;
+    char *cmdline = r == 0 ? sg_root_read_text(rootfd, "/proc/cmdline") : NULL;
     if (cmdline)
         r = add_cmdline(out, cmdline);
     free(cmdline);

@@ -97,27 +97,16 @@ int sg_procps_major_of(const char *dpkg_status, const char *os_release,
     return m;
 }
 
-static char *read_text(int rootfd, const char *path)
-{
-    char *res = NULL, *buf = NULL;
-    size_t len;
-    int err;
-    if (sg_chase_at(rootfd, path, &res) == 0 && strcmp(res, "/dev/null") &&
-        sg_read_at(rootfd, res, &buf, &len, &err) != SG_READ_OK)
-        buf = NULL;
-    free(res);
-    return buf;
-}
-
 int sg_procps_major(int rootfd, const char **why)
 {
-    char *status = rootfd >= 0 ? read_text(rootfd, "/var/lib/dpkg/status") : NULL;
+    char *status =
+        rootfd >= 0 ? sg_root_read_text(rootfd, "/var/lib/dpkg/status") : NULL;
     char *os = NULL;
     int m = sg_procps_major_of(status, NULL, why);
     if (!m && rootfd >= 0) {
-        os = read_text(rootfd, "/etc/os-release");
+        os = sg_root_read_text(rootfd, "/etc/os-release");
         if (!os)
-            os = read_text(rootfd, "/usr/lib/os-release");
+            os = sg_root_read_text(rootfd, "/usr/lib/os-release");
         m = sg_procps_major_of(NULL, os, why);
     }
     free(status);

@@ -350,3 +350,15 @@ enum sg_read_status sg_read_at(int rootfd, const char *resolved, char **buf,
     close(pfd);
     return st;
 }
+
+char *sg_root_read_text(int rootfd, const char *path)
+{
+    char *res = NULL, *buf = NULL;
+    size_t len;
+    int err;
+    if (sg_chase_at(rootfd, path, &res) == 0 && strcmp(res, "/dev/null") &&
+        sg_read_at(rootfd, res, &buf, &len, &err) != SG_READ_OK)
+        buf = NULL;
+    free(res);
+    return buf;
+}

@@ -64,6 +64,12 @@ int sg_root_open_parent(int rootfd, const char *resolved, bool mkdirs,
 enum sg_read_status sg_read_at(int rootfd, const char *resolved, char **buf,
                                size_t *len, int *err);
 
+/* The text of target PATH in the tree ROOTFD (symlinks chased within it),
+ * or NULL: missing, masked (a link to /dev/null), not a regular file, too
+ * big or unreadable. For small files the run only consults
+ * (/proc/cmdline, os-release, dpkg's status). */
+char *sg_root_read_text(int rootfd, const char *path);
+
 /* Whether the kernel has openat2(2) (else the O_NOFOLLOW walk is used).
  * FORCE_WALK (tests) makes sg_root_openat take the walk anyway. */
 bool sg_rootfs_have_openat2(void);
