@@ -149,7 +149,6 @@ static int parse_header(struct sg_catalog *c, char *line, const char *file,
 static int index_rows(struct sg_catalog *c, const char *file,
                       struct sg_diags *d);
 
-
 /* "# builds<TAB>kernel.org<TAB>debian...": one per version, after them. */
 static int parse_builds(struct sg_catalog *c, char *line, const char *file,
                         unsigned ln, struct sg_diags *d)
@@ -157,7 +156,8 @@ static int parse_builds(struct sg_catalog *c, char *line, const char *file,
     char *f[SG_CATALOG_MAX_VERSIONS + 2];
     size_t n = split_tabs(line, f, SG_CATALOG_MAX_VERSIONS + 2);
     if (c->n_versions == 0 || n != c->n_versions + 1)
-        return bad(d, file, ln, "a builds line names the build of each version");
+        return bad(d, file, ln,
+                   "a builds line names the build of each version");
     for (size_t i = 1; i < n; i++) {
         if (sg_kbuild_parse(f[i], &c->builds[i - 1]) < 0)
             return bad(d, file, ln,
@@ -339,11 +339,11 @@ int sg_catalog_parse(const char *keys, size_t keys_len, const char *kname,
     return r;
 }
 
-int sg_catalog_builtin(const char *const *versions,
-                       const char *const *builds, size_t n_versions,
-                       const struct sg_catrow *rows, size_t n_rows,
-                       const char *hist, size_t hist_len, const char *hname,
-                       struct sg_catalog *out, struct sg_diags *d)
+int sg_catalog_builtin(const char *const *versions, const char *const *builds,
+                       size_t n_versions, const struct sg_catrow *rows,
+                       size_t n_rows, const char *hist, size_t hist_len,
+                       const char *hname, struct sg_catalog *out,
+                       struct sg_diags *d)
 {
     memset(out, 0, sizeof(*out));
     int r = n_versions && n_versions <= SG_CATALOG_MAX_VERSIONS ? 0 : -EINVAL;
@@ -754,8 +754,7 @@ static bool kernel_number(const char **p, bool *neg, unsigned long long *v)
 
 const char *sg_catalog_rejects_varies(const struct sg_catrow *row,
                                       const struct sg_hist *varies,
-                                      const char *value, char *buf,
-                                      size_t len)
+                                      const char *value, char *buf, size_t len)
 {
     if (!row || !varies)
         return sg_catalog_rejects(row, value, buf, len);
@@ -894,8 +893,9 @@ char *sg_catalog_history(const struct sg_catalog *c, const char *key,
                           h->what);
     if (r == 0 && acc.versions == 0) {
         /* not every one of them by name: the range and the count */
-        r = sg_buf_printf(&b, "none of the %zu catalogued kernels (%s to %s) "
-                              "has it",
+        r = sg_buf_printf(&b,
+                          "none of the %zu catalogued kernels (%s to %s) "
+                          "has it",
                           c->n_versions, c->versions[0].release,
                           c->versions[c->n_versions - 1].release);
         if (r < 0 || !b.v) {
@@ -903,8 +903,7 @@ char *sg_catalog_history(const struct sg_catalog *c, const char *key,
             return NULL;
         }
         return b.v;
-    }
-    else if (r == 0 && acc.versions == all)
+    } else if (r == 0 && acc.versions == all)
         r = sg_buf_printf(&b, "all the catalogued kernels, ");
     else if (r == 0) {
         r = sg_buf_printf(&b, "of the catalogued kernels, ");
@@ -946,10 +945,12 @@ static const struct {
     const char *key; /* a key, or a prefix ending in "." */
     const char *from;
 } patch_keys[] = {
-    {"kernel.rr_interval", "the BFS and MuQSS scheduler patch sets (-ck kernels)"},
+    {"kernel.rr_interval",
+     "the BFS and MuQSS scheduler patch sets (-ck kernels)"},
     {"kernel.iso_cpu", "the BFS and MuQSS scheduler patch sets (-ck kernels)"},
     {"kernel.exec-shield", "Red Hat's exec-shield patch (RHEL 5 and 6)"},
-    {"kernel.exec-shield-randomize", "Red Hat's exec-shield patch (RHEL 5 and 6)"},
+    {"kernel.exec-shield-randomize",
+     "Red Hat's exec-shield patch (RHEL 5 and 6)"},
     {"kernel.grsecurity.", "the grsecurity patch set"},
     {"kernel.pax.", "the PaX patch set (grsecurity)"},
 };

@@ -324,8 +324,8 @@ static const char *cat_rejection(const struct ctx *c, const char *key,
     const struct catmemo *e = memo_of(c, key);
     return !e->glob && e->live != SG_LIVE_MISSING &&
                    e->in.state == SG_KS_PRESENT
-               ? sg_catalog_rejects_varies(e->in.row, e->in.varies, value,
-                                           buf, len)
+               ? sg_catalog_rejects_varies(e->in.row, e->in.varies, value, buf,
+                                           len)
                : NULL;
 }
 
@@ -598,8 +598,8 @@ static char *uncommented(const char *v)
 }
 
 /* "Debian 6.1.192": catalogued version I and whose build it is. */
-static const char *version_name(const struct sg_catalog *cat, int i,
-                                char *buf, size_t len)
+static const char *version_name(const struct sg_catalog *cat, int i, char *buf,
+                                size_t len)
 {
     snprintf(buf, len, "%s %s", sg_kbuild_name(cat->builds[i]),
              cat->versions[i].release);
@@ -646,11 +646,11 @@ static char *source_text(const struct ctx *c, const struct subject *s)
                 "the catalog's %s and %s trees, neither of which has it",
                 version_name(cat, e->in.older, a, sizeof(a)),
                 version_name(cat, e->in.newer, b, sizeof(b)));
-        return sg_strdup_printf(
-            "the catalog's %s tree %s it, its %s tree %s",
-            version_name(cat, e->in.older, a, sizeof(a)),
-            o ? "has" : "lacks", version_name(cat, e->in.newer, b, sizeof(b)),
-            n ? "has it" : "does not");
+        return sg_strdup_printf("the catalog's %s tree %s it, its %s tree %s",
+                                version_name(cat, e->in.older, a, sizeof(a)),
+                                o ? "has" : "lacks",
+                                version_name(cat, e->in.newer, b, sizeof(b)),
+                                n ? "has it" : "does not");
     }
     int i = e->in.older >= 0 ? e->in.older : e->in.newer;
     return i >= 0 ? sg_strdup_printf("the catalog's %s tree",
@@ -687,11 +687,10 @@ static char *evidence_text(const struct ctx *c, const struct sg_rule *r,
     enum sg_kbuild b = sg_kver_build(k);
     char what[48];
     if (b == SG_KB_OTHER)
-        snprintf(what, sizeof(what), "this build's %u.%u", k->major,
-                 k->minor);
+        snprintf(what, sizeof(what), "this build's %u.%u", k->major, k->minor);
     else
-        snprintf(what, sizeof(what), "%s's %u.%u", sg_kbuild_name(b),
-                 k->major, k->minor);
+        snprintf(what, sizeof(what), "%s's %u.%u", sg_kbuild_name(b), k->major,
+                 k->minor);
     return sg_strdup_printf(
         " The catalog has no rows read from %s source: that is what "
         "another build says, and a distribution's kernel carries its own "
@@ -705,8 +704,7 @@ static char *evidence_text(const struct ctx *c, const struct sg_rule *r,
  * handler rejects the value), {no-effect} (since when, and the commit),
  * {source} (what said so: the running kernel or the catalog). */
 static char *catalog_text(const struct ctx *c, const struct sg_rule *r,
-                          const struct subject *s, const char *name,
-                          size_t len)
+                          const struct subject *s, const char *name, size_t len)
 {
     const struct sg_catalog *cat = c->ps->catalog;
     const char *key = s->key;
@@ -748,9 +746,10 @@ static char *catalog_text(const struct ctx *c, const struct sg_rule *r,
          * the evidence allows */
         bool sure = !unsure(c, r, s);
         bool rej = catalog_op(&r->when) == SG_OP_REJECTED;
-        return sg_strdup_printf("kernel %s %s", c->m->kernel.release,
-                                rej ? (sure ? "refuses" : "may refuse")
-                                    : (sure ? "does not have" : "may not have"));
+        return sg_strdup_printf(
+            "kernel %s %s", c->m->kernel.release,
+            rej ? (sure ? "refuses" : "may refuse")
+                : (sure ? "does not have" : "may not have"));
     }
     return source_text(c, s);
 }
@@ -787,8 +786,7 @@ static const char *placeholder(const struct ctx *c, const struct sg_rule *r,
     else if (IS("module"))
         rep = s->key ? cat_module(c, s->key) : NULL;
     else if (IS("history") || IS("suggestion") || IS("rejection") ||
-             IS("no-effect") || IS("source") || IS("evidence") ||
-             IS("verdict"))
+             IS("no-effect") || IS("source") || IS("evidence") || IS("verdict"))
         rep = *own = catalog_text(c, r, s, name, len);
     else if (len == 6 && strncmp(name, "field", 5) == 0) {
         long long f;
@@ -862,8 +860,8 @@ static const char *operator_value(const struct ctx *c, const struct sg_rule *r,
     }
     if (!mine || strchr(mine->value, '#')) /* an inline "comment": unclear */
         return NULL;
-    struct subject t = {.key = s->key, .value = mine->value,
-                        .configured = true, .at = mine};
+    struct subject t = {
+        .key = s->key, .value = mine->value, .configured = true, .at = mine};
     return holds(c, &t, &r->when) ? NULL : mine->value;
 }
 
@@ -913,9 +911,8 @@ static int add_finding(const struct ctx *c, const struct sg_rule *r,
     /* The operator's value, where it satisfies the rule, over the
      * policy's (issue 24: 8192 in /etc lost to a package's 512, and the
      * fix wrote the default 4096). */
-    const char *mine = f.fix == SG_FIX_SET && !c->m->fragment
-                           ? operator_value(c, r, s)
-                           : NULL;
+    const char *mine =
+        f.fix == SG_FIX_SET && !c->m->fragment ? operator_value(c, r, s) : NULL;
     if (f.fix != SG_FIX_NONE) {
         f.fix_key = strdup(s->key);
         if (mine)
@@ -1057,8 +1054,8 @@ static int unjudged_notice(const struct ctx *c, struct sg_diags *d)
     enum sg_kbuild b = sg_kver_build(k);
     struct sg_buf t = {0};
     int r = sg_buf_printf(
-        &t, "The catalog cannot say whether kernel %s (%s) has %s: ",
-        k->release,
+        &t,
+        "The catalog cannot say whether kernel %s (%s) has %s: ", k->release,
         b == SG_KB_PLAIN   ? "no build named"
         : b == SG_KB_OTHER ? "a build the catalog does not cover"
                            : sg_kbuild_name(b),
@@ -1072,16 +1069,14 @@ static int unjudged_notice(const struct ctx *c, struct sg_diags *d)
             r = sg_buf_printf(&t, "%s%s (%s:%u; %s)", i ? ", " : "",
                               u->v[i].key, a->file, a->line, why);
         else if (r == 0)
-            r = sg_buf_printf(&t, "%s%s (%s)", i ? ", " : "", u->v[i].key,
-                              why);
+            r = sg_buf_printf(&t, "%s%s (%s)", i ? ", " : "", u->v[i].key, why);
         free(why);
     }
     if (r == 0)
         r = sg_buf_printf(&t, ". `sysctl-guard check --live` on the host "
                               "settles it");
     if (r == 0)
-        r = sg_diag_add(d, SG_SEV_INFO, "kernel-unjudged", NULL, 0, "%s",
-                        t.v);
+        r = sg_diag_add(d, SG_SEV_INFO, "kernel-unjudged", NULL, 0, "%s", t.v);
     free(t.v);
     return r < 0 ? -ENOMEM : 0;
 }
