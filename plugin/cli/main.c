@@ -57,8 +57,8 @@ static const struct choice emits[] = {
 static const struct choice semantics[] = {
     {"systemd", SG_SEM_SYSTEMD, C_TREE, NULL},
     {"procps", SG_SEM_PROCPS, C_TREE,
-     "`sysctl --system` of the tree's procps (3.3 or 4: its dpkg status or "
-     "os-release)"},
+     "`sysctl --system` of the tree's procps (3.3 or 4: its os-release or "
+     "dpkg status)"},
     {"procps-3.3", SG_CLI_PROCPS_3, C_TREE, NULL},
     {"procps-4", SG_CLI_PROCPS_4, C_TREE, NULL},
     {NULL, 0, 0, NULL},

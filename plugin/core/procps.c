@@ -97,17 +97,22 @@ int sg_procps_major_of(const char *dpkg_status, const char *os_release,
     return m;
 }
 
+/* os-release first: a few hundred bytes, where dpkg's status is megabytes
+ * that every check of a host would read (issue 30's budget); the status
+ * decides only for a release os-release does not name. */
 int sg_procps_major(int rootfd, const char **why)
 {
-    char *status =
-        rootfd >= 0 ? sg_root_read_text(rootfd, "/var/lib/dpkg/status") : NULL;
-    char *os = NULL;
-    int m = sg_procps_major_of(status, NULL, why);
-    if (!m && rootfd >= 0) {
+    char *os = NULL, *status = NULL;
+    int m = 0;
+    if (rootfd >= 0) {
         os = sg_root_read_text(rootfd, "/etc/os-release");
         if (!os)
             os = sg_root_read_text(rootfd, "/usr/lib/os-release");
         m = sg_procps_major_of(NULL, os, why);
+    }
+    if (!m && rootfd >= 0) {
+        status = sg_root_read_text(rootfd, "/var/lib/dpkg/status");
+        m = sg_procps_major_of(status, NULL, why);
     }
     free(status);
     free(os);

@@ -13,13 +13,14 @@
 #ifndef SG_PROCPS_H
 #define SG_PROCPS_H
 
-/* The tree's procps major version (3 or 4), from the procps package in
- * its dpkg status, else from its os-release; 4 when neither says. *WHY,
+/* The tree's procps major version (3 or 4), from its os-release, else
+ * from the procps package in its dpkg status; 4 when neither says. *WHY,
  * when not NULL, says which (static text). */
 int sg_procps_major(int rootfd, const char **why);
 
 /* The same from the texts of a dpkg status file and an os-release file
- * (either NULL): 3, 4, or 0 when they do not say. */
+ * (either NULL; the status decides when both are given): 3, 4, or 0 when
+ * they do not say. */
 int sg_procps_major_of(const char *dpkg_status, const char *os_release,
                        const char **why);
 

@@ -2,8 +2,23 @@
  * status, else os-release, else nothing said. */
 #include "check.h"
 #include "procps.h"
+#include "rootfs.h"
 
 #include <stddef.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void put(const char *dir, const char *rel, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof(path), "%s/%s", dir, rel);
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
 
 int main(void)
 {
@@ -26,10 +41,12 @@ int main(void)
     } os[] = {
         {"ID=debian\nVERSION_ID=\"11\"\n", 3},
         {"ID=debian\nVERSION_ID=\"12\"\n", 4},
-        {"NAME=\"Ubuntu\"\nVERSION_ID=\"22.04\"\nID=ubuntu\nID_LIKE=debian\n", 3},
+        {"NAME=\"Ubuntu\"\nVERSION_ID=\"22.04\"\nID=ubuntu\nID_LIKE=debian\n",
+         3},
         {"ID=ubuntu\nVERSION_ID=\"24.04\"\n", 4},
         {"ID=\"rhel\"\nVERSION_ID=\"9.4\"\n", 3},
-        {"ID=\"rocky\"\nID_LIKE=\"rhel centos fedora\"\nVERSION_ID=\"8.10\"\n", 3},
+        {"ID=\"rocky\"\nID_LIKE=\"rhel centos fedora\"\nVERSION_ID=\"8.10\"\n",
+         3},
         {"ID=\"almalinux\"\nVERSION_ID=\"10.0\"\n", 4},
         {"ID=\"mydistro\"\nID_LIKE=\"rhel fedora\"\nVERSION_ID=\"9\"\n", 3},
         {"ID=arch\n", 0},
@@ -45,6 +62,33 @@ int main(void)
     /* dpkg wins over os-release */
     CHECK(sg_procps_major_of("Package: procps\nVersion: 2:4.0.2-3\n",
                              "ID=debian\nVERSION_ID=\"11\"\n", NULL) == 4);
+    /* A tree: os-release first (dpkg's status is megabytes on a host),
+     * the status when os-release does not say. */
+    char dir[] = "/tmp/sg-procps-XXXXXX";
+    if (mkdtemp(dir)) {
+        char sub[600];
+        snprintf(sub, sizeof(sub), "%s/etc", dir);
+        mkdir(sub, 0755);
+        snprintf(sub, sizeof(sub), "%s/var", dir);
+        mkdir(sub, 0755);
+        snprintf(sub, sizeof(sub), "%s/var/lib", dir);
+        mkdir(sub, 0755);
+        snprintf(sub, sizeof(sub), "%s/var/lib/dpkg", dir);
+        mkdir(sub, 0755);
+        put(dir, "etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n");
+        put(dir, "var/lib/dpkg/status",
+            "Package: procps\nVersion: 2:3.3.17-5\n");
+        int fd = sg_root_open(dir);
+        CHECK(fd >= 0 && sg_procps_major(fd, &why) == 4 &&
+              strstr(why, "os-release"));
+        put(dir, "etc/os-release", "ID=arch\n");
+        CHECK(sg_procps_major(fd, &why) == 3 && strstr(why, "dpkg"));
+        if (fd >= 0)
+            close(fd);
+        char cmd[700];
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+        CHECK(system(cmd) == 0);
+    }
     /* no tree: the default, said */
     CHECK(sg_procps_major(-1, &why) == 4 && strstr(why, "default"));
     return check_done("procps");
