@@ -1502,6 +1502,11 @@ class Generator:
             ns = 'ipc' if 'ipc' in n else 'user' if ('user' in n or f.rel == 'kernel/ucount.c') else 'net' if 'net' in n else 'mq' if 'mq' in n else 'set:' + (net or '')
             if f.rel.startswith('ipc/mq'):
                 ns = 'ipc (mqueue)'
+        # Before 6.1 the IPC keys were registered once, for every IPC
+        # namespace: their handlers (proc_ipc_*, proc_mq_*) read and write
+        # the current namespace's copy (get_ipc(), get_mq()).
+        if ns is None and re.match(r'proc_(ipc|mq)_', h or ''):
+            ns = 'ipc (mqueue)' if h.startswith('proc_mq_') else 'ipc'
         if ns == 'net' and self.init_only_branch(reg['file'], reg['off']):
             ns = 'init_net only (registered in a net_eq(net, &init_net) branch)'
         rt = []

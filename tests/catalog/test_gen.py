@@ -33,7 +33,7 @@ def check(cond, what):
 
 TREE = {
     "Makefile": "VERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 99\n"
-                "obj-y += kernel/ mm/\nobj-$(CONFIG_NET) += net/\n",
+                "obj-y += kernel/ mm/ ipc/\nobj-$(CONFIG_NET) += net/\n",
     "include/linux/sysctl.h": """
 #define SYSCTL_ZERO	((void *)&sysctl_vals[0])
 #define SYSCTL_ONE	((void *)&sysctl_vals[1])
@@ -235,6 +235,24 @@ static void register_insn_emulation(struct insn_emulation *insn)
 	register_sysctl_sz("abi", sysctl, 1);
 }
 """,
+    "ipc/Makefile": "obj-y += ipc_sysctl.o\n",
+    "ipc/ipc_sysctl.c": """
+static struct ctl_table ipc_kern_table[] = {
+	{
+		.procname	= "shmmni",
+		.data		= &init_ipc_ns.shm_ctlmni,
+		.maxlen		= sizeof(init_ipc_ns.shm_ctlmni),
+		.mode		= 0644,
+		.proc_handler	= proc_ipc_dointvec_minmax,
+	},
+	{ }
+};
+static int __init ipc_sysctl_init(void)
+{
+	register_sysctl_init("kernel", ipc_kern_table);
+	return 0;
+}
+""",
     "lib/Makefile": "obj-$(CONFIG_TEST_SYSCTL) += test_sysctl.o\n",
     "lib/test_sysctl.c": """
 static struct ctl_table test_table[] = {
@@ -424,6 +442,10 @@ def main():
                   "abi.swp" in recs,
                   "%s: arm64's run-time abi keys (issue 25: abi.cp15_barrier "
                   "was key-unknown)" % name)
+            check((k("kernel.shmmni", {}).get("namespace") or "").startswith("ipc"),
+                  "%s: an IPC key before 6.1 is per IPC namespace (its "
+                  "handler reads the current one): %r"
+                  % (name, k("kernel.shmmni", {}).get("namespace")))
             check("debug.test_sysctl.int_0001" not in recs,
                   "%s: test code is not catalogued" % name)
             if name == "with":
