@@ -46,7 +46,7 @@ enum ptype { P_STR, P_LIST, P_CHOICE, P_BOOL };
 static const struct param {
     const char *name;
     enum ptype type;
-    const char *choices[4];
+    const char *choices[5]; /* NULL-terminated */
     const char *dflt;
     bool path; /* type path (or elements path): variables and ~ expanded */
 } params[] = {
@@ -59,7 +59,11 @@ static const struct param {
     {"policies", P_LIST, {0}, NULL, true},
     {"profile", P_LIST, {0}, NULL, false},
     {"root", P_STR, {0}, "/", true},
-    {"semantics", P_CHOICE, {"systemd", "procps"}, "systemd", false},
+    {"semantics",
+     P_CHOICE,
+     {"systemd", "procps", "procps-3.3", "procps-4"},
+     "systemd",
+     false},
     {"state", P_CHOICE, {"checked", "fixed"}, "checked", false},
 };
 #define N_PARAMS (sizeof(params) / sizeof(*params))
@@ -569,8 +573,8 @@ static int run(const struct policies_arg *pa, struct sg_run_opts *opts,
             unlisted++;
             continue;
         }
-        sg_buf_printf(&msg, "%s%s", listed++ ? ", " : "; findings: ",
-                      f->rule->id);
+        sg_buf_printf(&msg, "%s%s",
+                      listed++ ? ", " : "; findings: ", f->rule->id);
         if (f->file)
             sg_buf_printf(&msg, " %s", f->file);
         if (f->file && f->line) /* a whole-file finding has no line */
@@ -678,7 +682,7 @@ int sg_ansible_main(const char *args_path)
     ro.root = str_arg(args, "root");
     ro.kernel = str_arg(args, "kernel");
     ro.live = flag(args, "live");
-    sg_semantics_parse(str_arg(args, "semantics"), &ro.semantics);
+    sg_semantics_parse(str_arg(args, "semantics"), &ro.semantics, &ro.procps);
     sg_severity_parse(str_arg(args, "fail_on"), &ro.fail_on);
     ro.profiles = profiles;
     ro.disabled = disabled;

@@ -35,8 +35,14 @@ const char *sg_semantics_name(enum sg_semantics s)
     return semantics_names[s];
 }
 
-int sg_semantics_parse(const char *s, enum sg_semantics *out)
+int sg_semantics_parse(const char *s, enum sg_semantics *out, int *procps)
 {
+    *procps = 0;
+    if (strcmp(s, "procps-3.3") == 0 || strcmp(s, "procps-4") == 0) {
+        *out = SG_SEM_PROCPS;
+        *procps = s[7] == '3' ? 3 : 4;
+        return 0;
+    }
     for (size_t i = 0; i < 2; i++)
         if (strcmp(s, semantics_names[i]) == 0) {
             *out = (enum sg_semantics)i;

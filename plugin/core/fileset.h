@@ -26,7 +26,9 @@
 enum sg_semantics { SG_SEM_SYSTEMD, SG_SEM_PROCPS };
 
 const char *sg_semantics_name(enum sg_semantics s);
-int sg_semantics_parse(const char *s, enum sg_semantics *out);
+/* "systemd", "procps" (the tree's own procps: *PROCPS 0), "procps-3.3"
+ * or "procps-4" (*PROCPS 3 or 4); -EINVAL for anything else. */
+int sg_semantics_parse(const char *s, enum sg_semantics *out, int *procps);
 
 struct sg_source {
     char *path; /* target path the text is read from (resolved) */

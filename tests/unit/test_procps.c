@@ -1,9 +1,11 @@
 /* Which procps a tree's `sysctl --system` is (procps.h): from dpkg's
  * status, else os-release, else nothing said. */
 #include "check.h"
+#include "fileset.h"
 #include "procps.h"
 #include "rootfs.h"
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -88,6 +90,26 @@ int main(void)
         char cmd[700];
         snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
         CHECK(system(cmd) == 0);
+    }
+    /* The semantics as a front end names it: the version with it or not. */
+    static const struct {
+        const char *name;
+        int rc, sem, procps;
+    } sem[] = {
+        {"systemd", 0, SG_SEM_SYSTEMD, 0},
+        {"procps", 0, SG_SEM_PROCPS, 0},
+        {"procps-3.3", 0, SG_SEM_PROCPS, 3},
+        {"procps-4", 0, SG_SEM_PROCPS, 4},
+        {"procps-3", -EINVAL, 0, 0},
+        {"procps-", -EINVAL, 0, 0},
+        {"", -EINVAL, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof(sem) / sizeof(*sem); i++) {
+        enum sg_semantics s = SG_SEM_SYSTEMD;
+        int v = -1;
+        int rc = sg_semantics_parse(sem[i].name, &s, &v);
+        CHECK(rc == sem[i].rc);
+        CHECK(rc || ((int)s == sem[i].sem && v == sem[i].procps));
     }
     /* no tree: the default, said */
     CHECK(sg_procps_major(-1, &why) == 4 && strstr(why, "default"));
