@@ -235,6 +235,11 @@ static bool print_row(const struct sg_catrow *r, void *arg)
         if (r->has_max)
             sg_buf_printf(&b, "at most %lld", r->max);
     }
+    if (r->unk_min || r->unk_max)
+        sg_buf_printf(&b, ", with a %s the catalog could not read",
+                      r->unk_min && r->unk_max ? "minimum and a maximum"
+                      : r->unk_min             ? "minimum"
+                                               : "maximum");
     sg_buf_printf(&b, ", %s", access_name(r->access));
     if (strcmp(r->netns, "net") == 0)
         sg_buf_printf(&b, ", per network namespace");

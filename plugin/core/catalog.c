@@ -212,11 +212,14 @@ static int parse_keys(struct sg_catalog *c, const char *file,
         if (!valid_key(r.key) || !parse_versions(c, f[1], &r.versions) ||
             !parse_type(f[2], &r))
             return bad(d, file, ln, "bad key, versions or type");
-        r.has_min = strcmp(f[3], "-") != 0;
-        r.has_max = strcmp(f[4], "-") != 0;
+        r.unk_min = strcmp(f[3], "?") == 0;
+        r.unk_max = strcmp(f[4], "?") == 0;
+        r.has_min = strcmp(f[3], "-") != 0 && !r.unk_min;
+        r.has_max = strcmp(f[4], "-") != 0 && !r.unk_max;
         if ((r.has_min && !parse_ll(f[3], &r.min)) ||
             (r.has_max && !parse_ll(f[4], &r.max)))
-            return bad(d, file, ln, "a bound is a decimal number or \"-\"");
+            return bad(d, file, ln,
+                       "a bound is a decimal number, \"-\" or \"?\"");
         r.access = strcmp(f[5], "rw") == 0   ? SG_CA_RW
                    : strcmp(f[5], "ro") == 0 ? SG_CA_RO
                    : strcmp(f[5], "wo") == 0 ? SG_CA_WO
@@ -584,7 +587,8 @@ static bool same_facts(const struct sg_catrow *a, const struct sg_catrow *b)
 {
     return a->type == b->type && a->n == b->n && a->has_min == b->has_min &&
            a->has_max == b->has_max && (!a->has_min || a->min == b->min) &&
-           (!a->has_max || a->max == b->max) && a->access == b->access &&
+           (!a->has_max || a->max == b->max) && a->unk_min == b->unk_min &&
+           a->unk_max == b->unk_max && a->access == b->access &&
            strcmp(a->module, b->module) == 0;
 }
 

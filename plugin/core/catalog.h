@@ -51,6 +51,11 @@ struct sg_catrow {
     const char *module; /* where the distribution builds it as one, or "-" */
     const char *source; /* file:line in the newest version's tree */
     bool templated;     /* the key has a <placeholder> component */
+    /* "?": the handler enforces a bound the generator could not read (a
+     * config option of a tree without a config, a variable the kernel
+     * sets at boot, an expression of struct sizes); has_min/has_max are
+     * then false, and the row says nothing of values on that side. */
+    bool unk_min, unk_max;
 };
 
 /* SG_H_VARIES: the key's bounds or mode are not constants of the source
@@ -100,11 +105,11 @@ int sg_catalog_parse(const char *keys, size_t keys_len, const char *kname,
 /* The catalog from rows already parsed (the binary's own: tsv2c.awk),
  * the history from its text; BUILDS names each version's build (NULL:
  * kernel.org). Returns 0, -EINVAL, -ENOMEM. */
-int sg_catalog_builtin(const char *const *versions,
-                       const char *const *builds, size_t n_versions,
-                       const struct sg_catrow *rows, size_t n_rows,
-                       const char *hist, size_t hist_len, const char *hname,
-                       struct sg_catalog *out, struct sg_diags *diags);
+int sg_catalog_builtin(const char *const *versions, const char *const *builds,
+                       size_t n_versions, const struct sg_catrow *rows,
+                       size_t n_rows, const char *hist, size_t hist_len,
+                       const char *hname, struct sg_catalog *out,
+                       struct sg_diags *diags);
 void sg_catalog_free(struct sg_catalog *c);
 
 enum sg_kstate { SG_KS_UNKNOWN, SG_KS_PRESENT, SG_KS_ABSENT };
@@ -159,8 +164,7 @@ const char *sg_catalog_rejects(const struct sg_catrow *row, const char *value,
                                char *buf, size_t len);
 const char *sg_catalog_rejects_varies(const struct sg_catrow *row,
                                       const struct sg_hist *varies,
-                                      const char *value, char *buf,
-                                      size_t len);
+                                      const char *value, char *buf, size_t len);
 
 /* A sentence on when KEY came and went, for K ("added in 4.19, commit
  * 30aba6656f61 (...)"; "the catalogued kernels that have it: 6.1.192,

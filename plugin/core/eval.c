@@ -676,6 +676,18 @@ static char *evidence_text(const struct ctx *c, const struct sg_rule *r,
                           "build of this series has that bound, so this is "
                           "a warning, not an error; `sysctl-guard check "
                           "--live` on the host settles it.");
+        const struct sg_catrow *old =
+            sg_catalog_row_at(cat, e->key, e->in.older);
+        if (old && (old->unk_min || old->unk_max))
+            return sg_strdup_printf(
+                " The catalog's %s has a bound here it could not read (a "
+                "config option its tree does not say, a value the kernel "
+                "sets at boot, or an expression of the build), so whether "
+                "every %u.%u build refuses the value is "
+                "not known: this is a warning, not an error; `sysctl-guard "
+                "check --live` on the host settles it.",
+                version_name(cat, e->in.older, a, sizeof(a)), k->major,
+                k->minor);
         return sg_strdup_printf(
             " The catalog's %s accepts the value: the bound came between it "
             "and %s, perhaps through a stable update that not every %u.%u "

@@ -47,13 +47,15 @@ function die(msg) { printf "%s:%d: %s\n", FILENAME, FNR, msg > "/dev/stderr"; ex
          (t == "string") ? "SG_CT_STRING" : (t == "bitmap") ? "SG_CT_BITMAP" : \
          (t == "-") ? "SG_CT_UNKNOWN" : ""
     if (ct == "") die("bad type " $3)
-    if ($4 != "-" && $4 !~ /^-?[0-9]+$/) die("bad minimum")
-    if ($5 != "-" && $5 !~ /^-?[0-9]+$/) die("bad maximum")
+    if ($4 != "-" && $4 != "?" && $4 !~ /^-?[0-9]+$/) die("bad minimum")
+    if ($5 != "-" && $5 != "?" && $5 !~ /^-?[0-9]+$/) die("bad maximum")
+    hmin = ($4 != "-" && $4 != "?"); hmax = ($5 != "-" && $5 != "?")
     ac = ($6 == "rw") ? "SG_CA_RW" : ($6 == "ro") ? "SG_CA_RO" : ($6 == "wo") ? "SG_CA_WO" : "SG_CA_UNKNOWN"
-    rows[nrow++] = sprintf("    {%s, %uu, %s, %u, %s, %s, %sLL, %sLL, %s, %s, %s, %s, %s},", \
-        cstr($1), bits, ct, cnt, ($4 != "-") ? "true" : "false", ($5 != "-") ? "true" : "false", \
-        ($4 != "-") ? $4 : "0", ($5 != "-") ? $5 : "0", ac, cstr($7), cstr($8), cstr($9), \
-        index($1, "<") ? "true" : "false")
+    rows[nrow++] = sprintf("    {%s, %uu, %s, %u, %s, %s, %sLL, %sLL, %s, %s, %s, %s, %s, %s, %s},", \
+        cstr($1), bits, ct, cnt, hmin ? "true" : "false", hmax ? "true" : "false", \
+        hmin ? $4 : "0", hmax ? $5 : "0", ac, cstr($7), cstr($8), cstr($9), \
+        index($1, "<") ? "true" : "false", ($4 == "?") ? "true" : "false", \
+        ($5 == "?") ? "true" : "false")
 }
 END {
     if (!nv) die("no versions line")

@@ -285,6 +285,37 @@ static void builds(void)
     sg_diags_free(&d);
 }
 
+/* "?": a bound the handler takes that the generator could not read. The
+ * row says nothing of values on that side, and differs in its facts
+ * from a row without the bound. */
+static void unknown_bound(void)
+{
+    static const char text[] = "# versions\t5.10.1\t6.1.2\n"
+                               "kernel.p\t5.10\tint\t301\t?\trw\t-\t-\tp\n"
+                               "kernel.p\t6.1\tint\t301\t4194304\trw\t-\t-\tp\n"
+                               "kernel.q\t5.10,6.1\tint\t?\t-\trw\t-\t-\tq\n";
+    struct sg_catalog c;
+    struct sg_diags d = {0};
+    CHECK(sg_catalog_parse(text, strlen(text), "k", "", 0, "h", &c, &d) == 0);
+    const struct sg_catrow *r = row(&c, "kernel.p", "5.10.1");
+    CHECK(r && r->unk_max && !r->has_max && r->has_min && !r->unk_min);
+    CHECK(rej(&c, "kernel.p", "5.10.1", "5000000") == NULL);
+    CHECK(rej(&c, "kernel.p", "5.10.1", "300") != NULL);
+    CHECK(rej(&c, "kernel.p", "6.1.2", "5000000") != NULL);
+    r = row(&c, "kernel.q", "6.1.2");
+    CHECK(r && r->unk_min && !r->has_min);
+    CHECK(rej(&c, "kernel.q", "6.1.2", "-5") == NULL);
+    /* between 5.10 and 6.1 the facts differ: not one row's */
+    struct sg_catinfo in;
+    struct sg_kver k = kv("5.15");
+    sg_catalog_lookup(&c, "kernel.p", &k, &in);
+    CHECK(in.row == NULL);
+    sg_catalog_free(&c);
+    sg_diags_free(&d);
+    malformed("# versions\t5.10.1\nkernel.p\t5.10\tint\t??\t-\trw\t-\t-\tp\n",
+              "\"?\"");
+}
+
 /* The catalog the binary ships: it loads, and the facts every rule on it
  * stands on are there. */
 static void shipped(void)
@@ -309,8 +340,7 @@ static void shipped(void)
     CHECK(state(&c, "fs.protected_fifos", "4.19") == SG_KS_PRESENT);
     CHECK(state(&c, "kernel.sched_min_granularity_ns", "5.12") ==
           SG_KS_PRESENT);
-    CHECK(state(&c, "kernel.sched_min_granularity_ns", "5.13") ==
-          SG_KS_ABSENT);
+    CHECK(state(&c, "kernel.sched_min_granularity_ns", "5.13") == SG_KS_ABSENT);
     CHECK(rej(&c, "vm.swappiness", "5.4", "180") != NULL);
     CHECK(rej(&c, "vm.swappiness", "5.10", "180") == NULL);
     CHECK(rej(&c, "vm.swappiness", "5.8", "180") == NULL); /* unknown */
@@ -346,6 +376,7 @@ int main(void)
 {
     synthetic();
     builds();
+    unknown_bound();
     shipped();
     return check_done("catalog");
 }
