@@ -85,13 +85,18 @@ def kind(rec):
 
 
 def bound(rec, which):
-    """A bound the handler enforces, as a decimal number, else "-"."""
+    """A bound the handler enforces, as a decimal number; "?" when it takes
+    one the generator could not read; else "-" (none)."""
     b = rec.get('bounds') or ''
     if b != 'enforced' and not b.startswith('via '):
         return '-'
     v = rec.get(which)
+    extra = (rec.get('extra1' if which == 'min' else 'extra2') or '').strip()
     if isinstance(v, bool) or not isinstance(v, int):
-        return '-'
+        # a bound the handler takes but the generator could not read: "?"
+        return '?' if extra and extra != 'NULL' else '-'
+    if not -2**63 <= v < 2**63:
+        return '-'  # ULONG_MAX: the type's own limit, no bound of the handler
     return str(v)
 
 

@@ -480,12 +480,74 @@ BUILTIN_CONST = {
 CONFIG_CONST = {'HZ': 250, 'USER_HZ': 100}
 
 
+# sizeof of the scalar types bounds are written with, on x86-64 (LP64).
+C_SIZEOF = {'char': 1, 'short': 2, 'int': 4, 'long': 8, 'long long': 8,
+            'unsigned': 4, 'u8': 1, 'u16': 2, 'u32': 4, 'u64': 8, 's8': 1,
+            's16': 2, 's32': 4, 's64': 8, 'size_t': 8, 'gid_t': 4,
+            'uid_t': 4, 'pid_t': 4, 'bool': 1}
+SIZEOF_RE = re.compile(r'\bsizeof\s*\(\s*(?:(?:unsigned|signed)\s+)?(%s)\s*\)'
+                       % '|'.join(sorted((k.replace(' ', r'\s+') for k in C_SIZEOF),
+                                         key=len, reverse=True)))
+
+
+def c_ternary(s):
+    """A C expression of numbers and operators with `c ? a : b` written as
+    Python's conditional expression (right-associative, lowest precedence,
+    as in C); ValueError when a `?` has no `:`."""
+    out, i = [], 0
+    while i < len(s):
+        if s[i] == '(':
+            j = match_close(s, i, '(', ')')
+            if j < 0:
+                raise ValueError(s)
+            out.append('(' + c_ternary(s[i + 1:j]) + ')')
+            i = j + 1
+        else:
+            out.append(s[i])
+            i += 1
+    s = ''.join(out)
+    q = s.find('?')
+    if q < 0:
+        return s
+    depth = nest = 0
+    for k in range(q + 1, len(s)):
+        c = s[k]
+        if c == '(':
+            depth += 1
+        elif c == ')':
+            depth -= 1
+        elif depth == 0 and c == '?':
+            nest += 1
+        elif depth == 0 and c == ':':
+            if nest == 0:
+                break
+            nest -= 1
+    else:
+        raise ValueError(s)
+    return '((%s) if (%s) else (%s))' % (c_ternary(s[q + 1:k]), s[:q],
+                                        c_ternary(s[k + 1:]))
+
+
 def eval_num(expr, lookup, depth=0):
-    """Evaluate a C integer constant expression; lookup(name)->int|None."""
+    """Evaluate a C integer constant expression; lookup(name)->int|None.
+    Knows sizeof of scalar types (LP64), IS_ENABLED(CONFIG_X) (looked up
+    as CONFIG_X), the unsigned all-ones ~0U/~0UL, comparisons and `?:`
+    (PID_MAX_LIMIT: `CONFIG_BASE_SMALL ? PAGE_SIZE * 8 : (sizeof(long) >
+    4 ? 4 * 1024 * 1024 : PID_MAX_DEFAULT)`)."""
     if expr is None or depth > 8:
         return None
     e = expr.strip()
-    e = re.sub(r'\(\s*(?:const\s+)?(?:unsigned\s+)?(?:int|long|long\s+long|u8|u16|u32|u64|s32|s64|__u32|size_t|unsigned)\s*\)', '', e)
+    e = SIZEOF_RE.sub(lambda m: str(C_SIZEOF[' '.join(m.group(1).split())]), e)
+    e = re.sub(r'\bIS_ENABLED\s*\(\s*(CONFIG_\w+)\s*\)', r'\1', e)
+    # all ones of an unsigned type: a cast of ~0 (`(u32)~0`), or ~0U/~0UL
+    for types, ones in ((r'u8|unsigned\s+char', 2**8 - 1),
+                        (r'u16|unsigned\s+short', 2**16 - 1),
+                        (r'u32|__u32|unsigned\s+int|unsigned|gid_t|uid_t', 2**32 - 1),
+                        (r'u64|unsigned\s+long(?:\s+long)?|size_t', 2**64 - 1)):
+        e = re.sub(r'\(\s*(?:%s)\s*\)\s*~\s*0+[uUlL]*\b' % types, str(ones), e)
+    e = re.sub(r'~\s*0+(?:[uU][lL]{1,2}|[lL]{1,2}[uU])\b', str(2**64 - 1), e)
+    e = re.sub(r'~\s*0+[uU]\b', str(2**32 - 1), e)
+    e = re.sub(r'\(\s*(?:const\s+)?(?:unsigned\s+)?(?:int|long|long\s+long|u8|u16|u32|u64|s32|s64|__u32|size_t|unsigned|gid_t|uid_t|pid_t)\s*\)', '', e)
     e = re.sub(r'\b(0[xX][0-9a-fA-F]+|\d+)(?:[uU]?[lL]{0,2}|[lL]{1,2}[uU]?)\b', r'\1', e)
     def rep(m):
         name = m.group(0)
@@ -499,14 +561,17 @@ def eval_num(expr, lookup, depth=0):
         e2 = re.sub(r'\b[A-Za-z_]\w*\b', rep, e)
     except KeyError:
         return None
-    if not re.fullmatch(r'[\s\d()+\-*/%<>|&~^xXa-fA-F]*', e2):
+    if not re.fullmatch(r'[\s\d()+\-*/%<>=!|&~^?:xXa-fA-F]*', e2):
         return None
+    if re.search(r'&&|\|\||![^=]|[^<>=!]=[^=]', e2):
+        return None  # logical operators and assignment: not evaluated
     e2 = e2.replace('/', '//').replace('////', '//')
     try:
+        e2 = c_ternary(e2)
         v = eval(e2, {'__builtins__': {}})
     except Exception:
         return None
-    return int(v) if isinstance(v, (int, float)) else None
+    return int(v) if isinstance(v, (int, float, bool)) else None
 
 
 # ----------------------------------------------------------------------------
@@ -533,7 +598,7 @@ HANDLER_TYPE = {
     'proc_allowed_congestion_control': 'string', 'proc_tcp_congestion_control': 'string',
     'proc_tcp_available_congestion_control': 'string', 'proc_tcp_fastopen_key': 'string (hex keys)',
     'proc_tcp_available_ulp': 'string',
-    'ipv4_ping_group_range': 'unsigned int', 'proc_do_cad_pid': 'int',
+    'proc_do_cad_pid': 'int',
     'sysrq_sysctl_handler': 'int', 'proc_cap_handler': 'unsigned int',
     'devinet_conf_proc': 'int', 'devinet_sysctl_forward': 'int', 'ipv4_doint_and_flush': 'int',
     'addrconf_sysctl_stable_secret': 'string (ipv6 addr)',
@@ -1058,16 +1123,35 @@ class Generator:
                         txt = open(os.path.join(p, fn), encoding='utf-8', errors='replace').read()
                     except OSError:
                         continue
+                    # a definition continued over lines (PID_MAX_LIMIT)
+                    txt = re.sub(r'\\[ \t]*\n', ' ', txt)
                     for m in re.finditer(r'^[ \t]*#[ \t]*define[ \t]+([A-Z_][A-Z0-9_]*)[ \t]+([^\n\\]+)$', txt, re.M):
                         body = re.sub(r'/\*.*?\*/', '', m.group(2)).split('//')[0].strip()
                         if body and m.group(1) not in self.hdr_macros:
                             self.hdr_macros[m.group(1)] = body
         return self.hdr_macros.get(name)
 
+    def config_value(self, opt):
+        """CONFIG_<opt> as C code sees it: 1 when set (y or m), its number,
+        0 when unset; None without a config (a kernel.org tree: unknown)."""
+        if self.config is None:
+            return None
+        v = self.config.get(opt)
+        if v in (None, 'n'):
+            return 0
+        if v in ('y', 'm'):
+            return 1
+        try:
+            return int(v, 0)
+        except ValueError:
+            return None
+
     def num_lookup_for(self, f):
         def lookup(name, depth=0):
             if depth > 8:
                 return None
+            if name.startswith('CONFIG_'):
+                return self.config_value(name[7:])
             v = self.const_lookup(name)
             if v is not None:
                 return v
@@ -1119,6 +1203,28 @@ class Generator:
         f._vars = fv
         return fv
 
+    WDECL = r'(?:static|const|extern|unsigned|signed|int|long|short|char|bool|u8|u16|u32|u64|s8|s16|s32|s64|size_t)'
+
+    def written(self, var, f):
+        """Whether F's code assigns the file's VAR besides its definition:
+        a bound raised at boot (3.10's sysctl_nr_open_max, "raised later";
+        pid_max_min, scaled by the CPUs in pid_idr_init) is no constant.
+        Declarations (`static int zero = 0, u8_max = 0xFF;`) and a
+        function's own local or parameter of that name do not count."""
+        code = f.code
+        for m in re.finditer(r'(?<![\w.>&])%s\s*(?:[-+*/|&^]|<<|>>)?=(?!=)' % re.escape(var), code):
+            stmt = code[max(code.rfind(';', 0, m.start()), code.rfind('{', 0, m.start()),
+                            code.rfind('}', 0, m.start())) + 1:m.start()]
+            if re.match(r'\s*%s\b' % self.WDECL, stmt):
+                continue  # a declaration
+            fn = f.func_at(m.start())
+            if fn:
+                own = fn[1] + ')' + code[fn[2]:fn[3]]
+                if re.search(r'\b%s\s+(?:%s\s+)*\**\s*%s\b\s*(?:[=;,)\[])' % (self.WDECL, self.WDECL, re.escape(var)), own):
+                    continue  # the function's own variable
+            return True
+        return False
+
     def resolve_bound(self, expr, f):
         """extra1/extra2 expression -> (value|None, note)."""
         if expr is None:
@@ -1139,6 +1245,8 @@ class Generator:
                 if fv[3]:
                     return eval_num(fv[3][0], lookup), '%s[0] = %s' % (var, fv[3][0].strip())
                 return 0, '%s[] (static, zero-initialised)' % var
+            if idx is None and self.written(var, f):
+                return None, '%s is changed at run time' % var
             if fv and fv[0] == 'scalar' and idx is None and fv[3] is not None:
                 return eval_num(fv[3], lookup), '%s = %s' % (var, fv[3])
             if fv and fv[0] == 'array' and idx is not None and fv[3]:
@@ -1155,6 +1263,8 @@ class Generator:
                 cands = self.global_vals.get(var, []) or self.tree_var(var)
                 if len(cands) >= 1:
                     gf, gexpr = cands[0]
+                    if gf is not f and self.written(var, gf):
+                        return None, '%s is changed at run time (%s)' % (var, gf.rel)
                     v = eval_num(gexpr, self.num_lookup_for(gf))
                     return v, '%s = %s (%s)' % (var, gexpr.strip(), gf.rel)
                 return None, 'unresolved variable %s' % var
@@ -1175,24 +1285,32 @@ class Generator:
         return None, None
 
     def tmp_table(self, h, f):
-        """Custom handler that builds `struct ctl_table tmp = {...}`: its fields, file, body."""
+        """Custom handler that calls the proc_do* on a table of its own:
+        `struct ctl_table tmp = {...}` (ipv4_ping_group_range) or `tmp =
+        *ctl` then `tmp.extra1 = ...;` (neigh_proc_dointvec_zero_intmax).
+        Its fields (the assignments after the copy), file and body."""
         ff, body = self.handler_body(h, f)
         if not body:
             return None
-        m = re.search(r'(?:struct\s+)?\bctl_table\s+\w+\s*=\s*\{', body)
+        m = re.search(r'(?:struct\s+)?\bctl_table\s+(\w+)\s*=\s*(\{|\*\s*\w+\s*;)', body)
         if not m:
             return None
-        cb = match_close(body, m.end() - 1)
         flds = {}
-        for _, fp in split_top(body[m.end():cb]):
-            fm = re.match(r'\s*\.\s*(\w+)\s*=\s*(.*)$', fp, re.S)
-            if fm:
-                flds[fm.group(1)] = ' '.join(fm.group(2).split())
+        if m.group(2) == '{':
+            cb = match_close(body, m.end() - 1)
+            for _, fp in split_top(body[m.end():cb]):
+                fm = re.match(r'\s*\.\s*(\w+)\s*=\s*(.*)$', fp, re.S)
+                if fm:
+                    flds[fm.group(1)] = ' '.join(fm.group(2).split())
+        for am in re.finditer(r'\b%s\s*\.\s*(\w+)\s*=\s*([^;=][^;]*);' % re.escape(m.group(1)), body):
+            flds[am.group(1)] = ' '.join(am.group(2).split())
         return ff, body, flds
 
     def handler_base(self, h, f):
-        """Custom handler -> (proc_do* it delegates to | None)."""
-        if h in HANDLER_TYPE:
+        """Custom handler -> the proc_do* it delegates to (itself for the
+        proc_do* family and a typed handler that calls none; None when
+        unknown)."""
+        if h in HANDLER_TYPE and (h in MINMAX_HANDLERS or h.startswith('proc_do')):
             return h
         for ff in [f] + [x for x in self.files.values() if x is not f]:
             for fun in ff.functions():
@@ -1201,7 +1319,7 @@ class Generator:
                     m = PROC_CALL_RE.search(body)
                     if m and m.group(1) != h:
                         return m.group(1)
-        return None
+        return h if h in HANDLER_TYPE else None
 
     def vec_len(self, maxlen, data, f, elsize_hint):
         if not maxlen:
@@ -1421,7 +1539,7 @@ class Generator:
         h = fl.get('proc_handler', '').strip()
         h = re.sub(r'^&', '', h)
         base = self.handler_base(h, f) if h else None
-        typ = HANDLER_TYPE.get(base) if base else None
+        typ = (HANDLER_TYPE.get(h) or HANDLER_TYPE.get(base)) if base else None
         if typ is None and h:
             self.stats['type_unknown'] += 1
         elsize = {'int': 4, 'unsigned int': 4, 'u8': 1, 'unsigned long': 8, 'bool': 1}.get(typ)
@@ -1435,7 +1553,7 @@ class Generator:
             tf, tbody, tfl = tmp
             mm = re.fullmatch(r'sizeof\s*\(?\s*(\w+)\s*\)?', tfl.get('maxlen', ''))
             if mm and typ in ('int', 'unsigned int', 'u8', 'unsigned long'):
-                dm = re.search(r'\b(?:int|unsigned\s+int|u32|u8|unsigned\s+long|long|kgid_t|kuid_t)\s+%s\s*\[\s*(\d+)\s*\]' % re.escape(mm.group(1)), tbody)
+                dm = re.search(r'\b(?:int|unsigned\s+int|u32|u8|unsigned\s+long|long|kgid_t|kuid_t|gid_t|uid_t)\s+%s\s*\[\s*(\d+)\s*\]' % re.escape(mm.group(1)), tbody)
                 if dm and int(dm.group(1)) > 1:
                     typ = 'vector of %s %s' % (dm.group(1), typ)
                     vnote = 'handler %s copies into %s[%s]' % (h, mm.group(1), dm.group(1))

@@ -39,12 +39,61 @@ TREE = {
 #define SYSCTL_ONE	((void *)&sysctl_vals[1])
 #define SYSCTL_TWO_HUNDRED	((void *)&sysctl_vals[2])
 """,
-    "kernel/Makefile": "obj-y += sysctl.o vec.o\n",
+    "kernel/Makefile": "obj-y += sysctl.o vec.o pid.o\n",
+    # A bound behind a macro continued over lines, with sizeof, `?:` and a
+    # config option (include/linux/threads.h, kernel/pid.c).
+    "include/linux/threads.h": """
+#define PID_MAX_DEFAULT (CONFIG_BASE_SMALL ? 0x1000 : 0x8000)
+#define PID_MAX_LIMIT (CONFIG_BASE_SMALL ? PAGE_SIZE * 8 : \\
+	(sizeof(long) > 4 ? 4 * 1024 * 1024 : PID_MAX_DEFAULT))
+""",
+    "kernel/pid.c": """
+#include <linux/threads.h>
+static int pid_max_min = 301;
+static int pid_max_max = PID_MAX_LIMIT;
+static int zero = 0,
+	   lim = 255;
+static int shadow(int lim)
+{
+	lim = 3;	/* the parameter, not the file's lim */
+	return lim;
+}
+static struct ctl_table pid_table[] = {
+	{
+		.procname	= "pid_max",
+		.data		= &pid_max,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &pid_max_min,
+		.extra2		= &pid_max_max,
+	},
+	{
+		.procname	= "lim",
+		.data		= &lim_v,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &zero,
+		.extra2		= &lim,
+	},
+	{ }
+};
+static int __init pid_sysctl_init(void)
+{
+	/* a bound raised at boot is no constant */
+	pid_max_min = max_t(int, pid_max_min, 8 * num_possible_cpus());
+	register_sysctl_init("kernel", pid_table);
+	return 0;
+}
+""",
     "kernel/sysctl.c": """
 const int sysctl_vals[] = { 0, 1, 200 };
 static int min_dirty = 2 * 4096;
 #define MAX_THING 500
 static unsigned long ul_max = 1000;
+static unsigned long wr_max = (u32)~0;
+static unsigned long ul_all = ~0UL;
 static int range_min[] = { 1, 1 }, range_max[] = { 65535, 65535 };
 static struct ctl_table kern_table[] = {
 	{
@@ -87,6 +136,22 @@ static struct ctl_table kern_table[] = {
 		.mode		= 0644,
 		.proc_handler	= proc_doulongvec_minmax,
 		.extra2		= &ul_max,
+	},
+	{
+		.procname	= "wr_max",
+		.data		= &wr_max_v,
+		.maxlen		= sizeof(unsigned long),
+		.mode		= 0644,
+		.proc_handler	= proc_doulongvec_minmax,
+		.extra2		= &wr_max,
+	},
+	{
+		.procname	= "ul_all",
+		.data		= &ul_all_v,
+		.maxlen		= sizeof(unsigned long),
+		.mode		= 0644,
+		.proc_handler	= proc_doulongvec_minmax,
+		.extra2		= &ul_all,
 	},
 	{
 		.procname	= "small",
@@ -291,7 +356,63 @@ static int __net_init foo_net_init(struct net *net)
 	return 0;
 }
 """,
-    "net/core/Makefile": "obj-y += core.o\n",
+    "net/core/Makefile": "obj-y += core.o neigh.o\n",
+    # Handlers that call *_minmax on a table of their own: a copy with
+    # extra1/extra2 assigned (net/core/neighbour.c), an initialised one
+    # whose bounds are arrays behind a header macro (ipv4_ping_group_range).
+    "include/net/ping.h": "#define GID_T_MAX (((gid_t)~0U) - 1)\n",
+    "net/core/neigh.c": """
+#include <net/ping.h>
+static int int_max = INT_MAX;
+static unsigned long pr_min[] = { 0, 0 };
+static unsigned long pr_max[] = { GID_T_MAX, GID_T_MAX };
+static int neigh_zero_intmax(struct ctl_table *ctl, int write,
+			     void *buffer, size_t *lenp, loff_t *ppos)
+{
+	struct ctl_table tmp = *ctl;
+	int ret;
+
+	tmp.extra1 = SYSCTL_ZERO;
+	tmp.extra2 = &int_max;
+	ret = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
+	return ret;
+}
+static int group_range(struct ctl_table *table, int write,
+		       void *buffer, size_t *lenp, loff_t *ppos)
+{
+	unsigned long urange[2];
+	struct ctl_table tmp = {
+		.data = &urange,
+		.maxlen = sizeof(urange),
+		.mode = table->mode,
+		.extra1 = &pr_min,
+		.extra2 = &pr_max,
+	};
+	return proc_doulongvec_minmax(&tmp, write, buffer, lenp, ppos);
+}
+static struct ctl_table neigh_table[] = {
+	{
+		.procname	= "solicit",
+		.data		= &solicit,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= neigh_zero_intmax,
+	},
+	{
+		.procname	= "group_range",
+		.data		= &init_net.group_range,
+		.maxlen		= sizeof(init_net.group_range),
+		.mode		= 0644,
+		.proc_handler	= group_range,
+	},
+	{ }
+};
+static __net_init int neigh_net_init(struct net *net)
+{
+	register_net_sysctl(net, "net/core", neigh_table);
+	return 0;
+}
+""",
     "net/core/core.c": """
 static struct ctl_table core_init_table[] = {
 	{
@@ -446,6 +567,30 @@ def main():
                   "%s: an IPC key before 6.1 is per IPC namespace (its "
                   "handler reads the current one): %r"
                   % (name, k("kernel.shmmni", {}).get("namespace")))
+            check(k("kernel.pid_max", {}).get("min") is None and
+                  "run time" in (k("kernel.pid_max", {}).get("min_src") or ""),
+                  "%s: a bound variable the code changes at boot is no "
+                  "constant: %r" % (name, k("kernel.pid_max", {}).get("min")))
+            check((k("kernel.lim", {}).get("min"), k("kernel.lim", {}).get("max"))
+                  == (0, 255),
+                  "%s: a declaration list over lines and a parameter of the "
+                  "same name are no run-time change: %r"
+                  % (name, (k("kernel.lim", {}).get("min"), k("kernel.lim", {}).get("max"))))
+            check(k("kernel.pid_max", {}).get("max") == 4194304,
+                  "%s: a bound behind a macro over two lines, sizeof(long), "
+                  "?: and CONFIG_BASE_SMALL (unset: 0): %r"
+                  % (name, k("kernel.pid_max", {}).get("max")))
+            r = k("net.core.solicit", {})
+            check((r.get("min"), r.get("max")) == (0, 2**31 - 1) and
+                  r.get("type") == "int",
+                  "%s: bounds a handler assigns to its copy of the table: %r"
+                  % (name, (r.get("type"), r.get("min"), r.get("max"))))
+            r = k("net.core.group_range", {})
+            check(r.get("type") == "vector of 2 unsigned long" and
+                  (r.get("min"), r.get("max")) == (0, 2**32 - 2),
+                  "%s: a handler's own initialised table: its vector and "
+                  "the ~0U bound of a header macro: %r"
+                  % (name, (r.get("type"), r.get("min"), r.get("max"))))
             check("debug.test_sysctl.int_0001" not in recs,
                   "%s: test code is not catalogued" % name)
             if name == "with":
@@ -462,6 +607,9 @@ def main():
                 r = k("kernel.ulong_key", {})
                 check(r.get("type") == "unsigned long" and r.get("max") == 1000,
                       "proc_doulongvec_minmax: unsigned long, max 1000")
+                check(k("kernel.wr_max", {}).get("max") == 2**32 - 1,
+                      "(u32)~0 is all ones of 32 bits, not -1: %r"
+                      % k("kernel.wr_max", {}).get("max"))
                 check(k("kernel.define_max", {}).get("type") == "unsigned int",
                       "proc_douintvec_minmax: unsigned int")
                 check(k("kernel.small", {}).get("type") == "u8", "proc_dou8vec_minmax: u8")
@@ -506,6 +654,13 @@ def main():
                     r["kernel"] = g.version
                     f.write(json.dumps(r) + "\n")
 
+        # Without a config (a kernel.org tree) a bound that needs one is
+        # unknown, not guessed.
+        recs = {r["key"]: r for r in gen.Generator(src, None).run()}
+        check(recs.get("kernel.pid_max", {}).get("max") is None,
+              "no config: CONFIG_BASE_SMALL unknown, pid_max's max too: %r"
+              % recs.get("kernel.pid_max", {}).get("max"))
+
         # build.py: the merged, compact catalog of two "versions"
         other = os.path.join(tmp, "other.jsonl")
         with open(os.path.join(tmp, "with.jsonl")) as f, open(other, "w") as o:
@@ -539,7 +694,7 @@ def main():
         check([r[0] for r in rows] == sorted(r[0] for r in rows), "sorted by key")
         check(by["kernel.plain_int"] == [["kernel.plain_int", "6.1,6.12", "int",
                                           "-", "-", "rw", "-", "-",
-                                          "kernel/sysctl.c:8"]],
+                                          "kernel/sysctl.c:10"]],
               "one row for facts both versions share: %r" % by["kernel.plain_int"])
         check([r[1:5] for r in by["kernel.bounded"]] ==
               [["6.1", "int", "0", "200"], ["6.12", "int", "0", "100"]],
@@ -549,6 +704,13 @@ def main():
         check(by["net.foo.foo_max"][0][6:8] == ["net", "foo"], "netns and module")
         check(by["net.core.only_init"][0][6] == "init", "init_net only")
         check(by["kernel.unused_extra"][0][3] == "-", "no unenforced bound")
+        check(by["kernel.pid_max"][0][3:5] == ["?", "4194304"],
+              "a bound the generator could not read is \"?\", not none: %r"
+              % by["kernel.pid_max"][0][3:5])
+        check(by["kernel.ul_all"][0][4] == "-" and
+              by["kernel.wr_max"][0][4] == "4294967295",
+              "ULONG_MAX is the type's own limit, no bound; (u32)~0 is: %r"
+              % [by["kernel.ul_all"][0][4], by["kernel.wr_max"][0][4]])
         check(all(all(f != "" for f in r) for r in rows),
               "no empty field (a module nobody says is \"-\")")
         # a distribution's build beside its series' (issue 25), and the
