@@ -10,13 +10,22 @@ TOP=$(cd "$HERE/../../.." && pwd)
 DEBS=${1:-${CATALOG_DEBS:-$TOP/build/catalog/debs}}
 CATS=${2:-${CATALOG_WORK:-$TOP/build/catalog}}
 ROOT=${3:-$TOP/build/catalog/verify}
-for v in 5.10 6.1 6.12; do
+# VERIFY_ONLY="SERIES...": boot only these.
+for v in ${VERIFY_ONLY:-5.10 6.1 6.12 7.2}; do
     case $v in
-        5.10) deb=$DEBS/linux-image-5.10.0-32-amd64-unsigned_5.10.223-1_amd64.deb ;;
-        6.1)  deb=$DEBS/linux-image-6.1.0-57-amd64-unsigned_6.1.192-3_amd64.deb ;;
-        6.12) deb=$DEBS/linux-image-6.12.117+deb13-amd64-unsigned_6.12.117-1_amd64.deb ;;
+        5.10) pkgs="linux-image-5.10.0-32-amd64-unsigned=5.10.223-1" ;;
+        6.1)  pkgs="linux-image-6.1.0-57-amd64-unsigned=6.1.192-3" ;;
+        6.12) pkgs="linux-image-6.12.117+deb13-amd64-unsigned=6.12.117-1" ;;
+        # from 7.x Debian splits the image from its modules
+        7.2)  pkgs="linux-binary-7.2.13+deb14-amd64=7.2.13-1 linux-modules-7.2.13+deb14-amd64=7.2.13-1" ;;
+        *) echo "verify: no Debian image known for $v" >&2; exit 2 ;;
     esac
-    [ -f "$deb" ] || (cd "$DEBS" && apt-get download "$(basename "$deb" | cut -d_ -f1)=$(basename "$deb" | cut -d_ -f2)")
+    deb=
+    for p in $pkgs; do
+        f=$DEBS/$(echo "${p%%=*}_${p#*=}" | sed 's/:/%3a/')_amd64.deb
+        [ -f "$f" ] || (cd "$DEBS" && apt-get download "$p")
+        deb=${deb:+$deb,}$f
+    done
     "$HERE/build-initramfs.sh" "$deb" "$CATS/$v.jsonl" "$ROOT/$v"
     "$HERE/run.sh" "$ROOT/$v"
     python3 "$HERE/parse.py" "$ROOT/$v"

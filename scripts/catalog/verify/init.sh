@@ -86,6 +86,15 @@ w $P/net/ipv4/tcp_low_latency 0
 w $P/net/ipv4/tcp_tw_reuse 3
 w $P/net/core/somaxconn -1
 w $P/kernel/pid_max 1
+# bounds behind a macro and on a handler's own table (issue 25)
+w $P/kernel/pid_max 4194305
+w $P/kernel/pid_max 4194304
+w $P/kernel/pid_max 32768
+w $P/net/ipv4/ping_group_range "0 4294967295"
+w $P/net/ipv4/ping_group_range "0 4294967294"
+w $P/net/ipv4/ping_group_range "1 0"
+w $P/net/ipv4/neigh/default/mcast_solicit -1
+w $P/net/ipv4/neigh/default/mcast_solicit 3
 w $P/net/netfilter/nf_conntrack_max 0
 w $P/net/core/bpf_jit_enable 0
 w $P/net/core/bpf_jit_enable 3
