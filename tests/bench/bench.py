@@ -86,8 +86,9 @@ def catalog_keys():
                     fs[7] != "-" or fs[2] not in ("int", "uint", "u8",
                                                   "ulong", "bool")):
                 continue
-            if (fs[3] == "-" or int(fs[3]) <= 1) and (fs[4] == "-" or
-                                                     int(fs[4]) >= 1):
+            # "-" none, "?" a bound the catalog could not read (not judged)
+            if (fs[3] in "-?" or int(fs[3]) <= 1) and (fs[4] in "-?" or
+                                                      int(fs[4]) >= 1):
                 keys.append(fs[0])
     return sorted(set(keys))
 
