@@ -203,6 +203,7 @@ test-unit: $(UNIT) $(ASAN_UNIT)
 VALGRIND := valgrind -q --error-exitcode=9 --leak-check=full \
              --errors-for-leak-kinds=definite
 VALGRIND_TREES := check-famous-advice check-stock-debian12 stock-ubuntu2204 \
+    source-cmdline-show \
     bad-files line-endings latin1-text check-crlf-inline key-has-blank \
     check-odd-spellings slash-keys globs dash-prefix precedence-masking \
     lib-merged-usr dir-symlinks-absolute check-vendor-winner live \
@@ -341,7 +342,7 @@ bench: deps-test $(BIN)
 	python3 tests/bench/bench.py $(BIN)
 
 FUZZ_SECS ?= 60
-FUZZERS  := fuzz_parse fuzz_policy fuzz_catalog
+FUZZERS  := fuzz_parse fuzz_policy fuzz_catalog fuzz_source
 FUZZ_CC  := clang -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
             -D_GNU_SOURCE -DSG_SRCDIR='"$(CURDIR)"' -DSG_LENSDIR='"$(LENSDIR)"' \
             -DSG_POLICYDIR='"$(POLICYDIR)"' -Iplugin/core -Iplugin/remedy
@@ -385,6 +386,7 @@ fuzz: deps-test $(EMBED_INC) $(CATALOG_INC)
 	$(call fuzz_run,fuzz_parse,corpus,-max_len=4096,$(FUZZ_DATA))
 	$(call fuzz_run,fuzz_policy,policy-corpus,-max_len=65536,$(FUZZ_DATA))
 	$(call fuzz_run,fuzz_catalog,catalog-corpus,-max_len=8192,)
+	$(call fuzz_run,fuzz_source,source-corpus,-max_len=4096,)
 	$(call fuzz_run,fuzz_config,config-corpus,-max_len=4096 \
 	    -dict=tests/fuzz/config.dict,)
 	$(call fuzz_run,fuzz_report,report-corpus,-max_len=65536,)

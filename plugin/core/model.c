@@ -664,6 +664,8 @@ static int load_tree(struct sg_model *m, struct sg_parser *p,
         r = boot_diagnostics(m, &fs);
     if (r == 0)
         r = sg_modload_scan(m->rootfd, &m->modload);
+    if (r == 0)
+        r = sg_sources_read(m->rootfd, &m->kernel, &m->sourced);
     settings_free(os, n_os);
     applied_free(other, n_other);
     sg_fileset_free(&fs);
@@ -783,6 +785,7 @@ void sg_model_free(struct sg_model *m)
     sg_diags_free(&m->diags);
     sg_strmap_free(&m->file_index);
     sg_modload_free(&m->modload);
+    sg_sourced_free(&m->sourced);
     if (m->rootfd >= 0)
         close(m->rootfd);
     free(m->root);
@@ -958,6 +961,8 @@ int sg_model_derive(const struct sg_model *m, struct sg_parser *p,
     d->kernel = m->kernel;
     if (r == 0)
         r = sg_modload_copy(&m->modload, &d->modload);
+    if (r == 0)
+        r = sg_sourced_copy(&m->sourced, &d->sourced);
     for (size_t i = 0; r == 0 && i < m->diags.n; i++) {
         const struct sg_diag *g = &m->diags.v[i];
         if (!g->file || !text_for(&given, g->file, texts))

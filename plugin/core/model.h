@@ -26,6 +26,7 @@
 #include "kver.h"
 #include "modload.h"
 #include "parse.h"
+#include "source.h"
 #include "util.h"
 
 struct sg_model_opts {
@@ -101,6 +102,10 @@ struct sg_model {
     struct sg_diags diags;
     struct sg_strmap file_index; /* path -> index into files */
     struct sg_modload modload;   /* what loads modules before sysctl */
+    /* What the tree's other input sources set (source.h): the kernel
+     * command line, applied before the files, which override it. A tree
+     * only; never edited. */
+    struct sg_sourced_list sourced;
 };
 
 /* Build a model. Input problems are diagnostics, not failures; the return

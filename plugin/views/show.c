@@ -55,7 +55,49 @@ static const char *catalog_mark(const struct sg_catalog *cat,
     return in.state == SG_KS_ABSENT ? "lacks" : NULL;
 }
 
+/* The file line that overrides what source value V sets: the key's
+ * setting, else the last glob that matches it; NULL when none does. */
+static const struct sg_assignment *overriding(const struct sg_model *m,
+                                              const struct sg_sourced *v)
+{
+    const struct sg_assignment *a = sg_model_effective(m, v->key);
+    return a && !a->exclude ? a : NULL;
+}
+
+/* Whether a source sets KEY. */
+static bool sourced(const struct sg_model *m, const char *key)
+{
+    for (size_t i = 0; i < m->sourced.n; i++)
+        if (strcmp(m->sourced.v[i].key, key) == 0)
+            return true;
+    return false;
+}
+
 /* ---- JSON ---- */
+
+static cJSON *json_sourced(const struct sg_model *m, const struct sg_sourced *v)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "key", v->key);
+    cJSON_AddStringToObject(o, "value", v->value);
+    cJSON_AddStringToObject(o, "source", v->source);
+    cJSON_AddStringToObject(o, "file", v->file);
+    cJSON_AddNumberToObject(o, "line", v->line);
+    if (v->applied < 0)
+        cJSON_AddNullToObject(o, "applied");
+    else
+        cJSON_AddBoolToObject(o, "applied", v->applied);
+    const struct sg_assignment *a = overriding(m, v);
+    if (a) {
+        cJSON *b = cJSON_CreateObject();
+        cJSON_AddStringToObject(b, "file", a->file);
+        cJSON_AddNumberToObject(b, "line", a->line);
+        cJSON_AddItemToObject(o, "overridden_by", b);
+    } else {
+        cJSON_AddNullToObject(o, "overridden_by");
+    }
+    return o;
+}
 
 static cJSON *json_setting(const struct sg_catalog *cat,
                            const struct sg_model *m, const struct sg_setting *s)
@@ -130,7 +172,8 @@ int sg_view_json_show(FILE *out, const struct sg_model *m,
     /* Asked-for keys nothing sets explicitly: say so, or name the glob. */
     for (size_t i = 0; i < vo->n_keys; i++) {
         char *k = sg_key_normalize(vo->keys[i]);
-        if (!k || sg_model_get(m, k)) {
+        if (!k || sg_model_get(m, k) ||
+            (!sg_model_effective(m, k) && sourced(m, k))) {
             free(k);
             continue;
         }
@@ -149,6 +192,15 @@ int sg_view_json_show(FILE *out, const struct sg_model *m,
         free(k);
     }
     cJSON_AddItemToObject(o, "settings", settings);
+    /* Only where a source sets something: the output of a tree without
+     * one stays as it was. */
+    if (m->sourced.n) {
+        cJSON *src = cJSON_CreateArray();
+        for (size_t i = 0; i < m->sourced.n; i++)
+            if (wanted(vo, m->sourced.v[i].key))
+                cJSON_AddItemToArray(src, json_sourced(m, &m->sourced.v[i]));
+        cJSON_AddItemToObject(o, "sourced", src);
+    }
     cJSON_AddItemToObject(o, "diagnostics", sg_json_diags(&m->diags));
     return sg_json_print(out, vo->err, o);
 }
@@ -179,6 +231,17 @@ static void show_text_setting(FILE *out, const struct sg_view_opts *vo,
         fprintf(out, "    overrides %s:%u (%s)\n", sg_vis(a->file), a->line,
                 a->value ? sg_vis(a->value) : "excluded");
     }
+    for (size_t i = 0; !w->glob && i < m->sourced.n; i++) {
+        const struct sg_sourced *v = &m->sourced.v[i];
+        if (strcmp(v->key, s->key) == 0 && v->applied)
+            fprintf(out, "    overrides the %s, %s:%u (%s)\n", v->source,
+                    sg_vis(v->file), v->line, sg_vis(v->value));
+        else if (strcmp(v->key, s->key) == 0)
+            fprintf(out,
+                    "    (the %s's %s:%u (%s): kernel %s does not take it)\n",
+                    v->source, sg_vis(v->file), v->line, sg_vis(v->value),
+                    sg_vis(m->kernel.release));
+    }
     if (s->live == SG_LIVE_DRIFT)
         fprintf(out, "    %sdrift%s: the running kernel has %s\n",
                 sg_c(c, "\033[33m"), sg_c(c, "\033[0m"), sg_vis(s->live_value));
@@ -201,6 +264,37 @@ static void show_text_setting(FILE *out, const struct sg_view_opts *vo,
                 sg_c(c, "\033[31m"), sg_c(c, "\033[0m"));
 }
 
+/* What only a source sets (a key a file sets says it where the key is
+ * shown), and whether this kernel takes it. */
+static void show_text_sourced(FILE *out, const struct sg_view_opts *vo,
+                              const struct sg_model *m)
+{
+    bool c = vo->color;
+    for (size_t i = 0; i < m->sourced.n; i++) {
+        const struct sg_sourced *v = &m->sourced.v[i];
+        const struct sg_assignment *a = overriding(m, v);
+        if (!wanted(vo, v->key) || (a && !a->glob))
+            continue;
+        fprintf(out, "%s%s%s = %s    %s%s:%u (%s)%s\n", sg_c(c, "\033[1m"),
+                sg_vis(v->key), sg_c(c, "\033[0m"), sg_vis(v->value),
+                sg_c(c, "\033[2m"), sg_vis(v->file), v->line, v->source,
+                sg_c(c, "\033[0m"));
+        if (a)
+            fprintf(out, "    overridden by %s:%u (glob %s)\n", sg_vis(a->file),
+                    a->line, sg_vis(a->key));
+        if (v->applied == 0)
+            fprintf(out,
+                    "    not applied: kernel %s takes no sysctl.* "
+                    "parameters at boot (they came after 5.4)\n",
+                    sg_vis(m->kernel.release));
+        else if (v->applied < 0)
+            fprintf(out,
+                    "    applied only if kernel %s takes sysctl.* "
+                    "parameters at boot (5.10 does, 5.4 does not)\n",
+                    sg_vis(m->kernel.release));
+    }
+}
+
 int sg_view_text_show(FILE *out, const struct sg_model *m,
                       const struct sg_view_opts *vo)
 {
@@ -215,9 +309,11 @@ int sg_view_text_show(FILE *out, const struct sg_model *m,
     for (size_t i = 0; i < m->n_settings; i++)
         if (wanted(vo, m->settings[i].key))
             show_text_setting(out, vo, m, &m->settings[i]);
+    show_text_sourced(out, vo, m);
     for (size_t i = 0; i < vo->n_keys; i++) {
         char *k = sg_key_normalize(vo->keys[i]);
-        if (k && !sg_model_get(m, k)) {
+        if (k && !sg_model_get(m, k) &&
+            (sg_model_effective(m, k) || !sourced(m, k))) {
             const struct sg_assignment *g = sg_model_effective(m, k);
             if (g)
                 fprintf(out, "%s = %s    %s:%u (glob %s)\n", sg_vis(k),

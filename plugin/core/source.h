@@ -1,0 +1,74 @@
+/*
+ * source.h - where else a tree sets keys, besides its sysctl files: the
+ * input sources of the model, each with its place in the boot, its
+ * provenance, and whether fix may edit it.
+ *
+ * A source reads the tree (through its descriptor, as the files are read)
+ * and yields values: key, value, the file and line that write it. The
+ * model keeps them beside the files' settings (model.h `sourced`): every
+ * source here is applied before systemd-sysctl and `sysctl --system`, so
+ * a file's line for the same key overrides it, and `show` says which.
+ * No source is editable: fix and plans never touch what they read.
+ *
+ * Sources (one function and one row of the table in source.c each):
+ * - the kernel command line: `sysctl.KEY=VALUE` (or `sysctl/KEY`) and the
+ *   kernel's four aliases (hung_task_panic, ...), as the kernel's
+ *   process_sysctl_arg() in fs/proc/proc_sysctl.c takes them at boot
+ *   (present in the 5.10 tree, absent in 5.4's and RHEL 8's 4.18), read
+ *   from /proc/cmdline (the boot the tree runs, when it has one),
+ *   /etc/kernel/cmdline (kernel-install), GRUB_CMDLINE_LINUX and
+ *   GRUB_CMDLINE_LINUX_DEFAULT of /etc/default/grub, and the `options`
+ *   lines of /boot/loader/entries/NAME.conf (Boot Loader Specification).
+ *
+ * Costs: one read of each of those small files; nothing when absent.
+ */
+#ifndef SG_SOURCE_H
+#define SG_SOURCE_H
+
+#include <stddef.h>
+
+#include "kver.h"
+
+/* One value a source sets. */
+struct sg_sourced {
+    const char *source; /* the source's name (static): "kernel command line" */
+    const char *when;   /* when it is applied (static text) */
+    char *key;          /* canonical */
+    char *value;
+    char *file; /* target path of the file that writes it */
+    unsigned line;
+    /* 1: the target's kernel applies it; 0: it does not (too old); -1:
+     * not known for this version */
+    int applied;
+};
+
+struct sg_sourced_list {
+    struct sg_sourced *v;
+    size_t n;
+};
+
+/* Every value the sources of the tree ROOTFD set, source by source, in
+ * each source's file order; K is the target's kernel. Returns 0 or
+ * -ENOMEM (a missing or unreadable file sets nothing). */
+int sg_sources_read(int rootfd, const struct sg_kver *k,
+                    struct sg_sourced_list *out);
+void sg_sourced_free(struct sg_sourced_list *l);
+/* A copy of FROM into TO (a derived model's: model.h). 0 or -ENOMEM. */
+int sg_sourced_copy(const struct sg_sourced_list *from,
+                    struct sg_sourced_list *to);
+
+/* The sysctl values of TEXT read as the tree's file FILE is read: the
+ * GRUB_CMDLINE_LINUX* assignments of /etc/default/grub, the `options`
+ * lines of a /boot/loader/entries file, else a command line; appended to
+ * OUT. 0 or -ENOMEM (tests, the fuzzer, and the reader itself). */
+int sg_source_cmdline_text(const char *text, const char *file,
+                           const struct sg_kver *k,
+                           struct sg_sourced_list *out);
+
+/* The kernel command line's sysctl values in TEXT (FILE, the text's first
+ * line numbered LINE), appended to OUT: for tests and the readers. */
+int sg_source_cmdline_words(const char *text, const char *file, unsigned line,
+                            const struct sg_kver *k,
+                            struct sg_sourced_list *out);
+
+#endif
