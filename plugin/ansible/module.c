@@ -21,7 +21,6 @@
 #include "../data/data.h"
 #include "../run/run.h"
 #include "../views/views.h"
-#include "../report/report.h"
 #include "../core/util.h"
 
 #include <cjson/cJSON.h>
@@ -526,7 +525,7 @@ static int run(const struct policies_arg *pa, struct sg_run_opts *opts,
         const struct sg_finding *f = &rep->findings.v[i];
         cJSON *j = sg_json_finding(f);
         char hex[17];
-        sg_rep_finding_hex(f, hex); /* as SARIF and the report give it */
+        sg_finding_fingerprint(f, hex); /* as SARIF and the report give it */
         cJSON_AddStringToObject(j, "fingerprint", hex);
         cJSON_AddItemToArray(fs, j);
     }

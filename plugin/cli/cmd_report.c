@@ -9,6 +9,7 @@
  */
 #include "cli.h"
 #include "../core/util.h"
+#include "../report/report.h"
 
 #include <errno.h>
 #include <libgen.h>

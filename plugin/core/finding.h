@@ -2,13 +2,14 @@
  * finding.h - what a policy rule says about a configuration: the rule,
  * where (target path and 1-based line, or nowhere for a key that is not
  * configured), the message with its placeholders filled in, and the fix.
- * Findings are data; the emitters in plugin/cli/ are views of them.
+ * Findings are data (finding.c); the views in plugin/views/ only read them.
  */
 #ifndef SG_FINDING_H
 #define SG_FINDING_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
 #include "policy.h"
@@ -23,8 +24,8 @@ struct sg_finding {
     char *message;
     enum sg_fix_action fix;
     char *fix_key, *fix_value, *fix_file;
-    char *why_left; /* left after a fix: why it was not fixed, or NULL
-                       (fix.h sg_fix_why_left) */
+    char *why_left;   /* left after a fix: why it was not fixed, or NULL
+                         (fix.h sg_fix_why_left) */
     char *suppressed; /* a suppression comment's reason ("" for none
                          given) when one suppresses it (suppress.h), or
                          NULL: counted, failed on and fixed only if NULL */
@@ -61,5 +62,14 @@ bool sg_findings_reach(const struct sg_findings *fs, enum sg_severity level);
 /* The name of a finding in fixes and their diagnostics, "rule file:line"
  * ("rule -:0" when it is about no line), into BUF. */
 const char *sg_finding_why(const struct sg_finding *f, char *buf, size_t len);
+
+/* A finding's identity across runs and hosts: sg_hash("RULE|FILE|KEY|
+ * VALUE") of the text as JSON carries it (stable when lines move). SARIF's
+ * partialFingerprints, the module's result and the fleet report all give
+ * this one. */
+uint64_t sg_fingerprint(const char *rule, const char *file, const char *key,
+                        const char *value);
+/* F's fingerprint as 16 hex digits into OUT. */
+void sg_finding_fingerprint(const struct sg_finding *f, char out[17]);
 
 #endif

@@ -79,30 +79,6 @@ int sg_rep_severity(const char *s)
                                        : -1;
 }
 
-uint64_t sg_rep_fingerprint(const char *rule, const char *file, const char *key,
-                            const char *value)
-{
-    struct sg_buf b = {0};
-    /* As sarif.c's partialFingerprints: stable when lines move. Of the
-     * text as JSON carries it (bytes that are no UTF-8 repaired), so that
-     * the report, reading JSON, finds the module's and SARIF's. */
-    sg_buf_printf(&b, "%s|%s|%s|%s", rule, file, key, value);
-    char *u = b.v && !sg_utf8_valid(b.v) ? sg_utf8_repair(b.v) : NULL;
-    uint64_t h =
-        u ? sg_hash(u, strlen(u)) : sg_hash(b.v ? b.v : "", b.v ? b.n : 0);
-    free(u);
-    free(b.v);
-    return h;
-}
-
-void sg_rep_finding_hex(const struct sg_finding *f, char out[17])
-{
-    snprintf(out, 17, "%016" PRIx64,
-             sg_rep_fingerprint(f->rule->id, f->file ? f->file : "",
-                                f->key ? f->key : "",
-                                f->value ? f->value : ""));
-}
-
 int sg_rep_problem(struct sg_fleet *f, const char *file, const char *fmt,
                    const char *what)
 {
@@ -384,7 +360,7 @@ static long finding_of(struct sg_fleet *f, const cJSON *j)
         sg_rep_severity(str(j, "severity"))};
     long ix = -1;
     if (k.rule && k.file && k.key && k.value && table_room(&f->by_fp) == 0) {
-        uint64_t fp = sg_rep_fingerprint(k.rule, k.file, k.key, k.value);
+        uint64_t fp = sg_fingerprint(k.rule, k.file, k.key, k.value);
         uint64_t h = mix(f, fp);
         struct sg_rep_slot *s = table_slot(f, &f->by_fp, h, same_finding, &k);
         if (s->ix != EMPTY)

@@ -148,15 +148,6 @@ struct sg_fleet {
     size_t n_gone;
 };
 
-/* A finding's fingerprint: sg_hash("RULE|FILE|KEY|VALUE"), as SARIF's
- * partialFingerprints, the module and the report give it. */
-uint64_t sg_rep_fingerprint(const char *rule, const char *file, const char *key,
-                            const char *value);
-/* A finding's fingerprint as 16 hex digits, as SARIF, the module and the
- * report print it. */
-struct sg_finding;
-void sg_rep_finding_hex(const struct sg_finding *f, char out[17]);
-
 /* Read the file or directory PATH into F. 0, or -ENOMEM; a file that
  * cannot be used is a problem in F->problems and the rest goes on. */
 int sg_fleet_read(struct sg_fleet *f, const char *path);

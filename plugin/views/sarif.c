@@ -214,7 +214,7 @@ static cJSON *result_json(const struct sg_report *r, const struct sg_finding *f)
         add_location(o, r, f->file, f->line);
     /* Stable when lines move: what is wrong, where, with which value (the
      * "fingerprint" of the module and the report, what --baseline matches). */
-    sg_rep_finding_hex(f, hex);
+    sg_finding_fingerprint(f, hex);
     cJSON_AddStringToObject(fp, "sysctlGuardFinding/v1", hex);
     cJSON_AddItemToObject(o, "partialFingerprints", fp);
     cJSON *fixes = fixes_json(r, f);

@@ -4,6 +4,7 @@
  */
 #include "views.h"
 #include "../remedy/diff.h"
+#include "../report/report.h"
 #include "../core/util.h"
 
 #include <stdlib.h>

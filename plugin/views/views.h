@@ -17,7 +17,10 @@
 
 #include "../core/catalog.h"
 #include "../run/run.h"
-#include "../report/report.h"
+
+/* The fleet report's data (report/report.h): its views are rows of the
+ * same table, given the fleet the report command merged. */
+struct sg_fleet;
 
 #define SG_VERSION "0.1.0"
 

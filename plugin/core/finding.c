@@ -1,0 +1,156 @@
+/*
+ * finding.c - see finding.h: what a finding is beside the rule that
+ * made it (order, identity, copies, counts, its fingerprint). Views and
+ * front ends read findings only through these.
+ */
+#include "finding.h"
+#include "util.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+int sg_finding_cmp(const void *x, const void *y)
+{
+    const struct sg_finding *a = x, *b = y;
+    int c;
+    if (!a->file != !b->file)
+        return a->file ? -1 : 1;
+    if (a->file && (c = strcmp(a->file, b->file)))
+        return c;
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    return strcmp(a->rule->id, b->rule->id);
+}
+
+void sg_finding_clear(struct sg_finding *f)
+{
+    free(f->key);
+    free(f->value);
+    free(f->file);
+    free(f->message);
+    free(f->fix_key);
+    free(f->fix_value);
+    free(f->fix_file);
+    free(f->why_left);
+    free(f->suppressed);
+    memset(f, 0, sizeof(*f));
+}
+
+void sg_findings_free(struct sg_findings *fs)
+{
+    for (size_t i = 0; i < fs->n; i++)
+        sg_finding_clear(&fs->v[i]);
+    free(fs->v);
+    memset(fs, 0, sizeof(*fs));
+}
+
+size_t sg_findings_count(const struct sg_findings *fs, enum sg_severity sev)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < fs->n; i++)
+        n += fs->v[i].severity == sev && !fs->v[i].suppressed;
+    return n;
+}
+
+size_t sg_findings_suppressed(const struct sg_findings *fs)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < fs->n; i++)
+        n += fs->v[i].suppressed != NULL;
+    return n;
+}
+
+bool sg_findings_reach(const struct sg_findings *fs, enum sg_severity level)
+{
+    for (size_t i = 0; i < fs->n; i++)
+        if (fs->v[i].severity >= level && !fs->v[i].suppressed)
+            return true;
+    return false;
+}
+
+const char *sg_finding_why(const struct sg_finding *f, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s %s:%u", f->rule->id, f->file ? f->file : "-",
+             f->line);
+    return buf;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+bool sg_finding_same(const struct sg_finding *a, const struct sg_finding *b)
+{
+    if (a->rule != b->rule || !same_str(a->key, b->key))
+        return false;
+    if (!a->key)
+        return same_str(a->file, b->file) && same_str(a->message, b->message);
+    return !a->rule->on_lines ||
+           (same_str(a->value, b->value) && same_str(a->file, b->file));
+}
+
+static void id_field(struct sg_buf *b, const char *s)
+{
+    if (s)
+        sg_buf_printf(b, "%zu:%s", strlen(s), s);
+    else
+        sg_buf_add(b, "-", 1);
+}
+
+/* The fields sg_finding_same compares, in the same cases. */
+char *sg_finding_same_id(const struct sg_finding *f)
+{
+    struct sg_buf b = {0};
+    sg_buf_printf(&b, "%p", (const void *)f->rule);
+    id_field(&b, f->key);
+    if (!f->key) {
+        id_field(&b, f->file);
+        id_field(&b, f->message);
+    } else if (f->rule->on_lines) {
+        id_field(&b, f->value);
+        id_field(&b, f->file);
+    }
+    return b.v;
+}
+
+int sg_finding_copy(const struct sg_finding *f, struct sg_finding *out)
+{
+    *out = *f;
+#define DUP(x) (out->x = f->x ? strdup(f->x) : NULL, !f->x || out->x)
+    bool ok = DUP(key) & DUP(value) & DUP(file) & DUP(message) & DUP(fix_key) &
+              DUP(fix_value) & DUP(fix_file) & DUP(why_left) & DUP(suppressed);
+#undef DUP
+    if (!ok) {
+        sg_finding_clear(out);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+uint64_t sg_fingerprint(const char *rule, const char *file, const char *key,
+                        const char *value)
+{
+    struct sg_buf b = {0};
+    /* Stable when lines move. Of the text as JSON carries it (bytes that
+     * are no UTF-8 repaired), so that the report, reading JSON, finds the
+     * module's and SARIF's. */
+    sg_buf_printf(&b, "%s|%s|%s|%s", rule, file, key, value);
+    char *u = b.v && !sg_utf8_valid(b.v) ? sg_utf8_repair(b.v) : NULL;
+    uint64_t h =
+        u ? sg_hash(u, strlen(u)) : sg_hash(b.v ? b.v : "", b.v ? b.n : 0);
+    free(u);
+    free(b.v);
+    return h;
+}
+
+void sg_finding_fingerprint(const struct sg_finding *f, char out[17])
+{
+    snprintf(out, 17, "%016" PRIx64,
+             sg_fingerprint(f->rule->id, f->file ? f->file : "",
+                            f->key ? f->key : "", f->value ? f->value : ""));
+}
