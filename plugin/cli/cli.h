@@ -18,14 +18,6 @@
 
 #include <stdint.h>
 
-enum sg_emit {
-    SG_EMIT_NONE,
-    SG_EMIT_SH,
-    SG_EMIT_ANSIBLE,       /* a playbook */
-    SG_EMIT_ANSIBLE_TASKS, /* a task list to include */
-    SG_EMIT_SALT,          /* an SLS */
-};
-
 #define SG_MAX_LIST 32
 
 /* What one FILE argument is checked with, after the project
@@ -50,9 +42,9 @@ struct sg_cli {
     enum sg_semantics semantics;
     const struct sg_view *view; /* --format (views.h); NULL: the first */
     bool live;
-    bool dry_run;         /* fix: print the diff, change nothing */
-    bool backup;          /* fix: keep FILE.bak */
-    enum sg_emit emit;    /* plan */
+    bool dry_run; /* fix: print the diff, change nothing */
+    bool backup;  /* fix: keep FILE.bak */
+    int emit; /* plan: 1 + the row of sg_plan_engines (plan/plan.h); 0: none */
     bool no_color;        /* --no-color */
     bool quiet;           /* --quiet */
     const char *host;     /* --host */

@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 #include "../ansible/module.h"
+#include "plan/plan.h"
 #include "../core/near.h"
 #include "../core/util.h"
 
@@ -47,13 +48,16 @@ struct choice {
     const char *gloss; /* shown in --help after the name, or NULL */
 };
 
-static const struct choice emits[] = {
-    {"sh", SG_EMIT_SH, C_PLAN, NULL},
-    {"ansible", SG_EMIT_ANSIBLE, C_PLAN, "a playbook"},
-    {"ansible-tasks", SG_EMIT_ANSIBLE_TASKS, C_PLAN, NULL},
-    {"salt", SG_EMIT_SALT, C_PLAN, "an SLS"},
-    {NULL, 0, 0, NULL},
-};
+/* --emit's kinds: the plan engines' table (plan/plan.h), copied here as
+ * choices (the value: 1 + the row) before the options are read. */
+static struct choice emits[SG_PLAN_MAX_ENGINES + 1];
+
+static void emits_fill(void)
+{
+    for (size_t i = 0; sg_plan_engines[i].name; i++)
+        emits[i] = (struct choice){sg_plan_engines[i].name, (int)i + 1, C_PLAN,
+                                   sg_plan_engines[i].gloss};
+}
 static const struct choice semantics[] = {
     {"systemd", SG_SEM_SYSTEMD, C_TREE, NULL},
     {"procps", SG_SEM_PROCPS, C_TREE,
@@ -131,8 +135,7 @@ static const struct opt_row {
      "json: record the host's name, for report"},
     {"baseline", "FILE", OT_STRING, F(baseline), 0, NULL, NULL, C_REPORT,
      "an earlier report --format json: what is new, fixed, unchanged"},
-    {"output", "PATH", OT_STRING, F(output), 0, NULL, NULL,
-     C_REPORT | C_PLAN,
+    {"output", "PATH", OT_STRING, F(output), 0, NULL, NULL, C_REPORT | C_PLAN,
      "write to the file PATH (atomically) instead of stdout; plan --emit "
      "salt: the directory PATH (init.sls and the files it copies)"},
     {"dry-run", NULL, OT_FLAG, F(dry_run), 0, NULL, NULL, C_FIX,
@@ -163,8 +166,7 @@ static const struct opt_row {
 #define N_OPTS (sizeof(opt_rows) / sizeof(*opt_rows))
 
 _Static_assert(N_OPTS <= 64, "struct sg_cli's given has a bit per row");
-_Static_assert(sizeof(enum sg_emit) == sizeof(int) &&
-                   sizeof(enum sg_semantics) == sizeof(int) &&
+_Static_assert(sizeof(enum sg_semantics) == sizeof(int) &&
                    sizeof(enum sg_severity) == sizeof(int),
                "OT_CHOICE fields are stored as int");
 
@@ -624,12 +626,12 @@ static void unknown_option(const struct sg_cli *cli, const struct cmd_row *c,
         *eq = '\0';
     for (size_t i = 0; i < N_OPTS; i++)
         names[i] = row_cmds(&opt_rows[i]) & c->bit ? opt_rows[i].name : NULL;
-    const char *near =
-        name && strncmp(name, "--", 2) == 0 ? sg_near(name + 2, names, N_OPTS)
-                                            : NULL;
-    fprintf(stderr, "%s %s: unknown option \"%s\"%s%s%s\n", cli->prog,
-            c->name, sg_vis(word), near ? "; did you mean --" : "",
-            near ? near : "", near ? "?" : "");
+    const char *near = name && strncmp(name, "--", 2) == 0
+                           ? sg_near(name + 2, names, N_OPTS)
+                           : NULL;
+    fprintf(stderr, "%s %s: unknown option \"%s\"%s%s%s\n", cli->prog, c->name,
+            sg_vis(word), near ? "; did you mean --" : "", near ? near : "",
+            near ? "?" : "");
     free(name);
 }
 
@@ -668,8 +670,8 @@ int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
             /* In a cluster ("-xy") optind has not moved on: name the
              * letter, not the word before it. */
             if (optopt >= 256 && optopt < 256 + (int)N_OPTS)
-                fprintf(stderr, "%s %s: --%s needs a value (%s)\n",
-                        cli->prog, cmd, opt_rows[optopt - 256].name,
+                fprintf(stderr, "%s %s: --%s needs a value (%s)\n", cli->prog,
+                        cmd, opt_rows[optopt - 256].name,
                         opt_rows[optopt - 256].arg);
             else if (optopt > 0 && optopt < 128)
                 fprintf(stderr, "%s %s: unknown option \"-%c\"\n", cli->prog,
@@ -813,6 +815,7 @@ int main(int argc, char **argv)
     struct sg_cli cli = {.prog = "sysctl-guard", .fail_on = SG_SEV_WARNING};
     int r;
 
+    emits_fill();
     if (argc < 2) {
         usage(stderr, cli.prog);
         return SG_EXIT_ERROR;

@@ -275,10 +275,11 @@ void sg_plan_comment(FILE *out, const char *s, bool jinja)
  * when P starts no valid sequence. */
 static size_t utf8_at(const unsigned char *p, unsigned *cp)
 {
-    size_t n = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2
-                             : (p[0] & 0xf0) == 0xe0   ? 3
-                             : (p[0] & 0xf8) == 0xf0   ? 4
-                                                       : 0;
+    size_t n = p[0] < 0x80             ? 1
+               : (p[0] & 0xe0) == 0xc0 ? 2
+               : (p[0] & 0xf0) == 0xe0 ? 3
+               : (p[0] & 0xf8) == 0xf0 ? 4
+                                       : 0;
     unsigned v = n == 1 ? p[0] : n == 2 ? p[0] & 0x1f : p[0] & (0x7f >> n);
     for (size_t i = 1; i < n; i++) {
         if ((p[i] & 0xc0) != 0x80)
@@ -330,8 +331,8 @@ static void comment_text(FILE *out, const char *s, size_t len, bool jinja)
     }
 }
 
-void sg_plan_diff_comment(FILE *out, const struct sg_change *c,
-                          const char *in, bool jinja)
+void sg_plan_diff_comment(FILE *out, const struct sg_change *c, const char *in,
+                          bool jinja)
 {
     char *d = sg_diff_unified(c->path, c->before, c->after);
     /* The diff's lines end at "\n" only: a "\r" stays in its line, and
@@ -585,17 +586,18 @@ void sg_plan_yaml_fold(FILE *out, const char *text, bool jinja_first, int width)
     }
 }
 
-/* The engines: --emit KIND's row prints the plan. */
-static const struct {
-    enum sg_emit kind;
-    void (*emit)(FILE *out, const struct sg_plan *p);
-    int yaml; /* 0: not YAML; 1: YAML; 2: Jinja rendered to YAML (Salt) */
-} engines[] = {
-    {SG_EMIT_SH, sg_plan_emit_sh, 0},
-    {SG_EMIT_ANSIBLE, sg_plan_emit_ansible, 1},
-    {SG_EMIT_ANSIBLE_TASKS, sg_plan_emit_ansible_tasks, 1},
-    {SG_EMIT_SALT, sg_plan_emit_salt, 2},
+const struct sg_plan_engine sg_plan_engines[] = {
+    {"sh", NULL, sg_plan_emit_sh, 0, NULL},
+    {"ansible", "a playbook", sg_plan_emit_ansible, 1, NULL},
+    {"ansible-tasks", NULL, sg_plan_emit_ansible_tasks, 1, NULL},
+    {"salt", "an SLS", sg_plan_emit_salt, 2,
+     "writes a directory, an SLS and the files it copies: give --output DIR "
+     "(in the Salt file roots; `salt-call state.apply DIR`)"},
+    {NULL, NULL, NULL, 0, NULL},
 };
+_Static_assert(sizeof(sg_plan_engines) / sizeof(*sg_plan_engines) <=
+                   SG_PLAN_MAX_ENGINES + 1,
+               "main.c's --emit choices hold SG_PLAN_MAX_ENGINES");
 
 int sg_cmd_plan(struct sg_cli *cli)
 {
@@ -605,19 +607,18 @@ int sg_cmd_plan(struct sg_cli *cli)
     char *err = NULL;
     int r;
 
-    if (cli->emit == SG_EMIT_NONE || cli->n_args) {
-        fprintf(stderr,
-                "usage: %s plan --emit sh|ansible|ansible-tasks|salt "
-                "[OPTIONS]\n",
-                cli->prog);
+    const struct sg_plan_engine *engine =
+        cli->emit > 0 ? &sg_plan_engines[cli->emit - 1] : NULL;
+    if (!engine || cli->n_args) {
+        fprintf(stderr, "usage: %s plan --emit ", cli->prog);
+        for (const struct sg_plan_engine *e = sg_plan_engines; e->name; e++)
+            fprintf(stderr, "%s%s", e == sg_plan_engines ? "" : "|", e->name);
+        fprintf(stderr, " [OPTIONS]\n");
         return SG_EXIT_ERROR;
     }
-    if (cli->emit == SG_EMIT_SALT && !cli->output) {
-        fprintf(stderr,
-                "%s plan: --emit salt writes a directory, an SLS and the "
-                "files it copies: give --output DIR (in the Salt file "
-                "roots; `salt-call state.apply DIR`)\n",
-                cli->prog);
+    if (engine->directory && !cli->output) {
+        fprintf(stderr, "%s plan: --emit %s %s\n", cli->prog, engine->name,
+                engine->directory);
         return SG_EXIT_ERROR;
     }
     r = sg_cli_load_policies(cli, cli->policies, cli->n_policies, &ps);
@@ -657,28 +658,26 @@ int sg_cmd_plan(struct sg_cli *cli)
             x.modules |= sg_modload_is_list(cs->v[i].path);
         const struct sg_plan p = {m, pf, cs->n, n, &x};
         r = SG_EXIT_OK;
-        for (size_t i = 0; i < sizeof(engines) / sizeof(*engines); i++) {
-            if (engines[i].kind != cli->emit)
-                continue;
+        {
             /* Written whole; YAML then folded to SG_PLAN_WIDTH. */
             char *raw = NULL, *text = NULL;
             size_t rlen = 0, len = 0;
             FILE *mem = open_memstream(&raw, &rlen);
             FILE *folded = mem ? open_memstream(&text, &len) : NULL;
             if (mem)
-                engines[i].emit(mem, &p);
+                engine->emit(mem, &p);
             bool made = mem && fclose(mem) == 0 && raw && folded;
-            if (made && engines[i].yaml)
-                sg_plan_yaml_fold(folded, raw, engines[i].yaml == 2,
+            if (made && engine->yaml)
+                sg_plan_yaml_fold(folded, raw, engine->yaml == 2,
                                   SG_PLAN_WIDTH);
             else if (made)
                 fwrite(raw, 1, rlen, folded);
             made = folded && fclose(folded) == 0 && made && text;
             const char *what = NULL;
-            int e = made ? sg_plan_deliver(cli->output,
-                                           cli->emit == SG_EMIT_SALT, &p,
-                                           text, len, &what)
-                         : -ENOMEM;
+            int e =
+                made ? sg_plan_deliver(cli->output, engine->directory != NULL,
+                                       &p, text, len, &what)
+                     : -ENOMEM;
             if (e < 0) {
                 fprintf(stderr, "%s plan: %s%s%s\n", cli->prog,
                         what ? sg_vis(what) : "", what ? ": " : "",

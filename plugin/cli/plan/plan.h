@@ -66,7 +66,21 @@ struct sg_plan {
 void sg_plan_yaml_fold(FILE *out, const char *text, bool jinja_first,
                        int width);
 
-/* The engines (one file each). */
+/* The engines, one file each and one row of sg_plan_engines: --emit
+ * KIND's name, its --help gloss, and how its text is finished. A new
+ * engine is one file and one row. */
+struct sg_plan_engine {
+    const char *name;
+    const char *gloss; /* in --help after the name, or NULL */
+    void (*emit)(FILE *out, const struct sg_plan *p);
+    int yaml; /* 0: not YAML; 1: YAML; 2: Jinja rendered to YAML (Salt) */
+    /* Writes a directory, and needs --output DIR: what it writes (after
+     * "--emit NAME "), or NULL for a file or stdout. */
+    const char *directory;
+};
+extern const struct sg_plan_engine sg_plan_engines[]; /* a NULL name ends it */
+#define SG_PLAN_MAX_ENGINES 8
+
 void sg_plan_emit_ansible(FILE *out, const struct sg_plan *p);
 void sg_plan_emit_ansible_tasks(FILE *out, const struct sg_plan *p);
 void sg_plan_emit_salt(FILE *out, const struct sg_plan *p);
@@ -121,8 +135,8 @@ void sg_plan_fixes(FILE *out, const struct sg_change *c, const char *in,
  * a Unicode line break (U+0085, U+2028, U+2029) and a bidi control print
  * escaped ("\r", "\x0c", "\xe9", "\u0085"): YAML would read them as
  * line breaks, or a terminal would act on them. */
-void sg_plan_diff_comment(FILE *out, const struct sg_change *c,
-                          const char *in, bool jinja);
+void sg_plan_diff_comment(FILE *out, const struct sg_change *c, const char *in,
+                          bool jinja);
 
 /* A Salt plan is a directory: init.sls, and files/ with the text of each
  * file it writes, which file.managed copies byte for byte (salt://):
