@@ -125,7 +125,9 @@ int sg_source_cmdline_words(const char *text, const char *file, unsigned line,
          * quoting, the first '=' ends the name */
         const char *w = p, *eq = NULL;
         bool quote = false;
+        unsigned wline = line;
         for (; *p && (quote || !isspace((unsigned char)*p)); p++) {
+            line += *p == '\n';
             if (*p == '=' && !eq)
                 eq = p;
             if (*p == '"')
@@ -145,7 +147,7 @@ int sg_source_cmdline_words(const char *text, const char *file, unsigned line,
         struct sg_sourced s = {
             .source = cmdline_name,
             .when = cmdline_when,
-            .line = line,
+            .line = wline,
             .applied = cmdline_applied(k),
         };
         if (param_key(name, (size_t)(eq - name), &s.key) < 0)
@@ -231,11 +233,15 @@ static int read_bls(const char *text, const char *file, const struct sg_kver *k,
 }
 
 #define BLS_DIR "/boot/loader/entries"
+/* update-grub reads these after /etc/default/grub (Ubuntu's cloud
+ * images set GRUB_CMDLINE_LINUX_DEFAULT in 50-cloudimg-settings.cfg) */
+#define GRUB_D "/etc/default/grub.d"
 
 int sg_source_cmdline_text(const char *text, const char *file,
                            const struct sg_kver *k, struct sg_sourced_list *out)
 {
-    if (strcmp(file, "/etc/default/grub") == 0)
+    if (strcmp(file, "/etc/default/grub") == 0 ||
+        strncmp(file, GRUB_D "/", sizeof(GRUB_D)) == 0)
         return read_grub(text, file, k, out);
     if (strncmp(file, BLS_DIR "/", sizeof(BLS_DIR)) == 0)
         return read_bls(text, file, k, out);
@@ -251,20 +257,15 @@ static int read_one(int rootfd, const char *path, const struct sg_kver *k,
     return r;
 }
 
-static int read_cmdline(int rootfd, const struct sg_kver *k,
-                        struct sg_sourced_list *out)
+/* Every NAME*SUFFIX of DIR, by name, read as its path says. */
+static int read_dir(int rootfd, const char *dir, const char *suffix,
+                    const struct sg_kver *k, struct sg_sourced_list *out)
 {
-    int r = read_one(rootfd, "/proc/cmdline", k, out);
-    if (r == 0)
-        r = read_one(rootfd, "/etc/kernel/cmdline", k, out);
-    if (r == 0)
-        r = read_one(rootfd, "/etc/default/grub", k, out);
     char **names = NULL;
     size_t n = 0;
-    if (r == 0)
-        r = sg_fileset_list_suffix(rootfd, BLS_DIR, ".conf", &names, &n);
+    int r = sg_fileset_list_suffix(rootfd, dir, suffix, &names, &n);
     for (size_t i = 0; i < n; i++) {
-        char *path = r ? NULL : sg_strdup_printf(BLS_DIR "/%s", names[i]);
+        char *path = r ? NULL : sg_strdup_printf("%s/%s", dir, names[i]);
         if (!r && !path)
             r = -ENOMEM;
         if (path)
@@ -273,6 +274,21 @@ static int read_cmdline(int rootfd, const struct sg_kver *k,
         free(names[i]);
     }
     free(names);
+    return r;
+}
+
+static int read_cmdline(int rootfd, const struct sg_kver *k,
+                        struct sg_sourced_list *out)
+{
+    int r = read_one(rootfd, "/proc/cmdline", k, out);
+    if (r == 0)
+        r = read_one(rootfd, "/etc/kernel/cmdline", k, out);
+    if (r == 0)
+        r = read_one(rootfd, "/etc/default/grub", k, out);
+    if (r == 0)
+        r = read_dir(rootfd, GRUB_D, ".cfg", k, out);
+    if (r == 0)
+        r = read_dir(rootfd, BLS_DIR, ".conf", k, out);
     return r;
 }
 

@@ -17,7 +17,9 @@
  *   (present in the 5.10 tree, absent in 5.4's and RHEL 8's 4.18), read
  *   from /proc/cmdline (the boot the tree runs, when it has one),
  *   /etc/kernel/cmdline (kernel-install), GRUB_CMDLINE_LINUX and
- *   GRUB_CMDLINE_LINUX_DEFAULT of /etc/default/grub, and the `options`
+ *   GRUB_CMDLINE_LINUX_DEFAULT of /etc/default/grub and of
+ *   /etc/default/grub.d/NAME.cfg (which update-grub reads after it), and
+ *   the `options`
  *   lines of /boot/loader/entries/NAME.conf (Boot Loader Specification).
  *
  * Costs: one read of each of those small files; nothing when absent.

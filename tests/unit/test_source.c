@@ -57,6 +57,14 @@ static void words(void)
     entry(&l, 6, "vm.y", "3", "/proc/cmdline", 2);
     CHECK(l.n && l.v[0].applied == 1);
     sg_sourced_free(&l);
+    /* a quoted value over two lines: the word's line is where it starts,
+     * and the next word's is counted on from its end */
+    CHECK(sg_source_cmdline_words("a sysctl.kernel.x=\"1\n2\"\nsysctl.vm.y=3",
+                                  "/etc/kernel/cmdline", 1, &k, &l) == 0);
+    CHECK(l.n == 2);
+    entry(&l, 0, "kernel.x", "1\n2", "/etc/kernel/cmdline", 1);
+    entry(&l, 1, "vm.y", "3", "/etc/kernel/cmdline", 3);
+    sg_sourced_free(&l);
     /* which kernels apply them: 5.10's tree has process_sysctl_arg(),
      * 5.4's and RHEL 8's 4.18 do not */
     static const struct {
@@ -93,6 +101,10 @@ static void tree(void)
              "GRUB_CMDLINE_LINUX_EXTRA=\"sysctl.not.grub=1\"\n");
     tree_put(root, "etc/kernel/cmdline",
              "root=/dev/sda1 sysctl.kernel.sysrq=0\n");
+    tree_mkdir(root, "etc/default/grub.d");
+    tree_put(root, "etc/default/grub.d/50-cloudimg-settings.cfg",
+             "# cloud\nGRUB_CMDLINE_LINUX_DEFAULT=\"console=tty1 "
+             "sysctl.vm.overcommit_memory=1\"\n");
     tree_put(root, "boot/loader/entries/b.conf",
              "title B\noptions ro sysctl.vm.dirty_ratio=15\n");
     tree_put(root, "boot/loader/entries/a.conf",
@@ -105,15 +117,17 @@ static void tree(void)
     CHECK(sg_sources_read(fd, &k, &l) == 0);
     /* no /proc in the tree: nothing from /proc/cmdline; the files in
      * their order, entries by name */
-    CHECK(l.n == 5);
+    CHECK(l.n == 6);
     entry(&l, 0, "kernel.sysrq", "0", "/etc/kernel/cmdline", 1);
     entry(&l, 1, "vm.swappiness", "10", "/etc/default/grub", 3);
     entry(&l, 2, "kernel.printk", "4 4 1 7", "/etc/default/grub", 4);
-    entry(&l, 3, "kernel.panic", "5", "/boot/loader/entries/a.conf", 2);
-    entry(&l, 4, "vm.dirty_ratio", "15", "/boot/loader/entries/b.conf", 2);
+    entry(&l, 3, "vm.overcommit_memory", "1",
+          "/etc/default/grub.d/50-cloudimg-settings.cfg", 2);
+    entry(&l, 4, "kernel.panic", "5", "/boot/loader/entries/a.conf", 2);
+    entry(&l, 5, "vm.dirty_ratio", "15", "/boot/loader/entries/b.conf", 2);
     struct sg_sourced_list c;
     CHECK(sg_sourced_copy(&l, &c) == 0 && c.n == l.n &&
-          strcmp(c.v[4].file, l.v[4].file) == 0 && c.v[4].file != l.v[4].file);
+          strcmp(c.v[5].file, l.v[5].file) == 0 && c.v[5].file != l.v[5].file);
     sg_sourced_free(&c);
     sg_sourced_free(&l);
     if (fd >= 0)
