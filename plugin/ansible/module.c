@@ -33,8 +33,6 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
-/* At most this many profiles, and policies. */
-#define MAX_LIST 32
 /* msg names at most this many findings (all are in `findings`). */
 #define MAX_LISTED 20
 
@@ -416,7 +414,7 @@ static bool flag(const cJSON *args, const char *name)
     return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(args, name));
 }
 
-/* A list parameter into OUT (at most MAX_LIST). */
+/* A list parameter into OUT (at most SG_MAX_LIST). */
 static int list_arg(cJSON *args, const char *name, const char **out, size_t *n)
 {
     cJSON *v = cJSON_GetObjectItemCaseSensitive(args, name), *e;
@@ -425,7 +423,7 @@ static int list_arg(cJSON *args, const char *name, const char **out, size_t *n)
         return 0;
     cJSON_ArrayForEach(e, v)
     {
-        if (*n == MAX_LIST)
+        if (*n == SG_MAX_LIST)
             return -1;
         out[(*n)++] = e->valuestring;
     }
@@ -474,7 +472,7 @@ static cJSON *diff_json(const struct sg_result *s)
 
 /* The policies the task names, and the data (data.h) to find them. */
 struct policies_arg {
-    const char *v[MAX_LIST];
+    const char *v[SG_MAX_LIST];
     size_t n;
     struct sg_data data;
 };
@@ -620,7 +618,7 @@ int sg_ansible_main(const char *args_path)
 {
     struct sg_run_opts ro = {.fail_on = SG_SEV_WARNING};
     struct policies_arg pa = {0};
-    const char *profiles[MAX_LIST], *disabled[MAX_LIST];
+    const char *profiles[SG_MAX_LIST], *disabled[SG_MAX_LIST];
     cJSON *o = cJSON_CreateObject(), *args;
     char *text = NULL;
     size_t len;
@@ -689,7 +687,7 @@ int sg_ansible_main(const char *args_path)
         list_arg(args, "policies", pa.v, &pa.n) < 0 ||
         list_arg(args, "disable", disabled, &ro.n_disabled) < 0) {
         r = fail(o, "at most %d profiles, policies and disabled rules",
-                 MAX_LIST);
+                 SG_MAX_LIST);
     } else if (sg_data_find(&pa.data) < 0) {
         r = fail(o, "%s", pa.data.problem ? pa.data.problem : "out of memory");
     } else {

@@ -18,7 +18,6 @@
 
 #include <stdint.h>
 
-#define SG_MAX_LIST 32
 
 /* What one FILE argument is checked with, after the project
  * configuration's overrides for its path (config.h) and the command

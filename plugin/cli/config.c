@@ -85,7 +85,7 @@ static void at_key(struct sg_buf *why, const char *text, const char *key)
         sg_buf_printf(why, "line %u: ", n);
 }
 
-/* A string or a list of strings into V (at most SG_CONFIG_MAX). */
+/* A string or a list of strings into V (at most SG_MAX_LIST). */
 static int strings(const cJSON *j, const char **v, size_t *n, const char *key,
                    const char *text, struct sg_buf *why)
 {
@@ -93,7 +93,7 @@ static int strings(const cJSON *j, const char **v, size_t *n, const char *key,
     if (cJSON_IsString(j)) {
         /* A member given again ("profile" twice) adds to the list: the
          * bound holds for it too. */
-        if (*n == SG_CONFIG_MAX)
+        if (*n == SG_MAX_LIST)
             goto full;
         v[(*n)++] = j->valuestring;
         return 0;
@@ -104,14 +104,14 @@ static int strings(const cJSON *j, const char **v, size_t *n, const char *key,
     {
         if (!cJSON_IsString(e))
             goto bad;
-        if (*n == SG_CONFIG_MAX)
+        if (*n == SG_MAX_LIST)
             goto full;
         v[(*n)++] = e->valuestring;
     }
     return 0;
 full:
     at_key(why, text, key);
-    sg_buf_printf(why, "\"%s\" has more than %d entries", key, SG_CONFIG_MAX);
+    sg_buf_printf(why, "\"%s\" has more than %d entries", key, SG_MAX_LIST);
     return -1;
 bad:
     at_key(why, text, key);
@@ -192,7 +192,7 @@ static int parse(struct sg_config *c, const char *text, struct sg_buf *why)
         c->fail_on = v;
     }
     if ((e = cJSON_GetObjectItemCaseSensitive(c->doc, "policy"))) {
-        const char *v[SG_CONFIG_MAX];
+        const char *v[SG_MAX_LIST];
         size_t n = 0;
         if (strings(e, v, &n, "policy", text, why) < 0)
             return -1;
@@ -216,8 +216,8 @@ static int parse(struct sg_config *c, const char *text, struct sg_buf *why)
         {
             struct sg_config_override *x = &c->overrides[c->n_overrides];
             char where[64];
-            if (c->n_overrides == SG_CONFIG_MAX) {
-                sg_buf_printf(why, "more than %d overrides", SG_CONFIG_MAX);
+            if (c->n_overrides == SG_MAX_LIST) {
+                sg_buf_printf(why, "more than %d overrides", SG_MAX_LIST);
                 return -1;
             }
             snprintf(where, sizeof(where), "override %zu", c->n_overrides + 1);
@@ -480,7 +480,7 @@ void sg_config_for(const struct sg_config *c, const char *path,
             memcpy(out->profiles, s->profiles, sizeof(s->profiles));
             out->n_profiles = s->n_profiles;
         }
-        for (size_t k = 0; k < s->n_disabled && out->n_disabled < SG_CONFIG_MAX;
+        for (size_t k = 0; k < s->n_disabled && out->n_disabled < SG_MAX_LIST;
              k++)
             out->disabled[out->n_disabled++] = s->disabled[k];
     }

@@ -43,16 +43,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../run/run.h" /* SG_MAX_LIST: entries of a list, and overrides */
+
 #define SG_CONFIG_NAME ".sysctl-guard.json"
-#define SG_CONFIG_MAX 32 /* entries of a list, and overrides */
 
 struct cJSON;
 
 struct sg_config_set {
     const char *kernel; /* or NULL */
-    const char *profiles[SG_CONFIG_MAX];
+    const char *profiles[SG_MAX_LIST];
     size_t n_profiles;
-    const char *disabled[SG_CONFIG_MAX];
+    const char *disabled[SG_MAX_LIST];
     size_t n_disabled;
 };
 
@@ -67,9 +68,9 @@ struct sg_config {
     struct cJSON *doc;
     struct sg_config_set set;
     const char *fail_on;           /* or NULL */
-    char *policies[SG_CONFIG_MAX]; /* absolute (owned) */
+    char *policies[SG_MAX_LIST]; /* absolute (owned) */
     size_t n_policies;
-    struct sg_config_override overrides[SG_CONFIG_MAX];
+    struct sg_config_override overrides[SG_MAX_LIST];
     size_t n_overrides;
 };
 

@@ -28,6 +28,10 @@ enum sg_run_mode {
     SG_RUN_LOAD,    /* the model only, kept (show): no policies needed */
 };
 
+/* At most this many profiles, policies, disabled rules, config entries
+ * and overrides a front end passes (one limit, one name). */
+#define SG_MAX_LIST 32
+
 /* The exit status a run amounts to (the front ends' only source). */
 #define SG_EXIT_OK 0
 #define SG_EXIT_FINDINGS 1
