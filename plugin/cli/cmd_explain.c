@@ -44,17 +44,6 @@ static void print_range(struct sg_buf *b, const struct sg_krange *r)
         sg_buf_printf(b, "all kernels");
 }
 
-static bool cond_mentions(const struct sg_cond *c, const char *key)
-{
-    if (c->kind == SG_COND_CHECK)
-        return (c->check.key && strcmp(c->check.key, key) == 0) ||
-               (c->check.than_key && strcmp(c->check.than_key, key) == 0);
-    for (size_t i = 0; i < c->n_kids; i++)
-        if (cond_mentions(&c->kids[i], key))
-            return true;
-    return false;
-}
-
 static void print_rule(const struct sg_cli *cli, const struct sg_rule *r)
 {
     bool c = cli->color;
@@ -363,7 +352,7 @@ int sg_cmd_explain(struct sg_cli *cli)
         const struct sg_rule *rule = &ps.rules[i];
         bool about = strcmp(rule->id, cli->args[0]) == 0 ||
                      (key && rule->key && strcmp(rule->key, key) == 0) ||
-                     (key && cond_mentions(&rule->when, key));
+                     (key && sg_cond_reads(&rule->when, key));
         if (about) {
             print_rule(cli, rule);
             shown++;

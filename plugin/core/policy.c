@@ -933,3 +933,14 @@ void sg_policies_free(struct sg_policies *ps)
     free(ps->files);
     memset(ps, 0, sizeof(*ps));
 }
+
+bool sg_cond_reads(const struct sg_cond *c, const char *key)
+{
+    if (c->kind == SG_COND_CHECK)
+        return (c->check.key && strcmp(c->check.key, key) == 0) ||
+               (c->check.than_key && strcmp(c->check.than_key, key) == 0);
+    for (size_t i = 0; i < c->n_kids; i++)
+        if (sg_cond_reads(&c->kids[i], key))
+            return true;
+    return false;
+}

@@ -174,6 +174,11 @@ int sg_policies_load_trusting(const char *const *paths, size_t n,
                               const char *schema, sg_policy_trusted_fn *trusted,
                               struct sg_policies *out, struct sg_diags *diags);
 void sg_policies_free(struct sg_policies *ps);
+
+/* Whether condition C reads KEY (a check's key or its than-key, at any
+ * depth): what explain lists a rule under, and what fix asks of a
+ * finding its change may have caused. */
+bool sg_cond_reads(const struct sg_cond *c, const char *key);
 /* Give PS the catalog its catalog checks consult (PS frees it). */
 void sg_policies_set_catalog(struct sg_policies *ps, struct sg_catalog *c);
 

@@ -920,17 +920,6 @@ bool sg_changes_fix(const struct sg_changes *cs, const struct sg_finding *f)
 }
 
 /* Whether condition C reads KEY. */
-static bool cond_reads(const struct sg_cond *c, const char *key)
-{
-    if (c->kind == SG_COND_CHECK)
-        return (c->check.key && strcmp(c->check.key, key) == 0) ||
-               (c->check.than_key && strcmp(c->check.than_key, key) == 0);
-    for (size_t i = 0; i < c->n_kids; i++)
-        if (cond_reads(&c->kids[i], key))
-            return true;
-    return false;
-}
-
 /* Whether fixing F can have made the finding A: it touches A's key or a
  * key A's rule reads. */
 static bool may_cause(const struct sg_finding *f, const struct sg_finding *a)
@@ -938,7 +927,7 @@ static bool may_cause(const struct sg_finding *f, const struct sg_finding *a)
     const char *keys[] = {f->key, f->fix_key};
     for (size_t i = 0; i < 2; i++)
         if (keys[i] && ((a->key && strcmp(keys[i], a->key) == 0) ||
-                        cond_reads(&a->rule->when, keys[i])))
+                        sg_cond_reads(&a->rule->when, keys[i])))
             return true;
     return false;
 }
