@@ -152,8 +152,10 @@ int sg_source_cmdline_words(const char *text, const char *file, unsigned line,
         };
         if (param_key(name, (size_t)(eq - name), &s.key) < 0)
             return -ENOMEM;
-        if (!s.key)
+        if (!s.key || !*s.key) { /* "sysctl..=1": no key to write */
+            free(s.key);
             continue;
+        }
         s.value = strndup(v, (size_t)(vend - v));
         s.file = strdup(file);
         if (!s.value || !s.file || push(out, &s) < 0) {

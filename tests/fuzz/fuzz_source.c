@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct sg_sourced_list l = {0};
         if (sg_source_cmdline_text(text, files[i], &k, &l) == 0)
             for (size_t j = 0; j < l.n; j++)
-                if (!*l.v[j].value || !l.v[j].key || !l.v[j].line)
+                if (!*l.v[j].value || !*l.v[j].key || !l.v[j].line)
                     abort();
         sg_sourced_free(&l);
     }

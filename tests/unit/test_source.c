@@ -45,7 +45,7 @@ static void words(void)
               "sysctl/net/ipv4/ip_forward=1 "
               "sysctl.net.ipv4.conf.eth0/rp_filter=2 "
               "hung_task_panic=1 sysctl.kernel.sysrq sysctl.vm.x= sysctlfoo=1 "
-              "sysctl..vm..y=3 -- sysctl.init.z=1",
+              "sysctl..vm..y=3 sysctl..=4 sysctl./=5 -- sysctl.init.z=1",
               "/proc/cmdline", 1, &k, &l) == 0);
     CHECK(l.n == 7);
     entry(&l, 0, "vm.swappiness", "10", "/proc/cmdline", 1);
