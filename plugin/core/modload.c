@@ -6,6 +6,7 @@
  * lookup is linear in the modules listed (tens on a real host).
  */
 #include "modload.h"
+#include "source.h"
 #include "fileset.h"
 #include "keys.h"
 #include "rootfs.h"
@@ -76,22 +77,24 @@ bool sg_modload_is_list(const char *path)
     return false;
 }
 
-/* "modules-load=a,b" and "rd.modules-load=" words of a command line. */
+/* "modules-load=a,b" and "rd.modules-load=" words of a command line, as
+ * the kernel splits it (source.h). */
 static int add_cmdline(struct sg_modload *ml, const char *text)
 {
     int r = 0;
-    for (const char *p = text; *p && r == 0;) {
-        p += strspn(p, " \t\n");
-        size_t n = strcspn(p, " \t\n");
-        const char *w = p;
-        p += n;
+    unsigned line = 1;
+    struct sg_cmdline_word cw;
+    for (const char *p = text; r == 0 && sg_cmdline_next(&p, &line, &cw);) {
+        const char *w = cw.name;
+        size_t n = cw.n;
         if (n > 3 && strncmp(w, "rd.", 3) == 0) {
             w += 3;
             n -= 3;
         }
-        if (n < 13 || strncmp(w, "modules-load=", 13) != 0)
+        if (n != 12 || strncmp(w, "modules-load", 12) != 0 || !cw.value)
             continue;
-        for (const char *m = w + 13, *end = w + n; m < end && r == 0;) {
+        for (const char *m = cw.value, *end = cw.value + cw.vn;
+             m < end && r == 0;) {
             size_t l = strcspn(m, ",");
             if (m + l > end)
                 l = (size_t)(end - m);

@@ -109,54 +109,70 @@ static int param_key(const char *param, size_t n, char **key)
     return 0;
 }
 
+bool sg_cmdline_next(const char **pp, unsigned *line, struct sg_cmdline_word *w)
+{
+    const char *p = *pp;
+    while (*p && isspace((unsigned char)*p)) {
+        *line += *p == '\n';
+        p++;
+    }
+    /* a '"' toggles quoting, the first '=' ends the name */
+    const char *start = p, *eq = NULL;
+    bool quote = false;
+    w->line = *line;
+    for (; *p && (quote || !isspace((unsigned char)*p)); p++) {
+        *line += *p == '\n';
+        if (*p == '=' && !eq)
+            eq = p;
+        if (*p == '"')
+            quote = !quote;
+    }
+    *pp = p;
+    if (p == start)
+        return false;
+    w->dashdash = p - start == 2 && strncmp(start, "--", 2) == 0;
+    w->name = *start == '"' ? start + 1 : start;
+    if (eq && eq < w->name)
+        eq = NULL;
+    w->n = (size_t)((eq ? eq : p) - w->name);
+    w->value = NULL;
+    w->vn = 0;
+    if (eq) {
+        const char *v = eq + 1, *vend = p;
+        if (*v == '"')
+            v++;
+        if (vend > v && vend[-1] == '"')
+            vend--;
+        w->value = v;
+        w->vn = vend > v ? (size_t)(vend - v) : 0;
+    }
+    return true;
+}
+
 int sg_source_cmdline_words(const char *text, const char *file, unsigned line,
                             const struct sg_kver *k,
                             struct sg_sourced_list *out)
 {
-    const char *p = text;
-    for (;;) {
-        while (*p && isspace((unsigned char)*p)) {
-            line += *p == '\n';
-            p++;
-        }
-        if (!*p)
-            return 0;
-        /* one word as the kernel's next_arg() splits it: a '"' toggles
-         * quoting, the first '=' ends the name */
-        const char *w = p, *eq = NULL;
-        bool quote = false;
-        unsigned wline = line;
-        for (; *p && (quote || !isspace((unsigned char)*p)); p++) {
-            line += *p == '\n';
-            if (*p == '=' && !eq)
-                eq = p;
-            if (*p == '"')
-                quote = !quote;
-        }
-        if (p - w == 2 && strncmp(w, "--", 2) == 0)
+    struct sg_cmdline_word w;
+    for (const char *p = text; sg_cmdline_next(&p, &line, &w);) {
+        if (w.dashdash)
             return 0; /* the rest is init's */
-        const char *name = *w == '"' ? w + 1 : w;
-        const char *v = eq ? eq + 1 : NULL, *vend = p;
-        if (v && *v == '"')
-            v++;
-        if (v && vend > v && vend[-1] == '"')
-            vend--;
         /* no value, or an empty one: the kernel refuses it (-EINVAL) */
-        if (!eq || eq < name || vend <= v)
+        if (!w.value || !w.vn)
             continue;
         struct sg_sourced s = {
             .source = cmdline_name,
             .when = cmdline_when,
-            .line = wline,
+            .line = w.line,
             .applied = cmdline_applied(k),
         };
-        if (param_key(name, (size_t)(eq - name), &s.key) < 0)
+        if (param_key(w.name, w.n, &s.key) < 0)
             return -ENOMEM;
         if (!s.key || !*s.key) { /* "sysctl..=1": no key to write */
             free(s.key);
             continue;
         }
-        s.value = strndup(v, (size_t)(vend - v));
+        s.value = strndup(w.value, w.vn);
         s.file = strdup(file);
         if (!s.value || !s.file || push(out, &s) < 0) {
             free(s.key);
@@ -165,6 +181,7 @@ int sg_source_cmdline_words(const char *text, const char *file, unsigned line,
             return -ENOMEM;
         }
     }
+    return 0;
 }
 
 /* GRUB_CMDLINE_LINUX="..." and GRUB_CMDLINE_LINUX_DEFAULT='...' of a

@@ -27,6 +27,7 @@
 #ifndef SG_SOURCE_H
 #define SG_SOURCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "kver.h"
@@ -66,6 +67,22 @@ int sg_sourced_copy(const struct sg_sourced_list *from,
 int sg_source_cmdline_text(const char *text, const char *file,
                            const struct sg_kver *k,
                            struct sg_sourced_list *out);
+
+/* One parameter of a kernel command line, as the kernel's next_arg()
+ * splits it: NAME (N bytes, an opening '"' dropped), its value (VN bytes,
+ * surrounding quotes dropped; VALUE NULL with no '='), and the line the
+ * word starts on. */
+struct sg_cmdline_word {
+    const char *name, *value;
+    size_t n, vn;
+    unsigned line;
+    bool dashdash; /* the word "--": the kernel's own part ends there */
+};
+
+/* The next word at *P (advanced past it; *LINE counts the newlines
+ * passed) into W: true, or false at the end of the text. The kernel
+ * stops at "--" (the rest is init's); a reader for userspace need not. */
+bool sg_cmdline_next(const char **p, unsigned *line, struct sg_cmdline_word *w);
 
 /* The kernel command line's sysctl values in TEXT (FILE, the text's first
  * line numbered LINE), appended to OUT: for tests and the readers. */

@@ -2,6 +2,7 @@
  * command line's sysctl values as the kernel splits them, from each of
  * the files a tree keeps them in, with provenance. */
 #include "check.h"
+#include "modload.h"
 #include "rootfs.h"
 #include "source.h"
 #include "tree.h"
@@ -135,9 +136,34 @@ static void tree(void)
     tree_remove(root);
 }
 
+/* The modules a command line loads are read with the same word
+ * splitting: a quoted word, rd. and a word after "--" (systemd reads
+ * the whole line). */
+static void modules(void)
+{
+    char *root = tree_new("modcmd");
+    tree_mkdir(root, "proc");
+    tree_put(root, "proc/cmdline",
+             "ro \"modules-load=br_netfilter,nf_conntrack\" "
+             "rd.modules-load=dummy -- modules-load=veth\n");
+    int fd = sg_root_open(root);
+    struct sg_modload ml;
+    CHECK(fd >= 0 && sg_modload_scan(fd, &ml) == 0);
+    CHECK(ml.n_modules == 4);
+    for (size_t i = 0; i < ml.n_modules && i < 4; i++)
+        CHECK_STR(ml.modules[i],
+                  ((const char *[]){"br_netfilter", "nf_conntrack", "dummy",
+                                    "veth"})[i]);
+    sg_modload_free(&ml);
+    if (fd >= 0)
+        close(fd);
+    tree_remove(root);
+}
+
 int main(void)
 {
     words();
+    modules();
     tree();
     return check_done("source");
 }
