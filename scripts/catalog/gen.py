@@ -1210,7 +1210,14 @@ class Generator:
         a bound raised at boot (3.10's sysctl_nr_open_max, "raised later";
         pid_max_min, scaled by the CPUs in pid_idr_init) is no constant.
         Declarations (`static int zero = 0, u8_max = 0xFF;`) and a
-        function's own local or parameter of that name do not count."""
+        function's own local or parameter of that name do not count.
+        Memoised per file: every entry bounded by VAR asks again."""
+        memo = f.__dict__.setdefault('_written', {})
+        if var not in memo:
+            memo[var] = self._written(var, f)
+        return memo[var]
+
+    def _written(self, var, f):
         code = f.code
         for m in re.finditer(r'(?<![\w.>&])%s\s*(?:[-+*/|&^]|<<|>>)?=(?!=)' % re.escape(var), code):
             stmt = code[max(code.rfind(';', 0, m.start()), code.rfind('{', 0, m.start()),
