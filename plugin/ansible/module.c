@@ -491,16 +491,16 @@ static int run(const struct policies_arg *pa, struct sg_run_opts *opts,
     char *err = NULL, sum[128];
     int r;
 
-    if (sg_data_policies(&pa->data, pa->v, pa->n, opts->profiles,
-                         opts->n_profiles, &ps, &pd) < 0) {
+    if (sg_data_policies(&pa->data, pa->v, pa->n, opts->set.profiles,
+                         opts->set.n_profiles, &ps, &pd) < 0) {
         sg_error_lines(&msg, &pd, "; ");
         sg_diags_free(&pd);
         r = fail(o, "cannot load the policies%s", msg.v ? msg.v : "");
         free(msg.v);
         return r;
     }
-    if (sg_data_check_rules(&ps, "disable", opts->disabled, opts->n_disabled,
-                            &pd) < 0) {
+    if (sg_data_check_rules(&ps, "disable", opts->set.disabled,
+                            opts->set.n_disabled, &pd) < 0) {
         r = fail(o, "%s", pd.n ? pd.v[pd.n - 1].message : "out of memory");
         sg_diags_free(&pd);
         sg_policies_free(&ps);
@@ -618,7 +618,6 @@ int sg_ansible_main(const char *args_path)
 {
     struct sg_run_opts ro = {.fail_on = SG_SEV_WARNING};
     struct policies_arg pa = {0};
-    const char *profiles[SG_MAX_LIST], *disabled[SG_MAX_LIST];
     cJSON *o = cJSON_CreateObject(), *args;
     char *text = NULL;
     size_t len;
@@ -677,15 +676,13 @@ int sg_ansible_main(const char *args_path)
      * or not, as AnsibleModule's exit_json and fail_json do. */
     cJSON_AddItemToObject(o, "invocation", invocation(args));
     ro.root = str_arg(args, "root");
-    ro.kernel = str_arg(args, "kernel");
+    ro.set.kernel = str_arg(args, "kernel");
     ro.live = flag(args, "live");
     sg_semantics_parse(str_arg(args, "semantics"), &ro.semantics, &ro.procps);
     sg_severity_parse(str_arg(args, "fail_on"), &ro.fail_on);
-    ro.profiles = profiles;
-    ro.disabled = disabled;
-    if (list_arg(args, "profile", profiles, &ro.n_profiles) < 0 ||
+    if (list_arg(args, "profile", ro.set.profiles, &ro.set.n_profiles) < 0 ||
         list_arg(args, "policies", pa.v, &pa.n) < 0 ||
-        list_arg(args, "disable", disabled, &ro.n_disabled) < 0) {
+        list_arg(args, "disable", ro.set.disabled, &ro.set.n_disabled) < 0) {
         r = fail(o, "at most %d profiles, policies and disabled rules",
                  SG_MAX_LIST);
     } else if (sg_data_find(&pa.data) < 0) {

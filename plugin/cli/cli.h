@@ -18,18 +18,6 @@
 
 #include <stdint.h>
 
-
-/* What one FILE argument is checked with, after the project
- * configuration's overrides for its path (config.h) and the command
- * line: the storage behind a run.h struct sg_run_each. */
-struct sg_cli_each {
-    const char *kernel;
-    const char *profiles[SG_MAX_LIST];
-    size_t n_profiles;
-    const char *off[2 * SG_MAX_LIST];
-    size_t n_off;
-};
-
 /* --semantics procps-3.3 and procps-4: procps with its version given
  * (sg_cli_semantics splits them into the semantics and the version). */
 enum { SG_CLI_PROCPS_3 = 16, SG_CLI_PROCPS_4 };
@@ -60,23 +48,21 @@ struct sg_cli {
     size_t n_disabled;
     const char *enabled[SG_MAX_LIST]; /* --enable: wins over a disable */
     size_t n_enabled;
-    /* What is disabled (by the project configuration or --disable) and
-     * not enabled again. */
-    const char *off[2 * SG_MAX_LIST];
-    size_t n_off;
     const char *policies[SG_MAX_LIST];
     size_t n_policies;
     const char *config_file; /* --config */
     bool no_config;          /* --no-config */
     uint64_t given;          /* the options given, by row of the table */
     /* The project configuration (config.h; path NULL: none), applied:
-     * kernel, profiles, off, fail_on and policies above hold what the
-     * command line and it amount to for the tree (the command line wins);
-     * EACH, when its overrides name paths, what each FILE argument gets. */
+     * SET is what the command line and it amount to for the tree (the
+     * command line wins; disabled rules add up, --enable takes one back),
+     * as fail_on and policies above are; EACH, when its overrides name
+     * paths, what each FILE argument gets. KERNEL, PROFILES and DISABLED
+     * above stay what the command line gave. */
     struct sg_config config;
+    struct sg_settings set;
     bool profiles_from_config;
-    struct sg_cli_each *each;
-    struct sg_run_each *run_each;
+    struct sg_settings *each;
     struct sg_data data; /* the lens, policies, catalog (data.h) */
     char **args;         /* positional arguments after the options */
     int n_args;

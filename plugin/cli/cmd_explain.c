@@ -302,7 +302,7 @@ static int print_catalog(const struct sg_cli *cli, const struct sg_catalog *c,
         free(u);
     }
     struct sg_kver k;
-    if (cli->kernel && sg_kver_parse(cli->kernel, &k) == 0) {
+    if (cli->set.kernel && sg_kver_parse(cli->set.kernel, &k) == 0) {
         struct sg_catinfo in;
         char label[160];
         sg_catalog_lookup(c, key, &k, &in);

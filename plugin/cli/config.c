@@ -121,7 +121,7 @@ bad:
 
 /* kernel, profile, disable of object J into S; other keys are the
  * caller's (ALSO) or an error. */
-static int set_of(const cJSON *j, struct sg_config_set *s,
+static int set_of(const cJSON *j, struct sg_settings *s,
                   const char *const *also, const char *where, const char *text,
                   struct sg_buf *why)
 {
@@ -456,7 +456,7 @@ static const char *relative(const struct sg_config *c, const char *path,
 }
 
 void sg_config_for(const struct sg_config *c, const char *path,
-                   struct sg_config_set *out)
+                   struct sg_settings *out)
 {
     char rel[PATH_MAX];
     *out = c->set;
@@ -470,7 +470,7 @@ void sg_config_for(const struct sg_config *c, const char *path,
     char reldir[PATH_MAX + 1];
     snprintf(reldir, sizeof(reldir), "%s/", rel);
     for (size_t i = 0; i < c->n_overrides; i++) {
-        const struct sg_config_set *s = &c->overrides[i].set;
+        const struct sg_settings *s = &c->overrides[i].set;
         if (fnmatch(c->overrides[i].files, rel, 0) != 0 &&
             !(dir && fnmatch(c->overrides[i].files, reldir, 0) == 0))
             continue;
@@ -480,8 +480,7 @@ void sg_config_for(const struct sg_config *c, const char *path,
             memcpy(out->profiles, s->profiles, sizeof(s->profiles));
             out->n_profiles = s->n_profiles;
         }
-        for (size_t k = 0; k < s->n_disabled && out->n_disabled < SG_MAX_LIST;
-             k++)
-            out->disabled[out->n_disabled++] = s->disabled[k];
+        for (size_t k = 0; k < s->n_disabled; k++)
+            sg_settings_disable(out, s->disabled[k]);
     }
 }

@@ -23,8 +23,8 @@
  * Paths in the file are relative to its directory, and a policy path
  * must lie inside the configuration's own repository (the first
  * directory above it holding .git, else its own directory). What the
- * command line gives wins: --kernel, --profile, --fail-on and --policy replace the
- * file's (and its overrides'); --disable adds to its list, --enable takes
+ * command line gives wins: --kernel, --profile, --fail-on and --policy replace
+ * the file's (and its overrides'); --disable adds to its list, --enable takes
  * a rule back out. A key the format does not have, a value of the wrong
  * type or a file that is not JSON is an error naming the file (and the
  * line, for JSON syntax).
@@ -43,31 +43,23 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../run/run.h" /* SG_MAX_LIST: entries of a list, and overrides */
+#include "../core/policy.h" /* struct sg_settings, SG_MAX_LIST */
 
 #define SG_CONFIG_NAME ".sysctl-guard.json"
 
 struct cJSON;
 
-struct sg_config_set {
-    const char *kernel; /* or NULL */
-    const char *profiles[SG_MAX_LIST];
-    size_t n_profiles;
-    const char *disabled[SG_MAX_LIST];
-    size_t n_disabled;
-};
-
 struct sg_config_override {
     const char *files; /* the glob */
-    struct sg_config_set set;
+    struct sg_settings set;
 };
 
 struct sg_config {
     char *path; /* the file read; NULL: none was found */
     char *dir;  /* its directory, absolute */
     struct cJSON *doc;
-    struct sg_config_set set;
-    const char *fail_on;           /* or NULL */
+    struct sg_settings set;
+    const char *fail_on;         /* or NULL */
     char *policies[SG_MAX_LIST]; /* absolute (owned) */
     size_t n_policies;
     struct sg_config_override overrides[SG_MAX_LIST];
@@ -100,6 +92,6 @@ void sg_config_free(struct sg_config *c);
  * given) over the file's own, into OUT: later overrides win, lists
  * replace ("disable" lists add up). */
 void sg_config_for(const struct sg_config *c, const char *path,
-                   struct sg_config_set *out);
+                   struct sg_settings *out);
 
 #endif

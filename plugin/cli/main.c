@@ -494,24 +494,11 @@ static bool takes(const struct cmd_row *c, const char *name)
     return false;
 }
 
-static void add_off(struct sg_cli_each *e, const struct sg_cli *cli,
-                    const char *id)
-{
-    for (size_t j = 0; j < cli->n_enabled; j++)
-        if (strcmp(id, cli->enabled[j]) == 0)
-            return;
-    for (size_t j = 0; j < e->n_off; j++)
-        if (strcmp(id, e->off[j]) == 0)
-            return;
-    if (e->n_off < sizeof(e->off) / sizeof(*e->off))
-        e->off[e->n_off++] = id;
-}
-
-/* What the configuration's set S and the command line amount to: the
- * command line's kernel and profiles win, disabled rules add up, and
+/* What the configuration's settings S and the command line amount to:
+ * the command line's kernel and profiles win, disabled rules add up, and
  * --enable takes one back out. */
-static void merge(const struct sg_cli *cli, const struct sg_config_set *s,
-                  struct sg_cli_each *e)
+static void merge(const struct sg_cli *cli, const struct sg_settings *s,
+                  struct sg_settings *e)
 {
     memset(e, 0, sizeof(*e));
     e->kernel = given(cli, "kernel") ? cli->kernel : s->kernel;
@@ -522,18 +509,22 @@ static void merge(const struct sg_cli *cli, const struct sg_config_set *s,
         memcpy(e->profiles, s->profiles, sizeof(e->profiles));
         e->n_profiles = s->n_profiles;
     }
-    for (size_t i = 0; i < s->n_disabled; i++)
-        add_off(e, cli, s->disabled[i]);
-    for (size_t i = 0; i < cli->n_disabled; i++)
-        add_off(e, cli, cli->disabled[i]);
+    for (size_t i = 0; i < s->n_disabled + cli->n_disabled; i++) {
+        const char *id = i < s->n_disabled ? s->disabled[i]
+                                           : cli->disabled[i - s->n_disabled];
+        bool enabled = false;
+        for (size_t j = 0; j < cli->n_enabled && !enabled; j++)
+            enabled = strcmp(id, cli->enabled[j]) == 0;
+        if (!enabled)
+            sg_settings_disable(e, id);
+    }
 }
 
 /* Read the project configuration (config.h) and apply it under what the
  * command line says. 0, or SG_EXIT_ERROR after saying why. */
 static int apply_config(struct sg_cli *cli, const struct cmd_row *c)
 {
-    struct sg_config_set none = {0}, set;
-    struct sg_cli_each e;
+    struct sg_settings none = {0}, set;
     char *err = NULL;
     bool fragments = cli->n_args > 0 && (c->bit & (C_CHECK | C_FIX));
 
@@ -580,36 +571,26 @@ static int apply_config(struct sg_cli *cli, const struct cmd_row *c)
                 cli->policies[cli->n_policies++] = cf->policies[i];
         }
     }
-    merge(cli, &set, &e);
-    if (takes(c, "kernel"))
-        cli->kernel = e.kernel;
-    if (takes(c, "profile")) {
-        cli->profiles_from_config = !given(cli, "profile") && e.n_profiles;
-        memcpy(cli->profiles, e.profiles, sizeof(cli->profiles));
-        cli->n_profiles = e.n_profiles;
+    merge(cli, &set, &cli->set);
+    if (!takes(c, "kernel"))
+        cli->set.kernel = cli->kernel;
+    if (!takes(c, "profile")) {
+        memcpy(cli->set.profiles, cli->profiles, sizeof(cli->profiles));
+        cli->set.n_profiles = cli->n_profiles;
     }
-    memcpy(cli->off, e.off, sizeof(cli->off));
-    cli->n_off = e.n_off;
+    cli->profiles_from_config =
+        takes(c, "profile") && !given(cli, "profile") && cli->set.n_profiles;
     if (!fragments || !cf->n_overrides)
         return 0;
     /* Each FILE argument with the overrides for its path. */
     cli->each = calloc((size_t)cli->n_args, sizeof(*cli->each));
-    cli->run_each = calloc((size_t)cli->n_args, sizeof(*cli->run_each));
-    if (!cli->each || !cli->run_each) {
+    if (!cli->each) {
         fprintf(stderr, "%s: out of memory\n", cli->prog);
         return SG_EXIT_ERROR;
     }
     for (int i = 0; i < cli->n_args; i++) {
-        struct sg_cli_each *x = &cli->each[i];
         sg_config_for(cf, cli->args[i], &set);
-        merge(cli, &set, x);
-        cli->run_each[i] = (struct sg_run_each){
-            .kernel = x->kernel,
-            .profiles = x->profiles,
-            .n_profiles = x->n_profiles,
-            .disabled = x->off,
-            .n_disabled = x->n_off,
-        };
+        merge(cli, &set, &cli->each[i]);
     }
     return 0;
 }
@@ -736,7 +717,6 @@ void sg_cli_free(struct sg_cli *cli)
 {
     sg_config_free(&cli->config);
     free(cli->each);
-    free(cli->run_each);
     sg_data_free(&cli->data);
 }
 
@@ -753,14 +733,10 @@ void sg_cli_run_opts(const struct sg_cli *cli, enum sg_run_mode mode,
     o->root = cli->root;
     o->fragments = cli->args;
     o->n_fragments = cli->n_args > 0 ? (size_t)cli->n_args : 0;
-    o->each = cli->run_each;
-    o->kernel = cli->kernel;
+    o->each = cli->each;
+    o->set = cli->set;
     o->semantics = sg_cli_semantics(cli, &o->procps);
     o->live = cli->live;
-    o->profiles = cli->profiles;
-    o->n_profiles = cli->n_profiles;
-    o->disabled = cli->off;
-    o->n_disabled = cli->n_off;
     o->lensdir = cli->data.lensdir;
     o->fail_on = cli->fail_on;
     o->backup = cli->backup;
@@ -779,8 +755,8 @@ void sg_cli_view_opts(const struct sg_cli *cli, struct sg_view_opts *o,
     o->quiet = cli->quiet;
     o->preview = cli->dry_run;
     o->fail_on = cli->fail_on;
-    o->profiles = cli->profiles;
-    o->n_profiles = cli->n_profiles;
+    o->profiles = cli->set.profiles;
+    o->n_profiles = cli->set.n_profiles;
     o->prog = cli->prog;
     o->keys = cli->args;
     o->n_keys = cli->n_args > 0 ? (size_t)cli->n_args : 0;
@@ -804,7 +780,7 @@ void sg_cli_model_opts(const struct sg_cli *cli, struct sg_model_opts *o)
 {
     memset(o, 0, sizeof(*o));
     o->root = cli->root;
-    o->kernel = cli->kernel;
+    o->kernel = cli->set.kernel;
     o->semantics = sg_cli_semantics(cli, &o->procps);
     o->lensdir = cli->data.lensdir;
     o->live = cli->live;

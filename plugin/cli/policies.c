@@ -17,9 +17,9 @@ int sg_cli_load_policies(const struct sg_cli *cli, const char *const *paths,
     struct sg_diags d = {0};
     const struct sg_config *cf = &cli->config;
     /* Profiles the configuration gave are checked below, naming it. */
-    int r = sg_data_policies(&cli->data, paths, n, cli->profiles,
-                             cli->profiles_from_config ? 0 : cli->n_profiles,
-                             ps, &d);
+    int r = sg_data_policies(
+        &cli->data, paths, n, cli->set.profiles,
+        cli->profiles_from_config ? 0 : cli->set.n_profiles, ps, &d);
     bool loaded = r == 0;
     if (r == 0 && (sg_data_check_rules(ps, "--disable", cli->disabled,
                                        cli->n_disabled, &d) < 0 ||
@@ -27,7 +27,7 @@ int sg_cli_load_policies(const struct sg_cli *cli, const char *const *paths,
                                        cli->n_enabled, &d) < 0))
         r = -1;
     for (size_t i = 0; r == 0 && cf->path && i <= cf->n_overrides; i++) {
-        const struct sg_config_set *s =
+        const struct sg_settings *s =
             i == 0 ? &cf->set : &cf->overrides[i - 1].set;
         char *what = i == 0
                          ? sg_strdup_printf("%s:", cf->path)

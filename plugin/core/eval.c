@@ -72,7 +72,7 @@ struct unjudged {
 struct ctx {
     const struct sg_model *m;
     const struct sg_policies *ps;
-    const struct sg_eval_opts *o;
+    const struct sg_settings *o;
     struct sg_findings *out;
     struct catcache *cache; /* NULL without a catalog */
     struct unjudged *unjudged;
@@ -1027,23 +1027,6 @@ static int eval_diagnostic(const struct ctx *c, const struct sg_rule *r,
     return rc;
 }
 
-bool sg_rule_applies(const struct sg_rule *r, const struct sg_kver *k,
-                     const struct sg_eval_opts *o)
-{
-    if (!sg_krange_contains(&r->kernel, k))
-        return false;
-    for (size_t i = 0; o && i < o->n_disabled; i++)
-        if (strcmp(o->disabled[i], r->id) == 0)
-            return false;
-    if (r->n_profiles == 0)
-        return true;
-    bool any = false;
-    for (size_t i = 0; i < r->n_profiles && !any; i++)
-        for (size_t j = 0; j < o->n_profiles && !any; j++)
-            any = strcmp(r->profiles[i], o->profiles[j]) == 0;
-    return r->profiles_not ? !any : any;
-}
-
 /* The unjudged notice: one diagnostic naming every key the catalog
  * could not judge, where it is set and what the catalog has of it. */
 static int unjudged_notice(const struct ctx *c, struct sg_diags *d)
@@ -1081,7 +1064,7 @@ static int unjudged_notice(const struct ctx *c, struct sg_diags *d)
 }
 
 int sg_evaluate(const struct sg_model *m, const struct sg_policies *ps,
-                const struct sg_eval_opts *o, struct sg_findings *out)
+                const struct sg_settings *o, struct sg_findings *out)
 {
     struct catcache cache = {0};
     struct unjudged unjudged = {0};

@@ -20,19 +20,10 @@
 #include "model.h"
 #include "policy.h"
 
-struct sg_eval_opts {
-    const char *const *profiles;
-    size_t n_profiles;
-    const char *const *disabled; /* rule ids turned off (--disable) */
-    size_t n_disabled;
-};
-
+/* Evaluate PS's rules that apply to M's kernel with settings S (policy.h:
+ * the profiles, the rules turned off) into OUT, sorted; then the
+ * suppression comments (suppress.h). 0 or -ENOMEM. */
 int sg_evaluate(const struct sg_model *m, const struct sg_policies *ps,
-                const struct sg_eval_opts *o, struct sg_findings *out);
-
-/* Whether RULE applies to kernel K with the given profiles, and is not
- * disabled. */
-bool sg_rule_applies(const struct sg_rule *r, const struct sg_kver *k,
-                     const struct sg_eval_opts *o);
+                const struct sg_settings *s, struct sg_findings *out);
 
 #endif

@@ -944,3 +944,29 @@ bool sg_cond_reads(const struct sg_cond *c, const char *key)
             return true;
     return false;
 }
+
+void sg_settings_disable(struct sg_settings *s, const char *id)
+{
+    for (size_t i = 0; i < s->n_disabled; i++)
+        if (strcmp(s->disabled[i], id) == 0)
+            return;
+    if (s->n_disabled < sizeof(s->disabled) / sizeof(*s->disabled))
+        s->disabled[s->n_disabled++] = id;
+}
+
+bool sg_rule_applies(const struct sg_rule *r, const struct sg_kver *k,
+                     const struct sg_settings *s)
+{
+    if (!sg_krange_contains(&r->kernel, k))
+        return false;
+    for (size_t i = 0; s && i < s->n_disabled; i++)
+        if (strcmp(s->disabled[i], r->id) == 0)
+            return false;
+    if (r->n_profiles == 0)
+        return true;
+    bool any = false;
+    for (size_t i = 0; i < r->n_profiles && !any; i++)
+        for (size_t j = 0; s && j < s->n_profiles && !any; j++)
+            any = strcmp(r->profiles[i], s->profiles[j]) == 0;
+    return r->profiles_not ? !any : any;
+}

@@ -200,4 +200,30 @@ const char *sg_policies_default(const struct sg_policies *ps, const char *key,
 
 const char *sg_fix_name(enum sg_fix_action a);
 
+/* At most this many profiles, policies, disabled rules, config entries
+ * and overrides one source of settings gives (one limit, one name). */
+#define SG_MAX_LIST 32
+
+/* What one tree or fragment is judged with -- one shape from the project
+ * configuration and its per-path overrides through the command line and
+ * the Ansible module to the run and the evaluator: the kernel named
+ * (NULL: the running kernel), the profiles, the rules turned off (a
+ * configuration's and the command line's: twice the limit). The storage
+ * is the struct's own; the strings belong to whoever filled it. */
+struct sg_settings {
+    const char *kernel;
+    const char *profiles[SG_MAX_LIST];
+    size_t n_profiles;
+    const char *disabled[2 * SG_MAX_LIST];
+    size_t n_disabled;
+};
+
+/* Turn rule ID off in S (once; silently not beyond the storage). */
+void sg_settings_disable(struct sg_settings *s, const char *id);
+
+/* Whether RULE applies to kernel K with S's profiles, and S does not turn
+ * it off (S NULL: every profile-free rule in range). */
+bool sg_rule_applies(const struct sg_rule *r, const struct sg_kver *k,
+                     const struct sg_settings *s);
+
 #endif

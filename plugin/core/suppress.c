@@ -15,7 +15,6 @@
  * directive of any length makes a few messages of bounded length.
  */
 #include "suppress.h"
-#include "eval.h"
 #include "util.h"
 
 #include <errno.h>
@@ -194,7 +193,7 @@ static int problem_ids(struct sg_diags *d, const char *code, const char *file,
  * the policies' rules by id. */
 static int judge(const struct parsed *p, const char *file,
                  const struct sg_policies *ps, const struct sg_strmap *rules,
-                 const struct sg_model *m, const struct sg_eval_opts *o,
+                 const struct sg_model *m, const struct sg_settings *o,
                  struct sg_diags *problems)
 {
     if (!p->valid)
@@ -303,7 +302,7 @@ static struct parsed *suppressor(struct file_directives *fd,
  * AT/NEXT), then say what is wrong with them. */
 static int one_file(const struct sg_model *m, const struct sg_file *f,
                     const struct sg_policies *ps, const struct sg_strmap *rules,
-                    const struct sg_eval_opts *o, struct sg_findings *fs,
+                    const struct sg_settings *o, struct sg_findings *fs,
                     size_t at, const size_t *next, struct sg_diags *problems)
 {
     struct file_directives fd;
@@ -326,7 +325,7 @@ static int one_file(const struct sg_model *m, const struct sg_file *f,
 }
 
 int sg_suppress(const struct sg_model *m, const struct sg_policies *ps,
-                const struct sg_eval_opts *o, struct sg_findings *fs,
+                const struct sg_settings *o, struct sg_findings *fs,
                 struct sg_diags *problems)
 {
     size_t *head = calloc(m->n_files + 1, sizeof(*head));

@@ -25,15 +25,13 @@
 #include "model.h"
 #include "policy.h"
 
-struct sg_eval_opts;
-
 /* Apply the suppression comments of M's files to FS (marking the findings
  * they suppress); what is wrong with them goes to PROBLEMS. A rule that
- * does not apply here (disabled, another kernel or profile: eval.h
+ * does not apply here (disabled, another kernel or profile: policy.h
  * sg_rule_applies with O) makes no "unused" suppression: the same file
  * may serve hosts it does apply to. Returns 0 or -ENOMEM. */
 int sg_suppress(const struct sg_model *m, const struct sg_policies *ps,
-                const struct sg_eval_opts *o, struct sg_findings *fs,
+                const struct sg_settings *o, struct sg_findings *fs,
                 struct sg_diags *problems);
 
 #endif

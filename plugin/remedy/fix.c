@@ -39,10 +39,11 @@
 /* Opens a copy of a package's file that masks it; %s the package's file,
  * %s its sha256. */
 #define MASK_HEADER                                                            \
-    "# Written by sysctl-guard fix: a copy of %s\n"                           \
+    "# Written by sysctl-guard fix: a copy of %s\n"                            \
     "# (sha256 %s)\n"                                                          \
     "# without the lines this kernel cannot take. A file of this name here\n"  \
-    "# masks the package's (sysctl.d(5)): later updates of it by its package\n"\
+    "# masks the package's (sysctl.d(5)): later updates of it by its "         \
+    "package\n"                                                                \
     "# no longer apply; compare them with this copy.\n"
 #define MASK_HEADER_LINES 5
 
@@ -459,10 +460,10 @@ static int realise_copy(const struct sg_model *m, struct sg_parser *p,
     if (r < 0) {
         free(spans);
         free(c.copy_text);
-        return r == -ENOMEM ? r
-                            : sg_diag_add(d, SG_SEV_ERROR, "not-fixable",
-                                          pd->path, 0,
-                                          "the lens could not make the edit");
+        return r == -ENOMEM
+                   ? r
+                   : sg_diag_add(d, SG_SEV_ERROR, "not-fixable", pd->path, 0,
+                                 "the lens could not make the edit");
     }
     sg_sha256_hex(c.copy_text, len, hex);
     char *head = sg_strdup_printf(MASK_HEADER, pd->copy_of, hex);
@@ -614,7 +615,7 @@ static int copy_findings(const struct sg_findings *fs, struct sg_findings *out)
 }
 
 int sg_fix_plan(const struct sg_model *m, const struct sg_policies *ps,
-                const struct sg_eval_opts *eo, const struct sg_findings *fs,
+                const struct sg_settings *eo, const struct sg_findings *fs,
                 const char *lensdir, struct sg_parser *p,
                 struct sg_changes *out, struct sg_findings *after,
                 struct sg_diags *diags)
@@ -1135,9 +1136,8 @@ static int same_index_changes(struct same_index *ix,
 
 /* The first finding of the index that is the same as A (its index in
  * *AT), or NULL; -ENOMEM in *R without memory. */
-static const struct sg_finding *find_same(struct same_index *ix,
-                                          const struct sg_finding *a,
-                                          size_t *at, int *r)
+static const struct sg_finding *
+find_same(struct same_index *ix, const struct sg_finding *a, size_t *at, int *r)
 {
     char *id = same_id(ix, a);
     size_t i = id ? sg_strmap_get(&ix->map, id) : SIZE_MAX;
@@ -1206,7 +1206,7 @@ static int mark_fixed(const struct sg_changes *cs, const struct sg_findings *fs,
 }
 
 int sg_fix_judge(const struct sg_model *m, const struct sg_policies *ps,
-                 const struct sg_eval_opts *eo, const struct sg_findings *fs,
+                 const struct sg_settings *eo, const struct sg_findings *fs,
                  struct sg_parser *p, struct sg_changes *cs,
                  struct sg_findings *after, struct sg_diags *diags)
 {

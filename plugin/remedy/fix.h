@@ -68,7 +68,7 @@ struct sg_change {
     /* A copy of a package's file that masks it (sysctl.d(5)): the
      * package's file and the text it was copied from; NULL otherwise. */
     char *copy_of, *copy_text;
-    bool written; /* sg_fix_apply wrote it */
+    bool written;    /* sg_fix_apply wrote it */
     bool unwritable; /* sg_fix_predict: the run could not write it */
 };
 
@@ -79,13 +79,13 @@ struct sg_changes {
 
 /* The changes that fix FS in model M (one per file, in path order),
  * judged by what they leave (sg_fix_judge) against the policies PS with
- * options EO. Findings that cannot be fixed here, and fixes taken back,
+ * settings EO. Findings that cannot be fixed here, and fixes taken back,
  * become diagnostics. AFTER (may be NULL): the findings of the tree as
  * the changes would leave it, those with a fix saying why they are left.
  * P: a parser the caller keeps, or NULL: one is made from LENSDIR when a
  * finding has a fix (a tree with nothing to fix never starts Augeas). */
 int sg_fix_plan(const struct sg_model *m, const struct sg_policies *ps,
-                const struct sg_eval_opts *eo, const struct sg_findings *fs,
+                const struct sg_settings *eo, const struct sg_findings *fs,
                 const char *lensdir, struct sg_parser *p,
                 struct sg_changes *out, struct sg_findings *after,
                 struct sg_diags *diags);
@@ -97,7 +97,7 @@ int sg_fix_plan_with(const struct sg_model *m, const struct sg_findings *fs,
 
 /* Judge the changes CS that fix FS in M by what they leave: M as it would
  * be after them (model.h sg_model_derive), evaluated with the same
- * policies PS and options EO. A fix is taken back when what it leaves is
+ * policies PS and settings EO. A fix is taken back when what it leaves is
  * worse by those rules: a finding the tree did not have, or the finding
  * it was to fix still there. Its finding gets a warning in DIAGS naming
  * what it would have left, and CS is planned again without it (P: the
@@ -105,7 +105,7 @@ int sg_fix_plan_with(const struct sg_model *m, const struct sg_findings *fs,
  * of the tree as CS leaves it, those with a fix saying why they are left
  * (sg_fix_why_left). Returns 0 or a negative errno. */
 int sg_fix_judge(const struct sg_model *m, const struct sg_policies *ps,
-                 const struct sg_eval_opts *eo, const struct sg_findings *fs,
+                 const struct sg_settings *eo, const struct sg_findings *fs,
                  struct sg_parser *p, struct sg_changes *cs,
                  struct sg_findings *after, struct sg_diags *diags);
 
@@ -118,8 +118,7 @@ bool sg_changes_fix(const struct sg_changes *cs, const struct sg_finding *f);
  * changes between the two, through which a finding is known by its line.
  * Returns 0 or -ENOMEM. */
 int sg_fix_why_left(const struct sg_findings *before, struct sg_findings *after,
-                    const struct sg_changes *cs,
-                    const struct sg_diags *diags);
+                    const struct sg_changes *cs, const struct sg_diags *diags);
 
 /* What sg_fix_apply would say of CS without writing (predict.c): a
  * "not-fixed" error in D for each file the effective user could not

@@ -40,24 +40,14 @@ static int copy_diags(struct sg_diags *dst, const struct sg_diags *src)
     return 0;
 }
 
-/* What the evaluator is told. */
-static struct sg_eval_opts eval_opts(const struct sg_run_opts *ro)
-{
-    return (struct sg_eval_opts){.profiles = ro->profiles,
-                                 .n_profiles = ro->n_profiles,
-                                 .disabled = ro->disabled,
-                                 .n_disabled = ro->n_disabled};
-}
-
 /* Load and evaluate one tree or fragment. */
 static int evaluate(const struct sg_run_opts *ro, const struct sg_model_opts *o,
                     const struct sg_policies *ps, struct sg_model **m,
                     struct sg_findings *fs, char **err)
 {
-    struct sg_eval_opts eo = eval_opts(ro);
     if (sg_model_load(o, m, err) < 0)
         return -1;
-    if (sg_evaluate(*m, ps, &eo, fs) < 0) {
+    if (sg_evaluate(*m, ps, &ro->set, fs) < 0) {
         *err = strdup("out of memory");
         return -1;
     }
@@ -72,7 +62,7 @@ static int report_model(struct sg_report *rep, const struct sg_model *m)
             return -ENOMEM;
     if (!m->fragment)
         rep->procps = m->procps;
-    /* Fragments with kernels of their own (sg_run_each): each named once,
+    /* Fragments with kernels of their own (run.h each): each named once,
      * "A, B". */
     size_t kl = strlen(rep->kernel), rl = strlen(m->kernel.release);
     bool listed = rl == 0;
@@ -158,7 +148,6 @@ static int finding_edits(const struct sg_run_opts *ro,
                          struct sg_parser *p, const struct sg_findings *fs,
                          struct sg_edits *es)
 {
-    struct sg_eval_opts eo = eval_opts(ro);
     struct sg_changes cs = {0};
     struct sg_diags said = {0}; /* the fix's own run reports them */
     bool any = false;
@@ -167,7 +156,7 @@ static int finding_edits(const struct sg_run_opts *ro,
     for (size_t i = 0; i < fs->n && !any; i++)
         any = fs->v[i].fix != SG_FIX_NONE && !fs->v[i].suppressed;
     if (any)
-        r = sg_fix_plan(m, ps, &eo, fs, ro->lensdir, p, &cs, NULL, &said);
+        r = sg_fix_plan(m, ps, &ro->set, fs, ro->lensdir, p, &cs, NULL, &said);
     sg_diags_free(&said);
     for (size_t i = 0; i < cs.n && r == 0; i++) {
         const struct sg_change *c = &cs.v[i];
@@ -233,8 +222,7 @@ static int run_one(const struct sg_run_opts *ro, const struct sg_model_opts *o,
             r = move_findings(&s->report.findings, &fs);
         goto out;
     }
-    struct sg_eval_opts eo = eval_opts(ro);
-    r = sg_fix_plan(m, ps, &eo, &fs, ro->lensdir, o->parser, &cs, &after,
+    r = sg_fix_plan(m, ps, &ro->set, &fs, ro->lensdir, o->parser, &cs, &after,
                     &s->fix_diags);
     if (r == 0 && mode == SG_RUN_FIX && cs.n &&
         sg_fix_apply(m, &cs, ro->backup, &s->fix_diags) == -ENOMEM)
@@ -328,7 +316,7 @@ int sg_run(const struct sg_run_opts *ro, const struct sg_policies *ps,
                               .semantics = ro->semantics,
                               .procps = ro->procps,
                               .lensdir = ro->lensdir,
-                              .kernel = ro->kernel,
+                              .kernel = ro->set.kernel,
                               .live = ro->live,
                               /* Only a run that writes removes what an
                                * interrupted save left; the others say so. */
@@ -351,15 +339,9 @@ int sg_run(const struct sg_run_opts *ro, const struct sg_policies *ps,
     int r = 0;
     for (size_t i = 0; i < n && r == 0; i++) {
         struct sg_run_opts fo = *ro;
-        if (ro->n_fragments && ro->each) {
-            const struct sg_run_each *e = &ro->each[i];
-            fo.kernel = e->kernel;
-            fo.profiles = e->profiles;
-            fo.n_profiles = e->n_profiles;
-            fo.disabled = e->disabled;
-            fo.n_disabled = e->n_disabled;
-        }
-        o.kernel = fo.kernel;
+        if (ro->n_fragments && ro->each)
+            fo.set = ro->each[i];
+        o.kernel = fo.set.kernel;
         o.fragment = ro->n_fragments ? ro->fragments[i] : NULL;
         r = run_one(&fo, &o, ps, s, err);
     }

@@ -28,39 +28,24 @@ enum sg_run_mode {
     SG_RUN_LOAD,    /* the model only, kept (show): no policies needed */
 };
 
-/* At most this many profiles, policies, disabled rules, config entries
- * and overrides a front end passes (one limit, one name). */
-#define SG_MAX_LIST 32
-
 /* The exit status a run amounts to (the front ends' only source). */
 #define SG_EXIT_OK 0
 #define SG_EXIT_FINDINGS 1
 #define SG_EXIT_ERROR 2
-
-/* What one fragment is run with instead of the run's own (a project
- * configuration's per-path overrides, cli/config.h). */
-struct sg_run_each {
-    const char *kernel; /* NULL: the running kernel */
-    const char *const *profiles;
-    size_t n_profiles;
-    const char *const *disabled;
-    size_t n_disabled;
-};
 
 struct sg_run_opts {
     enum sg_run_mode mode;
     const char *root;       /* the tree; NULL: "/" */
     char *const *fragments; /* instead of the tree: these files */
     size_t n_fragments;
-    const struct sg_run_each *each; /* NULL, or one per fragment */
-    const char *kernel;             /* NULL: the running kernel */
+    /* What the tree, or each fragment, is judged with (policy.h): SET,
+     * or EACH[i] (NULL, or one per fragment: a project configuration's
+     * per-path overrides). */
+    struct sg_settings set;
+    const struct sg_settings *each;
     enum sg_semantics semantics;
     int procps; /* 3 or 4 (procps.h); 0: the tree's own */
-    bool live; /* also read <root>/proc/sys */
-    const char *const *profiles;
-    size_t n_profiles;
-    const char *const *disabled; /* rule ids turned off */
-    size_t n_disabled;
+    bool live;  /* also read <root>/proc/sys */
     const char *lensdir;
     enum sg_severity fail_on; /* check: findings at or over it fail */
     bool backup;              /* fix: keep FILE.bak */
@@ -101,18 +86,18 @@ struct sg_report {
 
 struct sg_result {
     enum sg_run_mode mode;
-    struct sg_report report;   /* findings: after the fix when it ran */
-    struct sg_diags fix_diags; /* from planning and writing */
-    struct sg_changes changes; /* planned; after a fix each says whether
-                                  it was written */
-    struct sg_effects effects; /* per key: effective value before, after */
-    struct sg_findings left;   /* findings with a fix, after the fix (a
-                                  preview: as it would leave them), each
-                                  saying why it is left (why_left) */
+    struct sg_report report;    /* findings: after the fix when it ran */
+    struct sg_diags fix_diags;  /* from planning and writing */
+    struct sg_changes changes;  /* planned; after a fix each says whether
+                                   it was written */
+    struct sg_effects effects;  /* per key: effective value before, after */
+    struct sg_findings left;    /* findings with a fix, after the fix (a
+                                   preview: as it would leave them), each
+                                   saying why it is left (why_left) */
     struct sg_findings unfixed; /* findings no fix-up changes (no fix: a
                                    person must), left the same way */
-    struct sg_model *model;    /* with opts.keep_model, for a tree */
-    int status;                /* SG_EXIT_*: what the run amounts to */
+    struct sg_model *model;     /* with opts.keep_model, for a tree */
+    int status;                 /* SG_EXIT_*: what the run amounts to */
 };
 
 /* Run O with policies PS. Returns 0, or -1 after *ERR (allocated) says

@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     text[size] = '\0';
     if (sg_config_parse(text, "fuzz.json", "/nonexistent", &c, &err) == 0) {
         for (size_t i = 0; i < sizeof(paths) / sizeof(*paths); i++) {
-            struct sg_config_set s;
+            struct sg_settings s;
             sg_config_for(&c, paths[i], &s);
             for (size_t k = 0; k < s.n_profiles; k++)
                 (void)strlen(s.profiles[k]);

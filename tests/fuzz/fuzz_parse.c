@@ -93,7 +93,7 @@ static void suppressions(struct sg_model *m)
         fv[fs.n++] =
             (struct sg_finding){.rule = &rule, .file = frag, .line = l};
     struct sg_diags said = {0};
-    struct sg_eval_opts eo = {0};
+    struct sg_settings eo = {0};
     if (sg_suppress(m, &ps, &eo, &fs, &said) < 0)
         abort();
     for (size_t i = 0; i < fs.n; i++)

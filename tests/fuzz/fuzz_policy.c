@@ -79,8 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct sg_policies ps;
     struct sg_diags d = {0};
     if (sg_policies_load(paths, 1, schema, &ps, &d) == 0) {
-        const char *profiles[] = {"server"};
-        struct sg_eval_opts eo = {.profiles = profiles, .n_profiles = 1};
+        struct sg_settings eo = {.profiles = {"server"}, .n_profiles = 1};
         struct sg_findings fs = {0};
         sg_evaluate(model, &ps, &eo, &fs);
         sg_findings_free(&fs);

@@ -43,7 +43,7 @@ static struct sg_model *evaluate(struct sg_policies *ps, struct sg_findings *fs)
     struct sg_model_opts o = {
         .root = root, .lensdir = lensdir(), .kernel = kernel};
     struct sg_model *m = NULL;
-    struct sg_eval_opts eo = {0};
+    struct sg_settings eo = {0};
     char *err = NULL;
     if (sg_model_load(&o, &m, &err) < 0 || sg_evaluate(m, ps, &eo, fs) < 0)
         exit(1);
@@ -55,7 +55,7 @@ static struct sg_model *plan(struct sg_policies *ps, struct sg_changes *cs)
 {
     struct sg_findings fs = {0};
     struct sg_model *m = evaluate(ps, &fs);
-    struct sg_eval_opts eo = {0};
+    struct sg_settings eo = {0};
     if (sg_fix_plan(m, ps, &eo, &fs, lensdir(), NULL, cs, NULL, &m->diags) < 0)
         exit(1);
     sg_findings_free(&fs);
@@ -157,7 +157,7 @@ int main(void)
         put("/etc/sysctl.d/50-a.conf", "# new first line\n"
                                        "net.ipv4.tcp_tw_recycle = 1\n");
         CHECK(fs.n == 1 &&
-              sg_fix_plan(m0, &ps, &(struct sg_eval_opts){0}, &fs, lensdir(),
+              sg_fix_plan(m0, &ps, &(struct sg_settings){0}, &fs, lensdir(),
                           NULL, &cs, NULL, &m0->diags) == 0);
         CHECK(cs.n == 0 && sg_diag_count(&m0->diags, SG_SEV_ERROR) == 1);
         sg_changes_free(&cs);

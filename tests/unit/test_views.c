@@ -51,7 +51,7 @@ static int run(const char *root, enum sg_run_mode mode,
 {
     struct sg_run_opts o = {.mode = mode,
                             .root = root,
-                            .kernel = "6.1.0-13-amd64",
+                            .set = {.kernel = "6.1.0-13-amd64"},
                             .lensdir = env_or("SYSCTL_GUARD_LENSDIR", "lenses"),
                             .fail_on = SG_SEV_WARNING,
                             .edits = true};
