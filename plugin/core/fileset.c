@@ -4,7 +4,7 @@
  * are sorted by name and precedence once, so shadowing is one linear pass
  * after an O(n log n) sort. Symlinks resolve inside the root (at most
  * rootfs.c SG_MAX_LINKS hops). The leftovers of interrupted saves are
- * swept (remedy/save.h) from every directory a fix writes to: a sysctl.d
+ * swept (leftover.h) from every directory a fix writes to: a sysctl.d
  * directory only when its listing saw one; the others (/etc, a link
  * target's, the module list's) cost one more listing each.
  */
@@ -12,7 +12,7 @@
 #include "modload.h"
 #include "rootfs.h"
 #include "util.h"
-#include "../remedy/save.h"
+#include "leftover.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -115,7 +115,7 @@ static int scan_dir(int rootfd, size_t di, const char *dir,
     while ((de = readdir(d))) {
         const char *n = de->d_name;
         if (is_quietly_skipped(n)) {
-            *leftover = *leftover || sg_save_is_temp(n);
+            *leftover = *leftover || sg_leftover_is_temp(n);
             continue;
         }
         char *entry = sg_strdup_printf("%s/%s", dir, n);
@@ -276,8 +276,8 @@ static bool listed_clean(const char *d, char *const *seen, const bool *left)
  * list's, and a sysctl.d directory (SEEN) whose listing saw a temporary
  * file (LEFT); one whose listing saw none is not listed again. */
 static int sweep_leftovers(int rootfd, bool remove, char *const *seen,
-                           const bool *left,
-                           const struct sg_fileset *fs, struct sg_diags *diags)
+                           const bool *left, const struct sg_fileset *fs,
+                           struct sg_diags *diags)
 {
     const struct sg_sources *both[2] = {&fs->systemd, &fs->procps};
     struct dirs dirs = {0};
@@ -308,7 +308,7 @@ static int sweep_leftovers(int rootfd, bool remove, char *const *seen,
     for (size_t i = 0; i < dirs.n && r == 0; i++)
         if ((i == 0 || strcmp(dirs.v[i], dirs.v[i - 1]) != 0) &&
             !listed_clean(dirs.v[i], seen, left))
-            r = sg_save_sweep(rootfd, dirs.v[i], remove, diags);
+            r = sg_leftover_sweep(rootfd, dirs.v[i], remove, diags);
     for (size_t i = 0; i < dirs.n; i++)
         free(dirs.v[i]);
     free(dirs.v);

@@ -36,13 +36,13 @@
  * why in *WHY.
  *
  * Leftovers. The temporary file is ".sysctl-guard.<16 hex digits>.tmp"
- * (sg_save_is_temp). A save killed after writing it and before its
+ * (core/leftover.h). A save killed after writing it and before its
  * rename, or after the exchange and before the unlink, leaves it behind
  * with a whole text: the new one never put in place, or the old one
  * already replaced. Nothing reads it (the name is hidden and not *.conf),
  * and a save holds the directory's lock for as long as its temporary
  * file can exist, so one found while that lock can be had belongs to no
- * live save: sg_save_sweep removes those of the running user and says
+ * live save: sg_leftover_sweep removes those of the running user and says
  * why it leaves any other. When two writers held the old file through an
  * exchange, the old file, with what they wrote, is kept under a visible
  * name instead (FILE.<hex>.kept), never swept.
@@ -83,21 +83,5 @@ int sg_save_commit(struct sg_save *s, const char *buf, size_t len, char **why);
 
 /* Release the lock and the descriptors. */
 void sg_save_end(struct sg_save *s);
-
-/* Whether NAME is a save's temporary file's name, exactly. */
-bool sg_save_is_temp(const char *name);
-
-/* Remove the leftovers of interrupted saves from the directory DIR (a
- * resolved target path, opened beneath ROOTFD as rootfs.h opens it):
- * with the directory's lock taken at once (a save that holds it is
- * alive, and its file no leftover: nothing is done), each regular file
- * of that name owned by the running user is unlinked, when REMOVE (a run
- * that writes: fix); without it (check, a preview) each is a warning
- * "save-leftover" saying the next fix removes it. Each one left (of
- * another user, not a regular file, not removable) is a warning
- * "save-leftover" in DIAGS; a missing directory has none. Linear in the
- * directory's entries. Returns 0 or -ENOMEM. */
-int sg_save_sweep(int rootfd, const char *dir, bool remove,
-                  struct sg_diags *diags);
 
 #endif
