@@ -378,7 +378,8 @@ fuzz: deps-test $(EMBED_INC) $(CATALOG_INC)
 	$(FUZZ_CC) -Iplugin/cli -o $(B)/fuzz/fuzz_config tests/fuzz/fuzz_config.c \
 	    plugin/cli/config.c plugin/cli/trust.c $(CORE_SRC) $(PKG_LIBS)
 	$(FUZZ_CC) -Iplugin/report -o $(B)/fuzz/fuzz_report tests/fuzz/fuzz_report.c \
-	    $(wildcard plugin/report/*.c) $(CORE_SRC) $(PKG_LIBS)
+	    $(wildcard plugin/report/*.c) plugin/views/fleet.c \
+	    plugin/views/fleet_html.c $(CORE_SRC) $(PKG_LIBS)
 	$(MAKE) --no-print-directory $(EMBED_INC)
 	$(FUZZ_CC) -I$(B) -Dmain=sysctl_guard_main -o $(B)/fuzz/fuzz_module_args \
 	    $(FUZZ_ARGS_WRAP) tests/fuzz/fuzz_module_args.c $(FUZZ_MEMO) $(CORE_SRC) \

@@ -740,7 +740,7 @@ void sg_cli_run_opts(const struct sg_cli *cli, enum sg_run_mode mode,
     o->lensdir = cli->data.lensdir;
     o->fail_on = cli->fail_on;
     o->backup = cli->backup;
-    o->edits = sg_cli_view(cli)->check == sg_view_sarif_check;
+    o->edits = sg_cli_view(cli)->spans;
 }
 
 void sg_cli_view_opts(const struct sg_cli *cli, struct sg_view_opts *o,

@@ -37,6 +37,11 @@ void sg_finding_clear(struct sg_finding *f)
     free(f->fix_file);
     free(f->why_left);
     free(f->suppressed);
+    for (size_t i = 0; i < f->n_spans; i++) {
+        free(f->spans[i].file);
+        free(f->spans[i].insert);
+    }
+    free(f->spans);
     memset(f, 0, sizeof(*f));
 }
 
@@ -118,13 +123,36 @@ char *sg_finding_same_id(const struct sg_finding *f)
     return b.v;
 }
 
+int sg_finding_add_span(struct sg_finding *f, const struct sg_fix_span *sp)
+{
+    struct sg_fix_span *nv = realloc(f->spans, (f->n_spans + 1) * sizeof(*nv));
+    if (!nv)
+        return -ENOMEM;
+    f->spans = nv;
+    struct sg_fix_span c = {.file = strdup(sp->file),
+                            .at = sp->at,
+                            .len = sp->len,
+                            .insert = strdup(sp->insert)};
+    if (!c.file || !c.insert) {
+        free(c.file);
+        free(c.insert);
+        return -ENOMEM;
+    }
+    f->spans[f->n_spans++] = c;
+    return 0;
+}
+
 int sg_finding_copy(const struct sg_finding *f, struct sg_finding *out)
 {
     *out = *f;
+    out->spans = NULL;
+    out->n_spans = 0;
 #define DUP(x) (out->x = f->x ? strdup(f->x) : NULL, !f->x || out->x)
     bool ok = DUP(key) & DUP(value) & DUP(file) & DUP(message) & DUP(fix_key) &
               DUP(fix_value) & DUP(fix_file) & DUP(why_left) & DUP(suppressed);
 #undef DUP
+    for (size_t i = 0; ok && i < f->n_spans; i++)
+        ok = sg_finding_add_span(out, &f->spans[i]) == 0;
     if (!ok) {
         sg_finding_clear(out);
         return -ENOMEM;

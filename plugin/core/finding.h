@@ -14,6 +14,17 @@
 #include "diag.h"
 #include "policy.h"
 
+/* One replacement of a finding's fix: LEN bytes at AT of file FILE's text
+ * as it was read (a target path; remedy/result.h keeps the text) become
+ * INSERT. A finding's spans are those of the operations of the run's
+ * plan (remedy/fix.h) that fix it, in plan order, each once: what SARIF
+ * gives as the finding's fix. */
+struct sg_fix_span {
+    char *file;
+    size_t at, len;
+    char *insert;
+};
+
 struct sg_finding {
     const struct sg_rule *rule;
     enum sg_severity severity;
@@ -29,6 +40,8 @@ struct sg_finding {
     char *suppressed; /* a suppression comment's reason ("" for none
                          given) when one suppresses it (suppress.h), or
                          NULL: counted, failed on and fixed only if NULL */
+    struct sg_fix_span *spans; /* asked for (run.h opts.edits), or none */
+    size_t n_spans;
 };
 
 struct sg_findings {
@@ -39,6 +52,8 @@ struct sg_findings {
 void sg_findings_free(struct sg_findings *fs);
 /* Free what F holds (F itself is the caller's) and zero it. */
 void sg_finding_clear(struct sg_finding *f);
+/* Add span SP (its strings copied) to F's fix. 0 or -ENOMEM. */
+int sg_finding_add_span(struct sg_finding *f, const struct sg_fix_span *sp);
 /* A deep copy of F into OUT. Returns 0 or -ENOMEM. */
 int sg_finding_copy(const struct sg_finding *f, struct sg_finding *out);
 /* Whether A and B are the same finding in two states of one tree: the

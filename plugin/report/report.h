@@ -1,8 +1,9 @@
 /*
  * report.h - the fleet report: many hosts' results merged in one pass
- * (report.c), compared with an earlier report (baseline.c), then shown by
- * finding, by kernel and by host (render.c: text, JSON, Markdown; html.c:
- * one self-contained HTML page built with libxml2's tree).
+ * (report.c), compared with an earlier report (baseline.c): the data the
+ * fleet views show by finding, by kernel and by host (views/fleet.c: text,
+ * JSON, Markdown; views/fleet_html.c: one self-contained HTML page built
+ * with libxml2's tree).
  *
  * An input is a file or a directory of them (*.json, in name order):
  *   - `check --format json` of one host ("format": "sysctl-guard/1"); the
@@ -177,12 +178,6 @@ bool sg_fleet_fails(const struct sg_fleet *f, enum sg_severity fail_on);
 size_t sg_fleet_hosts_with(const struct sg_fleet *f, enum sg_severity s);
 size_t sg_fleet_count(const struct sg_fleet *f, enum sg_severity s);
 void sg_fleet_free(struct sg_fleet *f);
-
-/* The views (render.c, html.c). 0, or -1 without memory. */
-int sg_fleet_text(FILE *out, const struct sg_fleet *f);
-int sg_fleet_json(FILE *out, const struct sg_fleet *f);
-int sg_fleet_markdown(FILE *out, const struct sg_fleet *f);
-int sg_fleet_html(FILE *out, const struct sg_fleet *f);
 
 /* The kernels of the fleet with their host counts, most hosts first, then
  * by name (allocated; the strings are the fleet's). O(hosts + kernels log

@@ -1,15 +1,16 @@
 /*
  * run.c - see run.h. One parser for the whole run; per tree or fragment
  * one load and evaluation, for a preview or a fix one plan (fix.h), and
- * after a fix that wrote something one more load and evaluation. SARIF's
- * replacements are read from the same plan's spans (finding_edits), no
- * lens work of their own.
+ * after a fix that wrote something one more load and evaluation. A
+ * finding's fix spans (SARIF's replacements) are read from the same
+ * plan (finding_spans), no lens work of their own.
  */
 #include "run.h"
 #include "../core/eval.h"
 #include "../core/util.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,51 +106,36 @@ static int add_effects(struct sg_result *s, const struct sg_model *m,
     return r;
 }
 
-/* How many UTF-16 code units the N bytes at S are (SARIF counts
- * characters so, columnKind utf16CodeUnits): a code point beyond U+FFFF
- * (a 4-byte UTF-8 sequence) is two; a byte that is not UTF-8 is one. */
-static size_t utf16_units(const char *s, size_t n)
+/* TEXT as the text of PATH into TS (once per path). */
+static int keep_text(struct sg_texts *ts, const char *path, const char *text)
 {
-    size_t u = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if ((c & 0xC0) != 0x80)
-            u += c >= 0xF0 ? 2 : 1;
-    }
-    return u;
-}
-
-/* Operation OP of change C as a replacement for the finding WHY. */
-static int add_edit(struct sg_edits *es, const char *why,
-                    const struct sg_change *c, const struct sg_fix_op *op)
-{
-    const char *before = c->before ? c->before : "";
-    const struct sg_span *sp = &op->span;
-    struct sg_edit e = {.why = strdup(why),
-                        .file = strdup(c->path),
-                        .offset = utf16_units(before, sp->at),
-                        .length = utf16_units(before + sp->at, sp->len),
-                        .insert = strndup(c->after + sp->to, sp->to_len)};
-    if (!e.why || !e.file || !e.insert || SG_PUSH(*es, e) < 0) {
-        free(e.why);
-        free(e.file);
-        free(e.insert);
+    if (sg_texts_get(ts, path))
+        return 0;
+    struct sg_text t = {.path = strdup(path), .text = strdup(text)};
+    if (!t.path || !t.text || SG_PUSH(*ts, t) < 0) {
+        free(t.path);
+        free(t.text);
         return -ENOMEM;
     }
     return 0;
 }
 
 /* Per finding with a fix, its share of the plan `fix` would make (judged
- * by what it leaves) as replacements, for SARIF: the spans of the
- * operations that fix it, each span once. No plan, and no parser, when
+ * by what it leaves): the spans of the operations that fix it, each span
+ * once, into the finding (finding.h), and the texts they index into
+ * TEXTS. An operation names the findings it fixes as fix.h does ("rule
+ * file:line"); FS is sorted (sg_evaluate), so the findings of one name
+ * are neighbours, found by one lookup. No plan, and no parser, when
  * nothing has a fix. */
-static int finding_edits(const struct sg_run_opts *ro,
+static int finding_spans(const struct sg_run_opts *ro,
                          const struct sg_policies *ps, const struct sg_model *m,
-                         struct sg_parser *p, const struct sg_findings *fs,
-                         struct sg_edits *es)
+                         struct sg_parser *p, struct sg_findings *fs,
+                         struct sg_texts *texts)
 {
     struct sg_changes cs = {0};
     struct sg_diags said = {0}; /* the fix's own run reports them */
+    struct sg_strmap first = {0};
+    char **names = NULL;
     bool any = false;
     int r = 0;
 
@@ -158,15 +144,20 @@ static int finding_edits(const struct sg_run_opts *ro,
     if (any)
         r = sg_fix_plan(m, ps, &ro->set, fs, ro->lensdir, p, &cs, NULL, &said);
     sg_diags_free(&said);
+    if (r == 0 && cs.n && !(names = calloc(fs->n, sizeof(*names))))
+        r = -ENOMEM;
+    for (size_t i = 0; i < fs->n && r == 0 && names; i++) {
+        char why[512];
+        size_t old;
+        sg_finding_why(&fs->v[i], why, sizeof(why));
+        if (!(names[i] = strdup(why)))
+            r = -ENOMEM;
+        else
+            r = sg_strmap_put(&first, names[i], i, &old);
+    }
     for (size_t i = 0; i < cs.n && r == 0; i++) {
         const struct sg_change *c = &cs.v[i];
-        /* SARIF's offsets count UTF-16 code units of the decoded text and
-         * its replacements are Unicode: an edit to a file that is not
-         * UTF-8 (Latin-1 comments) cannot be given exactly, so it is left
-         * to `fix`, which writes the file's own bytes. */
-        if ((c->before && !sg_utf8_valid(c->before)) ||
-            !sg_utf8_valid(c->after))
-            continue;
+        const char *before = c->before ? c->before : "";
         for (size_t j = 0; j < c->n_ops && r == 0; j++)
             for (size_t k = 0; k < c->ops[j].n_why && r == 0; k++) {
                 const struct sg_fix_op *op = &c->ops[j];
@@ -176,10 +167,25 @@ static int finding_edits(const struct sg_run_opts *ro,
                         seen = !memcmp(&c->ops[l].span, &op->span,
                                        sizeof(op->span)) &&
                                strcmp(c->ops[l].why[w], op->why[k]) == 0;
-                if (!seen)
-                    r = add_edit(es, op->why[k], c, op);
+                size_t f = sg_strmap_get(&first, op->why[k]);
+                if (seen || f == SIZE_MAX)
+                    continue;
+                char *insert = strndup(c->after + op->span.to, op->span.to_len);
+                struct sg_fix_span sp = {.file = c->path,
+                                         .at = op->span.at,
+                                         .len = op->span.len,
+                                         .insert = insert};
+                r = insert ? keep_text(texts, c->path, before) : -ENOMEM;
+                for (; r == 0 && f < fs->n && !strcmp(names[f], op->why[k]);
+                     f++)
+                    r = sg_finding_add_span(&fs->v[f], &sp);
+                free(insert);
             }
     }
+    for (size_t i = 0; names && i < fs->n; i++)
+        free(names[i]);
+    free(names);
+    sg_strmap_free(&first);
     sg_changes_free(&cs);
     return r < 0 ? -ENOMEM : 0;
 }
@@ -217,7 +223,7 @@ static int run_one(const struct sg_run_opts *ro, const struct sg_model_opts *o,
         /* Nothing is fixed in a tree that did not read cleanly. */
         r = report_model(&s->report, m);
         if (r == 0 && ro->edits)
-            r = finding_edits(ro, ps, m, o->parser, &fs, &s->report.edits);
+            r = finding_spans(ro, ps, m, o->parser, &fs, &s->report.texts);
         if (r == 0)
             r = move_findings(&s->report.findings, &fs);
         goto out;
@@ -351,71 +357,4 @@ int sg_run(const struct sg_run_opts *ro, const struct sg_policies *ps,
     sg_report_sort(&s->report);
     s->status = status_of(ro, s);
     return 0;
-}
-
-bool sg_change_counts(const struct sg_result *s, const struct sg_change *c)
-{
-    return s->mode == SG_RUN_FIX ? c->written : !c->unwritable;
-}
-
-size_t sg_result_changed(const struct sg_result *s)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < s->changes.n; i++)
-        n += sg_change_counts(s, &s->changes.v[i]);
-    return n;
-}
-
-bool sg_result_unfixed_reach(const struct sg_result *s,
-                             enum sg_severity fail_on)
-{
-    for (size_t i = 0; i < s->unfixed.n; i++)
-        if (s->unfixed.v[i].severity >= fail_on)
-            return true;
-    return false;
-}
-
-void sg_result_free(struct sg_result *s)
-{
-    sg_report_free(&s->report);
-    sg_diags_free(&s->fix_diags);
-    sg_findings_free(&s->left);
-    sg_findings_free(&s->unfixed);
-    sg_changes_free(&s->changes);
-    sg_effects_free(&s->effects);
-    sg_model_free(s->model);
-}
-
-int sg_report_add_file(struct sg_report *r, const char *path)
-{
-    char **nf = realloc(r->files, (r->n_files + 1) * sizeof(*nf));
-    if (!nf)
-        return -1;
-    r->files = nf;
-    if (!(r->files[r->n_files] = strdup(path)))
-        return -1;
-    r->n_files++;
-    return 0;
-}
-
-void sg_report_sort(struct sg_report *r)
-{
-    if (r->findings.n)
-        qsort(r->findings.v, r->findings.n, sizeof(*r->findings.v),
-              sg_finding_cmp);
-}
-
-void sg_report_free(struct sg_report *r)
-{
-    for (size_t i = 0; i < r->n_files; i++)
-        free(r->files[i]);
-    free(r->files);
-    sg_findings_free(&r->findings);
-    sg_diags_free(&r->diags);
-    for (size_t i = 0; i < r->edits.n; i++) {
-        free(r->edits.v[i].why);
-        free(r->edits.v[i].file);
-        free(r->edits.v[i].insert);
-    }
-    free(r->edits.v);
 }

@@ -5,10 +5,10 @@
  * description, help with the references, helpUri, default level); one
  * result per finding with its location, a partial fingerprint that does
  * not move with the line (rule, file, key, value), and the fix as
- * replacements (character offsets into the file as read, in UTF-16 code
- * units: report.edits, the spans of the plan `fix` makes), one
- * artifactChange per file. Diagnostics about the input are tool
- * notifications of the invocation.
+ * replacements (the finding's fix spans, finding.h: the plan `fix` makes;
+ * their byte offsets counted here in UTF-16 code units of the file's
+ * text, which the report keeps), one artifactChange per file. Diagnostics about
+ * the input are tool notifications of the invocation.
  *
  * Locations are relative to the current directory (the repository, for a
  * pre-commit or CI run: uriBaseId %SRCROOT%) when the path given or the
@@ -156,36 +156,68 @@ static const char *fix_words(const struct sg_finding *f, char *buf, size_t n)
     return buf;
 }
 
-/* The fix of F: one artifactChange per file its edits touch, with the
- * replacements in that file. */
+/* How many UTF-16 code units the N bytes at S are (SARIF counts
+ * characters so, columnKind utf16CodeUnits): a code point beyond U+FFFF
+ * (a 4-byte UTF-8 sequence) is two; a byte that is not UTF-8 is one. */
+static size_t utf16_units(const char *s, size_t n)
+{
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c & 0xC0) != 0x80)
+            u += c >= 0xF0 ? 2 : 1;
+    }
+    return u;
+}
+
+/* Whether the spans of F in FILE can be given exactly: SARIF's offsets
+ * count UTF-16 code units of the decoded text and its replacements are
+ * Unicode, so an edit to a file that is not UTF-8 (Latin-1 comments) is
+ * left to `fix`, which writes the file's own bytes. */
+static bool exact(const struct sg_report *r, const struct sg_finding *f,
+                  const char *file)
+{
+    const char *text = sg_texts_get(&r->texts, file);
+    if (!text || !sg_utf8_valid(text))
+        return false;
+    for (size_t i = 0; i < f->n_spans; i++)
+        if (!strcmp(f->spans[i].file, file) &&
+            !sg_utf8_valid(f->spans[i].insert))
+            return false;
+    return true;
+}
+
+/* The fix of F: one artifactChange per file its spans are in (in the
+ * order they first appear), with the replacements in that file. */
 static cJSON *fixes_json(const struct sg_report *r, const struct sg_finding *f)
 {
-    char why[512], words[512];
+    char words[512];
     cJSON *changes = cJSON_CreateArray();
 
-    sg_finding_why(f, why, sizeof(why));
-    for (size_t i = 0; i < r->edits.n; i++) {
-        const struct sg_edit *e = &r->edits.v[i];
+    for (size_t i = 0; i < f->n_spans; i++) {
+        const char *file = f->spans[i].file;
         bool done = false; /* its file had an artifactChange already */
         for (size_t j = 0; j < i && !done; j++)
-            done = strcmp(r->edits.v[j].why, why) == 0 &&
-                   strcmp(r->edits.v[j].file, e->file) == 0;
-        if (done || strcmp(e->why, why) != 0)
+            done = strcmp(f->spans[j].file, file) == 0;
+        if (done || !exact(r, f, file))
             continue;
+        const char *text = sg_texts_get(&r->texts, file);
         cJSON *ch = cJSON_CreateObject(), *reps = cJSON_CreateArray();
-        for (size_t j = i; j < r->edits.n; j++) {
-            const struct sg_edit *o = &r->edits.v[j];
-            if (strcmp(o->why, why) != 0 || strcmp(o->file, e->file) != 0)
+        for (size_t j = i; j < f->n_spans; j++) {
+            const struct sg_fix_span *sp = &f->spans[j];
+            if (strcmp(sp->file, file) != 0)
                 continue;
             cJSON *rep = cJSON_CreateObject(), *del = cJSON_CreateObject();
-            cJSON_AddNumberToObject(del, "charOffset", (double)o->offset);
-            cJSON_AddNumberToObject(del, "charLength", (double)o->length);
+            cJSON_AddNumberToObject(del, "charOffset",
+                                    (double)utf16_units(text, sp->at));
+            cJSON_AddNumberToObject(
+                del, "charLength", (double)utf16_units(text + sp->at, sp->len));
             cJSON_AddItemToObject(rep, "deletedRegion", del);
             cJSON_AddItemToObject(rep, "insertedContent",
-                                  text_obj("text", o->insert));
+                                  text_obj("text", sp->insert));
             cJSON_AddItemToArray(reps, rep);
         }
-        cJSON_AddItemToObject(ch, "artifactLocation", artifact(r, e->file));
+        cJSON_AddItemToObject(ch, "artifactLocation", artifact(r, file));
         cJSON_AddItemToObject(ch, "replacements", reps);
         cJSON_AddItemToArray(changes, ch);
     }

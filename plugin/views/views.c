@@ -4,31 +4,48 @@
  */
 #include "views.h"
 #include "../remedy/diff.h"
-#include "../report/report.h"
 #include "../core/util.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 const struct sg_view sg_views[] = {
-    {"text", NULL, false, sg_view_text_check, sg_view_text_fix,
-     sg_view_text_show, sg_view_text_rules, sg_fleet_text},
-    {"json", NULL, false, sg_view_json_check, NULL, sg_view_json_show,
-     sg_view_json_rules, sg_fleet_json},
-    {"gcc", "file:line:col: severity: message [rule]", false, sg_view_gcc_check,
-     NULL, NULL, NULL, NULL},
-    {"sarif", "SARIF 2.1.0", false, sg_view_sarif_check, NULL, NULL, NULL,
-     NULL},
-    {"github", "GitHub Actions annotations", false, sg_view_github_check, NULL,
-     NULL, NULL, NULL},
-    {"salt", "a Salt state return", true, sg_view_salt_check, sg_view_salt_fix,
-     NULL, NULL, NULL},
-    {"stateful", "Salt cmd.run's stateful line", true, sg_view_stateful_check,
-     sg_view_stateful_fix, NULL, NULL, NULL},
-    {"markdown", NULL, false, NULL, NULL, NULL, NULL, sg_fleet_markdown},
-    {"html", "one self-contained page", false, NULL, NULL, NULL, NULL,
-     sg_fleet_html},
-    {NULL, NULL, false, NULL, NULL, NULL, NULL, NULL},
+    {.name = "text",
+     .check = sg_view_text_check,
+     .fix = sg_view_text_fix,
+     .show = sg_view_text_show,
+     .rules = sg_view_text_rules,
+     .report = sg_fleet_text},
+    {.name = "json",
+     .check = sg_view_json_check,
+     .show = sg_view_json_show,
+     .rules = sg_view_json_rules,
+     .report = sg_fleet_json},
+    {.name = "gcc",
+     .gloss = "file:line:col: severity: message [rule]",
+     .check = sg_view_gcc_check},
+    {.name = "sarif",
+     .gloss = "SARIF 2.1.0",
+     .spans = true,
+     .check = sg_view_sarif_check},
+    {.name = "github",
+     .gloss = "GitHub Actions annotations",
+     .check = sg_view_github_check},
+    {.name = "salt",
+     .gloss = "a Salt state return",
+     .answer_in_output = true,
+     .check = sg_view_salt_check,
+     .fix = sg_view_salt_fix},
+    {.name = "stateful",
+     .gloss = "Salt cmd.run's stateful line",
+     .answer_in_output = true,
+     .check = sg_view_stateful_check,
+     .fix = sg_view_stateful_fix},
+    {.name = "markdown", .report = sg_fleet_markdown},
+    {.name = "html",
+     .gloss = "one self-contained page",
+     .report = sg_fleet_html},
+    {.name = NULL},
 };
 
 const char *sg_rule_pack(const struct sg_rule *r, char *buf, size_t len)

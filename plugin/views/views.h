@@ -16,7 +16,7 @@
 #include <stdio.h>
 
 #include "../core/catalog.h"
-#include "../run/run.h"
+#include "../remedy/result.h"
 
 /* The fleet report's data (report/report.h): its views are rows of the
  * same table, given the fleet the report command merged. */
@@ -52,6 +52,9 @@ struct sg_view {
     /* A program reads the answer from the output (Salt): a preview exits
      * 0, what would change is in what was printed. */
     bool answer_in_output;
+    /* It shows each finding's fix as spans (finding.h): the run plans
+     * them (run.h opts.edits) for a check. */
+    bool spans;
     /* Each returns 0, or -1 after saying on opts->err why (no memory). */
     int (*check)(FILE *out, const struct sg_result *r,
                  const struct sg_view_opts *o);
@@ -101,6 +104,12 @@ int sg_view_stateful_check(FILE *out, const struct sg_result *r,
                            const struct sg_view_opts *o);
 int sg_view_stateful_fix(FILE *out, const struct sg_result *r,
                          const struct sg_view_opts *o);
+
+/* The fleet report's views (fleet.c, fleet_html.c). */
+int sg_fleet_text(FILE *out, const struct sg_fleet *f);
+int sg_fleet_json(FILE *out, const struct sg_fleet *f);
+int sg_fleet_markdown(FILE *out, const struct sg_fleet *f);
+int sg_fleet_html(FILE *out, const struct sg_fleet *f);
 
 /* ---- shared by the views and the Ansible module ---- */
 

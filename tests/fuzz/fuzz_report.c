@@ -10,6 +10,7 @@
  * file system round trip. Build and run: make fuzz.
  */
 #include "report.h"
+#include "../../plugin/views/views.h" /* the fleet views */
 
 #include <stdint.h>
 #include <stdio.h>

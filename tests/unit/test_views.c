@@ -7,6 +7,7 @@
 #include "check.h"
 #include "tree.h"
 #include "util.h"
+#include "../../plugin/run/run.h"
 #include "../../plugin/views/views.h"
 
 #include <cjson/cJSON.h>
@@ -201,6 +202,48 @@ static void github_escapes(void)
     free_streams(&s);
 }
 
+/* A finding owns its fix: the run puts the spans of the plan's
+ * operations on the finding itself (bytes of the text the report keeps),
+ * a copy carries them, and SARIF counts their offsets in UTF-16 code
+ * units of that text: "# \u00e9\U0001F600\n" is 9 bytes and 6 units. */
+static void finding_owns_its_fix(const struct sg_policies *ps)
+{
+    char *root = tree_new("spans");
+    tree_mkdir(root, "etc");
+    tree_mkdir(root, "etc/sysctl.d");
+    tree_put(root, "etc/sysctl.d/60-tuning.conf",
+             "# \xc3\xa9\xf0\x9f\x98\x80\nnet.ipv4.tcp_tw_recycle = 1\n");
+    struct sg_result r;
+    CHECK(run(root, SG_RUN_CHECK, ps, &r) == 0);
+    const struct sg_finding *f = NULL;
+    for (size_t i = 0; i < r.report.findings.n; i++)
+        if (!strcmp(r.report.findings.v[i].rule->id, "tw-recycle-removed"))
+            f = &r.report.findings.v[i];
+    CHECK(f && f->n_spans == 1);
+    if (f && f->n_spans == 1) {
+        CHECK_STR(f->spans[0].file, "/etc/sysctl.d/60-tuning.conf");
+        CHECK(f->spans[0].at == 9);
+        CHECK(f->spans[0].len == strlen("net.ipv4.tcp_tw_recycle = 1\n"));
+        CHECK(sg_texts_get(&r.report.texts, f->spans[0].file) != NULL);
+        struct sg_finding c;
+        CHECK(sg_finding_copy(f, &c) == 0);
+        CHECK(c.n_spans == 1 && c.spans != f->spans &&
+              c.spans[0].insert != f->spans[0].insert &&
+              !strcmp(c.spans[0].insert, f->spans[0].insert));
+        sg_finding_clear(&c);
+        struct streams s;
+        struct sg_view_opts vo = {.fail_on = SG_SEV_WARNING, .prog = "x"};
+        open_streams(&s);
+        vo.err = s.e;
+        CHECK(sg_view_sarif_check(s.o, &r, &vo) == 0);
+        close_streams(&s);
+        CHECK(strstr(s.out, "\"charOffset\":\t6,") != NULL);
+        free_streams(&s);
+    }
+    sg_result_free(&r);
+    tree_remove(root);
+}
+
 int main(void)
 {
     const char *pd = env_or("SYSCTL_GUARD_POLICYDIR", "policies");
@@ -220,6 +263,7 @@ int main(void)
     CHECK(r.status == SG_EXIT_FINDINGS);
     check_views(&r, root);
     sg_result_free(&r);
+    finding_owns_its_fix(&ps);
     control_bytes_in_names();
     github_escapes();
     summary_counts_diagnostics();

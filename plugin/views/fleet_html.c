@@ -1,8 +1,8 @@
 /*
- * html.c - the fleet report as one self-contained HTML page: a summary,
- * two inline SVG bar charts (hosts per finding, hosts per kernel), a table
- * per rule, a table of hosts linking to each host's findings, and the
- * baseline's new and fixed findings. Built as a libxml2 HTML tree and
+ * fleet_html.c - the fleet report (report/report.h) as one self-contained HTML
+ * page: a summary, two inline SVG bar charts (hosts per finding, hosts per
+ * kernel), a table per rule, a table of hosts linking to each host's findings,
+ * and the baseline's new and fixed findings. Built as a libxml2 HTML tree and
  * written by its HTML serialiser, so every text and attribute is escaped
  * by the library; no script, no external asset, and a Content-Security-
  * Policy that forbids loading any (it opens from a mail attachment).
@@ -13,7 +13,8 @@
  * Every text given to libxml2 is valid UTF-8 (el): its serialiser stops at
  * the first byte that is none, and the page would end there.
  */
-#include "report.h"
+#include "views.h"
+#include "../report/report.h"
 #include "../core/util.h"
 
 #include <libxml/HTMLtree.h>

@@ -1,11 +1,12 @@
 /*
- * render.c - the fleet report as text (for a terminal or a mail), JSON
- * (format "sysctl-guard-report/1", what --baseline reads) and Markdown
- * (for a merge request or a wiki page). Each walks the merged fleet once;
- * nothing is recomputed per host, and a rule's kernels cost its hosts
+ * fleet.c - the fleet report (report/report.h) as text (for a terminal or a
+ * mail), JSON (format "sysctl-guard-report/1", what --baseline reads) and
+ * Markdown (for a merge request or a wiki page). Each walks the merged fleet
+ * once; nothing is recomputed per host, and a rule's kernels cost its hosts
  * (sg_fleet_rule_kernel_list), so every view grows with its output.
  */
-#include "report.h"
+#include "views.h"
+#include "../report/report.h"
 #include "../core/util.h"
 
 #include <cjson/cJSON.h>
