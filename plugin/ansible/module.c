@@ -4,18 +4,20 @@
  * Ansible runs a binary module as `MODULE ARGS-FILE`, the file holding one
  * JSON object: the task's parameters and internal `_ansible_*` keys
  * (`_ansible_check_mode`, `_ansible_diff`, ...; the ones not used here
- * are ignored). The module prints one JSON object on stdout: changed,
- * failed, msg, host, findings (as in --format json, each with its
- * fingerprint) and summary, diagnostics, kernel, the changes {key: {old,
- * new}}, and in diff mode `diff` (before/after per file): what
- * `sysctl-guard report` reads, so a registered result saved on the
- * controller needs no second run. Parameters are checked as AnsibleModule
- * checks them: an unknown one, a wrong type or a value outside the choices
- * fails the task with a message naming the valid ones; numbers for strings and
- * "a,b" for lists are converted, and paths get variables and ~ expanded. Check
- * mode never writes and predicts `changed` from the planned fix. The
- * documentation is plugin/ansible/sysctl_guard.yml (installed beside the
- * module).
+ * are ignored). The module prints one JSON object on stdout: the data of
+ * `check --format json` (views.h sg_json_check: format, tool, host, root,
+ * kernel, files, findings, summary, diagnostics), each finding with its
+ * fingerprint, and the module's own keys: changed, failed, msg,
+ * warnings, the changes {key: {old, new}}, and in diff mode `diff`
+ * (before/after per file): what `sysctl-guard report` reads, so a
+ * registered result saved on the controller needs no second run. Whether
+ * the task failed is the run's exit status (result.h sg_result_exit).
+ * Parameters are checked as AnsibleModule checks them: an unknown one, a wrong
+ * type or a value outside the choices fails the task with a message naming the
+ * valid ones; numbers for strings and "a,b" for lists are converted, and paths
+ * get variables and ~ expanded. Check mode never writes and predicts `changed`
+ * from the planned fix. The documentation is plugin/ansible/sysctl_guard.yml
+ * (installed beside the module).
  */
 #include "module.h"
 #include "../data/data.h"
@@ -518,37 +520,39 @@ static int run(const struct policies_arg *pa, struct sg_run_opts *opts,
         return r;
     }
     const struct sg_report *rep = &s.report;
-    cJSON *fs = cJSON_CreateArray(), *files = cJSON_CreateArray();
-    for (size_t i = 0; i < rep->findings.n; i++) {
-        const struct sg_finding *f = &rep->findings.v[i];
-        cJSON *j = sg_json_finding(f);
+    /* The result is check --format json's data (views.h sg_json_check)
+     * with the module's own keys: each finding's fingerprint, changed,
+     * changes, diff, msg, warnings, failed and invocation. */
+    struct sg_view_opts vo = {.host = host_name(args),
+                              .profiles = opts->set.profiles,
+                              .n_profiles = opts->set.n_profiles};
+    cJSON *check = sg_json_check(&s, &vo), *item;
+    cJSON *fs = cJSON_GetObjectItemCaseSensitive(check, "findings");
+    size_t at = 0;
+    cJSON_ArrayForEach(item, fs)
+    {
         char hex[17];
-        sg_finding_fingerprint(f, hex); /* as SARIF and the report give it */
-        cJSON_AddStringToObject(j, "fingerprint", hex);
-        cJSON_AddItemToArray(fs, j);
+        /* as SARIF and the report give it */
+        sg_finding_fingerprint(&rep->findings.v[at++], hex);
+        cJSON_AddStringToObject(item, "fingerprint", hex);
     }
-    for (size_t i = 0; i < rep->n_files; i++)
-        cJSON_AddItemToArray(files, cJSON_CreateString(rep->files[i]));
+    cJSON_ArrayForEach(item, check)
+    {
+        cJSON_AddItemToObject(o, item->string, cJSON_Duplicate(item, 1));
+    }
+    cJSON_Delete(check);
     /* Check mode predicts; a real run counts what was written. */
     bool changed = fixed && sg_result_changed(&s) > 0;
     cJSON_AddBoolToObject(o, "changed", changed);
-    cJSON_AddStringToObject(o, "root", opts->root);
-    cJSON_AddStringToObject(o, "host", host_name(args));
-    cJSON_AddStringToObject(o, "kernel", rep->kernel);
-    cJSON_AddItemToObject(o, "files", files);
-    cJSON_AddItemToObject(o, "findings", fs);
-    cJSON_AddItemToObject(o, "summary", sg_json_summary(&rep->findings));
-    cJSON_AddItemToObject(o, "diagnostics", sg_json_diags(&rep->diags));
     cJSON_AddItemToObject(o, "changes", sg_json_effects(&s.effects));
     if (flag(args, "_ansible_diff") && s.changes.n)
         cJSON_AddItemToObject(o, "diff", diff_json(&s));
 
     sg_summary_line(&rep->findings, sum, sizeof(sum));
-    /* The run's status decides (run.h): a check fails on a finding at or
-     * over fail_on, a fix when something it should fix is left; in check
-     * mode, 1 only says that there is something to change. */
-    bool failed = s.mode == SG_RUN_PREVIEW ? s.status == SG_EXIT_ERROR
-                                           : s.status != SG_EXIT_OK;
+    /* The run's status decides (result.h): a check fails on a finding at
+     * or over fail_on, a fix when something it should fix is left; in
+     * check mode, what would change is the answer, not a failure. */
+    bool failed = sg_result_exit(&s, true) != SG_EXIT_OK;
     if (!fixed) {
         sg_buf_printf(&msg, "%s (kernel %s)", sum, rep->kernel);
     } else {

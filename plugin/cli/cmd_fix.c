@@ -41,16 +41,10 @@ int sg_cmd_fix(struct sg_cli *cli)
         r = SG_EXIT_ERROR;
     } else {
         sg_cli_view_opts(cli, &vo, &name);
-        r = v->fix(stdout, &res, &vo) < 0 ? SG_EXIT_ERROR : res.status;
-        /* What no fix-up changes counts too, at --fail-on: a typo key
-         * left after the fix is no success. Salt's views say it in the
-         * state's comment; their status is what the fix did. */
-        if (r == SG_EXIT_OK && !cli->dry_run && !v->answer_in_output &&
-            sg_result_unfixed_reach(&res, cli->fail_on))
-            r = SG_EXIT_FINDINGS;
-        /* Salt's test mode: the view says what would change. */
-        if (cli->dry_run && v->answer_in_output && r == SG_EXIT_FINDINGS)
-            r = SG_EXIT_OK;
+        /* Salt's views: the answer is in the output (result.h). */
+        r = v->fix(stdout, &res, &vo) < 0
+                ? SG_EXIT_ERROR
+                : sg_result_exit(&res, v->answer_in_output);
     }
     free(name);
     free(err);

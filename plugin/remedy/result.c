@@ -28,6 +28,22 @@ bool sg_result_unfixed_reach(const struct sg_result *s,
     return false;
 }
 
+int sg_result_exit(const struct sg_result *s, bool answer_in_output)
+{
+    if (s->status == SG_EXIT_ERROR || !answer_in_output)
+        return s->status;
+    switch (s->mode) {
+    case SG_RUN_PREVIEW:
+        return SG_EXIT_OK;
+    case SG_RUN_FIX:
+        return s->left.n ? SG_EXIT_FINDINGS : SG_EXIT_OK;
+    case SG_RUN_CHECK:
+    case SG_RUN_LOAD:
+        break;
+    }
+    return s->status;
+}
+
 void sg_result_free(struct sg_result *s)
 {
     sg_report_free(&s->report);

@@ -86,6 +86,14 @@ size_t sg_result_changed(const struct sg_result *r);
 bool sg_result_unfixed_reach(const struct sg_result *r,
                              enum sg_severity fail_on);
 
+/* The exit status R amounts to for a front end: R->status, except for a
+ * front end whose answer is its output (ANSWER_IN_OUTPUT: Salt's states,
+ * the Ansible module), where a preview succeeds unless the run has an
+ * error (what would change is in the output), and a fix fails only on
+ * what it should have fixed and left (findings no fix-up changes are
+ * said, not failed on). Every front end asks here; none decides again. */
+int sg_result_exit(const struct sg_result *r, bool answer_in_output);
+
 void sg_result_free(struct sg_result *r);
 
 int sg_report_add_file(struct sg_report *r, const char *path);

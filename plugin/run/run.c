@@ -310,7 +310,12 @@ static int status_of(const struct sg_run_opts *ro, const struct sg_result *s)
     case SG_RUN_PREVIEW:
         return s->changes.n ? SG_EXIT_FINDINGS : SG_EXIT_OK;
     case SG_RUN_FIX:
-        return s->left.n ? SG_EXIT_FINDINGS : SG_EXIT_OK;
+        /* What no fix-up changes counts too, at fail_on: a typo key left
+         * after the fix is no success (sg_result_exit for the front ends
+         * whose answer is their output). */
+        return s->left.n || sg_result_unfixed_reach(s, ro->fail_on)
+                   ? SG_EXIT_FINDINGS
+                   : SG_EXIT_OK;
     }
     return SG_EXIT_ERROR;
 }

@@ -33,7 +33,7 @@ struct sg_run_opts {
     int procps; /* 3 or 4 (procps.h); 0: the tree's own */
     bool live;  /* also read <root>/proc/sys */
     const char *lensdir;
-    enum sg_severity fail_on; /* check: findings at or over it fail */
+    enum sg_severity fail_on; /* check, fix: findings at or over it fail */
     bool backup;              /* fix: keep FILE.bak */
     bool edits;               /* check: each finding's fix as spans
                                  (finding.h), the texts in the report */
@@ -47,7 +47,9 @@ struct sg_run_opts {
  *   load:    2 on an input error;
  *   check:   2 on an input error, 1 on a finding at or over fail_on;
  *   preview: 2 on an input error, 1 when there is something to change;
- *   fix:     2 on an input or write error, 1 when fixable findings remain. */
+ *   fix:     2 on an input or write error, 1 when fixable findings remain
+ *            or a finding no fix-up changes is left at or over fail_on
+ *            (result.h sg_result_exit: what a front end exits with). */
 int sg_run(const struct sg_run_opts *o, const struct sg_policies *ps,
            struct sg_result *r, char **err);
 

@@ -163,8 +163,7 @@ static char *fix_comment(const struct sg_result *s, bool one_line)
 static bool fix_failed(const struct sg_result *s)
 {
     bool preview = s->mode == SG_RUN_PREVIEW;
-    return s->status == SG_EXIT_ERROR ||
-           (!preview && s->status != SG_EXIT_OK) ||
+    return sg_result_exit(s, true) != SG_EXIT_OK ||
            (preview && !s->changes.n && s->left.n);
 }
 

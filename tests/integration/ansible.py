@@ -614,6 +614,27 @@ def test_direct(tmp):
            "direct %r: not an args file, a usage error" % text)
     ok(snapshot(root) == before, "direct: check mode wrote nothing")
 
+    # The module's result is check --format json's data plus its own keys:
+    # every key check prints, with the same value, for a check, a preview
+    # and a profile (fingerprints checked and taken off above).
+    own = {"changed", "changes", "diff", "failed", "msg", "warnings",
+           "invocation"}
+    for extra, cargs in (({}, []),
+                         ({"profile": ["server"]}, ["--profile", "server"]),
+                         ({"state": "fixed", "_ansible_check_mode": True},
+                          [])):
+        a = dict({"root": root, "kernel": "6.1", "host": "h1"}, **extra)
+        _, res, _ = run_module(path, json.dumps(a), ENV)
+        _, want = check_json(root, ["--kernel", "6.1", "--host", "h1"] +
+                             cargs)
+        missing = [k for k in want if res.get(k) != want[k]]
+        ok(want and not missing,
+           "module %s: check --format json's data, key for key (differs: "
+           "%s)" % (extra, missing))
+        ok(set(res) - set(want) <= own,
+           "module %s: its own keys only besides (%s)" %
+           (extra, sorted(set(res) - set(want) - own)))
+
     # The binary alone (as Ansible copies it), nothing installed, no
     # variables: the built-in lens and policies, the same findings.
     alone = os.path.join(tmp, "alone")
