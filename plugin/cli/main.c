@@ -182,7 +182,7 @@ static const struct cmd_row {
     {"fix", C_FIX, "[OPTIONS] [FILE...]",
      "apply the fix-ups in place (--dry-run: print the diff)", sg_cmd_fix},
     {"plan", C_PLAN, "--emit KIND [OPTIONS]",
-     "the fix-ups for Ansible, Salt or sh to apply", sg_cmd_plan},
+     "the fix-ups for Ansible, Salt, sh or git apply", sg_cmd_plan},
     {"show", C_SHOW, "[OPTIONS] [KEY...]",
      "effective configuration with provenance", sg_cmd_show},
     {"explain", C_EXPLAIN, "[OPTIONS] KEY|RULE",

@@ -16,13 +16,13 @@
 #include <stdio.h>
 
 #include "../core/catalog.h"
+#include "../core/version.h"
 #include "../remedy/result.h"
 
 /* The fleet report's data (report/report.h): its views are rows of the
  * same table, given the fleet the report command merged. */
 struct sg_fleet;
 
-#define SG_VERSION "0.1.0"
 
 /* What a view is told beside the result. */
 struct sg_view_opts {

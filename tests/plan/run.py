@@ -22,6 +22,9 @@ For every case tree under tests/cases/ with fixable findings:
   pointed at here (the root / of this machine: its grains and files) is
   rendered with Jinja2 as Salt renders it. Without real Salt the suite
   says so and checks only that render.
+- patch: `plan --emit patch` applied by real `git apply` and GNU `patch
+  -p1` in a copy ends where fix does; git apply refuses, whole, a copy
+  whose changed file holds other lines.
 Usage: run.py BINARY
 """
 import base64
@@ -280,6 +283,46 @@ def test_sh(binary, name, case, extra, tmp, want):
     ok(snapshot(root) == snap, "%s: second sh run changed files" % name)
 
 
+def test_patch(binary, name, case, extra, tmp, want):
+    """plan --emit patch, applied by the real tools in a copy of the tree:
+    `git apply` and GNU `patch -p1` end where fix does; a copy whose
+    changed file holds other lines is refused by git apply, whole."""
+    plan = sg(binary, ["plan", "--emit", "patch", "--root",
+                       copy_tree(case, tmp, "patch-probe")] + extra)
+    if not ok(plan.returncode == 0 and plan.stdout.startswith("# "),
+              "%s: plan patch exit %d %s" % (name, plan.returncode,
+                                             plan.stderr)):
+        return
+    path = os.path.join(tmp, "plan.patch")
+    write_text(path, plan.stdout)
+    # Outside any repository: git apply works relative to the directory.
+    env = dict(ENV, GIT_CEILING_DIRECTORIES=tmp)
+    for tool, argv in (("git apply", ["git", "apply", path]),
+                       ("patch -p1", ["patch", "-p1", "--batch",
+                                      "--no-backup-if-mismatch", "-i", path])):
+        root = copy_tree(case, tmp, "patch-" + tool.split()[0])
+        r = subprocess.run(argv, cwd=root, capture_output=True, env=env)
+        if ok(r.returncode == 0, "%s: %s failed: %s" % (
+                name, tool, r.stderr.decode(errors="replace")[-500:])):
+            same_as_fix(name, tool, root, want)
+    # A target that is not what the plan was made from: refused, and
+    # nothing of the patch applied (git apply is all or nothing).
+    root = copy_tree(case, tmp, "patch-other")
+    before = snapshot(root)
+    changed = [rel for rel in sorted(want) if rel in before and
+               before[rel][0] == "file" and before[rel][1] != want[rel]]
+    if not changed:
+        return
+    with open(os.path.join(root, changed[-1]), "wb") as f:
+        f.write(b"net.core.somaxconn = 1\n")
+    other = snapshot(root)
+    r = subprocess.run(["git", "apply", path], cwd=root, capture_output=True,
+                       env=env)
+    ok(r.returncode != 0 and snapshot(root) == other,
+       "%s: git apply took a patch for other files (exit %d)" % (
+           name, r.returncode))
+
+
 def recap_changed(out):
     for line in out.splitlines():
         if "changed=" in line and "ok=" in line:
@@ -511,6 +554,7 @@ def test_odd_names(binary, have_ansible):
         try:
             want = fix_result(binary, case, extra, work)
             test_sh(binary, "odd-name", case, extra, work, want)
+            test_patch(binary, "odd-name", case, extra, work, want)
             test_salt(binary, "odd-name", case, extra, work, want)
             if have_ansible:
                 test_ansible(binary, "odd-name", case, extra, work, False,
@@ -1048,6 +1092,7 @@ def run_all(binary, have_ansible):
                 continue
             want = fix_result(binary, case, extra, tmp)
             test_sh(binary, name, case, extra, tmp, want)
+            test_patch(binary, name, case, extra, tmp, want)
             test_salt(binary, name, case, extra, tmp, want)
             ansible_static(binary, name, case, extra, tmp, want)
             if have_ansible and name in ANSIBLE_RUN:

@@ -269,12 +269,14 @@ static void emit_ansible(FILE *out, const struct sg_plan *p, bool tasks_only)
     ansible_tasks(out, p, "    ");
 }
 
-void sg_plan_emit_ansible(FILE *out, const struct sg_plan *p)
+int sg_plan_emit_ansible(FILE *out, const struct sg_plan *p)
 {
     emit_ansible(out, p, false);
+    return 0;
 }
 
-void sg_plan_emit_ansible_tasks(FILE *out, const struct sg_plan *p)
+int sg_plan_emit_ansible_tasks(FILE *out, const struct sg_plan *p)
 {
     emit_ansible(out, p, true);
+    return 0;
 }

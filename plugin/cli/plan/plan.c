@@ -28,6 +28,7 @@
  * engines are one file each, one row of the table in sg_cmd_plan.
  */
 #include "plan.h"
+#include "../cli.h"
 #include "../../core/modload.h"
 #include "../../core/rootfs.h"
 #include "../../core/sha256.h"
@@ -593,6 +594,7 @@ const struct sg_plan_engine sg_plan_engines[] = {
     {"salt", "an SLS", sg_plan_emit_salt, 2,
      "writes a directory, an SLS and the files it copies: give --output DIR "
      "(in the Salt file roots; `salt-call state.apply DIR`)"},
+    {"patch", "for git apply in a checkout", sg_plan_emit_patch, 0, NULL},
     {NULL, NULL, NULL, 0, NULL},
 };
 _Static_assert(sizeof(sg_plan_engines) / sizeof(*sg_plan_engines) <=
@@ -664,9 +666,8 @@ int sg_cmd_plan(struct sg_cli *cli)
             size_t rlen = 0, len = 0;
             FILE *mem = open_memstream(&raw, &rlen);
             FILE *folded = mem ? open_memstream(&text, &len) : NULL;
-            if (mem)
-                engine->emit(mem, &p);
-            bool made = mem && fclose(mem) == 0 && raw && folded;
+            bool emitted = mem && engine->emit(mem, &p) == 0;
+            bool made = mem && fclose(mem) == 0 && emitted && raw && folded;
             if (made && engine->yaml)
                 sg_plan_yaml_fold(folded, raw, engine->yaml == 2,
                                   SG_PLAN_WIDTH);

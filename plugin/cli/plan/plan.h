@@ -2,19 +2,22 @@
  * plan.h - what the plan engines share (plan.c): the files of a plan with
  * their digests, what the target's sysctl.d directories must hold, the
  * kernel window, the header every plan opens with, and quoting for YAML,
- * Jinja and sh. Each engine is one file (ansible.c, salt.c, sh.c) and one
- * row of plan.c's engine table; each prints to the FILE it is given
- * (out.c: stdout, --output FILE, or for Salt a directory).
+ * Jinja and sh. Each engine is one file (ansible.c, salt.c, sh.c,
+ * patch.c) and one row of plan.c's engine table; each prints to the FILE it is
+ * given (out.c: stdout, --output FILE, or for Salt a directory).
  */
 #ifndef SG_PLAN_H
 #define SG_PLAN_H
 
-#include "../cli.h"
-#include "../../remedy/fix.h"
+#include "../../core/layout.h"
+#include "../../core/model.h"
 #include "../../core/policy.h"
+#include "../../core/version.h"
+#include "../../remedy/fix.h"
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* One file of the plan, with its digests: the first ones are written (C
  * is their change), the others were only read (C is NULL; before and
@@ -72,7 +75,8 @@ void sg_plan_yaml_fold(FILE *out, const char *text, bool jinja_first,
 struct sg_plan_engine {
     const char *name;
     const char *gloss; /* in --help after the name, or NULL */
-    void (*emit)(FILE *out, const struct sg_plan *p);
+    /* Prints the plan; 0, or -ENOMEM (the text is then not used). */
+    int (*emit)(FILE *out, const struct sg_plan *p);
     int yaml; /* 0: not YAML; 1: YAML; 2: Jinja rendered to YAML (Salt) */
     /* Writes a directory, and needs --output DIR: what it writes (after
      * "--emit NAME "), or NULL for a file or stdout. */
@@ -81,10 +85,11 @@ struct sg_plan_engine {
 extern const struct sg_plan_engine sg_plan_engines[]; /* a NULL name ends it */
 #define SG_PLAN_MAX_ENGINES 8
 
-void sg_plan_emit_ansible(FILE *out, const struct sg_plan *p);
-void sg_plan_emit_ansible_tasks(FILE *out, const struct sg_plan *p);
-void sg_plan_emit_salt(FILE *out, const struct sg_plan *p);
-void sg_plan_emit_sh(FILE *out, const struct sg_plan *p);
+int sg_plan_emit_ansible(FILE *out, const struct sg_plan *p);
+int sg_plan_emit_ansible_tasks(FILE *out, const struct sg_plan *p);
+int sg_plan_emit_salt(FILE *out, const struct sg_plan *p);
+int sg_plan_emit_sh(FILE *out, const struct sg_plan *p);
+int sg_plan_emit_patch(FILE *out, const struct sg_plan *p);
 
 /* The directories' names before and after the plan (OUT has
  * SG_N_SYSCTL_DIRS rows); 0 or a negative errno. */

@@ -20,7 +20,7 @@ static void salt_path(FILE *out, const char *path)
     fputc('"', out);
 }
 
-void sg_plan_emit_salt(FILE *out, const struct sg_plan *p)
+int sg_plan_emit_salt(FILE *out, const struct sg_plan *p)
 {
     const struct sg_model *m = p->m;
     const struct sg_plan_file *fs = p->fs;
@@ -46,7 +46,7 @@ void sg_plan_emit_salt(FILE *out, const struct sg_plan *p)
                  "{%%- set prefix = sysctl_guard_root.rstrip('/')"
                  ".replace('\\\\', '\\\\\\\\').replace('\"', '\\\\\"') %%}\n");
     if (!n)
-        return;
+        return 0;
     fprintf(out, "{%%- set sg = namespace(bad=[], names=[]) %%}\n");
     /* The kernel: sysctl_guard_kernel, else for the root "/" the minion's
      * own (grains). */
@@ -95,17 +95,16 @@ void sg_plan_emit_salt(FILE *out, const struct sg_plan *p)
                 "[p] %%}{%%- endif %%}\n",
                 fs[i].before, fs[i].after);
     }
-    fprintf(
-        out,
-        "{%%- if sg.bad %%}\n"
-        "{%%- set why = (sg.bad | join(', ') ~ ': not the files this plan "
-        "was computed from; nothing was changed (run sysctl-guard plan for "
-        "this minion)') | replace('\\\\', '\\\\\\\\') | "
-        "replace('\"', '\\\\\"') %%}\n"
-        "sysctl-guard-refused:\n  test.fail_without_changes:\n"
-        "    - name: \"{{ why }}\"\n"
-        "    - comment: \"{{ why }}\"\n"
-        "{%%- else %%}\n");
+    fprintf(out,
+            "{%%- if sg.bad %%}\n"
+            "{%%- set why = (sg.bad | join(', ') ~ ': not the files this plan "
+            "was computed from; nothing was changed (run sysctl-guard plan for "
+            "this minion)') | replace('\\\\', '\\\\\\\\') | "
+            "replace('\"', '\\\\\"') %%}\n"
+            "sysctl-guard-refused:\n  test.fail_without_changes:\n"
+            "    - name: \"{{ why }}\"\n"
+            "    - comment: \"{{ why }}\"\n"
+            "{%%- else %%}\n");
     for (size_t i = 0; i < nw; i++) {
         const struct sg_change *c = fs[i].c;
         char name[96];
@@ -135,4 +134,5 @@ void sg_plan_emit_salt(FILE *out, const struct sg_plan *p)
     for (size_t i = 0; i < nw; i++)
         fprintf(out, "        - sysctl-guard-%zu-write\n", i + 1);
     fprintf(out, "{%%- endif %%}\n{%%- endif %%}\n");
+    return 0;
 }

@@ -27,7 +27,7 @@ static void functions(FILE *out)
     fwrite(body, 1, (size_t)(end - body), out);
 }
 
-void sg_plan_emit_sh(FILE *out, const struct sg_plan *p)
+int sg_plan_emit_sh(FILE *out, const struct sg_plan *p)
 {
     const struct sg_model *m = p->m;
     const struct sg_plan_file *fs = p->fs;
@@ -132,4 +132,5 @@ void sg_plan_emit_sh(FILE *out, const struct sg_plan *p)
             "fi\n",
             sg_plan_reload_cmd(m, x), sg_plan_reload_cmd(m, x),
             sg_plan_reload_cmd(m, x));
+    return 0;
 }
