@@ -55,16 +55,6 @@ static void annotate(FILE *out, enum sg_severity sev, const char *file,
     fputc('\n', out);
 }
 
-/* The path a finding's target path has in the repository: under the
- * --root as given (relative: so the runner finds it), or as given for a
- * fragment. */
-static char *repo_path(const struct sg_report *r, const char *file)
-{
-    if (!r->root || strcmp(r->root, "/") == 0)
-        return strdup(file);
-    return sg_strdup_printf("%s%s", r->root, file);
-}
-
 int sg_view_github_check(FILE *out, const struct sg_result *res,
                          const struct sg_view_opts *vo)
 {
@@ -74,7 +64,7 @@ int sg_view_github_check(FILE *out, const struct sg_result *res,
         const struct sg_diag *d = &r->diags.v[i];
         if (!sg_diag_shown(r, d))
             continue;
-        char *p = d->file ? repo_path(r, d->file) : NULL;
+        char *p = d->file ? sg_repo_path(r, d->file) : NULL;
         annotate(out, d->severity, p, d->line, d->code, d->message);
         free(p);
     }
@@ -82,7 +72,7 @@ int sg_view_github_check(FILE *out, const struct sg_result *res,
         const struct sg_finding *f = &r->findings.v[i];
         if (f->suppressed)
             continue;
-        char *p = f->file ? repo_path(r, f->file) : NULL;
+        char *p = f->file ? sg_repo_path(r, f->file) : NULL;
         char *title = sg_strdup_printf("%s: %s", f->rule->id, f->rule->title);
         annotate(out, f->severity, p, f->line, title ? title : f->rule->id,
                  f->message);

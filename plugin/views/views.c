@@ -31,6 +31,9 @@ const struct sg_view sg_views[] = {
     {.name = "github",
      .gloss = "GitHub Actions annotations",
      .check = sg_view_github_check},
+    {.name = "gitlab",
+     .gloss = "a GitLab Code Quality report",
+     .check = sg_view_gitlab_check},
     {.name = "salt",
      .gloss = "a Salt state return",
      .answer_in_output = true,
@@ -47,6 +50,13 @@ const struct sg_view sg_views[] = {
      .report = sg_fleet_html},
     {.name = NULL},
 };
+
+char *sg_repo_path(const struct sg_report *r, const char *file)
+{
+    if (!r->root || strcmp(r->root, "/") == 0)
+        return strdup(file);
+    return sg_strdup_printf("%s%s", r->root, file);
+}
 
 const char *sg_rule_pack(const struct sg_rule *r, char *buf, size_t len)
 {

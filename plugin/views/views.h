@@ -94,6 +94,8 @@ int sg_view_json_rules(FILE *out, const struct sg_policies *ps,
 const char *sg_rule_pack(const struct sg_rule *r, char *buf, size_t len);
 int sg_view_github_check(FILE *out, const struct sg_result *r,
                          const struct sg_view_opts *o);
+int sg_view_gitlab_check(FILE *out, const struct sg_result *r,
+                         const struct sg_view_opts *o);
 int sg_view_sarif_check(FILE *out, const struct sg_result *r,
                         const struct sg_view_opts *o);
 int sg_view_salt_check(FILE *out, const struct sg_result *r,
@@ -112,6 +114,11 @@ int sg_fleet_markdown(FILE *out, const struct sg_fleet *f);
 int sg_fleet_html(FILE *out, const struct sg_fleet *f);
 
 /* ---- shared by the views and the Ansible module ---- */
+
+/* The path target path FILE has in the repository a CI job checks out:
+ * under the --root as given (relative, as a job gives it, so that the CI
+ * finds the file), or as given for a fragment. Allocated, or NULL. */
+char *sg_repo_path(const struct sg_report *r, const char *file);
 
 /* A finding and a summary as JSON (format "sysctl-guard/1"). */
 struct cJSON;

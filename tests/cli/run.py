@@ -571,6 +571,63 @@ def github(binary):
              "github: exit %d, gcc %d" % (gh.returncode, gcc.returncode))
 
 
+def gitlab(binary):
+    """--format gitlab: a GitLab Code Quality report, one issue per finding
+    that has a file (description, check_name, fingerprint, severity,
+    location.path in the checkout, location.lines.begin), fingerprints the
+    findings' own and unique in the report (a repeat gets "-2"), nothing
+    suppressed; the exit status is check's."""
+    with tempfile.TemporaryDirectory() as tmp:
+        d = os.path.join(tmp, "root", "etc", "sysctl.d")
+        os.makedirs(d)
+        with open(os.path.join(d, "60-a.conf"), "w") as f:
+            # The same finding twice (one fingerprint: rule, file, key,
+            # value), one suppressed, and the TIME_WAIT advice.
+            f.write("net.ipv4.tcp_tw_recycle = 1\n"
+                    "net.ipv4.tcp_tw_recycle = 1\n"
+                    "# sysctl-guard: disable=tw-reuse-outgoing-only -- ok\n"
+                    "net.ipv4.tcp_tw_reuse = 1\n"
+                    "net.ipv4.tcp_fin_timeout = 5\n")
+        args = ["check", "--root", "root", "--kernel", "6.1", "--profile",
+                "server"]
+        gl = subprocess.run([binary] + args + ["--format", "gitlab"],
+                            cwd=tmp, env=ENV, capture_output=True, text=True)
+        js = subprocess.run([binary] + args + ["--format", "json"], cwd=tmp,
+                            env=ENV, capture_output=True, text=True)
+        try:
+            issues = json.loads(gl.stdout)
+        except ValueError:
+            issues = None
+        if not T.ok(isinstance(issues, list) and issues,
+                    "gitlab: a JSON array: %r" % gl.stdout[:200]):
+            return
+        want = [f for f in json.loads(js.stdout)["findings"]
+                if "file" in f and "suppressed" not in f]
+        sev = {"error": "major", "warning": "minor", "info": "info"}
+        T.ok([(i["check_name"], i["severity"], i["location"]["path"],
+               i["location"]["lines"]["begin"]) for i in issues] ==
+             [(f["rule"], sev[f["severity"]], "root" + f["file"], f["line"])
+              for f in want],
+             "gitlab: one issue per finding with a file, in order: %r" %
+             [(i["check_name"], i["location"]) for i in issues])
+        T.ok(all(os.path.isfile(os.path.join(tmp, i["location"]["path"]))
+                 for i in issues), "gitlab: paths open from the checkout")
+        T.ok(all(set(i) == {"description", "check_name", "fingerprint",
+                            "severity", "location"} and i["description"]
+                 for i in issues), "gitlab: the report's five keys")
+        fps = [i["fingerprint"] for i in issues]
+        T.ok(len(set(fps)) == len(fps), "gitlab: fingerprints unique %r" %
+             fps)
+        recycle = [i["fingerprint"] for i in issues
+                   if i["check_name"] == "tw-recycle-removed"]
+        T.ok(len(recycle) == 2 and recycle[1] == recycle[0] + "-2",
+             "gitlab: a repeated finding gets -2: %r" % recycle)
+        T.ok("tw-reuse-outgoing-only" not in
+             [i["check_name"] for i in issues], "gitlab: suppressed left out")
+        T.ok(gl.returncode == js.returncode == 1,
+             "gitlab: exit %d, json %d" % (gl.returncode, js.returncode))
+
+
 def nothing_silent(binary):
     """What cannot apply is a usage error that says why; broken input and
     a wrong root fail like findings; the summary counts what it printed."""
@@ -1332,6 +1389,7 @@ def main():
     suppressions(binary)
     nothing_silent(binary)
     github(binary)
+    gitlab(binary)
     per_command(binary)
     catalog(binary)
     profiles(binary)

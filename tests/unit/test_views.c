@@ -116,6 +116,16 @@ static void check_views(const struct sg_result *r, const char *root)
                   strncmp(s.out, "::error file=", 13) == 0);
             CHECK(strstr(s.out, "/etc/sysctl.d/60-tuning.conf,line=1,"
                                 "title=tw-recycle-removed%3A ") != NULL);
+        } else if (strcmp(v->name, "gitlab") == 0) {
+            /* A Code Quality report: the finding on line 1, by path. */
+            cJSON *j = cJSON_Parse(s.out), *i = cJSON_GetArrayItem(j, 0);
+            cJSON *loc = cJSON_GetObjectItem(i, "location");
+            CHECK(cJSON_IsArray(j));
+            CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(i, "severity")),
+                      "major");
+            CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(
+                      cJSON_GetObjectItem(loc, "lines"), "begin")) == 1);
+            cJSON_Delete(j);
         } else if (strcmp(v->name, "stateful") == 0) {
             const char *last = s.out + s.n_out - 1;
             while (last > s.out && last[-1] != '\n')
