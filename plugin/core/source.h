@@ -10,10 +10,10 @@
  * a file's line for the same key overrides it, and `show` says which.
  * No source is editable: fix and plans never touch what they read.
  *
- * Sources (one function and one row of the table in source.c each):
- * - the kernel command line: `sysctl.KEY=VALUE` (or `sysctl/KEY`) and the
- *   kernel's four aliases (hung_task_panic, ...), as the kernel's
- *   process_sysctl_arg() in fs/proc/proc_sysctl.c takes them at boot
+ * Sources (one file and one row of the table in source.c each):
+ * - the kernel command line (source_cmdline.c): `sysctl.KEY=VALUE` (or
+ * `sysctl/KEY`) and the kernel's four aliases (hung_task_panic, ...), as the
+ * kernel's process_sysctl_arg() in fs/proc/proc_sysctl.c takes them at boot
  *   (present in the 5.10 tree, absent in 5.4's and RHEL 8's 4.18), read
  *   from /proc/cmdline (the boot the tree runs, when it has one),
  *   /etc/kernel/cmdline (kernel-install), GRUB_CMDLINE_LINUX and
@@ -56,6 +56,14 @@ struct sg_sourced_list {
 int sg_sources_read(int rootfd, const struct sg_kver *k,
                     struct sg_sourced_list *out);
 void sg_sourced_free(struct sg_sourced_list *l);
+/* Append S (its strings now the list's) to L: for the readers. 0 or
+ * -ENOMEM (S's strings are then still the caller's). */
+int sg_sourced_push(struct sg_sourced_list *l, const struct sg_sourced *s);
+
+/* The readers, one file each: append what the source sets in the tree
+ * ROOTFD for kernel K to OUT. 0 or -ENOMEM. */
+int sg_source_cmdline_read(int rootfd, const struct sg_kver *k,
+                           struct sg_sourced_list *out);
 /* A copy of FROM into TO (a derived model's: model.h). 0 or -ENOMEM. */
 int sg_sourced_copy(const struct sg_sourced_list *from,
                     struct sg_sourced_list *to);
