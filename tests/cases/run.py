@@ -7,7 +7,8 @@ A case directory holds:
                  add files git cannot hold, and nothing may touch the source)
   args           the command line, one argument per line ("{root}" = the copy)
   expected.json  the JSON the command prints, "root" given as "{root}"
-  exit           the expected exit status (default 0)
+  exit           the expected exit status (default 0; --update records a
+                 change between 0 and 1, never an exit 2)
   setup.sh       optional: run in the copy's directory before the command
   stderr         optional: text stderr must contain (then expected.json
                  may be absent: nothing is printed on stdout; with
@@ -130,13 +131,19 @@ def run_case(binary, name, update):
         if "Sanitizer" in p.stderr or "runtime error" in p.stderr:
             problems.append("sanitizer report:\n" + p.stderr)
         exit_path = os.path.join(case, "exit")
-        if update and p.returncode != 0 and not os.path.exists(
-                os.path.join(case, "stderr")):
+        # --update records a change between 0 and 1 (findings or none); an
+        # error exit (2) is never recorded, nor one taken away: a case that
+        # starts or stops failing on its input is a finding for a person,
+        # who writes the exit file by hand.
+        recordable = p.returncode in (0, 1) and want_exit in (0, 1)
+        if update and recordable and p.returncode != 0 and \
+                not os.path.exists(os.path.join(case, "stderr")):
             with open(exit_path, "w") as f:
                 f.write("%d\n" % p.returncode)
-        elif update and os.path.exists(exit_path) and p.returncode == 0:
+        elif update and recordable and os.path.exists(exit_path) and \
+                p.returncode == 0:
             os.unlink(exit_path)
-        if update:
+        if update and recordable:
             problems = [pr for pr in problems if not pr.startswith("exit ")]
         stderr_path = os.path.join(case, "stderr")
         if os.path.exists(stderr_path):
