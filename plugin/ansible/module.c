@@ -18,6 +18,14 @@
  * get variables and ~ expanded. Check mode never writes and predicts `changed`
  * from the planned fix. The documentation is plugin/ansible/sysctl_guard.yml
  * (installed beside the module).
+ *
+ * Data: `params`, the parameter table (name, type, choices, default):
+ * what the checks, the conversions and `invocation` (the parameters as
+ * used, in every result, failed or not) are made from, and what
+ * tests/integration/ansible.py compares with sysctl_guard.yml. The args
+ * file is read whole (at most SG_MAX_FILE_SIZE) into one cJSON tree; the
+ * result is built as one cJSON tree and printed once. Costs: the
+ * parameters are a fixed handful; the run is check's or fix's.
  */
 #include "module.h"
 #include "../data/data.h"

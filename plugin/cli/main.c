@@ -1,6 +1,17 @@
 /*
  * main.c - entry point: the subcommand table, shared option parsing,
  * usage text generated from the options table, and where the lens lives.
+ *
+ * Data: `cmd_rows`, the commands (a bit each); `opt_rows`, the options,
+ * each bound to a field of struct sg_cli (cli.h) by its offset, with the
+ * commands that take it as bits, so that one table gives parsing, the
+ * error for an option of another command ("--backup means nothing for
+ * check") and every --help; `emits`, --emit's kinds, copied from the plan
+ * engines' table at start. Settings are resolved once, in apply_config:
+ * the command line over the project configuration (config.h) over the
+ * policies' defaults, into cli->set (and cli->each per FILE argument).
+ * Costs: parsing is one pass over argv with a scan of the table per
+ * option (a few dozen rows); --help prints the table.
  */
 #include "cli.h"
 #include "../ansible/module.h"

@@ -1,5 +1,22 @@
 /*
- * catalog.c - the kernel key catalog: load, look up, judge values.
+ * catalog.c - the kernel key catalog (catalog.h): load it, look a key up,
+ * judge a value against a row, tell a key's history, suggest a key for a
+ * typo. Over 1,000 lines for one reason: these five share the row format
+ * and its matching rules, and a reader who changes one needs the others.
+ *
+ * Data: the two texts as loaded (keys.tsv, history.tsv: owned, the rows
+ * point into them, no copy per row); `rows`, one per key and version
+ * range, sorted by key (strcmp); `templates`, the rows whose key has a
+ * "<...>" component (an interface, a device), in key order and grouped by
+ * the text before their first placeholder (`tgroups`).
+ * Costs: loading is one pass over each text and one sort, O(n log n) in
+ * rows; a plain key is a binary search (lower_bound) plus its run of
+ * rows, O(log n); a key that may match a template also walks the one
+ * group whose prefix it starts with. Suggestions ("did you mean") score
+ * every row by a letter-bag distance first and compute the bounded edit
+ * distance only when that bound can still win: O(rows) per unknown key,
+ * paid only for an unknown key. Limits: SG_CATALOG_MAX_VERSIONS versions
+ * (catalog.h); a key component of 255 bytes at most for glob matching.
  */
 #include "catalog.h"
 #include "util.h"

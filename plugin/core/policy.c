@@ -2,6 +2,19 @@
  * policy.c - see policy.h. Three passes: read and validate each file
  * (bytes -> libxml2 tree -> RELAX NG), build rules and keys from the tree,
  * then check the whole set for meaning.
+ *
+ * Data: `rules`, every rule of every file in file order (a rule owns its
+ * strings, its condition tree and its compiled regular expressions);
+ * `keys`, the key declarations (defaults per kernel range); `profiles`,
+ * each declared profile once. The XML trees are freed once a file's rules
+ * are built. Costs: the schema is parsed once per load, and only when a
+ * file needs validating (the shipped files' bytes are vouched for:
+ * sg_policies_load_trusting); building is linear in the elements; the
+ * meaning checks (duplicate ids and keys, overlapping defaults) compare
+ * pairs: quadratic in rules and keys, which a policy set holds hundreds
+ * of, not thousands. A policy file is read whole, at most
+ * SG_MAX_FILE_SIZE bytes (util.h). Also here: the settings a tree is
+ * judged with (sg_settings) and whether a rule applies under them.
  */
 #include "policy.h"
 #include "catalog.h"
