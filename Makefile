@@ -48,7 +48,7 @@ ASAN_BIN := $(B)/asan/sysctl-guard
 UNIT     := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 ASAN_UNIT:= $(UNIT_SRC:tests/unit/%.c=$(B)/asan/unit/%)
 
-.PHONY: all deps deps-test run test test-unit test-catalog catalog catalog-defaults verify-catalog test-lens test-cases test-valgrind test-policy \
+.PHONY: all deps deps-test run test test-layers test-unit test-catalog catalog catalog-defaults verify-catalog test-lens test-cases test-valgrind test-policy \
         test-fix test-plan test-cli test-report test-integration test-ansible test-salt \
         test-precommit test-sarif test-lint screenshot \
         install uninstall \
@@ -160,8 +160,13 @@ run: deps
 # ---- test ----
 test: deps-test
 	@$(MAKE) --no-print-directory -j2 all $(ASAN_BIN) $(UNIT) $(ASAN_UNIT)
-	@$(MAKE) --no-print-directory test-lens test-unit test-catalog test-policy test-valgrind \
-	    test-cases test-fix test-plan test-cli test-report test-integration
+	@$(MAKE) --no-print-directory test-layers test-lens test-unit test-catalog test-policy \
+	    test-valgrind test-cases test-fix test-plan test-cli test-report test-integration
+
+# The house's shape: #include arrows run down the flow (front ends -> run
+# -> views -> remedy, report, data -> core), and no modules form a circle.
+test-layers:
+	python3 tests/layers/run.py
 
 # The catalog generator on synthetic kernel sources (tests/catalog).
 test-catalog:
@@ -399,7 +404,7 @@ clean:
 help:
 	@echo "make            build $(BIN)"
 	@echo "make run        install missing packages, build, show this machine's sysctl config"
-	@echo "make test       lens (augparse), unit (plain, ASan/UBSan, valgrind), catalog generator, policy, case,"
+	@echo "make test       layers (include arrows), lens (augparse), unit (plain, ASan/UBSan, valgrind), catalog generator, policy, case,"
 	@echo "                fix and plan tests (real ansible-playbook, sh, shellcheck),"
 	@echo "                integrations (Ansible module, Salt, pre-commit, SARIF),"
 	@echo "                yamllint and ansible-lint --profile production"

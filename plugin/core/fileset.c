@@ -9,7 +9,7 @@
  * target's, the module list's) cost one more listing each.
  */
 #include "fileset.h"
-#include "modload.h"
+#include "layout.h"
 #include "rootfs.h"
 #include "util.h"
 #include "leftover.h"

@@ -37,6 +37,12 @@ extern const struct sg_layout_dir sg_layout_dirs[SG_N_SYSCTL_DIRS];
  * name there masks it (sysctl.d(5)). */
 #define SG_MASK_DIR "/etc/sysctl.d"
 
+/* The modules-load.d list a fix writes (policy action "load-module",
+ * modload.h): in /etc, the operator's, so that it loads before
+ * systemd-sysctl on every boot; the name hides a same-named list of a
+ * package's directory. */
+#define SG_MODLOAD_DROPIN "/etc/modules-load.d/sysctl-guard.conf"
+
 /* Who owns the target path PATH: its sysctl.d directory's owner, else by
  * where it is (a symlink's target may be anywhere in the tree). */
 enum sg_owner sg_layout_owner(const char *path);

@@ -28,10 +28,7 @@ struct sg_modload {
     size_t n_prefixes;
 };
 
-/* The modules-load.d list a fix writes (policy action "load-module"): in
- * /etc, the operator's, so that it loads before systemd-sysctl on every
- * boot; the name hides a same-named list of a package's directory. */
-#define SG_MODLOAD_DROPIN "/etc/modules-load.d/sysctl-guard.conf"
+/* The modules-load.d list a fix writes: layout.h SG_MODLOAD_DROPIN. */
 
 /* Read the lists of the tree ROOTFD (rootfs.h) and its /proc/cmdline.
  * Returns 0 or -ENOMEM; unreadable files are skipped. */

@@ -5,7 +5,7 @@
  * comment out every offending line; set a value on the line that wins,
  * or, when no file the operator owns sets the key, append it to a drop-in
  * that sorts after every other sysctl.d file (layout.h SG_DROPIN); list a
- * key's module in a modules-load.d file (modload.h SG_MODLOAD_DROPIN). Files
+ * key's module in a modules-load.d file (layout.h SG_MODLOAD_DROPIN). Files
  * a package or the running system owns (layout.h) are never edited.
  * Edits go through the lens (parse.h sg_parse_edit), so every line not
  * edited stays byte for byte; a file is written atomically (temporary file
