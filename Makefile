@@ -24,9 +24,14 @@ SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=all
 
 B        := build
-# The core (reading, evaluating) and the remedy (planning, writing): the
-# library every front end and unit test links.
-CORE_SRC := $(wildcard plugin/core/*.c plugin/remedy/*.c)
+# The core (base: utilities; kernel: versions, the key catalog; tree:
+# reading a tree into its model; judge: policies, findings) and the remedy
+# (planning, writing): the library every front end and unit test links.
+CORE_DIRS:= plugin/core/base plugin/core/kernel plugin/core/tree \
+            plugin/core/judge plugin/remedy
+CORE_SRC := $(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.c))
+# What the unit tests and fuzz targets include by name.
+CORE_INC := $(addprefix -I,$(CORE_DIRS))
 # The run (one run as data) and its views: a library of their own, which
 # the front ends and the views' unit test link.
 VIEWS_SRC:= $(wildcard plugin/run/*.c plugin/views/*.c plugin/report/*.c)
@@ -132,11 +137,11 @@ $(ASAN_BIN): $(ASAN_CLI_OBJ) $(ASAN_VIEWS_LIB) $(ASAN_CORE_LIB)
 
 $(B)/unit/%: tests/unit/%.c $(VIEWS_LIB) $(CORE_LIB)
 	@mkdir -p $(B)/unit
-	$(CC) $(ALL_CFLAGS) -MMD -MP -Iplugin/core -Iplugin/remedy -o $@ $< $(VIEWS_LIB) $(CORE_LIB) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -MMD -MP $(CORE_INC) -o $@ $< $(VIEWS_LIB) $(CORE_LIB) $(PKG_LIBS)
 
 $(B)/asan/unit/%: tests/unit/%.c $(ASAN_VIEWS_LIB) $(ASAN_CORE_LIB)
 	@mkdir -p $(B)/asan/unit
-	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -MMD -MP -Iplugin/core -Iplugin/remedy -o $@ $< $(ASAN_VIEWS_LIB) $(ASAN_CORE_LIB) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -MMD -MP $(CORE_INC) -o $@ $< $(ASAN_VIEWS_LIB) $(ASAN_CORE_LIB) $(PKG_LIBS)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
@@ -164,7 +169,8 @@ test: deps-test
 	    test-valgrind test-cases test-fix test-plan test-cli test-report test-integration
 
 # The house's shape: #include arrows run down the flow (front ends -> run
-# -> views -> remedy, report, data -> core), and no modules form a circle.
+# -> views -> remedy, report, data -> core: judge -> tree -> kernel ->
+# base), and no modules form a circle.
 test-layers:
 	python3 tests/layers/run.py
 
@@ -350,7 +356,7 @@ FUZZ_SECS ?= 60
 FUZZERS  := fuzz_parse fuzz_policy fuzz_catalog fuzz_source
 FUZZ_CC  := clang -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
             -D_GNU_SOURCE -DSG_SRCDIR='"$(CURDIR)"' -DSG_LENSDIR='"$(LENSDIR)"' \
-            -DSG_POLICYDIR='"$(POLICYDIR)"' -Iplugin/core -Iplugin/remedy
+            -DSG_POLICYDIR='"$(POLICYDIR)"' $(CORE_INC)
 # Run fuzzer $(1) for FUZZ_SECS on its corpus $(B)/fuzz/$(2), seeded from
 # tests/fuzz/$(2), with libFuzzer options $(3) and the environment $(4).
 # Its output goes to $(B)/fuzz/$(1).log (a crash's input beside it,

@@ -31,7 +31,7 @@
 #include "../data/data.h"
 #include "../run/run.h"
 #include "../views/views.h"
-#include "../core/util.h"
+#include "../core/base/util.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>

@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "../core/fileset.h"
-#include "../core/model.h"
+#include "../core/tree/fileset.h"
+#include "../core/tree/model.h"
 #include "../data/data.h"
 #include "../run/run.h"
 #include "../views/views.h"

@@ -5,12 +5,12 @@
  * history). Readable in a terminal; no model is built.
  */
 #include "cli.h"
-#include "../core/near.h"
-#include "../core/catalog.h"
-#include "../core/keys.h"
-#include "../core/policy.h"
+#include "../core/base/near.h"
+#include "../core/kernel/catalog.h"
+#include "../core/kernel/keys.h"
+#include "../core/judge/policy.h"
 
-#include "../core/util.h"
+#include "../core/base/util.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -8,7 +8,7 @@
  * all the same) or on a usage error.
  */
 #include "cli.h"
-#include "../core/util.h"
+#include "../core/base/util.h"
 #include "../report/report.h"
 
 #include <errno.h>

@@ -4,7 +4,7 @@
  * the views of views/show.c.
  */
 #include "cli.h"
-#include "../core/catalog.h"
+#include "../core/kernel/catalog.h"
 
 #include <stdlib.h>
 #include <string.h>

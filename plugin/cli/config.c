@@ -5,7 +5,7 @@
  * the file costs one stat(2) per directory up to the repository root.
  */
 #include "config.h"
-#include "../core/util.h"
+#include "../core/base/util.h"
 #include "trust.h"
 
 #include <cjson/cJSON.h>

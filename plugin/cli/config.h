@@ -43,7 +43,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../core/policy.h" /* struct sg_settings, SG_MAX_LIST */
+#include "../core/judge/policy.h" /* struct sg_settings, SG_MAX_LIST */
 
 #define SG_CONFIG_NAME ".sysctl-guard.json"
 

@@ -6,8 +6,8 @@
  */
 #include "options.h"
 #include "../ansible/module.h"
-#include "../core/near.h"
-#include "../core/util.h"
+#include "../core/base/near.h"
+#include "../core/base/util.h"
 
 #include <stdio.h>
 #include <string.h>

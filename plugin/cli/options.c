@@ -11,8 +11,8 @@
  */
 #include "options.h"
 #include "plan/plan.h"
-#include "../core/near.h"
-#include "../core/util.h"
+#include "../core/base/near.h"
+#include "../core/base/util.h"
 
 #include <errno.h>
 #include <getopt.h>

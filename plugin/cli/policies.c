@@ -4,8 +4,8 @@
  * FILE...`.
  */
 #include "cli.h"
-#include "../core/policy.h"
-#include "../core/util.h"
+#include "../core/judge/policy.h"
+#include "../core/base/util.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -7,7 +7,7 @@
  * command reads cli->set (or cli->each) and the run options made here.
  */
 #include "options.h"
-#include "../core/util.h"
+#include "../core/base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,7 +2,7 @@
  * trust.c - see trust.h.
  */
 #include "trust.h"
-#include "../core/util.h"
+#include "../core/base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

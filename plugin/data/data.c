@@ -3,10 +3,10 @@
  * built-in copies are written out only when nothing else is found.
  */
 #include "data.h"
-#include "../core/near.h"
-#include "../core/catalog.h"
-#include "../core/policy.h"
-#include "../core/util.h"
+#include "../core/base/near.h"
+#include "../core/kernel/catalog.h"
+#include "../core/judge/policy.h"
+#include "../core/base/util.h"
 
 #include <errno.h>
 #include <libgen.h>

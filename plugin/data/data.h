@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../core/diag.h"
+#include "../core/base/diag.h"
 
 struct sg_catalog;
 struct sg_policies;

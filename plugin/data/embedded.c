@@ -12,8 +12,8 @@
  * name, path, id) per file, assembled with .incbin.
  */
 #include "data.h"
-#include "../core/catalog.h"
-#include "../core/util.h"
+#include "../core/kernel/catalog.h"
+#include "../core/base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -5,7 +5,7 @@
  * shown as one replacement, still a correct diff).
  */
 #include "diff.h"
-#include "../core/util.h"
+#include "../core/base/util.h"
 
 #include <stdbool.h>
 #include <stdio.h>

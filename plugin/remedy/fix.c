@@ -14,14 +14,14 @@
  * ops_index, struct diag_index).
  */
 #include "fix.h"
-#include "../core/eval.h"
-#include "../core/keys.h"
-#include "../core/modload.h"
-#include "../core/parse.h"
-#include "../core/rootfs.h"
-#include "../core/sha256.h"
+#include "../core/judge/eval.h"
+#include "../core/kernel/keys.h"
+#include "../core/tree/modload.h"
+#include "../core/tree/parse.h"
+#include "../core/tree/rootfs.h"
+#include "../core/base/sha256.h"
 #include "save.h"
-#include "../core/util.h"
+#include "../core/base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

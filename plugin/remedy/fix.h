@@ -31,10 +31,10 @@
 
 #include <stdbool.h>
 
-#include "../core/eval.h"
-#include "../core/finding.h"
-#include "../core/model.h"
-#include "../core/parse.h"
+#include "../core/judge/eval.h"
+#include "../core/judge/finding.h"
+#include "../core/tree/model.h"
+#include "../core/tree/parse.h"
 
 /* One operation of a change. Its SPAN: the bytes of the change's text
  * before that became which bytes after (parse.h sg_span); an edited line

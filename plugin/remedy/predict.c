@@ -19,8 +19,8 @@
  * Cost: a few system calls per changed file.
  */
 #include "fix.h"
-#include "../core/rootfs.h"
-#include "../core/util.h"
+#include "../core/tree/rootfs.h"
+#include "../core/base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

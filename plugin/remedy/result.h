@@ -9,10 +9,10 @@
 #ifndef SG_RESULT_H
 #define SG_RESULT_H
 
-#include "../core/diag.h"
-#include "../core/finding.h"
-#include "../core/model.h"
-#include "../core/policy.h"
+#include "../core/base/diag.h"
+#include "../core/judge/finding.h"
+#include "../core/tree/model.h"
+#include "../core/judge/policy.h"
 #include "fix.h"
 
 enum sg_run_mode {

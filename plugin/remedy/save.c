@@ -6,9 +6,9 @@
  * looked at, only when a name matches.
  */
 #include "save.h"
-#include "../core/leftover.h"
-#include "../core/rootfs.h"
-#include "../core/util.h"
+#include "../core/tree/leftover.h"
+#include "../core/tree/rootfs.h"
+#include "../core/base/util.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -54,7 +54,7 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
-#include "../core/diag.h"
+#include "../core/base/diag.h"
 
 /* How long a save waits for another holder of the directory's lock. */
 #define SG_SAVE_LOCK_WAIT_MS 10000

@@ -7,7 +7,7 @@
  * held whole while compared (about 8 times the file).
  */
 #include "report.h"
-#include "../core/util.h"
+#include "../core/base/util.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>

@@ -14,7 +14,7 @@
  * memory of reading is the largest input's tree.
  */
 #include "report.h"
-#include "../core/util.h"
+#include "../core/base/util.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>

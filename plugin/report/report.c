@@ -20,9 +20,9 @@
  * baseline.c.
  */
 #include "report.h"
-#include "../core/finding.h"
-#include "../core/policy.h"
-#include "../core/util.h"
+#include "../core/judge/finding.h"
+#include "../core/judge/policy.h"
+#include "../core/base/util.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>

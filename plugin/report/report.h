@@ -41,7 +41,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../core/diag.h"
+#include "../core/base/diag.h"
 
 #define SG_REPORT_FORMAT "sysctl-guard-report/1"
 #define SG_REPORT_MAX_INPUT (512u << 20) /* bytes of one input file */

@@ -6,8 +6,8 @@
  * plan (finding_spans), no lens work of their own.
  */
 #include "run.h"
-#include "../core/eval.h"
-#include "../core/util.h"
+#include "../core/judge/eval.h"
+#include "../core/base/util.h"
 
 #include <errno.h>
 #include <stdint.h>

@@ -15,8 +15,8 @@
 #ifndef SG_RUN_H
 #define SG_RUN_H
 
-#include "../core/model.h"
-#include "../core/policy.h"
+#include "../core/tree/model.h"
+#include "../core/judge/policy.h"
 #include "../remedy/result.h"
 
 struct sg_run_opts {

@@ -7,7 +7,7 @@
  */
 #include "views.h"
 #include "../report/report.h"
-#include "../core/util.h"
+#include "../core/base/util.h"
 
 #include <cjson/cJSON.h>
 #include <inttypes.h>

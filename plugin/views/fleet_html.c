@@ -15,7 +15,7 @@
  */
 #include "views.h"
 #include "../report/report.h"
-#include "../core/util.h"
+#include "../core/base/util.h"
 
 #include <libxml/HTMLtree.h>
 #include <libxml/dict.h>

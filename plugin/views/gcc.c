@@ -6,7 +6,7 @@
  * file name that begins with ":" or a blank is printed as "./NAME".
  */
 #include "views.h"
-#include "../core/util.h"
+#include "../core/base/util.h"
 
 #include <string.h>
 

@@ -10,7 +10,7 @@
  * in the findings.
  */
 #include "views.h"
-#include "../core/util.h"
+#include "../core/base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

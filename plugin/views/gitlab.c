@@ -20,7 +20,7 @@
  * Linear in the findings: one hash map of fingerprints.
  */
 #include "views.h"
-#include "../core/util.h"
+#include "../core/base/util.h"
 
 #include <cjson/cJSON.h>
 #include <inttypes.h>

@@ -3,7 +3,7 @@
  * json") and the JSON pieces every view that carries findings uses.
  */
 #include "views.h"
-#include "../core/util.h"
+#include "../core/base/util.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>

@@ -16,7 +16,7 @@
  * state: the comment carries none (each "=" becomes ":").
  */
 #include "views.h"
-#include "../core/util.h"
+#include "../core/base/util.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>

@@ -15,7 +15,7 @@
  * --root is relative, and file:// URIs when it is absolute.
  */
 #include "views.h"
-#include "../core/util.h"
+#include "../core/base/util.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>

@@ -3,8 +3,8 @@
  * provenance, as text for people or as JSON (format "sysctl-guard/1").
  */
 #include "views.h"
-#include "../core/keys.h"
-#include "../core/util.h"
+#include "../core/kernel/keys.h"
+#include "../core/base/util.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>

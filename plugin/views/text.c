@@ -6,7 +6,7 @@
  * name never reaches the terminal).
  */
 #include "views.h"
-#include "../core/util.h"
+#include "../core/base/util.h"
 
 #include <limits.h>
 #include <stdlib.h>

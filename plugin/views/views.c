@@ -4,7 +4,7 @@
  */
 #include "views.h"
 #include "../remedy/diff.h"
-#include "../core/util.h"
+#include "../core/base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

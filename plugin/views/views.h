@@ -15,8 +15,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "../core/catalog.h"
-#include "../core/version.h"
+#include "../core/kernel/catalog.h"
+#include "../core/base/version.h"
 #include "../remedy/result.h"
 
 /* The fleet report's data (report/report.h): its views are rows of the

@@ -2,7 +2,7 @@
  * ansible.c - the plan as an Ansible playbook or task list (plan.h).
  */
 #include "plan.h"
-#include "../../core/util.h"
+#include "../../core/base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,7 +8,7 @@
  * write are removed, so that the directory is exactly this plan.
  */
 #include "plan.h"
-#include "../../core/util.h"
+#include "../../core/base/util.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -29,10 +29,10 @@
  */
 #include "plan.h"
 #include "../cli.h"
-#include "../../core/modload.h"
-#include "../../core/rootfs.h"
-#include "../../core/sha256.h"
-#include "../../core/util.h"
+#include "../../core/tree/modload.h"
+#include "../../core/tree/rootfs.h"
+#include "../../core/base/sha256.h"
+#include "../../core/base/util.h"
 #include "../../remedy/diff.h"
 
 #include <errno.h>

@@ -9,10 +9,10 @@
 #ifndef SG_PLAN_H
 #define SG_PLAN_H
 
-#include "../../core/layout.h"
-#include "../../core/model.h"
-#include "../../core/policy.h"
-#include "../../core/version.h"
+#include "../../core/tree/layout.h"
+#include "../../core/tree/model.h"
+#include "../../core/judge/policy.h"
+#include "../../core/base/version.h"
 #include "../../remedy/fix.h"
 
 #include <stdbool.h>

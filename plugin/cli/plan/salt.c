@@ -5,7 +5,7 @@
  * file there, and each change as a diff in the SLS's comments.
  */
 #include "plan.h"
-#include "../../core/util.h"
+#include "../../core/base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * functions.sh, built in.
  */
 #include "plan.h"
-#include "../../core/util.h"
+#include "../../core/base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

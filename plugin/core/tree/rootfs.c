@@ -5,7 +5,7 @@
  * component-by-component O_NOFOLLOW walk.
  */
 #include "rootfs.h"
-#include "util.h"
+#include "../base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

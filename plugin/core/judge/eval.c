@@ -10,11 +10,11 @@
  * against a regular expression.
  */
 #include "eval.h"
-#include "catalog.h"
+#include "../kernel/catalog.h"
 #include "suppress.h"
 #include "policy_regex.h"
-#include "keys.h"
-#include "util.h"
+#include "../kernel/keys.h"
+#include "../base/util.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -20,7 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "diag.h"
+#include "../base/diag.h"
 #include "layout.h"
 
 enum sg_semantics { SG_SEM_SYSTEMD, SG_SEM_PROCPS };

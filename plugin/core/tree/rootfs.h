@@ -29,7 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "util.h"
+#include "../base/util.h"
 
 /* Open the tree ROOT (a host path). Returns a descriptor (O_PATH) or a
  * negative errno. */

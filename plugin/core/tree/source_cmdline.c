@@ -6,9 +6,9 @@
  */
 #include "source.h"
 #include "fileset.h"
-#include "keys.h"
+#include "../kernel/keys.h"
 #include "rootfs.h"
-#include "util.h"
+#include "../base/util.h"
 
 #include <ctype.h>
 #include <errno.h>

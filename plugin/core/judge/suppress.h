@@ -20,9 +20,9 @@
 #ifndef SG_SUPPRESS_H
 #define SG_SUPPRESS_H
 
-#include "diag.h"
+#include "../base/diag.h"
 #include "finding.h"
-#include "model.h"
+#include "../tree/model.h"
 #include "policy.h"
 
 /* Apply the suppression comments of M's files to FS (marking the findings

@@ -18,8 +18,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "diag.h"
-#include "kver.h"
+#include "../base/diag.h"
+#include "../kernel/kver.h"
 
 /* A kernel version range [from, before); either end may be open. */
 struct sg_krange {

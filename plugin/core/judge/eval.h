@@ -16,8 +16,8 @@
 #define SG_EVAL_H
 
 #include "finding.h"
-#include "layout.h"
-#include "model.h"
+#include "../tree/layout.h"
+#include "../tree/model.h"
 #include "policy.h"
 
 /* Evaluate PS's rules that apply to M's kernel with settings S (policy.h:

@@ -23,9 +23,9 @@
  */
 #include "model.h"
 #include "procps.h"
-#include "keys.h"
+#include "../kernel/keys.h"
 #include "rootfs.h"
-#include "util.h"
+#include "../base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

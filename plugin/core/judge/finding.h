@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diag.h"
+#include "../base/diag.h"
 #include "policy.h"
 
 /* One replacement of a finding's fix: LEN bytes at AT of file FILE's text

@@ -19,7 +19,7 @@
  * (catalog.h); a key component of 255 bytes at most for glob matching.
  */
 #include "catalog.h"
-#include "util.h"
+#include "../base/util.h"
 
 #include <ctype.h>
 #include <errno.h>

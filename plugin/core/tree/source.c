@@ -3,7 +3,7 @@
  * reader in a file of its own and a row here) and the list they fill.
  */
 #include "source.h"
-#include "util.h"
+#include "../base/util.h"
 
 #include <errno.h>
 #include <stdbool.h>

@@ -17,10 +17,10 @@
  * judged with (sg_settings) and whether a rule applies under them.
  */
 #include "policy.h"
-#include "catalog.h"
+#include "../kernel/catalog.h"
 #include "policy_regex.h"
-#include "keys.h"
-#include "util.h"
+#include "../kernel/keys.h"
+#include "../base/util.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -8,7 +8,7 @@
  */
 #include "procps.h"
 #include "rootfs.h"
-#include "util.h"
+#include "../base/util.h"
 
 #include <ctype.h>
 #include <stdbool.h>

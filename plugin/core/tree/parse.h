@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "diag.h"
+#include "../base/diag.h"
 
 /* One line of a sysctl file that carries a key. */
 struct sg_assignment {

@@ -4,7 +4,7 @@
  * front ends read findings only through these.
  */
 #include "finding.h"
-#include "util.h"
+#include "../base/util.h"
 
 #include <errno.h>
 #include <inttypes.h>

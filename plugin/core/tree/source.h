@@ -30,7 +30,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "kver.h"
+#include "../kernel/kver.h"
 
 /* One value a source sets. */
 struct sg_sourced {

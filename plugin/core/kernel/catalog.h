@@ -20,7 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "diag.h"
+#include "../base/diag.h"
 #include "kver.h"
 
 #define SG_CATALOG_MAX_VERSIONS 32

@@ -15,7 +15,7 @@
  * directive of any length makes a few messages of bounded length.
  */
 #include "suppress.h"
-#include "util.h"
+#include "../base/util.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -11,7 +11,7 @@
 #include "fileset.h"
 #include "layout.h"
 #include "rootfs.h"
-#include "util.h"
+#include "../base/util.h"
 #include "leftover.h"
 
 #include <dirent.h>

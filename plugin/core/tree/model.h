@@ -21,13 +21,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diag.h"
+#include "../base/diag.h"
 #include "fileset.h"
-#include "kver.h"
+#include "../kernel/kver.h"
 #include "modload.h"
 #include "parse.h"
 #include "source.h"
-#include "util.h"
+#include "../base/util.h"
 
 struct sg_model_opts {
     const char *root;     /* tree evaluated as "/"; NULL = "/" */

@@ -5,7 +5,7 @@
  */
 #include "leftover.h"
 #include "rootfs.h"
-#include "util.h"
+#include "../base/util.h"
 
 #include <dirent.h>
 #include <errno.h>

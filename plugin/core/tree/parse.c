@@ -7,8 +7,8 @@
  * plus one lens round per edited line.
  */
 #include "parse.h"
-#include "keys.h"
-#include "util.h"
+#include "../kernel/keys.h"
+#include "../base/util.h"
 
 #include <augeas.h>
 #include <errno.h>

@@ -8,9 +8,9 @@
 #include "modload.h"
 #include "source.h"
 #include "fileset.h"
-#include "keys.h"
+#include "../kernel/keys.h"
 #include "rootfs.h"
-#include "util.h"
+#include "../base/util.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#include "diag.h"
+#include "../base/diag.h"
 
 #define SG_TEMP_PREFIX ".sysctl-guard."
 #define SG_TEMP_SUFFIX ".tmp"
