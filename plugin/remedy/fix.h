@@ -40,6 +40,10 @@
  * before that became which bytes after (parse.h sg_span); an edited line
  * is the whole line with its end, the appends to a file share one span,
  * and in a new file every operation's span is the whole file. */
+/* The lines of the header a copy that masks a package's file opens with
+ * (fix.c): judging maps the copy's lines back to the package's. */
+#define SG_FIX_MASK_HEADER_LINES 5
+
 struct sg_fix_op {
     enum sg_line_op op;
     char *file;    /* target path */
