@@ -28,6 +28,7 @@
  * parameters are a fixed handful; the run is check's or fix's.
  */
 #include "module.h"
+#include "params.h"
 #include "../data/data.h"
 #include "../run/run.h"
 #include "../views/views.h"
@@ -35,45 +36,14 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
 /* msg names at most this many findings (all are in `findings`). */
 #define MAX_LISTED 20
-
-#define MODULE "sysctl_guard"
-
-enum ptype { P_STR, P_LIST, P_CHOICE, P_BOOL };
-
-static const struct param {
-    const char *name;
-    enum ptype type;
-    const char *choices[5]; /* NULL-terminated */
-    const char *dflt;
-    bool path; /* type path (or elements path): variables and ~ expanded */
-} params[] = {
-    /* sorted by name: the order of the "Supported parameters" list */
-    {"disable", P_LIST, {0}, NULL, false},
-    {"fail_on", P_CHOICE, {"error", "warning", "info"}, "warning", false},
-    {"host", P_STR, {0}, NULL, false},
-    {"kernel", P_STR, {0}, NULL, false},
-    {"live", P_BOOL, {0}, "false", false},
-    {"policies", P_LIST, {0}, NULL, true},
-    {"profile", P_LIST, {0}, NULL, false},
-    {"root", P_STR, {0}, "/", true},
-    {"semantics",
-     P_CHOICE,
-     {"systemd", "procps", "procps-3.3", "procps-4"},
-     "systemd",
-     false},
-    {"state", P_CHOICE, {"checked", "fixed"}, "checked", false},
-};
-#define N_PARAMS (sizeof(params) / sizeof(*params))
 
 bool sg_ansible_args_file(const char *arg)
 {
@@ -121,343 +91,15 @@ static int fail(cJSON *o, const char *fmt, ...)
     return r;
 }
 
-static const struct param *param_named(const char *name)
-{
-    for (size_t i = 0; i < N_PARAMS; i++)
-        if (strcmp(params[i].name, name) == 0)
-            return &params[i];
-    return NULL;
-}
-
-static const char *json_type(const cJSON *v)
-{
-    return cJSON_IsString(v)   ? "str"
-           : cJSON_IsNumber(v) ? "int"
-           : cJSON_IsBool(v)   ? "bool"
-           : cJSON_IsArray(v)  ? "list"
-           : cJSON_IsObject(v) ? "dict"
-                               : "NoneType";
-}
-
-/* A boolean as AnsibleModule reads one (module_utils/parsing/convert_bool:
- * BOOLEANS_TRUE / BOOLEANS_FALSE): 1 true, 0 false, -1 neither. */
-static int ansible_bool(const cJSON *v)
-{
-    static const char *const yes[] = {"y", "yes", "on", "1", "true", "t"};
-    static const char *const no[] = {"n", "no", "off", "0", "false", "f"};
-    if (cJSON_IsBool(v))
-        return cJSON_IsTrue(v);
-    if (cJSON_IsNumber(v) && (v->valuedouble == 0 || v->valuedouble == 1))
-        return v->valuedouble == 1;
-    for (size_t i = 0; cJSON_IsString(v) && i < 6; i++) {
-        if (strcasecmp(v->valuestring, yes[i]) == 0)
-            return 1;
-        if (strcasecmp(v->valuestring, no[i]) == 0)
-            return 0;
-    }
-    return -1;
-}
-
-/* Check one parameter's value; a message into ERR when it is wrong. */
-static bool valid(const struct param *p, const cJSON *v, struct sg_buf *err)
-{
-    if (cJSON_IsNull(v))
-        return true;
-    switch (p->type) {
-    case P_STR:
-        if (cJSON_IsString(v) || cJSON_IsNumber(v))
-            return true;
-        break;
-    case P_LIST:
-        if (cJSON_IsString(v))
-            return true; /* "a,b" as AnsibleModule splits it */
-        if (cJSON_IsArray(v)) {
-            const cJSON *e;
-            cJSON_ArrayForEach(e, v) if (!cJSON_IsString(e))
-            {
-                sg_buf_printf(err,
-                              "Elements value for option '%s' is of type %s "
-                              "and we were unable to convert to str",
-                              p->name, json_type(e));
-                return false;
-            }
-            return true;
-        }
-        break;
-    case P_BOOL:
-        if (ansible_bool(v) >= 0)
-            return true;
-        sg_buf_printf(err,
-                      "argument '%s' is of type %s and we were unable to "
-                      "convert to bool: The value '%s' is not a valid "
-                      "boolean.  Valid booleans include: 0, 'on', 'f', "
-                      "'false', 1, 'no', 'n', '1', '0', 't', 'y', 'off', "
-                      "'yes', 'true'",
-                      p->name, json_type(v),
-                      cJSON_IsString(v) ? v->valuestring : "?");
-        return false;
-    case P_CHOICE:
-        for (size_t i = 0; cJSON_IsString(v) && p->choices[i]; i++)
-            if (strcmp(v->valuestring, p->choices[i]) == 0)
-                return true;
-        sg_buf_printf(err, "value of %s must be one of: ", p->name);
-        for (size_t i = 0; p->choices[i]; i++)
-            sg_buf_printf(err, "%s%s", i ? ", " : "", p->choices[i]);
-        if (cJSON_IsString(v))
-            sg_buf_printf(err, ", got: %s", v->valuestring);
-        else
-            sg_buf_printf(err, ", got a %s", json_type(v));
-        return false;
-    }
-    sg_buf_printf(err,
-                  "argument '%s' is of type %s and we were unable to convert "
-                  "to %s",
-                  p->name, json_type(v), p->type == P_LIST ? "list" : "str");
-    return false;
-}
-
-/* Validate ARGS: unknown parameters first (all of them, by name), then
- * types and choices. Returns false with the message in ERR. */
-static bool check_args(const cJSON *args, struct sg_buf *err)
-{
-    const cJSON *v;
-    struct sg_buf unknown = {0};
-    size_t n_unknown = 0;
-
-    cJSON_ArrayForEach(v, args)
-    {
-        if (strncmp(v->string, "_ansible_", 9) == 0 || param_named(v->string))
-            continue;
-        // cppcheck-suppress knownConditionTrueFalse ; it counts in the loop
-        sg_buf_printf(&unknown, "%s%s", n_unknown ? ", " : "", v->string);
-        n_unknown++;
-    }
-    if (n_unknown) {
-        sg_buf_printf(err,
-                      "Unsupported parameters for (%s) module: %s. Supported "
-                      "parameters include: ",
-                      MODULE, unknown.v ? unknown.v : "");
-        for (size_t i = 0; i < N_PARAMS; i++)
-            sg_buf_printf(err, "%s%s", i ? ", " : "", params[i].name);
-        sg_buf_printf(err, ".");
-    }
-    free(unknown.v);
-    if (n_unknown)
-        return false;
-    for (size_t i = 0; i < N_PARAMS; i++) {
-        v = cJSON_GetObjectItemCaseSensitive(args, params[i].name);
-        if (v && !valid(&params[i], v, err))
-            return false;
-    }
-    return true;
-}
-
-/* Numbers given for strings become strings, as AnsibleModule converts
- * them (YAML reads `kernel: 6.1` as a number); booleans given as "yes",
- * "on", 1 ... become true or false. */
-static void convert_numbers(cJSON *args)
-{
-    for (size_t i = 0; i < N_PARAMS; i++) {
-        cJSON *v = cJSON_GetObjectItemCaseSensitive(args, params[i].name);
-        char num[64];
-        if (params[i].type == P_BOOL && v && !cJSON_IsNull(v)) {
-            cJSON_ReplaceItemInObjectCaseSensitive(
-                args, params[i].name, cJSON_CreateBool(ansible_bool(v) == 1));
-            continue;
-        }
-        if (params[i].type != P_STR || !cJSON_IsNumber(v))
-            continue;
-        snprintf(num, sizeof(num), "%.15g", v->valuedouble);
-        cJSON_ReplaceItemInObjectCaseSensitive(args, params[i].name,
-                                               cJSON_CreateString(num));
-    }
-}
-
-/* A comma-separated string for a list becomes the list, as AnsibleModule
- * converts it (and so the invocation shows the list). */
-static void split_lists(cJSON *args)
-{
-    for (size_t i = 0; i < N_PARAMS; i++) {
-        cJSON *v = cJSON_GetObjectItemCaseSensitive(args, params[i].name);
-        if (params[i].type != P_LIST || !cJSON_IsString(v))
-            continue;
-        cJSON *list = cJSON_CreateArray();
-        char *copy = strdup(v->valuestring);
-        for (char *save = NULL, *t = copy ? strtok_r(copy, ",", &save) : NULL;
-             t; t = strtok_r(NULL, ",", &save))
-            cJSON_AddItemToArray(list, cJSON_CreateString(t));
-        free(copy);
-        cJSON_ReplaceItemInObjectCaseSensitive(args, params[i].name, list);
-    }
-}
-
-/* $NAME and ${NAME} replaced by the variable's value, as Python's
- * os.path.expandvars does: NAME is [A-Za-z0-9_]+ (or anything but "}"
- * between braces), and a variable that is not set stays as written. */
-static char *expand_vars(const char *s)
-{
-    struct sg_buf b = {0};
-    const char *p = s;
-
-    while (*p) {
-        const char *d = strchr(p, '$'), *name, *end;
-        size_t len;
-        if (!d)
-            break;
-        if (d[1] == '{' && (end = strchr(d + 2, '}'))) {
-            name = d + 2;
-            len = (size_t)(end - name);
-            end++;
-        } else {
-            name = d + 1;
-            for (end = name; *end == '_' || (*end >= '0' && *end <= '9') ||
-                             ((*end | 0x20) >= 'a' && (*end | 0x20) <= 'z');
-                 end++)
-                ;
-            len = (size_t)(end - name);
-            if (!len) {
-                if (sg_buf_add(&b, p, (size_t)(d + 1 - p)) < 0)
-                    goto oom;
-                p = d + 1;
-                continue;
-            }
-        }
-        char *n = strndup(name, len);
-        const char *val = n ? getenv(n) : NULL;
-        free(n);
-        if (sg_buf_add(&b, p, (size_t)(d - p)) < 0 ||
-            (val ? sg_buf_add(&b, val, strlen(val))
-                 : sg_buf_add(&b, d, (size_t)(end - d))) < 0)
-            goto oom;
-        p = end;
-    }
-    if (sg_buf_add(&b, p, strlen(p)) == 0)
-        return b.v;
-oom:
-    free(b.v);
-    return NULL; /* the value stays as written */
-}
-
-/* A leading ~ or ~USER replaced by the home directory, as Python's
- * os.path.expanduser does: $HOME for ~ (else the password database), and
- * a user that does not exist leaves the path as written. */
-static char *expand_user(const char *s)
-{
-    if (s[0] != '~')
-        return strdup(s);
-    const char *rest = strchr(s, '/');
-    size_t nlen = rest ? (size_t)(rest - s - 1) : strlen(s + 1);
-    const char *home = NULL;
-    if (!rest)
-        rest = s + strlen(s);
-    if (nlen == 0 && (home = getenv("HOME")) == NULL) {
-        struct passwd *pw = getpwuid(getuid());
-        home = pw ? pw->pw_dir : NULL;
-    } else if (nlen) {
-        char *name = strndup(s + 1, nlen);
-        struct passwd *pw = name ? getpwnam(name) : NULL;
-        free(name);
-        home = pw ? pw->pw_dir : NULL;
-    }
-    if (!home)
-        return strdup(s);
-    size_t hlen = strlen(home);
-    while (hlen && home[hlen - 1] == '/')
-        hlen--;
-    if (hlen == 0 && !*rest)
-        return strdup("/");
-    return sg_strdup_printf("%.*s%s", (int)hlen, home, rest);
-}
-
-/* String V of type path expanded as AnsibleModule expands it:
- * os.path.expanduser(os.path.expandvars(V)). A binary module gets the
- * task's text as written. */
-static void expand_path(cJSON *v)
-{
-    if (!cJSON_IsString(v))
-        return;
-    char *vars = expand_vars(v->valuestring);
-    char *full = vars ? expand_user(vars) : NULL;
-    if (full)
-        cJSON_SetValuestring(v, full);
-    free(vars);
-    free(full);
-}
-
-/* Parameters of type path, and list elements of type path. */
-static void expand_paths(cJSON *args)
-{
-    for (size_t i = 0; i < N_PARAMS; i++) {
-        cJSON *v = cJSON_GetObjectItemCaseSensitive(args, params[i].name), *e;
-        if (!params[i].path)
-            continue;
-        if (cJSON_IsArray(v)) {
-            for (e = v->child; e; e = e->next)
-                expand_path(e);
-        } else {
-            expand_path(v);
-        }
-    }
-}
-
-static const char *str_arg(const cJSON *args, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(args, name);
-    if (cJSON_IsString(v))
-        return v->valuestring;
-    return param_named(name)->dflt;
-}
-
 /* The host the result is for: the task's host: (a play passes
  * inventory_hostname), else the target's node name (uname -n). */
 static const char *host_name(const cJSON *args)
 {
     static struct utsname u;
-    const char *h = str_arg(args, "host");
+    const char *h = sg_module_str(args, "host");
     if (h && *h)
         return h;
     return uname(&u) == 0 ? u.nodename : "";
-}
-
-static bool flag(const cJSON *args, const char *name)
-{
-    return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(args, name));
-}
-
-/* A list parameter into OUT (at most SG_MAX_LIST). */
-static int list_arg(cJSON *args, const char *name, const char **out, size_t *n)
-{
-    cJSON *v = cJSON_GetObjectItemCaseSensitive(args, name), *e;
-    *n = 0;
-    if (!cJSON_IsArray(v))
-        return 0;
-    cJSON_ArrayForEach(e, v)
-    {
-        if (*n == SG_MAX_LIST)
-            return -1;
-        out[(*n)++] = e->valuestring;
-    }
-    return 0;
-}
-
-/* The module_args Ansible shows back: every parameter, defaults filled. */
-static cJSON *invocation(const cJSON *args)
-{
-    cJSON *inv = cJSON_CreateObject(), *ma = cJSON_CreateObject();
-    for (size_t i = 0; i < N_PARAMS; i++) {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(args, params[i].name);
-        if (v)
-            cJSON_AddItemToObject(ma, params[i].name, cJSON_Duplicate(v, 1));
-        else if (params[i].type == P_BOOL)
-            cJSON_AddBoolToObject(ma, params[i].name,
-                                  strcmp(params[i].dflt, "true") == 0);
-        else if (params[i].dflt)
-            cJSON_AddStringToObject(ma, params[i].name, params[i].dflt);
-        else
-            cJSON_AddNullToObject(ma, params[i].name);
-    }
-    cJSON_AddItemToObject(inv, "module_args", ma);
-    return inv;
 }
 
 /* Ansible's diff: one before/after pair per file. */
@@ -492,8 +134,8 @@ struct policies_arg {
 static int run(const struct policies_arg *pa, struct sg_run_opts *opts,
                cJSON *args, cJSON *o)
 {
-    bool fixed = strcmp(str_arg(args, "state"), "fixed") == 0;
-    bool check_mode = flag(args, "_ansible_check_mode");
+    bool fixed = strcmp(sg_module_str(args, "state"), "fixed") == 0;
+    bool check_mode = sg_module_flag(args, "_ansible_check_mode");
     struct sg_policies ps;
     struct sg_diags pd = {0};
     struct sg_result s;
@@ -553,7 +195,7 @@ static int run(const struct policies_arg *pa, struct sg_run_opts *opts,
     bool changed = fixed && sg_result_changed(&s) > 0;
     cJSON_AddBoolToObject(o, "changed", changed);
     cJSON_AddItemToObject(o, "changes", sg_json_effects(&s.effects));
-    if (flag(args, "_ansible_diff") && s.changes.n)
+    if (sg_module_flag(args, "_ansible_diff") && s.changes.n)
         cJSON_AddItemToObject(o, "diff", diff_json(&s));
 
     sg_summary_line(&rep->findings, sum, sizeof(sum));
@@ -662,8 +304,8 @@ int sg_ansible_main(const char *args_path)
         cJSON_Delete(args);
         return fail(o, "the arguments file %s is not a JSON object", args_path);
     }
-    if (!check_args(args, &why)) {
-        cJSON_AddItemToObject(o, "invocation", invocation(args));
+    if (!sg_module_check_args(args, &why)) {
+        cJSON_AddItemToObject(o, "invocation", sg_module_invocation(args));
         r = fail(o, "%s", why.v);
         free(why.v);
         cJSON_Delete(args);
@@ -673,7 +315,7 @@ int sg_ansible_main(const char *args_path)
      * kernel 5.1 would be checking the wrong kernel, silently. */
     cJSON *kv = cJSON_GetObjectItemCaseSensitive(args, "kernel");
     if (cJSON_IsNumber(kv)) {
-        cJSON_AddItemToObject(o, "invocation", invocation(args));
+        cJSON_AddItemToObject(o, "invocation", sg_module_invocation(args));
         r = fail(o,
                  "kernel is the number %.15g, not a release string: YAML "
                  "reads an unquoted 5.10 as 5.1; quote it (kernel: \"%.15g\")",
@@ -681,20 +323,23 @@ int sg_ansible_main(const char *args_path)
         cJSON_Delete(args);
         return r;
     }
-    convert_numbers(args);
-    split_lists(args);
-    expand_paths(args);
+    sg_module_convert_numbers(args);
+    sg_module_split_lists(args);
+    sg_module_expand_paths(args);
     /* Every result from here on shows the parameters as used, failed
      * or not, as AnsibleModule's exit_json and fail_json do. */
-    cJSON_AddItemToObject(o, "invocation", invocation(args));
-    ro.root = str_arg(args, "root");
-    ro.set.kernel = str_arg(args, "kernel");
-    ro.live = flag(args, "live");
-    sg_semantics_parse(str_arg(args, "semantics"), &ro.semantics, &ro.procps);
-    sg_severity_parse(str_arg(args, "fail_on"), &ro.fail_on);
-    if (list_arg(args, "profile", ro.set.profiles, &ro.set.n_profiles) < 0 ||
-        list_arg(args, "policies", pa.v, &pa.n) < 0 ||
-        list_arg(args, "disable", ro.set.disabled, &ro.set.n_disabled) < 0) {
+    cJSON_AddItemToObject(o, "invocation", sg_module_invocation(args));
+    ro.root = sg_module_str(args, "root");
+    ro.set.kernel = sg_module_str(args, "kernel");
+    ro.live = sg_module_flag(args, "live");
+    sg_semantics_parse(sg_module_str(args, "semantics"), &ro.semantics,
+                       &ro.procps);
+    sg_severity_parse(sg_module_str(args, "fail_on"), &ro.fail_on);
+    if (sg_module_list(args, "profile", ro.set.profiles, &ro.set.n_profiles) <
+            0 ||
+        sg_module_list(args, "policies", pa.v, &pa.n) < 0 ||
+        sg_module_list(args, "disable", ro.set.disabled, &ro.set.n_disabled) <
+            0) {
         r = fail(o, "at most %d profiles, policies and disabled rules",
                  SG_MAX_LIST);
     } else if (sg_data_find(&pa.data) < 0) {

@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import yaml
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from sgtest import (CASES, ENV, TOP, Tally, fingerprint, snapshot,  # noqa: E402
@@ -613,6 +614,34 @@ def test_direct(tmp):
         ok(r.returncode == 2 and "unknown command" in r.stderr,
            "direct %r: not an args file, a usage error" % text)
     ok(snapshot(root) == before, "direct: check mode wrote nothing")
+
+    # The parameter table (plugin/ansible/params.c) is what sysctl_guard.yml
+    # documents: the same names, types, choices and defaults, as the
+    # invocation of a run given none shows them.
+    with open(os.path.join(TOP, "plugin", "ansible", "sysctl_guard.yml")) as f:
+        doc = yaml.safe_load(f)["DOCUMENTATION"]["options"]
+    _, res, _ = run_module(path, json.dumps({"root": root, "kernel": "6.1"}),
+                           ENV)
+    used = res.get("invocation", {}).get("module_args", {})
+    ok(sorted(used) == sorted(doc),
+       "module parameters %s, documented %s" % (sorted(used), sorted(doc)))
+    for name, o in doc.items():
+        want = o.get("default")
+        if name in ("root", "kernel"):
+            continue  # given above
+        got = used.get(name)
+        ok(got == want or (want is None and got is None),
+           "parameter %s: default %r, documented %r" % (name, got, want))
+    for name, o in doc.items():
+        if "choices" not in o:
+            continue
+        _, res, _ = run_module(path, json.dumps(
+            {"root": root, "kernel": "6.1", name: "no-such-choice"}), ENV)
+        msg = res.get("msg", "")
+        listed = msg.split("must be one of: ", 1)[-1].rsplit(", got:", 1)[0]
+        ok(listed.split(", ") == [str(c) for c in o["choices"]],
+           "parameter %s: the choices %s are the documented ones: %r" %
+           (name, o["choices"], msg))
 
     # The module's result is check --format json's data plus its own keys:
     # every key check prints, with the same value, for a check, a preview
