@@ -1,8 +1,9 @@
 /*
  * catalog.c - the kernel key catalog (catalog.h): load it, look a key up,
- * judge a value against a row, tell a key's history, suggest a key for a
- * typo. Over 1,000 lines for one reason: these five share the row format
- * and its matching rules, and a reader who changes one needs the others.
+ * judge a value against a row, tell a key's history (suggest.c: a key
+ * for a typo, and the patch sets that add keys no kernel.org tree has).
+ * Over 900 lines for one reason: these four share the row format and its
+ * matching rules, and a reader who changes one needs the others.
  *
  * Data: the two texts as loaded (keys.tsv, history.tsv: owned, the rows
  * point into them, no copy per row); `rows`, one per key and version
@@ -12,10 +13,7 @@
  * Costs: loading is one pass over each text and one sort, O(n log n) in
  * rows; a plain key is a binary search (lower_bound) plus its run of
  * rows, O(log n); a key that may match a template also walks the one
- * group whose prefix it starts with. Suggestions ("did you mean") score
- * every row by a letter-bag distance first and compute the bounded edit
- * distance only when that bound can still win: O(rows) per unknown key,
- * paid only for an unknown key. Limits: SG_CATALOG_MAX_VERSIONS versions
+ * group whose prefix it starts with. Limits: SG_CATALOG_MAX_VERSIONS versions
  * (catalog.h); a key component of 255 bytes at most for glob matching.
  */
 #include "catalog.h"
@@ -951,161 +949,4 @@ char *sg_catalog_history(const struct sg_catalog *c, const char *key,
         return NULL;
     }
     return b.v;
-}
-
-/* ---- suggestions ---- */
-
-/* Keys that out-of-tree patch sets add, which no catalogued kernel has:
- * where such a key comes from, so that key-unknown says it instead of a
- * far-fetched "did you mean". Sources: Con Kolivas's BFS and MuQSS
- * documentation (Documentation/scheduler/sched-BFS.txt, sched-MuQSS.txt of
- * the -ck patches: rr_interval, iso_cpu); Red Hat Enterprise Linux 5 and
- * 6 (exec-shield, removed in RHEL 7; shared/facts.md); grsecurity and
- * PaX (their kernel.grsecurity and kernel.pax sysctl trees). */
-static const struct {
-    const char *key; /* a key, or a prefix ending in "." */
-    const char *from;
-} patch_keys[] = {
-    {"kernel.rr_interval",
-     "the BFS and MuQSS scheduler patch sets (-ck kernels)"},
-    {"kernel.iso_cpu", "the BFS and MuQSS scheduler patch sets (-ck kernels)"},
-    {"kernel.exec-shield", "Red Hat's exec-shield patch (RHEL 5 and 6)"},
-    {"kernel.exec-shield-randomize",
-     "Red Hat's exec-shield patch (RHEL 5 and 6)"},
-    {"kernel.grsecurity.", "the grsecurity patch set"},
-    {"kernel.pax.", "the PaX patch set (grsecurity)"},
-};
-
-const char *sg_catalog_patch_set(const char *key)
-{
-    for (size_t i = 0; i < sizeof(patch_keys) / sizeof(*patch_keys); i++) {
-        const char *k = patch_keys[i].key;
-        size_t n = strlen(k);
-        if (k[n - 1] == '.' ? strncmp(key, k, n) == 0 : strcmp(key, k) == 0)
-            return patch_keys[i].from;
-    }
-    return NULL;
-}
-
-/* A lower bound of the edit distance of A and B, in one pass over each:
- * the characters one has more often than the other (bag distance). */
-static size_t bag_distance(const unsigned char *ha, const char *b)
-{
-    int d[256];
-    size_t plus = 0, minus = 0;
-    for (size_t i = 0; i < 256; i++)
-        d[i] = ha[i];
-    for (const unsigned char *p = (const unsigned char *)b; *p; p++)
-        d[*p]--;
-    for (size_t i = 0; i < 256; i++)
-        if (d[i] > 0)
-            plus += (size_t)d[i];
-        else
-            minus += (size_t)-d[i];
-    return plus > minus ? plus : minus;
-}
-
-static size_t edits(const char *a, const char *b, size_t limit)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 128 || lb > 128 || (la > lb ? la - lb : lb - la) > limit)
-        return SIZE_MAX;
-    size_t row[129];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0], best = row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t v = diag + (a[i - 1] != b[j - 1]);
-            if (row[j - 1] + 1 < v)
-                v = row[j - 1] + 1;
-            if (up + 1 < v)
-                v = up + 1;
-            row[j] = v;
-            diag = up;
-            if (v < best)
-                best = v;
-        }
-        if (best > limit)
-            return SIZE_MAX;
-    }
-    return row[lb];
-}
-
-char *sg_catalog_suggest(const struct sg_catalog *c, const char *key)
-{
-    size_t first = strcspn(key, "."), len = strlen(key);
-    /* Edits in proportion to the last component, the name itself, not to
-     * the whole key: "net.ipv4.tcp_nodelay" is no typo of tcp_dsack, nor
-     * "kernel.rr_interval" of printk_delay (issue 25). */
-    const char *dot = strrchr(key, '.');
-    size_t last = dot ? len - (size_t)(dot + 1 - key) : len;
-    size_t limit = last / 3 > 1 ? last / 3 : 1, best = SIZE_MAX;
-    const char *pick = NULL;
-    char *tpick = NULL;
-    unsigned char hist[256] = {0};
-
-    if (len > 128)
-        return NULL;
-    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
-        hist[*p]++;
-
-    for (size_t i = 0; i < c->n_rows; i++) {
-        const char *cand = c->rows[i].key;
-        size_t lim = best < limit ? best : limit, cl;
-        if (c->rows[i].templated || strncmp(cand, key, first) != 0 ||
-            cand[first] != key[first])
-            continue;
-        cl = strlen(cand);
-        if ((cl > len ? cl - len : len - cl) > lim ||
-            bag_distance(hist, cand) > lim)
-            continue;
-        size_t e = edits(key, cand, lim);
-        if (e < best) {
-            best = e;
-            pick = cand;
-        }
-    }
-    /* A key with an interface in it: compare with the templates, each
-     * placeholder taking the key's component at its place. */
-    char cand[256];
-    for (size_t i = 0; i < c->n_templates; i++) {
-        const char *t = c->templates[i]->key, *kp = key;
-        size_t n = 0;
-        bool ok = strncmp(t, key, first) == 0 && t[first] == key[first];
-        while (ok && *t) {
-            size_t tl = strcspn(t, "."), kl = strcspn(kp, ".");
-            const char *src = t[0] == '<' ? kp : t;
-            size_t sl = t[0] == '<' ? kl : tl;
-            if (n + sl + 2 > sizeof(cand) || (t[0] == '<' && !kl)) {
-                ok = false;
-                break;
-            }
-            memcpy(cand + n, src, sl);
-            n += sl;
-            t += tl;
-            kp += kl;
-            if (*t)
-                cand[n++] = *t++;
-            if (*kp)
-                kp++;
-        }
-        if (!ok)
-            continue;
-        cand[n] = '\0';
-        if (bag_distance(hist, cand) > (best < limit ? best : limit))
-            continue;
-        size_t e = edits(key, cand, best < limit ? best : limit);
-        if (e < best && e > 0) {
-            best = e;
-            pick = NULL;
-            free(tpick);
-            tpick = strdup(cand);
-        }
-    }
-    if (tpick && !pick)
-        return tpick;
-    free(tpick);
-    return pick ? strdup(pick) : NULL;
 }
