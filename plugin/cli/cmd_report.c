@@ -1,8 +1,8 @@
 /*
  * cmd_report.c - `sysctl-guard report [OPTIONS] RESULT...`: many hosts'
  * results into one report (plugin/report/report.h), in the --format the
- * views table gives, to stdout or atomically to --output FILE (keeping the
- * mode, and as root the owner, of the file it replaces). Exit 0; 1
+ * views table gives, to stdout or to --output FILE, whole or not at all
+ * (keeping the mode, and as root the owner, of the file it replaces). Exit 0; 1
  * when a finding (with --baseline: a new one) is at or over --fail-on; 2
  * when an input could not be read (the report of the rest is written
  * all the same) or on a usage error.
@@ -12,74 +12,30 @@
 #include "../report/report.h"
 
 #include <errno.h>
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Give FD the permission bits of the file OLD stood for (0644 for a new
- * one) and, as root, its owner and group; others keep its group when they
- * may. 0, or -1 with errno. */
-static int keep_mode(int fd, const struct stat *old)
+/* The report in view V to PATH (util.h sg_write_whole: whole or not at
+ * all, the mode and owner of the file it replaces kept). 0, or -1 after
+ * saying why. */
+static int write_output(const struct sg_cli *cli, const struct sg_view *v,
+                        const struct sg_fleet *f, const char *path)
 {
-    if (!old)
-        return fchmod(fd, 0644);
-    if (geteuid() == 0) {
-        if (fchown(fd, old->st_uid, old->st_gid) != 0)
-            return -1;
-    } else if (old->st_gid != getegid() &&
-               fchown(fd, (uid_t)-1, old->st_gid) != 0) {
-        /* Not a member of its group: ours, as for a new file. */
-    }
-    return fchmod(fd, old->st_mode & 0777);
-}
-
-/* Write the report to PATH through a temporary file beside it, renamed
- * over it when complete, with the mode (and owner, as root) of the file it
- * replaces. 0, or -1 after saying why. */
-static int write_atomically(const struct sg_cli *cli, const struct sg_view *v,
-                            const struct sg_fleet *f, const char *path)
-{
-    char *copy = strdup(path), *tmp = NULL;
-    int fd = -1, r = -1;
-    FILE *out = NULL;
-    struct stat old;
-    bool exists = stat(path, &old) == 0 && S_ISREG(old.st_mode);
-
-    if (!copy)
-        goto out;
-    tmp =
-        sg_strdup_printf("%s/.%s.XXXXXX", dirname(copy), "sysctl-guard-report");
-    if (!tmp || (fd = mkstemp(tmp)) < 0 || !(out = fdopen(fd, "w"))) {
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    int e = !mem || v->report(mem, f) < 0 ? -ENOMEM : 0;
+    if (mem && fclose(mem) != 0 && !e)
+        e = -ENOMEM;
+    if (!e)
+        e = sg_write_whole(path, text, len, 0644);
+    if (e)
         fprintf(stderr, "%s report: --output %s: %s\n", cli->prog, sg_vis(path),
-                strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        goto out_unlink;
-    }
-    errno = 0;
-    if (v->report(out, f) < 0 || fflush(out) != 0 ||
-        keep_mode(fd, exists ? &old : NULL) != 0 || fsync(fd) != 0) {
-        fprintf(stderr, "%s report: --output %s: %s\n", cli->prog, sg_vis(path),
-                errno ? strerror(errno) : "out of memory");
-        fclose(out);
-        goto out_unlink;
-    }
-    if (fclose(out) != 0 || rename(tmp, path) != 0) {
-        fprintf(stderr, "%s report: --output %s: %s\n", cli->prog, sg_vis(path),
-                strerror(errno));
-        goto out_unlink;
-    }
-    r = 0;
-    goto out;
-out_unlink:
-    if (tmp && fd >= 0)
-        unlink(tmp);
-out:
-    free(copy);
-    free(tmp);
-    return r;
+                strerror(-e));
+    free(text);
+    return e ? -1 : 0;
 }
 
 int sg_cmd_report(struct sg_cli *cli)
@@ -109,7 +65,7 @@ int sg_cmd_report(struct sg_cli *cli)
     }
     for (size_t i = 0; i < f.problems.n; i++)
         sg_print_diag(stderr, &f.problems.v[i], false);
-    int w = cli->output ? write_atomically(cli, v, &f, cli->output)
+    int w = cli->output ? write_output(cli, v, &f, cli->output)
                         : v->report(stdout, &f);
     int status = w < 0 || f.problems.n              ? SG_EXIT_ERROR
                  : sg_fleet_fails(&f, cli->fail_on) ? SG_EXIT_FINDINGS

@@ -173,7 +173,7 @@ int sg_fleet_baseline_text(struct sg_fleet *f, const char *name,
             const cJSON *ln = cJSON_GetObjectItemCaseSensitive(t, "line");
             r = delta_push(&f->fixed, &f->n_fixed, &cap_f, then[a].host,
                            str(t, "rule"), str(t, "file"), str(t, "key"),
-                           str(t, "value"), sg_rep_severity(str(t, "severity")),
+                           str(t, "value"), sg_severity_of(str(t, "severity")),
                            then[a].fp,
                            cJSON_IsNumber(ln) ? (uint32_t)ln->valuedouble : 0);
             a++;

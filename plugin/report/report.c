@@ -34,22 +34,11 @@
 #include <unistd.h>
 
 #define PUSH(arr, n, cap, item)                                                \
-    ((n) < (cap) || grow((void **)&(arr), &(cap), sizeof(*(arr))) == 0         \
+    ((n) < (cap) || sg_grow((void **)&(arr), sizeof(*(arr)), (n), &(cap)) == 0 \
          ? ((arr)[(n)++] = (item), 0)                                          \
          : -ENOMEM)
 
 #define EMPTY UINT32_MAX /* an empty slot; no index reaches it */
-
-static int grow(void **v, size_t *cap, size_t size)
-{
-    size_t nc = *cap ? *cap * 2 : 8;
-    void *nv = realloc(*v, nc * size);
-    if (!nv)
-        return -ENOMEM;
-    *v = nv;
-    *cap = nc;
-    return 0;
-}
 
 static const char *str(const cJSON *o, const char *key)
 {
@@ -69,14 +58,6 @@ static const char *valid(const char *s, char **own)
 {
     *own = NULL;
     return sg_utf8_valid(s) ? s : (*own = sg_utf8_repair(s));
-}
-
-int sg_rep_severity(const char *s)
-{
-    return strcmp(s, "error") == 0     ? SG_SEV_ERROR
-           : strcmp(s, "warning") == 0 ? SG_SEV_WARNING
-           : strcmp(s, "info") == 0    ? SG_SEV_INFO
-                                       : -1;
 }
 
 int sg_rep_problem(struct sg_fleet *f, const char *file, const char *fmt,
@@ -357,7 +338,7 @@ static long finding_of(struct sg_fleet *f, const cJSON *j)
     struct finding_key k = {
         valid(str(j, "rule"), &own[0]), valid(str(j, "file"), &own[1]),
         valid(str(j, "key"), &own[2]), valid(str(j, "value"), &own[3]),
-        sg_rep_severity(str(j, "severity"))};
+        sg_severity_of(str(j, "severity"))};
     long ix = -1;
     if (k.rule && k.file && k.key && k.value && table_room(&f->by_fp) == 0) {
         uint64_t fp = sg_fingerprint(k.rule, k.file, k.key, k.value);
@@ -497,7 +478,7 @@ int sg_rep_add_host(struct sg_fleet *f, const char *name, const char *source,
     {
         i++;
         if (!cJSON_IsObject(x) ||
-            sg_rep_severity(str(x, "rule")[0] ? str(x, "severity") : "") < 0) {
+            sg_severity_of(str(x, "rule")[0] ? str(x, "severity") : "") < 0) {
             if (!bad++)
                 first_bad = i;
             continue; /* not a finding: a problem, below */

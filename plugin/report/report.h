@@ -208,8 +208,6 @@ int sg_rep_slurp(const char *path, bool stream, char **text, size_t *len,
  * File and message kept as valid UTF-8. 0 or -ENOMEM. */
 int sg_rep_problem(struct sg_fleet *f, const char *file, const char *fmt,
                    const char *what);
-/* "error", "warning", "info" as a severity; -1 for anything else. */
-int sg_rep_severity(const char *s);
 /* Merge the result J (a check --format json object) of host NAME, read
  * from SOURCE, into F: 0 or -ENOMEM. */
 struct cJSON;

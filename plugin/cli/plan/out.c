@@ -1,7 +1,6 @@
 /*
- * out.c - where a plan goes: stdout, --output FILE (written through a
- * temporary file beside it, renamed over it, its mode kept, and its
- * owner when root writes it), or for Salt
+ * out.c - where a plan goes: stdout, --output FILE (util.h
+ * sg_write_whole: whole or not at all, mode and owner kept), or for Salt
  * the directory --output DIR: DIR/init.sls and DIR/files/N-NAME, the text
  * of each file the plan writes (salt.c's file.managed states copy them).
  * Files under DIR/files that an earlier plan left and this one does not
@@ -17,48 +16,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* LEN bytes of DATA to PATH atomically, with the mode of the file it
- * replaces (MODE when new). 0, or -errno. */
-static int write_atomic(const char *path, const char *data, size_t len,
-                        mode_t mode)
-{
-    struct stat st;
-    char *tmp = sg_strdup_printf("%s.XXXXXX", path);
-    int fd = tmp ? mkstemp(tmp) : -1, e = 0;
-
-    if (!tmp)
-        return -ENOMEM;
-    if (fd < 0) {
-        e = -errno;
-        free(tmp);
-        return e;
-    }
-    bool old = stat(path, &st) == 0;
-    if (old)
-        mode = st.st_mode & 07777;
-    /* The replaced file's owner too, as report --output keeps it (only
-     * root may give a file away; anyone else's copy stays theirs). */
-    if (old && geteuid() == 0 && fchown(fd, st.st_uid, st.st_gid) < 0)
-        e = -errno;
-    for (size_t off = 0; !e && off < len;) {
-        ssize_t w = write(fd, data + off, len - off);
-        if (w < 0 && errno != EINTR)
-            e = -errno;
-        else if (w > 0)
-            off += (size_t)w;
-    }
-    if (!e && (fchmod(fd, mode) < 0 || fsync(fd) < 0))
-        e = -errno;
-    if (close(fd) < 0 && !e)
-        e = -errno;
-    if (!e && rename(tmp, path) < 0)
-        e = -errno;
-    if (e)
-        unlink(tmp);
-    free(tmp);
-    return e;
-}
 
 /* Remove from DIR the files an earlier plan wrote ("N-NAME") that KEEP
  * (N names) does not hold. */
@@ -104,13 +61,13 @@ static int write_salt_dir(const char *dir, const struct sg_plan *p,
         const struct sg_change *c = p->fs[i].c;
         sg_plan_salt_name(names[i], sizeof(*names), i, c->path);
         char *f = sg_strdup_printf("%s/%s", files, names[i]);
-        e = f ? write_atomic(f, c->after, strlen(c->after), 0644) : -ENOMEM;
+        e = f ? sg_write_whole(f, c->after, strlen(c->after), 0644) : -ENOMEM;
         free(f);
     }
     if (!e)
         e = prune(files, names, p->nw);
     if (!e)
-        e = write_atomic(init, sls, len, 0644);
+        e = sg_write_whole(init, sls, len, 0644);
     free(names);
     free(files);
     free(init);
@@ -126,5 +83,5 @@ int sg_plan_deliver(const char *output, bool salt, const struct sg_plan *p,
                    ? 0
                    : -EIO;
     return salt ? write_salt_dir(output, p, text, len)
-                : write_atomic(output, text, len, 0644);
+                : sg_write_whole(output, text, len, 0644);
 }

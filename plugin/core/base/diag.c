@@ -65,13 +65,20 @@ const char *sg_severity_name(enum sg_severity s)
     return severity_names[s];
 }
 
-int sg_severity_parse(const char *s, enum sg_severity *out)
+int sg_severity_of(const char *s)
 {
     for (size_t i = 0; i < sizeof(severity_names) / sizeof(*severity_names);
          i++)
-        if (strcmp(s, severity_names[i]) == 0) {
-            *out = (enum sg_severity)i;
-            return 0;
-        }
-    return -EINVAL;
+        if (strcmp(s, severity_names[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
+int sg_severity_parse(const char *s, enum sg_severity *out)
+{
+    int v = sg_severity_of(s);
+    if (v < 0)
+        return -EINVAL;
+    *out = (enum sg_severity)v;
+    return 0;
 }

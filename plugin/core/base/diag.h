@@ -35,6 +35,9 @@ size_t sg_diag_count(const struct sg_diags *d, enum sg_severity min);
 void sg_diags_free(struct sg_diags *d);
 
 const char *sg_severity_name(enum sg_severity s);
+/* "error", "warning", "info" as a severity into *OUT: 0, or -EINVAL. */
 int sg_severity_parse(const char *s, enum sg_severity *out);
+/* The same as a value: the severity, or -1 for anything else. */
+int sg_severity_of(const char *s);
 
 #endif

@@ -520,3 +520,49 @@ int sg_strp_cmp(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
+
+int sg_write_whole(const char *path, const char *data, size_t len, mode_t mode)
+{
+    const char *slash = strrchr(path, '/');
+    char *tmp = slash ? sg_strdup_printf("%.*s/.%s.XXXXXX", (int)(slash - path),
+                                         path, slash + 1)
+                      : sg_strdup_printf(".%s.XXXXXX", path);
+    struct stat st;
+    int fd, e = 0;
+
+    if (!tmp)
+        return -ENOMEM;
+    if ((fd = mkstemp(tmp)) < 0) {
+        e = -errno;
+        free(tmp);
+        return e;
+    }
+    bool old = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+    if (old)
+        mode = st.st_mode & 07777;
+    /* Root keeps the replaced file's owner and group (only root may give
+     * a file away); anyone else keeps its group when a member of it. */
+    if (old && geteuid() == 0 && fchown(fd, st.st_uid, st.st_gid) < 0)
+        e = -errno;
+    else if (old && geteuid() != 0 && st.st_gid != getegid() &&
+             fchown(fd, (uid_t)-1, st.st_gid) < 0) {
+        /* not a member of its group: ours, as for a new file */
+    }
+    for (size_t off = 0; !e && off < len;) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w < 0 && errno != EINTR)
+            e = -errno;
+        else if (w > 0)
+            off += (size_t)w;
+    }
+    if (!e && (fchmod(fd, mode) < 0 || fsync(fd) < 0))
+        e = -errno;
+    if (close(fd) < 0 && !e)
+        e = -errno;
+    if (!e && rename(tmp, path) < 0)
+        e = -errno;
+    if (e)
+        unlink(tmp);
+    free(tmp);
+    return e;
+}

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <stdint.h>
 
 /* Largest configuration file we read: anything bigger is not a config. */
@@ -98,6 +99,15 @@ enum sg_read_status sg_read_fd(int fd, const struct stat *st, char **buf,
                                size_t *len, int *err);
 /* Whether two stats are of the same inode. */
 bool sg_same_file(const struct stat *a, const struct stat *b);
+
+/* LEN bytes of DATA as the file PATH (of the machine, not of a tree),
+ * whole or not at all: written to a hidden temporary file beside it
+ * (".NAME.XXXXXX"), synced, renamed over it. It keeps the permission bits
+ * of the file it replaces (MODE for a new one) and, written by root, its
+ * owner and group; anyone else keeps its group when a member of it. What
+ * report --output and plan --output write (a tree's files go through
+ * remedy/save.h, locked). 0 or -errno. */
+int sg_write_whole(const char *path, const char *data, size_t len, mode_t mode);
 
 bool sg_str_has_suffix(const char *s, const char *suffix);
 /* qsort comparison of two char * (bytewise, as strcmp). */
