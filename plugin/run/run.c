@@ -329,6 +329,7 @@ int sg_run(const struct sg_run_opts *ro, const struct sg_policies *ps,
                               .lensdir = ro->lensdir,
                               .kernel = ro->set.kernel,
                               .live = ro->live,
+                              .digests = ro->digests,
                               /* Only a run that writes removes what an
                                * interrupted save left; the others say so. */
                               .sweep = ro->mode == SG_RUN_FIX};

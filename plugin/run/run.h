@@ -38,6 +38,8 @@ struct sg_run_opts {
     bool edits;               /* check: each finding's fix as spans
                                  (finding.h), the texts in the report */
     bool keep_model;          /* a tree's model stays in the result */
+    bool digests; /* the model keeps each file's SHA-256 (a plan states
+                     them: model.h opts.digests) */
 };
 
 /* Run O with policies PS. Returns 0, or -1 after *ERR (allocated) says

@@ -153,23 +153,11 @@ struct sg_plan_file *sg_plan_files(const struct sg_model *m,
             written = strcmp(cs->v[j].path, f->path) == 0;
         if (written || !f->readable)
             continue;
-        char *text = NULL;
-        size_t len;
-        int err = 0;
-        if (sg_read_at(m->rootfd, f->path, &text, &len, &err) != SG_READ_OK ||
-            len != f->text_len || sg_hash(text, len) != f->text_hash) {
-            fprintf(stderr,
-                    "sysctl-guard plan: %s changed while the plan "
-                    "was made\n",
-                    sg_vis(f->path));
-            free(text);
-            free(v);
-            return NULL;
-        }
+        /* The digest of what the run read (model.h opts.digests): what
+         * the plan's decisions rest on, and what the target must hold. */
         v[k].path = f->path;
-        sg_sha256_hex(text, len, v[k].before);
+        memcpy(v[k].before, f->sha256, sizeof(v[k].before));
         memcpy(v[k].after, v[k].before, sizeof(v[k].after));
-        free(text);
         k++;
     }
     *n = k;
@@ -629,6 +617,7 @@ int sg_cmd_plan(struct sg_cli *cli)
     /* The changes fix would make, with the model they were planned on. */
     sg_cli_run_opts(cli, SG_RUN_PREVIEW, &o);
     o.keep_model = true;
+    o.digests = true;
     if (sg_run(&o, &ps, &res, &err) < 0 || !res.model) {
         fprintf(stderr, "%s plan: %s\n", cli->prog, err ? err : "failed");
         free(err);
@@ -690,6 +679,8 @@ int sg_cmd_plan(struct sg_cli *cli)
         }
         sg_plan_dirs_free(x.dirs);
     } else {
+        if (res.status != SG_EXIT_ERROR) /* the errors are said above */
+            fprintf(stderr, "%s plan: out of memory\n", cli->prog);
         r = SG_EXIT_ERROR;
     }
     free(pf);

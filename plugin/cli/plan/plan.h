@@ -96,9 +96,9 @@ int sg_plan_emit_patch(FILE *out, const struct sg_plan *p);
 int sg_plan_dirs(const struct sg_model *m, const struct sg_changes *cs,
                  struct sg_plan_dir *out);
 void sg_plan_dirs_free(struct sg_plan_dir *d);
-/* The files of the plan: CS's changes, then every other file M read, its
- * text read again beneath the root for its digest. *N counts them all;
- * NULL without memory or when a file cannot be read again (said). */
+/* The files of the plan: CS's changes, then every other file M read, with
+ * the digest M kept of it (M loaded with model.h opts.digests). *N counts
+ * them all; NULL without memory. */
 struct sg_plan_file *sg_plan_files(const struct sg_model *m,
                                    const struct sg_changes *cs, size_t *n);
 

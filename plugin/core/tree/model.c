@@ -25,6 +25,7 @@
 #include "procps.h"
 #include "../kernel/keys.h"
 #include "rootfs.h"
+#include "../base/sha256.h"
 #include "../base/util.h"
 
 #include <errno.h>
@@ -300,6 +301,8 @@ static int open_file(struct sg_model *m, const char *path, const char *via,
     f->text_len = len;
     f->text_hash = sg_hash(*text, len);
     f->not_utf8 = !sg_utf8_valid(*text);
+    if (m->digests)
+        sg_sha256_hex(*text, len, f->sha256);
     return 0;
 }
 
@@ -667,8 +670,8 @@ static int load_tree(struct sg_model *m, struct sg_parser *p,
     if (r == 0)
         r = apply_sources(m, p, theirs, &other, &n_other);
     if (r == 0)
-        r = compute_settings(m->applied, m->n_applied, o->semantics,
-                             m->procps, &m->settings, &m->n_settings);
+        r = compute_settings(m->applied, m->n_applied, o->semantics, m->procps,
+                             &m->settings, &m->n_settings);
     if (r == 0)
         r = compute_settings(other, n_other,
                              o->semantics == SG_SEM_SYSTEMD ? SG_SEM_PROCPS
@@ -706,8 +709,8 @@ static int load_fragment(struct sg_model *m, struct sg_parser *p,
         m->applied[0].first = true;
         m->n_applied = 1;
     }
-    return compute_settings(m->applied, m->n_applied, m->semantics,
-                            m->procps, &m->settings, &m->n_settings);
+    return compute_settings(m->applied, m->n_applied, m->semantics, m->procps,
+                            &m->settings, &m->n_settings);
 }
 
 int sg_model_load(const struct sg_model_opts *o, struct sg_model **out,
@@ -724,6 +727,7 @@ int sg_model_load(const struct sg_model_opts *o, struct sg_model **out,
     m->root = strdup(o->root ? o->root : "/");
     m->semantics = o->semantics;
     m->fragment = o->fragment != NULL;
+    m->digests = o->digests;
     m->rootfd = -1;
     if (!m->root) {
         r = -ENOMEM;
@@ -903,7 +907,8 @@ char *sg_model_mask_path(const struct sg_model *m, const char *path)
         if (strcmp(a->file->path, path) != 0)
             continue;
         const char *entry = a->via ? a->via : a->file->path;
-        if (strncmp(entry, "/etc/", 5) == 0 || !sg_str_has_suffix(entry, ".conf"))
+        if (strncmp(entry, "/etc/", 5) == 0 ||
+            !sg_str_has_suffix(entry, ".conf"))
             return NULL; /* not a package's sysctl.d entry */
         char *mask = sg_strdup_printf("%s/%s", SG_MASK_DIR, entry_name(a));
         if (mask && sg_model_file(m, mask)) {
@@ -976,6 +981,7 @@ int sg_model_derive(const struct sg_model *m, struct sg_parser *p,
     d->procps = m->procps;
     d->procps_why = m->procps_why;
     d->fragment = m->fragment;
+    d->digests = m->digests;
     d->kernel = m->kernel;
     if (r == 0)
         r = sg_modload_copy(&m->modload, &d->modload);
@@ -1010,6 +1016,8 @@ int sg_model_derive(const struct sg_model *m, struct sg_parser *p,
             f->text_len = strlen(text);
             f->text_hash = sg_hash(text, f->text_len);
             f->not_utf8 = !sg_utf8_valid(text);
+            if (d->digests)
+                sg_sha256_hex(text, f->text_len, f->sha256);
             struct sg_parse_input in = {.file = path,
                                         .text = text,
                                         .out = &f->assignments,
@@ -1023,6 +1031,7 @@ int sg_model_derive(const struct sg_model *m, struct sg_parser *p,
             f->text_len = of->text_len;
             f->text_hash = of->text_hash;
             f->not_utf8 = of->not_utf8;
+            memcpy(f->sha256, of->sha256, sizeof(f->sha256));
             r = copy_assignments(f, of);
             if (r == 0)
                 r = copy_directives(f, of);
@@ -1052,8 +1061,8 @@ int sg_model_derive(const struct sg_model *m, struct sg_parser *p,
     sg_strmap_free(&once);
     sg_strmap_free(&given);
     if (r == 0)
-        r = compute_settings(d->applied, d->n_applied, d->semantics,
-                             d->procps, &d->settings, &d->n_settings);
+        r = compute_settings(d->applied, d->n_applied, d->semantics, d->procps,
+                             &d->settings, &d->n_settings);
     for (size_t i = 0; r == 0 && i < d->n_settings; i++) {
         struct sg_setting *s = &d->settings[i];
         const struct sg_setting *o = sg_model_get(m, s->key);

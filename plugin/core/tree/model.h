@@ -36,7 +36,8 @@ struct sg_model_opts {
     const char *lensdir;
     const char *kernel; /* release string; NULL = the running kernel */
     bool live;          /* also read <root>/proc/sys */
-    bool sweep; /* remove the leftovers of interrupted saves (a fix) */
+    bool sweep;         /* remove the leftovers of interrupted saves (a fix) */
+    bool digests; /* keep each file's SHA-256 as read (a plan states them) */
     /* procps's major version (3 or 4: procps.h) for its semantics; 0:
      * the tree's own (sg_procps_major). */
     int procps;
@@ -53,6 +54,7 @@ struct sg_file {
     bool not_utf8;      /* holds bytes that are not UTF-8 (Latin-1 text) */
     size_t text_len;    /* what was read, so that fix can tell */
     uint64_t text_hash; /* whether the file still holds it (sg_hash) */
+    char sha256[65];    /* with opts.digests: of the text read; else "" */
     struct sg_assignments assignments;
     struct sg_directives directives; /* "# sysctl-guard: ..." comments */
 };
@@ -89,9 +91,10 @@ struct sg_model {
     char *root;
     int rootfd; /* the tree, opened once (rootfs.h); -1: fragment or none */
     enum sg_semantics semantics;
-    int procps;              /* 3 or 4: how `sysctl --system` applies */
-    const char *procps_why;  /* what said so (static text) */
+    int procps;             /* 3 or 4: how `sysctl --system` applies */
+    const char *procps_why; /* what said so (static text) */
     bool fragment;
+    bool digests; /* opts.digests */
     struct sg_kver kernel;
     struct sg_file **files; /* unique files, in first-application order */
     size_t n_files;
