@@ -127,7 +127,8 @@ CASES = [
          "-kernel.exec-shield = 1\nnet.ipv4.conf.eth0.rp_filer = 1\n"
          "net.ipv4.nothing.*.x = 1\n"}),
     # an old kernel: a key that came after the oldest catalogued version
-    ("rule-key-missing-old", "4.19.0-26-amd64", [],
+    # a bare version: judged by the kernel.org row of its series (an error)
+    ("rule-key-missing-old", "4.19", [],
      {D: "vm.percpu_pagelist_high_fraction = 8\nvm.percpu_pagelist_fraction = 8\n"}),
     # templates, globs, keys only some versions have, a policy's own keys
     ("rule-key-unknown-not", "6.1.0-13-amd64", [],
@@ -287,6 +288,24 @@ CASES = [
      {D: "# sysctl-guard: disable-file=somaxconn-below-default: on purpose\n"
          "net.ipv4.tcp_fin_timeout = 30\nnet.core.somaxconn = 1024\n",
       "etc/sysctl.d/40-other.conf": "net.core.somaxconn = 512\n"}),
+    # relations: a later line of the same file sets the key again (the
+    # same on every kernel: systemd-sysctl keeps the last line of a key)
+    ("rule-key-set-again", "6.1.0-13-amd64", [],
+     {D: "vm.swappiness = 10\nnet.ipv4.ip_local_port_range = 32768\t60999\n"
+         "vm.swappiness = 60\nnet.ipv4.ip_local_port_range = 32768 60999\n"
+         "net.ipv4.conf.*.rp_filter = 1\nnet.ipv4.conf.*.rp_filter = 2\n"
+         }),
+    ("rule-key-set-again-el8", "4.18.0-553.66.1.el8_10.x86_64", [],
+     {D: "net.core.somaxconn = 4096\nnet.core.somaxconn = 1024\n"}),
+    # the same value twice, a key set in two files (the later file wins:
+    # no line of one file undoes another), and procps, which writes the
+    # earlier line and keeps it when the kernel refuses the later one
+    ("rule-key-set-again-not", "5.15.0-91-generic", [],
+     {D: "vm.swappiness = 10\nvm.swappiness = 10\n",
+      "etc/sysctl.d/60-late.conf": "vm.swappiness = 30\n"}),
+    ("rule-key-set-again-not-procps", "6.1.0-13-amd64",
+     ["--semantics", "procps-4"],
+     {"etc/sysctl.conf": "vm.swappiness = 10\nvm.swappiness = 201\n"}),
     # the mission's example, everything at once, on a modern kernel
     ("check-famous-advice", "6.1.0-13-amd64", ["--profile", "server"],
      {D: "# too many TIME_WAIT sockets?\nnet.ipv4.tcp_tw_recycle = 1\n"

@@ -6,13 +6,15 @@
  * What the catalog says of a key is worked out once per run and kept in a
  * hash (struct catcache). Findings are sorted once at the end:
  * O(r * s log k + f log f) for r rules, s subjects each, k keys, f
- * findings. Values longer than SG_MAX_MATCHED_VALUE are never matched
+ * findings; what lines do together (relate.h) indexes each file once per
+ * rule that asks. Values longer than SG_MAX_MATCHED_VALUE are never matched
  * against a regular expression.
  */
 #include "eval.h"
 #include "../kernel/catalog.h"
 #include "suppress.h"
 #include "policy_regex.h"
+#include "relate.h"
 #include "../kernel/keys.h"
 #include "../base/util.h"
 
@@ -76,6 +78,7 @@ struct ctx {
     struct sg_findings *out;
     struct catcache *cache; /* NULL without a catalog */
     struct unjudged *unjudged;
+    struct sg_relate *relate; /* lines together: relate.h */
 };
 
 /* ---- values as the kernel reads them ---- */
@@ -337,6 +340,20 @@ static const struct sg_hist *cat_no_effect(const struct ctx *c, const char *key)
     return !e->glob && e->in.state != SG_KS_ABSENT ? e->in.no_effect : NULL;
 }
 
+/* The later line of A's file that undoes A (relate.h), unless A still
+ * does something: `sysctl -p` writes A first, and A's value stays when
+ * the kernel refuses the later one (systemd-sysctl never writes A). */
+static const struct sg_assignment *set_again(const struct ctx *c,
+                                             const struct sg_assignment *a)
+{
+    const struct sg_assignment *b = sg_relate_again(c->relate, c->m, a);
+    char why[160];
+    if (b && c->m->semantics != SG_SEM_SYSTEMD && c->cache &&
+        cat_rejection(c, b->key, b->value, why, sizeof(why)))
+        return NULL;
+    return b;
+}
+
 /* The catalog check a rule's condition makes (the first), or
  * SG_OP_ABSENT when it makes none. */
 static enum sg_op catalog_op(const struct sg_cond *cond)
@@ -512,6 +529,8 @@ static bool check(const struct ctx *c, const struct subject *s,
         return cat_no_effect(c, key) != NULL;
     case SG_OP_MODULE_NOT_LOADED:
         return cat_module_not_loaded(c, key);
+    case SG_OP_SET_AGAIN:
+        return key == s->key && set_again(c, s->at) != NULL;
     case SG_OP_MATCHES:
         /* Bounded: the pattern by policy_regex.h, the value by procps's
          * 4096 bytes (a longer one is no value any tool writes). */
@@ -766,6 +785,17 @@ static char *catalog_text(const struct ctx *c, const struct sg_rule *r,
     return source_text(c, s);
 }
 
+/* What the lines together make of S's line, for {relation}: the later
+ * line that sets its key again. */
+static char *relation_text(const struct ctx *c, const struct subject *s)
+{
+    const struct sg_assignment *b = set_again(c, s->at);
+    if (!b)
+        return NULL;
+    return sg_strdup_printf("line %u of this file sets it again, to %s",
+                            b->line, b->value);
+}
+
 /* The text for placeholder NAME (LEN bytes): never NULL. NUM is scratch
  * space; *OWN is set when the text was allocated for the caller. */
 static const char *placeholder(const struct ctx *c, const struct sg_rule *r,
@@ -797,6 +827,8 @@ static const char *placeholder(const struct ctx *c, const struct sg_rule *r,
         rep = *own = s->value ? uncommented(s->value) : NULL;
     else if (IS("module"))
         rep = s->key ? cat_module(c, s->key) : NULL;
+    else if (IS("relation"))
+        rep = *own = relation_text(c, s);
     else if (IS("history") || IS("suggestion") || IS("rejection") ||
              IS("no-effect") || IS("source") || IS("evidence") || IS("verdict"))
         rep = *own = catalog_text(c, r, s, name, len);
@@ -1068,12 +1100,14 @@ int sg_evaluate(const struct sg_model *m, const struct sg_policies *ps,
 {
     struct catcache cache = {0};
     struct unjudged unjudged = {0};
+    struct sg_relate relate = {0};
     struct ctx c = {.m = m,
                     .ps = ps,
                     .o = o,
                     .out = out,
                     .cache = ps->catalog ? &cache : NULL,
-                    .unjudged = &unjudged};
+                    .unjudged = &unjudged,
+                    .relate = &relate};
     int rc = 0;
 
     for (size_t i = 0; i < ps->n_rules && rc == 0; i++) {
@@ -1100,6 +1134,9 @@ int sg_evaluate(const struct sg_model *m, const struct sg_policies *ps,
     sg_diags_free(&said);
     free(unjudged.v);
     sg_strmap_free(&unjudged.seen);
+    if (rc == 0 && relate.oom)
+        rc = -ENOMEM;
+    sg_relate_free(&relate);
     cache_free(&cache);
     if (out->n)
         qsort(out->v, out->n, sizeof(*out->v), sg_finding_cmp);

@@ -53,6 +53,7 @@ static const char *const op_names[] = {
     [SG_OP_IN] = "in",
     [SG_OP_NOT_IN] = "not-in",
     [SG_OP_MATCHES] = "matches",
+    [SG_OP_SET_AGAIN] = "set-again",
     [SG_OP_UNKNOWN_KEY] = "unknown-key",
     [SG_OP_MISSING_KEY] = "missing-key",
     [SG_OP_REJECTED] = "rejected",
@@ -691,7 +692,7 @@ static void check_placeholders(struct loader *l, const struct sg_rule *r,
         "default", "rule",      "diagnostic", "uncommented", "field1",
         "field2",  "field3",    "history",    "suggestion",  "rejection",
         "source",  "no-effect", "module",     "evidence",    "verdict",
-        NULL};
+        "relation", NULL};
     for (const char *p = text ? strchr(text, '{') : NULL; p;
          p = strchr(p + 1, '{')) {
         const char *e = strchr(p, '}');

@@ -57,6 +57,8 @@ enum sg_op {
     SG_OP_IN,
     SG_OP_NOT_IN,
     SG_OP_MATCHES,
+    /* Lines together (relate.h): */
+    SG_OP_SET_AGAIN, /* a later line of the same file sets the key again */
     /* The kernel key catalog (catalog.h) decides these: */
     SG_OP_UNKNOWN_KEY, /* no kernel version has the key */
     SG_OP_MISSING_KEY, /* some versions have it, this kernel does not */
