@@ -41,7 +41,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 # The lens and the shipped policies, built into the binary (embedded.c).
 EMBED    := lenses/sysctl_guard.aug policies/policy.rng $(wildcard policies/*.xml) \
             catalog/keys.tsv catalog/history.tsv catalog/docs.tsv \
-            catalog/defaults.tsv
+            catalog/defaults.tsv catalog/relations.tsv
 EMBED_INC:= $(B)/embedded.inc
 # The functions every sh plan defines (plugin/cli/plan/sh.c builds it in).
 PLAN_SH  := plugin/cli/plan/functions.sh
@@ -334,7 +334,7 @@ install: $(BIN) $(MODULE)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/sysctl-guard
 	install -m 0644 lenses/sysctl_guard.aug $(DESTDIR)$(LENSDIR)/
 	install -m 0644 policies/*.xml policies/policy.rng $(DESTDIR)$(POLICYDIR)/
-	install -m 0644 catalog/keys.tsv catalog/history.tsv catalog/docs.tsv catalog/defaults.tsv \
+	install -m 0644 catalog/keys.tsv catalog/history.tsv catalog/docs.tsv catalog/defaults.tsv catalog/relations.tsv \
 	    $(DESTDIR)$(CATALOGDIR)/
 	install -m 0644 doc/sysctl-guard.1 $(DESTDIR)$(MANDIR)/
 	install -d $(DESTDIR)$(DATADIR)/ansible

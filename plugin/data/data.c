@@ -5,6 +5,7 @@
 #include "data.h"
 #include "../core/base/near.h"
 #include "../core/kernel/catalog.h"
+#include "../core/kernel/relations.h"
 #include "../core/judge/policy.h"
 #include "../core/base/util.h"
 
@@ -96,8 +97,12 @@ void sg_data_free(struct sg_data *d)
 int sg_data_catalog(const struct sg_data *d, struct sg_catalog *out,
                     struct sg_diags *diags)
 {
-    return d->catalogdir ? sg_catalog_load(d->catalogdir, out, diags)
-                         : sg_embedded_catalog(out, diags);
+    if (!d->catalogdir)
+        return sg_embedded_catalog(out, diags);
+    int r = sg_catalog_load(d->catalogdir, out, diags);
+    if (r == 0 && (r = sg_relations_load(out, d->catalogdir, diags)) < 0)
+        sg_catalog_free(out);
+    return r;
 }
 
 char *sg_data_schema(const struct sg_data *d)

@@ -13,6 +13,7 @@
  */
 #include "data.h"
 #include "../core/kernel/catalog.h"
+#include "../core/kernel/relations.h"
 #include "../core/base/util.h"
 
 #include <errno.h>
@@ -128,7 +129,8 @@ const char *sg_embedded_datadir(void)
 
 /* The kernel key catalog, parsed at build time (build/catalog_rows.inc,
  * from catalog/keys.tsv by scripts/catalog/tsv2c.awk): loading it costs
- * a copy, not a parse. Its history is the built-in history.tsv. */
+ * a copy, not a parse. Its history is the built-in history.tsv, its
+ * relations the built-in relations.tsv. */
 #include "catalog_rows.inc"
 
 int sg_embedded_catalog(struct sg_catalog *out, struct sg_diags *d)
@@ -140,12 +142,20 @@ int sg_embedded_catalog(struct sg_catalog *out, struct sg_diags *d)
             h = &blobs[i];
     _Static_assert(sizeof(sg_builtin_builds) == sizeof(sg_builtin_versions),
                    "keys.tsv names the build of each version");
-    return sg_catalog_builtin(
+    int r = sg_catalog_builtin(
         sg_builtin_versions, sg_builtin_builds,
         sizeof(sg_builtin_versions) / sizeof(*sg_builtin_versions),
         sg_builtin_rows, sizeof(sg_builtin_rows) / sizeof(*sg_builtin_rows),
         h ? h->start : "", h ? (size_t)(h->end - h->start) : 0,
         "(built in) history.tsv", out, d);
+    size_t n = 0;
+    const char *rel = r == 0 ? sg_embedded_text("catalog", "relations.tsv", &n)
+                             : NULL;
+    if (rel)
+        r = sg_relations_parse(out, rel, n, "(built in) relations.tsv", d);
+    if (r < 0)
+        sg_catalog_free(out);
+    return r;
 }
 
 const char *sg_embedded_error(void)

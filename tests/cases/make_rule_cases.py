@@ -306,6 +306,41 @@ CASES = [
     ("rule-key-set-again-not-procps", "6.1.0-13-amd64",
      ["--semantics", "procps-4"],
      {"etc/sysctl.conf": "vm.swappiness = 10\nvm.swappiness = 201\n"}),
+    # a later write of another key zeroes this one (catalog/relations.tsv)
+    ("rule-key-reset-by-other", "6.1.0-13-amd64", [],
+     {D: "vm.dirty_bytes = 67108864\nvm.dirty_ratio = 15\n"
+         "vm.dirty_background_ratio = 5\n"
+         "vm.dirty_background_bytes = 16777216\n"
+         "vm.overcommit_kbytes = 1048576\nvm.overcommit_ratio = 80\n"}),
+    ("rule-key-reset-by-other-el7", "3.10.0-1160.el7.x86_64", [],
+     {D: "vm.dirty_ratio = 10\nvm.overcommit_ratio = 80\n",
+      "etc/sysctl.d/60-late.conf": "vm.dirty_bytes = 33554432\n"
+                                   "vm.overcommit_kbytes = 1048576\n"}),
+    # a write that changes nothing zeroes nothing (dirty_ratio 0 after
+    # dirty_bytes zeroed it); a refused write (dirty_background_bytes has a
+    # minimum of 1) neither; systemd-sysctl keeps a key set again to the
+    # same value where it first stood: the order is not certain
+    ("rule-key-reset-by-other-not", "5.15.0-91-generic", [],
+     {D: "vm.dirty_bytes = 67108864\nvm.dirty_ratio = 0\n"
+         "vm.dirty_background_ratio = 5\nvm.dirty_background_bytes = 0\n"
+         "vm.overcommit_ratio = 80\n",
+      "etc/sysctl.d/60-b.conf": "vm.overcommit_kbytes = 1048576\n",
+      "etc/sysctl.d/70-c.conf": "vm.overcommit_ratio = 80\n"}),
+    # 3.10's overcommit_ratio zeroes nothing: overcommit_kbytes came in 3.14
+    ("rule-key-reset-by-other-not-old", "3.10", [],
+     {D: "vm.overcommit_ratio = 80\nvm.overcommit_kbytes = 1048576\n"}),
+    # the kernel halves a background threshold at or above the dirty one
+    ("rule-dirty-background-halved", "6.12.38+deb13-amd64", [],
+     {D: "# the background ratio stays at its initial 10\n"
+         "vm.dirty_ratio = 10\n"}),
+    ("rule-dirty-background-halved-el8", "4.18.0-553.66.1.el8_10.x86_64", [],
+     {D: "vm.dirty_bytes = 268435456\n"
+         "vm.dirty_background_bytes = 268435456\n"}),
+    ("rule-dirty-background-halved-not", "6.1.0-13-amd64", [],
+     {D: "vm.dirty_background_ratio = 5\nvm.dirty_ratio = 10\n"}),
+    # a byte count against a ratio depends on the memory: not judged
+    ("rule-dirty-background-halved-not-units", "5.10.0-32-amd64", [],
+     {D: "vm.dirty_background_bytes = 536870912\n"}),
     # the mission's example, everything at once, on a modern kernel
     ("check-famous-advice", "6.1.0-13-amd64", ["--profile", "server"],
      {D: "# too many TIME_WAIT sockets?\nnet.ipv4.tcp_tw_recycle = 1\n"

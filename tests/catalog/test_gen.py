@@ -473,6 +473,132 @@ def build(tree, root):
             f.write(text)
 
 
+# What writing one key does to another (relations.py): a pair of keys
+# whose handlers zero each other (one only on a change), a third whose
+# handler zeroes its own variable (no relation), the background clamp,
+# and the variables' initial values (one without an initializer).
+REL_TREE = {
+    "Makefile": "VERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 1\nobj-y += mm/\n",
+    "mm/Makefile": "obj-y += page-writeback.o\n",
+    "mm/page-writeback.c": """
+static int dirty_background_ratio = 10;
+unsigned long dirty_background_bytes;
+static int vm_dirty_ratio = 20;
+static unsigned long vm_dirty_bytes;
+static int own_zero;
+
+static void domain_dirty_limits(void)
+{
+	unsigned long bytes = vm_dirty_bytes, bg_bytes = dirty_background_bytes;
+	unsigned long ratio = vm_dirty_ratio, bg_ratio = dirty_background_ratio;
+	unsigned long thresh = bytes ? bytes : ratio;
+	unsigned long bg_thresh = bg_bytes ? bg_bytes : bg_ratio;
+	/* the clamp */
+	if (bg_thresh >= thresh)
+		bg_thresh = thresh / 2;
+}
+
+static int dirty_background_ratio_handler(struct ctl_table *table, int write,
+		void *buffer, size_t *lenp, loff_t *ppos)
+{
+	int ret = proc_dointvec_minmax(table, write, buffer, lenp, ppos);
+	if (ret == 0 && write)
+		dirty_background_bytes = 0;
+	return ret;
+}
+
+static int dirty_background_bytes_handler(struct ctl_table *table, int write,
+		void *buffer, size_t *lenp, loff_t *ppos)
+{
+	int ret = proc_doulongvec_minmax(table, write, buffer, lenp, ppos);
+	if (ret == 0 && write) {
+		dirty_background_ratio = 0;
+	}
+	return ret;
+}
+
+static int dirty_ratio_handler(struct ctl_table *table, int write, void *buffer,
+		size_t *lenp, loff_t *ppos)
+{
+	int old_ratio = vm_dirty_ratio;
+	int ret = proc_dointvec_minmax(table, write, buffer, lenp, ppos);
+	if (ret == 0 && write && vm_dirty_ratio != old_ratio) {
+		vm_dirty_bytes = 0;
+	}
+	return ret;
+}
+
+static int own_zero_handler(struct ctl_table *table, int write, void *buffer,
+		size_t *lenp, loff_t *ppos)
+{
+	int ret = proc_dointvec(table, write, buffer, lenp, ppos);
+	own_zero = 0;
+	return ret;
+}
+
+static struct ctl_table vm_table[] = {
+	{ .procname = "dirty_background_ratio", .data = &dirty_background_ratio,
+	  .maxlen = sizeof(int), .mode = 0644,
+	  .proc_handler = dirty_background_ratio_handler, },
+	{ .procname = "dirty_background_bytes", .data = &dirty_background_bytes,
+	  .maxlen = sizeof(unsigned long), .mode = 0644,
+	  .proc_handler = dirty_background_bytes_handler, },
+	{ .procname = "dirty_ratio", .data = &vm_dirty_ratio,
+	  .maxlen = sizeof(int), .mode = 0644,
+	  .proc_handler = dirty_ratio_handler, },
+	{ .procname = "dirty_bytes", .data = &vm_dirty_bytes,
+	  .maxlen = sizeof(unsigned long), .mode = 0644,
+	  .proc_handler = proc_doulongvec_minmax, },
+	{ .procname = "own_zero", .data = &own_zero,
+	  .maxlen = sizeof(int), .mode = 0644,
+	  .proc_handler = own_zero_handler, },
+	{ }
+};
+
+static int __init init(void)
+{
+	register_sysctl_init("vm", vm_table);
+	return 0;
+}
+""",
+}
+
+
+def relations():
+    with tempfile.TemporaryDirectory(prefix="sg-rel-") as tmp:
+        src = os.path.join(tmp, "linux")
+        build(REL_TREE, src)
+        recs = gen.Generator(src, {"SYSCTL": "y"}).run()
+        jsonl = os.path.join(tmp, "r.jsonl")
+        with open(jsonl, "w") as f:
+            for r in recs:
+                f.write(json.dumps(r) + "\n")
+        out = subprocess.run([sys.executable,
+                              os.path.join(SCRIPTS, "relations.py"), src,
+                              jsonl, "6.1"], capture_output=True, text=True)
+        rows = [l.split("\t")[1:5] + [l.split("\t")[5].split(":")[1]]
+                for l in out.stdout.splitlines()]
+        want = [
+            ["vm.dirty_background_bytes", "clamp-half", "vm.dirty_bytes",
+             "-", "15"],
+            ["vm.dirty_background_bytes", "init", "-", "0", "3"],
+            ["vm.dirty_background_bytes", "zeroes",
+             "vm.dirty_background_ratio", "always", "33"],
+            ["vm.dirty_background_ratio", "clamp-half", "vm.dirty_ratio",
+             "-", "15"],
+            ["vm.dirty_background_ratio", "init", "-", "10", "2"],
+            ["vm.dirty_background_ratio", "zeroes",
+             "vm.dirty_background_bytes", "always", "24"],
+            ["vm.dirty_bytes", "init", "-", "0", "5"],
+            ["vm.dirty_ratio", "init", "-", "20", "4"],
+            ["vm.dirty_ratio", "zeroes", "vm.dirty_bytes", "changed", "44"],
+        ]
+        check(out.returncode == 0 and rows == want,
+              "relations: zeroing handlers (on change or always), the clamp, "
+              "initial values, no relation of a key with itself: %r %s"
+              % (rows, out.stderr[-300:]))
+
+
 def boot_log(path, release, before, after):
     """A console log as scripts/catalog/verify/init.sh prints it."""
     with open(path, "w") as f:
@@ -779,6 +905,7 @@ def main():
                         "How much to swap, from 0 to 200."]],
               "docs: first paragraphs of the catalog's keys: %r" % rows)
     defaults()
+    relations()
     print("gen: %d passed, %d failed" % (PASSED[0], len(FAILED)))
     return 1 if FAILED else 0
 

@@ -21,6 +21,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -340,6 +341,19 @@ static const struct sg_hist *cat_no_effect(const struct ctx *c, const char *key)
     return !e->glob && e->in.state != SG_KS_ABSENT ? e->in.no_effect : NULL;
 }
 
+/* Whether the kernel refuses VALUE for KEY: relate.h's callback. */
+static bool refused(const void *arg, const char *key, const char *value)
+{
+    char why[160];
+    return cat_rejection(arg, key, value, why, sizeof(why)) != NULL;
+}
+
+static struct sg_relctx relctx(const struct ctx *c)
+{
+    return (struct sg_relctx){
+        .m = c->m, .cat = c->ps->catalog, .refused = refused, .arg = c};
+}
+
 /* The later line of A's file that undoes A (relate.h), unless A still
  * does something: `sysctl -p` writes A first, and A's value stays when
  * the kernel refuses the later one (systemd-sysctl never writes A). */
@@ -347,29 +361,37 @@ static const struct sg_assignment *set_again(const struct ctx *c,
                                              const struct sg_assignment *a)
 {
     const struct sg_assignment *b = sg_relate_again(c->relate, c->m, a);
-    char why[160];
     if (b && c->m->semantics != SG_SEM_SYSTEMD && c->cache &&
-        cat_rejection(c, b->key, b->value, why, sizeof(why)))
+        refused(c, b->key, b->value))
         return NULL;
     return b;
+}
+
+/* The first check of a rule's condition whose op is one of OPS (ending
+ * in SG_OP_ABSENT), or SG_OP_ABSENT when it makes none. */
+static enum sg_op first_op(const struct sg_cond *cond, const enum sg_op *ops)
+{
+    if (cond->kind == SG_COND_CHECK) {
+        for (; *ops != SG_OP_ABSENT; ops++)
+            if (cond->check.op == *ops)
+                return *ops;
+        return SG_OP_ABSENT;
+    }
+    for (size_t i = 0; i < cond->n_kids; i++) {
+        enum sg_op op = first_op(&cond->kids[i], ops);
+        if (op != SG_OP_ABSENT)
+            return op;
+    }
+    return SG_OP_ABSENT;
 }
 
 /* The catalog check a rule's condition makes (the first), or
  * SG_OP_ABSENT when it makes none. */
 static enum sg_op catalog_op(const struct sg_cond *cond)
 {
-    if (cond->kind == SG_COND_CHECK)
-        return cond->check.op == SG_OP_UNKNOWN_KEY ||
-                       cond->check.op == SG_OP_MISSING_KEY ||
-                       cond->check.op == SG_OP_REJECTED
-                   ? cond->check.op
-                   : SG_OP_ABSENT;
-    for (size_t i = 0; i < cond->n_kids; i++) {
-        enum sg_op op = catalog_op(&cond->kids[i]);
-        if (op != SG_OP_ABSENT)
-            return op;
-    }
-    return SG_OP_ABSENT;
+    static const enum sg_op ops[] = {SG_OP_UNKNOWN_KEY, SG_OP_MISSING_KEY,
+                                     SG_OP_REJECTED, SG_OP_ABSENT};
+    return first_op(cond, ops);
 }
 
 /* Whether A and B are the same point release of a series: the same
@@ -531,6 +553,17 @@ static bool check(const struct ctx *c, const struct subject *s,
         return cat_module_not_loaded(c, key);
     case SG_OP_SET_AGAIN:
         return key == s->key && set_again(c, s->at) != NULL;
+    case SG_OP_RESET_BY_OTHER: {
+        const struct sg_assignment *by;
+        const struct sg_relrow *row;
+        struct sg_relctx x = relctx(c);
+        return key == s->key && sg_relate_reset(&x, s->at, &by, &row);
+    }
+    case SG_OP_HALVED: {
+        struct sg_clamp cl;
+        struct sg_relctx x = relctx(c);
+        return key == s->key && sg_relate_clamped(&x, s->at, &cl);
+    }
     case SG_OP_MATCHES:
         /* Bounded: the pattern by policy_regex.h, the value by procps's
          * 4096 bytes (a longer one is no value any tool writes). */
@@ -785,15 +818,81 @@ static char *catalog_text(const struct ctx *c, const struct sg_rule *r,
     return source_text(c, s);
 }
 
-/* What the lines together make of S's line, for {relation}: the later
- * line that sets its key again. */
-static char *relation_text(const struct ctx *c, const struct subject *s)
+/* The relation check a rule's condition makes (the first), or
+ * SG_OP_ABSENT. */
+static enum sg_op relation_op(const struct sg_cond *cond)
 {
-    const struct sg_assignment *b = set_again(c, s->at);
-    if (!b)
+    static const enum sg_op ops[] = {SG_OP_SET_AGAIN, SG_OP_RESET_BY_OTHER,
+                                     SG_OP_HALVED, SG_OP_ABSENT};
+    return first_op(cond, ops);
+}
+
+/* Where a relation comes from: "mm/page-writeback.c:562 in the catalog's
+ * 6.1 source". */
+static char *relation_source(const struct ctx *c, const struct sg_relrow *row)
+{
+    const struct sg_catalog *cat = c->ps->catalog;
+    return sg_strdup_printf("%s in the catalog's %.*s source", row->source,
+                            (int)cat->series_len[row->version],
+                            cat->series[row->version]);
+}
+
+/* "FILE:LINE", or what the kernel starts with when no line sets it. */
+static void where_set(const struct sg_assignment *a, char *buf, size_t len)
+{
+    if (a)
+        snprintf(buf, len, "%s:%u", a->file, a->line);
+    else
+        snprintf(buf, len, "the kernel's initial value");
+}
+
+/* What the lines together make of S's line, for {relation}, per rule R's
+ * relation check: the later line that sets its key again; the later write
+ * that zeroes it; the threshold the kernel halves. */
+static char *relation_text(const struct ctx *c, const struct sg_rule *r,
+                           const struct subject *s)
+{
+    struct sg_relctx x = relctx(c);
+    const struct sg_assignment *by;
+    const struct sg_relrow *row;
+    struct sg_clamp cl;
+    char *src = NULL, *t = NULL;
+
+    switch (relation_op(&r->when)) {
+    case SG_OP_SET_AGAIN:
+        by = set_again(c, s->at);
+        return by ? sg_strdup_printf("line %u of this file sets it again, "
+                                     "to %s",
+                                     by->line, by->value)
+                  : NULL;
+    case SG_OP_RESET_BY_OTHER:
+        if (!sg_relate_reset(&x, s->at, &by, &row) ||
+            !(src = relation_source(c, row)))
+            return NULL;
+        t = sg_strdup_printf(
+            "%s = %s is written after it (%s:%u), and the kernel sets %s to "
+            "0 when %s is written%s (%s)",
+            by->key, by->value, by->file, by->line, row->other, row->key,
+            row->on_change ? " with a new value" : "", src);
+        break;
+    case SG_OP_HALVED:
+        if (!sg_relate_clamped(&x, s->at, &cl) ||
+            !(src = relation_source(c, cl.row)))
+            return NULL;
+        char bg[PATH_MAX + 32], fg[PATH_MAX + 32];
+        where_set(cl.bg_at, bg, sizeof(bg));
+        where_set(cl.fg_at, fg, sizeof(fg));
+        t = sg_strdup_printf(
+            "%s ends at %lld (%s) and %s at %lld (%s): when the background "
+            "threshold is at or above the other, the kernel uses half of "
+            "the other instead (%s)",
+            cl.row->key, cl.bg, bg, cl.row->other, cl.fg, fg, src);
+        break;
+    default:
         return NULL;
-    return sg_strdup_printf("line %u of this file sets it again, to %s",
-                            b->line, b->value);
+    }
+    free(src);
+    return t;
 }
 
 /* The text for placeholder NAME (LEN bytes): never NULL. NUM is scratch
@@ -828,7 +927,7 @@ static const char *placeholder(const struct ctx *c, const struct sg_rule *r,
     else if (IS("module"))
         rep = s->key ? cat_module(c, s->key) : NULL;
     else if (IS("relation"))
-        rep = *own = relation_text(c, s);
+        rep = *own = relation_text(c, r, s);
     else if (IS("history") || IS("suggestion") || IS("rejection") ||
              IS("no-effect") || IS("source") || IS("evidence") || IS("verdict"))
         rep = *own = catalog_text(c, r, s, name, len);

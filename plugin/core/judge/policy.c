@@ -59,6 +59,8 @@ static const char *const op_names[] = {
     [SG_OP_REJECTED] = "rejected",
     [SG_OP_NO_EFFECT] = "no-effect",
     [SG_OP_MODULE_NOT_LOADED] = "module-not-loaded",
+    [SG_OP_RESET_BY_OTHER] = "reset-by-other",
+    [SG_OP_HALVED] = "halved",
 };
 
 static const char *const fix_names[] = {

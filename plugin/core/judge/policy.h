@@ -66,6 +66,9 @@ enum sg_op {
     SG_OP_NO_EFFECT,   /* the key is there and does nothing on this kernel */
     SG_OP_MODULE_NOT_LOADED, /* a module's key, and nothing loads the
                                 module before systemd-sysctl (modload.h) */
+    /* ... and its relations (kernel/relations.h, judge/relate.h): */
+    SG_OP_RESET_BY_OTHER, /* a later write of another key sets it to 0 */
+    SG_OP_HALVED,         /* a threshold the kernel halves */
 };
 
 /* What of a value a check looks at. */

@@ -1,11 +1,19 @@
 /*
  * relate.c - see relate.h. The index of a file's last lines is one pass
  * over its assignments, backwards (the first key put is its last line),
- * kept while the evaluator walks that file and rebuilt for the next.
+ * kept while the evaluator walks that file and rebuilt for the next. The
+ * catalog's relations are few (a handful of keys a version): each
+ * question scans them (relations.h) and follows one write per key.
  */
 #include "relate.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* At most this many relations of one kind name one key: the kernels have
+ * one (a pair's other key). */
+#define SG_REL_MAX 8
 
 /* Whether A and B hold the same fields (the kernel's handlers split a
  * value at blanks and tabs: "32768\t60999" and "32768 60999" are one). */
@@ -61,6 +69,199 @@ const struct sg_assignment *sg_relate_again(struct sg_relate *r,
         return NULL;
     const struct sg_assignment *b = &f->assignments.v[i];
     return b->line > a->line && !same_fields(a->value, b->value) ? b : NULL;
+}
+
+/* ---- the catalog's relations ---- */
+
+/* The leading integer of S as the kernel's handlers read it (base 0). */
+static bool number(const char *s, long long *out)
+{
+    char *end;
+    s += strspn(s, " \t");
+    if (!*s || !strchr("+-0123456789", *s))
+        return false;
+    errno = 0;
+    *out = strtoll(s, &end, 0);
+    return end != s && !errno;
+}
+
+/* Where W's write falls among the writes: its setting's seq. Not certain
+ * (false) under systemd-sysctl when the line before it set the same
+ * value: systemd keeps the key where that value first appeared. */
+static bool order_of(const struct sg_model *m, const struct sg_assignment *w,
+                     size_t *seq)
+{
+    const struct sg_setting *st = sg_model_get(m, w->key);
+    if (!st || st->winner != w)
+        return false;
+    if (m->semantics == SG_SEM_SYSTEMD && st->n_overridden) {
+        const struct sg_assignment *p = st->overridden[st->n_overridden - 1];
+        if (p->value && strcmp(p->value, w->value) == 0)
+            return false;
+    }
+    *seq = st->seq;
+    return true;
+}
+
+static const struct sg_relrow *relation(const struct sg_relctx *x,
+                                        enum sg_rel_kind kind, const char *key,
+                                        const char *other)
+{
+    const struct sg_relrow *r = NULL;
+    return sg_relations_find(x->cat, &x->m->kernel, kind, key, other, &r, 1)
+               ? r
+               : NULL;
+}
+
+static bool init_of(const struct sg_relctx *x, const char *key, long long *v)
+{
+    const struct sg_relrow *r = relation(x, SG_REL_INIT, key, NULL);
+    if (r)
+        *v = r->value;
+    return r != NULL;
+}
+
+/* The line that sets KEY, when the kernel takes its value and it is a
+ * number (*V); NULL when nothing sets KEY or the kernel refuses it. *SURE
+ * is false when a line sets it with something that is no number. */
+static const struct sg_assignment *
+written(const struct sg_relctx *x, const char *key, long long *v, bool *sure)
+{
+    const struct sg_assignment *w = sg_model_effective(x->m, key);
+    *sure = true;
+    if (!w || !w->value || x->refused(x->arg, key, w->value))
+        return NULL;
+    if (!number(w->value, v)) {
+        *sure = false;
+        return NULL;
+    }
+    return w;
+}
+
+/* Whether the later write of another key sets A's key (A written, value
+ * AV) to 0: 1 yes (*BY, *ROW), 0 no, -1 not certain. */
+static int reset_of(const struct sg_relctx *x, const struct sg_assignment *a,
+                    long long av, const struct sg_assignment **by,
+                    const struct sg_relrow **row)
+{
+    const struct sg_relrow *zs[SG_REL_MAX];
+    size_t aseq, n = sg_relations_find(x->cat, &x->m->kernel, SG_REL_ZEROES,
+                                       NULL, a->key, zs, SG_REL_MAX);
+    if (n && !order_of(x->m, a, &aseq))
+        return -1;
+    int verdict = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct sg_relrow *z = zs[i];
+        long long pv, cur, ainit;
+        size_t pseq;
+        bool sure;
+        const struct sg_assignment *p = written(x, z->key, &pv, &sure);
+        if (!sure || (p && !order_of(x->m, p, &pseq))) {
+            verdict = -1;
+            continue;
+        }
+        if (!p || pseq <= aseq)
+            continue;
+        if (z->on_change) {
+            /* P's key before P's write: 0 when A's write zeroed it. */
+            const struct sg_relrow *rev =
+                relation(x, SG_REL_ZEROES, a->key, z->key);
+            bool zeroed = rev && !rev->on_change;
+            if (rev && rev->on_change) {
+                if (!init_of(x, a->key, &ainit)) {
+                    verdict = -1;
+                    continue;
+                }
+                zeroed = ainit != av;
+            }
+            if (zeroed)
+                cur = 0;
+            else if (!init_of(x, z->key, &cur)) {
+                verdict = -1;
+                continue;
+            }
+            if (pv == cur)
+                continue; /* the write changed nothing: no zeroing */
+        }
+        *by = p;
+        *row = z;
+        return 1;
+    }
+    return verdict;
+}
+
+bool sg_relate_reset(const struct sg_relctx *x, const struct sg_assignment *a,
+                     const struct sg_assignment **by,
+                     const struct sg_relrow **row)
+{
+    long long av;
+    if (!x->cat || !a || a->glob || !a->value ||
+        sg_model_effective(x->m, a->key) != a || !number(a->value, &av) ||
+        x->refused(x->arg, a->key, a->value))
+        return false;
+    return reset_of(x, a, av, by, row) == 1;
+}
+
+/* The value KEY ends with, as the kernel holds it: its line's, 0 when a
+ * later write of another key zeroed it, else its initial value unless
+ * another key's write zeroed that. false when not certain. */
+static bool final_of(const struct sg_relctx *x, const char *key, long long *v,
+                     const struct sg_assignment **at)
+{
+    bool sure;
+    const struct sg_assignment *by;
+    const struct sg_relrow *row;
+    const struct sg_assignment *w = written(x, key, v, &sure);
+    *at = w;
+    if (!sure)
+        return false;
+    if (w) {
+        int r = reset_of(x, w, *v, &by, &row);
+        if (r == 1)
+            *v = 0;
+        return r >= 0;
+    }
+    if (!init_of(x, key, v))
+        return false;
+    const struct sg_relrow *zs[SG_REL_MAX];
+    size_t n = sg_relations_find(x->cat, &x->m->kernel, SG_REL_ZEROES, NULL,
+                                 key, zs, SG_REL_MAX);
+    for (size_t i = 0; i < n; i++) {
+        long long pv, pinit;
+        const struct sg_assignment *p = written(x, zs[i]->key, &pv, &sure);
+        if (!sure || (p && zs[i]->on_change && !init_of(x, zs[i]->key, &pinit)))
+            return false;
+        if (p && (!zs[i]->on_change || pv != pinit))
+            *v = 0;
+    }
+    return true;
+}
+
+bool sg_relate_clamped(const struct sg_relctx *x, const struct sg_assignment *a,
+                       struct sg_clamp *out)
+{
+    if (!x->cat || !a || !a->value || sg_model_effective(x->m, a->key) != a)
+        return false;
+    const struct sg_relrow *cs[SG_REL_MAX];
+    size_t n = sg_relations_find(x->cat, &x->m->kernel, SG_REL_CLAMP_HALF, NULL,
+                                 NULL, cs, SG_REL_MAX);
+    for (size_t i = 0; i < n; i++) {
+        struct sg_clamp c = {.row = cs[i]};
+        if (strcmp(a->key, c.row->key) != 0 &&
+            strcmp(a->key, c.row->other) != 0)
+            continue;
+        /* Both nonzero: the pair the kernel uses (of each exclusive pair
+         * only one is nonzero once written), in the same unit. */
+        if (!final_of(x, c.row->key, &c.bg, &c.bg_at) ||
+            !final_of(x, c.row->other, &c.fg, &c.fg_at) || c.bg == 0 ||
+            c.fg == 0 || c.bg < c.fg)
+            continue;
+        if ((c.bg_at ? c.bg_at : c.fg_at) != a)
+            continue; /* said on the background key's line when it is set */
+        *out = c;
+        return true;
+    }
+    return false;
 }
 
 void sg_relate_free(struct sg_relate *r)

@@ -1,14 +1,22 @@
 /*
  * relate.h - what the kernel makes of lines together (issue 27), as the
  * evaluator asks it of one line: a later line of the same file that sets
- * the key again. Every question is answered from the model as read; the
- * indexes it keeps (struct sg_relate) are built once per file, so a rule
- * on every line of a file of N lines costs O(N), not O(N^2).
+ * the key again; a later write of another key that zeroes this one, and a
+ * threshold the kernel halves (the catalog's relations, kernel/
+ * relations.h, on the model's kernel). Every question is answered from
+ * the model as read; the indexes it keeps (struct sg_relate) are built
+ * once per file, so a rule on every line of a file of N lines costs O(N),
+ * not O(N^2). Where the order of two writes or a value is not certain
+ * (systemd-sysctl keeps a key where its value first appeared; a value
+ * that is no number), the answer is "no": a relation is claimed only
+ * when it holds.
  */
 #ifndef SG_RELATE_H
 #define SG_RELATE_H
 
 #include "../base/util.h"
+#include "../kernel/catalog.h"
+#include "../kernel/relations.h"
 #include "../tree/model.h"
 
 /* The evaluator's memory of the relations it asked about: owned by one
@@ -28,6 +36,40 @@ struct sg_relate {
 const struct sg_assignment *sg_relate_again(struct sg_relate *r,
                                             const struct sg_model *m,
                                             const struct sg_assignment *a);
+
+/* Whether the kernel refuses VALUE for KEY (the write changes nothing):
+ * the evaluator's catalog judgement, passed in. */
+typedef bool sg_refused_fn(const void *arg, const char *key, const char *value);
+
+/* What the kernel's relations do on model M's kernel, with catalog CAT. */
+struct sg_relctx {
+    const struct sg_model *m;
+    const struct sg_catalog *cat;
+    sg_refused_fn *refused;
+    const void *arg;
+};
+
+/* A line A (its key's winner, a number) that a later write of another key
+ * sets to 0: *BY is that later line and *ROW the relation (its source).
+ * false when there is none or it is not certain. */
+bool sg_relate_reset(const struct sg_relctx *x, const struct sg_assignment *a,
+                     const struct sg_assignment **by,
+                     const struct sg_relrow **row);
+
+/* A threshold the kernel halves: A is the winning line of one key of a
+ * clamp-half relation (the background key's, or the other's when the
+ * background key is not set), and the values the keys end with, as the
+ * kernel reads them, put the background one at or above the other. *ROW
+ * is the relation, BG and FG the two values, *BG_AT and *FG_AT their lines
+ * (NULL: the kernel's initial value). Keys whose values count in
+ * different units (bytes against a ratio) are never compared. */
+struct sg_clamp {
+    const struct sg_relrow *row;
+    long long bg, fg;
+    const struct sg_assignment *bg_at, *fg_at;
+};
+bool sg_relate_clamped(const struct sg_relctx *x, const struct sg_assignment *a,
+                       struct sg_clamp *out);
 
 void sg_relate_free(struct sg_relate *r);
 

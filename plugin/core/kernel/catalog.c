@@ -435,6 +435,8 @@ void sg_catalog_free(struct sg_catalog *c)
     free(c->templates);
     free(c->tgroups);
     free(c->hist);
+    free(c->rel_text); /* relations.h's, freed here with the rest */
+    free(c->rel);
     memset(c, 0, sizeof(*c));
 }
 
@@ -638,6 +640,22 @@ unsigned sg_catalog_usable(const struct sg_catalog *c, const struct sg_kver *k)
                 series_cmp(&c->versions[i], &c->versions[j]) == 0)
                 use &= ~(1u << i);
     return use;
+}
+
+void sg_catalog_around(const struct sg_catalog *c, const struct sg_kver *k,
+                       int *below, int *above)
+{
+    unsigned use = sg_catalog_usable(c, k);
+    *below = *above = -1;
+    for (size_t i = 0; i < c->n_versions; i++) {
+        if (!(use & (1u << i)))
+            continue;
+        int d = series_cmp(&c->versions[i], k);
+        if (d <= 0)
+            *below = (int)i;
+        if (d >= 0 && *above < 0)
+            *above = (int)i;
+    }
 }
 
 int sg_catalog_base_of(const struct sg_catalog *c, const struct sg_kver *k)

@@ -91,6 +91,11 @@ struct sg_catalog {
     size_t n_tgroups;
     struct sg_hist *hist;
     size_t n_hist;
+    /* relations.tsv (relations.h, which loads it): the text, owned, and
+     * its rows; sg_catalog_free frees them. */
+    char *rel_text;
+    struct sg_relrow *rel;
+    size_t n_rel;
 };
 
 /* Load DIR/keys.tsv and DIR/history.tsv. A malformed line is a diagnostic
@@ -138,6 +143,13 @@ void sg_catalog_lookup(const struct sg_catalog *c, const char *key,
  * such builds (RHEL's, Ubuntu's), each replacing the others of its own
  * series; another distribution's build never does. */
 unsigned sg_catalog_usable(const struct sg_catalog *c, const struct sg_kver *k);
+
+/* Among the versions that speak for K (sg_catalog_usable; the catalog
+ * keeps its versions oldest first): the newest of a series at or below K's and the
+ * oldest at or above it (the same one when K's series is catalogued);
+ * -1 where there is none. */
+void sg_catalog_around(const struct sg_catalog *c, const struct sg_kver *k,
+                       int *below, int *above);
 
 /* The kernel.org or Debian version of K's series, else the nearest older
  * one, else -1: what a distribution's build of K's series started from. */

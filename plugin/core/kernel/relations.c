@@ -1,0 +1,186 @@
+/*
+ * relations.c - see relations.h. The text is kept and split in place:
+ * each row's strings point into it. Format (catalog/README.md): `#` lines
+ * are comments; every other line is SERIES, KEY, RELATION, OTHER,
+ * DETAIL, SOURCE, tab-separated, SERIES one of the catalog's series names
+ * ("6.1", "4.18-rhel").
+ */
+#include "relations.h"
+#include "catalog.h"
+#include "../base/util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SG_REL_FIELDS 6
+
+static int bad(struct sg_diags *d, const char *name, unsigned line,
+               const char *what)
+{
+    int r = sg_diag_add(d, SG_SEV_ERROR, "catalog", name, line,
+                        "malformed relations line: %s", what);
+    return r < 0 ? r : -EINVAL;
+}
+
+static int version_of(const struct sg_catalog *c, const char *series)
+{
+    for (size_t i = 0; i < c->n_versions; i++)
+        if (strlen(series) == c->series_len[i] &&
+            strncmp(series, c->series[i], c->series_len[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Row R from the fields F of line LINE; NULL on success, else why not. */
+static const char *parse_row(const struct sg_catalog *c, char **f,
+                             struct sg_relrow *r)
+{
+    int v = version_of(c, f[0]);
+    if (v < 0)
+        return "a series the catalog does not have";
+    *r = (struct sg_relrow){
+        .version = (unsigned)v, .key = f[1], .other = f[3], .source = f[5]};
+    if (!*f[1] || !*f[5])
+        return "an empty key or source";
+    if (strcmp(f[2], "zeroes") == 0 || strcmp(f[2], "clamp-half") == 0) {
+        r->kind = f[2][0] == 'z' ? SG_REL_ZEROES : SG_REL_CLAMP_HALF;
+        if (!*f[3] || strcmp(f[3], "-") == 0)
+            return "no other key";
+        if (r->kind == SG_REL_ZEROES && strcmp(f[4], "changed") != 0 &&
+            strcmp(f[4], "always") != 0)
+            return "a zeroing neither \"changed\" nor \"always\"";
+        r->on_change = strcmp(f[4], "changed") == 0;
+        return NULL;
+    }
+    if (strcmp(f[2], "init") == 0) {
+        char *end;
+        errno = 0;
+        r->kind = SG_REL_INIT;
+        r->other = NULL;
+        r->value = strtoll(f[4], &end, 10);
+        return errno || end == f[4] || *end ? "an initial value that is not "
+                                              "a number"
+                                            : NULL;
+    }
+    return "an unknown relation";
+}
+
+int sg_relations_parse(struct sg_catalog *c, const char *text, size_t len,
+                       const char *name, struct sg_diags *d)
+{
+    sg_relations_free(c);
+    c->rel_text = strndup(text, len);
+    if (!c->rel_text)
+        return -ENOMEM;
+    if (strlen(c->rel_text) != len) {
+        sg_relations_free(c);
+        return bad(d, name, 0, "a NUL byte");
+    }
+    size_t cap = 0;
+    unsigned line = 0;
+    int r = 0;
+    for (char *p = c->rel_text; *p && r == 0;) {
+        char *nl = strchr(p, '\n');
+        if (nl)
+            *nl = '\0';
+        line++;
+        char *f[SG_REL_FIELDS];
+        size_t n = 0;
+        for (char *q = p; n < SG_REL_FIELDS && q; n++) {
+            f[n] = q;
+            q = strchr(q, '\t');
+            if (q)
+                *q++ = '\0';
+        }
+        const char *why = NULL;
+        if (*p && *p != '#') {
+            struct sg_relrow row;
+            why = n == SG_REL_FIELDS && !strchr(f[5], '\t')
+                      ? parse_row(c, f, &row)
+                      : "not six fields";
+            if (!why && c->n_rel == cap) {
+                cap = cap ? 2 * cap : 64;
+                struct sg_relrow *v = realloc(c->rel, cap * sizeof(*v));
+                if (!v)
+                    r = -ENOMEM;
+                else
+                    c->rel = v;
+            }
+            if (!why && r == 0)
+                c->rel[c->n_rel++] = row;
+        }
+        if (why)
+            r = bad(d, name, line, why);
+        p = nl ? nl + 1 : p + strlen(p);
+    }
+    if (r < 0)
+        sg_relations_free(c);
+    return r;
+}
+
+void sg_relations_free(struct sg_catalog *c)
+{
+    free(c->rel_text);
+    free(c->rel);
+    c->rel_text = NULL;
+    c->rel = NULL;
+    c->n_rel = 0;
+}
+
+int sg_relations_load(struct sg_catalog *c, const char *dir, struct sg_diags *d)
+{
+    char *path = sg_strdup_printf("%s/relations.tsv", dir), *text = NULL;
+    size_t len = 0;
+    int err = 0, r = path ? 0 : -ENOMEM;
+    if (path && sg_read_file(path, &text, &len, &err) == SG_READ_OK)
+        r = sg_relations_parse(c, text, len, path, d);
+    free(path);
+    free(text);
+    return r;
+}
+
+static bool same_relation(const struct sg_relrow *a, const struct sg_relrow *b)
+{
+    return a->kind == b->kind && strcmp(a->key, b->key) == 0 &&
+           (a->other == b->other ||
+            (a->other && b->other && strcmp(a->other, b->other) == 0)) &&
+           a->on_change == b->on_change && a->value == b->value;
+}
+
+/* Whether version V has a row the same as R. */
+static bool version_has(const struct sg_catalog *c, unsigned v,
+                        const struct sg_relrow *r)
+{
+    for (size_t i = 0; i < c->n_rel; i++)
+        if (c->rel[i].version == v && same_relation(&c->rel[i], r))
+            return true;
+    return false;
+}
+
+size_t sg_relations_find(const struct sg_catalog *c, const struct sg_kver *k,
+                         enum sg_rel_kind kind, const char *key,
+                         const char *other, const struct sg_relrow **out,
+                         size_t max)
+{
+    int below, above;
+    sg_catalog_around(c, k, &below, &above);
+    if (below < 0)
+        return 0;
+    unsigned use = sg_catalog_usable(c, k);
+    size_t n = 0;
+    for (size_t i = 0; i < c->n_rel && n < max; i++) {
+        const struct sg_relrow *r = &c->rel[i];
+        if (r->version != (unsigned)below || r->kind != kind ||
+            (key && strcmp(r->key, key) != 0) ||
+            (other && (!r->other || strcmp(r->other, other) != 0)))
+            continue;
+        bool holds = above >= 0 ? version_has(c, (unsigned)above, r) : true;
+        for (size_t v = 0; above < 0 && holds && v < c->n_versions; v++)
+            if (use & (1u << v))
+                holds = version_has(c, (unsigned)v, r);
+        if (holds)
+            out[n++] = r;
+    }
+    return n;
+}

@@ -1,0 +1,61 @@
+/*
+ * relations.h - what the kernel does to one key when another is written
+ * (issue 27): catalog/relations.tsv, generated from each catalogued tree
+ * by scripts/catalog/relations.py, each row with the file:line of the
+ * statement that makes it so in that version's source.
+ *
+ * Rows belong to the catalog (struct sg_catalog: rel_text, rel, n_rel);
+ * a row speaks for one catalogued version, and a relation holds on a
+ * kernel only when the versions around it agree (sg_relations_find).
+ * The table is small (tens of rows a version): lookups scan it.
+ */
+#ifndef SG_RELATIONS_H
+#define SG_RELATIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../base/diag.h"
+#include "kver.h"
+
+struct sg_catalog;
+
+enum sg_rel_kind {
+    SG_REL_ZEROES,     /* writing KEY stores 0 in OTHER */
+    SG_REL_CLAMP_HALF, /* KEY's threshold at or above OTHER's is halved */
+    SG_REL_INIT,       /* KEY's variable starts at VALUE */
+};
+
+struct sg_relrow {
+    unsigned version; /* index into the catalog's versions */
+    enum sg_rel_kind kind;
+    const char *key;
+    const char *other;  /* NULL for SG_REL_INIT */
+    bool on_change;     /* SG_REL_ZEROES: only when the write changed KEY */
+    long long value;    /* SG_REL_INIT */
+    const char *source; /* file:line in that version's tree */
+};
+
+/* Parse TEXT (LEN bytes; NAME for diagnostics) into C's relations: its
+ * series must be C's. A malformed line is a diagnostic with its line and
+ * -EINVAL; -ENOMEM. */
+int sg_relations_parse(struct sg_catalog *c, const char *text, size_t len,
+                       const char *name, struct sg_diags *d);
+void sg_relations_free(struct sg_catalog *c);
+/* The same from DIR/relations.tsv when DIR has one (a catalog directory
+ * without one says nothing of relations): 0, or as above. */
+int sg_relations_load(struct sg_catalog *c, const char *dir,
+                      struct sg_diags *d);
+
+/* The rows of KIND that hold on kernel K, with KEY and OTHER where they
+ * are not NULL, at most MAX of them into OUT; returns how many. A row
+ * holds when the catalogued version at or below K has it and so does the
+ * one at or above (the newest alone when K is newer than every one, if
+ * every version that speaks for K has it). The rows returned are those of
+ * the version at or below K. */
+size_t sg_relations_find(const struct sg_catalog *c, const struct sg_kver *k,
+                         enum sg_rel_kind kind, const char *key,
+                         const char *other, const struct sg_relrow **out,
+                         size_t max);
+
+#endif

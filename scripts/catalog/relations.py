@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""relations.py - what the kernel does to one key when another is written,
+read from one kernel tree (issue 27). regen.sh runs it on every tree after
+gen.py, with gen.py's records of that tree, and gathers the rows into
+catalog/relations.tsv.
+
+    relations.py TREE RECORDS.jsonl SERIES   -> rows on stdout
+
+Rows (tab-separated): SERIES, KEY, RELATION, OTHER, DETAIL, SOURCE (the
+file:line of the statement that makes it so, in TREE).
+
+- `zeroes`: KEY's handler, after a successful write, stores 0 in the
+  variable that is OTHER's data (mm/page-writeback.c: dirty_ratio_handler
+  zeroes vm_dirty_bytes, and so on). Read from every custom handler of
+  the tree: a statement `VAR = 0;` in its body, VAR the `.data` of exactly
+  one other key. DETAIL `changed` when the statement sits under an `if`
+  that compares the variable with its old value (the zeroing happens only
+  when the write changed KEY), else `always`.
+- `clamp-half`: the kernel halves KEY's threshold when it is at or above
+  OTHER's (`if (bg_thresh >= thresh) bg_thresh = thresh / 2;`), found in
+  mm/page-writeback.c in the function that reads both keys' variables;
+  KEY is a key with `background_` in its name, OTHER the same name
+  without it. DETAIL `-`.
+- `init`: the value KEY's variable is defined with at file scope (`int
+  vm_dirty_ratio = 20;`; 0 without an initializer), for each key of a
+  relation: DETAIL the number, OTHER `-`; only plain integer literals.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen import SrcFile, match_close  # noqa: E402
+
+IDENT = re.compile(r'^[A-Za-z_]\w*$')
+ZERO = re.compile(r'\b([A-Za-z_]\w*)\s*=\s*0\s*;')
+CLAMP = re.compile(r'\bif\s*\(\s*(\w+)\s*>=\s*(\w+)\s*\)\s*\1\s*=\s*\2\s*/\s*2\s*;')
+
+
+def data_var(rec):
+    """The plain global a record's .data names, or None."""
+    d = (rec.get('data') or '').strip()
+    if d.startswith('&'):
+        d = d[1:].strip()
+    return d if IDENT.match(d) else None
+
+
+def enclosing_if(body, pos):
+    """The condition of the innermost `if` whose statement holds POS."""
+    best = None
+    for m in re.finditer(r'\bif\s*\(', body[:pos]):
+        close = match_close(body, m.end() - 1, '(', ')')
+        if close < 0 or close > pos:
+            continue
+        rest = body[close + 1:]
+        lead = len(rest) - len(rest.lstrip())
+        start = close + 1 + lead
+        if start < len(body) and body[start] == '{':
+            end = match_close(body, start)
+        else:
+            end = body.find(';', start)
+        if end >= pos:
+            best = body[m.end():close]
+    return best
+
+
+def handler_files(tree, names):
+    """Every .c file of TREE that mentions one of NAMES followed by '('."""
+    if not names:
+        return []
+    pat = r'\b(%s)\s*\(' % '|'.join(sorted(names))
+    out = subprocess.run(['grep', '-rlE', '--include=*.c', pat, '.'],
+                         cwd=tree, capture_output=True, text=True).stdout
+    return sorted(p[2:] for p in out.split())
+
+
+def main():
+    tree, jsonl, series = sys.argv[1:4]
+    recs = [json.loads(line) for line in open(jsonl) if line.strip()]
+    keys_of = {}
+    for r in recs:
+        v = data_var(r)
+        if v and '<' not in r['key']:
+            keys_of.setdefault(v, set()).add(r['key'])
+    owner = {v: next(iter(ks)) for v, ks in keys_of.items() if len(ks) == 1}
+    handlers = {}
+    for r in recs:
+        h = (r.get('handler') or '').strip()
+        v = data_var(r)
+        if IDENT.match(h) and not h.startswith('proc_do') and v in owner:
+            handlers.setdefault(h, set()).add(owner[v])
+    rows = set()
+    files = {}
+
+    def src(rel):
+        if rel not in files:
+            files[rel] = SrcFile(tree, rel)
+        return files[rel]
+
+    related = set()
+    for rel in handler_files(tree, handlers):
+        f = src(rel)
+        for name, _, s, e in f.functions():
+            if name not in handlers or len(handlers[name]) != 1:
+                continue
+            key = next(iter(handlers[name]))
+            body = f.code[s:e]
+            for m in ZERO.finditer(body):
+                other = owner.get(m.group(1))
+                if not other or other == key:
+                    continue
+                cond = enclosing_if(body, m.start()) or ''
+                when = 'changed' if re.search(r'!=', cond) and \
+                    re.search(r'\bold', cond) else 'always'
+                rows.add((key, 'zeroes', other, when,
+                          '%s:%d' % (rel, f.lineno(s + m.start()))))
+                related.update((key, other))
+    wb = 'mm/page-writeback.c'
+    if os.path.isfile(os.path.join(tree, wb)):
+        f = src(wb)
+        for name, _, s, e in f.functions():
+            body = f.code[s:e]
+            m = CLAMP.search(body)
+            if not m:
+                continue
+            read = {owner[w] for w in re.findall(r'\w+', body) if w in owner}
+            for key in sorted(read):
+                other = key.replace('background_', '', 1)
+                if other != key and other in read:
+                    rows.add((key, 'clamp-half', other, '-',
+                              '%s:%d' % (wb, f.lineno(s + m.start()))))
+                    related.update((key, other))
+    for key in sorted(related):
+        var = next(v for v, k in owner.items() if k == key)
+        decl = (r'^(?:static\s+)?(?:unsigned\s+)?(?:int|long)\s+'
+                r'(?:__read_mostly\s+)?%s(?:\s+__read_mostly)?\s*' %
+                re.escape(var))
+        pat = re.compile(decl + r'(?:=\s*(\d+)\s*)?;', re.M)
+        out = subprocess.run(['grep', '-rlw', '--include=*.c', var, '.'],
+                             cwd=tree, capture_output=True, text=True).stdout
+        for rel in sorted(p[2:] for p in out.split()):
+            f = src(rel)
+            m = pat.search(f.code)
+            if m:
+                # a file-scope variable without an initializer starts at 0
+                rows.add((key, 'init', '-', m.group(1) or '0',
+                          '%s:%d' % (rel, f.lineno(m.start()))))
+                break
+    for row in sorted(rows):
+        print('\t'.join((series,) + row))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,102 @@
+/* The catalog's relations (relations.h): parsing, malformed lines named
+ * with their line, and a relation holding on a kernel only when the
+ * catalogued versions around it agree. */
+#include "catalog.h"
+#include "relations.h"
+#include "check.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char keys[] =
+    "# versions\t4.19.1\t5.10.1\t6.1.2\n"
+    "# builds\tkernel.org\tdebian\tdebian\n"
+    "vm.dirty_bytes\t4.19,5.10,6.1\tulong\t8192\t-\trw\t-\t-\tm.c:1\n"
+    "vm.dirty_ratio\t4.19,5.10,6.1\tint\t0\t100\trw\t-\t-\tm.c:2\n";
+
+/* 4.19 and 6.1 zero "on change", 5.10 always: between 5.10 and 6.1 the
+ * versions disagree. */
+static const char rel[] =
+    "# series\tkey\trelation\tother\tdetail\tsource\n"
+    "4.19\tvm.dirty_ratio\tzeroes\tvm.dirty_bytes\tchanged\tmm/a.c:1\n"
+    "5.10\tvm.dirty_ratio\tzeroes\tvm.dirty_bytes\talways\tmm/a.c:2\n"
+    "6.1\tvm.dirty_ratio\tzeroes\tvm.dirty_bytes\tchanged\tmm/a.c:3\n"
+    "4.19\tvm.dirty_ratio\tinit\t-\t20\tmm/a.c:4\n"
+    "5.10\tvm.dirty_ratio\tinit\t-\t20\tmm/a.c:5\n"
+    "6.1\tvm.dirty_ratio\tinit\t-\t20\tmm/a.c:6\n";
+
+static size_t find(const struct sg_catalog *c, const char *k,
+                   enum sg_rel_kind kind, const struct sg_relrow **r)
+{
+    struct sg_kver v;
+    sg_kver_parse(k, &v);
+    return sg_relations_find(c, &v, kind, "vm.dirty_ratio", NULL, r, 1);
+}
+
+static void parse(void)
+{
+    struct sg_catalog c;
+    struct sg_diags d = {0};
+    const struct sg_relrow *r = NULL;
+
+    CHECK(sg_catalog_parse(keys, strlen(keys), "k", "", 0, "h", &c, &d) == 0);
+    CHECK(sg_relations_parse(&c, rel, strlen(rel), "r", &d) == 0);
+    CHECK(c.n_rel == 6 && d.n == 0);
+    /* a catalogued series: its own row */
+    CHECK(find(&c, "6.1.0-13-amd64", SG_REL_ZEROES, &r) == 1 && r->on_change &&
+          strcmp(r->source, "mm/a.c:3") == 0 &&
+          strcmp(r->other, "vm.dirty_bytes") == 0);
+    CHECK(find(&c, "5.10.0-32-amd64", SG_REL_ZEROES, &r) == 1 && !r->on_change);
+    /* between two versions that disagree: no claim */
+    CHECK(find(&c, "5.15.0", SG_REL_ZEROES, &r) == 0);
+    CHECK(find(&c, "4.20.0", SG_REL_ZEROES, &r) == 0);
+    /* newer than every version: only what every version says */
+    CHECK(find(&c, "7.0.0", SG_REL_ZEROES, &r) == 0);
+    CHECK(find(&c, "7.0.0", SG_REL_INIT, &r) == 1 && r->value == 20);
+    /* older than every version: nothing */
+    CHECK(find(&c, "4.14.0", SG_REL_INIT, &r) == 0);
+    sg_catalog_free(&c);
+    sg_diags_free(&d);
+}
+
+static void malformed(void)
+{
+    static const char *const bad[] = {
+        "6.1\tvm.dirty_ratio\tzeroes\tvm.dirty_bytes\tchanged\n", /* 5 */
+        "7.7\tvm.dirty_ratio\tinit\t-\t20\tm.c:1\n",              /* series */
+        "6.1\tvm.dirty_ratio\tswaps\tvm.x\t-\tm.c:1\n",           /* relation */
+        "6.1\tvm.dirty_ratio\tinit\t-\ttwenty\tm.c:1\n",          /* number */
+        "6.1\tvm.dirty_ratio\tzeroes\t-\tchanged\tm.c:1\n",       /* no other */
+        "6.1\tvm.dirty_ratio\tzeroes\tvm.x\tsometimes\tm.c:1\n",
+        "6.1\t\tinit\t-\t1\tm.c:1\n",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+        struct sg_catalog c;
+        struct sg_diags d = {0};
+        char text[256];
+        snprintf(text, sizeof(text), "# ok\n%s", bad[i]);
+        CHECK(sg_catalog_parse(keys, strlen(keys), "k", "", 0, "h", &c, &d) ==
+              0);
+        CHECK(sg_relations_parse(&c, text, strlen(text), "r.tsv", &d) < 0);
+        /* said with the file and the line */
+        CHECK(d.n == 1 && d.v[0].line == 2 &&
+              strcmp(d.v[0].file, "r.tsv") == 0);
+        CHECK(c.n_rel == 0 && !c.rel_text);
+        sg_catalog_free(&c);
+        sg_diags_free(&d);
+    }
+    /* a NUL byte */
+    struct sg_catalog c;
+    struct sg_diags d = {0};
+    CHECK(sg_catalog_parse(keys, strlen(keys), "k", "", 0, "h", &c, &d) == 0);
+    CHECK(sg_relations_parse(&c, "6.1\0x", 5, "r.tsv", &d) < 0 && d.n == 1);
+    sg_catalog_free(&c);
+    sg_diags_free(&d);
+}
+
+int main(void)
+{
+    parse();
+    malformed();
+    return check_done("relations");
+}
