@@ -66,7 +66,9 @@ static void print_rule(const struct sg_cli *cli, const struct sg_rule *r)
     }
     if (r->key)
         sg_buf_printf(&b, "; %s %s",
-                      r->on_lines ? "every line setting" : "the value of",
+                      r->on_sourced ? "every kernel command line value of"
+                      : r->on_lines ? "every line setting"
+                                    : "the value of",
                       sg_vis(r->key));
     else
         sg_buf_printf(&b, "; diagnostic %s", sg_vis(r->diagnostic));

@@ -64,11 +64,22 @@ static const struct sg_assignment *overriding(const struct sg_model *m,
     return a && !a->exclude ? a : NULL;
 }
 
-/* Whether a source sets KEY. */
+/* Whether a source sets KEY (a dotted parameter without the sysctl.
+ * prefix sets nothing: source.h, and show leaves it out). */
 static bool sourced(const struct sg_model *m, const char *key)
 {
     for (size_t i = 0; i < m->sourced.n; i++)
-        if (strcmp(m->sourced.v[i].key, key) == 0)
+        if (!m->sourced.v[i].unprefixed &&
+            strcmp(m->sourced.v[i].key, key) == 0)
+            return true;
+    return false;
+}
+
+/* Whether a source sets anything. */
+static bool any_sourced(const struct sg_model *m)
+{
+    for (size_t i = 0; i < m->sourced.n; i++)
+        if (!m->sourced.v[i].unprefixed)
             return true;
     return false;
 }
@@ -194,10 +205,10 @@ int sg_view_json_show(FILE *out, const struct sg_model *m,
     cJSON_AddItemToObject(o, "settings", settings);
     /* Only where a source sets something: the output of a tree without
      * one stays as it was. */
-    if (m->sourced.n) {
+    if (any_sourced(m)) {
         cJSON *src = cJSON_CreateArray();
         for (size_t i = 0; i < m->sourced.n; i++)
-            if (wanted(vo, m->sourced.v[i].key))
+            if (!m->sourced.v[i].unprefixed && wanted(vo, m->sourced.v[i].key))
                 cJSON_AddItemToArray(src, json_sourced(m, &m->sourced.v[i]));
         cJSON_AddItemToObject(o, "sourced", src);
     }
@@ -233,6 +244,8 @@ static void show_text_setting(FILE *out, const struct sg_view_opts *vo,
     }
     for (size_t i = 0; !w->glob && i < m->sourced.n; i++) {
         const struct sg_sourced *v = &m->sourced.v[i];
+        if (v->unprefixed)
+            continue;
         if (strcmp(v->key, s->key) == 0 && v->applied)
             fprintf(out, "    overrides the %s, %s:%u (%s)\n", v->source,
                     sg_vis(v->file), v->line, sg_vis(v->value));
@@ -273,7 +286,7 @@ static void show_text_sourced(FILE *out, const struct sg_view_opts *vo,
     for (size_t i = 0; i < m->sourced.n; i++) {
         const struct sg_sourced *v = &m->sourced.v[i];
         const struct sg_assignment *a = overriding(m, v);
-        if (!wanted(vo, v->key) || (a && !a->glob))
+        if (v->unprefixed || !wanted(vo, v->key) || (a && !a->glob))
             continue;
         fprintf(out, "%s%s%s = %s    %s%s:%u (%s)%s\n", sg_c(c, "\033[1m"),
                 sg_vis(v->key), sg_c(c, "\033[0m"), sg_vis(v->value),
@@ -285,12 +298,12 @@ static void show_text_sourced(FILE *out, const struct sg_view_opts *vo,
         if (v->applied == 0)
             fprintf(out,
                     "    not applied: kernel %s takes no sysctl.* "
-                    "parameters at boot (they came after 5.4)\n",
+                    "parameters at boot (they came in 5.8)\n",
                     sg_vis(m->kernel.release));
         else if (v->applied < 0)
             fprintf(out,
                     "    applied only if kernel %s takes sysctl.* "
-                    "parameters at boot (5.10 does, 5.4 does not)\n",
+                    "parameters at boot (5.8 and later do)\n",
                     sg_vis(m->kernel.release));
     }
 }

@@ -341,6 +341,56 @@ CASES = [
     # a byte count against a ratio depends on the memory: not judged
     ("rule-dirty-background-halved-not-units", "5.10.0-32-amd64", [],
      {D: "vm.dirty_background_bytes = 536870912\n"}),
+    # the kernel command line (cmdline.xml)
+    ("rule-cmdline-overridden", "6.1.0-13-amd64", [],
+     {"etc/default/grub": "GRUB_DEFAULT=0\n"
+      "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet sysctl.vm.swappiness=10 "
+      "sysctl.kernel.panic=5\"\n",
+      D: "vm.swappiness = 60\nkernel.panic = 5\n"}),
+    ("rule-cmdline-overridden-el9", "5.14.0-570.32.1.el9_6.x86_64", [],
+     {"boot/loader/entries/abc-5.14.0.conf":
+          "title AlmaLinux\nlinux /vmlinuz-5.14.0\n"
+          "options root=/dev/vda1 ro sysctl.net.core.somaxconn=1024\n",
+      D: "net.core.somaxconn = 4096\n"}),
+    ("rule-cmdline-overridden-not", "6.12.38+deb13-amd64", [],
+     {"etc/kernel/cmdline": "root=/dev/vda1 ro sysctl.vm.swappiness=10\n",
+      D: "kernel.panic = 5\n"}),
+    ("rule-cmdline-not-applied", "5.4.0-150-generic", [],
+     {"etc/default/grub": "GRUB_CMDLINE_LINUX=\"sysctl.vm.swappiness=10\"\n",
+      D: "vm.swappiness = 60\n"}),
+    ("rule-cmdline-not-applied-el8", "4.18.0-553.66.1.el8_10.x86_64", [],
+     {"boot/loader/entries/abc-4.18.0.conf":
+          "title AlmaLinux\noptions root=/dev/vda1 sysctl.kernel.panic=10\n",
+      D: "vm.swappiness = 10\n"}),
+    ("rule-cmdline-not-applied-not", "5.10.0-32-amd64", [],
+     {"etc/default/grub": "GRUB_CMDLINE_LINUX=\"sysctl.kernel.panic=10\"\n",
+      D: "vm.swappiness = 10\n"}),
+    ("rule-cmdline-module-key", "6.1.0-13-amd64", [],
+     {"etc/default/grub": "GRUB_CMDLINE_LINUX=\"quiet "
+      "sysctl.net.bridge.bridge-nf-call-iptables=0 "
+      "sysctl.net.netfilter.nf_conntrack_max=262144\"\n",
+      D: "vm.swappiness = 10\n"}),
+    ("rule-cmdline-module-key-ubuntu", "5.15.0-91-generic", [],
+     {"etc/kernel/cmdline": "ro sysctl.net.netfilter.nf_conntrack_max=262144\n",
+      D: "vm.swappiness = 10\n"}),
+    ("rule-cmdline-module-key-not", "6.1.0-13-amd64", [],
+     {"etc/kernel/cmdline": "ro sysctl.net.core.somaxconn=4096\n",
+      D: "vm.swappiness = 10\n"}),
+    # dotted names without the prefix set nothing (the kernel takes them
+    # for a module's parameters); names no kernel has as a sysctl are
+    # other programs' (udev's net.ifnames, dracut's rd.timeout)
+    ("rule-cmdline-no-sysctl-prefix", "5.14.0-570.32.1.el9_6.x86_64", [],
+     {"proc/cmdline": "BOOT_IMAGE=/boot/vmlinuz-5.14.0 root=UUID=e29 "
+      "rd.timeout=60 quiet net.ifnames=0 fips=1 vm.panic_on_oom=0 "
+      "vm.overcommit_memory=1 kernel.panic=10\n",
+      D: "vm.swappiness = 10\n"}),
+    ("rule-cmdline-no-sysctl-prefix-debian", "6.12.38+deb13-amd64", [],
+     {"etc/default/grub": "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet kernel.sysrq=1\"\n",
+      D: "vm.swappiness = 10\n"}),
+    ("rule-cmdline-no-sysctl-prefix-not", "6.1.0-13-amd64", [],
+     {"etc/default/grub": "GRUB_CMDLINE_LINUX=\"net.ifnames=0 rd.timeout=60 "
+      "systemd.unified_cgroup_hierarchy=1 sysctl.kernel.sysrq=1\"\n",
+      D: "vm.swappiness = 10\n"}),
     # the mission's example, everything at once, on a modern kernel
     ("check-famous-advice", "6.1.0-13-amd64", ["--profile", "server"],
      {D: "# too many TIME_WAIT sockets?\nnet.ipv4.tcp_tw_recycle = 1\n"

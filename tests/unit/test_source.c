@@ -66,15 +66,16 @@ static void words(void)
     entry(&l, 0, "kernel.x", "1\n2", "/etc/kernel/cmdline", 1);
     entry(&l, 1, "vm.y", "3", "/etc/kernel/cmdline", 3);
     sg_sourced_free(&l);
-    /* which kernels apply them: 5.10's tree has process_sysctl_arg(),
-     * 5.4's and RHEL 8's 4.18 do not */
+    /* which kernels apply them: from 5.8 (3db978d480e2); 5.4's trees and
+     * RHEL 8's 4.18 have no process_sysctl_arg() */
     static const struct {
         const char *k;
         int applied;
     } when[] = {{"5.10.0-32-amd64", 1},
                 {"5.4.0-150-generic", 0},
                 {"4.18.0-553.el8_10.x86_64", 0},
-                {"5.8", -1},
+                {"5.7.19", 0},
+                {"5.8", 1},
                 {"7.2", 1}};
     for (size_t i = 0; i < sizeof(when) / sizeof(*when); i++) {
         struct sg_kver w = kv(when[i].k);
@@ -82,6 +83,25 @@ static void words(void)
         CHECK(l.n == 1 && l.v[0].applied == when[i].applied);
         sg_sourced_free(&l);
     }
+}
+
+/* A dotted parameter without "sysctl.": kept as unprefixed (it sets
+ * nothing, and may name no sysctl at all); others are not. */
+static void unprefixed(void)
+{
+    struct sg_kver k = kv("6.1.0-13-amd64");
+    struct sg_sourced_list l = {0};
+    CHECK(sg_source_cmdline_words("BOOT_IMAGE=/vmlinuz kernel.panic=10 "
+                                  "net.ifnames=0 quiet a.=1 .b=1 x/y.z=1 "
+                                  "vm.x= sysctl.vm.swappiness=10 -- init.z=1",
+                                  "/proc/cmdline", 1, &k, &l) == 0);
+    CHECK(l.n == 3);
+    entry(&l, 0, "kernel.panic", "10", "/proc/cmdline", 1);
+    entry(&l, 1, "net.ifnames", "0", "/proc/cmdline", 1);
+    entry(&l, 2, "vm.swappiness", "10", "/proc/cmdline", 1);
+    CHECK(l.n == 3 && l.v[0].unprefixed && l.v[0].applied == 0 &&
+          l.v[1].unprefixed && !l.v[2].unprefixed && l.v[2].applied == 1);
+    sg_sourced_free(&l);
 }
 
 static void tree(void)
@@ -164,6 +184,7 @@ int main(void)
 {
     words();
     modules();
+    unprefixed();
     tree();
     return check_done("source");
 }

@@ -33,6 +33,7 @@ struct subject {
     const char *value;              /* configured or default; NULL: none */
     bool configured;                /* set by a file (not a default) */
     const struct sg_assignment *at; /* the line, when configured */
+    const struct sg_sourced *src;   /* rules on a source's values */
     const char *diag_message;       /* diagnostic rules */
     const char *diag_file;
     unsigned diag_line;
@@ -552,17 +553,28 @@ static bool check(const struct ctx *c, const struct subject *s,
     case SG_OP_MODULE_NOT_LOADED:
         return cat_module_not_loaded(c, key);
     case SG_OP_SET_AGAIN:
-        return key == s->key && set_again(c, s->at) != NULL;
+        return key == s->key && !s->src && set_again(c, s->at) != NULL;
+    case SG_OP_OVERRIDDEN_BY_FILE:
+        return key == s->key && s->src && sg_relate_file_over(c->m, s->src);
+    case SG_OP_NOT_APPLIED:
+        return key == s->key && s->src && !s->src->unprefixed &&
+               s->src->applied == 0;
+    case SG_OP_UNPREFIXED:
+        return key == s->key && s->src && s->src->unprefixed;
+    case SG_OP_MODULE_KEY:
+        return key == s->key && s->src && !s->src->unprefixed &&
+               cat_module(c, key) != NULL;
     case SG_OP_RESET_BY_OTHER: {
         const struct sg_assignment *by;
         const struct sg_relrow *row;
         struct sg_relctx x = relctx(c);
-        return key == s->key && sg_relate_reset(&x, s->at, &by, &row);
+        return key == s->key && !s->src &&
+               sg_relate_reset(&x, s->at, &by, &row);
     }
     case SG_OP_HALVED: {
         struct sg_clamp cl;
         struct sg_relctx x = relctx(c);
-        return key == s->key && sg_relate_clamped(&x, s->at, &cl);
+        return key == s->key && !s->src && sg_relate_clamped(&x, s->at, &cl);
     }
     case SG_OP_MATCHES:
         /* Bounded: the pattern by policy_regex.h, the value by procps's
@@ -823,7 +835,8 @@ static char *catalog_text(const struct ctx *c, const struct sg_rule *r,
 static enum sg_op relation_op(const struct sg_cond *cond)
 {
     static const enum sg_op ops[] = {SG_OP_SET_AGAIN, SG_OP_RESET_BY_OTHER,
-                                     SG_OP_HALVED, SG_OP_ABSENT};
+                                     SG_OP_HALVED, SG_OP_OVERRIDDEN_BY_FILE,
+                                     SG_OP_ABSENT};
     return first_op(cond, ops);
 }
 
@@ -859,6 +872,16 @@ static char *relation_text(const struct ctx *c, const struct sg_rule *r,
     char *src = NULL, *t = NULL;
 
     switch (relation_op(&r->when)) {
+    case SG_OP_OVERRIDDEN_BY_FILE:
+        by = s->src ? sg_relate_file_over(c->m, s->src) : NULL;
+        if (!by)
+            return NULL;
+        return by->glob ? sg_strdup_printf("%s:%u sets it to %s after it, "
+                                           "through the glob %s",
+                                           by->file, by->line, by->value,
+                                           by->key)
+                        : sg_strdup_printf("%s:%u sets it to %s after it",
+                                           by->file, by->line, by->value);
     case SG_OP_SET_AGAIN:
         by = set_again(c, s->at);
         return by ? sg_strdup_printf("line %u of this file sets it again, "
@@ -1012,7 +1035,8 @@ static int add_finding(const struct ctx *c, const struct sg_rule *r,
                        const struct subject *s)
 {
     struct sg_finding f = {.rule = r, .severity = r->severity};
-    enum sg_fix_action fix = s->key ? r->fix : SG_FIX_NONE;
+    /* no source is editable (source.h): a finding on one has no fix */
+    enum sg_fix_action fix = s->key && !s->src ? r->fix : SG_FIX_NONE;
     const char *dflt = NULL;
 
     if (fix != SG_FIX_NONE && fix != SG_FIX_SET && !r->on_lines &&
@@ -1116,6 +1140,31 @@ static int eval_lines(const struct ctx *c, const struct sg_rule *r)
     return rc;
 }
 
+/* Every value an input source sets (source.h) that rule R's key names,
+ * as a line of its file: its findings name that file and line. */
+static int eval_sourced(const struct ctx *c, const struct sg_rule *r)
+{
+    int rc = 0;
+    for (size_t i = 0; i < c->m->sourced.n && rc == 0; i++) {
+        const struct sg_sourced *v = &c->m->sourced.v[i];
+        if (!key_matches(r->key, v->key))
+            continue;
+        struct sg_assignment at = {.file = v->file,
+                                   .line = v->line,
+                                   .raw_key = v->key,
+                                   .key = v->key,
+                                   .value = v->value};
+        struct subject s = {.key = v->key,
+                            .value = v->value,
+                            .configured = true,
+                            .at = &at,
+                            .src = v};
+        if (holds(c, &s, &r->when))
+            rc = add_finding(c, r, &s);
+    }
+    return rc;
+}
+
 static int eval_effective(const struct ctx *c, const struct sg_rule *r)
 {
     if (!sg_key_is_glob(r->key)) {
@@ -1213,9 +1262,10 @@ int sg_evaluate(const struct sg_model *m, const struct sg_policies *ps,
         const struct sg_rule *r = &ps->rules[i];
         if (!sg_rule_applies(r, &m->kernel, o))
             continue;
-        rc = r->diagnostic ? eval_diagnostic(&c, r, &m->diags)
-             : r->on_lines ? eval_lines(&c, r)
-                           : eval_effective(&c, r);
+        rc = r->diagnostic  ? eval_diagnostic(&c, r, &m->diags)
+             : r->on_sourced ? eval_sourced(&c, r)
+             : r->on_lines   ? eval_lines(&c, r)
+                             : eval_effective(&c, r);
     }
     /* Suppression comments, then what is wrong with them: diagnostics of
      * their own, for the rules on them (input.xml); and what the catalog

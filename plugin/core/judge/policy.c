@@ -54,6 +54,9 @@ static const char *const op_names[] = {
     [SG_OP_NOT_IN] = "not-in",
     [SG_OP_MATCHES] = "matches",
     [SG_OP_SET_AGAIN] = "set-again",
+    [SG_OP_OVERRIDDEN_BY_FILE] = "overridden-by-file",
+    [SG_OP_NOT_APPLIED] = "not-applied",
+    [SG_OP_UNPREFIXED] = "unprefixed",
     [SG_OP_UNKNOWN_KEY] = "unknown-key",
     [SG_OP_MISSING_KEY] = "missing-key",
     [SG_OP_REJECTED] = "rejected",
@@ -61,6 +64,7 @@ static const char *const op_names[] = {
     [SG_OP_MODULE_NOT_LOADED] = "module-not-loaded",
     [SG_OP_RESET_BY_OTHER] = "reset-by-other",
     [SG_OP_HALVED] = "halved",
+    [SG_OP_MODULE_KEY] = "module-key",
 };
 
 static const char *const fix_names[] = {
@@ -459,7 +463,8 @@ static void load_rule(struct loader *l, xmlNodePtr n)
         severity_attr(l, n, "ignored-severity", &r.ignored_severity) == 0;
     r.key = key ? sg_key_normalize(key) : NULL;
     r.diagnostic = attr(l, n, "diagnostic");
-    r.on_lines = on && strcmp(on, "lines") == 0;
+    r.on_sourced = on && strcmp(on, "sourced") == 0;
+    r.on_lines = r.on_sourced || (on && strcmp(on, "lines") == 0);
     r.when.kind = SG_COND_ALL;
     free(key);
     free(on);

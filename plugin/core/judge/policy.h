@@ -59,6 +59,10 @@ enum sg_op {
     SG_OP_MATCHES,
     /* Lines together (relate.h): */
     SG_OP_SET_AGAIN, /* a later line of the same file sets the key again */
+    /* Values of the input sources (rules on="sourced"): */
+    SG_OP_OVERRIDDEN_BY_FILE, /* a sysctl file sets the key later, otherwise */
+    SG_OP_NOT_APPLIED,        /* this kernel does not apply the source */
+    SG_OP_UNPREFIXED,         /* a dotted parameter without "sysctl." */
     /* The kernel key catalog (catalog.h) decides these: */
     SG_OP_UNKNOWN_KEY, /* no kernel version has the key */
     SG_OP_MISSING_KEY, /* some versions have it, this kernel does not */
@@ -69,6 +73,7 @@ enum sg_op {
     /* ... and its relations (kernel/relations.h, judge/relate.h): */
     SG_OP_RESET_BY_OTHER, /* a later write of another key sets it to 0 */
     SG_OP_HALVED,         /* a threshold the kernel halves */
+    SG_OP_MODULE_KEY,     /* a module registers the key */
 };
 
 /* What of a value a check looks at. */
@@ -127,6 +132,10 @@ struct sg_rule {
     char *key;        /* subject key or glob, or NULL */
     char *diagnostic; /* subject: a model diagnostic code, or NULL */
     bool on_lines;    /* every line that sets the key, not the winner */
+    /* every value an input source sets (source.h), not the files' lines;
+     * such a rule is also on_lines: its findings are told apart by value
+     * and file as a line's are, and fix never edits a source */
+    bool on_sourced;
     char *title, *message, *rationale;
     struct sg_krange kernel;
     char **profiles;

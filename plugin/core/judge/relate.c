@@ -71,6 +71,14 @@ const struct sg_assignment *sg_relate_again(struct sg_relate *r,
     return b->line > a->line && !same_fields(a->value, b->value) ? b : NULL;
 }
 
+const struct sg_assignment *sg_relate_file_over(const struct sg_model *m,
+                                                const struct sg_sourced *v)
+{
+    const struct sg_assignment *a =
+        v->unprefixed ? NULL : sg_model_effective(m, v->key);
+    return a && a->value && !same_fields(a->value, v->value) ? a : NULL;
+}
+
 /* ---- the catalog's relations ---- */
 
 /* The leading integer of S as the kernel's handlers read it (base 0). */

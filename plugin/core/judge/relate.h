@@ -18,6 +18,7 @@
 #include "../kernel/catalog.h"
 #include "../kernel/relations.h"
 #include "../tree/model.h"
+#include "../tree/source.h"
 
 /* The evaluator's memory of the relations it asked about: owned by one
  * evaluation, freed with sg_relate_free. Zero-initialised is empty. */
@@ -36,6 +37,13 @@ struct sg_relate {
 const struct sg_assignment *sg_relate_again(struct sg_relate *r,
                                             const struct sg_model *m,
                                             const struct sg_assignment *a);
+
+/* The file line that sets what source value V sets, later (every sysctl
+ * file is applied after the kernel command line) and to another value:
+ * the key's setting, else the last glob that matches it. NULL when none
+ * does, or V is a parameter that sets nothing (unprefixed). */
+const struct sg_assignment *sg_relate_file_over(const struct sg_model *m,
+                                                const struct sg_sourced *v);
 
 /* Whether the kernel refuses VALUE for KEY (the write changes nothing):
  * the evaluator's catalog judgement, passed in. */

@@ -14,7 +14,8 @@
  * - the kernel command line (source_cmdline.c): `sysctl.KEY=VALUE` (or
  * `sysctl/KEY`) and the kernel's four aliases (hung_task_panic, ...), as the
  * kernel's process_sysctl_arg() in fs/proc/proc_sysctl.c takes them at boot
- *   (present in the 5.10 tree, absent in 5.4's and RHEL 8's 4.18), read
+ *   (from Linux 5.8; absent in the 5.4 trees and RHEL 8's 4.18), and the
+ *   dotted parameters without that prefix, which set nothing; read
  *   from /proc/cmdline (the boot the tree runs, when it has one),
  *   /etc/kernel/cmdline (kernel-install), GRUB_CMDLINE_LINUX and
  *   GRUB_CMDLINE_LINUX_DEFAULT of /etc/default/grub and of
@@ -40,9 +41,14 @@ struct sg_sourced {
     char *value;
     char *file; /* target path of the file that writes it */
     unsigned line;
-    /* 1: the target's kernel applies it; 0: it does not (too old); -1:
-     * not known for this version */
+    /* 1: the target's kernel applies it; 0: it does not (too old, or
+     * unprefixed); -1: not known for this version */
     int applied;
+    /* A dotted command-line parameter without the "sysctl." prefix
+     * ("kernel.panic=10"): KEY is its name, which may be no sysctl key at
+     * all ("net.ifnames"); the kernel takes it for a module's parameter
+     * and sets nothing. What a sysctl view lists leaves these out. */
+    bool unprefixed;
 };
 
 struct sg_sourced_list {

@@ -29,13 +29,29 @@ static const char *const aliases[][2] = {
     {"softlockup_all_cpu_backtrace", "kernel.softlockup_all_cpu_backtrace"},
 };
 
-/* Whether kernel K applies sysctl.* parameters at boot: the 5.10 tree
- * has process_sysctl_arg(), the 5.4 trees (kernel.org and Ubuntu's) and
- * RHEL 8's 4.18 do not; in between the catalog has no tree to say. */
+/* Whether kernel K applies sysctl.* parameters at boot: from Linux 5.8
+ * (3db978d480e2, "kernel/sysctl: support setting sysctl parameters from
+ * kernel command line"; shared/facts.md). Read in the catalogued trees:
+ * process_sysctl_arg() is in 5.10's fs/proc/proc_sysctl.c and later, and
+ * in none of 3.10-rhel, 4.15-ubuntu, 4.18-rhel, 5.4 and 5.4-ubuntu, so no
+ * distribution build of those series carries it back. */
 static int cmdline_applied(const struct sg_kver *k)
 {
-    unsigned v = k->major * 1000 + k->minor;
-    return v >= 5010 ? 1 : v <= 5004 ? 0 : -1;
+    return k->major * 1000 + k->minor >= 5008 ? 1 : 0;
+}
+
+/* Whether NAME (N bytes) could be a sysctl key written without the
+ * "sysctl." prefix: dotted, of the characters keys are made of. The
+ * kernel reads such a parameter as a module's (init/main.c
+ * unknown_bootoption: "Unused module parameter"): it sets nothing. */
+static bool dotted_key(const char *name, size_t n)
+{
+    if (!n || !memchr(name, '.', n) || name[0] == '.' || name[n - 1] == '.')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)name[i]) && !strchr("._-", name[i]))
+            return false;
+    return true;
 }
 
 /* The sysctl key a parameter names into *KEY, NULL for another
@@ -125,6 +141,16 @@ int sg_source_cmdline_words(const char *text, const char *file, unsigned line,
         };
         if (param_key(w.name, w.n, &s.key) < 0)
             return -ENOMEM;
+        if (!s.key && dotted_key(w.name, w.n)) {
+            /* "kernel.panic=10": a module's parameter to the kernel */
+            char *raw = strndup(w.name, w.n);
+            s.key = raw ? sg_key_normalize(raw) : NULL;
+            free(raw);
+            if (!s.key)
+                return -ENOMEM;
+            s.unprefixed = true;
+            s.applied = 0;
+        }
         if (!s.key || !*s.key) { /* "sysctl..=1": no key to write */
             free(s.key);
             continue;
