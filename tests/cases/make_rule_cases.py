@@ -288,6 +288,19 @@ CASES = [
      {D: "# sysctl-guard: disable-file=somaxconn-below-default: on purpose\n"
          "net.ipv4.tcp_fin_timeout = 30\nnet.core.somaxconn = 1024\n",
       "etc/sysctl.d/40-other.conf": "net.core.somaxconn = 512\n"}),
+    # more numbers than a key holds: the kernel reads what it holds
+    ("rule-value-extra-fields", "6.1.0-13-amd64", [],
+     {D: "kernel.yama.ptrace_scope = 1 2 3\n"
+         "net.ipv4.tcp_rmem = 4096 87380 6291456 8388608\n"}),
+    ("rule-value-extra-fields-el7", "3.10.0-1160.el7.x86_64", [],
+     {D: "kernel.sem = 250 32000 100 128 64\nkernel.kptr_restrict = 1 1\n"}),
+    # an inline comment is no number; a vector given what it holds; a
+    # string key takes the whole text
+    ("rule-value-extra-fields-not", "5.15.0-91-generic", [],
+     {D: "net.ipv4.tcp_timestamps = 1 # on\n"
+         "net.ipv4.ip_local_port_range = 32768 60999\n"
+         "kernel.sem = 250 32000 100 128\n"
+         "kernel.core_pattern = core %e %p\n"}),
     # relations: a later line of the same file sets the key again (the
     # same on every kernel: systemd-sysctl keeps the last line of a key)
     ("rule-key-set-again", "6.1.0-13-amd64", [],

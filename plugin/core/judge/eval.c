@@ -342,6 +342,32 @@ static const struct sg_hist *cat_no_effect(const struct ctx *c, const char *key)
     return !e->glob && e->in.state != SG_KS_ABSENT ? e->in.no_effect : NULL;
 }
 
+/* Whether VALUE gives KEY more numbers than its catalog row holds (a
+ * scalar is a vector of 1): the handler reads as many as it holds and
+ * the rest is no part of this value. Only when the next field is a number
+ * too ("1 2 3"; an inline "# comment" is no field the operator meant),
+ * the key is numeric on this kernel, and the kernel takes the value.
+ * *HOLDS is how many the key holds. */
+static bool cat_extra_fields(const struct ctx *c, const char *key,
+                             const char *value, unsigned *holds)
+{
+    char why[160];
+    long long f[17];
+    if (!c->ps->catalog || !value ||
+        cat_rejection(c, key, value, why, sizeof(why)))
+        return false;
+    const struct catmemo *e = memo_of(c, key);
+    const struct sg_catrow *row = e->in.row;
+    if (e->glob || e->in.state != SG_KS_PRESENT || !row || row->n == 0 ||
+        row->n > 16 ||
+        (row->type != SG_CT_INT && row->type != SG_CT_UINT &&
+         row->type != SG_CT_U8 && row->type != SG_CT_ULONG &&
+         row->type != SG_CT_BOOL))
+        return false;
+    *holds = row->n;
+    return int_fields(value, f) > row->n;
+}
+
 /* Whether the kernel refuses VALUE for KEY: relate.h's callback. */
 static bool refused(const void *arg, const char *key, const char *value)
 {
@@ -561,6 +587,10 @@ static bool check(const struct ctx *c, const struct subject *s,
                s->src->applied == 0;
     case SG_OP_UNPREFIXED:
         return key == s->key && s->src && s->src->unprefixed;
+    case SG_OP_EXTRA_FIELDS: {
+        unsigned holds;
+        return cat_extra_fields(c, key, value, &holds);
+    }
     case SG_OP_MODULE_KEY:
         return key == s->key && s->src && !s->src->unprefixed &&
                cat_module(c, key) != NULL;
@@ -834,9 +864,9 @@ static char *catalog_text(const struct ctx *c, const struct sg_rule *r,
  * SG_OP_ABSENT. */
 static enum sg_op relation_op(const struct sg_cond *cond)
 {
-    static const enum sg_op ops[] = {SG_OP_SET_AGAIN, SG_OP_RESET_BY_OTHER,
-                                     SG_OP_HALVED, SG_OP_OVERRIDDEN_BY_FILE,
-                                     SG_OP_ABSENT};
+    static const enum sg_op ops[] = {
+        SG_OP_SET_AGAIN,          SG_OP_RESET_BY_OTHER, SG_OP_HALVED,
+        SG_OP_OVERRIDDEN_BY_FILE, SG_OP_EXTRA_FIELDS,   SG_OP_ABSENT};
     return first_op(cond, ops);
 }
 
@@ -848,6 +878,23 @@ static char *relation_source(const struct ctx *c, const struct sg_relrow *row)
     return sg_strdup_printf("%s in the catalog's %.*s source", row->source,
                             (int)cat->series_len[row->version],
                             cat->series[row->version]);
+}
+
+/* "the key holds 1 number: the kernel takes 1 and ignores 2 3", from
+ * VALUE's fields. */
+static char *extra_text(const char *value, unsigned holds)
+{
+    const char *p = value;
+    for (unsigned i = 0; i < holds; i++) {
+        p += strspn(p, " \t");
+        p += strcspn(p, " \t");
+    }
+    const char *rest = p + strspn(p, " \t");
+    return sg_strdup_printf("the key holds %u number%s: the kernel takes "
+                            "%.*s and ignores %s",
+                            holds, holds == 1 ? "" : "s",
+                            (int)(p - value - strspn(value, " \t")),
+                            value + strspn(value, " \t"), rest);
 }
 
 /* "FILE:LINE", or what the kernel starts with when no line sets it. */
@@ -871,17 +918,22 @@ static char *relation_text(const struct ctx *c, const struct sg_rule *r,
     struct sg_clamp cl;
     char *src = NULL, *t = NULL;
 
+    unsigned holds;
     switch (relation_op(&r->when)) {
+    case SG_OP_EXTRA_FIELDS:
+        if (!cat_extra_fields(c, s->key, s->value, &holds))
+            return NULL;
+        return extra_text(s->value, holds);
     case SG_OP_OVERRIDDEN_BY_FILE:
         by = s->src ? sg_relate_file_over(c->m, s->src) : NULL;
         if (!by)
             return NULL;
-        return by->glob ? sg_strdup_printf("%s:%u sets it to %s after it, "
-                                           "through the glob %s",
-                                           by->file, by->line, by->value,
-                                           by->key)
-                        : sg_strdup_printf("%s:%u sets it to %s after it",
-                                           by->file, by->line, by->value);
+        return by->glob
+                   ? sg_strdup_printf("%s:%u sets it to %s after it, "
+                                      "through the glob %s",
+                                      by->file, by->line, by->value, by->key)
+                   : sg_strdup_printf("%s:%u sets it to %s after it", by->file,
+                                      by->line, by->value);
     case SG_OP_SET_AGAIN:
         by = set_again(c, s->at);
         return by ? sg_strdup_printf("line %u of this file sets it again, "
@@ -1262,7 +1314,7 @@ int sg_evaluate(const struct sg_model *m, const struct sg_policies *ps,
         const struct sg_rule *r = &ps->rules[i];
         if (!sg_rule_applies(r, &m->kernel, o))
             continue;
-        rc = r->diagnostic  ? eval_diagnostic(&c, r, &m->diags)
+        rc = r->diagnostic   ? eval_diagnostic(&c, r, &m->diags)
              : r->on_sourced ? eval_sourced(&c, r)
              : r->on_lines   ? eval_lines(&c, r)
                              : eval_effective(&c, r);

@@ -65,6 +65,7 @@ static const char *const op_names[] = {
     [SG_OP_RESET_BY_OTHER] = "reset-by-other",
     [SG_OP_HALVED] = "halved",
     [SG_OP_MODULE_KEY] = "module-key",
+    [SG_OP_EXTRA_FIELDS] = "extra-fields",
 };
 
 static const char *const fix_names[] = {

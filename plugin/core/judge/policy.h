@@ -74,6 +74,7 @@ enum sg_op {
     SG_OP_RESET_BY_OTHER, /* a later write of another key sets it to 0 */
     SG_OP_HALVED,         /* a threshold the kernel halves */
     SG_OP_MODULE_KEY,     /* a module registers the key */
+    SG_OP_EXTRA_FIELDS,   /* more numbers than the key holds */
 };
 
 /* What of a value a check looks at. */
