@@ -5,6 +5,7 @@
 #include "data.h"
 #include "../core/base/near.h"
 #include "../core/kernel/catalog.h"
+#include "../core/kernel/defaults.h"
 #include "../core/kernel/relations.h"
 #include "../core/judge/policy.h"
 #include "../core/base/util.h"
@@ -100,7 +101,11 @@ int sg_data_catalog(const struct sg_data *d, struct sg_catalog *out,
     if (!d->catalogdir)
         return sg_embedded_catalog(out, diags);
     int r = sg_catalog_load(d->catalogdir, out, diags);
-    if (r == 0 && (r = sg_relations_load(out, d->catalogdir, diags)) < 0)
+    if (r == 0)
+        r = sg_relations_load(out, d->catalogdir, diags);
+    if (r == 0)
+        r = sg_defaults_load(out, d->catalogdir, diags);
+    if (r < 0)
         sg_catalog_free(out);
     return r;
 }

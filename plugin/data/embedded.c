@@ -13,6 +13,7 @@
  */
 #include "data.h"
 #include "../core/kernel/catalog.h"
+#include "../core/kernel/defaults.h"
 #include "../core/kernel/relations.h"
 #include "../core/base/util.h"
 
@@ -130,7 +131,7 @@ const char *sg_embedded_datadir(void)
 /* The kernel key catalog, parsed at build time (build/catalog_rows.inc,
  * from catalog/keys.tsv by scripts/catalog/tsv2c.awk): loading it costs
  * a copy, not a parse. Its history is the built-in history.tsv, its
- * relations the built-in relations.tsv. */
+ * relations the built-in relations.tsv, its boot values defaults.tsv. */
 #include "catalog_rows.inc"
 
 int sg_embedded_catalog(struct sg_catalog *out, struct sg_diags *d)
@@ -149,10 +150,14 @@ int sg_embedded_catalog(struct sg_catalog *out, struct sg_diags *d)
         h ? h->start : "", h ? (size_t)(h->end - h->start) : 0,
         "(built in) history.tsv", out, d);
     size_t n = 0;
-    const char *rel = r == 0 ? sg_embedded_text("catalog", "relations.tsv", &n)
-                             : NULL;
+    const char *rel =
+        r == 0 ? sg_embedded_text("catalog", "relations.tsv", &n) : NULL;
     if (rel)
         r = sg_relations_parse(out, rel, n, "(built in) relations.tsv", d);
+    const char *def =
+        r == 0 ? sg_embedded_text("catalog", "defaults.tsv", &n) : NULL;
+    if (def)
+        r = sg_defaults_parse(out, def, n, "(built in) defaults.tsv", d);
     if (r < 0)
         sg_catalog_free(out);
     return r;

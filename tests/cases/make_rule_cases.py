@@ -301,6 +301,22 @@ CASES = [
          "net.ipv4.ip_local_port_range = 32768 60999\n"
          "kernel.sem = 250 32000 100 128\n"
          "kernel.core_pattern = core %e %p\n"}),
+    # the value a Debian kernel boots with anyway (catalog/defaults.tsv)
+    ("rule-value-is-boot-default", "6.1.0-13-amd64", [],
+     {D: "vm.swappiness = 60\nnet.ipv4.tcp_timestamps = 1\n"
+         "net.core.somaxconn = 0x1000\n"}),
+    ("rule-value-is-boot-default-trixie", "6.12.38+deb13-amd64", [],
+     {D: "vm.swappiness = 60\n"}),
+    # a package's line; a line that undoes an earlier one; a value scaled
+    # from memory (no boot value); another value
+    ("rule-value-is-boot-default-not", "6.1.0-13-amd64", [],
+     {"usr/lib/sysctl.d/50-pkg.conf": "net.ipv4.tcp_timestamps = 1\n",
+      "etc/sysctl.d/40-a.conf": "vm.swappiness = 10\n",
+      "etc/sysctl.d/60-b.conf": "vm.swappiness = 60\nfs.file-max = 9223372036854775807\n"
+                                "net.core.somaxconn = 8192\n"}),
+    # Ubuntu's build may follow other config options: not judged
+    ("rule-value-is-boot-default-not-ubuntu", "6.8.0-31-generic", [],
+     {D: "vm.swappiness = 60\n"}),
     # relations: a later line of the same file sets the key again (the
     # same on every kernel: systemd-sysctl keeps the last line of a key)
     ("rule-key-set-again", "6.1.0-13-amd64", [],

@@ -4,10 +4,12 @@
  * loader, and, when they load, every lookup a rule makes: states across
  * versions, templates and globs, values judged, suggestions, sentences;
  * then the last third as relations.tsv (relations.h) and every
- * kind of relation asked of each key on each kernel.
+ * kind of relation asked of each key on each kernel, and as defaults.tsv
+ * (defaults.h) with each key's boot value asked.
  * Build and run: make fuzz.
  */
 #include "catalog.h"
+#include "defaults.h"
 #include "relations.h"
 
 #include <stdint.h>
@@ -36,7 +38,8 @@ static const char *const values[] = {
     "-9223372036854775808",
     "abc",
 };
-static const char *const kernels[] = {"3.10", "5.15.3", "6.1", "99.99"};
+static const char *const kernels[] = {"3.10", "5.15.3", "6.1", "99.99",
+                                      "6.1.0-13-amd64"};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -77,6 +80,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                             sg_relations_find(&c, &k, kind, NULL, keys[i], r,
                                               4) > 4)
                             abort();
+                }
+        if (sg_defaults_parse(&c, (const char *)data + 2 * third,
+                              size - 2 * third, "defaults.tsv", &d) == 0)
+            for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++)
+                for (size_t j = 0; j < sizeof(kernels) / sizeof(*kernels);
+                     j++) {
+                    struct sg_kver k;
+                    sg_kver_parse(kernels[j], &k);
+                    (void)sg_defaults_at_boot(&c, keys[i], &k);
                 }
         sg_catalog_free(&c);
     }

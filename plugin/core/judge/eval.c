@@ -12,6 +12,7 @@
  */
 #include "eval.h"
 #include "../kernel/catalog.h"
+#include "../kernel/defaults.h"
 #include "suppress.h"
 #include "policy_regex.h"
 #include "relate.h"
@@ -368,6 +369,42 @@ static bool cat_extra_fields(const struct ctx *c, const char *key,
     return int_fields(value, f) > row->n;
 }
 
+/* The value kernel K boots with, when line A of the operator's sets just
+ * that and nothing else needs it: A is its key's winner, no earlier line
+ * and no command-line value sets the key otherwise (A would undo them),
+ * the kernel takes A's value, and it equals the boot value
+ * (defaults.h: a Debian build of a booted series) field by field. Not
+ * for a key without effect or one a policy gives a default of its own. */
+static const char *cat_boot_default(const struct ctx *c,
+                                    const struct sg_assignment *a)
+{
+    char why[160];
+    long long f[17], g[17];
+    if (!c->ps->catalog || !a || a->glob || !a->value ||
+        !sg_operator_owns(a->file) || sg_model_effective(c->m, a->key) != a ||
+        cat_rejection(c, a->key, a->value, why, sizeof(why)) ||
+        cat_no_effect(c, a->key) ||
+        sg_policies_default(c->ps, a->key, &c->m->kernel))
+        return NULL; /* a policy's own default: its rules speak of it */
+    const char *dflt =
+        sg_defaults_at_boot(c->ps->catalog, a->key, &c->m->kernel);
+    size_t n = dflt ? int_fields(dflt, f) : 0;
+    if (!n || n != int_fields(a->value, g) || memcmp(f, g, n * sizeof(*f)))
+        return NULL;
+    const struct sg_setting *st = sg_model_get(c->m, a->key);
+    for (size_t i = 0; st && i < st->n_overridden; i++) {
+        const char *v = st->overridden[i]->value;
+        if (!v || int_fields(v, g) != n || memcmp(f, g, n * sizeof(*f)))
+            return NULL;
+    }
+    for (size_t i = 0; i < c->m->sourced.n; i++) {
+        const struct sg_sourced *v = &c->m->sourced.v[i];
+        if (!v->unprefixed && v->applied != 0 && strcmp(v->key, a->key) == 0)
+            return NULL;
+    }
+    return dflt;
+}
+
 /* Whether the kernel refuses VALUE for KEY: relate.h's callback. */
 static bool refused(const void *arg, const char *key, const char *value)
 {
@@ -587,6 +624,8 @@ static bool check(const struct ctx *c, const struct subject *s,
                s->src->applied == 0;
     case SG_OP_UNPREFIXED:
         return key == s->key && s->src && s->src->unprefixed;
+    case SG_OP_BOOT_DEFAULT:
+        return key == s->key && !s->src && cat_boot_default(c, s->at);
     case SG_OP_EXTRA_FIELDS: {
         unsigned holds;
         return cat_extra_fields(c, key, value, &holds);
@@ -865,8 +904,10 @@ static char *catalog_text(const struct ctx *c, const struct sg_rule *r,
 static enum sg_op relation_op(const struct sg_cond *cond)
 {
     static const enum sg_op ops[] = {
-        SG_OP_SET_AGAIN,          SG_OP_RESET_BY_OTHER, SG_OP_HALVED,
-        SG_OP_OVERRIDDEN_BY_FILE, SG_OP_EXTRA_FIELDS,   SG_OP_ABSENT};
+        SG_OP_SET_AGAIN,    SG_OP_RESET_BY_OTHER,
+        SG_OP_HALVED,       SG_OP_OVERRIDDEN_BY_FILE,
+        SG_OP_EXTRA_FIELDS, SG_OP_BOOT_DEFAULT,
+        SG_OP_ABSENT};
     return first_op(cond, ops);
 }
 
@@ -920,6 +961,16 @@ static char *relation_text(const struct ctx *c, const struct sg_rule *r,
 
     unsigned holds;
     switch (relation_op(&r->when)) {
+    case SG_OP_BOOT_DEFAULT: {
+        const char *dflt = cat_boot_default(c, s->at);
+        return dflt ? sg_strdup_printf("kernel %s boots with %s = %s, as "
+                                       "Debian's %d.%d kernels do without a "
+                                       "sysctl.d file",
+                                       c->m->kernel.release, s->key, dflt,
+                                       (int)c->m->kernel.major,
+                                       (int)c->m->kernel.minor)
+                    : NULL;
+    }
     case SG_OP_EXTRA_FIELDS:
         if (!cat_extra_fields(c, s->key, s->value, &holds))
             return NULL;

@@ -66,6 +66,7 @@ static const char *const op_names[] = {
     [SG_OP_HALVED] = "halved",
     [SG_OP_MODULE_KEY] = "module-key",
     [SG_OP_EXTRA_FIELDS] = "extra-fields",
+    [SG_OP_BOOT_DEFAULT] = "boot-default",
 };
 
 static const char *const fix_names[] = {

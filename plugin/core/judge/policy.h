@@ -75,6 +75,7 @@ enum sg_op {
     SG_OP_HALVED,         /* a threshold the kernel halves */
     SG_OP_MODULE_KEY,     /* a module registers the key */
     SG_OP_EXTRA_FIELDS,   /* more numbers than the key holds */
+    SG_OP_BOOT_DEFAULT,   /* the value the kernel boots with anyway */
 };
 
 /* What of a value a check looks at. */

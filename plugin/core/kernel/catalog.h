@@ -96,6 +96,10 @@ struct sg_catalog {
     char *rel_text;
     struct sg_relrow *rel;
     size_t n_rel;
+    /* defaults.tsv (defaults.h, which loads it): likewise. */
+    char *def_text;
+    struct sg_defrow *def;
+    size_t n_def;
 };
 
 /* Load DIR/keys.tsv and DIR/history.tsv. A malformed line is a diagnostic
