@@ -129,7 +129,7 @@ grep -v '^#' "$here/sources.txt" | while read -r series src cfgpkg; do
         --stats "$work/$series.stats.json" 2>/dev/null
     # what writing one key does to another, read from the same tree
     $slow python3 "$here/relations.py" "$tree" "$work/$series.jsonl" \
-        "$series" >"$work/$series.relations.tsv"
+        "$series" ${cfg:+--config "$cfg"} >"$work/$series.relations.tsv"
 done
 set --
 for series in $(grep -v '^#' "$here/sources.txt" | awk 'NF {print $1}'); do

@@ -4,7 +4,7 @@ read from one kernel tree (issue 27). regen.sh runs it on every tree after
 gen.py, with gen.py's records of that tree, and gathers the rows into
 catalog/relations.tsv.
 
-    relations.py TREE RECORDS.jsonl SERIES   -> rows on stdout
+    relations.py TREE RECORDS.jsonl SERIES [--config CONFIG]  -> rows
 
 Rows (tab-separated): SERIES, KEY, RELATION, OTHER, DETAIL, SOURCE (the
 file:line of the statement that makes it so, in TREE).
@@ -21,6 +21,15 @@ file:line of the statement that makes it so, in TREE).
   mm/page-writeback.c in the function that reads both keys' variables;
   KEY is a key with `background_` in its name, OTHER the same name
   without it. DETAIL `-`.
+- `names`: a name KEY takes (net.ipv4.tcp_congestion_control: every
+  `struct tcp_congestion_ops` of net/ipv4 with its `.name`;
+  net.core.default_qdisc: every `struct Qdisc_ops` of net/sched with its
+  `.id`), OTHER the name, DETAIL how this build has it: `builtin`,
+  `module:NAME` (Kbuild's object, CONFIG_...=m), `absent` (the config
+  says "is not set" of an option it needs) or `-` (not known: a tree
+  without a config, kernel.org's, or an option the config file does not
+  list, such as a symbol another one selects in a distribution's source
+  config).
 - `init`: the value KEY's variable is defined with at file scope (`int
   vm_dirty_ratio = 20;`; 0 without an initializer), for each key of a
   relation: DETAIL the number, OTHER `-`; only plain integer literals.
@@ -32,7 +41,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gen import SrcFile, match_close  # noqa: E402
+from gen import Kbuild, SrcFile, match_close  # noqa: E402
 
 IDENT = re.compile(r'^[A-Za-z_]\w*$')
 ZERO = re.compile(r'\b([A-Za-z_]\w*)\s*=\s*0\s*;')
@@ -76,8 +85,74 @@ def handler_files(tree, names):
     return sorted(p[2:] for p in out.split())
 
 
+# The keys that take a name, where the names are defined and how.
+NAMED = [
+    ('net.ipv4.tcp_congestion_control', 'net/ipv4', 'tcp_congestion_ops',
+     'name'),
+    ('net.core.default_qdisc', 'net/sched', 'Qdisc_ops', 'id'),
+]
+
+
+def read_config(path):
+    """A .config as a dict: y, m, a value, or n for "is not set"."""
+    cfg = {}
+    for ln in open(path, encoding='utf-8', errors='replace'):
+        m = re.match(r'CONFIG_(\w+)=(.*)', ln.strip()) or \
+            re.match(r'# CONFIG_(\w+) is not set', ln.strip())
+        if m:
+            cfg[m.group(1)] = m.group(2).strip('"') if m.lastindex == 2 \
+                else 'n'
+    return cfg
+
+
+def names(tree, config, src, keys):
+    """The `names` rows of TREE (CONFIG: a .config dict, or None) for the
+    keys of KEYS (the tree's) that take names."""
+    kb = Kbuild(tree)
+    rows = set()
+    for key, d, struct, field in NAMED:
+        top = os.path.join(tree, d)
+        if key not in keys or not os.path.isdir(top):
+            continue
+        start = re.compile(r'\bstruct\s+%s\s+\w+\s*(?:__read_mostly\s*)?='
+                           r'\s*\{' % struct)
+        for fn in sorted(os.listdir(top)):
+            if not fn.endswith('.c'):
+                continue
+            rel = os.path.join(d, fn)
+            f = src(rel)
+            for m in start.finditer(f.code):
+                close = match_close(f.code, m.end() - 1)
+                body = f.code[m.end():close]
+                nm = re.search(r'\.%s\s*=\s*"([^"]+)"' % field, body)
+                if not nm:
+                    continue
+                how = '-'
+                if config is not None:
+                    r = kb.resolve(rel)
+                    vals = [config.get(c) for c in r['configs']]
+                    if 'n' in vals:
+                        how = 'absent'
+                    elif None in vals:
+                        how = '-'  # not in the file: a symbol another selects
+                    elif r['obj_config'] and \
+                            config.get(r['obj_config']) == 'm':
+                        how = 'module:' + (r['module'] or '?')
+                    else:
+                        how = 'builtin'
+                rows.add((key, 'names', nm.group(1), how, '%s:%d' % (
+                    rel, f.lineno(m.end() + nm.start()))))
+    return rows
+
+
 def main():
-    tree, jsonl, series = sys.argv[1:4]
+    args = sys.argv[1:]
+    config = None
+    if '--config' in args:
+        i = args.index('--config')
+        config = read_config(args[i + 1])
+        del args[i:i + 2]
+    tree, jsonl, series = args[:3]
     recs = [json.loads(line) for line in open(jsonl) if line.strip()]
     keys_of = {}
     for r in recs:
@@ -148,6 +223,7 @@ def main():
                 rows.add((key, 'init', '-', m.group(1) or '0',
                           '%s:%d' % (rel, f.lineno(m.start()))))
                 break
+    rows |= names(tree, config, src, {r['key'] for r in recs})
     for row in sorted(rows):
         print('\t'.join((series,) + row))
 

@@ -301,6 +301,19 @@ CASES = [
          "net.ipv4.ip_local_port_range = 32768 60999\n"
          "kernel.sem = 250 32000 100 128\n"
          "kernel.core_pattern = core %e %p\n"}),
+    # values that name things: congestion control, qdiscs
+    ("rule-value-unknown-name", "6.1.0-13-amd64", [],
+     {D: "net.ipv4.tcp_congestion_control = tsunami\n"
+         "net.core.default_qdisc = fq_codel # the default\n"}),
+    # RHEL 9's config leaves vegas and pie out
+    ("rule-value-unknown-name-el9", "5.14.0-570.32.1.el9_6.x86_64", [],
+     {D: "net.ipv4.tcp_congestion_control = vegas\n"
+         "net.core.default_qdisc = pie\n"}),
+    ("rule-value-unknown-name-not", "6.12.38+deb13-amd64", [],
+     {D: "net.ipv4.tcp_congestion_control = bbr\nnet.core.default_qdisc = fq\n"}),
+    # newer than every catalogued version: its names are not known
+    ("rule-value-unknown-name-not-newer", "7.9.1", [],
+     {D: "net.ipv4.tcp_congestion_control = tsunami\n"}),
     # the value a Debian kernel boots with anyway (catalog/defaults.tsv)
     ("rule-value-is-boot-default", "6.1.0-13-amd64", [],
      {D: "vm.swappiness = 60\nnet.ipv4.tcp_timestamps = 1\n"

@@ -599,6 +599,43 @@ def relations():
               % (rows, out.stderr[-300:]))
 
 
+def names():
+    """relations.py's names rows: each algorithm's .name and how the
+    config builds it (y, m, "is not set", not listed)."""
+    import relations
+    tree = {
+        "Makefile": "VERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 1\n",
+        "net/Makefile": "obj-$(CONFIG_NET) += ipv4/\n",
+        "net/ipv4/Makefile": "obj-y += tcp_cong.o\n"
+                             "obj-$(CONFIG_TCP_CONG_BBR) += tcp_bbr.o\n"
+                             "obj-$(CONFIG_TCP_CONG_VEGAS) += tcp_vegas.o\n"
+                             "obj-$(CONFIG_TCP_CONG_NV) += tcp_nv.o\n",
+    }
+    for name, var in (("cong", "reno"), ("bbr", "bbr"), ("vegas", "vegas"),
+                      ("nv", "nv")):
+        tree["net/ipv4/tcp_%s.c" % name] = (
+            "static struct tcp_congestion_ops x_%s __read_mostly = {\n"
+            "\t.ssthresh = f,\n\t.name\t= \"%s\",\n};\n" % (var, var))
+    with tempfile.TemporaryDirectory(prefix="sg-names-") as tmp:
+        build(tree, tmp)
+        cfg = os.path.join(tmp, "config")
+        with open(cfg, "w") as f:
+            f.write("CONFIG_NET=y\nCONFIG_TCP_CONG_BBR=m\n"
+                    "# CONFIG_TCP_CONG_VEGAS is not set\n")
+        files = {}
+
+        def src(rel):
+            return files.setdefault(rel, gen.SrcFile(tmp, rel))
+        rows = sorted((r[2], r[3]) for r in relations.names(
+            tmp, relations.read_config(cfg), src,
+            {"net.ipv4.tcp_congestion_control"}))
+        check(rows == [("bbr", "module:tcp_bbr"), ("nv", "-"),
+                       ("reno", "builtin"), ("vegas", "absent")],
+              "names: built in, a module, left out, not listed: %r" % rows)
+        rows = relations.names(tmp, None, src, {"vm.x"})
+        check(rows == set(), "names: only for a key the tree has: %r" % rows)
+
+
 def boot_log(path, release, before, after):
     """A console log as scripts/catalog/verify/init.sh prints it."""
     with open(path, "w") as f:
@@ -906,6 +943,7 @@ def main():
               "docs: first paragraphs of the catalog's keys: %r" % rows)
     defaults()
     relations()
+    names()
     print("gen: %d passed, %d failed" % (PASSED[0], len(FAILED)))
     return 1 if FAILED else 0
 

@@ -23,7 +23,13 @@ static const char rel[] =
     "6.1\tvm.dirty_ratio\tzeroes\tvm.dirty_bytes\tchanged\tmm/a.c:3\n"
     "4.19\tvm.dirty_ratio\tinit\t-\t20\tmm/a.c:4\n"
     "5.10\tvm.dirty_ratio\tinit\t-\t20\tmm/a.c:5\n"
-    "6.1\tvm.dirty_ratio\tinit\t-\t20\tmm/a.c:6\n";
+    "6.1\tvm.dirty_ratio\tinit\t-\t20\tmm/a.c:6\n"
+    "4.19\tnet.ipv4.tcp_congestion_control\tnames\tcubic\t-\tc.c:1\n"
+    "5.10\tnet.ipv4.tcp_congestion_control\tnames\tcubic\tbuiltin\tc.c:1\n"
+    "6.1\tnet.ipv4.tcp_congestion_control\tnames\tcubic\tbuiltin\tc.c:1\n"
+    "5.10\tnet.ipv4.tcp_congestion_control\tnames\tvegas\tabsent\tv.c:1\n"
+    "6.1\tnet.ipv4.tcp_congestion_control\tnames\tvegas\tabsent\tv.c:1\n"
+    "6.1\tnet.ipv4.tcp_congestion_control\tnames\tbbr\tmodule:tcp_bbr\tb.c:1\n";
 
 static size_t find(const struct sg_catalog *c, const char *k,
                    enum sg_rel_kind kind, const struct sg_relrow **r)
@@ -41,7 +47,7 @@ static void parse(void)
 
     CHECK(sg_catalog_parse(keys, strlen(keys), "k", "", 0, "h", &c, &d) == 0);
     CHECK(sg_relations_parse(&c, rel, strlen(rel), "r", &d) == 0);
-    CHECK(c.n_rel == 6 && d.n == 0);
+    CHECK(c.n_rel == 12 && d.n == 0);
     /* a catalogued series: its own row */
     CHECK(find(&c, "6.1.0-13-amd64", SG_REL_ZEROES, &r) == 1 && r->on_change &&
           strcmp(r->source, "mm/a.c:3") == 0 &&
@@ -59,6 +65,43 @@ static void parse(void)
     sg_diags_free(&d);
 }
 
+static int name(const struct sg_catalog *c, const char *k, const char *n,
+                const struct sg_relrow **r)
+{
+    struct sg_kver v;
+    sg_kver_parse(k, &v);
+    return sg_relations_name(c, &v, "net.ipv4.tcp_congestion_control", n, r);
+}
+
+/* Names a key takes: had, left out by the config, defined nowhere, and
+ * what is not known. */
+static void names(void)
+{
+    struct sg_catalog c;
+    struct sg_diags d = {0};
+    const struct sg_relrow *r = NULL;
+    CHECK(sg_catalog_parse(keys, strlen(keys), "k", "", 0, "h", &c, &d) == 0);
+    CHECK(sg_relations_parse(&c, rel, strlen(rel), "r", &d) == 0);
+    CHECK(name(&c, "6.1.0-13-amd64", "cubic", &r) == 1 &&
+          strcmp(r->detail, "builtin") == 0);
+    CHECK(name(&c, "6.1.0-13-amd64", "bbr", &r) == 1 &&
+          strcmp(r->detail, "module:tcp_bbr") == 0);
+    CHECK(name(&c, "6.1.0-13-amd64", "vegas", &r) == 0 && r);
+    CHECK(name(&c, "6.1.0-13-amd64", "tsunami", &r) == 0 && !r);
+    /* bbr: 6.1 has it, 5.10 not: between them not known */
+    CHECK(name(&c, "5.15.0", "bbr", &r) == -1);
+    CHECK(name(&c, "5.15.0", "tsunami", &r) == 0);
+    /* 4.19 has no config: a name it defines is not known to be built */
+    CHECK(name(&c, "4.19.0", "cubic", &r) == -1);
+    /* newer than every version, and a key without names */
+    CHECK(name(&c, "7.0.0", "tsunami", &r) == -1);
+    struct sg_kver v;
+    sg_kver_parse("6.1.0-13-amd64", &v);
+    CHECK(sg_relations_name(&c, &v, "vm.swappiness", "x", &r) == -1);
+    sg_catalog_free(&c);
+    sg_diags_free(&d);
+}
+
 static void malformed(void)
 {
     static const char *const bad[] = {
@@ -69,6 +112,7 @@ static void malformed(void)
         "6.1\tvm.dirty_ratio\tzeroes\t-\tchanged\tm.c:1\n",       /* no other */
         "6.1\tvm.dirty_ratio\tzeroes\tvm.x\tsometimes\tm.c:1\n",
         "6.1\t\tinit\t-\t1\tm.c:1\n",
+        "6.1\tnet.x\tnames\t\tbuiltin\tm.c:1\n", /* no name */
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
         struct sg_catalog c;
@@ -97,6 +141,7 @@ static void malformed(void)
 int main(void)
 {
     parse();
+    names();
     malformed();
     return check_done("relations");
 }

@@ -13,6 +13,7 @@
 #include "eval.h"
 #include "../kernel/catalog.h"
 #include "../kernel/defaults.h"
+#include "../kernel/relations.h"
 #include "suppress.h"
 #include "policy_regex.h"
 #include "relate.h"
@@ -405,6 +406,18 @@ static const char *cat_boot_default(const struct ctx *c,
     return dflt;
 }
 
+/* Whether VALUE, for a key whose values name things (a congestion control
+ * algorithm, a qdisc), names nothing the target's build has: the whole
+ * value is the name (the handler copies the string). *ROW: the row of a
+ * name the build's config leaves out, or NULL for none defined. */
+static bool cat_unknown_name(const struct ctx *c, const char *key,
+                             const char *value, const struct sg_relrow **row)
+{
+    return c->ps->catalog && value &&
+           sg_relations_name(c->ps->catalog, &c->m->kernel, key, value, row) ==
+               0;
+}
+
 /* Whether the kernel refuses VALUE for KEY: relate.h's callback. */
 static bool refused(const void *arg, const char *key, const char *value)
 {
@@ -626,6 +639,10 @@ static bool check(const struct ctx *c, const struct subject *s,
         return key == s->key && s->src && s->src->unprefixed;
     case SG_OP_BOOT_DEFAULT:
         return key == s->key && !s->src && cat_boot_default(c, s->at);
+    case SG_OP_UNKNOWN_NAME: {
+        const struct sg_relrow *row;
+        return cat_unknown_name(c, key, value, &row);
+    }
     case SG_OP_EXTRA_FIELDS: {
         unsigned holds;
         return cat_extra_fields(c, key, value, &holds);
@@ -904,10 +921,9 @@ static char *catalog_text(const struct ctx *c, const struct sg_rule *r,
 static enum sg_op relation_op(const struct sg_cond *cond)
 {
     static const enum sg_op ops[] = {
-        SG_OP_SET_AGAIN,    SG_OP_RESET_BY_OTHER,
-        SG_OP_HALVED,       SG_OP_OVERRIDDEN_BY_FILE,
-        SG_OP_EXTRA_FIELDS, SG_OP_BOOT_DEFAULT,
-        SG_OP_ABSENT};
+        SG_OP_SET_AGAIN,          SG_OP_RESET_BY_OTHER, SG_OP_HALVED,
+        SG_OP_OVERRIDDEN_BY_FILE, SG_OP_EXTRA_FIELDS,   SG_OP_BOOT_DEFAULT,
+        SG_OP_UNKNOWN_NAME,       SG_OP_ABSENT};
     return first_op(cond, ops);
 }
 
@@ -961,6 +977,19 @@ static char *relation_text(const struct ctx *c, const struct sg_rule *r,
 
     unsigned holds;
     switch (relation_op(&r->when)) {
+    case SG_OP_UNKNOWN_NAME:
+        if (!cat_unknown_name(c, s->key, s->value, &row))
+            return NULL;
+        if (!row)
+            return sg_strdup_printf("no source the catalog has around kernel "
+                                    "%s defines that name for %s",
+                                    c->m->kernel.release, s->key);
+        if (!(src = relation_source(c, row)))
+            return NULL;
+        t = sg_strdup_printf("the source defines it (%s) and the build's "
+                             "config leaves it out",
+                             src);
+        break;
     case SG_OP_BOOT_DEFAULT: {
         const char *dflt = cat_boot_default(c, s->at);
         return dflt ? sg_strdup_printf("kernel %s boots with %s = %s, as "

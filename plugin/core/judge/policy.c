@@ -67,6 +67,7 @@ static const char *const op_names[] = {
     [SG_OP_MODULE_KEY] = "module-key",
     [SG_OP_EXTRA_FIELDS] = "extra-fields",
     [SG_OP_BOOT_DEFAULT] = "boot-default",
+    [SG_OP_UNKNOWN_NAME] = "unknown-name",
 };
 
 static const char *const fix_names[] = {

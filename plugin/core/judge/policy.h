@@ -76,6 +76,7 @@ enum sg_op {
     SG_OP_MODULE_KEY,     /* a module registers the key */
     SG_OP_EXTRA_FIELDS,   /* more numbers than the key holds */
     SG_OP_BOOT_DEFAULT,   /* the value the kernel boots with anyway */
+    SG_OP_UNKNOWN_NAME,   /* a value that names nothing this build has */
 };
 
 /* What of a value a check looks at. */

@@ -251,8 +251,10 @@ bool sg_relate_clamped(const struct sg_relctx *x, const struct sg_assignment *a,
     if (!x->cat || !a || !a->value || sg_model_effective(x->m, a->key) != a)
         return false;
     const struct sg_relrow *cs[SG_REL_MAX];
-    size_t n = sg_relations_find(x->cat, &x->m->kernel, SG_REL_CLAMP_HALF, NULL,
-                                 NULL, cs, SG_REL_MAX);
+    size_t n = sg_relations_find(x->cat, &x->m->kernel, SG_REL_CLAMP_HALF,
+                                 a->key, NULL, cs, SG_REL_MAX);
+    n += sg_relations_find(x->cat, &x->m->kernel, SG_REL_CLAMP_HALF, NULL,
+                           a->key, cs + n, SG_REL_MAX - n);
     for (size_t i = 0; i < n; i++) {
         struct sg_clamp c = {.row = cs[i]};
         if (strcmp(a->key, c.row->key) != 0 &&

@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 #include "../base/diag.h"
+#include "../base/util.h"
 #include "kver.h"
 
 #define SG_CATALOG_MAX_VERSIONS 32
@@ -96,6 +97,7 @@ struct sg_catalog {
     char *rel_text;
     struct sg_relrow *rel;
     size_t n_rel;
+    struct sg_strmap rel_keys; /* every key a relation row names */
     /* defaults.tsv (defaults.h, which loads it): likewise. */
     char *def_text;
     struct sg_defrow *def;

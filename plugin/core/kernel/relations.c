@@ -10,6 +10,7 @@
 #include "../base/util.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +52,13 @@ static const char *parse_row(const struct sg_catalog *c, char **f,
             strcmp(f[4], "always") != 0)
             return "a zeroing neither \"changed\" nor \"always\"";
         r->on_change = strcmp(f[4], "changed") == 0;
+        return NULL;
+    }
+    if (strcmp(f[2], "names") == 0) {
+        r->kind = SG_REL_NAMES;
+        r->detail = f[4];
+        if (!*f[3] || !*f[4])
+            return "an empty name or detail";
         return NULL;
     }
     if (strcmp(f[2], "init") == 0) {
@@ -107,6 +115,12 @@ int sg_relations_parse(struct sg_catalog *c, const char *text, size_t len,
                 else
                     c->rel = v;
             }
+            size_t old;
+            if (!why && r == 0 &&
+                (sg_strmap_put(&c->rel_keys, row.key, c->n_rel, &old) < 0 ||
+                 (row.kind != SG_REL_NAMES && row.other &&
+                  sg_strmap_put(&c->rel_keys, row.other, c->n_rel, &old) < 0)))
+                r = -ENOMEM;
             if (!why && r == 0)
                 c->rel[c->n_rel++] = row;
         }
@@ -121,6 +135,7 @@ int sg_relations_parse(struct sg_catalog *c, const char *text, size_t len,
 
 void sg_relations_free(struct sg_catalog *c)
 {
+    sg_strmap_free(&c->rel_keys);
     free(c->rel_text);
     free(c->rel);
     c->rel_text = NULL;
@@ -140,12 +155,16 @@ int sg_relations_load(struct sg_catalog *c, const char *dir, struct sg_diags *d)
     return r;
 }
 
+static bool same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
 static bool same_relation(const struct sg_relrow *a, const struct sg_relrow *b)
 {
     return a->kind == b->kind && strcmp(a->key, b->key) == 0 &&
-           (a->other == b->other ||
-            (a->other && b->other && strcmp(a->other, b->other) == 0)) &&
-           a->on_change == b->on_change && a->value == b->value;
+           same_str(a->other, b->other) && a->on_change == b->on_change &&
+           a->value == b->value && same_str(a->detail, b->detail);
 }
 
 /* Whether version V has a row the same as R. */
@@ -164,6 +183,9 @@ size_t sg_relations_find(const struct sg_catalog *c, const struct sg_kver *k,
                          size_t max)
 {
     int below, above;
+    if ((key && sg_strmap_get(&c->rel_keys, key) == SIZE_MAX) ||
+        (other && sg_strmap_get(&c->rel_keys, other) == SIZE_MAX))
+        return 0; /* a key no relation names: most lines */
     sg_catalog_around(c, k, &below, &above);
     if (below < 0)
         return 0;
@@ -183,4 +205,39 @@ size_t sg_relations_find(const struct sg_catalog *c, const struct sg_kver *k,
             out[n++] = r;
     }
     return n;
+}
+
+/* Version V's `names` row of KEY for NAME (NAME NULL: any row of KEY). */
+static const struct sg_relrow *name_row(const struct sg_catalog *c, int v,
+                                        const char *key, const char *name)
+{
+    for (size_t i = 0; v >= 0 && i < c->n_rel; i++) {
+        const struct sg_relrow *r = &c->rel[i];
+        if (r->version == (unsigned)v && r->kind == SG_REL_NAMES &&
+            strcmp(r->key, key) == 0 && (!name || strcmp(r->other, name) == 0))
+            return r;
+    }
+    return NULL;
+}
+
+int sg_relations_name(const struct sg_catalog *c, const struct sg_kver *k,
+                      const char *key, const char *name,
+                      const struct sg_relrow **row)
+{
+    int below, above;
+    *row = NULL;
+    if (sg_strmap_get(&c->rel_keys, key) == SIZE_MAX)
+        return -1;
+    sg_catalog_around(c, k, &below, &above);
+    if (below < 0 || above < 0 || !name_row(c, below, key, NULL) ||
+        !name_row(c, above, key, NULL))
+        return -1;
+    const struct sg_relrow *rb = name_row(c, below, key, name),
+                           *ra = name_row(c, above, key, name);
+    if (!rb && !ra)
+        return 0;
+    if (!rb || !ra || !same_relation(rb, ra) || strcmp(rb->detail, "-") == 0)
+        return -1;
+    *row = rb;
+    return strcmp(rb->detail, "absent") == 0 ? 0 : 1;
 }

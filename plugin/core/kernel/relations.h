@@ -7,7 +7,8 @@
  * Rows belong to the catalog (struct sg_catalog: rel_text, rel, n_rel);
  * a row speaks for one catalogued version, and a relation holds on a
  * kernel only when the versions around it agree (sg_relations_find).
- * The table is small (tens of rows a version): lookups scan it.
+ * A key no row names costs one hash lookup (rel_keys); the others scan
+ * the rows (tens a version, and the names of two keys).
  */
 #ifndef SG_RELATIONS_H
 #define SG_RELATIONS_H
@@ -24,6 +25,7 @@ enum sg_rel_kind {
     SG_REL_ZEROES,     /* writing KEY stores 0 in OTHER */
     SG_REL_CLAMP_HALF, /* KEY's threshold at or above OTHER's is halved */
     SG_REL_INIT,       /* KEY's variable starts at VALUE */
+    SG_REL_NAMES,      /* KEY takes the name OTHER (DETAIL: how it is built) */
 };
 
 struct sg_relrow {
@@ -33,6 +35,8 @@ struct sg_relrow {
     const char *other;  /* NULL for SG_REL_INIT */
     bool on_change;     /* SG_REL_ZEROES: only when the write changed KEY */
     long long value;    /* SG_REL_INIT */
+    const char *detail; /* SG_REL_NAMES: "builtin", "module:NAME", "absent"
+                           (the build's config leaves it out), "-" */
     const char *source; /* file:line in that version's tree */
 };
 
@@ -57,5 +61,16 @@ size_t sg_relations_find(const struct sg_catalog *c, const struct sg_kver *k,
                          enum sg_rel_kind kind, const char *key,
                          const char *other, const struct sg_relrow **out,
                          size_t max);
+
+/* What the catalogued versions around kernel K say of NAME as a value of
+ * KEY (a key whose values name things: relations.tsv `names` rows): 1
+ * when the build has it (*ROW says how), 0 when it has not (*ROW: the
+ * row of a name its config leaves out, or NULL for a name no source
+ * around K defines), -1 when that is not known (no list for KEY around
+ * K, the versions disagree, K is newer than every version, or the
+ * version's config does not say). */
+int sg_relations_name(const struct sg_catalog *c, const struct sg_kver *k,
+                      const char *key, const char *name,
+                      const struct sg_relrow **row);
 
 #endif
