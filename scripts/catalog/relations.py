@@ -30,6 +30,12 @@ file:line of the statement that makes it so, in TREE).
   without a config, kernel.org's, or an option the config file does not
   list, such as a symbol another one selects in a distribution's source
   config).
+- `combine`: how the kernel combines an IPv4 interface's own value of KEY
+  (net.ipv4.conf.<iface>.NAME) with `all`'s, from the IN_DEV_* macros of
+  include/linux/inetdevice.h: DETAIL `or`, `and`, `max`, or `forwarding`
+  (IN_DEV_RX_REDIRECTS: AND on a forwarding interface, OR otherwise);
+  OTHER `all`. The attribute's key name comes from net/ipv4/devinet.c's
+  DEVINET_SYSCTL_*_ENTRY(ATTR, "name") rows.
 - `init`: the value KEY's variable is defined with at file scope (`int
   vm_dirty_ratio = 20;`; 0 without an initializer), for each key of a
   relation: DETAIL the number, OTHER `-`; only plain integer literals.
@@ -145,6 +151,40 @@ def names(tree, config, src, keys):
     return rows
 
 
+def combine(tree, src, keys):
+    """The `combine` rows of TREE for the conf keys of KEYS."""
+    hdr, dev = 'include/linux/inetdevice.h', 'net/ipv4/devinet.c'
+    if not all(os.path.isfile(os.path.join(tree, p)) for p in (hdr, dev)):
+        return set()
+    names = {m.group(1): m.group(2) for m in re.finditer(
+        r'DEVINET_SYSCTL_\w+_ENTRY\(\s*(\w+)\s*,\s*"([^"]+)"',
+        src(dev).code)}
+    raw = open(os.path.join(tree, hdr), encoding='utf-8',
+               errors='replace').read()
+    rows = set()
+    for m in re.finditer(r'^#define\s+IN_DEV_\w+\(in_dev\)\s*((?:.*\\\n)*.*)$',
+                         raw, re.M):
+        body = re.sub(r'\\\n', ' ', m.group(1))
+        modes = re.findall(r'IN_DEV_(OR|AND|MAX)CONF\(\s*\(?in_dev\)?\s*,'
+                           r'\s*(\w+)\s*\)', body)
+        attrs = {a for _, a in modes}
+        if len(attrs) != 1:
+            continue
+        attr = attrs.pop()
+        kinds = {k for k, _ in modes}
+        if kinds == {'OR', 'AND'} and 'IN_DEV_FORWARD' in body:
+            how = 'forwarding'
+        elif len(kinds) == 1:
+            how = kinds.pop().lower()
+        else:
+            continue
+        key = 'net.ipv4.conf.<iface>.%s' % names.get(attr, '')
+        if attr in names and key in keys:
+            line = raw.count('\n', 0, m.start()) + 1
+            rows.add((key, 'combine', 'all', how, '%s:%d' % (hdr, line)))
+    return rows
+
+
 def main():
     args = sys.argv[1:]
     config = None
@@ -224,6 +264,7 @@ def main():
                           '%s:%d' % (rel, f.lineno(m.start()))))
                 break
     rows |= names(tree, config, src, {r['key'] for r in recs})
+    rows |= combine(tree, src, {r['key'] for r in recs})
     for row in sorted(rows):
         print('\t'.join((series,) + row))
 

@@ -433,6 +433,25 @@ CASES = [
      {"etc/default/grub": "GRUB_CMDLINE_LINUX=\"net.ifnames=0 rd.timeout=60 "
       "systemd.unified_cgroup_hierarchy=1 sysctl.kernel.sysrq=1\"\n",
       D: "vm.swappiness = 10\n"}),
+    # net.ipv4.conf.all against the interfaces' own values (IN_DEV_*)
+    ("rule-conf-all-overruled", "6.1.0-13-amd64", [],
+     {D: "net.ipv4.conf.all.send_redirects = 0\n"
+         "net.ipv4.conf.all.accept_redirects = 0\n"
+         "net.ipv4.conf.all.rp_filter = 0\nnet.ipv4.conf.eth0.rp_filter = 2\n"}),
+    # a forwarding host: accept_redirects is AND-ed
+    ("rule-conf-all-overruled-forwarding", "6.12.38+deb13-amd64", [],
+     {D: "net.ipv4.ip_forward = 1\nnet.ipv4.conf.all.accept_redirects = 1\n"
+         "net.ipv4.conf.default.accept_redirects = 0\n"
+         "net.ipv4.conf.all.send_redirects = 0\n"
+         "net.ipv4.conf.default.send_redirects = 0\n"}),
+    ("rule-conf-all-overruled-not", "5.10.0-32-amd64", [],
+     {D: "net.ipv4.conf.all.send_redirects = 0\n"
+         "net.ipv4.conf.default.send_redirects = 0\n"
+         "net.ipv4.conf.all.rp_filter = 2\n"
+         "net.ipv4.conf.all.accept_source_route = 0\n"}),
+    # RHEL 8's boot values are not catalogued: no claim about default's
+    ("rule-conf-all-overruled-not-el8", "4.18.0-553.66.1.el8_10.x86_64", [],
+     {D: "net.ipv4.conf.all.send_redirects = 0\n"}),
     # the mission's example, everything at once, on a modern kernel
     ("check-famous-advice", "6.1.0-13-amd64", ["--profile", "server"],
      {D: "# too many TIME_WAIT sockets?\nnet.ipv4.tcp_tw_recycle = 1\n"

@@ -636,6 +636,48 @@ def names():
         check(rows == set(), "names: only for a key the tree has: %r" % rows)
 
 
+def combine():
+    """relations.py's combine rows: OR, AND, MAX, accept_redirects' AND
+    when forwarding and OR otherwise, an attribute read from the
+    interface alone (none), a macro over lines."""
+    import relations
+    tree = {
+        "include/linux/inetdevice.h":
+            "#define IN_DEV_FORWARD(in_dev)\tIN_DEV_CONF_GET((in_dev), FORWARDING)\n"
+            "#define IN_DEV_RPFILTER(in_dev)\tIN_DEV_MAXCONF((in_dev), RP_FILTER)\n"
+            "#define IN_DEV_SOURCE_ROUTE(in_dev)\tIN_DEV_ANDCONF((in_dev), \\\n"
+            "\t\t\t\t\t\t ACCEPT_SOURCE_ROUTE)\n"
+            "#define IN_DEV_TX_REDIRECTS(in_dev)\tIN_DEV_ORCONF((in_dev), SEND_REDIRECTS)\n"
+            "#define IN_DEV_RX_REDIRECTS(in_dev) \\\n"
+            "\t((IN_DEV_FORWARD(in_dev) && \\\n"
+            "\t  IN_DEV_ANDCONF((in_dev), ACCEPT_REDIRECTS)) \\\n"
+            "\t || (!IN_DEV_FORWARD(in_dev) && \\\n"
+            "\t  IN_DEV_ORCONF((in_dev), ACCEPT_REDIRECTS)))\n",
+        "net/ipv4/devinet.c":
+            "DEVINET_SYSCTL_RW_ENTRY(RP_FILTER, \"rp_filter\"),\n"
+            "DEVINET_SYSCTL_RW_ENTRY(ACCEPT_SOURCE_ROUTE,\n\t\"accept_source_route\"),\n"
+            "DEVINET_SYSCTL_RW_ENTRY(SEND_REDIRECTS, \"send_redirects\"),\n"
+            "DEVINET_SYSCTL_RW_ENTRY(ACCEPT_REDIRECTS, \"accept_redirects\"),\n"
+            "DEVINET_SYSCTL_COMPLEX_ENTRY(FORWARDING, \"forwarding\", f),\n",
+    }
+    with tempfile.TemporaryDirectory(prefix="sg-comb-") as tmp:
+        build(tree, tmp)
+        files = {}
+
+        def src(rel):
+            return files.setdefault(rel, gen.SrcFile(tmp, rel))
+        keys = {"net.ipv4.conf.<iface>.%s" % k for k in (
+            "rp_filter", "accept_source_route", "send_redirects",
+            "accept_redirects", "forwarding")}
+        rows = sorted((r[0].split(".")[-1], r[3], r[4].split(":")[1])
+                      for r in relations.combine(tmp, src, keys))
+        check(rows == [("accept_redirects", "forwarding", "6"),
+                       ("accept_source_route", "and", "3"),
+                       ("rp_filter", "max", "2"),
+                       ("send_redirects", "or", "5")],
+              "combine: the IN_DEV_* macros per attribute: %r" % rows)
+
+
 def boot_log(path, release, before, after):
     """A console log as scripts/catalog/verify/init.sh prints it."""
     with open(path, "w") as f:
@@ -944,6 +986,7 @@ def main():
     defaults()
     relations()
     names()
+    combine()
     print("gen: %d passed, %d failed" % (PASSED[0], len(FAILED)))
     return 1 if FAILED else 0
 

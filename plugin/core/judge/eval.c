@@ -375,7 +375,10 @@ static bool cat_extra_fields(const struct ctx *c, const char *key,
  * and no command-line value sets the key otherwise (A would undo them),
  * the kernel takes A's value, and it equals the boot value
  * (defaults.h: a Debian build of a booted series) field by field. Not
- * for a key without effect or one a policy gives a default of its own. */
+ * for a key without effect or one a policy gives a default of its own,
+ * nor for a key of a per-device table (net.ipv4.conf.<iface>.*: writing
+ * ip_forward resets all.accept_redirects, interfaces copy default's), nor
+ * a module's key (the value its module starts with, loaded later). */
 static const char *cat_boot_default(const struct ctx *c,
                                     const struct sg_assignment *a)
 {
@@ -384,7 +387,9 @@ static const char *cat_boot_default(const struct ctx *c,
     if (!c->ps->catalog || !a || a->glob || !a->value ||
         !sg_operator_owns(a->file) || sg_model_effective(c->m, a->key) != a ||
         cat_rejection(c, a->key, a->value, why, sizeof(why)) ||
-        cat_no_effect(c, a->key) ||
+        cat_no_effect(c, a->key) || memo_of(c, a->key)->glob ||
+        !memo_of(c, a->key)->in.row || memo_of(c, a->key)->in.row->templated ||
+        cat_module(c, a->key) ||
         sg_policies_default(c->ps, a->key, &c->m->kernel))
         return NULL; /* a policy's own default: its rules speak of it */
     const char *dflt =
@@ -642,6 +647,14 @@ static bool check(const struct ctx *c, const struct subject *s,
     case SG_OP_UNKNOWN_NAME: {
         const struct sg_relrow *row;
         return cat_unknown_name(c, key, value, &row);
+    }
+    case SG_OP_OVERRULED: {
+        struct sg_overrule o;
+        struct sg_relctx x = relctx(c);
+        bool yes =
+            key == s->key && !s->src && sg_relate_overruled(&x, s->at, &o);
+        free(o.over_key);
+        return yes;
     }
     case SG_OP_EXTRA_FIELDS: {
         unsigned holds;
@@ -920,10 +933,11 @@ static char *catalog_text(const struct ctx *c, const struct sg_rule *r,
  * SG_OP_ABSENT. */
 static enum sg_op relation_op(const struct sg_cond *cond)
 {
+    /* every op relation_text() words */
     static const enum sg_op ops[] = {
         SG_OP_SET_AGAIN,          SG_OP_RESET_BY_OTHER, SG_OP_HALVED,
         SG_OP_OVERRIDDEN_BY_FILE, SG_OP_EXTRA_FIELDS,   SG_OP_BOOT_DEFAULT,
-        SG_OP_UNKNOWN_NAME,       SG_OP_ABSENT};
+        SG_OP_UNKNOWN_NAME,       SG_OP_OVERRULED,      SG_OP_ABSENT};
     return first_op(cond, ops);
 }
 
@@ -977,6 +991,31 @@ static char *relation_text(const struct ctx *c, const struct sg_rule *r,
 
     unsigned holds;
     switch (relation_op(&r->when)) {
+    case SG_OP_OVERRULED: {
+        struct sg_overrule o;
+        char at[PATH_MAX + 32], fwd[200] = "";
+        if (!sg_relate_overruled(&x, s->at, &o) ||
+            !(src = relation_source(c, o.row))) {
+            free(o.over_key);
+            return NULL;
+        }
+        where_set(o.over_at, at, sizeof(at));
+        if (o.fwd_key)
+            snprintf(fwd, sizeof(fwd), "on a host that %s (%s = %lld), ",
+                     o.fwd ? "forwards" : "does not forward", o.fwd_key, o.fwd);
+        t = sg_strdup_printf(
+            "%sthe kernel takes %s (%s), and %s = %lld (%s) %s", fwd,
+            strcmp(o.how, "max") == 0
+                ? "the larger of each interface's own value and all's"
+            : strcmp(o.how, "and") == 0 ? "each interface's own value AND all's"
+                                        : "each interface's own value OR all's",
+            src, o.over_key, o.over, at,
+            strncmp(o.over_key, "net.ipv4.conf.default.", 22) == 0
+                ? "is what new interfaces take"
+                : "is that interface's own");
+        free(o.over_key);
+        break;
+    }
     case SG_OP_UNKNOWN_NAME:
         if (!cat_unknown_name(c, s->key, s->value, &row))
             return NULL;

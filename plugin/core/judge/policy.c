@@ -68,6 +68,7 @@ static const char *const op_names[] = {
     [SG_OP_EXTRA_FIELDS] = "extra-fields",
     [SG_OP_BOOT_DEFAULT] = "boot-default",
     [SG_OP_UNKNOWN_NAME] = "unknown-name",
+    [SG_OP_OVERRULED] = "overruled",
 };
 
 static const char *const fix_names[] = {

@@ -77,6 +77,7 @@ enum sg_op {
     SG_OP_EXTRA_FIELDS,   /* more numbers than the key holds */
     SG_OP_BOOT_DEFAULT,   /* the value the kernel boots with anyway */
     SG_OP_UNKNOWN_NAME,   /* a value that names nothing this build has */
+    SG_OP_OVERRULED,      /* conf.all's value the interfaces' overrule */
 };
 
 /* What of a value a check looks at. */

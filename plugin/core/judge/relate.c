@@ -6,6 +6,7 @@
  * question scans them (relations.h) and follows one write per key.
  */
 #include "relate.h"
+#include "../kernel/defaults.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -270,6 +271,108 @@ bool sg_relate_clamped(const struct sg_relctx *x, const struct sg_assignment *a,
             continue; /* said on the background key's line when it is set */
         *out = c;
         return true;
+    }
+    return false;
+}
+
+#define CONF_ALL "net.ipv4.conf.all."
+
+/* KEY's value where the tree sets it (a line, or a glob over it), else
+ * what a Debian kernel of the target's series boots with; false when
+ * neither is known or the value is no number. *AT: the line or NULL. */
+static bool value_of(const struct sg_relctx *x, const char *key, long long *v,
+                     const struct sg_assignment **at)
+{
+    bool sure;
+    *at = written(x, key, v, &sure);
+    if (*at || !sure)
+        return *at != NULL;
+    /* not set, or refused: the boot value stays */
+    const char *d = sg_defaults_at_boot(x->cat, key, &x->m->kernel);
+    return d && number(d, v);
+}
+
+/* Whether interface value V overrules all's A under HOW. */
+static bool overrules(const char *how, long long a, long long v)
+{
+    return strcmp(how, "or") == 0    ? a == 0 && v != 0
+           : strcmp(how, "and") == 0 ? a != 0 && v == 0
+                                     : v > a;
+}
+
+bool sg_relate_overruled(const struct sg_relctx *x,
+                         const struct sg_assignment *a, struct sg_overrule *out)
+{
+    long long av;
+    size_t pre = sizeof(CONF_ALL) - 1;
+    *out = (struct sg_overrule){0};
+    if (!x->cat || !a || a->glob || !a->value ||
+        strncmp(a->key, CONF_ALL, pre) != 0 || strchr(a->key + pre, '.') ||
+        sg_model_effective(x->m, a->key) != a || !number(a->value, &av) ||
+        x->refused(x->arg, a->key, a->value))
+        return false;
+    const char *name = a->key + pre;
+    char *tmpl = sg_strdup_printf("net.ipv4.conf.<iface>.%s", name);
+    const struct sg_relrow *row =
+        tmpl ? relation(x, SG_REL_COMBINE, tmpl, "all") : NULL;
+    free(tmpl);
+    if (!row)
+        return false;
+    out->row = row;
+    out->how = row->detail;
+    if (strcmp(row->detail, "forwarding") == 0) {
+        /* ip_forward and all.forwarding set every interface's forwarding:
+         * the later line decides */
+        static const char *const fk[] = {"net.ipv4.ip_forward",
+                                         CONF_ALL "forwarding"};
+        size_t best = 0, seq;
+        bool have = false;
+        for (size_t i = 0; i < 2; i++) {
+            const struct sg_assignment *at;
+            long long v;
+            if (value_of(x, fk[i], &v, &at) &&
+                (!have || (at && order_of(x->m, at, &seq) && seq > best))) {
+                out->fwd_key = fk[i];
+                out->fwd = v;
+                have = true;
+                if (at && order_of(x->m, at, &seq))
+                    best = seq;
+            }
+        }
+        if (!have)
+            return false;
+        out->how = out->fwd ? "and" : "or";
+    }
+    /* the value new interfaces take, then each interface the tree names */
+    char *dkey = sg_strdup_printf("net.ipv4.conf.default.%s", name);
+    long long v;
+    const struct sg_assignment *at;
+    if (dkey && value_of(x, dkey, &v, &at) && overrules(out->how, av, v)) {
+        out->over_key = dkey;
+        out->over = v;
+        out->over_at = at;
+        return true;
+    }
+    free(dkey);
+    size_t nl = strlen(name);
+    for (size_t i = 0; i < x->m->n_settings; i++) {
+        const struct sg_setting *st = &x->m->settings[i];
+        const char *k = st->key, *dot;
+        size_t kl = strlen(k);
+        if (st->winner->glob || strncmp(k, "net.ipv4.conf.", 14) != 0 ||
+            kl < 14 + nl + 2 || strcmp(k + kl - nl, name) != 0 ||
+            k[kl - nl - 1] != '.' || !(dot = strchr(k + 14, '.')) ||
+            dot != k + kl - nl - 1 || strncmp(k + 14, "all.", 4) == 0 ||
+            strncmp(k + 14, "default.", 8) == 0)
+            continue;
+        bool sure;
+        if (written(x, k, &v, &sure) == st->winner &&
+            overrules(out->how, av, v)) {
+            out->over_key = strdup(k);
+            out->over = v;
+            out->over_at = st->winner;
+            return out->over_key != NULL;
+        }
     }
     return false;
 }

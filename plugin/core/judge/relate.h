@@ -79,6 +79,26 @@ struct sg_clamp {
 bool sg_relate_clamped(const struct sg_relctx *x, const struct sg_assignment *a,
                        struct sg_clamp *out);
 
+/* A net.ipv4.conf.all.NAME line A whose value the kernel overrules: it
+ * combines each interface's own value with all's (relations.tsv
+ * `combine`: OR, AND, MAX, or for accept_redirects AND on a forwarding
+ * host and OR otherwise), and the value new interfaces take
+ * (net.ipv4.conf.default.NAME, set or the boot value) or a named
+ * interface's own wins over A's: OR with A 0 and it not, AND with A not
+ * 0 and it 0, MAX with it larger. */
+struct sg_overrule {
+    const struct sg_relrow *row;
+    const char *how;     /* "or", "and", "max" as applied */
+    const char *fwd_key; /* for "forwarding": the key that decided */
+    long long fwd;       /* ... and its value */
+    char *over_key;      /* the interface key that wins (allocated) */
+    long long over;      /* its value */
+    const struct sg_assignment *over_at; /* its line, or NULL: boot value */
+};
+bool sg_relate_overruled(const struct sg_relctx *x,
+                         const struct sg_assignment *a,
+                         struct sg_overrule *out);
+
 void sg_relate_free(struct sg_relate *r);
 
 #endif

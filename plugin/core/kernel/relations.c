@@ -54,6 +54,15 @@ static const char *parse_row(const struct sg_catalog *c, char **f,
         r->on_change = strcmp(f[4], "changed") == 0;
         return NULL;
     }
+    if (strcmp(f[2], "combine") == 0) {
+        static const char *const how[] = {"or", "and", "max", "forwarding"};
+        r->kind = SG_REL_COMBINE;
+        r->detail = f[4];
+        for (size_t i = 0; i < sizeof(how) / sizeof(*how); i++)
+            if (strcmp(f[4], how[i]) == 0)
+                return *f[3] ? NULL : "no other key";
+        return "a combination neither or, and, max nor forwarding";
+    }
     if (strcmp(f[2], "names") == 0) {
         r->kind = SG_REL_NAMES;
         r->detail = f[4];

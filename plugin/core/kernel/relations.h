@@ -26,6 +26,8 @@ enum sg_rel_kind {
     SG_REL_CLAMP_HALF, /* KEY's threshold at or above OTHER's is halved */
     SG_REL_INIT,       /* KEY's variable starts at VALUE */
     SG_REL_NAMES,      /* KEY takes the name OTHER (DETAIL: how it is built) */
+    SG_REL_COMBINE,    /* an interface's KEY combined with OTHER ("all") by
+                          DETAIL: "or", "and", "max", "forwarding" */
 };
 
 struct sg_relrow {
