@@ -624,7 +624,9 @@ static bool check(const struct ctx *c, const struct subject *s,
     case SG_OP_UNKNOWN_KEY:
         return cat_unknown_key(c, key);
     case SG_OP_MISSING_KEY:
-        return cat_missing_key(c, key, key == s->key ? s->at : NULL);
+        /* a source's subject lives on eval_sourced's stack: the notice the
+         * unjudged keys make later must not keep it */
+        return cat_missing_key(c, key, key == s->key && !s->src ? s->at : NULL);
     case SG_OP_REJECTED: {
         char why[160];
         return cat_rejection(c, key, value, why, sizeof(why)) != NULL;
