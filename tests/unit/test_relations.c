@@ -112,8 +112,9 @@ static void malformed(void)
         "6.1\tvm.dirty_ratio\tzeroes\t-\tchanged\tm.c:1\n",       /* no other */
         "6.1\tvm.dirty_ratio\tzeroes\tvm.x\tsometimes\tm.c:1\n",
         "6.1\t\tinit\t-\t1\tm.c:1\n",
-        "6.1\tnet.x\tnames\t\tbuiltin\tm.c:1\n",  /* no name */
-        "6.1\tnet.x\tcombine\tall\txor\tm.c:1\n", /* how */
+        "6.1\tnet.x\tnames\t\tbuiltin\tm.c:1\n",        /* no name */
+        "6.1\tnet.x\tcombine\tall\txor\tm.c:1\n",       /* how */
+        "6.1\tvm.dirty_ratio\tinit\t-\t20\tm.c:1\tx\n", /* seven fields */
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
         struct sg_catalog c;

@@ -104,7 +104,8 @@ int sg_relations_parse(struct sg_catalog *c, const char *text, size_t len,
         line++;
         char *f[SG_REL_FIELDS];
         size_t n = 0;
-        for (char *q = p; n < SG_REL_FIELDS && q; n++) {
+        char *q = p;
+        for (; n < SG_REL_FIELDS && q; n++) {
             f[n] = q;
             q = strchr(q, '\t');
             if (q)
@@ -113,9 +114,8 @@ int sg_relations_parse(struct sg_catalog *c, const char *text, size_t len,
         const char *why = NULL;
         if (*p && *p != '#') {
             struct sg_relrow row;
-            why = n == SG_REL_FIELDS && !strchr(f[5], '\t')
-                      ? parse_row(c, f, &row)
-                      : "not six fields";
+            why = n == SG_REL_FIELDS && !q ? parse_row(c, f, &row)
+                                           : "not six fields";
             if (!why && c->n_rel == cap) {
                 cap = cap ? 2 * cap : 64;
                 struct sg_relrow *v = realloc(c->rel, cap * sizeof(*v));
