@@ -45,6 +45,7 @@ int main(void)
 
     static const char *const bad[] = {
         "vm.swappiness\t6.1\n",     /* two fields */
+        "vm.swappiness\t6.1\t60\tx\n", /* four fields */
         "vm.swappiness\t9.9\t60\n", /* a series the catalog lacks */
         "vm.swappiness\t6.1,,6.1\t60\n",  "\t6.1\t60\n", /* no key */
         "zz\t6.1\t1\nkernel.a\t6.1\t1\n",                /* not sorted */

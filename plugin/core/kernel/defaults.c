@@ -61,7 +61,7 @@ int sg_defaults_parse(struct sg_catalog *c, const char *text, size_t len,
         if (*p && *p != '#') {
             char *t1 = strchr(p, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
             struct sg_defrow row = {.key = p};
-            if (!t2 || t1 == p)
+            if (!t2 || t1 == p || strchr(t2 + 1, '\t'))
                 r = bad(d, name, line, "not three fields");
             else {
                 *t1 = *t2 = '\0';
