@@ -452,6 +452,22 @@ CASES = [
     # RHEL 8's boot values are not catalogued: no claim about default's
     ("rule-conf-all-overruled-not-el8", "4.18.0-553.66.1.el8_10.x86_64", [],
      {D: "net.ipv4.conf.all.send_redirects = 0\n"}),
+    # what systemd sets itself: known by the 50-pid-max.conf it ships (243)
+    ("rule-file-max-below-systemd", "6.1.0-13-amd64", [],
+     {"usr/lib/sysctl.d/50-pid-max.conf": "kernel.pid_max = 4194304\n",
+      D: "fs.file-max = 65535\n"}),
+    ("rule-file-max-below-systemd-not", "5.15.0-91-generic", [],
+     {D: "fs.file-max = 65535\n"}),
+    # before 5.2 the kernel did not take systemd's LONG_MAX
+    ("rule-file-max-below-systemd-not-old", "4.19.0-26-amd64", [],
+     {"usr/lib/sysctl.d/50-pid-max.conf": "kernel.pid_max = 4194304\n",
+      D: "fs.file-max = 65535\n"}),
+    ("rule-nr-open-below-systemd", "6.12.38+deb13-amd64", [],
+     {"usr/lib/sysctl.d/50-pid-max.conf": "kernel.pid_max = 4194304\n",
+      D: "fs.nr_open = 1048576\n"}),
+    ("rule-nr-open-below-systemd-not", "6.1.0-13-amd64", [],
+     {"usr/lib/sysctl.d/50-pid-max.conf": "kernel.pid_max = 4194304\n",
+      D: "fs.nr_open = 1073741816\n"}),
     # the mission's example, everything at once, on a modern kernel
     ("check-famous-advice", "6.1.0-13-amd64", ["--profile", "server"],
      {D: "# too many TIME_WAIT sockets?\nnet.ipv4.tcp_tw_recycle = 1\n"

@@ -375,7 +375,8 @@ static bool cat_extra_fields(const struct ctx *c, const char *key,
  * and no command-line value sets the key otherwise (A would undo them),
  * the kernel takes A's value, and it equals the boot value
  * (defaults.h: a Debian build of a booted series) field by field. Not
- * for a key without effect or one a policy gives a default of its own,
+ * for a key without effect or one a policy declares (its default, what
+ * systemd sets at boot: policies/systemd.xml),
  * nor for a key of a per-device table (net.ipv4.conf.<iface>.*: writing
  * ip_forward resets all.accept_redirects, interfaces copy default's), nor
  * a module's key (the value its module starts with, loaded later). */
@@ -390,8 +391,8 @@ static const char *cat_boot_default(const struct ctx *c,
         cat_no_effect(c, a->key) || memo_of(c, a->key)->glob ||
         !memo_of(c, a->key)->in.row || memo_of(c, a->key)->in.row->templated ||
         cat_module(c, a->key) ||
-        sg_policies_default(c->ps, a->key, &c->m->kernel))
-        return NULL; /* a policy's own default: its rules speak of it */
+        sg_policies_key(c->ps, a->key))
+        return NULL; /* a policy's own key: its rules speak of it */
     const char *dflt =
         sg_defaults_at_boot(c->ps->catalog, a->key, &c->m->kernel);
     size_t n = dflt ? int_fields(dflt, f) : 0;
@@ -421,6 +422,18 @@ static bool cat_unknown_name(const struct ctx *c, const char *key,
     return c->ps->catalog && value &&
            sg_relations_name(c->ps->catalog, &c->m->kernel, key, value, row) ==
                0;
+}
+
+/* Whether model M read a file named NAME from a directory the vendor
+ * owns (a package's sysctl.d file, not the operator's). */
+static bool ships(const struct sg_model *m, const char *name)
+{
+    for (size_t i = 0; i < m->n_files; i++) {
+        const char *p = m->files[i]->path, *base = strrchr(p, '/');
+        if (base && strcmp(base + 1, name) == 0 && !sg_operator_owns(p))
+            return true;
+    }
+    return false;
 }
 
 /* Whether the kernel refuses VALUE for KEY: relate.h's callback. */
@@ -637,6 +650,9 @@ static bool check(const struct ctx *c, const struct subject *s,
         return cat_module_not_loaded(c, key);
     case SG_OP_SET_AGAIN:
         return key == s->key && !s->src && set_again(c, s->at) != NULL;
+    case SG_OP_SYSTEMD_SHIPS:
+        return c->m->semantics == SG_SEM_SYSTEMD && k->value &&
+               ships(c->m, k->value);
     case SG_OP_OVERRIDDEN_BY_FILE:
         return key == s->key && s->src && sg_relate_file_over(c->m, s->src);
     case SG_OP_NOT_APPLIED:

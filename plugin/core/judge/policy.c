@@ -54,6 +54,7 @@ static const char *const op_names[] = {
     [SG_OP_NOT_IN] = "not-in",
     [SG_OP_MATCHES] = "matches",
     [SG_OP_SET_AGAIN] = "set-again",
+    [SG_OP_SYSTEMD_SHIPS] = "systemd-ships",
     [SG_OP_OVERRIDDEN_BY_FILE] = "overridden-by-file",
     [SG_OP_NOT_APPLIED] = "not-applied",
     [SG_OP_UNPREFIXED] = "unprefixed",

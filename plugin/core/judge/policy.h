@@ -59,6 +59,7 @@ enum sg_op {
     SG_OP_MATCHES,
     /* Lines together (relate.h): */
     SG_OP_SET_AGAIN, /* a later line of the same file sets the key again */
+    SG_OP_SYSTEMD_SHIPS, /* the tree has systemd's sysctl.d file VALUE */
     /* Values of the input sources (rules on="sourced"): */
     SG_OP_OVERRIDDEN_BY_FILE, /* a sysctl file sets the key later, otherwise */
     SG_OP_NOT_APPLIED,        /* this kernel does not apply the source */
