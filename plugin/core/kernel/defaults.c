@@ -51,7 +51,8 @@ int sg_defaults_parse(struct sg_catalog *c, const char *text, size_t len,
         return bad(d, name, 0, "a NUL byte");
     }
     size_t cap = 0;
-    unsigned line = 0;
+    unsigned line = 0, mask = 0;
+    const char *last_series = NULL; /* most rows share their series list */
     int r = 0;
     for (char *p = c->def_text; *p && r == 0;) {
         char *nl = strchr(p, '\n');
@@ -65,7 +66,10 @@ int sg_defaults_parse(struct sg_catalog *c, const char *text, size_t len,
                 r = bad(d, name, line, "not three fields");
             else {
                 *t1 = *t2 = '\0';
-                row.versions = series_mask(c, t1 + 1);
+                if (!last_series || strcmp(last_series, t1 + 1) != 0)
+                    mask = series_mask(c, t1 + 1);
+                last_series = t1 + 1;
+                row.versions = mask;
                 row.value = t2 + 1;
                 if (!row.versions)
                     r = bad(d, name, line,
