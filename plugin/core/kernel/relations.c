@@ -125,19 +125,20 @@ int sg_relations_parse(struct sg_catalog *c, const char *text, size_t len,
                     c->rel = v;
             }
             /* rows come grouped by key: index a key when it changes */
-            size_t old;
-            const struct sg_relrow *prev =
-                c->n_rel ? &c->rel[c->n_rel - 1] : NULL;
-            bool new_key = !prev || strcmp(prev->key, row.key) != 0;
-            bool new_other =
-                row.kind != SG_REL_NAMES && row.other &&
-                (!prev || !prev->other || strcmp(prev->other, row.other) != 0);
-            if (!why && r == 0 &&
-                ((new_key &&
-                  sg_strmap_put(&c->rel_keys, row.key, c->n_rel, &old) < 0) ||
-                 (new_other &&
-                  sg_strmap_put(&c->rel_keys, row.other, c->n_rel, &old) < 0)))
-                r = -ENOMEM;
+            if (!why && r == 0) {
+                size_t old;
+                const struct sg_relrow *prev =
+                    c->n_rel ? &c->rel[c->n_rel - 1] : NULL;
+                bool new_key = !prev || strcmp(prev->key, row.key) != 0;
+                bool new_other = row.kind != SG_REL_NAMES && row.other &&
+                                 (!prev || !prev->other ||
+                                  strcmp(prev->other, row.other) != 0);
+                if ((new_key && sg_strmap_put(&c->rel_keys, row.key, c->n_rel,
+                                              &old) < 0) ||
+                    (new_other && sg_strmap_put(&c->rel_keys, row.other,
+                                                c->n_rel, &old) < 0))
+                    r = -ENOMEM;
+            }
             if (!why && r == 0)
                 c->rel[c->n_rel++] = row;
         }
