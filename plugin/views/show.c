@@ -303,7 +303,8 @@ static void show_text_sourced(FILE *out, const struct sg_view_opts *vo,
         else if (v->applied < 0)
             fprintf(out,
                     "    applied only if kernel %s takes sysctl.* "
-                    "parameters at boot (5.8 and later do)\n",
+                    "parameters at boot (mainline from 5.8; this build's "
+                    "source is not catalogued)\n",
                     sg_vis(m->kernel.release));
     }
 }

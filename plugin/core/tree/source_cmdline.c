@@ -33,11 +33,14 @@ static const char *const aliases[][2] = {
  * (3db978d480e2, "kernel/sysctl: support setting sysctl parameters from
  * kernel command line"; shared/facts.md). Read in the catalogued trees:
  * process_sysctl_arg() is in 5.10's fs/proc/proc_sysctl.c and later, and
- * in none of 3.10-rhel, 4.15-ubuntu, 4.18-rhel, 5.4 and 5.4-ubuntu, so no
- * distribution build of those series carries it back. */
+ * in none of 3.10-rhel, 4.15-ubuntu, 4.18-rhel, 5.4 and 5.4-ubuntu, so the
+ * catalogued distributions did not carry it back. Another build of an
+ * older series (SUSE's, a vendor's) may have: not known (-1). */
 static int cmdline_applied(const struct sg_kver *k)
 {
-    return k->major * 1000 + k->minor >= 5008 ? 1 : 0;
+    if (k->major * 1000 + k->minor >= 5008)
+        return 1;
+    return sg_kver_build(k) == SG_KB_OTHER ? -1 : 0;
 }
 
 /* Whether NAME (N bytes) could be a sysctl key written without the
