@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "../core/base/near.h"
 #include "../core/kernel/catalog.h"
+#include "../core/kernel/defaults.h"
 #include "../core/kernel/keys.h"
 #include "../core/judge/policy.h"
 
@@ -167,33 +168,28 @@ static void print_docs(const struct sg_cli *cli, const struct sg_catalog *c,
 }
 
 /* KEY's value at boot on the Debian kernels booted for catalog/defaults.tsv
- * (built in): "key<TAB>series<TAB>value" lines, one per distinct value;
+ * (the catalog's: kernel/defaults.h), one line per distinct value;
  * nothing when the boots do not agree on one (it depends on the machine)
  * or the key is not a literal one there. */
-static void print_defaults(const struct sg_cli *cli, const char *key)
+static void print_defaults(const struct sg_cli *cli, const struct sg_catalog *c,
+                           const char *key)
 {
-    size_t at = 0;
-    const char *ser, *end, *tab;
+    size_t n;
+    const struct sg_defrow *r = sg_defaults_of(c, key, &n);
     struct sg_buf b = {0};
-    for (bool any = false; tsv_next("defaults.tsv", key, &at, &ser, &end);
-         any = true) {
-        if (!(tab = memchr(ser, '\t', (size_t)(end - ser))))
-            break;
-        if (!any)
-            say(cli, 2, NULL,
-                "default at boot on Debian's kernels (no "
-                "sysctl.d file applied; the same on a small and a large "
-                "machine):");
-        char *v = strndup(tab + 1, (size_t)(end - tab - 1));
+    if (n)
+        say(cli, 2, NULL,
+            "default at boot on Debian's kernels (no "
+            "sysctl.d file applied; the same on a small and a large "
+            "machine):");
+    for (size_t i = 0; i < n; i++) {
         b.n = 0;
-        for (const char *q = ser; q < tab; q++)
-            if (*q == ',')
-                sg_buf_printf(&b, ", ");
-            else
-                sg_buf_printf(&b, "%c", *q);
-        sg_buf_printf(&b, ": %s", v ? sg_vis(v) : "?");
+        for (size_t v = 0; v < c->n_versions; v++)
+            if (r[i].versions & (1u << v))
+                sg_buf_printf(&b, "%s%.*s", b.n ? ", " : "",
+                              (int)c->series_len[v], c->series[v]);
+        sg_buf_printf(&b, ": %s", sg_vis(r[i].value));
         say(cli, 4, NULL, b.v ? b.v : "");
-        free(v);
     }
     free(b.v);
 }
@@ -294,7 +290,7 @@ static int print_catalog(const struct sg_cli *cli, const struct sg_catalog *c,
         say(cli, 2, label, t ? t : "");
         free(t);
     }
-    print_defaults(cli, key);
+    print_defaults(cli, c, key);
     if (x.first_key)
         print_docs(cli, c, x.first_key);
     const char *page = doc_page(key);

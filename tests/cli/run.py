@@ -418,6 +418,28 @@ def catalog(binary):
                            env=dict(ENV, SYSCTL_GUARD_CATALOGDIR=d + "/no"))
         T.ok(r.returncode == 2 and "cannot read the kernel key catalog" in
              r.stderr, "a missing catalog: %d %s" % (r.returncode, r.stderr))
+        # the directory's relations.tsv and defaults.tsv are the ones read:
+        # explain prints its boot values, a broken line is named
+        shutil.copy(os.path.join(srcdir, "keys.tsv"), d)
+        with open(os.path.join(srcdir, "defaults.tsv")) as f:
+            text = f.read()
+        with open(os.path.join(d, "defaults.tsv"), "w") as f:
+            f.write(text.replace("vm.swappiness\t5.10,6.1,6.12,7.2\t60",
+                                 "vm.swappiness\t5.10,6.1,6.12,7.2\t61"))
+        env = dict(ENV, SYSCTL_GUARD_CATALOGDIR=d)
+        r = subprocess.run([binary, "explain", "--no-color", "vm.swappiness"],
+                           capture_output=True, text=True, env=env)
+        T.ok(r.returncode == 0 and "5.10, 6.1, 6.12, 7.2: 61" in r.stdout,
+             "explain: the catalog directory's defaults.tsv: %s" % r.stdout)
+        for name, bad in (("relations.tsv", "6.1\tvm.x\tswaps\t-\t-\tm.c:1\n"),
+                          ("defaults.tsv", "vm.x\t9.9\t1\n")):
+            with open(os.path.join(d, name), "w") as f:
+                f.write("# one comment\n" + bad)
+            r = subprocess.run(argv, capture_output=True, text=True, env=env)
+            T.ok(r.returncode == 2 and
+                 os.path.join(d, name) + ":2:" in r.stderr,
+                 "a broken %s: %d %s" % (name, r.returncode, r.stderr))
+            os.unlink(os.path.join(d, name))
 
 
 def profiles(binary):

@@ -371,6 +371,36 @@ enum sg_read_status sg_read_file(const char *path, char **buf, size_t *len,
     return st;
 }
 
+bool sg_leading_ll(const char *s, long long *out)
+{
+    char *end;
+    s += strspn(s, " \t");
+    if (!*s || !strchr("+-0123456789", *s))
+        return false;
+    errno = 0;
+    long long v = strtoll(s, &end, 0);
+    if (end == s || errno)
+        return false;
+    *out = v;
+    return true;
+}
+
+size_t sg_sorted_lower(const void *v, size_t n, size_t size, size_t key_off,
+                       const char *key)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *k;
+        memcpy(&k, (const char *)v + mid * size + key_off, sizeof(k));
+        if (strcmp(k, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* ---- a map of borrowed strings to indices ---- */
 
 static int strmap_grow(struct sg_strmap *m)

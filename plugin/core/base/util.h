@@ -110,6 +110,15 @@ bool sg_same_file(const struct stat *a, const struct stat *b);
 int sg_write_whole(const char *path, const char *data, size_t len, mode_t mode);
 
 bool sg_str_has_suffix(const char *s, const char *suffix);
+/* The leading integer of S after blanks and tabs, base 0, as the kernel's
+ * proc_get_long reads a sysctl value ("0x10", "010", "-1"); false when S
+ * starts with no number or it overflows. */
+bool sg_leading_ll(const char *s, long long *out);
+/* The first index of the array V (N elements of SIZE bytes, sorted by the
+ * string pointer at KEY_OFF bytewise) whose string is not below KEY: a
+ * binary search, O(log N). */
+size_t sg_sorted_lower(const void *v, size_t n, size_t size, size_t key_off,
+                       const char *key);
 /* qsort comparison of two char * (bytewise, as strcmp). */
 int sg_strp_cmp(const void *a, const void *b);
 

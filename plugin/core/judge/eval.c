@@ -87,21 +87,6 @@ struct ctx {
 
 /* ---- values as the kernel reads them ---- */
 
-static bool leading_int(const char *s, long long *out)
-{
-    char *end;
-    while (*s == ' ' || *s == '\t')
-        s++;
-    if (!*s || !strchr("+-0123456789", *s))
-        return false;
-    errno = 0;
-    long long v = strtoll(s, &end, 0); /* base 0, as proc_get_long reads */
-    if (end == s || errno)
-        return false;
-    *out = v;
-    return true;
-}
-
 /* The leading blank-separated integers of S (at most 16). */
 static size_t int_fields(const char *s, long long *f)
 {
@@ -129,7 +114,7 @@ static bool part_of(const char *value, enum sg_of of, int field, long long *out)
     if (!value)
         return false;
     if (of == SG_OF_VALUE)
-        return leading_int(value, out);
+        return sg_leading_ll(value, out);
     n = int_fields(value, f);
     switch (of) {
     case SG_OF_FIELD:
@@ -386,11 +371,12 @@ static const char *cat_boot_default(const struct ctx *c,
     char why[160];
     long long f[17], g[17];
     if (!c->ps->catalog || !a || a->glob || !a->value ||
-        !sg_operator_owns(a->file) || sg_model_effective(c->m, a->key) != a ||
+        !sg_operator_owns(a->file) || sg_model_effective(c->m, a->key) != a)
+        return NULL;
+    const struct catmemo *e = memo_of(c, a->key);
+    if (e->glob || !e->in.row || e->in.row->templated ||
         cat_rejection(c, a->key, a->value, why, sizeof(why)) ||
-        cat_no_effect(c, a->key) || memo_of(c, a->key)->glob ||
-        !memo_of(c, a->key)->in.row || memo_of(c, a->key)->in.row->templated ||
-        cat_module(c, a->key) ||
+        cat_no_effect(c, a->key) || cat_module(c, a->key) ||
         sg_policies_key(c->ps, a->key))
         return NULL; /* a policy's own key: its rules speak of it */
     const char *dflt =
@@ -612,7 +598,7 @@ static bool in_list(const char *list, const char *value, long long num,
          t && !found; t = strtok_r(NULL, " \t", &save)) {
         long long x;
         found =
-            numeric && leading_int(t, &x) ? x == num : strcmp(t, value) == 0;
+            numeric && sg_leading_ll(t, &x) ? x == num : strcmp(t, value) == 0;
     }
     free(copy);
     return found;
@@ -729,7 +715,7 @@ static bool check(const struct ctx *c, const struct subject *s,
     }
     if (!other)
         return false;
-    if (numeric && leading_int(other, &b))
+    if (numeric && sg_leading_ll(other, &b))
         return compare(k->op, a, b);
     /* Not numbers: only equality means something. */
     if (k->op == SG_OP_EQ)

@@ -82,18 +82,6 @@ const struct sg_assignment *sg_relate_file_over(const struct sg_model *m,
 
 /* ---- the catalog's relations ---- */
 
-/* The leading integer of S as the kernel's handlers read it (base 0). */
-static bool number(const char *s, long long *out)
-{
-    char *end;
-    s += strspn(s, " \t");
-    if (!*s || !strchr("+-0123456789", *s))
-        return false;
-    errno = 0;
-    *out = strtoll(s, &end, 0);
-    return end != s && !errno;
-}
-
 /* Where W's write falls among the writes: its setting's seq. Not certain
  * (false) under systemd-sysctl when the line before it set the same
  * value: systemd keeps the key where that value first appeared. */
@@ -140,7 +128,7 @@ written(const struct sg_relctx *x, const char *key, long long *v, bool *sure)
     *sure = true;
     if (!w || !w->value || x->refused(x->arg, key, w->value))
         return NULL;
-    if (!number(w->value, v)) {
+    if (!sg_leading_ll(w->value, v)) {
         *sure = false;
         return NULL;
     }
@@ -205,8 +193,8 @@ bool sg_relate_reset(const struct sg_relctx *x, const struct sg_assignment *a,
 {
     long long av;
     if (!x->cat || !a || a->glob || !a->value ||
-        sg_model_effective(x->m, a->key) != a || !number(a->value, &av) ||
-        x->refused(x->arg, a->key, a->value))
+        sg_model_effective(x->m, a->key) != a ||
+        !sg_leading_ll(a->value, &av) || x->refused(x->arg, a->key, a->value))
         return false;
     return reset_of(x, a, av, by, row) == 1;
 }
@@ -289,7 +277,7 @@ static bool value_of(const struct sg_relctx *x, const char *key, long long *v,
         return *at != NULL;
     /* not set, or refused: the boot value stays */
     const char *d = sg_defaults_at_boot(x->cat, key, &x->m->kernel);
-    return d && number(d, v);
+    return d && sg_leading_ll(d, v);
 }
 
 /* Whether interface value V overrules all's A under HOW. */
@@ -308,8 +296,8 @@ bool sg_relate_overruled(const struct sg_relctx *x,
     *out = (struct sg_overrule){0};
     if (!x->cat || !a || a->glob || !a->value ||
         strncmp(a->key, CONF_ALL, pre) != 0 || strchr(a->key + pre, '.') ||
-        sg_model_effective(x->m, a->key) != a || !number(a->value, &av) ||
-        x->refused(x->arg, a->key, a->value))
+        sg_model_effective(x->m, a->key) != a ||
+        !sg_leading_ll(a->value, &av) || x->refused(x->arg, a->key, a->value))
         return false;
     const char *name = a->key + pre;
     char *tmpl = sg_strdup_printf("net.ipv4.conf.<iface>.%s", name);

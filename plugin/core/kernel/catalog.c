@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,12 +92,12 @@ static bool parse_type(char *s, struct sg_catrow *r)
 
 /* "5.10,6.1": the versions as bits. The series names are compared as
  * text (a row names them as the versions line's MAJOR.MINOR). */
-static bool parse_versions(const struct sg_catalog *c, char *s, unsigned *out)
+bool sg_catalog_series(const struct sg_catalog *c, const char *s, unsigned *out)
 {
     size_t i = 0; /* the generator lists them oldest first */
     *out = 0;
-    for (char *t = s; *t;) {
-        char *comma = strchr(t, ',');
+    for (const char *t = s; *t;) {
+        const char *comma = strchr(t, ',');
         size_t n = comma ? (size_t)(comma - t) : strlen(t);
         while (i < c->n_versions &&
                (c->series_len[i] != n || memcmp(c->series[i], t, n) != 0))
@@ -224,7 +225,7 @@ static int parse_keys(struct sg_catalog *c, const char *file,
             if (!*f[i]) /* "-" says none; an empty module was a module "" */
                 return bad(d, file, ln, "a field is empty (\"-\" for none)");
         r.key = f[0];
-        if (!valid_key(r.key) || !parse_versions(c, f[1], &r.versions) ||
+        if (!valid_key(r.key) || !sg_catalog_series(c, f[1], &r.versions) ||
             !parse_type(f[2], &r))
             return bad(d, file, ln, "bad key, versions or type");
         r.unk_min = strcmp(f[3], "?") == 0;
@@ -480,15 +481,8 @@ static bool key_match(const char *t, const char *key, bool glob)
 
 static size_t lower_bound(const struct sg_catalog *c, const char *key)
 {
-    size_t lo = 0, hi = c->n_rows;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(c->rows[mid].key, key) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return sg_sorted_lower(c->rows, c->n_rows, sizeof(*c->rows),
+                           offsetof(struct sg_catrow, key), key);
 }
 
 void sg_catalog_rows(const struct sg_catalog *c, const char *key,

@@ -150,10 +150,18 @@ void sg_catalog_lookup(const struct sg_catalog *c, const char *key,
  * series; another distribution's build never does. */
 unsigned sg_catalog_usable(const struct sg_catalog *c, const struct sg_kver *k);
 
+/* The versions S names, a comma-separated list of the catalog's series
+ * names oldest first ("5.10,6.1", "3.10-rhel"), as bits into *OUT; false
+ * when one is not the catalog's, is out of order or the list is empty.
+ * Every table of the catalog (keys, relations, defaults) names its
+ * versions so. */
+bool sg_catalog_series(const struct sg_catalog *c, const char *s,
+                       unsigned *out);
+
 /* Among the versions that speak for K (sg_catalog_usable; the catalog
- * keeps its versions oldest first): the newest of a series at or below K's and the
- * oldest at or above it (the same one when K's series is catalogued);
- * -1 where there is none. */
+ * keeps its versions oldest first): the newest of a series at or below K's and
+ * the oldest at or above it (the same one when K's series is catalogued); -1
+ * where there is none. */
 void sg_catalog_around(const struct sg_catalog *c, const struct sg_kver *k,
                        int *below, int *above);
 

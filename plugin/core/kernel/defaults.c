@@ -10,6 +10,7 @@
 #include "../base/util.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,24 +20,6 @@ static int bad(struct sg_diags *d, const char *name, unsigned line,
     int r = sg_diag_add(d, SG_SEV_ERROR, "catalog", name, line,
                         "malformed defaults line: %s", what);
     return r < 0 ? r : -EINVAL;
-}
-
-/* The versions SERIES names (a comma-separated list), or 0 when one is
- * not the catalog's. */
-static unsigned series_mask(const struct sg_catalog *c, const char *series)
-{
-    unsigned mask = 0;
-    for (const char *p = series; *p;) {
-        size_t n = strcspn(p, ","), i;
-        for (i = 0; i < c->n_versions; i++)
-            if (c->series_len[i] == n && strncmp(p, c->series[i], n) == 0)
-                break;
-        if (i == c->n_versions || n == 0)
-            return 0;
-        mask |= 1u << i;
-        p += n + (p[n] == ',');
-    }
-    return mask;
 }
 
 int sg_defaults_parse(struct sg_catalog *c, const char *text, size_t len,
@@ -66,8 +49,9 @@ int sg_defaults_parse(struct sg_catalog *c, const char *text, size_t len,
                 r = bad(d, name, line, "not three fields");
             else {
                 *t1 = *t2 = '\0';
-                if (!last_series || strcmp(last_series, t1 + 1) != 0)
-                    mask = series_mask(c, t1 + 1);
+                if ((!last_series || strcmp(last_series, t1 + 1) != 0) &&
+                    !sg_catalog_series(c, t1 + 1, &mask))
+                    mask = 0;
                 last_series = t1 + 1;
                 row.versions = mask;
                 row.value = t2 + 1;
@@ -116,6 +100,17 @@ void sg_defaults_free(struct sg_catalog *c)
     c->n_def = 0;
 }
 
+const struct sg_defrow *sg_defaults_of(const struct sg_catalog *c,
+                                       const char *key, size_t *n)
+{
+    size_t lo = sg_sorted_lower(c->def, c->n_def, sizeof(*c->def),
+                                offsetof(struct sg_defrow, key), key);
+    *n = 0;
+    while (lo + *n < c->n_def && strcmp(c->def[lo + *n].key, key) == 0)
+        (*n)++;
+    return *n ? &c->def[lo] : NULL;
+}
+
 const char *sg_defaults_at_boot(const struct sg_catalog *c, const char *key,
                                 const struct sg_kver *k)
 {
@@ -125,16 +120,10 @@ const char *sg_defaults_at_boot(const struct sg_catalog *c, const char *key,
     if (at < 0 || c->builds[at] != SG_KB_DEBIAN ||
         c->versions[at].major != k->major || c->versions[at].minor != k->minor)
         return NULL;
-    size_t lo = 0, hi = c->n_def;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(c->def[mid].key, key) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (; lo < c->n_def && strcmp(c->def[lo].key, key) == 0; lo++)
-        if (c->def[lo].versions & (1u << at))
-            return c->def[lo].value;
+    size_t n;
+    const struct sg_defrow *r = sg_defaults_of(c, key, &n);
+    for (size_t i = 0; i < n; i++)
+        if (r[i].versions & (1u << at))
+            return r[i].value;
     return NULL;
 }

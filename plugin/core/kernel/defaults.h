@@ -33,6 +33,9 @@ int sg_defaults_parse(struct sg_catalog *c, const char *text, size_t len,
 int sg_defaults_load(struct sg_catalog *c, const char *dir, struct sg_diags *d);
 void sg_defaults_free(struct sg_catalog *c);
 
+/* KEY's rows (one per distinct value; *N of them), or NULL. O(log n). */
+const struct sg_defrow *sg_defaults_of(const struct sg_catalog *c,
+                                       const char *key, size_t *n);
 /* KEY's value at boot on kernel K: only for a Debian build of a booted
  * series; else NULL. O(log n). */
 const char *sg_defaults_at_boot(const struct sg_catalog *c, const char *key,

@@ -24,13 +24,13 @@ static int bad(struct sg_diags *d, const char *name, unsigned line,
     return r < 0 ? r : -EINVAL;
 }
 
+/* The one version SERIES names, or -1. */
 static int version_of(const struct sg_catalog *c, const char *series)
 {
-    for (size_t i = 0; i < c->n_versions; i++)
-        if (strlen(series) == c->series_len[i] &&
-            strncmp(series, c->series[i], c->series_len[i]) == 0)
-            return (int)i;
-    return -1;
+    unsigned mask;
+    if (strchr(series, ',') || !sg_catalog_series(c, series, &mask))
+        return -1;
+    return __builtin_ctz(mask);
 }
 
 /* Row R from the fields F of line LINE; NULL on success, else why not. */
