@@ -311,6 +311,11 @@ CASES = [
          "net.core.default_qdisc = pie\n"}),
     ("rule-value-unknown-name-not", "6.12.38+deb13-amd64", [],
      {D: "net.ipv4.tcp_congestion_control = bbr\nnet.core.default_qdisc = fq\n"}),
+    # Debian's 7.2 config leaves dualpi2 out: said of Debian's build only
+    ("rule-value-unknown-name-debian", "7.2.13+deb14-amd64", [],
+     {D: "net.core.default_qdisc = dualpi2\n"}),
+    ("rule-value-unknown-name-not-other", "7.2.0", [],
+     {D: "net.core.default_qdisc = dualpi2\n"}),
     # newer than every catalogued version: its names are not known
     ("rule-value-unknown-name-not-newer", "7.9.1", [],
      {D: "net.ipv4.tcp_congestion_control = tsunami\n"}),

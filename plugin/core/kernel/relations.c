@@ -257,5 +257,9 @@ int sg_relations_name(const struct sg_catalog *c, const struct sg_kver *k,
     if (!rb || !ra || !same_relation(rb, ra) || strcmp(rb->detail, "-") == 0)
         return -1;
     *row = rb;
-    return strcmp(rb->detail, "absent") == 0 ? 0 : 1;
+    if (strcmp(rb->detail, "absent") != 0)
+        return 1;
+    /* a config leaves it out: a fact of that build only (Debian's config
+     * says nothing of SUSE's, or of a kernel built from kernel.org) */
+    return c->builds[rb->version] == sg_kver_build(k) ? 0 : -1;
 }

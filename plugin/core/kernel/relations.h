@@ -67,10 +67,11 @@ size_t sg_relations_find(const struct sg_catalog *c, const struct sg_kver *k,
 /* What the catalogued versions around kernel K say of NAME as a value of
  * KEY (a key whose values name things: relations.tsv `names` rows): 1
  * when the build has it (*ROW says how), 0 when it has not (*ROW: the
- * row of a name its config leaves out, or NULL for a name no source
- * around K defines), -1 when that is not known (no list for KEY around
- * K, the versions disagree, K is newer than every version, or the
- * version's config does not say). */
+ * row of a name its config leaves out, said only for a target of the
+ * build whose config that is; or NULL for a name no source around K
+ * defines), -1 when that is not known (no list for KEY around K, the
+ * versions disagree, K is newer than every version, the version's config
+ * does not say, or it is another build's config). */
 int sg_relations_name(const struct sg_catalog *c, const struct sg_kver *k,
                       const char *key, const char *name,
                       const struct sg_relrow **row);
