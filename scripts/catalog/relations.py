@@ -36,6 +36,25 @@ file:line of the statement that makes it so, in TREE).
   (IN_DEV_RX_REDIRECTS: AND on a forwarding interface, OR otherwise);
   OTHER `all`. The attribute's key name comes from net/ipv4/devinet.c's
   DEVINET_SYSCTL_*_ENTRY(ATTR, "name") rows.
+- `all`: whether the kernel ever looks at `all`'s value of an IPv6
+  interface key (net.ipv6.conf.<iface>.NAME, `.data` &ipv6_devconf.FIELD):
+  DETAIL `used` when some source of the tree reads `devconf_all->FIELD`
+  (or `ipv6_devconf.FIELD` outside a ctl_table row), at its first such
+  file:line (forwarding and disable_ipv6 are copied to every interface by
+  their handlers; proxy_ndp, force_mld_version and others are read
+  beside the interface's); `ignored` when none does, at the key's
+  ctl_table row: only each interface's own value counts, and a write to
+  `all` changes nothing (accept_ra, autoconf, use_tempaddr, ...). OTHER
+  `all`. Only writable keys.
+- `field-max`: the highest value a field of a vector key may take
+  (kernel.sem's fourth, semmni, from ipc/): OTHER the field's number
+  (1-based, from `#define sc_semmni sem_ctls[N]`), DETAIL `refused:MAX`
+  when the handler checks it (sem_check_semmni: the write fails with
+  ERANGE and the field keeps its old value) or `capped:MAX` when the
+  field is taken but ipc_addid never allocates beyond MAX (`if (size >
+  IPCMNI)`); MAX is IPCMNI as ipc/util.h or include/linux/ipc.h defines
+  it. With `field-max-extended`, DETAIL the limit the `ipcmni_extend`
+  boot parameter raises it to (IPCMNI_EXTEND), at its early_param.
 - `init`: the value KEY's variable is defined with at file scope (`int
   vm_dirty_ratio = 20;`; 0 without an initializer), for each key of a
   relation: DETAIL the number, OTHER `-`; only plain integer literals.
@@ -185,6 +204,100 @@ def combine(tree, src, keys):
     return rows
 
 
+def ipv6_all(tree, recs):
+    """The `all` rows of TREE for its writable net.ipv6.conf keys."""
+    fields = {}
+    for r in recs:
+        m = re.match(r'&\s*ipv6_devconf\.(\w+)$', (r.get('data') or '').strip())
+        if m and r['key'].startswith('net.ipv6.conf.<iface>.') and \
+                r.get('access') == 'rw':
+            fields[m.group(1)] = (r['key'], '%s:%d' % (r['file'], r['line']))
+    if not fields:
+        return set()
+    pat = r'devconf_all->\w+|\bipv6_devconf\.\w+'
+    out = subprocess.run(['grep', '-rnE', '--include=*.c', '--include=*.h',
+                          pat, '.'], cwd=tree, capture_output=True,
+                         text=True).stdout
+    used = {}
+    for ln in out.splitlines():
+        rel, line, text = ln[2:].split(':', 2)
+        for m in re.finditer(r'(&\s*)?(?:devconf_all->|\bipv6_devconf\.)(\w+)',
+                             text):
+            if m.group(0).startswith('&') and 'devconf_all' not in m.group(0):
+                continue  # &ipv6_devconf.FIELD: a ctl_table row's .data
+            where = (not rel.startswith('net/'), rel, int(line))
+            if m.group(2) not in used or where < used[m.group(2)]:
+                used[m.group(2)] = where
+    rows = set()
+    for field, (key, row) in fields.items():
+        if field in used:
+            rows.add((key, 'all', 'all', 'used', '%s:%d' % used[field][1:]))
+        else:
+            rows.add((key, 'all', 'all', 'ignored', row))
+    return rows
+
+
+def ipc_defines(tree):
+    """IPCMNI and IPCMNI_EXTEND of TREE as numbers (missing: absent)."""
+    defs = {}
+    for rel in ('include/linux/ipc.h', 'ipc/util.h'):
+        path = os.path.join(tree, rel)
+        if os.path.isfile(path):
+            for m in re.finditer(r'^#define\s+(IPCMNI\w*)\s+(.+?)\s*(?:/\*.*)?$',
+                                 open(path, encoding='utf-8',
+                                      errors='replace').read(), re.M):
+                defs[m.group(1)] = m.group(2)
+    out = {}
+    for name in ('IPCMNI', 'IPCMNI_EXTEND'):
+        v = defs.get(name, '')
+        m = re.match(r'^\(?\s*1\s*<<\s*(\w+)\s*\)?$', v)
+        if m and re.match(r'^\d+$', defs.get(m.group(1), '')):
+            out[name] = 1 << int(defs[m.group(1)])
+        elif re.match(r'^\d+$', v):
+            out[name] = int(v)
+    return out
+
+
+def sem_fields(tree, src):
+    """The `field-max` rows of TREE for kernel.sem's semmni."""
+    sem, util = 'ipc/sem.c', 'ipc/util.c'
+    if not os.path.isfile(os.path.join(tree, sem)):
+        return set()
+    m = re.search(r'#define\s+sc_semmni\s+sem_ctls\[(\d+)\]',
+                  open(os.path.join(tree, sem), encoding='utf-8',
+                       errors='replace').read())
+    lim = ipc_defines(tree)
+    if not m or 'IPCMNI' not in lim:
+        return set()
+    field = str(int(m.group(1)) + 1)
+    out = subprocess.run(['grep', '-rnE', '--include=*.h', '--include=*.c',
+                          r'sem_ctls\[%s\]\s*>\s*(ipc_mni|IPCMNI)\b' %
+                          m.group(1), 'ipc'], cwd=tree, capture_output=True,
+                         text=True).stdout.split('\n')[0]
+    rows = set()
+    if out:
+        rel, line = out.split(':')[:2]
+        rows.add(('kernel.sem', 'field-max', field,
+                  'refused:%d' % lim['IPCMNI'], '%s:%s' % (rel, line)))
+    else:
+        f = src(util)
+        cap = re.search(r'\bif\s*\(\s*(\w+)\s*>\s*IPCMNI\s*\)\s*\1\s*='
+                        r'\s*IPCMNI\s*;', f.code)
+        if not cap:
+            return set()
+        rows.add(('kernel.sem', 'field-max', field,
+                  'capped:%d' % lim['IPCMNI'],
+                  '%s:%d' % (util, f.lineno(cap.start()))))
+    out = subprocess.run(['grep', '-rn', '--include=*.c',
+                          'early_param("ipcmni_extend"', 'ipc'], cwd=tree,
+                         capture_output=True, text=True).stdout.split('\n')[0]
+    if out and 'IPCMNI_EXTEND' in lim:
+        rel, line = out.split(':')[:2]
+        rows.add(('kernel.sem', 'field-max-extended', field,
+                  str(lim['IPCMNI_EXTEND']), '%s:%s' % (rel, line)))
+    return rows
+
+
 def main():
     args = sys.argv[1:]
     config = None
@@ -265,6 +378,9 @@ def main():
                 break
     rows |= names(tree, config, src, {r['key'] for r in recs})
     rows |= combine(tree, src, {r['key'] for r in recs})
+    rows |= ipv6_all(tree, recs)
+    if 'kernel.sem' in {r['key'] for r in recs}:
+        rows |= sem_fields(tree, src)
     for row in sorted(rows):
         print('\t'.join((series,) + row))
 

@@ -678,6 +678,79 @@ def combine():
               "combine: the IN_DEV_* macros per attribute: %r" % rows)
 
 
+def ipv6_all():
+    """relations.py's all rows: a field some source reads from devconf_all
+    (or ipv6_devconf outside a ctl_table row) is used, at its first net/
+    line; one only a ctl_table row names is ignored; read-only keys have
+    none."""
+    import relations
+    tree = {
+        "net/ipv6/addrconf.c":
+            "static int fixup(int *p)\n{\n"
+            "\tif (p == &net->ipv6.devconf_all->forwarding)\n\t\treturn 1;\n"
+            "\treturn ipv6_devconf.hop_limit;\n}\n"
+            "static struct ctl_table t[] = {\n"
+            "\t{ .procname = \"accept_ra\",\n"
+            "\t  .data = &ipv6_devconf.accept_ra, },\n"
+            "\t{ .procname = \"forwarding\",\n"
+            "\t  .data =\n\t\t&ipv6_devconf.forwarding, },\n};\n",
+        "drivers/x.c": "int a = net->ipv6.devconf_all->forwarding;\n",
+    }
+    recs = [{"key": "net.ipv6.conf.<iface>.%s" % k, "access": acc,
+             "data": "&ipv6_devconf.%s" % k, "file": "net/ipv6/addrconf.c",
+             "line": 9} for k, acc in (("accept_ra", "rw"),
+                                       ("forwarding", "rw"),
+                                       ("hop_limit", "rw"),
+                                       ("mc_forwarding", "ro"))]
+    with tempfile.TemporaryDirectory(prefix="sg-v6-") as tmp:
+        build(tree, tmp)
+        rows = sorted((r[0].split(".")[-1], r[3], r[4])
+                      for r in relations.ipv6_all(tmp, recs))
+        check(rows == [("accept_ra", "ignored", "net/ipv6/addrconf.c:9"),
+                       ("forwarding", "used", "net/ipv6/addrconf.c:3"),
+                       ("hop_limit", "used", "net/ipv6/addrconf.c:5")],
+              "ipv6_all: used, ignored, read-only left out: %r" % rows)
+
+
+def sem_fields():
+    """relations.py's field-max rows: semmni refused above IPCMNI where
+    the handler checks it (with ipcmni_extend's limit), capped where
+    ipc_addid does, nothing without either."""
+    import relations
+    base = {"ipc/sem.c": "#define sc_semmni\tsem_ctls[3]\n"}
+    new = dict(base, **{
+        "ipc/util.h": "#define IPCMNI_SHIFT\t\t15\n"
+                      "#define IPCMNI_EXTEND_SHIFT\t24\n"
+                      "#define IPCMNI\t\t\t(1 << IPCMNI_SHIFT)\n"
+                      "#define IPCMNI_EXTEND\t\t(1 << IPCMNI_EXTEND_SHIFT)\n"
+                      "static inline int sem_check_semmni(struct ns *ns) {\n"
+                      "\treturn ((ns->sem_ctls[3] < 0) || "
+                      "(ns->sem_ctls[3] > ipc_mni))\n\t\t? -ERANGE : 0;\n}\n",
+        "ipc/ipc_sysctl.c": "int x;\nearly_param(\"ipcmni_extend\", f);\n",
+        "ipc/util.c": "int y;\n"})
+    old = dict(base, **{
+        "include/linux/ipc.h": "#define IPCMNI 32768  /* <= MAX_INT */\n",
+        "ipc/util.c": "int ipc_addid(int size)\n{\n"
+                      "\tif (size > IPCMNI)\n\t\tsize = IPCMNI;\n}\n"})
+    none = dict(base, **{"include/linux/ipc.h": "#define IPCMNI 32768\n",
+                         "ipc/util.c": "int z;\n"})
+    want = {
+        "new": [("field-max", "4", "refused:32768", "ipc/util.h:6"),
+                ("field-max-extended", "4", "16777216", "ipc/ipc_sysctl.c:2")],
+        "old": [("field-max", "4", "capped:32768", "ipc/util.c:3")],
+        "none": []}
+    for name, tree in (("new", new), ("old", old), ("none", none)):
+        with tempfile.TemporaryDirectory(prefix="sg-sem-") as tmp:
+            build(tree, tmp)
+            files = {}
+
+            def src(rel):
+                return files.setdefault(rel, gen.SrcFile(tmp, rel))
+            rows = sorted(r[1:] for r in relations.sem_fields(tmp, src))
+            check(rows == want[name],
+                  "sem_fields %s: %r" % (name, rows))
+
+
 def boot_log(path, release, before, after):
     """A console log as scripts/catalog/verify/init.sh prints it."""
     with open(path, "w") as f:
@@ -987,6 +1060,8 @@ def main():
     relations()
     names()
     combine()
+    ipv6_all()
+    sem_fields()
     print("gen: %d passed, %d failed" % (PASSED[0], len(FAILED)))
     return 1 if FAILED else 0
 

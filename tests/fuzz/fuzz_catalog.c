@@ -23,6 +23,8 @@ static const char *const keys[] = {
     "kernel.shmax",
     "vm.swappiness",
     "a",
+    "kernel.sem",
+    "net.ipv6.conf.<iface>.accept_ra",
     "x.y.z.w.v",
     "net.ipv4.conf.e[a-z]h0.rp_filter",
 };
@@ -74,7 +76,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     const struct sg_relrow *r[4];
                     struct sg_kver k;
                     sg_kver_parse(kernels[j], &k);
-                    for (int kind = SG_REL_ZEROES; kind <= SG_REL_INIT; kind++)
+                    for (int kind = SG_REL_ZEROES; kind <= SG_REL_FIELD_MAX_EXT;
+                         kind++)
                         if (sg_relations_find(&c, &k, kind, keys[i], NULL, r,
                                               4) > 4 ||
                             sg_relations_find(&c, &k, kind, NULL, keys[i], r,

@@ -115,8 +115,16 @@ static void malformed(void)
         "6.1\tvm.dirty_ratio\tzeroes\t-\tchanged\tm.c:1\n",       /* no other */
         "6.1\tvm.dirty_ratio\tzeroes\tvm.x\tsometimes\tm.c:1\n",
         "6.1\t\tinit\t-\t1\tm.c:1\n",
-        "6.1\tnet.x\tnames\t\tbuiltin\tm.c:1\n",        /* no name */
-        "6.1\tnet.x\tcombine\tall\txor\tm.c:1\n",       /* how */
+        "6.1\tnet.x\tnames\t\tbuiltin\tm.c:1\n",    /* no name */
+        "6.1\tnet.x\tcombine\tall\txor\tm.c:1\n",   /* how */
+        "6.1\tnet.x\tall\tall\tsometimes\tm.c:1\n", /* all's use */
+        "6.1\tnet.x\tall\tdefault\tused\tm.c:1\n",  /* not all */
+        "6.1\tkernel.sem\tfield-max\t4\tclamped:9\tm.c:1\n",
+        "6.1\tkernel.sem\tfield-max\t0\trefused:9\tm.c:1\n", /* field */
+        "6.1\tkernel.sem\tfield-max\t17\trefused:9\tm.c:1\n",
+        "6.1\tkernel.sem\tfield-max\t4\trefused:x\tm.c:1\n",
+        "6.1\tkernel.sem\tfield-max\t4\trefused:-1\tm.c:1\n",
+        "6.1\tkernel.sem\tfield-max-extended\t4\t\tm.c:1\n",
         "6.1\tvm.dirty_ratio\tinit\t-\t20\tm.c:1\tx\n", /* seven fields */
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
@@ -143,10 +151,57 @@ static void malformed(void)
     sg_diags_free(&d);
 }
 
+/* IPv6's all (used or ignored) and a field's limit, agreed on or not by
+ * the versions around a kernel. */
+static void fields_and_all(void)
+{
+    static const char text[] =
+        "4.19\tnet.ipv6.conf.<iface>.accept_dad\tall\tall\tused\ta.c:1\n"
+        "5.10\tnet.ipv6.conf.<iface>.accept_dad\tall\tall\tused\ta.c:2\n"
+        "6.1\tnet.ipv6.conf.<iface>.accept_dad\tall\tall\tused\ta.c:3\n"
+        "4.19\tnet.ipv6.conf.<iface>.accept_ra\tall\tall\tignored\ta.c:4\n"
+        "5.10\tnet.ipv6.conf.<iface>.accept_ra\tall\tall\tignored\ta.c:5\n"
+        "6.1\tnet.ipv6.conf.<iface>.accept_ra\tall\tall\tignored\ta.c:6\n"
+        "4.19\tkernel.sem\tfield-max\t4\tcapped:32768\tu.c:1\n"
+        "5.10\tkernel.sem\tfield-max\t4\trefused:32768\tu.h:2\n"
+        "5.10\tkernel.sem\tfield-max-extended\t4\t16777216\ti.c:3\n"
+        "6.1\tkernel.sem\tfield-max\t4\trefused:32768\tu.h:4\n"
+        "6.1\tkernel.sem\tfield-max-extended\t4\t16777216\ti.c:5\n";
+    struct sg_catalog c;
+    struct sg_diags d = {0};
+    const struct sg_relrow *r = NULL;
+    struct sg_kver v;
+    CHECK(sg_catalog_parse(keys, strlen(keys), "k", "", 0, "h", &c, &d) == 0);
+    CHECK(sg_relations_parse(&c, text, strlen(text), "r", &d) == 0);
+    CHECK(c.n_rel == 11 && d.n == 0);
+    sg_kver_parse("6.1.0-13-amd64", &v);
+    CHECK(sg_relations_find(&c, &v, SG_REL_ALL,
+                            "net.ipv6.conf.<iface>.accept_ra", "all", &r,
+                            1) == 1 &&
+          strcmp(r->detail, "ignored") == 0);
+    CHECK(sg_relations_find(&c, &v, SG_REL_FIELD_MAX, "kernel.sem", NULL, &r,
+                            1) == 1 &&
+          r->refuses && r->value == 32768 && strcmp(r->other, "4") == 0);
+    CHECK(sg_relations_find(&c, &v, SG_REL_FIELD_MAX_EXT, "kernel.sem", "4", &r,
+                            1) == 1 &&
+          r->value == 16777216);
+    /* 4.19 caps, 5.10 refuses: between them, nothing */
+    sg_kver_parse("4.19.0-26-amd64", &v);
+    CHECK(sg_relations_find(&c, &v, SG_REL_FIELD_MAX, "kernel.sem", NULL, &r,
+                            1) == 1 &&
+          !r->refuses);
+    sg_kver_parse("5.2.0", &v);
+    CHECK(sg_relations_find(&c, &v, SG_REL_FIELD_MAX, "kernel.sem", NULL, &r,
+                            1) == 0);
+    sg_catalog_free(&c);
+    sg_diags_free(&d);
+}
+
 int main(void)
 {
     parse();
     names();
+    fields_and_all();
     malformed();
     return check_done("relations");
 }

@@ -70,6 +70,37 @@ static const char *parse_row(const struct sg_catalog *c, char **f,
             return "an empty name or detail";
         return NULL;
     }
+    if (strcmp(f[2], "all") == 0) {
+        r->kind = SG_REL_ALL;
+        r->detail = f[4];
+        if (strcmp(f[3], "all") != 0)
+            return "an \"all\" relation to another key than all";
+        return strcmp(f[4], "used") == 0 || strcmp(f[4], "ignored") == 0
+                   ? NULL
+                   : "an \"all\" relation neither used nor ignored";
+    }
+    if (strcmp(f[2], "field-max") == 0 ||
+        strcmp(f[2], "field-max-extended") == 0) {
+        char *end;
+        const char *num = f[4];
+        r->kind = f[2][9] ? SG_REL_FIELD_MAX_EXT : SG_REL_FIELD_MAX;
+        if (r->kind == SG_REL_FIELD_MAX) {
+            r->refuses = strncmp(f[4], "refused:", 8) == 0;
+            if (!r->refuses && strncmp(f[4], "capped:", 7) != 0)
+                return "a field limit neither refused nor capped";
+            num = strchr(f[4], ':') + 1;
+        }
+        r->detail = f[4];
+        errno = 0;
+        long field = strtol(f[3], &end, 10);
+        if (errno || end == f[3] || *end || field < 1 || field > 16)
+            return "a field number not from 1 to 16";
+        errno = 0;
+        r->value = strtoll(num, &end, 10);
+        return errno || end == num || *end || r->value < 0
+                   ? "a field limit that is not a number"
+                   : NULL;
+    }
     if (strcmp(f[2], "init") == 0) {
         char *end;
         errno = 0;

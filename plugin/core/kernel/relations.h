@@ -28,6 +28,14 @@ enum sg_rel_kind {
     SG_REL_NAMES,      /* KEY takes the name OTHER (DETAIL: how it is built) */
     SG_REL_COMBINE,    /* an interface's KEY combined with OTHER ("all") by
                           DETAIL: "or", "and", "max", "forwarding" */
+    SG_REL_ALL,        /* an IPv6 interface's KEY: whether the kernel reads
+                          OTHER ("all")'s value at all, DETAIL "used" or
+                          "ignored" */
+    SG_REL_FIELD_MAX,  /* field OTHER (1-based) of KEY at most VALUE: above
+                          it the write is refused (REFUSES) or the kernel
+                          acts as if it were VALUE */
+    SG_REL_FIELD_MAX_EXT, /* the same limit raised to VALUE by the
+                             ipcmni_extend boot parameter */
 };
 
 struct sg_relrow {
@@ -36,7 +44,8 @@ struct sg_relrow {
     const char *key;
     const char *other;  /* NULL for SG_REL_INIT */
     bool on_change;     /* SG_REL_ZEROES: only when the write changed KEY */
-    long long value;    /* SG_REL_INIT */
+    long long value;    /* SG_REL_INIT, SG_REL_FIELD_MAX(_EXT): the number */
+    bool refuses;       /* SG_REL_FIELD_MAX: "refused", else "capped" */
     const char *detail; /* SG_REL_NAMES: "builtin", "module:NAME", "absent"
                            (the build's config leaves it out), "-" */
     const char *source; /* file:line in that version's tree */
