@@ -9,6 +9,7 @@
 #include "../core/kernel/catalog.h"
 #include "../core/kernel/defaults.h"
 #include "../core/kernel/keys.h"
+#include "../core/kernel/relations.h"
 #include "../core/judge/policy.h"
 
 #include "../core/base/util.h"
@@ -194,6 +195,63 @@ static void print_defaults(const struct sg_cli *cli, const struct sg_catalog *c,
     free(b.v);
 }
 
+/* How the kernel takes an interface key with all's (relations.tsv
+ * `combine` and `all`, per version), one line per distinct way: for
+ * net.ipv4.conf.X.NAME and net.ipv6.conf.X.NAME. */
+static void print_combine(const struct sg_cli *cli, const struct sg_catalog *c,
+                          const char *key)
+{
+    const char *dot;
+    bool v4 = strncmp(key, "net.ipv4.conf.", 14) == 0;
+    if ((!v4 && strncmp(key, "net.ipv6.conf.", 14) != 0) ||
+        !(dot = strchr(key + 14, '.')))
+        return;
+    char *tmpl = sg_strdup_printf("%.14s<iface>%s", key, dot);
+    enum sg_rel_kind kind = v4 ? SG_REL_COMBINE : SG_REL_ALL;
+    struct sg_buf b = {0};
+    bool head = false;
+    unsigned done = 0; /* versions already printed */
+    for (size_t i = 0; tmpl && i < c->n_rel; i++) {
+        const struct sg_relrow *r = &c->rel[i];
+        if (r->kind != kind || strcmp(r->key, tmpl) != 0 ||
+            (done & (1u << r->version)))
+            continue;
+        if (!head)
+            say(cli, 2, NULL,
+                v4 ? "all and each interface's own value, as the kernel "
+                     "combines them (include/linux/inetdevice.h):"
+                   : "all's value (net/ipv6: read by the kernel, or each "
+                     "interface's own alone):");
+        head = true;
+        b.n = 0;
+        const struct sg_relrow *last = r;
+        for (size_t j = i; j < c->n_rel; j++) {
+            const struct sg_relrow *q = &c->rel[j];
+            if (q->kind == kind && strcmp(q->key, tmpl) == 0 &&
+                strcmp(q->detail, r->detail) == 0) {
+                sg_buf_printf(&b, "%s%.*s", b.n ? ", " : "",
+                              (int)c->series_len[q->version],
+                              c->series[q->version]);
+                done |= 1u << q->version;
+                last = q;
+            }
+        }
+        const char *how =
+            !v4 ? (strcmp(r->detail, "used") == 0 ? "read" : "ignored")
+            : strcmp(r->detail, "or") == 0  ? "OR"
+            : strcmp(r->detail, "and") == 0 ? "AND"
+            : strcmp(r->detail, "max") == 0 ? "the larger"
+                                            : "AND when the host forwards, "
+                                              "else OR";
+        sg_buf_printf(&b, ": %s (%s in %.*s)", how, last->source,
+                      (int)c->series_len[last->version],
+                      c->series[last->version]);
+        say(cli, 4, NULL, b.v ? b.v : "");
+    }
+    free(b.v);
+    free(tmpl);
+}
+
 static bool print_row(const struct sg_catrow *r, void *arg)
 {
     struct rows_ctx *x = arg;
@@ -291,6 +349,7 @@ static int print_catalog(const struct sg_cli *cli, const struct sg_catalog *c,
         free(t);
     }
     print_defaults(cli, c, key);
+    print_combine(cli, c, key);
     if (x.first_key)
         print_docs(cli, c, x.first_key);
     const char *page = doc_page(key);

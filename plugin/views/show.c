@@ -4,9 +4,12 @@
  */
 #include "views.h"
 #include "../core/kernel/keys.h"
+#include "../core/judge/relate.h"
 #include "../core/base/util.h"
 
 #include <cjson/cJSON.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -309,6 +312,119 @@ static void show_text_sourced(FILE *out, const struct sg_view_opts *vo,
     }
 }
 
+struct refusal {
+    const struct sg_catalog *cat;
+    const struct sg_model *m;
+};
+
+/* Whether the kernel refuses VALUE for KEY, as far as the catalog knows:
+ * relate.h's callback. */
+static bool refused(const void *arg, const char *key, const char *value)
+{
+    const struct refusal *r = arg;
+    struct sg_catinfo in;
+    char why[160];
+    sg_catalog_lookup(r->cat, key, &r->m->kernel, &in);
+    return in.state == SG_KS_PRESENT &&
+           sg_catalog_rejects_varies(in.row, in.varies, value, why,
+                                     sizeof(why)) != NULL;
+}
+
+/* Whether KEY (net.ipv4.conf.X.NAME or net.ipv6.conf.X.NAME, X not all)
+ * is worth a line of the per-interface values: every IPv4 interface key
+ * the tree sets; an IPv6 one where the tree sets all's too (the line that
+ * misleads). */
+static bool iface_worth(const struct sg_model *m, const char *key)
+{
+    bool v4 = strncmp(key, "net.ipv4.conf.", 14) == 0;
+    const char *dot = strchr(key + 14, '.');
+    if (!dot)
+        return false;
+    char *all = sg_strdup_printf("%.14sall%s", key, dot);
+    bool all_set = all && sg_model_get(m, all) != NULL;
+    free(all);
+    return v4 || all_set;
+}
+
+static void where(char *buf, size_t len, const struct sg_assignment *a)
+{
+    if (a)
+        snprintf(buf, len, "%s:%u", sg_vis(a->file), a->line);
+    else
+        snprintf(buf, len, "the boot value");
+}
+
+static void show_iface_value(FILE *out, const struct sg_view_opts *vo,
+                             const struct sg_model *m, const char *key,
+                             bool *head)
+{
+    struct refusal rf = {vo->marks, m};
+    struct sg_relctx x = {
+        .m = m, .cat = vo->marks, .refused = refused, .arg = &rf};
+    struct sg_iface_value iv;
+    char own[PATH_MAX + 32], all[PATH_MAX + 32], fwd[160] = "";
+    unsigned v = 0;
+    if (!sg_relate_iface(&x, key, &iv))
+        return;
+    if (!*head)
+        fprintf(out, "# in effect per interface (the kernel's combination "
+                     "of all with each interface's own value):\n");
+    *head = true;
+    where(own, sizeof(own), iv.own_at);
+    where(all, sizeof(all), iv.all_at);
+    v = iv.row->version;
+    if (iv.fwd_key)
+        snprintf(fwd, sizeof(fwd), ", the host %s (%s = %lld)",
+                 iv.fwd ? "forwarding" : "not forwarding", iv.fwd_key, iv.fwd);
+    bool dflt = strncmp(key + 14, "default.", 8) == 0;
+    const char *whose = dflt ? "default's" : "its own";
+    if (!iv.how)
+        fprintf(out,
+                "#   %s%s = %lld: %s value (%s); no interface reads all's "
+                "(%s in the catalog's %.*s source)\n",
+                sg_vis(key), dflt ? " (new interfaces)" : "", iv.value, whose,
+                own, iv.row->source, (int)vo->marks->series_len[v],
+                vo->marks->series[v]);
+    else
+        fprintf(out,
+                "#   %s%s = %lld: %s all's %lld (%s) and %s %lld (%s)%s (%s in "
+                "the catalog's %.*s source)\n",
+                sg_vis(key), dflt ? " (new interfaces)" : "", iv.value,
+                strcmp(iv.how, "max") == 0   ? "the larger of"
+                : strcmp(iv.how, "and") == 0 ? "AND of"
+                                             : "OR of",
+                iv.all, all, whose, iv.own, own, fwd, iv.row->source,
+                (int)vo->marks->series_len[v], vo->marks->series[v]);
+}
+
+/* The value each interface key the tree names takes effect with, and
+ * default's (new interfaces) beside a line for all. */
+static void show_text_ifaces(FILE *out, const struct sg_view_opts *vo,
+                             const struct sg_model *m)
+{
+    bool head = false;
+    if (!vo->marks)
+        return;
+    for (size_t i = 0; i < m->n_settings; i++) {
+        const struct sg_setting *st = &m->settings[i];
+        const char *k = st->key;
+        if (st->winner->glob || !wanted(vo, k) ||
+            (strncmp(k, "net.ipv4.conf.", 14) != 0 &&
+             strncmp(k, "net.ipv6.conf.", 14) != 0))
+            continue;
+        if (strncmp(k + 14, "all.", 4) != 0) {
+            if (iface_worth(m, k))
+                show_iface_value(out, vo, m, k, &head);
+            continue;
+        }
+        /* a line for all: what new interfaces take, unless default is set */
+        char *dflt = sg_strdup_printf("%.14sdefault.%s", k, k + 18);
+        if (dflt && !sg_model_get(m, dflt))
+            show_iface_value(out, vo, m, dflt, &head);
+        free(dflt);
+    }
+}
+
 int sg_view_text_show(FILE *out, const struct sg_model *m,
                       const struct sg_view_opts *vo)
 {
@@ -324,6 +440,7 @@ int sg_view_text_show(FILE *out, const struct sg_model *m,
         if (wanted(vo, m->settings[i].key))
             show_text_setting(out, vo, m, &m->settings[i]);
     show_text_sourced(out, vo, m);
+    show_text_ifaces(out, vo, m);
     for (size_t i = 0; i < vo->n_keys; i++) {
         char *k = sg_key_normalize(vo->keys[i]);
         if (k && !sg_model_get(m, k) &&

@@ -462,6 +462,55 @@ CASES = [
     # RHEL 8's boot values are not catalogued: no claim about default's
     ("rule-conf-all-overruled-not-el8", "4.18.0-553.66.1.el8_10.x86_64", [],
      {D: "net.ipv4.conf.all.send_redirects = 0\n"}),
+    # net.ipv6.conf.all: most keys no interface reads (relations.tsv `all`)
+    ("rule-ipv6-conf-all-ignored", "6.1.0-13-amd64", [],
+     {D: "net.ipv6.conf.all.accept_ra = 0\n"
+         "net.ipv6.conf.all.use_tempaddr = 2\n"
+         "net.ipv6.conf.all.disable_ipv6 = 0\n"
+         "net.ipv6.conf.all.forwarding = 0\n"}),
+    ("rule-ipv6-conf-all-ignored-el7", "3.10.0-1160.el7.x86_64", [],
+     {D: "net.ipv6.conf.all.autoconf = 0\nnet.ipv6.conf.all.proxy_ndp = 1\n"}),
+    # default, an interface or a glob says it for the interfaces
+    ("rule-ipv6-conf-all-ignored-not", "5.15.0-91-generic", [],
+     {D: "net.ipv6.conf.all.accept_ra = 0\n"
+         "net.ipv6.conf.default.accept_ra = 0\n"
+         "net.ipv6.conf.all.autoconf = 0\nnet.ipv6.conf.*.autoconf = 0\n"
+         "net.ipv6.conf.all.use_tempaddr = 2\n"
+         "net.ipv6.conf.eth0.use_tempaddr = 2\n"
+         "net.ipv6.conf.all.accept_dad = 0\n"}),
+    # accept_dad: all's value is read from 4.14 on (and in RHEL 7), not
+    # before
+    ("rule-ipv6-conf-all-ignored-old", "4.9.0-19-amd64", [],
+     {D: "net.ipv6.conf.all.accept_dad = 0\n"}),
+    # newer than every catalogued version: every one of them agrees
+    ("rule-ipv6-conf-all-ignored-newer", "7.9.1", [],
+     {D: "net.ipv6.conf.all.accept_ra = 0\n"}),
+    # a field above what the kernel keeps (kernel.sem's semmni, IPCMNI)
+    ("rule-value-field-over", "6.1.0-13-amd64", [],
+     {D: "kernel.sem = 250 256000 32 40000\n"}),
+    ("rule-value-field-over-el7", "3.10.0-1160.el7.x86_64", [],
+     {D: "kernel.sem = 250 256000 32 65536\n"}),
+    # kernel.org 3.10 takes it and never allocates more
+    ("rule-value-field-over-capped", "3.10.108", [],
+     {D: "kernel.sem = 250 256000 32 65536\n"}),
+    ("rule-value-field-over-not", "5.15.0-91-generic", [],
+     {D: "kernel.sem = 250 256000 32 32768\n"}),
+    # between 4.19 (capped) and 5.4 (refused) the catalog does not know
+    ("rule-value-field-over-not-between", "5.2.0", [],
+     {D: "kernel.sem = 250 256000 32 40000\n"}),
+    # a name the build has as a module: the write loads it
+    ("rule-value-names-module", "6.1.0-13-amd64", [],
+     {D: "net.ipv4.tcp_congestion_control = bbr\n"
+         "net.core.default_qdisc = fq\n",
+      "etc/modules-load.d/bbr.conf": "tcp_bbr\n"}),
+    ("rule-value-names-module-el9", "5.14.0-570.32.1.el9_6.x86_64", [],
+     {D: "net.ipv4.tcp_congestion_control = htcp\n"}),
+    # built in; newer than every catalogued version
+    ("rule-value-names-module-not", "6.1.0-13-amd64", [],
+     {D: "net.ipv4.tcp_congestion_control = cubic\n"
+         "net.core.default_qdisc = fq_codel\n"}),
+    ("rule-value-names-module-not-newer", "7.9.1", [],
+     {D: "net.ipv4.tcp_congestion_control = bbr\n"}),
     # what systemd sets itself: known by the 50-pid-max.conf it ships (243)
     ("rule-file-max-below-systemd", "6.1.0-13-amd64", [],
      {"usr/lib/sysctl.d/50-pid-max.conf": "kernel.pid_max = 4194304\n",

@@ -410,6 +410,44 @@ static bool cat_unknown_name(const struct ctx *c, const char *key,
                0;
 }
 
+/* The module VALUE names for KEY on the target's build (a `names` row
+ * "module:NAME" the versions around it agree on): NAME, or NULL. */
+static const char *cat_names_module(const struct ctx *c, const char *key,
+                                    const char *value,
+                                    const struct sg_relrow **row)
+{
+    if (!c->ps->catalog || !value ||
+        sg_relations_name(c->ps->catalog, &c->m->kernel, key, value, row) != 1)
+        return NULL;
+    return strncmp((*row)->detail, "module:", 7) == 0 ? (*row)->detail + 7
+                                                      : NULL;
+}
+
+/* The field of VALUE above the limit the target's kernel keeps for it
+ * (relations.tsv `field-max`: kernel.sem's semmni): *ROW the limit, *FIELD
+ * the number written; false when none is, or the versions disagree. */
+static bool cat_field_over(const struct ctx *c, const char *key,
+                           const char *value, const struct sg_relrow **row,
+                           long long *field)
+{
+    const struct sg_relrow *rows[4];
+    long long f[17];
+    if (!c->ps->catalog || !value)
+        return false;
+    size_t n = sg_relations_find(c->ps->catalog, &c->m->kernel,
+                                 SG_REL_FIELD_MAX, key, NULL, rows, 4);
+    size_t have = n ? int_fields(value, f) : 0;
+    for (size_t i = 0; i < n; i++) {
+        long idx = strtol(rows[i]->other, NULL, 10);
+        if (idx >= 1 && (size_t)idx <= have && f[idx - 1] > rows[i]->value) {
+            *row = rows[i];
+            *field = f[idx - 1];
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Whether model M read a file named NAME from a directory the vendor
  * owns (a package's sysctl.d file, not the operator's). */
 static bool ships(const struct sg_model *m, const char *name)
@@ -663,6 +701,25 @@ static bool check(const struct ctx *c, const struct subject *s,
     case SG_OP_EXTRA_FIELDS: {
         unsigned holds;
         return cat_extra_fields(c, key, value, &holds);
+    }
+    case SG_OP_ALL_IGNORED: {
+        const struct sg_relrow *row;
+        struct sg_relctx x = relctx(c);
+        return key == s->key && !s->src &&
+               sg_relate_all_ignored(&x, s->at, &row);
+    }
+    case SG_OP_FIELD_OVER: {
+        const struct sg_relrow *row;
+        long long v;
+        return cat_field_over(c, key, value, &row, &v);
+    }
+    case SG_OP_NAMES_MODULE: {
+        /* the operator's lines: a package's (systemd's fq_codel) is the
+         * distribution's word on its own kernel */
+        const struct sg_relrow *row;
+        return key == s->key && !s->src && s->at &&
+               sg_operator_owns(s->at->file) &&
+               cat_names_module(c, key, value, &row) != NULL;
     }
     case SG_OP_MODULE_KEY:
         return key == s->key && s->src && !s->src->unprefixed &&
@@ -941,7 +998,8 @@ static enum sg_op relation_op(const struct sg_cond *cond)
     static const enum sg_op ops[] = {
         SG_OP_SET_AGAIN,          SG_OP_RESET_BY_OTHER, SG_OP_HALVED,
         SG_OP_OVERRIDDEN_BY_FILE, SG_OP_EXTRA_FIELDS,   SG_OP_BOOT_DEFAULT,
-        SG_OP_UNKNOWN_NAME,       SG_OP_OVERRULED,      SG_OP_ABSENT};
+        SG_OP_UNKNOWN_NAME,       SG_OP_OVERRULED,      SG_OP_ALL_IGNORED,
+        SG_OP_FIELD_OVER,         SG_OP_NAMES_MODULE,   SG_OP_ABSENT};
     return first_op(cond, ops);
 }
 
@@ -1018,6 +1076,59 @@ static char *relation_text(const struct ctx *c, const struct sg_rule *r,
                 ? "is what new interfaces take"
                 : "is that interface's own");
         free(o.over_key);
+        break;
+    }
+    case SG_OP_ALL_IGNORED:
+        if (!sg_relate_all_ignored(&x, s->at, &row) ||
+            !(src = relation_source(c, row)))
+            return NULL;
+        const char *name = s->key + sizeof("net.ipv6.conf.all.") - 1;
+        t = sg_strdup_printf("on kernel %s no interface reads all's %s: the "
+                             "kernel looks only at each interface's own "
+                             "value, and a write to all is not copied to "
+                             "them (%s); no line sets "
+                             "net.ipv6.conf.default.%s, an interface's, or "
+                             "a glob such as net.ipv6.conf.*.%s",
+                             c->m->kernel.release, name, src, name, name);
+        break;
+    case SG_OP_FIELD_OVER: {
+        long long v;
+        const struct sg_relrow *ext[1];
+        if (!cat_field_over(c, s->key, s->value, &row, &v) ||
+            !(src = relation_source(c, row)))
+            return NULL;
+        char more[200] = "";
+        if (row->refuses &&
+            sg_relations_find(c->ps->catalog, &c->m->kernel,
+                              SG_REL_FIELD_MAX_EXT, s->key, row->other, ext, 1))
+            snprintf(more, sizeof(more),
+                     "; a kernel booted with ipcmni_extend takes up to %lld "
+                     "(%s)",
+                     ext[0]->value, ext[0]->source);
+        t = row->refuses
+                ? sg_strdup_printf(
+                      "field %s is %lld, and kernel %s refuses it above %lld "
+                      "(%s): the write fails with ERANGE, which sysctl and "
+                      "systemd-sysctl report, and the field keeps its old "
+                      "value%s",
+                      row->other, v, c->m->kernel.release, row->value, src,
+                      more)
+                : sg_strdup_printf(
+                      "field %s is %lld, and kernel %s takes it but never "
+                      "allocates more than %lld (%s)",
+                      row->other, v, c->m->kernel.release, row->value, src);
+        break;
+    }
+    case SG_OP_NAMES_MODULE: {
+        const char *mod = cat_names_module(c, s->key, s->value, &row);
+        if (!mod || !(src = relation_source(c, row)))
+            return NULL;
+        t = sg_strdup_printf(
+            "kernel %s has %s as the module %s (%s)%s", c->m->kernel.release,
+            s->value, mod, src,
+            c->m->modload.scanned && sg_modload_loads(&c->m->modload, mod)
+                ? ", and modules-load.d loads it before systemd-sysctl runs"
+                : "");
         break;
     }
     case SG_OP_UNKNOWN_NAME:

@@ -70,6 +70,9 @@ static const char *const op_names[] = {
     [SG_OP_BOOT_DEFAULT] = "boot-default",
     [SG_OP_UNKNOWN_NAME] = "unknown-name",
     [SG_OP_OVERRULED] = "overruled",
+    [SG_OP_ALL_IGNORED] = "all-ignored",
+    [SG_OP_FIELD_OVER] = "field-over",
+    [SG_OP_NAMES_MODULE] = "names-module",
 };
 
 static const char *const fix_names[] = {
@@ -700,10 +703,10 @@ static void check_placeholders(struct loader *l, const struct sg_rule *r,
                                const char *text)
 {
     static const char *const known[] = {
-        "key",     "value",     "kernel",     "file",        "line",
-        "default", "rule",      "diagnostic", "uncommented", "field1",
-        "field2",  "field3",    "history",    "suggestion",  "rejection",
-        "source",  "no-effect", "module",     "evidence",    "verdict",
+        "key",      "value",     "kernel",     "file",        "line",
+        "default",  "rule",      "diagnostic", "uncommented", "field1",
+        "field2",   "field3",    "history",    "suggestion",  "rejection",
+        "source",   "no-effect", "module",     "evidence",    "verdict",
         "relation", NULL};
     for (const char *p = text ? strchr(text, '{') : NULL; p;
          p = strchr(p + 1, '{')) {

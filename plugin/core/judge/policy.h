@@ -58,7 +58,7 @@ enum sg_op {
     SG_OP_NOT_IN,
     SG_OP_MATCHES,
     /* Lines together (relate.h): */
-    SG_OP_SET_AGAIN, /* a later line of the same file sets the key again */
+    SG_OP_SET_AGAIN,     /* a later line of the same file sets the key again */
     SG_OP_SYSTEMD_SHIPS, /* the tree has systemd's sysctl.d file VALUE */
     /* Values of the input sources (rules on="sourced"): */
     SG_OP_OVERRIDDEN_BY_FILE, /* a sysctl file sets the key later, otherwise */
@@ -79,6 +79,9 @@ enum sg_op {
     SG_OP_BOOT_DEFAULT,   /* the value the kernel boots with anyway */
     SG_OP_UNKNOWN_NAME,   /* a value that names nothing this build has */
     SG_OP_OVERRULED,      /* conf.all's value the interfaces' overrule */
+    SG_OP_ALL_IGNORED,    /* an IPv6 conf.all value no interface reads */
+    SG_OP_FIELD_OVER,     /* a field above the limit the kernel keeps */
+    SG_OP_NAMES_MODULE,   /* a value that names a module of the build */
 };
 
 /* What of a value a check looks at. */

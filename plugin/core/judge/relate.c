@@ -288,6 +288,31 @@ static bool overrules(const char *how, long long a, long long v)
                                      : v > a;
 }
 
+/* Whether the host forwards IPv4: ip_forward and all.forwarding set every
+ * interface's forwarding, and the later line decides. *KEY: the key that
+ * did; false when neither value is known. */
+static bool forwarding_of(const struct sg_relctx *x, const char **key,
+                          long long *fwd)
+{
+    static const char *const fk[] = {"net.ipv4.ip_forward",
+                                     CONF_ALL "forwarding"};
+    size_t best = 0, seq;
+    bool have = false;
+    for (size_t i = 0; i < 2; i++) {
+        const struct sg_assignment *at;
+        long long v;
+        if (value_of(x, fk[i], &v, &at) &&
+            (!have || (at && order_of(x->m, at, &seq) && seq > best))) {
+            *key = fk[i];
+            *fwd = v;
+            have = true;
+            if (at && order_of(x->m, at, &seq))
+                best = seq;
+        }
+    }
+    return have;
+}
+
 bool sg_relate_overruled(const struct sg_relctx *x,
                          const struct sg_assignment *a, struct sg_overrule *out)
 {
@@ -309,25 +334,7 @@ bool sg_relate_overruled(const struct sg_relctx *x,
     out->row = row;
     out->how = row->detail;
     if (strcmp(row->detail, "forwarding") == 0) {
-        /* ip_forward and all.forwarding set every interface's forwarding:
-         * the later line decides */
-        static const char *const fk[] = {"net.ipv4.ip_forward",
-                                         CONF_ALL "forwarding"};
-        size_t best = 0, seq;
-        bool have = false;
-        for (size_t i = 0; i < 2; i++) {
-            const struct sg_assignment *at;
-            long long v;
-            if (value_of(x, fk[i], &v, &at) &&
-                (!have || (at && order_of(x->m, at, &seq) && seq > best))) {
-                out->fwd_key = fk[i];
-                out->fwd = v;
-                have = true;
-                if (at && order_of(x->m, at, &seq))
-                    best = seq;
-            }
-        }
-        if (!have)
+        if (!forwarding_of(x, &out->fwd_key, &out->fwd))
             return false;
         out->how = out->fwd ? "and" : "or";
     }
@@ -363,6 +370,82 @@ bool sg_relate_overruled(const struct sg_relctx *x,
         }
     }
     return false;
+}
+
+#define V6_CONF "net.ipv6.conf."
+
+bool sg_relate_all_ignored(const struct sg_relctx *x,
+                           const struct sg_assignment *a,
+                           const struct sg_relrow **row)
+{
+    size_t pre = sizeof(V6_CONF "all.") - 1;
+    *row = NULL;
+    if (!x->cat || !a || a->glob || !a->value ||
+        strncmp(a->key, V6_CONF "all.", pre) != 0 ||
+        strchr(a->key + pre, '.') || sg_model_effective(x->m, a->key) != a ||
+        x->refused(x->arg, a->key, a->value))
+        return false;
+    const char *name = a->key + pre;
+    char *tmpl = sg_strdup_printf(V6_CONF "<iface>.%s", name);
+    const struct sg_relrow *r =
+        tmpl ? relation(x, SG_REL_ALL, tmpl, "all") : NULL;
+    free(tmpl);
+    if (!r || strcmp(r->detail, "ignored") != 0)
+        return false;
+    /* default, an interface, or a glob over them says what the operator
+     * meant for the interfaces: this line is then only redundant */
+    size_t nl = strlen(name), vl = sizeof(V6_CONF) - 1;
+    for (size_t i = 0; i < x->m->n_settings; i++) {
+        const char *k = x->m->settings[i].key;
+        size_t kl = strlen(k);
+        if (kl > vl + nl + 1 && strncmp(k, V6_CONF, vl) == 0 &&
+            strcmp(k + kl - nl, name) == 0 && k[kl - nl - 1] == '.' &&
+            strcmp(k, a->key) != 0)
+            return false;
+    }
+    *row = r;
+    return true;
+}
+
+bool sg_relate_iface(const struct sg_relctx *x, const char *key,
+                     struct sg_iface_value *out)
+{
+    *out = (struct sg_iface_value){0};
+    bool v4 = strncmp(key, "net.ipv4.conf.", 14) == 0;
+    if (!x->cat || (!v4 && strncmp(key, V6_CONF, sizeof(V6_CONF) - 1) != 0))
+        return false;
+    const char *iface = key + 14, *dot = strchr(iface, '.');
+    if (!dot || strchr(dot + 1, '.') || strncmp(iface, "all.", 4) == 0)
+        return false;
+    const char *name = dot + 1;
+    char *tmpl =
+        sg_strdup_printf("net.ipv%c.conf.<iface>.%s", v4 ? '4' : '6', name);
+    char *all = sg_strdup_printf("net.ipv%c.conf.all.%s", v4 ? '4' : '6', name);
+    const struct sg_relrow *row =
+        tmpl && all ? relation(x, v4 ? SG_REL_COMBINE : SG_REL_ALL, tmpl, "all")
+                    : NULL;
+    bool ok = row && value_of(x, key, &out->own, &out->own_at);
+    if (ok && !v4) {
+        /* IPv6: only where all's value is never read */
+        ok = strcmp(row->detail, "ignored") == 0;
+        out->value = out->own;
+    } else if (ok) {
+        out->how = row->detail;
+        if (strcmp(row->detail, "forwarding") == 0) {
+            ok = forwarding_of(x, &out->fwd_key, &out->fwd);
+            out->how = out->fwd ? "and" : "or";
+        }
+        ok = ok && value_of(x, all, &out->all, &out->all_at);
+        if (ok)
+            out->value = strcmp(out->how, "or") == 0 ? out->all || out->own
+                         : strcmp(out->how, "and") == 0
+                             ? out->all && out->own
+                             : (out->all > out->own ? out->all : out->own);
+    }
+    free(tmpl);
+    free(all);
+    out->row = ok ? row : NULL;
+    return ok;
 }
 
 void sg_relate_free(struct sg_relate *r)

@@ -99,6 +99,33 @@ bool sg_relate_overruled(const struct sg_relctx *x,
                          const struct sg_assignment *a,
                          struct sg_overrule *out);
 
+/* A net.ipv6.conf.all.NAME line A (its key's winner, a value the kernel
+ * takes) that changes no interface: the kernel never reads all's NAME
+ * (relations.tsv `all` ignored: only each interface's own value counts,
+ * and a write to all is not copied to them), and no other line of the
+ * tree sets NAME for default, an interface or a glob over them. *ROW: the
+ * relation (its source). */
+bool sg_relate_all_ignored(const struct sg_relctx *x,
+                           const struct sg_assignment *a,
+                           const struct sg_relrow **row);
+
+/* The value an interface's conf KEY takes effect with
+ * (net.ipv4.conf.IFACE.NAME, IFACE "default" for the interfaces created
+ * later): IPv4 combines all's value with the interface's own by the
+ * relation (OR, AND, MAX; accept_redirects AND when the host forwards),
+ * IPv6 takes the interface's own where all's is never read. Each value is
+ * the tree's line, or the boot value of a Debian kernel of the target's
+ * series. false when a value or the relation is not known. */
+struct sg_iface_value {
+    const struct sg_relrow *row;
+    const char *how;     /* "or", "and", "max" as applied; NULL: own only */
+    const char *fwd_key; /* "forwarding": the key that decided, or NULL */
+    long long fwd, all, own, value;
+    const struct sg_assignment *all_at, *own_at; /* NULL: the boot value */
+};
+bool sg_relate_iface(const struct sg_relctx *x, const char *key,
+                     struct sg_iface_value *out);
+
 void sg_relate_free(struct sg_relate *r);
 
 #endif
