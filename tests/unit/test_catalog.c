@@ -121,6 +121,12 @@ static void synthetic(void)
     CHECK(sg_catalog_knows(&c, "kernel.*"));
     CHECK(!sg_catalog_knows(&c, "kernel.nothing*"));
     CHECK(sg_catalog_knows(&c, "net.old")); /* history alone */
+    /* the last name first: plain, a pattern, a placeholder's */
+    CHECK(sg_catalog_knows(&c, "net.ipv4.conf.*.rp_filte?"));
+    CHECK(!sg_catalog_knows(&c, "net.ipv4.conf.*.rp_filterx"));
+    CHECK(sg_catalog_knows(&c, "net.*"));
+    CHECK(sg_catalog_knows(&c, "net.ol?"));
+    CHECK(!sg_catalog_knows(&c, "net.olde"));
     CHECK(!sg_catalog_knows(&c, "net.ipv4_timestamps"));
 
     /* facts between versions: only where both sides agree */

@@ -61,6 +61,22 @@ static void parse(void)
     CHECK(find(&c, "7.0.0", SG_REL_INIT, &r) == 1 && r->value == 20);
     /* older than every version: nothing */
     CHECK(find(&c, "4.14.0", SG_REL_INIT, &r) == 0);
+    /* rows written by key, not by version, are read into version order,
+     * each version's rows by key, the lines' order kept among equals */
+    size_t seen = 0;
+    for (unsigned v = 0; v < c.n_versions; v++) {
+        for (size_t i = c.rel_from[v]; i < c.rel_to[v]; i++) {
+            CHECK(c.rel[i].version == v);
+            CHECK(i == c.rel_from[v] ||
+                  strcmp(c.rel[i - 1].key, c.rel[i].key) <= 0);
+        }
+        seen += c.rel_to[v] - c.rel_from[v];
+    }
+    CHECK(seen == c.n_rel);
+    CHECK(strcmp(c.rel[c.rel_from[2]].key, "net.ipv4.tcp_congestion_control") ==
+              0 &&
+          strcmp(c.rel[c.rel_from[2]].other, "cubic") == 0 &&
+          strcmp(c.rel[c.rel_from[2] + 1].other, "vegas") == 0);
     sg_catalog_free(&c);
     sg_diags_free(&d);
 }

@@ -83,6 +83,7 @@ struct ctx {
     struct catcache *cache; /* NULL without a catalog */
     struct unjudged *unjudged;
     struct sg_relate *relate; /* lines together: relate.h */
+    struct sg_relwin win;     /* the catalog's versions for m's kernel */
 };
 
 /* ---- values as the kernel reads them ---- */
@@ -406,8 +407,7 @@ static bool cat_unknown_name(const struct ctx *c, const char *key,
                              const char *value, const struct sg_relrow **row)
 {
     return c->ps->catalog && value &&
-           sg_relations_name(c->ps->catalog, &c->m->kernel, key, value, row) ==
-               0;
+           sg_relations_name_in(c->ps->catalog, &c->win, key, value, row) == 0;
 }
 
 /* The module VALUE names for KEY on the target's build (a `names` row
@@ -417,7 +417,7 @@ static const char *cat_names_module(const struct ctx *c, const char *key,
                                     const struct sg_relrow **row)
 {
     if (!c->ps->catalog || !value ||
-        sg_relations_name(c->ps->catalog, &c->m->kernel, key, value, row) != 1)
+        sg_relations_name_in(c->ps->catalog, &c->win, key, value, row) != 1)
         return NULL;
     return strncmp((*row)->detail, "module:", 7) == 0 ? (*row)->detail + 7
                                                       : NULL;
@@ -434,8 +434,8 @@ static bool cat_field_over(const struct ctx *c, const char *key,
     long long f[17];
     if (!c->ps->catalog || !value)
         return false;
-    size_t n = sg_relations_find(c->ps->catalog, &c->m->kernel,
-                                 SG_REL_FIELD_MAX, key, NULL, rows, 4);
+    size_t n = sg_relations_find_in(c->ps->catalog, &c->win, SG_REL_FIELD_MAX,
+                                    key, NULL, rows, 4);
     size_t have = n ? int_fields(value, f) : 0;
     for (size_t i = 0; i < n; i++) {
         long idx = strtol(rows[i]->other, NULL, 10);
@@ -469,8 +469,11 @@ static bool refused(const void *arg, const char *key, const char *value)
 
 static struct sg_relctx relctx(const struct ctx *c)
 {
-    return (struct sg_relctx){
-        .m = c->m, .cat = c->ps->catalog, .refused = refused, .arg = c};
+    return (struct sg_relctx){.m = c->m,
+                              .cat = c->ps->catalog,
+                              .win = &c->win,
+                              .refused = refused,
+                              .arg = c};
 }
 
 /* The later line of A's file that undoes A (relate.h), unless A still
@@ -1099,8 +1102,8 @@ static char *relation_text(const struct ctx *c, const struct sg_rule *r,
             return NULL;
         char more[200] = "";
         if (row->refuses &&
-            sg_relations_find(c->ps->catalog, &c->m->kernel,
-                              SG_REL_FIELD_MAX_EXT, s->key, row->other, ext, 1))
+            sg_relations_find_in(c->ps->catalog, &c->win, SG_REL_FIELD_MAX_EXT,
+                                 s->key, row->other, ext, 1))
             snprintf(more, sizeof(more),
                      "; a kernel booted with ipcmni_extend takes up to %lld "
                      "(%s)",
@@ -1544,6 +1547,8 @@ int sg_evaluate(const struct sg_model *m, const struct sg_policies *ps,
                     .relate = &relate};
     int rc = 0;
 
+    if (ps->catalog)
+        sg_relations_window(ps->catalog, &m->kernel, &c.win);
     for (size_t i = 0; i < ps->n_rules && rc == 0; i++) {
         const struct sg_rule *r = &ps->rules[i];
         if (!sg_rule_applies(r, &m->kernel, o))

@@ -100,14 +100,23 @@ static bool order_of(const struct sg_model *m, const struct sg_assignment *w,
     return true;
 }
 
+/* sg_relations_find for X's kernel. */
+static size_t find(const struct sg_relctx *x, enum sg_rel_kind kind,
+                   const char *key, const char *other,
+                   const struct sg_relrow **out, size_t max)
+{
+    return x->win ? sg_relations_find_in(x->cat, x->win, kind, key, other, out,
+                                         max)
+                  : sg_relations_find(x->cat, &x->m->kernel, kind, key, other,
+                                      out, max);
+}
+
 static const struct sg_relrow *relation(const struct sg_relctx *x,
                                         enum sg_rel_kind kind, const char *key,
                                         const char *other)
 {
     const struct sg_relrow *r = NULL;
-    return sg_relations_find(x->cat, &x->m->kernel, kind, key, other, &r, 1)
-               ? r
-               : NULL;
+    return find(x, kind, key, other, &r, 1) ? r : NULL;
 }
 
 static bool init_of(const struct sg_relctx *x, const char *key, long long *v)
@@ -142,8 +151,7 @@ static int reset_of(const struct sg_relctx *x, const struct sg_assignment *a,
                     const struct sg_relrow **row)
 {
     const struct sg_relrow *zs[SG_REL_MAX];
-    size_t aseq, n = sg_relations_find(x->cat, &x->m->kernel, SG_REL_ZEROES,
-                                       NULL, a->key, zs, SG_REL_MAX);
+    size_t aseq, n = find(x, SG_REL_ZEROES, NULL, a->key, zs, SG_REL_MAX);
     if (n && !order_of(x->m, a, &aseq))
         return -1;
     int verdict = 0;
@@ -221,8 +229,7 @@ static bool final_of(const struct sg_relctx *x, const char *key, long long *v,
     if (!init_of(x, key, v))
         return false;
     const struct sg_relrow *zs[SG_REL_MAX];
-    size_t n = sg_relations_find(x->cat, &x->m->kernel, SG_REL_ZEROES, NULL,
-                                 key, zs, SG_REL_MAX);
+    size_t n = find(x, SG_REL_ZEROES, NULL, key, zs, SG_REL_MAX);
     for (size_t i = 0; i < n; i++) {
         long long pv, pinit;
         const struct sg_assignment *p = written(x, zs[i]->key, &pv, &sure);
@@ -240,10 +247,8 @@ bool sg_relate_clamped(const struct sg_relctx *x, const struct sg_assignment *a,
     if (!x->cat || !a || !a->value || sg_model_effective(x->m, a->key) != a)
         return false;
     const struct sg_relrow *cs[SG_REL_MAX];
-    size_t n = sg_relations_find(x->cat, &x->m->kernel, SG_REL_CLAMP_HALF,
-                                 a->key, NULL, cs, SG_REL_MAX);
-    n += sg_relations_find(x->cat, &x->m->kernel, SG_REL_CLAMP_HALF, NULL,
-                           a->key, cs + n, SG_REL_MAX - n);
+    size_t n = find(x, SG_REL_CLAMP_HALF, a->key, NULL, cs, SG_REL_MAX);
+    n += find(x, SG_REL_CLAMP_HALF, NULL, a->key, cs + n, SG_REL_MAX - n);
     for (size_t i = 0; i < n; i++) {
         struct sg_clamp c = {.row = cs[i]};
         if (strcmp(a->key, c.row->key) != 0 &&

@@ -53,6 +53,9 @@ typedef bool sg_refused_fn(const void *arg, const char *key, const char *value);
 struct sg_relctx {
     const struct sg_model *m;
     const struct sg_catalog *cat;
+    /* the catalog's versions for m's kernel (relations.h), or NULL: each
+     * query works them out */
+    const struct sg_relwin *win;
     sg_refused_fn *refused;
     const void *arg;
 };

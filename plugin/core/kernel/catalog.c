@@ -479,6 +479,15 @@ static bool key_match(const char *t, const char *key, bool glob)
     return !*t && !*key;
 }
 
+/* Whether template or key T's last name cannot match LAST (the key's
+ * last name with its dot, or NULL): T's is no placeholder and differs. A
+ * cheap test before key_match. */
+static bool last_differs(const char *t, const char *last)
+{
+    const char *tl = last ? strrchr(t, '.') : NULL;
+    return tl && tl[1] != '<' && strcmp(tl, last) != 0;
+}
+
 static size_t lower_bound(const struct sg_catalog *c, const char *key)
 {
     return sg_sorted_lower(c->rows, c->n_rows, sizeof(*c->rows),
@@ -492,12 +501,16 @@ void sg_catalog_rows(const struct sg_catalog *c, const char *key,
          i < c->n_rows && strcmp(c->rows[i].key, key) == 0; i++)
         if (!fn(&c->rows[i], arg))
             return;
+    /* a template's last name, when it is no placeholder, must be the
+     * key's: most of a group's templates fail that cheaply */
+    const char *last = strrchr(key, '.');
     for (size_t g = 0; g < c->n_tgroups; g++) {
         const struct sg_tgroup *tg = &c->tgroups[g];
         if (strncmp(key, tg->prefix, tg->len) != 0)
             continue;
         for (size_t i = tg->first; i < tg->first + tg->n; i++)
-            if (key_match(c->templates[i]->key, key, false) &&
+            if (!last_differs(c->templates[i]->key, last) &&
+                key_match(c->templates[i]->key, key, false) &&
                 !fn(c->templates[i], arg))
                 return;
     }
@@ -510,8 +523,10 @@ bool sg_catalog_hist_applies(const struct sg_hist *h, const char *key)
 
 static bool has_hist(const struct sg_catalog *c, const char *key)
 {
+    const char *last = strrchr(key, '.');
     for (size_t i = 0; i < c->n_hist; i++)
-        if (key_match(c->hist[i].key, key, false))
+        if (!last_differs(c->hist[i].key, last) &&
+            key_match(c->hist[i].key, key, false))
             return true;
     return false;
 }
@@ -530,11 +545,17 @@ bool sg_catalog_knows(const struct sg_catalog *c, const char *key)
         sg_catalog_rows(c, key, any_row, &found);
         return found || has_hist(c, key);
     }
+    /* a glob whose last name is plain: that name must match first */
+    const char *last = strrchr(key, '.');
+    if (last && strpbrk(last, "*?["))
+        last = NULL;
     for (size_t i = 0; i < c->n_rows; i++)
-        if (key_match(c->rows[i].key, key, true))
+        if (!last_differs(c->rows[i].key, last) &&
+            key_match(c->rows[i].key, key, true))
             return true;
     for (size_t i = 0; i < c->n_hist; i++)
-        if (key_match(c->hist[i].key, key, true))
+        if (!last_differs(c->hist[i].key, last) &&
+            key_match(c->hist[i].key, key, true))
             return true;
     return false;
 }
@@ -694,9 +715,10 @@ void sg_catalog_lookup(const struct sg_catalog *c, const char *key,
             acc.versions & (1u << i) ? SG_KS_PRESENT : SG_KS_ABSENT;
         pts[np++] = (struct point){&c->versions[i], s, s, NULL};
     }
+    const char *last = strrchr(key, '.');
     for (size_t i = 0; i < c->n_hist && np < sizeof(pts) / sizeof(*pts); i++) {
         const struct sg_hist *h = &c->hist[i];
-        if (!key_match(h->key, key, false))
+        if (last_differs(h->key, last) || !key_match(h->key, key, false))
             continue;
         if (h->kind == SG_H_NO_EFFECT) {
             if (series_cmp(&h->version, k) <= 0)

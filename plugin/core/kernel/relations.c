@@ -33,11 +33,16 @@ static int version_of(const struct sg_catalog *c, const char *series)
     return __builtin_ctz(mask);
 }
 
-/* Row R from the fields F of line LINE; NULL on success, else why not. */
+/* Row R from the fields F of line LINE; NULL on success, else why not.
+ * *LAST is the previous row's series and version (rows come grouped by
+ * version: one lookup a version). */
 static const char *parse_row(const struct sg_catalog *c, char **f,
-                             struct sg_relrow *r)
+                             struct sg_relrow *r, const char **last,
+                             int *last_v)
 {
-    int v = version_of(c, f[0]);
+    int v = *last && strcmp(*last, f[0]) == 0 ? *last_v : version_of(c, f[0]);
+    *last = f[0];
+    *last_v = v;
     if (v < 0)
         return "a series the catalog does not have";
     *r = (struct sg_relrow){
@@ -114,6 +119,76 @@ static const char *parse_row(const struct sg_catalog *c, char **f,
     return "an unknown relation";
 }
 
+/* Version, then key, then the order of the lines (each row's key points
+ * into the text, in line order, wherever qsort moves the row). */
+static int row_order(const void *pa, const void *pb)
+{
+    const struct sg_relrow *a = pa, *b = pb;
+    int k = strcmp(a->key, b->key);
+    if (a->version != b->version)
+        return a->version < b->version ? -1 : 1;
+    if (k)
+        return k;
+    return (uintptr_t)a->key < (uintptr_t)b->key ? -1 : 1;
+}
+
+/* Whether C's rows come grouped by version and sorted by key, as
+ * relations.py writes them (versions in any order). */
+static bool grouped(const struct sg_catalog *c)
+{
+    bool seen[SG_CATALOG_MAX_VERSIONS] = {0};
+    for (size_t i = 0; i < c->n_rel; i++) {
+        unsigned v = c->rel[i].version;
+        if (i == 0 || c->rel[i - 1].version != v) {
+            if (seen[v])
+                return false;
+            seen[v] = true;
+        } else if (strcmp(c->rel[i - 1].key, c->rel[i].key) > 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* rel_from and rel_to (catalog.h) for C's rows, sorting them first when
+ * a hand-made file has them in another order. */
+static void index_versions(struct sg_catalog *c)
+{
+    if (!grouped(c))
+        qsort(c->rel, c->n_rel, sizeof(*c->rel), row_order);
+    memset(c->rel_from, 0, sizeof(c->rel_from));
+    memset(c->rel_to, 0, sizeof(c->rel_to));
+    for (size_t i = 0; i < c->n_rel; i++) {
+        unsigned v = c->rel[i].version;
+        if (i == 0 || c->rel[i - 1].version != v)
+            c->rel_from[v] = i;
+        c->rel_to[v] = i + 1;
+    }
+}
+
+/* The rows of version V whose key is KEY (NULL: all of V's) lie in
+ * [*LO, *HI): a binary search of V's rows, which are sorted by key. */
+static void span(const struct sg_catalog *c, unsigned v, const char *key,
+                 size_t *lo, size_t *hi)
+{
+    size_t a = c->rel_from[v], b = c->rel_to[v];
+    if (key) {
+        size_t l = a, h = b;
+        while (l < h) { /* the first row whose key is not below KEY */
+            size_t m = l + (h - l) / 2;
+            if (strcmp(c->rel[m].key, key) < 0)
+                l = m + 1;
+            else
+                h = m;
+        }
+        a = l;
+        for (b = a; b < c->rel_to[v] && strcmp(c->rel[b].key, key) == 0; b++)
+            ;
+    }
+    *lo = a;
+    *hi = b;
+}
+
 int sg_relations_parse(struct sg_catalog *c, const char *text, size_t len,
                        const char *name, struct sg_diags *d)
 {
@@ -127,7 +202,17 @@ int sg_relations_parse(struct sg_catalog *c, const char *text, size_t len,
     }
     size_t cap = 0;
     unsigned line = 0;
-    int r = 0;
+    int r = 0, last_v = -1;
+    const char *last_series = NULL;
+    /* one allocation: a row a line at most */
+    for (const char *p = c->rel_text; (p = strchr(p, '\n')); p++)
+        cap++;
+    cap++;
+    c->rel = malloc(cap * sizeof(*c->rel));
+    if (!c->rel) {
+        sg_relations_free(c);
+        return -ENOMEM;
+    }
     for (char *p = c->rel_text; *p && r == 0;) {
         char *nl = strchr(p, '\n');
         if (nl)
@@ -145,29 +230,20 @@ int sg_relations_parse(struct sg_catalog *c, const char *text, size_t len,
         const char *why = NULL;
         if (*p && *p != '#') {
             struct sg_relrow row;
-            why = n == SG_REL_FIELDS && !q ? parse_row(c, f, &row)
-                                           : "not six fields";
-            if (!why && c->n_rel == cap) {
-                cap = cap ? 2 * cap : 64;
-                struct sg_relrow *v = realloc(c->rel, cap * sizeof(*v));
-                if (!v)
-                    r = -ENOMEM;
-                else
-                    c->rel = v;
-            }
-            /* rows come grouped by key: index a key when it changes */
+            why = n == SG_REL_FIELDS && !q
+                      ? parse_row(c, f, &row, &last_series, &last_v)
+                      : "not six fields";
+            /* the other keys, for a query by the other key alone (a key
+             * is found in its version's sorted rows: index_versions) */
             if (!why && r == 0) {
                 size_t old;
                 const struct sg_relrow *prev =
                     c->n_rel ? &c->rel[c->n_rel - 1] : NULL;
-                bool new_key = !prev || strcmp(prev->key, row.key) != 0;
                 bool new_other = row.kind != SG_REL_NAMES && row.other &&
                                  (!prev || !prev->other ||
                                   strcmp(prev->other, row.other) != 0);
-                if ((new_key && sg_strmap_put(&c->rel_keys, row.key, c->n_rel,
-                                              &old) < 0) ||
-                    (new_other && sg_strmap_put(&c->rel_keys, row.other,
-                                                c->n_rel, &old) < 0))
+                if (new_other &&
+                    sg_strmap_put(&c->rel_keys, row.other, c->n_rel, &old) < 0)
                     r = -ENOMEM;
             }
             if (!why && r == 0)
@@ -179,6 +255,8 @@ int sg_relations_parse(struct sg_catalog *c, const char *text, size_t len,
     }
     if (r < 0)
         sg_relations_free(c);
+    else
+        index_versions(c);
     return r;
 }
 
@@ -190,6 +268,8 @@ void sg_relations_free(struct sg_catalog *c)
     c->rel_text = NULL;
     c->rel = NULL;
     c->n_rel = 0;
+    memset(c->rel_from, 0, sizeof(c->rel_from));
+    memset(c->rel_to, 0, sizeof(c->rel_to));
 }
 
 int sg_relations_load(struct sg_catalog *c, const char *dir, struct sg_diags *d)
@@ -220,10 +300,20 @@ static bool same_relation(const struct sg_relrow *a, const struct sg_relrow *b)
 static bool version_has(const struct sg_catalog *c, unsigned v,
                         const struct sg_relrow *r)
 {
-    for (size_t i = 0; i < c->n_rel; i++)
+    size_t lo, hi;
+    span(c, v, r->key, &lo, &hi);
+    for (size_t i = lo; i < hi; i++)
         if (c->rel[i].version == v && same_relation(&c->rel[i], r))
             return true;
     return false;
+}
+
+void sg_relations_window(const struct sg_catalog *c, const struct sg_kver *k,
+                         struct sg_relwin *w)
+{
+    sg_catalog_around(c, k, &w->below, &w->above);
+    w->use = sg_catalog_usable(c, k);
+    w->build = sg_kver_build(k);
 }
 
 size_t sg_relations_find(const struct sg_catalog *c, const struct sg_kver *k,
@@ -231,24 +321,30 @@ size_t sg_relations_find(const struct sg_catalog *c, const struct sg_kver *k,
                          const char *other, const struct sg_relrow **out,
                          size_t max)
 {
-    int below, above;
-    if ((key && sg_strmap_get(&c->rel_keys, key) == SIZE_MAX) ||
-        (other && sg_strmap_get(&c->rel_keys, other) == SIZE_MAX))
+    struct sg_relwin w;
+    sg_relations_window(c, k, &w);
+    return sg_relations_find_in(c, &w, kind, key, other, out, max);
+}
+
+size_t sg_relations_find_in(const struct sg_catalog *c,
+                            const struct sg_relwin *w, enum sg_rel_kind kind,
+                            const char *key, const char *other,
+                            const struct sg_relrow **out, size_t max)
+{
+    int below = w->below, above = w->above;
+    if (below < 0 ||
+        (!key && other && sg_strmap_get(&c->rel_keys, other) == SIZE_MAX))
         return 0; /* a key no relation names: most lines */
-    sg_catalog_around(c, k, &below, &above);
-    if (below < 0)
-        return 0;
-    unsigned use = sg_catalog_usable(c, k);
-    size_t n = 0;
-    for (size_t i = 0; i < c->n_rel && n < max; i++) {
+    size_t n = 0, lo, hi;
+    span(c, (unsigned)below, key, &lo, &hi);
+    for (size_t i = lo; i < hi && n < max; i++) {
         const struct sg_relrow *r = &c->rel[i];
-        if (r->version != (unsigned)below || r->kind != kind ||
-            (key && strcmp(r->key, key) != 0) ||
+        if (r->kind != kind ||
             (other && (!r->other || strcmp(r->other, other) != 0)))
             continue;
         bool holds = above >= 0 ? version_has(c, (unsigned)above, r) : true;
         for (size_t v = 0; above < 0 && holds && v < c->n_versions; v++)
-            if (use & (1u << v))
+            if (w->use & (1u << v))
                 holds = version_has(c, (unsigned)v, r);
         if (holds)
             out[n++] = r;
@@ -260,7 +356,10 @@ size_t sg_relations_find(const struct sg_catalog *c, const struct sg_kver *k,
 static const struct sg_relrow *name_row(const struct sg_catalog *c, int v,
                                         const char *key, const char *name)
 {
-    for (size_t i = 0; v >= 0 && i < c->n_rel; i++) {
+    size_t lo = 0, hi = 0;
+    if (v >= 0)
+        span(c, (unsigned)v, key, &lo, &hi);
+    for (size_t i = lo; i < hi; i++) {
         const struct sg_relrow *r = &c->rel[i];
         if (r->version == (unsigned)v && r->kind == SG_REL_NAMES &&
             strcmp(r->key, key) == 0 && (!name || strcmp(r->other, name) == 0))
@@ -273,11 +372,17 @@ int sg_relations_name(const struct sg_catalog *c, const struct sg_kver *k,
                       const char *key, const char *name,
                       const struct sg_relrow **row)
 {
-    int below, above;
+    struct sg_relwin w;
+    sg_relations_window(c, k, &w);
+    return sg_relations_name_in(c, &w, key, name, row);
+}
+
+int sg_relations_name_in(const struct sg_catalog *c, const struct sg_relwin *w,
+                         const char *key, const char *name,
+                         const struct sg_relrow **row)
+{
+    int below = w->below, above = w->above;
     *row = NULL;
-    if (sg_strmap_get(&c->rel_keys, key) == SIZE_MAX)
-        return -1;
-    sg_catalog_around(c, k, &below, &above);
     if (below < 0 || above < 0 || !name_row(c, below, key, NULL) ||
         !name_row(c, above, key, NULL))
         return -1;
@@ -292,5 +397,5 @@ int sg_relations_name(const struct sg_catalog *c, const struct sg_kver *k,
         return 1;
     /* a config leaves it out: a fact of that build only (Debian's config
      * says nothing of SUSE's, or of a kernel built from kernel.org) */
-    return c->builds[rb->version] == sg_kver_build(k) ? 0 : -1;
+    return c->builds[rb->version] == w->build ? 0 : -1;
 }

@@ -7,8 +7,9 @@
  * Rows belong to the catalog (struct sg_catalog: rel_text, rel, n_rel);
  * a row speaks for one catalogued version, and a relation holds on a
  * kernel only when the versions around it agree (sg_relations_find).
- * A key no row names costs one hash lookup (rel_keys); the others scan
- * the rows (tens a version, and the names of two keys).
+ * Rows are kept grouped by version and sorted by key, so a query by key
+ * is a binary search of one version's rows (about 150); a query by the
+ * other key alone first asks a hash of them (rel_keys).
  */
 #ifndef SG_RELATIONS_H
 #define SG_RELATIONS_H
@@ -62,6 +63,17 @@ void sg_relations_free(struct sg_catalog *c);
 int sg_relations_load(struct sg_catalog *c, const char *dir,
                       struct sg_diags *d);
 
+/* The catalogued versions that speak for a kernel (sg_catalog_around,
+ * sg_catalog_usable) and its build: what every query below needs, worked
+ * out once for a run's kernel by sg_relations_window. */
+struct sg_relwin {
+    int below, above;
+    unsigned use;
+    enum sg_kbuild build;
+};
+void sg_relations_window(const struct sg_catalog *c, const struct sg_kver *k,
+                         struct sg_relwin *w);
+
 /* The rows of KIND that hold on kernel K, with KEY and OTHER where they
  * are not NULL, at most MAX of them into OUT; returns how many. A row
  * holds when the catalogued version at or below K has it and so does the
@@ -72,6 +84,11 @@ size_t sg_relations_find(const struct sg_catalog *c, const struct sg_kver *k,
                          enum sg_rel_kind kind, const char *key,
                          const char *other, const struct sg_relrow **out,
                          size_t max);
+/* The same for the kernel of window W. */
+size_t sg_relations_find_in(const struct sg_catalog *c,
+                            const struct sg_relwin *w, enum sg_rel_kind kind,
+                            const char *key, const char *other,
+                            const struct sg_relrow **out, size_t max);
 
 /* What the catalogued versions around kernel K say of NAME as a value of
  * KEY (a key whose values name things: relations.tsv `names` rows): 1
@@ -84,5 +101,8 @@ size_t sg_relations_find(const struct sg_catalog *c, const struct sg_kver *k,
 int sg_relations_name(const struct sg_catalog *c, const struct sg_kver *k,
                       const char *key, const char *name,
                       const struct sg_relrow **row);
+int sg_relations_name_in(const struct sg_catalog *c, const struct sg_relwin *w,
+                         const char *key, const char *name,
+                         const struct sg_relrow **row);
 
 #endif
