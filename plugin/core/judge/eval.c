@@ -58,7 +58,9 @@ struct catmemo {
 };
 
 struct catcache {
-    struct sg_strmap index; /* key -> index into v */
+    struct sg_strmap index; /* key -> index into v; v[i].key is the map's
+                               key, a copy the cache owns (a caller's key
+                               may be a string it frees: relate.c's) */
     struct catmemo *v;
     size_t n, cap;
     struct catmemo scratch; /* when memory runs out: not kept */
@@ -208,20 +210,25 @@ static struct catmemo *memo_of(const struct ctx *c, const char *key)
     size_t i = sg_strmap_get(&cc->index, key), old;
     if (i != SIZE_MAX)
         return &cc->v[i];
-    if (sg_grow((void **)&cc->v, sizeof(*cc->v), cc->n + 1, &cc->cap) < 0 ||
-        sg_strmap_put(&cc->index, key, cc->n, &old) < 0) {
+    char *own = strdup(key);
+    if (!own ||
+        sg_grow((void **)&cc->v, sizeof(*cc->v), cc->n + 1, &cc->cap) < 0 ||
+        sg_strmap_put(&cc->index, own, cc->n, &old) < 0) {
+        free(own);
         free(cc->scratch.suggestion);
         memo_fill(c, key, &cc->scratch);
         return &cc->scratch;
     }
-    memo_fill(c, key, &cc->v[cc->n]);
+    memo_fill(c, own, &cc->v[cc->n]);
     return &cc->v[cc->n++];
 }
 
 static void cache_free(struct catcache *cc)
 {
-    for (size_t i = 0; i < cc->n; i++)
+    for (size_t i = 0; i < cc->n; i++) {
         free(cc->v[i].suggestion);
+        free((char *)cc->v[i].key); /* memo_of's copy */
+    }
     free(cc->v);
     free(cc->scratch.suggestion);
     sg_strmap_free(&cc->index);
