@@ -40,8 +40,7 @@ CLI_SRC  := $(wildcard plugin/cli/*.c plugin/cli/plan/*.c plugin/ansible/*.c \
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 # The lens and the shipped policies, built into the binary (embedded.c).
 EMBED    := lenses/sysctl_guard.aug policies/policy.rng $(wildcard policies/*.xml) \
-            catalog/keys.tsv catalog/history.tsv catalog/docs.tsv \
-            catalog/defaults.tsv catalog/relations.tsv
+            catalog/keys.tsv catalog/history.tsv catalog/docs.tsv
 EMBED_INC:= $(B)/embedded.inc
 # The functions every sh plan defines (plugin/cli/plan/sh.c builds it in).
 PLAN_SH  := plugin/cli/plan/functions.sh
@@ -82,8 +81,18 @@ $(EMBED_INC): $(EMBED) | $(B)
 
 # The catalog's rows as C: the binary carries them parsed.
 CATALOG_INC := $(B)/catalog_rows.inc
+CATALOG_REL_INC := $(B)/catalog_relations.inc $(B)/catalog_defaults.inc
 $(CATALOG_INC): catalog/keys.tsv scripts/catalog/tsv2c.awk | $(B)
 	awk -f scripts/catalog/tsv2c.awk catalog/keys.tsv >$@.tmp && mv $@.tmp $@
+# relations.tsv and defaults.tsv likewise (rel2c.awk, def2c.awk)
+$(B)/catalog_relations.inc: catalog/keys.tsv catalog/relations.tsv \
+    scripts/catalog/rel2c.awk | $(B)
+	awk -f scripts/catalog/rel2c.awk catalog/keys.tsv catalog/relations.tsv \
+	    >$@.tmp && mv $@.tmp $@
+$(B)/catalog_defaults.inc: catalog/keys.tsv catalog/defaults.tsv \
+    scripts/catalog/def2c.awk | $(B)
+	awk -f scripts/catalog/def2c.awk catalog/keys.tsv catalog/defaults.tsv \
+	    >$@.tmp && mv $@.tmp $@
 
 # Every source is compiled once per variant (plain, ASan+UBSan) into
 # build/obj and build/asan/obj; the core is one static library per variant
@@ -110,7 +119,7 @@ $(B)/asan/obj/%.o: %.c
 
 # What the compiler's -MMD cannot see: .incbin'd files and generated .inc.
 $(B)/obj/plugin/data/embedded.o $(B)/asan/obj/plugin/data/embedded.o: \
-    $(EMBED) $(EMBED_INC) $(CATALOG_INC)
+    $(EMBED) $(EMBED_INC) $(CATALOG_INC) $(CATALOG_REL_INC)
 $(B)/obj/plugin/cli/plan/sh.o $(B)/asan/obj/plugin/cli/plan/sh.o: $(PLAN_SH)
 
 $(CORE_LIB): $(CORE_OBJ)
@@ -380,7 +389,7 @@ define fuzz_run
     END { printf "fuzz: %-17s %9d inputs in %s s, %6d exec/s\n", \
           "$(1)", n, "$(FUZZ_SECS)", e }' $(B)/fuzz/$(1).log
 endef
-fuzz: deps-test $(EMBED_INC) $(CATALOG_INC)
+fuzz: deps-test $(EMBED_INC) $(CATALOG_INC) $(CATALOG_REL_INC)
 	@mkdir -p $(B)/fuzz
 	@set -e; for f in $(FUZZERS); do \
 	    $(FUZZ_CC) -o $(B)/fuzz/$$f tests/fuzz/$$f.c $(FUZZ_MEMO) $(CORE_SRC) \

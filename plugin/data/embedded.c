@@ -129,10 +129,13 @@ const char *sg_embedded_datadir(void)
 }
 
 /* The kernel key catalog, parsed at build time (build/catalog_rows.inc,
- * from catalog/keys.tsv by scripts/catalog/tsv2c.awk): loading it costs
- * a copy, not a parse. Its history is the built-in history.tsv, its
- * relations the built-in relations.tsv, its boot values defaults.tsv. */
+ * from catalog/keys.tsv by scripts/catalog/tsv2c.awk), and likewise its
+ * relations (catalog_relations.inc: relations.tsv by rel2c.awk) and boot
+ * values (catalog_defaults.inc: defaults.tsv by def2c.awk): loading them
+ * costs a copy, not a parse. Its history is the built-in history.tsv. */
 #include "catalog_rows.inc"
+#include "catalog_relations.inc"
+#include "catalog_defaults.inc"
 
 int sg_embedded_catalog(struct sg_catalog *out, struct sg_diags *d)
 {
@@ -149,15 +152,12 @@ int sg_embedded_catalog(struct sg_catalog *out, struct sg_diags *d)
         sg_builtin_rows, sizeof(sg_builtin_rows) / sizeof(*sg_builtin_rows),
         h ? h->start : "", h ? (size_t)(h->end - h->start) : 0,
         "(built in) history.tsv", out, d);
-    size_t n = 0;
-    const char *rel =
-        r == 0 ? sg_embedded_text("catalog", "relations.tsv", &n) : NULL;
-    if (rel)
-        r = sg_relations_parse(out, rel, n, "(built in) relations.tsv", d);
-    const char *def =
-        r == 0 ? sg_embedded_text("catalog", "defaults.tsv", &n) : NULL;
-    if (def)
-        r = sg_defaults_parse(out, def, n, "(built in) defaults.tsv", d);
+    if (r == 0)
+        r = sg_relations_builtin(out, sg_builtin_relations,
+                                 sg_builtin_n_relations);
+    if (r == 0)
+        r = sg_defaults_builtin(out, sg_builtin_defaults,
+                                sg_builtin_n_defaults);
     if (r < 0)
         sg_catalog_free(out);
     return r;

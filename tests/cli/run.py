@@ -7,6 +7,7 @@ Usage: run.py BINARY
 """
 import json
 import os
+import re
 import shutil
 import pty
 import subprocess
@@ -401,6 +402,35 @@ def catalog(binary):
                        env=dict(ENV, SYSCTL_GUARD_CATALOGDIR=srcdir))
     T.ok(a.returncode == 1 and a.stdout == b.stdout,
          "check differs with the file catalog")
+    # relations.tsv and defaults.tsv are built in as C (rel2c.awk,
+    # def2c.awk): the same as the files parsed, on every tree whose
+    # findings rest on them, and the explain lines drawn from them
+    for case in sorted(os.listdir(CASES)):
+        if not re.match(r"(rule-(conf-all|ipv6|key-reset|dirty|value-"
+                        r"(field|names|unknown-name|is-boot))|show-iface)",
+                        case):
+            continue
+        with open(os.path.join(CASES, case, "args")) as f:
+            kernel = f.read().split("--kernel\n")[1].split("\n")[0]
+        for cmd in (["check", "--format", "json"], ["show"]):
+            argv = [binary] + cmd + ["--kernel", kernel, "--root",
+                                     os.path.join(CASES, case, "root")]
+            a = subprocess.run(argv, capture_output=True, env=ENV)
+            b = subprocess.run(argv, capture_output=True,
+                               env=dict(ENV, SYSCTL_GUARD_CATALOGDIR=srcdir))
+            T.ok(a.returncode in (0, 1) and (a.returncode, a.stdout) ==
+                 (b.returncode, b.stdout) and b"relations" not in a.stderr,
+                 "built-in and file relations differ: %s %s" % (case, cmd))
+    for k in ("net.ipv4.conf.all.accept_redirects",
+              "net.ipv6.conf.eth0.accept_dad", "vm.swappiness"):
+        argv = [binary, "explain", "--no-color", k]
+        a = subprocess.run(argv, capture_output=True, env=ENV)
+        b = subprocess.run(argv, capture_output=True,
+                           env=dict(ENV, SYSCTL_GUARD_CATALOGDIR=srcdir))
+        T.ok(a.returncode == 0 and a.stdout == b.stdout and
+             (b"all's value" in a.stdout or b"combines" in a.stdout or
+              b"default at boot" in a.stdout),
+             "explain %s differs with the file catalog" % k)
     with tempfile.TemporaryDirectory(prefix="sg-cat-") as d:
         with open(os.path.join(srcdir, "keys.tsv")) as f:
             lines = f.read().splitlines(True)

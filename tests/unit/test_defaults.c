@@ -6,6 +6,7 @@
 #include "defaults.h"
 
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 static const char keys[] =
@@ -38,15 +39,25 @@ int main(void)
     /* not a Debian build, not a booted series */
     CHECK(at(&c, "vm.swappiness", "6.1.55") == NULL);
     CHECK(at(&c, "vm.swappiness", "6.8.0-31-generic") == NULL);
+    /* the same rows as def2c.awk writes them: copied, sorted or refused */
+    {
+        static const struct sg_defrow rows[] = {{"kernel.a", 2u, "1"},
+                                                {"vm.swappiness", 2u, "60"}},
+                                      unsorted[] = {rows[1], rows[0]};
+        CHECK(sg_defaults_builtin(&c, rows, 2) == 0 && c.n_def == 2);
+        CHECK_STR(at(&c, "vm.swappiness", "6.1.0-13-amd64"), "60");
+        CHECK(sg_defaults_builtin(&c, unsorted, 2) == -EINVAL && c.n_def == 0);
+        CHECK(at(&c, "vm.swappiness", "6.1.0-13-amd64") == NULL);
+    }
     CHECK(at(&c, "vm.swappiness", "6.2.0-1-amd64") == NULL);
     CHECK(at(&c, "vm.swappiness", "5.15.0-1-amd64") == NULL);
     sg_catalog_free(&c);
     sg_diags_free(&d);
 
     static const char *const bad[] = {
-        "vm.swappiness\t6.1\n",     /* two fields */
+        "vm.swappiness\t6.1\n",        /* two fields */
         "vm.swappiness\t6.1\t60\tx\n", /* four fields */
-        "vm.swappiness\t9.9\t60\n", /* a series the catalog lacks */
+        "vm.swappiness\t9.9\t60\n",    /* a series the catalog lacks */
         "vm.swappiness\t6.1,,6.1\t60\n",  "\t6.1\t60\n", /* no key */
         "zz\t6.1\t1\nkernel.a\t6.1\t1\n",                /* not sorted */
     };

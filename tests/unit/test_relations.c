@@ -209,6 +209,25 @@ static void fields_and_all(void)
     sg_kver_parse("5.2.0", &v);
     CHECK(sg_relations_find(&c, &v, SG_REL_FIELD_MAX, "kernel.sem", NULL, &r,
                             1) == 0);
+    /* built in (rel2c.awk's rows, their strings its own; any order): the
+     * same answers */
+    static const struct sg_relrow rows[] = {
+        {2, SG_REL_FIELD_MAX, "kernel.sem", "4", false, 32768, true,
+         "refused:32768", "u.h:4"},
+        {0, SG_REL_FIELD_MAX, "kernel.sem", "4", false, 32768, false,
+         "capped:32768", "u.c:1"},
+        {1, SG_REL_FIELD_MAX, "kernel.sem", "4", false, 32768, true,
+         "refused:32768", "u.h:2"},
+    };
+    CHECK(sg_relations_builtin(&c, rows, 3) == 0 && c.n_rel == 3);
+    sg_kver_parse("6.1.0-13-amd64", &v);
+    CHECK(sg_relations_find(&c, &v, SG_REL_FIELD_MAX, "kernel.sem", NULL, &r,
+                            1) == 1 &&
+          r->refuses && strcmp(r->source, "u.h:4") == 0);
+    sg_kver_parse("4.19.0-26-amd64", &v);
+    CHECK(sg_relations_find(&c, &v, SG_REL_FIELD_MAX, "kernel.sem", NULL, &r,
+                            1) == 1 &&
+          !r->refuses);
     sg_catalog_free(&c);
     sg_diags_free(&d);
 }

@@ -1409,10 +1409,19 @@ static int add_finding(const struct ctx *c, const struct sg_rule *r,
     return 0;
 }
 
+/* Whether a rule's key PATTERN takes KEY: most rules say "*", and a
+ * pattern's plain text before its first wildcard must begin KEY (unless
+ * it escapes something) before fnmatch is asked. */
 static bool key_matches(const char *pattern, const char *key)
 {
-    return sg_key_is_glob(pattern) ? fnmatch(pattern, key, 0) == 0
-                                   : strcmp(pattern, key) == 0;
+    size_t lit = strcspn(pattern, "*?[");
+    if (!pattern[lit])
+        return strcmp(pattern, key) == 0;
+    if (lit == 0 && pattern[0] == '*' && !pattern[1])
+        return true;
+    if (!memchr(pattern, '\\', lit) && strncmp(pattern, key, lit) != 0)
+        return false;
+    return fnmatch(pattern, key, 0) == 0;
 }
 
 static int eval_lines(const struct ctx *c, const struct sg_rule *r)

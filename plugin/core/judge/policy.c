@@ -205,7 +205,7 @@ static char *text_of(struct loader *l, xmlNodePtr n)
         return NULL;
     }
     for (const char *p = s; *p; p++) {
-        if (strchr(" \t\r\n", *p)) {
+        if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
             blank = o != s;
             continue;
         }

@@ -79,6 +79,21 @@ int sg_defaults_parse(struct sg_catalog *c, const char *text, size_t len,
     return r;
 }
 
+int sg_defaults_builtin(struct sg_catalog *c, const struct sg_defrow *rows,
+                        size_t n)
+{
+    sg_defaults_free(c);
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(rows[i - 1].key, rows[i].key) > 0)
+            return -EINVAL; /* def2c.awk keeps the file's order */
+    c->def = malloc((n ? n : 1) * sizeof(*rows));
+    if (!c->def)
+        return -ENOMEM;
+    memcpy(c->def, rows, n * sizeof(*rows));
+    c->n_def = n;
+    return 0;
+}
+
 int sg_defaults_load(struct sg_catalog *c, const char *dir, struct sg_diags *d)
 {
     char *path = sg_strdup_printf("%s/defaults.tsv", dir), *text = NULL;

@@ -29,6 +29,12 @@ struct sg_defrow {
  * -EINVAL; -ENOMEM. */
 int sg_defaults_parse(struct sg_catalog *c, const char *text, size_t len,
                       const char *name, struct sg_diags *d);
+/* C's defaults from ROWS (N of them, copied; the strings stay ROWS'), as
+ * parsed at build time (build/catalog_defaults.inc,
+ * scripts/catalog/def2c.awk): 0, -EINVAL when they are not sorted by
+ * key, or -ENOMEM. */
+int sg_defaults_builtin(struct sg_catalog *c, const struct sg_defrow *rows,
+                        size_t n);
 /* The same from DIR/defaults.tsv when DIR has one. */
 int sg_defaults_load(struct sg_catalog *c, const char *dir, struct sg_diags *d);
 void sg_defaults_free(struct sg_catalog *c);

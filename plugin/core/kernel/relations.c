@@ -151,19 +151,41 @@ static bool grouped(const struct sg_catalog *c)
 }
 
 /* rel_from and rel_to (catalog.h) for C's rows, sorting them first when
- * a hand-made file has them in another order. */
-static void index_versions(struct sg_catalog *c)
+ * a hand-made file has them in another order, and rel_keys: the other
+ * keys, for a query by the other key alone. 0 or -ENOMEM. */
+static int index_rows(struct sg_catalog *c)
 {
     if (!grouped(c))
         qsort(c->rel, c->n_rel, sizeof(*c->rel), row_order);
     memset(c->rel_from, 0, sizeof(c->rel_from));
     memset(c->rel_to, 0, sizeof(c->rel_to));
     for (size_t i = 0; i < c->n_rel; i++) {
-        unsigned v = c->rel[i].version;
-        if (i == 0 || c->rel[i - 1].version != v)
-            c->rel_from[v] = i;
-        c->rel_to[v] = i + 1;
+        const struct sg_relrow *r = &c->rel[i], *prev = i ? r - 1 : NULL;
+        size_t old;
+        if (!prev || prev->version != r->version)
+            c->rel_from[r->version] = i;
+        c->rel_to[r->version] = i + 1;
+        if (r->kind != SG_REL_NAMES && r->other &&
+            (!prev || !prev->other || strcmp(prev->other, r->other) != 0) &&
+            sg_strmap_put(&c->rel_keys, r->other, i, &old) < 0)
+            return -ENOMEM;
     }
+    return 0;
+}
+
+int sg_relations_builtin(struct sg_catalog *c, const struct sg_relrow *rows,
+                         size_t n)
+{
+    sg_relations_free(c);
+    c->rel = malloc((n ? n : 1) * sizeof(*rows));
+    if (!c->rel)
+        return -ENOMEM;
+    memcpy(c->rel, rows, n * sizeof(*rows));
+    c->n_rel = n;
+    int r = index_rows(c);
+    if (r < 0)
+        sg_relations_free(c);
+    return r;
 }
 
 /* The rows of version V whose key is KEY (NULL: all of V's) lie in
@@ -233,19 +255,6 @@ int sg_relations_parse(struct sg_catalog *c, const char *text, size_t len,
             why = n == SG_REL_FIELDS && !q
                       ? parse_row(c, f, &row, &last_series, &last_v)
                       : "not six fields";
-            /* the other keys, for a query by the other key alone (a key
-             * is found in its version's sorted rows: index_versions) */
-            if (!why && r == 0) {
-                size_t old;
-                const struct sg_relrow *prev =
-                    c->n_rel ? &c->rel[c->n_rel - 1] : NULL;
-                bool new_other = row.kind != SG_REL_NAMES && row.other &&
-                                 (!prev || !prev->other ||
-                                  strcmp(prev->other, row.other) != 0);
-                if (new_other &&
-                    sg_strmap_put(&c->rel_keys, row.other, c->n_rel, &old) < 0)
-                    r = -ENOMEM;
-            }
             if (!why && r == 0)
                 c->rel[c->n_rel++] = row;
         }
@@ -253,10 +262,10 @@ int sg_relations_parse(struct sg_catalog *c, const char *text, size_t len,
             r = bad(d, name, line, why);
         p = nl ? nl + 1 : p + strlen(p);
     }
+    if (r == 0)
+        r = index_rows(c);
     if (r < 0)
         sg_relations_free(c);
-    else
-        index_versions(c);
     return r;
 }
 

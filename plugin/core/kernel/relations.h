@@ -57,6 +57,11 @@ struct sg_relrow {
  * -EINVAL; -ENOMEM. */
 int sg_relations_parse(struct sg_catalog *c, const char *text, size_t len,
                        const char *name, struct sg_diags *d);
+/* C's relations from ROWS (N of them, copied), as parsed at build time
+ * (build/catalog_relations.inc, scripts/catalog/rel2c.awk): 0 or
+ * -ENOMEM. The strings stay ROWS'. */
+int sg_relations_builtin(struct sg_catalog *c, const struct sg_relrow *rows,
+                         size_t n);
 void sg_relations_free(struct sg_catalog *c);
 /* The same from DIR/relations.tsv when DIR has one (a catalog directory
  * without one says nothing of relations): 0, or as above. */
