@@ -586,8 +586,13 @@ static void load_file(struct loader *l, const char *path)
     /* Bytes the build validated (the shipped policies) are not validated
      * again: most of what loading them cost. */
     bool trusted = l->trusted && l->trusted(path, buf, len);
-    xmlDocPtr doc = xmlReadMemory(buf, (int)len, path, NULL,
-                                  XML_PARSE_NONET | XML_PARSE_NOCDATA);
+    /* ... nor kept with their layout's blank text nodes, nor each small
+     * text in a node of its own (the loader reads elements and their
+     * whole text) */
+    xmlDocPtr doc = xmlReadMemory(
+        buf, (int)len, path, NULL,
+        XML_PARSE_NONET | XML_PARSE_NOCDATA |
+            (trusted ? XML_PARSE_NOBLANKS | XML_PARSE_COMPACT : 0));
     free(buf);
     if (!doc || l->errors > before) {
         if (doc)
