@@ -459,6 +459,22 @@ CASES = [
          "net.ipv4.conf.default.send_redirects = 0\n"
          "net.ipv4.conf.all.rp_filter = 2\n"
          "net.ipv4.conf.all.accept_source_route = 0\n"}),
+    # a vendor glob left each interface at 2: all = 0 lowers nothing there
+    ("rule-conf-all-overruled-glob", "6.1.0-13-amd64", [],
+     {"usr/lib/sysctl.d/50-default.conf":
+      "-net.ipv4.conf.all.rp_filter\nnet.ipv4.conf.*.rp_filter = 2\n",
+      D: "net.ipv4.conf.all.rp_filter = 0\nnet.ipv4.conf.default.rp_filter = 0\n"}),
+    ("rule-conf-all-overruled-glob-procps4", "6.12.38+deb13-amd64",
+     ["--semantics", "procps-4"],
+     {"usr/lib/sysctl.d/50-default.conf":
+      "-net.ipv4.conf.all.rp_filter\nnet.ipv4.conf.*.rp_filter = 2\n",
+      D: "net.ipv4.conf.all.rp_filter = 0\nnet.ipv4.conf.default.rp_filter = 0\n"}),
+    # procps 3.3's sysctl --system writes nothing for a glob
+    ("rule-conf-all-overruled-not-glob-procps3", "5.15.0-91-generic",
+     ["--semantics", "procps-3.3"],
+     {"usr/lib/sysctl.d/50-default.conf":
+      "-net.ipv4.conf.all.rp_filter\nnet.ipv4.conf.*.rp_filter = 2\n",
+      D: "net.ipv4.conf.all.rp_filter = 0\nnet.ipv4.conf.default.rp_filter = 0\n"}),
     # RHEL 8's boot values are not catalogued: no claim about default's
     ("rule-conf-all-overruled-not-el8", "4.18.0-553.66.1.el8_10.x86_64", [],
      {D: "net.ipv4.conf.all.send_redirects = 0\n"}),

@@ -1084,6 +1084,9 @@ static char *relation_text(const struct ctx *c, const struct sg_rule *r,
             src, o.over_key, o.over, at,
             strncmp(o.over_key, "net.ipv4.conf.default.", 22) == 0
                 ? "is what new interfaces take"
+            : o.over_at && o.over_at->glob
+                ? "is the own value it gives each interface there when the "
+                  "files are applied"
                 : "is that interface's own");
         free(o.over_key);
         break;

@@ -318,6 +318,38 @@ static bool forwarding_of(const struct sg_relctx *x, const char **key,
     return have;
 }
 
+/* A glob over the interfaces (systemd's 50-default.conf:
+ * net.ipv4.conf.*.rp_filter = 2) whose value overrules all's AV under
+ * OUT->how: systemd-sysctl and procps 4 write it to the own value of each
+ * interface there when the files are applied (procps 3 writes nothing for
+ * a glob). Only a glob of the interface alone, ending in NAME. */
+static bool overruled_by_glob(const struct sg_relctx *x, const char *name,
+                              long long av, struct sg_overrule *out)
+{
+    size_t nl = strlen(name);
+    if (x->m->semantics != SG_SEM_SYSTEMD && x->m->procps < 4)
+        return false;
+    for (size_t i = 0; i < x->m->n_settings; i++) {
+        const struct sg_setting *st = &x->m->settings[i];
+        const char *k = st->key, *iface = k + 14, *dot;
+        size_t kl = strlen(k);
+        long long v;
+        if (!st->winner->glob || st->winner->exclude || !st->winner->value ||
+            strncmp(k, "net.ipv4.conf.", 14) != 0 || kl < 14 + nl + 2 ||
+            strcmp(k + kl - nl, name) != 0 || k[kl - nl - 1] != '.' ||
+            !(dot = strchr(iface, '.')) || dot != k + kl - nl - 1 ||
+            !memchr(iface, '*', (size_t)(dot - iface)) ||
+            !sg_leading_ll(st->winner->value, &v) ||
+            !overrules(out->how, av, v))
+            continue;
+        out->over_key = strdup(k);
+        out->over = v;
+        out->over_at = st->winner;
+        return out->over_key != NULL;
+    }
+    return false;
+}
+
 bool sg_relate_overruled(const struct sg_relctx *x,
                          const struct sg_assignment *a, struct sg_overrule *out)
 {
@@ -374,7 +406,7 @@ bool sg_relate_overruled(const struct sg_relctx *x,
             return out->over_key != NULL;
         }
     }
-    return false;
+    return overruled_by_glob(x, name, av, out);
 }
 
 #define V6_CONF "net.ipv6.conf."
