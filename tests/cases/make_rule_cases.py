@@ -501,6 +501,23 @@ CASES = [
     # newer than every catalogued version: every one of them agrees
     ("rule-ipv6-conf-all-ignored-newer", "7.9.1", [],
      {D: "net.ipv6.conf.all.accept_ra = 0\n"}),
+    # a module the tree's lib/modules for the kernel does not list
+    ("rule-value-module-missing", "6.1.0-13-amd64", [],
+     {D: "net.ipv4.tcp_congestion_control = bbr\nnet.core.default_qdisc = fq\n",
+      "usr/lib/modules/6.1.0-13-amd64/modules.dep":
+      "kernel/net/ipv4/tcp_cubic.ko.xz:\nkernel/net/sched/sch_fq_codel.ko.xz:\n"
+      "kernel/net/ipv4/tcp_bbr2.ko.xz:\n",
+      "usr/lib/modules/6.1.0-13-amd64/modules.builtin":
+      "kernel/net/sched/sch_fq_pie.ko\n",
+      "lib": "@usr/lib"}),
+    ("rule-value-module-missing-not", "6.1.0-13-amd64", [],
+     {D: "net.ipv4.tcp_congestion_control = bbr\nnet.core.default_qdisc = fq\n",
+      "lib/modules/6.1.0-13-amd64/modules.dep":
+      "kernel/net/ipv4/tcp_bbr.ko.xz:\nkernel/net/sched/sch_fq.ko: kernel/x.ko\n"}),
+    # the tree has modules for another release only: not known
+    ("rule-value-module-missing-not-release", "6.1.0-13-amd64", [],
+     {D: "net.ipv4.tcp_congestion_control = bbr\n",
+      "lib/modules/6.1.0-99-amd64/modules.dep": "kernel/net/ipv4/tcp_cubic.ko:\n"}),
     # a field above what the kernel keeps (kernel.sem's semmni, IPCMNI)
     ("rule-value-field-over", "6.1.0-13-amd64", [],
      {D: "kernel.sem = 250 256000 32 40000\n"}),

@@ -18,6 +18,7 @@
 #include "policy_regex.h"
 #include "relate.h"
 #include "../kernel/keys.h"
+#include "../tree/rootfs.h"
 #include "../base/util.h"
 
 #include <ctype.h>
@@ -64,6 +65,10 @@ struct catcache {
     struct catmemo *v;
     size_t n, cap;
     struct catmemo scratch; /* when memory runs out: not kept */
+    /* lib/modules/RELEASE/modules.dep and modules.builtin of the tree,
+     * read when a value first names a module (cat_module_installed) */
+    char *moddep, *modbuiltin;
+    bool mod_read;
 };
 
 /* The lines whose key the catalog cannot judge on the target's build
@@ -231,6 +236,8 @@ static void cache_free(struct catcache *cc)
     }
     free(cc->v);
     free(cc->scratch.suggestion);
+    free(cc->moddep);
+    free(cc->modbuiltin);
     sg_strmap_free(&cc->index);
 }
 
@@ -415,6 +422,51 @@ static bool cat_unknown_name(const struct ctx *c, const char *key,
 {
     return c->ps->catalog && value &&
            sg_relations_name_in(c->ps->catalog, &c->win, key, value, row) == 0;
+}
+
+/* Whether module file list LIST (modules.dep or modules.builtin: a line
+ * a module, its path first) has MODULE: ".../MODULE.ko" then ':', '.' (a
+ * compressed one) or the line's end. */
+static bool lists_module(const char *list, const char *module)
+{
+    size_t n = strlen(module);
+    for (const char *p = list; (p = strstr(p, module)); p += n) {
+        if (p == list || p[-1] != '/' || strncmp(p + n, ".ko", 3) != 0)
+            continue;
+        char after = p[n + 3];
+        if (after == ':' || after == '.' || after == '\n' || !after)
+            return true;
+    }
+    return false;
+}
+
+/* Whether the tree has MODULE for the target's release: 1 listed in its
+ * lib/modules/RELEASE/modules.dep (or modules.builtin), 0 the tree has
+ * that modules.dep and it lists no such module, -1 not known (fragments,
+ * no modules.dep for that release: a container, another kernel). */
+static int cat_module_installed(const struct ctx *c, const char *module)
+{
+    struct catcache *cc = c->cache;
+    if (c->m->rootfd < 0 || !cc)
+        return -1;
+    if (!cc->mod_read) {
+        char *p = sg_strdup_printf("/lib/modules/%s/modules.dep",
+                                   c->m->kernel.release);
+        char *b = sg_strdup_printf("/lib/modules/%s/modules.builtin",
+                                   c->m->kernel.release);
+        cc->moddep = p && !strchr(c->m->kernel.release, '/')
+                         ? sg_root_read_text(c->m->rootfd, p)
+                         : NULL;
+        cc->modbuiltin =
+            cc->moddep && b ? sg_root_read_text(c->m->rootfd, b) : NULL;
+        cc->mod_read = true;
+        free(p);
+        free(b);
+    }
+    if (!cc->moddep)
+        return -1;
+    return lists_module(cc->moddep, module) ||
+           (cc->modbuiltin && lists_module(cc->modbuiltin, module));
 }
 
 /* The module VALUE names for KEY on the target's build (a `names` row
@@ -727,9 +779,16 @@ static bool check(const struct ctx *c, const struct subject *s,
         /* the operator's lines: a package's (systemd's fq_codel) is the
          * distribution's word on its own kernel */
         const struct sg_relrow *row;
+        const char *mod;
         return key == s->key && !s->src && s->at &&
                sg_operator_owns(s->at->file) &&
-               cat_names_module(c, key, value, &row) != NULL;
+               (mod = cat_names_module(c, key, value, &row)) != NULL &&
+               cat_module_installed(c, mod) != 0;
+    }
+    case SG_OP_MODULE_MISSING: {
+        const struct sg_relrow *row;
+        const char *mod = cat_names_module(c, key, value, &row);
+        return mod && cat_module_installed(c, mod) == 0;
     }
     case SG_OP_MODULE_KEY:
         return key == s->key && s->src && !s->src->unprefixed &&
@@ -1006,10 +1065,13 @@ static enum sg_op relation_op(const struct sg_cond *cond)
 {
     /* every op relation_text() words */
     static const enum sg_op ops[] = {
-        SG_OP_SET_AGAIN,          SG_OP_RESET_BY_OTHER, SG_OP_HALVED,
-        SG_OP_OVERRIDDEN_BY_FILE, SG_OP_EXTRA_FIELDS,   SG_OP_BOOT_DEFAULT,
-        SG_OP_UNKNOWN_NAME,       SG_OP_OVERRULED,      SG_OP_ALL_IGNORED,
-        SG_OP_FIELD_OVER,         SG_OP_NAMES_MODULE,   SG_OP_ABSENT};
+        SG_OP_SET_AGAIN,    SG_OP_RESET_BY_OTHER,
+        SG_OP_HALVED,       SG_OP_OVERRIDDEN_BY_FILE,
+        SG_OP_EXTRA_FIELDS, SG_OP_BOOT_DEFAULT,
+        SG_OP_UNKNOWN_NAME, SG_OP_OVERRULED,
+        SG_OP_ALL_IGNORED,  SG_OP_FIELD_OVER,
+        SG_OP_NAMES_MODULE, SG_OP_MODULE_MISSING,
+        SG_OP_ABSENT};
     return first_op(cond, ops);
 }
 
@@ -1130,6 +1192,17 @@ static char *relation_text(const struct ctx *c, const struct sg_rule *r,
                       "field %s is %lld, and kernel %s takes it but never "
                       "allocates more than %lld (%s)",
                       row->other, v, c->m->kernel.release, row->value, src);
+        break;
+    }
+    case SG_OP_MODULE_MISSING: {
+        const char *mod = cat_names_module(c, s->key, s->value, &row);
+        if (!mod || !(src = relation_source(c, row)))
+            return NULL;
+        t = sg_strdup_printf("kernel %s has %s as the module %s (%s), and "
+                             "this tree's /lib/modules/%s/modules.dep lists "
+                             "no %s: the module is not installed",
+                             c->m->kernel.release, s->value, mod, src,
+                             c->m->kernel.release, mod);
         break;
     }
     case SG_OP_NAMES_MODULE: {

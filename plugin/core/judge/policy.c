@@ -73,6 +73,7 @@ static const char *const op_names[] = {
     [SG_OP_ALL_IGNORED] = "all-ignored",
     [SG_OP_FIELD_OVER] = "field-over",
     [SG_OP_NAMES_MODULE] = "names-module",
+    [SG_OP_MODULE_MISSING] = "module-missing",
 };
 
 static const char *const fix_names[] = {
