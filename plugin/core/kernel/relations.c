@@ -129,7 +129,9 @@ static int row_order(const void *pa, const void *pb)
         return a->version < b->version ? -1 : 1;
     if (k)
         return k;
-    return (uintptr_t)a->key < (uintptr_t)b->key ? -1 : 1;
+    return (uintptr_t)a->key < (uintptr_t)b->key   ? -1
+           : (uintptr_t)a->key > (uintptr_t)b->key ? 1
+                                                   : 0;
 }
 
 /* Whether C's rows come grouped by version and sorted by key, as
