@@ -15,22 +15,25 @@ int sg_cmd_show(struct sg_cli *cli)
     struct sg_result res;
     char *err = NULL;
 
-    /* The same run as every command's, which only loads the model. */
-    sg_cli_run_opts(cli, SG_RUN_LOAD, &ro);
-    ro.fragments = NULL; /* show's arguments are keys */
-    ro.n_fragments = 0;
-    ro.keep_model = true;
-    if (sg_run(&ro, NULL, &res, &err) < 0) {
-        fprintf(stderr, "%s show: %s\n", cli->prog, err ? err : "failed");
-        free(err);
-        sg_result_free(&res);
-        return SG_EXIT_ERROR;
-    }
     struct sg_catalog cat;
     struct sg_diags cd = {0};
     const struct sg_catalog *marks =
         sg_data_catalog(&cli->data, &cat, &cd) == 0 ? &cat : NULL;
     sg_diags_free(&cd);
+    /* The same run as every command's, which only loads the model. */
+    sg_cli_run_opts(cli, SG_RUN_LOAD, &ro);
+    ro.fragments = NULL; /* show's arguments are keys */
+    ro.n_fragments = 0;
+    ro.keep_model = true;
+    ro.catalog = marks; /* how --live compares */
+    if (sg_run(&ro, NULL, &res, &err) < 0) {
+        fprintf(stderr, "%s show: %s\n", cli->prog, err ? err : "failed");
+        free(err);
+        sg_result_free(&res);
+        if (marks)
+            sg_catalog_free(&cat);
+        return SG_EXIT_ERROR;
+    }
     struct sg_view_opts vo;
     char *name = NULL;
     sg_cli_view_opts(cli, &vo, &name);

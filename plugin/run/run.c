@@ -329,6 +329,9 @@ int sg_run(const struct sg_run_opts *ro, const struct sg_policies *ps,
                               .lensdir = ro->lensdir,
                               .kernel = ro->set.kernel,
                               .live = ro->live,
+                              .catalog = ro->catalog ? ro->catalog
+                                         : ps        ? ps->catalog
+                                                     : NULL,
                               .digests = ro->digests,
                               /* Only a run that writes removes what an
                                * interrupted save left; the others say so. */

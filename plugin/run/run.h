@@ -32,6 +32,8 @@ struct sg_run_opts {
     enum sg_semantics semantics;
     int procps; /* 3 or 4 (procps.h); 0: the tree's own */
     bool live;  /* also read <root>/proc/sys */
+    /* how live values compare (model.h): the policies' catalog when NULL */
+    const struct sg_catalog *catalog;
     const char *lensdir;
     enum sg_severity fail_on; /* check, fix: findings at or over it fail */
     bool backup;              /* fix: keep FILE.bak */

@@ -560,6 +560,34 @@ CASES = [
     ("rule-nr-open-below-systemd-not", "6.1.0-13-amd64", [],
      {"usr/lib/sysctl.d/50-pid-max.conf": "kernel.pid_max = 4194304\n",
       D: "fs.nr_open = 1073741816\n"}),
+    # the running kernel (a proc/sys under the root) against the files
+    ("rule-live-drift", "6.1.0-13-amd64", ["--live"],
+     {D: "net.ipv4.ip_forward = 0\nkernel.core_pattern = core\n"
+         "net.ipv4.tcp_rmem = 4096 131072 6291456\n"
+         "net.ipv4.tcp_syncookies = 1\n",
+      "proc/sys/net/ipv4/ip_forward": "1\n",
+      "proc/sys/kernel/core_pattern": "|/usr/lib/systemd/systemd-coredump %P\n",
+      "proc/sys/net/ipv4/tcp_rmem": "4096\t131072\t33554432\n",
+      "proc/sys/net/ipv4/tcp_syncookies": "1\n"}),
+    # read as the handlers read: an inline comment after a number, tabs or
+    # runs of blanks in a vector, 0x and a sign; a string exactly; a key
+    # not in the catalog told by the running text
+    ("rule-live-drift-not", "6.1.0-13-amd64", ["--live"],
+     {D: "net.ipv4.tcp_sack = 1    # Turn on\n"
+         "net.ipv4.ip_local_port_range = 1024\t65000\n"
+         "net.ipv4.tcp_rmem = 4096  87380   6291456 # more\n"
+         "kernel.sysrq = 0x10\nvm.swappiness=10\n"
+         "kernel.core_pattern = core.%e.%p\n"
+         "net.ipv4.tcp_congestion_control = cubic\n"
+         "kernel.printk = 4\t4 1 7\n",
+      "proc/sys/net/ipv4/tcp_sack": "1\n",
+      "proc/sys/net/ipv4/ip_local_port_range": "1024\t65000\n",
+      "proc/sys/net/ipv4/tcp_rmem": "4096\t87380\t6291456\n",
+      "proc/sys/kernel/sysrq": "16\n",
+      "proc/sys/vm/swappiness": "10\n",
+      "proc/sys/kernel/core_pattern": "core.%e.%p\n",
+      "proc/sys/net/ipv4/tcp_congestion_control": "cubic\n",
+      "proc/sys/kernel/printk": "4\t4\t1\t7\n"}),
     # the mission's example, everything at once, on a modern kernel
     ("check-famous-advice", "6.1.0-13-amd64", ["--profile", "server"],
      {D: "# too many TIME_WAIT sockets?\nnet.ipv4.tcp_tw_recycle = 1\n"

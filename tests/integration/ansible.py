@@ -458,6 +458,26 @@ def test_bad_params(tmp, lib):
            res.get("findings"), want["findings"]))
     ok(files.get("invocation", {}).get("module_args", {}).get("live") is
        False, "live defaults to false")
+    # live: drift is a finding, the same as check --live's (issue 28)
+    drift = os.path.join(tmp, "live-drift-root")
+    shutil.copytree(os.path.join(CASES, "rule-live-drift", "root"), drift,
+                    symlinks=True)
+    with open(os.path.join(tmp, "drift.yml"), "w") as f:
+        f.write("""- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: drift
+      sysctl_guard: {root: "%s", kernel: "6.1.0-13-amd64", live: true}
+      ignore_errors: true
+""" % drift)
+    rc, out = playbook(tmp, lib, ["-i", "localhost,", "-c", "local",
+                                  "drift.yml"])
+    res = results(out, "drift").get("localhost", {})
+    _, want = check_json(drift, ["--kernel", "6.1.0-13-amd64", "--live"])
+    rules = sorted(f["rule"] for f in res.get("findings") or [])
+    ok(res.get("findings") == want["findings"] and
+       rules.count("live-drift") == 3,
+       "live: true: the drift of check --live: %r" % rules)
     # live: the running kernel is the catalog of that kernel: a key its
     # /proc/sys lacks is missing there, whatever the catalogued versions say.
     live2 = os.path.join(tmp, "live-catalog-root")

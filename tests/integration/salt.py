@@ -218,6 +218,18 @@ def test_state_module(tmp, env):
     ret = h.call("checked", name=root, kernel=KERNEL, profile="server")
     ok(is_state(ret) and ret["result"] is False and ret["changes"] == {} and
        "tw-recycle-removed" in ret["comment"], "checked: fails, no changes")
+    # live: drift is a finding (issue 28), as in check --live
+    droot = os.path.join(tmp, "state-drift")
+    shutil.copytree(os.path.join(CASES, "rule-live-drift", "root"), droot,
+                    symlinks=True)
+    ret = h.call("checked", name=droot, kernel=KERNEL, live=True)
+    calm = h.call("checked", name=droot, kernel=KERNEL)
+    ok(is_state(ret) and ret["result"] is False and
+       ret["comment"].count("[live-drift]") == 3 and
+       any("running kernel has 1" in f["message"]
+           for f in ret.get("sysctl_guard", {}).get("findings", [])) and
+       "live-drift" not in calm["comment"],
+       "checked, live: the drift as findings: %r / %r" % (ret, calm))
     ret = h.call("checked", name=root, kernel=KERNEL, fail_on="error",
                  policies=[os.path.join(TOP, "policies",
                                         "listen-backlog.xml")])

@@ -378,9 +378,45 @@ static void shipped(void)
     sg_catalog_free(&c);
 }
 
+/* A running value against a file's, as the key's handler reads it. */
+static void live_same(void)
+{
+    struct sg_catalog c;
+    struct sg_diags d = {0};
+    struct sg_kver k = kv("6.1.0-13-amd64");
+    CHECK(sg_catalog_parse(keys, strlen(keys), "k", hist, strlen(hist), "h", &c,
+                           &d) == 0);
+    const char *r = "net.ipv4.ip_local_port_range";
+    CHECK(sg_catalog_live_same(&c, &k, r, "1024\t65000", "1024\t65000\n"));
+    CHECK(sg_catalog_live_same(&c, &k, r, "1024   65000 # wide",
+                               "1024\t65000\n"));
+    CHECK(!sg_catalog_live_same(&c, &k, r, "1024 65001", "1024\t65000\n"));
+    /* one field given: the kernel reads that one */
+    CHECK(sg_catalog_live_same(&c, &k, r, "1024", "1024\t65000\n"));
+    CHECK(sg_catalog_live_same(&c, &k, "fs.protected_fifos", "0x2", "2\n"));
+    CHECK(sg_catalog_live_same(&c, &k, "fs.protected_fifos", "1 # on", "1\n"));
+    CHECK(!sg_catalog_live_same(&c, &k, "fs.protected_fifos", "1", "2\n"));
+    CHECK(sg_catalog_live_same(&c, &k, "vm.unsigned", "4294967295",
+                               "4294967295\n"));
+    /* no number at all: the write failed; the text decides */
+    CHECK(!sg_catalog_live_same(&c, &k, "fs.protected_fifos", "on", "1\n"));
+    /* a key the catalog lacks: numbers when the running text is numbers,
+     * else the string exactly */
+    CHECK(sg_catalog_live_same(&c, &k, "kernel.printk", "4 4 1 7",
+                               "4\t4\t1\t7\n"));
+    CHECK(sg_catalog_live_same(&c, &k, "kernel.core_pattern", "core.%p",
+                               "core.%p\n"));
+    CHECK(!sg_catalog_live_same(&c, &k, "kernel.core_pattern", "core  %p",
+                                "core %p\n"));
+    CHECK(sg_catalog_live_same(NULL, &k, "x.y", "1 # c", "1\n"));
+    sg_catalog_free(&c);
+    sg_diags_free(&d);
+}
+
 int main(void)
 {
     synthetic();
+    live_same();
     builds();
     unknown_bound();
     shipped();

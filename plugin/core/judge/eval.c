@@ -790,6 +790,11 @@ static bool check(const struct ctx *c, const struct subject *s,
         const char *mod = cat_names_module(c, key, value, &row);
         return mod && cat_module_installed(c, mod) == 0;
     }
+    case SG_OP_DRIFT: {
+        const struct sg_setting *st = sg_model_get(c->m, key);
+        return key == s->key && !s->src && st && st->winner == s->at &&
+               st->live == SG_LIVE_DRIFT;
+    }
     case SG_OP_MODULE_KEY:
         return key == s->key && s->src && !s->src->unprefixed &&
                cat_module(c, key) != NULL;
@@ -1323,8 +1328,13 @@ static const char *placeholder(const struct ctx *c, const struct sg_rule *r,
         rep = s->key ? cat_module(c, s->key) : NULL;
     else if (IS("relation"))
         rep = *own = relation_text(c, r, s);
-    else if (IS("history") || IS("suggestion") || IS("rejection") ||
-             IS("no-effect") || IS("source") || IS("evidence") || IS("verdict"))
+    else if (IS("live")) {
+        const struct sg_setting *st =
+            s->key ? sg_model_get(c->m, s->key) : NULL;
+        rep = st && st->live_value ? st->live_value : NULL;
+    } else if (IS("history") || IS("suggestion") || IS("rejection") ||
+               IS("no-effect") || IS("source") || IS("evidence") ||
+               IS("verdict"))
         rep = *own = catalog_text(c, r, s, name, len);
     else if (len == 6 && strncmp(name, "field", 5) == 0) {
         long long f;

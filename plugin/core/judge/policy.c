@@ -74,6 +74,7 @@ static const char *const op_names[] = {
     [SG_OP_FIELD_OVER] = "field-over",
     [SG_OP_NAMES_MODULE] = "names-module",
     [SG_OP_MODULE_MISSING] = "module-missing",
+    [SG_OP_DRIFT] = "drift",
 };
 
 static const char *const fix_names[] = {
@@ -713,7 +714,7 @@ static void check_placeholders(struct loader *l, const struct sg_rule *r,
         "default",  "rule",      "diagnostic", "uncommented", "field1",
         "field2",   "field3",    "history",    "suggestion",  "rejection",
         "source",   "no-effect", "module",     "evidence",    "verdict",
-        "relation", NULL};
+        "relation", "live",      NULL};
     for (const char *p = text ? strchr(text, '{') : NULL; p;
          p = strchr(p + 1, '{')) {
         const char *e = strchr(p, '}');

@@ -83,6 +83,7 @@ enum sg_op {
     SG_OP_FIELD_OVER,     /* a field above the limit the kernel keeps */
     SG_OP_NAMES_MODULE,   /* a value that names a module of the build */
     SG_OP_MODULE_MISSING, /* ... one the tree has not installed */
+    SG_OP_DRIFT,          /* the running kernel (--live) holds another value */
 };
 
 /* What of a value a check looks at. */

@@ -217,4 +217,15 @@ bool sg_catalog_hist_applies(const struct sg_hist *h, const char *key);
 
 const char *sg_ctype_name(enum sg_ctype t);
 
+/* Whether the running kernel's text LIVE for KEY (as /proc/sys prints it)
+ * is what a file's VALUE writes, compared the way the key's handler reads
+ * (C, the catalog, may be NULL: the type is then told from LIVE): numbers
+ * field by field as the kernel parses them (leading blanks, a sign, 0x
+ * and 0 prefixes; the fields VALUE gives, up to those LIVE has; what
+ * follows the numbers, an inline "# comment", is not read), a string
+ * exactly (LIVE without its newline). */
+bool sg_catalog_live_same(const struct sg_catalog *c, const struct sg_kver *k,
+                          const char *key, const char *value,
+                          const char *live);
+
 #endif

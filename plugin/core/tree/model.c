@@ -23,6 +23,7 @@
  */
 #include "model.h"
 #include "procps.h"
+#include "../kernel/catalog.h"
 #include "../kernel/keys.h"
 #include "rootfs.h"
 #include "../base/sha256.h"
@@ -545,7 +546,8 @@ static const char *what_is(int rootfd, const char *proc)
 
 /* The running value of S from <root>/proc/sys, opened beneath the root
  * (sg_read_at: no symlink followed, no FIFO or device opened). */
-static int read_live(struct sg_model *m, struct sg_setting *s)
+static int read_live(struct sg_model *m, struct sg_setting *s,
+                     const struct sg_catalog *cat)
 {
     char *kp = sg_key_to_path(s->key);
     char *proc = kp ? sg_strdup_printf("/proc/sys/%s", kp) : NULL;
@@ -587,14 +589,15 @@ static int read_live(struct sg_model *m, struct sg_setting *s)
         return 0;
     }
     free(proc);
+    /* compared as the handler reads the file's value (an inline comment
+     * after a number, tabs in a vector: no drift), then kept for the
+     * reader with its blanks squeezed */
+    s->live =
+        sg_catalog_live_same(cat, &m->kernel, s->key, s->winner->value, text)
+            ? SG_LIVE_SAME
+            : SG_LIVE_DRIFT;
     squeeze(text);
     s->live_value = text;
-    char *want = strdup(s->winner->value);
-    if (!want)
-        return -ENOMEM;
-    squeeze(want);
-    s->live = strcmp(want, text) == 0 ? SG_LIVE_SAME : SG_LIVE_DRIFT;
-    free(want);
     return 0;
 }
 
@@ -781,7 +784,7 @@ int sg_model_load(const struct sg_model_opts *o, struct sg_model **out,
     }
     for (size_t i = 0; r == 0 && live && i < m->n_settings; i++)
         if (!m->settings[i].winner->glob && m->settings[i].winner->value)
-            r = read_live(m, &m->settings[i]);
+            r = read_live(m, &m->settings[i], o->catalog);
     if (p != o->parser)
         sg_parser_free(p);
     if (r < 0)

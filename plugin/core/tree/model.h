@@ -29,6 +29,8 @@
 #include "source.h"
 #include "../base/util.h"
 
+struct sg_catalog;
+
 struct sg_model_opts {
     const char *root;     /* tree evaluated as "/"; NULL = "/" */
     const char *fragment; /* instead of a tree: this one file, as given */
@@ -36,7 +38,11 @@ struct sg_model_opts {
     const char *lensdir;
     const char *kernel; /* release string; NULL = the running kernel */
     bool live;          /* also read <root>/proc/sys */
-    bool sweep;         /* remove the leftovers of interrupted saves (a fix) */
+    /* With live: the kernel key catalog that says how each key's handler
+     * reads a value (sg_catalog_live_same), borrowed; NULL: told from
+     * the running value's text. */
+    const struct sg_catalog *catalog;
+    bool sweep;   /* remove the leftovers of interrupted saves (a fix) */
     bool digests; /* keep each file's SHA-256 as read (a plan states them) */
     /* procps's major version (3 or 4: procps.h) for its semantics; 0:
      * the tree's own (sg_procps_major). */
