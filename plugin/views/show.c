@@ -153,6 +153,20 @@ static cJSON *json_setting(const struct sg_catalog *cat,
             cJSON_AddStringToObject(l, "value", s->live_value);
         if (s->live_what)
             cJSON_AddStringToObject(l, "what", s->live_what);
+        const struct sg_write *by =
+            s->live == SG_LIVE_DRIFT
+                ? sg_writers_find(&m->writers, cat, &m->kernel, s->key,
+                                  s->live_value)
+                : NULL;
+        if (by) {
+            cJSON *wr = cJSON_CreateObject();
+            cJSON_AddStringToObject(wr, "name", by->writer);
+            cJSON_AddStringToObject(wr, "file", by->file);
+            if (by->line)
+                cJSON_AddNumberToObject(wr, "line", by->line);
+            cJSON_AddStringToObject(wr, "value", by->value);
+            cJSON_AddItemToObject(l, "writer", wr);
+        }
         cJSON_AddItemToObject(o, "live", l);
     }
     const char *mark = catalog_mark(cat, m, s);
@@ -258,7 +272,18 @@ static void show_text_setting(FILE *out, const struct sg_view_opts *vo,
                     v->source, sg_vis(v->file), v->line, sg_vis(v->value),
                     sg_vis(m->kernel.release));
     }
-    if (s->live == SG_LIVE_DRIFT)
+    const struct sg_write *by =
+        s->live == SG_LIVE_DRIFT
+            ? sg_writers_find(&m->writers, vo->marks, &m->kernel, s->key,
+                              s->live_value)
+            : NULL;
+    if (s->live == SG_LIVE_DRIFT && by)
+        fprintf(
+            out,
+            "    %sdrift%s: the running kernel has %s: %s sets it (%s%s%.0u)\n",
+            sg_c(c, "\033[33m"), sg_c(c, "\033[0m"), sg_vis(s->live_value),
+            by->writer, sg_vis(by->file), by->line ? ":" : "", by->line);
+    else if (s->live == SG_LIVE_DRIFT)
         fprintf(out, "    %sdrift%s: the running kernel has %s\n",
                 sg_c(c, "\033[33m"), sg_c(c, "\033[0m"), sg_vis(s->live_value));
     else if (s->live == SG_LIVE_MISSING)

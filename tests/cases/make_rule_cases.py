@@ -588,6 +588,57 @@ CASES = [
       "proc/sys/kernel/core_pattern": "core.%e.%p\n",
       "proc/sys/net/ipv4/tcp_congestion_control": "cubic\n",
       "proc/sys/kernel/printk": "4\t4\t1\t7\n"}),
+    # who wrote a drifting value: each writer's own configuration
+    ("rule-live-drift-ufw", "5.15.0-91-generic", ["--live"],
+     {D: "net.ipv4.ip_forward = 1\nnet.ipv4.conf.all.accept_redirects = 1\n",
+      "etc/ufw/ufw.conf": "# managed by ufw\nENABLED=yes\nLOGLEVEL=low\n",
+      "etc/default/ufw": "IPV6=yes\nIPT_SYSCTL=/etc/ufw/sysctl.conf\n",
+      "etc/ufw/sysctl.conf": "# ufw's\n\nnet/ipv4/ip_forward=0\n"
+                             "net/ipv4/conf/all/accept_redirects=0\n",
+      "proc/sys/net/ipv4/ip_forward": "0\n",
+      "proc/sys/net/ipv4/conf/all/accept_redirects": "0\n"}),
+    ("rule-live-drift-docker", "6.1.0-13-amd64", ["--live"],
+     {D: "net.ipv4.ip_forward = 0\n",
+      "lib/systemd/system/docker.service": "[Service]\nExecStart=/usr/bin/dockerd\n",
+      "etc/systemd/system/multi-user.target.wants/docker.service":
+      "@/lib/systemd/system/docker.service",
+      "proc/sys/net/ipv4/ip_forward": "1\n"}),
+    ("rule-live-drift-kubelet", "6.1.0-13-amd64", ["--live"],
+     {D: "vm.overcommit_memory = 0\nkernel.panic = 0\n",
+      "lib/systemd/system/kubelet.service": "[Service]\nExecStart=/usr/bin/kubelet\n",
+      "etc/systemd/system/multi-user.target.wants/kubelet.service":
+      "@/lib/systemd/system/kubelet.service",
+      "var/lib/kubelet/config.yaml": "kind: KubeletConfiguration\n"
+                                     "protectKernelDefaults: false\n",
+      "proc/sys/vm/overcommit_memory": "1\n", "proc/sys/kernel/panic": "10\n"}),
+    ("rule-live-drift-tuned", "5.14.0-570.32.1.el9_6.x86_64", ["--live"],
+     {D: "vm.swappiness = 30\nvm.dirty_ratio = 20\n",
+      "etc/tuned/active_profile": "my-db\n",
+      "etc/tuned/tuned-main.conf": "daemon = 1\nreapply_sysctl = 0\n",
+      "etc/tuned/my-db/tuned.conf": "[main]\ninclude=throughput-performance\n\n"
+                                    "[sysctl]\nvm.swappiness=5\n",
+      "usr/lib/tuned/throughput-performance/tuned.conf":
+      "[main]\nsummary=x\n[cpu]\ngovernor=performance\n[sysctl]\n"
+      "vm.dirty_ratio = 40\nvm.swappiness=10\n",
+      "proc/sys/vm/swappiness": "5\n", "proc/sys/vm/dirty_ratio": "40\n"}),
+    # the writers' configurations say they write nothing, or another value:
+    # drift with no writer named
+    ("rule-live-drift-unknown-writer", "6.1.0-13-amd64", ["--live"],
+     {D: "net.ipv4.ip_forward = 0\nvm.swappiness = 30\nkernel.panic = 0\n",
+      "etc/ufw/ufw.conf": "ENABLED=no\n",
+      "etc/ufw/sysctl.conf": "net/ipv4/ip_forward=1\n",
+      "lib/systemd/system/docker.service": "[Service]\n",
+      "etc/systemd/system/multi-user.target.wants/docker.service":
+      "@/lib/systemd/system/docker.service",
+      "etc/docker/daemon.json": "{\n  \"ip-forward\": false\n}\n",
+      "lib/systemd/system/kubelet.service": "[Service]\n",
+      "etc/systemd/system/multi-user.target.wants/kubelet.service":
+      "@/lib/systemd/system/kubelet.service",
+      "var/lib/kubelet/config.yaml": "protectKernelDefaults: true\n",
+      "etc/tuned/active_profile": "balanced\n",
+      "usr/lib/tuned/balanced/tuned.conf": "[sysctl]\nvm.swappiness=60\n",
+      "proc/sys/net/ipv4/ip_forward": "1\n", "proc/sys/vm/swappiness": "60\n",
+      "proc/sys/kernel/panic": "10\n"}),
     # the mission's example, everything at once, on a modern kernel
     ("check-famous-advice", "6.1.0-13-amd64", ["--profile", "server"],
      {D: "# too many TIME_WAIT sockets?\nnet.ipv4.tcp_tw_recycle = 1\n"

@@ -3,9 +3,14 @@
  * kernel command line source reads (source.h): a command line
  * (/proc/cmdline, /etc/kernel/cmdline), /etc/default/grub's shell
  * assignments, a Boot Loader Specification entry. Every value read must
- * have a non-empty key and value. Build and run: make fuzz.
+ * have a non-empty key and value. The same bytes as each file the
+ * writers of /proc/sys read (writers.h): ufw's sysctl.conf and
+ * /etc/default/ufw, a tuned profile and tuned-main.conf, Docker's
+ * daemon.json, the kubelet's configuration; every entry has a key, a
+ * value and a file. Build and run: make fuzz.
  */
 #include "source.h"
+#include "writers.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -33,6 +38,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 if (!*l.v[j].value || !*l.v[j].key || !l.v[j].line)
                     abort();
         sg_sourced_free(&l);
+    }
+    static const char *const writers[] = {"ufw-sysctl",  "ufw-default",
+                                          "tuned",       "tuned-main",
+                                          "daemon.json", "kubelet"};
+    for (size_t i = 0; i < sizeof(writers) / sizeof(*writers); i++) {
+        struct sg_writers w = {0};
+        if (sg_writers_text(writers[i], text, &w) == 0)
+            for (size_t j = 0; j < w.n; j++)
+                if (!w.v[j].key || !w.v[j].value || !w.v[j].file)
+                    abort();
+        sg_writers_free(&w);
     }
     free(text);
     return 0;

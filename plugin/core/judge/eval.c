@@ -1295,6 +1295,33 @@ static char *relation_text(const struct ctx *c, const struct sg_rule *r,
     return t;
 }
 
+/* Who wrote the running value of S's key, for {writer}: the last writer
+ * whose configuration in the tree sets the key to what the kernel holds
+ * (model.h writers, compared as the handler reads), else that nobody
+ * known did. */
+static char *writer_text(const struct ctx *c, const struct subject *s)
+{
+    const struct sg_setting *st = s->key ? sg_model_get(c->m, s->key) : NULL;
+    const struct sg_write *by =
+        st ? sg_writers_find(&c->m->writers, c->ps->catalog, &c->m->kernel,
+                             s->key, st->live_value)
+           : NULL;
+    if (!by)
+        return strdup("written after boot by something this tool does not "
+                      "know (no writer's configuration in the tree sets "
+                      "that value), or the files changed since they were "
+                      "applied; `sysctl --system` applies them again");
+    char at[PATH_MAX + 16];
+    if (by->line)
+        snprintf(at, sizeof(at), "%s:%u", by->file, by->line);
+    else
+        snprintf(at, sizeof(at), "%s", by->file);
+    return sg_strdup_printf("%s sets it to %s%s (%s). Set the value there, "
+                            "or make the files agree with it",
+                            by->writer, by->value,
+                            by->line ? "" : " when it starts", at);
+}
+
 /* The text for placeholder NAME (LEN bytes): never NULL. NUM is scratch
  * space; *OWN is set when the text was allocated for the caller. */
 static const char *placeholder(const struct ctx *c, const struct sg_rule *r,
@@ -1328,6 +1355,8 @@ static const char *placeholder(const struct ctx *c, const struct sg_rule *r,
         rep = s->key ? cat_module(c, s->key) : NULL;
     else if (IS("relation"))
         rep = *own = relation_text(c, r, s);
+    else if (IS("writer"))
+        rep = *own = writer_text(c, s);
     else if (IS("live")) {
         const struct sg_setting *st =
             s->key ? sg_model_get(c->m, s->key) : NULL;

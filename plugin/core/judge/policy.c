@@ -714,7 +714,7 @@ static void check_placeholders(struct loader *l, const struct sg_rule *r,
         "default",  "rule",      "diagnostic", "uncommented", "field1",
         "field2",   "field3",    "history",    "suggestion",  "rejection",
         "source",   "no-effect", "module",     "evidence",    "verdict",
-        "relation", "live",      NULL};
+        "relation", "live",      "writer",     NULL};
     for (const char *p = text ? strchr(text, '{') : NULL; p;
          p = strchr(p + 1, '{')) {
         const char *e = strchr(p, '}');

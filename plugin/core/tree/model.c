@@ -785,6 +785,9 @@ int sg_model_load(const struct sg_model_opts *o, struct sg_model **out,
     for (size_t i = 0; r == 0 && live && i < m->n_settings; i++)
         if (!m->settings[i].winner->glob && m->settings[i].winner->value)
             r = read_live(m, &m->settings[i], o->catalog);
+    /* who else writes what drifted: their own configuration files */
+    if (r == 0 && live)
+        r = sg_writers_scan(m->rootfd, &m->writers);
     if (p != o->parser)
         sg_parser_free(p);
     if (r < 0)
@@ -810,6 +813,7 @@ void sg_model_free(struct sg_model *m)
     sg_diags_free(&m->diags);
     sg_strmap_free(&m->file_index);
     sg_modload_free(&m->modload);
+    sg_writers_free(&m->writers);
     sg_sourced_free(&m->sourced);
     if (m->rootfd >= 0)
         close(m->rootfd);

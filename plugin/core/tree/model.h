@@ -25,6 +25,7 @@
 #include "fileset.h"
 #include "../kernel/kver.h"
 #include "modload.h"
+#include "writers.h"
 #include "parse.h"
 #include "source.h"
 #include "../base/util.h"
@@ -111,6 +112,7 @@ struct sg_model {
     struct sg_diags diags;
     struct sg_strmap file_index; /* path -> index into files */
     struct sg_modload modload;   /* what loads modules before sysctl */
+    struct sg_writers writers;   /* with live: who else writes /proc/sys */
     /* What the tree's other input sources set (source.h): the kernel
      * command line, applied before the files, which override it. A tree
      * only; never edited. */

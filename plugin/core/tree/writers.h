@@ -1,0 +1,65 @@
+/*
+ * writers.h - who else writes /proc/sys after systemd-sysctl, read from
+ * each writer's own configuration in the tree (issue 28): what they set,
+ * so that drift (live.xml live-drift) can name its writer, and say
+ * nothing where no writer's configuration shows one.
+ *
+ * Writers read:
+ * - ufw: when /etc/ufw/ufw.conf says ENABLED=yes, the file
+ *   /etc/default/ufw's IPT_SYSCTL names (default /etc/ufw/sysctl.conf),
+ *   which ufw applies when it starts (key=value lines, slash or dot keys);
+ * - Docker: when dockerd is enabled (docker.service or docker.socket
+ *   wanted by a target under /etc/systemd/system), net.ipv4.ip_forward = 1,
+ *   unless /etc/docker/daemon.json says "ip-forward": false;
+ * - the kubelet: when kubelet.service is enabled and its configuration
+ *   (/var/lib/kubelet/config.yaml) does not say protectKernelDefaults:
+ *   true, the six keys it sets at start (setupKernelTunables);
+ * - tuned: the active profile (/etc/tuned/active_profile) and the
+ *   profiles it includes, their [sysctl] sections, when
+ *   /etc/tuned/tuned-main.conf says reapply_sysctl = 0 (by default tuned
+ *   applies the sysctl.d files again after its own, and they win).
+ * Each entry keeps the file and line that says so.
+ */
+#ifndef SG_WRITERS_H
+#define SG_WRITERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct sg_write {
+    char *key;          /* canonical dot form */
+    char *value;        /* as the writer writes it */
+    const char *writer; /* "ufw", "Docker", "the kubelet", "tuned" */
+    char *file;         /* what says so, in the tree */
+    unsigned line;      /* its line, or 0 (the writer's built-in value) */
+};
+
+struct sg_writers {
+    bool scanned;
+    struct sg_write *v;
+    size_t n, cap;
+};
+
+/* Read the writers' configurations of the tree ROOTFD (rootfs.h); 0 or
+ * -ENOMEM. Unreadable or absent files are no writer. */
+int sg_writers_scan(int rootfd, struct sg_writers *out);
+void sg_writers_free(struct sg_writers *w);
+/* One writer's file TEXT as WHAT reads it, for tests and fuzzing:
+ * "ufw-sysctl" (ufw's key=value lines), "tuned" (a profile's [sysctl]),
+ * "ufw-default" (IPT_SYSCTL, added as the key x.ipt_sysctl),
+ * "daemon.json", "kubelet" (a configuration: one entry unless it protects
+ * the kernel's defaults), "tuned-main" (one entry unless tuned applies
+ * the files again). 0 or -ENOMEM. */
+int sg_writers_text(const char *what, const char *text, struct sg_writers *out);
+
+struct sg_catalog;
+struct sg_kver;
+/* The writer whose configuration sets KEY to what the kernel holds (LIVE,
+ * compared as the key's handler reads: sg_catalog_live_same with CAT,
+ * which may be NULL, for kernel K): the last such entry, or NULL. */
+const struct sg_write *sg_writers_find(const struct sg_writers *w,
+                                       const struct sg_catalog *cat,
+                                       const struct sg_kver *k, const char *key,
+                                       const char *live);
+
+#endif

@@ -1,0 +1,92 @@
+/* Who else writes /proc/sys (writers.h): each writer's file read as it
+ * reads it, with the line that says so; the tree scan of writers that
+ * are disabled, protected or absent finds nothing. */
+#include "writers.h"
+#include "rootfs.h"
+#include "check.h"
+#include "tree.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void texts(void)
+{
+    struct sg_writers w = {0};
+    CHECK(sg_writers_text("ufw-sysctl",
+                          "# ufw\n\nnet/ipv4/ip_forward=0\n"
+                          "  net.ipv4.conf.all.accept_redirects = 1 \n"
+                          "no equals sign\n=1\n",
+                          &w) == 0);
+    CHECK(w.n == 2 && strcmp(w.v[0].key, "net.ipv4.ip_forward") == 0 &&
+          strcmp(w.v[0].value, "0") == 0 && w.v[0].line == 3 &&
+          strcmp(w.v[1].key, "net.ipv4.conf.all.accept_redirects") == 0 &&
+          strcmp(w.v[1].value, "1") == 0 && w.v[1].line == 4);
+    sg_writers_free(&w);
+    /* tuned: only [sysctl], ${variables} not guessed */
+    CHECK(sg_writers_text("tuned",
+                          "[main]\ninclude=x\n[sysctl]\nvm.swappiness=10\n"
+                          "kernel.x=${f:cpulist}\n[vm]\nvm.dirty_ratio=1\n",
+                          &w) == 0);
+    CHECK(w.n == 1 && strcmp(w.v[0].key, "vm.swappiness") == 0 &&
+          w.v[0].line == 4);
+    sg_writers_free(&w);
+    CHECK(sg_writers_text("ufw-default", "IPV6=yes\nIPT_SYSCTL=\"/etc/x\"\n",
+                          &w) == 0);
+    CHECK(w.n == 1 && strcmp(w.v[0].value, "/etc/x") == 0);
+    sg_writers_free(&w);
+    CHECK(sg_writers_text("daemon.json", "{ \"ip-forward\" : false }", &w) ==
+              0 &&
+          w.n == 0);
+    CHECK(sg_writers_text("daemon.json", "{ \"ip-forward\": true }", &w) == 0 &&
+          w.n == 1);
+    sg_writers_free(&w);
+    CHECK(sg_writers_text("kubelet", "protectKernelDefaults: true\n", &w) ==
+              0 &&
+          w.n == 0);
+    CHECK(sg_writers_text("kubelet", "protectKernelDefaults: false\n", &w) ==
+              0 &&
+          w.n == 1);
+    sg_writers_free(&w);
+    CHECK(sg_writers_text("tuned-main", "reapply_sysctl = 1\n", &w) == 0 &&
+          w.n == 0);
+    CHECK(sg_writers_text("tuned-main", "daemon = 1\nreapply_sysctl = 0\n",
+                          &w) == 0 &&
+          w.n == 1);
+    sg_writers_free(&w);
+}
+
+/* A tree: ufw enabled with its own IPT_SYSCTL, tuned reapplying the files,
+ * Docker not enabled. */
+static void scan(void)
+{
+    char *dir = tree_new("writers");
+    tree_mkdir(dir, "etc");
+    tree_mkdir(dir, "etc/ufw");
+    tree_mkdir(dir, "etc/default");
+    tree_mkdir(dir, "etc/tuned");
+    tree_mkdir(dir, "etc/tuned/p");
+    tree_put(dir, "etc/ufw/ufw.conf", "ENABLED=yes\n");
+    tree_put(dir, "etc/default/ufw", "IPT_SYSCTL=/etc/ufw/mine.conf\n");
+    tree_put(dir, "etc/ufw/mine.conf", "net/ipv4/ip_forward=1\n");
+    tree_put(dir, "etc/ufw/sysctl.conf", "net/ipv4/ip_forward=0\n");
+    tree_put(dir, "etc/tuned/active_profile", "p\n");
+    tree_put(dir, "etc/tuned/p/tuned.conf", "[sysctl]\nvm.swappiness=1\n");
+    int fd = sg_root_open(dir);
+    struct sg_writers w = {0};
+    CHECK(fd >= 0 && sg_writers_scan(fd, &w) == 0);
+    CHECK(w.scanned && w.n == 1 && strcmp(w.v[0].writer, "ufw") == 0 &&
+          strcmp(w.v[0].value, "1") == 0 &&
+          strcmp(w.v[0].file, "/etc/ufw/mine.conf") == 0);
+    sg_writers_free(&w);
+    if (fd >= 0)
+        close(fd);
+    tree_remove(dir);
+}
+
+int main(void)
+{
+    texts();
+    scan();
+    return check_done("writers");
+}
