@@ -84,9 +84,35 @@ static void scan(void)
     tree_remove(dir);
 }
 
+/* tuned profiles that include themselves many times: read a bounded
+ * number of times (before the bound: 40^5 reads, a hang). */
+static void tuned_loop(void)
+{
+    char *dir = tree_new("writers-loop");
+    tree_mkdir(dir, "etc");
+    tree_mkdir(dir, "etc/tuned");
+    tree_mkdir(dir, "etc/tuned/p");
+    tree_put(dir, "etc/tuned/tuned-main.conf", "reapply_sysctl = 0\n");
+    tree_put(dir, "etc/tuned/active_profile", "p\n");
+    char inc[512] = "[main]\ninclude=p";
+    for (int i = 0; i < 39; i++)
+        strcat(inc, ",p");
+    strcat(inc, "\n[sysctl]\nvm.swappiness=1\n");
+    tree_put(dir, "etc/tuned/p/tuned.conf", inc);
+    int fd = sg_root_open(dir);
+    struct sg_writers w = {0};
+    CHECK(fd >= 0 && sg_writers_scan(fd, &w) == 0);
+    CHECK(w.n >= 1 && w.n <= 32 && strcmp(w.v[0].writer, "tuned") == 0);
+    sg_writers_free(&w);
+    if (fd >= 0)
+        close(fd);
+    tree_remove(dir);
+}
+
 int main(void)
 {
     texts();
     scan();
+    tuned_loop();
     return check_done("writers");
 }

@@ -223,16 +223,22 @@ static int kubelet(int rootfd, struct sg_writers *w)
     return r;
 }
 
+/* Profiles of tuned a scan reads at most: includes may name each other,
+ * or one profile many times (tuned itself reads each once). */
+#define TUNED_MAX_PROFILES 32
+
 /* Profile NAME of tuned and those it includes (parents first), at most
- * DEPTH deep. */
+ * DEPTH deep and *BUDGET profiles in all. */
 static int tuned_profile(int rootfd, struct sg_writers *w, const char *name,
-                         int depth)
+                         int depth, int *budget)
 {
     static const char *const dirs[] = {"/etc/tuned/%s/tuned.conf",
                                        "/usr/lib/tuned/%s/tuned.conf",
                                        "/usr/lib/tuned/profiles/%s/tuned.conf"};
-    if (depth > 5 || !*name || strchr(name, '/') || strstr(name, ".."))
+    if (depth > 5 || *budget <= 0 || !*name || strchr(name, '/') ||
+        strstr(name, ".."))
         return 0;
+    --*budget;
     char *text = NULL, *path = NULL;
     for (size_t i = 0; !text && i < sizeof(dirs) / sizeof(*dirs); i++) {
         free(path);
@@ -252,7 +258,7 @@ static int tuned_profile(int rootfd, struct sg_writers *w, const char *name,
         }
         for (char *save = NULL, *t = inc ? strtok_r(inc, ",", &save) : NULL;
              t && r == 0; t = strtok_r(NULL, ",", &save))
-            r = tuned_profile(rootfd, w, trim(t), depth + 1);
+            r = tuned_profile(rootfd, w, trim(t), depth + 1, budget);
         char *t = r == 0 ? with_blank_lines(text) : NULL;
         if (r == 0 && !t)
             r = -ENOMEM;
@@ -292,11 +298,11 @@ static int tuned(int rootfd, struct sg_writers *w)
     if (reapply)
         return 0; /* the sysctl.d files are applied again after tuned's */
     char *active = sg_root_read_text(rootfd, "/etc/tuned/active_profile");
-    int r = 0;
+    int r = 0, budget = TUNED_MAX_PROFILES;
     for (char *save = NULL,
               *t = active ? strtok_r(active, " \t\n", &save) : NULL;
          t && r == 0; t = strtok_r(NULL, " \t\n", &save))
-        r = tuned_profile(rootfd, w, t, 0);
+        r = tuned_profile(rootfd, w, t, 0, &budget);
     free(active);
     return r;
 }
