@@ -621,6 +621,24 @@ CASES = [
       "[main]\nsummary=x\n[cpu]\ngovernor=performance\n[sysctl]\n"
       "vm.dirty_ratio = 40\nvm.swappiness=10\n",
       "proc/sys/vm/swappiness": "5\n", "proc/sys/vm/dirty_ratio": "40\n"}),
+    ("rule-live-drift-networkmanager", "6.1.0-13-amd64", ["--live"],
+     {D: "net.ipv6.conf.eth0.use_tempaddr = 0\n",
+      "etc/NetworkManager/system-connections/wired.nmconnection":
+      "[connection]\nid=wired\ntype=ethernet\ninterface-name=eth0\n\n"
+      "[ipv6]\nmethod=auto\nip6-privacy=2\n",
+      "proc/sys/net/ipv6/conf/eth0/use_tempaddr": "2\n"}),
+    ("rule-live-drift-networkd", "6.12.38+deb13-amd64", ["--live"],
+     {D: "net.ipv6.conf.enp1s0.use_tempaddr = 0\nnet.ipv4.ip_forward = 0\n",
+      "etc/systemd/network/10-wan.network":
+      "[Match]\nName=enp1s0\n\n[Network]\nDHCP=yes\n"
+      "IPv6PrivacyExtensions=prefer-public\nIPForward=yes\n",
+      "proc/sys/net/ipv6/conf/enp1s0/use_tempaddr": "1\n",
+      "proc/sys/net/ipv4/ip_forward": "1\n"}),
+    # the command line's value, where the files' was not applied after it
+    ("rule-live-drift-cmdline", "6.1.0-13-amd64", ["--live"],
+     {D: "kernel.panic = 0\n",
+      "etc/default/grub": "GRUB_CMDLINE_LINUX=\"quiet sysctl.kernel.panic=30\"\n",
+      "proc/sys/kernel/panic": "30\n"}),
     # the writers' configurations say they write nothing, or another value:
     # drift with no writer named
     ("rule-live-drift-unknown-writer", "6.1.0-13-amd64", ["--live"],

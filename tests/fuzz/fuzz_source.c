@@ -39,9 +39,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     abort();
         sg_sourced_free(&l);
     }
-    static const char *const writers[] = {"ufw-sysctl",  "ufw-default",
-                                          "tuned",       "tuned-main",
-                                          "daemon.json", "kubelet"};
+    static const char *const writers[] = {
+        "ufw-sysctl",  "ufw-default", "tuned",        "tuned-main",
+        "daemon.json", "kubelet",     "nmconnection", "network"};
     for (size_t i = 0; i < sizeof(writers) / sizeof(*writers); i++) {
         struct sg_writers w = {0};
         if (sg_writers_text(writers[i], text, &w) == 0)

@@ -48,6 +48,17 @@ static void texts(void)
               0 &&
           w.n == 1);
     sg_writers_free(&w);
+    CHECK(sg_writers_text("nmconnection",
+                          "[connection]\ninterface-name=eth0\n[ipv6]\n"
+                          "ip6-privacy=-1\n",
+                          &w) == 0 &&
+          w.n == 0); /* -1: NetworkManager's default, nothing set */
+    CHECK(sg_writers_text("network",
+                          "[Match]\nName=eth0\n\n[Network]\n"
+                          "IPv6PrivacyExtensions=prefer-public\n",
+                          &w) == 0 &&
+          w.n == 1 && strcmp(w.v[0].value, "1") == 0 && w.v[0].line == 5);
+    sg_writers_free(&w);
     CHECK(sg_writers_text("tuned-main", "reapply_sysctl = 1\n", &w) == 0 &&
           w.n == 0);
     CHECK(sg_writers_text("tuned-main", "daemon = 1\nreapply_sysctl = 0\n",

@@ -788,6 +788,8 @@ int sg_model_load(const struct sg_model_opts *o, struct sg_model **out,
     /* who else writes what drifted: their own configuration files */
     if (r == 0 && live)
         r = sg_writers_scan(m->rootfd, &m->writers);
+    if (r == 0 && live)
+        r = sg_writers_sourced(&m->writers, &m->sourced);
     if (p != o->parser)
         sg_parser_free(p);
     if (r < 0)

@@ -10,9 +10,17 @@
 #include "../base/util.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 static int add(struct sg_writers *w, const char *raw_key, const char *value,
                const char *writer, const char *file, unsigned line)
@@ -307,6 +315,182 @@ static int tuned(int rootfd, struct sg_writers *w)
     return r;
 }
 
+/* The value of KEY= in section [SECTION] of ini-style TEXT (the last such
+ * line), with its line in *LINE; copied, or NULL. */
+static char *ini_get(const char *text, const char *section, const char *key,
+                     unsigned *line)
+{
+    char *found = NULL;
+    bool in = false;
+    unsigned n = 0;
+    size_t kl = strlen(key), sl = strlen(section);
+    for (const char *p = text; p && *p;) {
+        const char *e = p + strcspn(p, "\n");
+        n++;
+        const char *t = p + strspn(p, " \t");
+        if (*t == '[')
+            in = strncmp(t + 1, section, sl) == 0 && t[1 + sl] == ']';
+        else if (in && strncmp(t, key, kl) == 0) {
+            const char *v = t + kl;
+            v += strspn(v, " \t");
+            if (*v == '=') {
+                v++;
+                v += strspn(v, " \t");
+                const char *ve = e;
+                while (ve > v && strchr(" \t\r", ve[-1]))
+                    ve--;
+                free(found);
+                found = strndup(v, (size_t)(ve - v));
+                *line = n;
+            }
+        }
+        p = *e ? e + 1 : e;
+    }
+    return found;
+}
+
+/* use_tempaddr for NetworkManager's ip6-privacy and networkd's
+ * IPv6PrivacyExtensions, or NULL: not a value that sets it. */
+static const char *tempaddr_of(const char *v)
+{
+    if (!strcmp(v, "0") || !strcmp(v, "1") || !strcmp(v, "2"))
+        return v; /* NetworkManager: -1 is "the default": nothing set */
+    if (!strcmp(v, "yes") || !strcmp(v, "true") ||
+        !strcmp(v, "prefer-temporary"))
+        return "2";
+    if (!strcmp(v, "prefer-public"))
+        return "1";
+    if (!strcmp(v, "no") || !strcmp(v, "false"))
+        return "0";
+    return NULL;
+}
+
+/* The names DIR of the tree holds (a directory listing), NULL-terminated,
+ * sorted; NULL when there is none. */
+static char **dir_names(int rootfd, const char *dir, const char *suffix)
+{
+    char *res = NULL;
+    int fd = sg_chase_at(rootfd, dir, &res) == 0
+                 ? sg_root_openat(rootfd, res, O_RDONLY | O_DIRECTORY)
+                 : -1;
+    free(res);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    char **v = NULL;
+    size_t n = 0, cap = 0;
+    size_t sl = strlen(suffix);
+    for (struct dirent *e; (e = readdir(d)) && n < 4096;) {
+        size_t l = strlen(e->d_name);
+        if (e->d_name[0] == '.' || l <= sl ||
+            strcmp(e->d_name + l - sl, suffix))
+            continue;
+        char *c = sg_strdup_printf("%s/%s", dir, e->d_name);
+        if (!c || sg_grow((void **)&v, sizeof(*v), n + 2, &cap) < 0) {
+            free(c);
+            break;
+        }
+        v[n++] = c;
+        v[n] = NULL;
+    }
+    closedir(d);
+    if (v)
+        qsort(v, n, sizeof(*v), cmp_str);
+    return v;
+}
+
+static void free_names(char **v)
+{
+    for (size_t i = 0; v && v[i]; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* NetworkManager: a connection's [ipv6] ip6-privacy sets use_tempaddr of
+ * the interface its [connection] interface-name names. */
+static int network_manager(int rootfd, struct sg_writers *w)
+{
+    char **files = dir_names(rootfd, "/etc/NetworkManager/system-connections",
+                             ".nmconnection");
+    int r = 0;
+    for (size_t i = 0; files && files[i] && r == 0; i++) {
+        char *text = sg_root_read_text(rootfd, files[i]);
+        unsigned l1 = 0, l2 = 0;
+        char *ifc =
+            text ? ini_get(text, "connection", "interface-name", &l1) : NULL;
+        char *priv = text ? ini_get(text, "ipv6", "ip6-privacy", &l2) : NULL;
+        const char *v = priv ? tempaddr_of(priv) : NULL;
+        if (ifc && v && *ifc && !strpbrk(ifc, "/ \t")) {
+            char *key = sg_strdup_printf("net.ipv6.conf.%s.use_tempaddr", ifc);
+            r = key ? add(w, key, v, "NetworkManager", files[i], l2) : -ENOMEM;
+            free(key);
+        }
+        free(ifc);
+        free(priv);
+        free(text);
+    }
+    free_names(files);
+    return r;
+}
+
+/* systemd-networkd: a .network file's [Match] Name= (one plain name) and
+ * [Network] IPv6PrivacyExtensions= (use_tempaddr of that interface) and
+ * IPForward= (before systemd 256: ip_forward of the whole host). */
+static int networkd(int rootfd, struct sg_writers *w)
+{
+    static const char *const dirs[] = {"/etc/systemd/network",
+                                       "/run/systemd/network",
+                                       "/usr/lib/systemd/network"};
+    int r = 0;
+    for (size_t d = 0; d < sizeof(dirs) / sizeof(*dirs) && r == 0; d++) {
+        char **files = dir_names(rootfd, dirs[d], ".network");
+        for (size_t i = 0; files && files[i] && r == 0; i++) {
+            char *text = sg_root_read_text(rootfd, files[i]);
+            unsigned l1 = 0, l2 = 0, l3 = 0;
+            char *name = text ? ini_get(text, "Match", "Name", &l1) : NULL;
+            char *priv =
+                text ? ini_get(text, "Network", "IPv6PrivacyExtensions", &l2)
+                     : NULL;
+            char *fwd =
+                text ? ini_get(text, "Network", "IPForward", &l3) : NULL;
+            const char *v = priv ? tempaddr_of(priv) : NULL;
+            if (name && v && *name && !strpbrk(name, "/ \t*?[")) {
+                char *key =
+                    sg_strdup_printf("net.ipv6.conf.%s.use_tempaddr", name);
+                r = key ? add(w, key, v, "systemd-networkd", files[i], l2)
+                        : -ENOMEM;
+                free(key);
+            }
+            if (r == 0 && fwd &&
+                (!strcmp(fwd, "yes") || !strcmp(fwd, "ipv4") ||
+                 !strcmp(fwd, "true")))
+                r = add(w, "net.ipv4.ip_forward", "1", "systemd-networkd",
+                        files[i], l3);
+            free(name);
+            free(priv);
+            free(fwd);
+            free(text);
+        }
+        free_names(files);
+    }
+    return r;
+}
+
+int sg_writers_sourced(struct sg_writers *w, const struct sg_sourced_list *l)
+{
+    int r = 0;
+    for (size_t i = 0; l && i < l->n && r == 0; i++) {
+        const struct sg_sourced *v = &l->v[i];
+        if (!v->unprefixed && v->applied != 0)
+            r = add(w, v->key, v->value, "the kernel command line", v->file,
+                    v->line);
+    }
+    return r;
+}
+
 int sg_writers_text(const char *what, const char *text, struct sg_writers *out)
 {
     if (strcmp(what, "daemon.json") == 0)
@@ -321,6 +505,19 @@ int sg_writers_text(const char *what, const char *text, struct sg_writers *out)
         return reapplies(text)
                    ? 0
                    : add(out, "vm.swappiness", "0", "tuned", what, 0);
+    if (strcmp(what, "nmconnection") == 0 || strcmp(what, "network") == 0) {
+        bool nm = what[0] == 'n' && what[1] == 'm';
+        unsigned l1 = 0, l2 = 0;
+        char *name = ini_get(text, nm ? "connection" : "Match",
+                             nm ? "interface-name" : "Name", &l1);
+        char *priv = ini_get(text, nm ? "ipv6" : "Network",
+                             nm ? "ip6-privacy" : "IPv6PrivacyExtensions", &l2);
+        const char *v = priv ? tempaddr_of(priv) : NULL;
+        int r = name && v ? add(out, "x.use_tempaddr", v, what, what, l2) : 0;
+        free(name);
+        free(priv);
+        return r;
+    }
     if (strcmp(what, "ufw-default") == 0) {
         char *v = shell_var(text, "IPT_SYSCTL");
         int r = v ? add(out, "x.ipt_sysctl", v, "ufw", what, 0) : 0;
@@ -351,6 +548,10 @@ int sg_writers_scan(int rootfd, struct sg_writers *out)
         r = kubelet(rootfd, out);
     if (r == 0)
         r = tuned(rootfd, out);
+    if (r == 0)
+        r = network_manager(rootfd, out);
+    if (r == 0)
+        r = networkd(rootfd, out);
     return r;
 }
 

@@ -17,7 +17,14 @@
  * - tuned: the active profile (/etc/tuned/active_profile) and the
  *   profiles it includes, their [sysctl] sections, when
  *   /etc/tuned/tuned-main.conf says reapply_sysctl = 0 (by default tuned
- *   applies the sysctl.d files again after its own, and they win).
+ *   applies the sysctl.d files again after its own, and they win);
+ * - NetworkManager: a connection's ip6-privacy (use_tempaddr of its
+ *   interface-name);
+ * - systemd-networkd: a .network file's IPv6PrivacyExtensions= for the
+ *   one interface its [Match] Name= names, and IPForward= (ip_forward of
+ *   the host, as networkd before 256 sets it);
+ * - the kernel command line (source.h: what the input sources read), for
+ *   a value the kernel applies.
  * Each entry keeps the file and line that says so.
  */
 #ifndef SG_WRITERS_H
@@ -25,6 +32,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "source.h"
 
 struct sg_write {
     char *key;          /* canonical dot form */
@@ -44,9 +53,13 @@ struct sg_writers {
  * -ENOMEM. Unreadable or absent files are no writer. */
 int sg_writers_scan(int rootfd, struct sg_writers *out);
 void sg_writers_free(struct sg_writers *w);
+/* Add the values of the input sources L (the kernel command line) that
+ * the kernel applies: 0 or -ENOMEM. */
+int sg_writers_sourced(struct sg_writers *w, const struct sg_sourced_list *l);
 /* One writer's file TEXT as WHAT reads it, for tests and fuzzing:
  * "ufw-sysctl" (ufw's key=value lines), "tuned" (a profile's [sysctl]),
  * "ufw-default" (IPT_SYSCTL, added as the key x.ipt_sysctl),
+ * "nmconnection", "network" (a use_tempaddr entry, as x.use_tempaddr),
  * "daemon.json", "kubelet" (a configuration: one entry unless it protects
  * the kernel's defaults), "tuned-main" (one entry unless tuned applies
  * the files again). 0 or -ENOMEM. */
