@@ -639,6 +639,10 @@ CASES = [
      {D: "kernel.panic = 0\n",
       "etc/default/grub": "GRUB_CMDLINE_LINUX=\"quiet sysctl.kernel.panic=30\"\n",
       "proc/sys/kernel/panic": "30\n"}),
+    # a module nothing loads before systemd-sysctl: its key is the module's
+    ("rule-live-drift-module", "6.1.0-13-amd64", ["--live"],
+     {D: "net.bridge.bridge-nf-call-iptables = 1\n",
+      "proc/sys/net/bridge/bridge-nf-call-iptables": "0\n"}),
     # the writers' configurations say they write nothing, or another value:
     # drift with no writer named
     ("rule-live-drift-unknown-writer", "6.1.0-13-amd64", ["--live"],

@@ -1306,6 +1306,17 @@ static char *writer_text(const struct ctx *c, const struct subject *s)
         st ? sg_writers_find(&c->m->writers, c->ps->catalog, &c->m->kernel,
                              s->key, st->live_value)
            : NULL;
+    /* a module's key whose module nothing loads before systemd-sysctl:
+     * loaded later, it started at the module's own value */
+    if (!by && c->ps->catalog && cat_module_not_loaded(c, s->key))
+        return sg_strdup_printf(
+            "the module %s provides it and nothing loads %s before "
+            "systemd-sysctl (modules-load.d, the kernel command line), so "
+            "it was loaded later and the key started at the module's own "
+            "value; the files' line was never written. List %s in "
+            "/etc/modules-load.d",
+            cat_module(c, s->key), cat_module(c, s->key),
+            cat_module(c, s->key));
     if (!by)
         return strdup("written after boot by something this tool does not "
                       "know (no writer's configuration in the tree sets "
