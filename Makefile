@@ -11,7 +11,7 @@ CATALOGDIR:= $(DATADIR)/catalog
 MANDIR   := $(PREFIX)/share/man/man1
 
 CC       ?= cc
-PKGS     := augeas libxml-2.0 libcjson
+PKGS     := augeas libxml-2.0 libcjson libarchive
 CFLAGS   ?= -O2 -g
 WARN     := -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes

@@ -13,6 +13,7 @@ import pty
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
@@ -1439,6 +1440,107 @@ def gcc_workflow_command(binary):
              "gcc: other names as given: %r" % r.stdout)
 
 
+def make_initrd(tree, image, files, compress, early=True):
+    """An initramfs image the way initramfs-tools makes one: an
+    uncompressed newc cpio of early microcode, then the main tree as a
+    newc cpio through COMPRESS (["zstd", "-q", "-c"], ["gzip", "-c"]),
+    made with the real GNU cpio."""
+    def cpio(root):
+        names = subprocess.run(["find", "."], cwd=root, capture_output=True,
+                               text=True, check=True).stdout
+        return subprocess.run(["cpio", "--quiet", "-o", "-H", "newc",
+                               "-R", "0:0"], cwd=root, input=names.encode(),
+                              capture_output=True, check=True).stdout
+    with tempfile.TemporaryDirectory(prefix="sg-initrd-") as d:
+        ucode = os.path.join(d, "early", "kernel", "x86", "microcode")
+        os.makedirs(ucode)
+        with open(os.path.join(ucode, "GenuineIntel.bin"), "wb") as f:
+            f.write(b"\0" * 300)
+        main = os.path.join(d, "main")
+        for rel, text in files.items():
+            p = os.path.join(main, rel)
+            os.makedirs(os.path.dirname(p), exist_ok=True)
+            with open(p, "w") as f:
+                f.write(text)
+        os.makedirs(os.path.join(main, "usr", "bin"), exist_ok=True)
+        data = subprocess.run(compress, input=cpio(main), capture_output=True,
+                              check=True).stdout
+        first = cpio(os.path.join(d, "early")) if early else b""
+        if first:
+            first += b"\0" * (-len(first) % 512)
+    os.makedirs(os.path.dirname(image), exist_ok=True)
+    with open(image, "wb") as f:
+        f.write(first + data)
+
+
+def initramfs(binary):
+    """A stale initramfs copy of the sysctl files is a finding without
+    --live (issue 28): an image made with the real cpio as initramfs-tools
+    and dracut make it (early microcode, then zstd or gzip) is read when a
+    sysctl file or directory is newer than it; an image built after every
+    change is not read (a stale copy in it says nothing); another kernel's
+    image is not the target's."""
+    rel = "6.1.0-13-amd64"
+    with tempfile.TemporaryDirectory(prefix="sg-boot-") as root:
+        d = os.path.join(root, "etc", "sysctl.d")
+        os.makedirs(d)
+        with open(os.path.join(d, "10-net.conf"), "w") as f:
+            f.write("net.ipv4.ip_forward = 0\n")
+        with open(os.path.join(d, "20-new.conf"), "w") as f:
+            f.write("vm.swappiness = 10\n")
+        for compress, name in ((["zstd", "-q", "-c"], "initrd.img-" + rel),
+                               (["gzip", "-c"], "initramfs-%s.img" % rel)):
+            image = os.path.join(root, "boot", name)
+            make_initrd(root, image, {
+                "etc/sysctl.d/10-net.conf": "net.ipv4.ip_forward = 1\n",
+                "usr/lib/sysctl.d/50-gone.conf": "kernel.panic = 1\n"},
+                compress, early=name.startswith("initrd"))
+            old = time.time() - 3600
+            os.utime(image, (old, old))
+            argv = [binary, "check", "--format", "json", "--kernel", rel,
+                    "--root", root]
+            r = subprocess.run(argv, capture_output=True, text=True, env=ENV)
+            fs = [f for f in json.loads(r.stdout)["findings"]
+                  if f["rule"] == "initramfs-stale" and
+                  f["file"] == "/boot/" + name]
+            msgs = " | ".join(f["message"] for f in fs)
+            T.ok(r.returncode == 1 and len(fs) == 3 and
+                 "carries /etc/sysctl.d/10-net.conf as it was before" in msgs
+                 and "carries /usr/lib/sysctl.d/50-gone.conf, which the tree "
+                 "no longer has" in msgs and
+                 "lacks /etc/sysctl.d/20-new.conf" in msgs and
+                 "update-initramfs -u -k " + rel in msgs,
+                 "a stale %s: %s" % (name, msgs))
+            # built after every change: not read, nothing said
+            new = time.time() + 3600
+            os.utime(image, (new, new))
+            r = subprocess.run(argv, capture_output=True, text=True, env=ENV)
+            T.ok(r.returncode in (0, 1) and "initramfs-stale" not in r.stdout,
+                 "an image newer than the files is not read: %s" % r.stdout)
+            os.unlink(image)
+        # another kernel's image: not the target's
+        make_initrd(root, os.path.join(root, "boot", "initrd.img-5.10.0-1"),
+                    {"etc/sysctl.d/10-net.conf": "x = 1\n"},
+                    ["gzip", "-c"])
+        old = time.time() - 3600
+        os.utime(os.path.join(root, "boot", "initrd.img-5.10.0-1"),
+                 (old, old))
+        r = subprocess.run([binary, "check", "--format", "json", "--kernel",
+                            rel, "--root", root], capture_output=True,
+                           text=True, env=ENV)
+        T.ok("initramfs-stale" not in r.stdout,
+             "another kernel's image says nothing: %s" % r.stdout)
+        # a broken image: nothing said, no crash
+        with open(os.path.join(root, "boot", "initrd.img-" + rel), "wb") as f:
+            f.write(b"070701" + b"zz" * 100)
+        os.utime(os.path.join(root, "boot", "initrd.img-" + rel), (old, old))
+        r = subprocess.run([binary, "check", "--format", "json", "--kernel",
+                            rel, "--root", root], capture_output=True,
+                           text=True, env=ENV)
+        T.ok(r.returncode in (0, 1) and "initramfs-stale" not in r.stdout,
+             "a broken image: %d %s" % (r.returncode, r.stderr))
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     project_config(binary)
@@ -1466,6 +1568,7 @@ def main():
     gcc_workflow_command(binary)
     suppression_many_ids(binary)
     key_set_many_times(binary)
+    initramfs(binary)
     sys.exit(T.done("cli"))
 
 

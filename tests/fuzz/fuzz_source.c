@@ -7,8 +7,11 @@
  * writers of /proc/sys read (writers.h): ufw's sysctl.conf and
  * /etc/default/ufw, a tuned profile and tuned-main.conf, Docker's
  * daemon.json, the kubelet's configuration; every entry has a key, a
- * value and a file. Build and run: make fuzz.
+ * value and a file. And as an initramfs image (bootimg.h): cpio archives,
+ * uncompressed or compressed; every copy kept is a sysctl file's.
+ * Build and run: make fuzz.
  */
+#include "bootimg.h"
 #include "source.h"
 #include "writers.h"
 
@@ -50,6 +53,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     abort();
         sg_writers_free(&w);
     }
+    struct sg_bootimg b;
+    const char *why;
+    if (sg_bootimg_parse(data, size, &b, &why) == 0)
+        for (size_t i = 0; i < b.n; i++)
+            if (!sg_bootimg_is_sysctl(b.v[i].path) || !b.v[i].text)
+                abort();
+    sg_bootimg_free(&b);
     free(text);
     return 0;
 }

@@ -25,6 +25,7 @@
 #include "procps.h"
 #include "../kernel/catalog.h"
 #include "../kernel/keys.h"
+#include "bootimg.h"
 #include "rootfs.h"
 #include "../base/sha256.h"
 #include "../base/util.h"
@@ -638,6 +639,8 @@ static int preload(struct sg_model *m, struct sg_parser *p,
     return r;
 }
 
+static int boot_images(struct sg_model *m);
+
 static int load_tree(struct sg_model *m, struct sg_parser *p,
                      const struct sg_model_opts *o)
 {
@@ -690,9 +693,148 @@ static int load_tree(struct sg_model *m, struct sg_parser *p,
         r = sg_modload_scan(m->rootfd, &m->modload);
     if (r == 0)
         r = sg_sources_read(m->rootfd, &m->kernel, &m->sourced);
+    if (r == 0)
+        r = boot_images(m);
     settings_free(os, n_os);
     applied_free(other, n_other);
     sg_fileset_free(&fs);
+    return r;
+}
+
+/* The modification time of target PATH beneath the root, or false. */
+static bool mtime_of(int rootfd, const char *path, struct timespec *t)
+{
+    char *res = NULL;
+    int fd = sg_chase_at(rootfd, path, &res) == 0
+                 ? sg_root_openat(rootfd, res, O_PATH)
+                 : -1;
+    struct stat st;
+    bool ok = fd >= 0 && fstat(fd, &st) == 0;
+    if (ok)
+        *t = st.st_mtim;
+    if (fd >= 0)
+        close(fd);
+    free(res);
+    return ok;
+}
+
+static bool newer(const struct timespec *a, const struct timespec *b)
+{
+    return a->tv_sec > b->tv_sec ||
+           (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
+}
+
+/* Image IMAGE's sysctl copies against the tree's files: a diagnostic
+ * "initramfs-stale" for each that differs, is gone from the tree, or is
+ * missing from an image that carries others. */
+static int compare_image(struct sg_model *m, const char *image,
+                         const struct sg_bootimg *b)
+{
+    int r = 0;
+    for (size_t i = 0; i < b->n && r == 0; i++) {
+        char *text = sg_root_read_text(m->rootfd, b->v[i].path);
+        if (!text || strcmp(text, b->v[i].text) != 0)
+            r = sg_diag_add(
+                &m->diags, SG_SEV_WARNING, "initramfs-stale", image, 0,
+                text ? "%s carries %s as it was before it changed: early boot "
+                       "applies the old values"
+                     : "%s carries %s, which the tree no longer has: early "
+                       "boot applies it",
+                image, b->v[i].path);
+        free(text);
+    }
+    for (size_t i = 0; b->n && i < m->n_files && r == 0; i++) {
+        const char *p = m->files[i]->path;
+        bool in = false;
+        for (size_t j = 0; j < b->n && !in; j++)
+            in = strcmp(b->v[j].path, p) == 0;
+        if (!in && sg_bootimg_is_sysctl(p))
+            r = sg_diag_add(&m->diags, SG_SEV_WARNING, "initramfs-stale", image,
+                            0,
+                            "%s lacks %s, which the tree has: early boot does "
+                            "not apply it",
+                            image, p);
+    }
+    return r < 0 ? -ENOMEM : 0;
+}
+
+/* The regular file RESOLVED beneath the root, whole, at most MAX bytes
+ * (an image holds NUL bytes: not sg_read_at's text): 0, or -1. */
+static int read_binary(int rootfd, const char *resolved, size_t max,
+                       unsigned char **buf, size_t *len)
+{
+    int fd = sg_root_openat(rootfd, resolved, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+    struct stat st;
+    *buf = NULL;
+    *len = 0;
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+        (unsigned long long)st.st_size > max) {
+        close(fd);
+        return -1;
+    }
+    size_t cap = (size_t)st.st_size, n = 0;
+    unsigned char *b = malloc(cap ? cap : 1);
+    while (b && n < cap) {
+        ssize_t got = read(fd, b + n, cap - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            break; /* shorter than it said: what was read */
+        n += (size_t)got;
+    }
+    close(fd);
+    if (!b)
+        return -1;
+    *buf = b;
+    *len = n;
+    return 0;
+}
+
+/* The target kernel's initramfs images, read when a sysctl file or
+ * directory of the tree is newer than the image (bootimg.h). */
+static int boot_images(struct sg_model *m)
+{
+    static const char *const forms[] = {"/boot/initrd.img-%s",
+                                        "/boot/initramfs-%s.img"};
+    static const char *const dirs[] = {"/etc/sysctl.d", "/run/sysctl.d",
+                                       "/usr/local/lib/sysctl.d",
+                                       "/usr/lib/sysctl.d", "/lib/sysctl.d"};
+    if (m->rootfd < 0 || strchr(m->kernel.release, '/'))
+        return 0;
+    int r = 0;
+    for (size_t f = 0; f < sizeof(forms) / sizeof(*forms) && r == 0; f++) {
+        char *image = sg_strdup_printf(forms[f], m->kernel.release);
+        struct timespec it, t;
+        if (!image)
+            return -ENOMEM;
+        bool stale = false;
+        if (mtime_of(m->rootfd, image, &it)) {
+            for (size_t i = 0; i < m->n_files && !stale; i++)
+                stale = mtime_of(m->rootfd, m->files[i]->path, &t) &&
+                        newer(&t, &it);
+            for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs) && !stale; i++)
+                stale = mtime_of(m->rootfd, dirs[i], &t) && newer(&t, &it);
+        }
+        char *res = NULL;
+        unsigned char *buf = NULL;
+        size_t len = 0;
+        struct sg_bootimg b = {0};
+        const char *why;
+        if (stale && sg_chase_at(m->rootfd, image, &res) == 0 &&
+            read_binary(m->rootfd, res, SG_BOOTIMG_MAX, &buf, &len) == 0) {
+            r = sg_bootimg_parse(buf, len, &b, &why);
+            if (r == -EINVAL)
+                r = 0; /* no image this reads: nothing is said of it */
+            else if (r == 0)
+                r = compare_image(m, image, &b);
+        }
+        sg_bootimg_free(&b);
+        free(buf);
+        free(res);
+        free(image);
+    }
     return r;
 }
 
