@@ -13,6 +13,7 @@ import pty
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -1530,6 +1531,24 @@ def initramfs(binary):
                            text=True, env=ENV)
         T.ok("initramfs-stale" not in r.stdout,
              "another kernel's image says nothing: %s" % r.stdout)
+        # a FIFO where the image is: never opened (a writer waiting on it
+        # would be let through by a reader's open)
+        fifo = os.path.join(root, "boot", "initrd.img-" + rel)
+        os.mkfifo(fifo)
+        os.utime(fifo, (old, old))
+        opened = []
+        t = threading.Thread(target=lambda: opened.append(
+            os.close(os.open(fifo, os.O_WRONLY)) or True), daemon=True)
+        t.start()
+        r = subprocess.run([binary, "check", "--format", "json", "--kernel",
+                            rel, "--root", root], capture_output=True,
+                           text=True, env=ENV, timeout=60)
+        t.join(0.5)
+        T.ok(r.returncode in (0, 1) and not opened,
+             "a FIFO in place of the image is not opened: %r" % opened)
+        os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))  # free it
+        t.join(5)
+        os.unlink(fifo)
         # a broken image: nothing said, no crash
         with open(os.path.join(root, "boot", "initrd.img-" + rel), "wb") as f:
             f.write(b"070701" + b"zz" * 100)

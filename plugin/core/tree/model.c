@@ -759,20 +759,25 @@ static int compare_image(struct sg_model *m, const char *image,
 }
 
 /* The regular file RESOLVED beneath the root, whole, at most MAX bytes
- * (an image holds NUL bytes: not sg_read_at's text): 0, or -1. */
+ * (an image holds NUL bytes: not sg_read_at's text): 0, or -1. Opened
+ * O_PATH first and read only once it is known to be a regular file
+ * (sg_reopen_regular): a FIFO or a device put there is never opened. */
 static int read_binary(int rootfd, const char *resolved, size_t max,
                        unsigned char **buf, size_t *len)
 {
-    int fd = sg_root_openat(rootfd, resolved, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+    int pfd = sg_root_openat(rootfd, resolved, O_PATH), fd = -1, err;
+    enum sg_read_status why;
     struct stat st;
     *buf = NULL;
     *len = 0;
-    if (fd < 0)
+    if (pfd < 0)
         return -1;
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-        (unsigned long long)st.st_size > max) {
-        close(fd);
-        return -1;
+    int r = sg_reopen_regular(pfd, &st, &fd, &why, &err);
+    close(pfd);
+    if (r != 0 || (unsigned long long)st.st_size > max) {
+        if (fd >= 0)
+            close(fd);
+        return -1; /* no /proc to reopen through: not read */
     }
     size_t cap = (size_t)st.st_size, n = 0;
     unsigned char *b = malloc(cap ? cap : 1);
