@@ -542,6 +542,9 @@ CASES = [
     ("rule-value-names-module-not", "6.1.0-13-amd64", [],
      {D: "net.ipv4.tcp_congestion_control = cubic\n"
          "net.core.default_qdisc = fq_codel\n"}),
+    # Debian's config makes bbr a module: nothing said of another build
+    ("rule-value-names-module-not-other", "6.1.55", [],
+     {D: "net.ipv4.tcp_congestion_control = bbr\n"}),
     ("rule-value-names-module-not-newer", "7.9.1", [],
      {D: "net.ipv4.tcp_congestion_control = bbr\n"}),
     # what systemd sets itself: known by the 50-pid-max.conf it ships (243)

@@ -470,7 +470,8 @@ static int cat_module_installed(const struct ctx *c, const char *module)
 }
 
 /* The module VALUE names for KEY on the target's build (a `names` row
- * "module:NAME" the versions around it agree on): NAME, or NULL. */
+ * "module:NAME" the versions around it agree on, read in the config of
+ * the target's own build): NAME, or NULL. */
 static const char *cat_names_module(const struct ctx *c, const char *key,
                                     const char *value,
                                     const struct sg_relrow **row)
@@ -478,8 +479,12 @@ static const char *cat_names_module(const struct ctx *c, const char *key,
     if (!c->ps->catalog || !value ||
         sg_relations_name_in(c->ps->catalog, &c->win, key, value, row) != 1)
         return NULL;
-    return strncmp((*row)->detail, "module:", 7) == 0 ? (*row)->detail + 7
-                                                      : NULL;
+    /* a module of that build's config: said of that build only (a kernel
+     * built from kernel.org's 6.1 may have it built in, or not at all) */
+    return strncmp((*row)->detail, "module:", 7) == 0 &&
+                   c->ps->catalog->builds[(*row)->version] == c->win.build
+               ? (*row)->detail + 7
+               : NULL;
 }
 
 /* The field of VALUE above the limit the target's kernel keeps for it
