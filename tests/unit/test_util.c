@@ -67,8 +67,24 @@ static void vis(const char *in, const char *want)
     CHECK_STR(got, want);
 }
 
+/* Numbers as the kernel's integer handlers read a vector. */
+static void leading_fields(void)
+{
+    unsigned long long f[4];
+    CHECK(sg_leading_fields("4096\t87380  6291456 # more", false, f, 4) == 3 &&
+          f[0] == 4096 && f[2] == 6291456);
+    CHECK(sg_leading_fields(" 0x10 010 -1", false, f, 4) == 3 && f[0] == 16 &&
+          f[1] == 8 && (long long)f[2] == -1);
+    CHECK(sg_leading_fields("-1", true, f, 4) == 0);
+    CHECK(sg_leading_fields("18446744073709551615", true, f, 4) == 1 &&
+          f[0] == 18446744073709551615ull);
+    CHECK(sg_leading_fields("1x 2", false, f, 4) == 0);
+    CHECK(sg_leading_fields("1 2 3 4 5", false, f, 2) == 2);
+}
+
 int main(void)
 {
+    leading_fields();
     /* sg_vis: text without control bytes is returned as it is */
     const char *plain = "/etc/sysctl.d/50-caf\xC3\xA9 #1.conf";
     CHECK(sg_vis(plain) == plain);

@@ -385,6 +385,26 @@ bool sg_leading_ll(const char *s, long long *out)
     return true;
 }
 
+size_t sg_leading_fields(const char *s, bool is_unsigned, unsigned long long *f,
+                         size_t max)
+{
+    size_t n = 0;
+    while (n < max) {
+        s += strspn(s, " \t\n");
+        char *end;
+        errno = 0;
+        unsigned long long v = is_unsigned
+                                   ? strtoull(s, &end, 0)
+                                   : (unsigned long long)strtoll(s, &end, 0);
+        if (end == s || errno || (*end && !strchr(" \t\n", *end)) ||
+            (is_unsigned && *s == '-'))
+            break;
+        f[n++] = v;
+        s = end;
+    }
+    return n;
+}
+
 size_t sg_sorted_lower(const void *v, size_t n, size_t size, size_t key_off,
                        const char *key)
 {

@@ -114,6 +114,13 @@ bool sg_str_has_suffix(const char *s, const char *suffix);
  * proc_get_long reads a sysctl value ("0x10", "010", "-1"); false when S
  * starts with no number or it overflows. */
 bool sg_leading_ll(const char *s, long long *out);
+/* The leading blank-separated numbers of S as the kernel's integer
+ * handlers read a vector (each as sg_leading_ll; UNSIGNED: as the
+ * unsigned handlers, no sign), at most MAX into F (a signed value stored
+ * as its bits: cast back); how many, up to the first that is no number
+ * or is not followed by a blank or the end. */
+size_t sg_leading_fields(const char *s, bool is_unsigned, unsigned long long *f,
+                         size_t max);
 /* The first index of the array V (N elements of SIZE bytes, sorted by the
  * string pointer at KEY_OFF bytewise) whose string is not below KEY: a
  * binary search, O(log N). */

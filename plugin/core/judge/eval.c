@@ -95,21 +95,14 @@ struct ctx {
 
 /* ---- values as the kernel reads them ---- */
 
-/* The leading blank-separated integers of S (at most 16). */
+/* The leading blank-separated integers of S (at most 16), as the kernel
+ * reads them (sg_leading_fields). */
 static size_t int_fields(const char *s, long long *f)
 {
-    size_t n = 0;
-    while (n < 16) {
-        while (*s == ' ' || *s == '\t')
-            s++;
-        char *end;
-        errno = 0;
-        long long v = strtoll(s, &end, 0);
-        if (end == s || errno || (*end && !strchr(" \t", *end)))
-            break;
-        f[n++] = v;
-        s = end;
-    }
+    unsigned long long u[16];
+    size_t n = sg_leading_fields(s, false, u, 16);
+    for (size_t i = 0; i < n; i++)
+        f[i] = (long long)u[i];
     return n;
 }
 

@@ -988,34 +988,11 @@ char *sg_catalog_history(const struct sg_catalog *c, const char *key,
     return b.v;
 }
 
-/* The leading blank-separated numbers of S as the kernel's integer
- * handlers read them (proc_get_long: base 0, a '-' for signed types),
- * at most MAX into F; how many. UNSIGNED: the unsigned handlers. */
-static size_t live_fields(const char *s, bool is_unsigned,
-                          unsigned long long *f, size_t max)
-{
-    size_t n = 0;
-    while (n < max) {
-        s += strspn(s, " \t\n");
-        char *end;
-        errno = 0;
-        unsigned long long v = is_unsigned
-                                   ? strtoull(s, &end, 0)
-                                   : (unsigned long long)strtoll(s, &end, 0);
-        if (end == s || errno || (*end && !strchr(" \t\n", *end)) ||
-            (is_unsigned && *s == '-'))
-            break;
-        f[n++] = v;
-        s = end;
-    }
-    return n;
-}
-
 /* Whether S holds blank-separated numbers and nothing else. */
 static bool all_numbers(const char *s)
 {
     unsigned long long f[64];
-    size_t n = live_fields(s, false, f, 64);
+    size_t n = sg_leading_fields(s, false, f, 64);
     const char *p = s;
     for (size_t i = 0; i < n; i++) {
         p += strspn(p, " \t\n");
@@ -1041,8 +1018,8 @@ bool sg_catalog_live_same(const struct sg_catalog *c, const struct sg_kver *k,
     if (numeric) {
         bool u = t == SG_CT_UINT || t == SG_CT_U8 || t == SG_CT_ULONG;
         unsigned long long want[64], have[64];
-        size_t nw = live_fields(value, u, want, 64),
-               nh = live_fields(live, u, have, 64);
+        size_t nw = sg_leading_fields(value, u, want, 64),
+               nh = sg_leading_fields(live, u, have, 64);
         if (nw > 0 && nh > 0) {
             for (size_t i = 0; i < nw && i < nh; i++)
                 if (want[i] != have[i])
