@@ -86,12 +86,14 @@ $(CATALOG_INC): catalog/keys.tsv scripts/catalog/tsv2c.awk | $(B)
 	awk -f scripts/catalog/tsv2c.awk catalog/keys.tsv >$@.tmp && mv $@.tmp $@
 # relations.tsv and defaults.tsv likewise (rel2c.awk, def2c.awk)
 $(B)/catalog_relations.inc: catalog/keys.tsv catalog/relations.tsv \
-    scripts/catalog/rel2c.awk | $(B)
-	awk -f scripts/catalog/rel2c.awk catalog/keys.tsv catalog/relations.tsv \
+    scripts/catalog/series.awk scripts/catalog/rel2c.awk | $(B)
+	awk -f scripts/catalog/series.awk -f scripts/catalog/rel2c.awk \
+	    catalog/keys.tsv catalog/relations.tsv \
 	    >$@.tmp && mv $@.tmp $@
 $(B)/catalog_defaults.inc: catalog/keys.tsv catalog/defaults.tsv \
-    scripts/catalog/def2c.awk | $(B)
-	awk -f scripts/catalog/def2c.awk catalog/keys.tsv catalog/defaults.tsv \
+    scripts/catalog/series.awk scripts/catalog/def2c.awk | $(B)
+	awk -f scripts/catalog/series.awk -f scripts/catalog/def2c.awk \
+	    catalog/keys.tsv catalog/defaults.tsv \
 	    >$@.tmp && mv $@.tmp $@
 
 # Every source is compiled once per variant (plain, ASan+UBSan) into

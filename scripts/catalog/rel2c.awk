@@ -1,27 +1,15 @@
 # rel2c.awk - catalog/relations.tsv as C initialisers
 # (build/catalog_relations.inc), so that the binary carries its relations
 # parsed, as tsv2c.awk does for keys.tsv: `make` runs
-#     awk -f rel2c.awk catalog/keys.tsv catalog/relations.tsv
-# (keys.tsv first: its versions and builds lines name the series). The
+#     awk -f series.awk -f rel2c.awk catalog/keys.tsv catalog/relations.tsv
+# (keys.tsv first: its versions and builds lines name the series,
+# series.awk reads them). The
 # rows are what relations.c's parse_row makes of each line, in the file's
 # order; the same file is parsed at run time only from
 # SYSCTL_GUARD_CATALOGDIR. A malformed row stops the build.
-BEGIN { FS = "\t"; nrow = 0 }
-function cstr(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); return "\"" s "\"" }
-function die(msg) { printf "%s:%d: %s\n", FILENAME, FNR, msg > "/dev/stderr"; exit 1 }
+BEGIN { nrow = 0 }
 function num(s) { if (s !~ /^-?[0-9]+$/) die("not a number: " s); return s }
-# keys.tsv: the series of each version, as tsv2c.awk names them
-FNR == NR {
-    if ($0 ~ /^# versions\t/)
-        for (i = 2; i <= NF; i++) { split($i, p, "."); short[i - 2] = p[1] "." p[2]; nv = NF - 1 }
-    if ($0 ~ /^# builds\t/)
-        for (i = 2; i <= NF; i++)
-            series[short[i - 2] (($i == "rhel" || $i == "ubuntu") ? "-" $i : "")] = i - 2
-    next
-}
-/^#/ || /^$/ { next }
 {
-    if (!nv) die("keys.tsv has no versions line")
     if (NF != 6) die("not six fields")
     if (!($1 in series)) die("a series the catalog does not have: " $1)
     if ($2 == "" || $6 == "") die("an empty key or source")
