@@ -7,20 +7,13 @@
 #include "rootfs.h"
 #include "../kernel/catalog.h"
 #include "../kernel/keys.h"
+#include "fileset.h"
 #include "../base/util.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 static int add(struct sg_writers *w, const char *raw_key, const char *value,
                const char *writer, const char *file, unsigned line)
@@ -365,46 +358,27 @@ static const char *tempaddr_of(const char *v)
     return NULL;
 }
 
-/* The names DIR of the tree holds (a directory listing), NULL-terminated,
- * sorted; NULL when there is none. */
-static char **dir_names(int rootfd, const char *dir, const char *suffix)
+/* The files of DIR in the tree whose names end in SUFFIX, as target
+ * paths, sorted (sg_fileset_list_suffix), into *V (*N): 0 or -ENOMEM. */
+static int dir_files(int rootfd, const char *dir, const char *suffix, char ***v,
+                     size_t *n)
 {
-    char *res = NULL;
-    int fd = sg_chase_at(rootfd, dir, &res) == 0
-                 ? sg_root_openat(rootfd, res, O_RDONLY | O_DIRECTORY)
-                 : -1;
-    free(res);
-    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-    if (!d) {
-        if (fd >= 0)
-            close(fd);
-        return NULL;
-    }
-    char **v = NULL;
-    size_t n = 0, cap = 0;
-    size_t sl = strlen(suffix);
-    for (struct dirent *e; (e = readdir(d)) && n < 4096;) {
-        size_t l = strlen(e->d_name);
-        if (e->d_name[0] == '.' || l <= sl ||
-            strcmp(e->d_name + l - sl, suffix))
-            continue;
-        char *c = sg_strdup_printf("%s/%s", dir, e->d_name);
-        if (!c || sg_grow((void **)&v, sizeof(*v), n + 2, &cap) < 0) {
-            free(c);
-            break;
+    int r = sg_fileset_list_suffix(rootfd, dir, suffix, v, n);
+    for (size_t i = 0; r == 0 && i < *n; i++) {
+        char *p = sg_path_join(dir, (*v)[i]);
+        if (!p)
+            r = -ENOMEM;
+        else {
+            free((*v)[i]);
+            (*v)[i] = p;
         }
-        v[n++] = c;
-        v[n] = NULL;
     }
-    closedir(d);
-    if (v)
-        qsort(v, n, sizeof(*v), cmp_str);
-    return v;
+    return r;
 }
 
-static void free_names(char **v)
+static void free_files(char **v, size_t n)
 {
-    for (size_t i = 0; v && v[i]; i++)
+    for (size_t i = 0; i < n; i++)
         free(v[i]);
     free(v);
 }
@@ -413,10 +387,11 @@ static void free_names(char **v)
  * the interface its [connection] interface-name names. */
 static int network_manager(int rootfd, struct sg_writers *w)
 {
-    char **files = dir_names(rootfd, "/etc/NetworkManager/system-connections",
-                             ".nmconnection");
-    int r = 0;
-    for (size_t i = 0; files && files[i] && r == 0; i++) {
+    char **files = NULL;
+    size_t nf = 0;
+    int r = dir_files(rootfd, "/etc/NetworkManager/system-connections",
+                      ".nmconnection", &files, &nf);
+    for (size_t i = 0; i < nf && r == 0; i++) {
         char *text = sg_root_read_text(rootfd, files[i]);
         unsigned l1 = 0, l2 = 0;
         char *ifc =
@@ -432,7 +407,7 @@ static int network_manager(int rootfd, struct sg_writers *w)
         free(priv);
         free(text);
     }
-    free_names(files);
+    free_files(files, nf);
     return r;
 }
 
@@ -446,8 +421,10 @@ static int networkd(int rootfd, struct sg_writers *w)
                                        "/usr/lib/systemd/network"};
     int r = 0;
     for (size_t d = 0; d < sizeof(dirs) / sizeof(*dirs) && r == 0; d++) {
-        char **files = dir_names(rootfd, dirs[d], ".network");
-        for (size_t i = 0; files && files[i] && r == 0; i++) {
+        char **files = NULL;
+        size_t nf = 0;
+        r = dir_files(rootfd, dirs[d], ".network", &files, &nf);
+        for (size_t i = 0; i < nf && r == 0; i++) {
             char *text = sg_root_read_text(rootfd, files[i]);
             unsigned l1 = 0, l2 = 0, l3 = 0;
             char *name = text ? ini_get(text, "Match", "Name", &l1) : NULL;
@@ -474,7 +451,7 @@ static int networkd(int rootfd, struct sg_writers *w)
             free(fwd);
             free(text);
         }
-        free_names(files);
+        free_files(files, nf);
     }
     return r;
 }
