@@ -736,10 +736,12 @@ static int compare_image(struct sg_model *m, const char *image,
         if (!text || strcmp(text, b->v[i].text) != 0)
             r = sg_diag_add(
                 &m->diags, SG_SEV_WARNING, "initramfs-stale", image, 0,
-                text ? "%s carries %s as it was before it changed: early boot "
+                text ? "%s carries %s as it was before it changed: where "
+                       "early boot runs systemd-sysctl (dracut's module), it "
                        "applies the old values"
-                     : "%s carries %s, which the tree no longer has: early "
-                       "boot applies it",
+                     : "%s carries %s, which the tree no longer has: where "
+                       "early boot runs systemd-sysctl (dracut's module), it "
+                       "applies it",
                 image, b->v[i].path);
         free(text);
     }
@@ -751,8 +753,8 @@ static int compare_image(struct sg_model *m, const char *image,
         if (!in && sg_bootimg_is_sysctl(p))
             r = sg_diag_add(&m->diags, SG_SEV_WARNING, "initramfs-stale", image,
                             0,
-                            "%s lacks %s, which the tree has: early boot does "
-                            "not apply it",
+                            "%s lacks %s, which the tree has: early boot "
+                            "does not apply it",
                             image, p);
     }
     return r < 0 ? -ENOMEM : 0;
