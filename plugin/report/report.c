@@ -262,6 +262,68 @@ static struct sg_rep_rule *rule_of(struct sg_fleet *f,
     return &f->rules[f->n_rules - 1];
 }
 
+/* ---- writers of running values ---- */
+
+struct writer_key {
+    const char *name, *key, *value; /* valid UTF-8; name, value may be NULL */
+};
+
+static bool same_str(const char *a, const char *b)
+{
+    return a && b ? strcmp(a, b) == 0 : a == b;
+}
+
+static bool same_writer(const struct sg_fleet *f, uint32_t ix, const void *key)
+{
+    const struct sg_rep_writer *w = &f->writers[ix];
+    const struct writer_key *k = key;
+    return same_str(w->name, k->name) && strcmp(w->key, k->key) == 0 &&
+           same_str(w->value, k->value);
+}
+
+/* The fleet's writer of the finding X's "writer" object W: its index, -1
+ * when W says nothing usable (no object, no key), -ENOMEM. */
+static long writer_of(struct sg_fleet *f, const cJSON *x, const cJSON *w)
+{
+    if (!cJSON_IsObject(w) || !str(x, "key")[0])
+        return -1;
+    bool known = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(w, "known"));
+    const char *nm = known ? str(w, "name") : "";
+    const char *vl =
+        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(w, "value"));
+    if (known && !nm[0])
+        return -1; /* known, but not said who */
+    char *own[3] = {0};
+    struct writer_key k = {nm[0] ? valid(nm, &own[0]) : NULL,
+                           valid(str(x, "key"), &own[1]),
+                           vl ? valid(vl, &own[2]) : NULL};
+    long r = -ENOMEM;
+    struct sg_rep_slot *s = NULL;
+    uint64_t h = 0;
+    if ((!nm[0] || k.name) && k.key && (!vl || k.value) &&
+        table_room(&f->by_writer) == 0) {
+        h = mix_str(f, k.key) ^ mix_str(f, k.name ? k.name : "") * 31 ^
+            mix_str(f, k.value ? k.value : "") * 961;
+        s = table_slot(f, &f->by_writer, h, same_writer, &k);
+    }
+    if (s && s->ix != EMPTY)
+        r = s->ix;
+    else if (s) {
+        struct sg_rep_writer n = {.name = k.name ? strdup(k.name) : NULL,
+                                  .key = strdup(k.key),
+                                  .value = k.value ? strdup(k.value) : NULL};
+        if ((k.name && !n.name) || !n.key || (k.value && !n.value) ||
+            PUSH(f->writers, f->n_writers, f->cap_writers, n) < 0)
+            free(n.name), free(n.key), free(n.value);
+        else {
+            table_set(&f->by_writer, s, h, f->n_writers - 1);
+            r = (long)f->n_writers - 1;
+        }
+    }
+    free(own[0]), free(own[1]), free(own[2]);
+    return r;
+}
+
 static void finding_free(struct sg_rep_finding *x)
 {
     free(x->rule), free(x->title), free(x->file), free(x->key);
@@ -488,6 +550,14 @@ int sg_rep_add_host(struct sg_fleet *f, const char *name, const char *source,
         long fi = finding_of(f, x);
         if (fi < 0)
             return -ENOMEM;
+        /* Who wrote the running value: counted once per host (count). */
+        const cJSON *wr = cJSON_GetObjectItemCaseSensitive(x, "writer");
+        long wi = wr ? writer_of(f, x, wr) : -1;
+        if (wi == -ENOMEM)
+            return -ENOMEM;
+        if (wi >= 0 &&
+            PUSH(h->wrote, h->n_wrote, h->cap_wrote, (uint32_t)wi) < 0)
+            return -ENOMEM;
         const cJSON *ln = cJSON_GetObjectItemCaseSensitive(x, "line");
         double line = cJSON_IsNumber(ln) ? ln->valuedouble : 0;
         struct sg_rep_hit hit = {(uint32_t)fi,
@@ -609,14 +679,49 @@ static int count(struct sg_fleet *f)
                 PUSH(r->hosts, r->n_hosts, r->cap, (uint32_t)hi) < 0)
                 return -ENOMEM;
         }
+        for (size_t i = 0; i < h->n_wrote; i++) {
+            struct sg_rep_writer *w = &f->writers[h->wrote[i]];
+            if ((!w->n_hosts || w->hosts[w->n_hosts - 1] != hi) &&
+                PUSH(w->hosts, w->n_hosts, w->cap, (uint32_t)hi) < 0)
+                return -ENOMEM;
+        }
     }
     return 0;
 }
 
+/* Writers with the most hosts first; a known writer before none known;
+ * then by writer, key, value. */
+static int writer_cmp(const void *a, const void *b, void *ctx)
+{
+    const struct sg_rep_writer *ws = ctx, *x = &ws[*(const uint32_t *)a],
+                               *y = &ws[*(const uint32_t *)b];
+    if (x->n_hosts != y->n_hosts)
+        return x->n_hosts > y->n_hosts ? -1 : 1;
+    if (!x->name != !y->name)
+        return x->name ? -1 : 1;
+    int c = x->name ? strcmp(x->name, y->name) : 0;
+    if (!c)
+        c = strcmp(x->key, y->key);
+    if (!c && x->value != y->value)
+        c = !x->value ? -1 : !y->value ? 1 : strcmp(x->value, y->value);
+    return c;
+}
+
 int sg_fleet_finish(struct sg_fleet *f)
 {
+    for (size_t i = 0; i < f->n_writers; i++)
+        f->writers[i].n_hosts = 0;
     if (count(f) < 0 || sort_rules(f) < 0)
         return -ENOMEM;
+    free(f->writer_order);
+    f->writer_order =
+        malloc((f->n_writers ? f->n_writers : 1) * sizeof(*f->writer_order));
+    if (!f->writer_order)
+        return -ENOMEM;
+    for (size_t i = 0; i < f->n_writers; i++)
+        f->writer_order[i] = (uint32_t)i;
+    qsort_r(f->writer_order, f->n_writers, sizeof(*f->writer_order), writer_cmp,
+            f->writers);
     free(f->order);
     f->order = malloc((f->n_hosts ? f->n_hosts : 1) * sizeof(*f->order));
     if (!f->order)
@@ -724,7 +829,7 @@ static void deltas_free(struct sg_rep_delta *v, size_t n)
 void sg_fleet_free(struct sg_fleet *f)
 {
     for (size_t i = 0; i < f->n_hosts; i++)
-        free(f->hosts[i].name), free(f->hosts[i].hits);
+        free(f->hosts[i].name), free(f->hosts[i].hits), free(f->hosts[i].wrote);
     free(f->hosts);
     free(f->order);
     for (size_t i = 0; i < f->n_findings; i++)
@@ -742,7 +847,13 @@ void sg_fleet_free(struct sg_fleet *f)
         free(f->sources[i]);
     free(f->sources);
     free(f->by_name.v), free(f->by_fp.v), free(f->by_id.v);
-    free(f->by_kernel.v), free(f->seen.v);
+    free(f->by_kernel.v), free(f->seen.v), free(f->by_writer.v);
+    for (size_t i = 0; i < f->n_writers; i++) {
+        free(f->writers[i].name), free(f->writers[i].key);
+        free(f->writers[i].value), free(f->writers[i].hosts);
+    }
+    free(f->writers);
+    free(f->writer_order);
     sg_diags_free(&f->problems);
     free(f->baseline);
     deltas_free(f->added, f->n_added);

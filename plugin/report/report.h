@@ -1,9 +1,10 @@
 /*
  * report.h - the fleet report: many hosts' results merged in one pass
  * (report.c), compared with an earlier report (baseline.c): the data the
- * fleet views show by finding, by kernel and by host (views/fleet.c: text,
- * JSON, Markdown; views/fleet_html.c: one self-contained HTML page built
- * with libxml2's tree).
+ * fleet views show by finding, by kernel, by writer of drifting running
+ * values and by host (views/fleet.c: text, JSON, Markdown;
+ * views/fleet_html.c: one self-contained HTML page built with libxml2's
+ * tree).
  *
  * An input is a file or a directory of them (*.json, in name order):
  *   - `check --format json` of one host ("format": "sysctl-guard/1"); the
@@ -59,6 +60,18 @@ struct sg_rep_finding {
     uint32_t rule_ix;   /* its rule in the fleet's rules */
 };
 
+/* Who wrote the running value of a key that drifts from the files (a
+ * finding's "writer", check --live), across the fleet: one per writer,
+ * key and the value it writes, with the hosts it is on. */
+struct sg_rep_writer {
+    char *name;      /* "ufw", "module br_netfilter", ...; NULL: none known */
+    char *key;       /* the drifting key */
+    char *value;     /* what the writer writes, or NULL (not said) */
+    uint32_t *hosts; /* host indices, each once, in input order
+                        (sg_fleet_finish) */
+    size_t n_hosts, cap;
+};
+
 /* One finding of one host: which distinct one, and on which line. */
 struct sg_rep_hit {
     uint32_t finding;
@@ -77,6 +90,8 @@ struct sg_rep_host {
     size_t n_inputs;  /* results of it read (over 1: merged) */
     struct sg_rep_hit *hits;
     size_t n_hits, cap;
+    uint32_t *wrote; /* the fleet's writers of its drifting keys */
+    size_t n_wrote, cap_wrote;
 };
 
 /* A rule across the fleet: the hosts that have one of its findings. */
@@ -130,8 +145,13 @@ struct sg_fleet {
     size_t n_kernels, cap_kernels;
     char **sources; /* the inputs hosts were read from, each once */
     size_t n_sources, cap_sources;
-    /* Lookups while reading: by name, fingerprint, rule id, kernel. */
-    struct sg_rep_table by_name, by_fp, by_id, by_kernel;
+    struct sg_rep_writer *writers; /* in the order read */
+    size_t n_writers, cap_writers;
+    uint32_t *writer_order; /* most hosts first, then writer, key
+                               (sg_fleet_finish) */
+    /* Lookups while reading: by name, fingerprint, rule id, kernel,
+     * writer. */
+    struct sg_rep_table by_name, by_fp, by_id, by_kernel, by_writer;
     struct sg_rep_seen seen;
     uint64_t seed; /* of the tables' hash: inputs cannot choose collisions */
     bool seeded;

@@ -26,6 +26,26 @@ static void fp_hex(char out[17], uint64_t fp)
 
 /* ---- text ---- */
 
+/* Writer W's line: "ufw sets net.ipv4.ip_forward = 1", "module br_netfilter
+ * (loaded after systemd-sysctl) sets KEY = V", "KEY = V: written after
+ * boot by something not known". */
+static void writer_line(FILE *out, const struct sg_rep_writer *w)
+{
+    if (!w->name) {
+        fprintf(out, "%s%s%s: written after boot by something not known",
+                sg_vis(w->key), w->value ? " = " : "",
+                w->value ? sg_vis(w->value) : "");
+        return;
+    }
+    fprintf(out, "%s%s sets %s", sg_vis(w->name),
+            strncmp(w->name, "module ", 7) == 0
+                ? " (loaded after systemd-sysctl)"
+                : "",
+            sg_vis(w->key));
+    if (w->value)
+        fprintf(out, " = %s", sg_vis(w->value));
+}
+
 static void text_delta(FILE *out, const char *what,
                        const struct sg_rep_delta *v, size_t n)
 {
@@ -64,6 +84,15 @@ int sg_fleet_text(FILE *out, const struct sg_fleet *f)
     for (size_t i = 0; i < nk; i++)
         fprintf(out, "  %5zu  %s\n", k[i].n_hosts, sg_vis(k[i].kernel));
     free(k);
+    if (f->n_writers)
+        fprintf(out, "\nwho wrote the running values that differ from the "
+                     "files (hosts):\n");
+    for (size_t i = 0; i < f->n_writers; i++) {
+        const struct sg_rep_writer *w = &f->writers[f->writer_order[i]];
+        fprintf(out, "  %5zu  ", w->n_hosts);
+        writer_line(out, w);
+        fputc('\n', out);
+    }
     fprintf(out, "\nby host (errors, warnings, info):\n");
     for (size_t i = 0; i < f->n_hosts; i++) {
         const struct sg_rep_host *h = &f->hosts[f->order[i]];
@@ -167,6 +196,25 @@ static cJSON *rule_json(const struct sg_fleet *f, const struct sg_rep_rule *r)
     return j;
 }
 
+/* Who wrote a running value: writer (null: none known), key, value, hosts. */
+static cJSON *writer_json(const struct sg_fleet *f,
+                          const struct sg_rep_writer *w)
+{
+    cJSON *j = cJSON_CreateObject(), *hs = cJSON_CreateArray();
+    if (w->name)
+        cJSON_AddStringToObject(j, "writer", w->name);
+    else
+        cJSON_AddNullToObject(j, "writer");
+    cJSON_AddStringToObject(j, "key", w->key);
+    if (w->value)
+        cJSON_AddStringToObject(j, "value", w->value);
+    for (size_t k = 0; k < w->n_hosts; k++)
+        cJSON_AddItemToArray(hs,
+                             cJSON_CreateString(f->hosts[w->hosts[k]].name));
+    cJSON_AddItemToObject(j, "hosts", hs);
+    return j;
+}
+
 /* One host of the report: name, kernel, input, counts, its findings. */
 static cJSON *host_json(const struct sg_fleet *f, const struct sg_rep_host *h)
 {
@@ -220,6 +268,11 @@ int sg_fleet_json(FILE *out, const struct sg_fleet *f)
     }
     free(k);
     cJSON_AddItemToObject(o, "kernels", kernels);
+    cJSON *writers = cJSON_CreateArray();
+    for (size_t i = 0; i < f->n_writers; i++)
+        cJSON_AddItemToArray(writers,
+                             writer_json(f, &f->writers[f->writer_order[i]]));
+    cJSON_AddItemToObject(o, "writers", writers);
     for (size_t i = 0; i < f->problems.n; i++) {
         cJSON *j = cJSON_CreateObject();
         cJSON_AddStringToObject(j, "file", f->problems.v[i].file);
@@ -326,6 +379,21 @@ int sg_fleet_markdown(FILE *out, const struct sg_fleet *f)
         fprintf(out, " | %zu |\n", k[i].n_hosts);
     }
     free(k);
+    if (f->n_writers)
+        fprintf(out, "\n## Who wrote the running values\n\nKeys whose "
+                     "running value differs from the files (check --live), "
+                     "by what wrote it.\n\n| writer | key | value | hosts "
+                     "|\n|---|---|---|---:|\n");
+    for (size_t i = 0; i < f->n_writers; i++) {
+        const struct sg_rep_writer *w = &f->writers[f->writer_order[i]];
+        fputs("| ", out);
+        md(out, w->name ? w->name : "not known");
+        fputs(" | ", out);
+        md(out, w->key);
+        fputs(" | ", out);
+        md(out, w->value ? w->value : "");
+        fprintf(out, " | %zu |\n", w->n_hosts);
+    }
     fprintf(out, "\n## By host\n\n| host | kernel | errors | warnings | info "
                  "|\n|---|---|---:|---:|---:|\n");
     for (size_t i = 0; i < f->n_hosts; i++) {

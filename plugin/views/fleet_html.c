@@ -1,8 +1,9 @@
 /*
  * fleet_html.c - the fleet report (report/report.h) as one self-contained HTML
  * page: a summary, two inline SVG bar charts (hosts per finding, hosts per
- * kernel), a table per rule, a table of hosts linking to each host's findings,
- * and the baseline's new and fixed findings. Built as a libxml2 HTML tree and
+ * kernel), who wrote running values that differ from the files, a table
+ * per rule, a table of hosts linking to each host's findings, and the
+ * baseline's new and fixed findings. Built as a libxml2 HTML tree and
  * written by its HTML serialiser, so every text and attribute is escaped
  * by the library; no script, no external asset, and a Content-Security-
  * Policy that forbids loading any (it opens from a mail attachment).
@@ -376,6 +377,28 @@ int sg_fleet_html(FILE *out, const struct sg_fleet *f)
         el(body, "p", more);
     free(more);
     free(k);
+
+    /* Who wrote the running values that differ from the files: a row per
+     * writer, key and value (few: the keys writers set), with its hosts'
+     * count; the hosts' own sections name each one's. */
+    if (f->n_writers) {
+        el(body, "h2", "Who wrote the running values");
+        el(body, "p",
+           "Keys whose running value differs from the files (check "
+           "--live), by what wrote it, named from its own configuration.");
+        static const char *const wh[] = {"writer", "key", "value", "hosts",
+                                         NULL};
+        xmlNodePtr wt = table(body, wh);
+        xmlNewProp(wt, X("id"), X("writers"));
+        for (size_t i = 0; i < f->n_writers; i++) {
+            const struct sg_rep_writer *w = &f->writers[f->writer_order[i]];
+            xmlNodePtr tr = el(wt, "tr", NULL);
+            el(tr, "td", w->name ? w->name : "not known");
+            el(el(tr, "td", NULL), "code", w->key);
+            el(tr, "td", w->value ? w->value : "");
+            td_num(tr, w->n_hosts);
+        }
+    }
 
     /* Per rule: its rows where this comment is (rule_row). */
     el(body, "h2", "Findings by rule");

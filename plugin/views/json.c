@@ -40,6 +40,24 @@ cJSON *sg_json_finding(const struct sg_finding *f)
             cJSON_AddStringToObject(fx, "file", f->fix_file);
         cJSON_AddItemToObject(o, "fix", fx);
     }
+    /* Who wrote the running value (drift): "known" false when the tree
+     * shows no writer. */
+    if (f->writer) {
+        const struct sg_finding_writer *w = f->writer;
+        cJSON *wo = cJSON_CreateObject();
+        cJSON_AddBoolToObject(wo, "known", w->name != NULL);
+        if (w->name)
+            cJSON_AddStringToObject(wo, "name", w->name);
+        if (w->module)
+            cJSON_AddStringToObject(wo, "module", w->module);
+        if (w->file)
+            cJSON_AddStringToObject(wo, "file", w->file);
+        if (w->file && w->line)
+            cJSON_AddNumberToObject(wo, "line", w->line);
+        if (w->value)
+            cJSON_AddStringToObject(wo, "value", w->value);
+        cJSON_AddItemToObject(o, "writer", wo);
+    }
     /* Kept, with why (suppress.h); the summary does not count it. */
     if (f->suppressed) {
         cJSON *sp = cJSON_CreateObject();

@@ -25,7 +25,10 @@ is made of:
   every view complete and valid UTF-8; one host read from three inputs
   (and twice in a json callback output) is one host, its findings once,
   and inputs that disagree about it are a problem; --output keeps the
-  mode (and, as root, the owner) of the file it replaces.
+  mode (and, as root, the owner) of the file it replaces;
+- who wrote the running values (issue 28): hosts checked with --live (one
+  through the Ansible module's live: true), the report's writers equal to
+  their findings' writers, each host once, in every view.
 
 Usage: run.py [--valgrind] BINARY [BINARY...]
 Every check runs with every binary; with --valgrind, every `report` runs
@@ -33,6 +36,7 @@ under valgrind too (an error there exits 9, which no check accepts).
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -658,6 +662,105 @@ def test_same_host(tmp):
          % r.stderr[-300:])
 
 
+# ---- who wrote the running values (issue 28) ----
+
+def writer_of(f):
+    """(writer, key, value) of a drift finding's "writer", as the report
+    groups it: None for no writer known."""
+    w = f["writer"]
+    return (w.get("name") if w.get("known") else None, f["key"],
+            w.get("value"))
+
+
+def test_writers(tmp):
+    """Hosts checked with --live on the drift case trees (ufw, a module
+    loaded late, no known writer), one of them as the Ansible module's
+    live: true result and one read from two inputs: the report's writers
+    are exactly the hosts' findings' writers, each host counted once, and
+    every view says them."""
+    d = os.path.join(tmp, "fleet")
+    os.makedirs(d)
+    cases = {"u1": ("rule-live-drift-ufw", "5.15.0-91-generic"),
+             "u2": ("rule-live-drift-ufw", "5.15.0-91-generic"),
+             "u3": ("rule-live-drift-ufw", "6.1.0-13-amd64"),
+             "k1": ("rule-live-drift-unknown-writer", "6.1.0-13-amd64"),
+             "m1": ("rule-live-drift-module", "6.1.0-13-amd64"),
+             "n1": ("rule-live-drift-not", "6.1.0-13-amd64")}
+    hosts = {}
+    for host, (case, kernel) in sorted(cases.items()):
+        root = os.path.join(CASES, case, "root")
+        if host == "u3":
+            # The Ansible module, live: true, as the play saves it.
+            p = os.path.join(tmp, "args.json")
+            with open(p, "w") as f:
+                json.dump({"root": root, "kernel": kernel, "live": True,
+                           "host": host, "_ansible_check_mode": False}, f)
+            r = subprocess.run([BIN, p], capture_output=True, text=True,
+                               env=ENV)
+        else:
+            r = run(["check", "--format", "json", "--live", "--kernel",
+                     kernel, "--host", host, "--root", root])
+        hosts[host] = json.loads(r.stdout)
+        with open(os.path.join(d, host + ".json"), "w") as f:
+            f.write(r.stdout)
+    # u1 again, from a second input: still one host.
+    again = os.path.join(tmp, "u1-again.json")
+    shutil.copy(os.path.join(d, "u1.json"), again)
+    want = {}
+    for host, doc in hosts.items():
+        for f in live(doc["findings"]):
+            if "writer" in f:
+                want.setdefault(writer_of(f), set()).add(host)
+    T.ok(("ufw", "net.ipv4.ip_forward", "0") in want and
+         ("module br_netfilter", "net.bridge.bridge-nf-call-iptables", "0")
+         in want and any(w[0] is None for w in want) and
+         not any("n1" in h for h in want.values()),
+         "the hosts' drift findings name ufw, a late module and no known "
+         "writer (and nothing on the case without drift): %r" % sorted(
+             want, key=str))
+    r, rep = report_json([d, again])
+    got = {(w["writer"], w["key"], w.get("value")): w["hosts"]
+           for w in rep.get("writers", [])}
+    T.ok(r.returncode in (0, 1) and not r.stderr and
+         {k: sorted(v) for k, v in got.items()} ==
+         {k: sorted(v) for k, v in want.items()} and
+         all(len(v) == len(set(v)) for v in got.values()),
+         "the report's writers are the hosts' findings' writers, each host "
+         "once (u1 read twice): %r" % got)
+    counts = [len(w["hosts"]) for w in rep.get("writers", [])]
+    T.ok(counts == sorted(counts, reverse=True),
+         "writers with the most hosts first: %r" % counts)
+    text = run(["report", d, again]).stdout
+    T.ok("      3  ufw sets net.ipv4.ip_forward = 0\n" in text and
+         "module br_netfilter (loaded after systemd-sysctl) sets "
+         "net.bridge.bridge-nf-call-iptables = 0" in text and
+         "vm.swappiness = 60: written after boot by something not known"
+         in text, "the text view: 'ufw sets net.ipv4.ip_forward = 0' on 3 "
+         "hosts, the module, the unknown writer:\n%s" % text)
+    md = run(["report", "--format", "markdown", d]).stdout
+    T.ok("| ufw | net.ipv4.ip\\_forward | 0 | 3 |" in md and
+         "| not known | vm.swappiness | 60 | 1 |" in md,
+         "the Markdown view's table of writers")
+    page = re.sub(r">\s+<", "><",
+                  unescape(run(["report", "--format", "html", d]).stdout))
+    T.ok('id="writers"' in page and
+         "<td>ufw</td><td><code>net.ipv4.ip_forward</code></td><td>0</td>"
+         '<td class="n">3</td>' in page,
+         "the HTML page's table of writers")
+    # Without --live, no writer: no such section anywhere.
+    plain = os.path.join(tmp, "plain")
+    os.makedirs(plain)
+    r = run(["check", "--format", "json", "--kernel", "6.1.0-13-amd64",
+             "--root", os.path.join(CASES, "rule-live-drift-ufw", "root")])
+    with open(os.path.join(plain, "h.json"), "w") as f:
+        f.write(r.stdout)
+    r, rep = report_json([plain])
+    T.ok(rep.get("writers") == [] and "who wrote" not in
+         run(["report", plain]).stdout and "Who wrote" not in
+         run(["report", "--format", "html", plain]).stdout,
+         "a fleet checked without --live has no writers")
+
+
 def test_output_mode(tmp):
     """--output over an existing file keeps its mode (and, as root, its
     owner and group); a new file is 0644."""
@@ -735,7 +838,7 @@ def main():
         with tempfile.TemporaryDirectory() as tmp:
             for t in (test_cases, test_module_and_callback, test_baseline,
                       test_malformed, test_fifo, test_names, test_same_host,
-                      test_output_mode, test_fleet_sh):
+                      test_writers, test_output_mode, test_fleet_sh):
                 sub = os.path.join(tmp, t.__name__)
                 os.makedirs(sub)
                 t(sub)

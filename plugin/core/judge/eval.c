@@ -1293,28 +1293,78 @@ static char *relation_text(const struct ctx *c, const struct sg_rule *r,
     return t;
 }
 
-/* Who wrote the running value of S's key, for {writer}: the last writer
- * whose configuration in the tree sets the key to what the kernel holds
- * (model.h writers, compared as the handler reads), else that nobody
- * known did. */
-static char *writer_text(const struct ctx *c, const struct subject *s)
+/* Who wrote the running value of S's key: the last writer whose
+ * configuration in the tree sets the key to what the kernel holds
+ * (model.h writers, compared as the handler reads), else the key's module
+ * when nothing loads it before systemd-sysctl (loaded later, the key
+ * started at the module's own value), else nobody known (both NULL). */
+static const struct sg_write *who_wrote(const struct ctx *c,
+                                        const struct subject *s,
+                                        const char **late_module)
 {
     const struct sg_setting *st = s->key ? sg_model_get(c->m, s->key) : NULL;
     const struct sg_write *by =
         st ? sg_writers_find(&c->m->writers, c->ps->catalog, &c->m->kernel,
                              s->key, st->live_value)
            : NULL;
-    /* a module's key whose module nothing loads before systemd-sysctl:
-     * loaded later, it started at the module's own value */
-    if (!by && c->ps->catalog && cat_module_not_loaded(c, s->key))
+    *late_module =
+        !by && c->ps->catalog && s->key && cat_module_not_loaded(c, s->key)
+            ? cat_module(c, s->key)
+            : NULL;
+    return by;
+}
+
+/* who_wrote as the finding's data (finding.h), or NULL without memory. */
+static struct sg_finding_writer *writer_of(const struct ctx *c,
+                                           const struct subject *s)
+{
+    const char *mod;
+    const struct sg_write *by = who_wrote(c, s, &mod);
+    struct sg_finding_writer *w = calloc(1, sizeof(*w));
+    if (!w)
+        return NULL;
+    bool ok = true;
+    if (by) {
+        w->name = strdup(by->writer);
+        w->value = strdup(by->value);
+        w->file = strdup(by->file);
+        w->line = by->line;
+        ok = w->name && w->value && w->file;
+    } else {
+        /* what the kernel holds is what the unnamed writer wrote */
+        const struct sg_setting *st = sg_model_get(c->m, s->key);
+        w->value = st && st->live_value ? strdup(st->live_value) : NULL;
+        ok = !(st && st->live_value) || w->value;
+    }
+    if (ok && mod) {
+        w->name = sg_strdup_printf("module %s", mod);
+        w->module = strdup(mod);
+        ok = w->name && w->module;
+    }
+    if (!ok) {
+        free(w->name);
+        free(w->value);
+        free(w->file);
+        free(w->module);
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+/* who_wrote for {writer}: a sentence. */
+static char *writer_text(const struct ctx *c, const struct subject *s)
+{
+    const char *mod;
+    const struct sg_write *by = who_wrote(c, s, &mod);
+    if (mod)
         return sg_strdup_printf(
             "the module %s provides it and nothing loads %s before "
             "systemd-sysctl (modules-load.d, the kernel command line), so "
             "it was loaded later and the key started at the module's own "
             "value; the files' line was never written. List %s in "
             "/etc/modules-load.d",
-            cat_module(c, s->key), cat_module(c, s->key),
-            cat_module(c, s->key));
+            mod, mod, mod);
     if (!by)
         return strdup("written after boot by something this tool does not "
                       "know (no writer's configuration in the tree sets "
@@ -1494,6 +1544,13 @@ static int add_finding(const struct ctx *c, const struct sg_rule *r,
     char *msg = render(c, r, s, r->message);
     f.message = msg ? sg_utf8_repair(msg) : NULL;
     free(msg);
+    /* A finding that names who wrote the running value carries it as
+     * data too: a fleet report counts the hosts each writer's value is on. */
+    bool names_writer = s->key && strstr(r->message, "{writer}") != NULL;
+    if (names_writer && !(f.writer = writer_of(c, s))) {
+        sg_finding_clear(&f);
+        return -ENOMEM;
+    }
     f.fix = fix;
     /* The operator's value, where it satisfies the rule, over the
      * policy's (issue 24: 8192 in /etc lost to a package's 512, and the

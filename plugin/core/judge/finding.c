@@ -42,6 +42,13 @@ void sg_finding_clear(struct sg_finding *f)
         free(f->spans[i].insert);
     }
     free(f->spans);
+    if (f->writer) {
+        free(f->writer->name);
+        free(f->writer->value);
+        free(f->writer->file);
+        free(f->writer->module);
+        free(f->writer);
+    }
     memset(f, 0, sizeof(*f));
 }
 
@@ -147,9 +154,16 @@ int sg_finding_copy(const struct sg_finding *f, struct sg_finding *out)
     *out = *f;
     out->spans = NULL;
     out->n_spans = 0;
+    out->writer = NULL;
 #define DUP(x) (out->x = f->x ? strdup(f->x) : NULL, !f->x || out->x)
     bool ok = DUP(key) & DUP(value) & DUP(file) & DUP(message) & DUP(fix_key) &
               DUP(fix_value) & DUP(fix_file) & DUP(why_left) & DUP(suppressed);
+    if (ok && f->writer && (out->writer = calloc(1, sizeof(*out->writer)))) {
+        out->writer->line = f->writer->line;
+        ok = DUP(writer->name) & DUP(writer->value) & DUP(writer->file) &
+             DUP(writer->module);
+    } else if (f->writer)
+        ok = false;
 #undef DUP
     for (size_t i = 0; ok && i < f->n_spans; i++)
         ok = sg_finding_add_span(out, &f->spans[i]) == 0;

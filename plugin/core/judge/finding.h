@@ -25,6 +25,19 @@ struct sg_fix_span {
     char *insert;
 };
 
+/* Who wrote the running value a finding about drift (a rule whose message
+ * says {writer}) is about: a writer whose configuration in the tree sets
+ * it (NAME "ufw", "Docker", ...; VALUE, FILE and LINE, 0 for a built-in
+ * value, say where), a module loaded after systemd-sysctl (MODULE), or
+ * neither (nothing the tree shows: no guess). */
+struct sg_finding_writer {
+    char *name;  /* the writer, "module M" for a late module, or NULL */
+    char *value; /* what the writer writes, or NULL */
+    char *file;  /* target path of its configuration, or NULL */
+    unsigned line;
+    char *module; /* the late module, or NULL */
+};
+
 struct sg_finding {
     const struct sg_rule *rule;
     enum sg_severity severity;
@@ -42,6 +55,7 @@ struct sg_finding {
                          NULL: counted, failed on and fixed only if NULL */
     struct sg_fix_span *spans; /* asked for (run.h opts.edits), or none */
     size_t n_spans;
+    struct sg_finding_writer *writer; /* for drift, or NULL */
 };
 
 struct sg_findings {
