@@ -177,7 +177,8 @@ run: deps
 test: deps-test
 	@$(MAKE) --no-print-directory -j2 all $(ASAN_BIN) $(UNIT) $(ASAN_UNIT)
 	@$(MAKE) --no-print-directory test-layers test-lens test-unit test-catalog test-policy \
-	    test-valgrind test-cases test-fix test-plan test-cli test-report test-integration
+	    test-valgrind test-cases test-fix test-plan test-cli test-live test-report \
+	    test-integration
 
 # The house's shape: #include arrows run down the flow (front ends -> run
 # -> views -> remedy, report, data -> core: judge -> tree -> kernel ->
@@ -293,6 +294,11 @@ test-cli: $(BIN)
 
 test-plan: $(BIN)
 	python3 tests/plan/run.py ./$(BIN)
+
+# check --live against a real kernel's reading of real values: the net.*
+# lines of a corpus written in a network namespace of the test's own.
+test-live: $(BIN) $(ASAN_BIN)
+	python3 tests/live/run.py ./$(BIN) ./$(ASAN_BIN)
 
 # The fleet report: case trees, module/callback/Salt inputs, baseline,
 # malformed inputs; plain, ASan+UBSan and valgrind; then a real browser.
@@ -422,7 +428,8 @@ help:
 	@echo "make            build $(BIN)"
 	@echo "make run        install missing packages, build, show this machine's sysctl config"
 	@echo "make test       layers (include arrows), lens (augparse), unit (plain, ASan/UBSan, valgrind), catalog generator, policy, case,"
-	@echo "                fix and plan tests (real ansible-playbook, sh, shellcheck),"
+	@echo "                fix and plan tests (real ansible-playbook, sh, shellcheck), check --live against"
+	@echo "                a real kernel in a network namespace of its own, the fleet report,"
 	@echo "                integrations (Ansible module, Salt, pre-commit, SARIF),"
 	@echo "                yamllint and ansible-lint --profile production"
 	@echo "make install    install to \$$DESTDIR\$$PREFIX (PREFIX=$(PREFIX))"
