@@ -629,14 +629,103 @@ CASES = [
       "etc/NetworkManager/system-connections/wired.nmconnection":
       "[connection]\nid=wired\ntype=ethernet\ninterface-name=eth0\n\n"
       "[ipv6]\nmethod=auto\nip6-privacy=2\n",
+      "lib/systemd/system/NetworkManager.service": "[Service]\n",
+      "etc/systemd/system/multi-user.target.wants/NetworkManager.service":
+      "@/lib/systemd/system/NetworkManager.service",
       "proc/sys/net/ipv6/conf/eth0/use_tempaddr": "2\n"}),
+    # a connection that leaves ip6-privacy unset takes NetworkManager.conf's
+    # default: /etc's conf.d after the main file, and a name there hiding
+    # the same in /usr/lib; a connection with its own value keeps it
+    ("rule-live-drift-networkmanager-default", "6.1.0-13-amd64", ["--live"],
+     {D: "net.ipv6.conf.eth0.use_tempaddr = 0\n"
+         "net.ipv6.conf.wlan0.use_tempaddr = 2\n",
+      "etc/NetworkManager/system-connections/wired.nmconnection":
+      "[connection]\nid=wired\ntype=ethernet\ninterface-name=eth0\n\n"
+      "[ipv6]\nmethod=auto\n",
+      "etc/NetworkManager/system-connections/wifi.nmconnection":
+      "[connection]\nid=wifi\ntype=wifi\ninterface-name=wlan0\n\n"
+      "[ipv6]\nmethod=auto\nip6-privacy=0\n",
+      "etc/NetworkManager/NetworkManager.conf":
+      "[main]\nplugins=ifupdown,keyfile\n\n[connection]\n"
+      "ipv6.ip6-privacy=1\n",
+      "etc/NetworkManager/conf.d/90-privacy.conf":
+      "[connection]\nipv6.ip6-privacy=2\n",
+      "usr/lib/NetworkManager/conf.d/90-privacy.conf":
+      "[connection]\nipv6.ip6-privacy=0\n",
+      "usr/lib/NetworkManager/conf.d/10-vendor.conf":
+      "[connection]\nipv6.ip6-privacy=0\n",
+      "lib/systemd/system/NetworkManager.service": "[Service]\n",
+      "etc/systemd/system/multi-user.target.wants/NetworkManager.service":
+      "@/lib/systemd/system/NetworkManager.service",
+      "proc/sys/net/ipv6/conf/eth0/use_tempaddr": "2\n",
+      "proc/sys/net/ipv6/conf/wlan0/use_tempaddr": "0\n"}),
+    # NetworkManager not enabled: its connection names nobody
+    ("rule-live-drift-networkmanager-not-enabled", "6.1.0-13-amd64",
+     ["--live"],
+     {D: "net.ipv6.conf.eth0.use_tempaddr = 0\n",
+      "etc/NetworkManager/system-connections/wired.nmconnection":
+      "[connection]\nid=wired\ntype=ethernet\ninterface-name=eth0\n\n"
+      "[ipv6]\nmethod=auto\nip6-privacy=2\n",
+      "proc/sys/net/ipv6/conf/eth0/use_tempaddr": "2\n"}),
+    # systemd 252 (Debian 12's): IPForward= turns ip_forward on, every
+    # interface networkd configures gets accept_ra = 0
     ("rule-live-drift-networkd", "6.12.38+deb13-amd64", ["--live"],
+     {D: "net.ipv6.conf.enp1s0.use_tempaddr = 0\nnet.ipv4.ip_forward = 0\n"
+         "net.ipv6.conf.enp1s0.accept_ra = 2\n",
+      "etc/systemd/network/10-wan.network":
+      "[Match]\nName=enp1s0\n\n[Network]\nDHCP=yes\n"
+      "IPv6PrivacyExtensions=prefer-public\nIPForward=yes\n",
+      "lib/systemd/system/systemd-networkd.service": "[Service]\n",
+      "etc/systemd/system/multi-user.target.wants/systemd-networkd.service":
+      "@/lib/systemd/system/systemd-networkd.service",
+      "usr/lib/x86_64-linux-gnu/systemd/libsystemd-shared-252.so": "",
+      "proc/sys/net/ipv6/conf/enp1s0/use_tempaddr": "1\n",
+      "proc/sys/net/ipv6/conf/enp1s0/accept_ra": "0\n",
+      "proc/sys/net/ipv4/ip_forward": "1\n"}),
+    # the same files with networkd not enabled: nobody named
+    ("rule-live-drift-networkd-not-enabled", "6.12.38+deb13-amd64", ["--live"],
      {D: "net.ipv6.conf.enp1s0.use_tempaddr = 0\nnet.ipv4.ip_forward = 0\n",
       "etc/systemd/network/10-wan.network":
       "[Match]\nName=enp1s0\n\n[Network]\nDHCP=yes\n"
       "IPv6PrivacyExtensions=prefer-public\nIPForward=yes\n",
+      "usr/lib/x86_64-linux-gnu/systemd/libsystemd-shared-252.so": "",
       "proc/sys/net/ipv6/conf/enp1s0/use_tempaddr": "1\n",
       "proc/sys/net/ipv4/ip_forward": "1\n"}),
+    # systemd 256: networkd.conf's IPv4Forwarding= (a drop-in beating the
+    # main file) sets default's and all's forwarding, so ip_forward; a
+    # .network's IPv6Forwarding= its interface's; IPForward= is ignored
+    ("rule-live-drift-networkd-256", "6.12.38+deb13-amd64", ["--live"],
+     {D: "net.ipv4.ip_forward = 0\nnet.ipv6.conf.enp1s0.forwarding = 0\n"
+         "net.ipv6.conf.all.forwarding = 0\n"
+         "net.ipv4.conf.enp1s0.forwarding = 0\n",
+      "etc/systemd/networkd.conf": "[Network]\nIPv4Forwarding=no\n",
+      "usr/lib/systemd/networkd.conf.d/50-router.conf":
+      "[Network]\nIPv4Forwarding=yes\n",
+      "etc/systemd/network/10-wan.network":
+      "[Match]\nName=enp1s0\n\n[Network]\nDHCP=yes\n"
+      "IPv6Forwarding=yes\nIPForward=ipv6\n",
+      "usr/lib/systemd/system/systemd-networkd.service": "[Service]\n",
+      "etc/systemd/system/multi-user.target.wants/systemd-networkd.service":
+      "@/usr/lib/systemd/system/systemd-networkd.service",
+      "usr/lib/systemd/libsystemd-shared-256.so": "",
+      "proc/sys/net/ipv4/ip_forward": "1\n",
+      "proc/sys/net/ipv4/conf/enp1s0/forwarding": "1\n",
+      "proc/sys/net/ipv6/conf/enp1s0/forwarding": "1\n",
+      "proc/sys/net/ipv6/conf/all/forwarding": "1\n"}),
+    # systemd 257: IPMasquerade=both implies forwarding on the interface
+    # for both families, and IPv4Forwarding= for the host
+    ("rule-live-drift-networkd-masquerade", "6.12.38+deb13-amd64", ["--live"],
+     {D: "net.ipv4.conf.all.forwarding = 0\n"
+         "net.ipv6.conf.eth1.forwarding = 0\n",
+      "etc/systemd/network/20-lan.network":
+      "[Match]\nName=eth1\n\n[Network]\nAddress=10.0.0.1/24\n"
+      "IPMasquerade=both\n",
+      "usr/lib/systemd/system/systemd-networkd.service": "[Service]\n",
+      "etc/systemd/system/multi-user.target.wants/systemd-networkd.service":
+      "@/usr/lib/systemd/system/systemd-networkd.service",
+      "usr/lib/x86_64-linux-gnu/systemd/libsystemd-shared-257.so": "",
+      "proc/sys/net/ipv4/conf/all/forwarding": "1\n",
+      "proc/sys/net/ipv6/conf/eth1/forwarding": "1\n"}),
     # the command line's value, where the files' was not applied after it
     ("rule-live-drift-cmdline", "6.1.0-13-amd64", ["--live"],
      {D: "kernel.panic = 0\n",

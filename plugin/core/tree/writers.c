@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static int add(struct sg_writers *w, const char *raw_key, const char *value,
                const char *writer, const char *file, unsigned line)
@@ -383,14 +384,86 @@ static void free_files(char **v, size_t n)
     free(v);
 }
 
-/* NetworkManager: a connection's [ipv6] ip6-privacy sets use_tempaddr of
- * the interface its [connection] interface-name names. */
+/* The [connection] ipv6.ip6-privacy of NetworkManager configuration file
+ * P (owned; freed unless kept): kept as *FILE with the value in *FOUND
+ * and its line in *LINE when it sets one. */
+static void nm_privacy_in(int rootfd, char *p, char **found, char **file,
+                          unsigned *line)
+{
+    char *t = p ? sg_root_read_text(rootfd, p) : NULL;
+    unsigned l = 0;
+    char *x = t ? ini_get(t, "connection", "ipv6.ip6-privacy", &l) : NULL;
+    free(t);
+    if (!x) {
+        free(p);
+        return;
+    }
+    free(*found);
+    free(*file);
+    *found = x;
+    *file = p;
+    *line = l;
+}
+
+/* NetworkManager.conf's default for a connection's ipv6.ip6-privacy
+ * ([connection] ipv6.ip6-privacy=, the last setting winning): the conf.d
+ * files of /usr/lib, then of /run (a name in /etc/NetworkManager/conf.d
+ * hiding the same in either), the main file, then
+ * /etc/NetworkManager/conf.d, each directory in name order
+ * (NetworkManager.conf(5)). *FILE (owned) and *LINE say where; NULL:
+ * none. */
+static char *nm_privacy_default(int rootfd, char **file, unsigned *line)
+{
+    static const char *const sys[] = {"/usr/lib/NetworkManager/conf.d",
+                                      "/run/NetworkManager/conf.d"};
+    static const char *const etc_dir = "/etc/NetworkManager/conf.d";
+    char **etc = NULL, *found = NULL;
+    size_t ne = 0;
+    *file = NULL;
+    if (sg_fileset_list(rootfd, etc_dir, &etc, &ne) < 0)
+        return NULL;
+    for (size_t d = 0; d < 2; d++) {
+        char **v = NULL;
+        size_t n = 0;
+        if (sg_fileset_list(rootfd, sys[d], &v, &n) < 0)
+            break;
+        for (size_t i = 0; i < n; i++) {
+            bool hidden = false;
+            for (size_t j = 0; j < ne && !hidden; j++)
+                hidden = strcmp(etc[j], v[i]) == 0;
+            if (!hidden)
+                nm_privacy_in(rootfd, sg_path_join(sys[d], v[i]), &found, file,
+                              line);
+        }
+        free_files(v, n);
+    }
+    nm_privacy_in(rootfd, strdup("/etc/NetworkManager/NetworkManager.conf"),
+                  &found, file, line);
+    for (size_t i = 0; i < ne; i++)
+        nm_privacy_in(rootfd, sg_path_join(etc_dir, etc[i]), &found, file,
+                      line);
+    free_files(etc, ne);
+    return found;
+}
+
+/* NetworkManager, when enabled: a connection's [ipv6] ip6-privacy (or,
+ * where it is unset or -1, NetworkManager.conf's default for it) sets
+ * use_tempaddr of the interface its [connection] interface-name names. */
 static int network_manager(int rootfd, struct sg_writers *w)
 {
-    char **files = NULL;
+    static const char *const units[] = {
+        "/etc/systemd/system/multi-user.target.wants/NetworkManager.service",
+        "/etc/systemd/system/dbus-org.freedesktop.NetworkManager.service",
+        NULL};
+    if (!enabled_unit(rootfd, units))
+        return 0;
+    char **files = NULL, *dfile = NULL;
     size_t nf = 0;
+    unsigned dline = 0;
     int r = dir_files(rootfd, "/etc/NetworkManager/system-connections",
                       ".nmconnection", &files, &nf);
+    char *dflt =
+        r == 0 && nf ? nm_privacy_default(rootfd, &dfile, &dline) : NULL;
     for (size_t i = 0; i < nf && r == 0; i++) {
         char *text = sg_root_read_text(rootfd, files[i]);
         unsigned l1 = 0, l2 = 0;
@@ -398,61 +471,336 @@ static int network_manager(int rootfd, struct sg_writers *w)
             text ? ini_get(text, "connection", "interface-name", &l1) : NULL;
         char *priv = text ? ini_get(text, "ipv6", "ip6-privacy", &l2) : NULL;
         const char *v = priv ? tempaddr_of(priv) : NULL;
+        const char *at = files[i];
+        if (!v && dflt && (v = tempaddr_of(dflt))) {
+            at = dfile;
+            l2 = dline;
+        }
         if (ifc && v && *ifc && !strpbrk(ifc, "/ \t")) {
-            char *key = sg_strdup_printf("net.ipv6.conf.%s.use_tempaddr", ifc);
-            r = key ? add(w, key, v, "NetworkManager", files[i], l2) : -ENOMEM;
+            char *key = sg_strdup_printf("net/ipv6/conf/%s/use_tempaddr", ifc);
+            r = key ? add(w, key, v, "NetworkManager", at, l2) : -ENOMEM;
             free(key);
         }
         free(ifc);
         free(priv);
         free(text);
     }
+    free(dflt);
+    free(dfile);
     free_files(files, nf);
     return r;
 }
 
-/* systemd-networkd: a .network file's [Match] Name= (one plain name) and
- * [Network] IPv6PrivacyExtensions= (use_tempaddr of that interface) and
- * IPForward= (before systemd 256: ip_forward of the whole host). */
+/* A boolean as systemd's parse_boolean reads it: 1, 0, or -1 (none). */
+static int sd_bool(const char *v)
+{
+    static const char *const yes[] = {"1", "yes", "y", "true", "t", "on"};
+    static const char *const no[] = {"0", "no", "n", "false", "f", "off"};
+    for (size_t i = 0; v && i < sizeof(yes) / sizeof(*yes); i++) {
+        if (strcasecmp(v, yes[i]) == 0)
+            return 1;
+        if (strcasecmp(v, no[i]) == 0)
+            return 0;
+    }
+    return -1;
+}
+
+/* The systemd release of the tree, from the name of its shared library
+ * (libsystemd-shared-NNN.so: /usr/lib/systemd on Fedora and Arch,
+ * /usr/lib/<triplet>/systemd on Debian and Ubuntu), or 0: not known. */
+static unsigned systemd_release(int rootfd)
+{
+    static const char *const dirs[] = {
+        "/usr/lib/systemd",
+        "/usr/lib64/systemd",
+        "/usr/lib/x86_64-linux-gnu/systemd",
+        "/usr/lib/aarch64-linux-gnu/systemd",
+        "/usr/lib/i386-linux-gnu/systemd",
+        "/usr/lib/arm-linux-gnueabihf/systemd",
+        "/usr/lib/powerpc64le-linux-gnu/systemd",
+        "/usr/lib/s390x-linux-gnu/systemd",
+        "/usr/lib/riscv64-linux-gnu/systemd",
+        "/lib/systemd",
+    };
+    unsigned found = 0;
+    for (size_t d = 0; !found && d < sizeof(dirs) / sizeof(*dirs); d++) {
+        char **names = NULL;
+        size_t n = 0;
+        if (sg_fileset_list_suffix(rootfd, dirs[d], ".so", &names, &n) < 0)
+            return 0;
+        for (size_t i = 0; i < n; i++) {
+            const char *v = names[i] + strlen("libsystemd-shared-");
+            char *end;
+            unsigned long r;
+            if (strncmp(names[i], "libsystemd-shared-", 18) == 0 &&
+                isdigit((unsigned char)*v) &&
+                (r = strtoul(v, &end, 10)) < 10000 && strcmp(end, ".so") == 0)
+                found = (unsigned)r;
+        }
+        free_files(names, n);
+    }
+    return found;
+}
+
+/* A networkd setting with where it was read. */
+struct nd_set {
+    int on; /* 1, 0, or -1: not set */
+    const char *file;
+    unsigned line;
+};
+
+/* networkd.conf's [Network] KEY: the main file (the first of /etc, /run,
+ * /usr/local/lib, /usr/lib that has one), then the networkd.conf.d
+ * drop-ins by name (a name in /etc hiding the same in /run, ...), the
+ * last setting winning. *FILES keeps the paths *SET points into. */
+static int networkd_conf(int rootfd, const char *key, struct nd_set *set,
+                         char ***files, size_t *nf)
+{
+    static const char *const dirs[] = {"/etc/systemd", "/run/systemd",
+                                       "/usr/local/lib/systemd",
+                                       "/usr/lib/systemd"};
+    char **read = NULL; /* the files in the order read */
+    size_t nr = 0, cap = 0;
+    int r = 0;
+    for (size_t d = 0; d < 4 && r == 0; d++) {
+        char *p = sg_path_join(dirs[d], "networkd.conf"), *t = NULL;
+        if (!p)
+            return -ENOMEM;
+        if ((t = sg_root_read_text(rootfd, p))) {
+            free(t);
+            r = sg_grow((void **)&read, sizeof(*read), nr + 1, &cap);
+            if (r == 0) {
+                read[nr++] = p;
+                break;
+            }
+        }
+        free(p);
+    }
+    /* drop-ins: each name once, from the first directory that has it */
+    char **names = NULL;
+    size_t nn = 0, ncap = 0;
+    for (size_t d = 0; d < 4 && r == 0; d++) {
+        char *dir = sg_path_join(dirs[d], "networkd.conf.d"), **v = NULL;
+        size_t n = 0;
+        r = dir ? sg_fileset_list(rootfd, dir, &v, &n) : -ENOMEM;
+        for (size_t i = 0; i < n && r == 0; i++) {
+            bool seen = false;
+            for (size_t j = 0; j < nn && !seen; j++)
+                seen = strcmp(strrchr(names[j], '/') + 1, v[i]) == 0;
+            char *p = seen ? NULL : sg_path_join(dir, v[i]);
+            if (!seen && (!p || sg_grow((void **)&names, sizeof(*names), nn + 1,
+                                        &ncap) < 0)) {
+                free(p);
+                r = -ENOMEM;
+            } else if (!seen)
+                names[nn++] = p;
+        }
+        free_files(v, n);
+        free(dir);
+    }
+    /* by name, whichever directory */
+    for (size_t i = 1; i < nn; i++)
+        for (size_t j = i; j > 0 && strcmp(strrchr(names[j - 1], '/'),
+                                           strrchr(names[j], '/')) > 0;
+             j--) {
+            char *t = names[j];
+            names[j] = names[j - 1];
+            names[j - 1] = t;
+        }
+    for (size_t i = 0; i < nn && r == 0; i++) {
+        r = sg_grow((void **)&read, sizeof(*read), nr + 1, &cap);
+        if (r == 0) {
+            read[nr++] = names[i];
+            names[i] = NULL;
+        }
+    }
+    free_files(names, nn);
+    for (size_t i = 0; i < nr && r == 0; i++) {
+        char *t = sg_root_read_text(rootfd, read[i]);
+        unsigned line = 0;
+        char *v = t ? ini_get(t, "Network", key, &line) : NULL;
+        if (v && sd_bool(v) >= 0)
+            *set = (struct nd_set){sd_bool(v), read[i], line};
+        free(v);
+        free(t);
+    }
+    *files = read;
+    *nf = nr;
+    return r;
+}
+
+/* Interface NAME's key net/FAMILY/conf/NAME/LEAF (slash form: a VLAN's
+ * "eth0.100" is one component) set to VALUE by networkd. */
+static int nd_link(struct sg_writers *w, const char *family, const char *name,
+                   const char *leaf, const char *value, const char *file,
+                   unsigned line)
+{
+    char *key = sg_strdup_printf("net/%s/conf/%s/%s", family, name, leaf);
+    int r = key ? add(w, key, value, "systemd-networkd", file, line) : -ENOMEM;
+    free(key);
+    return r;
+}
+
+/* IPMasquerade= of a .network: which families it masquerades (bit 1
+ * IPv4, bit 2 IPv6; yes and true are both, as systemd still reads them). */
+static int masquerades(const char *v)
+{
+    if (!v)
+        return 0;
+    if (!strcmp(v, "ipv4"))
+        return 1;
+    if (!strcmp(v, "ipv6"))
+        return 2;
+    if (!strcmp(v, "both") || sd_bool(v) == 1)
+        return 3;
+    return 0;
+}
+
+/* systemd-networkd, when enabled, from its own files
+ * (src/network/networkd-sysctl.c; systemd.network(5), networkd.conf(5)):
+ *   - every interface a .network file's [Match] Name= names (one plain
+ *     name): accept_ra = 0 (networkd handles router advertisements
+ *     itself), use_tempaddr from IPv6PrivacyExtensions=;
+ *   - systemd 256 on: networkd.conf's IPv4Forwarding= and
+ *     IPv6Forwarding= set default's and all's forwarding (IPv4's all is
+ *     ip_forward), IPMasquerade= for IPv4 implying IPv4Forwarding=yes when
+ *     networkd.conf does not say; each interface's forwarding from its
+ *     .network's IPv4Forwarding=/IPv6Forwarding=, else IPMasquerade=
+ *     (and IPv6SendRA= for IPv6), else the global setting;
+ *   - before 256: IPForward= (yes, ipv4, ipv6), and IPMasquerade= for
+ *     IPv4, set ip_forward and IPv6's all forwarding to 1; 256 ignores it.
+ * The release is read from the tree (systemd_release); where it is not
+ * known, both generations' settings are taken as the files say them. */
 static int networkd(int rootfd, struct sg_writers *w)
 {
+    static const char *const units[] = {
+        "/etc/systemd/system/multi-user.target.wants/systemd-networkd.service",
+        "/etc/systemd/system/dbus-org.freedesktop.network1.service",
+        "/etc/systemd/system/sockets.target.wants/systemd-networkd.socket",
+        NULL};
     static const char *const dirs[] = {"/etc/systemd/network",
                                        "/run/systemd/network",
                                        "/usr/lib/systemd/network"};
+    if (!enabled_unit(rootfd, units))
+        return 0;
+    unsigned rel = systemd_release(rootfd);
+    bool new_keys = rel == 0 || rel >= 256, old_keys = rel == 0 || rel < 256;
+    struct nd_set g4 = {-1, NULL, 0}, g6 = {-1, NULL, 0};
+    char **cf4 = NULL, **cf6 = NULL;
+    size_t ncf4 = 0, ncf6 = 0;
     int r = 0;
-    for (size_t d = 0; d < sizeof(dirs) / sizeof(*dirs) && r == 0; d++) {
-        char **files = NULL;
-        size_t nf = 0;
-        r = dir_files(rootfd, dirs[d], ".network", &files, &nf);
-        for (size_t i = 0; i < nf && r == 0; i++) {
-            char *text = sg_root_read_text(rootfd, files[i]);
-            unsigned l1 = 0, l2 = 0, l3 = 0;
-            char *name = text ? ini_get(text, "Match", "Name", &l1) : NULL;
-            char *priv =
-                text ? ini_get(text, "Network", "IPv6PrivacyExtensions", &l2)
-                     : NULL;
-            char *fwd =
-                text ? ini_get(text, "Network", "IPForward", &l3) : NULL;
-            const char *v = priv ? tempaddr_of(priv) : NULL;
-            if (name && v && *name && !strpbrk(name, "/ \t*?[")) {
-                char *key =
-                    sg_strdup_printf("net.ipv6.conf.%s.use_tempaddr", name);
-                r = key ? add(w, key, v, "systemd-networkd", files[i], l2)
-                        : -ENOMEM;
-                free(key);
-            }
-            if (r == 0 && fwd &&
-                (!strcmp(fwd, "yes") || !strcmp(fwd, "ipv4") ||
-                 !strcmp(fwd, "true")))
-                r = add(w, "net.ipv4.ip_forward", "1", "systemd-networkd",
-                        files[i], l3);
-            free(name);
-            free(priv);
-            free(fwd);
-            free(text);
-        }
-        free_files(files, nf);
+    if (new_keys) {
+        r = networkd_conf(rootfd, "IPv4Forwarding", &g4, &cf4, &ncf4);
+        if (r == 0)
+            r = networkd_conf(rootfd, "IPv6Forwarding", &g6, &cf6, &ncf6);
     }
+    bool implied4 = false; /* g4 implied by a .network's IPMasquerade= */
+    for (int pass = new_keys && g4.on < 0 ? 0 : 1; pass < 2 && r == 0; pass++)
+        for (size_t d = 0; d < sizeof(dirs) / sizeof(*dirs) && r == 0; d++) {
+            char **files = NULL;
+            size_t nf = 0;
+            r = dir_files(rootfd, dirs[d], ".network", &files, &nf);
+            for (size_t i = 0; i < nf && r == 0; i++) {
+                char *text = sg_root_read_text(rootfd, files[i]);
+                unsigned l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0;
+                char *name = text ? ini_get(text, "Match", "Name", &l1) : NULL;
+                char *masq =
+                    text ? ini_get(text, "Network", "IPMasquerade", &l2) : NULL;
+                int mq = masquerades(masq);
+                if (pass == 0) {
+                    /* 256: IPMasquerade= for IPv4 implies the global
+                     * setting unless networkd.conf gives it */
+                    if (new_keys && g4.on < 0 && (mq & 1)) {
+                        g4 = (struct nd_set){1, files[i], l2};
+                        implied4 = true;
+                        files[i] = NULL; /* kept: g4 points into it */
+                    }
+                    free(name);
+                    free(masq);
+                    free(text);
+                    continue;
+                }
+                char *priv = text ? ini_get(text, "Network",
+                                            "IPv6PrivacyExtensions", &l3)
+                                  : NULL;
+                char *fwd = text && old_keys
+                                ? ini_get(text, "Network", "IPForward", &l4)
+                                : NULL;
+                char *f4 = text && new_keys
+                               ? ini_get(text, "Network", "IPv4Forwarding", &l5)
+                               : NULL;
+                char *f6 = text && new_keys
+                               ? ini_get(text, "Network", "IPv6Forwarding", &l6)
+                               : NULL;
+                char *ra = text && new_keys
+                               ? ini_get(text, "Network", "IPv6SendRA", &l7)
+                               : NULL;
+                const char *v = priv ? tempaddr_of(priv) : NULL;
+                bool one = name && *name && !strpbrk(name, "/ \t*?[!");
+                if (one)
+                    r = nd_link(w, "ipv6", name, "accept_ra", "0", files[i],
+                                l1);
+                if (r == 0 && one && v)
+                    r = nd_link(w, "ipv6", name, "use_tempaddr", v, files[i],
+                                l3);
+                if (r == 0 && one && new_keys) {
+                    struct nd_set t4 = {sd_bool(f4), files[i], l5},
+                                  t6 = {sd_bool(f6), files[i], l6};
+                    if (t4.on < 0 && (mq & 1))
+                        t4 = (struct nd_set){1, files[i], l2};
+                    if (t4.on < 0)
+                        t4 = g4;
+                    if (t6.on < 0 && (mq & 2))
+                        t6 = (struct nd_set){1, files[i], l2};
+                    if (t6.on < 0 && sd_bool(ra) == 1)
+                        t6 = (struct nd_set){1, files[i], l7};
+                    if (t6.on < 0)
+                        t6 = g6;
+                    if (t4.on >= 0)
+                        r = nd_link(w, "ipv4", name, "forwarding",
+                                    t4.on ? "1" : "0", t4.file, t4.line);
+                    if (r == 0 && t6.on >= 0)
+                        r = nd_link(w, "ipv6", name, "forwarding",
+                                    t6.on ? "1" : "0", t6.file, t6.line);
+                }
+                /* before 256: IPForward= (and IPMasquerade= for IPv4)
+                 * turn forwarding on for the whole host, never off */
+                bool fw4 = fwd && (sd_bool(fwd) == 1 || !strcmp(fwd, "ipv4"));
+                bool fw6 = fwd && (sd_bool(fwd) == 1 || !strcmp(fwd, "ipv6"));
+                if (r == 0 && old_keys && (fw4 || (mq & 1)))
+                    r = add(w, "net.ipv4.ip_forward", "1", "systemd-networkd",
+                            files[i], fw4 ? l4 : l2);
+                if (r == 0 && fw6)
+                    r = add(w, "net.ipv6.conf.all.forwarding", "1",
+                            "systemd-networkd", files[i], l4);
+                free(name);
+                free(masq);
+                free(priv);
+                free(fwd);
+                free(f4);
+                free(f6);
+                free(ra);
+                free(text);
+            }
+            free_files(files, nf);
+        }
+    /* the global settings, after every interface's (they come first at
+     * start, and an interface's own is said where it differs) */
+    static const char *const g4keys[] = {"net.ipv4.conf.default.forwarding",
+                                         "net.ipv4.conf.all.forwarding",
+                                         "net.ipv4.ip_forward"};
+    static const char *const g6keys[] = {"net.ipv6.conf.default.forwarding",
+                                         "net.ipv6.conf.all.forwarding"};
+    for (size_t i = 0; r == 0 && g4.on >= 0 && i < 3; i++)
+        r = add(w, g4keys[i], g4.on ? "1" : "0", "systemd-networkd", g4.file,
+                g4.line);
+    for (size_t i = 0; r == 0 && g6.on >= 0 && i < 2; i++)
+        r = add(w, g6keys[i], g6.on ? "1" : "0", "systemd-networkd", g6.file,
+                g6.line);
+    if (implied4)
+        free((char *)g4.file);
+    free_files(cf4, ncf4);
+    free_files(cf6, ncf6);
     return r;
 }
 

@@ -18,11 +18,15 @@
  *   profiles it includes, their [sysctl] sections, when
  *   /etc/tuned/tuned-main.conf says reapply_sysctl = 0 (by default tuned
  *   applies the sysctl.d files again after its own, and they win);
- * - NetworkManager: a connection's ip6-privacy (use_tempaddr of its
- *   interface-name);
- * - systemd-networkd: a .network file's IPv6PrivacyExtensions= for the
- *   one interface its [Match] Name= names, and IPForward= (ip_forward of
- *   the host, as networkd before 256 sets it);
+ * - NetworkManager, when enabled: a connection's ip6-privacy, or where it
+ *   is unset NetworkManager.conf's [connection] default (use_tempaddr of
+ *   its interface-name);
+ * - systemd-networkd, when enabled: for the one interface a .network
+ *   file's [Match] Name= names, accept_ra = 0 and IPv6PrivacyExtensions=;
+ *   from systemd 256 networkd.conf's IPv4Forwarding=/IPv6Forwarding=
+ *   (default's and all's forwarding) and each interface's own (or
+ *   IPMasquerade='s); before 256 IPForward= and IPMasquerade= (ip_forward
+ *   and IPv6's all forwarding on); the release from libsystemd-shared;
  * - the kernel command line (source.h: what the input sources read), for
  *   a value the kernel applies.
  * Each entry keeps the file and line that says so.
