@@ -1560,6 +1560,77 @@ def initramfs(binary):
              "a broken image: %d %s" % (r.returncode, r.stderr))
 
 
+def initramfs_dracut(binary):
+    """An image made by the real dracut (Debian's dracut-core), as it makes
+    one for a kernel: its systemd-sysctl module copies /usr/lib/sysctl.d
+    and, host-only, /etc/sysctl.d and /etc/sysctl.conf. dracut reads the
+    files of this machine's own paths, so it runs in a mount namespace of
+    the test's own with tmpfs over /etc/sysctl.d and /usr/lib/sysctl.d
+    holding the test's files (nothing of this machine changes); --no-kernel:
+    no modules are needed. The tree then has the files changed after the
+    image: each difference is a finding, with dracut's own fix."""
+    rel = "6.1.0-99-amd64"
+    with tempfile.TemporaryDirectory(prefix="sg-dracut-") as root:
+        etc = os.path.join(root, "etc", "sysctl.d")
+        usr = os.path.join(root, "usr", "lib", "sysctl.d")
+        os.makedirs(etc)
+        os.makedirs(usr)
+        os.makedirs(os.path.join(root, "boot"))
+        old = {etc: {"10-net.conf": "net.ipv4.ip_forward = 1\n",
+                     "30-gone.conf": "kernel.panic = 5\n"},
+               usr: {"50-vendor.conf": "kernel.pid_max = 4194304\n"}}
+        for d, files in old.items():
+            for n, t in files.items():
+                with open(os.path.join(d, n), "w") as f:
+                    f.write(t)
+        image = os.path.join(root, "boot", "initramfs-%s.img" % rel)
+        script = ("set -e; for d in /etc/sysctl.d /usr/lib/sysctl.d; do "
+                  "mount -t tmpfs sg-test \"$d\"; done; "
+                  "cp -a \"$1\"/. /etc/sysctl.d/; "
+                  "cp -a \"$2\"/. /usr/lib/sysctl.d/; "
+                  "if [ -e /etc/sysctl.conf ]; then "
+                  "mount --bind /dev/null /etc/sysctl.conf; fi; "
+                  "dracut --quiet --no-kernel --hostonly --force "
+                  "-m systemd-sysctl --kver \"$3\" \"$4\"")
+        r = subprocess.run(["unshare", "-m", "sh", "-c", script, "sh", etc,
+                            usr, rel, image], capture_output=True, text=True,
+                           timeout=600)
+        T.ok(r.returncode == 0 and os.path.getsize(image) > 0,
+             "the real dracut made an image: rc %d %s"
+             % (r.returncode, r.stderr[-400:]))
+        listing = subprocess.run(["lsinitrd", image], capture_output=True,
+                                 text=True).stdout
+        T.ok("etc/sysctl.d/10-net.conf" in listing and
+             "usr/lib/sysctl.d/50-vendor.conf" in listing,
+             "dracut's own lsinitrd lists the copies in the image")
+        # /etc/sysctl.conf, where this machine has one, went in as the
+        # empty /dev/null bound over it: the tree has the same
+        if "etc/sysctl.conf" in listing:
+            open(os.path.join(root, "etc", "sysctl.conf"), "w").close()
+        # the files after the image: one changed, one removed, one added
+        then = time.time() - 3600
+        os.utime(image, (then, then))
+        with open(os.path.join(etc, "10-net.conf"), "w") as f:
+            f.write("net.ipv4.ip_forward = 0\n")
+        os.unlink(os.path.join(etc, "30-gone.conf"))
+        with open(os.path.join(etc, "40-new.conf"), "w") as f:
+            f.write("vm.swappiness = 10\n")
+        r = subprocess.run([binary, "check", "--format", "json", "--kernel",
+                            rel, "--root", root], capture_output=True,
+                           text=True, env=ENV)
+        fs = [f for f in json.loads(r.stdout)["findings"]
+              if f["rule"] == "initramfs-stale"]
+        msgs = " | ".join(f["message"] for f in fs)
+        T.ok(len(fs) == 3 and
+             "carries /etc/sysctl.d/10-net.conf as it was before" in msgs and
+             "carries /etc/sysctl.d/30-gone.conf, which the tree no longer "
+             "has" in msgs and "lacks /etc/sysctl.d/40-new.conf" in msgs and
+             "dracut -f" in msgs and "50-vendor.conf" not in msgs and
+             all(f["file"] == "/boot/initramfs-%s.img" % rel for f in fs),
+             "a dracut image older than the files: 3 findings, the vendor "
+             "file it copied unchanged none: %s" % msgs)
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     project_config(binary)
@@ -1588,6 +1659,7 @@ def main():
     suppression_many_ids(binary)
     key_set_many_times(binary)
     initramfs(binary)
+    initramfs_dracut(binary)
     sys.exit(T.done("cli"))
 
 
