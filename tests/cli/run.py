@@ -1512,6 +1512,23 @@ def initramfs(binary):
                  "lacks /etc/sysctl.d/20-new.conf" in msgs and
                  "update-initramfs -u -k " + rel in msgs,
                  "a stale %s: %s" % (name, msgs))
+            # with --live: the running ip_forward is the image's old value,
+            # so the image's copy is named as its writer
+            pf = os.path.join(root, "proc", "sys", "net", "ipv4")
+            os.makedirs(pf, exist_ok=True)
+            with open(os.path.join(pf, "ip_forward"), "w") as f:
+                f.write("1\n")
+            r = subprocess.run(argv + ["--live"], capture_output=True,
+                               text=True, env=ENV)
+            dr = [f for f in json.loads(r.stdout)["findings"]
+                  if f["rule"] == "live-drift"]
+            T.ok(len(dr) == 1 and dr[0].get("writer") == {
+                "known": True, "name": "the initramfs image",
+                "file": "/boot/%s: /etc/sysctl.d/10-net.conf" % name,
+                "line": 1, "value": "1"} and
+                "early boot applied it" in dr[0]["message"],
+                "--live: the stale copy is the drift's writer: %r" % dr)
+            shutil.rmtree(os.path.join(root, "proc"))
             # built after every change: not read, nothing said
             new = time.time() + 3600
             os.utime(image, (new, new))

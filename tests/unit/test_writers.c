@@ -120,9 +120,39 @@ static void tuned_loop(void)
     tree_remove(dir);
 }
 
+/* An initramfs image's stale copy: its lines (a "-" line's key without
+ * the "-") as early boot's, put before the writers found later, so that a
+ * later writer of the same value is the one named. */
+static void boot_copies(void)
+{
+    struct sg_writers first = {0}, w = {0};
+    CHECK(sg_writers_copy(&first, "/boot/initrd.img-6.1",
+                          "/etc/sysctl.d/10-net.conf",
+                          "# old\n\nnet.ipv4.ip_forward = 1\n"
+                          "-vm.swappiness=5\n") == 0);
+    CHECK(first.n == 2 &&
+          strcmp(first.v[0].file,
+                 "/boot/initrd.img-6.1: /etc/sysctl.d/10-net.conf") == 0 &&
+          first.v[0].line == 3 &&
+          strcmp(first.v[1].key, "vm.swappiness") == 0 &&
+          strcmp(first.v[1].writer, SG_WRITER_INITRAMFS) == 0);
+    CHECK(sg_writers_text("ufw-sysctl", "net/ipv4/ip_forward=1\n", &w) == 0);
+    CHECK(sg_writers_prepend(&w, &first) == 0 && first.n == 0 && w.n == 3 &&
+          strcmp(w.v[0].writer, SG_WRITER_INITRAMFS) == 0 &&
+          strcmp(w.v[2].writer, "ufw") == 0);
+    const struct sg_write *by =
+        sg_writers_find(&w, NULL, NULL, "net.ipv4.ip_forward", "1\n");
+    CHECK(by && strcmp(by->writer, "ufw") == 0);
+    by = sg_writers_find(&w, NULL, NULL, "vm.swappiness", "5");
+    CHECK(by && strcmp(by->writer, SG_WRITER_INITRAMFS) == 0);
+    CHECK(sg_writers_prepend(&w, &first) == 0 && w.n == 3);
+    sg_writers_free(&w);
+}
+
 int main(void)
 {
     texts();
+    boot_copies();
     scan();
     tuned_loop();
     return check_done("writers");

@@ -1370,11 +1370,18 @@ static char *writer_text(const struct ctx *c, const struct subject *s)
                       "know (no writer's configuration in the tree sets "
                       "that value), or the files changed since they were "
                       "applied; `sysctl --system` applies them again");
-    char at[PATH_MAX + 16];
+    char at[2 * PATH_MAX + 16];
     if (by->line)
         snprintf(at, sizeof(at), "%s:%u", by->file, by->line);
     else
         snprintf(at, sizeof(at), "%s", by->file);
+    if (strcmp(by->writer, SG_WRITER_INITRAMFS) == 0)
+        return sg_strdup_printf(
+            "the value of the stale copy the initramfs image carries (%s): "
+            "early boot applied it, and the files changed after the boot "
+            "applied them; `sysctl --system` applies them now, and building "
+            "the image again makes the next boot agree",
+            at);
     return sg_strdup_printf("%s sets it to %s%s (%s). Set the value there, "
                             "or make the files agree with it",
                             by->writer, by->value,

@@ -734,6 +734,9 @@ static int compare_image(struct sg_model *m, const char *image,
     for (size_t i = 0; i < b->n && r == 0; i++) {
         char *text = sg_root_read_text(m->rootfd, b->v[i].path);
         if (!text || strcmp(text, b->v[i].text) != 0)
+            r = sg_writers_copy(&m->boot_copies, image, b->v[i].path,
+                                b->v[i].text);
+        if (r == 0 && (!text || strcmp(text, b->v[i].text) != 0))
             r = sg_diag_add(
                 &m->diags, SG_SEV_WARNING, "initramfs-stale", image, 0,
                 text ? "%s carries %s as it was before it changed: where "
@@ -937,6 +940,8 @@ int sg_model_load(const struct sg_model_opts *o, struct sg_model **out,
     /* who else writes what drifted: their own configuration files */
     if (r == 0 && live)
         r = sg_writers_scan(m->rootfd, &m->writers);
+    if (r == 0 && live) /* early boot's copies first: later writers win */
+        r = sg_writers_prepend(&m->writers, &m->boot_copies);
     if (r == 0 && live)
         r = sg_writers_sourced(&m->writers, &m->sourced);
     if (p != o->parser)
@@ -965,6 +970,7 @@ void sg_model_free(struct sg_model *m)
     sg_strmap_free(&m->file_index);
     sg_modload_free(&m->modload);
     sg_writers_free(&m->writers);
+    sg_writers_free(&m->boot_copies);
     sg_sourced_free(&m->sourced);
     if (m->rootfd >= 0)
         close(m->rootfd);

@@ -113,6 +113,9 @@ struct sg_model {
     struct sg_strmap file_index; /* path -> index into files */
     struct sg_modload modload;   /* what loads modules before sysctl */
     struct sg_writers writers;   /* with live: who else writes /proc/sys */
+    /* the stale copies of the target's initramfs image (read when a file
+     * is newer than it): what early boot applied, ahead of the writers */
+    struct sg_writers boot_copies;
     /* What the tree's other input sources set (source.h): the kernel
      * command line, applied before the files, which override it. A tree
      * only; never edited. */

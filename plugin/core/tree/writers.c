@@ -88,6 +88,8 @@ static int key_lines(struct sg_writers *w, char *text, const char *file,
             continue;
         *eq = '\0';
         char *k = trim(t), *v = trim(eq + 1);
+        if (*k == '-') /* sysctl.d: a line whose failure is ignored */
+            k++;
         if (*k && !strstr(v, "${"))
             r = add(w, k, v, writer, file, line);
     }
@@ -802,6 +804,34 @@ static int networkd(int rootfd, struct sg_writers *w)
     free_files(cf4, ncf4);
     free_files(cf6, ncf6);
     return r;
+}
+
+int sg_writers_copy(struct sg_writers *w, const char *image, const char *path,
+                    const char *text)
+{
+    char *file = sg_strdup_printf("%s: %s", image, path);
+    char *t = with_blank_lines(text);
+    int r =
+        file && t ? key_lines(w, t, file, SG_WRITER_INITRAMFS, NULL) : -ENOMEM;
+    free(file);
+    free(t);
+    return r;
+}
+
+int sg_writers_prepend(struct sg_writers *w, struct sg_writers *first)
+{
+    if (!first->n)
+        return 0;
+    /* room for one more than N: for FIRST's all */
+    if (sg_grow((void **)&w->v, sizeof(*w->v), w->n + first->n - 1, &w->cap) <
+        0)
+        return -ENOMEM;
+    memmove(w->v + first->n, w->v, w->n * sizeof(*w->v));
+    memcpy(w->v, first->v, first->n * sizeof(*w->v));
+    w->n += first->n;
+    free(first->v);
+    *first = (struct sg_writers){0};
+    return 0;
 }
 
 int sg_writers_sourced(struct sg_writers *w, const struct sg_sourced_list *l)

@@ -57,6 +57,14 @@ struct sg_writers {
  * -ENOMEM. Unreadable or absent files are no writer. */
 int sg_writers_scan(int rootfd, struct sg_writers *out);
 void sg_writers_free(struct sg_writers *w);
+/* The writer of an initramfs image's stale copy of a sysctl file. */
+#define SG_WRITER_INITRAMFS "the initramfs image"
+/* Add the lines of TEXT, IMAGE's copy of the sysctl file PATH, as what
+ * early boot applied ("IMAGE: PATH" and its line): 0 or -ENOMEM. */
+int sg_writers_copy(struct sg_writers *w, const char *image, const char *path,
+                    const char *text);
+/* Put FIRST's entries before W's (FIRST is left empty): 0 or -ENOMEM. */
+int sg_writers_prepend(struct sg_writers *w, struct sg_writers *first);
 /* Add the values of the input sources L (the kernel command line) that
  * the kernel applies: 0 or -ENOMEM. */
 int sg_writers_sourced(struct sg_writers *w, const struct sg_sourced_list *l);
