@@ -11,7 +11,8 @@
 #                   shell linter, git and GNU patch (they apply --emit
 #                   patch), Chromium, jq, GNU time, cpio and zstd (they
 #                   make initramfs images as Debian does), dracut-core
-#                   (a real dracut image in tests/cli), iproute2 (veth
+#                   (a real dracut image in tests/cli), tmux (the text
+#                   view in a real terminal), iproute2 (veth
 #                   interfaces in the live test's namespace), and the Debian
 #                   python3 packages real Salt 3006 (../shared/salt-3006)
 #                   runs on with /usr/bin/python3
@@ -21,7 +22,7 @@ BUILD="build-essential pkg-config libaugeas-dev augeas-lenses libxml2-dev
 libxml2-utils libcjson-dev libarchive-dev"
 TEST="clang python3 valgrind augeas-tools
 ansible ansible-lint yamllint python3-yaml python3-jinja2 shellcheck pre-commit
-git patch acl strace util-linux iproute2 chromium jq time cpio zstd
+git patch acl strace util-linux iproute2 chromium jq time cpio zstd tmux
 dracut-core
 python3-msgpack python3-psutil python3-zmq python3-pycryptodome python3-croniter
 python3-setproctitle python3-requests python3-distro python3-packaging

@@ -34,6 +34,7 @@ struct sg_cli {
     int emit; /* plan: 1 + the row of sg_plan_engines (plan/plan.h); 0: none */
     bool no_color;        /* --no-color */
     bool quiet;           /* --quiet */
+    bool verbose;         /* --verbose */
     const char *host;     /* --host */
     const char *baseline; /* report --baseline */
     const char *output;   /* report --output */

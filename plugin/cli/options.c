@@ -130,6 +130,9 @@ static const struct opt_row {
     {"quiet", NULL, OT_FLAG, F(quiet), 0, NULL, NULL, C_CHECK,
      "text: one line per finding (file:line: severity: title [rule]), and "
      "nothing at all when there is nothing to report"},
+    {"verbose", NULL, OT_FLAG, F(verbose), 0, NULL, NULL, C_CHECK,
+     "text: each finding's whole message and its references (by default "
+     "the first sentence, and the references once at the end)"},
     {"color", "WHEN", OT_CHOICE, F(color_when), 0, colors, "auto",
      C_CHECK | C_FIX | C_SHOW | C_EXPLAIN, "colour the output"},
     {"no-color", NULL, OT_FLAG, F(no_color), 0, NULL, NULL,

@@ -28,14 +28,18 @@ bool sg_cli_want_color(const struct sg_cli *cli)
            isatty(STDOUT_FILENO);
 }
 
-/* The columns text is wrapped at: the terminal's, else 80. */
+/* The columns text is wrapped at: the terminal's, else $COLUMNS (as ls
+ * and git read it: a pager's or a CI log's width), else 80. */
 int sg_cli_text_width(void)
 {
     struct winsize ws;
     if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
         ws.ws_col >= 20)
         return ws.ws_col;
-    return 80;
+    const char *cols = getenv("COLUMNS");
+    char *end;
+    long n = cols && *cols ? strtol(cols, &end, 10) : 0;
+    return n >= 20 && n <= 1000 && cols && !*end ? (int)n : 80;
 }
 
 /* What the configuration's settings S and the command line amount to:
@@ -166,6 +170,7 @@ void sg_cli_run_opts(const struct sg_cli *cli, enum sg_run_mode mode,
     o->fail_on = cli->fail_on;
     o->backup = cli->backup;
     o->edits = sg_cli_view(cli)->spans;
+    o->quote = sg_cli_view(cli)->quote && !cli->quiet;
 }
 
 void sg_cli_view_opts(const struct sg_cli *cli, struct sg_view_opts *o,
@@ -178,6 +183,7 @@ void sg_cli_view_opts(const struct sg_cli *cli, struct sg_view_opts *o,
     o->width = cli->width;
     o->host = cli->host;
     o->quiet = cli->quiet;
+    o->verbose = cli->verbose;
     o->preview = cli->dry_run;
     o->fail_on = cli->fail_on;
     o->profiles = cli->set.profiles;

@@ -190,6 +190,44 @@ static int finding_spans(const struct sg_run_opts *ro,
     return r < 0 ? -ENOMEM : 0;
 }
 
+/* Each finding's line as written (finding.h source), for people: the
+ * files with findings on lines read again (model.h sg_model_file_text:
+ * only when unchanged since the model read them), once each. Lines end
+ * at "\n" as the lens reads them (a lone CR, a form feed or U+0085 is
+ * inside a line; a "\r" before the "\n" is dropped). FS is sorted by
+ * file, so each file is read once. */
+static int quote_findings(const struct sg_model *m, struct sg_findings *fs)
+{
+    const char *cur = NULL;
+    char *text = NULL;
+    for (size_t i = 0; i < fs->n; i++) {
+        struct sg_finding *f = &fs->v[i];
+        if (!f->file || !f->line || f->source)
+            continue;
+        if (!cur || strcmp(cur, f->file) != 0) {
+            free(text);
+            text = sg_model_file_text(m, f->file);
+            cur = f->file;
+        }
+        const char *p = text;
+        for (unsigned n = 1; p && n < f->line; n++) {
+            p = strchr(p, '\n');
+            p = p ? p + 1 : NULL;
+        }
+        if (!p || !*p)
+            continue;
+        size_t len = strcspn(p, "\n");
+        if (len && p[len - 1] == '\r')
+            len--;
+        if (!(f->source = strndup(p, len))) {
+            free(text);
+            return -ENOMEM;
+        }
+    }
+    free(text);
+    return 0;
+}
+
 static int move_changes(struct sg_changes *dst, struct sg_changes *src)
 {
     for (size_t i = 0; i < src->n; i++) {
@@ -224,6 +262,8 @@ static int run_one(const struct sg_run_opts *ro, const struct sg_model_opts *o,
         r = report_model(&s->report, m);
         if (r == 0 && ro->edits)
             r = finding_spans(ro, ps, m, o->parser, &fs, &s->report.texts);
+        if (r == 0 && ro->quote)
+            r = quote_findings(m, &fs);
         if (r == 0)
             r = move_findings(&s->report.findings, &fs);
         goto out;

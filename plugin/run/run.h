@@ -40,6 +40,8 @@ struct sg_run_opts {
     bool edits;               /* check: each finding's fix as spans
                                  (finding.h), the texts in the report */
     bool keep_model;          /* a tree's model stays in the result */
+    bool quote; /* check: each finding's line as written (finding.h
+                   source), for a view people read */
     bool digests; /* the model keeps each file's SHA-256 (a plan states
                      them: model.h opts.digests) */
 };

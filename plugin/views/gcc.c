@@ -1,5 +1,5 @@
 /*
- * gcc.c - the gcc view: "file:line:col: severity: message [rule]" per
+ * gcc.c - the gcc view: "path:line:col: severity: title [rule]" per
  * finding and per diagnostic, the form editors and CI annotate. A line
  * never starts with "::" (after blanks), which the GitHub Actions runner
  * reads as a workflow command (pre-commit's output lands in its log): a
@@ -8,6 +8,7 @@
 #include "views.h"
 #include "../core/base/util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* "./" when the file name P, at the start of a line, could make the line
@@ -30,7 +31,7 @@ static const char *gcc_prefix(const char *p)
     return "";
 }
 
-/* ---- gcc: file:line:col: severity: message [rule] ---- */
+/* ---- gcc: path:line:col: severity: title [rule] ---- */
 
 int sg_view_gcc_check(FILE *out, const struct sg_result *res,
                       const struct sg_view_opts *vo)
@@ -41,10 +42,11 @@ int sg_view_gcc_check(FILE *out, const struct sg_result *res,
         const struct sg_diag *d = &r->diags.v[i];
         if (!sg_diag_shown(r, d))
             continue;
-        fprintf(
-            out, "%s%s:%u:1: %s: %s [%s]\n", d->file ? gcc_prefix(d->file) : "",
-            d->file ? sg_vis(d->file) : "sysctl-guard", d->line ? d->line : 1,
-            sg_severity_name(d->severity), sg_vis(d->message), d->code);
+        char *path = d->file ? sg_repo_path(r, d->file) : NULL;
+        fprintf(out, "%s%s:%u:1: %s: %s [%s]\n", path ? gcc_prefix(path) : "",
+                path ? sg_vis(path) : "sysctl-guard", d->line ? d->line : 1,
+                sg_severity_name(d->severity), sg_vis(d->message), d->code);
+        free(path);
     }
     for (size_t i = 0; i < r->findings.n; i++) {
         const struct sg_finding *f = &r->findings.v[i];
@@ -53,13 +55,29 @@ int sg_view_gcc_check(FILE *out, const struct sg_result *res,
         /* gcc's "info" is "note". */
         const char *sev =
             f->severity == SG_SEV_INFO ? "note" : sg_severity_name(f->severity);
-        if (f->file)
-            fprintf(out, "%s%s:%u:1: %s: %s [%s]\n", gcc_prefix(f->file),
-                    sg_vis(f->file), f->line ? f->line : 1, sev,
-                    sg_vis(f->message), f->rule->id);
-        else
-            fprintf(out, "sysctl-guard: %s: %s [%s]\n", sev, sg_vis(f->message),
+        /* one short sentence, as gcc and shellcheck print: the rule's
+         * title, and the finding's own "did you mean" */
+        struct sg_buf msg = {0};
+        sg_buf_printf(&msg, "%s", f->rule->title);
+        const char *dym =
+            f->message ? strstr(f->message, "Did you mean ") : NULL;
+        if (dym) {
+            size_t n = strcspn(dym, "?");
+            sg_buf_printf(&msg, "; d%.*s%s", (int)n - 1, dym + 1,
+                          dym[n] ? "?" : "");
+        }
+        const char *text = msg.v ? msg.v : f->rule->title;
+        /* the path from where the command ran: under --root as given */
+        char *path = f->file ? sg_repo_path(r, f->file) : NULL;
+        if (path)
+            fprintf(out, "%s%s:%u:1: %s: %s [%s]\n", gcc_prefix(path),
+                    sg_vis(path), f->line ? f->line : 1, sev, sg_vis(text),
                     f->rule->id);
+        else
+            fprintf(out, "sysctl-guard: %s: %s [%s]\n", sev, sg_vis(text),
+                    f->rule->id);
+        free(path);
+        free(msg.v);
     }
     return 0;
 }

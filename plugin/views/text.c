@@ -1,9 +1,12 @@
 /*
- * text.c - the text views, for people: a check's findings with their
- * why, fix and references, and a summary line; a fix's diff (preview) or
- * the findings it fixed, with what is left on the error stream. Every
- * name and value is printed through sg_vis (a control character in a file
- * name never reaches the terminal).
+ * text.c - the text views, for people: a check's findings as shellcheck
+ * and ansible-lint are read (each file once, the worst line first, the
+ * line quoted with its key marked, the gist of the why, the fix, each
+ * reference once at the end; --verbose: whole messages; --quiet: a line a
+ * finding) and a summary line; a fix's diff (preview) or the findings it
+ * fixed, with what is left on the error stream. Every name and value is
+ * printed through sg_vis (a control character in a file name never
+ * reaches the terminal).
  */
 #include "views.h"
 #include "../core/base/util.h"
@@ -19,89 +22,295 @@ static const char *sev_color(enum sg_severity s)
                                  : "\033[1;36m";
 }
 
+/* The fix of F, for people: "remove KEY from FILE", ... into B. */
+static void fix_text(struct sg_buf *b, const struct sg_finding *f)
+{
+    const char *where =
+        f->fix_file ? sg_vis(f->fix_file) : "every file that sets it";
+    /* A package's line: a copy of its file, without the line, masks it
+     * (fix.c). */
+    bool mask = (f->fix == SG_FIX_REMOVE || f->fix == SG_FIX_COMMENT) &&
+                f->file && f->fix_file && strcmp(f->file, f->fix_file);
+    if (mask) {
+        sg_buf_printf(b,
+                      "%s this line in a copy of %s at %s, which masks "
+                      "the package's file (its package's later updates "
+                      "of it no longer apply)",
+                      f->fix == SG_FIX_REMOVE ? "remove" : "comment out",
+                      sg_vis(f->file), sg_vis(f->fix_file));
+        return;
+    }
+    switch (f->fix) {
+    case SG_FIX_REMOVE:
+        sg_buf_printf(b, "remove %s from %s", sg_vis(f->fix_key), where);
+        break;
+    case SG_FIX_COMMENT:
+        sg_buf_printf(b, "comment out %s in %s", sg_vis(f->fix_key), where);
+        break;
+    case SG_FIX_SET:
+        sg_buf_printf(b, "set %s = %s in %s", sg_vis(f->fix_key),
+                      sg_vis(f->fix_value ? f->fix_value : ""),
+                      sg_vis(f->fix_file));
+        break;
+    case SG_FIX_LOAD_MODULE:
+        sg_buf_printf(b, "load %s at boot: add it to %s",
+                      sg_vis(f->fix_value ? f->fix_value : ""),
+                      sg_vis(f->fix_file));
+        break;
+    case SG_FIX_NONE:
+        break;
+    }
+}
+
+/* Where a sentence of TEXT that starts at P ends: after its ". ", "? "
+ * or "! " (or at the end). A dot inside a number or a name ("4.12",
+ * "sysctl.d") is followed by no blank. */
+static const char *sentence_end(const char *p)
+{
+    for (; *p; p++)
+        if ((*p == '.' || *p == '?' || *p == '!') &&
+            (p[1] == ' ' || p[1] == '\0'))
+            return p + 1;
+    return p;
+}
+
+void sg_finding_gist(struct sg_buf *b, const char *msg)
+{
+    const char *end = sentence_end(msg);
+    sg_buf_printf(b, "%.*s", (int)(end - msg), msg);
+    /* a "Did you mean ...?" further on is this finding's own: kept */
+    for (const char *p = end; *p; p = sentence_end(p)) {
+        while (*p == ' ')
+            p++;
+        if (strncmp(p, "Did you mean ", 13) == 0) {
+            const char *e = sentence_end(p);
+            sg_buf_printf(b, " %.*s", (int)(e - p), p);
+            break;
+        }
+    }
+}
+
+/* The gist of MSG (sg_finding_gist) for the text view: its first
+ * sentence, cut at a clause (", ", "; ", ": ") when it would take more
+ * than three lines of COLS columns, then its "did you mean". */
+static void gist(struct sg_buf *b, const char *msg, int cols)
+{
+    struct sg_buf g = {0};
+    sg_finding_gist(&g, msg);
+    const char *t = g.v ? g.v : msg;
+    const char *first_end = sentence_end(t);
+    int cap = 3 * (cols > 20 ? cols : 20) - 4;
+    if (sg_columns(t) > cap && (first_end - t) > cap) {
+        const char *cut = NULL;
+        for (const char *p = t; p < first_end && p - t < cap; p++)
+            if ((*p == ',' || *p == ';' || *p == ':') && p[1] == ' ')
+                cut = p;
+        if (!cut) { /* one long word (a quoted line): cut in it */
+            cut = t;
+            for (int n = 0; *cut && n < cap; cut++)
+                n += ((unsigned char)*cut & 0xC0) != 0x80;
+            while (cut > t && ((unsigned char)*cut & 0xC0) == 0x80)
+                cut--; /* not inside a character */
+        }
+        sg_buf_printf(b, "%.*s ...%s", (int)(cut - t), t, first_end);
+        free(g.v);
+        return;
+    }
+    sg_buf_printf(b, "%s", t);
+    free(g.v);
+}
+
+/* Where the key of LINE (a sysctl.d assignment) starts and how many
+ * columns it takes, for the marker under it: after the blanks and a "-". */
+static void key_span(const char *line, size_t *at, size_t *len)
+{
+    size_t i = strspn(line, " \t");
+    if (line[i] == '-')
+        i++;
+    size_t e = i + strcspn(line + i, "=");
+    while (e > i && (line[e - 1] == ' ' || line[e - 1] == '\t'))
+        e--;
+    *at = i;
+    *len = e > i ? e - i : 1;
+}
+
+/* F's line as written, with its key marked under it (as gcc and
+ * shellcheck quote a line):
+ *       | net.ipv4.tcp_tw_reuse = 1 # for the proxy
+ *       | ^~~~~~~~~~~~~~~~~~~~~
+ * A line shown escaped (a control byte in it) gets no marker: its columns
+ * are not the file's. */
+static void quote(FILE *out, const struct sg_finding *f, bool c, int width)
+{
+    const char *vis = sg_vis(f->source);
+    /* at most a line of the terminal: a longer one is cut, and said so */
+    int room = (width > 40 ? width : 40) - 12, cols = 0;
+    size_t keep = 0;
+    for (; vis[keep] && cols < room; keep++)
+        cols += ((unsigned char)vis[keep] & 0xC0) != 0x80;
+    while (vis[keep] && ((unsigned char)vis[keep] & 0xC0) == 0x80)
+        keep++; /* the rest of the last character */
+    fprintf(out, "      | %.*s%s\n", (int)keep, vis, vis[keep] ? " ..." : "");
+    size_t at, len;
+    key_span(f->source, &at, &len);
+    /* a comment, or a line shown escaped (a control byte in it: its
+     * columns are not the file's): no key to mark */
+    if (vis != f->source || f->source[at] == '#' || f->source[at] == ';' ||
+        !strchr(f->source, '=') || at >= keep)
+        return;
+    if (at + len > keep)
+        len = keep - at;
+    fputs("      | ", out);
+    for (size_t i = 0; i < at; i++)
+        fputc(f->source[i] == '\t' ? '\t' : ' ', out);
+    /* as many columns as the key's characters (UTF-8: one a character) */
+    size_t n = 0;
+    for (size_t i = at; i < at + len && f->source[i]; i++)
+        n += ((unsigned char)f->source[i] & 0xC0) != 0x80;
+    fprintf(out, "%s^", sg_c(c, "\033[1;32m"));
+    for (size_t i = 1; i < n; i++)
+        fputc('~', out);
+    fprintf(out, "%s\n", sg_c(c, "\033[0m"));
+}
+
 int sg_view_text_check(FILE *out, const struct sg_result *res,
                        const struct sg_view_opts *vo)
 {
     const struct sg_report *r = &res->report;
     bool c = vo->color;
     int width = vo->width > 0 ? vo->width : 80;
+    size_t nf = r->findings.n;
+    const struct sg_finding **order = malloc((nf ? nf : 1) * sizeof(*order));
+    if (!order) {
+        fputs("sysctl-guard: out of memory\n", vo->err);
+        return -1;
+    }
+    /* each file's findings (together already: the findings are sorted by
+     * file, then line), its lines the worst first (a line as bad as its
+     * worst finding), then by line; a line's findings the worst first */
+    size_t k = 0;
+    for (size_t i = 0; vo->quiet && i < nf; i++)
+        order[k++] = &r->findings.v[i]; /* --quiet: as JSON, for grep */
+    for (size_t i = 0; !vo->quiet && i < nf;) {
+        size_t j = i;
+        while (j < nf &&
+               (r->findings.v[j].file && r->findings.v[i].file
+                    ? strcmp(r->findings.v[j].file, r->findings.v[i].file) == 0
+                    : !r->findings.v[j].file == !r->findings.v[i].file))
+            j++;
+        for (int worst = SG_SEV_ERROR; worst >= SG_SEV_INFO; worst--)
+            for (size_t x = i; x < j;) {
+                size_t y = x; /* x..y: one line's findings */
+                int top = SG_SEV_INFO;
+                while (y < j &&
+                       r->findings.v[y].line == r->findings.v[x].line) {
+                    if (!r->findings.v[y].suppressed &&
+                        (int)r->findings.v[y].severity > top)
+                        top = (int)r->findings.v[y].severity;
+                    y++;
+                }
+                for (int sev = SG_SEV_ERROR; top == worst && sev >= SG_SEV_INFO;
+                     sev--)
+                    for (size_t z = x; z < y; z++)
+                        if ((int)r->findings.v[z].severity == sev)
+                            order[k++] = &r->findings.v[z];
+                x = y;
+            }
+        i = j;
+    }
 
-    for (size_t i = 0; i < r->findings.n; i++) {
-        const struct sg_finding *f = &r->findings.v[i];
+    for (size_t i = 0; i < k; i++) {
+        const struct sg_finding *f = order[i];
         if (f->suppressed)
             continue; /* counted in the summary, shown in JSON and SARIF */
-        /* "file:line: severity: title [rule]", the title wrapped (the
-         * lines after the first indented by 2, the message's by 4). */
-        char at[32] = "";
-        int col = 0;
-        if (f->line)
-            snprintf(at, sizeof(at), "%u:", f->line);
-        if (f->file) {
-            fprintf(out, "%s%s:%s%s ", sg_c(c, "\033[1m"), sg_vis(f->file), at,
-                    sg_c(c, "\033[0m"));
-            col = sg_columns(sg_vis(f->file)) + 1 + (int)strlen(at) + 1;
+        /* --quiet: "file:line: severity: title [rule]", a line a
+         * finding whatever its length (for grep) */
+        if (vo->quiet) {
+            if (f->file)
+                fprintf(out, "%s%s:%s%.0u%s%s ", sg_c(c, "\033[1m"),
+                        sg_vis(f->file), f->line ? "" : "", f->line,
+                        f->line ? ":" : "", sg_c(c, "\033[0m"));
+            fprintf(out, "%s%s%s: %s %s[%s]%s\n",
+                    sg_c(c, sev_color(f->severity)),
+                    sg_severity_name(f->severity), sg_c(c, "\033[0m"),
+                    sg_vis(f->rule->title), sg_c(c, "\033[2m"),
+                    sg_vis(f->rule->id), sg_c(c, "\033[0m"));
+            continue;
         }
+        /* each file's name once, over its findings */
+        const struct sg_finding *prev = NULL;
+        for (size_t p = i; p-- > 0 && !prev;)
+            if (!order[p]->suppressed)
+                prev = order[p];
+        bool same_file =
+            prev && (prev->file && f->file ? strcmp(prev->file, f->file) == 0
+                                           : !prev->file == !f->file);
+        if (!same_file)
+            fprintf(out, "%s%s%s\n", sg_c(c, "\033[1m"),
+                    f->file ? sg_vis(f->file) : "(set in no file)",
+                    sg_c(c, "\033[0m"));
+        /* "  line: severity: title [rule]", the title wrapped under
+         * itself (by 4), the rule kept whole */
+        int col = 2;
+        fputs("  ", out);
+        if (f->line)
+            col += fprintf(out, "%u: ", f->line);
         fprintf(out, "%s%s%s: ", sg_c(c, sev_color(f->severity)),
                 sg_severity_name(f->severity), sg_c(c, "\033[0m"));
         col += (int)strlen(sg_severity_name(f->severity)) + 2;
-        /* --quiet: a line a finding, whatever its length (for grep). */
-        int w = vo->quiet ? INT_MAX / 2 : width;
-        col = sg_wrap_on(out, col, 2, w, sg_vis(f->rule->title));
-        if (col + 3 + (int)strlen(f->rule->id) > w)
-            fputs("\n ", out);
+        col = sg_wrap_on(out, col, 4, width, sg_vis(f->rule->title));
+        if (col + 3 + (int)strlen(f->rule->id) > width)
+            fputs("\n   ", out);
         fprintf(out, " %s[%s]%s\n", sg_c(c, "\033[2m"), sg_vis(f->rule->id),
                 sg_c(c, "\033[0m"));
-        if (vo->quiet)
-            continue;
+        /* a line quoted once, under its first finding */
+        if (f->source && !(same_file && prev->source && prev->line == f->line))
+            quote(out, f, c, width);
+        struct sg_buf why = {0};
+        if (vo->verbose)
+            sg_buf_printf(&why, "%s", f->message);
+        else
+            gist(&why, f->message, width - 4);
         fputs("    ", out);
-        sg_wrap(out, 4, 4, width, sg_vis(f->message));
+        sg_wrap(out, 4, 4, width, sg_vis(why.v ? why.v : f->message));
+        free(why.v);
         if (f->fix != SG_FIX_NONE) {
-            /* "fix: what", wrapped under what. */
             struct sg_buf b = {0};
-            const char *where =
-                f->fix_file ? sg_vis(f->fix_file) : "every file that sets it";
-            /* A package's line: a copy of its file, without the line,
-             * masks it (fix.c). */
-            bool mask = (f->fix == SG_FIX_REMOVE || f->fix == SG_FIX_COMMENT) &&
-                        f->file && f->fix_file && strcmp(f->file, f->fix_file);
-            if (mask)
-                sg_buf_printf(&b, "%s this line in a copy of %s at %s, which "
-                                  "masks the package's file (its package's "
-                                  "later updates of it no longer apply)",
-                              f->fix == SG_FIX_REMOVE ? "remove"
-                                                      : "comment out",
-                              sg_vis(f->file), sg_vis(f->fix_file));
-            else switch (f->fix) {
-            case SG_FIX_REMOVE:
-                sg_buf_printf(&b, "remove %s", sg_vis(f->fix_key));
-                sg_buf_printf(&b, " from %s", where);
-                break;
-            case SG_FIX_COMMENT:
-                sg_buf_printf(&b, "comment out %s", sg_vis(f->fix_key));
-                sg_buf_printf(&b, " in %s", where);
-                break;
-            case SG_FIX_SET:
-                sg_buf_printf(&b, "set %s", sg_vis(f->fix_key));
-                sg_buf_printf(&b, " = %s",
-                              sg_vis(f->fix_value ? f->fix_value : ""));
-                sg_buf_printf(&b, " in %s", sg_vis(f->fix_file));
-                break;
-            case SG_FIX_LOAD_MODULE:
-                sg_buf_printf(&b, "load %s at boot",
-                              sg_vis(f->fix_value ? f->fix_value : ""));
-                sg_buf_printf(&b, ": add it to %s", sg_vis(f->fix_file));
-                break;
-            case SG_FIX_NONE:
-                break;
-            }
+            fix_text(&b, f);
             fprintf(out, "    %sfix:%s ", sg_c(c, "\033[32m"),
                     sg_c(c, "\033[0m"));
             sg_wrap(out, 9, 9, width, b.v ? b.v : "");
             free(b.v);
         }
-        for (size_t j = 0; j < f->rule->n_refs; j++)
+        for (size_t j = 0; vo->verbose && j < f->rule->n_refs; j++)
             fprintf(out, "    see: %s\n", f->rule->refs[j].href);
     }
+    /* The references once each, in the order of the findings citing
+     * them (explain RULE gives a rule's own). */
+    bool any = false;
+    for (size_t i = 0; !vo->quiet && !vo->verbose && i < k; i++) {
+        const struct sg_finding *f = order[i];
+        for (size_t j = 0; !f->suppressed && j < f->rule->n_refs; j++) {
+            const char *href = f->rule->refs[j].href;
+            bool seen = false; /* printed already */
+            for (size_t x = 0; x < i && !seen; x++)
+                for (size_t y = 0; !order[x]->suppressed &&
+                                   y < order[x]->rule->n_refs && !seen;
+                     y++)
+                    seen = strcmp(order[x]->rule->refs[y].href, href) == 0;
+            for (size_t y = 0; y < j && !seen; y++)
+                seen = strcmp(f->rule->refs[y].href, href) == 0;
+            if (seen)
+                continue;
+            if (!any)
+                sg_wrap(out, 0, 2, width,
+                        "references (sysctl-guard explain RULE: a rule's "
+                        "whole text and its own):");
+            any = true;
+            fprintf(out, "  %s\n", sg_vis(href)); /* whole, however long */
+        }
+    }
+    free(order);
     size_t shown = 0; /* diagnostics no rule made a finding of */
     for (size_t i = 0; i < r->diags.n; i++)
         if (sg_diag_shown(r, &r->diags.v[i])) {
@@ -179,15 +388,17 @@ int sg_view_text_fix(FILE *out, const struct sg_result *s,
             fprintf(vo->err, ":%u", f->line);
         /* The message, not the title: it says what to do ("did you
          * mean ..."). */
-        fprintf(vo->err, ": %s: left: %s [%s]: no fix-up; needs a person "
-                         "(sysctl-guard explain %s)\n",
+        fprintf(vo->err,
+                ": %s: left: %s [%s]: no fix-up; needs a person "
+                "(sysctl-guard explain %s)\n",
                 sg_severity_name(f->severity),
                 sg_vis(f->message ? f->message : f->rule->title),
                 sg_vis(f->rule->id), sg_vis(f->rule->id));
     }
     if (s->left.n || person)
-        fprintf(vo->err, "%s fix: %s %zu finding%s a fix could change, %zu "
-                         "that need%s a person\n",
+        fprintf(vo->err,
+                "%s fix: %s %zu finding%s a fix could change, %zu "
+                "that need%s a person\n",
                 vo->prog, s->mode == SG_RUN_PREVIEW ? "would leave" : "left",
                 s->left.n, s->left.n == 1 ? "" : "s", person,
                 person == 1 ? "s" : "");

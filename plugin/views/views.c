@@ -11,6 +11,7 @@
 
 const struct sg_view sg_views[] = {
     {.name = "text",
+     .quote = true,
      .check = sg_view_text_check,
      .fix = sg_view_text_fix,
      .show = sg_view_text_show,
@@ -22,7 +23,7 @@ const struct sg_view sg_views[] = {
      .rules = sg_view_json_rules,
      .report = sg_fleet_json},
     {.name = "gcc",
-     .gloss = "file:line:col: severity: message [rule]",
+     .gloss = "path:line:col: severity: title [rule]",
      .check = sg_view_gcc_check},
     {.name = "sarif",
      .gloss = "SARIF 2.1.0",
@@ -55,7 +56,10 @@ char *sg_repo_path(const struct sg_report *r, const char *file)
 {
     if (!r->root || strcmp(r->root, "/") == 0)
         return strdup(file);
-    return sg_strdup_printf("%s%s", r->root, file);
+    size_t n = strlen(r->root);
+    while (n > 1 && r->root[n - 1] == '/')
+        n--; /* "bad/" and "/etc/x": "bad/etc/x" */
+    return sg_strdup_printf("%.*s%s", (int)n, r->root, file);
 }
 
 const char *sg_rule_pack(const struct sg_rule *r, char *buf, size_t len)

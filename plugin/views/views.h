@@ -23,7 +23,6 @@
  * same table, given the fleet the report command merged. */
 struct sg_fleet;
 
-
 /* What a view is told beside the result. */
 struct sg_view_opts {
     FILE *err;        /* diagnostics for people */
@@ -31,6 +30,7 @@ struct sg_view_opts {
     int width;        /* text: wrap at this many columns (0: 80) */
     bool quiet;       /* text: a finding's first line only; no summary when
                          there is nothing to say */
+    bool verbose;     /* text: each finding's whole message and references */
     const char *host; /* json: the host's name (check --host), or NULL */
     bool preview;     /* fix --dry-run (Salt's test mode) */
     enum sg_severity fail_on;    /* check: a Salt state's result */
@@ -55,6 +55,9 @@ struct sg_view {
     /* It shows each finding's fix as spans (finding.h): the run plans
      * them (run.h opts.edits) for a check. */
     bool spans;
+    /* It quotes each finding's line (finding.h source): the run reads
+     * it (run.h opts.quote) for a check. */
+    bool quote;
     /* Each returns 0, or -1 after saying on opts->err why (no memory). */
     int (*check)(FILE *out, const struct sg_result *r,
                  const struct sg_view_opts *o);
@@ -152,6 +155,11 @@ void sg_wrap(FILE *out, int col, int indent, int width, const char *text);
 int sg_wrap_on(FILE *out, int col, int indent, int width, const char *text);
 /* The columns TEXT takes (its UTF-8 characters). */
 int sg_columns(const char *text);
+/* The gist of a finding's message MSG, for a line or two: its first
+ * sentence, and a later "Did you mean ...?" (the finding's own
+ * suggestion), appended to B. */
+struct sg_buf;
+void sg_finding_gist(struct sg_buf *b, const char *msg);
 
 /* The changes of a fix for people: the unified diff of a preview (in
  * colour with COLOR: headers bold, hunks cyan, lines removed red, added

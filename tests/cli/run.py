@@ -97,52 +97,187 @@ def colours(binary):
 
 
 def wrapped(binary):
-    """On a terminal, messages wrap at its width and continue indented
-    under themselves; a word longer than a line (a URL) stays whole; the
-    first line of a finding stays one line (grep finds file:line and the
-    rule on it); on a pipe the width is 80. Nothing is lost: the words are
-    the ones of the unwrapped JSON message."""
+    """On a terminal, text wraps at its width and continues indented under
+    itself; a word longer than a line (a URL) stays whole; the first line
+    of a finding stays one line (grep finds file:line and the rule on it);
+    on a pipe the width is $COLUMNS, else 80. Issue 29's compact view: each
+    finding's line quoted with its key marked (once for the findings of one
+    line), the gist of its message (its first sentence and its "did you
+    mean"), each reference once at the end with the rules that cite it;
+    the worst first within a file; --verbose gives every word of every
+    message and each finding's references under it."""
     import re
     root = os.path.join(TOP, "examples", "roots", "time-wait-advice")
     argv = [binary, "check", "--kernel", "6.1", "--root", root]
     env = dict(ENV, TERM="dumb")
-    msgs = [f["message"] for f in json.loads(subprocess.run(
+    js = json.loads(subprocess.run(
         argv + ["--format", "json"], capture_output=True, text=True,
-        env=env).stdout)["findings"]]
+        env=env).stdout)["findings"]
+    sev = {"error": 2, "warning": 1, "info": 0}
+
+    def first_sentence(m):
+        e = re.search(r"[.?!]( |$)", m)
+        return m[:e.end()].strip() if e else m
     for width, out in (
             (60, on_tty(argv, env, cols=60).decode().replace("\r\n", "\n")),
             (80, subprocess.run(argv, capture_output=True, text=True,
-                                env=env).stdout)):
+                                env=env).stdout),
+            (200, subprocess.run(argv, capture_output=True, text=True,
+                                 env=dict(env, COLUMNS="200")).stdout)):
         lines = out.splitlines()
-        heads = [l for l in lines if re.match(r"^/etc/\S+:\d+: ", l)]
-        body = [l for l in lines if l.startswith("  ")]
+        # "FILE" once, then "  LINE: severity: title [rule]" per finding
+        heads = [l for l in lines if re.match(r"^  \d+: (error|warning|info): ",
+                                               l)]
         long_ = [l for l in lines if len(l) > width and len(l.split()) > 2]
-        T.ok(heads and body and not long_,
+        T.ok(heads and not long_,
              "width %d: every line fits (%r)" % (width, long_[:2]))
-        T.ok(len(re.findall(r"\[[a-z0-9-]+\]$", out, re.M)) == len(heads),
-             "width %d: each finding's headline ends with its rule" % width)
-        T.ok(all(l.startswith(("    ", "sysctl-guard: ")) or
-                 re.match(r"^/etc/\S+:\d+: ", l) or
-                 (l.startswith("  ") and not l.startswith("   ") and
-                  re.match(r"^(/etc/|sysctl-guard: )", lines[i - 1]))
-                 for i, l in enumerate(lines)),
-             "width %d: a finding's body is indented by 4, a headline's "
-             "second line by 2" % width)
-        # Each message is there, word for word, across its lines.
+        T.ok(len(re.findall(r"\[[a-z0-9-]+\]$", out, re.M)) == len(heads)
+             == len(js), "width %d: each finding's headline ends with its "
+             "rule" % width)
+        T.ok([l for l in lines if l.startswith("/")] ==
+             ["/etc/sysctl.d/60-tuning.conf"],
+             "width %d: the file named once, over its findings" % width)
+        refs = lines.index(next(l for l in lines
+                                if l.startswith("references ")))
+        summary = max(i for i, l in enumerate(lines)
+                      if l.startswith("sysctl-guard: "))
+        T.ok(all(l.startswith(("    ", "      | ", "/etc/")) or
+                 re.match(r"^  \d+: ", l) for l in lines[:refs]) and
+             all(re.match(r"^  https?://\S+$", l) or l.startswith("  ")
+                 for l in lines[refs + 1:summary]) and
+             all(l.startswith("  ") for l in lines[summary + 1:]),
+             "width %d: a finding's body indented by 4, its quote by 6, "
+             "the references by 2" % width)
         text = " ".join(l.strip() for l in lines)
-        T.ok(all(" ".join(m.split()) in text for m in msgs),
-             "width %d: every message, every word, in order" % width)
-        T.ok(any(len(l) > width for l in lines if "see: http" in l) or
-             width == 80, "width %d: a long URL stays whole" % width)
+        T.ok(all(" ".join(first_sentence(f["message"]).split()[:8]) in text
+                 for f in js),
+             "width %d: each message's first sentence" % width)
+        # each finding's line, quoted with its key marked
+        quoted = re.findall(r"^  (\d+): .*\n(?:    .*\n)?      \| (.*)\n"
+                            r"      \| ( *)(\^~*)$", out, re.M)
+        T.ok(sorted({int(q[0]) for q in quoted}) ==
+             sorted({f["line"] for f in js}) and
+             all(len(q[3]) == len(q[1].split("=")[0].strip()) and
+                 q[2] == "" for q in quoted),
+             "width %d: each line quoted once, its key marked: %r"
+             % (width, quoted[:2]))
+        # each URL once, whole
+        urls = re.findall(r"https?://\S+", out)
+        T.ok(len(urls) == len(set(urls)) and
+             set(urls) == {u for f in js for u in f["references"]},
+             "width %d: each reference once, whole" % width)
+        # the worst lines first (a line's findings kept together under its
+        # quote)
+        groups = []
+        for h in heads:
+            ln, sv = re.match(r"^  (\d+): (\w+):", h).groups()
+            if groups and groups[-1][0] == ln:
+                continue
+            groups.append((ln, sev[sv]))
+        T.ok([g[1] for g in groups] == sorted((g[1] for g in groups),
+                                               reverse=True),
+             "width %d: the worst lines first: %r" % (width, heads))
         if width == 60:
-            T.ok(any(l.startswith("    ") and not l.startswith("    see:")
-                     and not l.startswith("    fix:") and
-                     lines[i - 1].startswith("    ") and
-                     not lines[i - 1].startswith(("    see:", "    fix:"))
-                     for i, l in enumerate(lines)),
-                 "width 60: a message continues on the next line, indented")
-            T.ok(max(len(l) for l in body if "http" not in l) > 50,
+            T.ok(max(len(l) for l in lines if "http" not in l) > 50,
                  "width 60: lines are filled, not cut short")
+    # --verbose: every message whole, its references under it
+    out = subprocess.run(argv + ["--verbose"], capture_output=True,
+                         text=True, env=env).stdout
+    text = " ".join(l.strip() for l in out.splitlines())
+    T.ok(all(" ".join(f["message"].split()) in text for f in js) and
+         out.count("    see: ") == sum(len(f["references"]) for f in js) and
+         "references (" not in out,
+         "--verbose: every message, every word, each finding's references")
+    # the compact view at 80 columns: no finding over 8 lines (its line 2,
+    # the quote 2, the gist at most 3, the fix 1), fewer lines than
+    # --verbose's
+    short = subprocess.run(argv, capture_output=True, text=True,
+                           env=env).stdout.splitlines()
+    starts = [i for i, l in enumerate(short) if re.match(r"^  \d+: ", l)]
+    ends = starts[1:] + [next(i for i, l in enumerate(short)
+                              if l.startswith("references "))]
+    T.ok(max(e - b for b, e in zip(starts, ends)) <= 8 and
+         len(short) < len(out.splitlines()),
+         "the default view is compact: %d lines (--verbose %d), findings "
+         "of %r lines" % (len(short), len(out.splitlines()),
+                          [e - b for b, e in zip(starts, ends)]))
+
+
+def in_tmux(argv, cols, env):
+    """ARGV run in a tmux window COLS wide (a real terminal emulator: its
+    TERM, colour on), and what the pane shows, wrapped lines joined
+    (capture-pane -J), and whether it showed colour."""
+    import shlex
+    sock = "sg-test-%d" % os.getpid()
+    tm = ["tmux", "-L", sock, "-f", "/dev/null"]
+    cmd = "%s; tmux -L %s wait-for -S done; sleep 30" % (
+        shlex.join(argv), sock)
+    e = {k: v for k, v in env.items() if k not in ("NO_COLOR", "TERM")}
+    try:
+        subprocess.run(tm + ["new-session", "-d", "-x", str(cols), "-y",
+                             "400", cmd], env=e, check=True, timeout=30)
+        subprocess.run(tm + ["wait-for", "done"], timeout=60)
+        cap = [subprocess.run(tm + ["capture-pane", "-p", "-J", "-S", "-"]
+                              + e, capture_output=True, text=True,
+                              timeout=30).stdout for e in ([], ["-e"])]
+        return cap[0], "\033[" in cap[1]
+    finally:
+        subprocess.run(tm + ["kill-server"], capture_output=True)
+
+
+def tmux_widths(binary):
+    """Issue 29: the text view in tmux at 80 and 200 columns, colour on:
+    what the pane shows is the text a pipe of that width gets, colour
+    codes aside (so colour never shifts a column); no line is wider than
+    the pane but a whole URL."""
+    root = os.path.join(TOP, "examples", "roots", "time-wait-advice")
+    argv = [binary, "check", "--kernel", "6.1.0-13-amd64", "--profile",
+            "server", "--root", root]
+    for cols in (80, 200):
+        pane, coloured = in_tmux(argv, cols, ENV)
+        pane = pane.rstrip("\n").splitlines()
+        T.ok(coloured, "tmux %d columns: colour on" % cols)
+        plain = subprocess.run(argv, capture_output=True, text=True,
+                               env=dict(ENV, COLUMNS=str(cols))).stdout
+        plain = [l.rstrip() for l in plain.splitlines()]
+        T.ok(pane == plain,
+             "tmux %d columns: the pane shows the text (%d lines; first "
+             "difference %r)" % (cols, len(pane), next(
+                 ((a, b) for a, b in zip(pane, plain) if a != b), None)))
+        T.ok(all(len(l) <= cols or l.strip().startswith("http")
+                 for l in pane),
+             "tmux %d columns: every line fits the pane" % cols)
+
+
+def gcc_short(binary):
+    """Issue 29: --format gcc names each file as it can be opened from
+    where the command ran (under --root as given, as github and SARIF do;
+    a root given with a trailing "/" makes no "//"), and says one short
+    sentence a finding: the rule's title, and its own "did you mean"."""
+    import re
+    for root in ("examples/roots/time-wait-advice",
+                 "examples/roots/time-wait-advice/"):
+        r = subprocess.run([binary, "check", "--format", "gcc", "--kernel",
+                            "6.1", "--root", root], capture_output=True,
+                           text=True, env=ENV, cwd=TOP)
+        lines = r.stdout.splitlines()
+        paths = [l.split(":")[0] for l in lines]
+        T.ok(r.returncode == 1 and lines and
+             all(os.path.isfile(os.path.join(TOP, p)) for p in paths) and
+             not any("//" in p for p in paths),
+             "gcc --root %s: every path opens from the working directory: "
+             "%r" % (root, paths[:2]))
+        T.ok(all(len(l) < 160 and l.count(". ") == 0 for l in lines),
+             "gcc: one short sentence a line: %r" % max(lines, key=len))
+    with tempfile.TemporaryDirectory(prefix="sg-gcc-") as d:
+        with open(os.path.join(d, "60-x.conf"), "w") as f:
+            f.write("net.ipv4.tcp_fooo = 1\n")
+        r = subprocess.run([binary, "check", "--format", "gcc", "--kernel",
+                            "6.1", "60-x.conf"], capture_output=True,
+                           text=True, env=ENV, cwd=d)
+        T.ok(re.match(r"^60-x\.conf:1:1: error: .*; did you mean "
+                      r"net\.ipv4\.tcp_\w+\? \[key-unknown\]$", r.stdout),
+             "gcc: the finding's own suggestion kept: %r" % r.stdout)
 
 
 def install(binary):
@@ -527,6 +662,7 @@ OPTIONS = {
     "--no-color": ({"check", "fix", "show", "explain"}, None),
     "--color": ({"check", "fix", "show", "explain"}, "never"),
     "--quiet": ({"check"}, None),
+    "--verbose": ({"check"}, None),
     "--host": ({"check"}, "web1"),
     "--baseline": ({"report"}, "old.json"),
     "--output": ({"report", "plan"}, "report.html"),
@@ -1664,6 +1800,8 @@ def main():
     messages(binary)
     colours(binary)
     wrapped(binary)
+    tmux_widths(binary)
+    gcc_short(binary)
     quiet(binary)
     install(binary)
     bad_lens(binary)

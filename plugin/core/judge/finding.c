@@ -37,6 +37,7 @@ void sg_finding_clear(struct sg_finding *f)
     free(f->fix_file);
     free(f->why_left);
     free(f->suppressed);
+    free(f->source);
     for (size_t i = 0; i < f->n_spans; i++) {
         free(f->spans[i].file);
         free(f->spans[i].insert);
@@ -157,7 +158,8 @@ int sg_finding_copy(const struct sg_finding *f, struct sg_finding *out)
     out->writer = NULL;
 #define DUP(x) (out->x = f->x ? strdup(f->x) : NULL, !f->x || out->x)
     bool ok = DUP(key) & DUP(value) & DUP(file) & DUP(message) & DUP(fix_key) &
-              DUP(fix_value) & DUP(fix_file) & DUP(why_left) & DUP(suppressed);
+              DUP(fix_value) & DUP(fix_file) & DUP(why_left) & DUP(suppressed) &
+              DUP(source);
     if (ok && f->writer && (out->writer = calloc(1, sizeof(*out->writer)))) {
         out->writer->line = f->writer->line;
         ok = DUP(writer->name) & DUP(writer->value) & DUP(writer->file) &

@@ -56,6 +56,8 @@ struct sg_finding {
     struct sg_fix_span *spans; /* asked for (run.h opts.edits), or none */
     size_t n_spans;
     struct sg_finding_writer *writer; /* for drift, or NULL */
+    char *source; /* its line as written, for people (run.h opts.quote),
+                     or NULL */
 };
 
 struct sg_findings {

@@ -308,6 +308,25 @@ static int open_file(struct sg_model *m, const char *path, const char *via,
     return 0;
 }
 
+char *sg_model_file_text(const struct sg_model *m, const char *path)
+{
+    const struct sg_file *f = sg_model_file(m, path);
+    char *text = NULL;
+    size_t len = 0;
+    int err = 0;
+    if (!f || !f->readable)
+        return NULL;
+    enum sg_read_status st =
+        m->fragment ? sg_read_file(path, &text, &len, &err)
+                    : sg_read_at(m->rootfd, path, &text, &len, &err);
+    if (st != SG_READ_OK || len != f->text_len ||
+        sg_hash(text, len) != f->text_hash) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
 /* Parse the texts of N opened files at once. A file the lens refused
  * counts as unreadable (it was reported). */
 static int parse_files(struct sg_model *m, struct sg_parser *p,

@@ -142,6 +142,11 @@ int sg_model_derive(const struct sg_model *m, struct sg_parser *p,
 
 /* The file at target PATH that M read, or NULL. */
 struct sg_file *sg_model_file(const struct sg_model *m, const char *path);
+/* The text of PATH, a file of M, read again as the model read it, when it
+ * is still the text the model was built from (its length and hash): for
+ * quoting its lines to people. Allocated, or NULL (gone, changed, not
+ * readable, no memory). */
+char *sg_model_file_text(const struct sg_model *m, const char *path);
 
 /* Where a copy of the package's file PATH (one M applies, from a sysctl.d
  * directory the operator does not own) masks it: SG_MASK_DIR and the
