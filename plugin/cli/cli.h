@@ -24,6 +24,7 @@ enum { SG_CLI_PROCPS_3 = 16, SG_CLI_PROCPS_4 };
 
 struct sg_cli {
     const char *prog;
+    const char *cmd; /* the subcommand (sg_cli_parse), for messages */
     const char *root;
     const char *kernel;
     enum sg_semantics semantics;

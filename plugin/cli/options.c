@@ -454,6 +454,7 @@ int sg_cli_parse(struct sg_cli *cli, const char *cmd, int argc, char **argv)
             row = &sg_cli_cmds[i];
     if (!row)
         return SG_EXIT_ERROR;
+    cli->cmd = row->name;
     memset(lopts, 0, sizeof(lopts));
     for (size_t i = 0; i < N_OPTS; i++) {
         lopts[i].name = opt_rows[i].name;

@@ -46,8 +46,15 @@ int sg_cli_load_policies(const struct sg_cli *cli, const char *const *paths,
     if (r < 0 && loaded)
         sg_policies_free(ps);
 
+    /* A usage error in the form of every other ("sysctl-guard check:
+     * ..., Try ..."); what the policies themselves say as diagnostics. */
     for (size_t i = 0; i < d.n; i++)
-        sg_print_diag(stderr, &d.v[i], false);
+        if (strcmp(d.v[i].code, "usage") == 0)
+            fprintf(stderr, "%s %s: %s\nTry '%s %s --help'.\n", cli->prog,
+                    cli->cmd ? cli->cmd : "", d.v[i].message, cli->prog,
+                    cli->cmd ? cli->cmd : "");
+        else
+            sg_print_diag(stderr, &d.v[i], false);
     if (r < 0 && d.n == 0)
         fprintf(stderr, "%s: out of memory\n", cli->prog);
     sg_diags_free(&d);

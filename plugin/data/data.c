@@ -125,12 +125,23 @@ int sg_data_check_profiles(const struct sg_policies *ps, const char *option,
         if (sg_policies_profile(ps, profiles[i]))
             continue;
         struct sg_buf known = {0};
-        for (size_t j = 0; j < ps->n_profiles; j++)
+        const char *near = NULL;
+        size_t limit = sg_near_limit(strlen(profiles[i])), best = limit + 1;
+        for (size_t j = 0; j < ps->n_profiles; j++) {
             sg_buf_printf(&known, "%s%s", j ? ", " : "", ps->profiles[j].name);
+            size_t dist =
+                sg_near_distance(profiles[i], ps->profiles[j].name, limit);
+            if (dist < best) {
+                best = dist;
+                near = ps->profiles[j].name;
+            }
+        }
         sg_diag_add(d, SG_SEV_ERROR, "usage", NULL, 0,
                     "%s %s: the loaded policies declare no such "
-                    "profile (they declare: %s)",
-                    option, sg_vis(profiles[i]), known.v ? known.v : "none");
+                    "profile (%s%s%sthey declare: %s)",
+                    option, sg_vis(profiles[i]), near ? "did you mean " : "",
+                    near ? near : "", near ? "? " : "",
+                    known.v ? known.v : "none");
         free(known.v);
         return -1;
     }

@@ -727,6 +727,13 @@ CASES = [
       "proc/sys/net/ipv4/conf/all/forwarding": "1\n",
       "proc/sys/net/ipv6/conf/eth1/forwarding": "1\n"}),
     # the command line's value, where the files' was not applied after it
+    # a kernel newer or older than every catalogued one: said once
+    ("rule-kernel-uncatalogued", "7.5.0", [],
+     {D: "vm.swappiness = 10\n"}),
+    ("rule-kernel-uncatalogued-old", "2.6.32", [],
+     {D: "vm.swappiness = 10\n"}),
+    ("rule-kernel-uncatalogued-not", "6.12.38+deb13-amd64", [],
+     {D: "vm.swappiness = 10\n"}),
     ("rule-live-drift-cmdline", "6.1.0-13-amd64", ["--live"],
      {D: "kernel.panic = 0\n",
       "etc/default/grub": "GRUB_CMDLINE_LINUX=\"quiet sysctl.kernel.panic=30\"\n",

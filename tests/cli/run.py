@@ -1293,10 +1293,13 @@ def config_trust(binary):
 
 
 def teaching_errors(binary):
-    """Errors that teach (issue 29): did you mean for a command, an option
-    and a rule; an option without its value named; -V and version; a
-    kernel with a leading v taken, one that does not parse answered with
-    examples."""
+    """Errors that teach (issue 29): did you mean for a command, an option,
+    a rule and a profile; an option without its value named; -V and
+    version; a kernel with a leading v taken, one that does not parse
+    answered with examples, one outside the catalog said; one form for
+    every usage error; plan without --emit names the engines."""
+    import re
+
     def run(args):
         return subprocess.run([binary] + args, capture_output=True, text=True,
                               env=ENV)
@@ -1324,6 +1327,37 @@ def teaching_errors(binary):
     r = run(["check", "--kernel", "v6.1", "--format", "json", "--root", tree])
     T.ok(r.returncode == 1 and json.loads(r.stdout)["kernel"] == "6.1",
          "--kernel v6.1 is 6.1: %r" % r.stderr)
+    # one form for every usage error: "sysctl-guard CMD: ...", then "Try"
+    for args, want in (
+            (["check", "--profile", "serevr", "--root", tree],
+             "sysctl-guard check: --profile serevr: the loaded policies "
+             "declare no such profile (did you mean server? they declare: "),
+            (["fix", "--disable", "x", "--root", tree],
+             "sysctl-guard fix: --disable x: the loaded policies have no "
+             "such rule")):
+        r = run(args)
+        T.ok(r.returncode == 2 and r.stderr.startswith(want) and
+             "[usage]" not in r.stderr and
+             r.stderr.rstrip().endswith("Try 'sysctl-guard %s --help'."
+                                        % args[0]),
+             "%r: the usage error in the one form: %r" % (args, r.stderr))
+    # plan without --emit: what to give, and each engine
+    r = run(["plan", "--root", tree])
+    T.ok(r.returncode == 2 and "say what to write the plan for: --emit "
+         "KIND" in r.stderr and all(
+             re.search(r"^  %s +\S" % e, r.stderr, re.M)
+             for e in ("sh", "ansible", "ansible-tasks", "salt", "patch")),
+         "plan without --emit names each engine: %r" % r.stderr)
+    # a kernel the catalog has nothing as new (or as old) as: said once
+    for k, word in (("99.0", "newer"), ("2.6.32", "older")):
+        r = run(["check", "--kernel", k, "--format", "json", "--root", tree])
+        un = [f["message"] for f in json.loads(r.stdout)["findings"]
+              if f["rule"] == "kernel-uncatalogued"]
+        T.ok(len(un) == 1 and un[0].startswith("kernel %s is %s than every "
+                                               "kernel the catalog has"
+                                               % (k, word)),
+             "--kernel %s: the catalog does not know it, said once: %r"
+             % (k, un))
 
 
 def live_without_proc(binary):

@@ -576,9 +576,10 @@ void sg_plan_yaml_fold(FILE *out, const char *text, bool jinja_first, int width)
 }
 
 const struct sg_plan_engine sg_plan_engines[] = {
-    {"sh", NULL, sg_plan_emit_sh, 0, NULL},
+    {"sh", "a POSIX shell script", sg_plan_emit_sh, 0, NULL},
     {"ansible", "a playbook", sg_plan_emit_ansible, 1, NULL},
-    {"ansible-tasks", NULL, sg_plan_emit_ansible_tasks, 1, NULL},
+    {"ansible-tasks", "tasks for include_tasks", sg_plan_emit_ansible_tasks, 1,
+     NULL},
     {"salt", "an SLS", sg_plan_emit_salt, 2,
      "writes a directory, an SLS and the files it copies: give --output DIR "
      "(in the Salt file roots; `salt-call state.apply DIR`)"},
@@ -600,10 +601,24 @@ int sg_cmd_plan(struct sg_cli *cli)
     const struct sg_plan_engine *engine =
         cli->emit > 0 ? &sg_plan_engines[cli->emit - 1] : NULL;
     if (!engine || cli->n_args) {
+        /* what is wrong, what each engine writes, and how to ask */
+        if (cli->n_args)
+            fprintf(stderr,
+                    "%s plan: a plan is made for a tree (--root "
+                    "DIR, default /), not for FILE arguments (\"%s\")\n",
+                    cli->prog, cli->args[0]);
+        else
+            fprintf(stderr,
+                    "%s plan: say what to write the plan for: "
+                    "--emit KIND, one of:\n",
+                    cli->prog);
+        for (const struct sg_plan_engine *e = sg_plan_engines;
+             !cli->n_args && e->name; e++)
+            fprintf(stderr, "  %-14s %s\n", e->name, e->gloss ? e->gloss : "");
         fprintf(stderr, "usage: %s plan --emit ", cli->prog);
         for (const struct sg_plan_engine *e = sg_plan_engines; e->name; e++)
             fprintf(stderr, "%s%s", e == sg_plan_engines ? "" : "|", e->name);
-        fprintf(stderr, " [OPTIONS]\n");
+        fprintf(stderr, " [OPTIONS]\nTry '%s plan --help'.\n", cli->prog);
         return SG_EXIT_ERROR;
     }
     if (engine->directory && !cli->output) {

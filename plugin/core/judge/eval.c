@@ -1736,6 +1736,34 @@ static int unjudged_notice(const struct ctx *c, struct sg_diags *d)
     return r < 0 ? -ENOMEM : 0;
 }
 
+/* A kernel older or newer than every catalogued one: what the catalog
+ * says of it is its nearest version's, said once (kernel.xml's
+ * kernel-uncatalogued), not silently. */
+static int uncatalogued_notice(const struct ctx *c, struct sg_diags *d)
+{
+    const struct sg_catalog *cat = c->ps->catalog;
+    const struct sg_kver *k = &c->m->kernel;
+    int below, above;
+    if (!cat || !cat->n_versions)
+        return 0;
+    sg_catalog_around(cat, k, &below, &above);
+    if ((below >= 0) == (above >= 0))
+        return 0; /* within the catalog, or no version speaks for it */
+    /* the nearest of the versions that speak for it (above or below is
+     * the index the catalog found) */
+    const struct sg_kver *edge = &cat->versions[below < 0 ? above : below];
+    return sg_diag_add(d, SG_SEV_INFO, "kernel-uncatalogued", NULL, 0,
+                       "kernel %s is %s than every kernel the catalog has "
+                       "(the %s: %s): what it says of keys and values is "
+                       "%s's, which may not hold for %s. `sysctl-guard "
+                       "check --live` on a host running it settles it",
+                       k->release, below < 0 ? "older" : "newer",
+                       below < 0 ? "oldest" : "newest", edge->release,
+                       edge->release, k->release) < 0
+               ? -ENOMEM
+               : 0;
+}
+
 int sg_evaluate(const struct sg_model *m, const struct sg_policies *ps,
                 const struct sg_settings *o, struct sg_findings *out)
 {
@@ -1770,6 +1798,8 @@ int sg_evaluate(const struct sg_model *m, const struct sg_policies *ps,
         rc = sg_suppress(m, ps, o, out, &said);
     if (rc == 0 && unjudged.n)
         rc = unjudged_notice(&c, &said);
+    if (rc == 0 && ps->wants_catalog)
+        rc = uncatalogued_notice(&c, &said);
     for (size_t i = 0; i < ps->n_rules && rc == 0 && said.n; i++) {
         const struct sg_rule *r = &ps->rules[i];
         if (r->diagnostic && sg_rule_applies(r, &m->kernel, o))
