@@ -207,6 +207,20 @@ CASES = [
     ("rule-syntax-not-assignment-not", "6.1.0-13-amd64", [],
      {D: "# net.ipv4.tcp_fin_timeout 30\n; a comment\n\n"
          "net.ipv4.tcp_fin_timeout = 30\n"}),
+    # a file that is no sysctl file (notes dropped in sysctl.d as .conf):
+    # said once with its first five lines, its KEY = VALUE lines unjudged
+    ("rule-not-sysctl-file", "6.1.0-13-amd64", [],
+     {D: "net.ipv4.tcp_fin_timeout = 30\n",
+      "etc/sysctl.d/60-notes.conf":
+      "".join("Step %d: raise the limits before the migration\n" % i
+              for i in range(1, 21)) +
+      "net.ipv4.tcp_tw_recycle = 1\nthe key with a blank = 2\n"},
+     {"exit": 2}),
+    # 19 such lines, or fewer than its assignments: each said, line by line
+    ("rule-not-sysctl-file-not", "6.1.0-13-amd64", [],
+     {D: "".join("note %d\n" % i for i in range(19)) +
+         "net.ipv4.tcp_fin_timeout = 30\n"},
+     {"exit": 1}),
     # (git keeps no empty directory: setup.sh makes it)
     ("rule-not-a-file", "6.1.0-13-amd64", [],
      {D: "net.ipv4.tcp_fin_timeout = 30\n"},

@@ -327,6 +327,61 @@ char *sg_model_file_text(const struct sg_model *m, const char *path)
     return text;
 }
 
+/* A file read as sysctl.d that is none (a README, a YAML file, a shell
+ * script given to check): at least this many lines that are no
+ * assignment, and more of them than assignments. */
+#define NOT_SYSCTL_MIN_LINES 20
+/* ... of which the first few are still said, line by line. */
+#define NOT_SYSCTL_SHOWN 5
+
+/* Whether the parser's diagnostic D is about a line that sets nothing:
+ * no assignment, or a key with a blank in it (prose with a "="). */
+static bool junk_line(const struct sg_diag *d)
+{
+    return strcmp(d->code, "not-assignment") == 0 ||
+           strcmp(d->code, "key-has-blank") == 0;
+}
+
+/* The not-assignment diagnostics of FILE from index FROM of M's
+ * diagnostics on: when there are as many as a file that is no sysctl
+ * file has (NOT_SYSCTL_MIN_LINES, and more than ASSIGNED), all but the
+ * first NOT_SYSCTL_SHOWN are dropped for one "not-sysctl" error saying
+ * so, and true is returned: the file's assignments are not judged. */
+static int not_sysctl(struct sg_model *m, const char *file, size_t from,
+                      size_t assigned, bool *is_not)
+{
+    size_t n = 0, first = 0;
+    *is_not = false;
+    for (size_t i = from; i < m->diags.n; i++)
+        if (m->diags.v[i].file && strcmp(m->diags.v[i].file, file) == 0 &&
+            junk_line(&m->diags.v[i]) && !n++)
+            first = m->diags.v[i].line;
+    if (n < NOT_SYSCTL_MIN_LINES || n <= assigned)
+        return 0;
+    size_t kept = 0, w = from;
+    for (size_t i = from; i < m->diags.n; i++) {
+        struct sg_diag *d = &m->diags.v[i];
+        bool drop = d->file && strcmp(d->file, file) == 0 && junk_line(d) &&
+                    kept++ >= NOT_SYSCTL_SHOWN;
+        if (drop) {
+            free(d->code);
+            free(d->file);
+            free(d->message);
+        } else
+            m->diags.v[w++] = *d;
+    }
+    m->diags.n = w;
+    *is_not = true;
+    return sg_diag_add(&m->diags, SG_SEV_ERROR, "not-sysctl", file, 0,
+                       "%s does not look like a sysctl file: %zu of its lines "
+                       "set nothing (from line %zu; the first %d are said) "
+                       "and %zu %s KEY = VALUE; nothing in it is judged",
+                       file, n, first, NOT_SYSCTL_SHOWN, assigned,
+                       assigned == 1 ? "is" : "are") < 0
+               ? -ENOMEM
+               : 0;
+}
+
 /* Parse the texts of N opened files at once. A file the lens refused
  * counts as unreadable (it was reported). */
 static int parse_files(struct sg_model *m, struct sg_parser *p,
@@ -345,11 +400,16 @@ static int parse_files(struct sg_model *m, struct sg_parser *p,
                                         .text = texts[i],
                                         .out = &files[i]->assignments,
                                         .directives = &files[i]->directives};
+    size_t from = m->diags.n;
     r = sg_parse_batch(p, in, k, &m->diags);
     for (size_t i = 0, j = 0; r == 0 && i < n; i++) {
         if (!texts[i])
             continue;
-        if (in[j++].result < 0) {
+        bool is_not = false;
+        if (in[j++].result >= 0)
+            r = not_sysctl(m, files[i]->path, from, files[i]->assignments.n,
+                           &is_not);
+        if (in[j - 1].result < 0 || is_not) {
             files[i]->readable = false;
             sg_assignments_free(&files[i]->assignments);
             sg_directives_free(&files[i]->directives);
