@@ -290,6 +290,14 @@ CASES = [
      {D: "# sysctl-guard: disabel=fin-timeout-not-time-wait -- typo\n"
          "; sysctl-guard: disable=no-such-rule -- a rule that is not there\n"
          "net.ipv4.tcp_fin_timeout = 30\n"}),
+    # written the shellcheck way, without the colon: a comment, said so,
+    # and the finding it meant to silence still counts; a comment that
+    # merely names the tool is none
+    ("rule-suppression-invalid-no-colon", "6.1.0-13-amd64", [],
+     {D: "# sysctl-guard disable=fin-timeout-not-time-wait -- proxy\n"
+         "net.ipv4.tcp_fin_timeout = 30\n"
+         "# sysctl-guard keeps this file honest\n"
+         "vm.swappiness = 10\n"}),
     # the next entry line, through comments and blank lines, and file-wide;
     # both on the same line of a CRLF file
     ("suppress-next-line", "6.1.0-13-amd64", ["--profile", "client"],

@@ -88,6 +88,8 @@ static int split(const struct sg_directive *d, struct parsed *out)
     memset(out, 0, sizeof(*out));
     out->d = d;
     out->next = SIZE_MAX;
+    if (d->no_colon)
+        return 0; /* a comment: it suppresses nothing (judge says so) */
     if (t[kw] != '=')
         return 0; /* not "KIND=..." */
     if (kw == 7 && strncmp(t, "disable", 7) == 0)
@@ -196,6 +198,16 @@ static int judge(const struct parsed *p, const char *file,
                  const struct sg_model *m, const struct sg_settings *o,
                  struct sg_diags *problems)
 {
+    if (p->d->no_colon)
+        return sg_diag_add(problems, SG_SEV_INFO, "suppression-invalid", file,
+                           p->d->line,
+                           "\"# sysctl-guard %.*s\" has no \":\" after "
+                           "sysctl-guard, so it is a comment and suppresses "
+                           "nothing: write \"# sysctl-guard: %.*s\"",
+                           SG_QUOTE_MAX, p->d->text, SG_QUOTE_MAX,
+                           p->d->text) < 0
+                   ? -ENOMEM
+                   : 0;
     if (!p->valid)
         return problem(problems, "suppression-invalid", file, p,
                        "is not disable=RULE[,RULE] or "

@@ -92,17 +92,29 @@ static int take_directive(struct sg_directives *ds, const char *value,
 {
     static const char tag[] = "sysctl-guard:";
     const char *t = value;
+    bool no_colon = false;
     if (*t == '#' || *t == ';')
         t++;
     t += strspn(t, " \t");
-    if (strncmp(t, tag, sizeof(tag) - 1) != 0)
+    if (strncmp(t, tag, sizeof(tag) - 2) == 0 && t[sizeof(tag) - 2] != ':') {
+        /* the shellcheck way, "# sysctl-guard disable=...": kept, to be
+         * said (suppress.c), never to suppress */
+        const char *u = t + sizeof(tag) - 2;
+        u += strspn(u, " \t");
+        if (u == t + sizeof(tag) - 2 || strncmp(u, "disable", 7) != 0)
+            return 0;
+        t = u;
+        no_colon = true;
+    } else if (strncmp(t, tag, sizeof(tag) - 1) != 0)
         return 0;
-    t += sizeof(tag) - 1;
+    else
+        t += sizeof(tag) - 1;
     t += strspn(t, " \t");
     size_t n = strlen(t);
     while (n > 0 && strchr(" \t\r", t[n - 1]))
         n--;
-    struct sg_directive d = {.line = line, .text = strndup(t, n)};
+    struct sg_directive d = {
+        .line = line, .text = strndup(t, n), .no_colon = no_colon};
     if (!d.text || SG_PUSH(*ds, d) < 0) {
         free(d.text);
         return -ENOMEM;
@@ -372,7 +384,7 @@ static int parse_group(struct sg_parser *p, struct sg_parse_input *in,
                 !label)
                 continue;
             if (strcmp(label, "#comment") == 0) {
-                if (x->directives && value && strstr(value, "sysctl-guard:"))
+                if (x->directives && value && strstr(value, "sysctl-guard"))
                     r = take_directive(x->directives, value, ln);
                 continue;
             }

@@ -110,6 +110,8 @@ int sg_parse_edit_spans(struct sg_parser *p, const char *text,
 struct sg_directive {
     unsigned line, target;
     char *text;
+    bool no_colon; /* "# sysctl-guard disable=..." as shellcheck writes
+                      its own: no directive, said as such */
 };
 
 struct sg_directives {
