@@ -275,12 +275,20 @@ def test_sh(binary, name, case, extra, tmp, want):
                                    dry.stdout for rel in wrote),
        "%s: sh dry run said %r, the run wrote %s" % (
            name, dry.stdout, wrote))
+    # The real run says what it wrote, as the dry run says what it would
+    # (issue 29: it said nothing)
+    ok(run.stdout.count("wrote ") == len(wrote) and
+       all("wrote %s/%s\n" % (root, rel) in run.stdout for rel in wrote),
+       "%s: the sh run said %r, and wrote %s" % (name, run.stdout, wrote))
     same_as_fix(name, "sh", root, want)
     rc, diff = left_to_fix(binary, root, extra)
     ok(rc == 0 and not diff, "%s: left to fix after sh:\n%s" % (name, diff))
     snap = snapshot(root)
-    subprocess.run(["sh", path], capture_output=True, env=env)
-    ok(snapshot(root) == snap, "%s: second sh run changed files" % name)
+    again = subprocess.run(["sh", path], capture_output=True, text=True,
+                           env=env)
+    ok(snapshot(root) == snap and again.stdout ==
+       "nothing to change: the files are as the plan makes them\n",
+       "%s: second sh run changed files, or said %r" % (name, again.stdout))
 
 
 def test_patch(binary, name, case, extra, tmp, want):
@@ -654,8 +662,11 @@ def test_reloads(binary, have_ansible):
                            env=dict(env, SYSCTL_GUARD_ROOT=root,
                                     SYSCTL_GUARD_RELOAD="1"))
         ok(r.returncode == 0 and calls(log) ==
-           ["systemctl restart systemd-sysctl.service"],
-           "sh, reload asked: once, as boot does: %s" % r.stderr)
+           ["systemctl restart systemd-sysctl.service"] and
+           r.stdout.endswith("reloaded the kernel (systemctl restart "
+                             "systemd-sysctl.service)\n"),
+           "sh, reload asked: once, as boot does, and said: %s %r"
+           % (r.stderr, r.stdout))
         root = two_file_tree(tmp, "sh-fail")
         r = subprocess.run(["sh", path], capture_output=True, text=True,
                            env=dict(env, SYSCTL_GUARD_ROOT=root,
@@ -664,7 +675,8 @@ def test_reloads(binary, have_ansible):
                                     SG_STANDIN_EXIT="1"))
         ok(r.returncode == 1 and recycle_left(root) == ["10-a.conf"] and
            "write /etc/sysctl.d/10-a.conf" in r.stderr and
-           "reload the kernel" in r.stderr,
+           "reload the kernel" in r.stderr and
+           "reloaded" not in r.stdout,
            "sh: a failing step and a failing reload do not stop the rest, "
            "and are reported: %d %s %s" % (r.returncode, recycle_left(root),
                                            r.stderr))

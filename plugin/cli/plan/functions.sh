@@ -65,7 +65,7 @@ write() {
         chmod 0644 "$tmp" || { rm -f "$tmp"; return 1; }
     fi
     if printf '%s' "$3" > "$tmp" && mv -f "$tmp" "$1"; then
-        changed=1
+        changed=1; printf 'wrote %s\n' "$1"
     else
         rm -f "$tmp"; return 1
     fi

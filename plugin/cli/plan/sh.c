@@ -122,8 +122,13 @@ int sg_plan_emit_sh(FILE *out, const struct sg_plan *p)
             "    if [ \"$dry\" = 1 ]; then\n"
             "        echo 'would reload the kernel (%s)'\n"
             "    else\n"
-            "        step 'reload the kernel (%s)' %s\n"
+            "        step 'reload the kernel (%s)' %s &&\n"
+            "            case $failed in *'reload the kernel'*) ;;\n"
+            "            *) echo 'reloaded the kernel (%s)' ;; esac\n"
             "    fi\n"
+            "elif [ \"$changed\" = 0 ]; then\n"
+            "    echo 'nothing to change: the files are as the plan makes "
+            "them'\n"
             "fi\n"
             "if [ -n \"$failed\" ]; then\n"
             "    printf 'sysctl-guard plan: these steps failed:%%s\\n' "
@@ -131,6 +136,6 @@ int sg_plan_emit_sh(FILE *out, const struct sg_plan *p)
             "    exit 1\n"
             "fi\n",
             sg_plan_reload_cmd(m, x), sg_plan_reload_cmd(m, x),
-            sg_plan_reload_cmd(m, x));
+            sg_plan_reload_cmd(m, x), sg_plan_reload_cmd(m, x));
     return 0;
 }
