@@ -327,7 +327,7 @@ static long writer_of(struct sg_fleet *f, const cJSON *x, const cJSON *w)
 static void finding_free(struct sg_rep_finding *x)
 {
     free(x->rule), free(x->title), free(x->file), free(x->key);
-    free(x->value), free(x->fix);
+    free(x->value), free(x->fix), free(x->message);
     for (size_t k = 0; k < x->n_refs; k++)
         free(x->refs[k]);
     free(x->refs);
@@ -343,6 +343,7 @@ static int finding_new(struct sg_fleet *f, const struct finding_key *k,
                                .file = strdup(k->file),
                                .key = strdup(k->key),
                                .value = strdup(k->value),
+                               .message = valid_dup(str(j, "message")),
                                .last_host = EMPTY,
                                .severity = (enum sg_severity)k->severity};
     /* The fix as a person reads it: "remove KEY from FILE". */
@@ -373,8 +374,8 @@ static int finding_new(struct sg_fleet *f, const struct finding_key *k,
         else
             lost |= n.refs && cJSON_IsString(r);
     }
-    if (!n.rule || !n.title || !n.file || !n.key || !n.value || lost ||
-        (cJSON_IsObject(fx) && !n.fix) || f->n_findings >= EMPTY - 1 ||
+    if (!n.rule || !n.title || !n.file || !n.key || !n.value || !n.message ||
+        lost || (cJSON_IsObject(fx) && !n.fix) || f->n_findings >= EMPTY - 1 ||
         PUSH(f->findings, f->n_findings, f->cap_findings, n) < 0) {
         finding_free(&n);
         return -ENOMEM;
@@ -746,6 +747,31 @@ size_t sg_fleet_count(const struct sg_fleet *f, enum sg_severity s)
     for (size_t i = 0; i < f->n_hosts; i++)
         n += f->hosts[i].counts[s];
     return n;
+}
+
+/* ---- when ---- */
+
+static struct tm *made_at(struct tm *tm)
+{
+    const char *e = getenv("SOURCE_DATE_EPOCH");
+    char *end;
+    long long s = e && *e ? strtoll(e, &end, 10) : -1;
+    time_t t = s >= 0 && e && !*end ? (time_t)s : time(NULL);
+    return gmtime_r(&t, tm);
+}
+
+void sg_fleet_when(char *buf, size_t len)
+{
+    struct tm tm;
+    if (!made_at(&tm) || !strftime(buf, len, "%Y-%m-%d %H:%M UTC", &tm))
+        snprintf(buf, len, "an unknown date");
+}
+
+void sg_fleet_when_iso(char *buf, size_t len)
+{
+    struct tm tm;
+    if (!made_at(&tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(buf, len, "unknown");
 }
 
 /* ---- kernels ---- */

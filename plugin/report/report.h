@@ -52,6 +52,7 @@
 struct sg_rep_finding {
     uint64_t fp; /* sg_hash("rule|file|key|value") */
     char *rule, *title, *file, *key, *value, *fix;
+    char *message; /* the first host's message of it ("" for none) */
     enum sg_severity severity;
     char **refs;
     size_t n_refs;
@@ -214,6 +215,13 @@ struct sg_rep_kernel *sg_fleet_rule_kernel_list(const struct sg_fleet *f,
 /* The kernels of the hosts of rule R, "6.1.0 (3), 3.10.0 (1)". */
 char *sg_fleet_rule_kernels(const struct sg_fleet *f,
                             const struct sg_rep_rule *r);
+
+/* When the report is made, "2026-12-07 14:20 UTC" into BUF (LEN bytes;
+ * ISO: "2026-12-07T14:20:00Z" into ISO when not NULL): now, or
+ * $SOURCE_DATE_EPOCH (seconds) when set, as reproducible builds fix a
+ * date. */
+void sg_fleet_when(char *buf, size_t len);
+void sg_fleet_when_iso(char *buf, size_t len);
 
 /* Shared by report.c, input.c and baseline.c. */
 /* The bytes of the regular file PATH, NUL-terminated, in *TEXT (*LEN

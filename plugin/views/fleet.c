@@ -8,6 +8,7 @@
 #include "views.h"
 #include "../report/report.h"
 #include "../core/base/util.h"
+#include "../core/base/version.h"
 
 #include <cjson/cJSON.h>
 #include <inttypes.h>
@@ -252,6 +253,12 @@ int sg_fleet_json(FILE *out, const struct sg_fleet *f)
                         sg_fleet_count(f, SG_SEV_ERROR)};
 
     cJSON_AddStringToObject(o, "format", SG_REPORT_FORMAT);
+    cJSON *made = cJSON_CreateObject();
+    char at[64];
+    sg_fleet_when_iso(at, sizeof(at));
+    cJSON_AddStringToObject(made, "tool", "sysctl-guard " SG_VERSION);
+    cJSON_AddStringToObject(made, "at", at);
+    cJSON_AddItemToObject(o, "made", made);
     cJSON_AddNumberToObject(sum, "hosts", (double)f->n_hosts);
     cJSON_AddNumberToObject(sum, "hosts_with_errors",
                             (double)sg_fleet_hosts_with(f, SG_SEV_ERROR));
@@ -349,7 +356,12 @@ int sg_fleet_markdown(FILE *out, const struct sg_fleet *f)
     size_t nk;
     struct sg_rep_kernel *k = sg_fleet_kernels(f, &nk);
 
-    fprintf(out, "# sysctl-guard fleet report\n\n");
+    char made[96];
+    sg_fleet_when(made, sizeof(made));
+    fprintf(out,
+            "# sysctl-guard fleet report\n\nMade by sysctl-guard %s on "
+            "%s from %zu input%s.\n\n",
+            SG_VERSION, made, f->n_inputs, f->n_inputs == 1 ? "" : "s");
     fprintf(out,
             "| hosts | with errors | errors | warnings | info |\n"
             "|---:|---:|---:|---:|---:|\n| %zu | %zu | %zu | %zu | %zu |\n",

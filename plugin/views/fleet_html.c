@@ -17,6 +17,7 @@
 #include "views.h"
 #include "../report/report.h"
 #include "../core/base/util.h"
+#include "../core/base/version.h"
 
 #include <libxml/HTMLtree.h>
 #include <libxml/dict.h>
@@ -32,7 +33,7 @@ static const char css[] =
     "table{border-collapse:collapse;margin:.5em 0}"
     "th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;"
     "vertical-align:top}th{background:#f3f3f3}td.n{text-align:right}"
-    "td.refs a{overflow-wrap:anywhere}"
+    "td.refs a{white-space:nowrap}p.made{color:#555}"
     ".error{color:#b00020;font-weight:bold}.warning{color:#a05a00}"
     ".info{color:#0b5f8a}.cards{display:flex;gap:1em}"
     ".card{border:1px solid #ccc;border-radius:6px;padding:.6em 1em}"
@@ -99,6 +100,41 @@ static xmlNodePtr table(xmlNodePtr parent, const char *const *heads)
 static void link(xmlNodePtr parent, const char *href, const char *text)
 {
     prop(el(parent, "a", text), "href", href);
+}
+
+/* A reference: the link's text a URL people can read whole, "host/.../
+ * last" when it is long (the full URL in href and title), so that a cell
+ * never breaks it in the middle of a word. */
+static void ref_link(xmlNodePtr parent, const char *url)
+{
+    const char *host = strstr(url, "://");
+    host = host ? host + 3 : url;
+    size_t hl = strcspn(host, "/?#");
+    const char *tail = host + strlen(host);
+    while (tail > host + hl && tail[-1] == '/')
+        tail--;
+    const char *last = tail;
+    while (last > host + hl && last[-1] != '/')
+        last--;
+    char *text = strlen(host) <= 48 || last <= host + hl
+                     ? strdup(host)
+                     : sg_strdup_printf("%.*s/\xe2\x80\xa6/%.*s", (int)hl, host,
+                                        (int)(tail - last), last);
+    xmlNodePtr a = el(parent, "a", text ? text : url);
+    prop(a, "href", url);
+    prop(a, "title", url);
+    free(text);
+}
+
+/* "key = value", the key alone, or "(the whole file)" for a finding
+ * about a file (no key). */
+static void key_value(xmlNodePtr tr, const char *key, const char *value)
+{
+    char *kv = !*key     ? strdup("(the whole file)")
+               : !*value ? strdup(key)
+                         : sg_strdup_printf("%s = %s", key, value);
+    el(el(tr, "td", NULL), "code", kv ? kv : key);
+    free(kv);
 }
 
 static void svg_attr(xmlNodePtr n, const char *name, double v)
@@ -168,9 +204,7 @@ static void deltas(xmlNodePtr body, const char *what,
         el_class(tr, "td", sg_severity_name(v[i].severity),
                  sg_severity_name(v[i].severity));
         el(tr, "td", v[i].rule);
-        char *kv = sg_strdup_printf("%s = %s", v[i].key, v[i].value);
-        el(tr, "td", kv ? kv : v[i].key);
-        free(kv);
+        key_value(tr, v[i].key, v[i].value);
     }
 }
 
@@ -224,7 +258,7 @@ static xmlNodePtr rule_row(xmlDocPtr doc, const struct sg_fleet *f, size_t i)
     for (size_t x = 0; x < r->n_refs; x++) {
         if (x)
             el(refs, "br", NULL);
-        link(refs, r->refs[x], r->refs[x]);
+        ref_link(refs, r->refs[x]);
     }
     return tr;
 }
@@ -267,8 +301,8 @@ static xmlNodePtr host_section(xmlDocPtr doc, const struct sg_fleet *f,
         el(sec, "p", "No findings.");
         return sec;
     }
-    static const char *const fh[] = {"where",       "severity", "rule",
-                                     "key = value", "the fix",  NULL};
+    static const char *const fh[] = {"where", "severity", "rule", "key = value",
+                                     "why",   "the fix",  NULL};
     xmlNodePtr ft = table(sec, fh);
     xmlNewProp(ft, X("class"), X("host-findings"));
     for (size_t x = 0; x < h->n_hits; x++) {
@@ -282,9 +316,8 @@ static xmlNodePtr host_section(xmlDocPtr doc, const struct sg_fleet *f,
         el_class(tr, "td", sg_severity_name(d->severity),
                  sg_severity_name(d->severity));
         el(tr, "td", d->rule);
-        char *kv = sg_strdup_printf("%s = %s", d->key, d->value);
-        el(el(tr, "td", NULL), "code", kv ? kv : d->key);
-        free(kv);
+        key_value(tr, d->key, d->value);
+        el(tr, "td", d->message); /* the did-you-mean, the host's values */
         el(tr, "td", d->fix ? d->fix : "");
     }
     return sec;
@@ -312,6 +345,13 @@ int sg_fleet_html(FILE *out, const struct sg_fleet *f)
     el_utf8(head, "style", css);
     xmlNodePtr body = el(html, "body", NULL);
     el(body, "h1", "sysctl-guard fleet report");
+    char made[96], *by = NULL;
+    sg_fleet_when(made, sizeof(made));
+    by = sg_strdup_printf("Made by sysctl-guard %s on %s from %zu input%s.",
+                          SG_VERSION, made, f->n_inputs,
+                          f->n_inputs == 1 ? "" : "s");
+    xmlNewProp(el(body, "p", by ? by : ""), X("class"), X("made"));
+    free(by);
 
     /* Summary. */
     xmlNodePtr cards = el_class(body, "div", "cards", NULL);
@@ -363,11 +403,26 @@ int sg_fleet_html(FILE *out, const struct sg_fleet *f)
         el(body, "p", more);
     free(more);
     el(body, "h2", "Hosts per kernel");
+    /* bars of one length say nothing (every host its own kernel): a
+     * table says it */
+    bool even = nk > 1;
+    for (size_t i = 1; even && i < nk; i++)
+        even = k[i].n_hosts == k[0].n_hosts;
     for (size_t i = 0; i < nb; i++) {
         labels[i] = k[i].kernel;
         values[i] = k[i].n_hosts;
     }
-    chart(body, "Hosts per kernel", labels, values, NULL, nb);
+    if (even) {
+        static const char *const kh[] = {"kernel", "hosts", NULL};
+        xmlNodePtr kt = table(body, kh);
+        xmlNewProp(kt, X("id"), X("kernels"));
+        for (size_t i = 0; i < nb; i++) {
+            xmlNodePtr tr = el(kt, "tr", NULL);
+            el(el(tr, "td", NULL), "code", k[i].kernel);
+            td_num(tr, k[i].n_hosts);
+        }
+    } else
+        chart(body, "Hosts per kernel", labels, values, NULL, nb);
     more = nk > nb ? sg_strdup_printf("The %zu of %zu kernels with the most "
                                       "hosts; the hosts table gives each "
                                       "host's.",

@@ -761,6 +761,64 @@ def test_writers(tmp):
          "a fleet checked without --live has no writers")
 
 
+# ---- a page a newcomer reads (issue 29) ----
+
+def test_page(tmp):
+    """The page says when and by what it was made (a fixed
+    SOURCE_DATE_EPOCH gives its date), names a whole-file finding as such
+    (no "=" in the key = value column), carries each finding's message
+    (the did-you-mean), gives kernels that all have as many hosts as a
+    table, not bars of one length, and shows a long reference by its host
+    and last part (the whole URL its href and title). Markdown and JSON
+    say when and by what too."""
+    import re
+    d = os.path.join(tmp, "page")
+    os.makedirs(d)
+    typo = os.path.join(tmp, "typo")
+    os.makedirs(os.path.join(typo, "etc", "sysctl.d"))
+    with open(os.path.join(typo, "etc", "sysctl.d", "50-x.conf"), "w") as f:
+        f.write("net.ipv4.tcp_fooo = 1\n")
+    for host, root, kernel in (
+            ("a", typo, "6.1.0-13-amd64"),
+            ("b", os.path.join(CASES, "rule-file-hidden", "root"),
+             "5.15.0-91-generic"),
+            ("c", os.path.join(TOP, "examples", "roots",
+                               "time-wait-advice"), "6.12.38+deb13-amd64")):
+        r = run(["check", "--format", "json", "--kernel", kernel, "--host",
+                 host, "--root", root])
+        with open(os.path.join(d, host + ".json"), "w") as f:
+            f.write(r.stdout)
+    env = dict(ENV, SOURCE_DATE_EPOCH="1765000000")  # 2025-12-06 05:46 UTC
+    page = subprocess.run(WRAP + [BIN, "report", "--format", "html", d],
+                          capture_output=True, text=True, env=env).stdout
+    text = unescape(re.sub(r"<[^>]+>", " ", page))
+    T.ok("Made by sysctl-guard " in text and "on 2025-12-06 05:46 UTC from "
+         "3 inputs" in text, "the page says when and by what it was made")
+    T.ok("(the whole file)" in text and not re.search(
+        r"<code>\s*=\s*</code>|<code> = ", page),
+         "a whole-file finding is named so, no bare '='")
+    T.ok(re.search(r"Did you mean net\.ipv4\.tcp_\w+\?", text),
+         "the finding's message (the did-you-mean) is on the page")
+    T.ok('id="kernels"' in page and "Hosts per kernel" in text and
+         page.count("<svg") == 1,
+         "three kernels of one host each: a table, not three equal bars")
+    links = re.findall(r'<a href="(https?://[^"]+)" title="([^"]+)">'
+                       r'([^<]+)</a>', page)
+    T.ok(links and all(h == t for h, t, _ in links) and
+         all(len(x) <= 60 for _, _, x in links) and
+         any("\u2026" in x for _, _, x in links),
+         "long references shown by host and last part: %r" % links[:3])
+    md = subprocess.run(WRAP + [BIN, "report", "--format", "markdown", d],
+                        capture_output=True, text=True, env=env).stdout
+    js = json.loads(subprocess.run(WRAP + [BIN, "report", "--format", "json",
+                                           d], capture_output=True,
+                                   text=True, env=env).stdout)
+    T.ok("on 2025-12-06 05:46 UTC" in md and js.get("made") == {
+        "tool": js["made"]["tool"], "at": "2025-12-06T05:46:40Z"} and
+         js["made"]["tool"].startswith("sysctl-guard "),
+         "Markdown and JSON say when and by what: %r" % js.get("made"))
+
+
 def test_output_mode(tmp):
     """--output over an existing file keeps its mode (and, as root, its
     owner and group); a new file is 0644."""
@@ -838,7 +896,8 @@ def main():
         with tempfile.TemporaryDirectory() as tmp:
             for t in (test_cases, test_module_and_callback, test_baseline,
                       test_malformed, test_fifo, test_names, test_same_host,
-                      test_writers, test_output_mode, test_fleet_sh):
+                      test_writers, test_page, test_output_mode,
+                      test_fleet_sh):
                 sub = os.path.join(tmp, t.__name__)
                 os.makedirs(sub)
                 t(sub)
