@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 #include "../core/kernel/catalog.h"
+#include "../core/judge/policy.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,25 @@ int sg_cmd_show(struct sg_cli *cli)
         if (marks)
             sg_catalog_free(&cat);
         return SG_EXIT_ERROR;
+    }
+    /* A diagnostic is said with the severity the policies' rule on it
+     * gives (a key with a blank: an error, as check says), so that show
+     * and check agree; the policies are read only when there is one. */
+    struct sg_diags *ds = &res.model->diags;
+    bool any = false;
+    for (size_t i = 0; i < ds->n && !any; i++)
+        any = ds->v[i].severity > SG_SEV_INFO;
+    struct sg_policies ps;
+    if (any &&
+        sg_cli_load_policies(cli, cli->policies, cli->n_policies, &ps) == 0) {
+        for (size_t i = 0; i < ds->n; i++)
+            for (size_t j = 0; j < ps.n_rules; j++)
+                if (ps.rules[j].diagnostic &&
+                    strcmp(ps.rules[j].diagnostic, ds->v[i].code) == 0 &&
+                    sg_rule_applies(&ps.rules[j], &res.model->kernel,
+                                    &cli->set))
+                    ds->v[i].severity = ps.rules[j].severity;
+        sg_policies_free(&ps);
     }
     struct sg_view_opts vo;
     char *name = NULL;
