@@ -26,7 +26,7 @@ git patch acl strace util-linux iproute2 chromium jq time cpio zstd tmux
 dracut-core
 python3-msgpack python3-psutil python3-zmq python3-pycryptodome python3-croniter
 python3-setproctitle python3-requests python3-distro python3-packaging
-python3-jmespath python3-cryptography"
+python3-jmespath python3-cryptography python3-jsonschema"
 
 case "${1:-test}" in
 build) PKGS=$BUILD ;;

@@ -1360,6 +1360,85 @@ def teaching_errors(binary):
              % (k, un))
 
 
+def show_check_agree(binary):
+    """Issue 29: show and check say the same severity for the same problem
+    (a key with a blank, a line that is no assignment: errors in check,
+    so in show)."""
+    import re
+    with tempfile.TemporaryDirectory(prefix="sg-agree-") as root:
+        os.makedirs(os.path.join(root, "etc", "sysctl.d"))
+        with open(os.path.join(root, "etc", "sysctl.d", "50-x.conf"),
+                  "w") as f:
+            f.write("net.ipv4.tcp syncookies = 1\nvm.swappiness 10\n"
+                    "vm.swappiness = 10\n")
+        args = ["--kernel", "6.1", "--root", root]
+        c = json.loads(subprocess.run(
+            [binary, "check", "--format", "json"] + args,
+            capture_output=True, text=True, env=ENV).stdout)
+        want = {(f["line"], f["severity"]) for f in c["findings"]
+                if f["rule"] in ("key-has-blank", "syntax-not-assignment")}
+        r = subprocess.run([binary, "show"] + args, capture_output=True,
+                           text=True, env=ENV)
+        got = {(int(m.group(1)), m.group(2)) for m in re.finditer(
+            r"50-x\.conf:(\d+): (error|warning|info): ", r.stderr)}
+        T.ok(want == {(1, "error"), (2, "error")} and got == want,
+             "show says what check says: %r, check %r" % (got, want))
+
+
+SCHEMA_CHECK = r"""
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft7Validator.check_schema(schema)
+v = jsonschema.Draft7Validator(schema)
+out = []
+for doc in json.load(sys.stdin):
+    e = next(iter(v.iter_errors(doc)), None)
+    out.append(None if e is None else "%s at %s" % (e.message[:160],
+                                                    list(e.path)))
+json.dump(out, sys.stdout)
+"""
+
+
+def json_schema(binary):
+    """Issue 29: doc/sysctl-guard-1.schema.json describes check --format
+    json, checked with Debian's python3-jsonschema: every case tree's
+    output (writers, suppressions, fixes, diagnostics, procps), and fresh
+    runs (--host, FILE arguments: root null, --live); a document that
+    breaks it (a severity that is none) is refused, so the check can
+    fail."""
+    schema = os.path.join(TOP, "doc", "sysctl-guard-1.schema.json")
+    docs = []
+    for name in sorted(os.listdir(CASES)):
+        p = os.path.join(CASES, name, "expected.json")
+        if os.path.isfile(p):
+            with open(p) as f:
+                d = json.load(f)
+            if isinstance(d, dict) and d.get("format") == \
+                    "sysctl-guard/1" and "findings" in d:  # check's, not show's
+                docs.append(d)
+    tree = os.path.join(TOP, "examples", "roots", "time-wait-advice")
+    for args in (["--root", tree, "--host", "web1"],
+                 [os.path.join(tree, "etc", "sysctl.d", "60-tuning.conf")],
+                 ["--live", "--root", os.path.join(
+                     CASES, "rule-live-drift-ufw", "root")],
+                 ["--semantics", "procps", "--root", tree]):
+        r = subprocess.run([binary, "check", "--format", "json", "--kernel",
+                            "6.1"] + args, capture_output=True, text=True,
+                           env=ENV)
+        docs.append(json.loads(r.stdout))
+    broken = json.loads(json.dumps(docs[-1]))
+    broken["findings"][0]["severity"] = "fatal"
+    r = subprocess.run(["/usr/bin/python3", "-c", SCHEMA_CHECK, schema],
+                       input=json.dumps(docs + [broken]), capture_output=True,
+                       text=True)
+    res = json.loads(r.stdout) if r.returncode == 0 else []
+    T.ok(len(res) == len(docs) + 1 and len(docs) > 200 and
+         not any(res[:-1]) and res[-1] and "fatal" in res[-1],
+         "every check --format json output fits the schema (%d), a broken "
+         "one does not: %r %s" % (len(docs), [x for x in res if x][:3],
+                                  r.stderr[-300:]))
+
+
 def live_without_proc(binary):
     """show --live and check --live on a tree with no proc/sys say so once
     (no key is "missing" from a kernel that is not there)."""
@@ -1841,6 +1920,8 @@ def main():
     bad_lens(binary)
     live_procfs(binary)
     live_without_proc(binary)
+    show_check_agree(binary)
+    json_schema(binary)
     unusable_tmpdir(binary)
     control_bytes(binary)
     terminal_controls(binary)
