@@ -23,6 +23,7 @@ Usage: ansible.py BINARY [--direct-only] [--module MODULE]
 """
 import json
 import os
+import re
 import platform
 import shutil
 import subprocess
@@ -167,8 +168,27 @@ def test_examples(tmp, lib):
     hosts = example_hosts(ex)
     ok(len(hosts) >= 5, "the example inventory has several hosts")
 
-    rc, out = playbook(ex, lib, ["audit.yml", "-e", "sysctl_guard_bin=" + BIN],
-                       alone, True)
+    # Copied out of the checkout: the ansible.cfg also searches the
+    # installed module's directories (issue 29: library pointed at
+    # ../../build/ansible only), as ansible-config itself reads it.
+    cfg = subprocess.run(["ansible-config", "dump", "--only-changed"],
+                         cwd=ex, capture_output=True, text=True,
+                         env={k: v for k, v in ENV.items()
+                              if k != "ANSIBLE_LIBRARY"})
+    ok(re.search(r"^DEFAULT_MODULE_PATH\(.*\) = \[.*"
+                 r"'/usr/local/share/sysctl-guard/ansible', "
+                 r"'/usr/share/sysctl-guard/ansible'\]", cfg.stdout, re.M),
+       "examples/ansible copied out: library includes the installed "
+       "module's directories: %r" % cfg.stdout[-400:])
+    # ... and the report is built with the sysctl-guard on PATH (no -e).
+    onpath = os.path.join(tmp, "onpath")
+    os.makedirs(onpath)
+    os.symlink(BIN, os.path.join(onpath, "sysctl-guard"))
+    rc, out = playbook(ex, lib, ["audit.yml"],
+                       dict(alone, PATH=onpath + ":" + ENV["PATH"]), True)
+    ok(not results(out, "Check /etc/sysctl.conf and every sysctl.d "
+                        "directory"),
+       "audit.yml does not audit the controller's own / unless asked")
     got = results(out, "Check the sysctl files against the policies")
     # The fleet report, built on the controller from the saved results.
     saved = sorted(os.listdir(os.path.join(ex, "reports"))) \
@@ -226,9 +246,13 @@ def test_examples(tmp, lib):
         ok(res.get("failed", False) == (want["summary"]["error"] > 0),
            "audit %s: failed iff an error (fail_on=error)" % h)
         ok(res.get("changed") is False, "audit %s: changed=false" % h)
+    rc, out = playbook(ex, lib, ["audit.yml", "--tags", "controller"],
+                       alone, True)
     local = results(out, "Check /etc/sysctl.conf and every sysctl.d directory")
-    ok(local.get("localhost", {}).get("kernel") == platform.release(),
-       "audit: ansible_facts.kernel reaches the module")
+    ok(local.get("localhost", {}).get("kernel") == platform.release() and
+       not results(out, "Check the sysctl files against the policies"),
+       "audit --tags controller: the controller alone, ansible_facts.kernel "
+       "reaching the module")
 
     # Check mode with diff: predicted, shown, nothing written.
     before = snapshot(os.path.join(ex, "roots"))
