@@ -360,9 +360,17 @@ install: $(BIN) $(MODULE)
 	install -d $(DESTDIR)$(DATADIR)/salt/_states
 	install -m 0644 plugin/salt/_states/sysctl_guard.py \
 	    $(DESTDIR)$(DATADIR)/salt/_states/
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	    $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+	./$(BIN) completion bash > \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/sysctl-guard
+	./$(BIN) completion zsh > \
+	    $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_sysctl-guard
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/sysctl-guard $(DESTDIR)$(MANDIR)/sysctl-guard.1
+	rm -f $(DESTDIR)$(BINDIR)/sysctl-guard $(DESTDIR)$(MANDIR)/sysctl-guard.1 \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/sysctl-guard \
+	    $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_sysctl-guard
 	rm -rf $(DESTDIR)$(DATADIR)
 
 # ---- bench, fuzz ----

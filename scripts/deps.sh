@@ -12,7 +12,8 @@
 #                   patch), Chromium, jq, GNU time, cpio and zstd (they
 #                   make initramfs images as Debian does), dracut-core
 #                   (a real dracut image in tests/cli), tmux (the text
-#                   view in a real terminal), iproute2 (veth
+#                   view in a real terminal), zsh (its completion script),
+#                   iproute2 (veth
 #                   interfaces in the live test's namespace), and the Debian
 #                   python3 packages real Salt 3006 (../shared/salt-3006)
 #                   runs on with /usr/bin/python3
@@ -22,7 +23,7 @@ BUILD="build-essential pkg-config libaugeas-dev augeas-lenses libxml2-dev
 libxml2-utils libcjson-dev libarchive-dev"
 TEST="clang python3 valgrind augeas-tools
 ansible ansible-lint yamllint python3-yaml python3-jinja2 shellcheck pre-commit
-git patch acl strace util-linux iproute2 chromium jq time cpio zstd tmux
+git patch acl strace util-linux iproute2 chromium jq time cpio zstd tmux zsh
 dracut-core
 python3-msgpack python3-psutil python3-zmq python3-pycryptodome python3-croniter
 python3-setproctitle python3-requests python3-distro python3-packaging

@@ -14,26 +14,41 @@
 
 const struct sg_cli_cmd sg_cli_cmds[] = {
     {"check", C_CHECK, "[OPTIONS] [FILE...]",
-     "findings for the tree, or for these files each on its own", sg_cmd_check},
+     "findings for the tree, or for these files each on its own", sg_cmd_check,
+     "0 no finding at or over --fail-on|1 a finding at or over --fail-on|"
+     "2 a usage error, or input that could not be read (a file, a policy, "
+     "the lens)"},
     {"fix", C_FIX, "[OPTIONS] [FILE...]",
-     "apply the fix-ups in place (--dry-run: print the diff)", sg_cmd_fix},
+     "apply the fix-ups in place (--dry-run: print the diff)", sg_cmd_fix,
+     "0 nothing left to fix (--dry-run: nothing would change)|1 findings a "
+     "fix could change are left, or one no fix-up changes at or over "
+     "--fail-on (--dry-run: something would change)|2 a usage error, input "
+     "that could not be read, or a file that could not be written"},
     {"plan", C_PLAN, "--emit KIND [OPTIONS]",
-     "the fix-ups for Ansible, Salt, sh or git apply", sg_cmd_plan},
+     "the fix-ups for Ansible, Salt, sh or git apply", sg_cmd_plan,
+     "0 the plan was written (it may change nothing)|2 a usage error, or "
+     "input that could not be read"},
     {"show", C_SHOW, "[OPTIONS] [KEY...]",
-     "effective configuration with provenance", sg_cmd_show},
+     "effective configuration with provenance", sg_cmd_show,
+     "0 shown|2 a usage error, or input that could not be read"},
     {"explain", C_EXPLAIN, "[OPTIONS] KEY|RULE",
      "the guidance per kernel version, with references; what the kernel key "
      "catalog knows of a key",
-     sg_cmd_explain},
+     sg_cmd_explain, "0 explained|2 a usage error, or no such key or rule"},
     {"policy", C_POLICY, "validate FILE...",
-     "schema and semantic check of policies", sg_cmd_policy},
+     "schema and semantic check of policies", sg_cmd_policy,
+     "0 every file valid|2 a usage error, or a file that is not valid"},
     {"list-rules", C_LIST, "[OPTIONS]",
-     "the rules of the policies: id, severity, pack, title", sg_cmd_list_rules},
+     "the rules of the policies: id, severity, pack, title", sg_cmd_list_rules,
+     "0 listed|2 a usage error, or a policy that does not load"},
     {"report", C_REPORT, "[OPTIONS] RESULT...",
      "one report for many hosts' results (check --format json, the Ansible "
      "module, Ansible's json callback, Salt's JSON output; files or "
      "directories): by finding, by kernel, by host, since a baseline",
-     sg_cmd_report},
+     sg_cmd_report,
+     "0 no finding at or over --fail-on (with --baseline: no new one)|1 "
+     "such findings|2 a usage error, or an input that could not be read "
+     "(the rest is still reported)"},
 };
 const size_t sg_cli_n_cmds = sizeof(sg_cli_cmds) / sizeof(*sg_cli_cmds);
 
@@ -67,6 +82,14 @@ int main(int argc, char **argv)
             r = SG_EXIT_OK;
         sg_cli_free(&cli);
         return r;
+    }
+    /* `completion bash|zsh`: a script from the options table (make
+     * install puts both where bash-completion and zsh look). */
+    if (strcmp(argv[1], "completion") == 0) {
+        if (argc == 3 && sg_cli_completion(stdout, argv[2]) == 0)
+            return SG_EXIT_OK;
+        fprintf(stderr, "usage: %s completion bash|zsh\n", cli.prog);
+        return SG_EXIT_ERROR;
     }
     /* Ansible runs a binary module as `MODULE ARGS-FILE`. */
     if (argc == 2 && sg_ansible_args_file(argv[1]))

@@ -39,11 +39,17 @@ struct sg_cli_cmd {
     const char *args;
     const char *summary;
     int (*run)(struct sg_cli *);
+    /* What each exit status means for it, "0 ...|1 ...|2 ...": its
+     * --help's table, the man page's (tests/cli holds them together). */
+    const char *exits;
 };
 extern const struct sg_cli_cmd sg_cli_cmds[]; /* main.c */
 extern const size_t sg_cli_n_cmds;
 
 /* options.c */
+/* A completion script for SHELL ("bash", "zsh") generated from the
+ * commands' and the options' tables: 0, or -1 for another shell. */
+int sg_cli_completion(FILE *f, const char *shell);
 /* --emit's kinds from the plan engines' table: before any parsing. */
 void sg_cli_emits_fill(void);
 /* The whole usage (every command, every option with its commands). */

@@ -295,7 +295,9 @@ def install(binary):
                   "share/man/man1/sysctl-guard.1",
                   "share/sysctl-guard/ansible/sysctl_guard",
                   "share/sysctl-guard/ansible/sysctl_guard.yml",
-                  "share/sysctl-guard/salt/_states/sysctl_guard.py"):
+                  "share/sysctl-guard/salt/_states/sysctl_guard.py",
+                  "share/bash-completion/completions/sysctl-guard",
+                  "share/zsh/site-functions/_sysctl-guard"):
             T.ok(os.path.isfile(os.path.join(base, f)), "not installed: " + f)
         T.ok(os.access(os.path.join(base, "bin/sysctl-guard"), os.X_OK),
              "installed binary not executable")
@@ -1439,6 +1441,69 @@ def json_schema(binary):
                                   r.stderr[-300:]))
 
 
+def help_man_completion(binary):
+    """Issue 29: each command's --help has its own exit-status table, and
+    the man page says the same for each; the man page documents exactly
+    the options the commands take (the options table, through --help);
+    bash and zsh completion scripts come from the same table: real bash
+    completes an option, a command's formats and --emit's engines, zsh
+    reads its script."""
+    import re
+
+    def run(args):
+        return subprocess.run([binary] + args, capture_output=True,
+                              text=True, env=ENV)
+    with open(os.path.join(TOP, "doc", "sysctl-guard.1")) as f:
+        man = f.read()
+    flat = " ".join(man.replace("\\-", "-").split())
+    opts = set()
+    for cmd in COMMANDS:
+        h = run([cmd, "--help"]).stdout
+        opts |= {l.split()[0] for l in h.splitlines() if l.startswith("  --")}
+        rows = re.findall(r"^  ([012]) (.+(?:\n        .+)*)",
+                          h.split("exit status:\n", 1)[-1], re.M)
+        text = {code: " ".join(t.split()) for code, t in rows}
+        T.ok("0" in text and "2" in text and all(
+            "%s %s" % (c, t) in flat for c, t in text.items()),
+             "%s: --help's exit statuses %r, the man page's the same"
+             % (cmd, text))
+    section = man.split(".SH OPTIONS", 1)[1].split(".SH ", 1)[0]
+    in_man = set(re.findall(r"--([a-z][a-z-]*)", "\n".join(
+        l.replace("\\-", "-") for l in section.splitlines()
+        if l.startswith((".B", ".BI", ".BR")))))
+    T.ok({o[2:] for o in opts} == in_man,
+         "the man page's OPTIONS are the options table's: only in --help "
+         "%r, only in the man page %r" % (
+             sorted({o[2:] for o in opts} - in_man),
+             sorted(in_man - {o[2:] for o in opts})))
+    bash = run(["completion", "bash"]).stdout
+    probe = ("source /dev/stdin <<'EOF'\n%s\nEOF\n"
+             "c() { COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1)); "
+             "_sysctl_guard; echo \"${COMPREPLY[*]}\"; }\n"
+             "c sysctl-guard ch\nc sysctl-guard check --ro\n"
+             "c sysctl-guard check --format ''\n"
+             "c sysctl-guard plan --emit ''\nc sysctl-guard fix --dry\n"
+             "c sysctl-guard report --format ''\n" % bash)
+    r = subprocess.run(["bash", "-c", probe], capture_output=True, text=True)
+    got = r.stdout.splitlines()
+    T.ok(got[:2] == ["check", "--root"] and
+         set(got[2].split()) >= set(FORMATS["check"]) and
+         got[3].split() == ["sh", "ansible", "ansible-tasks", "salt",
+                            "patch"] and got[4] == "--dry-run" and
+         set(got[5].split()) == set(FORMATS["report"]),
+         "bash completes commands, options, formats and engines: %r %s"
+         % (got, r.stderr[-200:]))
+    zsh = run(["completion", "zsh"]).stdout
+    z = subprocess.run(["zsh", "-n"], input=zsh, capture_output=True,
+                       text=True)
+    T.ok(zsh.startswith("#compdef sysctl-guard\n") and z.returncode == 0 and
+         bash.split("_sysctl_guard() {", 1)[1] in zsh,
+         "zsh: the same function, a script zsh reads: %s" % z.stderr)
+    r = run(["completion", "fish"])
+    T.ok(r.returncode == 2 and "completion bash|zsh" in r.stderr,
+         "completion of another shell: a usage error")
+
+
 def live_without_proc(binary):
     """show --live and check --live on a tree with no proc/sys say so once
     (no key is "missing" from a kernel that is not there)."""
@@ -1922,6 +1987,7 @@ def main():
     live_without_proc(binary)
     show_check_agree(binary)
     json_schema(binary)
+    help_man_completion(binary)
     unusable_tmpdir(binary)
     control_bytes(binary)
     terminal_controls(binary)
