@@ -53,7 +53,7 @@ UNIT     := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 ASAN_UNIT:= $(UNIT_SRC:tests/unit/%.c=$(B)/asan/unit/%)
 
 .PHONY: all deps deps-test run test test-layers test-unit test-catalog catalog catalog-defaults verify-catalog test-lens test-cases test-valgrind test-policy \
-        test-fix test-plan test-cli test-report test-integration test-ansible test-salt \
+        test-fix test-plan test-cli test-live test-first-screen test-report test-integration test-ansible test-salt \
         test-precommit test-sarif test-lint screenshot \
         install uninstall \
         bench fuzz clean help
@@ -178,7 +178,7 @@ test: deps-test
 	@$(MAKE) --no-print-directory -j2 all $(ASAN_BIN) $(UNIT) $(ASAN_UNIT)
 	@$(MAKE) --no-print-directory test-layers test-lens test-unit test-catalog test-policy \
 	    test-valgrind test-cases test-fix test-plan test-cli test-live test-report \
-	    test-integration
+	    test-integration test-first-screen
 
 # The house's shape: #include arrows run down the flow (front ends -> run
 # -> views -> remedy, report, data -> core: judge -> tree -> kernel ->
@@ -294,6 +294,11 @@ test-cli: $(BIN)
 
 test-plan: $(BIN)
 	python3 tests/plan/run.py ./$(BIN)
+
+# The README's Quick start block, line by line, as root in a fresh Debian
+# 12 chroot (debootstrap, cached as a tarball in /var/tmp), from a clone.
+test-first-screen:
+	python3 tests/firstscreen/run.py
 
 # check --live against a real kernel's reading of real values: the net.*
 # lines of a corpus written in a network namespace of the test's own.

@@ -13,6 +13,8 @@
 #                   make initramfs images as Debian does), dracut-core
 #                   (a real dracut image in tests/cli), tmux (the text
 #                   view in a real terminal), zsh (its completion script),
+#                   debootstrap (the README's first screen in a fresh
+#                   Debian 12),
 #                   iproute2 (veth
 #                   interfaces in the live test's namespace), and the Debian
 #                   python3 packages real Salt 3006 (../shared/salt-3006)
@@ -24,6 +26,7 @@ libxml2-utils libcjson-dev libarchive-dev"
 TEST="clang python3 valgrind augeas-tools
 ansible ansible-lint yamllint python3-yaml python3-jinja2 shellcheck pre-commit
 git patch acl strace util-linux iproute2 chromium jq time cpio zstd tmux zsh
+debootstrap
 dracut-core
 python3-msgpack python3-psutil python3-zmq python3-pycryptodome python3-croniter
 python3-setproctitle python3-requests python3-distro python3-packaging
