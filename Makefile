@@ -442,7 +442,7 @@ help:
 	@echo "make run        install missing packages, build, show this machine's sysctl config"
 	@echo "make test       layers (include arrows), lens (augparse), unit (plain, ASan/UBSan, valgrind), catalog generator, policy, case,"
 	@echo "                fix and plan tests (real ansible-playbook, sh, shellcheck), check --live against"
-	@echo "                a real kernel in a network namespace of its own, the fleet report,"
+	@echo "                a real kernel in a network namespace of its own, the fleet report, the README's first screen in a fresh Debian 12 chroot,"
 	@echo "                integrations (Ansible module, Salt, pre-commit, SARIF),"
 	@echo "                yamllint and ansible-lint --profile production"
 	@echo "make install    install to \$$DESTDIR\$$PREFIX (PREFIX=$(PREFIX))"

@@ -180,6 +180,16 @@ def main():
                             for doc in hosts.values())
         T.ok(dom.count('class="host-findings"') == with_findings,
              "a findings table per host with findings (%d)" % with_findings)
+        # issue 29: when and by what; long references by host and last
+        # part, the whole URL their title
+        T.ok(re.search(r'<p class="made">Made by sysctl-guard \S+ on '
+                       r'\d{4}-\d\d-\d\d \d\d:\d\d UTC from \d+ inputs?\.</p>',
+                       dom), "the page says when and by what it was made")
+        refs = re.findall(r'<a href="(http[^"]+)" title="([^"]+)">([^<]+)</a>',
+                          dom)
+        T.ok(refs and all(h == t and len(x) <= 60 for h, t, x in refs),
+             "references shown short, whole in href and title: %r"
+             % refs[:2])
         T.ok("Fixed since the baseline: 2" in dom and
              "New since the baseline: 0" in dom,
              "the baseline's sections: 2 fixed, 0 new")
