@@ -296,7 +296,8 @@ test-plan: $(BIN)
 	python3 tests/plan/run.py ./$(BIN)
 
 # The README's Quick start block, line by line, as root in a fresh Debian
-# 12 chroot (debootstrap, cached as a tarball in /var/tmp), from a clone.
+# 12 chroot (debootstrap, cached as a tarball in /var/cache/sysctl-guard-test,
+# root's alone), from a clone.
 test-first-screen:
 	python3 tests/firstscreen/run.py
 

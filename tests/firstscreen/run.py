@@ -4,9 +4,10 @@ Quick start's shell block, line by line, as root in a fresh Debian 12
 (bookworm) made with debootstrap, from a clone of this repository.
 
 - The base system is debootstrap --variant=minbase bookworm, kept as a
-  tarball in $SG_DEB12_CACHE (default /var/tmp/sysctl-guard-deb12.tar) so
-  that a second run does not download it again; every run unpacks a fresh
-  copy and throws it away.
+  tarball in $SG_DEB12_CACHE (default /var/cache/sysctl-guard-test/
+  deb12.tar, a directory only root can write: a tarball another user could
+  plant is never run) so that a second run does not download it again;
+  every run unpacks a fresh copy and throws it away.
 - The chroot runs in a mount namespace of the test's own (unshare -m):
   /dev, /proc and /sys are mounted there, and this machine's resolv.conf
   is copied in for apt; nothing of this machine changes.
@@ -30,7 +31,8 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.normpath(os.path.join(HERE, "..", ".."))
-CACHE = os.environ.get("SG_DEB12_CACHE", "/var/tmp/sysctl-guard-deb12.tar")
+CACHE = os.environ.get("SG_DEB12_CACHE",
+                       "/var/cache/sysctl-guard-test/deb12.tar")
 passed = failed = 0
 
 
@@ -59,9 +61,26 @@ def quick_start():
     return lines
 
 
+def trusted(path):
+    """PATH (and its directory) root's, and writable by nobody else: the
+    tarball is run as root in the chroot, so one another user could have
+    put there would steer this test."""
+    import stat
+    for p in (path, os.path.dirname(path)):
+        st = os.lstat(p)
+        if st.st_uid != 0 or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH) or \
+                stat.S_ISLNK(st.st_mode):
+            return False
+    return True
+
+
 def base_tarball():
+    os.makedirs(os.path.dirname(CACHE), mode=0o700, exist_ok=True)
     if os.path.isfile(CACHE):
-        return CACHE
+        if trusted(CACHE):
+            return CACHE
+        ok(False, "%s is not root's alone: not used (remove it)" % CACHE)
+        return None
     with tempfile.TemporaryDirectory(prefix="sg-deb12-") as d:
         root = os.path.join(d, "root")
         r = subprocess.run(["debootstrap", "--variant=minbase", "bookworm",
