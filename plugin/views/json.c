@@ -70,9 +70,11 @@ cJSON *sg_json_finding(const struct sg_finding *f)
 int sg_json_print(FILE *out, FILE *err, cJSON *o)
 {
     char *raw = cJSON_Print(o);
-    /* JSON is UTF-8; files may hold Latin-1 values and comments. */
-    char *s = raw ? sg_utf8_repair(raw) : NULL;
-    free(raw);
+    /* JSON is UTF-8; files may hold Latin-1 values and comments: those
+     * are repaired (a copy), valid text is printed as it is. */
+    char *s = raw && !sg_utf8_valid(raw) ? sg_utf8_repair(raw) : raw;
+    if (s != raw)
+        free(raw);
     cJSON_Delete(o);
     if (!s) {
         fputs("sysctl-guard: out of memory\n", err);

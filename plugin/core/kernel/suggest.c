@@ -46,22 +46,23 @@ const char *sg_catalog_patch_set(const char *key)
     return NULL;
 }
 
-/* A lower bound of the edit distance of A and B, in one pass over each:
- * the characters one has more often than the other (bag distance). */
-static size_t bag_distance(const unsigned char *ha, const char *b)
+/* A lower bound of the edit distance of A and B (bag distance: the
+ * characters one has more often than the other), in two passes over B
+ * alone: LEFT is A's letter counts (HIST, LA long), which the first pass
+ * spends and the second puts back as they were. */
+static size_t bag_distance(unsigned char *left, const unsigned char *hist,
+                           size_t la, const char *b)
 {
-    int d[256];
-    size_t plus = 0, minus = 0;
-    for (size_t i = 0; i < 256; i++)
-        d[i] = ha[i];
+    size_t matched = 0, lb = 0;
+    for (const unsigned char *p = (const unsigned char *)b; *p; p++, lb++)
+        if (left[*p]) {
+            left[*p]--;
+            matched++;
+        }
     for (const unsigned char *p = (const unsigned char *)b; *p; p++)
-        d[*p]--;
-    for (size_t i = 0; i < 256; i++)
-        if (d[i] > 0)
-            plus += (size_t)d[i];
-        else
-            minus += (size_t)-d[i];
-    return plus > minus ? plus : minus;
+        if (left[*p] < hist[*p])
+            left[*p]++;
+    return la - matched > lb - matched ? la - matched : lb - matched;
 }
 
 static size_t edits(const char *a, const char *b, size_t limit)
@@ -103,12 +104,13 @@ char *sg_catalog_suggest(const struct sg_catalog *c, const char *key)
     size_t limit = last / 3 > 1 ? last / 3 : 1, best = SIZE_MAX;
     const char *pick = NULL;
     char *tpick = NULL;
-    unsigned char hist[256] = {0};
+    unsigned char hist[256] = {0}, left[256];
 
     if (len > 128)
         return NULL;
     for (const unsigned char *p = (const unsigned char *)key; *p; p++)
         hist[*p]++;
+    memcpy(left, hist, sizeof(left));
 
     for (size_t i = 0; i < c->n_rows; i++) {
         const char *cand = c->rows[i].key;
@@ -118,7 +120,7 @@ char *sg_catalog_suggest(const struct sg_catalog *c, const char *key)
             continue;
         cl = strlen(cand);
         if ((cl > len ? cl - len : len - cl) > lim ||
-            bag_distance(hist, cand) > lim)
+            bag_distance(left, hist, len, cand) > lim)
             continue;
         size_t e = edits(key, cand, lim);
         if (e < best) {
@@ -153,7 +155,7 @@ char *sg_catalog_suggest(const struct sg_catalog *c, const char *key)
         if (!ok)
             continue;
         cand[n] = '\0';
-        if (bag_distance(hist, cand) > (best < limit ? best : limit))
+        if (bag_distance(left, hist, len, cand) > (best < limit ? best : limit))
             continue;
         size_t e = edits(key, cand, best < limit ? best : limit);
         if (e < best && e > 0) {
