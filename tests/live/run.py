@@ -6,7 +6,9 @@ Each net.* line of a corpus is written, byte for byte as it stands after
 the "=", to the running kernel inside a network namespace of the test's
 own (unshare -Urn: a user namespace too, so a write that would reach a
 value of this machine's, outside the namespace, is refused by the kernel
-instead); each key the kernel took is read back. A tree is then made of
+instead); each key is read back right after its write (a later write of a
+coupled key, all.forwarding setting every interface's, is not this
+line's doing). A tree is then made of
 the corpus lines (the last line of each key, as written in its file) and
 a <root>/proc/sys holding what the kernel printed, and `check --live` on
 it must report no drift: the kernel's text ("1024\t65000", "60", "8")
@@ -51,7 +53,7 @@ for i in plan["ifaces"]:
     subprocess.run(["ip", "link", "add", i, "type", "veth", "peer", "name",
                     "sgpeer" + str(abs(hash(i)) % 100000)],
                    capture_output=True)
-out = {"writes": [], "values": {}}
+out = {"writes": [], "read": []}
 for path, value in plan["writes"]:
     try:
         fd = os.open(path, os.O_WRONLY)
@@ -62,12 +64,13 @@ for path, value in plan["writes"]:
         out["writes"].append(0)
     except OSError as e:
         out["writes"].append(e.errno)
-for path, _ in plan["writes"]:
+    # read back at once: a later write of a coupled key (all.forwarding
+    # sets every interface's) must not be taken for this line's value
     try:
         with open(path, "rb") as f:
-            out["values"][path] = f.read().decode("latin-1")
+            out["read"].append(f.read().decode("latin-1"))
     except OSError:
-        pass
+        out["read"].append(None)
 json.dump(out, sys.stdout)
 """
 
@@ -175,16 +178,17 @@ def main():
     # line's value (a refused last write leaves an earlier one: real
     # drift, not this test's).
     last = {}
-    for (path, n, k, raw, v), e in zip(lines, res["writes"]):
-        last[k] = (e, raw, path, n, v)
+    for (path, n, k, raw, v), e, back in zip(lines, res["writes"],
+                                             res["read"]):
+        last[k] = (e, raw, path, n, v, back)
     refused = sorted(k for k, x in last.items() if x[0])
-    taken, spelled = {}, {}
-    for k, (e, raw, path, n, v) in last.items():
-        if e or proc_path(k) not in res["values"]:
+    taken, spelled, live = {}, {}, {}
+    for k, (e, raw, path, n, v, back) in last.items():
+        if e or back is None:
             continue
         taken[k] = raw
         spelled[k] = (path, n, v)
-    live = {k: res["values"][proc_path(k)] for k in taken}
+        live[k] = back
     shapes = {
         "an inline comment": lambda v: b"#" in v or b";" in v,
         "a tab": lambda v: b"\t" in v,
