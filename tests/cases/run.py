@@ -119,6 +119,7 @@ def run_case(binary, name, update):
                     for a in f.read().splitlines() if a]
         env = dict(os.environ, SYSCTL_GUARD_LENSDIR=LENSDIR,
                    SYSCTL_GUARD_POLICYDIR=POLICYDIR, NO_COLOR="1")
+        env.pop("COLUMNS", None)  # text wraps at 80 off a terminal
         p = subprocess.run([binary] + args, capture_output=True, text=True,
                            env=env, timeout=120)
         want_exit = 0

@@ -8,6 +8,7 @@ ENV = dict(os.environ, SYSCTL_GUARD_LENSDIR=os.path.join(TOP, "lenses"),
            SYSCTL_GUARD_POLICYDIR=os.path.join(TOP, "policies"), NO_COLOR="1",
            ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="False",
            ANSIBLE_INVENTORY_UNPARSED_WARNING="False")
+ENV.pop("COLUMNS", None)  # off a terminal, text wraps at 80 unless asked
 
 
 def tree_args(case):

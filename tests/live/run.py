@@ -44,7 +44,7 @@ T = Tally()
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 # Run inside the namespace: make the interfaces, write every value in
-# order, read back every key that was written. Input and output as JSON
+# order, each read back right after it is written. Input and output as JSON
 # (values as Latin-1 text: the bytes as they stand).
 IN_NETNS = r"""
 import json, os, subprocess, sys
