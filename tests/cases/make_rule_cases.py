@@ -704,6 +704,29 @@ CASES = [
       "proc/sys/net/ipv6/conf/enp1s0/use_tempaddr": "1\n",
       "proc/sys/net/ipv6/conf/enp1s0/accept_ra": "0\n",
       "proc/sys/net/ipv4/ip_forward": "1\n"}),
+    # .network files as networkd reads them: a name in /etc hides the same
+    # in /usr/lib, and an interface takes the first file (by name) whose
+    # Name= globs match it, so 20-eth1.network never applies to eth1
+    ("rule-live-drift-networkd-first-match", "6.12.38+deb13-amd64",
+     ["--live"],
+     {D: "net.ipv6.conf.enp1s0.use_tempaddr = 0\n"
+         "net.ipv6.conf.eth1.use_tempaddr = 0\n"
+         "net.ipv6.conf.enp1s0.accept_ra = 2\n",
+      "usr/lib/systemd/network/30-enp.network":
+      "[Match]\nName=enp1s0\n\n[Network]\nIPv6PrivacyExtensions=yes\n",
+      "etc/systemd/network/30-enp.network":
+      "[Match]\nName=enp1s0\n\n[Network]\nIPv6PrivacyExtensions=no\n",
+      "etc/systemd/network/05-lan.network":
+      "[Match]\nName=eth* wlan0\n\n[Network]\nDHCP=yes\n",
+      "etc/systemd/network/20-eth1.network":
+      "[Match]\nName=eth1\n\n[Network]\nIPv6PrivacyExtensions=yes\n",
+      "lib/systemd/system/systemd-networkd.service": "[Service]\n",
+      "etc/systemd/system/multi-user.target.wants/systemd-networkd.service":
+      "@/lib/systemd/system/systemd-networkd.service",
+      "usr/lib/x86_64-linux-gnu/systemd/libsystemd-shared-252.so": "",
+      "proc/sys/net/ipv6/conf/enp1s0/use_tempaddr": "2\n",
+      "proc/sys/net/ipv6/conf/eth1/use_tempaddr": "2\n",
+      "proc/sys/net/ipv6/conf/enp1s0/accept_ra": "0\n"}),
     # the same files with networkd not enabled: nobody named
     ("rule-live-drift-networkd-not-enabled", "6.12.38+deb13-amd64", ["--live"],
      {D: "net.ipv6.conf.enp1s0.use_tempaddr = 0\nnet.ipv4.ip_forward = 0\n",

@@ -387,6 +387,56 @@ int sg_fileset_list(int rootfd, const char *dir, char ***names, size_t *n)
     return sg_fileset_list_suffix(rootfd, dir, ".conf", names, n);
 }
 
+/* qsort: target paths by their file names, then their whole text. */
+static int by_base_name(const void *a, const void *b)
+{
+    const char *x = *(char *const *)a, *y = *(char *const *)b;
+    const char *bx = strrchr(x, '/'), *by = strrchr(y, '/');
+    int c = strcmp(bx ? bx + 1 : x, by ? by + 1 : y);
+    return c ? c : strcmp(x, y);
+}
+
+int sg_fileset_union(int rootfd, const char *const *dirs, size_t ndirs,
+                     const char *suffix, char ***paths, size_t *n)
+{
+    struct {
+        char **v;
+        size_t n, cap;
+    } out = {0};
+    struct sg_strmap seen = {0}; /* names taken, by a higher directory */
+    int r = 0;
+    for (size_t d = 0; d < ndirs && r == 0; d++) {
+        char **names = NULL;
+        size_t nn = 0, old;
+        r = sg_fileset_list_suffix(rootfd, dirs[d], suffix, &names, &nn);
+        for (size_t i = 0; i < nn; i++) {
+            if (r == 0 && sg_strmap_get(&seen, names[i]) == SIZE_MAX) {
+                char *p = sg_path_join(dirs[d], names[i]);
+                if (!p || SG_PUSH(out, p) < 0) {
+                    free(p);
+                    r = -ENOMEM;
+                } else if (sg_strmap_put(&seen, strrchr(p, '/') + 1, 0, &old) <
+                           0)
+                    r = -ENOMEM; /* P is OUT's */
+            }
+            free(names[i]);
+        }
+        free(names);
+    }
+    sg_strmap_free(&seen);
+    if (r == 0 && out.n)
+        qsort(out.v, out.n, sizeof(*out.v), by_base_name);
+    if (r < 0) {
+        for (size_t i = 0; i < out.n; i++)
+            free(out.v[i]);
+        free(out.v);
+        out.v = NULL, out.n = 0;
+    }
+    *paths = out.v;
+    *n = out.n;
+    return r;
+}
+
 int sg_fileset_list_suffix(int rootfd, const char *dir, const char *suffix,
                            char ***names, size_t *n)
 {

@@ -66,6 +66,14 @@ int sg_fileset_list(int rootfd, const char *dir, char ***names, size_t *n);
 /* The same for the names ending in SUFFIX (".rules", ...). */
 int sg_fileset_list_suffix(int rootfd, const char *dir, const char *suffix,
                            char ***names, size_t *n);
+/* The files named *SUFFIX of the directories DIRS (target paths, the one
+ * that wins a name first), a name in a higher directory hiding the same
+ * name below, as target paths sorted by file name across the
+ * directories: how systemd reads a configuration's directories
+ * (modules-load.d, networkd's .network files, *.conf.d drop-ins). Into
+ * *PATHS (*N), each allocated. Returns 0 or -ENOMEM. */
+int sg_fileset_union(int rootfd, const char *const *dirs, size_t ndirs,
+                     const char *suffix, char ***paths, size_t *n);
 void sg_fileset_free(struct sg_fileset *fs);
 
 #endif

@@ -142,48 +142,22 @@ static int add_rules(struct sg_modload *ml, const char *text)
 }
 
 /* Every file of DIRS with SUFFIX, a name in a higher directory hiding the
- * same name below, through FN. */
+ * same name below (fileset.h sg_fileset_union), through FN. */
 static int each_file(int rootfd, const char *const *dirs, size_t ndirs,
                      const char *suffix, struct sg_modload *ml,
                      int (*fn)(struct sg_modload *, const char *))
 {
-    char **seen = NULL;
-    size_t n_seen = 0;
-    int r = 0;
-    for (size_t d = 0; d < ndirs && r == 0; d++) {
-        char **names;
-        size_t n;
-        r = sg_fileset_list_suffix(rootfd, dirs[d], suffix, &names, &n);
-        for (size_t i = 0; i < n; i++) {
-            bool hidden = false;
-            for (size_t j = 0; j < n_seen && !hidden; j++)
-                hidden = strcmp(seen[j], names[i]) == 0;
-            char *path = hidden || r
-                             ? NULL
-                             : sg_strdup_printf("%s/%s", dirs[d], names[i]);
-            char *text = path ? sg_root_read_text(rootfd, path) : NULL;
-            if (text)
-                r = fn(ml, text);
-            free(text);
-            free(path);
-            char **nv =
-                hidden ? seen : realloc(seen, (n_seen + 1) * sizeof(*nv));
-            if (!nv) {
-                r = -ENOMEM;
-                free(names[i]);
-                continue;
-            }
-            seen = nv;
-            if (hidden)
-                free(names[i]);
-            else
-                seen[n_seen++] = names[i];
-        }
-        free(names);
+    char **paths = NULL;
+    size_t n = 0;
+    int r = sg_fileset_union(rootfd, dirs, ndirs, suffix, &paths, &n);
+    for (size_t i = 0; i < n; i++) {
+        char *text = r == 0 ? sg_root_read_text(rootfd, paths[i]) : NULL;
+        if (text)
+            r = fn(ml, text);
+        free(text);
+        free(paths[i]);
     }
-    for (size_t i = 0; i < n_seen; i++)
-        free(seen[i]);
-    free(seen);
+    free(paths);
     return r;
 }
 

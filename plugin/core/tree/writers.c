@@ -12,6 +12,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -551,84 +552,83 @@ struct nd_set {
     unsigned line;
 };
 
-/* networkd.conf's [Network] KEY: the main file (the first of /etc, /run,
- * /usr/local/lib, /usr/lib that has one), then the networkd.conf.d
- * drop-ins by name (a name in /etc hiding the same in /run, ...), the
- * last setting winning. *FILES keeps the paths *SET points into. */
-static int networkd_conf(int rootfd, const char *key, struct nd_set *set,
-                         char ***files, size_t *nf)
+/* networkd.conf's files in the order networkd reads them: the main file
+ * (the first of /etc, /run, /usr/local/lib, /usr/lib that has one), then
+ * the networkd.conf.d drop-ins by name (fileset.h sg_fileset_union: a
+ * name in /etc hides the same in /run, ...). Into *PATHS (*N). */
+static int networkd_conf_files(int rootfd, char ***paths, size_t *n)
 {
     static const char *const dirs[] = {"/etc/systemd", "/run/systemd",
                                        "/usr/local/lib/systemd",
                                        "/usr/lib/systemd"};
-    char **read = NULL; /* the files in the order read */
-    size_t nr = 0, cap = 0;
-    int r = 0;
-    for (size_t d = 0; d < 4 && r == 0; d++) {
+    static const char *const dropins[] = {
+        "/etc/systemd/networkd.conf.d", "/run/systemd/networkd.conf.d",
+        "/usr/local/lib/systemd/networkd.conf.d",
+        "/usr/lib/systemd/networkd.conf.d"};
+    char *main = NULL;
+    for (size_t d = 0; d < 4 && !main; d++) {
         char *p = sg_path_join(dirs[d], "networkd.conf"), *t = NULL;
         if (!p)
             return -ENOMEM;
-        if ((t = sg_root_read_text(rootfd, p))) {
-            free(t);
-            r = sg_grow((void **)&read, sizeof(*read), nr + 1, &cap);
-            if (r == 0) {
-                read[nr++] = p;
-                break;
-            }
-        }
-        free(p);
-    }
-    /* drop-ins: each name once, from the first directory that has it */
-    char **names = NULL;
-    size_t nn = 0, ncap = 0;
-    for (size_t d = 0; d < 4 && r == 0; d++) {
-        char *dir = sg_path_join(dirs[d], "networkd.conf.d"), **v = NULL;
-        size_t n = 0;
-        r = dir ? sg_fileset_list(rootfd, dir, &v, &n) : -ENOMEM;
-        for (size_t i = 0; i < n && r == 0; i++) {
-            bool seen = false;
-            for (size_t j = 0; j < nn && !seen; j++)
-                seen = strcmp(strrchr(names[j], '/') + 1, v[i]) == 0;
-            char *p = seen ? NULL : sg_path_join(dir, v[i]);
-            if (!seen && (!p || sg_grow((void **)&names, sizeof(*names), nn + 1,
-                                        &ncap) < 0)) {
-                free(p);
-                r = -ENOMEM;
-            } else if (!seen)
-                names[nn++] = p;
-        }
-        free_files(v, n);
-        free(dir);
-    }
-    /* by name, whichever directory */
-    for (size_t i = 1; i < nn; i++)
-        for (size_t j = i; j > 0 && strcmp(strrchr(names[j - 1], '/'),
-                                           strrchr(names[j], '/')) > 0;
-             j--) {
-            char *t = names[j];
-            names[j] = names[j - 1];
-            names[j - 1] = t;
-        }
-    for (size_t i = 0; i < nn && r == 0; i++) {
-        r = sg_grow((void **)&read, sizeof(*read), nr + 1, &cap);
-        if (r == 0) {
-            read[nr++] = names[i];
-            names[i] = NULL;
-        }
-    }
-    free_files(names, nn);
-    for (size_t i = 0; i < nr && r == 0; i++) {
-        char *t = sg_root_read_text(rootfd, read[i]);
-        unsigned line = 0;
-        char *v = t ? ini_get(t, "Network", key, &line) : NULL;
-        if (v && sd_bool(v) >= 0)
-            *set = (struct nd_set){sd_bool(v), read[i], line};
-        free(v);
+        if ((t = sg_root_read_text(rootfd, p)))
+            main = p;
+        else
+            free(p);
         free(t);
     }
-    *files = read;
-    *nf = nr;
+    int r = sg_fileset_union(rootfd, dropins, 4, ".conf", paths, n);
+    if (r == 0 && main &&
+        sg_grow((void **)paths, sizeof(**paths), *n, &(size_t){*n}) == 0) {
+        memmove(*paths + 1, *paths, *n * sizeof(**paths));
+        (*paths)[0] = main;
+        (*n)++;
+        main = NULL;
+    } else if (r == 0 && main)
+        r = -ENOMEM;
+    free(main);
     return r;
+}
+
+/* [Network] KEY of networkd.conf's FILES (TEXTS), the last setting
+ * winning, into *SET. */
+static void networkd_conf(char **files, char **texts, size_t n, const char *key,
+                          struct nd_set *set)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned line = 0;
+        char *v = texts[i] ? ini_get(texts[i], "Network", key, &line) : NULL;
+        if (v && sd_bool(v) >= 0)
+            *set = (struct nd_set){sd_bool(v), files[i], line};
+        free(v);
+    }
+}
+
+/* The texts of FILES (N), each read once; NULL for one not readable. */
+static char **read_all(int rootfd, char **files, size_t n)
+{
+    char **t = calloc(n ? n : 1, sizeof(*t));
+    for (size_t i = 0; t && i < n; i++)
+        t[i] = sg_root_read_text(rootfd, files[i]);
+    return t;
+}
+
+/* Whether a [Match] Name= of one of TEXTS (N) matches interface NAME: its
+ * words are globs (systemd.network(5)); a "!" negation matches nothing. */
+static bool name_matched(char **texts, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned l = 0;
+        char *names = texts[i] ? ini_get(texts[i], "Match", "Name", &l) : NULL;
+        bool hit = false;
+        for (char *save = NULL,
+                  *g = names ? strtok_r(names, " \t", &save) : NULL;
+             g && !hit; g = strtok_r(NULL, " \t", &save))
+            hit = *g != '!' && fnmatch(g, name, 0) == 0;
+        free(names);
+        if (hit)
+            return true;
+    }
+    return false;
 }
 
 /* Interface NAME's key net/FAMILY/conf/NAME/LEAF (slash form: a VLAN's
@@ -659,10 +659,14 @@ static int masquerades(const char *v)
 }
 
 /* systemd-networkd, when enabled, from its own files
- * (src/network/networkd-sysctl.c; systemd.network(5), networkd.conf(5)):
- *   - every interface a .network file's [Match] Name= names (one plain
- *     name): accept_ra = 0 (networkd handles router advertisements
- *     itself), use_tempaddr from IPv6PrivacyExtensions=;
+ * (src/network/networkd-sysctl.c; systemd.network(5), networkd.conf(5)).
+ * The .network files are read as networkd reads them: /etc, /run,
+ * /usr/local/lib and /usr/lib, a name in a higher directory hiding the same
+ * below, sorted by name; an interface takes the first whose [Match] Name=
+ * matches it, so a file naming one interface counts only when no earlier file's
+ * Name= globs match that name.
+ *   - that interface: accept_ra = 0 (networkd handles router
+ *     advertisements itself), use_tempaddr from IPv6PrivacyExtensions=;
  *   - systemd 256 on: networkd.conf's IPv4Forwarding= and
  *     IPv6Forwarding= set default's and all's forwarding (IPv4's all is
  *     ip_forward), IPMasquerade= for IPv4 implying IPv4Forwarding=yes when
@@ -680,112 +684,89 @@ static int networkd(int rootfd, struct sg_writers *w)
         "/etc/systemd/system/dbus-org.freedesktop.network1.service",
         "/etc/systemd/system/sockets.target.wants/systemd-networkd.socket",
         NULL};
-    static const char *const dirs[] = {"/etc/systemd/network",
-                                       "/run/systemd/network",
-                                       "/usr/lib/systemd/network"};
+    static const char *const dirs[] = {
+        "/etc/systemd/network", "/run/systemd/network",
+        "/usr/local/lib/systemd/network", "/usr/lib/systemd/network"};
     if (!enabled_unit(rootfd, units))
         return 0;
     unsigned rel = systemd_release(rootfd);
     bool new_keys = rel == 0 || rel >= 256, old_keys = rel == 0 || rel < 256;
     struct nd_set g4 = {-1, NULL, 0}, g6 = {-1, NULL, 0};
-    char **cf4 = NULL, **cf6 = NULL;
-    size_t ncf4 = 0, ncf6 = 0;
-    int r = 0;
-    if (new_keys) {
-        r = networkd_conf(rootfd, "IPv4Forwarding", &g4, &cf4, &ncf4);
-        if (r == 0)
-            r = networkd_conf(rootfd, "IPv6Forwarding", &g6, &cf6, &ncf6);
+    char **cf = NULL, **ct = NULL, **files = NULL, **texts = NULL;
+    size_t ncf = 0, nf = 0;
+    int r = new_keys ? networkd_conf_files(rootfd, &cf, &ncf) : 0;
+    if (r == 0 && !(ct = read_all(rootfd, cf, ncf)))
+        r = -ENOMEM;
+    if (r == 0) {
+        networkd_conf(cf, ct, ncf, "IPv4Forwarding", &g4);
+        networkd_conf(cf, ct, ncf, "IPv6Forwarding", &g6);
+        r = sg_fileset_union(rootfd, dirs, 4, ".network", &files, &nf);
     }
-    bool implied4 = false; /* g4 implied by a .network's IPMasquerade= */
-    for (int pass = new_keys && g4.on < 0 ? 0 : 1; pass < 2 && r == 0; pass++)
-        for (size_t d = 0; d < sizeof(dirs) / sizeof(*dirs) && r == 0; d++) {
-            char **files = NULL;
-            size_t nf = 0;
-            r = dir_files(rootfd, dirs[d], ".network", &files, &nf);
-            for (size_t i = 0; i < nf && r == 0; i++) {
-                char *text = sg_root_read_text(rootfd, files[i]);
-                unsigned l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0;
-                char *name = text ? ini_get(text, "Match", "Name", &l1) : NULL;
-                char *masq =
-                    text ? ini_get(text, "Network", "IPMasquerade", &l2) : NULL;
-                int mq = masquerades(masq);
-                if (pass == 0) {
-                    /* 256: IPMasquerade= for IPv4 implies the global
-                     * setting unless networkd.conf gives it */
-                    if (new_keys && g4.on < 0 && (mq & 1)) {
-                        g4 = (struct nd_set){1, files[i], l2};
-                        implied4 = true;
-                        files[i] = NULL; /* kept: g4 points into it */
-                    }
-                    free(name);
-                    free(masq);
-                    free(text);
-                    continue;
-                }
-                char *priv = text ? ini_get(text, "Network",
-                                            "IPv6PrivacyExtensions", &l3)
-                                  : NULL;
-                char *fwd = text && old_keys
-                                ? ini_get(text, "Network", "IPForward", &l4)
-                                : NULL;
-                char *f4 = text && new_keys
-                               ? ini_get(text, "Network", "IPv4Forwarding", &l5)
-                               : NULL;
-                char *f6 = text && new_keys
-                               ? ini_get(text, "Network", "IPv6Forwarding", &l6)
-                               : NULL;
-                char *ra = text && new_keys
-                               ? ini_get(text, "Network", "IPv6SendRA", &l7)
-                               : NULL;
-                const char *v = priv ? tempaddr_of(priv) : NULL;
-                bool one = name && *name && !strpbrk(name, "/ \t*?[!");
-                if (one)
-                    r = nd_link(w, "ipv6", name, "accept_ra", "0", files[i],
-                                l1);
-                if (r == 0 && one && v)
-                    r = nd_link(w, "ipv6", name, "use_tempaddr", v, files[i],
-                                l3);
-                if (r == 0 && one && new_keys) {
-                    struct nd_set t4 = {sd_bool(f4), files[i], l5},
-                                  t6 = {sd_bool(f6), files[i], l6};
-                    if (t4.on < 0 && (mq & 1))
-                        t4 = (struct nd_set){1, files[i], l2};
-                    if (t4.on < 0)
-                        t4 = g4;
-                    if (t6.on < 0 && (mq & 2))
-                        t6 = (struct nd_set){1, files[i], l2};
-                    if (t6.on < 0 && sd_bool(ra) == 1)
-                        t6 = (struct nd_set){1, files[i], l7};
-                    if (t6.on < 0)
-                        t6 = g6;
-                    if (t4.on >= 0)
-                        r = nd_link(w, "ipv4", name, "forwarding",
-                                    t4.on ? "1" : "0", t4.file, t4.line);
-                    if (r == 0 && t6.on >= 0)
-                        r = nd_link(w, "ipv6", name, "forwarding",
-                                    t6.on ? "1" : "0", t6.file, t6.line);
-                }
-                /* before 256: IPForward= (and IPMasquerade= for IPv4)
-                 * turn forwarding on for the whole host, never off */
-                bool fw4 = fwd && (sd_bool(fwd) == 1 || !strcmp(fwd, "ipv4"));
-                bool fw6 = fwd && (sd_bool(fwd) == 1 || !strcmp(fwd, "ipv6"));
-                if (r == 0 && old_keys && (fw4 || (mq & 1)))
-                    r = add(w, "net.ipv4.ip_forward", "1", "systemd-networkd",
-                            files[i], fw4 ? l4 : l2);
-                if (r == 0 && fw6)
-                    r = add(w, "net.ipv6.conf.all.forwarding", "1",
-                            "systemd-networkd", files[i], l4);
-                free(name);
-                free(masq);
-                free(priv);
-                free(fwd);
-                free(f4);
-                free(f6);
-                free(ra);
-                free(text);
-            }
-            free_files(files, nf);
+    if (r == 0 && !(texts = read_all(rootfd, files, nf)))
+        r = -ENOMEM;
+    /* 256: IPMasquerade= for IPv4 implies the global setting unless
+     * networkd.conf gives it */
+    for (size_t i = 0; r == 0 && new_keys && g4.on < 0 && i < nf; i++) {
+        unsigned l = 0;
+        char *masq =
+            texts[i] ? ini_get(texts[i], "Network", "IPMasquerade", &l) : NULL;
+        if (masquerades(masq) & 1)
+            g4 = (struct nd_set){1, files[i], l};
+        free(masq);
+    }
+    for (size_t i = 0; r == 0 && i < nf; i++) {
+        const char *text = texts[i];
+        unsigned l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0;
+#define GET(sect, key, line) (text ? ini_get(text, sect, key, line) : NULL)
+        char *name = GET("Match", "Name", &l1);
+        char *masq = GET("Network", "IPMasquerade", &l2);
+        char *priv = GET("Network", "IPv6PrivacyExtensions", &l3);
+        char *fwd = old_keys ? GET("Network", "IPForward", &l4) : NULL;
+        char *f4 = new_keys ? GET("Network", "IPv4Forwarding", &l5) : NULL;
+        char *f6 = new_keys ? GET("Network", "IPv6Forwarding", &l6) : NULL;
+        char *ra = new_keys ? GET("Network", "IPv6SendRA", &l7) : NULL;
+#undef GET
+        int mq = masquerades(masq);
+        const char *v = priv ? tempaddr_of(priv) : NULL;
+        bool one = name && *name && !strpbrk(name, "/ \t*?[!") &&
+                   !name_matched(texts, i, name);
+        if (one)
+            r = nd_link(w, "ipv6", name, "accept_ra", "0", files[i], l1);
+        if (r == 0 && one && v)
+            r = nd_link(w, "ipv6", name, "use_tempaddr", v, files[i], l3);
+        if (r == 0 && one && new_keys) {
+            struct nd_set t4 = {sd_bool(f4), files[i], l5},
+                          t6 = {sd_bool(f6), files[i], l6};
+            if (t4.on < 0 && (mq & 1))
+                t4 = (struct nd_set){1, files[i], l2};
+            if (t4.on < 0)
+                t4 = g4;
+            if (t6.on < 0 && (mq & 2))
+                t6 = (struct nd_set){1, files[i], l2};
+            if (t6.on < 0 && sd_bool(ra) == 1)
+                t6 = (struct nd_set){1, files[i], l7};
+            if (t6.on < 0)
+                t6 = g6;
+            if (t4.on >= 0)
+                r = nd_link(w, "ipv4", name, "forwarding", t4.on ? "1" : "0",
+                            t4.file, t4.line);
+            if (r == 0 && t6.on >= 0)
+                r = nd_link(w, "ipv6", name, "forwarding", t6.on ? "1" : "0",
+                            t6.file, t6.line);
         }
+        /* before 256: IPForward= (and IPMasquerade= for IPv4) turn
+         * forwarding on for the whole host, never off */
+        bool fw4 = fwd && (sd_bool(fwd) == 1 || !strcmp(fwd, "ipv4"));
+        bool fw6 = fwd && (sd_bool(fwd) == 1 || !strcmp(fwd, "ipv6"));
+        if (r == 0 && old_keys && (fw4 || (mq & 1)))
+            r = add(w, "net.ipv4.ip_forward", "1", "systemd-networkd", files[i],
+                    fw4 ? l4 : l2);
+        if (r == 0 && fw6)
+            r = add(w, "net.ipv6.conf.all.forwarding", "1", "systemd-networkd",
+                    files[i], l4);
+        free(name), free(masq), free(priv), free(fwd);
+        free(f4), free(f6), free(ra);
+    }
     /* the global settings, after every interface's (they come first at
      * start, and an interface's own is said where it differs) */
     static const char *const g4keys[] = {"net.ipv4.conf.default.forwarding",
@@ -799,10 +780,10 @@ static int networkd(int rootfd, struct sg_writers *w)
     for (size_t i = 0; r == 0 && g6.on >= 0 && i < 2; i++)
         r = add(w, g6keys[i], g6.on ? "1" : "0", "systemd-networkd", g6.file,
                 g6.line);
-    if (implied4)
-        free((char *)g4.file);
-    free_files(cf4, ncf4);
-    free_files(cf6, ncf6);
+    free_files(texts, texts ? nf : 0);
+    free_files(ct, ct ? ncf : 0);
+    free_files(files, nf);
+    free_files(cf, ncf);
     return r;
 }
 
