@@ -59,13 +59,10 @@ int sg_view_gcc_check(FILE *out, const struct sg_result *res,
          * title, and the finding's own "did you mean" */
         struct sg_buf msg = {0};
         sg_buf_printf(&msg, "%s", f->rule->title);
-        const char *dym =
-            f->message ? strstr(f->message, "Did you mean ") : NULL;
-        if (dym) {
-            size_t n = strcspn(dym, "?");
-            sg_buf_printf(&msg, "; d%.*s%s", (int)n - 1, dym + 1,
-                          dym[n] ? "?" : "");
-        }
+        size_t n;
+        const char *dym = sg_message_suggestion(f->message, &n);
+        if (dym) /* "; did you mean X?" */
+            sg_buf_printf(&msg, "; d%.*s", (int)n - 1, dym + 1);
         const char *text = msg.v ? msg.v : f->rule->title;
         /* the path from where the command ran: under --root as given */
         char *path = f->file ? sg_repo_path(r, f->file) : NULL;

@@ -74,29 +74,38 @@ static const char *sentence_end(const char *p)
     return p;
 }
 
-void sg_finding_gist(struct sg_buf *b, const char *msg)
+const char *sg_message_suggestion(const char *msg, size_t *len)
 {
-    const char *end = sentence_end(msg);
-    sg_buf_printf(b, "%.*s", (int)(end - msg), msg);
-    /* a "Did you mean ...?" further on is this finding's own: kept */
-    for (const char *p = end; *p; p = sentence_end(p)) {
+    for (const char *p = msg; p && *p; p = sentence_end(p)) {
         while (*p == ' ')
             p++;
         if (strncmp(p, "Did you mean ", 13) == 0) {
-            const char *e = sentence_end(p);
-            sg_buf_printf(b, " %.*s", (int)(e - p), p);
-            break;
+            *len = (size_t)(sentence_end(p) - p);
+            return p;
         }
     }
+    return NULL;
 }
 
-/* The gist of MSG (sg_finding_gist) for the text view: its first
+/* The gist of a finding's message MSG: its first sentence, and its own
+ * "Did you mean ...?" when it comes later, appended to B. */
+static void finding_gist(struct sg_buf *b, const char *msg)
+{
+    const char *end = sentence_end(msg);
+    size_t n;
+    const char *dym = sg_message_suggestion(end, &n);
+    sg_buf_printf(b, "%.*s", (int)(end - msg), msg);
+    if (dym)
+        sg_buf_printf(b, " %.*s", (int)n, dym);
+}
+
+/* The gist of MSG (finding_gist) for the text view: its first
  * sentence, cut at a clause (", ", "; ", ": ") when it would take more
  * than three lines of COLS columns, then its "did you mean". */
 static void gist(struct sg_buf *b, const char *msg, int cols)
 {
     struct sg_buf g = {0};
-    sg_finding_gist(&g, msg);
+    finding_gist(&g, msg);
     const char *t = g.v ? g.v : msg;
     const char *first_end = sentence_end(t);
     int cap = 3 * (cols > 20 ? cols : 20) - 4;

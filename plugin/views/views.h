@@ -155,11 +155,10 @@ void sg_wrap(FILE *out, int col, int indent, int width, const char *text);
 int sg_wrap_on(FILE *out, int col, int indent, int width, const char *text);
 /* The columns TEXT takes (its UTF-8 characters). */
 int sg_columns(const char *text);
-/* The gist of a finding's message MSG, for a line or two: its first
- * sentence, and a later "Did you mean ...?" (the finding's own
- * suggestion), appended to B. */
-struct sg_buf;
-void sg_finding_gist(struct sg_buf *b, const char *msg);
+/* The "Did you mean ...?" sentence of a finding's message MSG (the
+ * finding's own suggestion, which a short view keeps), with its length
+ * in *LEN, or NULL. */
+const char *sg_message_suggestion(const char *msg, size_t *len);
 
 /* The changes of a fix for people: the unified diff of a preview (in
  * colour with COLOR: headers bold, hunks cyan, lines removed red, added
