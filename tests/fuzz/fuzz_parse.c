@@ -11,12 +11,14 @@
  * took. Augeas frees the lens's compiled regular expressions after every
  * put (lens_release), and the next call compiled all 45 again, most of
  * an input's time under ASan: regex_memo.c, linked in by the Makefile,
- * keeps one compiled copy of each for the run. An input makes three lens
- * calls, not four: the text is parsed once, inside the model (a fragment the
+ * keeps one compiled copy of each for the run. An input makes four lens
+ * calls, not five: the text is parsed once, inside the model (a fragment the
  * model reads is the same bytes, parsed by the same sg_parse_batch as
  * sg_parse_text), and on its own only when the model did not read it
  * (a NUL or another control byte, which the reader refuses); then the
- * round trip (a store and a retrieve). ASan records no stack per
+ * round trip (a store and a retrieve), and the whole text stored once more
+ * to hold each line's node to the kind reading gives it without the lens
+ * (sg_parse_check_kinds). ASan records no stack per
  * allocation (__asan_default_options): reports lose the allocation's
  * stack, not a finding; ASAN_OPTIONS=malloc_context_size=30 brings it
  * back to reproduce one. The fragment is a memfd, rewritten per input
@@ -30,6 +32,7 @@
 #include "suppress.h"
 #include "util.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,6 +171,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             strcmp(out, text) != 0)
             abort(); /* put of an unchanged tree must rewrite nothing */
         free(out);
+        /* Reading sends only entry lines to Augeas, telling the others
+         * by their first byte: the lens's tree of the whole text agrees */
+        if (sg_parse_check_kinds(parser, text) == -EDOM)
+            abort();
     }
     free(text);
     return 0;

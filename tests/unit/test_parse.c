@@ -2,10 +2,12 @@
  * put direction (including a last line without "\n"). */
 #include "check.h"
 #include "parse.h"
+#include "util.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static struct sg_parser *parser(void)
 {
@@ -26,6 +28,109 @@ static void roundtrip(struct sg_parser *p, const char *text)
     CHECK(sg_parse_roundtrip(p, text, &out) == 0);
     CHECK_STR(out, text);
     free(out);
+}
+
+/* Comments between entries, and a file cut into pieces: each entry's
+ * line, and each directive aimed at the entry after it. */
+static void lines_and_directives(struct sg_parser *p)
+{
+    struct sg_buf big = {0};
+    for (unsigned i = 0; i < 3000; i++) /* 3 x 3000 lines, > 64 KiB */
+        sg_buf_printf(&big, "# sysctl-guard: disable=r%u\n\nk%u = %u\n", i, i,
+                      i);
+    const char *texts[] = {"# only comments\n# sysctl-guard: disable=x\n",
+                           big.v, "; c\nb = 1\n# sysctl-guard: disable=y\n"};
+    struct sg_assignments as[3] = {{0}};
+    struct sg_directives ds[3] = {{0}};
+    struct sg_parse_input in[3];
+    struct sg_diags d = {0};
+    for (int i = 0; i < 3; i++)
+        in[i] = (struct sg_parse_input){.file = "/f",
+                                        .text = texts[i],
+                                        .out = &as[i],
+                                        .directives = &ds[i]};
+    CHECK(sg_parse_batch(p, in, 3, &d) == 0 && d.n == 0);
+    CHECK(in[0].result == 0 && as[0].n == 0 && ds[0].n == 1 &&
+          ds[0].v[0].line == 2 && ds[0].v[0].target == 0);
+    CHECK(in[1].result == 0 && as[1].n == 3000 && ds[1].n == 3000);
+    for (size_t i = 0; i < as[1].n && i < ds[1].n; i++)
+        if (as[1].v[i].line != 3 * i + 3 || ds[1].v[i].line != 3 * i + 1 ||
+            ds[1].v[i].target != 3 * i + 3) {
+            CHECK(!"entry or directive line");
+            break;
+        }
+    CHECK(as[2].n == 1 && as[2].v[0].line == 2 && ds[2].n == 1 &&
+          ds[2].v[0].target == 0);
+    for (int i = 0; i < 3; i++) {
+        sg_assignments_free(&as[i]);
+        sg_directives_free(&ds[i]);
+    }
+    sg_diags_free(&d);
+    free(big.v);
+}
+
+/* A lens that refuses "!" in values (a copy of the real one): the error
+ * names the line of the file, comments before it counted. */
+static void store_error_line(void)
+{
+    char dir[] = "/tmp/sg-test-lens-XXXXXX", path[64];
+    const char *src = getenv("SYSCTL_GUARD_LENSDIR");
+    char *lens = NULL,
+         *from = sg_strdup_printf("%s/sysctl_guard.aug", src ? src : "lenses");
+    size_t len = 0;
+    int e = 0;
+    CHECK(mkdtemp(dir) != NULL && from &&
+          sg_read_file(from, &lens, &len, &e) == SG_READ_OK);
+    char *at =
+        lens ? strstr(lens, "let value_re    = /[^ \\t\\r\\n][^\\n]*/") : NULL;
+    CHECK(at != NULL);
+    if (!at) {
+        free(lens);
+        free(from);
+        return;
+    }
+    /* no "!" past a value's first byte (one blank fewer before "=": the
+     * same length) */
+    static const char v[] = "let value_re   = /[^ \\t\\r\\n][^!\\n]*/";
+    memcpy(at, v, sizeof(v) - 1);
+    snprintf(path, sizeof(path), "%s/sysctl_guard.aug", dir);
+    FILE *f = fopen(path, "w");
+    CHECK(f && fputs(lens, f) >= 0 && fclose(f) == 0);
+    struct sg_parser *bad = NULL;
+    char *err = NULL;
+    CHECK(sg_parser_new(dir, &bad, &err) == 0);
+    struct sg_assignments as = {0};
+    struct sg_diags d = {0};
+    if (bad)
+        CHECK(sg_parse_text(bad, "/e.conf",
+                            "# one\n\n# two\na = 1\n# three\n"
+                            "b = x!\n",
+                            &as, &d) == -EINVAL);
+    CHECK(d.n == 1 && d.v[0].line == 6 &&
+          strcmp(d.v[0].code, "parse-error") == 0);
+    sg_assignments_free(&as);
+    sg_diags_free(&d);
+    /* in a group of two files: the other one is read */
+    struct sg_assignments as2[2] = {{0}};
+    struct sg_parse_input in[2] = {
+        {.file = "/g.conf", .text = "# x\na = 1\n", .out = &as2[0]},
+        {.file = "/h.conf",
+         .text = "# y\n;z\nb = 2\nc = !\nd = x!\n",
+         .out = &as2[1]}};
+    if (bad)
+        CHECK(sg_parse_batch(bad, in, 2, &d) == 0);
+    CHECK(in[0].result == 0 && as2[0].n == 1 && as2[0].v[0].line == 2);
+    CHECK(in[1].result == -EINVAL && d.n == 1 && d.v[0].line == 5 &&
+          strcmp(d.v[0].file, "/h.conf") == 0);
+    sg_assignments_free(&as2[0]);
+    sg_assignments_free(&as2[1]);
+    sg_diags_free(&d);
+    sg_parser_free(bad);
+    free(err);
+    free(lens);
+    free(from);
+    unlink(path);
+    rmdir(dir);
 }
 
 int main(void)
@@ -193,6 +298,15 @@ int main(void)
     CHECK(sg_parse_roundtrip(p, "a = \003\n", &out) == -EINVAL && !out);
     sg_assignments_free(&as);
     sg_diags_free(&d);
+
+    /* Reading sends only entry lines to Augeas: the lens agrees with the
+     * first-byte rule on the lines that could fool it, and lines, the
+     * directives' targets and a store error's line come out right when
+     * comments are left out of what Augeas sees. */
+    CHECK(sg_parse_check_kinds(p, "\r# a\n \t; b\n\t\r\n\r\n-#x = 1\n=1\n"
+                                  "#\n;\na#b = c\n- ;\n  -\n x ; y\n") == 0);
+    lines_and_directives(p);
+    store_error_line();
 
     sg_parser_free(p);
     return check_done("parse");

@@ -1,7 +1,8 @@
 /*
- * parse.c - see parse.h. Texts go to Augeas in groups of whole lines of at
- * most 64 KiB (aug_text_store), each group's tree walked once with two
- * nodesets: linear in the text, memory held by Augeas bounded by the
+ * parse.c - see parse.h. The entry lines of texts go to Augeas in groups of
+ * whole lines of at most 64 KiB (aug_text_store), each group's tree walked
+ * once with two nodesets, its comment lines read here for directives:
+ * linear in the text, memory held by Augeas bounded by the
  * group. An edit (sg_parse_edit) copies unedited lines byte for byte and
  * stores only each edited line, on its own, in Augeas: linear in the text
  * plus one lens round per edited line.
@@ -150,48 +151,54 @@ static unsigned line_of(const char *text, const char *at)
     return line;
 }
 
-/* Line numbers of the non-blank lines of the LEN bytes at TEXT, in
- * order. A blank line is one made of " \t\r" only: exactly what the lens
- * turns into a hidden, unlabelled node. */
-static int nonblank_lines(const char *text, size_t len, unsigned **lines,
-                          size_t *n)
-{
-    struct {
-        unsigned *v;
-        size_t n, cap;
-    } l = {0};
-    unsigned no = 1;
-    const char *end = text + len;
+/* What the lens makes of a line, told from its first byte that is not
+ * " \t\r": nothing (a blank line: an unlabelled node), a comment ("#" or
+ * ";"), or an entry (any other byte: the lens's entry view takes every
+ * such line). The three views of lenses/sysctl_guard.aug start exactly so,
+ * and tests/fuzz/fuzz_parse.c holds this to the lens's own tree. */
+enum line_kind { LINE_BLANK, LINE_COMMENT, LINE_ENTRY };
 
-    for (const char *p = text; p < end; no++) {
-        const char *e = memchr(p, '\n', (size_t)(end - p));
-        size_t ll = e ? (size_t)(e - p) : (size_t)(end - p);
-        size_t blank = 0;
-        while (blank < ll &&
-               (p[blank] == ' ' || p[blank] == '\t' || p[blank] == '\r'))
-            blank++;
-        if (blank < ll && SG_PUSH(l, no) < 0) {
-            free(l.v);
-            return -ENOMEM;
-        }
-        p += ll + (e != NULL);
-    }
-    *lines = l.v;
-    *n = l.n;
-    return 0;
+static enum line_kind line_kind(const char *p, size_t len)
+{
+    size_t i = 0;
+    while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r'))
+        i++;
+    if (i == len)
+        return LINE_BLANK;
+    return p[i] == '#' || p[i] == ';' ? LINE_COMMENT : LINE_ENTRY;
 }
 
-/* Report why aug_text_store failed, with the line Augeas gives. */
-static int store_error(struct sg_parser *p, const char *file, unsigned line0,
-                       struct sg_diags *diags)
+/* The length of the line at P (before END), without its "\n". */
+static size_t line_len(const char *p, const char *end)
+{
+    const char *e = memchr(p, '\n', (size_t)(end - p));
+    return e ? (size_t)(e - p) : (size_t)(end - p);
+}
+
+/* Report why aug_text_store failed for the entry lines of the LEN bytes
+ * at TEXT (LINE0 lines into FILE), with the line of the file Augeas's
+ * line (the how-manieth entry line) is. */
+static int store_error(struct sg_parser *p, const char *file, const char *text,
+                       size_t len, unsigned line0, struct sg_diags *diags)
 {
     const char *line = NULL, *msg = NULL;
     unsigned ln = 0;
 
     aug_get(p->aug, "/augeas/text" TREE_NODE "/error/line", &line);
     aug_get(p->aug, "/augeas/text" TREE_NODE "/error/message", &msg);
-    if (line)
-        ln = line0 + (unsigned)strtoul(line, NULL, 10);
+    if (line) {
+        unsigned long want = strtoul(line, NULL, 10), k = 0;
+        const char *end = text + len;
+        unsigned no = 1;
+        for (const char *q = text; q < end; no++) {
+            size_t ll = line_len(q, end);
+            if (line_kind(q, ll) == LINE_ENTRY && ++k == want) {
+                ln = line0 + no;
+                break;
+            }
+            q += ll + (q + ll < end);
+        }
+    }
     sg_diag_add(diags, SG_SEV_ERROR, "parse-error", file, ln,
                 "cannot parse: %s", msg ? msg : aug_error_message(p->aug));
     aug_rm(p->aug, "/augeas/text");
@@ -310,9 +317,45 @@ struct piece {
     unsigned line0;
 };
 
-static int parse_group(struct sg_parser *p, struct sg_parse_input *in,
-                       const struct piece *pc, size_t n,
-                       struct sg_diags *diags);
+/* Append the entry lines of the piece PC (each with its "\n") to B. */
+static int add_entry_lines(struct sg_buf *b, const struct piece *pc)
+{
+    const char *end = pc->text + pc->len;
+    for (const char *q = pc->text; q < end;) {
+        size_t ll = line_len(q, end), with_nl = ll + (q + ll < end);
+        if (line_kind(q, ll) == LINE_ENTRY && sg_buf_add(b, q, with_nl) < 0)
+            return -ENOMEM;
+        q += with_nl;
+    }
+    return 0;
+}
+
+/* Store the entry lines of PC[0..N) (of inputs not failed yet) as one
+ * text: 1 if there was none (nothing stored), 0 when stored, -EINVAL when
+ * the lens refused it, or a negative errno. */
+static int store_entries(struct sg_parser *p, struct sg_parse_input *in,
+                         const struct piece *pc, size_t n)
+{
+    struct sg_buf b = {0};
+    int r = 0;
+    for (size_t i = 0; i < n && r == 0; i++)
+        if (in[pc[i].in].result == 0)
+            r = add_entry_lines(&b, &pc[i]);
+    if (r == 0 && b.n == 0) {
+        free(b.v);
+        return 1;
+    }
+    if (r == 0 && aug_set(p->aug, TEXT_NODE, b.v) < 0)
+        r = -ENOMEM;
+    free(b.v);
+    if (r == 0 && aug_text_store(p->aug, LENS, TEXT_NODE, TREE_NODE) < 0)
+        r = -EINVAL;
+    return r;
+}
+
+static int walk_group(struct sg_parser *p, struct sg_parse_input *in,
+                      const struct piece *pc, size_t n, bool stored,
+                      struct sg_diags *diags);
 
 /* Each piece of PC[0..N) on its own: the group holds a text the lens
  * refuses, and this finds which. */
@@ -321,95 +364,101 @@ static int parse_alone(struct sg_parser *p, struct sg_parse_input *in,
 {
     int r = 0;
     for (size_t i = 0; i < n && r == 0; i++) {
-        if (in[pc[i].in].result != 0)
+        struct sg_parse_input *x = &in[pc[i].in];
+        if (x->result != 0)
             continue;
-        char *t = strndup(pc[i].text, pc[i].len);
-        if (!t || aug_set(p->aug, TEXT_NODE, t) < 0)
-            r = -ENOMEM;
-        else if (aug_text_store(p->aug, LENS, TEXT_NODE, TREE_NODE) < 0)
-            in[pc[i].in].result =
-                store_error(p, in[pc[i].in].file, pc[i].line0, diags);
-        else
-            r = parse_group(p, in, &pc[i], 1, diags);
-        free(t);
+        r = store_entries(p, in, &pc[i], 1);
+        if (r == -EINVAL) {
+            x->result = store_error(p, x->file, pc[i].text, pc[i].len,
+                                    pc[i].line0, diags);
+            r = 0;
+        } else if (r >= 0)
+            r = walk_group(p, in, &pc[i], 1, r == 0, diags);
     }
     return r;
 }
 
-/* Store the pieces PC[0..N) as one text and walk the tree once. */
-static int parse_group(struct sg_parser *p, struct sg_parse_input *in,
-                       const struct piece *pc, size_t n, struct sg_diags *diags)
+/* The lines of PC[0..N) in order: a comment's directive, or an entry
+ * taken from the tree Augeas made of the group's entry lines (STORED; the
+ * k-th entry line is its k-th node). */
+static int walk_group(struct sg_parser *p, struct sg_parse_input *in,
+                      const struct piece *pc, size_t n, bool stored,
+                      struct sg_diags *diags)
 {
-    size_t total = 0, off = 0;
-    int r = 0;
-
-    for (size_t i = 0; i < n; i++)
-        total += in[pc[i].in].result == 0 ? pc[i].len : 0;
-    char *all = malloc(total + 1);
-    if (!all)
-        return -ENOMEM;
-    for (size_t i = 0; i < n; i++)
-        if (in[pc[i].in].result == 0) {
-            memcpy(all + off, pc[i].text, pc[i].len);
-            off += pc[i].len;
-        }
-    all[off] = '\0';
-    if (aug_set(p->aug, TEXT_NODE, all) < 0)
-        r = -ENOMEM;
-    free(all);
-    if (r == 0 && aug_text_store(p->aug, LENS, TEXT_NODE, TREE_NODE) < 0) {
-        aug_rm(p->aug, "/augeas/text");
-        return n > 1 ? parse_alone(p, in, pc, n, diags)
-                     : (in[pc[0].in].result = store_error(p, in[pc[0].in].file,
-                                                          pc[0].line0, diags),
-                        0);
-    }
-    int nl = r == 0 ? aug_defvar(p->aug, "l", TREE_NODE "/*") : -1;
-    int nc = r == 0 ? aug_defvar(p->aug, "c", TREE_NODE "/*/*") : -1;
-    if (r == 0 && (nl < 0 || nc < 0))
-        r = -ENOMEM;
+    int nl = stored ? aug_defvar(p->aug, "l", TREE_NODE "/*") : 0;
+    int nc = stored ? aug_defvar(p->aug, "c", TREE_NODE "/*/*") : 0;
+    int r = nl < 0 || nc < 0 ? -ENOMEM : 0;
     int ci = 0, node = 0;
+
     for (size_t i = 0; i < n && r == 0; i++) {
         struct sg_parse_input *x = &in[pc[i].in];
-        unsigned *lines = NULL;
-        size_t nlines = 0;
+        const char *end = pc[i].text + pc[i].len;
+        unsigned ln = pc[i].line0;
         if (x->result != 0)
             continue;
-        r = nonblank_lines(pc[i].text, pc[i].len, &lines, &nlines);
-        for (size_t k = 0; k < nlines && r == 0; k++, node++) {
-            const char *label, *value;
-            unsigned ln = pc[i].line0 + lines[k];
-            if (node >= nl ||
-                aug_ns_attr(p->aug, "l", node, &value, &label, NULL) != 1 ||
-                !label)
+        for (const char *q = pc[i].text; q < end && r == 0;) {
+            size_t ll = line_len(q, end);
+            enum line_kind k = line_kind(q, ll);
+            const char *line = q;
+            q += ll + (q + ll < end);
+            ln++;
+            if (k == LINE_COMMENT && x->directives &&
+                memmem(line, ll, "sysctl-guard", 12)) {
+                char *c = strndup(line, ll);
+                r = c ? take_directive(x->directives, c, ln) : -ENOMEM;
+                free(c);
+            }
+            if (k != LINE_ENTRY)
                 continue;
-            if (strcmp(label, "#comment") == 0) {
-                if (x->directives && value && strstr(value, "sysctl-guard"))
-                    r = take_directive(x->directives, value, ln);
-                continue;
+            if (node++ >= nl) { /* the lens made fewer nodes than lines */
+                r = -EINVAL;
+                break;
             }
             /* The entry the directives before it are for. */
             for (size_t d = x->directives ? x->directives->n : 0;
                  d > 0 && !x->directives->v[d - 1].target; d--)
                 x->directives->v[d - 1].target = ln;
             r = take_node(p, nc, &ci, x->file, ln, x->out, diags);
-            if (r == -EINVAL) {
-                x->result = r;
-                r = 0;
-            }
         }
-        free(lines);
+        if (r == -EINVAL) {
+            if (node > nl)
+                sg_diag_add(diags, SG_SEV_ERROR, "parse-error", x->file, ln,
+                            "unexpected tree shape from lens %s", LENS);
+            x->result = r;
+            r = 0;
+        }
     }
     /* Undefine the variables before the next store replaces the tree:
      * Augeas takes each node of a removed tree out of every nodeset
      * variable with its own memmove (pathx_symtab_remove_descendants), a
      * cost quadratic in the group's nodes, a fifth of a parse (callgrind).
      * The tree itself is left for the next store to replace. */
-    if (nl >= 0)
+    if (stored && nl >= 0)
         aug_defvar(p->aug, "l", NULL);
-    if (nc >= 0)
+    if (stored && nc >= 0)
         aug_defvar(p->aug, "c", NULL);
     return r;
+}
+
+/* Store the entry lines of the pieces PC[0..N) as one text and walk the
+ * tree once. Only entry lines go to Augeas: blank and comment lines are
+ * told by their first byte (line_kind), and the lens's per-line cost
+ * (glibc's regexec with registers, about 1,000 instructions a byte) is
+ * not paid for them. */
+static int parse_group(struct sg_parser *p, struct sg_parse_input *in,
+                       const struct piece *pc, size_t n, struct sg_diags *diags)
+{
+    int r = store_entries(p, in, pc, n);
+    if (r == -EINVAL) {
+        if (n > 1) {
+            aug_rm(p->aug, "/augeas/text");
+            return parse_alone(p, in, pc, n, diags);
+        }
+        in[pc[0].in].result = store_error(p, in[pc[0].in].file, pc[0].text,
+                                          pc[0].len, pc[0].line0, diags);
+        return 0;
+    }
+    return r < 0 ? r : walk_group(p, in, pc, n, r == 0, diags);
 }
 
 /* Cut TEXT (input I) into pieces of whole lines. */
@@ -501,6 +550,46 @@ static const char *with_final_newline(const char *text, char **copy,
         return text;
     *copy = sg_strdup_printf("%s\n", text);
     return *copy;
+}
+
+/* The whole of TEXT through the lens, each line's node against what
+ * line_kind says of the line (parse.h). */
+int sg_parse_check_kinds(struct sg_parser *p, const char *text)
+{
+    char *copy;
+    bool added;
+    const char *t = with_final_newline(text, &copy, &added);
+    int r = -EINVAL;
+
+    if (!t)
+        return -ENOMEM;
+    if (!augeas_unsafe_byte(t) && aug_set(p->aug, TEXT_NODE, t) == 0 &&
+        aug_text_store(p->aug, LENS, TEXT_NODE, TREE_NODE) == 0) {
+        int nl = aug_defvar(p->aug, "l", TREE_NODE "/*"), node = 0;
+        const char *end = t + strlen(t);
+        r = nl < 0 ? -ENOMEM : 0;
+        for (const char *q = t; q < end && r == 0;) {
+            size_t ll = line_len(q, end);
+            enum line_kind k = line_kind(q, ll);
+            const char *label = NULL;
+            q += ll + (q + ll < end);
+            if (k == LINE_BLANK)
+                continue;
+            if (node >= nl ||
+                aug_ns_attr(p->aug, "l", node++, NULL, &label, NULL) != 1 ||
+                !label ||
+                (strcmp(label, "#comment") == 0) != (k == LINE_COMMENT))
+                r = -EDOM;
+        }
+        if (r == 0 && node != nl)
+            r = -EDOM;
+        if (nl >= 0)
+            aug_defvar(p->aug, "l", NULL);
+    }
+    aug_rm(p->aug, TREE_NODE);
+    aug_rm(p->aug, "/augeas/text");
+    free(copy);
+    return r;
 }
 
 /* Store TEXT (with its final "\n") and write the tree back: the put

@@ -8,10 +8,13 @@
  * aug_text_store(); the resulting tree is walked once, with two nodesets
  * (aug_defvar + aug_ns_attr), never with one aug_match per key.
  *
- * Line numbers: the lens makes exactly one node per line, and blank lines
- * (the only lines matching [ \t\r]*) are unlabelled nodes that path
- * expressions do not see; so the k-th visible node is the k-th non-blank
- * line of the text, which is counted here without any parsing. Texts are
+ * Lines: the lens makes exactly one node per line: an unlabelled one for
+ * a blank line, "#comment" for a line whose first byte past " \t\r" is
+ * "#" or ";", an entry for any other. That first byte decides it, so only
+ * entry lines are sent to Augeas (its per-line cost, glibc's regexec with
+ * registers, is about 1,000 instructions a byte): comments are read for
+ * directives here, and the k-th node of a group's tree is its k-th entry
+ * line. sg_parse_check_kinds holds the lens to that rule. Texts are
  * stored in groups of whole lines of at most 64 KiB (parse.c), so memory
  * held by Augeas is bounded whatever the size of the input.
  */
@@ -60,6 +63,13 @@ int sg_parse_text(struct sg_parser *p, const char *file, const char *text,
  * TEXT. Texts holding the bytes 0x03 or 0x04 (Augeas's own markers) give
  * -EINVAL. */
 int sg_parse_roundtrip(struct sg_parser *p, const char *text, char **out);
+
+/* Reading does not send blank and comment lines to Augeas: a line is
+ * blank, a comment or an entry by its first byte that is not " \t\r"
+ * (parse.c, line_kind). This stores the whole of TEXT with the lens and
+ * holds each line's node to that: 0 when they agree, -EDOM when not,
+ * -EINVAL when the lens refuses TEXT (tests and fuzz_parse call it). */
+int sg_parse_check_kinds(struct sg_parser *p, const char *text);
 
 /* An edit of one line, addressed by its 1-based line number (struct
  * sg_assignment.line) or, for SG_LINE_APPEND, at the end. */
