@@ -3,6 +3,7 @@
  * json") and the JSON pieces every view that carries findings uses.
  */
 #include "views.h"
+#include "jsonw.h"
 #include "../core/base/util.h"
 
 #include <cjson/cJSON.h>
@@ -11,60 +12,52 @@
 
 /* ---- JSON ---- */
 
-cJSON *sg_json_finding(const struct sg_finding *f)
+/* A finding as an item of the open array. */
+static void write_finding(struct sg_jw *w, const struct sg_finding *f)
 {
-    cJSON *o = cJSON_CreateObject(), *refs = cJSON_CreateArray();
-
-    cJSON_AddStringToObject(o, "rule", f->rule->id);
-    cJSON_AddStringToObject(o, "severity", sg_severity_name(f->severity));
-    cJSON_AddStringToObject(o, "title", f->rule->title);
-    if (f->key)
-        cJSON_AddStringToObject(o, "key", f->key);
-    if (f->value)
-        cJSON_AddStringToObject(o, "value", f->value);
-    if (f->file)
-        cJSON_AddStringToObject(o, "file", f->file);
+    sg_jw_object(w, NULL);
+    sg_jw_str(w, "rule", f->rule->id);
+    sg_jw_str(w, "severity", sg_severity_name(f->severity));
+    sg_jw_str(w, "title", f->rule->title);
+    sg_jw_str(w, "key", f->key);
+    sg_jw_str(w, "value", f->value);
+    sg_jw_str(w, "file", f->file);
     if (f->file && f->line)
-        cJSON_AddNumberToObject(o, "line", f->line);
-    cJSON_AddStringToObject(o, "message", f->message);
+        sg_jw_int(w, "line", f->line);
+    sg_jw_str(w, "message", f->message);
+    sg_jw_array(w, "references");
     for (size_t i = 0; i < f->rule->n_refs; i++)
-        cJSON_AddItemToArray(refs, cJSON_CreateString(f->rule->refs[i].href));
-    cJSON_AddItemToObject(o, "references", refs);
+        sg_jw_str(w, NULL, f->rule->refs[i].href);
+    sg_jw_end(w);
     if (f->fix != SG_FIX_NONE) {
-        cJSON *fx = cJSON_CreateObject();
-        cJSON_AddStringToObject(fx, "action", sg_fix_name(f->fix));
-        cJSON_AddStringToObject(fx, "key", f->fix_key);
-        if (f->fix_value)
-            cJSON_AddStringToObject(fx, "value", f->fix_value);
-        if (f->fix_file)
-            cJSON_AddStringToObject(fx, "file", f->fix_file);
-        cJSON_AddItemToObject(o, "fix", fx);
+        sg_jw_object(w, "fix");
+        sg_jw_str(w, "action", sg_fix_name(f->fix));
+        sg_jw_str(w, "key", f->fix_key);
+        sg_jw_str(w, "value", f->fix_value);
+        sg_jw_str(w, "file", f->fix_file);
+        sg_jw_end(w);
     }
     /* Who wrote the running value (drift): "known" false when the tree
      * shows no writer. */
     if (f->writer) {
-        const struct sg_finding_writer *w = f->writer;
-        cJSON *wo = cJSON_CreateObject();
-        cJSON_AddBoolToObject(wo, "known", w->name != NULL);
-        if (w->name)
-            cJSON_AddStringToObject(wo, "name", w->name);
-        if (w->module)
-            cJSON_AddStringToObject(wo, "module", w->module);
-        if (w->file)
-            cJSON_AddStringToObject(wo, "file", w->file);
-        if (w->file && w->line)
-            cJSON_AddNumberToObject(wo, "line", w->line);
-        if (w->value)
-            cJSON_AddStringToObject(wo, "value", w->value);
-        cJSON_AddItemToObject(o, "writer", wo);
+        const struct sg_finding_writer *wr = f->writer;
+        sg_jw_object(w, "writer");
+        sg_jw_bool(w, "known", wr->name != NULL);
+        sg_jw_str(w, "name", wr->name);
+        sg_jw_str(w, "module", wr->module);
+        sg_jw_str(w, "file", wr->file);
+        if (wr->file && wr->line)
+            sg_jw_int(w, "line", wr->line);
+        sg_jw_str(w, "value", wr->value);
+        sg_jw_end(w);
     }
     /* Kept, with why (suppress.h); the summary does not count it. */
     if (f->suppressed) {
-        cJSON *sp = cJSON_CreateObject();
-        cJSON_AddStringToObject(sp, "reason", f->suppressed);
-        cJSON_AddItemToObject(o, "suppressed", sp);
+        sg_jw_object(w, "suppressed");
+        sg_jw_str(w, "reason", f->suppressed);
+        sg_jw_end(w);
     }
-    return o;
+    sg_jw_end(w);
 }
 
 int sg_json_print(FILE *out, FILE *err, cJSON *o)
@@ -86,32 +79,29 @@ int sg_json_print(FILE *out, FILE *err, cJSON *o)
     return 0;
 }
 
-cJSON *sg_json_diags(const struct sg_diags *d)
+void sg_jw_diags(struct sg_jw *w, const char *key, const struct sg_diags *d)
 {
-    cJSON *a = cJSON_CreateArray();
+    sg_jw_array(w, key);
     for (size_t i = 0; i < d->n; i++) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "severity",
-                                sg_severity_name(d->v[i].severity));
-        cJSON_AddStringToObject(o, "code", d->v[i].code);
-        if (d->v[i].file)
-            cJSON_AddStringToObject(o, "file", d->v[i].file);
+        sg_jw_object(w, NULL);
+        sg_jw_str(w, "severity", sg_severity_name(d->v[i].severity));
+        sg_jw_str(w, "code", d->v[i].code);
+        sg_jw_str(w, "file", d->v[i].file);
         if (d->v[i].line)
-            cJSON_AddNumberToObject(o, "line", d->v[i].line);
-        cJSON_AddStringToObject(o, "message", d->v[i].message);
-        cJSON_AddItemToArray(a, o);
+            sg_jw_int(w, "line", d->v[i].line);
+        sg_jw_str(w, "message", d->v[i].message);
+        sg_jw_end(w);
     }
-    return a;
+    sg_jw_end(w);
 }
 
-cJSON *sg_json_summary(const struct sg_findings *fs)
+static void write_summary(struct sg_jw *w, const struct sg_findings *fs)
 {
-    cJSON *sum = cJSON_CreateObject();
+    sg_jw_object(w, "summary");
     for (int s = SG_SEV_ERROR; s >= SG_SEV_INFO; s--)
-        cJSON_AddNumberToObject(
-            sum, sg_severity_name((enum sg_severity)s),
-            (double)sg_findings_count(fs, (enum sg_severity)s));
-    return sum;
+        sg_jw_int(w, sg_severity_name((enum sg_severity)s),
+                  (long long)sg_findings_count(fs, (enum sg_severity)s));
+    sg_jw_end(w);
 }
 
 cJSON *sg_json_effects(const struct sg_effects *fx)
@@ -131,46 +121,64 @@ cJSON *sg_json_effects(const struct sg_effects *fx)
     return o;
 }
 
-cJSON *sg_json_check(const struct sg_result *res, const struct sg_view_opts *vo)
+/* A check's result, as the top object. */
+static void write_check(struct sg_jw *w, const struct sg_result *res,
+                        const struct sg_view_opts *vo)
 {
     const struct sg_report *r = &res->report;
-    cJSON *o = cJSON_CreateObject(), *tool = cJSON_CreateObject();
-    cJSON *files = cJSON_CreateArray(), *fs = cJSON_CreateArray();
-    cJSON *profiles = cJSON_CreateArray();
 
-    cJSON_AddStringToObject(o, "format", "sysctl-guard/1");
-    cJSON_AddStringToObject(tool, "name", "sysctl-guard");
-    cJSON_AddStringToObject(tool, "version", SG_VERSION);
-    cJSON_AddItemToObject(o, "tool", tool);
-    if (vo->host)
-        cJSON_AddStringToObject(o, "host", vo->host);
+    sg_jw_object(w, NULL);
+    sg_jw_str(w, "format", "sysctl-guard/1");
+    sg_jw_object(w, "tool");
+    sg_jw_str(w, "name", "sysctl-guard");
+    sg_jw_str(w, "version", SG_VERSION);
+    sg_jw_end(w);
+    sg_jw_str(w, "host", vo->host);
     if (r->root)
-        cJSON_AddStringToObject(o, "root", r->root);
+        sg_jw_str(w, "root", r->root);
     else
-        cJSON_AddNullToObject(o, "root");
-    cJSON_AddStringToObject(o, "kernel", r->kernel);
-    cJSON_AddStringToObject(o, "semantics", sg_semantics_name(r->semantics));
+        sg_jw_null(w, "root");
+    sg_jw_str(w, "kernel", r->kernel);
+    sg_jw_str(w, "semantics", sg_semantics_name(r->semantics));
     /* which procps `sysctl --system` is, where it is the one modelled */
     if (r->semantics == SG_SEM_PROCPS && r->procps)
-        cJSON_AddStringToObject(o, "procps", r->procps == 3 ? "3.3" : "4");
+        sg_jw_str(w, "procps", r->procps == 3 ? "3.3" : "4");
+    sg_jw_array(w, "profiles");
     for (size_t i = 0; i < vo->n_profiles; i++)
-        cJSON_AddItemToArray(profiles, cJSON_CreateString(vo->profiles[i]));
-    cJSON_AddItemToObject(o, "profiles", profiles);
+        sg_jw_str(w, NULL, vo->profiles[i]);
+    sg_jw_end(w);
+    sg_jw_array(w, "files");
     for (size_t i = 0; i < r->n_files; i++)
-        cJSON_AddItemToArray(files, cJSON_CreateString(r->files[i]));
-    cJSON_AddItemToObject(o, "files", files);
+        sg_jw_str(w, NULL, r->files[i]);
+    sg_jw_end(w);
+    sg_jw_array(w, "findings");
     for (size_t i = 0; i < r->findings.n; i++)
-        cJSON_AddItemToArray(fs, sg_json_finding(&r->findings.v[i]));
-    cJSON_AddItemToObject(o, "findings", fs);
-    cJSON_AddItemToObject(o, "summary", sg_json_summary(&r->findings));
-    cJSON_AddItemToObject(o, "diagnostics", sg_json_diags(&r->diags));
-    return o;
+        write_finding(w, &r->findings.v[i]);
+    sg_jw_end(w);
+    write_summary(w, &r->findings);
+    sg_jw_diags(w, "diagnostics", &r->diags);
+    sg_jw_end(w);
+}
+
+cJSON *sg_json_check(const struct sg_result *res, const struct sg_view_opts *vo)
+{
+    struct sg_jw w;
+    sg_jw_tree(&w);
+    write_check(&w, res, vo);
+    return sg_jw_finish(&w) == 0 ? w.root : NULL;
 }
 
 int sg_view_json_check(FILE *out, const struct sg_result *res,
                        const struct sg_view_opts *vo)
 {
-    return sg_json_print(out, vo->err, sg_json_check(res, vo));
+    struct sg_jw w;
+    sg_jw_stream(&w, out);
+    write_check(&w, res, vo);
+    if (sg_jw_finish(&w) < 0) {
+        fputs("sysctl-guard: out of memory\n", vo->err);
+        return -1;
+    }
+    return 0;
 }
 
 /* ---- list-rules ---- */

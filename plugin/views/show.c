@@ -3,6 +3,7 @@
  * provenance, as text for people or as JSON (format "sysctl-guard/1").
  */
 #include "views.h"
+#include "jsonw.h"
 #include "../core/kernel/keys.h"
 #include "../core/judge/relate.h"
 #include "../core/base/util.h"
@@ -89,114 +90,113 @@ static bool any_sourced(const struct sg_model *m)
 
 /* ---- JSON ---- */
 
-static cJSON *json_sourced(const struct sg_model *m, const struct sg_sourced *v)
+static void json_sourced(struct sg_jw *w, const struct sg_model *m,
+                         const struct sg_sourced *v)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "key", v->key);
-    cJSON_AddStringToObject(o, "value", v->value);
-    cJSON_AddStringToObject(o, "source", v->source);
-    cJSON_AddStringToObject(o, "file", v->file);
-    cJSON_AddNumberToObject(o, "line", v->line);
+    sg_jw_object(w, NULL);
+    sg_jw_str(w, "key", v->key);
+    sg_jw_str(w, "value", v->value);
+    sg_jw_str(w, "source", v->source);
+    sg_jw_str(w, "file", v->file);
+    sg_jw_int(w, "line", v->line);
     if (v->applied < 0)
-        cJSON_AddNullToObject(o, "applied");
+        sg_jw_null(w, "applied");
     else
-        cJSON_AddBoolToObject(o, "applied", v->applied);
+        sg_jw_bool(w, "applied", v->applied);
     const struct sg_assignment *a = overriding(m, v);
     if (a) {
-        cJSON *b = cJSON_CreateObject();
-        cJSON_AddStringToObject(b, "file", a->file);
-        cJSON_AddNumberToObject(b, "line", a->line);
-        cJSON_AddItemToObject(o, "overridden_by", b);
+        sg_jw_object(w, "overridden_by");
+        sg_jw_str(w, "file", a->file);
+        sg_jw_int(w, "line", a->line);
+        sg_jw_end(w);
     } else {
-        cJSON_AddNullToObject(o, "overridden_by");
+        sg_jw_null(w, "overridden_by");
     }
-    return o;
+    sg_jw_end(w);
 }
 
-static cJSON *json_setting(const struct sg_catalog *cat,
-                           const struct sg_model *m, const struct sg_setting *s)
+static void json_setting(struct sg_jw *w, const struct sg_catalog *cat,
+                         const struct sg_model *m, const struct sg_setting *s)
 {
-    const struct sg_assignment *w = s->winner;
-    cJSON *o = cJSON_CreateObject(), *ov = cJSON_CreateArray();
-    const char *via = file_via(m, w->file);
+    const struct sg_assignment *wi = s->winner;
+    const char *via = file_via(m, wi->file);
 
-    cJSON_AddStringToObject(o, "key", s->key);
-    if (w->value)
-        cJSON_AddStringToObject(o, "value", w->value);
+    sg_jw_object(w, NULL);
+    sg_jw_str(w, "key", s->key);
+    if (wi->value)
+        sg_jw_str(w, "value", wi->value);
     else
-        cJSON_AddNullToObject(o, "value");
-    cJSON_AddStringToObject(o, "file", w->file);
-    cJSON_AddNumberToObject(o, "line", w->line);
-    if (via)
-        cJSON_AddStringToObject(o, "via", via);
-    cJSON_AddBoolToObject(o, "ignore_failure", w->ignore_failure);
-    if (w->exclude)
-        cJSON_AddBoolToObject(o, "exclude", true);
-    if (w->glob)
-        cJSON_AddBoolToObject(o, "glob", true);
+        sg_jw_null(w, "value");
+    sg_jw_str(w, "file", wi->file);
+    sg_jw_int(w, "line", wi->line);
+    sg_jw_str(w, "via", via);
+    sg_jw_bool(w, "ignore_failure", wi->ignore_failure);
+    if (wi->exclude)
+        sg_jw_bool(w, "exclude", true);
+    if (wi->glob)
+        sg_jw_bool(w, "glob", true);
+    sg_jw_array(w, "overridden");
     for (size_t i = 0; i < s->n_overridden; i++) {
         const struct sg_assignment *a = s->overridden[i];
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "file", a->file);
-        cJSON_AddNumberToObject(e, "line", a->line);
+        sg_jw_object(w, NULL);
+        sg_jw_str(w, "file", a->file);
+        sg_jw_int(w, "line", a->line);
         if (a->value)
-            cJSON_AddStringToObject(e, "value", a->value);
+            sg_jw_str(w, "value", a->value);
         else
-            cJSON_AddNullToObject(e, "value");
-        cJSON_AddItemToArray(ov, e);
+            sg_jw_null(w, "value");
+        sg_jw_end(w);
     }
-    cJSON_AddItemToObject(o, "overridden", ov);
+    sg_jw_end(w);
     if (s->live != SG_LIVE_UNCHECKED) {
-        cJSON *l = cJSON_CreateObject();
-        cJSON_AddStringToObject(l, "state", live_names[s->live]);
-        if (s->live_value)
-            cJSON_AddStringToObject(l, "value", s->live_value);
-        if (s->live_what)
-            cJSON_AddStringToObject(l, "what", s->live_what);
+        sg_jw_object(w, "live");
+        sg_jw_str(w, "state", live_names[s->live]);
+        sg_jw_str(w, "value", s->live_value);
+        sg_jw_str(w, "what", s->live_what);
         const struct sg_write *by =
             s->live == SG_LIVE_DRIFT
                 ? sg_writers_find(&m->writers, cat, &m->kernel, s->key,
                                   s->live_value)
                 : NULL;
         if (by) {
-            cJSON *wr = cJSON_CreateObject();
-            cJSON_AddStringToObject(wr, "name", by->writer);
-            cJSON_AddStringToObject(wr, "file", by->file);
+            sg_jw_object(w, "writer");
+            sg_jw_str(w, "name", by->writer);
+            sg_jw_str(w, "file", by->file);
             if (by->line)
-                cJSON_AddNumberToObject(wr, "line", by->line);
-            cJSON_AddStringToObject(wr, "value", by->value);
-            cJSON_AddItemToObject(l, "writer", wr);
+                sg_jw_int(w, "line", by->line);
+            sg_jw_str(w, "value", by->value);
+            sg_jw_end(w);
         }
-        cJSON_AddItemToObject(o, "live", l);
+        sg_jw_end(w);
     }
-    const char *mark = catalog_mark(cat, m, s);
-    if (mark)
-        cJSON_AddStringToObject(o, "catalog", mark);
-    return o;
+    sg_jw_str(w, "catalog", catalog_mark(cat, m, s));
+    sg_jw_end(w);
 }
 
 int sg_view_json_show(FILE *out, const struct sg_model *m,
                       const struct sg_view_opts *vo)
 {
     const struct sg_catalog *cat = vo->marks;
-    cJSON *o = cJSON_CreateObject(), *tool = cJSON_CreateObject();
-    cJSON *files = cJSON_CreateArray(), *settings = cJSON_CreateArray();
+    struct sg_jw w;
 
-    cJSON_AddStringToObject(o, "format", "sysctl-guard/1");
-    cJSON_AddStringToObject(tool, "name", "sysctl-guard");
-    cJSON_AddStringToObject(tool, "version", SG_VERSION);
-    cJSON_AddItemToObject(o, "tool", tool);
-    cJSON_AddStringToObject(o, "root", m->root);
-    cJSON_AddStringToObject(o, "kernel", m->kernel.release);
-    cJSON_AddStringToObject(o, "semantics", sg_semantics_name(m->semantics));
+    sg_jw_stream(&w, out);
+    sg_jw_object(&w, NULL);
+    sg_jw_str(&w, "format", "sysctl-guard/1");
+    sg_jw_object(&w, "tool");
+    sg_jw_str(&w, "name", "sysctl-guard");
+    sg_jw_str(&w, "version", SG_VERSION);
+    sg_jw_end(&w);
+    sg_jw_str(&w, "root", m->root);
+    sg_jw_str(&w, "kernel", m->kernel.release);
+    sg_jw_str(&w, "semantics", sg_semantics_name(m->semantics));
+    sg_jw_array(&w, "files");
     for (size_t i = 0; i < m->n_applied; i++)
-        cJSON_AddItemToArray(files,
-                             cJSON_CreateString(m->applied[i].file->path));
-    cJSON_AddItemToObject(o, "files", files);
+        sg_jw_str(&w, NULL, m->applied[i].file->path);
+    sg_jw_end(&w);
+    sg_jw_array(&w, "settings");
     for (size_t i = 0; i < m->n_settings; i++)
         if (wanted(vo, m->settings[i].key))
-            cJSON_AddItemToArray(settings,
-                                 json_setting(cat, m, &m->settings[i]));
+            json_setting(&w, cat, m, &m->settings[i]);
     /* Asked-for keys nothing sets explicitly: say so, or name the glob. */
     for (size_t i = 0; i < vo->n_keys; i++) {
         char *k = sg_key_normalize(vo->keys[i]);
@@ -206,31 +206,36 @@ int sg_view_json_show(FILE *out, const struct sg_model *m,
             continue;
         }
         const struct sg_assignment *g = sg_model_effective(m, k);
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "key", k);
+        sg_jw_object(&w, NULL);
+        sg_jw_str(&w, "key", k);
         if (g) {
-            cJSON_AddStringToObject(e, "value", g->value);
-            cJSON_AddStringToObject(e, "file", g->file);
-            cJSON_AddNumberToObject(e, "line", g->line);
-            cJSON_AddStringToObject(e, "from_glob", g->key);
+            sg_jw_str(&w, "value", g->value);
+            sg_jw_str(&w, "file", g->file);
+            sg_jw_int(&w, "line", g->line);
+            sg_jw_str(&w, "from_glob", g->key);
         } else {
-            cJSON_AddNullToObject(e, "value");
+            sg_jw_null(&w, "value");
         }
-        cJSON_AddItemToArray(settings, e);
+        sg_jw_end(&w);
         free(k);
     }
-    cJSON_AddItemToObject(o, "settings", settings);
+    sg_jw_end(&w);
     /* Only where a source sets something: the output of a tree without
      * one stays as it was. */
     if (any_sourced(m)) {
-        cJSON *src = cJSON_CreateArray();
+        sg_jw_array(&w, "sourced");
         for (size_t i = 0; i < m->sourced.n; i++)
             if (!m->sourced.v[i].unprefixed && wanted(vo, m->sourced.v[i].key))
-                cJSON_AddItemToArray(src, json_sourced(m, &m->sourced.v[i]));
-        cJSON_AddItemToObject(o, "sourced", src);
+                json_sourced(&w, m, &m->sourced.v[i]);
+        sg_jw_end(&w);
     }
-    cJSON_AddItemToObject(o, "diagnostics", sg_json_diags(&m->diags));
-    return sg_json_print(out, vo->err, o);
+    sg_jw_diags(&w, "diagnostics", &m->diags);
+    sg_jw_end(&w);
+    if (sg_jw_finish(&w) < 0) {
+        fputs("sysctl-guard: out of memory\n", vo->err);
+        return -1;
+    }
+    return 0;
 }
 
 /* ---- text ---- */

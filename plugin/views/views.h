@@ -123,15 +123,15 @@ int sg_fleet_html(FILE *out, const struct sg_fleet *f);
  * finds the file), or as given for a fragment. Allocated, or NULL. */
 char *sg_repo_path(const struct sg_report *r, const char *file);
 
-/* A finding and a summary as JSON (format "sysctl-guard/1"). */
+/* A check's result as check --format json prints it (format
+ * "sysctl-guard/1"), as a tree, for callers that add to it. */
 struct cJSON;
-struct cJSON *sg_json_finding(const struct sg_finding *f);
-/* A check's result as check --format json prints it. */
 struct cJSON *sg_json_check(const struct sg_result *r,
                             const struct sg_view_opts *o);
-struct cJSON *sg_json_summary(const struct sg_findings *fs);
-/* Diagnostics as [{severity, code, file, line, message}]. */
-struct cJSON *sg_json_diags(const struct sg_diags *d);
+/* Diagnostics as [{severity, code, file, line, message}], member KEY of
+ * W's open object (jsonw.h). */
+struct sg_jw;
+void sg_jw_diags(struct sg_jw *w, const char *key, const struct sg_diags *d);
 /* What a fix does to each key: {key: {old, new}}, null for "not set". */
 struct cJSON *sg_json_effects(const struct sg_effects *fx);
 /* Print O (indented, UTF-8) and a newline to OUT, and free it; -1 (said

@@ -82,7 +82,7 @@ int sg_buf_printf(struct sg_buf *buf, const char *fmt, ...)
 
 /* The length of the valid UTF-8 sequence at S, or 0 if there is none. The
  * tests stop at the first byte out of range, so S's NUL is never passed. */
-static size_t utf8_seq(const unsigned char *s)
+size_t sg_utf8_seq(const unsigned char *s)
 {
     unsigned char c = s[0], lo, hi;
 
@@ -111,7 +111,7 @@ bool sg_utf8_valid(const char *s)
     const unsigned char *p = (const unsigned char *)s;
     size_t n;
 
-    while (*p && (n = utf8_seq(p)) > 0)
+    while (*p && (n = sg_utf8_seq(p)) > 0)
         p += n;
     return !*p;
 }
@@ -124,7 +124,7 @@ char *sg_utf8_repair(const char *s)
     for (;;) {
         const unsigned char *run = p;
         size_t n;
-        while (*p && (n = utf8_seq(p)) > 0)
+        while (*p && (n = sg_utf8_seq(p)) > 0)
             p += n;
         if (!*p && !b.v)
             return strdup(s); /* valid throughout: the usual case */
@@ -145,7 +145,7 @@ char *sg_utf8_repair(const char *s)
  * they make a line read in another order than its bytes). */
 static bool vis_control(const unsigned char *p, size_t *len)
 {
-    size_t n = utf8_seq(p);
+    size_t n = sg_utf8_seq(p);
 
     *len = n ? n : 1;
     switch (n) {

@@ -49,6 +49,9 @@ int sg_buf_printf(struct sg_buf *buf, const char *fmt, ...)
  * U+FFFD, for output that must be UTF-8 (JSON): config files may hold
  * Latin-1 text. A new string, or NULL without memory. */
 char *sg_utf8_repair(const char *s);
+/* The length of the valid UTF-8 sequence S starts with (1 for ASCII), or
+ * 0 when S does not start one (S is NUL-terminated). */
+size_t sg_utf8_seq(const unsigned char *s);
 /* Whether S is valid UTF-8 throughout. */
 bool sg_utf8_valid(const char *s);
 
