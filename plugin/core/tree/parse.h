@@ -5,7 +5,7 @@
  * Augeas is initialised once with AUG_NO_MODL_AUTOLOAD | AUG_NO_STDINC and
  * only the lens directory on its load path: no stock lens is compiled and
  * no file is loaded behind our back. Each text goes through
- * aug_text_store(); the resulting tree is walked once, with two nodesets
+ * aug_text_store(); the resulting tree is walked once, with one nodeset
  * (aug_defvar + aug_ns_attr), never with one aug_match per key.
  *
  * Lines: the lens makes exactly one node per line: an unlabelled one for
