@@ -106,14 +106,24 @@ size_t sg_utf8_seq(const unsigned char *s)
     return 0;
 }
 
+/* The first byte from P on that is the NUL or starts no valid sequence:
+ * ASCII, nearly all of the text, is skipped a byte at a time without a
+ * call. */
+static const unsigned char *utf8_span(const unsigned char *p)
+{
+    for (;;) {
+        size_t n;
+        while (*p && *p < 0x80)
+            p++;
+        if (!*p || (n = sg_utf8_seq(p)) == 0)
+            return p;
+        p += n;
+    }
+}
+
 bool sg_utf8_valid(const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n;
-
-    while (*p && (n = sg_utf8_seq(p)) > 0)
-        p += n;
-    return !*p;
+    return !*utf8_span((const unsigned char *)s);
 }
 
 char *sg_utf8_repair(const char *s)
@@ -123,9 +133,7 @@ char *sg_utf8_repair(const char *s)
 
     for (;;) {
         const unsigned char *run = p;
-        size_t n;
-        while (*p && (n = sg_utf8_seq(p)) > 0)
-            p += n;
+        p = utf8_span(p);
         if (!*p && !b.v)
             return strdup(s); /* valid throughout: the usual case */
         if (sg_buf_add(&b, (const char *)run, (size_t)(p - run)) < 0 ||

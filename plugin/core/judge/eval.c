@@ -51,6 +51,7 @@ struct catmemo {
     const char *module; /* or NULL */
     char *suggestion;   /* computed when a message needs it */
     bool suggested;
+    char *history; /* {history}, computed when a message needs it */
     /* What the rules ask of the key besides the catalog, once: */
     bool glob, blank;        /* a glob; a key with a blank */
     bool policy_key;         /* a policy declares it */
@@ -214,6 +215,7 @@ static struct catmemo *memo_of(const struct ctx *c, const char *key)
         sg_strmap_put(&cc->index, own, cc->n, &old) < 0) {
         free(own);
         free(cc->scratch.suggestion);
+        free(cc->scratch.history);
         memo_fill(c, key, &cc->scratch);
         return &cc->scratch;
     }
@@ -225,10 +227,12 @@ static void cache_free(struct catcache *cc)
 {
     for (size_t i = 0; i < cc->n; i++) {
         free(cc->v[i].suggestion);
+        free(cc->v[i].history);
         free((char *)cc->v[i].key); /* memo_of's copy */
     }
     free(cc->v);
     free(cc->scratch.suggestion);
+    free(cc->scratch.history);
     free(cc->moddep);
     free(cc->modbuiltin);
     sg_strmap_free(&cc->index);
@@ -1019,8 +1023,13 @@ static char *catalog_text(const struct ctx *c, const struct sg_rule *r,
     char buf[200];
     if (!cat || !key)
         return strdup("");
-    if (len == 7 && strncmp(name, "history", 7) == 0)
-        return sg_catalog_history(cat, key, &c->m->kernel);
+    if (len == 7 && strncmp(name, "history", 7) == 0) {
+        /* the same for every line of the key: made once */
+        struct catmemo *e = memo_of(c, key);
+        if (!e->history)
+            e->history = sg_catalog_history(cat, key, &c->m->kernel);
+        return e->history ? strdup(e->history) : NULL;
+    }
     if (len == 10 && strncmp(name, "suggestion", 10) == 0) {
         const char *from = sg_catalog_patch_set(key);
         if (from)
@@ -1458,9 +1467,10 @@ static char *render(const struct ctx *c, const struct sg_rule *r,
                 placeholder(c, r, s, p + 1, (size_t)(e - p - 1), num, &own);
             rc = sg_buf_add(&b, rep, strlen(rep));
             p = e + 1;
-        } else {
-            rc = sg_buf_add(&b, p, 1);
-            p++;
+        } else { /* the text up to the next placeholder, at once */
+            size_t n = strcspn(p + 1, "{") + 1;
+            rc = sg_buf_add(&b, p, n);
+            p += n;
         }
         free(own);
         if (rc < 0) {
@@ -1549,8 +1559,12 @@ static int add_finding(const struct ctx *c, const struct sg_rule *r,
     /* Prose for people and for every output format: valid UTF-8 even when
      * the value quoted in it is Latin-1 (the value itself stays as read). */
     char *msg = render(c, r, s, r->message);
-    f.message = msg ? sg_utf8_repair(msg) : NULL;
-    free(msg);
+    if (msg && sg_utf8_valid(msg))
+        f.message = msg; /* the usual case: no copy */
+    else {
+        f.message = msg ? sg_utf8_repair(msg) : NULL;
+        free(msg);
+    }
     /* A finding that names who wrote the running value carries it as
      * data too: a fleet report counts the hosts each writer's value is on. */
     bool names_writer = s->key && strstr(r->message, "{writer}") != NULL;
