@@ -15,6 +15,7 @@
 #include <float.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 void sg_jw_stream(struct sg_jw *w, FILE *out)
@@ -28,69 +29,132 @@ void sg_jw_tree(struct sg_jw *w)
     memset(w, 0, sizeof(*w));
 }
 
+static void flush(struct sg_jw *w)
+{
+    if (w->n)
+        fwrite(w->buf, 1, w->n, w->out);
+    w->n = 0;
+}
+
+static void put(struct sg_jw *w, const char *p, size_t n)
+{
+    if (n > sizeof(w->buf) - w->n) {
+        flush(w);
+        if (n >= sizeof(w->buf)) {
+            fwrite(p, 1, n, w->out);
+            return;
+        }
+    }
+    memcpy(w->buf + w->n, p, n);
+    w->n += n;
+}
+
+static void put_c(struct sg_jw *w, char c)
+{
+    if (w->n == sizeof(w->buf))
+        flush(w);
+    w->buf[w->n++] = c;
+}
+
+static void put_s(struct sg_jw *w, const char *s)
+{
+    put(w, s, strlen(s));
+}
+
 /* 1 for the bytes a string cannot hold as they are (escaped, or checked
  * as UTF-8): below 0x20, '"', '\\', 0x80 and up. */
 static const unsigned char special[256] = {
     [0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x80 ... 0xff] = 1};
 
-static void put_string(FILE *f, const char *s)
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* Whether one of the 8 bytes in X is special, all at once: a byte with
+ * its high bit set, below 0x20, '"' or '\\' (a byte that is zero after
+ * the xor). */
+static bool word_special(uint64_t x)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    putc_unlocked('"', f);
+    uint64_t q = x ^ (ONES * '"'), b = x ^ (ONES * '\\');
+    return ((x | ((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q) |
+             ((b - ONES) & ~b)) &
+            HIGHS) != 0;
+}
+
+/* The end of the run of plain bytes from P (before END). */
+static const unsigned char *plain_run(const unsigned char *p,
+                                      const unsigned char *end)
+{
+    uint64_t x;
+    while (end - p >= 8) {
+        memcpy(&x, p, 8);
+        if (word_special(x))
+            break;
+        p += 8;
+    }
+    while (p < end && !special[*p])
+        p++;
+    return p;
+}
+
+static void put_string(struct sg_jw *w, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+    put_c(w, '"');
     for (;;) {
         const unsigned char *run = p;
-        while (!special[*p])
-            p++;
+        p = plain_run(p, end);
         if (p > run)
-            fwrite_unlocked(run, 1, (size_t)(p - run), f);
-        if (!*p)
+            put(w, (const char *)run, (size_t)(p - run));
+        if (p == end)
             break;
         size_t n;
+        char u[8];
         switch (*p) {
         case '"':
-            fputs_unlocked("\\\"", f);
+            put(w, "\\\"", 2);
             break;
         case '\\':
-            fputs_unlocked("\\\\", f);
+            put(w, "\\\\", 2);
             break;
         case '\b':
-            fputs_unlocked("\\b", f);
+            put(w, "\\b", 2);
             break;
         case '\f':
-            fputs_unlocked("\\f", f);
+            put(w, "\\f", 2);
             break;
         case '\n':
-            fputs_unlocked("\\n", f);
+            put(w, "\\n", 2);
             break;
         case '\r':
-            fputs_unlocked("\\r", f);
+            put(w, "\\r", 2);
             break;
         case '\t':
-            fputs_unlocked("\\t", f);
+            put(w, "\\t", 2);
             break;
         default:
             if (*p < 0x20) {
-                fprintf(f, "\\u%04x", *p);
+                snprintf(u, sizeof(u), "\\u%04x", *p);
+                put(w, u, 6);
                 break;
             }
             n = sg_utf8_seq(p);
             if (n == 0) { /* U+FFFD for a byte that starts no sequence */
-                fputs_unlocked("\xEF\xBF\xBD", f);
+                put(w, "\xEF\xBF\xBD", 3);
                 break;
             }
-            fwrite_unlocked(p, 1, n, f);
+            put(w, (const char *)p, n);
             p += n;
             continue;
         }
         p++;
     }
-    putc_unlocked('"', f);
+    put_c(w, '"');
 }
 
-static void tabs(FILE *f, int n)
+static void tabs(struct sg_jw *w, int n)
 {
     while (n-- > 0)
-        putc_unlocked('\t', f);
+        put_c(w, '\t');
 }
 
 /* Start an item (a member KEY of an open object) in the stream. */
@@ -101,13 +165,13 @@ static void stream_item(struct sg_jw *w, const char *key)
         return;
     if (w->array[d - 1]) {
         if (w->items[d - 1])
-            fputs_unlocked(", ", w->out);
+            put_s(w, ", ");
     } else {
         if (w->items[d - 1])
-            fputs_unlocked(",\n", w->out);
-        tabs(w->out, d);
-        put_string(w->out, key);
-        fputs_unlocked(":\t", w->out);
+            put_s(w, ",\n");
+        tabs(w, d);
+        put_string(w, key);
+        put_s(w, ":\t");
     }
     w->items[d - 1] = true;
 }
@@ -140,7 +204,7 @@ static void open_container(struct sg_jw *w, const char *key, bool array)
     }
     if (w->out) {
         stream_item(w, key);
-        fputs_unlocked(array ? "[" : "{\n", w->out);
+        put_s(w, array ? "[" : "{\n");
     } else {
         cJSON *c = array ? cJSON_CreateArray() : cJSON_CreateObject();
         tree_item(w, key, c);
@@ -171,13 +235,13 @@ void sg_jw_end(struct sg_jw *w)
     if (!w->out)
         return;
     if (w->array[d]) {
-        putc_unlocked(']', w->out);
+        put_c(w, ']');
         return;
     }
     if (w->items[d])
-        putc_unlocked('\n', w->out);
-    tabs(w->out, d);
-    putc_unlocked('}', w->out);
+        put_c(w, '\n');
+    tabs(w, d);
+    put_c(w, '}');
 }
 
 void sg_jw_str(struct sg_jw *w, const char *key, const char *s)
@@ -186,7 +250,7 @@ void sg_jw_str(struct sg_jw *w, const char *key, const char *s)
         return;
     if (w->out) {
         stream_item(w, key);
-        put_string(w->out, s);
+        put_string(w, s);
     } else
         tree_item(w, key, cJSON_CreateString(s));
 }
@@ -216,13 +280,13 @@ void sg_jw_int(struct sg_jw *w, const char *key, long long v)
             while (u /= 10);
             if (v < 0)
                 *--q = '-';
-            fwrite_unlocked(q, 1, (size_t)(e - q), w->out);
+            put(w, q, (size_t)(e - q));
             return;
         }
         if (snprintf(num, sizeof(num), "%1.15g", d) > 0 &&
             (sscanf(num, "%lg", &back) != 1 || !same_double(back, d)))
             snprintf(num, sizeof(num), "%1.17g", d);
-        fputs_unlocked(num, w->out);
+        put_s(w, num);
     } else
         tree_item(w, key, cJSON_CreateNumber((double)v));
 }
@@ -231,7 +295,7 @@ void sg_jw_bool(struct sg_jw *w, const char *key, bool v)
 {
     if (w->out) {
         stream_item(w, key);
-        fputs_unlocked(v ? "true" : "false", w->out);
+        put_s(w, v ? "true" : "false");
     } else
         tree_item(w, key, cJSON_CreateBool(v));
 }
@@ -240,7 +304,7 @@ void sg_jw_null(struct sg_jw *w, const char *key)
 {
     if (w->out) {
         stream_item(w, key);
-        fputs_unlocked("null", w->out);
+        put_s(w, "null");
     } else
         tree_item(w, key, cJSON_CreateNull());
 }
@@ -250,7 +314,8 @@ int sg_jw_finish(struct sg_jw *w)
     if (w->depth != 0)
         w->failed = true;
     if (w->out) {
-        putc_unlocked('\n', w->out);
+        put_c(w, '\n');
+        flush(w);
         return w->failed ? -1 : 0;
     }
     if (w->failed) {

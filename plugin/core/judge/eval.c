@@ -49,7 +49,7 @@ struct catmemo {
     bool known;
     struct sg_catinfo in;
     const char *module; /* or NULL */
-    char *suggestion;   /* computed when a message needs it */
+    char *suggestion;   /* " Did you mean K?", when a message needs it */
     bool suggested;
     char *history; /* {history}, computed when a message needs it */
     /* What the rules ask of the key besides the catalog, once: */
@@ -65,6 +65,8 @@ struct catcache {
                                may be a string it frees: relate.c's) */
     struct catmemo *v;
     size_t n, cap;
+    size_t last;            /* the entry asked for last, when below n: a line's
+                               rules ask for its key ten times in a row */
     struct catmemo scratch; /* when memory runs out: not kept */
     /* lib/modules/RELEASE/modules.dep and modules.builtin of the tree,
      * read when a value first names a module (cat_module_installed) */
@@ -206,9 +208,11 @@ static void memo_fill(const struct ctx *c, const char *key, struct catmemo *e)
 static struct catmemo *memo_of(const struct ctx *c, const char *key)
 {
     struct catcache *cc = c->cache;
+    if (cc->last < cc->n && strcmp(cc->v[cc->last].key, key) == 0)
+        return &cc->v[cc->last];
     size_t i = sg_strmap_get(&cc->index, key), old;
     if (i != SIZE_MAX)
-        return &cc->v[i];
+        return &cc->v[cc->last = i];
     char *own = strdup(key);
     if (!own ||
         sg_grow((void **)&cc->v, sizeof(*cc->v), cc->n + 1, &cc->cap) < 0 ||
@@ -220,6 +224,7 @@ static struct catmemo *memo_of(const struct ctx *c, const char *key)
         return &cc->scratch;
     }
     memo_fill(c, own, &cc->v[cc->n]);
+    cc->last = cc->n;
     return &cc->v[cc->n++];
 }
 
@@ -1038,12 +1043,12 @@ static char *catalog_text(const struct ctx *c, const struct sg_rule *r,
                                     from);
         struct catmemo *e = memo_of(c, key);
         if (!e->suggested) {
-            e->suggestion = sg_catalog_suggest(cat, key);
+            char *k = sg_catalog_suggest(cat, key);
+            e->suggestion = k ? sg_strdup_printf(" Did you mean %s?", k) : NULL;
             e->suggested = true;
+            free(k);
         }
-        return e->suggestion
-                   ? sg_strdup_printf(" Did you mean %s?", e->suggestion)
-                   : strdup("");
+        return strdup(e->suggestion ? e->suggestion : "");
     }
     if (len == 9 && strncmp(name, "rejection", 9) == 0) {
         const char *why = cat_rejection(c, key, s->value, buf, sizeof(buf));
