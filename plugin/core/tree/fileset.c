@@ -53,8 +53,10 @@ int sg_semantics_parse(const char *s, enum sg_semantics *out, int *procps)
 
 struct candidate {
     char *name;
-    size_t dir;  /* index into sg_layout_dirs */
-    char *entry; /* target path of the directory entry */
+    size_t dir;     /* index into sg_layout_dirs */
+    char *entry;    /* target path of the directory entry */
+    char *resolved; /* a regular file's path in its resolved directory
+                       (nothing to chase); NULL for anything else */
 };
 
 struct candidates {
@@ -132,8 +134,9 @@ static int scan_dir(int rootfd, size_t di, const char *dir,
             continue;
         }
         struct stat st;
-        bool is_dir = fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-                      S_ISDIR(st.st_mode);
+        bool statted = fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) == 0;
+        bool is_dir = statted && S_ISDIR(st.st_mode);
+        bool is_reg = statted && S_ISREG(st.st_mode);
         if (is_dir) {
             r = sg_diag_add(diags, SG_SEV_ERROR, "not-file", entry, 0,
                             "is a directory, not a file: ignored");
@@ -143,8 +146,16 @@ static int scan_dir(int rootfd, size_t di, const char *dir,
             continue;
         }
         struct candidate c = {.name = strdup(n), .dir = di, .entry = entry};
-        if (!c.name || SG_PUSH(*cs, c) < 0) {
+        /* A regular file resolves to itself in the resolved directory:
+         * chasing its path again from the root, component by component,
+         * was nine system calls a file (it is opened later beneath the
+         * root without following any link, so a swap is refused then) */
+        if (is_reg)
+            c.resolved = sg_strdup_printf(
+                "%s/%s", strcmp(resolved, "/") == 0 ? "" : resolved, n);
+        if (!c.name || (is_reg && !c.resolved) || SG_PUSH(*cs, c) < 0) {
             free(c.name);
+            free(c.resolved);
             free(entry);
             r = -ENOMEM;
             break;
@@ -177,7 +188,8 @@ static int resolve_survivor(int rootfd, const struct candidate *c,
                             struct sg_fileset *fs, struct sg_diags *diags)
 {
     char *resolved = NULL;
-    int r = sg_chase_at(rootfd, c->entry, &resolved);
+    int r = c->resolved ? ((resolved = strdup(c->resolved)) ? 0 : -ENOMEM)
+                        : sg_chase_at(rootfd, c->entry, &resolved);
 
     if (r == 0 || r == -ENOENT) {
         if (resolved && strcmp(resolved, "/dev/null") == 0) {
@@ -359,6 +371,7 @@ int sg_fileset_scan(int rootfd, bool sweep, struct sg_fileset *fs,
     for (size_t i = 0; i < cs.n; i++) {
         free(cs.v[i].name);
         free(cs.v[i].entry);
+        free(cs.v[i].resolved);
     }
     free(cs.v);
     if (r < 0)
