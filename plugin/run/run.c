@@ -198,8 +198,9 @@ static int finding_spans(const struct sg_run_opts *ro,
  * file, so each file is read once. */
 static int quote_findings(const struct sg_model *m, struct sg_findings *fs)
 {
-    const char *cur = NULL;
+    const char *cur = NULL, *at = NULL; /* line AT_LINE of CUR's TEXT */
     char *text = NULL;
+    unsigned at_line = 1;
     for (size_t i = 0; i < fs->n; i++) {
         struct sg_finding *f = &fs->v[i];
         if (!f->file || !f->line || f->source)
@@ -208,12 +209,23 @@ static int quote_findings(const struct sg_model *m, struct sg_findings *fs)
             free(text);
             text = sg_model_file_text(m, f->file);
             cur = f->file;
+            at = text;
+            at_line = 1;
         }
-        const char *p = text;
-        for (unsigned n = 1; p && n < f->line; n++) {
+        /* lines go up within a file (FS is sorted): walk on from the
+         * last one, not from the top (a file of 100,000 findings walked
+         * its text 100,000 times) */
+        if (f->line < at_line || !at) {
+            at = text;
+            at_line = 1;
+        }
+        const char *p = at;
+        for (unsigned n = at_line; p && n < f->line; n++) {
             p = strchr(p, '\n');
             p = p ? p + 1 : NULL;
         }
+        at = p;
+        at_line = p ? f->line : at_line;
         if (!p || !*p)
             continue;
         size_t len = strcspn(p, "\n");

@@ -35,7 +35,7 @@ target no slower than jq; the peak memory of both. Report shapes (issue
 rule ids whose FNV-1a hashes collide in their low 24 bits), N JSON
 documents in one file: JSON and HTML at 1x and 10x; target: no CPU-time
 ratio over 12x.
-Usage: bench.py BINARY [--runs N] [--only report|trees]
+Usage: bench.py BINARY [--runs N] [--only report|trees|linear]
 """
 import json
 import os
@@ -754,6 +754,12 @@ def main():
     tmp = tempfile.mkdtemp(prefix="sg-bench-")
     only = (sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv
             else None)
+    if only == "linear":
+        try:
+            bench_linear(binary, tmp)
+        finally:
+            shutil.rmtree(tmp)
+        return
     if only == "report":
         try:
             bench_report(binary, tmp)
