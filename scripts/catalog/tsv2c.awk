@@ -51,11 +51,11 @@ function die(msg) { printf "%s:%d: %s\n", FILENAME, FNR, msg > "/dev/stderr"; ex
     if ($5 != "-" && $5 != "?" && $5 !~ /^-?[0-9]+$/) die("bad maximum")
     hmin = ($4 != "-" && $4 != "?"); hmax = ($5 != "-" && $5 != "?")
     ac = ($6 == "rw") ? "SG_CA_RW" : ($6 == "ro") ? "SG_CA_RO" : ($6 == "wo") ? "SG_CA_WO" : "SG_CA_UNKNOWN"
-    rows[nrow++] = sprintf("    {%s, %uu, %s, %u, %s, %s, %sLL, %sLL, %s, %s, %s, %s, %s, %s, %s},", \
+    rows[nrow++] = sprintf("    {%s, %uu, %s, %u, %s, %s, %sLL, %sLL, %s, %s, %s, %s, %s, %s, %s, %u},", \
         cstr($1), bits, ct, cnt, hmin ? "true" : "false", hmax ? "true" : "false", \
         hmin ? $4 : "0", hmax ? $5 : "0", ac, cstr($7), cstr($8), cstr($9), \
         index($1, "<") ? "true" : "false", ($4 == "?") ? "true" : "false", \
-        ($5 == "?") ? "true" : "false")
+        ($5 == "?") ? "true" : "false", length($1))
 }
 END {
     if (!nv) die("no versions line")

@@ -261,6 +261,7 @@ static int index_rows(struct sg_catalog *c, const char *file,
         if (strcmp(c->rows[i - 1].key, c->rows[i].key) > 0)
             return bad(d, file, 0, "rows are not sorted by key");
     for (size_t i = 0; i < c->n_rows; i++) {
+        c->rows[i].key_len = strlen(c->rows[i].key);
         if (!c->rows[i].templated)
             continue;
         if (sg_grow((void **)&c->templates, sizeof(*c->templates),

@@ -57,6 +57,7 @@ struct sg_catrow {
      * sets at boot, an expression of struct sizes); has_min/has_max are
      * then false, and the row says nothing of values on that side. */
     bool unk_min, unk_max;
+    size_t key_len; /* strlen(key): the did-you-mean search's filter */
 };
 
 /* SG_H_VARIES: the key's bounds or mode are not constants of the source
@@ -225,7 +226,6 @@ const char *sg_ctype_name(enum sg_ctype t);
  * follows the numbers, an inline "# comment", is not read), a string
  * exactly (LIVE without its newline). */
 bool sg_catalog_live_same(const struct sg_catalog *c, const struct sg_kver *k,
-                          const char *key, const char *value,
-                          const char *live);
+                          const char *key, const char *value, const char *live);
 
 #endif

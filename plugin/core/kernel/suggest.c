@@ -114,12 +114,14 @@ char *sg_catalog_suggest(const struct sg_catalog *c, const char *key)
 
     for (size_t i = 0; i < c->n_rows; i++) {
         const char *cand = c->rows[i].key;
-        size_t lim = best < limit ? best : limit, cl;
-        if (c->rows[i].templated || strncmp(cand, key, first) != 0 ||
-            cand[first] != key[first])
-            continue;
-        cl = strlen(cand);
-        if ((cl > len ? cl - len : len - cl) > lim ||
+        size_t lim = best < limit ? best : limit, cl = c->rows[i].key_len;
+        /* the length first: it rules out nearly every row, and costs no
+         * walk over the key (each key's rows, one per version range,
+         * are asked once) */
+        if ((cl > len ? cl - len : len - cl) > lim || c->rows[i].templated ||
+            (i > 0 && cl == c->rows[i - 1].key_len &&
+             strcmp(cand, c->rows[i - 1].key) == 0) ||
+            strncmp(cand, key, first) != 0 || cand[first] != key[first] ||
             bag_distance(left, hist, len, cand) > lim)
             continue;
         size_t e = edits(key, cand, lim);
