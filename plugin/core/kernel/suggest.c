@@ -93,6 +93,47 @@ static size_t edits(const char *a, const char *b, size_t limit)
     return row[lb];
 }
 
+/* The lengths of KEY's dot-separated components (KL, at most
+ * SG_SUGGEST_PARTS): how many, or 0 when there are more. */
+#define SG_SUGGEST_PARTS 32
+static size_t key_parts(const char *key, size_t *kl)
+{
+    size_t n = 0;
+    for (;;) {
+        size_t l = strcspn(key, ".");
+        if (n == SG_SUGGEST_PARTS)
+            return 0;
+        kl[n++] = l;
+        if (!key[l])
+            return n;
+        key += l + 1;
+    }
+}
+
+/* The length of what template T becomes with each placeholder taking the
+ * key's component at its place (KL[0..KC)), or SIZE_MAX when the key has
+ * no such component or an empty one there. */
+static size_t filled_len(const char *t, const size_t *kl, size_t kc)
+{
+    size_t n = 0;
+    for (size_t j = 0; *t; j++) {
+        const char *s = t;
+        while (*t && *t != '.')
+            t++;
+        if (*s == '<') {
+            if (j >= kc || kl[j] == 0)
+                return SIZE_MAX;
+            n += kl[j];
+        } else
+            n += (size_t)(t - s);
+        if (*t) {
+            t++;
+            n++;
+        }
+    }
+    return n;
+}
+
 char *sg_catalog_suggest(const struct sg_catalog *c, const char *key)
 {
     size_t first = strcspn(key, "."), len = strlen(key);
@@ -133,10 +174,18 @@ char *sg_catalog_suggest(const struct sg_catalog *c, const char *key)
     /* A key with an interface in it: compare with the templates, each
      * placeholder taking the key's component at its place. */
     char cand[256];
+    size_t parts[SG_SUGGEST_PARTS], kc = key_parts(key, parts);
     for (size_t i = 0; i < c->n_templates; i++) {
         const char *t = c->templates[i]->key, *kp = key;
         size_t n = 0;
         bool ok = strncmp(t, key, first) == 0 && t[first] == key[first];
+        /* the candidate's length, before it is made: one too far from
+         * the key's is too many edits (the bag distance says so too) */
+        size_t want = ok && kc ? filled_len(t, parts, kc) : 0,
+               lim = best < limit ? best : limit;
+        if (ok && kc &&
+            (want == SIZE_MAX || (want > len ? want - len : len - want) > lim))
+            continue;
         while (ok && *t) {
             size_t tl = strcspn(t, "."), kl = strcspn(kp, ".");
             const char *src = t[0] == '<' ? kp : t;
