@@ -167,6 +167,10 @@ static void stream_item(struct sg_jw *w, const char *key)
         if (w->items[d - 1])
             put_s(w, ", ");
     } else {
+        if (!key) { /* a member needs a name: the caller's mistake */
+            w->failed = true;
+            key = "";
+        }
         if (w->items[d - 1])
             put_s(w, ",\n");
         tabs(w, d);

@@ -146,6 +146,13 @@ int main(void)
     }
 
     /* misuse is a failure, not a crash */
+    FILE *nul = fopen("/dev/null", "w");
+    sg_jw_stream(&w, nul);
+    sg_jw_object(&w, NULL);
+    sg_jw_str(&w, NULL, "a member without a name");
+    sg_jw_end(&w);
+    CHECK(sg_jw_finish(&w) < 0);
+    fclose(nul);
     sg_jw_tree(&w);
     sg_jw_end(&w);
     CHECK(sg_jw_finish(&w) < 0 && !w.root);
