@@ -18,7 +18,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from sgtest import CASES, ENV, TOP, Tally  # noqa: E402
+from sgtest import CASES, ENV, TOP, Tally, write_files  # noqa: E402
 
 T = Tally()
 ESC = b"\x1b["
@@ -346,11 +346,10 @@ def live_procfs(binary):
             "net.ipv4.ip_local_port_range": "net/ipv4/ip_local_port_range",
             "kernel.hostname": "kernel/hostname"}
     with tempfile.TemporaryDirectory(prefix="sg-live-") as d:
-        os.makedirs(os.path.join(d, "etc", "sysctl.d"))
-        with open(os.path.join(d, "etc", "sysctl.d", "10-x.conf"), "w") as f:
-            f.write("kernel.pid_max = 1\n"
-                    "net.ipv4.ip_local_port_range = 1 2\n"
-                    "kernel.hostname = x\n")
+        write_files(d, {"etc/sysctl.d/10-x.conf":
+                        "kernel.pid_max = 1\n"
+                        "net.ipv4.ip_local_port_range = 1 2\n"
+                        "kernel.hostname = x\n"})
         # The running kernel's procfs, mounted into the tree as a
         # container's is (a symlink to the host's /proc would lead out of
         # the tree, and is refused: see confinement in tests/fix/attack.py).
@@ -430,10 +429,8 @@ def messages(binary):
             T.ok(r.returncode == 1 and out.get("failed") and
                  want in out.get("msg", ""), "module args %s: %s"
                  % (name, r.stdout[:300]))
-        os.makedirs(os.path.join(d, "etc", "sysctl.d"))
         os.makedirs(os.path.join(d, "proc", "sys", "vm", "swappiness"))
-        with open(os.path.join(d, "etc", "sysctl.d", "10-x.conf"), "w") as f:
-            f.write("vm.swappiness = 10\n")
+        write_files(d, {"etc/sysctl.d/10-x.conf": "vm.swappiness = 10\n"})
         r = subprocess.run([binary, "show", "--live", "--kernel", "6.1",
                             "--root", d], capture_output=True, text=True,
                            env=ENV)
@@ -1162,9 +1159,8 @@ def config_trust(binary):
         build = os.path.join(shared, "build")
         os.mkdir(build)
         tree = os.path.join(build, "tree")
-        os.makedirs(os.path.join(tree, "etc", "sysctl.d"))
-        with open(os.path.join(tree, "etc", "sysctl.d", "a.conf"), "w") as f:
-            f.write("net.core.somaxconn = 4096\n")
+        write_files(tree, {"etc/sysctl.d/a.conf":
+                           "net.core.somaxconn = 4096\n"})
         frag = os.path.join(build, "a.conf")
         with open(frag, "w") as f:
             f.write("net.core.somaxconn = 4096\n")
@@ -1368,11 +1364,9 @@ def show_check_agree(binary):
     so in show)."""
     import re
     with tempfile.TemporaryDirectory(prefix="sg-agree-") as root:
-        os.makedirs(os.path.join(root, "etc", "sysctl.d"))
-        with open(os.path.join(root, "etc", "sysctl.d", "50-x.conf"),
-                  "w") as f:
-            f.write("net.ipv4.tcp syncookies = 1\nvm.swappiness 10\n"
-                    "vm.swappiness = 10\n")
+        write_files(root, {"etc/sysctl.d/50-x.conf":
+                           "net.ipv4.tcp syncookies = 1\nvm.swappiness 10\n"
+                           "vm.swappiness = 10\n"})
         args = ["--kernel", "6.1", "--root", root]
         c = json.loads(subprocess.run(
             [binary, "check", "--format", "json"] + args,
@@ -1587,9 +1581,7 @@ def quiet(binary):
              "%s: a line per finding, then the summary: %r" %
              (flag, lines[:3]))
     with tempfile.TemporaryDirectory(prefix="sg-quiet-") as d:
-        os.makedirs(os.path.join(d, "etc", "sysctl.d"))
-        with open(os.path.join(d, "etc", "sysctl.d", "a.conf"), "w") as f:
-            f.write("vm.swappiness = 10\n")
+        write_files(d, {"etc/sysctl.d/a.conf": "vm.swappiness = 10\n"})
         r = subprocess.run([binary, "check", "-q", "--kernel", "6.1",
                             "--root", d], capture_output=True, text=True,
                            env=env)

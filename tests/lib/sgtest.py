@@ -36,6 +36,16 @@ def tree_args(case):
     return keep
 
 
+def write_files(root, files):
+    """Write FILES ({path under ROOT: text}) below ROOT, making the
+    directories: a tree for one test."""
+    for rel, text in files.items():
+        path = os.path.join(root, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+
+
 def snapshot(root):
     """Every file and symlink under ROOT: content, mode, owner; link target."""
     out = {}

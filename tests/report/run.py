@@ -45,7 +45,7 @@ from html import unescape
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from sgtest import CASES, ENV, TOP, Tally, fingerprint  # noqa: E402
+from sgtest import CASES, ENV, TOP, Tally, fingerprint, write_files  # noqa: E402
 
 T = Tally()
 BIN = None
@@ -322,10 +322,7 @@ def test_baseline(tmp):
     roots = {}
     for n in names:
         roots[n] = os.path.join(base, "roots", n)
-        os.makedirs(os.path.join(roots[n], "etc", "sysctl.d"))
-        with open(os.path.join(roots[n], "etc", "sysctl.d",
-                               "60-tuning.conf"), "w") as f:
-            f.write(TUNING)
+        write_files(roots[n], {"etc/sysctl.d/60-tuning.conf": TUNING})
     old = {n: check_into(roots[n], n, old_d) for n in names}
     r, old_rep = report_json([old_d])
     T.ok(r.returncode == 1 and len(old_rep.get("hosts", [])) == 8,
@@ -775,9 +772,7 @@ def test_page(tmp):
     d = os.path.join(tmp, "page")
     os.makedirs(d)
     typo = os.path.join(tmp, "typo")
-    os.makedirs(os.path.join(typo, "etc", "sysctl.d"))
-    with open(os.path.join(typo, "etc", "sysctl.d", "50-x.conf"), "w") as f:
-        f.write("net.ipv4.tcp_fooo = 1\n")
+    write_files(typo, {"etc/sysctl.d/50-x.conf": "net.ipv4.tcp_fooo = 1\n"})
     for host, root, kernel in (
             ("a", typo, "6.1.0-13-amd64"),
             ("b", os.path.join(CASES, "rule-file-hidden", "root"),
