@@ -66,6 +66,11 @@ static void put_s(struct sg_jw *w, const char *s)
 static const unsigned char special[256] = {
     [0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x80 ... 0xff] = 1};
 
+/* The letter after the backslash of the escapes JSON names. */
+static const unsigned char escape[256] = {
+    ['"'] = '"',  ['\\'] = '\\', ['\b'] = 'b', ['\f'] = 'f',
+    ['\n'] = 'n', ['\r'] = 'r',  ['\t'] = 't'};
+
 #define ONES 0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
 
@@ -107,44 +112,22 @@ static void put_string(struct sg_jw *w, const char *s)
             put(w, (const char *)run, (size_t)(p - run));
         if (p == end)
             break;
-        size_t n;
         char u[8];
-        switch (*p) {
-        case '"':
-            put(w, "\\\"", 2);
-            break;
-        case '\\':
-            put(w, "\\\\", 2);
-            break;
-        case '\b':
-            put(w, "\\b", 2);
-            break;
-        case '\f':
-            put(w, "\\f", 2);
-            break;
-        case '\n':
-            put(w, "\\n", 2);
-            break;
-        case '\r':
-            put(w, "\\r", 2);
-            break;
-        case '\t':
-            put(w, "\\t", 2);
-            break;
-        default:
-            if (*p < 0x20) {
-                snprintf(u, sizeof(u), "\\u%04x", *p);
-                put(w, u, 6);
-                break;
+        if (escape[*p]) {
+            u[0] = '\\';
+            u[1] = (char)escape[*p];
+            put(w, u, 2);
+        } else if (*p < 0x20) {
+            snprintf(u, sizeof(u), "\\u%04x", *p);
+            put(w, u, 6);
+        } else {
+            size_t n = sg_utf8_seq(p);
+            if (n > 0) {
+                put(w, (const char *)p, n);
+                p += n;
+                continue;
             }
-            n = sg_utf8_seq(p);
-            if (n == 0) { /* U+FFFD for a byte that starts no sequence */
-                put(w, "\xEF\xBF\xBD", 3);
-                break;
-            }
-            put(w, (const char *)p, n);
-            p += n;
-            continue;
+            put(w, "\xEF\xBF\xBD", 3); /* a byte that starts no sequence */
         }
         p++;
     }

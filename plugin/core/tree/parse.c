@@ -168,11 +168,26 @@ static enum line_kind line_kind(const char *p, size_t len)
     return p[i] == '#' || p[i] == ';' ? LINE_COMMENT : LINE_ENTRY;
 }
 
-/* The length of the line at P (before END), without its "\n". */
-static size_t line_len(const char *p, const char *end)
+/* One line of a text: where it starts, its length without its "\n" and
+ * with it, and what the lens makes of it. */
+struct line {
+    const char *p;
+    size_t len, with_nl;
+    enum line_kind kind;
+};
+
+/* The line at *Q (before END) into L, and *Q past it; false at END. */
+static bool next_line(const char **q, const char *end, struct line *l)
 {
-    const char *e = memchr(p, '\n', (size_t)(end - p));
-    return e ? (size_t)(e - p) : (size_t)(end - p);
+    if (*q >= end)
+        return false;
+    const char *e = memchr(*q, '\n', (size_t)(end - *q));
+    l->p = *q;
+    l->len = e ? (size_t)(e - *q) : (size_t)(end - *q);
+    l->with_nl = l->len + (e != NULL);
+    l->kind = line_kind(l->p, l->len);
+    *q += l->with_nl;
+    return true;
 }
 
 /* Report why aug_text_store failed for the entry lines of the LEN bytes
@@ -188,16 +203,13 @@ static int store_error(struct sg_parser *p, const char *file, const char *text,
     aug_get(p->aug, "/augeas/text" TREE_NODE "/error/message", &msg);
     if (line) {
         unsigned long want = strtoul(line, NULL, 10), k = 0;
-        const char *end = text + len;
-        unsigned no = 1;
-        for (const char *q = text; q < end; no++) {
-            size_t ll = line_len(q, end);
-            if (line_kind(q, ll) == LINE_ENTRY && ++k == want) {
+        const char *q = text;
+        struct line l;
+        for (unsigned no = 1; next_line(&q, text + len, &l); no++)
+            if (l.kind == LINE_ENTRY && ++k == want) {
                 ln = line0 + no;
                 break;
             }
-            q += ll + (q + ll < end);
-        }
     }
     sg_diag_add(diags, SG_SEV_ERROR, "parse-error", file, ln,
                 "cannot parse: %s", msg ? msg : aug_error_message(p->aug));
@@ -320,13 +332,11 @@ struct piece {
 /* Append the entry lines of the piece PC (each with its "\n") to B. */
 static int add_entry_lines(struct sg_buf *b, const struct piece *pc)
 {
-    const char *end = pc->text + pc->len;
-    for (const char *q = pc->text; q < end;) {
-        size_t ll = line_len(q, end), with_nl = ll + (q + ll < end);
-        if (line_kind(q, ll) == LINE_ENTRY && sg_buf_add(b, q, with_nl) < 0)
+    const char *q = pc->text;
+    struct line l;
+    while (next_line(&q, pc->text + pc->len, &l))
+        if (l.kind == LINE_ENTRY && sg_buf_add(b, l.p, l.with_nl) < 0)
             return -ENOMEM;
-        q += with_nl;
-    }
     return 0;
 }
 
@@ -394,23 +404,20 @@ static int walk_group(struct sg_parser *p, struct sg_parse_input *in,
 
     for (size_t i = 0; i < n && r == 0; i++) {
         struct sg_parse_input *x = &in[pc[i].in];
-        const char *end = pc[i].text + pc[i].len;
+        const char *q = pc[i].text;
         unsigned ln = pc[i].line0;
+        struct line l;
         if (x->result != 0)
             continue;
-        for (const char *q = pc[i].text; q < end && r == 0;) {
-            size_t ll = line_len(q, end);
-            enum line_kind k = line_kind(q, ll);
-            const char *line = q;
-            q += ll + (q + ll < end);
+        while (r == 0 && next_line(&q, pc[i].text + pc[i].len, &l)) {
             ln++;
-            if (k == LINE_COMMENT && x->directives &&
-                memmem(line, ll, "sysctl-guard", 12)) {
-                char *c = strndup(line, ll);
+            if (l.kind == LINE_COMMENT && x->directives &&
+                memmem(l.p, l.len, "sysctl-guard", 12)) {
+                char *c = strndup(l.p, l.len);
                 r = c ? take_directive(x->directives, c, ln) : -ENOMEM;
                 free(c);
             }
-            if (k != LINE_ENTRY)
+            if (l.kind != LINE_ENTRY)
                 continue;
             /* The entry the directives before it are for. */
             for (size_t d = x->directives ? x->directives->n : 0;
@@ -568,19 +575,17 @@ int sg_parse_check_kinds(struct sg_parser *p, const char *text)
     if (!augeas_unsafe_byte(t) && aug_set(p->aug, TEXT_NODE, t) == 0 &&
         aug_text_store(p->aug, LENS, TEXT_NODE, TREE_NODE) == 0) {
         int nl = aug_defvar(p->aug, "l", TREE_NODE "/*"), node = 0;
-        const char *end = t + strlen(t);
+        const char *q = t, *end = t + strlen(t);
+        struct line l;
         r = nl < 0 ? -ENOMEM : 0;
-        for (const char *q = t; q < end && r == 0;) {
-            size_t ll = line_len(q, end);
-            enum line_kind k = line_kind(q, ll);
+        while (r == 0 && next_line(&q, end, &l)) {
             const char *label = NULL;
-            q += ll + (q + ll < end);
-            if (k == LINE_BLANK)
+            if (l.kind == LINE_BLANK)
                 continue;
             if (node >= nl ||
                 aug_ns_attr(p->aug, "l", node++, NULL, &label, NULL) != 1 ||
                 !label ||
-                (strcmp(label, "#comment") == 0) != (k == LINE_COMMENT))
+                (strcmp(label, "#comment") == 0) != (l.kind == LINE_COMMENT))
                 r = -EDOM;
         }
         if (r == 0 && node != nl)
