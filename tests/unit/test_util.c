@@ -82,8 +82,40 @@ static void leading_fields(void)
     CHECK(sg_leading_fields("1 2 3 4 5", false, f, 2) == 2);
 }
 
+/* sg_utf8_valid_len, eight bytes at a time, says what sg_utf8_valid says
+ * of every byte sequence placed at every offset of a word: a bad byte or
+ * a sequence across a word's edge, cut short by the end, or a NUL before
+ * the end. */
+static void utf8_valid_len(void)
+{
+    static const char *const seqs[] = {
+        "a",        "\xC3\xA9",     "\xE2\x82\xAC",     "\xF0\x9F\x98\x80",
+        "\x80",     "\xC3",         "\xE2\x82",         "\xF0\x9F\x98",
+        "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xFF"};
+    char buf[64];
+    size_t bad = 0, runs = 0;
+    for (size_t i = 0; i < sizeof(seqs) / sizeof(*seqs); i++)
+        for (size_t pre = 0; pre < 17; pre++)
+            for (size_t post = 0; post < 10; post++) {
+                size_t n = strlen(seqs[i]);
+                memset(buf, 'x', pre);
+                memcpy(buf + pre, seqs[i], n);
+                memset(buf + pre + n, 'y', post);
+                buf[pre + n + post] = '\0';
+                bad += sg_utf8_valid_len(buf, pre + n + post) !=
+                       sg_utf8_valid(buf);
+                runs++;
+            }
+    CHECK(bad == 0 && runs == 12 * 17 * 10);
+    CHECK(sg_utf8_valid_len("abcdefghij\xC3\xA9", 12));
+    CHECK(!sg_utf8_valid_len("abcdefghij\xC3", 11));
+    CHECK(!sg_utf8_valid_len("abcdefgh\0ijklmnop", 17)); /* a NUL inside */
+    CHECK(sg_utf8_valid_len("", 0));
+}
+
 int main(void)
 {
+    utf8_valid_len();
     leading_fields();
     /* sg_vis: text without control bytes is returned as it is */
     const char *plain = "/etc/sysctl.d/50-caf\xC3\xA9 #1.conf";

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +125,26 @@ static const unsigned char *utf8_span(const unsigned char *p)
 bool sg_utf8_valid(const char *s)
 {
     return !*utf8_span((const unsigned char *)s);
+}
+
+bool sg_utf8_valid_len(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    while (p < end) {
+        uint64_t w;
+        if (end - p >= 8) { /* eight ASCII bytes (not NUL) at a time */
+            memcpy(&w, p, 8);
+            if (!(((w - 0x0101010101010101ULL) | w) & 0x8080808080808080ULL)) {
+                p += 8;
+                continue;
+            }
+        }
+        size_t n = *p ? sg_utf8_seq(p) : 0;
+        if (n == 0 || n > (size_t)(end - p))
+            return false;
+        p += n;
+    }
+    return true;
 }
 
 char *sg_utf8_repair(const char *s)

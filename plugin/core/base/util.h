@@ -54,6 +54,9 @@ char *sg_utf8_repair(const char *s);
 size_t sg_utf8_seq(const unsigned char *s);
 /* Whether S is valid UTF-8 throughout. */
 bool sg_utf8_valid(const char *s);
+/* The same for the LEN bytes of the string S (S[LEN] is its NUL; a NUL
+ * before it is not valid). */
+bool sg_utf8_valid_len(const char *s, size_t len);
 
 /* S as a terminal or a one-line format (gcc) may show it: every control
  * character but the tab (a line break or an escape sequence in a file

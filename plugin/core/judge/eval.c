@@ -1020,38 +1020,14 @@ static char *evidence_text(const struct ctx *c, const struct sg_rule *r,
  * {suggestion} (" Did you mean K?" or nothing), {rejection} (why the
  * handler rejects the value), {no-effect} (since when, and the commit),
  * {source} (what said so: the running kernel or the catalog). */
-static char *catalog_text(const struct ctx *c, const struct sg_rule *r,
-                          const struct subject *s, const char *name, size_t len)
+/* The catalog placeholders made anew for each finding. */
+static char *catalog_made(const struct ctx *c, const struct sg_rule *r,
+                          const struct subject *s, const char *name, size_t len,
+                          char *buf, size_t buflen)
 {
-    const struct sg_catalog *cat = c->ps->catalog;
     const char *key = s->key;
-    char buf[200];
-    if (!cat || !key)
-        return strdup("");
-    if (len == 7 && strncmp(name, "history", 7) == 0) {
-        /* the same for every line of the key: made once */
-        struct catmemo *e = memo_of(c, key);
-        if (!e->history)
-            e->history = sg_catalog_history(cat, key, &c->m->kernel);
-        return e->history ? strdup(e->history) : NULL;
-    }
-    if (len == 10 && strncmp(name, "suggestion", 10) == 0) {
-        const char *from = sg_catalog_patch_set(key);
-        if (from)
-            return sg_strdup_printf(" The key comes from %s, which no "
-                                    "catalogued kernel carries.",
-                                    from);
-        struct catmemo *e = memo_of(c, key);
-        if (!e->suggested) {
-            char *k = sg_catalog_suggest(cat, key);
-            e->suggestion = k ? sg_strdup_printf(" Did you mean %s?", k) : NULL;
-            e->suggested = true;
-            free(k);
-        }
-        return strdup(e->suggestion ? e->suggestion : "");
-    }
     if (len == 9 && strncmp(name, "rejection", 9) == 0) {
-        const char *why = cat_rejection(c, key, s->value, buf, sizeof(buf));
+        const char *why = cat_rejection(c, key, s->value, buf, buflen);
         return strdup(why ? why : "");
     }
     if (len == 9 && strncmp(name, "no-effect", 9) == 0) {
@@ -1074,6 +1050,53 @@ static char *catalog_text(const struct ctx *c, const struct sg_rule *r,
                 : (sure ? "does not have" : "may not have"));
     }
     return source_text(c, s);
+}
+
+/* {history} and {suggestion} are the same for every line of a key: made
+ * once, kept in its memo and lent (NULL: out of memory). */
+static const char *cat_history(const struct ctx *c, const char *key)
+{
+    struct catmemo *e = memo_of(c, key);
+    if (!e->history)
+        e->history = sg_catalog_history(c->ps->catalog, key, &c->m->kernel);
+    return e->history;
+}
+
+static const char *cat_suggestion(const struct ctx *c, const char *key)
+{
+    struct catmemo *e = memo_of(c, key);
+    if (!e->suggested) {
+        const char *from = sg_catalog_patch_set(key);
+        char *k = from ? NULL : sg_catalog_suggest(c->ps->catalog, key);
+        e->suggestion =
+            from ? sg_strdup_printf(" The key comes from %s, which no "
+                                    "catalogued kernel carries.",
+                                    from)
+            : k  ? sg_strdup_printf(" Did you mean %s?", k)
+                 : strdup("");
+        e->suggested = e->suggestion != NULL;
+        free(k);
+    }
+    return e->suggestion;
+}
+
+/* A catalog placeholder's text: lent (a memo's), or made and put in
+ * *OWN for the caller to free. NULL: out of memory. */
+static const char *catalog_text(const struct ctx *c, const struct sg_rule *r,
+                                const struct subject *s, const char *name,
+                                size_t len, char **own)
+{
+    const struct sg_catalog *cat = c->ps->catalog;
+    const char *key = s->key;
+    char buf[200];
+    if (!cat || !key)
+        return "";
+    if (len == 7 && strncmp(name, "history", 7) == 0)
+        return cat_history(c, key);
+    if (len == 10 && strncmp(name, "suggestion", 10) == 0)
+        return cat_suggestion(c, key);
+    *own = catalog_made(c, r, s, name, len, buf, sizeof(buf));
+    return *own;
 }
 
 /* The relation check a rule's condition makes (the first), or
@@ -1444,7 +1467,7 @@ static const char *placeholder(const struct ctx *c, const struct sg_rule *r,
     } else if (IS("history") || IS("suggestion") || IS("rejection") ||
                IS("no-effect") || IS("source") || IS("evidence") ||
                IS("verdict"))
-        rep = *own = catalog_text(c, r, s, name, len);
+        rep = catalog_text(c, r, s, name, len, own);
     else if (len == 6 && strncmp(name, "field", 5) == 0) {
         long long f;
         if (part_of(s->value, SG_OF_FIELD, name[5] - '0', &f)) {
@@ -1457,14 +1480,22 @@ static const char *placeholder(const struct ctx *c, const struct sg_rule *r,
 }
 
 /* TEMPLATE with {placeholders} filled from the subject. */
+/* TMPL with its placeholders filled in; its length in *LEN. The buffer
+ * is sized for the template and the usual fills at once. */
 static char *render(const struct ctx *c, const struct sg_rule *r,
-                    const struct subject *s, const char *tmpl)
+                    const struct subject *s, const char *tmpl, size_t *len)
 {
-    struct sg_buf b = {0};
+    if (!tmpl)
+        tmpl = "";
+    size_t tlen = strlen(tmpl);
+    struct sg_buf b = {.v = malloc(tlen + 256), .cap = tlen + 256};
     char num[32];
 
-    for (const char *p = tmpl; p && *p;) {
-        const char *e = *p == '{' ? strchr(p, '}') : NULL;
+    if (!b.v)
+        return NULL;
+    b.v[0] = '\0';
+    for (const char *p = tmpl, *end = tmpl + tlen; *p;) {
+        const char *e = *p == '{' ? memchr(p, '}', (size_t)(end - p)) : NULL;
         char *own = NULL;
         int rc;
         if (e) {
@@ -1473,7 +1504,8 @@ static char *render(const struct ctx *c, const struct sg_rule *r,
             rc = sg_buf_add(&b, rep, strlen(rep));
             p = e + 1;
         } else { /* the text up to the next placeholder, at once */
-            size_t n = strcspn(p + 1, "{") + 1;
+            const char *q = memchr(p + 1, '{', (size_t)(end - p - 1));
+            size_t n = q ? (size_t)(q - p) : (size_t)(end - p);
             rc = sg_buf_add(&b, p, n);
             p += n;
         }
@@ -1483,7 +1515,9 @@ static char *render(const struct ctx *c, const struct sg_rule *r,
             return NULL;
         }
     }
-    return b.v ? b.v : strdup("");
+    if (len)
+        *len = b.n;
+    return b.v;
 }
 
 /* Whether a file the operator does not own sets KEY with a value, as the
@@ -1563,8 +1597,9 @@ static int add_finding(const struct ctx *c, const struct sg_rule *r,
     f.line = s->at ? s->at->line : s->diag_file ? s->diag_line : 0;
     /* Prose for people and for every output format: valid UTF-8 even when
      * the value quoted in it is Latin-1 (the value itself stays as read). */
-    char *msg = render(c, r, s, r->message);
-    if (msg && sg_utf8_valid(msg))
+    size_t msg_len = 0;
+    char *msg = render(c, r, s, r->message, &msg_len);
+    if (msg && sg_utf8_valid_len(msg, msg_len))
         f.message = msg; /* the usual case: no copy */
     else {
         f.message = msg ? sg_utf8_repair(msg) : NULL;
@@ -1592,7 +1627,7 @@ static int add_finding(const struct ctx *c, const struct sg_rule *r,
         else if (f.fix == SG_FIX_LOAD_MODULE)
             f.fix_value = strdup(cat_module(c, s->key));
         else if (r->fix_value)
-            f.fix_value = render(c, r, s, r->fix_value);
+            f.fix_value = render(c, r, s, r->fix_value, NULL);
         const char *file = s->at ? s->at->file : NULL;
         char *mask = NULL;
         if (f.fix == SG_FIX_SET && !c->m->fragment &&
@@ -1616,24 +1651,44 @@ static int add_finding(const struct ctx *c, const struct sg_rule *r,
     return 0;
 }
 
-/* Whether a rule's key PATTERN takes KEY: most rules say "*", and a
- * pattern's plain text before its first wildcard must begin KEY (unless
- * it escapes something) before fnmatch is asked. */
-static bool key_matches(const char *pattern, const char *key)
+/* A rule's key pattern, read once a rule: most rules say "*", and a
+ * pattern's plain text before its first wildcard must begin a key
+ * (unless it escapes something) before fnmatch is asked. */
+struct keymatch {
+    const char *pattern;
+    size_t lit;  /* bytes before the first wildcard */
+    bool any;    /* "*" */
+    bool glob;   /* a wildcard in it */
+    bool escape; /* a "\\" before the first wildcard */
+};
+
+static struct keymatch keymatch_of(const char *pattern)
 {
     size_t lit = strcspn(pattern, "*?[");
-    if (!pattern[lit])
-        return strcmp(pattern, key) == 0;
-    if (lit == 0 && pattern[0] == '*' && !pattern[1])
+    return (struct keymatch){.pattern = pattern,
+                             .lit = lit,
+                             .any =
+                                 lit == 0 && pattern[0] == '*' && !pattern[1],
+                             .glob = pattern[lit] != '\0',
+                             .escape = memchr(pattern, '\\', lit) != NULL};
+}
+
+/* Whether the pattern K takes KEY. */
+static bool key_matches(const struct keymatch *k, const char *key)
+{
+    if (k->any)
         return true;
-    if (!memchr(pattern, '\\', lit) && strncmp(pattern, key, lit) != 0)
+    if (!k->glob)
+        return strcmp(k->pattern, key) == 0;
+    if (!k->escape && strncmp(k->pattern, key, k->lit) != 0)
         return false;
-    return fnmatch(pattern, key, 0) == 0;
+    return fnmatch(k->pattern, key, 0) == 0;
 }
 
 static int eval_lines(const struct ctx *c, const struct sg_rule *r)
 {
     const struct sg_model *m = c->m;
+    const struct keymatch km = keymatch_of(r->key);
     int rc = 0;
 
     for (size_t i = 0; i < m->n_applied && rc == 0; i++) {
@@ -1641,7 +1696,7 @@ static int eval_lines(const struct ctx *c, const struct sg_rule *r)
         bool seen = !m->applied[i].first;
         for (size_t j = 0; !seen && j < f->assignments.n && rc == 0; j++) {
             const struct sg_assignment *a = &f->assignments.v[j];
-            if (!a->value || !key_matches(r->key, a->key))
+            if (!a->value || !key_matches(&km, a->key))
                 continue;
             struct subject s = {
                 .key = a->key, .value = a->value, .configured = true, .at = a};
@@ -1656,10 +1711,11 @@ static int eval_lines(const struct ctx *c, const struct sg_rule *r)
  * as a line of its file: its findings name that file and line. */
 static int eval_sourced(const struct ctx *c, const struct sg_rule *r)
 {
+    const struct keymatch km = keymatch_of(r->key);
     int rc = 0;
     for (size_t i = 0; i < c->m->sourced.n && rc == 0; i++) {
         const struct sg_sourced *v = &c->m->sourced.v[i];
-        if (!key_matches(r->key, v->key))
+        if (!key_matches(&km, v->key))
             continue;
         struct sg_assignment at = {.file = v->file,
                                    .line = v->line,
@@ -1687,11 +1743,12 @@ static int eval_effective(const struct ctx *c, const struct sg_rule *r)
                        : sg_policies_default(c->ps, r->key, &c->m->kernel);
         return holds(c, &s, &r->when) ? add_finding(c, r, &s) : 0;
     }
+    const struct keymatch km = keymatch_of(r->key);
     int rc = 0;
     for (size_t i = 0; i < c->m->n_settings && rc == 0; i++) {
         const struct sg_setting *st = &c->m->settings[i];
         if (st->winner->glob || !st->winner->value ||
-            !key_matches(r->key, st->key))
+            !key_matches(&km, st->key))
             continue;
         struct subject s = {.key = st->key,
                             .value = st->winner->value,
