@@ -16,7 +16,9 @@ CFLAGS   ?= -O2 -g
 WARN     := -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = -Wl,--as-needed -Wl,-O1 $(shell pkg-config --libs $(PKGS))
+# libarchive is not linked: bootimg.c loads it when an image needs it.
+PKG_LIBS   = -Wl,--as-needed -Wl,-O1 \
+             $(shell pkg-config --libs $(filter-out libarchive,$(PKGS)))
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(PKG_CFLAGS) -DSG_LENSDIR='"$(LENSDIR)"' \
              -DSG_POLICYDIR='"$(POLICYDIR)"' -DSG_SRCDIR='"$(CURDIR)"' \
              -I$(B)

@@ -5,6 +5,7 @@
 #include "check.h"
 
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,8 +27,67 @@ static void entry(char **p, const char *name, unsigned mode, const char *data)
         *(*p)++ = '\0';
 }
 
+/* DATA (LEN bytes, below 64 KiB) as gzip with one stored deflate block:
+ * what libarchive's gzip filter reads, made without a compressor. */
+static size_t gzip_stored(const char *data, size_t len, unsigned char *out)
+{
+    static const unsigned char head[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3};
+    uint32_t crc = 0xffffffffu;
+    for (size_t i = 0; i < len; i++) {
+        crc ^= (unsigned char)data[i];
+        for (int k = 0; k < 8; k++)
+            crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
+    }
+    crc ^= 0xffffffffu;
+    unsigned char *o = out;
+    memcpy(o, head, sizeof(head));
+    o += sizeof(head);
+    *o++ = 1; /* the final block, stored */
+    uint16_t n = (uint16_t)len, nn = (uint16_t)~n;
+    *o++ = n & 0xff, *o++ = n >> 8, *o++ = nn & 0xff, *o++ = nn >> 8;
+    memcpy(o, data, len);
+    o += len;
+    uint32_t tail[2] = {crc, (uint32_t)len};
+    for (int w = 0; w < 2; w++)
+        for (int k = 0; k < 4; k++)
+            *o++ = (unsigned char)(tail[w] >> (8 * k));
+    return (size_t)(o - out);
+}
+
+/* A compressed archive after the microcode's: read with libarchive, which
+ * is loaded then; a host without it is told so, and nothing is read. */
+static void compressed(void)
+{
+    static char cpio[4096] __attribute__((aligned(4)));
+    static unsigned char img[8192] __attribute__((aligned(4)));
+    char *p = cpio;
+    entry(&p, "etc/sysctl.d/10-x.conf", 0100644, "vm.swappiness = 1\n");
+    entry(&p, "TRAILER!!!", 0, "");
+    char *u = (char *)img;
+    entry(&u, "kernel/x86/microcode/AuthenticAMD.bin", 0100644, "ucode");
+    entry(&u, "TRAILER!!!", 0, "");
+    size_t pre = (size_t)(u - (char *)img);
+    size_t len = pre + gzip_stored(cpio, (size_t)(p - cpio), img + pre);
+
+    struct sg_bootimg b;
+    const char *why = NULL;
+    CHECK(sg_bootimg_parse(img, len, &b, &why) == 0 && b.n == 1 &&
+          strcmp(b.v[0].path, "/etc/sysctl.d/10-x.conf") == 0 &&
+          strcmp(b.v[0].text, "vm.swappiness = 1\n") == 0);
+    sg_bootimg_free(&b);
+    sg_bootimg_archive_lib("libsysctl-guard-absent.so.0");
+    why = NULL;
+    CHECK(sg_bootimg_parse(img, len, &b, &why) == -22 && b.n == 0 && why &&
+          strstr(why, "libarchive") != NULL);
+    sg_bootimg_free(&b);
+    sg_bootimg_archive_lib("libarchive.so.13");
+    CHECK(sg_bootimg_parse(img, len, &b, &why) == 0 && b.n == 1);
+    sg_bootimg_free(&b);
+}
+
 int main(void)
 {
+    compressed();
     static char img[8192] __attribute__((aligned(4)));
     char *p = img;
     entry(&p, "kernel/x86/microcode/GenuineIntel.bin", 0100644, "ucode");

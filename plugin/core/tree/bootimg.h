@@ -47,4 +47,8 @@ int sg_bootimg_parse(const unsigned char *buf, size_t len,
                      struct sg_bootimg *out, const char **why);
 void sg_bootimg_free(struct sg_bootimg *b);
 
+/* Tests only: the library loaded for compressed archives (its soname,
+ * "libarchive.so.13"), to see what a host without it is told. */
+void sg_bootimg_archive_lib(const char *soname);
+
 #endif
