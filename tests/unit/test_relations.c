@@ -48,6 +48,13 @@ static void parse(void)
     CHECK(sg_catalog_parse(keys, strlen(keys), "k", "", 0, "h", &c, &d) == 0);
     CHECK(sg_relations_parse(&c, rel, strlen(rel), "r", &d) == 0);
     CHECK(c.n_rel == 12 && d.n == 0);
+    /* the keys rows name, as their key or only as their other: a key
+     * none names has no rows to look up (eval.c asks this first) */
+    CHECK(sg_relations_names(&c, "vm.dirty_ratio") &&
+          sg_relations_names(&c, "vm.dirty_bytes") &&
+          sg_relations_names(&c, "net.ipv4.tcp_congestion_control") &&
+          !sg_relations_names(&c, "vm.swappiness") &&
+          !sg_relations_names(&c, "vm.dirty"));
     /* a catalogued series: its own row */
     CHECK(find(&c, "6.1.0-13-amd64", SG_REL_ZEROES, &r) == 1 && r->on_change &&
           strcmp(r->source, "mm/a.c:3") == 0 &&

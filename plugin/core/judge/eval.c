@@ -4,7 +4,9 @@
  * sg_model_get, a binary search); a rule on lines walks the applied files
  * once, and a rule on a diagnostic code the model's diagnostics once.
  * What the catalog says of a key is worked out once per run and kept in a
- * hash (struct catcache). Findings are sorted once at the end:
+ * hash (struct catcache); each line keeps its entry's index once a rule
+ * has asked, so the rules after it on that line hash nothing, and a key
+ * no relation names skips the relation lookups. Findings are sorted once at the end:
  * O(r * s log k + f log f) for r rules, s subjects each, k keys, f
  * findings; what lines do together (relate.h) indexes each file once per
  * rule that asks. Values longer than SG_MAX_MATCHED_VALUE are never matched
@@ -55,6 +57,7 @@ struct catmemo {
     /* What the rules ask of the key besides the catalog, once: */
     bool glob, blank;        /* a glob; a key with a blank */
     bool policy_key;         /* a policy declares it */
+    bool related;            /* a relation row names it (relations.h) */
     bool declares_kernels;   /* ... with the kernels that have it */
     enum sg_live_state live; /* the running kernel's word */
 };
@@ -65,8 +68,16 @@ struct catcache {
                                may be a string it frees: relate.c's) */
     struct catmemo *v;
     size_t n, cap;
-    size_t last;            /* the entry asked for last, when below n: a line's
-                               rules ask for its key ten times in a row */
+    size_t last; /* the entry asked for last, when below n: a line's
+                    rules ask for its key ten times in a row */
+    /* The line a rule on lines is at (eval_lines): its key's string, and
+     * where its entry's index is kept for the next rules on that line
+     * (SIZE_MAX: not yet asked), so that a line's key is hashed once a
+     * run, not once a rule. */
+    const char *pin_key;
+    size_t *pin_slot;
+    size_t **slots; /* per applied file (n_slots), per line; NULL: none */
+    size_t n_slots;
     struct catmemo scratch; /* when memory runs out: not kept */
     /* lib/modules/RELEASE/modules.dep and modules.builtin of the tree,
      * read when a value first names a module (cat_module_installed) */
@@ -197,6 +208,7 @@ static void memo_fill(const struct ctx *c, const char *key, struct catmemo *e)
     e->declares_kernels = pk && (pk->exists.has_from || pk->exists.has_before);
     e->live = st ? st->live : SG_LIVE_UNCHECKED;
     e->known = sg_catalog_knows(cat, key);
+    e->related = sg_relations_names(cat, key);
     if (e->glob)
         return;
     sg_catalog_lookup(cat, key, &c->m->kernel, &e->in);
@@ -208,11 +220,17 @@ static void memo_fill(const struct ctx *c, const char *key, struct catmemo *e)
 static struct catmemo *memo_of(const struct ctx *c, const char *key)
 {
     struct catcache *cc = c->cache;
+    bool pinned = key == cc->pin_key;
+    if (pinned && *cc->pin_slot < cc->n)
+        return &cc->v[cc->last = *cc->pin_slot];
     if (cc->last < cc->n && strcmp(cc->v[cc->last].key, key) == 0)
         return &cc->v[cc->last];
     size_t i = sg_strmap_get(&cc->index, key), old;
-    if (i != SIZE_MAX)
+    if (i != SIZE_MAX) {
+        if (pinned)
+            *cc->pin_slot = i;
         return &cc->v[cc->last = i];
+    }
     char *own = strdup(key);
     if (!own ||
         sg_grow((void **)&cc->v, sizeof(*cc->v), cc->n + 1, &cc->cap) < 0 ||
@@ -225,7 +243,27 @@ static struct catmemo *memo_of(const struct ctx *c, const char *key)
     }
     memo_fill(c, own, &cc->v[cc->n]);
     cc->last = cc->n;
+    if (pinned)
+        *cc->pin_slot = cc->n;
     return &cc->v[cc->n++];
+}
+
+/* The slots of applied file I's N lines (catcache.pin_slot), made the
+ * first time; NULL without memory (nothing is pinned then). */
+static size_t *line_slots(const struct ctx *c, size_t i, size_t n)
+{
+    struct catcache *cc = c->cache;
+    if (!cc || n == 0)
+        return NULL;
+    if (!cc->slots) {
+        cc->slots = calloc(c->m->n_applied, sizeof(*cc->slots));
+        if (!cc->slots)
+            return NULL;
+        cc->n_slots = c->m->n_applied;
+    }
+    if (!cc->slots[i] && (cc->slots[i] = malloc(n * sizeof(size_t))))
+        memset(cc->slots[i], 0xff, n * sizeof(size_t)); /* SIZE_MAX each */
+    return cc->slots[i];
 }
 
 static void cache_free(struct catcache *cc)
@@ -241,6 +279,16 @@ static void cache_free(struct catcache *cc)
     free(cc->moddep);
     free(cc->modbuiltin);
     sg_strmap_free(&cc->index);
+    for (size_t i = 0; i < cc->n_slots; i++)
+        free(cc->slots[i]);
+    free(cc->slots);
+}
+
+/* Whether a relation may name KEY: false only when none does, and a
+ * lookup of KEY's rows would find nothing. */
+static bool cat_related(const struct ctx *c, const char *key)
+{
+    return c->ps->catalog && memo_of(c, key)->related;
 }
 
 static bool memo_live_has(const struct catmemo *e)
@@ -422,7 +470,7 @@ static const char *cat_boot_default(const struct ctx *c,
 static bool cat_unknown_name(const struct ctx *c, const char *key,
                              const char *value, const struct sg_relrow **row)
 {
-    return c->ps->catalog && value &&
+    return value && cat_related(c, key) &&
            sg_relations_name_in(c->ps->catalog, &c->win, key, value, row) == 0;
 }
 
@@ -478,7 +526,7 @@ static const char *cat_names_module(const struct ctx *c, const char *key,
                                     const char *value,
                                     const struct sg_relrow **row)
 {
-    if (!c->ps->catalog || !value ||
+    if (!value || !cat_related(c, key) ||
         sg_relations_name_in(c->ps->catalog, &c->win, key, value, row) != 1)
         return NULL;
     /* a module of that build's config: said of that build only (a kernel
@@ -498,7 +546,7 @@ static bool cat_field_over(const struct ctx *c, const char *key,
 {
     const struct sg_relrow *rows[4];
     long long f[17];
-    if (!c->ps->catalog || !value)
+    if (!value || !cat_related(c, key))
         return false;
     size_t n = sg_relations_find_in(c->ps->catalog, &c->win, SG_REL_FIELD_MAX,
                                     key, NULL, rows, 4);
@@ -809,13 +857,14 @@ static bool check(const struct ctx *c, const struct subject *s,
         const struct sg_assignment *by;
         const struct sg_relrow *row;
         struct sg_relctx x = relctx(c);
-        return key == s->key && !s->src &&
+        return key == s->key && !s->src && cat_related(c, key) &&
                sg_relate_reset(&x, s->at, &by, &row);
     }
     case SG_OP_HALVED: {
         struct sg_clamp cl;
         struct sg_relctx x = relctx(c);
-        return key == s->key && !s->src && sg_relate_clamped(&x, s->at, &cl);
+        return key == s->key && !s->src && cat_related(c, key) &&
+               sg_relate_clamped(&x, s->at, &cl);
     }
     case SG_OP_MATCHES:
         /* Bounded: the pattern by policy_regex.h, the value by procps's
@@ -1694,16 +1743,23 @@ static int eval_lines(const struct ctx *c, const struct sg_rule *r)
     for (size_t i = 0; i < m->n_applied && rc == 0; i++) {
         const struct sg_file *f = m->applied[i].file;
         bool seen = !m->applied[i].first;
+        size_t *slots = seen ? NULL : line_slots(c, i, f->assignments.n);
         for (size_t j = 0; !seen && j < f->assignments.n && rc == 0; j++) {
             const struct sg_assignment *a = &f->assignments.v[j];
             if (!a->value || !key_matches(&km, a->key))
                 continue;
+            if (slots) {
+                c->cache->pin_key = a->key;
+                c->cache->pin_slot = &slots[j];
+            }
             struct subject s = {
                 .key = a->key, .value = a->value, .configured = true, .at = a};
             if (holds(c, &s, &r->when))
                 rc = add_finding(c, r, &s);
         }
     }
+    if (c->cache)
+        c->cache->pin_key = NULL;
     return rc;
 }
 

@@ -153,8 +153,9 @@ static bool grouped(const struct sg_catalog *c)
 }
 
 /* rel_from and rel_to (catalog.h) for C's rows, sorting them first when
- * a hand-made file has them in another order, and rel_keys: the other
- * keys, for a query by the other key alone. 0 or -ENOMEM. */
+ * a hand-made file has them in another order; rel_keys: the other keys,
+ * for a query by the other key alone; rel_named: every key a row names.
+ * 0 or -ENOMEM. */
 static int index_rows(struct sg_catalog *c)
 {
     if (!grouped(c))
@@ -171,8 +172,16 @@ static int index_rows(struct sg_catalog *c)
             (!prev || !prev->other || strcmp(prev->other, r->other) != 0) &&
             sg_strmap_put(&c->rel_keys, r->other, i, &old) < 0)
             return -ENOMEM;
+        if (sg_strmap_put(&c->rel_named, r->key, i, &old) < 0 ||
+            (r->other && sg_strmap_put(&c->rel_named, r->other, i, &old) < 0))
+            return -ENOMEM;
     }
     return 0;
+}
+
+bool sg_relations_names(const struct sg_catalog *c, const char *key)
+{
+    return sg_strmap_get(&c->rel_named, key) != SIZE_MAX;
 }
 
 int sg_relations_builtin(struct sg_catalog *c, const struct sg_relrow *rows,
@@ -274,6 +283,7 @@ int sg_relations_parse(struct sg_catalog *c, const char *text, size_t len,
 void sg_relations_free(struct sg_catalog *c)
 {
     sg_strmap_free(&c->rel_keys);
+    sg_strmap_free(&c->rel_named);
     free(c->rel_text);
     free(c->rel);
     c->rel_text = NULL;
