@@ -6,11 +6,11 @@
  * What the catalog says of a key is worked out once per run and kept in a
  * hash (struct catcache); each line keeps its entry's index once a rule
  * has asked, so the rules after it on that line hash nothing, and a key
- * no relation names skips the relation lookups. Findings are sorted once at the end:
- * O(r * s log k + f log f) for r rules, s subjects each, k keys, f
- * findings; what lines do together (relate.h) indexes each file once per
- * rule that asks. Values longer than SG_MAX_MATCHED_VALUE are never matched
- * against a regular expression.
+ * no relation names skips the relation lookups. Findings are sorted once
+ * at the end: O(r * s log k + f log f) for r rules, s subjects each, k
+ * keys, f findings; what lines do together (relate.h) indexes each file
+ * once per rule that asks. Values longer than SG_MAX_MATCHED_VALUE are never
+ * matched against a regular expression.
  */
 #include "eval.h"
 #include "../kernel/catalog.h"
@@ -55,11 +55,12 @@ struct catmemo {
     bool suggested;
     char *history; /* {history}, computed when a message needs it */
     /* What the rules ask of the key besides the catalog, once: */
-    bool glob, blank;        /* a glob; a key with a blank */
-    bool policy_key;         /* a policy declares it */
-    bool related;            /* a relation row names it (relations.h) */
-    bool declares_kernels;   /* ... with the kernels that have it */
-    enum sg_live_state live; /* the running kernel's word */
+    bool glob, blank; /* a glob; a key with a blank */
+    bool policy_key;  /* a policy declares it */
+    bool related;     /* a relation row names it (relations.h) */
+    const struct sg_setting *setting; /* the model's, or NULL */
+    bool declares_kernels;            /* ... with the kernels that have it */
+    enum sg_live_state live;          /* the running kernel's word */
 };
 
 struct catcache {
@@ -105,6 +106,7 @@ struct ctx {
     struct unjudged *unjudged;
     struct sg_relate *relate; /* lines together: relate.h */
     struct sg_relwin win;     /* the catalog's versions for m's kernel */
+    struct segs *segs;        /* per rule, its message's (render) */
 };
 
 /* ---- values as the kernel reads them ---- */
@@ -206,6 +208,7 @@ static void memo_fill(const struct ctx *c, const char *key, struct catmemo *e)
     e->blank = strpbrk(key, " \t") != NULL;
     e->policy_key = pk != NULL;
     e->declares_kernels = pk && (pk->exists.has_from || pk->exists.has_before);
+    e->setting = st;
     e->live = st ? st->live : SG_LIVE_UNCHECKED;
     e->known = sg_catalog_knows(cat, key);
     e->related = sg_relations_names(cat, key);
@@ -282,6 +285,24 @@ static void cache_free(struct catcache *cc)
     for (size_t i = 0; i < cc->n_slots; i++)
         free(cc->slots[i]);
     free(cc->slots);
+}
+
+/* The model's setting of KEY (sg_model_get), from its memo when there is
+ * one: a line's rules ask it without a search. */
+static const struct sg_setting *setting_of(const struct ctx *c, const char *key)
+{
+    return c->cache ? memo_of(c, key)->setting : sg_model_get(c->m, key);
+}
+
+/* sg_model_effective(KEY), its common case (KEY set by a line, no glob
+ * wins) without a search. */
+static const struct sg_assignment *effective_of(const struct ctx *c,
+                                                const char *key)
+{
+    const struct sg_setting *st = setting_of(c, key);
+    if (st && !st->winner->glob)
+        return st->winner->value ? st->winner : NULL;
+    return sg_model_effective(c->m, key);
 }
 
 /* Whether a relation may name KEY: false only when none does, and a
@@ -436,7 +457,7 @@ static const char *cat_boot_default(const struct ctx *c,
     char why[160];
     long long f[17], g[17];
     if (!c->ps->catalog || !a || a->glob || !a->value ||
-        !sg_operator_owns(a->file) || sg_model_effective(c->m, a->key) != a)
+        !sg_operator_owns(a->file) || effective_of(c, a->key) != a)
         return NULL;
     const struct catmemo *e = memo_of(c, a->key);
     if (e->glob || !e->in.row || e->in.row->templated ||
@@ -449,7 +470,7 @@ static const char *cat_boot_default(const struct ctx *c,
     size_t n = dflt ? int_fields(dflt, f) : 0;
     if (!n || n != int_fields(a->value, g) || memcmp(f, g, n * sizeof(*f)))
         return NULL;
-    const struct sg_setting *st = sg_model_get(c->m, a->key);
+    const struct sg_setting *st = setting_of(c, a->key);
     for (size_t i = 0; st && i < st->n_overridden; i++) {
         const char *v = st->overridden[i]->value;
         if (!v || int_fields(v, g) != n || memcmp(f, g, n * sizeof(*f)))
@@ -596,6 +617,11 @@ static struct sg_relctx relctx(const struct ctx *c)
 static const struct sg_assignment *set_again(const struct ctx *c,
                                              const struct sg_assignment *a)
 {
+    /* every line with a value that sets a key is in its setting: a key
+     * set once is set again nowhere */
+    const struct sg_setting *st = a && a->value ? setting_of(c, a->key) : NULL;
+    if (st && st->n_overridden == 0)
+        return NULL;
     const struct sg_assignment *b = sg_relate_again(c->relate, c->m, a);
     if (b && c->m->semantics != SG_SEM_SYSTEMD && c->cache &&
         refused(c, b->key, b->value))
@@ -1476,93 +1502,227 @@ static char *writer_text(const struct ctx *c, const struct subject *s)
 
 /* The text for placeholder NAME (LEN bytes): never NULL. NUM is scratch
  * space; *OWN is set when the text was allocated for the caller. */
+/* The placeholders a message may hold ({name}), and the text they stand
+ * for (placeholder). */
+enum ph {
+    PH_TEXT, /* not a placeholder: the template's own text */
+    PH_KEY,
+    PH_VALUE,
+    PH_KERNEL,
+    PH_RULE,
+    PH_DIAGNOSTIC,
+    PH_FILE,
+    PH_LINE,
+    PH_DEFAULT,
+    PH_UNCOMMENTED,
+    PH_MODULE,
+    PH_RELATION,
+    PH_WRITER,
+    PH_LIVE,
+    PH_CATALOG, /* catalog_text's: history, suggestion, rejection, ... */
+    PH_FIELD,   /* field1 .. field9: a number of the value */
+    PH_UNKNOWN,
+};
+
+static enum ph ph_of(const char *name, size_t len)
+{
+    static const struct {
+        const char *name;
+        enum ph ph;
+    } names[] = {
+        {"key", PH_KEY},
+        {"value", PH_VALUE},
+        {"kernel", PH_KERNEL},
+        {"rule", PH_RULE},
+        {"diagnostic", PH_DIAGNOSTIC},
+        {"file", PH_FILE},
+        {"line", PH_LINE},
+        {"default", PH_DEFAULT},
+        {"uncommented", PH_UNCOMMENTED},
+        {"module", PH_MODULE},
+        {"relation", PH_RELATION},
+        {"writer", PH_WRITER},
+        {"live", PH_LIVE},
+        {"history", PH_CATALOG},
+        {"suggestion", PH_CATALOG},
+        {"rejection", PH_CATALOG},
+        {"no-effect", PH_CATALOG},
+        {"source", PH_CATALOG},
+        {"evidence", PH_CATALOG},
+        {"verdict", PH_CATALOG},
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+        if (strlen(names[i].name) == len &&
+            memcmp(names[i].name, name, len) == 0)
+            return names[i].ph;
+    return len == 6 && strncmp(name, "field", 5) == 0 ? PH_FIELD : PH_UNKNOWN;
+}
+
+bool sg_placeholder_known(const char *name, size_t len)
+{
+    enum ph ph = ph_of(name, len);
+    return ph != PH_UNKNOWN &&
+           (ph != PH_FIELD || (name[5] >= '1' && name[5] <= '3'));
+}
+
 static const char *placeholder(const struct ctx *c, const struct sg_rule *r,
-                               const struct subject *s, const char *name,
-                               size_t len, char num[32], char **own)
+                               const struct subject *s, enum ph ph,
+                               const char *name, size_t len, char num[32],
+                               char **own)
 {
     const char *rep = NULL;
-#define IS(x) (len == strlen(x) && strncmp(name, x, len) == 0)
-    if (IS("key"))
+    switch (ph) {
+    case PH_KEY:
         rep = s->key ? s->key : "";
-    else if (IS("value"))
+        break;
+    case PH_VALUE:
         rep = s->value ? s->value : "(not set)";
-    else if (IS("kernel"))
+        break;
+    case PH_KERNEL:
         rep = c->m->kernel.release;
-    else if (IS("rule"))
+        break;
+    case PH_RULE:
         rep = r->id;
-    else if (IS("diagnostic"))
+        break;
+    case PH_DIAGNOSTIC:
         rep = s->diag_message ? s->diag_message : "";
-    else if (IS("file"))
+        break;
+    case PH_FILE:
         rep = s->at          ? s->at->file
               : s->diag_file ? s->diag_file
                              : "(not configured)";
-    else if (IS("line")) {
+        break;
+    case PH_LINE:
         snprintf(num, 32, "%u", s->at ? s->at->line : s->diag_line);
         rep = num;
-    } else if (IS("default"))
+        break;
+    case PH_DEFAULT:
         rep = s->key ? sg_policies_default(c->ps, s->key, &c->m->kernel) : NULL;
-    else if (IS("uncommented"))
+        break;
+    case PH_UNCOMMENTED:
         rep = *own = s->value ? uncommented(s->value) : NULL;
-    else if (IS("module"))
+        break;
+    case PH_MODULE:
         rep = s->key ? cat_module(c, s->key) : NULL;
-    else if (IS("relation"))
+        break;
+    case PH_RELATION:
         rep = *own = relation_text(c, r, s);
-    else if (IS("writer"))
+        break;
+    case PH_WRITER:
         rep = *own = writer_text(c, s);
-    else if (IS("live")) {
-        const struct sg_setting *st =
-            s->key ? sg_model_get(c->m, s->key) : NULL;
+        break;
+    case PH_LIVE: {
+        const struct sg_setting *st = s->key ? setting_of(c, s->key) : NULL;
         rep = st && st->live_value ? st->live_value : NULL;
-    } else if (IS("history") || IS("suggestion") || IS("rejection") ||
-               IS("no-effect") || IS("source") || IS("evidence") ||
-               IS("verdict"))
+        break;
+    }
+    case PH_CATALOG:
         rep = catalog_text(c, r, s, name, len, own);
-    else if (len == 6 && strncmp(name, "field", 5) == 0) {
+        break;
+    case PH_FIELD: {
         long long f;
         if (part_of(s->value, SG_OF_FIELD, name[5] - '0', &f)) {
             snprintf(num, 32, "%lld", f);
             rep = num;
         }
+        break;
     }
-#undef IS
+    case PH_TEXT:
+    case PH_UNKNOWN:
+        break;
+    }
     return rep ? rep : "(unknown)";
 }
 
-/* TEMPLATE with {placeholders} filled from the subject. */
+/* A template cut into its text and its placeholders, once a rule. */
+struct seg {
+    enum ph ph;
+    const char *p; /* the text, or the placeholder's name */
+    size_t len;
+};
+
+struct segs {
+    struct seg *v;
+    size_t n, cap;
+    size_t bytes; /* the template's length */
+    bool writer;  /* it says "{writer}" */
+};
+
+/* TMPL's segments into OUT: 0 or -ENOMEM. A "{" without a "}" after it is
+ * text; a "{name}" whose name no placeholder has stands for "(unknown)". */
+static int segs_of(const char *tmpl, struct segs *out)
+{
+    size_t tlen = strlen(tmpl);
+    const char *end = tmpl + tlen;
+    *out = (struct segs){.bytes = tlen,
+                         .writer = strstr(tmpl, "{writer}") != NULL};
+    for (const char *p = tmpl; *p;) {
+        const char *e = *p == '{' ? memchr(p, '}', (size_t)(end - p)) : NULL;
+        struct seg g;
+        if (e) {
+            g = (struct seg){ph_of(p + 1, (size_t)(e - p - 1)), p + 1,
+                             (size_t)(e - p - 1)};
+            p = e + 1;
+        } else { /* the text up to the next placeholder, at once */
+            const char *q = memchr(p + 1, '{', (size_t)(end - p - 1));
+            g = (struct seg){PH_TEXT, p,
+                             q ? (size_t)(q - p) : (size_t)(end - p)};
+            p += g.len;
+        }
+        if (SG_PUSH(*out, g) < 0) {
+            free(out->v);
+            *out = (struct segs){0};
+            return -ENOMEM;
+        }
+    }
+    return 0;
+}
+
+/* The segments of TMPL, R's message (kept for the run in C's table), or
+ * made for this once (*TMP, for the caller to free). NULL: no memory. */
+static const struct segs *segs_for(const struct ctx *c, const struct sg_rule *r,
+                                   const char *tmpl, struct segs *tmp)
+{
+    size_t i = (size_t)(r - c->ps->rules);
+    if (tmpl == r->message && c->segs && i < c->ps->n_rules) {
+        if (!c->segs[i].v && c->segs[i].bytes == 0 && *tmpl &&
+            segs_of(tmpl, &c->segs[i]) < 0)
+            return NULL;
+        return &c->segs[i];
+    }
+    return segs_of(tmpl, tmp) < 0 ? NULL : tmp;
+}
+
 /* TMPL with its placeholders filled in; its length in *LEN. The buffer
  * is sized for the template and the usual fills at once. */
 static char *render(const struct ctx *c, const struct sg_rule *r,
                     const struct subject *s, const char *tmpl, size_t *len)
 {
-    if (!tmpl)
-        tmpl = "";
-    size_t tlen = strlen(tmpl);
-    struct sg_buf b = {.v = malloc(tlen + 256), .cap = tlen + 256};
-    char num[32];
-
-    if (!b.v)
+    struct segs tmp = {0};
+    const struct segs *g = segs_for(c, r, tmpl ? tmpl : "", &tmp);
+    if (!g)
         return NULL;
-    b.v[0] = '\0';
-    for (const char *p = tmpl, *end = tmpl + tlen; *p;) {
-        const char *e = *p == '{' ? memchr(p, '}', (size_t)(end - p)) : NULL;
+    struct sg_buf b = {.v = malloc(g->bytes + 256), .cap = g->bytes + 256};
+    char num[32];
+    int rc = b.v ? 0 : -ENOMEM;
+    if (b.v)
+        b.v[0] = '\0';
+    for (size_t i = 0; i < g->n && rc == 0; i++) {
+        const struct seg *e = &g->v[i];
         char *own = NULL;
-        int rc;
-        if (e) {
+        if (e->ph == PH_TEXT)
+            rc = sg_buf_add(&b, e->p, e->len);
+        else {
             const char *rep =
-                placeholder(c, r, s, p + 1, (size_t)(e - p - 1), num, &own);
+                placeholder(c, r, s, e->ph, e->p, e->len, num, &own);
             rc = sg_buf_add(&b, rep, strlen(rep));
-            p = e + 1;
-        } else { /* the text up to the next placeholder, at once */
-            const char *q = memchr(p + 1, '{', (size_t)(end - p - 1));
-            size_t n = q ? (size_t)(q - p) : (size_t)(end - p);
-            rc = sg_buf_add(&b, p, n);
-            p += n;
         }
         free(own);
-        if (rc < 0) {
-            free(b.v);
-            return NULL;
-        }
+    }
+    free(tmp.v);
+    if (rc < 0) {
+        free(b.v);
+        return NULL;
     }
     if (len)
         *len = b.n;
@@ -1656,7 +1816,11 @@ static int add_finding(const struct ctx *c, const struct sg_rule *r,
     }
     /* A finding that names who wrote the running value carries it as
      * data too: a fleet report counts the hosts each writer's value is on. */
-    bool names_writer = s->key && strstr(r->message, "{writer}") != NULL;
+    size_t ri = (size_t)(r - c->ps->rules);
+    bool names_writer =
+        s->key && (c->segs && ri < c->ps->n_rules && c->segs[ri].v
+                       ? c->segs[ri].writer
+                       : strstr(r->message, "{writer}") != NULL);
     if (names_writer && !(f.writer = writer_of(c, s))) {
         sg_finding_clear(&f);
         return -ENOMEM;
@@ -1908,7 +2072,10 @@ int sg_evaluate(const struct sg_model *m, const struct sg_policies *ps,
                     .out = out,
                     .cache = ps->catalog ? &cache : NULL,
                     .unjudged = &unjudged,
-                    .relate = &relate};
+                    .relate = &relate,
+                    /* without memory, each message is cut as it is made */
+                    .segs =
+                        calloc(ps->n_rules ? ps->n_rules : 1, sizeof(*c.segs))};
     int rc = 0;
 
     if (ps->catalog)
@@ -1944,6 +2111,9 @@ int sg_evaluate(const struct sg_model *m, const struct sg_policies *ps,
         rc = -ENOMEM;
     sg_relate_free(&relate);
     cache_free(&cache);
+    for (size_t i = 0; c.segs && i < ps->n_rules; i++)
+        free(c.segs[i].v);
+    free(c.segs);
     if (out->n)
         qsort(out->v, out->n, sizeof(*out->v), sg_finding_cmp);
     return rc;

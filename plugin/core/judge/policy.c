@@ -17,6 +17,7 @@
  * judged with (sg_settings) and whether a rule applies under them.
  */
 #include "policy.h"
+#include "eval.h"
 #include "../kernel/catalog.h"
 #include "policy_regex.h"
 #include "../kernel/keys.h"
@@ -709,22 +710,12 @@ static bool ranges_overlap(const struct sg_krange *a, const struct sg_krange *b)
 static void check_placeholders(struct loader *l, const struct sg_rule *r,
                                const char *text)
 {
-    static const char *const known[] = {
-        "key",      "value",     "kernel",     "file",        "line",
-        "default",  "rule",      "diagnostic", "uncommented", "field1",
-        "field2",   "field3",    "history",    "suggestion",  "rejection",
-        "source",   "no-effect", "module",     "evidence",    "verdict",
-        "relation", "live",      "writer",     NULL};
     for (const char *p = text ? strchr(text, '{') : NULL; p;
          p = strchr(p + 1, '{')) {
         const char *e = strchr(p, '}');
         if (!e)
             break;
-        bool ok = false;
-        for (size_t i = 0; known[i] && !ok; i++)
-            ok = strlen(known[i]) == (size_t)(e - p - 1) &&
-                 strncmp(p + 1, known[i], (size_t)(e - p - 1)) == 0;
-        if (!ok)
+        if (!sg_placeholder_known(p + 1, (size_t)(e - p - 1)))
             problem(l, r->line, "rule %s: unknown placeholder %.*s", r->id,
                     (int)(e - p + 1), p);
     }

@@ -58,7 +58,11 @@ const struct sg_assignment *sg_relate_again(struct sg_relate *r,
 {
     if (!a || a->glob || !a->value)
         return NULL;
-    const struct sg_file *f = sg_model_file(m, a->file);
+    /* a line's file is the path its file holds: the file indexed last,
+     * most often, found without a search */
+    const struct sg_file *f = r->file && r->file->path == a->file
+                                  ? r->file
+                                  : sg_model_file(m, a->file);
     if (!f)
         return NULL;
     if (r->file != f && index_file(r, f) < 0) {
