@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -59,6 +60,28 @@ static void u64map(void)
     CHECK(bad == 0);
     sg_u64map_free(&m);
     CHECK(m.v == NULL && m.n == 0 && sg_u64map_get(&m, 0) == SIZE_MAX);
+}
+
+/* sg_strmap_reserve: room made at once, no rehash while that many keys
+ * are put, and what is put is got. */
+static void strmap_reserve(void)
+{
+    static char keys[1000][8];
+    struct sg_strmap m = {0};
+    size_t old, bad = 0;
+    CHECK(sg_strmap_reserve(&m, 1000) == 0 && m.nslots >= 2000);
+    size_t slots = m.nslots;
+    for (size_t i = 0; i < 1000; i++) {
+        snprintf(keys[i], sizeof(keys[i]), "k%zu", i);
+        bad += sg_strmap_put(&m, keys[i], i, &old) != 0 || old != SIZE_MAX;
+    }
+    CHECK(bad == 0 && m.n == 1000 && m.nslots == slots);
+    for (size_t i = 0; i < 1000; i++)
+        bad += sg_strmap_get(&m, keys[i]) != i;
+    CHECK(bad == 0 && sg_strmap_get(&m, "k1000") == SIZE_MAX);
+    /* reserving less than it holds changes nothing */
+    CHECK(sg_strmap_reserve(&m, 10) == 0 && m.nslots == slots);
+    sg_strmap_free(&m);
 }
 
 static void vis(const char *in, const char *want)
@@ -116,6 +139,7 @@ static void utf8_valid_len(void)
 int main(void)
 {
     utf8_valid_len();
+    strmap_reserve();
     leading_fields();
     /* sg_vis: text without control bytes is returned as it is */
     const char *plain = "/etc/sysctl.d/50-caf\xC3\xA9 #1.conf";

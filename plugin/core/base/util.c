@@ -452,9 +452,8 @@ size_t sg_sorted_lower(const void *v, size_t n, size_t size, size_t key_off,
 
 /* ---- a map of borrowed strings to indices ---- */
 
-static int strmap_grow(struct sg_strmap *m)
+static int strmap_resize(struct sg_strmap *m, size_t ns)
 {
-    size_t ns = m->nslots ? m->nslots * 2 : 8;
     struct sg_strmap_slot *v = calloc(ns, sizeof(*v));
 
     if (!v)
@@ -471,6 +470,22 @@ static int strmap_grow(struct sg_strmap *m)
     m->v = v;
     m->nslots = ns;
     return 0;
+}
+
+static int strmap_grow(struct sg_strmap *m)
+{
+    return strmap_resize(m, m->nslots ? m->nslots * 2 : 8);
+}
+
+int sg_strmap_reserve(struct sg_strmap *m, size_t n)
+{
+    size_t ns = m->nslots ? m->nslots : 8;
+    while (ns / 2 < n) {
+        if (ns > SIZE_MAX / 4 / sizeof(*m->v))
+            return -ENOMEM;
+        ns *= 2;
+    }
+    return ns == m->nslots ? 0 : strmap_resize(m, ns);
 }
 
 size_t sg_strmap_get(const struct sg_strmap *m, const char *key)

@@ -157,6 +157,8 @@ size_t sg_strmap_get(const struct sg_strmap *m, const char *key);
  * Returns 0 or -ENOMEM. */
 int sg_strmap_put(struct sg_strmap *m, const char *key, size_t val,
                   size_t *old);
+/* Room for N keys in all without a rehash. 0 or -ENOMEM. */
+int sg_strmap_reserve(struct sg_strmap *m, size_t n);
 void sg_strmap_free(struct sg_strmap *m);
 
 /* The same for integer keys (a line number, a pointer as uintptr_t, two

@@ -38,6 +38,10 @@ static int index_file(struct sg_relate *r, const struct sg_file *f)
 {
     sg_strmap_free(&r->last);
     r->file = f;
+    if (sg_strmap_reserve(&r->last, f->assignments.n) < 0) {
+        r->file = NULL;
+        return -1;
+    }
     for (size_t i = f->assignments.n; i-- > 0;) {
         const struct sg_assignment *a = &f->assignments.v[i];
         size_t old;
