@@ -440,7 +440,6 @@ void sg_catalog_free(struct sg_catalog *c)
     free(c->rel_text); /* relations.h's, freed here with the rest */
     free(c->rel);
     sg_strmap_free(&c->rel_keys);
-    sg_strmap_free(&c->rel_named);
     free(c->def_text); /* defaults.h's */
     free(c->def);
     memset(c, 0, sizeof(*c));

@@ -98,8 +98,7 @@ struct sg_catalog {
     char *rel_text;
     struct sg_relrow *rel;
     size_t n_rel;
-    struct sg_strmap rel_keys;  /* every other key a relation row names */
-    struct sg_strmap rel_named; /* every key a row names, as either key */
+    struct sg_strmap rel_keys; /* every other key a relation row names */
     /* Version v's rows are rel[rel_from[v] .. rel_to[v]), in key order
      * (relations.tsv as relations.py writes it; another order is sorted
      * when it is read): a query searches them. */

@@ -153,9 +153,8 @@ static bool grouped(const struct sg_catalog *c)
 }
 
 /* rel_from and rel_to (catalog.h) for C's rows, sorting them first when
- * a hand-made file has them in another order; rel_keys: the other keys,
- * for a query by the other key alone; rel_named: every key a row names.
- * 0 or -ENOMEM. */
+ * a hand-made file has them in another order, and rel_keys: the other
+ * keys, for a query by the other key alone. 0 or -ENOMEM. */
 static int index_rows(struct sg_catalog *c)
 {
     if (!grouped(c))
@@ -172,16 +171,8 @@ static int index_rows(struct sg_catalog *c)
             (!prev || !prev->other || strcmp(prev->other, r->other) != 0) &&
             sg_strmap_put(&c->rel_keys, r->other, i, &old) < 0)
             return -ENOMEM;
-        if (sg_strmap_put(&c->rel_named, r->key, i, &old) < 0 ||
-            (r->other && sg_strmap_put(&c->rel_named, r->other, i, &old) < 0))
-            return -ENOMEM;
     }
     return 0;
-}
-
-bool sg_relations_names(const struct sg_catalog *c, const char *key)
-{
-    return sg_strmap_get(&c->rel_named, key) != SIZE_MAX;
 }
 
 int sg_relations_builtin(struct sg_catalog *c, const struct sg_relrow *rows,
@@ -283,7 +274,6 @@ int sg_relations_parse(struct sg_catalog *c, const char *text, size_t len,
 void sg_relations_free(struct sg_catalog *c)
 {
     sg_strmap_free(&c->rel_keys);
-    sg_strmap_free(&c->rel_named);
     free(c->rel_text);
     free(c->rel);
     c->rel_text = NULL;
@@ -345,6 +335,21 @@ size_t sg_relations_find(const struct sg_catalog *c, const struct sg_kver *k,
     struct sg_relwin w;
     sg_relations_window(c, k, &w);
     return sg_relations_find_in(c, &w, kind, key, other, out, max);
+}
+
+bool sg_relations_names(const struct sg_catalog *c, const char *key)
+{
+    /* as another key's other: the hash; as a row's key: each version's
+     * rows, a binary search (asked once a key: nothing built for it) */
+    if (sg_strmap_get(&c->rel_keys, key) != SIZE_MAX)
+        return true;
+    for (unsigned v = 0; v < c->n_versions; v++) {
+        size_t lo, hi;
+        span(c, v, key, &lo, &hi);
+        if (lo < hi)
+            return true;
+    }
+    return false;
 }
 
 size_t sg_relations_find_in(const struct sg_catalog *c,

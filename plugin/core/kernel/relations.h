@@ -110,8 +110,9 @@ int sg_relations_name_in(const struct sg_catalog *c, const struct sg_relwin *w,
                          const char *key, const char *name,
                          const struct sg_relrow **row);
 
-/* Whether a row of any version names KEY, as its key or its other: a key
- * none names (most lines) has no relation to look up. */
+/* Whether a row of any version has KEY as its key, or as the other key
+ * of a relation between keys (not a name's): a key none names (most
+ * lines) has no relation to look up. */
 bool sg_relations_names(const struct sg_catalog *c, const char *key);
 
 #endif
