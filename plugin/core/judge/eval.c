@@ -17,6 +17,7 @@
 #include "../kernel/defaults.h"
 #include "../kernel/relations.h"
 #include "suppress.h"
+#include "placeholder.h"
 #include "policy_regex.h"
 #include "relate.h"
 #include "../kernel/keys.h"
@@ -1500,126 +1501,63 @@ static char *writer_text(const struct ctx *c, const struct subject *s)
                             by->line ? "" : " when it starts", at);
 }
 
-/* The text for placeholder NAME (LEN bytes): never NULL. NUM is scratch
- * space; *OWN is set when the text was allocated for the caller. */
-/* The placeholders a message may hold ({name}), and the text they stand
- * for (placeholder). */
-enum ph {
-    PH_TEXT, /* not a placeholder: the template's own text */
-    PH_KEY,
-    PH_VALUE,
-    PH_KERNEL,
-    PH_RULE,
-    PH_DIAGNOSTIC,
-    PH_FILE,
-    PH_LINE,
-    PH_DEFAULT,
-    PH_UNCOMMENTED,
-    PH_MODULE,
-    PH_RELATION,
-    PH_WRITER,
-    PH_LIVE,
-    PH_CATALOG, /* catalog_text's: history, suggestion, rejection, ... */
-    PH_FIELD,   /* field1 .. field9: a number of the value */
-    PH_UNKNOWN,
-};
-
-static enum ph ph_of(const char *name, size_t len)
-{
-    static const struct {
-        const char *name;
-        enum ph ph;
-    } names[] = {
-        {"key", PH_KEY},
-        {"value", PH_VALUE},
-        {"kernel", PH_KERNEL},
-        {"rule", PH_RULE},
-        {"diagnostic", PH_DIAGNOSTIC},
-        {"file", PH_FILE},
-        {"line", PH_LINE},
-        {"default", PH_DEFAULT},
-        {"uncommented", PH_UNCOMMENTED},
-        {"module", PH_MODULE},
-        {"relation", PH_RELATION},
-        {"writer", PH_WRITER},
-        {"live", PH_LIVE},
-        {"history", PH_CATALOG},
-        {"suggestion", PH_CATALOG},
-        {"rejection", PH_CATALOG},
-        {"no-effect", PH_CATALOG},
-        {"source", PH_CATALOG},
-        {"evidence", PH_CATALOG},
-        {"verdict", PH_CATALOG},
-    };
-    for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
-        if (strlen(names[i].name) == len &&
-            memcmp(names[i].name, name, len) == 0)
-            return names[i].ph;
-    return len == 6 && strncmp(name, "field", 5) == 0 ? PH_FIELD : PH_UNKNOWN;
-}
-
-bool sg_placeholder_known(const char *name, size_t len)
-{
-    enum ph ph = ph_of(name, len);
-    return ph != PH_UNKNOWN &&
-           (ph != PH_FIELD || (name[5] >= '1' && name[5] <= '3'));
-}
-
+/* The text for placeholder PH (named NAME, LEN bytes): never NULL. NUM is
+ * scratch space; *OWN is set when the text was allocated for the caller. */
 static const char *placeholder(const struct ctx *c, const struct sg_rule *r,
-                               const struct subject *s, enum ph ph,
+                               const struct subject *s, enum sg_ph ph,
                                const char *name, size_t len, char num[32],
                                char **own)
 {
     const char *rep = NULL;
     switch (ph) {
-    case PH_KEY:
+    case SG_PH_KEY:
         rep = s->key ? s->key : "";
         break;
-    case PH_VALUE:
+    case SG_PH_VALUE:
         rep = s->value ? s->value : "(not set)";
         break;
-    case PH_KERNEL:
+    case SG_PH_KERNEL:
         rep = c->m->kernel.release;
         break;
-    case PH_RULE:
+    case SG_PH_RULE:
         rep = r->id;
         break;
-    case PH_DIAGNOSTIC:
+    case SG_PH_DIAGNOSTIC:
         rep = s->diag_message ? s->diag_message : "";
         break;
-    case PH_FILE:
+    case SG_PH_FILE:
         rep = s->at          ? s->at->file
               : s->diag_file ? s->diag_file
                              : "(not configured)";
         break;
-    case PH_LINE:
+    case SG_PH_LINE:
         snprintf(num, 32, "%u", s->at ? s->at->line : s->diag_line);
         rep = num;
         break;
-    case PH_DEFAULT:
+    case SG_PH_DEFAULT:
         rep = s->key ? sg_policies_default(c->ps, s->key, &c->m->kernel) : NULL;
         break;
-    case PH_UNCOMMENTED:
+    case SG_PH_UNCOMMENTED:
         rep = *own = s->value ? uncommented(s->value) : NULL;
         break;
-    case PH_MODULE:
+    case SG_PH_MODULE:
         rep = s->key ? cat_module(c, s->key) : NULL;
         break;
-    case PH_RELATION:
+    case SG_PH_RELATION:
         rep = *own = relation_text(c, r, s);
         break;
-    case PH_WRITER:
+    case SG_PH_WRITER:
         rep = *own = writer_text(c, s);
         break;
-    case PH_LIVE: {
+    case SG_PH_LIVE: {
         const struct sg_setting *st = s->key ? setting_of(c, s->key) : NULL;
         rep = st && st->live_value ? st->live_value : NULL;
         break;
     }
-    case PH_CATALOG:
+    case SG_PH_CATALOG:
         rep = catalog_text(c, r, s, name, len, own);
         break;
-    case PH_FIELD: {
+    case SG_PH_FIELD: {
         long long f;
         if (part_of(s->value, SG_OF_FIELD, name[5] - '0', &f)) {
             snprintf(num, 32, "%lld", f);
@@ -1627,8 +1565,8 @@ static const char *placeholder(const struct ctx *c, const struct sg_rule *r,
         }
         break;
     }
-    case PH_TEXT:
-    case PH_UNKNOWN:
+    case SG_PH_TEXT:
+    case SG_PH_UNKNOWN:
         break;
     }
     return rep ? rep : "(unknown)";
@@ -1636,7 +1574,7 @@ static const char *placeholder(const struct ctx *c, const struct sg_rule *r,
 
 /* A template cut into its text and its placeholders, once a rule. */
 struct seg {
-    enum ph ph;
+    enum sg_ph ph;
     const char *p; /* the text, or the placeholder's name */
     size_t len;
 };
@@ -1660,12 +1598,12 @@ static int segs_of(const char *tmpl, struct segs *out)
         const char *e = *p == '{' ? memchr(p, '}', (size_t)(end - p)) : NULL;
         struct seg g;
         if (e) {
-            g = (struct seg){ph_of(p + 1, (size_t)(e - p - 1)), p + 1,
-                             (size_t)(e - p - 1)};
+            g = (struct seg){sg_placeholder_of(p + 1, (size_t)(e - p - 1)),
+                             p + 1, (size_t)(e - p - 1)};
             p = e + 1;
         } else { /* the text up to the next placeholder, at once */
             const char *q = memchr(p + 1, '{', (size_t)(end - p - 1));
-            g = (struct seg){PH_TEXT, p,
+            g = (struct seg){SG_PH_TEXT, p,
                              q ? (size_t)(q - p) : (size_t)(end - p)};
             p += g.len;
         }
@@ -1710,7 +1648,7 @@ static char *render(const struct ctx *c, const struct sg_rule *r,
     for (size_t i = 0; i < g->n && rc == 0; i++) {
         const struct seg *e = &g->v[i];
         char *own = NULL;
-        if (e->ph == PH_TEXT)
+        if (e->ph == SG_PH_TEXT)
             rc = sg_buf_add(&b, e->p, e->len);
         else {
             const char *rep =

@@ -26,8 +26,4 @@
 int sg_evaluate(const struct sg_model *m, const struct sg_policies *ps,
                 const struct sg_settings *s, struct sg_findings *out);
 
-/* Whether NAME (LEN bytes, without the braces) is a placeholder a
- * message may hold: the policy loader refuses any other. */
-bool sg_placeholder_known(const char *name, size_t len);
-
 #endif

@@ -17,7 +17,7 @@
  * judged with (sg_settings) and whether a rule applies under them.
  */
 #include "policy.h"
-#include "eval.h"
+#include "placeholder.h"
 #include "../kernel/catalog.h"
 #include "policy_regex.h"
 #include "../kernel/keys.h"
