@@ -81,6 +81,18 @@ $(EMBED_INC): $(EMBED) | $(B)
 	    printf 'SG_EMBED("%s", "%s", "%s", sg_blob%d)\n' "$${f%%/*}" \
 	        "$${f##*/}" "$(CURDIR)/$$f" $$i; done >$@
 
+# The shipped policies as the loader leaves them (policy_image.h), made by
+# the loader itself from the files embedded.inc carries: a run whose
+# policies are those files reads this instead of their XML.
+POLICY_IMG := $(B)/policies.img
+POLICY_IMG_INC := $(B)/policy_image.inc
+$(B)/policy-image: scripts/policy_image.c $(CORE_LIB) | $(B)
+	$(CC) $(ALL_CFLAGS) $(CORE_INC) -o $@ $< $(CORE_LIB) $(PKG_LIBS)
+$(POLICY_IMG): $(B)/policy-image policies/policy.rng $(wildcard policies/*.xml)
+	$(B)/policy-image $@ policies/policy.rng policies
+$(POLICY_IMG_INC): $(POLICY_IMG)
+	printf 'SG_POLICY_IMAGE("%s")\n' "$(CURDIR)/$(POLICY_IMG)" >$@
+
 # The catalog's rows as C: the binary carries them parsed.
 CATALOG_INC := $(B)/catalog_rows.inc
 CATALOG_REL_INC := $(B)/catalog_relations.inc $(B)/catalog_defaults.inc
@@ -123,7 +135,7 @@ $(B)/asan/obj/%.o: %.c
 
 # What the compiler's -MMD cannot see: .incbin'd files and generated .inc.
 $(B)/obj/plugin/data/embedded.o $(B)/asan/obj/plugin/data/embedded.o: \
-    $(EMBED) $(EMBED_INC) $(CATALOG_INC) $(CATALOG_REL_INC)
+    $(EMBED) $(EMBED_INC) $(CATALOG_INC) $(CATALOG_REL_INC) $(POLICY_IMG_INC)
 $(B)/obj/plugin/cli/plan/sh.o $(B)/asan/obj/plugin/cli/plan/sh.o: $(PLAN_SH)
 
 $(CORE_LIB): $(CORE_OBJ)
@@ -413,7 +425,7 @@ define fuzz_run
     END { printf "fuzz: %-17s %9d inputs in %s s, %6d exec/s\n", \
           "$(1)", n, "$(FUZZ_SECS)", e }' $(B)/fuzz/$(1).log
 endef
-fuzz: deps-test $(EMBED_INC) $(CATALOG_INC) $(CATALOG_REL_INC)
+fuzz: deps-test $(EMBED_INC) $(CATALOG_INC) $(CATALOG_REL_INC) $(POLICY_IMG_INC)
 	@mkdir -p $(B)/fuzz
 	@set -e; for f in $(FUZZERS); do \
 	    $(FUZZ_CC) -o $(B)/fuzz/$$f tests/fuzz/$$f.c $(FUZZ_MEMO) $(CORE_SRC) \

@@ -8,6 +8,7 @@
 #include "../core/kernel/defaults.h"
 #include "../core/kernel/relations.h"
 #include "../core/judge/policy.h"
+#include "../core/judge/policy_image.h"
 #include "../core/base/util.h"
 
 #include <errno.h>
@@ -177,6 +178,30 @@ int sg_data_check_rules(const struct sg_policies *ps, const char *option,
     return 0;
 }
 
+/* PS from the policy image built in (policy_image.h) when PATHS stand for
+ * exactly the shipped policies, byte for byte: 1; otherwise 0 (or a
+ * negative errno), PS empty, and the caller loads the files. */
+static int from_image(const char *const *paths, size_t n,
+                      struct sg_policies *ps)
+{
+    char **files = NULL;
+    size_t nf = 0, il = 0;
+    int r = sg_policies_files(paths, n, &files, &nf);
+    bool all = r == 0 && nf > 0;
+    for (size_t i = 0; i < nf && all; i++) {
+        char *buf = NULL;
+        size_t len = 0;
+        int err = 0;
+        all = sg_read_file(files[i], &buf, &len, &err) == SG_READ_OK &&
+              sg_embedded_trusted(files[i], buf, len);
+        free(buf);
+    }
+    const unsigned char *img = sg_embedded_policy_image(&il);
+    r = all ? sg_policy_image_read(img, il, files, nf, ps) : 0;
+    sg_policies_files_free(files, nf);
+    return r;
+}
+
 int sg_data_policies(const struct sg_data *d, const char *const *paths,
                      size_t n, const char *const *profiles, size_t n_profiles,
                      struct sg_policies *ps, struct sg_diags *diags)
@@ -193,9 +218,13 @@ int sg_data_policies(const struct sg_data *d, const char *const *paths,
         paths = dflt;
         n = 1;
     }
-    r = sg_policies_load_trusting(paths, n, schema,
-                                  d->validate_all ? NULL : sg_embedded_trusted,
-                                  ps, diags);
+    /* the shipped files, as the build read them: not parsed again */
+    if (!d->validate_all && from_image(paths, n, ps) == 1)
+        r = 0;
+    else
+        r = sg_policies_load_trusting(
+            paths, n, schema, d->validate_all ? NULL : sg_embedded_trusted, ps,
+            diags);
     if (r == 0 && ps->wants_catalog) {
         /* Only policies that ask for it pay for reading it. */
         struct sg_catalog *c = calloc(1, sizeof(*c));

@@ -76,6 +76,9 @@ const char *sg_embedded_text(const char *dir, const char *name, size_t *len);
  * component: the build validated those bytes against the schema
  * (Makefile: xmllint before they are built in). */
 bool sg_embedded_trusted(const char *path, const char *buf, size_t len);
+/* The shipped policies as the loader left them (policy_image.h), built
+ * into the binary: its bytes, *LEN long. */
+const unsigned char *sg_embedded_policy_image(size_t *len);
 /* The catalog built into the binary. 0 or a negative errno. */
 int sg_embedded_catalog(struct sg_catalog *out, struct sg_diags *d);
 

@@ -44,6 +44,24 @@ static const struct blob {
 };
 #define N_BLOBS (sizeof(blobs) / sizeof(*blobs))
 
+/* The policy image (Makefile: build/policy_image.inc), not a file of the
+ * private directory: only this binary reads it. */
+#define SG_POLICY_IMAGE(path)                                                  \
+    __asm__(".section .rodata\n"                                               \
+            "sg_policy_image_start:\n"                                         \
+            ".incbin \"" path "\"\n"                                           \
+            "sg_policy_image_end:\n"                                           \
+            ".previous\n");                                                    \
+    extern const unsigned char sg_policy_image_start[], sg_policy_image_end[];
+#include "policy_image.inc"
+#undef SG_POLICY_IMAGE
+
+const unsigned char *sg_embedded_policy_image(size_t *len)
+{
+    *len = (size_t)(sg_policy_image_end - sg_policy_image_start);
+    return sg_policy_image_start;
+}
+
 static char *datadir;            /* the private directory, once written */
 static char why[PATH_MAX + 256]; /* why it could not be written */
 

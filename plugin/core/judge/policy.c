@@ -656,42 +656,87 @@ static void load_file(struct loader *l, const char *path)
     xmlFreeDoc(doc);
 }
 
-/* A directory stands for its *.xml files, in name order. */
-static void load_path(struct loader *l, const char *path)
+/* The files PATH stands for, appended to NAMES: a directory its *.xml
+ * files, in name order; anything else itself. false when a directory
+ * cannot be opened (errno) or memory runs out (l->oom). */
+struct names {
+    char **v;
+    size_t n, cap;
+};
+
+static bool list_path(struct loader *l, const char *path, struct names *names)
 {
     struct stat st;
+    char *p;
     if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
-        load_file(l, path);
-        return;
+        if (!(p = strdup(path)) || SG_PUSH(*names, p) < 0) {
+            free(p);
+            l->oom = 1;
+            return false;
+        }
+        return true;
     }
     DIR *d = opendir(path);
-    struct {
-        char **v;
-        size_t n, cap;
-    } names = {0};
-    if (!d) {
-        l->file = path;
-        problem(l, 0, "cannot open directory: %s", strerror(errno));
-        return;
-    }
+    if (!d)
+        return false;
+    size_t from = names->n;
     for (struct dirent *de; (de = readdir(d));) {
         if (de->d_name[0] == '.' || !sg_str_has_suffix(de->d_name, ".xml"))
             continue;
-        char *p = sg_strdup_printf("%s/%s", path, de->d_name);
-        if (!p || SG_PUSH(names, p) < 0) {
+        p = sg_strdup_printf("%s/%s", path, de->d_name);
+        if (!p || SG_PUSH(*names, p) < 0) {
             free(p);
             l->oom = 1;
             break;
         }
     }
     closedir(d);
-    if (names.n)
-        qsort(names.v, names.n, sizeof(*names.v), sg_strp_cmp);
-    for (size_t i = 0; i < names.n; i++) {
-        load_file(l, names.v[i]);
-        free(names.v[i]);
+    if (names->n > from)
+        qsort(names->v + from, names->n - from, sizeof(*names->v), sg_strp_cmp);
+    return !l->oom;
+}
+
+static void names_free(struct names *names)
+{
+    for (size_t i = 0; i < names->n; i++)
+        free(names->v[i]);
+    free(names->v);
+}
+
+static void load_path(struct loader *l, const char *path)
+{
+    struct names names = {0};
+    if (!list_path(l, path, &names) && !l->oom) {
+        l->file = path;
+        problem(l, 0, "cannot open directory: %s", strerror(errno));
     }
-    free(names.v);
+    for (size_t i = 0; i < names.n; i++)
+        load_file(l, names.v[i]);
+    names_free(&names);
+}
+
+int sg_policies_files(const char *const *paths, size_t n, char ***files,
+                      size_t *nfiles)
+{
+    struct loader l = {0};
+    struct names names = {0};
+    int r = 0;
+    for (size_t i = 0; i < n && r == 0; i++)
+        if (!list_path(&l, paths[i], &names))
+            r = l.oom ? -ENOMEM : -errno;
+    if (r < 0) {
+        names_free(&names);
+        names = (struct names){0};
+    }
+    *files = names.v;
+    *nfiles = names.n;
+    return r;
+}
+
+void sg_policies_files_free(char **files, size_t n)
+{
+    struct names names = {.v = files, .n = n};
+    names_free(&names);
 }
 
 /* ---- meaning ---- */

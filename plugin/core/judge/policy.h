@@ -197,6 +197,13 @@ typedef bool sg_policy_trusted_fn(const char *path, const char *buf,
 int sg_policies_load_trusting(const char *const *paths, size_t n,
                               const char *schema, sg_policy_trusted_fn *trusted,
                               struct sg_policies *out, struct sg_diags *diags);
+/* The files PATHS stand for, in the order loading reads them (a directory:
+ * its *.xml files in name order; anything else: itself), as a new array
+ * of new strings (sg_policies_files_free). 0, -ENOMEM, or -errno when a
+ * directory cannot be opened (*FILES then empty). */
+int sg_policies_files(const char *const *paths, size_t n, char ***files,
+                      size_t *nfiles);
+void sg_policies_files_free(char **files, size_t n);
 void sg_policies_free(struct sg_policies *ps);
 
 /* Whether condition C reads KEY (a check's key or its than-key, at any

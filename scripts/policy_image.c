@@ -1,0 +1,52 @@
+/*
+ * policy_image.c - the build's generator of the policy image
+ * (plugin/core/judge/policy_image.h): loads the shipped policies with the
+ * loader the binary runs, validating them against the schema, and writes
+ * what it built. Any problem fails the build: the binary reads the image
+ * without checking what the loader would have said.
+ *
+ * Usage: policy_image OUT SCHEMA POLICYDIR
+ */
+#include "diag.h"
+#include "policy.h"
+#include "policy_image.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: %s OUT SCHEMA POLICYDIR\n", argv[0]);
+        return 2;
+    }
+    const char *paths[] = {argv[3]};
+    struct sg_policies ps;
+    struct sg_diags d = {0};
+    int r = sg_policies_load(paths, 1, argv[2], &ps, &d);
+    for (size_t i = 0; i < d.n; i++)
+        fprintf(stderr, "%s:%u: %s\n", d.v[i].file ? d.v[i].file : "-",
+                d.v[i].line, d.v[i].message);
+    if (r != 0 || d.n) {
+        sg_policies_free(&ps);
+        sg_diags_free(&d);
+        return 1;
+    }
+    char *tmp = sg_strdup_printf("%s.tmp", argv[1]);
+    FILE *f = tmp ? fopen(tmp, "wb") : NULL;
+    r = f ? sg_policy_image_write(f, &ps) : -1;
+    if (f && fclose(f) != 0)
+        r = -1;
+    if (r == 0 && rename(tmp, argv[1]) != 0)
+        r = -1;
+    if (r != 0) {
+        fprintf(stderr, "%s: cannot write %s\n", argv[0], argv[1]);
+        if (tmp)
+            remove(tmp);
+    }
+    free(tmp);
+    sg_policies_free(&ps);
+    sg_diags_free(&d);
+    return r == 0 ? 0 : 1;
+}
