@@ -1954,6 +1954,78 @@ def initramfs_dracut(binary):
              "file it copied unchanged none: %s" % msgs)
 
 
+def policy_image(binary):
+    """Issue 30: the shipped policies are read from the image the build
+    made of them only when they are those files byte for byte. A copy of
+    the directory gives the same findings; one message changed (still
+    valid) is what check says; a file added is read too; a file renamed
+    is no shipped file. The image never stands for other bytes."""
+    src = os.path.join(TOP, "policies")
+    with tempfile.TemporaryDirectory(prefix="sg-pimg-") as tmp:
+        write_files(tmp, {"root/etc/sysctl.d/60-tw.conf":
+                          "net.ipv4.tcp_tw_recycle = 1\n"})
+
+        def findings(pdir):
+            env = dict(ENV, SYSCTL_GUARD_POLICYDIR=pdir)
+            r = subprocess.run([binary, "check", "--format", "json",
+                                "--kernel", "6.1", "--root",
+                                os.path.join(tmp, "root")],
+                               capture_output=True, text=True, env=env)
+            try:
+                return r.returncode, json.loads(r.stdout)["findings"]
+            except ValueError:
+                return r.returncode, r.stdout + r.stderr
+
+        rc, shipped = findings(src)
+        same = os.path.join(tmp, "same")
+        shutil.copytree(src, same)
+        T.ok(rc == 1 and any(f["rule"] == "tw-recycle-removed"
+                             for f in shipped) and
+             findings(same) == (rc, shipped),
+             "a copy of the shipped policies: the same findings: %r"
+             % (shipped if not isinstance(shipped, list) else "",))
+        edited = os.path.join(tmp, "edited")
+        shutil.copytree(src, edited)
+        tw = os.path.join(edited, "time-wait.xml")
+        with open(tw) as f:
+            text = f.read()
+        with open(tw, "w") as f:
+            f.write(text.replace("<message>This line sets {key} = {value}, "
+                                 "but Linux removed",
+                                 "<message>EDITED {key} = {value}, but "
+                                 "Linux removed", 1))
+        rc2, got = findings(edited)
+        msgs = [f["message"] for f in got if f["rule"] ==
+                "tw-recycle-removed"] if isinstance(got, list) else got
+        T.ok(rc2 == 1 and len(msgs) == 1 and msgs[0].startswith("EDITED "),
+             "a changed message is read from the file: %r" % (msgs,))
+        added = os.path.join(tmp, "added")
+        shutil.copytree(src, added)
+        write_files(added, {"zz-extra.xml": """<?xml version="1.0"?>
+<policy xmlns="urn:sysctl-guard:policy:1" id="extra">
+  <title>t</title>
+  <rule id="extra-rule" severity="warning" key="net.core.somaxconn">
+    <title>t</title>
+    <when><check op="absent"/></when>
+    <message>m</message>
+    <rationale>r</rationale>
+    <reference href="https://example.org/">ref</reference>
+  </rule>
+</policy>
+"""})
+        rc3, got = findings(added)
+        T.ok(isinstance(got, list) and
+             any(f["rule"] == "extra-rule" for f in got) and
+             len(got) == len(shipped) + 1,
+             "a file added to the shipped ones is read: %r" % (got,))
+        renamed = os.path.join(tmp, "renamed")
+        shutil.copytree(src, renamed)
+        os.rename(os.path.join(renamed, "time-wait.xml"),
+                  os.path.join(renamed, "tw.xml"))
+        T.ok(findings(renamed)[1] == shipped,
+             "a shipped file under another name is read (and validated)")
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     project_config(binary)
@@ -1988,6 +2060,7 @@ def main():
     key_set_many_times(binary)
     initramfs(binary)
     initramfs_dracut(binary)
+    policy_image(binary)
     sys.exit(T.done("cli"))
 
 
