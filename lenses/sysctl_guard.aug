@@ -87,6 +87,15 @@ let line = blank | comment | entry
 (* View: lns *)
 let lns = line*
 
+(* View: entries
+   Entry lines only, each its entry node: what the loader sends Augeas
+   (plugin/core/tree/parse.c tells blank and comment lines by their first
+   byte, as the views above begin, and reads comments itself). The same
+   nodes as lns gives those lines; without the line union to try first,
+   about 3 % cheaper a line (callgrind on the bench tree's entry lines,
+   issue 30). *)
+let entries = entry*
+
 let filter = incl "/etc/sysctl.conf"
            . incl "/etc/sysctl.d/*.conf"
            . incl "/run/sysctl.d/*.conf"

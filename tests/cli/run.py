@@ -325,8 +325,12 @@ def bad_lens(binary):
     with tempfile.TemporaryDirectory(prefix="sg-lens-") as d:
         for text, want in (("module Sysctl_Guard =\n let lns = (\n",
                             "sysctl_guard.aug:3.0:syntax error"),
+                           ('module Sysctl_Guard =\n let lns = del "x" "x"\n'
+                            ' let entries = del "x" "x"\n',
+                            "Input string does not match at all"),
+                           # an older lens without the entry lines' view
                            ('module Sysctl_Guard =\n let lns = del "x" "x"\n',
-                            "Input string does not match at all")):
+                            "Can not find lens Sysctl_Guard.entries")):
             with open(os.path.join(d, "sysctl_guard.aug"), "w") as f:
                 f.write(text)
             r = subprocess.run([binary, "show", "--root",

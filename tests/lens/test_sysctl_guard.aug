@@ -9,6 +9,21 @@ module Test_Sysctl_Guard =
 
 let lns = Sysctl_Guard.lns
 
+(* Test: entries, the loader's lens for entry lines alone: the nodes lns
+   makes of them, every form of entry; blank and comment lines are none
+   of its *)
+test Sysctl_Guard.entries get "a.b = 1\n  -c.d=2\n-e.f\ng.h\n= 3\nk =\n" =
+  { "1" { "key" = "a.b" } { "value" = "1" } }
+  { "2" { "ignore_failure" } { "key" = "c.d" } { "value" = "2" } }
+  { "3" { "ignore_failure" } { "key" = "e.f" } }
+  { "4" { "key" = "g.h" } }
+  { "5" { "key" } { "value" = "3" } }
+  { "6" { "key" = "k" } { "value" } }
+test Sysctl_Guard.entries get "a = 1\n# c\n" = *
+test Sysctl_Guard.entries get "a = 1\n\n" = *
+test Sysctl_Guard.entries put "a.b = 1\n-c = 2\n" after
+  set "/1/value" "3" = "a.b = 3\n-c = 2\n"
+
 (* Test: plain assignments, blanks around "=" optional, inner blanks kept *)
 test lns get "a.b = 1\nc.d=2\n  e.f\t=\t32768\t60999  \n" =
   { "1" { "key" = "a.b" } { "value" = "1" } }

@@ -17,6 +17,9 @@
 #include <string.h>
 
 #define LENS "Sysctl_Guard.lns"
+/* The same lens's entry lines alone: what reading a file stores (only
+ * entry lines go to Augeas), the nodes LENS makes of them */
+#define ENTRIES "Sysctl_Guard.entries"
 #define TEXT_NODE "/sg/text"
 #define TREE_NODE "/sg/tree"
 #define OUT_NODE "/sg/out"
@@ -44,7 +47,7 @@ int sg_parser_new(const char *lensdir, struct sg_parser **out, char **errmsg)
     /* Compile the lens now, so a broken or missing lens is reported once,
      * here, and not as a parse error of the first file. */
     if (aug_set(p->aug, TEXT_NODE, "") < 0 ||
-        aug_text_store(p->aug, LENS, TEXT_NODE, TREE_NODE) < 0) {
+        aug_text_store(p->aug, ENTRIES, TEXT_NODE, TREE_NODE) < 0) {
         const char *m = aug_error_minor_message(p->aug), *why = NULL;
         /* A lens that compiles but rejects the empty file reports it in
          * the tree, not as an Augeas error. */
@@ -52,7 +55,7 @@ int sg_parser_new(const char *lensdir, struct sg_parser **out, char **errmsg)
             aug_get(p->aug, "/augeas/text" TREE_NODE "/error/message", &why);
         const char *det = aug_error_details(p->aug);
         *errmsg = sg_strdup_printf(
-            "cannot load lens %s from %s: %s%s%s%s%s", LENS, lensdir,
+            "cannot load lens %s from %s: %s%s%s%s%s", ENTRIES, lensdir,
             why ? why : aug_error_message(p->aug), m ? ": " : "", m ? m : "",
             det ? "\n" : "", det ? det : "");
         sg_parser_free(p);
@@ -306,7 +309,7 @@ static int take_node(struct sg_parser *p, int nc, int *ci, const char *file,
         sg_assignment_clear(&a);
         if (r == -EINVAL)
             sg_diag_add(diags, SG_SEV_ERROR, "parse-error", file, ln,
-                        "unexpected tree shape from lens %s", LENS);
+                        "unexpected tree shape from lens %s", ENTRIES);
     }
     return r;
 }
@@ -358,7 +361,7 @@ static int store_entries(struct sg_parser *p, struct sg_parse_input *in,
     if (r == 0 && aug_set(p->aug, TEXT_NODE, b.v) < 0)
         r = -ENOMEM;
     free(b.v);
-    if (r == 0 && aug_text_store(p->aug, LENS, TEXT_NODE, TREE_NODE) < 0)
+    if (r == 0 && aug_text_store(p->aug, ENTRIES, TEXT_NODE, TREE_NODE) < 0)
         r = -EINVAL;
     return r;
 }
@@ -437,7 +440,7 @@ static int walk_group(struct sg_parser *p, struct sg_parse_input *in,
                 in[pc[i].in].result = -EINVAL;
                 sg_diag_add(diags, SG_SEV_ERROR, "parse-error",
                             in[pc[i].in].file, 0,
-                            "unexpected tree shape from lens %s", LENS);
+                            "unexpected tree shape from lens %s", ENTRIES);
             }
     /* Undefine the variables before the next store replaces the tree:
      * Augeas takes each node of a removed tree out of every nodeset
