@@ -1092,11 +1092,10 @@ static char *evidence_text(const struct ctx *c, const struct sg_rule *r,
         what);
 }
 
-/* The catalog placeholders: {history} (when the key came and went),
- * {suggestion} (" Did you mean K?" or nothing), {rejection} (why the
- * handler rejects the value), {no-effect} (since when, and the commit),
- * {source} (what said so: the running kernel or the catalog). */
-/* The catalog placeholders made anew for each finding. */
+/* The catalog placeholders made anew for each finding: {rejection} (why
+ * the handler rejects the value), {no-effect} (since when, and the
+ * commit), {evidence}, {verdict}, {source} (what said so: the running
+ * kernel or the catalog). */
 static char *catalog_made(const struct ctx *c, const struct sg_rule *r,
                           const struct subject *s, const char *name, size_t len,
                           char *buf, size_t buflen)
@@ -1156,8 +1155,10 @@ static const char *cat_suggestion(const struct ctx *c, const char *key)
     return e->suggestion;
 }
 
-/* A catalog placeholder's text: lent (a memo's), or made and put in
- * *OWN for the caller to free. NULL: out of memory. */
+/* A catalog placeholder's text: {history} (when the key came and went)
+ * and {suggestion} (" Did you mean K?" or nothing) lent from the key's
+ * memo; the others made and put in *OWN for the caller to free. NULL: out
+ * of memory. */
 static const char *catalog_text(const struct ctx *c, const struct sg_rule *r,
                                 const struct subject *s, const char *name,
                                 size_t len, char **own)
