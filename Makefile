@@ -86,8 +86,6 @@ $(EMBED_INC): $(EMBED) | $(B)
 # policies are those files reads this instead of their XML.
 POLICY_IMG := $(B)/policies.img
 POLICY_IMG_INC := $(B)/policy_image.inc
-$(B)/policy-image: scripts/policy_image.c $(CORE_LIB) | $(B)
-	$(CC) $(ALL_CFLAGS) $(CORE_INC) -o $@ $< $(CORE_LIB) $(PKG_LIBS)
 $(POLICY_IMG): $(B)/policy-image policies/policy.rng $(wildcard policies/*.xml)
 	$(B)/policy-image $@ policies/policy.rng policies
 $(POLICY_IMG_INC): $(POLICY_IMG)
@@ -141,6 +139,11 @@ $(B)/obj/plugin/cli/plan/sh.o $(B)/asan/obj/plugin/cli/plan/sh.o: $(PLAN_SH)
 $(CORE_LIB): $(CORE_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
+
+# The policy image's generator: the core library's loader (below CORE_LIB's
+# definition, which a prerequisite needs when the rule is read).
+$(B)/policy-image: scripts/policy_image.c $(CORE_LIB) | $(B)
+	$(CC) $(ALL_CFLAGS) $(CORE_INC) -o $@ $< $(CORE_LIB) $(PKG_LIBS)
 
 $(ASAN_CORE_LIB): $(ASAN_CORE_OBJ)
 	@rm -f $@
