@@ -26,6 +26,9 @@
 #define NEWC_HDR 110
 
 /* libarchive 3's soname (since 3.0.0): the library the headers describe */
+#if ARCHIVE_VERSION_NUMBER < 3000000 || ARCHIVE_VERSION_NUMBER >= 4000000
+#error "bootimg.c loads libarchive.so.13: the headers are another major's"
+#endif
 static const char *archive_lib = "libarchive.so.13";
 
 /* The functions read_compressed calls, from the loaded library. */
