@@ -295,15 +295,11 @@ static const struct sg_setting *setting_of(const struct ctx *c, const char *key)
     return c->cache ? memo_of(c, key)->setting : sg_model_get(c->m, key);
 }
 
-/* sg_model_effective(KEY), its common case (KEY set by a line, no glob
- * wins) without a search. */
+/* sg_model_effective(KEY), its setting from the memo. */
 static const struct sg_assignment *effective_of(const struct ctx *c,
                                                 const char *key)
 {
-    const struct sg_setting *st = setting_of(c, key);
-    if (st && !st->winner->glob)
-        return st->winner->value ? st->winner : NULL;
-    return sg_model_effective(c->m, key);
+    return sg_setting_effective(c->m, setting_of(c, key), key);
 }
 
 /* Whether a relation may name KEY: false only when none does, and a
@@ -1632,6 +1628,15 @@ static const struct segs *segs_for(const struct ctx *c, const struct sg_rule *r,
     return segs_of(tmpl, tmp) < 0 ? NULL : tmp;
 }
 
+/* Whether R's message says "{writer}" (from its segments once cut). */
+static bool names_writer(const struct ctx *c, const struct sg_rule *r)
+{
+    size_t i = (size_t)(r - c->ps->rules);
+    if (c->segs && i < c->ps->n_rules && c->segs[i].v)
+        return c->segs[i].writer;
+    return r->message && strstr(r->message, "{writer}") != NULL;
+}
+
 /* TMPL with its placeholders filled in; its length in *LEN. The buffer
  * is sized for the template and the usual fills at once. */
 static char *render(const struct ctx *c, const struct sg_rule *r,
@@ -1755,12 +1760,7 @@ static int add_finding(const struct ctx *c, const struct sg_rule *r,
     }
     /* A finding that names who wrote the running value carries it as
      * data too: a fleet report counts the hosts each writer's value is on. */
-    size_t ri = (size_t)(r - c->ps->rules);
-    bool names_writer =
-        s->key && (c->segs && ri < c->ps->n_rules && c->segs[ri].v
-                       ? c->segs[ri].writer
-                       : strstr(r->message, "{writer}") != NULL);
-    if (names_writer && !(f.writer = writer_of(c, s))) {
+    if (s->key && names_writer(c, r) && !(f.writer = writer_of(c, s))) {
         sg_finding_clear(&f);
         return -ENOMEM;
     }

@@ -658,20 +658,20 @@ static void load_file(struct loader *l, const char *path)
 
 /* The files PATH stands for, appended to NAMES: a directory its *.xml
  * files, in name order; anything else itself. false when a directory
- * cannot be opened (errno) or memory runs out (l->oom). */
+ * cannot be opened (errno) or memory runs out (*OOM set). */
 struct names {
     char **v;
     size_t n, cap;
 };
 
-static bool list_path(struct loader *l, const char *path, struct names *names)
+static bool list_path(const char *path, struct names *names, int *oom)
 {
     struct stat st;
     char *p;
     if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
         if (!(p = strdup(path)) || SG_PUSH(*names, p) < 0) {
             free(p);
-            l->oom = 1;
+            *oom = 1;
             return false;
         }
         return true;
@@ -686,14 +686,14 @@ static bool list_path(struct loader *l, const char *path, struct names *names)
         p = sg_strdup_printf("%s/%s", path, de->d_name);
         if (!p || SG_PUSH(*names, p) < 0) {
             free(p);
-            l->oom = 1;
+            *oom = 1;
             break;
         }
     }
     closedir(d);
     if (names->n > from)
         qsort(names->v + from, names->n - from, sizeof(*names->v), sg_strp_cmp);
-    return !l->oom;
+    return !*oom;
 }
 
 static void names_free(struct names *names)
@@ -706,7 +706,7 @@ static void names_free(struct names *names)
 static void load_path(struct loader *l, const char *path)
 {
     struct names names = {0};
-    if (!list_path(l, path, &names) && !l->oom) {
+    if (!list_path(path, &names, &l->oom) && !l->oom) {
         l->file = path;
         problem(l, 0, "cannot open directory: %s", strerror(errno));
     }
@@ -718,12 +718,11 @@ static void load_path(struct loader *l, const char *path)
 int sg_policies_files(const char *const *paths, size_t n, char ***files,
                       size_t *nfiles)
 {
-    struct loader l = {0};
     struct names names = {0};
-    int r = 0;
+    int r = 0, oom = 0;
     for (size_t i = 0; i < n && r == 0; i++)
-        if (!list_path(&l, paths[i], &names))
-            r = l.oom ? -ENOMEM : -errno;
+        if (!list_path(paths[i], &names, &oom))
+            r = oom ? -ENOMEM : -errno;
     if (r < 0) {
         names_free(&names);
         names = (struct names){0};

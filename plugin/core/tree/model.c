@@ -1068,7 +1068,13 @@ const struct sg_setting *sg_model_get(const struct sg_model *m, const char *key)
 const struct sg_assignment *sg_model_effective(const struct sg_model *m,
                                                const char *key)
 {
-    const struct sg_setting *s = sg_model_get(m, key);
+    return sg_setting_effective(m, sg_model_get(m, key), key);
+}
+
+const struct sg_assignment *sg_setting_effective(const struct sg_model *m,
+                                                 const struct sg_setting *s,
+                                                 const char *key)
+{
     const struct sg_setting *best = NULL;
 
     if (s && !s->winner->glob)

@@ -162,6 +162,11 @@ const struct sg_setting *sg_model_get(const struct sg_model *m,
 /* The value the kernel ends with for the concrete KEY: an explicit setting,
  * else the last glob that matches it (as systemd-sysctl applies globs to
  * keys not set explicitly). NULL when nothing sets it. */
+/* The same, given KEY's setting S (sg_model_get's, or NULL): for a caller
+ * that has it already. */
+const struct sg_assignment *sg_setting_effective(const struct sg_model *m,
+                                                 const struct sg_setting *s,
+                                                 const char *key);
 const struct sg_assignment *sg_model_effective(const struct sg_model *m,
                                                const char *key);
 
