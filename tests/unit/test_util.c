@@ -105,10 +105,10 @@ static void leading_fields(void)
     CHECK(sg_leading_fields("1 2 3 4 5", false, f, 2) == 2);
 }
 
-/* sg_utf8_valid_len, eight bytes at a time, says what sg_utf8_valid says
- * of every byte sequence placed at every offset of a word: a bad byte or
- * a sequence across a word's edge, cut short by the end, or a NUL before
- * the end. */
+/* sg_utf8_valid_len, eight bytes at a time (and sg_utf8_valid through it),
+ * says what sg_utf8_repair says (a text it leaves as it is) of every byte
+ * sequence placed at every offset of a word: a bad byte or a sequence
+ * across a word's edge, cut short by the end, or a NUL before the end. */
 static void utf8_valid_len(void)
 {
     static const char *const seqs[] = {
@@ -125,8 +125,11 @@ static void utf8_valid_len(void)
                 memcpy(buf + pre, seqs[i], n);
                 memset(buf + pre + n, 'y', post);
                 buf[pre + n + post] = '\0';
-                bad += sg_utf8_valid_len(buf, pre + n + post) !=
-                       sg_utf8_valid(buf);
+                char *fixed = sg_utf8_repair(buf);
+                bool intact = fixed && strcmp(fixed, buf) == 0;
+                free(fixed);
+                bad += sg_utf8_valid_len(buf, pre + n + post) != intact ||
+                       sg_utf8_valid(buf) != intact;
                 runs++;
             }
     CHECK(bad == 0 && runs == 12 * 17 * 10);

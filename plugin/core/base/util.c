@@ -124,7 +124,7 @@ static const unsigned char *utf8_span(const unsigned char *p)
 
 bool sg_utf8_valid(const char *s)
 {
-    return !*utf8_span((const unsigned char *)s);
+    return sg_utf8_valid_len(s, strlen(s));
 }
 
 bool sg_utf8_valid_len(const char *s, size_t len)
