@@ -69,9 +69,7 @@ int sg_report_add_file(struct sg_report *r, const char *path)
 
 void sg_report_sort(struct sg_report *r)
 {
-    if (r->findings.n)
-        qsort(r->findings.v, r->findings.n, sizeof(*r->findings.v),
-              sg_finding_cmp);
+    sg_findings_sort(&r->findings);
 }
 
 void sg_report_free(struct sg_report *r)

@@ -15,9 +15,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Move the findings of SRC to the end of DST; SRC ends empty. */
+/* Move the findings of SRC to the end of DST; SRC ends empty. An empty
+ * DST takes SRC's array as it is (no copy of it, no second array beside
+ * it: 70,000 findings are 9 MB). */
 static int move_findings(struct sg_findings *dst, struct sg_findings *src)
 {
+    if (dst->n == 0) {
+        free(dst->v);
+        *dst = *src;
+        memset(src, 0, sizeof(*src));
+        return 0;
+    }
     for (size_t i = 0; i < src->n; i++)
         if (SG_PUSH(*dst, src->v[i]) < 0) {
             /* The rest stays in SRC, to be freed with it. */

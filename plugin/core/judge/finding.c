@@ -26,6 +26,15 @@ int sg_finding_cmp(const void *x, const void *y)
     return strcmp(a->rule->id, b->rule->id);
 }
 
+void sg_findings_sort(struct sg_findings *fs)
+{
+    for (size_t i = 1; i < fs->n; i++)
+        if (sg_finding_cmp(&fs->v[i - 1], &fs->v[i]) > 0) {
+            qsort(fs->v, fs->n, sizeof(*fs->v), sg_finding_cmp);
+            return;
+        }
+}
+
 void sg_finding_clear(struct sg_finding *f)
 {
     free(f->key);

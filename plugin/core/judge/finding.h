@@ -83,6 +83,10 @@ bool sg_finding_same(const struct sg_finding *a, const struct sg_finding *b);
 char *sg_finding_same_id(const struct sg_finding *f);
 /* qsort order: by file (findings without one last), line, rule id. */
 int sg_finding_cmp(const void *a, const void *b);
+/* FS in sg_finding_cmp's order; findings in that order already (a run's
+ * second sort, or one rule's findings made line by line) are left as
+ * they are after one pass over them. */
+void sg_findings_sort(struct sg_findings *fs);
 /* Findings of severity SEV that are not suppressed. */
 size_t sg_findings_count(const struct sg_findings *fs, enum sg_severity sev);
 /* How many are suppressed. */
