@@ -8,6 +8,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -132,9 +133,58 @@ static void same_id_agrees(void)
     CHECK(bad == 0);
 }
 
+/* sg_findings_sort: any order comes out in sg_finding_cmp's, the same
+ * findings; findings in order already, ties included, stay where they
+ * are; one pair out of order anywhere, the last included, is noticed. */
+static void findings_sort(void)
+{
+    struct sg_rule ra = {.id = "a"}, rb = {.id = "b"};
+    char *files[] = {NULL, "/etc/sysctl.d/1.conf", "/etc/sysctl.d/2.conf"};
+    struct sg_finding v[60];
+    size_t n = 0;
+    for (unsigned k = 0; k < 60; k++) /* a scrambled order, ties in it */
+        v[n++] = (struct sg_finding){.rule = (k * 7) % 3 ? &ra : &rb,
+                                     .file = files[(k * 11) % 3],
+                                     .line = (k * 13) % 5,
+                                     .message = (char *)(uintptr_t)(k + 1)};
+    struct sg_findings fs = {.v = v, .n = n};
+    sg_findings_sort(&fs);
+    size_t bad = 0, sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        bad += i > 0 && sg_finding_cmp(&v[i - 1], &v[i]) > 0;
+        sum += (uintptr_t)v[i].message;
+    }
+    CHECK(bad == 0 && sum == 60 * 61 / 2);
+    /* sorted: stays as it is, ties in their order */
+    struct sg_finding before[60];
+    memcpy(before, v, sizeof(v));
+    sg_findings_sort(&fs);
+    CHECK(memcmp(before, v, sizeof(v)) == 0);
+    /* one pair out of order, at each place */
+    for (size_t at = 1; at < n; at++) {
+        memcpy(v, before, sizeof(v));
+        if (sg_finding_cmp(&v[at - 1], &v[at]) == 0)
+            continue;
+        struct sg_finding t = v[at - 1];
+        v[at - 1] = v[at];
+        v[at] = t;
+        sg_findings_sort(&fs);
+        for (size_t i = 1; i < n; i++)
+            bad += sg_finding_cmp(&v[i - 1], &v[i]) > 0;
+    }
+    CHECK(bad == 0);
+    /* the last pair the only one out of order */
+    struct sg_finding w[3] = {{.rule = &ra, .file = files[1], .line = 1},
+                              {.rule = &ra, .file = files[1], .line = 3},
+                              {.rule = &ra, .file = files[1], .line = 2}};
+    sg_findings_sort(&(struct sg_findings){.v = w, .n = 3});
+    CHECK(w[0].line == 1 && w[1].line == 2 && w[2].line == 3);
+}
+
 int main(void)
 {
     same_id_agrees();
+    findings_sort();
     const char *pd = getenv("SYSCTL_GUARD_POLICYDIR");
     char *schema = sg_strdup_printf("%s/policy.rng", pd ? pd : "policies");
     const char *paths[] = {pd ? pd : "policies"};
