@@ -102,8 +102,9 @@ int main(void)
     free(printed);
     char *saved = NULL;
 
-    /* many strings, each special byte at every offset of an 8-byte word
-     * (the stream scans a word at a time) */
+    /* many strings: random ones, and plain runs with one special byte
+     * at every offset of the first three 16-byte blocks (the stream scans
+     * a block at a time) */
     for (int round = 0; round < 2; round++) {
         streamed = printed = NULL;
         a = open_memstream(&streamed, &ns);
@@ -126,6 +127,15 @@ int main(void)
             str[len] = '\0';
             sg_jw_str(&w, NULL, str);
         }
+        for (size_t c = 2; c < sizeof(alphabet) - 1; c++)
+            for (int len = 1; len <= 48; len++)
+                for (int k = 0; k < len; k++) {
+                    char str[64];
+                    memset(str, 'a', (size_t)len);
+                    str[k] = alphabet[c];
+                    str[len] = '\0';
+                    sg_jw_str(&w, NULL, str);
+                }
         sg_jw_end(&w);
         CHECK(sg_jw_finish(&w) == 0);
         if (round == 1) {
