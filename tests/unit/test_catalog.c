@@ -3,7 +3,9 @@
  * shipped catalog loads and knows the keys it must. */
 #include "catalog.h"
 #include "check.h"
+#include "util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -413,9 +415,139 @@ static void live_same(void)
     sg_diags_free(&d);
 }
 
+/* The edit distance of A and B, the textbook table. */
+static size_t levenshtein(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), d[64][64];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            size_t v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < v)
+                v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            d[i][j] = v;
+        }
+    return d[la][lb];
+}
+
+/* What sg_catalog_suggest says of plain keys, the slow way: of the keys
+ * with KEY's first component, the nearest within a third of KEY's last
+ * component's length (at least 1), the first in key order of the
+ * nearest. */
+static const char *suggest_ref(char (*names)[48], size_t n, const char *key)
+{
+    size_t first = strcspn(key, "."), len = strlen(key);
+    const char *dot = strrchr(key, '.');
+    size_t last = dot ? len - (size_t)(dot + 1 - key) : len;
+    size_t limit = last / 3 > 1 ? last / 3 : 1, best = (size_t)-1;
+    const char *pick = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (strncmp(names[i], key, first) != 0 || names[i][first] != key[first])
+            continue;
+        size_t e = levenshtein(key, names[i]);
+        if (e <= limit && e < best) {
+            best = e;
+            pick = names[i];
+        }
+    }
+    return pick;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+/* Suggestions from a catalog of many near keys (names of a small
+ * alphabet, so many ties at several lengths; some keys on two rows)
+ * agree with the slow way for typos of each key and for other names. */
+static void suggest_agrees(void)
+{
+    static const char *const tops[] = {"fs.", "kernel.", "net.ipv4.", "vm."};
+    static char names[600][48];
+    size_t n = 0;
+    unsigned seed = 11;
+#define RND() ((seed = seed * 1103515245u + 12345u) >> 16)
+    for (size_t i = 0; i < 600; i++) {
+        size_t at = (size_t)snprintf(names[i], 48, "%s", tops[RND() % 4]);
+        size_t l = 1 + RND() % 12;
+        for (size_t k = 0; k < l; k++)
+            names[i][at++] = "abcd_"[RND() % 5];
+        names[i][at] = '\0';
+    }
+    /* a tie: both one edit from "abi.abb", the longer first in order */
+    snprintf(names[0], 48, "abi.aab");
+    snprintf(names[1], 48, "abi.ab");
+    qsort(names, 600, sizeof(*names), cmp_key);
+    for (size_t i = 0; i < 600; i++)
+        if (n == 0 || strcmp(names[n - 1], names[i]) != 0)
+            memmove(names[n++], names[i], 48);
+    struct sg_buf text = {0};
+    sg_buf_printf(&text, "# versions\t5.10.1\t6.1.2\n");
+    for (size_t i = 0; i < n; i++) {
+        if (i % 7 == 0) /* a key on two rows */
+            sg_buf_printf(&text, "%s\t5.10\tint\t-\t-\trw\t-\t-\tx.c:1\n",
+                          names[i]);
+        sg_buf_printf(&text, "%s\t%s\tint\t-\t-\trw\t-\t-\tx.c:2\n", names[i],
+                      i % 7 == 0 ? "6.1" : "5.10,6.1");
+    }
+    struct sg_catalog c;
+    struct sg_diags d = {0};
+    CHECK(text.v &&
+          sg_catalog_parse(text.v, text.n, "k", "", 0, "h", &c, &d) == 0);
+    for (size_t i = 0; i < d.n; i++)
+        fprintf(stderr, "%s:%u: %s\n", d.v[i].file, d.v[i].line,
+                d.v[i].message);
+    size_t bad = 0, asked = 0, found = 0;
+    for (size_t i = 0; i < n && d.n == 0; i++)
+        for (unsigned m = 0; m < 6; m++) {
+            char key[64];
+            size_t l = strlen(names[i]), at = RND() % l;
+            memcpy(key, names[i], l + 1);
+            if (m == 1) /* a letter dropped */
+                memmove(key + at, key + at + 1, l - at);
+            else if (m == 2) { /* a letter added */
+                memmove(key + at + 1, key + at, l - at + 1);
+                key[at] = "abcde"[RND() % 5];
+            } else if (m == 3) /* a letter changed */
+                key[at] = "abcde"[RND() % 5];
+            else if (m >= 4) /* two changes */
+            {
+                size_t other = RND() % l;
+                key[at] = "abcde"[RND() % 5];
+                key[other] = "abcde"[RND() % 5];
+            }
+            char *got = sg_catalog_suggest(&c, key);
+            const char *want = suggest_ref(names, n, key);
+            asked++;
+            found += want != NULL;
+            if (!(got == NULL ? want == NULL : want && !strcmp(got, want))) {
+                if (bad++ < 5)
+                    fprintf(stderr, "suggest %s: %s, want %s\n", key,
+                            got ? got : "none", want ? want : "none");
+            }
+            free(got);
+        }
+#undef RND
+    CHECK(d.n == 0 && asked > 1000 && found > asked / 2 && bad == 0);
+    char *tie = sg_catalog_suggest(&c, "abi.abb");
+    CHECK_STR(tie, suggest_ref(names, n, "abi.abb"));
+    CHECK_STR(tie, "abi.aab");
+    free(tie);
+    sg_catalog_free(&c);
+    sg_diags_free(&d);
+    free(text.v);
+}
+
 int main(void)
 {
     synthetic();
+    suggest_agrees();
     live_same();
     builds();
     unknown_bound();

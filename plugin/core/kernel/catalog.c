@@ -251,6 +251,38 @@ static int parse_keys(struct sg_catalog *c, const char *file,
     return index_rows(c, file, d);
 }
 
+/* The did-you-mean index (catalog.h by_len): a counting sort of the
+ * rows by their key's length, two passes over the rows. */
+static int index_lengths(struct sg_catalog *c)
+{
+    uint32_t *from = c->len_from;
+    memset(c->len_from, 0, sizeof(c->len_from));
+    for (size_t pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < c->n_rows; i++) {
+            const struct sg_catrow *r = &c->rows[i];
+            if (r->templated || r->key_len > SG_SUGGEST_MAX_LEN ||
+                (i > 0 && strcmp(r->key, c->rows[i - 1].key) == 0))
+                continue;
+            if (pass == 0)
+                from[r->key_len + 1]++;
+            else
+                c->by_len[from[r->key_len]++] = (uint32_t)i;
+        }
+        if (pass == 0) {
+            for (size_t l = 1; l <= SG_SUGGEST_MAX_LEN + 1; l++)
+                from[l] += from[l - 1];
+            c->by_len =
+                malloc((from[SG_SUGGEST_MAX_LEN + 1] + 1) * sizeof(*c->by_len));
+            if (!c->by_len)
+                return -ENOMEM;
+        }
+    }
+    /* the second pass moved each start to the next length's */
+    memmove(from + 1, from, (SG_SUGGEST_MAX_LEN + 1) * sizeof(*from));
+    from[0] = 0;
+    return 0;
+}
+
 /* Check the order of the rows and index the templates. */
 static int index_rows(struct sg_catalog *c, const char *file,
                       struct sg_diags *d)
@@ -269,6 +301,8 @@ static int index_rows(struct sg_catalog *c, const char *file,
             return -ENOMEM;
         c->templates[c->n_templates++] = &c->rows[i];
     }
+    if (index_lengths(c) < 0)
+        return -ENOMEM;
     /* Groups of templates by the text before the first placeholder: a key
      * is matched only against the groups whose text it starts with. */
     for (size_t i = 0; i < c->n_templates; i++) {
@@ -436,6 +470,7 @@ void sg_catalog_free(struct sg_catalog *c)
     free(c->rows);
     free(c->templates);
     free(c->tgroups);
+    free(c->by_len);
     free(c->hist);
     free(c->rel_text); /* relations.h's, freed here with the rest */
     free(c->rel);

@@ -18,6 +18,7 @@
 #define SG_CATALOG_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 #include "../base/diag.h"
@@ -25,6 +26,8 @@
 #include "kver.h"
 
 #define SG_CATALOG_MAX_VERSIONS 32
+/* The longest key (and catalogued key) the did-you-mean search compares */
+#define SG_SUGGEST_MAX_LEN 128
 
 enum sg_ctype {
     SG_CT_UNKNOWN,
@@ -91,6 +94,12 @@ struct sg_catalog {
         size_t len, first, n;
     } * tgroups;
     size_t n_tgroups;
+    /* The did-you-mean search's index (suggest.c): the first row of each
+     * plain (untemplated) key of at most SG_SUGGEST_MAX_LEN bytes, by
+     * length, then in key order: by_len[len_from[l] .. len_from[l + 1])
+     * are the rows of keys l bytes long. */
+    uint32_t *by_len;
+    uint32_t len_from[SG_SUGGEST_MAX_LEN + 2];
     struct sg_hist *hist;
     size_t n_hist;
     /* relations.tsv (relations.h, which loads it): the text, owned, and

@@ -2,9 +2,11 @@
  * suggest.c - a catalogued key for a typo ("did you mean", catalog.h
  * sg_catalog_suggest), and where a key no catalogued kernel has comes
  * from when a known patch set adds it (sg_catalog_patch_set).
- * Costs: every row is scored by a letter-bag distance first (one pass
- * over each key) and the bounded edit distance is computed only when
- * that bound can still win: O(rows) per unknown key, paid only for an
+ * Costs: only the rows whose key is as long as the edits allowed permit
+ * (the catalog's index by length) and begins with the same component are
+ * scored, by a letter-bag distance first (one pass over each key), and
+ * the bounded edit distance is computed only when that bound can still
+ * win; templates only of the key's first component. Paid only for an
  * unknown key.
  */
 #include "catalog.h"
@@ -47,30 +49,31 @@ const char *sg_catalog_patch_set(const char *key)
 }
 
 /* A lower bound of the edit distance of A and B (bag distance: the
- * characters one has more often than the other), in two passes over B
- * alone: LEFT is A's letter counts (HIST, LA long), which the first pass
- * spends and the second puts back as they were. */
+ * characters one has more often than the other), in one pass over B:
+ * LEFT, A's letter counts (HIST, LA long) copied afresh, is spent. */
 static size_t bag_distance(unsigned char *left, const unsigned char *hist,
                            size_t la, const char *b)
 {
     size_t matched = 0, lb = 0;
-    for (const unsigned char *p = (const unsigned char *)b; *p; p++, lb++)
-        if (left[*p]) {
-            left[*p]--;
-            matched++;
-        }
-    for (const unsigned char *p = (const unsigned char *)b; *p; p++)
-        if (left[*p] < hist[*p])
-            left[*p]++;
+    memcpy(left, hist, 256);
+    for (const unsigned char *p = (const unsigned char *)b; *p; p++, lb++) {
+        unsigned char has = left[*p] != 0;
+        left[*p] -= has;
+        matched += has;
+    }
     return la - matched > lb - matched ? la - matched : lb - matched;
 }
 
+/* The edit distance of A and B, or SIZE_MAX when it is more than LIMIT
+ * (each row's least value bounds it from below on the way: the search
+ * stops at the first row above LIMIT). */
 static size_t edits(const char *a, const char *b, size_t limit)
 {
     size_t la = strlen(a), lb = strlen(b);
-    if (la > 128 || lb > 128 || (la > lb ? la - lb : lb - la) > limit)
+    if (la > SG_SUGGEST_MAX_LEN || lb > SG_SUGGEST_MAX_LEN ||
+        (la > lb ? la - lb : lb - la) > limit)
         return SIZE_MAX;
-    size_t row[129];
+    size_t row[SG_SUGGEST_MAX_LEN + 1];
     for (size_t j = 0; j <= lb; j++)
         row[j] = j;
     for (size_t i = 1; i <= la; i++) {
@@ -90,7 +93,7 @@ static size_t edits(const char *a, const char *b, size_t limit)
         if (best > limit)
             return SIZE_MAX;
     }
-    return row[lb];
+    return row[lb] <= limit ? row[lb] : SIZE_MAX;
 }
 
 /* The lengths of KEY's dot-separated components (KL, at most
@@ -147,38 +150,51 @@ char *sg_catalog_suggest(const struct sg_catalog *c, const char *key)
     char *tpick = NULL;
     unsigned char hist[256] = {0}, left[256];
 
-    if (len > 128)
+    if (len > SG_SUGGEST_MAX_LEN)
         return NULL;
     for (const unsigned char *p = (const unsigned char *)key; *p; p++)
         hist[*p]++;
-    memcpy(left, hist, sizeof(left));
 
-    for (size_t i = 0; i < c->n_rows; i++) {
-        const char *cand = c->rows[i].key;
-        size_t lim = best < limit ? best : limit, cl = c->rows[i].key_len;
-        /* the length first: it rules out nearly every row, and costs no
-         * walk over the key (each key's rows, one per version range,
-         * are asked once) */
-        if ((cl > len ? cl - len : len - cl) > lim || c->rows[i].templated ||
-            (i > 0 && cl == c->rows[i - 1].key_len &&
-             strcmp(cand, c->rows[i - 1].key) == 0) ||
-            strncmp(cand, key, first) != 0 || cand[first] != key[first] ||
-            bag_distance(left, hist, len, cand) > lim)
-            continue;
-        size_t e = edits(key, cand, lim);
-        if (e < best) {
-            best = e;
-            pick = cand;
+    /* Only keys whose length is within the edits allowed (the catalog's
+     * index by length, each key once): the nearest, and of the nearest
+     * the first in key order, as a walk over all rows would pick. */
+    size_t pick_row = SIZE_MAX;
+    for (size_t cl = len > limit ? len - limit : 0;
+         cl <= len + limit && cl <= SG_SUGGEST_MAX_LEN; cl++)
+        for (uint32_t j = c->len_from[cl]; j < c->len_from[cl + 1]; j++) {
+            size_t i = c->by_len[j], lim = best < limit ? best : limit;
+            const char *cand = c->rows[i].key;
+            if ((cl > len ? cl - len : len - cl) > lim ||
+                strncmp(cand, key, first) != 0 || cand[first] != key[first] ||
+                bag_distance(left, hist, len, cand) > lim)
+                continue;
+            size_t e = edits(key, cand, lim);
+            if (e < best || (e == best && e != SIZE_MAX && i < pick_row)) {
+                best = e;
+                pick = cand;
+                pick_row = i;
+            }
         }
-    }
     /* A key with an interface in it: compare with the templates, each
      * placeholder taking the key's component at its place. */
     char cand[256];
     size_t parts[SG_SUGGEST_PARTS], kc = key_parts(key, parts);
-    for (size_t i = 0; i < c->n_templates; i++) {
+    /* the templates of the key's first component (and the separator
+     * after it), a run of them in key order */
+    size_t lo = 0, hi = c->n_templates;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strncmp(c->templates[mid]->key, key, first + 1) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < c->n_templates; i++) {
         const char *t = c->templates[i]->key, *kp = key;
         size_t n = 0;
         bool ok = strncmp(t, key, first) == 0 && t[first] == key[first];
+        if (!ok)
+            break;
         /* the candidate's length, before it is made: one too far from
          * the key's is too many edits (the bag distance says so too) */
         size_t want = ok && kc ? filled_len(t, parts, kc) : 0,
