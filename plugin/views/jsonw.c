@@ -88,9 +88,48 @@ static bool block_special(const unsigned char *p)
     return (lo | hi) != 0;
 }
 
-static void put_string(struct sg_jw *w, const char *s)
+/* S (LEN bytes) quoted, at once, when it holds no special byte: written
+ * straight into the buffer (a short one padded with plain bytes to one
+ * block there, a longer one block by block, its last block the string's
+ * last 16 bytes). False, nothing written, when it holds one. */
+static bool put_plain(struct sg_jw *w, const char *s, size_t len)
 {
-    const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+    const unsigned char *p = (const unsigned char *)s;
+    if (sizeof(w->buf) - w->n < len + 18) {
+        if (len + 18 > sizeof(w->buf))
+            return false;
+        flush(w);
+    }
+    char *o = w->buf + w->n;
+    if (len < 16) {
+        memset(o + 1, 'a', 16);
+        memcpy(o + 1, p, len);
+        if (block_special((const unsigned char *)o + 1))
+            return false;
+    } else {
+        for (size_t i = 0; i + 16 <= len; i += 16) {
+            if (block_special(p + i))
+                return false;
+            memcpy(o + 1 + i, p + i, 16);
+        }
+        if (len % 16) {
+            if (block_special(p + len - 16))
+                return false;
+            memcpy(o + 1 + len - 16, p + len - 16, 16);
+        }
+    }
+    o[0] = '"';
+    o[len + 1] = '"';
+    w->n += len + 2;
+    return true;
+}
+
+/* S (LEN bytes) as a JSON string. */
+static void put_string(struct sg_jw *w, const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    if (put_plain(w, s, len))
+        return;
     put_c(w, '"');
     for (;;) {
         /* plain blocks go straight into the buffer; the last few bytes,
@@ -161,11 +200,18 @@ static void stream_item(struct sg_jw *w, const char *key)
             w->failed = true;
             key = "";
         }
-        if (w->items[d - 1])
-            put_s(w, ",\n");
-        tabs(w, d);
-        put_string(w, key);
-        put_s(w, ":\t");
+        /* ",\n", the indentation, then the name and ":\t" */
+        if (sizeof(w->buf) - w->n < (size_t)d + 4)
+            flush(w);
+        char *o = w->buf + w->n;
+        if (w->items[d - 1]) {
+            *o++ = ',';
+            *o++ = '\n';
+        }
+        memset(o, '\t', (size_t)d);
+        w->n = (size_t)(o + d - w->buf);
+        put_string(w, key, strlen(key));
+        put(w, ":\t", 2);
     }
     w->items[d - 1] = true;
 }
@@ -244,7 +290,7 @@ void sg_jw_str(struct sg_jw *w, const char *key, const char *s)
         return;
     if (w->out) {
         stream_item(w, key);
-        put_string(w, s);
+        put_string(w, s, strlen(s));
     } else
         tree_item(w, key, cJSON_CreateString(s));
 }

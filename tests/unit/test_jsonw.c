@@ -127,6 +127,16 @@ int main(void)
             str[len] = '\0';
             sg_jw_str(&w, NULL, str);
         }
+        static char huge[20001];
+        for (int len = 0; len <= 48; len++) { /* plain, at every length */
+            memset(huge, 'p', (size_t)len);
+            huge[len] = '\0';
+            sg_jw_str(&w, NULL, huge);
+        }
+        memset(huge, 'h', 20000); /* longer than the stream's buffer */
+        sg_jw_str(&w, NULL, huge);
+        huge[19999] = '"';
+        sg_jw_str(&w, NULL, huge);
         for (size_t c = 2; c < sizeof(alphabet) - 1; c++)
             for (int len = 1; len <= 48; len++)
                 for (int k = 0; k < len; k++) {
