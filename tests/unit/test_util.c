@@ -105,10 +105,11 @@ static void leading_fields(void)
     CHECK(sg_leading_fields("1 2 3 4 5", false, f, 2) == 2);
 }
 
-/* sg_utf8_valid_len, eight bytes at a time (and sg_utf8_valid through it),
- * says what sg_utf8_repair says (a text it leaves as it is) of every byte
- * sequence placed at every offset of a word: a bad byte or a sequence
- * across a word's edge, cut short by the end, or a NUL before the end. */
+/* sg_utf8_valid_len, sixteen and eight bytes at a time (and sg_utf8_valid
+ * through it), says what sg_utf8_repair says (a text it leaves as it is)
+ * of every byte sequence placed at every offset of two blocks: a bad byte
+ * or a sequence across a block's or a word's edge, cut short by the end,
+ * or a NUL before the end. */
 static void utf8_valid_len(void)
 {
     static const char *const seqs[] = {
@@ -118,8 +119,8 @@ static void utf8_valid_len(void)
     char buf[64];
     size_t bad = 0, runs = 0;
     for (size_t i = 0; i < sizeof(seqs) / sizeof(*seqs); i++)
-        for (size_t pre = 0; pre < 17; pre++)
-            for (size_t post = 0; post < 10; post++) {
+        for (size_t pre = 0; pre < 33; pre++)
+            for (size_t post = 0; post < 18; post++) {
                 size_t n = strlen(seqs[i]);
                 memset(buf, 'x', pre);
                 memcpy(buf + pre, seqs[i], n);
@@ -132,7 +133,13 @@ static void utf8_valid_len(void)
                        sg_utf8_valid(buf) != intact;
                 runs++;
             }
-    CHECK(bad == 0 && runs == 12 * 17 * 10);
+    CHECK(bad == 0 && runs == 12 * 33 * 18);
+    for (size_t at = 0; at < 40; at++) { /* a NUL at each place */
+        memset(buf, 'z', 40);
+        buf[at] = '\0';
+        bad += sg_utf8_valid_len(buf, 40);
+    }
+    CHECK(bad == 0);
     CHECK(sg_utf8_valid_len("abcdefghij\xC3\xA9", 12));
     CHECK(!sg_utf8_valid_len("abcdefghij\xC3", 11));
     CHECK(!sg_utf8_valid_len("abcdefgh\0ijklmnop", 17)); /* a NUL inside */
