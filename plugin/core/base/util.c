@@ -255,6 +255,23 @@ char *sg_path_join(const char *root, const char *path)
     return sg_strdup_printf("%.*s/%s", (int)rl, root, path);
 }
 
+uint64_t sg_hash_key(const void *p, size_t len)
+{
+    const unsigned char *b = p;
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
+    for (; len >= 8; b += 8, len -= 8) {
+        memcpy(&w, b, 8);
+        h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+        h ^= h >> 29;
+    }
+    w = 0;
+    memcpy(&w, b, len);
+    h ^= w; /* then splitmix64's finaliser: every bit moves every bit */
+    h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
+    h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
+    return h ^ (h >> 31);
+}
+
 uint64_t sg_hash(const void *p, size_t len)
 {
     const unsigned char *b = p;
@@ -481,7 +498,7 @@ static int strmap_resize(struct sg_strmap *m, size_t ns)
     for (size_t i = 0; i < m->nslots; i++) {
         if (!m->v[i].key)
             continue;
-        size_t h = sg_hash(m->v[i].key, strlen(m->v[i].key)) & (ns - 1);
+        size_t h = sg_hash_key(m->v[i].key, strlen(m->v[i].key)) & (ns - 1);
         while (v[h].key)
             h = (h + 1) & (ns - 1);
         v[h] = m->v[i];
@@ -512,7 +529,7 @@ size_t sg_strmap_get(const struct sg_strmap *m, const char *key)
 {
     if (!m->nslots)
         return SIZE_MAX;
-    size_t h = sg_hash(key, strlen(key)) & (m->nslots - 1);
+    size_t h = sg_hash_key(key, strlen(key)) & (m->nslots - 1);
     while (m->v[h].key) {
         if (strcmp(m->v[h].key, key) == 0)
             return m->v[h].val;
@@ -526,7 +543,7 @@ int sg_strmap_put(struct sg_strmap *m, const char *key, size_t val, size_t *old)
     *old = SIZE_MAX;
     if ((m->n + 1) * 2 > m->nslots && strmap_grow(m) < 0)
         return -ENOMEM;
-    size_t h = sg_hash(key, strlen(key)) & (m->nslots - 1);
+    size_t h = sg_hash_key(key, strlen(key)) & (m->nslots - 1);
     while (m->v[h].key) {
         if (strcmp(m->v[h].key, key) == 0) {
             *old = m->v[h].val;

@@ -61,7 +61,7 @@ static int settings_rehash(struct settings *st)
     if (!slots)
         return -ENOMEM;
     for (size_t i = 0; i < st->n; i++) {
-        size_t h = sg_hash(st->v[i].key, strlen(st->v[i].key)) & (ns - 1);
+        size_t h = sg_hash_key(st->v[i].key, strlen(st->v[i].key)) & (ns - 1);
         while (slots[h])
             h = (h + 1) & (ns - 1);
         slots[h] = i + 1;
@@ -106,7 +106,7 @@ static int settings_apply(struct settings *st, const struct sg_assignment *a,
 {
     if ((st->n + 1) * 2 > st->nslots && settings_rehash(st) < 0)
         return -ENOMEM;
-    size_t h = sg_hash(a->key, strlen(a->key)) & (st->nslots - 1);
+    size_t h = sg_hash_key(a->key, strlen(a->key)) & (st->nslots - 1);
     while (st->slots[h]) {
         struct sg_setting *s = &st->v[st->slots[h] - 1];
         if (strcmp(s->key, a->key) == 0) {
