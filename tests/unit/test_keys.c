@@ -2,13 +2,21 @@
 #include "check.h"
 #include "keys.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void norm(const char *raw, const char *want)
 {
     char *k = sg_key_normalize(raw);
     CHECK_STR(k, want);
     free(k);
+    /* the same of the first LEN bytes of a longer text */
+    char in[64], out[64];
+    size_t len = strlen(raw);
+    snprintf(in, sizeof(in), "%s/x.y", raw);
+    CHECK(sg_key_normalize_into(in, len, out) == strlen(want));
+    CHECK_STR(out, want);
 }
 
 int main(void)

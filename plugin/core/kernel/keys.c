@@ -19,27 +19,32 @@ static void swap_separators(char *s)
     }
 }
 
+size_t sg_key_normalize_into(const char *raw, size_t len, char *out)
+{
+    const char *first = memchr(raw, '/', len), *dot = memchr(raw, '.', len);
+    bool swap = first && (!dot || first < dot);
+    char *o = out;
+    /* Drop empty components: "net..ipv4." -> "net.ipv4". */
+    for (size_t i = 0; i < len; i++) {
+        char ch = raw[i];
+        if (swap && (ch == '.' || ch == '/'))
+            ch = ch == '.' ? '/' : '.';
+        if (ch == '.' && (o == out || o[-1] == '.'))
+            continue;
+        *o++ = ch;
+    }
+    if (o > out && o[-1] == '.')
+        o--;
+    *o = '\0';
+    return (size_t)(o - out);
+}
+
 char *sg_key_normalize(const char *raw)
 {
     size_t len = strlen(raw);
-    char *s = malloc(len + 1), *o;
-    const char *first = strpbrk(raw, "/.");
-
-    if (!s)
-        return NULL;
-    memcpy(s, raw, len + 1);
-    if (first && *first == '/')
-        swap_separators(s);
-    /* Drop empty components: "net..ipv4." -> "net.ipv4". */
-    o = s;
-    for (const char *p = s; *p; p++) {
-        if (*p == '.' && (o == s || o[-1] == '.'))
-            continue;
-        *o++ = *p;
-    }
-    if (o > s && o[-1] == '.')
-        o--;
-    *o = '\0';
+    char *s = malloc(len + 1);
+    if (s)
+        sg_key_normalize_into(raw, len, s);
     return s;
 }
 

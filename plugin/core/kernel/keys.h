@@ -12,9 +12,13 @@
 #define SG_KEYS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Canonical dot form of RAW (empty components dropped); NULL on ENOMEM. */
 char *sg_key_normalize(const char *raw);
+/* The same of the LEN bytes of RAW (no NUL among them) into OUT, which
+ * has room for LEN + 1 (the form is never longer): its length. */
+size_t sg_key_normalize_into(const char *raw, size_t len, char *out);
 
 /* Path form of a canonical key ("net/ipv4/conf/eth0.100/rp_filter"). */
 char *sg_key_to_path(const char *key);

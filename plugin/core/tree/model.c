@@ -1098,11 +1098,10 @@ static int copy_assignments(struct sg_file *to, const struct sg_file *from)
         const struct sg_assignment *a = &from->assignments.v[i];
         struct sg_assignment c = *a;
         c.file = to->path;
-        c.raw_key = strdup(a->raw_key);
-        c.key = strdup(a->key);
-        c.value = a->value ? strdup(a->value) : NULL;
-        if (!c.raw_key || !c.key || (a->value && !c.value) ||
-            SG_PUSH(to->assignments, c) < 0) {
+        if (sg_assignment_text(&c, a->raw_key, strlen(a->raw_key), a->value,
+                               a->value ? strlen(a->value) : 0) < 0)
+            return -ENOMEM;
+        if (SG_PUSH(to->assignments, c) < 0) {
             sg_assignment_clear(&c);
             return -ENOMEM;
         }

@@ -73,11 +73,29 @@ void sg_parser_free(struct sg_parser *p)
     free(p);
 }
 
+int sg_assignment_text(struct sg_assignment *a, const char *raw, size_t rl,
+                       const char *value, size_t vl)
+{
+    char *b = malloc(2 * (rl + 1) + (value ? vl + 1 : 0));
+    if (!b)
+        return -ENOMEM;
+    a->raw_key = b;
+    memcpy(b, raw, rl);
+    b[rl] = '\0';
+    a->key = b + rl + 1;
+    sg_key_normalize_into(raw, rl, a->key);
+    a->value = NULL;
+    if (value) {
+        a->value = b + 2 * (rl + 1);
+        memcpy(a->value, value, vl);
+        a->value[vl] = '\0';
+    }
+    return 0;
+}
+
 void sg_assignment_clear(struct sg_assignment *a)
 {
-    free(a->raw_key);
-    free(a->key);
-    free(a->value);
+    free(a->raw_key); /* key and value with it */
     memset(a, 0, sizeof(*a));
 }
 
@@ -242,27 +260,23 @@ static int read_entry(struct sg_parser *p, int nc, int *ci,
         strcmp(label, "key") != 0)
         return -EINVAL;
     (*ci)++;
-    a->raw_key = strdup(value ? value : "");
+    const char *raw = value ? value : "", *val = NULL;
+    size_t vl = 0;
     if (*ci < nc && aug_ns_attr(p->aug, "c", *ci, &value, &label, NULL) == 1 &&
         strcmp(label, "value") == 0) {
         /* The lens keeps the value's trailing blanks: trim them. */
-        size_t vl = value ? strlen(value) : 0;
-        while (vl > 0 && strchr(" \t\r", value[vl - 1]))
+        val = value ? value : "";
+        vl = strlen(val);
+        while (vl > 0 && strchr(" \t\r", val[vl - 1]))
             vl--;
-        a->value = strndup(value ? value : "", vl);
         has_value = true;
         (*ci)++;
-        if (!a->value)
-            return -ENOMEM;
     }
-    if (!a->raw_key)
+    if (sg_assignment_text(a, raw, strlen(raw), val, vl) < 0)
         return -ENOMEM;
     a->ignore_failure = dash && has_value;
     a->exclude = dash && !has_value;
     *assigns = has_value || dash;
-    a->key = sg_key_normalize(a->raw_key);
-    if (!a->key)
-        return -ENOMEM;
     a->glob = sg_key_is_glob(a->key);
     return 0;
 }

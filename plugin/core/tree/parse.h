@@ -28,8 +28,9 @@
 
 /* One line of a sysctl file that carries a key. */
 struct sg_assignment {
-    const char *file;    /* target path (not owned: the model's file table) */
-    unsigned line;       /* 1-based */
+    const char *file; /* target path (not owned: the model's file table) */
+    unsigned line;    /* 1-based */
+    /* raw_key, key and value are one allocation (sg_assignment_text) */
     char *raw_key;       /* as written, without the "-" flag */
     char *key;           /* canonical dot form (keys.h) */
     char *value;         /* trimmed; "" for "k =", NULL for a "-k" exclusion */
@@ -142,6 +143,11 @@ struct sg_parse_input {
 int sg_parse_batch(struct sg_parser *p, struct sg_parse_input *in, size_t n,
                    struct sg_diags *diags);
 
+/* Give A its texts: RAW (RL bytes) as written, its canonical form, and
+ * VALUE (VL bytes; NULL for none), in one allocation that
+ * sg_assignment_clear frees. 0 or -ENOMEM. */
+int sg_assignment_text(struct sg_assignment *a, const char *raw, size_t rl,
+                       const char *value, size_t vl);
 void sg_assignment_clear(struct sg_assignment *a);
 void sg_assignments_free(struct sg_assignments *as);
 
