@@ -181,9 +181,34 @@ static void findings_sort(void)
     CHECK(w[0].line == 1 && w[1].line == 2 && w[2].line == 3);
 }
 
+/* sg_finding_texts: the message and each of key, value and file there
+ * or not, as given; a copy has them too, apart from the original. */
+static void finding_texts(void)
+{
+    struct sg_rule r = {.id = "a"};
+    for (unsigned m = 0; m < 8; m++) {
+        struct sg_finding f = {.rule = &r}, c;
+        const char *k = m & 1 ? "net.k" : NULL, *v = m & 2 ? "" : NULL,
+                   *fl = m & 4 ? "/etc/sysctl.d/a.conf" : NULL;
+        CHECK(sg_finding_texts(&f, "message text", 7, k, v, fl) == 0);
+        CHECK_STR(f.message, "message");
+        CHECK_STR(f.key, k);
+        CHECK_STR(f.value, v);
+        CHECK_STR(f.file, fl);
+        CHECK(sg_finding_copy(&f, &c) == 0);
+        CHECK(c.message != f.message && !strcmp(c.message, "message"));
+        CHECK_STR(c.key, k);
+        CHECK_STR(c.value, v);
+        CHECK_STR(c.file, fl);
+        sg_finding_clear(&f);
+        sg_finding_clear(&c);
+    }
+}
+
 int main(void)
 {
     same_id_agrees();
+    finding_texts();
     findings_sort();
     const char *pd = getenv("SYSCTL_GUARD_POLICYDIR");
     char *schema = sg_strdup_printf("%s/policy.rng", pd ? pd : "policies");

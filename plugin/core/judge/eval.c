@@ -1641,17 +1641,17 @@ static bool names_writer(const struct ctx *c, const struct sg_rule *r)
     return r->message && strstr(r->message, "{writer}") != NULL;
 }
 
-/* TMPL with its placeholders filled in, a new string; its length in
- * *LEN. Made in C's scratch buffer (sized for the template and the usual
- * fills at once, kept from one text to the next), then copied out. */
-static char *render(const struct ctx *c, const struct sg_rule *r,
-                    const struct subject *s, const char *tmpl, size_t *len)
+/* TMPL with its placeholders filled in, into SB (sized for the template
+ * and the usual fills at once; kept from one text to the next by the
+ * caller). 0 or -ENOMEM. */
+static int render_into(const struct ctx *c, const struct sg_rule *r,
+                       const struct subject *s, const char *tmpl,
+                       struct sg_buf *sb)
 {
     struct segs tmp = {0};
     const struct segs *g = segs_for(c, r, tmpl ? tmpl : "", &tmp);
     if (!g)
-        return NULL;
-    struct sg_buf own_buf = {0}, *sb = c->scratch ? c->scratch : &own_buf;
+        return -ENOMEM;
     struct sg_buf b = *sb;
     char num[32];
     int rc = 0;
@@ -1680,11 +1680,20 @@ static char *render(const struct ctx *c, const struct sg_rule *r,
     }
     free(tmp.v);
     *sb = b;
-    char *out = rc == 0 ? malloc(b.n + 1) : NULL;
+    return rc;
+}
+
+/* render_into C's scratch buffer, then a new string of it; its length in
+ * *LEN. NULL: no memory. */
+static char *render(const struct ctx *c, const struct sg_rule *r,
+                    const struct subject *s, const char *tmpl, size_t *len)
+{
+    struct sg_buf own_buf = {0}, *sb = c->scratch ? c->scratch : &own_buf;
+    char *out = render_into(c, r, s, tmpl, sb) == 0 ? malloc(sb->n + 1) : NULL;
     if (out) {
-        memcpy(out, b.v, b.n + 1);
+        memcpy(out, sb->v, sb->n + 1);
         if (len)
-            *len = b.n;
+            *len = sb->n;
     }
     free(own_buf.v);
     return out;
@@ -1759,22 +1768,26 @@ static int add_finding(const struct ctx *c, const struct sg_rule *r,
      * another build's source make a warning at most (own_evidence). */
     if (f.severity == SG_SEV_ERROR && unsure(c, r, s))
         f.severity = SG_SEV_WARNING;
-    f.key = s->key ? strdup(s->key) : NULL;
-    f.value = s->value ? strdup(s->value) : NULL;
-    f.file = s->at          ? strdup(s->at->file)
-             : s->diag_file ? strdup(s->diag_file)
-                            : NULL;
     f.line = s->at ? s->at->line : s->diag_file ? s->diag_line : 0;
     /* Prose for people and for every output format: valid UTF-8 even when
-     * the value quoted in it is Latin-1 (the value itself stays as read). */
-    size_t msg_len = 0;
-    char *msg = render(c, r, s, r->message, &msg_len);
-    if (msg && sg_utf8_valid_len(msg, msg_len))
-        f.message = msg; /* the usual case: no copy */
-    else {
-        f.message = msg ? sg_utf8_repair(msg) : NULL;
-        free(msg);
-    }
+     * the value quoted in it is Latin-1 (the value itself stays as read).
+     * With the key, the value and the file, one allocation. */
+    struct sg_buf own_buf = {0}, *sb = c->scratch ? c->scratch : &own_buf;
+    int rc = render_into(c, r, s, r->message, sb);
+    bool valid = rc == 0 && sg_utf8_valid_len(sb->v, sb->n);
+    char *fixed = rc == 0 && !valid ? sg_utf8_repair(sb->v) : NULL;
+    if (rc == 0 && (valid || fixed))
+        rc = sg_finding_texts(&f, fixed ? fixed : sb->v,
+                              fixed ? strlen(fixed) : sb->n, s->key, s->value,
+                              s->at          ? s->at->file
+                              : s->diag_file ? s->diag_file
+                                             : NULL);
+    else
+        rc = -ENOMEM;
+    free(fixed);
+    free(own_buf.v);
+    if (rc < 0)
+        return rc;
     /* A finding that names who wrote the running value carries it as
      * data too: a fleet report counts the hosts each writer's value is on. */
     if (s->key && names_writer(c, r) && !(f.writer = writer_of(c, s))) {

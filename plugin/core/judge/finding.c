@@ -35,12 +35,28 @@ void sg_findings_sort(struct sg_findings *fs)
         }
 }
 
+int sg_finding_texts(struct sg_finding *f, const char *message, size_t ml,
+                     const char *key, const char *value, const char *file)
+{
+    size_t kl = key ? strlen(key) + 1 : 0, vl = value ? strlen(value) + 1 : 0,
+           fl = file ? strlen(file) + 1 : 0;
+    char *b = malloc(ml + 1 + kl + vl + fl);
+    if (!b)
+        return -ENOMEM;
+    f->message = memcpy(b, message, ml);
+    b[ml] = '\0';
+    b += ml + 1;
+    f->key = key ? memcpy(b, key, kl) : NULL;
+    b += kl;
+    f->value = value ? memcpy(b, value, vl) : NULL;
+    b += vl;
+    f->file = file ? memcpy(b, file, fl) : NULL;
+    return 0;
+}
+
 void sg_finding_clear(struct sg_finding *f)
 {
-    free(f->key);
-    free(f->value);
-    free(f->file);
-    free(f->message);
+    free(f->message); /* key, value and file with it */
     free(f->fix_key);
     free(f->fix_value);
     free(f->fix_file);
@@ -165,10 +181,12 @@ int sg_finding_copy(const struct sg_finding *f, struct sg_finding *out)
     out->spans = NULL;
     out->n_spans = 0;
     out->writer = NULL;
+    out->message = out->key = out->value = out->file = NULL;
 #define DUP(x) (out->x = f->x ? strdup(f->x) : NULL, !f->x || out->x)
-    bool ok = DUP(key) & DUP(value) & DUP(file) & DUP(message) & DUP(fix_key) &
-              DUP(fix_value) & DUP(fix_file) & DUP(why_left) & DUP(suppressed) &
-              DUP(source);
+    bool ok = sg_finding_texts(out, f->message, strlen(f->message), f->key,
+                               f->value, f->file) == 0;
+    ok = ok & DUP(fix_key) & DUP(fix_value) & DUP(fix_file) & DUP(why_left) &
+         DUP(suppressed) & DUP(source);
     if (ok && f->writer && (out->writer = calloc(1, sizeof(*out->writer)))) {
         out->writer->line = f->writer->line;
         ok = DUP(writer->name) & DUP(writer->value) & DUP(writer->file) &

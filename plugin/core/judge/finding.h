@@ -45,7 +45,8 @@ struct sg_finding {
     char *value;   /* the value the rule looked at, or NULL */
     char *file;    /* target path, or NULL */
     unsigned line; /* 1-based; 0 with no file */
-    char *message;
+    char *message; /* never NULL; with key, value and file in one
+                      allocation (sg_finding_texts), freed through it */
     enum sg_fix_action fix;
     char *fix_key, *fix_value, *fix_file;
     char *why_left;   /* left after a fix: why it was not fixed, or NULL
@@ -66,6 +67,10 @@ struct sg_findings {
 };
 
 void sg_findings_free(struct sg_findings *fs);
+/* Give F its MESSAGE (ML bytes), KEY, VALUE and FILE (each NULL for
+ * none), copied into one allocation. 0 or -ENOMEM (F unchanged). */
+int sg_finding_texts(struct sg_finding *f, const char *message, size_t ml,
+                     const char *key, const char *value, const char *file);
 /* Free what F holds (F itself is the caller's) and zero it. */
 void sg_finding_clear(struct sg_finding *f);
 /* Add span SP (its strings copied) to F's fix. 0 or -ENOMEM. */
