@@ -547,6 +547,28 @@ static int compare_semantics(struct sg_model *m, const struct sg_setting *a,
     return r;
 }
 
+/* Whether the two semantics' application orders A and B can leave a key
+ * with different winners: they apply other files, or the same in another
+ * order, or a line is an exclusion or a glob (which procps treats apart:
+ * settings_apply, compute_settings). Otherwise they agree on every key,
+ * and comparing them is skipped. */
+static bool orders_may_differ(const struct sg_applied *a, size_t na,
+                              const struct sg_applied *b, size_t nb)
+{
+    if (na != nb)
+        return true;
+    for (size_t i = 0; i < na; i++)
+        if (a[i].file != b[i].file)
+            return true;
+    for (size_t i = 0; i < na; i++) {
+        const struct sg_assignments *as = &a[i].file->assignments;
+        for (size_t j = 0; j < as->n; j++)
+            if (as->v[j].exclude || as->v[j].glob)
+                return true;
+    }
+    return false;
+}
+
 /* /etc/sysctl.conf that systemd-sysctl never reads: "not-read-at-boot"
  * when it sets something (that is lost at boot), "not-read-at-boot-empty"
  * when it only holds comments (as Debian 13 ships it). */
@@ -757,12 +779,14 @@ static int load_tree(struct sg_model *m, struct sg_parser *p,
     if (r == 0)
         r = compute_settings(m->applied, m->n_applied, o->semantics, m->procps,
                              &m->settings, &m->n_settings);
-    if (r == 0)
+    bool differ =
+        r == 0 && orders_may_differ(m->applied, m->n_applied, other, n_other);
+    if (differ)
         r = compute_settings(other, n_other,
                              o->semantics == SG_SEM_SYSTEMD ? SG_SEM_PROCPS
                                                             : SG_SEM_SYSTEMD,
                              m->procps, &os, &n_os);
-    if (r == 0)
+    if (differ && r == 0)
         r = o->semantics == SG_SEM_SYSTEMD
                 ? compare_semantics(m, m->settings, m->n_settings, os, n_os)
                 : compare_semantics(m, os, n_os, m->settings, m->n_settings);
