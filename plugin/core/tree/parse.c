@@ -179,22 +179,25 @@ static unsigned line_of(const char *text, const char *at)
  * and tests/fuzz/fuzz_parse.c holds this to the lens's own tree. */
 enum line_kind { LINE_BLANK, LINE_COMMENT, LINE_ENTRY };
 
-static enum line_kind line_kind(const char *p, size_t len)
+static enum line_kind line_kind(const char *p, size_t len, bool *dash)
 {
     size_t i = 0;
     while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r'))
         i++;
+    *dash = i < len && p[i] == '-';
     if (i == len)
         return LINE_BLANK;
     return p[i] == '#' || p[i] == ';' ? LINE_COMMENT : LINE_ENTRY;
 }
 
 /* One line of a text: where it starts, its length without its "\n" and
- * with it, and what the lens makes of it. */
+ * with it, and what the lens makes of it; an entry that starts with "-"
+ * (the lens's ignore_failure node, and only then). */
 struct line {
     const char *p;
     size_t len, with_nl;
     enum line_kind kind;
+    bool dash;
 };
 
 /* The line at *Q (before END) into L, and *Q past it; false at END. */
@@ -206,7 +209,7 @@ static bool next_line(const char **q, const char *end, struct line *l)
     l->p = *q;
     l->len = e ? (size_t)(e - *q) : (size_t)(end - *q);
     l->with_nl = l->len + (e != NULL);
-    l->kind = line_kind(l->p, l->len);
+    l->kind = line_kind(l->p, l->len, &l->dash);
     *q += l->with_nl;
     return true;
 }
@@ -243,13 +246,16 @@ static int store_error(struct sg_parser *p, const char *file, const char *text,
  * parse_line, a "-" line with a value node ignores failure and one without
  * is a glob exclusion; a line with neither "-" nor a value node is no
  * assignment, which the caller reports (*ASSIGNS false). */
-static int read_entry(struct sg_parser *p, int nc, int *ci,
+static int read_entry(struct sg_parser *p, int nc, int *ci, bool dash_line,
                       struct sg_assignment *a, bool *assigns)
 {
     const char *label, *value;
     bool dash = false, has_value = false;
 
-    if (*ci < nc && aug_ns_attr(p->aug, "c", *ci, &value, &label, NULL) == 1 &&
+    /* Only a line that starts with "-" has the flag node: the others'
+     * first child is asked for once, as their key. */
+    if (dash_line && *ci < nc &&
+        aug_ns_attr(p->aug, "c", *ci, &value, &label, NULL) == 1 &&
         strcmp(label, "ignore_failure") == 0) {
         dash = true;
         (*ci)++;
@@ -283,13 +289,13 @@ static int read_entry(struct sg_parser *p, int nc, int *ci,
 
 /* Turn the line node (line LN of FILE) into an assignment, or a
  * diagnostic. */
-static int take_node(struct sg_parser *p, int nc, int *ci, const char *file,
-                     unsigned ln, struct sg_assignments *out,
+static int take_node(struct sg_parser *p, int nc, int *ci, bool dash_line,
+                     const char *file, unsigned ln, struct sg_assignments *out,
                      struct sg_diags *diags)
 {
     struct sg_assignment a = {.file = file, .line = ln};
     bool assigns = true;
-    int r = read_entry(p, nc, ci, &a, &assigns);
+    int r = read_entry(p, nc, ci, dash_line, &a, &assigns);
 
     if (r == 0 && !assigns) {
         r = sg_diag_add(diags, SG_SEV_WARNING, "not-assignment", file, ln,
@@ -440,7 +446,7 @@ static int walk_group(struct sg_parser *p, struct sg_parse_input *in,
             for (size_t d = x->directives ? x->directives->n : 0;
                  d > 0 && !x->directives->v[d - 1].target; d--)
                 x->directives->v[d - 1].target = ln;
-            r = take_node(p, nc, &ci, x->file, ln, x->out, diags);
+            r = take_node(p, nc, &ci, l.dash, x->file, ln, x->out, diags);
         }
         if (r == -EINVAL) { /* take_node said so */
             x->result = r;
@@ -599,11 +605,26 @@ int sg_parse_check_kinds(struct sg_parser *p, const char *text)
             const char *label = NULL;
             if (l.kind == LINE_BLANK)
                 continue;
+            char *path = NULL, *flag = NULL;
             if (node >= nl ||
-                aug_ns_attr(p->aug, "l", node++, NULL, &label, NULL) != 1 ||
+                aug_ns_attr(p->aug, "l", node, NULL, &label, NULL) != 1 ||
                 !label ||
                 (strcmp(label, "#comment") == 0) != (l.kind == LINE_COMMENT))
                 r = -EDOM;
+            /* an entry's ignore_failure node: there exactly when the line
+             * starts with "-" (read_entry asks for it only then).
+             * aug_ns_path returns 0 on success in Augeas 1.14, 1 as its
+             * header says in others: only a negative value fails. */
+            else if (l.kind == LINE_ENTRY &&
+                     (aug_ns_path(p->aug, "l", node, &path) < 0 || !path ||
+                      !(flag = sg_strdup_printf("%s/ignore_failure", path))))
+                r = -ENOMEM;
+            else if (l.kind == LINE_ENTRY &&
+                     (aug_match(p->aug, flag, NULL) == 1) != l.dash)
+                r = -EDOM;
+            free(path);
+            free(flag);
+            node++;
         }
         if (r == 0 && node != nl)
             r = -EDOM;

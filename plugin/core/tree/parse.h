@@ -67,7 +67,8 @@ int sg_parse_roundtrip(struct sg_parser *p, const char *text, char **out);
 
 /* Reading does not send blank and comment lines to Augeas: a line is
  * blank, a comment or an entry by its first byte that is not " \t\r"
- * (parse.c, line_kind). This stores the whole of TEXT with the lens and
+ * (parse.c, line_kind), and an entry has an ignore_failure node exactly
+ * when that byte is "-". This stores the whole of TEXT with the lens and
  * holds each line's node to that: 0 when they agree, -EDOM when not,
  * -EINVAL when the lens refuses TEXT (tests and fuzz_parse call it). */
 int sg_parse_check_kinds(struct sg_parser *p, const char *text);
