@@ -42,16 +42,33 @@
  *
  * One key set N times costs O(N): a key's lookup is O(1) expected, its
  * overridden list grows by doubling, and whether an assignment is already
- * on it (procps applies sysctl.conf twice) is one probe of a set of
- * pointers (util.h sg_u64map) rather than a walk of the list. */
+ * on it is one probe of a set of pointers (util.h sg_u64map) rather than
+ * a walk of the list. Only a line of a file applied twice (procps applies
+ * sysctl.conf twice) can come to the list twice, so only those lines go
+ * into the set: a line applied once wins once and is put on the list at
+ * most once, when it loses. */
 
 struct settings {
     struct sg_setting *v;
     size_t n, cap;
     size_t *slots; /* index + 1, 0 = empty */
     size_t nslots;
-    struct sg_u64map pushed; /* assignments on some overridden list */
+    struct sg_u64map pushed; /* lines of TWICE on some overridden list */
+    const char *twice[4];    /* files applied more than once (their path) */
+    size_t n_twice;          /* SIZE_MAX: more of them than twice holds */
 };
+
+/* Whether A's file is applied more than once. */
+static bool applied_twice(const struct settings *st,
+                          const struct sg_assignment *a)
+{
+    if (st->n_twice == SIZE_MAX)
+        return true;
+    for (size_t i = 0; i < st->n_twice; i++)
+        if (strcmp(st->twice[i], a->file) == 0)
+            return true;
+    return false;
+}
 
 static int settings_rehash(struct settings *st)
 {
@@ -78,10 +95,12 @@ static int push_unique(struct settings *st, struct sg_setting *s,
                        const struct sg_assignment *a)
 {
     size_t old;
-    if (sg_u64map_put(&st->pushed, (uintptr_t)a, 0, &old) < 0)
-        return -ENOMEM;
-    if (old != SIZE_MAX) /* an assignment is on its own key's list only */
-        return 0;
+    if (applied_twice(st, a)) {
+        if (sg_u64map_put(&st->pushed, (uintptr_t)a, 0, &old) < 0)
+            return -ENOMEM;
+        if (old != SIZE_MAX) /* an assignment is on its own key's list only */
+            return 0;
+    }
     size_t n = s->n_overridden;
     if ((n & (n - 1)) == 0) { /* 0, 1, 2, 4, ...: full */
         size_t cap = n ? n * 2 : 1;
@@ -159,6 +178,14 @@ static int compute_settings(const struct sg_applied *ap, size_t n,
      * anything (procps.h). */
     bool literal = sem == SG_SEM_PROCPS && procps == 3;
 
+    for (size_t i = 0; i < n && st.n_twice != SIZE_MAX; i++) {
+        if (ap[i].first)
+            continue;
+        if (st.n_twice == sizeof(st.twice) / sizeof(*st.twice))
+            st.n_twice = SIZE_MAX; /* more than it holds: every line */
+        else
+            st.twice[st.n_twice++] = ap[i].file->path;
+    }
     for (size_t i = 0; i < n && r == 0; i++) {
         const struct sg_assignments *as = &ap[i].file->assignments;
         for (size_t j = 0; j < as->n && r == 0; j++) {
