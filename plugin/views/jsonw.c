@@ -73,16 +73,16 @@ static const unsigned char escape[256] = {
 
 /* Whether one of the 16 bytes at P is special, all at once: as vectors
  * (GCC's and clang's vector extension: SSE2 on x86-64, NEON on arm64, a
- * loop elsewhere), a byte outside 0x20..0x7f, '"' or '\\'. */
-typedef unsigned char sg_v16 __attribute__((vector_size(16)));
+ * loop elsewhere), a byte outside 0x20..0x7f (as a signed byte, below
+ * 0x20: one comparison), '"' or '\\'. */
+typedef signed char sg_v16 __attribute__((vector_size(16)));
 
 static bool block_special(const unsigned char *p)
 {
     sg_v16 x, hit;
     uint64_t lo, hi;
     memcpy(&x, p, sizeof(x));
-    hit = (sg_v16)((sg_v16)(x - 0x20) >= 0x60) | (sg_v16)(x == '"') |
-          (sg_v16)(x == '\\');
+    hit = (sg_v16)(x < 0x20) | (sg_v16)(x == '"') | (sg_v16)(x == '\\');
     memcpy(&lo, &hit, 8);
     memcpy(&hi, (const char *)&hit + 8, 8);
     return (lo | hi) != 0;
@@ -200,18 +200,24 @@ static void stream_item(struct sg_jw *w, const char *key)
             w->failed = true;
             key = "";
         }
-        /* ",\n", the indentation, then the name and ":\t" */
-        if (sizeof(w->buf) - w->n < (size_t)d + 4)
+        /* ",\n", the indentation (at most SG_JW_DEPTH tabs, written as
+         * one block), then the name and ":\t" */
+        static const char indent[SG_JW_DEPTH] = {[0 ... SG_JW_DEPTH - 1] =
+                                                     '\t'};
+        if (sizeof(w->buf) - w->n < SG_JW_DEPTH + 2)
             flush(w);
         char *o = w->buf + w->n;
         if (w->items[d - 1]) {
             *o++ = ',';
             *o++ = '\n';
         }
-        memset(o, '\t', (size_t)d);
+        memcpy(o, indent, SG_JW_DEPTH);
         w->n = (size_t)(o + d - w->buf);
         put_string(w, key, strlen(key));
-        put(w, ":\t", 2);
+        if (sizeof(w->buf) - w->n < 2)
+            flush(w);
+        w->buf[w->n++] = ':';
+        w->buf[w->n++] = '\t';
     }
     w->items[d - 1] = true;
 }
