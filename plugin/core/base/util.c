@@ -128,16 +128,16 @@ bool sg_utf8_valid(const char *s)
 }
 
 /* Whether the 16 bytes at P are ASCII and none is NUL, at once (GCC's
- * and clang's vector extension: SSE2 on x86-64, NEON on arm64): a byte
- * less one is below 0x7f exactly then. */
-typedef unsigned char sg_v16 __attribute__((vector_size(16)));
+ * and clang's vector extension: SSE2 on x86-64, NEON on arm64): exactly
+ * then each is above 0 as a signed byte. */
+typedef signed char sg_v16 __attribute__((vector_size(16)));
 
 static bool block_ascii(const unsigned char *p)
 {
     sg_v16 x, hit;
     uint64_t lo, hi;
     memcpy(&x, p, sizeof(x));
-    hit = (sg_v16)((sg_v16)(x - 1) >= 0x7f);
+    hit = (sg_v16)(x < 1);
     memcpy(&lo, &hit, 8);
     memcpy(&hi, (const char *)&hit + 8, 8);
     return (lo | hi) == 0;
@@ -146,6 +146,8 @@ static bool block_ascii(const unsigned char *p)
 bool sg_utf8_valid_len(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    while (end - p >= 16 && block_ascii(p))
+        p += 16;
     while (p < end) {
         uint64_t w;
         if (end - p >= 16 && block_ascii(p)) {
