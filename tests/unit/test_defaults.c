@@ -44,7 +44,8 @@ int main(void)
         static const struct sg_defrow rows[] = {{"kernel.a", 2u, "1"},
                                                 {"vm.swappiness", 2u, "60"}},
                                       unsorted[] = {rows[1], rows[0]};
-        CHECK(sg_defaults_builtin(&c, rows, 2) == 0 && c.n_def == 2);
+        CHECK(sg_defaults_builtin(&c, rows, 2) == 0 && c.n_def == 2 &&
+              c.def == rows);
         CHECK_STR(at(&c, "vm.swappiness", "6.1.0-13-amd64"), "60");
         CHECK(sg_defaults_builtin(&c, unsorted, 2) == -EINVAL && c.n_def == 0);
         CHECK(at(&c, "vm.swappiness", "6.1.0-13-amd64") == NULL);

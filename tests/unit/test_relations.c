@@ -227,6 +227,7 @@ static void fields_and_all(void)
          "refused:32768", "u.h:2"},
     };
     CHECK(sg_relations_builtin(&c, rows, 3) == 0 && c.n_rel == 3);
+    CHECK(c.rel == rows); /* grouped by version: read where they are */
     sg_kver_parse("6.1.0-13-amd64", &v);
     CHECK(sg_relations_find(&c, &v, SG_REL_FIELD_MAX, "kernel.sem", NULL, &r,
                             1) == 1 &&
@@ -235,6 +236,26 @@ static void fields_and_all(void)
     CHECK(sg_relations_find(&c, &v, SG_REL_FIELD_MAX, "kernel.sem", NULL, &r,
                             1) == 1 &&
           !r->refuses);
+    /* not grouped: sorted in a copy, the binary's rows left as they are */
+    static const struct sg_relrow mixed[] = {
+        {0, SG_REL_FIELD_MAX, "kernel.sem", "4", false, 32768, false,
+         "capped:32768", "u.c:1"},
+        {2, SG_REL_FIELD_MAX, "kernel.sem", "4", false, 32768, true,
+         "refused:32768", "u.h:4"},
+        {0, SG_REL_FIELD_MAX, "kernel.msgmni", "4", false, 32768, false,
+         "capped:32768", "u.c:2"},
+    };
+    CHECK(sg_relations_builtin(&c, mixed, 3) == 0 && c.n_rel == 3);
+    CHECK(c.rel != mixed && mixed[1].version == 2 &&
+          strcmp(mixed[2].key, "kernel.msgmni") == 0);
+    sg_kver_parse("6.1.0-13-amd64", &v);
+    CHECK(sg_relations_find(&c, &v, SG_REL_FIELD_MAX, "kernel.sem", NULL, &r,
+                            1) == 1 &&
+          strcmp(r->source, "u.h:4") == 0);
+    sg_kver_parse("4.19.0-26-amd64", &v);
+    CHECK(sg_relations_find(&c, &v, SG_REL_FIELD_MAX, "kernel.msgmni", NULL, &r,
+                            1) == 1 &&
+          strcmp(r->source, "u.c:2") == 0);
     sg_catalog_free(&c);
     sg_diags_free(&d);
 }

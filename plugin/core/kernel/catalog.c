@@ -191,8 +191,8 @@ static int parse_keys(struct sg_catalog *c, const char *file,
 
     for (const char *p = c->keys_text; (p = strchr(p, '\n')); p++)
         cap++;
-    c->rows = calloc(cap, sizeof(*c->rows));
-    if (!c->rows)
+    c->rows = c->own_rows = calloc(cap, sizeof(*c->own_rows));
+    if (!c->own_rows)
         return -ENOMEM;
     for (char *line = c->keys_text, *next; line && *line; line = next) {
         next = strchr(line, '\n');
@@ -244,7 +244,8 @@ static int parse_keys(struct sg_catalog *c, const char *file,
         r.module = f[7];
         r.source = f[8];
         r.templated = strchr(r.key, '<') != NULL;
-        c->rows[c->n_rows++] = r;
+        r.key_len = strlen(r.key);
+        c->own_rows[c->n_rows++] = r;
     }
     if (c->n_versions == 0)
         return bad(d, file, 0, "no versions line");
@@ -293,7 +294,8 @@ static int index_rows(struct sg_catalog *c, const char *file,
         if (strcmp(c->rows[i - 1].key, c->rows[i].key) > 0)
             return bad(d, file, 0, "rows are not sorted by key");
     for (size_t i = 0; i < c->n_rows; i++) {
-        c->rows[i].key_len = strlen(c->rows[i].key);
+        if (c->rows[i].key_len != strlen(c->rows[i].key))
+            return bad(d, file, 0, "a row's key length is not its key's");
         if (!c->rows[i].templated)
             continue;
         if (sg_grow((void **)&c->templates, sizeof(*c->templates),
@@ -412,11 +414,10 @@ int sg_catalog_builtin(const char *const *versions, const char *const *builds,
     }
     out->n_versions = n_versions;
     out->hist_text = strndup(hist ? hist : "", hist ? hist_len : 0);
-    out->rows = malloc((n_rows ? n_rows : 1) * sizeof(*rows));
-    if (r == 0 && (!out->hist_text || !out->rows))
+    out->rows = rows; /* read-only data of the binary: no copy */
+    if (r == 0 && !out->hist_text)
         r = -ENOMEM;
     if (r == 0) {
-        memcpy(out->rows, rows, n_rows * sizeof(*rows));
         out->n_rows = n_rows;
         r = index_rows(out, "(built in)", d);
     }
@@ -467,16 +468,16 @@ void sg_catalog_free(struct sg_catalog *c)
         return;
     free(c->keys_text);
     free(c->hist_text);
-    free(c->rows);
+    free(c->own_rows);
     free(c->templates);
     free(c->tgroups);
     free(c->by_len);
     free(c->hist);
     free(c->rel_text); /* relations.h's, freed here with the rest */
-    free(c->rel);
+    free(c->own_rel);
     sg_strmap_free(&c->rel_keys);
     free(c->def_text); /* defaults.h's */
-    free(c->def);
+    free(c->own_def);
     memset(c, 0, sizeof(*c));
 }
 

@@ -85,9 +85,12 @@ struct sg_catalog {
      * kernel.org when the file has none): evidence for that build. */
     enum sg_kbuild builds[SG_CATALOG_MAX_VERSIONS];
     size_t n_versions;
-    struct sg_catrow *rows; /* sorted by key (strcmp) */
+    /* sorted by key (strcmp): the built-in catalog's rows where they are
+     * (read-only data, no copy), or own_rows, read from keys.tsv */
+    const struct sg_catrow *rows;
+    struct sg_catrow *own_rows;
     size_t n_rows;
-    struct sg_catrow **templates; /* the templated rows, in key order */
+    const struct sg_catrow **templates; /* the templated rows, in key order */
     size_t n_templates;
     struct sg_tgroup {      /* templates sharing the text before */
         const char *prefix; /* their first placeholder */
@@ -105,7 +108,8 @@ struct sg_catalog {
     /* relations.tsv (relations.h, which loads it): the text, owned, and
      * its rows; sg_catalog_free frees them. */
     char *rel_text;
-    struct sg_relrow *rel;
+    const struct sg_relrow *rel; /* the binary's own, or own_rel */
+    struct sg_relrow *own_rel;
     size_t n_rel;
     struct sg_strmap rel_keys; /* every other key a relation row names */
     /* Version v's rows are rel[rel_from[v] .. rel_to[v]), in key order
@@ -114,7 +118,8 @@ struct sg_catalog {
     size_t rel_from[SG_CATALOG_MAX_VERSIONS], rel_to[SG_CATALOG_MAX_VERSIONS];
     /* defaults.tsv (defaults.h, which loads it): likewise. */
     char *def_text;
-    struct sg_defrow *def;
+    const struct sg_defrow *def; /* the binary's own, or own_def */
+    struct sg_defrow *own_def;
     size_t n_def;
 };
 
@@ -128,8 +133,9 @@ int sg_catalog_parse(const char *keys, size_t keys_len, const char *kname,
                      const char *hist, size_t hist_len, const char *hname,
                      struct sg_catalog *out, struct sg_diags *diags);
 /* The catalog from rows already parsed (the binary's own: tsv2c.awk),
- * the history from its text; BUILDS names each version's build (NULL:
- * kernel.org). Returns 0, -EINVAL, -ENOMEM. */
+ * used where they are (they outlive OUT; each row's key_len is its key's
+ * length, or -EINVAL), the history from its text; BUILDS names each
+ * version's build (NULL: kernel.org). Returns 0, -EINVAL, -ENOMEM. */
 int sg_catalog_builtin(const char *const *versions, const char *const *builds,
                        size_t n_versions, const struct sg_catrow *rows,
                        size_t n_rows, const char *hist, size_t hist_len,

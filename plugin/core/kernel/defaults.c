@@ -63,14 +63,14 @@ int sg_defaults_parse(struct sg_catalog *c, const char *text, size_t len,
             }
             if (r == 0 && c->n_def == cap) {
                 cap = cap ? 2 * cap : 256;
-                struct sg_defrow *v = realloc(c->def, cap * sizeof(*v));
+                struct sg_defrow *v = realloc(c->own_def, cap * sizeof(*v));
                 if (!v)
                     r = -ENOMEM;
                 else
-                    c->def = v;
+                    c->def = c->own_def = v;
             }
             if (r == 0)
-                c->def[c->n_def++] = row;
+                c->own_def[c->n_def++] = row;
         }
         p = nl ? nl + 1 : p + strlen(p);
     }
@@ -86,10 +86,7 @@ int sg_defaults_builtin(struct sg_catalog *c, const struct sg_defrow *rows,
     for (size_t i = 1; i < n; i++)
         if (strcmp(rows[i - 1].key, rows[i].key) > 0)
             return -EINVAL; /* def2c.awk keeps the file's order */
-    c->def = malloc((n ? n : 1) * sizeof(*rows));
-    if (!c->def)
-        return -ENOMEM;
-    memcpy(c->def, rows, n * sizeof(*rows));
+    c->def = rows;          /* read-only data of the binary: no copy */
     c->n_def = n;
     return 0;
 }
@@ -109,9 +106,9 @@ int sg_defaults_load(struct sg_catalog *c, const char *dir, struct sg_diags *d)
 void sg_defaults_free(struct sg_catalog *c)
 {
     free(c->def_text);
-    free(c->def);
+    free(c->own_def);
     c->def_text = NULL;
-    c->def = NULL;
+    c->def = c->own_def = NULL;
     c->n_def = 0;
 }
 

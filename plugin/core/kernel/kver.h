@@ -19,12 +19,12 @@ struct sg_kver {
 
 /* Whose build a release is, from its suffix. */
 enum sg_kbuild {
-    SG_KB_PLAIN,    /* numbers only ("6.1", "6.1.55", "6.8-rc3"): no build named */
+    SG_KB_PLAIN, /* numbers only ("6.1", "6.1.55", "6.8-rc3"): no build named */
     SG_KB_KERNELORG, /* a kernel.org tree (the catalog's own rows) */
-    SG_KB_DEBIAN,   /* "-amd64", "-cloud-arm64", "+deb13-amd64", "~bpo11" */
-    SG_KB_UBUNTU,   /* "-NN-generic", "-aws", "-lowlatency", ... */
-    SG_KB_RHEL,     /* ".el7", ".el9_1", Oracle's "uek": RHEL and rebuilds */
-    SG_KB_OTHER,    /* any other suffix: a build the catalog does not cover */
+    SG_KB_DEBIAN,    /* "-amd64", "-cloud-arm64", "+deb13-amd64", "~bpo11" */
+    SG_KB_UBUNTU,    /* "-NN-generic", "-aws", "-lowlatency", ... */
+    SG_KB_RHEL,      /* ".el7", ".el9_1", Oracle's "uek": RHEL and rebuilds */
+    SG_KB_OTHER,     /* any other suffix: a build the catalog does not cover */
 };
 
 /* Parse S; returns 0, or -EINVAL when it does not start with N.N. */

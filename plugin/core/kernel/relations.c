@@ -157,8 +157,16 @@ static bool grouped(const struct sg_catalog *c)
  * keys, for a query by the other key alone. 0 or -ENOMEM. */
 static int index_rows(struct sg_catalog *c)
 {
-    if (!grouped(c))
-        qsort(c->rel, c->n_rel, sizeof(*c->rel), row_order);
+    if (!grouped(c)) {
+        if (!c->own_rel) { /* the binary's rows: sorted in a copy */
+            c->own_rel = malloc((c->n_rel ? c->n_rel : 1) * sizeof(*c->rel));
+            if (!c->own_rel)
+                return -ENOMEM;
+            memcpy(c->own_rel, c->rel, c->n_rel * sizeof(*c->rel));
+            c->rel = c->own_rel;
+        }
+        qsort(c->own_rel, c->n_rel, sizeof(*c->own_rel), row_order);
+    }
     memset(c->rel_from, 0, sizeof(c->rel_from));
     memset(c->rel_to, 0, sizeof(c->rel_to));
     for (size_t i = 0; i < c->n_rel; i++) {
@@ -179,10 +187,7 @@ int sg_relations_builtin(struct sg_catalog *c, const struct sg_relrow *rows,
                          size_t n)
 {
     sg_relations_free(c);
-    c->rel = malloc((n ? n : 1) * sizeof(*rows));
-    if (!c->rel)
-        return -ENOMEM;
-    memcpy(c->rel, rows, n * sizeof(*rows));
+    c->rel = rows; /* read-only data of the binary: no copy */
     c->n_rel = n;
     int r = index_rows(c);
     if (r < 0)
@@ -232,8 +237,8 @@ int sg_relations_parse(struct sg_catalog *c, const char *text, size_t len,
     for (const char *p = c->rel_text; (p = strchr(p, '\n')); p++)
         cap++;
     cap++;
-    c->rel = malloc(cap * sizeof(*c->rel));
-    if (!c->rel) {
+    c->rel = c->own_rel = malloc(cap * sizeof(*c->own_rel));
+    if (!c->own_rel) {
         sg_relations_free(c);
         return -ENOMEM;
     }
@@ -258,7 +263,7 @@ int sg_relations_parse(struct sg_catalog *c, const char *text, size_t len,
                       ? parse_row(c, f, &row, &last_series, &last_v)
                       : "not six fields";
             if (!why && r == 0)
-                c->rel[c->n_rel++] = row;
+                c->own_rel[c->n_rel++] = row;
         }
         if (why)
             r = bad(d, name, line, why);
@@ -275,9 +280,9 @@ void sg_relations_free(struct sg_catalog *c)
 {
     sg_strmap_free(&c->rel_keys);
     free(c->rel_text);
-    free(c->rel);
+    free(c->own_rel);
     c->rel_text = NULL;
-    c->rel = NULL;
+    c->rel = c->own_rel = NULL;
     c->n_rel = 0;
     memset(c->rel_from, 0, sizeof(c->rel_from));
     memset(c->rel_to, 0, sizeof(c->rel_to));
