@@ -111,7 +111,8 @@ struct ctx {
     struct sg_buf *scratch;   /* render's, reused: each text is copied out
                                  at its length (70,000 messages allocated
                                  at their template's size were a third
-                                 more memory) */
+                                 more memory); no placeholder renders, so
+                                 one text is made at a time */
 };
 
 /* ---- values as the kernel reads them ---- */

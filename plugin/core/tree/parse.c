@@ -266,6 +266,8 @@ static int read_entry(struct sg_parser *p, int nc, int *ci, bool dash_line,
         strcmp(label, "key") != 0)
         return -EINVAL;
     (*ci)++;
+    /* the key's text stays Augeas's (aug_ns_attr lends a node's value,
+     * valid until the tree changes) until both are copied below */
     const char *raw = value ? value : "", *val = NULL;
     size_t vl = 0;
     if (*ci < nc && aug_ns_attr(p->aug, "c", *ci, &value, &label, NULL) == 1 &&
@@ -613,11 +615,13 @@ int sg_parse_check_kinds(struct sg_parser *p, const char *text)
                 r = -EDOM;
             /* an entry's ignore_failure node: there exactly when the line
              * starts with "-" (read_entry asks for it only then).
-             * aug_ns_path returns 0 on success in Augeas 1.14, 1 as its
-             * header says in others: only a negative value fails. */
+             * aug_ns_path's header promises 1 on success, Augeas 1.14
+             * returns 0: only a negative value fails. */
             else if (l.kind == LINE_ENTRY &&
-                     (aug_ns_path(p->aug, "l", node, &path) < 0 || !path ||
-                      !(flag = sg_strdup_printf("%s/ignore_failure", path))))
+                     (aug_ns_path(p->aug, "l", node, &path) < 0 || !path))
+                r = -EDOM;
+            else if (l.kind == LINE_ENTRY &&
+                     !(flag = sg_strdup_printf("%s/ignore_failure", path)))
                 r = -ENOMEM;
             else if (l.kind == LINE_ENTRY &&
                      (aug_match(p->aug, flag, NULL) == 1) != l.dash)
