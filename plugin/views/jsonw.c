@@ -91,34 +91,47 @@ static bool block_special(const unsigned char *p)
 /* S (LEN bytes) quoted, at once, when it holds no special byte: written
  * straight into the buffer (a short one padded with plain bytes to one
  * block there, a longer one block by block, its last block the string's
- * last 16 bytes). False, nothing written, when it holds one. */
-static bool put_plain(struct sg_jw *w, const char *s, size_t len)
+ * last 16 bytes). False when it holds one, or is longer than the buffer:
+ * then the opening quote and the *DONE plain bytes before the block that
+ * holds it are written, for the caller to go on from there. */
+static bool put_plain(struct sg_jw *w, const char *s, size_t len, size_t *done)
 {
     const unsigned char *p = (const unsigned char *)s;
+    *done = 0;
     if (sizeof(w->buf) - w->n < len + 18) {
-        if (len + 18 > sizeof(w->buf))
+        if (len + 18 > sizeof(w->buf)) {
+            put_c(w, '"');
             return false;
+        }
         flush(w);
     }
     char *o = w->buf + w->n;
+    o[0] = '"';
     if (len < 16) {
         memset(o + 1, 'a', 16);
         memcpy(o + 1, p, len);
-        if (block_special((const unsigned char *)o + 1))
+        if (block_special((const unsigned char *)o + 1)) {
+            w->n++;
             return false;
+        }
     } else {
         for (size_t i = 0; i + 16 <= len; i += 16) {
-            if (block_special(p + i))
+            if (block_special(p + i)) {
+                *done = i;
+                w->n += 1 + i;
                 return false;
+            }
             memcpy(o + 1 + i, p + i, 16);
         }
         if (len % 16) {
-            if (block_special(p + len - 16))
+            if (block_special(p + len - 16)) {
+                *done = len / 16 * 16;
+                w->n += 1 + *done;
                 return false;
+            }
             memcpy(o + 1 + len - 16, p + len - 16, 16);
         }
     }
-    o[0] = '"';
     o[len + 1] = '"';
     w->n += len + 2;
     return true;
@@ -128,9 +141,10 @@ static bool put_plain(struct sg_jw *w, const char *s, size_t len)
 static void put_string(struct sg_jw *w, const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
-    if (put_plain(w, s, len))
+    size_t done;
+    if (put_plain(w, s, len, &done))
         return;
-    put_c(w, '"');
+    p += done;
     for (;;) {
         /* plain blocks go straight into the buffer; the last few bytes,
          * padded with plain ones, are one block more; then the bytes
