@@ -1684,19 +1684,18 @@ static int render_into(const struct ctx *c, const struct sg_rule *r,
     return rc;
 }
 
-/* render_into C's scratch buffer, then a new string of it; its length in
- * *LEN. NULL: no memory. */
+/* render_into C's scratch buffer (sg_evaluate's, for the whole run), then
+ * a new string of it; its length in *LEN. NULL: no memory. */
 static char *render(const struct ctx *c, const struct sg_rule *r,
                     const struct subject *s, const char *tmpl, size_t *len)
 {
-    struct sg_buf own_buf = {0}, *sb = c->scratch ? c->scratch : &own_buf;
+    struct sg_buf *sb = c->scratch;
     char *out = render_into(c, r, s, tmpl, sb) == 0 ? malloc(sb->n + 1) : NULL;
     if (out) {
         memcpy(out, sb->v, sb->n + 1);
         if (len)
             *len = sb->n;
     }
-    free(own_buf.v);
     return out;
 }
 
@@ -1773,7 +1772,7 @@ static int add_finding(const struct ctx *c, const struct sg_rule *r,
     /* Prose for people and for every output format: valid UTF-8 even when
      * the value quoted in it is Latin-1 (the value itself stays as read).
      * With the key, the value and the file, one allocation. */
-    struct sg_buf own_buf = {0}, *sb = c->scratch ? c->scratch : &own_buf;
+    struct sg_buf *sb = c->scratch;
     int rc = render_into(c, r, s, r->message, sb);
     bool valid = rc == 0 && sg_utf8_valid_len(sb->v, sb->n);
     char *fixed = rc == 0 && !valid ? sg_utf8_repair(sb->v) : NULL;
@@ -1786,7 +1785,6 @@ static int add_finding(const struct ctx *c, const struct sg_rule *r,
     else
         rc = -ENOMEM;
     free(fixed);
-    free(own_buf.v);
     if (rc < 0)
         return rc;
     /* A finding that names who wrote the running value carries it as
