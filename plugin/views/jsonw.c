@@ -71,21 +71,13 @@ static const unsigned char escape[256] = {
     ['"'] = '"',  ['\\'] = '\\', ['\b'] = 'b', ['\f'] = 'f',
     ['\n'] = 'n', ['\r'] = 'r',  ['\t'] = 't'};
 
-/* Whether one of the 16 bytes at P is special, all at once: as vectors
- * (GCC's and clang's vector extension: SSE2 on x86-64, NEON on arm64, a
- * loop elsewhere), a byte outside 0x20..0x7f (as a signed byte, below
- * 0x20: one comparison), '"' or '\\'. */
-typedef signed char sg_v16 __attribute__((vector_size(16)));
-
+/* Whether one of the 16 bytes at P is special, all at once (util.h
+ * sg_v16): a byte outside 0x20..0x7f (as a signed byte, below 0x20: one
+ * comparison), '"' or '\\'. */
 static bool block_special(const unsigned char *p)
 {
-    sg_v16 x, hit;
-    uint64_t lo, hi;
-    memcpy(&x, p, sizeof(x));
-    hit = (sg_v16)(x < 0x20) | (sg_v16)(x == '"') | (sg_v16)(x == '\\');
-    memcpy(&lo, &hit, 8);
-    memcpy(&hi, (const char *)&hit + 8, 8);
-    return (lo | hi) != 0;
+    sg_v16 x = sg_v16_load(p);
+    return sg_v16_any((x < 0x20) | (x == '"') | (x == '\\'));
 }
 
 /* S (LEN bytes) quoted, at once, when it holds no special byte: written

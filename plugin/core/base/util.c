@@ -127,20 +127,11 @@ bool sg_utf8_valid(const char *s)
     return sg_utf8_valid_len(s, strlen(s));
 }
 
-/* Whether the 16 bytes at P are ASCII and none is NUL, at once (GCC's
- * and clang's vector extension: SSE2 on x86-64, NEON on arm64): exactly
- * then each is above 0 as a signed byte. */
-typedef signed char sg_v16 __attribute__((vector_size(16)));
-
+/* Whether the 16 bytes at P are ASCII and none is NUL: exactly then each
+ * is above 0 as a signed byte. */
 static bool block_ascii(const unsigned char *p)
 {
-    sg_v16 x, hit;
-    uint64_t lo, hi;
-    memcpy(&x, p, sizeof(x));
-    hit = (sg_v16)(x < 1);
-    memcpy(&lo, &hit, 8);
-    memcpy(&hi, (const char *)&hit + 8, 8);
-    return (lo | hi) == 0;
+    return !sg_v16_any(sg_v16_load(p) < 1);
 }
 
 bool sg_utf8_valid_len(const char *s, size_t len)

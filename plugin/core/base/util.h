@@ -58,6 +58,28 @@ bool sg_utf8_valid(const char *s);
  * before it is not valid). */
 bool sg_utf8_valid_len(const char *s, size_t len);
 
+/* Sixteen bytes as one vector (GCC's and clang's vector extension: SSE2
+ * on x86-64, NEON on arm64, a loop elsewhere), compared all at once: a
+ * comparison gives -1 in each byte where it holds, 0 where not. The
+ * text scans (UTF-8 here, JSON's strings) take a block at a time. */
+typedef signed char sg_v16 __attribute__((vector_size(16)));
+
+static inline sg_v16 sg_v16_load(const void *p)
+{
+    sg_v16 x;
+    __builtin_memcpy(&x, p, sizeof(x));
+    return x;
+}
+
+/* Whether a byte of V is not 0. */
+static inline bool sg_v16_any(sg_v16 v)
+{
+    uint64_t lo, hi;
+    __builtin_memcpy(&lo, &v, 8);
+    __builtin_memcpy(&hi, (const char *)&v + 8, 8);
+    return (lo | hi) != 0;
+}
+
 /* S as a terminal or a one-line format (gcc) may show it: every control
  * character but the tab (a line break or an escape sequence in a file
  * name or a value: C0, DEL, C1 as U+0080-U+009F or as a lone byte
