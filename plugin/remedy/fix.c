@@ -443,7 +443,7 @@ static int realise_copy(const struct sg_model *m, struct sg_parser *p,
     if (!f || !f->readable ||
         sg_read_at(m->rootfd, pd->copy_of, &c.copy_text, &len, &err) !=
             SG_READ_OK ||
-        len != f->text_len || sg_hash(c.copy_text, len) != f->text_hash) {
+        len != f->text_len || sg_hash_key(c.copy_text, len) != f->text_hash) {
         free(c.copy_text);
         return sg_diag_add(d, SG_SEV_ERROR, "not-fixed", pd->copy_of, 0,
                            "changed since it was read: not copied");
@@ -507,7 +507,7 @@ static int realise(const struct sg_model *m, struct sg_parser *p,
         }
         /* The edits address lines of the text the model was built from:
          * on any other text they would hit the wrong lines. */
-        if (len != f->text_len || sg_hash(c.before, len) != f->text_hash) {
+        if (len != f->text_len || sg_hash_key(c.before, len) != f->text_hash) {
             free(c.before);
             return sg_diag_add(d, SG_SEV_ERROR, "not-fixed", pd->path, 0,
                                "changed since it was read: not edited");

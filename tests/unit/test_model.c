@@ -121,6 +121,49 @@ static void test_many(const char *lensdir, enum sg_semantics sem)
     tree_remove(root);
 }
 
+/* sg_model_file_text gives the text only while the file still holds what
+ * the model was read from: one byte changed anywhere (the length kept)
+ * and it says no. Fixes rely on it (fix.c) to never edit lines of a text
+ * they did not see. */
+static void test_still_holds(const char *lensdir)
+{
+    char *root = tree_new("holds");
+    static const char text[] = "# a comment line of some length\n"
+                               "net.core.somaxconn = 1024\n"
+                               "vm.swappiness = 10\n";
+    tree_mkdir(root, "etc");
+    tree_mkdir(root, "etc/sysctl.d");
+    tree_put(root, "etc/sysctl.d/60-op.conf", text);
+    struct sg_model_opts o = {
+        .root = root, .lensdir = lensdir, .kernel = "6.1"};
+    struct sg_model *m = NULL;
+    char *err = NULL;
+    CHECK(sg_model_load(&o, &m, &err) == 0 && m);
+    if (!m)
+        exit(1);
+    const char *path = "/etc/sysctl.d/60-op.conf";
+    char *now = sg_model_file_text(m, path);
+    CHECK(now && strcmp(now, text) == 0);
+    free(now);
+    size_t n = sizeof(text) - 1, missed = 0;
+    for (size_t i = 0; i < n; i++) {
+        char changed[sizeof(text)];
+        memcpy(changed, text, sizeof(text));
+        changed[i] = changed[i] == 'x' ? 'y' : 'x';
+        tree_put(root, "etc/sysctl.d/60-op.conf", changed);
+        now = sg_model_file_text(m, path);
+        missed += now != NULL;
+        free(now);
+    }
+    CHECK(missed == 0);
+    tree_put(root, "etc/sysctl.d/60-op.conf", text);
+    now = sg_model_file_text(m, path);
+    CHECK(now && strcmp(now, text) == 0);
+    free(now);
+    sg_model_free(m);
+    tree_remove(root);
+}
+
 int main(void)
 {
     char path[] = "/tmp/sg-frag-XXXXXX";
@@ -180,5 +223,6 @@ int main(void)
     test_derive(dir ? dir : "lenses", SG_SEM_PROCPS);
     test_many(dir ? dir : "lenses", SG_SEM_SYSTEMD);
     test_many(dir ? dir : "lenses", SG_SEM_PROCPS);
+    test_still_holds(dir ? dir : "lenses");
     return check_done("model");
 }

@@ -157,12 +157,14 @@ size_t sg_sorted_lower(const void *v, size_t n, size_t size, size_t key_off,
 /* qsort comparison of two char * (bytewise, as strcmp). */
 int sg_strp_cmp(const void *a, const void *b);
 
-/* FNV-1a over LEN bytes: fingerprints (they must not change) and telling
- * whether a file still holds the text that was read. */
+/* FNV-1a over LEN bytes: fingerprints (stored across runs and hosts: they
+ * must not change). */
 uint64_t sg_hash(const void *p, size_t len);
-/* A hash of the LEN bytes at P for hash tables' slots, eight bytes at a
- * time (FNV-1a's byte-at-a-time multiply chain was most of a lookup of a
- * 30-byte key). No stored value depends on it. */
+/* A hash of the LEN bytes at P, eight bytes at a time (FNV-1a's
+ * byte-at-a-time multiply chain was most of a lookup of a 30-byte key, and
+ * 1 % of a check of 4 MB of files): hash tables' slots, and whether a file
+ * still holds the text read earlier in the run. No stored value depends
+ * on it. */
 uint64_t sg_hash_key(const void *p, size_t len);
 
 /* A map from strings owned elsewhere (they must outlive it) to indices:

@@ -328,7 +328,7 @@ static int open_file(struct sg_model *m, const char *path, const char *via,
         return read_diag(m, path, st, err);
     f->readable = true;
     f->text_len = len;
-    f->text_hash = sg_hash(*text, len);
+    f->text_hash = sg_hash_key(*text, len);
     f->not_utf8 = !sg_utf8_valid(*text);
     if (m->digests)
         sg_sha256_hex(*text, len, f->sha256);
@@ -347,7 +347,7 @@ char *sg_model_file_text(const struct sg_model *m, const char *path)
         m->fragment ? sg_read_file(path, &text, &len, &err)
                     : sg_read_at(m->rootfd, path, &text, &len, &err);
     if (st != SG_READ_OK || len != f->text_len ||
-        sg_hash(text, len) != f->text_hash) {
+        sg_hash_key(text, len) != f->text_hash) {
         free(text);
         return NULL;
     }
@@ -1313,7 +1313,7 @@ int sg_model_derive(const struct sg_model *m, struct sg_parser *p,
         if (text) {
             f->readable = true;
             f->text_len = strlen(text);
-            f->text_hash = sg_hash(text, f->text_len);
+            f->text_hash = sg_hash_key(text, f->text_len);
             f->not_utf8 = !sg_utf8_valid(text);
             if (d->digests)
                 sg_sha256_hex(text, f->text_len, f->sha256);

@@ -60,7 +60,7 @@ struct sg_file {
     bool readable;      /* false: see diagnostics */
     bool not_utf8;      /* holds bytes that are not UTF-8 (Latin-1 text) */
     size_t text_len;    /* what was read, so that fix can tell */
-    uint64_t text_hash; /* whether the file still holds it (sg_hash) */
+    uint64_t text_hash; /* whether the file still holds it (sg_hash_key) */
     char sha256[65];    /* with opts.digests: of the text read; else "" */
     struct sg_assignments assignments;
     struct sg_directives directives; /* "# sysctl-guard: ..." comments */
