@@ -270,21 +270,27 @@ static int take_back(const struct sg_finding *f, const struct sg_finding *a,
     const char *what = f->fix == SG_FIX_REMOVE    ? "removing the line"
                        : f->fix == SG_FIX_COMMENT ? "commenting it out"
                                                   : NULL;
+    struct sg_message b = {0};
+    const char *says = sg_finding_message(a, &b);
+    int r;
     if (f->fix == SG_FIX_LOAD_MODULE)
-        return sg_diag_add(diags, SG_SEV_WARNING, "not-fixed", diag_file(f),
-                           f->line,
-                           "not fixed: loading %s at boot would leave what "
-                           "%s says: %s",
-                           v, a->rule->id, a->message);
-    if (!what)
-        return sg_diag_add(diags, SG_SEV_WARNING, "not-fixed", diag_file(f),
-                           f->line,
-                           "not fixed: setting %s = %s would leave what "
-                           "%s says: %s",
-                           f->fix_key, v, a->rule->id, a->message);
-    return sg_diag_add(diags, SG_SEV_WARNING, "not-fixed", diag_file(f),
-                       f->line, "not fixed: %s would leave what %s says: %s",
-                       what, a->rule->id, a->message);
+        r = sg_diag_add(diags, SG_SEV_WARNING, "not-fixed", diag_file(f),
+                        f->line,
+                        "not fixed: loading %s at boot would leave what "
+                        "%s says: %s",
+                        v, a->rule->id, says);
+    else if (!what)
+        r = sg_diag_add(diags, SG_SEV_WARNING, "not-fixed", diag_file(f),
+                        f->line,
+                        "not fixed: setting %s = %s would leave what "
+                        "%s says: %s",
+                        f->fix_key, v, a->rule->id, says);
+    else
+        r = sg_diag_add(diags, SG_SEV_WARNING, "not-fixed", diag_file(f),
+                        f->line, "not fixed: %s would leave what %s says: %s",
+                        what, a->rule->id, says);
+    sg_message_free(&b);
+    return r;
 }
 
 static int why_left(struct same_index *ix, const struct sg_findings *before,

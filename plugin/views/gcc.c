@@ -48,6 +48,7 @@ int sg_view_gcc_check(FILE *out, const struct sg_result *res,
                 sg_severity_name(d->severity), sg_vis(d->message), d->code);
         free(path);
     }
+    struct sg_message whole = {0}; /* a message kept as parts, put together */
     for (size_t i = 0; i < r->findings.n; i++) {
         const struct sg_finding *f = &r->findings.v[i];
         if (f->suppressed)
@@ -60,7 +61,8 @@ int sg_view_gcc_check(FILE *out, const struct sg_result *res,
         struct sg_buf msg = {0};
         sg_buf_printf(&msg, "%s", f->rule->title);
         size_t n;
-        const char *dym = sg_message_suggestion(f->message, &n);
+        const char *dym =
+            sg_message_suggestion(sg_finding_message(f, &whole), &n);
         if (dym) /* "; did you mean X?" */
             sg_buf_printf(&msg, "; d%.*s", (int)n - 1, dym + 1);
         const char *text = msg.v ? msg.v : f->rule->title;
@@ -76,5 +78,6 @@ int sg_view_gcc_check(FILE *out, const struct sg_result *res,
         free(path);
         free(msg.v);
     }
+    sg_message_free(&whole);
     return 0;
 }

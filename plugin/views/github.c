@@ -68,6 +68,7 @@ int sg_view_github_check(FILE *out, const struct sg_result *res,
         annotate(out, d->severity, p, d->line, d->code, d->message);
         free(p);
     }
+    struct sg_message msg = {0};
     for (size_t i = 0; i < r->findings.n; i++) {
         const struct sg_finding *f = &r->findings.v[i];
         if (f->suppressed)
@@ -75,9 +76,10 @@ int sg_view_github_check(FILE *out, const struct sg_result *res,
         char *p = f->file ? sg_repo_path(r, f->file) : NULL;
         char *title = sg_strdup_printf("%s: %s", f->rule->id, f->rule->title);
         annotate(out, f->severity, p, f->line, title ? title : f->rule->id,
-                 f->message);
+                 sg_finding_message(f, &msg));
         free(title);
         free(p);
     }
+    sg_message_free(&msg);
     return 0;
 }

@@ -104,6 +104,7 @@ int sg_view_gitlab_check(FILE *out, const struct sg_result *res,
                 a, issue(d->message, d->code, fp, d->severity, path, d->line));
         free(path);
     }
+    struct sg_message msg = {0};
     for (size_t i = 0; i < r->findings.n && rc == 0; i++) {
         const struct sg_finding *f = &r->findings.v[i];
         if (f->suppressed || !f->file)
@@ -112,10 +113,12 @@ int sg_view_gitlab_check(FILE *out, const struct sg_result *res,
         char *path = sg_repo_path(r, f->file);
         rc = path ? unique(&seen, hex, fp) : -1;
         if (rc == 0)
-            cJSON_AddItemToArray(a, issue(f->message, f->rule->id, fp,
-                                          f->severity, path, f->line));
+            cJSON_AddItemToArray(a,
+                                 issue(sg_finding_message(f, &msg), f->rule->id,
+                                       fp, f->severity, path, f->line));
         free(path);
     }
+    sg_message_free(&msg);
     for (size_t i = 0; i < seen.n; i++)
         free(seen.fp[i]);
     free(seen.fp);

@@ -12,8 +12,10 @@
 
 /* ---- JSON ---- */
 
-/* A finding as an item of the open array. */
-static void write_finding(struct sg_jw *w, const struct sg_finding *f)
+/* A finding as an item of the open array (its message put together in
+ * MSG, when it is kept as parts). */
+static void write_finding(struct sg_jw *w, const struct sg_finding *f,
+                          struct sg_message *msg)
 {
     sg_jw_object(w, NULL);
     sg_jw_str(w, "rule", f->rule->id);
@@ -24,7 +26,7 @@ static void write_finding(struct sg_jw *w, const struct sg_finding *f)
     sg_jw_str(w, "file", f->file);
     if (f->file && f->line)
         sg_jw_int(w, "line", f->line);
-    sg_jw_str(w, "message", f->message);
+    sg_jw_str(w, "message", sg_finding_message(f, msg));
     sg_jw_array(w, "references");
     for (size_t i = 0; i < f->rule->n_refs; i++)
         sg_jw_str(w, NULL, f->rule->refs[i].href);
@@ -151,10 +153,12 @@ static void write_check(struct sg_jw *w, const struct sg_result *res,
     for (size_t i = 0; i < r->n_files; i++)
         sg_jw_str(w, NULL, r->files[i]);
     sg_jw_end(w);
+    struct sg_message msg = {0};
     sg_jw_array(w, "findings");
     for (size_t i = 0; i < r->findings.n; i++)
-        write_finding(w, &r->findings.v[i]);
+        write_finding(w, &r->findings.v[i], &msg);
     sg_jw_end(w);
+    sg_message_free(&msg);
     write_summary(w, &r->findings);
     sg_jw_diags(w, "diagnostics", &r->diags);
     sg_jw_end(w);

@@ -233,7 +233,8 @@ static cJSON *fixes_json(const struct sg_report *r, const struct sg_finding *f)
     return fixes;
 }
 
-static cJSON *result_json(const struct sg_report *r, const struct sg_finding *f)
+static cJSON *result_json(const struct sg_report *r, const struct sg_finding *f,
+                          struct sg_message *msg)
 {
     cJSON *o = cJSON_CreateObject(), *fp = cJSON_CreateObject();
     char hex[17];
@@ -241,7 +242,8 @@ static cJSON *result_json(const struct sg_report *r, const struct sg_finding *f)
     cJSON_AddStringToObject(o, "ruleId", f->rule->id);
     cJSON_AddNumberToObject(o, "ruleIndex", (double)rule_index(r, f->rule));
     cJSON_AddStringToObject(o, "level", level(f->severity));
-    cJSON_AddItemToObject(o, "message", text_obj("text", f->message));
+    cJSON_AddItemToObject(o, "message",
+                          text_obj("text", sg_finding_message(f, msg)));
     if (f->file)
         add_location(o, r, f->file, f->line);
     /* Stable when lines move: what is wrong, where, with which value (the
@@ -326,8 +328,10 @@ int sg_view_sarif_check(FILE *out, const struct sg_result *res,
     }
     cJSON_AddItemToObject(run, "originalUriBaseIds", bases);
     cJSON_AddItemToObject(run, "invocations", invocation(r));
+    struct sg_message msg = {0};
     for (size_t i = 0; i < r->findings.n; i++)
-        cJSON_AddItemToArray(results, result_json(r, &r->findings.v[i]));
+        cJSON_AddItemToArray(results, result_json(r, &r->findings.v[i], &msg));
+    sg_message_free(&msg);
     cJSON_AddItemToObject(run, "results", results);
     cJSON_AddStringToObject(run, "columnKind", "utf16CodeUnits");
     cJSON_AddItemToArray(runs, run);

@@ -228,6 +228,7 @@ int sg_view_text_check(FILE *out, const struct sg_result *res,
         i = j;
     }
 
+    struct sg_message whole = {0}; /* a message kept as parts, put together */
     for (size_t i = 0; i < k; i++) {
         const struct sg_finding *f = order[i];
         if (f->suppressed)
@@ -276,12 +277,13 @@ int sg_view_text_check(FILE *out, const struct sg_result *res,
         if (f->source && !(same_file && prev->source && prev->line == f->line))
             quote(out, f, c, width);
         struct sg_buf why = {0};
+        const char *message = sg_finding_message(f, &whole);
         if (vo->verbose)
-            sg_buf_printf(&why, "%s", f->message);
+            sg_buf_printf(&why, "%s", message);
         else
-            gist(&why, f->message, width - 4);
+            gist(&why, message, width - 4);
         fputs("    ", out);
-        sg_wrap(out, 4, 4, width, sg_vis(why.v ? why.v : f->message));
+        sg_wrap(out, 4, 4, width, sg_vis(why.v ? why.v : message));
         free(why.v);
         if (f->fix != SG_FIX_NONE) {
             struct sg_buf b = {0};
@@ -320,6 +322,7 @@ int sg_view_text_check(FILE *out, const struct sg_result *res,
         }
     }
     free(order);
+    sg_message_free(&whole);
     size_t shown = 0; /* diagnostics no rule made a finding of */
     for (size_t i = 0; i < r->diags.n; i++)
         if (sg_diag_shown(r, &r->diags.v[i])) {
@@ -390,6 +393,7 @@ int sg_view_text_fix(FILE *out, const struct sg_result *s,
     free(line.v);
     const struct sg_findings *fs = &s->unfixed;
     size_t person = fs->n;
+    struct sg_message whole = {0}; /* a message kept as parts, put together */
     for (size_t i = 0; i < fs->n; i++) {
         const struct sg_finding *f = &fs->v[i];
         fprintf(vo->err, "%s", sg_vis(f->file ? f->file : "-"));
@@ -401,9 +405,10 @@ int sg_view_text_fix(FILE *out, const struct sg_result *s,
                 ": %s: left: %s [%s]: no fix-up; needs a person "
                 "(sysctl-guard explain %s)\n",
                 sg_severity_name(f->severity),
-                sg_vis(f->message ? f->message : f->rule->title),
-                sg_vis(f->rule->id), sg_vis(f->rule->id));
+                sg_vis(sg_finding_message(f, &whole)), sg_vis(f->rule->id),
+                sg_vis(f->rule->id));
     }
+    sg_message_free(&whole);
     if (s->left.n || person)
         fprintf(vo->err,
                 "%s fix: %s %zu finding%s a fix could change, %zu "

@@ -205,10 +205,63 @@ static void finding_texts(void)
     }
 }
 
+/* sg_finding_parts and sg_finding_message: a finding kept as the fills of
+ * its rule's placeholders reads as the template filled in, each fill the
+ * key, the value, the file or its own text (empty, or what an unknown
+ * placeholder and "{}" render), with the template's text between, and a
+ * "{" that opens nothing as text; a copy reads the same from memory of its
+ * own. */
+static void finding_parts(void)
+{
+    struct sg_rule r = {.id = "a",
+                        .title = "T",
+                        .message = "Line sets {key} = {value} ({file}); "
+                                   "{history}.{suggestion} {} end {"};
+    static const char parts[] = "k"
+                                "v"
+                                "f"
+                                "tnone has it\0"
+                                "t\0"
+                                "t(unknown)\0";
+    const char *want = "Line sets net.k = 1 (/etc/a.conf); none has it. "
+                       "(unknown) end {";
+    struct sg_finding f = {.rule = &r}, c;
+    struct sg_message b = {0};
+    CHECK(sg_finding_parts(&f, parts, sizeof(parts), "net.k", "1",
+                           "/etc/a.conf") == 0);
+    CHECK(f.message == NULL && f.parts != NULL);
+    CHECK_STR(f.key, "net.k");
+    CHECK_STR(f.value, "1");
+    CHECK_STR(f.file, "/etc/a.conf");
+    CHECK_STR(sg_finding_message(&f, &b), want);
+    CHECK(sg_finding_copy(&f, &c) == 0);
+    sg_finding_clear(&f);
+    CHECK(c.message == NULL && c.parts != NULL);
+    CHECK_STR(sg_finding_message(&c, &b), want);
+    CHECK_STR(c.file, "/etc/a.conf");
+    /* one message buffer for findings of two rules in turn: each read
+     * with its own rule's template */
+    struct sg_rule r2 = {.id = "b", .title = "U", .message = "{value}!{key}"};
+    struct sg_finding g = {.rule = &r2};
+    CHECK(sg_finding_parts(&g, "vk", 3, "net.g", "7", NULL) == 0);
+    for (int i = 0; i < 2; i++) {
+        CHECK_STR(sg_finding_message(&g, &b), "7!net.g");
+        CHECK_STR(sg_finding_message(&c, &b), want);
+    }
+    sg_finding_clear(&g);
+    sg_finding_clear(&c);
+    /* a finding with its message reads as it */
+    CHECK(sg_finding_texts(&f, "whole", 5, "net.k", NULL, NULL) == 0);
+    CHECK_STR(sg_finding_message(&f, &b), "whole");
+    sg_finding_clear(&f);
+    sg_message_free(&b);
+}
+
 int main(void)
 {
     same_id_agrees();
     finding_texts();
+    finding_parts();
     findings_sort();
     const char *pd = getenv("SYSCTL_GUARD_POLICYDIR");
     char *schema = sg_strdup_printf("%s/policy.rng", pd ? pd : "policies");

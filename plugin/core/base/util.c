@@ -51,7 +51,7 @@ char *sg_strdup_printf(const char *fmt, ...)
     return s;
 }
 
-int sg_buf_add(struct sg_buf *buf, const char *s, size_t len)
+int sg_buf_reserve(struct sg_buf *buf, size_t len)
 {
     size_t need = buf->n + len + 1;
     if (need > buf->cap) {
@@ -64,6 +64,13 @@ int sg_buf_add(struct sg_buf *buf, const char *s, size_t len)
         buf->v = nv;
         buf->cap = cap;
     }
+    return 0;
+}
+
+int sg_buf_add(struct sg_buf *buf, const char *s, size_t len)
+{
+    if (sg_buf_reserve(buf, len) < 0)
+        return -ENOMEM;
     memcpy(buf->v + buf->n, s, len);
     buf->n += len;
     buf->v[buf->n] = '\0';

@@ -38,6 +38,9 @@ struct sg_buf {
     size_t n, cap;
 };
 
+/* Room for LEN more bytes and the NUL after them; returns 0 or -ENOMEM
+ * (BUF unchanged). */
+int sg_buf_reserve(struct sg_buf *buf, size_t len);
 /* Append LEN bytes of S; returns 0 or -ENOMEM (BUF unchanged). */
 int sg_buf_add(struct sg_buf *buf, const char *s, size_t len);
 /* Append formatted text; returns 0 or -ENOMEM (BUF unchanged). */

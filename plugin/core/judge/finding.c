@@ -5,6 +5,7 @@
  */
 #include "finding.h"
 #include "../base/util.h"
+#include "placeholder.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -35,28 +36,141 @@ void sg_findings_sort(struct sg_findings *fs)
         }
 }
 
-int sg_finding_texts(struct sg_finding *f, const char *message, size_t ml,
-                     const char *key, const char *value, const char *file)
+/* FIRST (FL bytes), then KEY, VALUE and FILE with their NULs, in one new
+ * allocation; their copies in F. NULL: no memory. */
+static char *texts(struct sg_finding *f, const char *first, size_t fl0,
+                   const char *key, const char *value, const char *file)
 {
     size_t kl = key ? strlen(key) + 1 : 0, vl = value ? strlen(value) + 1 : 0,
            fl = file ? strlen(file) + 1 : 0;
-    char *b = malloc(ml + 1 + kl + vl + fl);
+    char *b = malloc(fl0 + kl + vl + fl);
+    if (!b)
+        return NULL;
+    memcpy(b, first, fl0);
+    char *p = b + fl0;
+    f->key = key ? memcpy(p, key, kl) : NULL;
+    p += kl;
+    f->value = value ? memcpy(p, value, vl) : NULL;
+    p += vl;
+    f->file = file ? memcpy(p, file, fl) : NULL;
+    return b;
+}
+
+int sg_finding_texts(struct sg_finding *f, const char *message, size_t ml,
+                     const char *key, const char *value, const char *file)
+{
+    struct sg_finding t = *f;
+    char *b = texts(&t, message, ml + 1, key, value, file);
     if (!b)
         return -ENOMEM;
-    f->message = memcpy(b, message, ml);
-    b[ml] = '\0';
-    b += ml + 1;
-    f->key = key ? memcpy(b, key, kl) : NULL;
-    b += kl;
-    f->value = value ? memcpy(b, value, vl) : NULL;
-    b += vl;
-    f->file = file ? memcpy(b, file, fl) : NULL;
+    *f = t;
+    f->message = b;
+    f->message[ml] = '\0';
+    f->parts = NULL;
     return 0;
+}
+
+int sg_finding_parts(struct sg_finding *f, const char *parts, size_t pl,
+                     const char *key, const char *value, const char *file)
+{
+    struct sg_finding t = *f;
+    char *b = texts(&t, parts, pl, key, value, file);
+    if (!b)
+        return -ENOMEM;
+    *f = t;
+    f->message = NULL;
+    f->parts = b;
+    return 0;
+}
+
+/* The length of parts P, their end's NUL tag included. */
+static size_t parts_len(const char *p)
+{
+    const char *q = p;
+    while (*q)
+        q += *q == 't' ? strlen(q + 1) + 2 : 1;
+    return (size_t)(q - p) + 1;
+}
+
+/* The fill at *Q of F's parts, *Q moved past it ("" at their end). */
+static const char *fill_of(const struct sg_finding *f, const char **q)
+{
+    char tag = **q;
+    if (!tag)
+        return "";
+    (*q)++;
+    const char *s = tag == 'k'   ? f->key
+                    : tag == 'v' ? f->value
+                    : tag == 'f' ? f->file
+                                 : NULL;
+    if (tag == 't') {
+        s = *q;
+        *q += strlen(s) + 1;
+    }
+    return s ? s : "";
+}
+
+/* Cut TMPL into M's segments: 0 or -ENOMEM (M's cut forgotten). */
+static int cut_template(struct sg_message *m, const char *tmpl)
+{
+    const char *end = tmpl + strlen(tmpl);
+    m->tmpl = NULL;
+    m->n = 0;
+    m->text_len = 0;
+    for (const char *p = tmpl; p < end;) {
+        struct sg_message_seg g;
+        p = sg_template_cut(p, end, &g.ph, &g.p, &g.len);
+        if (SG_PUSH(*m, g) < 0)
+            return -ENOMEM;
+        m->text_len += g.ph ? 0 : g.len;
+    }
+    m->tmpl = tmpl;
+    return 0;
+}
+
+const char *sg_finding_message(const struct sg_finding *f, struct sg_message *m)
+{
+    if (f->message)
+        return f->message;
+    const char *t = f->rule->message, *q = f->parts;
+    if (m->tmpl != t && cut_template(m, t) < 0)
+        return f->rule->title;
+    size_t need = m->text_len + 1;
+    while (*q) /* the fills' lengths: the text is made in one piece */
+        need += strlen(fill_of(f, &q));
+    if (need > m->cap_text) {
+        char *v = realloc(m->text, need);
+        if (!v)
+            return f->rule->title;
+        m->text = v;
+        m->cap_text = need;
+    }
+    char *o = m->text;
+    q = f->parts;
+    for (size_t i = 0; i < m->n; i++) {
+        const char *s = m->v[i].p;
+        size_t len = m->v[i].len;
+        if (m->v[i].ph) {
+            s = fill_of(f, &q);
+            len = strlen(s);
+        }
+        memcpy(o, s, len);
+        o += len;
+    }
+    *o = '\0';
+    return m->text;
+}
+
+void sg_message_free(struct sg_message *m)
+{
+    free(m->text);
+    free(m->v);
+    memset(m, 0, sizeof(*m));
 }
 
 void sg_finding_clear(struct sg_finding *f)
 {
-    free(f->message); /* key, value and file with it */
+    free(f->message ? f->message : f->parts); /* key, value, file with it */
     free(f->fix_key);
     free(f->fix_value);
     free(f->fix_file);
@@ -181,10 +295,13 @@ int sg_finding_copy(const struct sg_finding *f, struct sg_finding *out)
     out->spans = NULL;
     out->n_spans = 0;
     out->writer = NULL;
-    out->message = out->key = out->value = out->file = NULL;
+    out->message = out->parts = out->key = out->value = out->file = NULL;
 #define DUP(x) (out->x = f->x ? strdup(f->x) : NULL, !f->x || out->x)
-    bool ok = sg_finding_texts(out, f->message, strlen(f->message), f->key,
-                               f->value, f->file) == 0;
+    bool ok =
+        (f->message ? sg_finding_texts(out, f->message, strlen(f->message),
+                                       f->key, f->value, f->file)
+                    : sg_finding_parts(out, f->parts, parts_len(f->parts),
+                                       f->key, f->value, f->file)) == 0;
     ok = ok & DUP(fix_key) & DUP(fix_value) & DUP(fix_file) & DUP(why_left) &
          DUP(suppressed) & DUP(source);
     if (ok && f->writer && (out->writer = calloc(1, sizeof(*out->writer)))) {

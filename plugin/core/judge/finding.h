@@ -45,8 +45,14 @@ struct sg_finding {
     char *value;   /* the value the rule looked at, or NULL */
     char *file;    /* target path, or NULL */
     unsigned line; /* 1-based; 0 with no file */
-    char *message; /* never NULL; with key, value and file in one
-                      allocation (sg_finding_texts), freed through it */
+    char *message; /* for people, or NULL when PARTS stands for it: read
+                      it with sg_finding_message. With key, value and
+                      file in one allocation (sg_finding_texts), freed
+                      through it. Never NULL for a finding without a key */
+    char *parts;   /* with MESSAGE NULL: the fills of the placeholders of
+                      rule->message, in the template's order (sg_finding_
+                      parts), with key, value and file in one allocation,
+                      freed through it; else NULL */
     enum sg_fix_action fix;
     char *fix_key, *fix_value, *fix_file;
     char *why_left;   /* left after a fix: why it was not fixed, or NULL
@@ -71,6 +77,37 @@ void sg_findings_free(struct sg_findings *fs);
  * none), copied into one allocation. 0 or -ENOMEM (F unchanged). */
 int sg_finding_texts(struct sg_finding *f, const char *message, size_t ml,
                      const char *key, const char *value, const char *file);
+/* Give F, a finding about KEY, the fills of its rule's message's
+ * placeholders instead of the message: PARTS (PL bytes), each fill a tag
+ * byte, "k", "v" or "f" for the fill that is KEY, VALUE or FILE, or "t"
+ * and the text and a NUL; a NUL tag ends them. Copied into one allocation
+ * with KEY, VALUE and FILE (VALUE and FILE NULL for none). 0 or -ENOMEM
+ * (F unchanged). */
+int sg_finding_parts(struct sg_finding *f, const char *parts, size_t pl,
+                     const char *key, const char *value, const char *file);
+/* Where sg_finding_message puts messages together: the text, and the
+ * last template it cut (findings of one rule come one after another, so a
+ * template is cut once a run of them). The caller's, zeroed at first;
+ * freed with sg_message_free. */
+struct sg_message_seg {
+    const char *p; /* text, or the placeholder's name */
+    size_t len;
+    bool ph;
+};
+struct sg_message {
+    char *text;
+    size_t cap_text;
+    const char *tmpl; /* the template cut into V, or NULL */
+    struct sg_message_seg *v;
+    size_t n, cap;
+    size_t text_len; /* of the template's text segments */
+};
+/* F's message: F->message, or its rule's template with F->parts filled in,
+ * put together in M (valid until M is used again). Never NULL: without
+ * memory for it, the rule's title. */
+const char *sg_finding_message(const struct sg_finding *f,
+                               struct sg_message *m);
+void sg_message_free(struct sg_message *m);
 /* Free what F holds (F itself is the caller's) and zero it. */
 void sg_finding_clear(struct sg_finding *f);
 /* Add span SP (its strings copied) to F's fix. 0 or -ENOMEM. */

@@ -42,6 +42,24 @@ enum sg_ph sg_placeholder_of(const char *name, size_t len)
                                                       : SG_PH_UNKNOWN;
 }
 
+const char *sg_template_cut(const char *p, const char *end, bool *ph,
+                            const char **s, size_t *len)
+{
+    const char *e = *p == '{' ? memchr(p, '}', (size_t)(end - p)) : NULL;
+    if (e) {
+        *ph = true;
+        *s = p + 1;
+        *len = (size_t)(e - p - 1);
+        return e + 1;
+    }
+    /* the text up to the next placeholder, at once */
+    const char *q = memchr(p + 1, '{', (size_t)(end - p - 1));
+    *ph = false;
+    *s = p;
+    *len = q ? (size_t)(q - p) : (size_t)(end - p);
+    return p + *len;
+}
+
 bool sg_placeholder_known(const char *name, size_t len)
 {
     enum sg_ph ph = sg_placeholder_of(name, len);

@@ -33,6 +33,16 @@ enum sg_ph {
 /* The placeholder NAME (LEN bytes, without the braces) is. */
 enum sg_ph sg_placeholder_of(const char *name, size_t len);
 
+/* The segment of a message template that starts at P (END the template's
+ * end, P < END): a placeholder "{name}" (*PH true, the name without the
+ * braces in *S, *LEN bytes) or text up to the next "{" (*PH false). A "{"
+ * with no "}" after it is text. Returns where the next segment starts.
+ * The one way a template is cut: the evaluator fills the placeholders in
+ * this order (eval.c), and a finding kept as its fills is put together
+ * again by it (finding.c sg_finding_message). */
+const char *sg_template_cut(const char *p, const char *end, bool *ph,
+                            const char **s, size_t *len);
+
 /* Whether a message may hold NAME: a placeholder, and of the fields only
  * field1 to field3. */
 bool sg_placeholder_known(const char *name, size_t len);
