@@ -544,6 +544,151 @@ static void suggest_agrees(void)
     free(text.v);
 }
 
+/* What sg_catalog_suggest says of a key with templates in the catalog,
+ * the slow way: the plain keys' pick (suggest_ref), then each template of
+ * KEY's first component, in key order, each placeholder taking KEY's
+ * component at its place (none there, or an empty one: the template is
+ * no candidate), when it is nearer than the best so far and not KEY
+ * itself. Allocated, or NULL. */
+static char *suggest_tref(char (*names)[48], size_t n, char (*tmpls)[48],
+                          size_t nt, const char *key)
+{
+    size_t first = strcspn(key, "."), len = strlen(key);
+    const char *dot = strrchr(key, '.');
+    size_t last = dot ? len - (size_t)(dot + 1 - key) : len;
+    size_t limit = last / 3 > 1 ? last / 3 : 1, best = (size_t)-1;
+    const char *plain = suggest_ref(names, n, key);
+    char *pick = plain ? strdup(plain) : NULL;
+    if (plain)
+        best = levenshtein(key, plain);
+    char comps[40][48];
+    size_t kc = 0;
+    for (const char *k = key;; kc++) {
+        size_t l = strcspn(k, ".");
+        snprintf(comps[kc], 48, "%.*s", (int)l, k);
+        if (!k[l])
+            break;
+        k += l + 1;
+    }
+    kc++;
+    for (size_t i = 0; i < nt; i++) {
+        const char *t = tmpls[i];
+        if (strncmp(t, key, first) != 0 || t[first] != key[first])
+            continue;
+        char cand[256] = "";
+        bool ok = true;
+        for (size_t j = 0; *t && ok; j++) {
+            size_t l = strcspn(t, ".");
+            if (*t == '<')
+                ok = j < kc && comps[j][0];
+            if (ok)
+                snprintf(cand + strlen(cand), sizeof(cand) - strlen(cand),
+                         "%s%.*s", j ? "." : "", (int)(*t == '<' ? 47 : l),
+                         *t == '<' ? comps[j] : t);
+            t += l + (t[l] == '.');
+        }
+        size_t e = ok ? levenshtein(key, cand) : (size_t)-1;
+        if (ok && e <= limit && e < best && e > 0) {
+            best = e;
+            free(pick);
+            pick = strdup(cand);
+        }
+    }
+    return pick;
+}
+
+/* Suggestions from a catalog of plain keys and templates (placeholders at
+ * the first to the fourth component, one or two of them) agree with the
+ * slow way for typos of filled-in templates, keys with fewer components
+ * than a template's placeholder, and keys with an empty component. */
+static void suggest_templates_agree(void)
+{
+    static const char *const comps[] = {"ab", "abc", "b_d", "ca", "conf", "d"};
+    static char names[80][48], tmpls[120][48];
+    size_t n = 0, nt = 0;
+    unsigned seed = 7;
+#define RND() ((seed = seed * 1103515245u + 12345u) >> 16)
+    for (size_t i = 0; i < 80; i++) {
+        const char *a = comps[RND() % 6];
+        snprintf(names[i], 48, "net.%s.%s", a, comps[RND() % 6]);
+    }
+    for (size_t i = 0; i < 120; i++) {
+        size_t parts = 2 + RND() % 3;
+        size_t at = (size_t)snprintf(tmpls[i], 48, "net");
+        size_t ph = 1 + RND() % parts;
+        size_t ph2 = RND() % 3 ? 0 : 1 + RND() % parts;
+        for (size_t j = 1; j <= parts; j++)
+            at += (size_t)snprintf(tmpls[i] + at, 48 - at, ".%s",
+                                   j == ph || j == ph2 ? "<x>"
+                                                       : comps[RND() % 6]);
+    }
+    qsort(names, 80, sizeof(*names), cmp_key);
+    qsort(tmpls, 120, sizeof(*tmpls), cmp_key);
+    for (size_t i = 0; i < 80; i++)
+        if (n == 0 || strcmp(names[n - 1], names[i]) != 0)
+            memmove(names[n++], names[i], 48);
+    for (size_t i = 0; i < 120; i++)
+        if (nt == 0 || strcmp(tmpls[nt - 1], tmpls[i]) != 0)
+            memmove(tmpls[nt++], tmpls[i], 48);
+    /* the rows in key order, plain and templated together */
+    char(*all)[48] = calloc(n + nt, 48);
+    memcpy(all, names, n * 48);
+    memcpy(all + n, tmpls, nt * 48);
+    qsort(all, n + nt, 48, cmp_key);
+    struct sg_buf text = {0};
+    sg_buf_printf(&text, "# versions\t6.1.2\n");
+    for (size_t i = 0; i < n + nt; i++)
+        sg_buf_printf(&text, "%s\t6.1\tint\t-\t-\trw\t-\t-\tx.c:1\n", all[i]);
+    struct sg_catalog c;
+    struct sg_diags d = {0};
+    CHECK(text.v &&
+          sg_catalog_parse(text.v, text.n, "k", "", 0, "h", &c, &d) == 0);
+    CHECK(d.n == 0 && c.n_templates == nt);
+    size_t bad = 0, asked = 0, from_tmpl = 0;
+    for (size_t i = 0; i < nt && d.n == 0; i++)
+        for (unsigned m = 0; m < 8; m++) {
+            char key[64];
+            size_t at = 0;
+            /* the template filled in, then changed as M says */
+            for (const char *t = tmpls[i]; *t;) {
+                size_t l = strcspn(t, ".");
+                const char *fill = m == 6 ? "" : comps[RND() % 6];
+                at += (size_t)snprintf(key + at, sizeof(key) - at, "%s%.*s",
+                                       at ? "." : "", (int)(*t == '<' ? 9 : l),
+                                       *t == '<' ? fill : t);
+                t += l + (t[l] == '.');
+            }
+            size_t l = strlen(key), p = 4 + RND() % (l - 4);
+            if (m == 1) /* a letter dropped */
+                memmove(key + p, key + p + 1, l - p);
+            else if (m == 2) { /* a letter added */
+                memmove(key + p + 1, key + p, l - p + 1);
+                key[p] = "abcd"[RND() % 4];
+            } else if (m == 3 || m == 4) /* a letter changed */
+                key[p] = "abcd_"[RND() % 5];
+            else if (m == 5) /* the last component gone */
+                *strrchr(key, '.') = '\0';
+            char *got = sg_catalog_suggest(&c, key);
+            char *want = suggest_tref(names, n, tmpls, nt, key);
+            asked++;
+            from_tmpl +=
+                want && strchr(want, '.') && !suggest_ref(names, n, key);
+            if (!(got == NULL ? want == NULL : want && !strcmp(got, want))) {
+                if (bad++ < 5)
+                    fprintf(stderr, "suggest %s: %s, want %s\n", key,
+                            got ? got : "none", want ? want : "none");
+            }
+            free(got);
+            free(want);
+        }
+#undef RND
+    CHECK(asked > 500 && from_tmpl > asked / 4 && bad == 0);
+    sg_catalog_free(&c);
+    sg_diags_free(&d);
+    free(text.v);
+    free(all);
+}
+
 /* A built-in catalog's rows are used where they are, not copied; a row
  * whose key length is not its key's (a generator's mistake) is refused. */
 static void builtin_rows(void)
@@ -572,6 +717,7 @@ int main(void)
     synthetic();
     builtin_rows();
     suggest_agrees();
+    suggest_templates_agree();
     live_same();
     builds();
     unknown_bound();

@@ -284,6 +284,28 @@ static int index_lengths(struct sg_catalog *c)
     return 0;
 }
 
+/* Template T's shape (catalog.h struct sg_tshape). */
+static struct sg_tshape shape_of(const char *t)
+{
+    struct sg_tshape s = {0, 0};
+    for (size_t j = 0; *t; j++) {
+        const char *b = t;
+        while (*t && *t != '.')
+            t++;
+        if (*b == '<') {
+            if (j >= 64)
+                return (struct sg_tshape){0, SIZE_MAX};
+            s.ph |= (uint64_t)1 << j;
+        } else
+            s.fixed += (size_t)(t - b);
+        if (*t) {
+            t++;
+            s.fixed++;
+        }
+    }
+    return s;
+}
+
 /* Check the order of the rows and index the templates. */
 static int index_rows(struct sg_catalog *c, const char *file,
                       struct sg_diags *d)
@@ -305,6 +327,12 @@ static int index_rows(struct sg_catalog *c, const char *file,
     }
     if (index_lengths(c) < 0)
         return -ENOMEM;
+    c->tshapes =
+        malloc((c->n_templates ? c->n_templates : 1) * sizeof(*c->tshapes));
+    if (!c->tshapes)
+        return -ENOMEM;
+    for (size_t i = 0; i < c->n_templates; i++)
+        c->tshapes[i] = shape_of(c->templates[i]->key);
     /* Groups of templates by the text before the first placeholder: a key
      * is matched only against the groups whose text it starts with. */
     for (size_t i = 0; i < c->n_templates; i++) {
@@ -470,6 +498,7 @@ void sg_catalog_free(struct sg_catalog *c)
     free(c->hist_text);
     free(c->own_rows);
     free(c->templates);
+    free(c->tshapes);
     free(c->tgroups);
     free(c->by_len);
     free(c->hist);

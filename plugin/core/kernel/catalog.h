@@ -92,6 +92,15 @@ struct sg_catalog {
     size_t n_rows;
     const struct sg_catrow **templates; /* the templated rows, in key order */
     size_t n_templates;
+    /* Each template's shape, for the did-you-mean search (suggest.c): bit
+     * j of PH, its component j is a placeholder (one starting with "<");
+     * FIXED, the bytes of its other components and of its dots, or
+     * SIZE_MAX with a placeholder past the 64th component (no key the
+     * search takes has that many) */
+    struct sg_tshape {
+        uint64_t ph;
+        size_t fixed;
+    } * tshapes;
     struct sg_tgroup {      /* templates sharing the text before */
         const char *prefix; /* their first placeholder */
         size_t len, first, n;

@@ -113,26 +113,22 @@ static size_t key_parts(const char *key, size_t *kl)
     }
 }
 
-/* The length of what template T becomes with each placeholder taking the
- * key's component at its place (KL[0..KC)), or SIZE_MAX when the key has
- * no such component or an empty one there. */
-static size_t filled_len(const char *t, const size_t *kl, size_t kc)
+/* The length of what a template of shape S becomes with each placeholder
+ * taking the key's component at its place (KL[0..KC), KC at most
+ * SG_SUGGEST_PARTS), or SIZE_MAX when the key has no such component or an
+ * empty one there: from the shape, without a walk over the template (that
+ * walk, for each template of the key's first component, was most of a
+ * search). */
+static size_t filled_len(const struct sg_tshape *s, const size_t *kl, size_t kc)
 {
-    size_t n = 0;
-    for (size_t j = 0; *t; j++) {
-        const char *s = t;
-        while (*t && *t != '.')
-            t++;
-        if (*s == '<') {
-            if (j >= kc || kl[j] == 0)
-                return SIZE_MAX;
-            n += kl[j];
-        } else
-            n += (size_t)(t - s);
-        if (*t) {
-            t++;
-            n++;
-        }
+    if (s->fixed == SIZE_MAX || (s->ph >> kc) != 0)
+        return SIZE_MAX;
+    size_t n = s->fixed;
+    for (uint64_t ph = s->ph; ph; ph &= ph - 1) {
+        size_t j = (size_t)__builtin_ctzll(ph);
+        if (kl[j] == 0)
+            return SIZE_MAX;
+        n += kl[j];
     }
     return n;
 }
@@ -197,7 +193,7 @@ char *sg_catalog_suggest(const struct sg_catalog *c, const char *key)
             break;
         /* the candidate's length, before it is made: one too far from
          * the key's is too many edits (the bag distance says so too) */
-        size_t want = ok && kc ? filled_len(t, parts, kc) : 0,
+        size_t want = ok && kc ? filled_len(&c->tshapes[i], parts, kc) : 0,
                lim = best < limit ? best : limit;
         if (ok && kc &&
             (want == SIZE_MAX || (want > len ? want - len : len - want) > lim))
