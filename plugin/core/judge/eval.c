@@ -1825,7 +1825,7 @@ static int add_finding(const struct ctx *c, const struct sg_rule *r,
      * the value quoted in it is Latin-1 (the value itself stays as read).
      * With the key, the value and the file, one allocation. A finding
      * about a key keeps the fills of its rule's placeholders rather than
-     * the message (a tenth of the size for a message about an unknown
+     * the message (a quarter of the size for a message about an unknown
      * key: 70,000 of them were 25 MB), which views put together again
      * (sg_finding_message); one whose message had to be repaired keeps the
      * message. */

@@ -1,7 +1,8 @@
 /*
  * finding.c - see finding.h: what a finding is beside the rule that
- * made it (order, identity, copies, counts, its fingerprint). Views and
- * front ends read findings only through these.
+ * made it (order, identity, copies, counts, its fingerprint, its message
+ * put together from its rule's template and its fills). Views and front
+ * ends read findings only through these.
  */
 #include "finding.h"
 #include "../base/util.h"

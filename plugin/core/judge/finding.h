@@ -1,8 +1,10 @@
 /*
  * finding.h - what a policy rule says about a configuration: the rule,
  * where (target path and 1-based line, or nowhere for a key that is not
- * configured), the message with its placeholders filled in, and the fix.
- * Findings are data (finding.c); the views in plugin/views/ only read them.
+ * configured), the message with its placeholders filled in (for a finding
+ * about a key, the fills alone: views put the message together with
+ * sg_finding_message), and the fix. Findings are data (finding.c); the
+ * views in plugin/views/ only read them.
  */
 #ifndef SG_FINDING_H
 #define SG_FINDING_H
@@ -107,6 +109,7 @@ struct sg_message {
  * memory for it, the rule's title. */
 const char *sg_finding_message(const struct sg_finding *f,
                                struct sg_message *m);
+/* Free what M holds and zero it. */
 void sg_message_free(struct sg_message *m);
 /* Free what F holds (F itself is the caller's) and zero it. */
 void sg_finding_clear(struct sg_finding *f);
