@@ -133,6 +133,42 @@ static size_t filled_len(const struct sg_tshape *s, const size_t *kl, size_t kc)
     return n;
 }
 
+/* The key of the I-th of a run of keys in key order: row BY_LEN[I], or
+ * with BY_LEN NULL template I. */
+static const char *run_key(const struct sg_catalog *c, const uint32_t *by_len,
+                           size_t i)
+{
+    return by_len ? c->rows[by_len[i]].key : c->templates[i]->key;
+}
+
+/* Of the keys in [FROM, TO) (run_key, in key order), the run that begins
+ * with the N bytes of KEY (its NUL among them when KEY is that short):
+ * its first index, and its end in *END. Two binary searches. */
+static size_t prefix_run(const struct sg_catalog *c, const uint32_t *by_len,
+                         size_t from, size_t to, const char *key, size_t n,
+                         size_t *end)
+{
+    size_t lo = from, hi = to;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strncmp(run_key(c, by_len, mid), key, n) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t first = lo;
+    hi = to;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strncmp(run_key(c, by_len, mid), key, n) <= 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *end = lo;
+    return first;
+}
+
 char *sg_catalog_suggest(const struct sg_catalog *c, const char *key)
 {
     size_t first = strcspn(key, "."), len = strlen(key);
@@ -156,12 +192,16 @@ char *sg_catalog_suggest(const struct sg_catalog *c, const char *key)
      * the first in key order, as a walk over all rows would pick. */
     size_t pick_row = SIZE_MAX;
     for (size_t cl = len > limit ? len - limit : 0;
-         cl <= len + limit && cl <= SG_SUGGEST_MAX_LEN; cl++)
-        for (uint32_t j = c->len_from[cl]; j < c->len_from[cl + 1]; j++) {
+         cl <= len + limit && cl <= SG_SUGGEST_MAX_LEN; cl++) {
+        /* a length's keys are in key order: those with the key's first
+         * component (and the separator after it) are one run of them */
+        size_t end;
+        size_t j = prefix_run(c, c->by_len, c->len_from[cl],
+                              c->len_from[cl + 1], key, first + 1, &end);
+        for (; j < end; j++) {
             size_t i = c->by_len[j], lim = best < limit ? best : limit;
             const char *cand = c->rows[i].key;
             if ((cl > len ? cl - len : len - cl) > lim ||
-                strncmp(cand, key, first) != 0 || cand[first] != key[first] ||
                 bag_distance(left, hist, len, cand) > lim)
                 continue;
             size_t e = edits(key, cand, lim);
@@ -171,26 +211,18 @@ char *sg_catalog_suggest(const struct sg_catalog *c, const char *key)
                 pick_row = i;
             }
         }
+    }
     /* A key with an interface in it: compare with the templates, each
      * placeholder taking the key's component at its place. */
     char cand[256];
     size_t parts[SG_SUGGEST_PARTS], kc = key_parts(key, parts);
     /* the templates of the key's first component (and the separator
      * after it), a run of them in key order */
-    size_t lo = 0, hi = c->n_templates;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strncmp(c->templates[mid]->key, key, first + 1) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (size_t i = lo; i < c->n_templates; i++) {
+    size_t hi, lo = prefix_run(c, NULL, 0, c->n_templates, key, first + 1, &hi);
+    for (size_t i = lo; i < hi; i++) {
         const char *t = c->templates[i]->key, *kp = key;
         size_t n = 0;
-        bool ok = strncmp(t, key, first) == 0 && t[first] == key[first];
-        if (!ok)
-            break;
+        bool ok = true;
         /* the candidate's length, before it is made: one too far from
          * the key's is too many edits (the bag distance says so too) */
         size_t want = ok && kc ? filled_len(&c->tshapes[i], parts, kc) : 0,
