@@ -3,11 +3,12 @@
  * sg_catalog_suggest), and where a key no catalogued kernel has comes
  * from when a known patch set adds it (sg_catalog_patch_set).
  * Costs: only the rows whose key is as long as the edits allowed permit
- * (the catalog's index by length) and begins with the same component are
- * scored, by a letter-bag distance first (one pass over each key), and
- * the bounded edit distance is computed only when that bound can still
- * win; templates only of the key's first component. Paid only for an
- * unknown key.
+ * (the catalog's index by length) and begins with the same component (a
+ * binary search in each length's keys) are scored, by a letter-bag
+ * distance first (one pass over each key), and the bounded edit distance
+ * is computed only when that bound can still win; templates only of the
+ * key's first component (a binary search), each measured by its shape
+ * before it is filled in. Paid only for an unknown key.
  */
 #include "catalog.h"
 #include "../base/util.h"
