@@ -1639,25 +1639,6 @@ static bool names_writer(const struct ctx *c, const struct sg_rule *r)
     return r->message && strstr(r->message, "{writer}") != NULL;
 }
 
-/* REP (N bytes), the fill of a placeholder of a finding with KEY, VALUE
- * and FILE, after the others in PARTS (finding.h sg_finding_parts): the
- * tag of one of those three when it is that string itself (as {key},
- * {value} and {file} give them), else "t" and the text. 0 or -ENOMEM. */
-static int add_part(struct sg_buf *parts, const char *rep, size_t n,
-                    const char *key, const char *value, const char *file)
-{
-    char tag = rep == key ? 'k' : rep == value ? 'v' : rep == file ? 'f' : 't';
-    if (sg_buf_reserve(parts, tag == 't' ? n + 2 : 1) < 0)
-        return -ENOMEM;
-    parts->v[parts->n++] = tag;
-    if (tag == 't') { /* and the NUL after the text */
-        memcpy(parts->v + parts->n, rep, n + 1);
-        parts->n += n + 1;
-    }
-    parts->v[parts->n] = '\0'; /* as a buffer is kept (util.h) */
-    return 0;
-}
-
 /* TMPL with its placeholders filled in, into SB (sized for the template
  * and the usual fills at once; kept from one text to the next by the
  * caller). 0 or -ENOMEM. */
@@ -1701,7 +1682,7 @@ static int render_into(const struct ctx *c, const struct sg_rule *r,
 }
 
 /* The fills of R's message's placeholders for S, into PARTS as a finding
- * with S's key and value and FILE keeps them (add_part); *KEPT false,
+ * with S's key and value and FILE keeps them (sg_finding_part); *KEPT false,
  * PARTS unfinished, if the template or a fill is not valid UTF-8 (the
  * message is made whole then, and repaired). Text that is valid UTF-8 in
  * each piece is in the whole: no message is put together here. 0 or
@@ -1727,7 +1708,7 @@ static int render_parts(const struct ctx *c, const struct sg_rule *r,
         size_t n = strlen(rep);
         *kept = sg_utf8_valid_len(rep, n);
         if (*kept)
-            rc = add_part(parts, rep, n, s->key, s->value, file);
+            rc = sg_finding_part(parts, rep, n, s->key, s->value, file);
         free(own);
     }
     if (rc == 0 && *kept) /* the end */

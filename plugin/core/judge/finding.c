@@ -84,30 +84,58 @@ int sg_finding_parts(struct sg_finding *f, const char *parts, size_t pl,
     return 0;
 }
 
+int sg_finding_part(struct sg_buf *parts, const char *rep, size_t n,
+                    const char *key, const char *value, const char *file)
+{
+    char tag = rep == key ? 'k' : rep == value ? 'v' : rep == file ? 'f' : 't';
+    if (sg_buf_reserve(parts, tag == 't' ? n + 2 : 1) < 0)
+        return -ENOMEM;
+    parts->v[parts->n++] = tag;
+    if (tag == 't') { /* and the NUL after the text */
+        memcpy(parts->v + parts->n, rep, n + 1);
+        parts->n += n + 1;
+    }
+    parts->v[parts->n] = '\0'; /* as a buffer is kept (util.h) */
+    return 0;
+}
+
+/* The fill at *Q of parts (sg_finding_part), *Q moved past it: its tag
+ * in *TAG, and the text of a "t" fill (NULL for the others; *TAG NUL and
+ * *Q unmoved at their end). */
+static const char *part_next(const char **q, char *tag)
+{
+    const char *text = NULL;
+    *tag = **q;
+    if (!*tag)
+        return NULL;
+    (*q)++;
+    if (*tag == 't') {
+        text = *q;
+        *q += strlen(text) + 1;
+    }
+    return text;
+}
+
 /* The length of parts P, their end's NUL tag included. */
 static size_t parts_len(const char *p)
 {
     const char *q = p;
-    while (*q)
-        q += *q == 't' ? strlen(q + 1) + 2 : 1;
+    char tag;
+    do
+        part_next(&q, &tag);
+    while (tag);
     return (size_t)(q - p) + 1;
 }
 
 /* The fill at *Q of F's parts, *Q moved past it ("" at their end). */
 static const char *fill_of(const struct sg_finding *f, const char **q)
 {
-    char tag = **q;
-    if (!tag)
-        return "";
-    (*q)++;
+    char tag;
+    const char *text = part_next(q, &tag);
     const char *s = tag == 'k'   ? f->key
                     : tag == 'v' ? f->value
                     : tag == 'f' ? f->file
-                                 : NULL;
-    if (tag == 't') {
-        s = *q;
-        *q += strlen(s) + 1;
-    }
+                                 : text;
     return s ? s : "";
 }
 

@@ -16,6 +16,8 @@
 #include "../base/diag.h"
 #include "policy.h"
 
+struct sg_buf;
+
 /* One replacement of a finding's fix: LEN bytes at AT of file FILE's text
  * as it was read (a target path; remedy/result.h keeps the text) become
  * INSERT. A finding's spans are those of the operations of the run's
@@ -87,6 +89,13 @@ int sg_finding_texts(struct sg_finding *f, const char *message, size_t ml,
  * (F unchanged). */
 int sg_finding_parts(struct sg_finding *f, const char *parts, size_t pl,
                      const char *key, const char *value, const char *file);
+/* Add REP (N bytes), the next fill, to PARTS being made for a finding
+ * with KEY, VALUE and FILE: the tag of one of those three when REP is
+ * that string itself (as the placeholders {key}, {value} and {file} give
+ * them), else "t" and the text. The caller ends them with a NUL tag. 0 or
+ * -ENOMEM. */
+int sg_finding_part(struct sg_buf *parts, const char *rep, size_t n,
+                    const char *key, const char *value, const char *file);
 /* Where sg_finding_message puts messages together: the text, and the
  * last template it cut (findings of one rule come one after another, so a
  * template is cut once a run of them). The caller's, zeroed at first;
