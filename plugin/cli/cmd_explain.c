@@ -392,7 +392,7 @@ int sg_cmd_explain(struct sg_cli *cli)
         if (strcmp(ps.rules[i].id, cli->args[0]) == 0 && ps.rules[i].key)
             k = sg_policies_key(&ps, ps.rules[i].key);
     struct sg_catalog own = {0};
-    const struct sg_catalog *cat = ps.catalog;
+    struct sg_catalog *cat = ps.catalog;
     struct sg_diags cd = {0};
     if (!cat && sg_data_catalog(&cli->data, &own, &cd) == 0)
         cat = &own;

@@ -252,60 +252,6 @@ static int parse_keys(struct sg_catalog *c, const char *file,
     return index_rows(c, file, d);
 }
 
-/* The did-you-mean index (catalog.h by_len): a counting sort of the
- * rows by their key's length, two passes over the rows. */
-static int index_lengths(struct sg_catalog *c)
-{
-    uint32_t *from = c->len_from;
-    memset(c->len_from, 0, sizeof(c->len_from));
-    for (size_t pass = 0; pass < 2; pass++) {
-        for (size_t i = 0; i < c->n_rows; i++) {
-            const struct sg_catrow *r = &c->rows[i];
-            if (r->templated || r->key_len > SG_SUGGEST_MAX_LEN ||
-                (i > 0 && strcmp(r->key, c->rows[i - 1].key) == 0))
-                continue;
-            if (pass == 0)
-                from[r->key_len + 1]++;
-            else
-                c->by_len[from[r->key_len]++] = (uint32_t)i;
-        }
-        if (pass == 0) {
-            for (size_t l = 1; l <= SG_SUGGEST_MAX_LEN + 1; l++)
-                from[l] += from[l - 1];
-            c->by_len =
-                malloc((from[SG_SUGGEST_MAX_LEN + 1] + 1) * sizeof(*c->by_len));
-            if (!c->by_len)
-                return -ENOMEM;
-        }
-    }
-    /* the second pass moved each start to the next length's */
-    memmove(from + 1, from, (SG_SUGGEST_MAX_LEN + 1) * sizeof(*from));
-    from[0] = 0;
-    return 0;
-}
-
-/* Template T's shape (catalog.h struct sg_tshape). */
-static struct sg_tshape shape_of(const char *t)
-{
-    struct sg_tshape s = {0, 0};
-    for (size_t j = 0; *t; j++) {
-        const char *b = t;
-        while (*t && *t != '.')
-            t++;
-        if (*b == '<') {
-            if (j >= 64)
-                return (struct sg_tshape){0, SIZE_MAX};
-            s.ph |= (uint64_t)1 << j;
-        } else
-            s.fixed += (size_t)(t - b);
-        if (*t) {
-            t++;
-            s.fixed++;
-        }
-    }
-    return s;
-}
-
 /* Check the order of the rows and index the templates. */
 static int index_rows(struct sg_catalog *c, const char *file,
                       struct sg_diags *d)
@@ -325,14 +271,6 @@ static int index_rows(struct sg_catalog *c, const char *file,
             return -ENOMEM;
         c->templates[c->n_templates++] = &c->rows[i];
     }
-    if (index_lengths(c) < 0)
-        return -ENOMEM;
-    c->tshapes =
-        malloc((c->n_templates ? c->n_templates : 1) * sizeof(*c->tshapes));
-    if (!c->tshapes)
-        return -ENOMEM;
-    for (size_t i = 0; i < c->n_templates; i++)
-        c->tshapes[i] = shape_of(c->templates[i]->key);
     /* Groups of templates by the text before the first placeholder: a key
      * is matched only against the groups whose text it starts with. */
     for (size_t i = 0; i < c->n_templates; i++) {
@@ -501,6 +439,7 @@ void sg_catalog_free(struct sg_catalog *c)
     free(c->tshapes);
     free(c->tgroups);
     free(c->by_len);
+    free(c->by_chars);
     free(c->hist);
     free(c->rel_text); /* relations.h's, freed here with the rest */
     free(c->own_rel);

@@ -92,25 +92,27 @@ struct sg_catalog {
     size_t n_rows;
     const struct sg_catrow **templates; /* the templated rows, in key order */
     size_t n_templates;
-    /* Each template's shape, for the did-you-mean search (suggest.c): bit
-     * j of PH, its component j is a placeholder (one starting with "<");
-     * FIXED, the bytes of its other components and of its dots, or
-     * SIZE_MAX with a placeholder past the 64th component (no key the
-     * search takes has that many) */
-    struct sg_tshape {
-        uint64_t ph;
-        size_t fixed;
-    } * tshapes;
     struct sg_tgroup {      /* templates sharing the text before */
         const char *prefix; /* their first placeholder */
         size_t len, first, n;
     } * tgroups;
     size_t n_tgroups;
-    /* The did-you-mean search's index (suggest.c): the first row of each
-     * plain (untemplated) key of at most SG_SUGGEST_MAX_LEN bytes, by
-     * length, then in key order: by_len[len_from[l] .. len_from[l + 1])
-     * are the rows of keys l bytes long. */
+    /* The did-you-mean search's index (suggest.c), made by the first
+     * search (NULL until then). Each template's shape: bit j of PH, its
+     * component j is a placeholder (one starting with "<"); FIXED, the
+     * bytes of its other components and of its dots, or SIZE_MAX with a
+     * placeholder past the 64th component (no key the search takes has
+     * that many). The first row of each plain (untemplated) key of at
+     * most SG_SUGGEST_MAX_LEN bytes, by length, then in key order:
+     * by_len[len_from[l] .. len_from[l + 1]) are the rows of keys l bytes
+     * long; by_chars[i], the characters of by_len[i]'s key as a set of
+     * bits, a bound checked before the letter-bag distance. */
+    struct sg_tshape {
+        uint64_t ph;
+        size_t fixed;
+    } * tshapes;
     uint32_t *by_len;
+    uint64_t *by_chars;
     uint32_t len_from[SG_SUGGEST_MAX_LEN + 2];
     struct sg_hist *hist;
     size_t n_hist;
@@ -207,8 +209,10 @@ bool sg_catalog_knows(const struct sg_catalog *c, const char *key);
 const char *sg_catalog_patch_set(const char *key);
 
 /* The known key nearest to the unknown KEY (same first component, at most
- * a third of its last component's length in edits), or NULL. Allocated. */
-char *sg_catalog_suggest(const struct sg_catalog *c, const char *key);
+ * a third of its last component's length in edits), or NULL. Allocated.
+ * The first call makes the search's index in C (a search of one key
+ * costs less than the index, which most runs never need). */
+char *sg_catalog_suggest(struct sg_catalog *c, const char *key);
 
 /* Why the kernel's handler rejects VALUE for ROW, into BUF ("above the
  * maximum 100"), or NULL when it accepts it as far as the catalog knows.

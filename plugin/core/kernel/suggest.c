@@ -4,15 +4,18 @@
  * from when a known patch set adds it (sg_catalog_patch_set).
  * Costs: only the rows whose key is as long as the edits allowed permit
  * (the catalog's index by length) and begins with the same component (a
- * binary search in each length's keys) are scored, by a letter-bag
- * distance first (one pass over each key), and the bounded edit distance
- * is computed only when that bound can still win; templates only of the
- * key's first component (a binary search), each measured by its shape
- * before it is filled in. Paid only for an unknown key.
+ * binary search in each length's keys) are scored: by the characters
+ * each has (a set of 64 bits made at the catalog's index: two words
+ * compared), then by a letter-bag distance (one pass over the key), and
+ * the bounded edit distance is computed only when those bounds can still
+ * win; templates only of the key's first component (a binary search),
+ * each measured by its shape before it is filled in. Paid only for an
+ * unknown key.
  */
 #include "catalog.h"
 #include "../base/util.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +50,126 @@ const char *sg_catalog_patch_set(const char *key)
             return patch_keys[i].from;
     }
     return NULL;
+}
+
+/* The characters of KEY as a set of 64 bits (a-z, 0-9, "_-./" each a bit
+ * of its own, the rest sharing the others): what the search compares
+ * first. */
+static uint64_t key_chars(const char *key)
+{
+    uint64_t set = 0;
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
+        unsigned ch = *p, bit = ch >= 'a' && ch <= 'z'   ? ch - 'a'
+                                : ch >= '0' && ch <= '9' ? 26 + (ch - '0')
+                                : ch == '_'              ? 36
+                                : ch == '-'              ? 37
+                                : ch == '.'              ? 38
+                                : ch == '/'              ? 39
+                                                         : 40 + ch % 24;
+        set |= (uint64_t)1 << bit;
+    }
+    return set;
+}
+
+/* The search's index of the plain keys (catalog.h by_len, by_chars): a
+ * counting sort of the rows by their key's length, two passes over the
+ * rows. */
+static int index_lengths(struct sg_catalog *c)
+{
+    uint32_t *from = c->len_from;
+    memset(c->len_from, 0, sizeof(c->len_from));
+    for (size_t pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < c->n_rows; i++) {
+            const struct sg_catrow *r = &c->rows[i];
+            if (r->templated || r->key_len > SG_SUGGEST_MAX_LEN ||
+                (i > 0 && strcmp(r->key, c->rows[i - 1].key) == 0))
+                continue;
+            if (pass == 0)
+                from[r->key_len + 1]++;
+            else {
+                c->by_chars[from[r->key_len]] = key_chars(r->key);
+                c->by_len[from[r->key_len]++] = (uint32_t)i;
+            }
+        }
+        if (pass == 0) {
+            for (size_t l = 1; l <= SG_SUGGEST_MAX_LEN + 1; l++)
+                from[l] += from[l - 1];
+            size_t n = from[SG_SUGGEST_MAX_LEN + 1] + 1;
+            c->by_len = malloc(n * sizeof(*c->by_len));
+            c->by_chars = malloc(n * sizeof(*c->by_chars));
+            if (!c->by_len || !c->by_chars)
+                return -ENOMEM;
+        }
+    }
+    /* the second pass moved each start to the next length's */
+    memmove(from + 1, from, (SG_SUGGEST_MAX_LEN + 1) * sizeof(*from));
+    from[0] = 0;
+    return 0;
+}
+
+/* Template T's shape (catalog.h struct sg_tshape). */
+static struct sg_tshape shape_of(const char *t)
+{
+    struct sg_tshape s = {0, 0};
+    for (size_t j = 0; *t; j++) {
+        const char *b = t;
+        while (*t && *t != '.')
+            t++;
+        if (*b == '<') {
+            if (j >= 64)
+                return (struct sg_tshape){0, SIZE_MAX};
+            s.ph |= (uint64_t)1 << j;
+        } else
+            s.fixed += (size_t)(t - b);
+        if (*t) {
+            t++;
+            s.fixed++;
+        }
+    }
+    return s;
+}
+
+/* The search's index, made on the first search (most runs make none): 0,
+ * or -ENOMEM with none made. */
+static int suggest_index(struct sg_catalog *c)
+{
+    if (c->by_len)
+        return 0;
+    c->tshapes =
+        malloc((c->n_templates ? c->n_templates : 1) * sizeof(*c->tshapes));
+    if (c->tshapes && index_lengths(c) == 0) {
+        for (size_t i = 0; i < c->n_templates; i++)
+            c->tshapes[i] = shape_of(c->templates[i]->key);
+        return 0;
+    }
+    free(c->tshapes);
+    free(c->by_len);
+    free(c->by_chars);
+    c->tshapes = NULL;
+    c->by_len = NULL;
+    c->by_chars = NULL;
+    return -ENOMEM;
+}
+
+/* Whether the set A of a key's characters (sg_catalog_key_chars) shows
+ * more than LIMIT edits to a key whose set is B: every occurrence of a
+ * character one has and the other lacks must be edited away, and an edit
+ * takes away at most one character of the one and brings at most one of
+ * the other, so there are at least as many edits as either has bits the
+ * other lacks (characters sharing a bit only weaken the bound). Weaker
+ * than the bag distance, but two words and no pass over the key: most
+ * candidates fail it. (The bits are counted up to LIMIT + 1 only: x86-64
+ * without POPCNT makes __builtin_popcountll a call.) */
+static bool chars_exceed(uint64_t a, uint64_t b, size_t limit)
+{
+    uint64_t x = a & ~b, y = b & ~a;
+    for (size_t n = 0; n <= limit; n++) {
+        if (!x && !y)
+            return false;
+        x &= x - 1;
+        y &= y - 1;
+    }
+    return true;
 }
 
 /* A lower bound of the edit distance of A and B (bag distance: the
@@ -170,7 +293,7 @@ static size_t prefix_run(const struct sg_catalog *c, const uint32_t *by_len,
     return first;
 }
 
-char *sg_catalog_suggest(const struct sg_catalog *c, const char *key)
+char *sg_catalog_suggest(struct sg_catalog *c, const char *key)
 {
     size_t first = strcspn(key, "."), len = strlen(key);
     /* Edits in proportion to the last component, the name itself, not to
@@ -182,8 +305,9 @@ char *sg_catalog_suggest(const struct sg_catalog *c, const char *key)
     const char *pick = NULL;
     char *tpick = NULL;
     unsigned char hist[256] = {0}, left[256];
+    uint64_t chars = key_chars(key);
 
-    if (len > SG_SUGGEST_MAX_LEN)
+    if (len > SG_SUGGEST_MAX_LEN || suggest_index(c) < 0)
         return NULL;
     for (const unsigned char *p = (const unsigned char *)key; *p; p++)
         hist[*p]++;
@@ -203,6 +327,7 @@ char *sg_catalog_suggest(const struct sg_catalog *c, const char *key)
             size_t i = c->by_len[j], lim = best < limit ? best : limit;
             const char *cand = c->rows[i].key;
             if ((cl > len ? cl - len : len - cl) > lim ||
+                chars_exceed(chars, c->by_chars[j], lim) ||
                 bag_distance(left, hist, len, cand) > lim)
                 continue;
             size_t e = edits(key, cand, lim);
