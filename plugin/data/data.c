@@ -178,28 +178,16 @@ int sg_data_check_rules(const struct sg_policies *ps, const char *option,
     return 0;
 }
 
-/* PS from the policy image built in (policy_image.h) when PATHS stand for
- * exactly the shipped policies, byte for byte: 1; otherwise 0 (or a
- * negative errno), PS empty, and the caller loads the files. */
-static int from_image(const char *const *paths, size_t n,
-                      struct sg_policies *ps)
+/* sg_policy_trust's VOUCH: a shipped file's bytes (embedded.c), and what
+ * loading it leaves from the policy image built in (policy_image.h). */
+static int vouch(const struct sg_policy_trust *t, const char *path,
+                 const char *buf, size_t len, struct sg_policies *ps,
+                 size_t *index)
 {
-    char **files = NULL;
-    size_t nf = 0, il = 0;
-    int r = sg_policies_files(paths, n, &files, &nf);
-    bool all = r == 0 && nf > 0;
-    for (size_t i = 0; i < nf && all; i++) {
-        char *buf = NULL;
-        size_t len = 0;
-        int err = 0;
-        all = sg_read_file(files[i], &buf, &len, &err) == SG_READ_OK &&
-              sg_embedded_trusted(files[i], buf, len);
-        free(buf);
-    }
-    const unsigned char *img = sg_embedded_policy_image(&il);
-    r = all ? sg_policy_image_read(img, il, files, nf, ps) : 0;
-    sg_policies_files_free(files, nf);
-    return r;
+    if (!sg_embedded_trusted(path, buf, len))
+        return SG_VOUCH_NONE;
+    int r = sg_policy_image_append(t->data, t->len, path, ps, index);
+    return r < 0 ? r : r == 1 ? SG_VOUCH_TAKEN : SG_VOUCH_VALID;
 }
 
 int sg_data_policies(const struct sg_data *d, const char *const *paths,
@@ -219,12 +207,11 @@ int sg_data_policies(const struct sg_data *d, const char *const *paths,
         n = 1;
     }
     /* the shipped files, as the build read them: not parsed again */
-    if (!d->validate_all && from_image(paths, n, ps) == 1)
-        r = 0;
-    else
-        r = sg_policies_load_trusting(
-            paths, n, schema, d->validate_all ? NULL : sg_embedded_trusted, ps,
-            diags);
+    struct sg_policy_trust trust = {.vouch = vouch};
+    trust.data = sg_embedded_policy_image(&trust.len);
+    trust.n_set = sg_policy_image_count(trust.data, trust.len);
+    r = sg_policies_load_trusting(paths, n, schema,
+                                  d->validate_all ? NULL : &trust, ps, diags);
     if (r == 0 && ps->wants_catalog) {
         /* Only policies that ask for it pay for reading it. */
         struct sg_catalog *c = calloc(1, sizeof(*c));

@@ -307,10 +307,12 @@ def bench_catalog(name, root, binary, runs, target=1.10,
     env = dict(os.environ, SYSCTL_GUARD_LENSDIR=LENSDIR,
                SYSCTL_GUARD_POLICYDIR=POLICYDIR)
     # Both sides read their policies the same way: the shipped set alone
-    # would come from the binary's image of it (policy_image.h) and the
-    # smaller one from its XML, so both read a copy in which one file
-    # that asks nothing of the catalog is not the shipped bytes (an XML
-    # comment added): neither is the image's set.
+    # would skip the checks across its files (the build made them) and the
+    # smaller one would not, so both read a copy in which one file that
+    # asks nothing of the catalog is not the shipped bytes (an XML comment
+    # added): that file is parsed and validated on both sides, each of
+    # the others taken from the binary's image (policy_image.h), and the
+    # set's checks run on both.
     pol = tempfile.mkdtemp(prefix="sg-bench-pol-")
     for f in os.listdir(POLICYDIR):
         shutil.copy(os.path.join(POLICYDIR, f), pol)

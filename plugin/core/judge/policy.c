@@ -9,7 +9,8 @@
  * each declared profile once. The XML trees are freed once a file's rules
  * are built. Costs: the schema is parsed once per load, and only when a
  * file needs validating (the shipped files' bytes are vouched for:
- * sg_policies_load_trusting); building is linear in the elements; the
+ * sg_policies_load_trusting, which takes what they build from the build:
+ * policy_image.h); building is linear in the elements; the
  * meaning checks (duplicate ids and keys, overlapping defaults) compare
  * pairs: quadratic in rules and keys, which a policy set holds hundreds
  * of, not thousands. A policy file is read whole, at most
@@ -99,11 +100,14 @@ struct loader {
     const char *file; /* policy file being read */
     int errors;
     int oom;
-    /* The schema, parsed when the first file not TRUSTED needs it. */
+    /* The schema, parsed when the first file not vouched for needs it. */
     const char *schema_path;
     xmlRelaxNGPtr schema;
     bool schema_failed;
-    sg_policy_trusted_fn *trusted;
+    const struct sg_policy_trust *trust; /* or NULL */
+    /* files the trust took, each at its place in the build's set */
+    size_t from_image;
+    bool in_order;
 };
 
 static void problem(struct loader *l, unsigned line, const char *fmt, ...)
@@ -559,6 +563,26 @@ static bool has_doctype(struct loader *l, const char *buf)
     return true;
 }
 
+/* What the trust says of PATH (its LEN bytes BUF): SG_VOUCH_TAKEN (or a
+ * failure, said) when nothing is left to do, else whether the bytes are
+ * vouched for. */
+static int vouched(struct loader *l, const char *path, const char *buf,
+                   size_t len)
+{
+    const struct sg_policy_trust *t = l->trust;
+    size_t at = 0, before = l->ps->n_files;
+    int v = t ? t->vouch(t, path, buf, len, l->ps, &at) : SG_VOUCH_NONE;
+    if (v == -ENOMEM)
+        l->oom = 1;
+    else if (v < 0)
+        problem(l, 0, "the policies built into this binary are damaged");
+    else if (v == SG_VOUCH_TAKEN) {
+        l->from_image++;
+        l->in_order = l->in_order && at == before;
+    }
+    return v < 0 ? SG_VOUCH_TAKEN : v;
+}
+
 static void load_file(struct loader *l, const char *path)
 {
     char *buf = NULL;
@@ -581,14 +605,20 @@ static void load_file(struct loader *l, const char *path)
                                          : "contains a NUL byte");
         return;
     }
+    /* Bytes the build validated (the shipped policies) are not validated
+     * again: most of what loading them cost; and what loading them leaves
+     * the build keeps: no XML parsed at all. */
+    int vouch = vouched(l, path, buf, len);
+    if (vouch == SG_VOUCH_TAKEN) {
+        free(buf);
+        return;
+    }
+    bool trusted = vouch == SG_VOUCH_VALID;
     if (has_doctype(l, buf)) {
         free(buf);
         return;
     }
     int before = l->errors;
-    /* Bytes the build validated (the shipped policies) are not validated
-     * again: most of what loading them cost. */
-    bool trusted = l->trusted && l->trusted(path, buf, len);
     /* ... nor kept with their layout's blank text nodes, nor each small
      * text in a node of its own (the loader reads elements and their
      * whole text) */
@@ -869,14 +899,16 @@ int sg_policies_load(const char *const *paths, size_t n, const char *schema,
 }
 
 int sg_policies_load_trusting(const char *const *paths, size_t n,
-                              const char *schema, sg_policy_trusted_fn *trusted,
+                              const char *schema,
+                              const struct sg_policy_trust *trust,
                               struct sg_policies *out, struct sg_diags *diags)
 {
     struct loader l = {.ps = out,
                        .diags = diags,
                        .file = schema,
                        .schema_path = schema,
-                       .trusted = trusted};
+                       .trust = trust,
+                       .in_order = true};
 
     memset(out, 0, sizeof(*out));
     xmlSetStructuredErrorFunc(&l, xml_error);
@@ -884,12 +916,32 @@ int sg_policies_load_trusting(const char *const *paths, size_t n,
         load_path(&l, paths[i]);
     if (l.schema)
         xmlRelaxNGFree(l.schema);
-    if (!l.schema_failed)
+    /* the shipped set, file for file: the build checked it as a set */
+    bool checked = l.from_image > 0 && l.in_order &&
+                   l.from_image == out->n_files && l.from_image == trust->n_set;
+    if (!l.schema_failed && !checked)
         check_meaning(&l);
     xmlSetStructuredErrorFunc(NULL, NULL);
     if (l.oom)
         return -ENOMEM;
     return l.errors ? -EINVAL : 0;
+}
+
+int sg_policies_load_part(const char *path, const char *schema,
+                          struct sg_policies *out, struct sg_diags *diags)
+{
+    struct loader l = {
+        .ps = out, .diags = diags, .file = schema, .schema_path = schema};
+
+    memset(out, 0, sizeof(*out));
+    xmlSetStructuredErrorFunc(&l, xml_error);
+    load_file(&l, path);
+    if (l.schema)
+        xmlRelaxNGFree(l.schema);
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    if (l.oom)
+        return -ENOMEM;
+    return l.errors || out->n_files != 1 ? -EINVAL : 0;
 }
 
 /* ---- lookup and freeing ---- */

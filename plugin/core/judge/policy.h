@@ -188,15 +188,35 @@ struct sg_policies {
  * -EINVAL when one did not (see DIAGS), -ENOMEM. */
 int sg_policies_load(const char *const *paths, size_t n, const char *schema,
                      struct sg_policies *out, struct sg_diags *diags);
-/* The same, without validating the files whose bytes TRUSTED vouches for
- * (the shipped policies, which the build validated against the same
- * schema; every other check still runs); the schema is parsed only when a
- * file needs it. */
-typedef bool sg_policy_trusted_fn(const char *path, const char *buf,
-                                  size_t len);
+/* The same, with what the build vouches for (NULL: nothing). VOUCH is
+ * asked of each file read (PATH, its LEN bytes BUF): SG_VOUCH_NONE, a file
+ * to validate and parse; SG_VOUCH_VALID, bytes the build validated
+ * against the same schema (a shipped policy), parsed without validating;
+ * SG_VOUCH_TAKEN, and VOUCH appended to PS what loading the file leaves
+ * (kept by the build: file *INDEX of the N_SET files it checked as a
+ * set), nothing parsed; or a negative errno (-EINVAL: what VOUCH keeps is
+ * damaged). Every check across the files still runs, unless the files
+ * were all taken and are the build's set, in its order. The schema is
+ * parsed only when a file needs it. */
+enum sg_vouch { SG_VOUCH_NONE, SG_VOUCH_VALID, SG_VOUCH_TAKEN };
+struct sg_policy_trust {
+    int (*vouch)(const struct sg_policy_trust *t, const char *path,
+                 const char *buf, size_t len, struct sg_policies *ps,
+                 size_t *index);
+    size_t n_set;
+    const void *data; /* VOUCH's own (the binary's image) */
+    size_t len;
+};
 int sg_policies_load_trusting(const char *const *paths, size_t n,
-                              const char *schema, sg_policy_trusted_fn *trusted,
+                              const char *schema,
+                              const struct sg_policy_trust *trust,
                               struct sg_policies *out, struct sg_diags *diags);
+/* The one file PATH, validated, without the checks across a set's files
+ * (a key or profile another file declares, an id twice): one file's part
+ * of a set, as the policy image holds it (the image's generator loads the
+ * whole set too, with every check). 0, -EINVAL (see DIAGS), -ENOMEM. */
+int sg_policies_load_part(const char *path, const char *schema,
+                          struct sg_policies *out, struct sg_diags *diags);
 /* The files PATHS stand for, in the order loading reads them (a directory:
  * its *.xml files in name order; anything else: itself), as a new array
  * of new strings (sg_policies_files_free). 0, -ENOMEM, or -errno when a

@@ -1,10 +1,10 @@
 /*
- * policy_image.c - see policy_image.h. The writer walks struct
- * sg_policies field by field, the reader builds it back in the same
- * order: every item is pushed zeroed first and filled in place, so that
- * whatever a failed read leaves, sg_policies_free frees. A field added
- * to one of these structs must be added to both (the static asserts
- * below name the structs whose size would change).
+ * policy_image.c - see policy_image.h. The writer walks each file's
+ * struct sg_policies field by field, the reader appends it back in the
+ * same order: every item is pushed zeroed first and filled in place, so
+ * that whatever a failed read leaves, sg_policies_free frees. A field
+ * added to one of these structs must be added to both (the static
+ * asserts below name the structs whose size would change).
  */
 #include "policy_image.h"
 #include "../base/util.h"
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAGIC "sysctl-guard policy image 1\n"
+#define MAGIC "sysctl-guard policy image 2\n"
 #define NUL32 0xffffffffu
 
 #if defined(__x86_64__) && defined(__GLIBC__)
@@ -33,7 +33,6 @@ _Static_assert(sizeof(struct sg_policies) == 80, "policy image: sg_policies");
 
 struct out {
     FILE *f;
-    const struct sg_policies *ps;
     bool bad;
 };
 
@@ -59,17 +58,6 @@ static void put_range(struct out *o, const struct sg_krange *r)
 {
     put_str(o, r->has_from ? r->from.release : NULL);
     put_str(o, r->has_before ? r->before.release : NULL);
-}
-
-/* The index of FILE among the policies' files. */
-static void put_file(struct out *o, const char *file)
-{
-    for (size_t i = 0; i < o->ps->n_files; i++)
-        if (o->ps->files[i] == file) {
-            put_u32(o, (uint32_t)i);
-            return;
-        }
-    o->bad = true;
 }
 
 static void put_cond(struct out *o, const struct sg_cond *c)
@@ -119,42 +107,62 @@ static void put_rule(struct out *o, const struct sg_rule *r)
     }
     put_u32(o, r->fix);
     put_str(o, r->fix_value);
-    put_file(o, r->file);
     put_u32(o, r->line);
 }
 
-int sg_policy_image_write(FILE *f, const struct sg_policies *ps)
+/* A file's policies (PS, loaded alone): its profiles as it declares
+ * them, its keys, its rules, whether they ask for the catalog. */
+static void put_part(struct out *o, const struct sg_policies *ps)
 {
-    struct out o = {.f = f, .ps = ps};
-    o.bad = fputs(MAGIC, f) == EOF;
-    put_u32(&o, (uint32_t)ps->n_files);
-    for (size_t i = 0; i < ps->n_files; i++) {
-        const char *base = strrchr(ps->files[i], '/');
-        put_str(&o, base ? base + 1 : ps->files[i]);
-    }
-    put_u32(&o, (uint32_t)ps->n_profiles);
+    put_u32(o, (uint32_t)ps->n_profiles);
     for (size_t i = 0; i < ps->n_profiles; i++) {
-        put_str(&o, ps->profiles[i].name);
-        put_str(&o, ps->profiles[i].doc);
+        put_str(o, ps->profiles[i].name);
+        put_str(o, ps->profiles[i].doc);
     }
-    put_u32(&o, (uint32_t)ps->n_keys);
+    put_u32(o, (uint32_t)ps->n_keys);
     for (size_t i = 0; i < ps->n_keys; i++) {
         const struct sg_keyinfo *k = &ps->keys[i];
-        put_str(&o, k->name);
-        put_range(&o, &k->exists);
-        put_str(&o, k->doc);
-        put_u32(&o, (uint32_t)k->n_defaults);
+        put_str(o, k->name);
+        put_range(o, &k->exists);
+        put_str(o, k->doc);
+        put_u32(o, (uint32_t)k->n_defaults);
         for (size_t j = 0; j < k->n_defaults; j++) {
-            put_range(&o, &k->defaults[j].range);
-            put_str(&o, k->defaults[j].value);
+            put_range(o, &k->defaults[j].range);
+            put_str(o, k->defaults[j].value);
         }
-        put_file(&o, k->file);
-        put_u32(&o, k->line);
+        put_u32(o, k->line);
     }
-    put_u32(&o, (uint32_t)ps->n_rules);
+    put_u32(o, (uint32_t)ps->n_rules);
     for (size_t i = 0; i < ps->n_rules; i++)
-        put_rule(&o, &ps->rules[i]);
-    put_u32(&o, ps->wants_catalog);
+        put_rule(o, &ps->rules[i]);
+    put_u32(o, ps->wants_catalog);
+}
+
+int sg_policy_image_write(FILE *f, const struct sg_policies *parts, size_t n)
+{
+    struct out o = {.f = f};
+    o.bad = fputs(MAGIC, f) == EOF;
+    put_u32(&o, (uint32_t)n);
+    for (size_t i = 0; i < n && !o.bad; i++) {
+        const struct sg_policies *ps = &parts[i];
+        char *body = NULL;
+        size_t len = 0;
+        FILE *m = ps->n_files == 1 ? open_memstream(&body, &len) : NULL;
+        struct out ob = {.f = m, .bad = !m};
+        if (m) {
+            put_part(&ob, ps);
+            ob.bad |= fclose(m) != 0;
+        }
+        if (ob.bad || len >= NUL32) {
+            free(body);
+            return -EIO;
+        }
+        const char *base = strrchr(ps->files[0], '/');
+        put_str(&o, base ? base + 1 : ps->files[0]);
+        put_u32(&o, (uint32_t)len);
+        o.bad |= len && fwrite(body, 1, len, f) != len;
+        free(body);
+    }
     return o.bad || fflush(f) == EOF ? -EIO : 0;
 }
 
@@ -163,7 +171,8 @@ int sg_policy_image_write(FILE *f, const struct sg_policies *ps)
 struct in {
     const unsigned char *p, *end;
     struct sg_policies *ps;
-    int err; /* the first: -EINVAL (the image) or -ENOMEM */
+    const char *file; /* PS's copy of the path the part is read for */
+    int err;          /* the first: -EINVAL (the image) or -ENOMEM */
 };
 
 static void fail(struct in *in, int err)
@@ -245,16 +254,6 @@ static void get_range(struct in *in, struct sg_krange *r)
     get_kver(in, &r->has_before, &r->before);
 }
 
-static const char *get_file(struct in *in)
-{
-    uint32_t i = get_u32(in);
-    if (i >= in->ps->n_files) {
-        fail(in, -EINVAL);
-        return NULL;
-    }
-    return in->ps->files[i];
-}
-
 static void get_cond(struct in *in, struct sg_cond *c, unsigned depth)
 {
     c->kind = (enum sg_cond_kind)get_u32(in);
@@ -320,44 +319,56 @@ static void get_rule(struct in *in, struct sg_rule *r)
     }
     r->fix = (enum sg_fix_action)get_u32(in);
     r->fix_value = get_str(in);
-    r->file = get_file(in);
+    r->file = in->file;
     r->line = get_u32(in);
 }
 
-/* Whether the image's files are FILES[0..N), by name; IN past them. */
-static bool same_files(struct in *in, char *const *files, size_t n)
+/* N more items of ES bytes at the end of *V (*COUNT of them), zeroed
+ * and counted: the first of them, or NULL for none or a failure. */
+static void *push_zeroed(struct in *in, void **v, size_t *count, size_t n,
+                         size_t es)
 {
-    size_t m = get_count(in, 4);
-    bool same = m == n;
-    for (size_t i = 0; i < m && !in->err; i++) {
-        char *name = get_str(in);
-        const char *base = i < n ? strrchr(files[i], '/') : NULL;
-        base = base ? base + 1 : i < n ? files[i] : NULL;
-        same = same && name && base && strcmp(name, base) == 0;
-        free(name);
+    if (n == 0 || in->err)
+        return NULL;
+    char *nv = realloc(*v, (*count + n) * es);
+    if (!nv) {
+        fail(in, -ENOMEM);
+        return NULL;
     }
-    return same && !in->err;
+    *v = nv;
+    memset(nv + *count * es, 0, n * es);
+    *count += n;
+    return nv + (*count - n) * es;
 }
 
-static void get_policies(struct in *in, char *const *files, size_t n)
+/* A file's part (put_part) appended to IN's policies: a profile already
+ * declared is kept once, as the loader keeps it. */
+static void get_part(struct in *in)
 {
     struct sg_policies *ps = in->ps;
-    if ((ps->files = get_array(in, n, sizeof(*ps->files))))
-        for (; ps->n_files < n && !in->err; ps->n_files++)
-            if (!(ps->files[ps->n_files] = strdup(files[ps->n_files])))
-                fail(in, -ENOMEM);
     size_t c = get_count(in, 8);
-    if ((ps->profiles = get_array(in, c, sizeof(*ps->profiles))))
-        ps->n_profiles = c;
-    for (size_t i = 0; i < ps->n_profiles; i++) {
-        ps->profiles[i].name = get_str(in);
-        ps->profiles[i].doc = get_str(in);
+    for (size_t i = 0; i < c && !in->err; i++) {
+        char *name = get_str(in), *doc = get_str(in);
+        struct sg_profile *p =
+            name && doc && !sg_policies_profile(ps, name)
+                ? push_zeroed(in, (void **)&ps->profiles, &ps->n_profiles, 1,
+                              sizeof(*ps->profiles))
+                : NULL;
+        if (!p) {
+            if (!in->err && (!name || !doc))
+                fail(in, -EINVAL);
+            free(name);
+            free(doc);
+            continue;
+        }
+        p->name = name;
+        p->doc = doc;
     }
     c = get_count(in, 8);
-    if ((ps->keys = get_array(in, c, sizeof(*ps->keys))))
-        ps->n_keys = c;
-    for (size_t i = 0; i < ps->n_keys; i++) {
-        struct sg_keyinfo *k = &ps->keys[i];
+    struct sg_keyinfo *keys =
+        push_zeroed(in, (void **)&ps->keys, &ps->n_keys, c, sizeof(*ps->keys));
+    for (size_t i = 0; keys && i < c && !in->err; i++) {
+        struct sg_keyinfo *k = &keys[i];
         k->name = get_str(in);
         get_range(in, &k->exists);
         k->doc = get_str(in);
@@ -368,38 +379,96 @@ static void get_policies(struct in *in, char *const *files, size_t n)
             get_range(in, &k->defaults[j].range);
             k->defaults[j].value = get_str(in);
         }
-        k->file = get_file(in);
+        k->file = in->file;
         k->line = get_u32(in);
         if (!k->name)
             fail(in, -EINVAL);
     }
     c = get_count(in, 8);
-    if ((ps->rules = get_array(in, c, sizeof(*ps->rules))))
-        ps->n_rules = c;
-    for (size_t i = 0; i < ps->n_rules; i++) {
-        get_rule(in, &ps->rules[i]);
-        if (!ps->rules[i].id)
+    struct sg_rule *rules = push_zeroed(in, (void **)&ps->rules, &ps->n_rules,
+                                        c, sizeof(*ps->rules));
+    for (size_t i = 0; rules && i < c && !in->err; i++) {
+        get_rule(in, &rules[i]);
+        if (!rules[i].id)
             fail(in, -EINVAL);
     }
-    ps->wants_catalog = get_bool(in);
+    ps->wants_catalog |= get_bool(in);
     if (in->p != in->end)
         fail(in, -EINVAL);
 }
 
-int sg_policy_image_read(const unsigned char *img, size_t len,
-                         char *const *files, size_t n, struct sg_policies *ps)
+/* The image's sections, the first after the magic and the count: 0, or
+ * -EINVAL. */
+static int sections(const unsigned char *img, size_t len,
+                    const unsigned char **first, size_t *n)
 {
     size_t ml = sizeof(MAGIC) - 1;
-    memset(ps, 0, sizeof(*ps));
     if (len < ml || memcmp(img, MAGIC, ml) != 0)
         return -EINVAL;
-    struct in in = {.p = img + ml, .end = img + len, .ps = ps};
-    if (!same_files(&in, files, n))
-        return in.err;
-    get_policies(&in, files, n);
-    if (in.err) {
-        sg_policies_free(ps);
-        return in.err;
-    }
+    struct in in = {.p = img + ml, .end = img + len};
+    *n = get_count(&in, 8);
+    *first = in.p;
+    return in.err;
+}
+
+/* The section after the one at *AT (its name in NAME, NL bytes; its body
+ * in [*BODY, *END)): 1, with *AT moved past it; -EINVAL when the image
+ * ends inside it. */
+static int next_section(struct in *in, const unsigned char **name, size_t *nl,
+                        const unsigned char **body, const unsigned char **end)
+{
+    uint32_t n = get_u32(in);
+    if (in->err || n == NUL32 || (size_t)(in->end - in->p) < n)
+        return -EINVAL;
+    *name = in->p;
+    *nl = n;
+    in->p += n;
+    uint32_t bl = get_u32(in);
+    if (in->err || (size_t)(in->end - in->p) < bl)
+        return -EINVAL;
+    *body = in->p;
+    *end = in->p += bl;
     return 1;
+}
+
+size_t sg_policy_image_count(const unsigned char *img, size_t len)
+{
+    const unsigned char *first;
+    size_t n = 0;
+    return sections(img, len, &first, &n) == 0 ? n : 0;
+}
+
+int sg_policy_image_append(const unsigned char *img, size_t len,
+                           const char *path, struct sg_policies *ps,
+                           size_t *index)
+{
+    const unsigned char *first, *name, *body, *end;
+    size_t n, nl;
+    int r = sections(img, len, &first, &n);
+    if (r < 0)
+        return r;
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    struct in walk = {.p = first, .end = img + len};
+    for (size_t i = 0; i < n; i++) {
+        if ((r = next_section(&walk, &name, &nl, &body, &end)) < 0)
+            return r;
+        if (nl != strlen(base) || memcmp(name, base, nl) != 0)
+            continue;
+        char *copy = strdup(path);
+        char **files =
+            copy ? realloc(ps->files, (ps->n_files + 1) * sizeof(*ps->files))
+                 : NULL;
+        if (!files) {
+            free(copy);
+            return -ENOMEM;
+        }
+        ps->files = files;
+        ps->files[ps->n_files++] = copy;
+        struct in in = {.p = body, .end = end, .ps = ps, .file = copy};
+        get_part(&in);
+        *index = i;
+        return in.err ? in.err : 1;
+    }
+    return 0;
 }
