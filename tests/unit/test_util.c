@@ -205,6 +205,8 @@ int main(void)
     vis("a\nb", "a\\x0ab");
     vis("\x1b]0;owned\x07x\r", "\\x1b]0;owned\\x07x\\x0d");
     vis("\x7f\x01", "\\x7f\\x01");
+    vis("ok\x7f", "ok\\x7f"); /* DEL the only one, after text */
+    vis("ok \x1f", "ok \\x1f");
     /* C1 controls: as UTF-8 (U+009B, CSI; U+0085, NEL) and as a Latin-1
      * byte that starts no UTF-8 sequence (a Latin-1 terminal's CSI) */
     vis("a\xC2\x9B"

@@ -223,8 +223,13 @@ const char *sg_vis(const char *s)
 
     if (!s)
         return "(null)"; /* as printf's %s prints it: never a crash */
-    while (*p && !vis_control(p, &len))
+    for (;;) {
+        while (*p >= 0x20 && *p < 0x7f) /* printable ASCII: most text */
+            p++;
+        if (!*p || vis_control(p, &len))
+            break;
         p += len;
+    }
     if (!*p)
         return s;
     p = (const unsigned char *)s;
