@@ -4,9 +4,12 @@
 #include "check.h"
 #include "util.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 static void repair(const char *in, const char *want)
@@ -84,6 +87,74 @@ static void strmap_reserve(void)
     sg_strmap_free(&m);
 }
 
+/* sg_strmap grown key by key from empty (nine doublings) and then
+ * reserved for more: every key found at its value after each move, a
+ * key put again keeps its first value, an absent one is absent; a value
+ * too large for a slot is refused. */
+static void strmap_grow(void)
+{
+    static char keys[3000][12];
+    struct sg_strmap m = {0};
+    size_t old, bad = 0;
+    for (size_t i = 0; i < 3000; i++) {
+        snprintf(keys[i], sizeof(keys[i]), "net.k%zu", i);
+        bad += sg_strmap_put(&m, keys[i], i, &old) != 0 || old != SIZE_MAX;
+    }
+    CHECK(bad == 0 && m.n == 3000 && m.nslots >= 6000);
+    for (size_t i = 0; i < 3000; i++)
+        bad += sg_strmap_get(&m, keys[i]) != i;
+    CHECK(bad == 0);
+    CHECK(sg_strmap_reserve(&m, 20000) == 0 && m.nslots >= 40000);
+    for (size_t i = 0; i < 3000; i++)
+        bad += sg_strmap_get(&m, keys[i]) != i;
+    CHECK(bad == 0 && sg_strmap_get(&m, "net.k3000") == SIZE_MAX);
+    char again[12];
+    snprintf(again, sizeof(again), "net.k%d", 17); /* another pointer */
+    CHECK(sg_strmap_put(&m, again, 99, &old) == 0 && old == 17 &&
+          sg_strmap_get(&m, again) == 17 && m.n == 3000);
+    CHECK(sg_strmap_put(&m, "big", UINT32_MAX, &old) == -EOVERFLOW &&
+          sg_strmap_get(&m, "big") == SIZE_MAX);
+    sg_strmap_free(&m);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Two keys whose slots keep the same hash (32 bits: found among 2^18
+ * keys, where a pair is all but sure): each is its own key, not the
+ * other's. */
+static void strmap_same_hash(void)
+{
+    enum { N = 1 << 18 };
+    uint64_t *h = malloc(N * sizeof(*h)); /* hash << 32 | key number */
+    char a[16], b[16];
+    size_t found = 0;
+    for (size_t i = 0; h && i < N; i++) {
+        snprintf(a, sizeof(a), "c%zu", i);
+        h[i] = (uint64_t)(uint32_t)sg_hash_key(a, strlen(a)) << 32 | i;
+    }
+    if (h)
+        qsort(h, N, sizeof(*h), cmp_u64);
+    for (size_t i = 1; h && i < N && !found; i++)
+        if (h[i] >> 32 == h[i - 1] >> 32) {
+            snprintf(a, sizeof(a), "c%u", (unsigned)(h[i - 1] & 0xffffffffu));
+            snprintf(b, sizeof(b), "c%u", (unsigned)(h[i] & 0xffffffffu));
+            found = 1;
+        }
+    CHECK(found);
+    struct sg_strmap m = {0};
+    size_t old;
+    CHECK(found && sg_strmap_put(&m, a, 1, &old) == 0 && old == SIZE_MAX &&
+          sg_strmap_get(&m, b) == SIZE_MAX);
+    CHECK(found && sg_strmap_put(&m, b, 2, &old) == 0 && old == SIZE_MAX &&
+          sg_strmap_get(&m, a) == 1 && sg_strmap_get(&m, b) == 2);
+    sg_strmap_free(&m);
+    free(h);
+}
+
 static void vis(const char *in, const char *want)
 {
     const char *got = sg_vis(in);
@@ -146,12 +217,6 @@ static void utf8_valid_len(void)
     CHECK(sg_utf8_valid_len("", 0));
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* sg_hash_key reads every byte of LEN and none after: strings of every
  * length to 40 with one byte changed at each place all hash apart, and
  * bytes past LEN change nothing. */
@@ -197,6 +262,8 @@ int main(void)
     utf8_valid_len();
     hash_key();
     strmap_reserve();
+    strmap_grow();
+    strmap_same_hash();
     leading_fields();
     /* sg_vis: text without control bytes is returned as it is */
     const char *plain = "/etc/sysctl.d/50-caf\xC3\xA9 #1.conf";

@@ -494,6 +494,11 @@ size_t sg_sorted_lower(const void *v, size_t n, size_t size, size_t key_off,
 
 /* ---- a map of borrowed strings to indices ---- */
 
+static uint32_t strmap_hash(const char *key)
+{
+    return (uint32_t)sg_hash_key(key, strlen(key));
+}
+
 static int strmap_resize(struct sg_strmap *m, size_t ns)
 {
     struct sg_strmap_slot *v = calloc(ns, sizeof(*v));
@@ -503,7 +508,7 @@ static int strmap_resize(struct sg_strmap *m, size_t ns)
     for (size_t i = 0; i < m->nslots; i++) {
         if (!m->v[i].key)
             continue;
-        size_t h = sg_hash_key(m->v[i].key, strlen(m->v[i].key)) & (ns - 1);
+        size_t h = m->v[i].hash & (ns - 1);
         while (v[h].key)
             h = (h + 1) & (ns - 1);
         v[h] = m->v[i];
@@ -534,9 +539,10 @@ size_t sg_strmap_get(const struct sg_strmap *m, const char *key)
 {
     if (!m->nslots)
         return SIZE_MAX;
-    size_t h = sg_hash_key(key, strlen(key)) & (m->nslots - 1);
+    uint32_t hash = strmap_hash(key);
+    size_t h = hash & (m->nslots - 1);
     while (m->v[h].key) {
-        if (strcmp(m->v[h].key, key) == 0)
+        if (m->v[h].hash == hash && strcmp(m->v[h].key, key) == 0)
             return m->v[h].val;
         h = (h + 1) & (m->nslots - 1);
     }
@@ -546,18 +552,20 @@ size_t sg_strmap_get(const struct sg_strmap *m, const char *key)
 int sg_strmap_put(struct sg_strmap *m, const char *key, size_t val, size_t *old)
 {
     *old = SIZE_MAX;
+    if (val >= UINT32_MAX)
+        return -EOVERFLOW;
     if ((m->n + 1) * 2 > m->nslots && strmap_grow(m) < 0)
         return -ENOMEM;
-    size_t h = sg_hash_key(key, strlen(key)) & (m->nslots - 1);
+    uint32_t hash = strmap_hash(key);
+    size_t h = hash & (m->nslots - 1);
     while (m->v[h].key) {
-        if (strcmp(m->v[h].key, key) == 0) {
+        if (m->v[h].hash == hash && strcmp(m->v[h].key, key) == 0) {
             *old = m->v[h].val;
             return 0;
         }
         h = (h + 1) & (m->nslots - 1);
     }
-    m->v[h].key = key;
-    m->v[h].val = val;
+    m->v[h] = (struct sg_strmap_slot){key, hash, (uint32_t)val};
     m->n++;
     return 0;
 }

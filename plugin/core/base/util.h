@@ -172,10 +172,14 @@ uint64_t sg_hash_key(const void *p, size_t len);
 
 /* A map from strings owned elsewhere (they must outlive it) to indices:
  * open addressing, O(1) per lookup, for the tables that grow with the
- * number of files of a tree. */
+ * number of files of a tree or the lines of a file. Each slot keeps its
+ * key's hash (32 bits of sg_hash_key): a probe reads another key only
+ * when the hashes agree, and growing moves slots without reading a key,
+ * which for a table larger than the caches was most of its cost. */
 struct sg_strmap_slot {
     const char *key;
-    size_t val;
+    uint32_t hash;
+    uint32_t val;
 };
 struct sg_strmap {
     struct sg_strmap_slot *v;
@@ -184,8 +188,8 @@ struct sg_strmap {
 
 /* KEY's value, or SIZE_MAX. */
 size_t sg_strmap_get(const struct sg_strmap *m, const char *key);
-/* Map KEY to VAL unless it is there (*OLD: its value, else SIZE_MAX).
- * Returns 0 or -ENOMEM. */
+/* Map KEY to VAL (below UINT32_MAX) unless it is there (*OLD: its value,
+ * else SIZE_MAX). Returns 0, -ENOMEM, or -EOVERFLOW for a larger VAL. */
 int sg_strmap_put(struct sg_strmap *m, const char *key, size_t val,
                   size_t *old);
 /* Room for N keys in all without a rehash. 0 or -ENOMEM. */
