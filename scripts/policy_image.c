@@ -13,6 +13,7 @@
 #include "policy_image.h"
 #include "util.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -47,14 +48,18 @@ int main(int argc, char **argv)
                     d.v[j].line, d.v[j].message);
         r = r == 0 && d.n == 0 ? 0 : -1;
     }
-    char *tmp = r == 0 ? sg_strdup_printf("%s.tmp", argv[1]) : NULL;
+    bool parsed = r == 0; /* else no image */
+    if (!parsed && d.n == 0)
+        fprintf(stderr, "%s: cannot load each file of %s alone\n", argv[0],
+                argv[3]);
+    char *tmp = parsed ? sg_strdup_printf("%s.tmp", argv[1]) : NULL;
     FILE *f = tmp ? fopen(tmp, "wb") : NULL;
     r = f ? sg_policy_image_write(f, parts, n) : -1;
     if (f && fclose(f) != 0)
         r = -1;
     if (r == 0 && rename(tmp, argv[1]) != 0)
         r = -1;
-    if (r != 0) {
+    if (r != 0 && parsed) {
         fprintf(stderr, "%s: cannot write %s\n", argv[0], argv[1]);
         if (tmp)
             remove(tmp);

@@ -411,9 +411,9 @@ static int sections(const unsigned char *img, size_t len,
     return in.err;
 }
 
-/* The section after the one at *AT (its name in NAME, NL bytes; its body
- * in [*BODY, *END)): 1, with *AT moved past it; -EINVAL when the image
- * ends inside it. */
+/* The section IN is at (its name in *NAME, *NL bytes; its body in
+ * [*BODY, *END)): 1, with IN moved past it; -EINVAL when the image ends
+ * inside it. */
 static int next_section(struct in *in, const unsigned char **name, size_t *nl,
                         const unsigned char **body, const unsigned char **end)
 {

@@ -5,12 +5,12 @@
  * Costs: only the rows whose key is as long as the edits allowed permit
  * (the catalog's index by length) and begins with the same component (a
  * binary search in each length's keys) are scored: by the characters
- * each has (a set of 64 bits made at the catalog's index: two words
- * compared), then by a letter-bag distance (one pass over the key), and
- * the bounded edit distance is computed only when those bounds can still
- * win; templates only of the key's first component (a binary search),
- * each measured by its shape before it is filled in. Paid only for an
- * unknown key.
+ * each has (a set of 64 bits, made with that index by the first search:
+ * two words compared), then by a letter-bag distance (one pass over the
+ * key), and the bounded edit distance is computed only when those bounds
+ * can still win; templates only of the key's first component (a binary
+ * search), each measured by its shape before it is filled in. Paid only
+ * for an unknown key.
  */
 #include "catalog.h"
 #include "../base/util.h"
@@ -151,7 +151,7 @@ static int suggest_index(struct sg_catalog *c)
     return -ENOMEM;
 }
 
-/* Whether the set A of a key's characters (sg_catalog_key_chars) shows
+/* Whether the set A of a key's characters (key_chars) shows
  * more than LIMIT edits to a key whose set is B: every occurrence of a
  * character one has and the other lacks must be edited away, and an edit
  * takes away at most one character of the one and brings at most one of
