@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define NEWC_HEADER 110
+
 /* One newc entry of NAME (mode MODE) holding DATA, appended at *P. */
 static void entry(char **p, const char *name, unsigned mode, const char *data)
 {
@@ -85,9 +87,77 @@ static void compressed(void)
     sg_bootimg_free(&b);
 }
 
+/* CPIO (LEN bytes) gzipped after nothing: what sg_bootimg_parse says,
+ * the files in *B. */
+static int parse_gzipped(const char *cpio, size_t len, struct sg_bootimg *b,
+                         const char **why)
+{
+    static unsigned char img[16384];
+    size_t n = gzip_stored(cpio, len, img);
+    *why = NULL;
+    return sg_bootimg_parse(img, n, b, why);
+}
+
+/* What libarchive unpacks is walked as the kernel walks it: archives one
+ * after another in one compressed stream (libarchive's cpio reader
+ * stopped at the first trailer), an entry whose name is longer than
+ * PATH_MAX passed over, a name length of ~3.7 GB (fuzz_source: libarchive
+ * allocated that much) refused when the stream ends first, zeros inside an
+ * archive refused, and a stream cut anywhere refused or read as far as it
+ * goes. */
+static void unpacked(void)
+{
+    static char cpio[12288] __attribute__((aligned(4)));
+    struct sg_bootimg b;
+    const char *why;
+    char *p = cpio;
+    entry(&p, "etc/sysctl.d/10-x.conf", 0100644, "vm.swappiness = 1\n");
+    entry(&p, "TRAILER!!!", 0, "");
+    memset(p, 0, 64);
+    p += 64;
+    entry(&p, "usr/lib/sysctl.d/50-y.conf", 0100644, "kernel.panic = 0\n");
+    entry(&p, "TRAILER!!!", 0, "");
+    size_t len = (size_t)(p - cpio);
+    CHECK(parse_gzipped(cpio, len, &b, &why) == 0 && b.n == 2 &&
+          strcmp(b.v[1].path, "/usr/lib/sysctl.d/50-y.conf") == 0);
+    sg_bootimg_free(&b);
+    for (size_t cut = 1; cut < len; cut += 5) {
+        int r = parse_gzipped(cpio, cut, &b, &why);
+        CHECK(r == 0 || (r == -22 && why));
+        sg_bootimg_free(&b);
+    }
+
+    p = cpio;
+    char longname[5001];
+    memset(longname, 'n', sizeof(longname) - 1);
+    longname[sizeof(longname) - 1] = '\0';
+    entry(&p, longname, 0100644, "ignored");
+    entry(&p, "etc/sysctl.d/10-x.conf", 0100644, "vm.swappiness = 1\n");
+    entry(&p, "TRAILER!!!", 0, "");
+    CHECK(parse_gzipped(cpio, (size_t)(p - cpio), &b, &why) == 0 && b.n == 1 &&
+          strcmp(b.v[0].path, "/etc/sysctl.d/10-x.conf") == 0);
+    sg_bootimg_free(&b);
+
+    char huge[NEWC_HEADER + 16];
+    memset(huge, 'D', sizeof(huge));
+    memcpy(huge, "070701", 6);
+    CHECK(parse_gzipped(huge, sizeof(huge), &b, &why) == -22 && why &&
+          b.n == 0);
+    sg_bootimg_free(&b);
+
+    p = cpio;
+    entry(&p, "etc/sysctl.d/10-x.conf", 0100644, "vm.swappiness = 1\n");
+    memset(p, 0, 8);
+    p += 8;
+    entry(&p, "TRAILER!!!", 0, "");
+    CHECK(parse_gzipped(cpio, (size_t)(p - cpio), &b, &why) == -22 && why);
+    sg_bootimg_free(&b);
+}
+
 int main(void)
 {
     compressed();
+    unpacked();
     static char img[8192] __attribute__((aligned(4)));
     char *p = img;
     entry(&p, "kernel/x86/microcode/GenuineIntel.bin", 0100644, "ucode");

@@ -10,8 +10,9 @@
  * every change is not read at all).
  *
  * An image is one or more cpio archives in the "newc" format, one after
- * another: uncompressed ones first (early microcode), then one that is
- * compressed (gzip, zstd, xz, lz4, bzip2, lzma: libarchive reads them).
+ * another: uncompressed ones first (early microcode), then a compressed
+ * part (gzip, zstd, xz, lz4, bzip2, lzma: libarchive unpacks it) holding
+ * one or more archives.
  */
 #ifndef SG_BOOTIMG_H
 #define SG_BOOTIMG_H
