@@ -98,13 +98,14 @@ static int parse_gzipped(const char *cpio, size_t len, struct sg_bootimg *b,
     return sg_bootimg_parse(img, n, b, why);
 }
 
-/* What libarchive unpacks is walked as the kernel walks it: archives one
- * after another in one compressed stream (libarchive's cpio reader
- * stopped at the first trailer), an entry whose name is longer than
- * PATH_MAX passed over, a name length of ~3.7 GB (fuzz_source: libarchive
- * allocated that much) refused when the stream ends first, zeros inside an
- * archive refused, and a stream cut anywhere refused or read as far as it
- * goes. */
+/* What libarchive unpacks is walked as the kernel walks it
+ * (init/initramfs.c): archives one after another in one compressed stream
+ * (libarchive's cpio reader stopped at the first trailer), an entry whose
+ * name is longer than PATH_MAX passed over, a name length of ~3.7 GB
+ * (fuzz_source: libarchive allocated that much) refused when the stream
+ * ends first, zero padding between entries passed over and a missing
+ * last trailer accepted, padding off a 4-byte boundary refused, and a
+ * stream cut anywhere refused or read as far as it goes. */
 static void unpacked(void)
 {
     static char cpio[12288] __attribute__((aligned(4)));
@@ -145,11 +146,25 @@ static void unpacked(void)
           b.n == 0);
     sg_bootimg_free(&b);
 
+    /* zero padding between entries, and no trailer at the end: the
+     * kernel reads both files (do_reset after every entry; the trailer is
+     * optional) */
     p = cpio;
     entry(&p, "etc/sysctl.d/10-x.conf", 0100644, "vm.swappiness = 1\n");
     memset(p, 0, 8);
     p += 8;
-    entry(&p, "TRAILER!!!", 0, "");
+    entry(&p, "etc/sysctl.d/20-y.conf", 0100644, "kernel.panic = 0\n");
+    CHECK(parse_gzipped(cpio, (size_t)(p - cpio), &b, &why) == 0 && b.n == 2 &&
+          strcmp(b.v[1].path, "/etc/sysctl.d/20-y.conf") == 0);
+    sg_bootimg_free(&b);
+    /* padding that does not end on a 4-byte boundary: refused, as the
+     * kernel's "broken padding" */
+    p = cpio;
+    entry(&p, "etc/sysctl.d/10-x.conf", 0100644, "vm.swappiness = 1\n");
+    memset(p, 0, 2);
+    p += 2;
+    memcpy(p, "070701", 6);
+    p += 6;
     CHECK(parse_gzipped(cpio, (size_t)(p - cpio), &b, &why) == -22 && why);
     sg_bootimg_free(&b);
 }

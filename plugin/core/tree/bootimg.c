@@ -241,32 +241,30 @@ static int pull_all(struct unpacked *u, void *dst, size_t n, const char **why)
     return got >= 0 && (size_t)got == n ? 0 : -EINVAL;
 }
 
-/* The newc archives in what U unpacks, one after another (zero padding
- * between them, in steps of 4 bytes), as walk_newc walks them in memory;
- * an entry whose name is longer than PATH_MAX is passed over, as the
- * kernel passes over it, and only a kept file's data is held. */
+/* The newc archives in what U unpacks, as the kernel reads them
+ * (init/initramfs.c: do_reset, do_header, flush_buffer): zero padding in
+ * 4-byte steps before any header, so between entries and between
+ * archives; a trailer that may be missing at the end; an entry whose
+ * name is longer than PATH_MAX passed over. Only a kept file's data is
+ * held. */
 static int walk_unpacked(struct unpacked *u, struct sg_bootimg *out,
                          const char **why)
 {
     unsigned char h[NEWC_HDR];
     char name[PATH_MAX + 1];
-    size_t entries = 0, archives = 0;
-    bool open = false; /* inside an archive: its trailer still to come */
+    size_t entries = 0;
     for (;;) {
-        /* the next header, past the padding after an archive: its first
-         * four bytes */
+        /* the next header, past any padding: its first four bytes */
         long long got;
         do
             got = pull(u, h, 4, why);
-        while (!open && got == 4 && memcmp(h, "\0\0\0\0", 4) == 0);
+        while (got == 4 && memcmp(h, "\0\0\0\0", 4) == 0);
         if (got < 0)
             return -EINVAL;
-        if (got == 0 && !open && archives > 0)
+        if (got == 0 && entries > 0)
             return 0;
         if (got == 0) {
-            *why = open ? "a compressed cpio archive that is cut short or "
-                          "broken"
-                        : "a compressed file that holds no cpio archive";
+            *why = "a compressed file that holds no cpio archive";
             return -EINVAL;
         }
         if ((size_t)got < 4 || pull_all(u, h + 4, NEWC_HDR - 4, why) < 0 ||
@@ -286,7 +284,6 @@ static int walk_unpacked(struct unpacked *u, struct sg_bootimg *out,
             return -EINVAL;
         }
         size_t pad = (size_t)(-size & 3);
-        open = true;
         if (namesize > PATH_MAX) { /* the kernel passes over it too */
             if (pull_all(u, NULL,
                          (size_t)namesize +
@@ -306,8 +303,6 @@ static int walk_unpacked(struct unpacked *u, struct sg_bootimg *out,
         if (strcmp(name, "TRAILER!!!") == 0) {
             if (pull_all(u, NULL, (size_t)size + pad, why) < 0)
                 return -EINVAL;
-            archives++;
-            open = false;
             continue;
         }
         char *path = absolute(name);
