@@ -286,8 +286,9 @@ static xmlNodePtr host_row(xmlDocPtr doc, const struct sg_fleet *f, size_t i)
  * libxml2 keeps every ID in a hash table of the document whose hash reads
  * a few of a name's bytes, so 200,000 "host-N" made the page of 200,000
  * hosts 15 times slower to write than of 20,000 (every lookup a walk of
- * one long chain), though each is freed with its section. VALUE has no
- * "&" (xmlNewDocProp reads entity references in it). */
+ * one long chain), though each is freed with its section. Every id of
+ * the page is made here. VALUE has no "&" (xmlNewDocProp reads entity
+ * references in it). */
 static void id_attr(xmlNodePtr n, const char *value)
 {
     xmlAttrPtr a = n ? xmlNewDocProp(n->doc, X("id"), X(value)) : NULL;
@@ -428,7 +429,7 @@ int sg_fleet_html(FILE *out, const struct sg_fleet *f)
     if (even) {
         static const char *const kh[] = {"kernel", "hosts", NULL};
         xmlNodePtr kt = table(body, kh);
-        xmlNewProp(kt, X("id"), X("kernels"));
+        id_attr(kt, "kernels");
         for (size_t i = 0; i < nb; i++) {
             xmlNodePtr tr = el(kt, "tr", NULL);
             el(el(tr, "td", NULL), "code", k[i].kernel);
@@ -457,7 +458,7 @@ int sg_fleet_html(FILE *out, const struct sg_fleet *f)
         static const char *const wh[] = {"writer", "key", "value", "hosts",
                                          NULL};
         xmlNodePtr wt = table(body, wh);
-        xmlNewProp(wt, X("id"), X("writers"));
+        id_attr(wt, "writers");
         for (size_t i = 0; i < f->n_writers; i++) {
             const struct sg_rep_writer *w = &f->writers[f->writer_order[i]];
             xmlNodePtr tr = el(wt, "tr", NULL);
@@ -474,7 +475,7 @@ int sg_fleet_html(FILE *out, const struct sg_fleet *f)
                                      "hosts",   "which",      "kernels",
                                      "the fix", "references", NULL};
     xmlNodePtr t = table(body, rh);
-    xmlNewProp(t, X("id"), X("rules"));
+    id_attr(t, "rules");
     xmlAddChild(t, xmlNewDocComment(doc, X(RULES_MARK)));
 
     /* Per host. */
@@ -482,7 +483,7 @@ int sg_fleet_html(FILE *out, const struct sg_fleet *f)
     static const char *const hh[] = {"host", "kernel",   "errors", "warnings",
                                      "info", "findings", NULL};
     t = table(body, hh);
-    xmlNewProp(t, X("id"), X("hosts"));
+    id_attr(t, "hosts");
     xmlAddChild(t, xmlNewDocComment(doc, X(ROWS_MARK))); /* host_row */
     /* Each host's findings: written one host at a time where this
      * comment is (a fleet's findings would be the whole tree). */
