@@ -1,6 +1,8 @@
 /* The sysctl copies an initramfs image carries (bootimg.h): newc cpio
  * archives one after another, the padding between them, only sysctl
- * files kept, and broken input refused with a reason, never read past. */
+ * files kept, read as the kernel reads them (init/initramfs.c) in the
+ * uncompressed part and in what libarchive unpacks alike, and broken
+ * input refused with a reason, never read past. */
 #include "bootimg.h"
 #include "check.h"
 
@@ -169,8 +171,61 @@ static void unpacked(void)
     sg_bootimg_free(&b);
 }
 
+/* The uncompressed part is read as the kernel reads it too
+ * (unpack_to_rootfs, do_reset): zero padding between any two entries, a
+ * trailer that may be missing before the compressed part or at the end,
+ * and padding that ends off a 4-byte boundary refused ("broken
+ * padding"), before a header or before the compressed part. */
+static void uncompressed(void)
+{
+    static char img[8192] __attribute__((aligned(4)));
+    static char cpio[4096] __attribute__((aligned(4)));
+    struct sg_bootimg b;
+    const char *why = NULL;
+    char *p = img;
+    entry(&p, "etc/sysctl.d/10-x.conf", 0100644, "vm.swappiness = 1\n");
+    memset(p, 0, 12);
+    p += 12;
+    entry(&p, "etc/sysctl.d/20-y.conf", 0100644, "kernel.panic = 0\n");
+    CHECK(sg_bootimg_parse((unsigned char *)img, (size_t)(p - img), &b, &why) ==
+              0 &&
+          b.n == 2 && strcmp(b.v[1].path, "/etc/sysctl.d/20-y.conf") == 0);
+    sg_bootimg_free(&b);
+
+    /* no trailer, then the compressed part */
+    char *c = cpio;
+    entry(&c, "usr/lib/sysctl.d/50-z.conf", 0100644, "fs.file-max = 9\n");
+    entry(&c, "TRAILER!!!", 0, "");
+    size_t len = (size_t)(p - img);
+    len += gzip_stored(cpio, (size_t)(c - cpio), (unsigned char *)img + len);
+    CHECK(sg_bootimg_parse((unsigned char *)img, len, &b, &why) == 0 &&
+          b.n == 3 && strcmp(b.v[2].path, "/usr/lib/sysctl.d/50-z.conf") == 0);
+    sg_bootimg_free(&b);
+
+    /* two bytes of padding after an entry, before a header or before
+     * the compressed part */
+    p = img;
+    entry(&p, "etc/sysctl.d/10-x.conf", 0100644, "vm.swappiness = 1\n");
+    memset(p, 0, 2);
+    p += 2;
+    char *after = p;
+    entry(&p, "etc/sysctl.d/20-y.conf", 0100644, "kernel.panic = 0\n");
+    why = NULL;
+    CHECK(sg_bootimg_parse((unsigned char *)img, (size_t)(p - img), &b, &why) ==
+              -22 &&
+          why && strstr(why, "broken padding") && b.n == 0);
+    sg_bootimg_free(&b);
+    len = (size_t)(after - img);
+    len += gzip_stored(cpio, (size_t)(c - cpio), (unsigned char *)img + len);
+    why = NULL;
+    CHECK(sg_bootimg_parse((unsigned char *)img, len, &b, &why) == -22 && why &&
+          strstr(why, "broken padding") && b.n == 0);
+    sg_bootimg_free(&b);
+}
+
 int main(void)
 {
+    uncompressed();
     compressed();
     unpacked();
     static char img[8192] __attribute__((aligned(4)));

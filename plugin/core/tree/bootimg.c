@@ -1,16 +1,17 @@
 /*
- * bootimg.c - see bootimg.h. The uncompressed cpio archives at the front
- * are walked here (the newc header is 110 bytes of ASCII hex fields, the
- * name and the data each padded to 4 bytes); the first archive that does
- * not start with a newc magic is handed to libarchive, which detects its
- * compression and unpacks it, and the archives in what it unpacks are
- * walked here too, as they stream past (the kernel reads those the same
- * way: one after another, zero padding between them). libarchive's own
- * cpio reader is not used: it takes a header's name length on trust and
- * allocates that much (a 3.7 GB malloc for 262 bytes of gzip, found by
- * fuzz_source), where the kernel passes over an entry whose name is
- * longer than PATH_MAX. Only regular files whose name sysctl reads are
- * kept.
+ * bootimg.c - see bootimg.h. An image's entries are walked here by one
+ * reader (walk: the newc header is 110 bytes of ASCII hex fields, the
+ * name and the data each padded to 4 bytes) over two sources: the
+ * uncompressed part at the front, in memory, and what libarchive unpacks
+ * of the compressed part that follows (the first byte at an entry
+ * boundary that is neither zero padding nor a header's '0'), as it
+ * streams past. The kernel reads both the same way (init/initramfs.c):
+ * zero padding between any two entries, the trailer optional, an entry
+ * whose name is longer than PATH_MAX passed over, and so does walk.
+ * libarchive's own cpio reader is not used: it takes a header's name
+ * length on trust and allocates that much (a 3.7 GB malloc for 262 bytes
+ * of gzip, found by fuzz_source). Only regular files whose name sysctl
+ * reads are kept.
  *
  * libarchive is loaded (dlopen) the first time a compressed archive is
  * read, not linked: it brings eight more libraries that every run would
@@ -154,126 +155,133 @@ static bool newc_magic(const unsigned char *p, size_t left)
            (memcmp(p, "070701", 6) == 0 || memcmp(p, "070702", 6) == 0);
 }
 
-/* One uncompressed archive from *POS, to just past its trailer. */
-static int walk_newc(const unsigned char *buf, size_t len, size_t *pos,
-                     struct sg_bootimg *out, const char **why)
-{
-    size_t p = *pos;
-    for (;;) {
-        if (len - p < NEWC_HDR || !newc_magic(buf + p, len - p)) {
-            *why = "a cpio archive that is cut short or broken";
-            return -EINVAL;
-        }
-        long long mode = hex8(buf + p + 14), size = hex8(buf + p + 54),
-                  namesize = hex8(buf + p + 94);
-        if (mode < 0 || size < 0 || namesize < 1) {
-            *why = "a cpio header that is not hexadecimal";
-            return -EINVAL;
-        }
-        size_t name = p + NEWC_HDR;
-        size_t data = (name + (size_t)namesize + 3) & ~(size_t)3;
-        if ((size_t)namesize > len - name || data > len ||
-            (size_t)size > len - data || buf[name + namesize - 1] != '\0') {
-            *why = "a cpio entry that runs past the image";
-            return -EINVAL;
-        }
-        const char *n = (const char *)buf + name;
-        if (strcmp(n, "TRAILER!!!") == 0) {
-            *pos = (data + (size_t)size + 3) & ~(size_t)3;
-            if (*pos > len)
-                *pos = len;
-            return 0;
-        }
-        if (S_ISREG((mode_t)mode)) {
-            int r = keep(out, n, (const char *)buf + data, (size_t)size);
-            if (r < 0)
-                return r;
-        }
-        p = (data + (size_t)size + 3) & ~(size_t)3;
-        if (p > len) {
-            *why = "a cpio entry that runs past the image";
-            return -EINVAL;
-        }
-    }
-}
-
-/* What libarchive unpacks, read in order: N bytes into DST (or passed
- * over with DST NULL), at most SG_BOOTIMG_MAX_UNPACKED in all. */
-struct unpacked {
+/* Where the entries come from, read in order: the image's uncompressed
+ * part in memory (BUF, LEN bytes), or what libarchive unpacks of its
+ * compressed part (A), at most SG_BOOTIMG_MAX_UNPACKED in all. */
+struct source {
+    const unsigned char *buf; /* NULL: A */
+    size_t len;
     struct archive *a;
     unsigned long long off; /* bytes read so far */
     bool eof;
 };
 
-/* How many of N bytes came (fewer only at the end, or with *WHY on a
- * failure: -1). */
-static long long pull(struct unpacked *u, void *dst, size_t n, const char **why)
+/* How many of N bytes came into DST (passed over with DST NULL): fewer
+ * only at the end, -1 with *WHY on a failure. */
+static long long pull(struct source *s, void *dst, size_t n, const char **why)
 {
+    if (s->buf) {
+        size_t got = n < s->len - s->off ? n : (size_t)(s->len - s->off);
+        if (dst)
+            memcpy(dst, s->buf + s->off, got);
+        s->off += got;
+        return (long long)got;
+    }
     unsigned char skip[4096];
     size_t got = 0;
-    while (got < n && !u->eof) {
+    while (got < n && !s->eof) {
         size_t want = n - got;
         if (!dst && want > sizeof(skip))
             want = sizeof(skip);
-        if (u->off + want > SG_BOOTIMG_MAX_UNPACKED) {
+        if (s->off + want > SG_BOOTIMG_MAX_UNPACKED) {
             *why = "an image that unpacks to more than this reads";
             return -1;
         }
         la_ssize_t r = la.read_data(
-            u->a, dst ? (void *)((char *)dst + got) : (void *)skip, want);
+            s->a, dst ? (void *)((char *)dst + got) : (void *)skip, want);
         if (r < 0) {
             *why = "a compressed archive that is cut short or broken";
             return -1;
         }
-        u->eof = r == 0;
+        s->eof = r == 0;
         got += (size_t)r;
-        u->off += (unsigned long long)r;
+        s->off += (unsigned long long)r;
     }
     return (long long)got;
 }
 
 /* Exactly N bytes (DST NULL: passed over), else -EINVAL with *WHY. */
-static int pull_all(struct unpacked *u, void *dst, size_t n, const char **why)
+static int pull_all(struct source *s, void *dst, size_t n, const char **why)
 {
-    long long got = pull(u, dst, n, why);
+    long long got = pull(s, dst, n, why);
     if (got >= 0 && (size_t)got != n)
-        *why = "a compressed cpio archive that is cut short or broken";
+        *why = "a cpio archive that is cut short or broken";
     return got >= 0 && (size_t)got == n ? 0 : -EINVAL;
 }
 
-/* The newc archives in what U unpacks, as the kernel reads them
- * (init/initramfs.c: do_reset, do_header, flush_buffer): zero padding in
- * 4-byte steps before any header, so between entries and between
- * archives; a trailer that may be missing at the end; an entry whose
- * name is longer than PATH_MAX passed over. Only a kept file's data is
- * held. */
-static int walk_unpacked(struct unpacked *u, struct sg_bootimg *out,
-                         const char **why)
+/* The next header's first four bytes into H, past the padding before it:
+ * 4 when they came, 0 at the end, 1 when the uncompressed part ends and
+ * the compressed one starts at S->off, -EINVAL with *WHY. As the kernel
+ * (init/initramfs.c): in memory, zero bytes are passed over one by one
+ * (unpack_to_rootfs), a header starts with '0' on a 4-byte boundary and
+ * any other byte starts the compressed part; zeros that end off a 4-byte
+ * boundary after an entry are "broken padding" (do_reset). In what
+ * libarchive unpacks, zero padding comes in 4-byte steps (flush_buffer,
+ * do_reset: a header off the boundary is no header). */
+static int next_header(struct source *s, unsigned char *h, bool after_entry,
+                       const char **why)
+{
+    if (s->buf) {
+        while (s->off < s->len && s->buf[s->off] == 0)
+            s->off++;
+        if (s->off == s->len)
+            return 0;
+        if (s->off % 4 && (after_entry || s->buf[s->off] == '0')) {
+            *why = "a cpio header off a 4-byte boundary (the kernel's "
+                   "\"broken padding\")";
+            return -EINVAL;
+        }
+        if (s->buf[s->off] != '0')
+            return 1;
+        long long got = pull(s, h, 4, why);
+        return got == 4 ? 4
+                        : (*why = "a cpio archive that is cut short", -EINVAL);
+    }
+    long long got;
+    do
+        got = pull(s, h, 4, why);
+    while (got == 4 && memcmp(h, "\0\0\0\0", 4) == 0);
+    if (got < 0 || (got > 0 && got < 4)) {
+        if (got > 0)
+            *why = "a compressed cpio archive that is cut short";
+        return -EINVAL;
+    }
+    return (int)got;
+}
+
+/* The newc archives S holds, entry by entry, as the kernel reads them:
+ * a trailer that may be missing at the end (the kernel frees its
+ * hard-link state "without optional TRAILER!!!"), an entry whose name
+ * is longer than PATH_MAX passed over (do_header), only a kept file's
+ * data held. 0 at S's end, 1 when the uncompressed part ends and the
+ * compressed one starts at S->off (memory only), -errno with *WHY.
+ * *ENTRIES counts the entries of every part (SG_BOOTIMG_MAX_ENTRIES in
+ * all); a compressed part must hold one of its own. */
+static int walk(struct source *s, struct sg_bootimg *out, size_t *entries,
+                const char **why)
 {
     unsigned char h[NEWC_HDR];
     char name[PATH_MAX + 1];
-    size_t entries = 0;
+    size_t here = 0;
     for (;;) {
-        /* the next header, past any padding: its first four bytes */
-        long long got;
-        do
-            got = pull(u, h, 4, why);
-        while (got == 4 && memcmp(h, "\0\0\0\0", 4) == 0);
-        if (got < 0)
-            return -EINVAL;
-        if (got == 0 && entries > 0)
+        int got = next_header(s, h, here > 0, why);
+        if (got < 0 || got == 1)
+            return got;
+        if (got == 0 && (here > 0 || s->buf))
             return 0;
         if (got == 0) {
             *why = "a compressed file that holds no cpio archive";
             return -EINVAL;
         }
-        if ((size_t)got < 4 || pull_all(u, h + 4, NEWC_HDR - 4, why) < 0 ||
+        here++;
+        if (pull_all(s, h + 4, NEWC_HDR - 4, why) < 0 ||
             !newc_magic(h, NEWC_HDR)) {
-            *why = "a compressed file that holds no newc cpio archive, or "
-                   "one cut short";
+            *why = s->buf ? "a cpio archive that is cut short or broken"
+                          : "a compressed file that holds no newc cpio "
+                            "archive, or one cut short";
             return -EINVAL;
         }
-        if (++entries > SG_BOOTIMG_MAX_ENTRIES) {
+        if (++*entries > SG_BOOTIMG_MAX_ENTRIES) {
             *why = "an image that unpacks to more than this reads";
             return -EINVAL;
         }
@@ -283,50 +291,46 @@ static int walk_unpacked(struct unpacked *u, struct sg_bootimg *out,
             *why = "a cpio header that is not hexadecimal";
             return -EINVAL;
         }
-        size_t pad = (size_t)(-size & 3);
+        size_t pad = (size_t)(-size & 3),
+               name_pad = (size_t)(-(NEWC_HDR + namesize) & 3);
         if (namesize > PATH_MAX) { /* the kernel passes over it too */
-            if (pull_all(u, NULL,
-                         (size_t)namesize +
-                             (size_t)(-(NEWC_HDR + namesize) & 3) +
-                             (size_t)size + pad,
+            if (pull_all(s, NULL,
+                         (size_t)namesize + name_pad + (size_t)size + pad,
                          why) < 0)
                 return -EINVAL;
             continue;
         }
-        if (pull_all(u, name, (size_t)namesize, why) < 0 ||
-            pull_all(u, NULL, (size_t)(-(NEWC_HDR + namesize) & 3), why) < 0)
+        if (pull_all(s, name, (size_t)namesize, why) < 0 ||
+            pull_all(s, NULL, name_pad, why) < 0)
             return -EINVAL;
         if (name[namesize - 1] != '\0') {
             *why = "a cpio entry whose name does not end";
             return -EINVAL;
         }
-        if (strcmp(name, "TRAILER!!!") == 0) {
-            if (pull_all(u, NULL, (size_t)size + pad, why) < 0)
-                return -EINVAL;
-            continue;
-        }
         char *path = absolute(name);
         if (!path)
             return -ENOMEM;
-        bool want = S_ISREG((mode_t)mode) && sg_bootimg_is_sysctl(path) &&
+        bool want = strcmp(name, "TRAILER!!!") != 0 && S_ISREG((mode_t)mode) &&
+                    sg_bootimg_is_sysctl(path) &&
                     size <= (long long)SG_BOOTIMG_FILE_MAX;
         free(path);
         char *data = want ? malloc((size_t)size + 1) : NULL;
         if (want && !data)
             return -ENOMEM;
-        int r = pull_all(u, data, (size_t)size, why);
+        int r = pull_all(s, data, (size_t)size, why);
         if (r == 0 && want)
             r = keep(out, name, data, (size_t)size);
         free(data);
-        if (r < 0 || pull_all(u, NULL, pad, why) < 0)
+        if (r < 0 || pull_all(s, NULL, pad, why) < 0)
             return r < 0 ? r : -EINVAL;
     }
 }
 
 /* The compressed archives at BUF (LEN bytes): libarchive unpacks them
- * (its raw format: the bytes as they are), walk_unpacked reads them. */
+ * (its raw format: the bytes as they are), walk reads them. */
 static int read_compressed(const unsigned char *buf, size_t len,
-                           struct sg_bootimg *out, const char **why)
+                           struct sg_bootimg *out, size_t *entries,
+                           const char **why)
 {
     if (!archive_loaded(why))
         return -EINVAL;
@@ -341,8 +345,8 @@ static int read_compressed(const unsigned char *buf, size_t len,
         la.next_header(a, &e) != ARCHIVE_OK)
         *why = "no archive libarchive can read";
     else {
-        struct unpacked u = {.a = a};
-        r = walk_unpacked(&u, out, why);
+        struct source s = {.a = a};
+        r = walk(&s, out, entries, why);
     }
     la.read_free(a);
     return r;
@@ -351,26 +355,16 @@ static int read_compressed(const unsigned char *buf, size_t len,
 int sg_bootimg_parse(const unsigned char *buf, size_t len,
                      struct sg_bootimg *out, const char **why)
 {
-    size_t pos = 0;
+    struct source s = {.buf = buf, .len = len};
+    size_t entries = 0;
     *out = (struct sg_bootimg){0};
     *why = NULL;
-    int r = 0;
-    while (r == 0 && pos < len) {
-        while (pos < len && buf[pos] == 0)
-            pos++; /* the padding between archives */
-        if (pos >= len)
-            break;
-        if (newc_magic(buf + pos, len - pos)) {
-            r = walk_newc(buf, len, &pos, out, why);
-            continue;
-        }
-        r = read_compressed(buf + pos, len - pos, out, why);
-        break;
-    }
-    if (r == 0 && pos == 0 && len == 0) {
+    int r = len ? walk(&s, out, &entries, why) : -EINVAL;
+    if (r == 1)
+        r = read_compressed(buf + s.off, len - (size_t)s.off, out, &entries,
+                            why);
+    if (len == 0)
         *why = "an empty file";
-        r = -EINVAL;
-    }
     if (r < 0)
         sg_bootimg_free(out);
     return r;
