@@ -10,8 +10,9 @@ augtool's default init; on the 1000-file tree, against augtool -A with the
 project's lens, show at most 0.9x and check at most 1x, in instructions
 and in wall time (the median of 9 paired rounds: show, check, augtool's
 default init and augtool -A run in turn, so a busy spell falls on all of
-them; on the host tree, 21 such rounds, and "50x faster" is the median of
-each round's quotient).
+them, each measured run right after an unmeasured warm-up run of the same
+command; on the host tree, 21 such rounds, and "50x faster" is the median
+of each round's quotient, printed beside the same without the warm-up).
 
 Wall-clock time depends on the machine, so two more lines put it in
 context: the floor (`sysctl-guard --version`: a process that loads the same
@@ -229,18 +230,26 @@ def augtool_bare(root):
 
 def paired_ms(cmds, runs, env):
     """Each of CMDS (name -> argv) run RUNS times, in turn (one run of each
-    per round, so a busy spell of the machine falls on all of them): the
-    median of each, of each round's ratio to the last command, and each
-    run's time (name -> list, round by round)."""
+    per round, so a busy spell of the machine falls on all of them), each
+    measured run right after one unmeasured run of the same command (a
+    warm-up, as hyperfine's --warmup: on this VM a process that starts
+    right after another or after an idle spell runs slower, whatever it
+    is: check on the host tree 5.0 ms when run in a row, 6.8 ms right
+    after `sleep 0.3` or a CPU-bound process; --version 2.2 ms and 3.1-3.6
+    ms): the median of each, of each round's ratio to the last
+    command, each run's time (name -> list, round by round) and each
+    warm-up's (the same, "cold": the first run after another command)."""
     times = {name: [] for name in cmds}
+    cold = {name: [] for name in cmds}
     for _ in range(runs):
         for name, cmd in cmds.items():
+            cold[name].append(median_ms(cmd, 1, env))
             times[name].append(median_ms(cmd, 1, env))
     last = list(cmds)[-1]
     med = {name: statistics.median(t) for name, t in times.items()}
     ratio = {name: statistics.median(a / b for a, b in zip(t, times[last]))
              for name, t in times.items()}
-    return med, ratio, times
+    return med, ratio, times, cold
 
 
 def bench_tree(name, root, binary, runs, instr=False):
@@ -254,16 +263,19 @@ def bench_tree(name, root, binary, runs, instr=False):
             "augtool default": ["augtool", "-r", root, "match",
                                 "/augeas/files//error"],
             "augtool -A": augtool_bare(root)}
-    med, ratio, times = paired_ms(cmds, runs, env)
+    med, ratio, times, cold = paired_ms(cmds, runs, env)
     sg, chk, aug_bare = med["show"], med["check"], med["augtool -A"]
     aug_default = med["augtool default"]
     faster = statistics.median(d / c for d, c in zip(times["augtool default"],
                                                      times["check"]))
+    faster_cold = statistics.median(
+        d / c for d, c in zip(cold["augtool default"], cold["check"]))
     print("%-28s %10.2f ms" % (name + ": sysctl-guard show", sg))
     print("%-28s %10.2f ms" % ("  sysctl-guard check", chk))
     print("%-28s %10.2f ms  (ratio %.2f; check %.2f; paired: check %.0fx "
-          "faster)" % ("  augtool default init", aug_default,
-                       sg / aug_default, chk / aug_default, faster))
+          "faster, %.0fx without the warm-up)" % (
+              "  augtool default init", aug_default, sg / aug_default,
+              chk / aug_default, faster, faster_cold))
     print("%-28s %10.2f ms  (paired medians of %d: show %.2fx, check %.2fx)"
           % ("  augtool -A, project lens", aug_bare, runs, ratio["show"],
              ratio["check"]))
