@@ -7,6 +7,7 @@
  * held whole while compared (about 8 times the file).
  */
 #include "report.h"
+#include "jsonmem.h"
 #include "../core/base/util.h"
 
 #include <cjson/cJSON.h>
@@ -79,19 +80,15 @@ int sg_fleet_baseline(struct sg_fleet *f, const char *path)
     return e;
 }
 
-/* The one JSON document of the LEN bytes at TEXT, or NULL. */
-static cJSON *parse_whole(const char *text, size_t len)
+/* The one JSON document of the LEN bytes at TEXT, in M, or NULL. */
+static cJSON *parse_whole(struct sg_jsonmem *m, const char *text, size_t len)
 {
     const char *end = NULL;
-    cJSON *j = cJSON_ParseWithLengthOpts(text, len, &end, false);
+    cJSON *j = sg_jsonmem_parse(m, text, len, &end);
     while (j && end && end < text + len &&
            (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
         end++;
-    if (j && end != text + len) {
-        cJSON_Delete(j);
-        return NULL; /* something after it */
-    }
-    return j;
+    return j && end == text + len ? j : NULL; /* not: something after it */
 }
 
 int sg_fleet_baseline_text(struct sg_fleet *f, const char *name,
@@ -99,7 +96,8 @@ int sg_fleet_baseline_text(struct sg_fleet *f, const char *name,
 {
     size_t cap_a = 0, cap_f = 0;
     int r = 0;
-    cJSON *j = parse_whole(text, len);
+    struct sg_jsonmem mem = {0};
+    cJSON *j = parse_whole(&mem, text, len);
     const char *format =
         cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "format"));
     if (!j || !format || strcmp(format, SG_REPORT_FORMAT) != 0) {
@@ -107,7 +105,7 @@ int sg_fleet_baseline_text(struct sg_fleet *f, const char *name,
                        "the baseline is not a report (%s): write one with "
                        "report --format json",
                        j ? (format ? format : "no format") : "not JSON");
-        cJSON_Delete(j);
+        sg_jsonmem_free(&mem);
         return -1;
     }
     /* Every pair of then and of now, sorted; a merge tells them apart. */
@@ -188,7 +186,7 @@ int sg_fleet_baseline_text(struct sg_fleet *f, const char *name,
     free(names);
     free(then);
     free(now);
-    cJSON_Delete(j);
+    sg_jsonmem_free(&mem); /* J is gone */
     if (r < 0)
         return r;
     f->has_baseline = true;

@@ -1,0 +1,40 @@
+/*
+ * jsonmem.h - cJSON trees of report inputs and baselines whose memory is
+ * taken from blocks, in order, and given back all at once. A document's
+ * tree is made of small allocations (a node of 64 bytes, its name and its
+ * string each their own) that all die together: a result of 100,000
+ * findings is 1.5 million of them, and malloc, then free and
+ * malloc_consolidate walking them, were a third of reading it (issue 30,
+ * the report's shapes). A tree parsed into a jsonmem is never given to
+ * cJSON_Delete: emptying or freeing the jsonmem is its end.
+ *
+ * cJSON's allocator is its global state (cJSON_InitHooks): it is set for
+ * one parse and put back before sg_jsonmem_parse returns, so nothing else
+ * ever allocates from a jsonmem.
+ */
+#ifndef SG_JSONMEM_H
+#define SG_JSONMEM_H
+
+#include <cjson/cJSON.h>
+#include <stdalign.h>
+#include <stddef.h>
+
+struct sg_jsonmem_block {
+    struct sg_jsonmem_block *next;
+    size_t used, cap; /* bytes of DATA */
+    alignas(16) unsigned char data[];
+};
+
+struct sg_jsonmem {
+    struct sg_jsonmem_block *head, *at; /* the blocks; the one filled */
+};
+
+/* cJSON_ParseWithLengthOpts (no trailing check) into M. */
+cJSON *sg_jsonmem_parse(struct sg_jsonmem *m, const char *text, size_t len,
+                        const char **end);
+/* Every tree parsed into M is gone; its blocks are kept for the next. */
+void sg_jsonmem_empty(struct sg_jsonmem *m);
+/* The same, and the blocks freed. */
+void sg_jsonmem_free(struct sg_jsonmem *m);
+
+#endif
