@@ -1,6 +1,6 @@
 /*
  * jsonmem.h - cJSON trees of report inputs and baselines whose memory is
- * taken from blocks, in order, and given back all at once. A document's
+ * taken from blocks (blocks.h) and given back all at once. A document's
  * tree is made of small allocations (a node of 64 bytes, its name and its
  * string each their own) that all die together: a result of 100,000
  * findings is 1.5 million of them, and malloc, then free and
@@ -15,18 +15,13 @@
 #ifndef SG_JSONMEM_H
 #define SG_JSONMEM_H
 
+#include "blocks.h"
+
 #include <cjson/cJSON.h>
-#include <stdalign.h>
 #include <stddef.h>
 
-struct sg_jsonmem_block {
-    struct sg_jsonmem_block *next;
-    size_t used, cap; /* bytes of DATA */
-    alignas(16) unsigned char data[];
-};
-
 struct sg_jsonmem {
-    struct sg_jsonmem_block *head, *at; /* the blocks; the one filled */
+    struct sg_blocks blocks;
 };
 
 /* cJSON_ParseWithLengthOpts (no trailing check) into M. */

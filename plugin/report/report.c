@@ -241,23 +241,19 @@ static struct sg_rep_rule *rule_of(struct sg_fleet *f,
         /* One fix for the rule only when its findings share it. */
         if (!r->fix_varies &&
             (!r->fix != !x->fix || (r->fix && strcmp(r->fix, x->fix) != 0))) {
-            free(r->fix);
             r->fix = NULL;
             r->fix_varies = true;
         }
         return r;
     }
-    struct sg_rep_rule r = {.id = strdup(x->rule),
-                            .title = strdup(x->title),
-                            .fix = x->fix ? strdup(x->fix) : NULL,
+    struct sg_rep_rule r = {.id = x->rule,
+                            .title = x->title,
+                            .fix = x->fix,
                             .severity = x->severity,
                             .refs = x->refs,
                             .n_refs = x->n_refs};
-    if (!r.id || !r.title || (x->fix && !r.fix) ||
-        PUSH(f->rules, f->n_rules, f->cap_rules, r) < 0) {
-        free(r.id), free(r.title), free(r.fix);
+    if (PUSH(f->rules, f->n_rules, f->cap_rules, r) < 0)
         return NULL;
-    }
     table_set(&f->by_id, s, h, f->n_rules - 1);
     return &f->rules[f->n_rules - 1];
 }
@@ -324,26 +320,30 @@ static long writer_of(struct sg_fleet *f, const cJSON *x, const cJSON *w)
     return r;
 }
 
-static void finding_free(struct sg_rep_finding *x)
+/* S as valid UTF-8 among the fleet's texts (a result may hold Latin-1
+ * values), or NULL without memory. */
+static char *text_of(struct sg_fleet *f, const char *s)
 {
-    free(x->rule), free(x->title), free(x->file), free(x->key);
-    free(x->value), free(x->fix), free(x->message);
-    for (size_t k = 0; k < x->n_refs; k++)
-        free(x->refs[k]);
-    free(x->refs);
+    char *own;
+    const char *v = valid(s ? s : "", &own);
+    char *d = v ? sg_blocks_dup(&f->texts, v) : NULL;
+    free(own);
+    return d;
 }
 
-/* The distinct finding K (of the finding J) as a new entry: 0, -ENOMEM. */
+/* The distinct finding K (of the finding J) as a new entry: 0, -ENOMEM.
+ * Its texts are the fleet's (blocks.h): what a failure leaves of them is
+ * given back with the fleet. */
 static int finding_new(struct sg_fleet *f, const struct finding_key *k,
                        uint64_t fp, const cJSON *j)
 {
     struct sg_rep_finding n = {.fp = fp,
-                               .rule = strdup(k->rule),
-                               .title = valid_dup(str(j, "title")),
-                               .file = strdup(k->file),
-                               .key = strdup(k->key),
-                               .value = strdup(k->value),
-                               .message = valid_dup(str(j, "message")),
+                               .rule = sg_blocks_dup(&f->texts, k->rule),
+                               .title = text_of(f, str(j, "title")),
+                               .file = sg_blocks_dup(&f->texts, k->file),
+                               .key = sg_blocks_dup(&f->texts, k->key),
+                               .value = sg_blocks_dup(&f->texts, k->value),
+                               .message = text_of(f, str(j, "message")),
                                .last_host = EMPTY,
                                .severity = (enum sg_severity)k->severity};
     /* The fix as a person reads it: "remove KEY from FILE". */
@@ -357,17 +357,17 @@ static int finding_new(struct sg_fleet *f, const struct finding_key *k,
                   : strcmp(a, "load-module") == 0
                       ? sg_strdup_printf("load %s at boot", fv)
                       : sg_strdup_printf("%s %s", a, fk);
-        n.fix = t ? valid_dup(t) : NULL;
+        n.fix = t ? text_of(f, t) : NULL;
         free(t);
     }
     const cJSON *refs = cJSON_GetObjectItemCaseSensitive(j, "references"), *r;
     size_t nr = (size_t)cJSON_GetArraySize(refs);
-    n.refs = nr ? calloc(nr, sizeof(*n.refs)) : NULL;
+    n.refs = nr ? sg_blocks_take(&f->texts, nr * sizeof(*n.refs)) : NULL;
     bool lost = nr && !n.refs;
     cJSON_ArrayForEach(r, refs)
     {
         char *d = n.refs && cJSON_IsString(r) && n.n_refs < nr
-                      ? valid_dup(r->valuestring)
+                      ? text_of(f, r->valuestring)
                       : NULL;
         if (d)
             n.refs[n.n_refs++] = d;
@@ -376,14 +376,11 @@ static int finding_new(struct sg_fleet *f, const struct finding_key *k,
     }
     if (!n.rule || !n.title || !n.file || !n.key || !n.value || !n.message ||
         lost || (cJSON_IsObject(fx) && !n.fix) || f->n_findings >= EMPTY - 1 ||
-        PUSH(f->findings, f->n_findings, f->cap_findings, n) < 0) {
-        finding_free(&n);
+        PUSH(f->findings, f->n_findings, f->cap_findings, n) < 0)
         return -ENOMEM;
-    }
     struct sg_rep_finding *x = &f->findings[f->n_findings - 1];
     struct sg_rep_rule *rr = rule_of(f, x);
     if (!rr) {
-        finding_free(x);
         f->n_findings--;
         return -ENOMEM;
     }
@@ -858,13 +855,9 @@ void sg_fleet_free(struct sg_fleet *f)
         free(f->hosts[i].name), free(f->hosts[i].hits), free(f->hosts[i].wrote);
     free(f->hosts);
     free(f->order);
-    for (size_t i = 0; i < f->n_findings; i++)
-        finding_free(&f->findings[i]);
     free(f->findings);
-    for (size_t i = 0; i < f->n_rules; i++) {
-        free(f->rules[i].id), free(f->rules[i].title), free(f->rules[i].fix);
+    for (size_t i = 0; i < f->n_rules; i++)
         free(f->rules[i].hosts);
-    }
     free(f->rules);
     for (size_t i = 0; i < f->n_kernels; i++)
         free(f->kernels[i]);
@@ -887,5 +880,6 @@ void sg_fleet_free(struct sg_fleet *f)
     for (size_t i = 0; i < f->n_gone; i++)
         free(f->gone[i]);
     free(f->gone);
+    sg_blocks_free(&f->texts); /* the findings' texts, the rules' */
     memset(f, 0, sizeof(*f));
 }

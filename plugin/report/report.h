@@ -43,6 +43,7 @@
 #include <stdio.h>
 
 #include "../core/base/diag.h"
+#include "blocks.h"
 
 #define SG_REPORT_FORMAT "sysctl-guard-report/1"
 #define SG_REPORT_MAX_INPUT (512u << 20) /* bytes of one input file */
@@ -51,6 +52,7 @@
  * "-" line may lower it on some hosts). */
 struct sg_rep_finding {
     uint64_t fp; /* sg_hash("rule|file|key|value") */
+    /* Its texts (and REFS) among the fleet's texts: freed with it */
     char *rule, *title, *file, *key, *value, *fix;
     char *message; /* the first host's message of it ("" for none) */
     enum sg_severity severity;
@@ -97,8 +99,9 @@ struct sg_rep_host {
 
 /* A rule across the fleet: the hosts that have one of its findings. */
 struct sg_rep_rule {
-    char *id, *title, *fix; /* fix: its findings' one fix, or NULL when
-                               they differ (fix_varies) or have none */
+    /* Borrowed from its first finding, as REFS; fix: its findings' one
+     * fix, or NULL when they differ (fix_varies) or have none */
+    const char *id, *title, *fix;
     bool fix_varies;
     enum sg_severity severity;
     char **refs; /* borrowed from a finding of the rule */
@@ -168,6 +171,7 @@ struct sg_fleet {
      * neither fixed nor unchanged (the host was not checked). */
     char **gone;
     size_t n_gone;
+    struct sg_blocks texts; /* the distinct findings' texts (blocks.h) */
 };
 
 /* Read the file or directory PATH into F. 0, or -ENOMEM; a file that

@@ -14,7 +14,7 @@
 static size_t blocks(const struct sg_jsonmem *m)
 {
     size_t n = 0;
-    for (const struct sg_jsonmem_block *b = m->head; b; b = b->next)
+    for (const struct sg_block *b = m->blocks.head; b; b = b->next)
         n++;
     return n;
 }
@@ -61,7 +61,7 @@ int main(void)
     /* cJSON's allocator is malloc's again: not inside a block */
     void *after = cJSON_malloc(32);
     bool inside = false;
-    for (const struct sg_jsonmem_block *b = m.head; b; b = b->next)
+    for (const struct sg_block *b = m.blocks.head; b; b = b->next)
         inside |= (const unsigned char *)after >= b->data &&
                   (const unsigned char *)after < b->data + b->cap;
     CHECK(!inside);
@@ -80,7 +80,7 @@ int main(void)
     sg_jsonmem_empty(&m);
     CHECK(sg_jsonmem_parse(&m, "{\"a\": [1, 2", 11, NULL) == NULL);
     sg_jsonmem_free(&m);
-    CHECK(m.head == NULL && m.at == NULL);
+    CHECK(m.blocks.head == NULL && m.blocks.at == NULL);
     free(text);
     return check_done("jsonmem");
 }
