@@ -10,7 +10,8 @@
  *
  * cJSON's allocator is its global state (cJSON_InitHooks): it is set for
  * one parse and put back before sg_jsonmem_parse returns, so nothing else
- * ever allocates from a jsonmem.
+ * ever allocates from a jsonmem; and no other thread may use cJSON while
+ * one parses (the program has no other thread).
  */
 #ifndef SG_JSONMEM_H
 #define SG_JSONMEM_H
