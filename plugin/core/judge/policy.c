@@ -662,18 +662,12 @@ static void load_file(struct loader *l, const char *path)
         xmlFreeDoc(doc);
         return;
     }
-    char **nf = realloc(l->ps->files, (l->ps->n_files + 1) * sizeof(*nf));
-    char *copy = strdup(path);
-    if (!nf || !copy) {
-        free(copy);
-        if (nf)
-            l->ps->files = nf;
+    const char *copy = sg_policies_add_file(l->ps, path);
+    if (!copy) {
         l->oom = 1;
         xmlFreeDoc(doc);
         return;
     }
-    l->ps->files = nf;
-    l->ps->files[l->ps->n_files++] = copy;
     l->file = copy; /* rules and keys point at the kept copy */
     for (xmlNodePtr c = xmlDocGetRootElement(doc)->children; c; c = c->next) {
         if (is_el(c, "key"))
@@ -942,6 +936,20 @@ int sg_policies_load_part(const char *path, const char *schema,
     if (l.oom)
         return -ENOMEM;
     return l.errors || out->n_files != 1 ? -EINVAL : 0;
+}
+
+const char *sg_policies_add_file(struct sg_policies *ps, const char *path)
+{
+    char *copy = strdup(path);
+    char **nf =
+        copy ? realloc(ps->files, (ps->n_files + 1) * sizeof(*nf)) : NULL;
+    if (!nf) {
+        free(copy);
+        return NULL;
+    }
+    ps->files = nf;
+    ps->files[ps->n_files++] = copy;
+    return copy;
 }
 
 /* ---- lookup and freeing ---- */

@@ -217,6 +217,10 @@ int sg_policies_load_trusting(const char *const *paths, size_t n,
  * whole set too, with every check). 0, -EINVAL (see DIAGS), -ENOMEM. */
 int sg_policies_load_part(const char *path, const char *schema,
                           struct sg_policies *out, struct sg_diags *diags);
+/* PATH appended to PS's files: the kept copy, which the file's keys and
+ * rules point at, or NULL without memory (PS unchanged). The loader's,
+ * and the policy image's when it appends a file's part. */
+const char *sg_policies_add_file(struct sg_policies *ps, const char *path);
 /* The files PATHS stand for, in the order loading reads them (a directory:
  * its *.xml files in name order; anything else: itself), as a new array
  * of new strings (sg_policies_files_free). 0, -ENOMEM, or -errno when a

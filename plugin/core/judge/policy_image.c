@@ -455,16 +455,9 @@ int sg_policy_image_append(const unsigned char *img, size_t len,
             return r;
         if (nl != strlen(base) || memcmp(name, base, nl) != 0)
             continue;
-        char *copy = strdup(path);
-        char **files =
-            copy ? realloc(ps->files, (ps->n_files + 1) * sizeof(*ps->files))
-                 : NULL;
-        if (!files) {
-            free(copy);
+        const char *copy = sg_policies_add_file(ps, path);
+        if (!copy)
             return -ENOMEM;
-        }
-        ps->files = files;
-        ps->files[ps->n_files++] = copy;
         struct in in = {.p = body, .end = end, .ps = ps, .file = copy};
         get_part(&in);
         *index = i;
