@@ -81,7 +81,7 @@ int sg_fleet_baseline(struct sg_fleet *f, const char *path)
 }
 
 /* The one JSON document of the LEN bytes at TEXT, in M, or NULL. */
-static cJSON *parse_whole(struct sg_jsonmem *m, const char *text, size_t len)
+static cJSON *parse_whole(struct sg_blocks *m, const char *text, size_t len)
 {
     const char *end = NULL;
     cJSON *j = sg_jsonmem_parse(m, text, len, &end);
@@ -96,7 +96,7 @@ int sg_fleet_baseline_text(struct sg_fleet *f, const char *name,
 {
     size_t cap_a = 0, cap_f = 0;
     int r = 0;
-    struct sg_jsonmem mem = {0};
+    struct sg_blocks mem = {0};
     cJSON *j = parse_whole(&mem, text, len);
     const char *format =
         cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "format"));
@@ -105,7 +105,7 @@ int sg_fleet_baseline_text(struct sg_fleet *f, const char *name,
                        "the baseline is not a report (%s): write one with "
                        "report --format json",
                        j ? (format ? format : "no format") : "not JSON");
-        sg_jsonmem_free(&mem);
+        sg_blocks_free(&mem);
         return -1;
     }
     /* Every pair of then and of now, sorted; a merge tells them apart. */
@@ -186,7 +186,7 @@ int sg_fleet_baseline_text(struct sg_fleet *f, const char *name,
     free(names);
     free(then);
     free(now);
-    sg_jsonmem_free(&mem); /* J is gone */
+    sg_blocks_free(&mem); /* J is gone */
     if (r < 0)
         return r;
     f->has_baseline = true;

@@ -11,7 +11,7 @@
  * document is parsed with the length left given, so that N documents in
  * one file cost the file once (cJSON_ParseWithOpts takes a strlen of the
  * rest each time), and its tree is gone before the next is parsed (its
- * memory a jsonmem's, emptied at once: jsonmem.h): the memory of reading
+ * memory blocks emptied at once: jsonmem.h): the memory of reading
  * is the largest input's tree.
  */
 #include "report.h"
@@ -151,7 +151,7 @@ int sg_fleet_read_text(struct sg_fleet *f, const char *name, const char *text,
     size_t found = 0, docs = 0;
     bool bad = false;
     int r = 0;
-    struct sg_jsonmem mem = {0};
+    struct sg_blocks mem = {0};
 
     f->n_inputs++;
     if (memchr(text, '\0', len))
@@ -167,7 +167,7 @@ int sg_fleet_read_text(struct sg_fleet *f, const char *name, const char *text,
         const char *end = NULL;
         cJSON *j = sg_jsonmem_parse(&mem, p, (size_t)(e - p), &end);
         if (!j) {
-            sg_jsonmem_free(&mem);
+            sg_blocks_free(&mem);
             unsigned line = 1;
             for (const char *q = text; end && q < end && q < e; q++)
                 line += *q == '\n';
@@ -186,10 +186,10 @@ int sg_fleet_read_text(struct sg_fleet *f, const char *name, const char *text,
         }
         docs++;
         r = read_doc(f, name, j, &found, &bad);
-        sg_jsonmem_empty(&mem); /* J is gone */
+        sg_blocks_empty(&mem); /* J is gone */
         p = end && end > p && end <= e ? end : e;
     }
-    sg_jsonmem_free(&mem);
+    sg_blocks_free(&mem);
     if (r == 0 && !found && !bad)
         r = sg_rep_problem(
             f, name,

@@ -5,12 +5,12 @@
 
 #include <stdbool.h>
 
-/* The jsonmem of the parse under way (cJSON's hooks take no context). */
-static struct sg_jsonmem *current;
+/* The blocks of the parse under way (cJSON's hooks take no context). */
+static struct sg_blocks *current;
 
 static void *take(size_t n)
 {
-    return sg_blocks_take(&current->blocks, n);
+    return sg_blocks_take(current, n);
 }
 
 static void give_back(void *p)
@@ -19,7 +19,7 @@ static void give_back(void *p)
                 with the rest */
 }
 
-cJSON *sg_jsonmem_parse(struct sg_jsonmem *m, const char *text, size_t len,
+cJSON *sg_jsonmem_parse(struct sg_blocks *m, const char *text, size_t len,
                         const char **end)
 {
     cJSON_Hooks hooks = {take, give_back};
@@ -29,14 +29,4 @@ cJSON *sg_jsonmem_parse(struct sg_jsonmem *m, const char *text, size_t len,
     cJSON_InitHooks(NULL);
     current = NULL;
     return j;
-}
-
-void sg_jsonmem_empty(struct sg_jsonmem *m)
-{
-    sg_blocks_empty(&m->blocks);
-}
-
-void sg_jsonmem_free(struct sg_jsonmem *m)
-{
-    sg_blocks_free(&m->blocks);
 }

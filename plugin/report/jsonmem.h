@@ -5,13 +5,14 @@
  * string each their own) that all die together: a result of 100,000
  * findings is 1.5 million of them, and malloc, then free and
  * malloc_consolidate walking them, were a third of reading it (issue 30,
- * the report's shapes). A tree parsed into a jsonmem is never given to
- * cJSON_Delete: emptying or freeing the jsonmem is its end.
+ * the report's shapes). A tree parsed so is never given to cJSON_Delete:
+ * emptying or freeing its blocks (sg_blocks_empty, sg_blocks_free) is its
+ * end.
  *
  * cJSON's allocator is its global state (cJSON_InitHooks): it is set for
  * one parse and put back before sg_jsonmem_parse returns, so nothing else
- * ever allocates from a jsonmem; and no other thread may use cJSON while
- * one parses (the program has no other thread).
+ * allocates from the blocks through cJSON; and no other thread may use
+ * cJSON while one parses (the program has no other thread).
  */
 #ifndef SG_JSONMEM_H
 #define SG_JSONMEM_H
@@ -21,16 +22,8 @@
 #include <cjson/cJSON.h>
 #include <stddef.h>
 
-struct sg_jsonmem {
-    struct sg_blocks blocks;
-};
-
-/* cJSON_ParseWithLengthOpts (no trailing check) into M. */
-cJSON *sg_jsonmem_parse(struct sg_jsonmem *m, const char *text, size_t len,
+/* cJSON_ParseWithLengthOpts (no trailing check), the tree in M. */
+cJSON *sg_jsonmem_parse(struct sg_blocks *m, const char *text, size_t len,
                         const char **end);
-/* Every tree parsed into M is gone; its blocks are kept for the next. */
-void sg_jsonmem_empty(struct sg_jsonmem *m);
-/* The same, and the blocks freed. */
-void sg_jsonmem_free(struct sg_jsonmem *m);
 
 #endif

@@ -1,5 +1,5 @@
-/* jsonmem.h: cJSON trees parsed into blocks given back all at once. The
- * trees read as cJSON's own would (a string larger than a block among
+/* jsonmem.h and blocks.h: cJSON trees parsed into blocks given back at once.
+ * The trees read as cJSON's own would (a string larger than a block among
  * them), every allocation 16-byte aligned, emptied blocks filled again
  * rather than new ones taken, and cJSON's allocator put back after each
  * parse (what cJSON allocates afterwards is malloc's, not a block's). */
@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t blocks(const struct sg_jsonmem *m)
+static size_t blocks(const struct sg_blocks *m)
 {
     size_t n = 0;
-    for (const struct sg_block *b = m->blocks.head; b; b = b->next)
+    for (const struct sg_block *b = m->head; b; b = b->next)
         n++;
     return n;
 }
@@ -32,7 +32,7 @@ static bool aligned(const cJSON *j)
 
 int main(void)
 {
-    struct sg_jsonmem m = {0};
+    struct sg_blocks m = {0};
     size_t big = 200000; /* a string of its own block (blocks: 64 KiB) */
     char *text = malloc(big + 4096);
     char *p = text;
@@ -61,7 +61,7 @@ int main(void)
     /* cJSON's allocator is malloc's again: not inside a block */
     void *after = cJSON_malloc(32);
     bool inside = false;
-    for (const struct sg_block *b = m.blocks.head; b; b = b->next)
+    for (const struct sg_block *b = m.head; b; b = b->next)
         inside |= (const unsigned char *)after >= b->data &&
                   (const unsigned char *)after < b->data + b->cap;
     CHECK(!inside);
@@ -69,7 +69,7 @@ int main(void)
 
     /* emptied, the same document again takes no new block */
     for (int round = 0; round < 5; round++) {
-        sg_jsonmem_empty(&m);
+        sg_blocks_empty(&m);
         j = sg_jsonmem_parse(&m, text, len, NULL);
         CHECK(j && cJSON_GetArraySize(
                        cJSON_GetObjectItemCaseSensitive(j, "findings")) == 40);
@@ -77,10 +77,10 @@ int main(void)
     CHECK(blocks(&m) == n);
 
     /* a broken document: NULL, and what it took is given back with M */
-    sg_jsonmem_empty(&m);
+    sg_blocks_empty(&m);
     CHECK(sg_jsonmem_parse(&m, "{\"a\": [1, 2", 11, NULL) == NULL);
-    sg_jsonmem_free(&m);
-    CHECK(m.blocks.head == NULL && m.blocks.at == NULL);
+    sg_blocks_free(&m);
+    CHECK(m.head == NULL && m.at == NULL);
     free(text);
     return check_done("jsonmem");
 }
